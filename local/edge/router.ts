@@ -1,0 +1,19 @@
+import type { EdgeRequest, EdgeService } from './types';
+
+/** Matches JSON-protocol calls whose X-Amz-Target starts with the prefix, e.g. "DynamoDB_20120810.". */
+export function matchTarget(prefix: string): (req: EdgeRequest) => boolean {
+  return (req) => (req.target ?? '').startsWith(prefix);
+}
+
+/** Matches calls signed for the SigV4 service name, e.g. "s3" or "sns". */
+export function matchSigningService(service: string): (req: EdgeRequest) => boolean {
+  return (req) => req.signingService === service;
+}
+
+/**
+ * Picks the service for a request. JSON protocols are routed by X-Amz-Target first, because their
+ * target names the API unambiguously; then each service's own rule (signing service, path) decides in order.
+ */
+export function routeRequest(services: readonly EdgeService[], req: EdgeRequest): EdgeService | undefined {
+  return services.find((service) => service.matches(req));
+}

@@ -1,0 +1,52 @@
+import { applyFaults, InvalidFaultSpecError, parseFaults } from '../../faults';
+import type { EdgeRequest } from '../../types';
+
+function request(target: string | undefined, signingService?: string): EdgeRequest {
+  return { method: 'POST', url: new URL('http://edge.local/'), headers: {}, body: Buffer.alloc(0), target, signingService };
+}
+
+describe('parseFaults', () => {
+  it('reads every switch with its unit', () => {
+    // Act
+    const config = parseFaults('dynamodb.write=0.1, s3.slow=2s,rekognition.throttle=0.3');
+
+    // Assess
+    expect(config).toEqual({ dynamodbWrite: 0.1, s3SlowMs: 2000, rekognitionThrottle: 0.3 });
+  });
+
+  it('is off when the variable is unset', () => {
+    expect(parseFaults(undefined)).toEqual({});
+  });
+
+  it('refuses unknown switches and out-of-range shares', () => {
+    expect(() => parseFaults('lambda.crash=1')).toThrow(InvalidFaultSpecError);
+    expect(() => parseFaults('dynamodb.write=1.5')).toThrow(InvalidFaultSpecError);
+    expect(() => parseFaults('s3.slow=fast')).toThrow(InvalidFaultSpecError);
+  });
+});
+
+describe('applyFaults', () => {
+  it('throttles DynamoDB writes but never reads', async () => {
+    // Prepare
+    const config = parseFaults('dynamodb.write=0.5');
+
+    // Act
+    const write = await applyFaults(config, request('DynamoDB_20120810.PutItem'), () => 0.2);
+    const read = await applyFaults(config, request('DynamoDB_20120810.GetItem'), () => 0.2);
+    const lucky = await applyFaults(config, request('DynamoDB_20120810.PutItem'), () => 0.7);
+
+    // Assess
+    expect(write?.status).toBe(400);
+    expect(JSON.parse(String(write?.body)).__type).toMatch(/#ProvisionedThroughputExceededException$/);
+    expect(read).toBeUndefined();
+    expect(lucky).toBeUndefined();
+  });
+
+  it('answers Rekognition calls with ThrottlingException at the configured share', async () => {
+    // Act
+    const response = await applyFaults(parseFaults('rekognition.throttle=0.3'), request('RekognitionService.DetectLabels'), () => 0.1);
+
+    // Assess
+    expect(response?.headers?.['x-amzn-errortype']).toBe('ThrottlingException');
+  });
+});

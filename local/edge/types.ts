@@ -1,0 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** One HTTP request reaching the edge, with the SigV4 facts the router needs already parsed out. */
+export interface EdgeRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** SigV4 service name from the Authorization header or X-Amz-Credential query, e.g. "s3", "dynamodb", "states", "rekognition", "sns", "ses", "ssm" */
+  signingService?: string;
+  target?: string /* X-Amz-Target */;
+}
+
+/** What a service answers; a stream body is piped as it is. */
+export interface EdgeResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Buffer | string | NodeJS.ReadableStream;
+}
+
+/** One emulated AWS service plugged into the edge router. */
+export interface EdgeService {
+  name: string;
+  matches(req: EdgeRequest): boolean;
+  handle(req: EdgeRequest): Promise<EdgeResponse>;
+}
