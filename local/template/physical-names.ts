@@ -1,0 +1,72 @@
+import type { PseudoParameters } from './types';
+
+/** What `Ref` and `Fn::GetAtt` give for one resource in local mode. */
+export interface ResourceIdentity {
+  ref: string;
+  attributes: Record<string, string>;
+}
+
+type Props = Record<string, unknown>;
+
+/**
+ * Names a resource the way CloudFormation would (its Name property when set, else `<stack>-<LogicalId>`)
+ * and lists its Ref and GetAtt values; unknown types still get a name so a Ref never breaks local mode.
+ */
+export function identify(logicalId: string, type: string, props: Props, named: (key: string) => string | undefined, pseudo: PseudoParameters): ResourceIdentity {
+  const { region, accountId, partition, stackName } = pseudo;
+  const generated = `${stackName}-${logicalId}`;
+  const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
+  switch (type) {
+    case 'AWS::S3::Bucket': {
+      // Bucket names are lower case and at most 63 characters.
+      const name = named('BucketName') ?? generated.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63);
+      return { ref: name, attributes: { Arn: `arn:${partition}:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${region}.amazonaws.com` } };
+    }
+    case 'AWS::DynamoDB::Table':
+    case 'AWS::Serverless::SimpleTable': {
+      const name = named('TableName') ?? generated;
+      const tableArn = arn('dynamodb', `table/${name}`);
+      return { ref: name, attributes: { Arn: tableArn, StreamArn: `${tableArn}/stream/1970-01-01T00:00:00.000` } };
+    }
+    case 'AWS::SNS::Topic': {
+      const name = named('TopicName') ?? generated;
+      const topicArn = arn('sns', name);
+      return { ref: topicArn, attributes: { TopicArn: topicArn, TopicName: name } };
+    }
+    case 'AWS::SQS::Queue': {
+      const name = named('QueueName') ?? generated;
+      const url = `http://sqs.${region}.localhost/${accountId}/${name}`;
+      return { ref: url, attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: url } };
+    }
+    case 'AWS::SSM::Parameter': {
+      const name = named('Name') ?? `CFN-${logicalId}`;
+      return { ref: name, attributes: { Type: String(props.Type ?? 'String'), Value: '' } };
+    }
+    case 'AWS::Serverless::Function':
+    case 'AWS::Lambda::Function': {
+      const name = named('FunctionName') ?? generated;
+      return { ref: name, attributes: { Arn: arn('lambda', `function:${name}`) } };
+    }
+    case 'AWS::Serverless::StateMachine':
+    case 'AWS::StepFunctions::StateMachine': {
+      const name = named('Name') ?? named('StateMachineName') ?? logicalId;
+      const smArn = arn('states', `stateMachine:${name}`);
+      return { ref: smArn, attributes: { Arn: smArn, Name: name } };
+    }
+    case 'AWS::Serverless::LayerVersion':
+    case 'AWS::Lambda::LayerVersion': {
+      const layerArn = arn('lambda', `layer:${named('LayerName') ?? generated}:1`);
+      return { ref: layerArn, attributes: { Arn: layerArn } };
+    }
+    case 'AWS::IAM::Role': {
+      const name = named('RoleName') ?? generated;
+      return { ref: name, attributes: { Arn: `arn:${partition}:iam::${accountId}:role/${name}`, RoleId: name } };
+    }
+    case 'AWS::Logs::LogGroup': {
+      const name = named('LogGroupName') ?? `/aws/${generated}`;
+      return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
+    }
+    default:
+      return { ref: generated, attributes: { Arn: arn(type.split('::')[1]?.toLowerCase() ?? 'local', generated) } };
+  }
+}

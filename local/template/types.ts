@@ -1,0 +1,107 @@
+/** Values CloudFormation pseudo parameters take in local mode. */
+export interface PseudoParameters {
+  region: string;
+  accountId: string;
+  stackName: string;
+  partition: string;
+}
+
+/** A bucket the template declares, with its local name. */
+export interface LocalBucket {
+  logicalId: string;
+  name: string;
+  arn: string;
+  versioned: boolean;
+}
+
+/** A DynamoDB table the template declares, with the key schema and indexes as CreateTable wants them. */
+export interface LocalTable {
+  logicalId: string;
+  name: string;
+  arn: string;
+  attributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
+  keySchema: Array<{ AttributeName: string; KeyType: string }>;
+  globalSecondaryIndexes: Array<Record<string, unknown>>;
+  localSecondaryIndexes: Array<Record<string, unknown>>;
+}
+
+/** An SNS topic the template declares. */
+export interface LocalTopic {
+  logicalId: string;
+  name: string;
+  arn: string;
+}
+
+/** An SQS queue the template declares (used locally as a file-backed failure destination). */
+export interface LocalQueue {
+  logicalId: string;
+  name: string;
+  arn: string;
+  url: string;
+}
+
+/** An SSM parameter the template declares, with its resolved value. */
+export interface LocalParameter {
+  logicalId: string;
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** An S3 notification that invokes a function (SAM `Events` of type S3). */
+export interface LocalS3Event {
+  name: string;
+  bucketLogicalId: string;
+  bucketName: string;
+  events: string[];
+  prefix: string;
+  suffix: string;
+}
+
+/** A Lambda function as Lambda would run it: code location, handler, resolved environment and limits. */
+export interface LocalFunction {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Absolute folder of the function's code (CodeUri). */
+  codeDir: string;
+  /** SAM Handler, e.g. "handler.handler" (esbuild Metadata) or "src/handler.handler". */
+  handler: string;
+  /** Entry points from SAM's esbuild Metadata, relative to codeDir, when given. */
+  entryPoints: string[];
+  runtime: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memorySize: number;
+  s3Events: LocalS3Event[];
+  /** Resolved on-failure destination of asynchronous invokes (an ARN), if any. */
+  onFailureDestination?: string;
+  maximumRetryAttempts: number;
+}
+
+/** A state machine with its definition file and resolved substitutions. */
+export interface LocalStateMachine {
+  logicalId: string;
+  name: string;
+  arn: string;
+  type: string;
+  definitionPath: string;
+  /** The definition with DefinitionSubstitutions applied, as AWS would store it. */
+  definition: Record<string, unknown>;
+  substitutions: Record<string, string>;
+}
+
+/** Everything local mode builds from template.yaml and samconfig.toml: the one wiring source. */
+export interface LocalApp {
+  rootDir: string;
+  pseudo: PseudoParameters;
+  parameters: Record<string, string>;
+  buckets: LocalBucket[];
+  tables: LocalTable[];
+  topics: LocalTopic[];
+  queues: LocalQueue[];
+  ssmParameters: LocalParameter[];
+  functions: LocalFunction[];
+  stateMachines: LocalStateMachine[];
+  outputs: Record<string, string>;
+}
