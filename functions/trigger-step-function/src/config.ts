@@ -1,0 +1,30 @@
+import { ConfigurationError } from './errors';
+
+/** Settings of the trigger, read once per cold start. */
+export interface TriggerConfig {
+  readonly stateMachineArn: string;
+  readonly uploadsPrefix: string;
+}
+
+const DEFAULT_UPLOADS_PREFIX = 'uploads/';
+
+/**
+ * Reads the trigger's settings from the environment (the only reader of `process.env`).
+ * @throws ConfigurationError naming every missing or invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): TriggerConfig {
+  const problems: string[] = [];
+  const stateMachineArn = env.STATE_MACHINE_ARN?.trim() ?? '';
+  if (stateMachineArn === '') {
+    problems.push('STATE_MACHINE_ARN');
+  } else if (!stateMachineArn.startsWith('arn:')) {
+    problems.push('STATE_MACHINE_ARN (not an ARN)');
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Missing or invalid environment variables: ${problems.join(', ')}`, problems);
+  }
+  // An empty value counts as unset: SAM passes "" for a blank parameter, and scanning the whole
+  // bucket would also pick up anything written outside the upload area.
+  const uploadsPrefix = env.UPLOADS_PREFIX !== undefined && env.UPLOADS_PREFIX !== '' ? env.UPLOADS_PREFIX : DEFAULT_UPLOADS_PREFIX;
+  return Object.freeze({ stateMachineArn, uploadsPrefix });
+}
