@@ -1,0 +1,60 @@
+/** Pure size and key arithmetic for the variants and the analysis image; no I/O. */
+
+/** Rekognition's largest accepted side for the analysis copy (contract: <= 4096 px). */
+export const ANALYSIS_MAX_SIDE = 4096;
+/** Rekognition refuses images whose sides are under 80 px. */
+export const REKOGNITION_MIN_SIDE = 80;
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Scales a size so that its longest side is `side`, keeping the aspect ratio (each side at least 1 px). */
+export function fitLongestSide(size: Size, side: number): Size {
+  const longest = Math.max(size.width, size.height);
+  if (side >= longest) return { width: size.width, height: size.height };
+  const scale = side / longest;
+  return size.width >= size.height
+    ? { width: side, height: Math.max(1, Math.round(size.height * scale)) }
+    : { width: Math.max(1, Math.round(size.width * scale)), height: side };
+}
+
+/**
+ * Longest sides of the variants, largest first. Sizes above the original are skipped (never upscaled);
+ * when the original is smaller than the largest configured size, one variant at the original size is added.
+ */
+export function planVariantSides(size: Size, widths: readonly number[]): number[] {
+  const longest = Math.max(size.width, size.height);
+  const sides = new Set(widths.filter((w) => w <= longest));
+  if (widths.some((w) => w > longest)) sides.add(longest);
+  return [...sides].sort((a, b) => b - a);
+}
+
+/**
+ * The longest side to decode once, from which every output is derived: the largest variant, or, when an
+ * analysis copy is needed, up to 4096 px. For JPEG it picks the size that libjpeg's shrink-on-load
+ * (1/2, 1/4, 1/8) reaches cheaply, since decoding at full size is the slowest step of all.
+ */
+export function planBaseSide(size: Size, variantSides: readonly number[], needsAnalysisCopy: boolean, jpeg: boolean): number {
+  const longest = Math.max(size.width, size.height);
+  const largestVariant = Math.max(1, ...variantSides);
+  if (!needsAnalysisCopy) return Math.min(longest, largestVariant);
+  if (longest <= ANALYSIS_MAX_SIDE) return longest;
+  if (!jpeg) return ANALYSIS_MAX_SIDE;
+  for (const factor of [2, 4, 8]) {
+    const shrunk = Math.floor(longest / factor);
+    if (shrunk <= ANALYSIS_MAX_SIDE) return Math.max(shrunk, Math.min(largestVariant, ANALYSIS_MAX_SIDE));
+  }
+  return ANALYSIS_MAX_SIDE;
+}
+
+/** Key of one variant in the processed bucket, e.g. images/<imageId>/<revision>/w256.webp. */
+export function variantKey(imageId: string, revision: string, side: number, format: 'webp' | 'jpeg'): string {
+  return `images/${imageId}/${revision}/w${side}.${format === 'jpeg' ? 'jpg' : 'webp'}`;
+}
+
+/** Key of the Rekognition-ready copy in the processed bucket. */
+export function analysisKey(imageId: string, revision: string): string {
+  return `images/${imageId}/${revision}/analysis.jpg`;
+}
