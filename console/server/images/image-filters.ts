@@ -1,0 +1,35 @@
+import type { ImageItem } from './image-item';
+import type { ImageListQuery } from './image-query';
+
+/** The confidence of the named label (or a label that has it as a parent), case-insensitive; undefined when absent. */
+export function labelConfidence(item: ImageItem, label: string): number | undefined {
+  const wanted = label.toLowerCase();
+  let best: number | undefined;
+  for (const entry of item.labels ?? []) {
+    const names = [entry.name, ...(entry.parents ?? [])].map((name) => String(name).toLowerCase());
+    if (!names.includes(wanted)) continue;
+    const confidence = typeof entry.confidence === 'number' ? entry.confidence : 0;
+    best = best === undefined ? confidence : Math.max(best, confidence);
+  }
+  return best;
+}
+
+/** True when the image item passes every filter of the query; the index already narrowed status or label where it could. */
+export function matchesImageQuery(item: ImageItem, query: ImageListQuery): boolean {
+  if (query.status !== 'ALL' && item.status !== query.status) return false;
+  if (query.label !== undefined) {
+    const confidence = labelConfidence(item, query.label);
+    if (confidence === undefined) return false;
+    if (query.minConfidence !== undefined && confidence < query.minConfidence) return false;
+  }
+  if (query.hasFaces !== undefined) {
+    const faces = typeof item.faceCount === 'number' ? item.faceCount : (item.faces?.length ?? 0);
+    if (faces > 0 !== query.hasFaces) return false;
+  }
+  if (query.moderated !== undefined && Boolean(item.moderated) !== query.moderated) return false;
+  if (query.text !== undefined) {
+    const haystack = typeof item.textContent === 'string' ? item.textContent : (item.text ?? []).map((line) => line.text ?? '').join(' ');
+    if (!haystack.toLowerCase().includes(query.text.toLowerCase())) return false;
+  }
+  return true;
+}
