@@ -14,14 +14,14 @@ import type { Box, FaceSummary, ImagePropertiesSummary, LabelSummary, Moderation
  */
 export const SUMMARY_LIMITS = Object.freeze({
   labels: 50,
-  parentsPerLabel: 10,
+  parentsPerLabel: 5,
   boxesPerLabel: 5,
   moderation: 30,
   faces: 20,
   textLines: 50,
   textChars: 200,
   dominantColors: 10,
-  nameChars: 100,
+  nameChars: 64,
 });
 
 const round1 = (value: number | undefined): number => Math.round((value ?? 0) * 10) / 10;

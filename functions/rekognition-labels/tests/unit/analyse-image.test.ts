@@ -1,0 +1,307 @@
+import {
+  InvalidImageFormatException,
+  InvalidS3ObjectException,
+  ProvisionedThroughputExceededException,
+  ThrottlingException,
+  type DetectLabelsResponse,
+  type DetectModerationLabelsResponse,
+} from '@aws-sdk/client-rekognition';
+import { analyseImage, type AnalyseImageDeps } from '../../src/analyse-image';
+import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis-config';
+import { InvalidAnalysisImageError, InvalidConfigError } from '../../src/errors';
+import type { AnalysisConfig } from '../../src/types';
+import { events, responses } from './fixtures';
+
+const metadata = { $metadata: { httpStatusCode: 200, requestId: 'b1f0c7a2-0000-4000-8000-000000000000', attempts: 1 } };
+
+interface FakeOptions {
+  config?: Partial<AnalysisConfig>;
+  labels?: () => Promise<DetectLabelsResponse>;
+  moderation?: () => Promise<DetectModerationLabelsResponse>;
+}
+
+/** Fake deps that answer with the fixtures and record what the core asked for. */
+function fakeDeps({ config = {}, labels, moderation }: FakeOptions = {}) {
+  const requests: { call: string; request: unknown }[] = [];
+  const written = new Map<string, unknown>();
+  const deps: AnalyseImageDeps = {
+    getConfig: async () => ({ ...DEFAULT_ANALYSIS_CONFIG, ...config }),
+    detectLabels: async (request) => {
+      requests.push({ call: 'DetectLabels', request });
+      return labels ? labels() : { ...responses.labelsPerson(), ...metadata };
+    },
+    detectModerationLabels: async (request) => {
+      requests.push({ call: 'DetectModerationLabels', request });
+      return moderation ? moderation() : { ...responses.moderationPerson(), ...metadata };
+    },
+    detectFaces: async (request) => {
+      requests.push({ call: 'DetectFaces', request });
+      return { ...responses.faces(), ...metadata };
+    },
+    detectText: async (request) => {
+      requests.push({ call: 'DetectText', request });
+      return { ...responses.text(), ...metadata };
+    },
+    putJson: async (key, body) => {
+      written.set(key, body);
+    },
+  };
+  return { deps, requests, written, called: () => requests.map((r) => r.call).sort() };
+}
+
+const landscapeLabels = async () => ({ ...responses.labelsLandscape(), ...metadata });
+
+describe('analyseImage', () => {
+  it('skips DetectFaces and DetectText when no person and no text is found', async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+
+    // Act
+    const summary = await analyseImage(events.landscape(), fake.deps);
+
+    // Assess
+    expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(summary.skipped).toEqual({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(summary.faces).toEqual([]);
+    expect(summary.text).toEqual([]);
+  });
+
+  it('runs DetectFaces with all attributes when Person reaches the trigger confidence', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { detectText: 'never' } });
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    const facesRequest = fake.requests.find((r) => r.call === 'DetectFaces')?.request;
+    expect(facesRequest).toEqual({
+      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+      Attributes: ['ALL'],
+    });
+    expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']);
+    expect(summary.faces).toHaveLength(1);
+    expect(summary.skipped).toEqual({ DetectText: 'disabled by config' });
+  });
+
+  it('skips DetectFaces when Person is below the trigger confidence', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { minTriggerConfidence: 99.5, detectText: 'never' } });
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    expect(fake.called()).not.toContain('DetectFaces');
+    expect(summary.skipped.DetectFaces).toBe('no person-like label');
+  });
+
+  it('runs DetectFaces and DetectText with "always" on an image without trigger labels', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { detectFaces: 'always', detectText: 'always' }, labels: landscapeLabels });
+
+    // Act
+    const summary = await analyseImage(events.landscape(), fake.deps);
+
+    // Assess
+    expect(fake.called()).toEqual(['DetectFaces', 'DetectLabels', 'DetectModerationLabels', 'DetectText']);
+    expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
+    expect(summary.skipped).toEqual({});
+  });
+
+  it('never runs DetectFaces or DetectText with "never", even for a person holding a sign', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { detectFaces: 'never', detectText: 'never' } });
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(summary.skipped).toEqual({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
+  });
+
+  it('runs DetectText when a Text label is present', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { detectFaces: 'never' } });
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    expect(fake.requests.find((r) => r.call === 'DetectText')?.request).toEqual({
+      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+    });
+    expect(summary.text).toEqual([
+      { text: 'SUMMER SALE', confidence: 99.3 },
+      { text: 'UP TO 50% OFF', confidence: 97.3 },
+    ]);
+  });
+
+  it('asks DetectLabels for both features with thresholds from the config, and no object version when there is none', async () => {
+    // Prepare
+    const fake = fakeDeps({
+      config: { minLabelConfidence: 80, minTriggerConfidence: 60, maxLabels: 40, minModerationConfidence: 75 },
+      labels: landscapeLabels,
+    });
+
+    // Act
+    await analyseImage(events.landscape(), fake.deps);
+
+    // Assess
+    const image = {
+      S3Object: {
+        Bucket: 'smart-image-pipeline-processed-example',
+        Name: 'images/2daadc1c7bb82f23cc9e79ee1e5964de/7417b3d1e8d31e54/analysis.jpg',
+      },
+    };
+    expect(fake.requests.find((r) => r.call === 'DetectLabels')?.request).toEqual({
+      Image: image,
+      Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'],
+      MinConfidence: 60,
+      MaxLabels: 40,
+    });
+    expect(fake.requests.find((r) => r.call === 'DetectModerationLabels')?.request).toEqual({ Image: image, MinConfidence: 75 });
+  });
+
+  it('starts DetectModerationLabels before DetectLabels has answered', async () => {
+    // Prepare
+    let answerLabels: (value: DetectLabelsResponse) => void = () => undefined;
+    const labelsAnswered = new Promise<DetectLabelsResponse>((resolve) => {
+      answerLabels = resolve;
+    });
+    const fake = fakeDeps({ labels: () => labelsAnswered });
+
+    // Act
+    const running = analyseImage(events.person(), fake.deps);
+    await new Promise((resolve) => setImmediate(resolve));
+    const startedBeforeLabelsAnswered = fake.called();
+    answerLabels(responses.labelsLandscape());
+    await running;
+
+    // Assess
+    expect(startedBeforeLabelsAnswered).toEqual(['DetectLabels', 'DetectModerationLabels']);
+  });
+
+  it('writes each raw response without $metadata under the contract keys', async () => {
+    // Prepare
+    const fake = fakeDeps();
+    const input = events.person();
+    const prefix = `images/${input.imageId}/${input.revision}/rekognition`;
+
+    // Act
+    const summary = await analyseImage(input, fake.deps);
+
+    // Assess
+    expect(summary.rawKeys).toEqual({
+      DetectLabels: `${prefix}/detect-labels.json`,
+      DetectModerationLabels: `${prefix}/detect-moderation-labels.json`,
+      DetectFaces: `${prefix}/detect-faces.json`,
+      DetectText: `${prefix}/detect-text.json`,
+    });
+    expect(Object.fromEntries(fake.written)).toEqual({
+      [`${prefix}/detect-labels.json`]: responses.labelsPerson(),
+      [`${prefix}/detect-moderation-labels.json`]: responses.moderationPerson(),
+      [`${prefix}/detect-faces.json`]: responses.faces(),
+      [`${prefix}/detect-text.json`]: responses.text(),
+    });
+  });
+
+  it('writes only the responses of the calls that ran', async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+    const input = events.landscape();
+
+    // Act
+    const summary = await analyseImage(input, fake.deps);
+
+    // Assess
+    expect([...fake.written.keys()].sort()).toEqual([
+      `images/${input.imageId}/${input.revision}/rekognition/detect-labels.json`,
+      `images/${input.imageId}/${input.revision}/rekognition/detect-moderation-labels.json`,
+    ]);
+    expect(Object.keys(summary.rawKeys)).toEqual(['DetectLabels', 'DetectModerationLabels']);
+  });
+
+  it('returns the contract summary shape for a person', async () => {
+    // Prepare
+    const fake = fakeDeps();
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    expect(Object.keys(summary)).toEqual(['labels', 'moderation', 'faces', 'text', 'imageProperties', 'calls', 'skipped', 'rawKeys']);
+    expect(summary.labels.map((label) => label.name)).not.toContain('Outdoors');
+    expect(summary.labels[0]).toEqual({
+      name: 'Person',
+      confidence: 99.4,
+      parents: [],
+      instances: 1,
+      boxes: [{ left: 0.3072, top: 0.0411, width: 0.3959, height: 0.9386, confidence: 99.4 }],
+    });
+    expect(summary.moderation[0]).toEqual({ name: 'Swimwear or Underwear', parentName: '', confidence: 64.3 });
+    expect(summary.faces[0]).toMatchObject({ gender: 'Female', emotion: 'HAPPY', smile: true, ageRange: { low: 24, high: 32 } });
+    expect(summary.imageProperties.quality).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
+    expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(8 * 1024);
+  });
+
+  it('wraps InvalidImageFormatException into InvalidAnalysisImageError with the original message', async () => {
+    // Prepare
+    const refused = new InvalidImageFormatException({ message: 'Request has invalid image format', $metadata: {} });
+    const fake = fakeDeps({ labels: () => Promise.reject(refused) });
+
+    // Act
+    const result = analyseImage(events.person(), fake.deps);
+
+    // Assess
+    await expect(result).rejects.toThrow(InvalidAnalysisImageError);
+    await expect(analyseImage(events.person(), fake.deps)).rejects.toMatchObject({
+      name: 'InvalidAnalysisImageError',
+      message: 'InvalidImageFormatException: Request has invalid image format',
+      cause: refused,
+    });
+    expect(fake.written.size).toBe(0);
+  });
+
+  it('wraps InvalidS3ObjectException from DetectModerationLabels into InvalidAnalysisImageError', async () => {
+    // Prepare
+    const refused = new InvalidS3ObjectException({ message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.', $metadata: {} });
+    const fake = fakeDeps({ moderation: () => Promise.reject(refused) });
+
+    // Act
+    const result = analyseImage(events.person(), fake.deps);
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'InvalidAnalysisImageError', message: expect.stringContaining('Unable to get object metadata') });
+  });
+
+  it.each([
+    ['ThrottlingException', new ThrottlingException({ message: 'Rate exceeded', $metadata: {} })],
+    ['ProvisionedThroughputExceededException', new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} })],
+  ])('lets %s propagate unchanged so the state machine retries it', async (name, error) => {
+    // Prepare
+    const fake = fakeDeps({ labels: () => Promise.reject(error) });
+
+    // Act
+    const result = analyseImage(events.person(), fake.deps);
+
+    // Assess
+    await expect(result).rejects.toBe(error);
+    expect(error.name).toBe(name);
+  });
+
+  it('throws InvalidConfigError before calling Rekognition when the config is invalid', async () => {
+    // Prepare
+    const fake = fakeDeps();
+    fake.deps.getConfig = () => Promise.reject(new InvalidConfigError('Invalid config in SSM parameter /x: maxLabels must be an integer'));
+
+    // Act
+    const result = analyseImage(events.person(), fake.deps);
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'InvalidConfigError' });
+    expect(fake.requests).toEqual([]);
+  });
+});
