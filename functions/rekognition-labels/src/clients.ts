@@ -13,7 +13,8 @@ export const tracer = new Tracer();
 // maxAttempts 2: one quick SDK retry absorbs a dropped connection, but sustained throttling or 5xx
 // surfaces fast under its SDK name; the state machine owns retries (backoff and jitter, visible in
 // the execution history). The SDK default of 3 would multiply with the ASL's attempts and burn Lambda time.
-export const rekognition = tracer.captureAWSv3Client(new RekognitionClient({ maxAttempts: 2 }));
+export const rekognitionClientConfig = Object.freeze({ maxAttempts: 2 });
+export const rekognition = tracer.captureAWSv3Client(new RekognitionClient({ ...rekognitionClientConfig }));
 export const s3 = tracer.captureAWSv3Client(new S3Client({}));
 
 // Powertools keeps its own in-memory cache per provider; one provider per cold start is the point.
