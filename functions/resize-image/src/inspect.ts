@@ -11,6 +11,8 @@ export interface Inspection {
   storedWidth: number;
   storedHeight: number;
   orientation: number | undefined;
+  /** The source embeds an ICC profile (its pixels are converted from it to sRGB). */
+  hasProfile: boolean;
   /** Options every later sharp call on these bytes must use. */
   inputOptions: sharp.SharpOptions;
 }
@@ -58,7 +60,8 @@ export async function inspectImage(body: Buffer, limits: InspectLimits): Promise
   };
   let metadata: sharp.Metadata;
   try {
-    metadata = await sharp(body, inputOptions).metadata();
+    // Reading the header never decodes pixels, so our own check below gives the clearer message.
+    metadata = await sharp(body, { ...inputOptions, limitInputPixels: false }).metadata();
   } catch (error) {
     throw toImageError(error);
   }
@@ -91,5 +94,5 @@ export async function inspectImage(body: Buffer, limits: InspectLimits): Promise
     space: metadata.space ?? 'srgb',
     bitsPerSample: metadata.bitsPerSample ?? BITS_BY_DEPTH[metadata.depth ?? 'uchar'] ?? 8,
   };
-  return { facts, storedWidth, storedHeight, orientation, inputOptions };
+  return { facts, storedWidth, storedHeight, orientation, hasProfile: metadata.hasProfile ?? false, inputOptions };
 }

@@ -21,6 +21,8 @@ export interface Encoded {
 export interface EncodeOptions {
   /** EXIF to write (KEEP_GPS); undefined strips all metadata. */
   exif?: Record<string, Record<string, string>>;
+  /** Embed an sRGB ICC profile (~0.5 KB): set when the source was colour-managed (had a profile, or CMYK). */
+  tagSrgb?: boolean;
 }
 
 const WEBP_OPTIONS: sharp.WebpOptions = { quality: 80, effort: 4 };
@@ -56,9 +58,12 @@ export async function resizePixels(pixels: Pixels, size: Size): Promise<Pixels> 
   return { data, width: info.width, height: info.height, channels: pixels.channels };
 }
 
-/** Tags the output as sRGB (the pixels are sRGB) and writes EXIF only when asked to. */
+/**
+ * Writes only the metadata asked for; sharp strips everything else (EXIF, GPS, XMP, IPTC). The pixels are
+ * already sRGB, so an untagged source stays untagged (browsers assume sRGB) and skips the extra ICC pass.
+ */
 function withMetadata(pipeline: sharp.Sharp, options: EncodeOptions): sharp.Sharp {
-  const tagged = pipeline.withIccProfile('srgb');
+  const tagged = options.tagSrgb ? pipeline.withIccProfile('srgb') : pipeline;
   return options.exif ? tagged.withExif(options.exif) : tagged;
 }
 

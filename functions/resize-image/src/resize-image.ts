@@ -39,36 +39,42 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   const baseSide = planBaseSide(facts, variantSides, copyReason !== null, facts.format === 'jpeg');
   const base = await decodeUpright(body, inspection, baseSide);
 
-  const encodeOptions: EncodeOptions = settings.keepGps ? { exif: exifForVariants(exifTags) } : {};
+  const encodeOptions: EncodeOptions = {
+    tagSrgb: inspection.hasProfile || facts.space === 'cmyk',
+    ...(settings.keepGps ? { exif: exifForVariants(exifTags) } : {}),
+  };
   const put = (key: string, bodyBytes: Buffer, format: 'webp' | 'jpeg', cacheControl?: string): Promise<void> =>
     store.putObject({ bucket: settings.processedBucketName, key, body: bodyBytes, contentType: CONTENT_TYPES[format], cacheControl });
 
-  // Largest first; each smaller size is resized from the previous one, never decoded again.
-  const variants: Variant[] = [];
+  // Decode once; each smaller size is resized from the next larger one (cheap), then every output is
+  // encoded at the same time, so WebP encoding (the slowest step) keeps both vCPUs busy.
+  const sized: Array<{ side: number; pixels: Pixels }> = [];
   let previous: Pixels = base;
   for (const side of variantSides) {
-    const pixels = await resizePixels(previous, fitLongestSide(previous, side));
-    const [webp, jpeg] = await Promise.all([encodeWebp(pixels, encodeOptions), encodeJpeg(pixels, encodeOptions)]);
-    const webpKey = variantKey(imageId, revision, side, 'webp');
-    const jpegKey = variantKey(imageId, revision, side, 'jpeg');
-    await Promise.all([put(webpKey, webp.body, 'webp', VARIANT_CACHE_CONTROL), put(jpegKey, jpeg.body, 'jpeg', VARIANT_CACHE_CONTROL)]);
-    variants.push(
-      { key: webpKey, format: 'webp', width: webp.width, height: webp.height, bytes: webp.body.length },
-      { key: jpegKey, format: 'jpeg', width: jpeg.width, height: jpeg.height, bytes: jpeg.body.length },
-    );
-    previous = pixels;
+    previous = await resizePixels(previous, fitLongestSide(previous, side));
+    sized.push({ side, pixels: previous });
   }
+  const smallest = previous;
 
-  const [placeholder, hash, analysisImage] = await Promise.all([
-    thumbHash(previous),
-    perceptualHash(previous),
-    copyReason === null
-      ? Promise.resolve<AnalysisImage>({ ...source, versionId: source.versionId ?? null, width: facts.width, height: facts.height, bytes: facts.bytes })
-      : encodeAnalysisJpeg(base).then(async (copy): Promise<AnalysisImage> => {
-          const key = analysisKey(imageId, revision);
-          await put(key, copy.body, 'jpeg');
-          return { bucket: settings.processedBucketName, key, versionId: null, width: copy.width, height: copy.height, bytes: copy.body.length };
-        }),
+  const encodeVariant = async (side: number, pixels: Pixels, format: 'webp' | 'jpeg'): Promise<Variant> => {
+    const encoded = format === 'webp' ? await encodeWebp(pixels, encodeOptions) : await encodeJpeg(pixels, encodeOptions);
+    const key = variantKey(imageId, revision, side, format);
+    await put(key, encoded.body, format, VARIANT_CACHE_CONTROL);
+    return { key, format, width: encoded.width, height: encoded.height, bytes: encoded.body.length };
+  };
+  const writeAnalysisCopy = async (): Promise<AnalysisImage> => {
+    const copy = await encodeAnalysisJpeg(base);
+    const key = analysisKey(imageId, revision);
+    await put(key, copy.body, 'jpeg');
+    return { bucket: settings.processedBucketName, key, versionId: null, width: copy.width, height: copy.height, bytes: copy.body.length };
+  };
+  const original: AnalysisImage = { bucket: source.bucket, key: source.key, versionId: source.versionId ?? null, ...pick(facts) };
+
+  const [variants, placeholder, hash, analysisImage] = await Promise.all([
+    Promise.all(sized.flatMap(({ side, pixels }) => [encodeVariant(side, pixels, 'webp'), encodeVariant(side, pixels, 'jpeg')])),
+    thumbHash(smallest),
+    perceptualHash(smallest),
+    copyReason === null ? Promise.resolve(original) : writeAnalysisCopy(),
   ]);
 
   return {
@@ -78,13 +84,9 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     placeholder: { kind: 'thumbhash', value: placeholder },
     perceptualHash: hash,
     variants,
-    analysisImage: pointerOnly(analysisImage),
+    analysisImage,
     recipient: pickRecipient(object.metadata, settings.defaultRecipient),
   };
 }
 
-/** Keeps only the contract's fields (the source pointer carries size, eTag and more). */
-function pointerOnly(image: AnalysisImage): AnalysisImage {
-  const { bucket, key, versionId, width, height, bytes } = image;
-  return { bucket, key, versionId, width, height, bytes };
-}
+const pick = ({ width, height, bytes }: { width: number; height: number; bytes: number }) => ({ width, height, bytes });

@@ -2,10 +2,10 @@ import sharp from 'sharp';
 
 /**
  * Tunes libvips for one image at a time in a 2-vCPU Lambda: no operation cache (every image is new, so
- * the cache only holds memory) and two worker threads per pipeline, matching the vCPUs. The outputs of
- * one image are encoded in parallel on libuv's pool, so more threads would only oversubscribe the CPU.
+ * the cache only holds memory) and one libvips thread per pipeline. The parallelism comes from encoding
+ * all outputs of an image at once on libuv's pool; more threads per pipeline measured slower (oversubscribed).
  */
 export function configureSharpForLambda(): void {
   sharp.cache(false);
-  sharp.concurrency(2);
+  sharp.concurrency(1);
 }
