@@ -1,0 +1,84 @@
+import { InvalidStoreInputError } from '../../src/errors';
+import { parseStoreRequest } from '../../src/parse-input';
+import { loadStoreEvent } from './support/events';
+
+describe('parseStoreRequest', () => {
+  it('reads the full success state as a storeMetadata request', () => {
+    // Act
+    const request = parseStoreRequest(loadStoreEvent('success'));
+
+    // Assess
+    expect(request.action).toBe('storeMetadata');
+    if (request.action !== 'storeMetadata') return;
+    expect(request.input.source).toEqual({
+      bucket: 'smart-image-pipeline-uploads-123456789012',
+      key: 'uploads/holiday/beach.jpg',
+      versionId: 'Q7f2lhBq0h8.Hn6Xo3vW1yJ9tq5m2RcZ',
+      sourceOrder: '000000000000000065A1B2C3D4E5F601',
+    });
+    expect(request.input.resize.perceptualHash).toBe('c3d2a1f08e4b7765');
+    expect(request.input.analysis?.labels.map((l) => l.name)).toEqual(['Beach', 'Sea', 'Water', 'Person', 'Sky', 'Text']);
+  });
+
+  it('reads a state without analysis as a success with analysis null', () => {
+    // Act
+    const request = parseStoreRequest(loadStoreEvent('success-no-analysis'));
+
+    // Assess
+    expect(request.action === 'storeMetadata' && request.input.analysis).toBeNull();
+    expect(request.action === 'storeMetadata' && request.input.source.versionId).toBeNull();
+  });
+
+  it('reads a recordFailure request and cleans the cause', () => {
+    // Act
+    const request = parseStoreRequest(loadStoreEvent('record-failure'));
+
+    // Assess
+    expect(request).toMatchObject({ action: 'recordFailure', input: { error: { name: 'CorruptImageError', cause: expect.stringMatching(/^The image data is corrupt/) } } });
+  });
+
+  it('normalises sourceOrder to upper case and the hash to lower case', () => {
+    // Prepare
+    const state = loadStoreEvent<{ source: { sourceOrder: string }; resize: { perceptualHash: string } }>('success');
+    state.source.sourceOrder = state.source.sourceOrder.toLowerCase();
+    state.resize.perceptualHash = state.resize.perceptualHash.toUpperCase();
+
+    // Act
+    const request = parseStoreRequest(state);
+
+    // Assess
+    expect(request.input.source.sourceOrder).toBe('000000000000000065A1B2C3D4E5F601');
+    expect(request.action === 'storeMetadata' && request.input.resize.perceptualHash).toBe('c3d2a1f08e4b7765');
+  });
+
+  it('names every broken field in one InvalidStoreInputError', () => {
+    // Prepare
+    const state = loadStoreEvent<Record<string, unknown>>('success');
+    state.imageId = 'not-an-id';
+    delete state.receivedAt;
+    (state.resize as Record<string, unknown>).perceptualHash = 'xyz';
+
+    // Act
+    const parse = () => parseStoreRequest(state);
+
+    // Assess
+    expect(parse).toThrow(InvalidStoreInputError);
+    expect(parse).toThrow(/imageId.*receivedAt.*perceptualHash/);
+  });
+
+  it.each([
+    ['null', null, /not an object/],
+    ['an unknown action', { action: 'deleteEverything' }, /unknown action/],
+    ['a success without resize', { ...loadStoreEvent('success'), resize: undefined }, /resize must be an object/],
+    ['a label without confidence', { ...loadStoreEvent('success'), analysis: { labels: [{ name: 'Dog' }] } }, /analysis\.labels/],
+    ['a failure without error', { ...loadStoreEvent('record-failure'), error: undefined }, /error must be/],
+    ['a source without sourceOrder', { ...loadStoreEvent('success'), source: { bucket: 'b', key: 'k', versionId: null } }, /sourceOrder/],
+  ])('rejects %s', (_label, event, message) => {
+    // Act
+    const parse = () => parseStoreRequest(event);
+
+    // Assess
+    expect(parse).toThrow(InvalidStoreInputError);
+    expect(parse).toThrow(message);
+  });
+});
