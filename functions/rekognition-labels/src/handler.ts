@@ -18,7 +18,8 @@ const deps = createAwsDeps({ rekognition, s3, ssmProvider, env: loadEnvironment(
 export const handler = async (event: unknown, context?: Context): Promise<AnalysisSummary> => {
   if (context) logger.addContext(context);
   const input = parseAnalyseImageInput(event);
-  logger.appendKeys({ imageId: input.imageId, bucket: input.image.bucket, key: input.image.key });
+  const { imageId, image, executionArn } = input;
+  logger.appendKeys({ imageId, bucket: image.bucket, key: image.key, ...(executionArn ? { executionArn } : {}) });
   try {
     const summary = await analyseImage(input, deps);
     logger.info('image analysed', { calls: summary.calls, skipped: summary.skipped, labels: summary.labels.length });

@@ -19,6 +19,7 @@ export function parseAnalyseImageInput(event: unknown): AnalyseImageInput {
     !isText(image.key) && 'image.key must be a non-empty string',
     !(image.versionId === undefined || image.versionId === null || isText(image.versionId)) &&
       'image.versionId must be a string or null',
+    !(input.executionArn === undefined || isText(input.executionArn)) && 'executionArn must be a string when given',
   ].filter((problem): problem is string => typeof problem === 'string');
   if (problems.length > 0) throw new InvalidAnalysisInputError(`Invalid AnalyseImage input: ${problems.join('; ')}`);
   return event as AnalyseImageInput;

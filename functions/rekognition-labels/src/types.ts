@@ -13,6 +13,8 @@ export interface AnalyseImageInput {
   imageId: string;
   revision: string;
   image: AnalysisImage;
+  /** Optional: when the state machine passes `$$.Execution.Id`, every log line carries it. */
+  executionArn?: string;
 }
 
 export type DetectSwitch = 'auto' | 'always' | 'never';

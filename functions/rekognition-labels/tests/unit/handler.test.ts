@@ -155,6 +155,40 @@ describe('handler', () => {
     expect(mocks.rekognition.calls()).toHaveLength(0);
   });
 
+  it('logs the image id, bucket, key and execution ARN, and never the whole event', async () => {
+    // Prepare
+    const { handler } = coldStart({ ...ENV, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'rekognition-labels' });
+    const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:ImagePipeline:img-99c8682692b01f3ccc7d29daba25750b-71a2f1300d1e127e';
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    try {
+      await handler({ ...events.person(), executionArn }, context);
+    } finally {
+      write.mockRestore();
+    }
+
+    // Assess
+    const logs = lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line));
+    const done = logs.find((log) => log.message === 'image analysed');
+    expect(done).toMatchObject({
+      service: 'rekognition-labels',
+      imageId: '99c8682692b01f3ccc7d29daba25750b',
+      bucket: 'smart-image-pipeline-uploads-example',
+      key: 'uploads/ai-body.jpg',
+      executionArn,
+      calls: ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText'],
+    });
+    expect(logs.find((log) => log.message === 'optional Rekognition calls decided')).toMatchObject({
+      detectFaces: { run: true, because: 'Person 99.4' },
+    });
+    expect(lines.join('')).not.toContain('"revision"');
+  });
+
   it('fails at cold start naming every missing environment variable', () => {
     // Act
     const act = () => coldStart({ ...ENV, PROCESSED_BUCKET_NAME: undefined, CONFIG_PARAMETER_NAME: ' ' });
