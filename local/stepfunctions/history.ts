@@ -1,0 +1,119 @@
+import type { TaskAttempt } from './task-resources';
+import type { HistoryEvent } from './types';
+
+/** The subset of aws-local-stepfunctions' event log that the history is derived from. */
+export interface EngineEvent {
+  type: string;
+  timestamp: number;
+  input?: unknown;
+  output?: unknown;
+  Error?: string;
+  Cause?: unknown;
+  index?: number;
+  state?: { name: string; type: string; input: unknown; output?: unknown };
+  parentState?: { name: string; type: string };
+}
+
+const json = (value: unknown): string => JSON.stringify(value ?? null);
+const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause : json(cause));
+
+/**
+ * Turns the engine's event log, plus the Task attempts the local handlers saw, into AWS's HistoryEvent list:
+ * `TaskStateEntered`, `TaskScheduled`, `TaskStarted`, `TaskSucceeded`/`TaskFailed` (or `LambdaFunction*`),
+ * `TaskStateExited`, and so on, each with an id and a previousEventId.
+ */
+export class HistoryBuilder {
+  private readonly attempts = new Map<string, TaskAttempt[]>();
+
+  constructor(
+    private readonly events: HistoryEvent[],
+    private readonly persist: (event: HistoryEvent) => void,
+  ) {}
+
+  /** Appends a history event of the given type with its details object. */
+  add(type: string, timestamp: number, details?: Record<string, unknown>): void {
+    const last = this.events[this.events.length - 1];
+    const event: HistoryEvent = { id: (last?.id ?? 0) + 1, previousEventId: last?.id ?? 0, timestamp, type };
+    if (details) event[detailsKey(type)] = details;
+    this.events.push(event);
+    this.persist(event);
+  }
+
+  /** Remembers a Task attempt until the engine reports how its state ended. */
+  recordAttempt(stateName: string, attempt: TaskAttempt): void {
+    const queue = this.attempts.get(stateName) ?? [];
+    queue.push(attempt);
+    this.attempts.set(stateName, queue);
+  }
+
+  /** Translates one engine event into history events. */
+  apply(event: EngineEvent): void {
+    const at = event.timestamp;
+    const state = event.state;
+    switch (event.type) {
+      case 'ExecutionStarted':
+        this.add('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::000000000000:role/local' });
+        return;
+      case 'ExecutionSucceeded':
+        this.add('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
+        return;
+      case 'ExecutionFailed':
+        this.add('ExecutionFailed', at, { error: event.Error, cause: causeText(event.Cause) });
+        return;
+      case 'ExecutionAborted':
+        this.add('ExecutionAborted', at, {});
+        return;
+      case 'ExecutionTimeout':
+        this.add('ExecutionTimedOut', at, { error: 'States.Timeout' });
+        return;
+      case 'StateEntered':
+        if (state) this.add(`${state.type}StateEntered`, at, { name: state.name, input: json(state.input), inputDetails: { truncated: false } });
+        return;
+      case 'StateExited':
+        if (!state) return;
+        if (state.type === 'Task') this.flushAttempt(state.name);
+        this.add(`${state.type}StateExited`, at, { name: state.name, output: json(state.output), outputDetails: { truncated: false } });
+        return;
+      case 'StateFailed':
+        if (state?.type === 'Task') this.flushAttempt(state.name, event);
+        return;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        this.add(event.type, at, { name: event.parentState?.name, index: event.index });
+        return;
+      case 'ParallelBranchStarted':
+        this.add('ParallelStateStarted', at);
+        return;
+      default:
+        // StateRetried and StateCaught have no event of their own in AWS: a retry is another Scheduled/Started pair.
+        return;
+    }
+  }
+
+  private flushAttempt(stateName: string, failure?: EngineEvent): void {
+    const attempt = this.attempts.get(stateName)?.shift();
+    if (!attempt) return;
+    const prefix = attempt.kind === 'lambda' ? 'LambdaFunction' : 'Task';
+    const what = attempt.kind === 'lambda' ? { resource: attempt.resource } : { resourceType: attempt.resourceType, resource: attempt.resource };
+    const scheduled = attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
+    this.add(`${prefix}Scheduled`, attempt.startedAt, { ...what, ...scheduled, ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}) });
+    this.add(`${prefix}Started`, attempt.startedAt, attempt.kind === 'lambda' ? {} : what);
+    const ended = attempt.endedAt ?? failure?.timestamp ?? Date.now();
+    if (attempt.endedAt === undefined || failure?.Error === 'States.Timeout') {
+      this.add(`${prefix}TimedOut`, ended, { ...what, error: 'States.Timeout', cause: causeText(failure?.Cause ?? '') });
+    } else if (attempt.error !== undefined) {
+      this.add(`${prefix}Failed`, ended, { ...what, error: attempt.error, cause: attempt.cause });
+    } else {
+      this.add(`${prefix}Succeeded`, ended, { ...what, output: json(attempt.output), outputDetails: { truncated: false } });
+    }
+  }
+}
+
+/** The details field AWS uses for an event type, e.g. `TaskStateEntered` -> `stateEnteredEventDetails`. */
+export function detailsKey(type: string): string {
+  if (/StateEntered$/.test(type)) return 'stateEnteredEventDetails';
+  if (/StateExited$/.test(type)) return 'stateExitedEventDetails';
+  if (type === 'ParallelStateStarted') return 'stateStartedEventDetails';
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+}
