@@ -20,7 +20,7 @@ export function decideCall(
     if ((label.Confidence ?? 0) < minTriggerConfidence) continue;
     const names = [label.Name, ...(label.Aliases ?? []).map((a) => a.Name), ...(label.Parents ?? []).map((p) => p.Name)];
     const hit = names.find((name) => name !== undefined && wanted.has(name.toLowerCase()));
-    if (hit !== undefined) return { run: true, because: `${label.Name} ${label.Confidence?.toFixed(1)}` };
+    if (hit !== undefined) return { run: true, because: `${label.Name} ${(label.Confidence ?? 0).toFixed(1)}` };
   }
   return { run: false, reason: `no ${what}-like label` };
 }
