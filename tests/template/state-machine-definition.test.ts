@@ -1,0 +1,211 @@
+import aslValidator = require('asl-validator');
+import { loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
+
+/** Errors of the steps' own making: retrying cannot fix them (docs/contracts.md). */
+const DOMAIN_ERRORS = [
+  'UnsupportedImageTypeError', 'ImageTooLargeError', 'CorruptImageError', 'SourceNotFoundError',
+  'InvalidAnalysisImageError', 'InvalidConfigError', 'InvalidAnalysisInputError',
+];
+
+/** The states that run when the image is processed; each catches into RecordFailure. */
+const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata', 'Notify', 'SendEmail'];
+
+/** Well-formed stand-ins for the values CloudFormation substitutes, so checkArn can check the ARNs. */
+function sampleValue(name: string): string {
+  const account = 'arn:aws:{service}:us-east-1:123456789012';
+  if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name.endsWith('TopicArn')) return `${account.replace('{service}', 'sns')}:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name === 'EmailEnabled') return 'true';
+  if (name === 'NotificationEmailSender') return 'images@example.com';
+  throw new Error(`no sample value for placeholder ${name}`);
+}
+
+function loadDefinition(): any {
+  return JSON.parse(substitute(loadAslText(), sampleValue));
+}
+
+function taskStates(definition: any): [string, any][] {
+  return Object.entries(definition.States as Record<string, any>).filter(([, state]) => state.Type === 'Task');
+}
+
+describe('state machine definition', () => {
+  it('uses every DefinitionSubstitutions key and defines every placeholder', () => {
+    // Prepare
+    const substitutions = loadTemplate().Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions;
+
+    // Act
+    const placeholders = placeholdersIn(loadAslText());
+
+    // Assess
+    expect(placeholders.length).toBeGreaterThan(3);
+    expect([...placeholders].sort()).toEqual(Object.keys(substitutions).sort());
+  });
+
+  it('names ARN substitutions after the logical ID they point at', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+    const substitutions = Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions as Record<string, any>;
+
+    // Act
+    const arnKeys = Object.entries(substitutions).filter(([key]) => key.endsWith('Arn'));
+    const mismatched = arnKeys.filter(([key, value]) =>
+      (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
+
+    // Assess
+    expect(arnKeys.length).toBe(4);
+    expect(mismatched).toEqual([]);
+  });
+
+  it('passes asl-validator with ARN and path checks once placeholders are substituted', () => {
+    // Prepare
+    const definition = loadDefinition();
+
+    // Act
+    const result = aslValidator(structuredClone(definition), { checkArn: true, checkPaths: true });
+
+    // Assess
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('fails asl-validator when a transition points nowhere', () => {
+    // Prepare
+    const definition = loadDefinition();
+    definition.States.ResizeImage.Next = 'ResizeImages';
+
+    // Act
+    const result = aslValidator(definition, { checkArn: true, checkPaths: true });
+
+    // Assess
+    expect(result.isValid).toBe(false);
+  });
+
+  it('names every state as a PascalCase verb phrase and reaches each from StartAt', () => {
+    // Prepare
+    const definition = loadDefinition();
+    const states = definition.States as Record<string, any>;
+
+    // Act
+    const reached = new Set<string>();
+    const queue = [definition.StartAt as string];
+    while (queue.length > 0) {
+      const name = queue.shift()!;
+      if (reached.has(name)) continue;
+      reached.add(name);
+      const state = states[name];
+      const targets = [state.Next, state.Default, ...(state.Choices ?? []).map((c: any) => c.Next),
+        ...(state.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
+      queue.push(...targets);
+    }
+
+    // Assess
+    expect(Object.keys(states).filter((name) => !/^[A-Z][a-z]+([A-Z][a-z]+)*$/.test(name))).toEqual([]);
+    expect([...reached].sort()).toEqual(Object.keys(states).sort());
+  });
+
+  it('retries transient errors on every task with exponential, jittered and capped backoff', () => {
+    // Prepare
+    const tasks = taskStates(loadDefinition());
+
+    // Act
+    const retriers = tasks.flatMap(([name, state]) => (state.Retry ?? []).map((retrier: any) => ({ name, retrier })));
+
+    // Assess
+    expect(tasks.every(([, state]) => (state.Retry ?? []).length > 0)).toBe(true);
+    for (const { retrier } of retriers) {
+      expect(retrier.BackoffRate).toBe(2);
+      expect(retrier.JitterStrategy).toBe('FULL');
+      expect(retrier.MaxDelaySeconds).toBeGreaterThan(0);
+      expect(retrier.MaxAttempts).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('never retries a domain error or a catch-all', () => {
+    // Prepare
+    const tasks = taskStates(loadDefinition());
+
+    // Act
+    const retried = tasks.flatMap(([, state]) => (state.Retry ?? []).flatMap((retrier: any) => retrier.ErrorEquals as string[]));
+
+    // Assess
+    expect(retried).toContain('ThrottlingException');
+    expect(retried).toContain('Lambda.TooManyRequestsException');
+    expect(retried.filter((error) => DOMAIN_ERRORS.includes(error) || error.startsWith('States.'))).toEqual([]);
+  });
+
+  it('catches every main-path task into RecordFailure, keeping the error at $.error', () => {
+    // Prepare
+    const states = loadDefinition().States;
+
+    // Act
+    const catchers = MAIN_PATH_TASKS.map((name) => states[name].Catch);
+
+    // Assess
+    for (const catcher of catchers) {
+      expect(catcher).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+    }
+  });
+
+  it('ends the failure path in Fail with the original error even when recording or notifying fails', () => {
+    // Prepare
+    const states = loadDefinition().States;
+
+    // Act
+    const recordCatch = states.RecordFailure.Catch[0];
+    const notifyCatch = states.NotifyFailure.Catch[0];
+
+    // Assess
+    expect(states.RecordFailure.Next).toBe('ComposeFailureNotification');
+    expect(recordCatch.Next).toBe('ComposeFailureNotification');
+    expect(recordCatch.ResultPath).not.toBe('$.error');
+    expect(states.NotifyFailure.Next).toBe('Fail');
+    expect(notifyCatch.Next).toBe('Fail');
+    expect(notifyCatch.ResultPath).not.toBe('$.error');
+    expect(states.Fail).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+    expect(states.RecordFailure.Parameters.Payload).toMatchObject({ action: 'recordFailure', 'error.$': '$.error' });
+  });
+
+  it('invokes Lambdas through lambda:invoke and keeps only the payload fields of each contract', () => {
+    // Prepare
+    const lambdaTasks = taskStates(loadDefinition()).filter(([, state]) => state.Resource === 'arn:aws:states:::lambda:invoke');
+
+    // Act
+    const selections = lambdaTasks.map(([name, state]) => [name, Object.values(state.ResultSelector) as string[]] as const);
+
+    // Assess
+    expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
+    for (const [, paths] of selections) {
+      expect(paths.length).toBeGreaterThan(2);
+      expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
+    }
+  });
+
+  it('bounds every task and the whole execution with a timeout', () => {
+    // Prepare
+    const definition = loadDefinition();
+
+    // Act
+    const taskTimeouts = taskStates(definition).map(([, state]) => state.TimeoutSeconds as number);
+
+    // Assess
+    expect(taskTimeouts.every((seconds) => seconds > 0)).toBe(true);
+    expect(definition.TimeoutSeconds).toBeGreaterThan(Math.max(...taskTimeouts));
+  });
+
+  it('lets each task time out only after its Lambda function would have', () => {
+    // Prepare
+    const { Globals, Resources } = loadTemplate();
+    const states = loadDefinition().States;
+    const functionOf: Record<string, string> = {
+      ResizeImage: 'ResizeImageFunction', AnalyseImage: 'RekognitionLabelsFunction',
+      StoreMetadata: 'StoreMetadataFunction', RecordFailure: 'StoreMetadataFunction',
+    };
+
+    // Act
+    const margins = Object.entries(functionOf).map(([state, fn]) =>
+      states[state].TimeoutSeconds - (Resources[fn].Properties!.Timeout ?? Globals.Function.Timeout));
+
+    // Assess
+    expect(margins.every((margin) => margin > 0)).toBe(true);
+  });
+});

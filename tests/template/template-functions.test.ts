@@ -1,0 +1,227 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
+
+const FUNCTION_IDS = [
+  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction',
+];
+
+/** Variables the runtime needs that are not part of the handlers' contract. */
+const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
+
+/** The environment-variable table of docs/contracts.md, as function logical ID -> variable names. */
+function contractEnvironment(): Map<string, Set<string>> {
+  const section = readRepoFile('docs/contracts.md').split('## Environment variables')[1].split('\n## ')[0];
+  const rows = section.split('\n').filter((line) => /^\|\s*[A-Za-z]+\s*\|\s*`/.test(line));
+  const byFunction = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const [owner, variables] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+    const names = [...variables.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]);
+    const ids = owner === 'all' ? FUNCTION_IDS : [`${owner}Function`];
+    for (const id of ids) byFunction.set(id, new Set([...(byFunction.get(id) ?? []), ...names]));
+  }
+  return byFunction;
+}
+
+/** The first fenced JSON block after a heading-like marker in docs/contracts.md. */
+function contractJsonAfter(marker: string): unknown {
+  const after = readRepoFile('docs/contracts.md').split(marker)[1];
+  return JSON.parse(after.split('```json')[1].split('```')[0]);
+}
+
+describe('template functions', () => {
+  it('runs every function on nodejs24.x, arm64, with X-Ray and JSON logs, from Globals only', () => {
+    // Prepare
+    const template = loadTemplate();
+    const functions = resourcesOfType(template, 'AWS::Serverless::Function');
+
+    // Act
+    const overrides = Object.entries(functions).flatMap(([id, fn]) =>
+      ['Runtime', 'Architectures', 'Tracing'].filter((key) => key in fn.Properties!).map((key) => `${id}.${key}`));
+
+    // Assess
+    expect(Object.keys(functions).sort()).toEqual([...FUNCTION_IDS].sort());
+    expect(template.Globals.Function.Runtime).toBe('nodejs24.x');
+    expect(template.Globals.Function.Architectures).toEqual(['arm64']);
+    expect(template.Globals.Function.Tracing).toBe('Active');
+    expect(overrides).toEqual([]);
+    for (const fn of Object.values(functions)) expect(fn.Properties!.LoggingConfig.LogFormat).toBe('JSON');
+  });
+
+  it('sends every function and the state machine to its own log group with a retention', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+    const functionGroups = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig.LogGroup.Ref as string);
+    const machineGroup = Resources.ImagePipelineStateMachine.Properties!.Logging.Destinations[0]
+      .CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+
+    // Act
+    const groups = [...functionGroups, machineGroup].map((id) => Resources[id]);
+
+    // Assess
+    expect(new Set(functionGroups).size).toBe(FUNCTION_IDS.length);
+    for (const group of groups) {
+      expect(group.Type).toBe('AWS::Logs::LogGroup');
+      expect(group.Properties!.RetentionInDays).toEqual({ Ref: 'LogRetentionDays' });
+    }
+  });
+
+  it('sets exactly the environment variables that docs/contracts.md lists for each function', () => {
+    // Prepare
+    const template = loadTemplate();
+    const contract = contractEnvironment();
+    const globals = Object.keys(template.Globals.Function.Environment.Variables);
+
+    // Act
+    const actual = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [
+      ...globals, ...Object.keys(template.Resources[id].Properties!.Environment.Variables),
+    ].filter((name) => !RUNTIME_VARIABLES.has(name)).sort()]));
+    const expected = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [...(contract.get(id) ?? [])].sort()]));
+
+    // Assess
+    expect(expected.ResizeImageFunction).toContain('MAX_INPUT_PIXELS');
+    expect(actual).toEqual(expected);
+  });
+
+  it('starts the pipeline only for ObjectCreated under the prefix the trigger also checks', () => {
+    // Prepare
+    const trigger = loadTemplate().Resources.TriggerStepFunctionFunction.Properties!;
+
+    // Act
+    const s3Events = Object.values(trigger.Events as Record<string, any>).filter((event) => event.Type === 'S3');
+    const [event] = s3Events;
+
+    // Assess
+    expect(s3Events).toHaveLength(1);
+    expect(event.Properties.Bucket).toEqual({ Ref: 'UploadsBucket' });
+    expect(event.Properties.Events).toBe('s3:ObjectCreated:*');
+    expect(event.Properties.Filter.S3Key.Rules).toEqual([{ Name: 'prefix', Value: 'uploads/' }]);
+    expect(trigger.Environment.Variables.UPLOADS_PREFIX).toBe('uploads/');
+  });
+
+  it('sends events the trigger cannot handle to the failure queue after two retries', () => {
+    // Prepare
+    const trigger = loadTemplate().Resources.TriggerStepFunctionFunction.Properties!;
+
+    // Act
+    const config = trigger.EventInvokeConfig;
+
+    // Assess
+    expect(config.MaximumRetryAttempts).toBe(2);
+    expect(config.DestinationConfig.OnFailure).toEqual({
+      Type: 'SQS', Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] },
+    });
+  });
+
+  it('points the trigger at the state machine by the same name the state machine gets', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+    const machineName = Resources.ImagePipelineStateMachine.Properties!.Name['Fn::Sub'] as string;
+
+    // Act
+    const arn = Resources.TriggerStepFunctionFunction.Properties!.Environment.Variables.STATE_MACHINE_ARN['Fn::Sub'] as string;
+    const policy = (Resources.TriggerStepFunctionFunction.Properties!.Policies as any[])
+      .find((entry) => entry.StepFunctionsExecutionPolicy).StepFunctionsExecutionPolicy;
+
+    // Assess
+    expect(arn.endsWith(`:stateMachine:${machineName}`)).toBe(true);
+    expect(policy.StateMachineName['Fn::Sub']).toBe(machineName);
+  });
+
+  it('bundles each function with esbuild from an entry point that exists', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+
+    // Act
+    const entries = FUNCTION_IDS.map((id) => {
+      const fn = Resources[id];
+      const [entry] = fn.Metadata!.BuildProperties.EntryPoints as string[];
+      return { id, fn, path: join(repoRoot, fn.Properties!.CodeUri, entry) };
+    });
+
+    // Assess
+    for (const { fn, path } of entries) {
+      expect(fn.Metadata!.BuildMethod).toBe('esbuild');
+      expect(fn.Properties!.Handler).toBe('handler.handler');
+      expect(path.endsWith('/src/handler.ts')).toBe(true);
+      expect(existsSync(path)).toBe(true);
+    }
+  });
+
+  it('gives sharp to ResizeImageFunction through the layer instead of the bundle', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+
+    // Act
+    const resize = Resources.ResizeImageFunction;
+    const layer = Resources.SharpLayer;
+
+    // Assess
+    expect(resize.Properties!.Layers).toEqual([{ Ref: 'SharpLayer' }]);
+    expect(resize.Metadata!.BuildProperties.External).toEqual(['sharp']);
+    expect(layer.Properties!.ContentUri).toBe('layers/sharp');
+    expect(layer.Properties!.CompatibleArchitectures).toEqual(['arm64']);
+    expect(layer.Metadata!.BuildMethod).toBe('makefile');
+  });
+
+  it('stores the SSM defaults that docs/contracts.md lists', () => {
+    // Prepare
+    const parameter = loadTemplate().Resources.PipelineConfigParameter.Properties!;
+
+    // Act
+    const stored = JSON.parse(parameter.Value as string);
+
+    // Assess
+    expect(parameter.Type).toBe('String');
+    expect(stored).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
+  });
+
+  it('keys the table and its index as docs/contracts.md describes', () => {
+    // Prepare
+    const table = loadTemplate().Resources.ImagesTable.Properties!;
+
+    // Act
+    const [index] = table.GlobalSecondaryIndexes;
+
+    // Assess
+    expect(table.KeySchema).toEqual([{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }]);
+    expect(index.IndexName).toBe('GSI1');
+    expect(index.KeySchema).toEqual([
+      { AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    ]);
+    expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+  });
+
+  it('alarms on failed and timed-out executions, every function\'s errors and the failure queue', () => {
+    // Prepare
+    const alarms = Object.values(resourcesOfType(loadTemplate(), 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties!);
+
+    // Act
+    const watched = alarms.map((alarm) =>
+      `${alarm.MetricName}:${JSON.stringify(alarm.Dimensions[0].Value)}`).sort();
+
+    // Assess
+    expect(watched).toEqual([
+      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
+      ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+      'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
+      'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
+    ].sort());
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('outputs every name a client needs', () => {
+    // Prepare
+    const { Outputs } = loadTemplate();
+
+    // Act
+    const names = Object.keys(Outputs);
+
+    // Assess
+    expect(names).toEqual(expect.arrayContaining([
+      'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
+      'NotificationTopicArn', 'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
+      ...FUNCTION_IDS.map((id) => `${id}Name`),
+    ]));
+  });
+});

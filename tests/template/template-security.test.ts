@@ -1,0 +1,199 @@
+import {
+  asArray, inlineStatements, loadAslText, loadTemplate, policyTemplateNames, readRepoFile, resourcesOfType, Statement,
+} from './support/template';
+
+/**
+ * Policy templates whose expansion (samtranslator's policy_templates.json) has exact actions on the named
+ * resource only. Not allowed, and why: SSMParameterReadPolicy adds ssm:DescribeParameters on "*",
+ * SQSSendMessagePolicy grants "sqs:SendMessage*", S3WritePolicy/S3CrudPolicy add s3:PutLifecycleConfiguration.
+ */
+const SCOPED_POLICY_TEMPLATES = new Set([
+  'S3ReadPolicy', 'DynamoDBCrudPolicy', 'SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy',
+]);
+
+/** The only action sets that may use Resource "*": the services have no resource-level permissions for them. */
+const WILDCARD_RESOURCE_ACTIONS = [
+  ['rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:DetectText'],
+  [
+    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+  ],
+];
+
+type Named<T> = [string, T];
+
+function policiesOfRoles(): Named<unknown[]>[] {
+  const template = loadTemplate();
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Serverless::Function' || resource.Type === 'AWS::Serverless::StateMachine')
+    .map(([id, resource]) => [id, (resource.Properties?.Policies ?? []) as unknown[]]);
+}
+
+function allowStatements(): Named<Statement>[] {
+  const template = loadTemplate();
+  const fromRoles = policiesOfRoles().flatMap(([id, policies]) =>
+    inlineStatements(policies).map((statement): Named<Statement> => [id, statement]));
+  const fromBuckets = Object.entries(resourcesOfType(template, 'AWS::S3::BucketPolicy')).flatMap(([id, policy]) =>
+    (policy.Properties!.PolicyDocument.Statement as Statement[]).map((statement): Named<Statement> => [id, statement]));
+  return [...fromRoles, ...fromBuckets].filter(([, statement]) => statement.Effect === 'Allow');
+}
+
+describe('template security', () => {
+  it('grants no wildcard action in any Allow statement', () => {
+    // Prepare
+    const statements = allowStatements();
+
+    // Act
+    const wildcardActions = statements.flatMap(([id, statement]) =>
+      asArray(statement.Action).filter((action) => action.includes('*')).map((action) => `${id}: ${action}`));
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(5);
+    expect(wildcardActions).toEqual([]);
+  });
+
+  it('uses Resource "*" only for actions without resource-level permissions', () => {
+    // Prepare
+    const statements = allowStatements();
+
+    // Act
+    const offenders = statements
+      .filter(([, statement]) => asArray(statement.Resource as unknown).some((resource) => resource === '*'))
+      .map(([id, statement]) => [id, [...asArray(statement.Action)].sort()] as const)
+      .filter(([, actions]) => !WILDCARD_RESOURCE_ACTIONS.some((allowed) => JSON.stringify(allowed) === JSON.stringify(actions)));
+
+    // Assess
+    expect(offenders).toEqual([]);
+  });
+
+  it('scopes e-mail sending to the sender identity, only when a sender is configured', () => {
+    // Prepare
+    const policies = loadTemplate().Resources.ImagePipelineStateMachine.Properties!.Policies as any[];
+
+    // Act
+    const conditional = policies.find((policy) => policy['Fn::If']);
+    const [condition, whenSet, whenUnset] = conditional['Fn::If'];
+    const [statement] = whenSet.Statement as Statement[];
+
+    // Assess
+    expect(condition).toBe('HasEmailSender');
+    expect(whenUnset).toEqual({ Ref: 'AWS::NoValue' });
+    expect(statement.Action).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(statement.Resource)).toContain(':identity/${NotificationEmailSender}');
+  });
+
+  it('uses only SAM policy templates that stay on the named resource', () => {
+    // Prepare
+    const roles = policiesOfRoles();
+
+    // Act
+    const used = roles.flatMap(([id, policies]) => policyTemplateNames(policies).map((name) => `${id}: ${name}`));
+    const unscoped = used.filter((entry) => !SCOPED_POLICY_TEMPLATES.has(entry.split(': ')[1]));
+
+    // Assess
+    expect(used.length).toBeGreaterThan(3);
+    expect(unscoped).toEqual([]);
+  });
+
+  it('passes every policy template a reference to a resource of this stack, never a literal', () => {
+    // Prepare
+    const roles = policiesOfRoles();
+
+    // Act
+    const literalArguments = roles.flatMap(([id, policies]) =>
+      (policies as any[])
+        .filter((policy) => typeof policy === 'object' && !policy.Statement && !policy['Fn::If'])
+        .flatMap((policy) => Object.entries(policy).flatMap(([name, args]) =>
+          Object.entries(args as object)
+            .filter(([, value]) => typeof value === 'string')
+            .map(([argument]) => `${id}: ${name}.${argument}`))));
+
+    // Assess
+    expect(literalArguments).toEqual([]);
+  });
+
+  it.each(['UploadsBucket', 'ProcessedBucket'])('keeps %s private, encrypted and owner-enforced', (bucketId) => {
+    // Prepare
+    const bucket = loadTemplate().Resources[bucketId];
+
+    // Act
+    const properties = bucket.Properties!;
+
+    // Assess
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+    });
+    expect(properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm)
+      .toMatch(/^(AES256|aws:kms|aws:kms:dsse)$/);
+    expect(properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
+  });
+
+  it('gives every bucket a policy that denies requests without TLS on the bucket and its objects', () => {
+    // Prepare
+    const template = loadTemplate();
+    const buckets = Object.keys(resourcesOfType(template, 'AWS::S3::Bucket'));
+    const policies = Object.values(resourcesOfType(template, 'AWS::S3::BucketPolicy'));
+
+    // Act
+    const bucketsWithTlsOnly = buckets.filter((bucketId) => policies.some((policy) => {
+      const properties = policy.Properties!;
+      return properties.Bucket?.Ref === bucketId && (properties.PolicyDocument.Statement as any[]).some((statement) =>
+        statement.Effect === 'Deny' &&
+        statement.Principal === '*' &&
+        asArray(statement.Action).includes('s3:*') &&
+        statement.Condition?.Bool?.['aws:SecureTransport'] === 'false' &&
+        JSON.stringify(statement.Resource).includes(`{"Fn::GetAtt":["${bucketId}","Arn"]}`) &&
+        JSON.stringify(statement.Resource).includes(`\${${bucketId}.Arn}/*`));
+    }));
+
+    // Assess
+    expect(buckets.length).toBe(2);
+    expect(bucketsWithTlsOnly).toEqual(buckets);
+  });
+
+  it('versions the uploads bucket so each re-upload is a new revision', () => {
+    // Prepare
+    const bucket = loadTemplate().Resources.UploadsBucket;
+
+    // Act
+    const versioning = bucket.Properties!.VersioningConfiguration;
+
+    // Assess
+    expect(versioning).toEqual({ Status: 'Enabled' });
+  });
+
+  it('encrypts the table, topic and queue and keeps point-in-time recovery on', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+
+    // Act
+    const table = Resources.ImagesTable.Properties!;
+
+    // Assess
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(Resources.NotificationTopic.Properties!.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(Resources.TriggerFailureQueue.Properties!.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('holds no secret-looking strings in the template, samconfig or state machine', () => {
+    // Prepare
+    const texts = { 'template.yaml': readRepoFile('template.yaml'), 'samconfig.toml': readRepoFile('samconfig.toml'), asl: loadAslText() };
+    const secretPatterns = [
+      /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+      /aws_secret_access_key|SecretAccessKey/i,
+      /\b[A-Za-z0-9/+]{40}\b/,
+    ];
+
+    // Act
+    const hits = Object.entries(texts).flatMap(([name, text]) =>
+      secretPatterns.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`));
+
+    // Assess
+    expect(hits).toEqual([]);
+    expect(secretPatterns[0].test('key AKIAABCDEFGHIJKLMNOP here')).toBe(true);
+  });
+});
