@@ -174,7 +174,7 @@ describe('local Step Functions over the wire', () => {
 
   it('keeps executions across a restart and redrives one that was interrupted', async () => {
     // Prepare
-    const { executionArn } = await start('interrupted-1', { mode: 'slow', id: 'd' });
+    const executionArn = (await start('interrupted-1', { mode: 'slow', id: 'd' })).executionArn as string;
     await service.close();
     await edge.close();
     service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers(seen), region: 'us-east-1', concurrency: 2 });
