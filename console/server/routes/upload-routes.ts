@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ApiContext } from '../api-context';
@@ -40,6 +40,8 @@ export function registerUploadRoutes(router: Router, context: ApiContext): void 
       headers,
       bucket: context.resources.uploadsBucket,
       key,
+      // Per docs/contracts.md, so the page can follow the image before its execution is listed.
+      imageId: createHash('sha256').update(`${context.resources.uploadsBucket}/${key}`).digest('hex').slice(0, 32),
       expiresAt: new Date(Date.now() + EXPIRES_SECONDS * 1000).toISOString(),
     };
   });

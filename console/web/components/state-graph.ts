@@ -1,0 +1,60 @@
+/// <reference lib="dom" />
+import { h, svg } from '../dom';
+import { layoutAsl } from '../graph-layout';
+
+const NODE_WIDTH = 168;
+const NODE_HEIGHT = 40;
+const GAP_X = 36;
+const GAP_Y = 34;
+
+/** Outcome names the graph colours; states never visited are "not-run". */
+export type GraphOutcome = 'succeeded' | 'failed' | 'caught' | 'running' | 'not-run';
+
+/** Draws the ASL as an SVG graph, each state filled by its outcome, with a legend. */
+export function stateGraph(definition: { StartAt?: string; States?: Record<string, never> }, outcomes: Record<string, string>): HTMLElement {
+  const { nodes, edges } = layoutAsl(definition);
+  const columns = Math.max(1, ...nodes.map((node) => node.column + 1));
+  const layers = Math.max(1, ...nodes.map((node) => node.layer + 1));
+  const width = columns * NODE_WIDTH + (columns - 1) * GAP_X + 20;
+  const height = layers * NODE_HEIGHT + (layers - 1) * GAP_Y + 20;
+  const position = new Map(nodes.map((node) => [node.name, { x: 10 + node.column * (NODE_WIDTH + GAP_X), y: 10 + node.layer * (NODE_HEIGHT + GAP_Y) }]));
+
+  const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'state-graph', role: 'img', 'aria-label': 'State machine graph' });
+  drawing.appendChild(
+    svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }))),
+  );
+  for (const edge of edges) {
+    const from = position.get(edge.from);
+    const to = position.get(edge.to);
+    if (!from || !to) continue;
+    const x1 = from.x + NODE_WIDTH / 2;
+    const y1 = from.y + NODE_HEIGHT;
+    const x2 = to.x + NODE_WIDTH / 2;
+    const y2 = to.y;
+    const upward = y2 <= y1;
+    const path = upward
+      ? `M ${from.x + NODE_WIDTH} ${from.y + NODE_HEIGHT / 2} C ${from.x + NODE_WIDTH + 40} ${from.y}, ${to.x + NODE_WIDTH + 40} ${to.y + NODE_HEIGHT}, ${to.x + NODE_WIDTH} ${to.y + NODE_HEIGHT / 2}`
+      : `M ${x1} ${y1} C ${x1} ${y1 + GAP_Y / 2}, ${x2} ${y2 - GAP_Y / 2}, ${x2} ${y2}`;
+    drawing.appendChild(svg('path', { d: path, class: `edge edge-${edge.kind}`, 'marker-end': 'url(#arrow)' }, svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`)));
+  }
+  for (const node of nodes) {
+    const at = position.get(node.name) as { x: number; y: number };
+    const outcome = outcomes[node.name] ?? 'not-run';
+    drawing.appendChild(
+      svg(
+        'g',
+        { class: `node node-${outcome}`, 'data-state': node.name, 'data-outcome': outcome },
+        svg('title', {}, `${node.name} (${node.type}): ${outcome}`),
+        svg('rect', { x: at.x, y: at.y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: node.type === 'Choice' ? 20 : 6 }),
+        svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 17, 'text-anchor': 'middle', class: 'node-name' }, node.name.length > 22 ? `${node.name.slice(0, 21)}…` : node.name),
+        svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 32, 'text-anchor': 'middle', class: 'node-type' }, node.type),
+      ),
+    );
+  }
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    ...(['succeeded', 'caught', 'failed', 'running', 'not-run'] as const).map((outcome) => h('li', {}, h('span', { class: `swatch node-${outcome}` }), outcome.replace('-', ' '))),
+  );
+  return h('figure', { class: 'graph' }, h('div', { class: 'graph-scroll' }, drawing), legend);
+}

@@ -1,0 +1,66 @@
+/// <reference lib="dom" />
+import './styles.css';
+import { h, replaceChildren } from './dom';
+import { parseHash, type Page } from './router';
+import { uploadPage } from './pages/upload';
+import { runsPage } from './pages/runs';
+import { runDetailPage } from './pages/run-detail';
+import { galleryPage } from './pages/gallery';
+import { imageDetailPage } from './pages/image-detail';
+import { failuresPage } from './pages/failures';
+import { outboxPage } from './pages/outbox';
+
+const NAV: Array<{ path: string; label: string }> = [
+  { path: 'upload', label: 'Upload' },
+  { path: 'runs', label: 'Runs' },
+  { path: 'gallery', label: 'Gallery' },
+  { path: 'failures', label: 'Failures' },
+  { path: 'outbox', label: 'Outbox' },
+];
+
+function pageFor(path: string[]): { page: Page; section: string; title: string } {
+  const [section = 'upload', id] = path;
+  if (section === 'runs' && id) return { page: runDetailPage, section, title: 'Run' };
+  if (section === 'images' && id) return { page: imageDetailPage, section: 'gallery', title: 'Image' };
+  const table: Record<string, { page: Page; title: string }> = {
+    upload: { page: uploadPage, title: 'Upload' },
+    runs: { page: runsPage, title: 'Runs' },
+    gallery: { page: galleryPage, title: 'Gallery' },
+    failures: { page: failuresPage, title: 'Failures' },
+    outbox: { page: outboxPage, title: 'Outbox' },
+  };
+  const found = table[section] ?? table.upload;
+  return { ...found, section: table[section] ? section : 'upload' };
+}
+
+function start(): void {
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const links = NAV.map((entry) => h('a', { href: `#/${entry.path}`, 'data-section': entry.path }, entry.label));
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('a', { class: 'skip', href: '#main', on: { click: (event) => { event.preventDefault(); main.focus(); } } }, 'Skip to content'),
+    h('a', { class: 'brand', href: '#/upload' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Image Pipeline'),
+    h('nav', { 'aria-label': 'Sections' }, ...links),
+  );
+  replaceChildren(document.body, header, main);
+
+  let cleanup: void | (() => void);
+  const render = (): void => {
+    if (typeof cleanup === 'function') cleanup();
+    const route = parseHash(location.hash || '#/upload');
+    const { page, section, title } = pageFor(route.path);
+    for (const link of links) {
+      if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    document.title = `${title} · Image Pipeline console`;
+    const container = h('div', { class: 'page' });
+    replaceChildren(main, container);
+    cleanup = page(container, route);
+  };
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+start();

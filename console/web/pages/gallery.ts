@@ -1,0 +1,94 @@
+/// <reference lib="dom" />
+import { api, queryString, type ImageSummary, type Page as ApiPage } from '../api';
+import { h, replaceChildren } from '../dom';
+import { thumbnail } from '../components/thumbnail';
+import { formatConfidence } from '../format';
+import { hashLink, type Page } from '../router';
+
+const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'sort'] as const;
+
+/** A grid card: thumbnail only (never a large variant), name, and the facts that matter for a filter. */
+export function imageCard(image: ImageSummary): HTMLElement {
+  const topLabels = image.matchedLabel ? [image.matchedLabel] : image.labels.slice(0, 3);
+  return h(
+    'li',
+    { class: 'card', 'data-image-id': image.imageId, 'data-name': image.name },
+    h(
+      'a',
+      { href: hashLink(['images', image.imageId]), class: 'card-link' },
+      thumbnail(image),
+      h('span', { class: 'card-name' }, image.name),
+      h(
+        'span',
+        { class: 'card-tags' },
+        image.status === 'FAILED' ? h('span', { class: 'tag tag-bad' }, image.error?.name ?? 'Failed') : null,
+        ...topLabels.map((label) => h('span', { class: 'tag' }, `${label.name} ${label.confidence !== null ? formatConfidence(label.confidence) : ''}`.trim())),
+        image.faceCount > 0 ? h('span', { class: 'tag tag-info' }, `${image.faceCount} ${image.faceCount === 1 ? 'face' : 'faces'}`) : null,
+        image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged') : null,
+      ),
+    ),
+  );
+}
+
+function select(id: string, label: string, value: string, options: Array<[string, string]>): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { for: id }, label), h('select', { id, name: id }, ...options.map(([optionValue, text]) => h('option', { value: optionValue, ...(optionValue === value ? { selected: true } : {}) }, text))));
+}
+
+/** Gallery: thumbnails with placeholders; filters by label, confidence, faces, text, moderation and status; sort by newest or confidence. */
+export const galleryPage: Page = (container, route) => {
+  const current = Object.fromEntries(FILTERS.map((name) => [name, route.query.get(name) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filter images' },
+    h('div', { class: 'field' }, h('label', { for: 'label' }, 'Label'), h('input', { id: 'label', name: 'label', type: 'search', value: current.label, placeholder: 'e.g. person' })),
+    h('div', { class: 'field' }, h('label', { for: 'minConfidence' }, 'Min. confidence (%)'), h('input', { id: 'minConfidence', name: 'minConfidence', type: 'number', min: '0', max: '100', step: '1', value: current.minConfidence, placeholder: '0' })),
+    h('div', { class: 'field' }, h('label', { for: 'text' }, 'Text contains'), h('input', { id: 'text', name: 'text', type: 'search', value: current.text })),
+    select('hasFaces', 'Faces', current.hasFaces, [['', 'Any'], ['true', 'With faces'], ['false', 'Without faces']]),
+    select('moderated', 'Moderation', current.moderated, [['', 'Any'], ['true', 'Flagged'], ['false', 'Not flagged']]),
+    select('status', 'Status', current.status || 'SUCCEEDED', [['SUCCEEDED', 'Succeeded'], ['FAILED', 'Failed'], ['ALL', 'All']]),
+    select('sort', 'Sort', current.sort || 'newest', [['newest', 'Newest'], ['confidence', 'Label confidence']]),
+    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply'), h('a', { href: '#/gallery', class: 'button secondary' }, 'Reset')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const query: Record<string, string> = {};
+    for (const name of FILTERS) query[name] = String(data.get(name) ?? '').trim();
+    if (!query.label) {
+      // Confidence belongs to a label; without one, these two would be refused by the API.
+      query.minConfidence = '';
+      if (query.sort === 'confidence') query.sort = '';
+    }
+    if (query.sort === 'newest') query.sort = '';
+    if (query.status === 'SUCCEEDED') query.status = '';
+    location.hash = hashLink(['gallery'], query);
+  });
+
+  const grid = h('ul', { class: 'grid', 'aria-label': 'Images' });
+  const note = h('p', { class: 'muted', role: 'status' });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
+  replaceChildren(container, h('h1', {}, 'Gallery'), form, note, grid, more);
+
+  let cursor: string | null = null;
+  let shown = 0;
+  const load = async (): Promise<void> => {
+    more.disabled = true;
+    note.textContent = 'Loading…';
+    try {
+      const params = { ...current, minConfidence: current.label ? current.minConfidence : '', sort: current.label ? current.sort : '', limit: 24, cursor };
+      const page = await api<ApiPage<ImageSummary>>(`/api/images${queryString(params)}`);
+      for (const image of page.items) grid.appendChild(imageCard(image));
+      shown += page.items.length;
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      note.textContent = shown === 0 ? (cursor ? 'Nothing in this stretch; load more to keep searching.' : 'No images match.') : `${shown} image${shown === 1 ? '' : 's'}${cursor ? ' so far' : ''}`;
+      if (shown === 0 && cursor) more.hidden = false;
+    } catch (error) {
+      note.textContent = `Could not load images: ${(error as Error).message}`;
+    } finally {
+      more.disabled = false;
+    }
+  };
+  more.addEventListener('click', () => void load());
+  void load();
+};

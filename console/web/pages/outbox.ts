@@ -1,0 +1,91 @@
+/// <reference lib="dom" />
+import { api, ApiError, queryString, type Page as ApiPage } from '../api';
+import { h, jsonBlock, replaceChildren, type Child } from '../dom';
+import { formatTime } from '../format';
+import { hashLink, type Page } from '../router';
+
+type OutboxItem = Record<string, unknown>;
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((entry) => typeof entry === 'string').join(', ') || undefined;
+  return undefined;
+}
+
+function pick(item: OutboxItem, ...names: string[]): unknown {
+  for (const name of names) {
+    const path = name.split('.');
+    let value: unknown = item;
+    for (const part of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+    if (value !== undefined && value !== null && value !== '') return value;
+  }
+  return undefined;
+}
+
+/** The message body as readable text: pretty JSON when it is JSON, else the text itself (never HTML). */
+function bodyText(value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value, null, 2);
+  try {
+    return JSON.stringify(JSON.parse(value), null, 2);
+  } catch {
+    return value;
+  }
+}
+
+function linksFor(message: unknown): Child[] {
+  let parsed: { imageId?: unknown; executionArn?: unknown } | undefined;
+  try {
+    parsed = typeof message === 'string' ? JSON.parse(message) : (message as typeof parsed);
+  } catch {
+    parsed = undefined;
+  }
+  const links: Child[] = [];
+  if (typeof parsed?.imageId === 'string' && /^[0-9a-f]{32}$/.test(parsed.imageId)) links.push(h('a', { href: hashLink(['images', parsed.imageId]) }, 'Image'));
+  if (typeof parsed?.executionArn === 'string') links.push(h('a', { href: hashLink(['runs', parsed.executionArn.slice(parsed.executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
+  return links;
+}
+
+/** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
+function outboxEntry(item: OutboxItem): HTMLElement {
+  const channel = text(pick(item, 'service', 'channel', 'kind', 'type')) ?? 'message';
+  const subject = text(pick(item, 'subject', 'Subject', 'content.simple.subject.data', 'message.subject'));
+  const to = text(pick(item, 'to', 'destination.toAddresses', 'Destination.ToAddresses', 'recipients', 'topicArn', 'TopicArn'));
+  const from = text(pick(item, 'from', 'fromEmailAddress', 'FromEmailAddress', 'source'));
+  const when = text(pick(item, 'sentAt', 'timestamp', 'createdAt', 'at'));
+  const plain = pick(item, 'text', 'body.text', 'content.simple.body.text.data', 'message', 'Message', 'body');
+  const html = text(pick(item, 'html', 'body.html', 'content.simple.body.html.data'));
+  return h(
+    'article',
+    { class: 'panel outbox-item', 'data-channel': channel },
+    h('header', {}, h('span', { class: 'tag' }, channel), ' ', h('strong', { class: 'break' }, subject ?? '(no subject)'), h('span', { class: 'muted small' }, ` ${formatTime(when)}`)),
+    h('dl', { class: 'facts' }, h('dt', {}, 'To'), h('dd', { class: 'break' }, to ?? '—'), from ? h('dt', {}, 'From') : null, from ? h('dd', { class: 'break' }, from) : null),
+    plain !== undefined ? h('pre', { class: 'json' }, bodyText(plain)) : null,
+    html ? h('details', {}, h('summary', {}, 'HTML version (source)'), h('pre', { class: 'json' }, html)) : null,
+    h('p', { class: 'links' }, ...linksFor(plain)),
+    h('details', {}, h('summary', {}, 'Raw record'), jsonBlock(item)),
+  );
+}
+
+/** Outbox: notifications (SNS) and e-mails (SES) the local services recorded, newest first. */
+export const outboxPage: Page = (container) => {
+  const list = h('div', { class: 'outbox' });
+  const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
+  replaceChildren(container, h('h1', {}, 'Outbox'), h('p', { class: 'lead' }, 'What the pipeline sent: SNS notifications and SES e-mails, as the local services received them.'), note, list, more);
+  let cursor: string | null = null;
+  let shown = 0;
+  const load = async (): Promise<void> => {
+    try {
+      const page = await api<ApiPage<OutboxItem>>(`/api/outbox${queryString({ limit: 20, cursor })}`);
+      for (const item of page.items) list.appendChild(outboxEntry(item));
+      shown += page.items.length;
+      cursor = page.nextCursor;
+      more.hidden = !cursor;
+      note.textContent = shown === 0 ? 'Nothing sent yet.' : '';
+    } catch (error) {
+      note.textContent = error instanceof ApiError && error.status === 501 ? 'This deployment has no outbox: notifications leave through SNS and SES.' : `Could not load the outbox: ${(error as Error).message}`;
+    }
+  };
+  more.addEventListener('click', () => void load());
+  void load();
+};
