@@ -76,10 +76,14 @@ export async function startEdgeServer(opts: EdgeServerOptions): Promise<EdgeServ
       return writeResponse(res, { status: 200, headers: { ...corsHeaders, ...preflightHeaders(req.headers) } });
     }
 
-    const url = new URL(req.url ?? '/', 'http://edge.local');
+    // Concatenate rather than resolve, so a path starting with "//" is never read as a host.
+    const rawPath = req.url?.startsWith('/') ? req.url : `/${req.url ?? ''}`;
+    const url = new URL(`http://edge.local${rawPath}`);
     const scope = readSigV4Scope(req.headers, url);
     const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
-    const head: EdgeRequest = { method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.alloc(0), signingService: scope?.service, target };
+    const head: EdgeRequest = {
+      method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.alloc(0), signingService: scope?.service, target, rawPath,
+    };
     const service = routeRequest(opts.services, head);
 
     const body = await readBody(req, maxBodyBytes);

@@ -9,6 +9,8 @@ export interface EdgeRequest {
   /** SigV4 service name from the Authorization header or X-Amz-Credential query, e.g. "s3", "dynamodb", "states", "rekognition", "sns", "ses", "ssm" */
   signingService?: string;
   target?: string /* X-Amz-Target */;
+  /** Path and query exactly as sent, before URL's dot-segment folding: S3 keys may contain "../" and "./". */
+  rawPath?: string;
 }
 
 /** What a service answers; a stream body is piped as it is. */

@@ -74,7 +74,7 @@ describe('edge server', () => {
 
   it('gives S3 EntityTooLarge for a body over the cap', async () => {
     // Act
-    const response = await fetch(`${edge.url}/bucket/key`, { method: 'PUT', headers: { authorization: sign('s3') }, body: Buffer.alloc(4096) });
+    const response = await fetch(`${edge.url}/bucket/key`, { method: 'PUT', headers: { authorization: sign('s3') }, body: new Uint8Array(4096) });
 
     // Assess
     expect(response.status).toBe(400);

@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { S3EventRecord } from 'aws-lambda';
+import { s3Error } from '../../edge/aws-errors';
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
+import type { S3Context } from './context';
+import { dispatchS3 } from './dispatch';
+import { S3ServiceError } from './errors';
+import { buildObjectCreatedRecord, type ObjectCreatedEventName } from './event-record';
+import { MultipartStore } from './multipart';
+import { computeChecksum } from './checksums';
+import { parseS3Call } from './s3-request';
+import { S3Store, type BucketInfo, type ObjectVersion } from './store';
+import { createHash, randomUUID } from 'node:crypto';
+
+/** Options of the local S3 service. */
+export interface S3ServiceOptions {
+  /** The stack's data folder; objects live under <dataDir>/s3. */
+  dataDir: string;
+  /** Region put in events and bucket answers (default us-east-1). */
+  region?: string;
+}
+
+/** A stored object as the programmatic API reports it. */
+export interface S3ObjectSummary {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Without quotes, as in S3 events. */
+  eTag: string;
+  /** undefined when the bucket is not versioned. */
+  versionId?: string;
+  sequencer: string;
+  lastModified: string;
+  contentType?: string;
+  metadata: Record<string, string>;
+}
+
+/** Receives each ObjectCreated record after the creating request has been answered. */
+export type ObjectCreatedListener = (record: S3EventRecord) => void | Promise<void>;
+
+/** The local S3: an edge service plus the programmatic API the runner, vision service and console use. */
+export interface LocalS3Service extends EdgeService {
+  /** Creates a bucket (idempotent); versioning true turns it on. @throws S3ServiceError InvalidBucketName. */
+  createBucket(name: string, options?: { versioning?: boolean }): Promise<void>;
+  /** Buckets and their settings. */
+  listBuckets(): BucketInfo[];
+  /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws S3ServiceError NoSuchBucket. */
+  putObject(bucket: string, key: string, body: Buffer, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<S3ObjectSummary>;
+  /** The bytes of the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  getObjectBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
+  /** Facts about the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  headObject(bucket: string, key: string, versionId?: string): S3ObjectSummary;
+  /** Current objects in key order, optionally under a prefix. @throws S3ServiceError NoSuchBucket. */
+  listObjects(bucket: string, options?: { prefix?: string }): S3ObjectSummary[];
+  /** Subscribes to ObjectCreated records; returns the unsubscribe function. */
+  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws S3ServiceError NoSuchKey. */
+  objectCreatedRecord(bucket: string, key: string, versionId?: string): S3EventRecord;
+  /** Resolves once every queued event has been handed to the listeners (and their promises settled). */
+  drainEvents(): Promise<void>;
+}
+
+/**
+ * Opens the local S3 under <dataDir>/s3 and returns its edge service and API.
+ * Matches requests signed for "s3" (header or presigned query) and virtual-host requests to <bucket>.localhost.
+ */
+export async function createS3Service(options: S3ServiceOptions): Promise<LocalS3Service> {
+  const region = options.region ?? 'us-east-1';
+  const root = join(options.dataDir, 's3');
+  const store = await S3Store.open(root);
+  const multipart = new MultipartStore(join(root, 'multipart'));
+  const listeners = new Set<ObjectCreatedListener>();
+  let pending = 0;
+  let drained: (() => void)[] = [];
+
+  const deliver = (record: S3EventRecord) => {
+    pending += 1;
+    // setImmediate: the response is written first, as S3 delivers events after the PUT has returned.
+    setImmediate(() => {
+      const runs = [...listeners].map(async (listener) => {
+        try {
+          await listener(record);
+        } catch (error) {
+          console.error(`[local s3] ObjectCreated listener failed for ${record.s3.bucket.name}/${record.s3.object.key}:`, error);
+        }
+      });
+      void Promise.all(runs).then(() => {
+        pending -= 1;
+        if (pending === 0) {
+          const waiting = drained;
+          drained = [];
+          waiting.forEach((resolve) => resolve());
+        }
+      });
+    });
+  };
+
+  const recordFor = (eventName: ObjectCreatedEventName, bucket: string, key: string, version: ObjectVersion) =>
+    buildObjectCreatedRecord(
+      eventName,
+      { bucket, key, size: version.size, eTag: version.etag, versionId: version.versionId, sequencer: version.sequencer, eventTime: version.lastModified },
+      region,
+      randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
+    );
+
+  const ctx: S3Context = {
+    store,
+    multipart,
+    region,
+    emitCreated: (eventName, bucket, key, version) => deliver(recordFor(eventName, bucket, key, version)),
+  };
+
+  const summary = (bucket: string, key: string, version: ObjectVersion): S3ObjectSummary => ({
+    bucket,
+    key,
+    size: version.size,
+    eTag: version.etag,
+    versionId: version.versionId === 'null' ? undefined : version.versionId,
+    sequencer: version.sequencer,
+    lastModified: version.lastModified,
+    contentType: version.contentType,
+    metadata: version.metadata,
+  });
+
+  return {
+    name: 's3',
+    matches: (req) => req.signingService === 's3' || (!req.target && !req.signingService && /\.localhost(:\d+)?$/i.test(req.headers.host ?? '')),
+    handle: (req) => handleS3(ctx, req),
+    async createBucket(name, bucketOptions) {
+      await store.createBucket(name, bucketOptions?.versioning ? 'Enabled' : undefined);
+    },
+    listBuckets: () => store.listBuckets(),
+    async putObject(bucket, key, body, putOptions) {
+      const version = await store.putObject(bucket, key, body, {
+        etag: createHash('md5').update(body).digest('hex'),
+        contentType: putOptions?.contentType ?? 'binary/octet-stream',
+        metadata: Object.fromEntries(Object.entries(putOptions?.metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
+        checksum: { algorithm: 'crc64nvme', value: await computeChecksum('crc64nvme', body) },
+      });
+      ctx.emitCreated('ObjectCreated:Put', bucket, key, version);
+      return summary(bucket, key, version);
+    },
+    async getObjectBytes(bucket, key, versionId) {
+      return readFile(store.blobPath(bucket, store.getVersion(bucket, key, versionId)));
+    },
+    headObject: (bucket, key, versionId) => summary(bucket, key, store.getVersion(bucket, key, versionId)),
+    listObjects: (bucket, listOptions) =>
+      store
+        .listCurrent(bucket)
+        .filter((entry) => entry.key.startsWith(listOptions?.prefix ?? ''))
+        .map((entry) => summary(bucket, entry.key, entry.version)),
+    onObjectCreated(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    objectCreatedRecord: (bucket, key, versionId) => recordFor('ObjectCreated:Put', bucket, key, store.getVersion(bucket, key, versionId)),
+    drainEvents: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve))),
+  };
+}
+
+async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse> {
+  try {
+    checkPresignedExpiry(req);
+    return await dispatchS3(ctx, parseS3Call(req));
+  } catch (error) {
+    if (error instanceof S3ServiceError) {
+      const response = s3Error(error.status, error.code, error.message, error.extra);
+      return { ...response, headers: { ...response.headers, ...error.headers } };
+    }
+    console.error('[local s3] internal error:', error);
+    return s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
+  }
+}
+
+/** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws S3ServiceError AccessDenied. */
+function checkPresignedExpiry(req: EdgeRequest): void {
+  const date = req.url.searchParams.get('X-Amz-Date');
+  const expires = req.url.searchParams.get('X-Amz-Expires');
+  if (!date || !expires) return;
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
+  const seconds = Number(expires);
+  if (!match || !Number.isInteger(seconds) || seconds < 1 || seconds > 604800) {
+    throw new S3ServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
+  }
+  const signedAt = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
+  if (Date.now() > signedAt + seconds * 1000) {
+    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
+  }
+}
