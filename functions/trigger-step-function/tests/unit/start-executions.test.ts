@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { StartExecutionFailedError } from '../../src/errors';
@@ -216,5 +217,21 @@ describe('startExecutions', () => {
     const started = logger.entries.find((e) => e.message === 'Started execution');
     expect(Object.keys(started?.attributes ?? {}).sort()).toEqual(['bucket', 'executionArn', 'imageId', 'key']);
     expect(JSON.stringify(logger.entries)).not.toContain('x-amz-id-2');
+  });
+
+  it('accounts for every record, whatever its encoded key, without throwing', async () => {
+    // Prepare: arbitrary raw keys, including broken percent-encoding and folder-like keys.
+    const template = recordsOf('s3-put').records[0]!;
+    const rawKey = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ unit: fc.constantFrom('%', '2', 'B', '+', '/', 'u', 'E'), minLength: 1, maxLength: 12 }).map((k) => `uploads/${k}`));
+
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(fc.array(rawKey, { minLength: 1, maxLength: 5 }), async (keys) => {
+        const records = keys.map((encodedKey, i) => ({ ...template, encodedKey, size: i % 2, sequencer: `0${i}` }));
+        const summary = await startExecutions({ records, ignored: 0 }, deps());
+        return summary.started + summary.duplicates + summary.skipped + (summary.failed?.length ?? 0) === records.length;
+      }),
+      { numRuns: 200 },
+    );
   });
 });
