@@ -1,0 +1,153 @@
+import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
+import type { FaceResult } from '@vladmandic/human';
+import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, THUMBNAIL_SIDE, toGreyPng } from './engines/decode';
+import { HumanEngine, type HumanPaths } from './engines/human-engine';
+import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
+import { OcrEngine, type OcrPaths } from './engines/ocr-engine';
+import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
+import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
+import { toLabels } from './mapping/labels';
+import { toModerationResponse } from './mapping/moderation';
+import { toTextResponse } from './mapping/text';
+import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
+
+/** Every model file the worker needs, resolved by the parent so the worker never searches for packages. */
+export interface ModelPaths { human: HumanPaths; nsfw: NsfwPaths; ocr: OcrPaths }
+
+/** A job for the analyser: one operation, its validated parameters, and the image bytes. */
+export type AnalysisJob =
+  | { operation: 'DetectLabels'; params: LabelsParams; bytes: Buffer }
+  | { operation: 'DetectFaces'; params: FacesParams; bytes: Buffer }
+  | { operation: 'DetectModerationLabels'; params: ModerationParams; bytes: Buffer }
+  | { operation: 'DetectText'; params: TextParams; bytes: Buffer };
+
+export type AnalysisResponse = DetectLabelsResponse | DetectFacesResponse | DetectModerationLabelsResponse | DetectTextResponse;
+
+const FACE_QUALITY_SIDE = 96;
+const NEEDS_DESCRIPTION = ['ALL', 'AGE_RANGE', 'GENDER'];
+const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
+
+/** Runs Rekognition's four Detect calls on the local models; lives inside a worker process. */
+export class Analyser {
+  private constructor(private readonly human: HumanEngine, private readonly nsfw: NsfwEngine, private readonly ocr: OcrEngine) {}
+
+  /**
+   * Loads every model once (the nsfwjs weights through the binary cache in `cacheDir`) and warms each up.
+   * @throws Error when a model cannot load
+   */
+  static async load(paths: ModelPaths, cacheDir: string): Promise<Analyser> {
+    const human = await HumanEngine.load(paths.human);
+    const nsfw = await NsfwEngine.load(paths.nsfw, cacheDir);
+    const ocr = await OcrEngine.load(paths.ocr);
+    const analyser = new Analyser(human, nsfw, ocr);
+    await analyser.warmUp();
+    return analyser;
+  }
+
+  /**
+   * Answers one job with a response in Rekognition's shape.
+   * @throws RekognitionError for images Rekognition would refuse (format, size, pixels)
+   */
+  async analyse(job: AnalysisJob): Promise<AnalysisResponse> {
+    await checkDimensions(job.bytes);
+    switch (job.operation) {
+      case 'DetectLabels':
+        return this.detectLabels(job.bytes, job.params);
+      case 'DetectFaces':
+        return this.detectFaces(job.bytes, job.params);
+      case 'DetectModerationLabels':
+        return this.detectModerationLabels(job.bytes, job.params);
+      case 'DetectText':
+        return this.detectText(job.bytes, job.params);
+    }
+  }
+
+  /** Stops tesseract's thread; the rest is freed with the process. */
+  async close(): Promise<void> {
+    await this.ocr.close();
+  }
+
+  private async detectLabels(bytes: Buffer, params: LabelsParams): Promise<DetectLabelsResponse> {
+    const response: DetectLabelsResponse = { Labels: [], LabelModelVersion: '3.0' };
+    if (params.generalLabels) {
+      const image = await decodeRgb(bytes, MAX_ANALYSIS_SIDE);
+      // The detector runs below MinConfidence so that ancestors and faces can still lift a label over it.
+      const { objects, faces } = await this.human.objectsAndFaces(image, Math.max(0.1, Math.min(0.5, params.minConfidence / 100)));
+      response.Labels = toLabels(
+        {
+          objects: objects.map((object) => ({
+            cocoClass: object.label,
+            score: object.score,
+            box: { Left: object.boxRaw[0], Top: object.boxRaw[1], Width: object.boxRaw[2], Height: object.boxRaw[3] },
+          })),
+          faceScores: faces.map((face) => face.boxScore ?? face.score),
+        },
+        params,
+      );
+    }
+    if (params.imageProperties) {
+      response.ImageProperties = toImageProperties(await decodeRgb(bytes, THUMBNAIL_SIDE), params.maxDominantColors);
+    }
+    return response;
+  }
+
+  private async detectFaces(bytes: Buffer, params: FacesParams): Promise<DetectFacesResponse> {
+    const image = await decodeRgb(bytes, MAX_ANALYSIS_SIDE);
+    const wants = (names: string[]) => params.attributes.some((attribute) => names.includes(attribute));
+    const faces = await this.human.faces(image, { mesh: true, description: wants(NEEDS_DESCRIPTION), emotion: wants(NEEDS_EMOTION) });
+    const details = [];
+    for (const face of faces) {
+      const evidence = toEvidence(face, image);
+      const crop = await cropRgb(image, faceBox(evidence), FACE_QUALITY_SIDE);
+      const { Brightness, Sharpness } = qualityOf(crop);
+      details.push(toFaceDetail({ ...evidence, quality: { Brightness, Sharpness } }, params.attributes));
+    }
+    // Rekognition lists larger faces first.
+    details.sort((a, b) => (b.BoundingBox?.Width ?? 0) * (b.BoundingBox?.Height ?? 0) - (a.BoundingBox?.Width ?? 0) * (a.BoundingBox?.Height ?? 0));
+    return { FaceDetails: details };
+  }
+
+  private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {
+    const square = await decodeSquare(bytes, NSFW_INPUT_SIZE);
+    return toModerationResponse(await this.nsfw.classify(square.data), params.minConfidence);
+  }
+
+  private async detectText(bytes: Buffer, params: TextParams): Promise<DetectTextResponse> {
+    const { png, width, height } = await toGreyPng(bytes, MAX_ANALYSIS_SIDE);
+    return toTextResponse(await this.ocr.read(png), width, height, params);
+  }
+
+  private async warmUp(): Promise<void> {
+    // The first inference compiles WASM kernels; doing it here keeps it out of the first request.
+    const grey: RgbPixels = { data: new Uint8Array(256 * 256 * 3).fill(128), width: 256, height: 256 };
+    await this.human.faces(grey, { mesh: true, description: true, emotion: true });
+    await this.human.objectsAndFaces(grey, 0.5);
+    const sample = await warmUpTextImage();
+    await this.ocr.read(sample);
+  }
+}
+
+function toEvidence(face: FaceResult, image: RgbPixels): Omit<FaceEvidence, 'quality'> {
+  const [left, top, width, height] = face.boxRaw;
+  const angle = face.rotation?.angle;
+  return {
+    score: face.score,
+    box: { Left: left, Top: top, Width: width, Height: height },
+    mesh: face.mesh && face.mesh.length >= 468 ? face.mesh.map(([x, y]) => [x, y] as [number, number]) : undefined,
+    imageWidth: image.width,
+    imageHeight: image.height,
+    rotation: angle ? { roll: angle.roll, yaw: angle.yaw, pitch: angle.pitch } : undefined,
+    age: face.age,
+    gender: face.gender,
+    genderScore: face.genderScore,
+    emotions: face.emotion?.map((entry) => ({ emotion: entry.emotion, score: entry.score })),
+  };
+}
+
+async function warmUpTextImage(): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="96"><rect width="100%" height="100%" fill="white"/>'
+    + '<text x="16" y="64" font-family="sans-serif" font-size="40" fill="black">Warm up</text></svg>';
+  return sharp(Buffer.from(svg)).greyscale().png().toBuffer();
+}
+

@@ -1,0 +1,79 @@
+import type { Label } from '@aws-sdk/client-rekognition';
+import type { LabelsParams, RatioBox } from '../request';
+import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
+
+/** One object the detector found: COCO class name, score 0–1, and its box in image ratios. */
+export interface ObjectDetection { cocoClass: string; score: number; box: RatioBox }
+
+/** Evidence for labels: the detector's objects and the face detector's scores (0–1). */
+export interface LabelEvidence { objects: ObjectDetection[]; faceScores: number[] }
+
+/**
+ * Turns detections into Rekognition Labels: names, Instances, ancestor labels, Parents, Categories and the
+ * request's MinConfidence, MaxLabels and filters. Faces add Person, Face and Head, because a found face is a person.
+ */
+export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[] {
+  const confidence = new Map<string, number>();
+  const instances = new Map<string, { BoundingBox: RatioBox; Confidence: number }[]>();
+  const raise = (name: string, value: number) => confidence.set(name, Math.max(confidence.get(name) ?? 0, value));
+
+  for (const object of evidence.objects) {
+    const name = COCO_TO_LABEL[object.cocoClass];
+    if (!name) continue;
+    const value = round(object.score * 100);
+    raise(name, value);
+    if (value >= params.minConfidence) {
+      instances.set(name, [...(instances.get(name) ?? []), { BoundingBox: clampBox(object.box), Confidence: value }]);
+    }
+  }
+  const bestFace = Math.max(0, ...evidence.faceScores);
+  if (bestFace > 0) raise('Face', round(bestFace * 100));
+
+  // Rekognition returns every ancestor as a label too, as confident as its most confident descendant.
+  for (const [name, value] of [...confidence]) for (const ancestor of ancestorsOf(name)) raise(ancestor, value);
+
+  const labels: Label[] = [...confidence]
+    .filter(([, value]) => value >= params.minConfidence)
+    .map(([name, value]) => ({
+      Name: name,
+      Confidence: value,
+      Instances: (instances.get(name) ?? []).sort((a, b) => b.Confidence - a.Confidence),
+      Parents: ancestorsOf(name).map((parent) => ({ Name: parent })),
+      Aliases: [],
+      Categories: [{ Name: categoryOf(name) }],
+    }))
+    .filter((label) => passesFilters(label, params))
+    .sort((a, b) => (b.Confidence ?? 0) - (a.Confidence ?? 0) || String(a.Name).localeCompare(String(b.Name)));
+  return labels.slice(0, params.maxLabels);
+}
+
+function passesFilters(label: Label, params: LabelsParams): boolean {
+  const name = label.Name as string;
+  const category = label.Categories?.[0]?.Name as string;
+  if (params.labelExclusion.includes(name) || params.categoryExclusion.includes(category)) return false;
+  const hasInclusion = params.labelInclusion.length > 0 || params.categoryInclusion.length > 0;
+  return !hasInclusion || params.labelInclusion.includes(name) || params.categoryInclusion.includes(category);
+}
+
+function clampBox(box: RatioBox): RatioBox {
+  const left = clamp01(box.Left);
+  const top = clamp01(box.Top);
+  return {
+    Width: round4(clamp01(box.Left + box.Width) - left),
+    Height: round4(clamp01(box.Top + box.Height) - top),
+    Left: round4(left),
+    Top: round4(top),
+  };
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function round4(value: number): number {
+  return Math.round(value * 10000) / 10000;
+}
