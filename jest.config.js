@@ -33,6 +33,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: [
         '<rootDir>/tests/integration/**/*.test.ts',
+        '<rootDir>/functions/*/tests/integration/**/*.test.ts',
         '<rootDir>/local/**/tests/integration/**/*.test.ts',
         '<rootDir>/console/**/tests/api/**/*.test.ts',
       ],
