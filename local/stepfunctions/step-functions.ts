@@ -230,6 +230,11 @@ export class StepFunctionsService extends EventEmitter {
     return [...this.executions.values()];
   }
 
+  /** Whether no execution is running or waiting. */
+  isIdle(): boolean {
+    return this.active === 0 && this.queue.length === 0;
+  }
+
   /** Resolves when no execution is running or waiting. */
   waitForIdle(): Promise<void> {
     if (this.active === 0 && this.queue.length === 0) return Promise.resolve();

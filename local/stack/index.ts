@@ -1,0 +1,214 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { S3EventRecord } from 'aws-lambda';
+import { startEdgeServer, type EdgeServer } from '../edge/server';
+import type { EdgeService } from '../edge/types';
+import { LambdaRuntime, type LogSink } from '../lambda';
+import { createDynamoDbService, type LocalDynamoDbService } from '../services/dynamodb/dynamodb-service';
+import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
+import { StepFunctionsService, stepFunctionsEdgeService } from '../stepfunctions';
+import { loadLocalApp } from '../template';
+import type { LocalApp } from '../template/types';
+import { AsyncInvoker } from './async-invoker';
+import { lambdaEdgeService } from './lambda-edge-service';
+import { createNotificationServices, type NotificationServices } from './notification-services';
+import { uncoveredUploads } from './recovery';
+import { matchingFunctions } from './s3-notifications';
+import { createSdkCaller } from './sdk-caller';
+import { startVision, type VisionHandle } from './vision';
+
+/** Options of the local stack; every one has an environment variable and a default. */
+export interface LocalStackOptions {
+  /** Where all state lives (LOCAL_DATA_DIR, default `.local` under the repository). */
+  dataDir?: string;
+  /** Edge port (EDGE_PORT, default 4566); 0 picks a free port. */
+  edgePort?: number;
+  /** Executions at once (LOCAL_CONCURRENCY, default the number of cores). */
+  concurrency?: number;
+  /** Serve Rekognition with the local vision service (default true). */
+  withVision?: boolean;
+  /** The repository holding template.yaml (default: the one this file is in). */
+  rootDir?: string;
+  /** Template parameter overrides on top of samconfig.toml's. */
+  parameterOverrides?: Record<string, string>;
+  /** Where function log lines go (default: <dataDir>/logs/<LogicalId>.log only). */
+  logSink?: LogSink;
+  /** Browser origins the edge accepts (the console's). */
+  allowedOrigins?: string[];
+  /** Run uploads that have no final record at start (default true). */
+  recover?: boolean;
+  /** Wait between Lambda's asynchronous retries (default 1000 ms; Lambda waits ~1 and ~2 minutes). */
+  asyncRetryDelayMs?: number;
+}
+
+/** Names of the template's main resources, as local mode created them. */
+export interface StackResources {
+  uploadsBucket: string;
+  processedBucket: string;
+  tableName: string;
+  stateMachineArn: string;
+  topicArn: string;
+  configParameterName: string;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  edgeUrl: string;
+  dataDir: string;
+  resources: StackResources;
+  app: LocalApp;
+  services: {
+    s3: LocalS3Service;
+    dynamodb: LocalDynamoDbService;
+    stepfunctions: StepFunctionsService;
+    lambda: LambdaRuntime;
+    notifications: NotificationServices;
+    vision?: VisionHandle;
+  };
+  /** What start-up recovery did: interrupted executions redriven, uploads delivered again. */
+  recovered: { executions: number; uploads: number };
+  /** Delivers an S3 record to the functions subscribed to it, asynchronously, as S3 does. */
+  deliver(record: S3EventRecord): void;
+  /** Resolves when no S3 event, asynchronous invoke or execution is pending. */
+  waitForIdle(): Promise<void>;
+  /** Stops everything; running executions are left for the next start to redrive. */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+
+/**
+ * Starts local mode: reads the template, creates its buckets, table, topic and parameter, serves every service on one
+ * edge endpoint, wires S3 notifications to the functions, and recovers what a previous run left unfinished.
+ * @throws TemplateResolutionError for a template local mode cannot read, or the edge's listen error (EADDRINUSE).
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const rootDir = options.rootDir ?? REPO_ROOT;
+  const dataDir = resolve(rootDir, options.dataDir ?? process.env.LOCAL_DATA_DIR ?? '.local');
+  const edgePort = options.edgePort ?? (process.env.EDGE_PORT ? Number(process.env.EDGE_PORT) : 4566);
+  const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
+  const region = app.pseudo.region;
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const logSink: LogSink = options.logSink ?? ((logicalId, line) => appendFileSync(join(dataDir, 'logs', `${logicalId}.log`), `${line}\n`));
+  const stackLog = (line: string) => logSink('stack', line);
+
+  const s3 = await createS3Service({ dataDir, region });
+  const dynamodb = await createDynamoDbService({ dataDir });
+  const notifications = await createNotificationServices({ dataDir, region });
+  let lambda: LambdaRuntime | undefined;
+  let asyncInvoker: AsyncInvoker | undefined;
+  let edgeUrl = '';
+  const sdkCall = (service: string, action: string, params: Record<string, unknown>) => createSdkCallerOnce()(service, action, params);
+  let sdkCaller: ReturnType<typeof createSdkCaller> | undefined;
+  const createSdkCallerOnce = () => (sdkCaller ??= createSdkCaller({ edgeUrl, region }));
+  const stepfunctions = new StepFunctionsService({
+    dataDir,
+    stateMachines: app.stateMachines,
+    region,
+    concurrency: options.concurrency,
+    invokers: {
+      invokeLambda: (fn, payload) => (lambda as LambdaRuntime).invoke(fn, payload),
+      callSdk: sdkCall,
+    },
+  });
+  const vision = options.withVision === false ? undefined : await startVision({ dataDir, s3 });
+
+  const lazyLambdaService: EdgeService = {
+    name: 'lambda',
+    matches: (req) => lambdaService().matches(req),
+    handle: (req) => lambdaService().handle(req),
+  };
+  let lambdaServiceInstance: EdgeService | undefined;
+  const lambdaService = () =>
+    (lambdaServiceInstance ??= lambdaEdgeService(lambda as LambdaRuntime, (name, event) => asyncInvoker?.invoke((lambda as LambdaRuntime).find(name).fn, event)));
+
+  // JSON-protocol services first (routed by X-Amz-Target); S3 last, since it also claims virtual-host requests.
+  const services: EdgeService[] = [
+    stepFunctionsEdgeService(stepfunctions),
+    dynamodb,
+    ...notifications.edgeServices,
+    ...(vision ? [vision.edgeService] : []),
+    lazyLambdaService,
+    s3,
+  ];
+  let edge: EdgeServer;
+  try {
+    edge = await startEdgeServer({ host: '127.0.0.1', port: edgePort, services, allowedOrigins: options.allowedOrigins });
+  } catch (err) {
+    await Promise.allSettled([dynamodb.close(), stepfunctions.close(), vision?.close()]);
+    throw err;
+  }
+  edgeUrl = edge.url;
+  lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, options.concurrency ?? 2) });
+  asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
+
+  for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
+  for (const table of app.tables) {
+    await dynamodb.createTable({
+      TableName: table.name,
+      AttributeDefinitions: table.attributeDefinitions as never,
+      KeySchema: table.keySchema as never,
+      BillingMode: 'PAY_PER_REQUEST',
+      ...(table.globalSecondaryIndexes.length ? { GlobalSecondaryIndexes: table.globalSecondaryIndexes as never } : {}),
+      ...(table.localSecondaryIndexes.length ? { LocalSecondaryIndexes: table.localSecondaryIndexes as never } : {}),
+    });
+  }
+  await notifications.createResources(app);
+
+  const deliver = (record: S3EventRecord) => {
+    for (const fn of matchingFunctions(app, record)) {
+      // One record per event, as S3 sends them.
+      asyncInvoker?.invoke(fn, { Records: [record] });
+    }
+  };
+  const unsubscribe = s3.onObjectCreated((record) => deliver(record));
+
+  const recovered = { executions: 0, uploads: 0 };
+  if (options.recover !== false) {
+    recovered.executions = stepfunctions.resumeInterrupted();
+    const records = uncoveredUploads(app, s3, stepfunctions.allExecutions());
+    recovered.uploads = records.length;
+    for (const record of records) deliver(record);
+  }
+
+  const find = <T extends { logicalId: string }>(list: T[], logicalId: string, fallback: (l: T[]) => T | undefined) =>
+    list.find((x) => x.logicalId === logicalId) ?? fallback(list);
+  const resources: StackResources = {
+    uploadsBucket: find(app.buckets, 'UploadsBucket', (l) => l.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId))))?.name ?? '',
+    processedBucket: find(app.buckets, 'ProcessedBucket', (l) => l.find((b) => b.logicalId !== 'UploadsBucket'))?.name ?? '',
+    tableName: find(app.tables, 'ImagesTable', (l) => l[0])?.name ?? '',
+    stateMachineArn: find(app.stateMachines, 'ImagePipelineStateMachine', (l) => l[0])?.arn ?? '',
+    topicArn: find(app.topics, 'NotificationTopic', (l) => l[0])?.arn ?? '',
+    configParameterName: find(app.ssmParameters, 'PipelineConfigParameter', (l) => l[0])?.name ?? '',
+  };
+
+  let stopped = false;
+  return {
+    edgeUrl,
+    dataDir,
+    resources,
+    app,
+    services: { s3, dynamodb, stepfunctions, lambda, notifications, vision },
+    recovered,
+    deliver,
+    async waitForIdle() {
+      // Each stage can start work in the next (an upload starts an execution), so loop until all are quiet at once.
+      for (;;) {
+        await s3.drainEvents();
+        await asyncInvoker?.drain();
+        await stepfunctions.waitForIdle();
+        await s3.drainEvents();
+        if (!(await asyncInvoker?.hasPending()) && stepfunctions.isIdle()) return;
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      unsubscribe();
+      await stepfunctions.close();
+      await lambda?.close();
+      await edge.close();
+      await Promise.allSettled([dynamodb.close(), vision?.close(), notifications.close()]);
+    },
+  };
+}
