@@ -45,22 +45,42 @@ function linksFor(message: unknown): Child[] {
   return links;
 }
 
+/**
+ * The HTML part of an e-mail, rendered in a sandboxed frame: no scripts, no forms, no same-origin access, and the
+ * page's own policy (no remote loads) applies inside it. Its source is also shown, as text.
+ */
+function htmlView(html: string): HTMLElement {
+  const frame = h('iframe', { sandbox: '', title: 'HTML version of the e-mail', class: 'mail-frame', referrerpolicy: 'no-referrer' });
+  frame.srcdoc = html;
+  return h('details', {}, h('summary', {}, 'HTML version'), frame, h('details', {}, h('summary', {}, 'Source'), h('pre', { class: 'json' }, html)));
+}
+
 /** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
 function outboxEntry(item: OutboxItem): HTMLElement {
-  const channel = text(pick(item, 'service', 'channel', 'kind', 'type')) ?? 'message';
-  const subject = text(pick(item, 'subject', 'Subject', 'content.simple.subject.data', 'message.subject'));
-  const to = text(pick(item, 'to', 'destination.toAddresses', 'Destination.ToAddresses', 'recipients', 'topicArn', 'TopicArn'));
-  const from = text(pick(item, 'from', 'fromEmailAddress', 'FromEmailAddress', 'source'));
-  const when = text(pick(item, 'sentAt', 'timestamp', 'createdAt', 'at'));
-  const plain = pick(item, 'text', 'body.text', 'content.simple.body.text.data', 'message', 'Message', 'body');
-  const html = text(pick(item, 'html', 'body.html', 'content.simple.body.html.data'));
+  const channel = text(pick(item, 'kind')) === 'email' ? 'e-mail' : text(pick(item, 'kind')) === 'sns' ? 'SNS' : 'message';
+  const subject = text(pick(item, 'email.subject', 'sns.subject'));
+  const to = text(pick(item, 'email.to', 'sns.topicArn'));
+  const from = text(pick(item, 'email.from'));
+  const when = text(pick(item, 'createdAt'));
+  const plain = pick(item, 'email.text', 'sns.message');
+  const html = text(pick(item, 'email.html'));
+  const relay = pick(item, 'email.relay') as { status?: string; error?: string } | undefined;
   return h(
     'article',
     { class: 'panel outbox-item', 'data-channel': channel },
     h('header', {}, h('span', { class: 'tag' }, channel), ' ', h('strong', { class: 'break' }, subject ?? '(no subject)'), h('span', { class: 'muted small' }, ` ${formatTime(when)}`)),
-    h('dl', { class: 'facts' }, h('dt', {}, 'To'), h('dd', { class: 'break' }, to ?? '—'), from ? h('dt', {}, 'From') : null, from ? h('dd', { class: 'break' }, from) : null),
-    plain !== undefined ? h('pre', { class: 'json' }, bodyText(plain)) : null,
-    html ? h('details', {}, h('summary', {}, 'HTML version (source)'), h('pre', { class: 'json' }, html)) : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'To'),
+      h('dd', { class: 'break' }, to ?? '—'),
+      from ? h('dt', {}, 'From') : null,
+      from ? h('dd', { class: 'break' }, from) : null,
+      relay?.status ? h('dt', {}, 'SMTP relay') : null,
+      relay?.status ? h('dd', { class: 'break' }, `${relay.status}${relay.error ? `: ${relay.error}` : ''}`) : null,
+    ),
+    plain !== undefined ? h('pre', { class: 'message' }, bodyText(plain)) : null,
+    html ? htmlView(html) : null,
     h('p', { class: 'links' }, ...linksFor(plain)),
     h('details', {}, h('summary', {}, 'Raw record'), jsonBlock(item)),
   );

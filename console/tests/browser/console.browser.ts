@@ -1,0 +1,204 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
+import { launchChromium } from './chromium';
+
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, '../../..');
+const FIXTURES = path.join(ROOT, 'tests/fixtures/images');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts/console');
+const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">.jpg';
+
+let stack: ConsoleUnderTest;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let page: Page;
+const pageErrors: string[] = [];
+
+async function screenshot(name: string, target: Page = page): Promise<void> {
+  await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+async function open(hash: string, target: Page = page): Promise<void> {
+  await target.goto(`${stack.console.url}/${hash}`);
+}
+
+/** Uploads files through the page's picker and waits until every row reaches a final state. */
+async function uploadThroughPage(files: Array<string | { name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
+  await open('#/upload');
+  const payloads = await Promise.all(files.map(async (file) => (typeof file === 'string' ? { name: file, mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, file)) } : file)));
+  await page.locator('#file-input').setInputFiles(payloads);
+  await page.waitForFunction((count) => {
+    const rows = Array.from(document.querySelectorAll('.upload-row'));
+    return rows.length >= count && rows.every((row) => ['succeeded', 'failed', 'refused', 'error'].includes((row as HTMLElement).dataset.state ?? ''));
+  }, files.length, { timeout: 240_000, polling: 500 });
+}
+
+async function rowState(name: string): Promise<string | undefined> {
+  return (await page.locator('.upload-row').filter({ has: page.locator('.upload-name', { hasText: name }) }).first().getAttribute('data-state')) ?? undefined;
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  stack = await startConsoleUnderTest();
+  browser = await launchChromium();
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('console in Chromium', () => {
+  it('uploads three images through the page and watches their runs succeed', async () => {
+    // Act
+    await uploadThroughPage(['ai-face.jpg', 'group-1.jpg', 'background.jpg']);
+    await screenshot('01-upload-done');
+
+    // Assess
+    expect(await rowState('ai-face.jpg')).toBe('succeeded');
+    expect(await rowState('group-1.jpg')).toBe('succeeded');
+    expect(await rowState('background.jpg')).toBe('succeeded');
+    await open('#/runs');
+    await page.waitForSelector('tr[data-status="SUCCEEDED"]');
+    expect(await page.locator('tr[data-status="SUCCEEDED"]').count()).toBe(3);
+    await screenshot('02-runs');
+  });
+
+  it('refuses a non-image before uploading it, with the reason', async () => {
+    // Act
+    await uploadThroughPage([{ name: 'notes.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('just text, named like a photo') }]);
+
+    // Assess
+    expect(await rowState('notes.jpg')).toBe('refused');
+    await expect(page.locator('.upload-row', { hasText: 'notes.jpg' }).locator('.upload-status').textContent()).resolves.toMatch(/not a supported image/);
+  });
+
+  it('searches the gallery by a label and shows the matching images only', async () => {
+    // Act
+    await open('#/gallery');
+    await page.fill('#label', 'person');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent?.includes('image'));
+    const names = await page.locator('.card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.name));
+    await screenshot('03-gallery-person');
+
+    // Assess
+    expect(names.sort()).toEqual(['ai-face.jpg', 'group-1.jpg']);
+    expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(/\/w256\.webp\?/);
+  });
+
+  it('opens an image with its face boxes drawn over it', async () => {
+    // Act
+    await open('#/gallery?label=person');
+    await page.locator('.card[data-name="group-1.jpg"] a').click();
+    await page.waitForSelector('.stage img.real');
+    await page.waitForFunction(() => (document.querySelector('.stage img.real') as HTMLImageElement | null)?.complete === true);
+    await screenshot('04-image-detail');
+
+    // Assess
+    expect(await page.locator('.box-face').count()).toBeGreaterThan(1);
+    expect(await page.locator('.labels li[data-label="Person"]').count()).toBe(1);
+    expect(await page.locator('.variants tbody tr').count()).toBeGreaterThan(1);
+    await page.locator('#show-face').uncheck();
+    expect(await page.locator('.box-face').first().isVisible()).toBe(false);
+  });
+
+  it('shows a failed run with its reason and the state graph', async () => {
+    // Prepare
+    await uploadThroughPage(['corrupt-header.jpg']);
+
+    // Act
+    await page.locator('.upload-row', { hasText: 'corrupt-header.jpg' }).getByRole('link', { name: 'Run' }).click();
+    await page.waitForSelector('[data-testid="run-failure"]');
+    await screenshot('05-failed-run');
+
+    // Assess
+    expect(await rowState('corrupt-header.jpg')).toBe('failed');
+    await expect(page.locator('[data-testid="run-failure"] .error-name').textContent()).resolves.toBe('CorruptImageError');
+    expect(await page.locator('svg.state-graph g[data-state="ResizeImage"]').getAttribute('data-outcome')).toBe('caught');
+    expect(await page.locator('svg.state-graph g[data-state="RecordFailure"]').getAttribute('data-outcome')).toBe('succeeded');
+    expect(await page.getByRole('button', { name: 'Re-run from start' }).isEnabled()).toBe(true);
+    await open('#/failures');
+    await page.waitForSelector('.failure');
+    await expect(page.locator('.failure', { hasText: 'corrupt-header.jpg' }).locator('.error-name').textContent()).resolves.toBe('CorruptImageError');
+    await screenshot('06-failures');
+  });
+
+  it('shows a hostile file name as text and runs none of it', async () => {
+    // Prepare
+    const jpeg = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
+
+    // Act
+    await uploadThroughPage([{ name: HOSTILE_NAME, mimeType: 'image/jpeg', buffer: jpeg }]);
+    await open('#/gallery');
+    await page.waitForSelector('.card');
+
+    // Assess
+    expect(await page.locator('.card-name', { hasText: HOSTILE_NAME }).count()).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('.card-name img').count()).toBe(0);
+  });
+
+  it('shows the notifications in the outbox', async () => {
+    // Act
+    await open('#/outbox');
+    await page.waitForSelector('.outbox-item');
+    await screenshot('07-outbox');
+
+    // Assess
+    expect(await page.locator('.outbox-item').count()).toBeGreaterThan(0);
+  });
+
+  it('reaches the sections with the keyboard', async () => {
+    // Act
+    await open('#/upload');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent);
+    await page.keyboard.press('Enter');
+
+    // Assess
+    expect(focused).toBe('Upload');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => location.hash === '#/runs');
+  });
+
+  it('has no horizontal overflow at 375 px on any page', async () => {
+    // Prepare
+    const narrow = await browser.context.newPage();
+    await narrow.setViewportSize({ width: 375, height: 800 });
+    const { image } = await (await fetch(`${stack.console.url}/api/images?label=person&limit=1`)).json().then((body) => ({ image: body.items[0] }));
+    const failed = (await (await fetch(`${stack.console.url}/api/images?status=FAILED&limit=1`)).json()).items[0];
+    const overflows: Record<string, number> = {};
+
+    // Act
+    for (const [name, hash, ready] of [
+      ['upload', '#/upload', '.drop-zone'],
+      ['runs', '#/runs', 'tr[data-status]'],
+      ['gallery', '#/gallery', '.card'],
+      ['image', `#/images/${image.imageId}`, '.stage img.real'],
+      ['run', `#/runs/${failed.executionName}`, 'svg.state-graph'],
+      ['failures', '#/failures', '.failure'],
+      ['outbox', '#/outbox', '.outbox-item'],
+    ] as const) {
+      await open(hash, narrow);
+      await narrow.waitForSelector(ready);
+      overflows[name] = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      await screenshot(`375-${name}`, narrow);
+    }
+    await narrow.close();
+
+    // Assess
+    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+  });
+
+  it('raised no script errors on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * Browser tests run on their own (`npm run test:browser`): they need Debian's Chromium, start the local stack
+ * and take a minute or two, so `npm test` stays free of a browser dependency.
+ */
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '../../..');
+module.exports = {
+  rootDir: root,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.json') }] },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  setupFiles: [path.join(root, 'tests/setup/polyfills.js')],
+  testMatch: ['<rootDir>/console/tests/browser/**/*.browser.ts'],
+  reporters: ['default', path.join(__dirname, 'summary-reporter.js')],
+};
