@@ -4,7 +4,8 @@ import { loadAslText, loadTemplate, placeholdersIn, substitute } from './support
 /** Errors of the steps' own making: retrying cannot fix them (docs/contracts.md). */
 const DOMAIN_ERRORS = [
   'UnsupportedImageTypeError', 'ImageTooLargeError', 'CorruptImageError', 'SourceNotFoundError',
-  'InvalidAnalysisImageError', 'InvalidConfigError', 'InvalidAnalysisInputError',
+  'InvalidAnalysisImageError', 'InvalidConfigError', 'InvalidAnalysisInputError', 'InvalidResizeInputError',
+  'InvalidStoreInputError', 'ConfigurationError', 'MissingEnvironmentError',
 ];
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
