@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** An SNS message as it landed in the outbox. */
+export interface OutboxSnsMessage {
+  topicArn: string;
+  messageId: string;
+  subject?: string;
+  message: string;
+  messageStructure?: string;
+  messageAttributes?: Record<string, { dataType: string; stringValue?: string; binaryValue?: string }>;
+  messageGroupId?: string;
+}
+
+/** What happened when the e-mail was relayed to SMTP_URL. */
+export interface OutboxRelay {
+  status: 'sent' | 'failed';
+  at: string;
+  response?: string;
+  error?: string;
+}
+
+/** An e-mail as it landed in the outbox; the full MIME message is in <id>.eml. */
+export interface OutboxEmail {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo: string[];
+  subject: string;
+  text?: string;
+  html?: string;
+  /** True when the caller sent a Raw MIME message. */
+  raw: boolean;
+  configurationSetName?: string;
+  relay?: OutboxRelay;
+}
+
+/** One notification in the outbox. */
+export type OutboxItem =
+  | { id: string; kind: 'sns'; createdAt: string; sns: OutboxSnsMessage }
+  | { id: string; kind: 'email'; createdAt: string; email: OutboxEmail; emlFile: string };
+
+/** A page of the outbox, newest first. */
+export interface OutboxPage {
+  items: OutboxItem[];
+  /** Pass back as cursor for the next (older) page; absent on the last page. */
+  nextCursor?: string;
+}
+
+type NewItem = { kind: 'sns'; sns: OutboxSnsMessage } | { kind: 'email'; email: OutboxEmail; eml: Buffer };
+
+/** Ids are generated here: sortable time, a counter and randomness; anything else is refused when reading. */
+const ID = /^\d{8}T\d{9}Z-\d{6}-(sns|email)-[0-9a-f]{8}$/;
+
+/** The notification outbox under <dataDir>/outbox: one JSON file per notification (plus an .eml per e-mail). */
+export class Outbox {
+  private counter = 0;
+  private readonly listeners = new Set<(item: OutboxItem) => void>();
+
+  private constructor(readonly folder: string) {}
+
+  /** Opens (or creates) the outbox of a data folder. */
+  static async open(dataDir: string): Promise<Outbox> {
+    const outbox = new Outbox(join(dataDir, 'outbox'));
+    await mkdir(outbox.folder, { recursive: true });
+    return outbox;
+  }
+
+  /** Stores a notification and tells the listeners (the console's live view). */
+  async add(entry: NewItem): Promise<OutboxItem> {
+    const now = new Date();
+    this.counter = (this.counter + 1) % 1_000_000;
+    const stamp = now.toISOString().replace(/[-:.]/g, '');
+    const id = `${stamp}-${String(this.counter).padStart(6, '0')}-${entry.kind}-${randomBytes(4).toString('hex')}`;
+    const item: OutboxItem =
+      entry.kind === 'sns'
+        ? { id, kind: 'sns', createdAt: now.toISOString(), sns: entry.sns }
+        : { id, kind: 'email', createdAt: now.toISOString(), email: entry.email, emlFile: `${id}.eml` };
+    if (entry.kind === 'email') await this.writeAtomic(`${id}.eml`, entry.eml);
+    await this.writeAtomic(`${id}.json`, JSON.stringify(item, null, 2));
+    for (const listener of this.listeners) listener(item);
+    return item;
+  }
+
+  /** Records the SMTP relay outcome of an e-mail. */
+  async setRelay(id: string, relay: OutboxRelay): Promise<void> {
+    const item = await this.readOutboxItem(id);
+    if (!item || item.kind !== 'email') return;
+    item.email.relay = relay;
+    await this.writeAtomic(`${id}.json`, JSON.stringify(item, null, 2));
+  }
+
+  /** Lists notifications newest first, `limit` at a time (default 50), continuing before `cursor`. */
+  async listOutbox(options: { limit?: number; cursor?: string } = {}): Promise<OutboxPage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
+    const ids = (await readdir(this.folder))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length))
+      .filter((id) => ID.test(id) && (!options.cursor || id < options.cursor))
+      .sort()
+      .reverse();
+    const pageIds = ids.slice(0, limit);
+    const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter((item): item is OutboxItem => item !== undefined);
+    return { items, ...(ids.length > limit ? { nextCursor: pageIds.at(-1) } : {}) };
+  }
+
+  /** One notification by id; undefined when unknown or not an outbox id. */
+  async readOutboxItem(id: string): Promise<OutboxItem | undefined> {
+    if (!ID.test(id)) return undefined;
+    try {
+      return JSON.parse(await readFile(join(this.folder, `${id}.json`), 'utf8')) as OutboxItem;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The MIME message of an e-mail; undefined when unknown. */
+  async readEml(id: string): Promise<Buffer | undefined> {
+    if (!ID.test(id)) return undefined;
+    return readFile(join(this.folder, `${id}.eml`)).catch(() => undefined);
+  }
+
+  /** Subscribes to new notifications; returns the unsubscribe function. */
+  onItem(listener: (item: OutboxItem) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async writeAtomic(name: string, data: Buffer | string): Promise<void> {
+    const temporary = join(this.folder, `.${name}.${randomBytes(4).toString('hex')}.tmp`);
+    await writeFile(temporary, data);
+    await rename(temporary, join(this.folder, name));
+  }
+}

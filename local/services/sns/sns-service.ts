@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { queryError, xmlEscape } from '../../edge/aws-errors';
+import { matchSigningService } from '../../edge/router';
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
+import type { Outbox, OutboxSnsMessage } from '../outbox/outbox';
+import { writeFileAtomic } from '../s3/atomic-file';
+
+/** Options of the local SNS. */
+export interface SnsServiceOptions {
+  dataDir: string;
+  outbox: Outbox;
+  region?: string;
+  /** Account id put in topic ARNs (default 000000000000). */
+  accountId?: string;
+}
+
+/** Input of Publish, as in the SNS API. */
+export interface SnsPublishInput {
+  TopicArn?: string;
+  TargetArn?: string;
+  Message: string;
+  Subject?: string;
+  MessageStructure?: string;
+  MessageGroupId?: string;
+  MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
+}
+
+/** An SNS API error with its code and status (e.g. NotFound 404). */
+export class SnsError extends Error {
+  name = 'SnsError';
+  constructor(readonly code: string, readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The local SNS: an edge service (query protocol) plus the API the runner and Step Functions integrations call. */
+export interface LocalSnsService extends EdgeService {
+  /** Creates a topic (idempotent) and returns its ARN. @throws SnsError InvalidParameter for a bad name. */
+  createTopic(name: string): Promise<string>;
+  /** ARNs of every topic. */
+  listTopics(): string[];
+  /** Publishes one message into the outbox. @throws SnsError NotFound, InvalidParameter. */
+  publish(input: SnsPublishInput): Promise<{ MessageId: string }>;
+}
+
+/** Largest message SNS takes. */
+const MAX_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * Opens the local SNS; topics persist in <dataDir>/sns/topics.json and every published message is written to the outbox.
+ * Subscriptions are not emulated: the outbox is the only subscriber.
+ */
+export async function createSnsService(options: SnsServiceOptions): Promise<LocalSnsService> {
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const folder = join(options.dataDir, 'sns');
+  const topicsFile = join(folder, 'topics.json');
+  await mkdir(folder, { recursive: true });
+  const topics = new Set<string>(await readFile(topicsFile, 'utf8').then((text) => JSON.parse(text) as string[]).catch(() => []));
+  const arnOf = (name: string) => `arn:aws:sns:${region}:${accountId}:${name}`;
+
+  const createTopic = async (name: string) => {
+    if (!/^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(name)) {
+      throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Topic Name');
+    }
+    if (!topics.has(name)) {
+      topics.add(name);
+      await writeFileAtomic(topicsFile, JSON.stringify([...topics]));
+    }
+    return arnOf(name);
+  };
+
+  const publish = async (input: SnsPublishInput) => {
+    const arn = input.TopicArn ?? input.TargetArn;
+    if (!arn) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+    // The topic name decides; region and account in the ARN are not checked, as local mode has one of each.
+    const name = arn.split(':').pop() ?? '';
+    if (!arn.startsWith('arn:aws:sns:') || !topics.has(name)) throw new SnsError('NotFound', 404, 'Topic does not exist');
+    if (input.Message === undefined || input.Message === '') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message');
+    if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
+    if (input.MessageStructure === 'json') checkJsonStructure(input.Message);
+    const messageId = randomUUID();
+    const sns: OutboxSnsMessage = {
+      topicArn: arnOf(name),
+      messageId,
+      message: input.Message,
+      ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
+      ...(input.MessageStructure ? { messageStructure: input.MessageStructure } : {}),
+      ...(input.MessageGroupId ? { messageGroupId: input.MessageGroupId } : {}),
+      ...(input.MessageAttributes
+        ? {
+            messageAttributes: Object.fromEntries(
+              Object.entries(input.MessageAttributes).map(([key, value]) => [key, { dataType: value.DataType, stringValue: value.StringValue, binaryValue: value.BinaryValue }]),
+            ),
+          }
+        : {}),
+    };
+    await options.outbox.add({ kind: 'sns', sns });
+    return { MessageId: messageId };
+  };
+
+  const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
+    const params = readQueryParams(req);
+    const action = params.get('Action') ?? '';
+    const requestId = randomUUID();
+    try {
+      switch (action) {
+        case 'Publish': {
+          const { MessageId } = await publish({
+            TopicArn: params.get('TopicArn') ?? undefined,
+            TargetArn: params.get('TargetArn') ?? undefined,
+            Message: params.get('Message') ?? '',
+            Subject: params.get('Subject') ?? undefined,
+            MessageStructure: params.get('MessageStructure') ?? undefined,
+            MessageGroupId: params.get('MessageGroupId') ?? undefined,
+            MessageAttributes: readMessageAttributes(params),
+          });
+          return xmlAnswer('Publish', `<MessageId>${MessageId}</MessageId>`, requestId);
+        }
+        case 'CreateTopic':
+          return xmlAnswer('CreateTopic', `<TopicArn>${xmlEscape(await createTopic(params.get('Name') ?? ''))}</TopicArn>`, requestId);
+        case 'ListTopics':
+          return xmlAnswer('ListTopics', `<Topics>${[...topics].map((name) => `<member><TopicArn>${xmlEscape(arnOf(name))}</TopicArn></member>`).join('')}</Topics>`, requestId);
+        case 'GetTopicAttributes': {
+          const name = (params.get('TopicArn') ?? '').split(':').pop() ?? '';
+          if (!topics.has(name)) throw new SnsError('NotFound', 404, 'Topic does not exist');
+          const entries = { TopicArn: arnOf(name), Owner: accountId, DisplayName: '', SubscriptionsConfirmed: '0', SubscriptionsPending: '0' };
+          const body = Object.entries(entries).map(([key, value]) => `<entry><key>${key}</key><value>${xmlEscape(value)}</value></entry>`).join('');
+          return xmlAnswer('GetTopicAttributes', `<Attributes>${body}</Attributes>`, requestId);
+        }
+        default:
+          throw new SnsError('InvalidAction', 400, `Local SNS does not implement the action ${action || '(none)'}`);
+      }
+    } catch (error) {
+      if (error instanceof SnsError) return queryError(error.status, error.code, error.message);
+      throw error;
+    }
+  };
+
+  return { name: 'sns', matches: matchSigningService('sns'), handle, createTopic, listTopics: () => [...topics].map(arnOf), publish };
+}
+
+function readQueryParams(req: EdgeRequest): URLSearchParams {
+  const params = new URLSearchParams(req.url.search);
+  for (const [key, value] of new URLSearchParams(req.body.toString('utf8'))) params.set(key, value);
+  return params;
+}
+
+/** Reads MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue,Value.BinaryValue}. */
+function readMessageAttributes(params: URLSearchParams): SnsPublishInput['MessageAttributes'] {
+  const attributes: NonNullable<SnsPublishInput['MessageAttributes']> = {};
+  for (let index = 1; params.has(`MessageAttributes.entry.${index}.Name`); index += 1) {
+    const prefix = `MessageAttributes.entry.${index}`;
+    attributes[params.get(`${prefix}.Name`) ?? ''] = {
+      DataType: params.get(`${prefix}.Value.DataType`) ?? 'String',
+      StringValue: params.get(`${prefix}.Value.StringValue`) ?? undefined,
+      BinaryValue: params.get(`${prefix}.Value.BinaryValue`) ?? undefined,
+    };
+  }
+  return Object.keys(attributes).length > 0 ? attributes : undefined;
+}
+
+/** With MessageStructure=json, SNS needs a JSON object with a "default" string. @throws SnsError InvalidParameter. */
+function checkJsonStructure(message: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - JSON message body failed to parse');
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') {
+    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  }
+}
+
+function xmlAnswer(action: string, result: string, requestId: string): EdgeResponse {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/xml' },
+    body: `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+  };
+}
