@@ -31,8 +31,10 @@ export interface LocalStackOptions {
   rootDir?: string;
   /** Template parameter overrides on top of samconfig.toml's. */
   parameterOverrides?: Record<string, string>;
-  /** Where function log lines go (default: <dataDir>/logs/<LogicalId>.log only). */
+  /** Where function log lines go instead of <dataDir>/logs/<LogicalId>.log. */
   logSink?: LogSink;
+  /** Also receives every log line written to <dataDir>/logs (e.g. to echo them on the terminal). */
+  onLog?: LogSink;
   /** Browser origins the edge accepts (the console's). */
   allowedOrigins?: string[];
   /** Run uploads that have no final record at start (default true). */
@@ -89,7 +91,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
   const region = app.pseudo.region;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
-  const logSink: LogSink = options.logSink ?? ((logicalId, line) => appendFileSync(join(dataDir, 'logs', `${logicalId}.log`), `${line}\n`));
+  const logSink: LogSink =
+    options.logSink ??
+    ((logicalId, line) => {
+      appendFileSync(join(dataDir, 'logs', `${logicalId}.log`), `${line}\n`);
+      options.onLog?.(logicalId, line);
+    });
   const stackLog = (line: string) => logSink('stack', line);
 
   const s3 = await createS3Service({ dataDir, region });

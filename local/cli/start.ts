@@ -1,0 +1,95 @@
+import { relative } from 'node:path';
+import { startLocalStack, type LocalStack } from '../stack';
+import { parseArgs } from './args';
+
+type ConsoleModule = {
+  startConsoleServer(options: {
+    port?: number;
+    edgeUrl?: string;
+    region?: string;
+    resources: LocalStack['resources'];
+    outbox?: unknown;
+  }): Promise<{ url: string; close(): Promise<void> }>;
+};
+
+/**
+ * `npm start`: the stack on EDGE_PORT (default 4566) with LOCAL_DATA_DIR (default .local), plus the console when
+ * console/ provides startConsoleServer; runs until Ctrl-C. `--quiet` keeps function logs in <dataDir>/logs only.
+ * @returns the exit code (only on a start-up failure).
+ */
+export async function runStart(argv: readonly string[]): Promise<number> {
+  const { flags } = parseArgs(argv);
+  const consolePort = Number(process.env.CONSOLE_PORT ?? 3000);
+  const consoleOrigins = [`http://127.0.0.1:${consolePort}`, `http://localhost:${consolePort}`];
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      allowedOrigins: consoleOrigins,
+      onLog: flags.quiet ? undefined : (id, line) => process.stderr.write(`[${id}] ${line}\n`),
+    });
+  } catch (err) {
+    process.stderr.write(`start: ${(err as Error).message}\n`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
+    return 2;
+  }
+  let consoleUrl = '(console/ not available)';
+  let consoleServer: { close(): Promise<void> } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const consoleModule = require('../../console/server') as ConsoleModule;
+    const server = await consoleModule.startConsoleServer({
+      port: consolePort,
+      edgeUrl: stack.edgeUrl,
+      region: stack.app.pseudo.region,
+      resources: stack.resources,
+      outbox: stack.services.notifications.outbox,
+    });
+    consoleServer = server;
+    consoleUrl = server.url;
+  } catch (err) {
+    consoleUrl = `(not started: ${(err as Error).message.split('\n')[0]})`;
+  }
+  process.stdout.write(banner(stack, consoleUrl));
+  const stop = async () => {
+    process.stdout.write('\nStopping (running executions are redriven at the next start)...\n');
+    await consoleServer?.close();
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  return new Promise<number>(() => undefined);
+}
+
+function banner(stack: LocalStack, consoleUrl: string): string {
+  const r = stack.resources;
+  const dataDir = relative(process.cwd(), stack.dataDir) || '.';
+  const recovered = stack.recovered.executions + stack.recovered.uploads > 0
+    ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
+    : '';
+  return `
+Smart Image Pipeline: local mode is running
+  Edge endpoint:  ${stack.edgeUrl}   (S3, DynamoDB, Step Functions, Rekognition, SNS, SES v2, SSM, Lambda)
+  Console:        ${consoleUrl}
+  Data folder:    ${dataDir}   (objects, table, executions, outbox, logs)${recovered}
+  Uploads bucket: ${r.uploadsBucket}
+  State machine:  ${r.stateMachineArn}
+
+Upload an image:
+  aws --endpoint-url ${stack.edgeUrl} s3 cp photo.jpg s3://${r.uploadsBucket}/uploads/
+Watch the runs:
+  aws --endpoint-url ${stack.edgeUrl} stepfunctions list-executions --state-machine-arn ${r.stateMachineArn}
+(The AWS CLI needs any credentials, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${stack.app.pseudo.region}.)
+Press Ctrl-C to stop.
+`;
+}
+
+if (require.main === module) {
+  runStart(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(2);
+    },
+  );
+}
