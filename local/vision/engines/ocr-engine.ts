@@ -1,4 +1,4 @@
-import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import type { OcrLine } from '../mapping/text';
 
 /** The folder holding eng.traineddata.gz from @tesseract.js-data/eng. */
@@ -22,6 +22,8 @@ export class OcrEngine {
       logger: () => undefined,
       errorHandler: () => undefined,
     });
+    // tesseract.js defaults to one uniform block, which crawls over photos (seconds); automatic layout does not.
+    await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO });
     return new OcrEngine(worker);
   }
 

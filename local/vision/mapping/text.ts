@@ -20,7 +20,8 @@ export function toTextResponse(lines: OcrLine[], width: number, height: number, 
   for (const line of lines) {
     const words = line.words
       .map((word) => ({ text: word.text.trim(), confidence: word.confidence, box: toRatio(word.bbox, width, height) }))
-      .filter((word) => word.text.length > 0 && word.confidence >= params.minConfidence)
+      // Tesseract reads stray marks in photos as "=" or "»"; a word needs at least one letter or digit.
+      .filter((word) => /[\p{L}\p{N}]/u.test(word.text) && word.confidence >= params.minConfidence)
       .filter((word) => word.box.Height >= params.minBoxHeight && word.box.Width >= params.minBoxWidth)
       .filter((word) => params.regions.length === 0 || params.regions.some((region) => mostlyInside(word.box, region)))
       .slice(0, MAX_WORDS - wordCount);
