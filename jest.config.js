@@ -21,6 +21,7 @@ module.exports = {
         '<rootDir>/tests/template/**/*.test.ts',
         '<rootDir>/local/**/tests/unit/**/*.test.ts',
         '<rootDir>/console/**/tests/unit/**/*.test.ts',
+        '<rootDir>/tests/hardening/unit/**/*.test.ts',
       ],
     },
     {
@@ -36,6 +37,7 @@ module.exports = {
         '<rootDir>/functions/*/tests/integration/**/*.test.ts',
         '<rootDir>/local/**/tests/integration/**/*.test.ts',
         '<rootDir>/console/**/tests/api/**/*.test.ts',
+        '<rootDir>/tests/hardening/integration/**/*.test.ts',
       ],
     },
     {
