@@ -50,10 +50,13 @@ export async function inspectImage(body: Buffer, limits: InspectLimits): Promise
     assertSelfContainedSvg(body);
   }
 
-  // failOn 'error': truncated or corrupt pixel data fails the image; mere decoder warnings do not.
+  // Truncated or corrupt pixel data fails the image instead of yielding a partly grey picture. For JPEG
+  // that takes failOn 'warning': libjpeg only *warns* when entropy data ends early ("premature end of data
+  // segment") and libvips already ignores the harmless extraneous-bytes warning. Other formats use 'error',
+  // because libtiff and friends warn about harmless things (unknown tags) all the time.
   // limitInputPixels repeats our own header check as a second guard inside libvips.
   const inputOptions: sharp.SharpOptions = {
-    failOn: 'error',
+    failOn: format === 'jpeg' ? 'warning' : 'error',
     limitInputPixels: limits.maxInputPixels,
     sequentialRead: true,
     animated: false,

@@ -346,6 +346,30 @@ describe('resizeImage refusals', () => {
     await expect(result).rejects.toMatchObject({ name: 'ImageTooLargeError' });
   });
 
+  test('refuses a JPEG whose scan data ends before its declared size with CorruptImageError', async () => {
+    // Prepare: libjpeg would fill the missing rows with grey and only warn.
+    const { store, input } = upload(await jpegClaiming(1000, 1000));
+
+    // Act
+    const result = resizeImage(input, { store, settings: settings() });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'CorruptImageError', message: expect.stringContaining('premature end') });
+    expect(store.puts.size).toBe(0);
+  });
+
+  test('accepts a JPEG with extraneous bytes before its EOI marker', async () => {
+    // Prepare
+    const jpeg = await sharp(fixture('ai-face.jpg')).jpeg().toBuffer();
+    const body = Buffer.concat([jpeg.subarray(0, -2), Buffer.from([1, 2, 3]), jpeg.subarray(-2)]);
+
+    // Act
+    const { output } = await run(body);
+
+    // Assess
+    expect(output.image.format).toBe('jpeg');
+  });
+
   test('refuses an image over MAX_INPUT_PIXELS before decoding it', async () => {
     // Act
     const result = run(fixture('flowers.jpeg'), { maxInputPixels: 1920 * 1080 - 1 });
