@@ -1,0 +1,59 @@
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalVisionService } from '../../service';
+
+const FIXTURES = join(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'images');
+
+jest.setTimeout(120_000);
+
+function detectFacesBody(image: Buffer): string {
+  return JSON.stringify({ Image: { Bytes: image.toString('base64') }, Attributes: ['ALL'] });
+}
+
+describe('vision worker supervision', () => {
+  let dataDir: string;
+  let service: LocalVisionService;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'vision-restart-'));
+    service = new LocalVisionService({ dataDir, workers: 1 });
+    await service.ready();
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails the in-flight request with InternalServerError when its worker dies, then serves from a new worker', async () => {
+    const group = await readFile(join(FIXTURES, 'group-1.jpg'));
+    const [firstPid] = service.workerPids();
+    const inFlight = service.handle('RekognitionService.DetectFaces', detectFacesBody(group));
+    // The group photo keeps the worker busy for well over a second; the kill lands while it works.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    process.kill(firstPid, 'SIGKILL');
+    const failed = await inFlight;
+
+    expect(failed.status).toBe(500);
+    expect(failed.headers['x-amzn-ErrorType']).toBe('InternalServerError');
+    expect(JSON.parse(failed.body).Message).toMatch(/worker exited \(SIGKILL\)/);
+
+    const next = await service.handle('RekognitionService.DetectFaces', detectFacesBody(await readFile(join(FIXTURES, 'ai-face.jpg'))));
+
+    expect(next.status).toBe(200);
+    expect(JSON.parse(next.body).FaceDetails).toHaveLength(1);
+    expect(service.workerPids()).not.toContain(firstPid);
+    expect(service.health()).toEqual({ ready: true, workers: 1, restarts: 1 });
+  });
+
+  it('keeps the nsfwjs weights as a binary cache under the data dir', async () => {
+    const [cacheFolder] = (await readdir(join(dataDir, 'vision'))).filter((name) => name.startsWith('nsfwjs-'));
+    const cached = JSON.parse(await readFile(join(dataDir, 'vision', cacheFolder, 'model.json'), 'utf8'));
+    const weights = await stat(join(dataDir, 'vision', cacheFolder, 'weights.bin'));
+
+    expect(cached.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(weights.size).toBeGreaterThan(2_000_000);
+  });
+});

@@ -1,0 +1,69 @@
+import { toLabels } from '../../mapping/labels';
+import { ancestorsOf, COCO_TO_LABEL, LABEL_TAXONOMY } from '../../mapping/label-taxonomy';
+import type { LabelsParams } from '../../request';
+
+const PARAMS: LabelsParams = {
+  minConfidence: 55, maxLabels: 1000, generalLabels: true, imageProperties: false, maxDominantColors: 10,
+  labelInclusion: [], labelExclusion: [], categoryInclusion: [], categoryExclusion: [],
+};
+const BOX = { Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 };
+
+describe('label taxonomy', () => {
+  it('maps all 80 COCO classes onto labels the taxonomy knows, with known parents', () => {
+    expect(Object.keys(COCO_TO_LABEL)).toHaveLength(80);
+    for (const label of Object.values(COCO_TO_LABEL)) expect(LABEL_TAXONOMY[label]).toBeDefined();
+    for (const node of Object.values(LABEL_TAXONOMY)) for (const parent of node.parents) expect(LABEL_TAXONOMY[parent]).toBeDefined();
+  });
+
+  it('lists every ancestor once, nearest first', () => {
+    expect(ancestorsOf('Dog')).toEqual(['Canine', 'Pet', 'Mammal', 'Animal']);
+    expect(ancestorsOf('Airplane')).toEqual(['Aircraft', 'Vehicle', 'Transportation']);
+  });
+});
+
+describe('toLabels', () => {
+  it('names a COCO dog Dog, with instances, parents, a category and its ancestors as labels', () => {
+    const labels = toLabels({ objects: [{ cocoClass: 'dog', score: 0.9, box: BOX }], faceScores: [] }, PARAMS);
+
+    expect(labels.map((label) => label.Name)).toEqual(['Animal', 'Canine', 'Dog', 'Mammal', 'Pet']);
+    const dog = labels.find((label) => label.Name === 'Dog');
+    expect(dog).toEqual({
+      Name: 'Dog',
+      Confidence: 90,
+      Instances: [{ BoundingBox: { Width: 0.3, Height: 0.4, Left: 0.1, Top: 0.2 }, Confidence: 90 }],
+      Parents: [{ Name: 'Canine' }, { Name: 'Pet' }, { Name: 'Mammal' }, { Name: 'Animal' }],
+      Aliases: [],
+      Categories: [{ Name: 'Animals and Pets' }],
+    });
+    expect(labels.find((label) => label.Name === 'Animal')?.Instances).toEqual([]);
+  });
+
+  it('drops labels and instances under MinConfidence', () => {
+    const objects = [{ cocoClass: 'car', score: 0.8, box: BOX }, { cocoClass: 'car', score: 0.4, box: BOX }, { cocoClass: 'cat', score: 0.3, box: BOX }];
+
+    const labels = toLabels({ objects, faceScores: [] }, PARAMS);
+
+    expect(labels.map((label) => label.Name)).toEqual(['Car', 'Transportation', 'Vehicle']);
+    expect(labels[0].Instances).toHaveLength(1);
+  });
+
+  it('adds Face, Head and Person when a face is found', () => {
+    const labels = toLabels({ objects: [], faceScores: [0.95, 0.7] }, PARAMS);
+
+    expect(labels.map((label) => [label.Name, label.Confidence])).toEqual([['Face', 95], ['Head', 95], ['Person', 95]]);
+  });
+
+  it('honours MaxLabels and the label and category filters', () => {
+    const objects = [{ cocoClass: 'dog', score: 0.9, box: BOX }, { cocoClass: 'car', score: 0.8, box: BOX }];
+
+    expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, maxLabels: 2 })).toHaveLength(2);
+    expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, labelInclusion: ['Car'] }).map((label) => label.Name)).toEqual(['Car']);
+    expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, categoryExclusion: ['Animals and Pets'] }).map((label) => label.Name)).toEqual(['Car', 'Transportation', 'Vehicle']);
+  });
+
+  it('clamps instance boxes to the image', () => {
+    const labels = toLabels({ objects: [{ cocoClass: 'person', score: 0.9, box: { Left: -0.1, Top: 0.5, Width: 0.5, Height: 0.7 } }], faceScores: [] }, PARAMS);
+
+    expect(labels[0].Instances?.[0].BoundingBox).toEqual({ Left: 0, Top: 0.5, Width: 0.4, Height: 0.5 });
+  });
+});
