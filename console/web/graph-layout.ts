@@ -75,12 +75,23 @@ export function layoutAsl(definition: { StartAt?: string; States?: Record<string
     }
     if (!changed) break;
   }
-  const columnsUsed = new Map<number, number>();
-  const nodes = order.map((name) => {
+  // Columns: a state keeps the column of the state it follows on the normal path; a state reached only through
+  // Catch opens a column to the right, so the failure branch forms its own lane.
+  const column = new Map<string, number>();
+  const used = new Map<number, Set<number>>();
+  const placementOrder = [...order].sort((a, b) => (layer.get(a) ?? 0) - (layer.get(b) ?? 0) || order.indexOf(a) - order.indexOf(b));
+  for (const name of placementOrder) {
+    const incoming = edges.filter((edge) => edge.to === name && !backEdges.has(edge) && column.has(edge.from));
+    const normal = incoming.find((edge) => edge.kind !== 'catch');
+    const preferred = normal ? (column.get(normal.from) ?? 0) : incoming.length > 0 ? Math.max(...incoming.map((edge) => (column.get(edge.from) ?? 0) + 1)) : 0;
     const nodeLayer = layer.get(name) ?? 0;
-    const column = columnsUsed.get(nodeLayer) ?? 0;
-    columnsUsed.set(nodeLayer, column + 1);
-    return { name, type: states[name]?.Type ?? 'Task', layer: nodeLayer, column };
-  });
+    const taken = used.get(nodeLayer) ?? new Set<number>();
+    let chosen = preferred;
+    while (taken.has(chosen)) chosen += 1;
+    taken.add(chosen);
+    used.set(nodeLayer, taken);
+    column.set(name, chosen);
+  }
+  const nodes = order.map((name) => ({ name, type: states[name]?.Type ?? 'Task', layer: layer.get(name) ?? 0, column: column.get(name) ?? 0 }));
   return { nodes, edges };
 }

@@ -5,7 +5,7 @@ import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console
 jest.setTimeout(240_000);
 
 const FIXTURES = path.join(__dirname, '../../../tests/fixtures/images');
-const HOSTILE_NAME = '<script>alert(1)</script> "quoted" & <b>bold</b>.jpg';
+const HOSTILE_NAME = '<img src=x onerror=alert(1)> "quoted" & <b>bold.jpg';
 
 let stack: ConsoleUnderTest;
 const uploaded: Record<string, { imageId: string; key: string }> = {};

@@ -4,7 +4,7 @@ import { hammingDistance, hashBands } from '../../server/images/perceptual-hash'
 import { layoutAsl } from '../../web/graph-layout';
 
 describe('layoutAsl', () => {
-  it('puts the happy path in one column and a catch branch beside it, with choice and catch edges', () => {
+  it('puts the happy path in one column and the failure branch in a lane beside it, with choice and catch edges', () => {
     // Prepare
     const definition = {
       StartAt: 'Resize',
@@ -29,6 +29,7 @@ describe('layoutAsl', () => {
     expect(at.Store).toEqual([3, 0]);
     expect(at.RecordFailure[0]).toBe(3);
     expect(at.RecordFailure[1]).toBe(1);
+    expect(at.Failed).toEqual([4, 1]);
     expect(edges.filter((edge) => edge.kind === 'catch')).toHaveLength(2);
     expect(edges.find((edge) => edge.kind === 'default')).toEqual(expect.objectContaining({ from: 'Supported', to: 'Store' }));
   });

@@ -2,10 +2,35 @@
 import { h, svg } from '../dom';
 import { layoutAsl } from '../graph-layout';
 
-const NODE_WIDTH = 168;
+const NODE_WIDTH = 190;
 const NODE_HEIGHT = 40;
 const GAP_X = 36;
 const GAP_Y = 34;
+
+type Placed = { x: number; y: number; layer: number };
+
+/**
+ * Routes an edge: adjacent layers get an S-curve through the gap between them; longer jumps run along the gap beside
+ * the source's column (so they never cross states), and loops go around the right.
+ */
+function edgePath(from: Placed, to: Placed): string {
+  const bottom = from.y + NODE_HEIGHT;
+  const x2 = to.x + NODE_WIDTH / 2;
+  if (to.layer <= from.layer) {
+    const x = Math.max(from.x, to.x) + NODE_WIDTH;
+    return `M ${x} ${from.y + NODE_HEIGHT / 2} C ${x + 30} ${from.y + NODE_HEIGHT / 2}, ${x + 30} ${to.y + NODE_HEIGHT / 2}, ${to.x + NODE_WIDTH} ${to.y + NODE_HEIGHT / 2}`;
+  }
+  if (to.layer === from.layer + 1) {
+    const x1 = from.x + NODE_WIDTH / 2;
+    return `M ${x1} ${bottom} C ${x1} ${bottom + GAP_Y / 2}, ${x2} ${to.y - GAP_Y / 2}, ${x2} ${to.y}`;
+  }
+  const leftwards = to.x <= from.x;
+  const side = leftwards ? from.x : from.x + NODE_WIDTH;
+  const lane = leftwards ? from.x - GAP_X / 2 : from.x + NODE_WIDTH + GAP_X / 2;
+  const midY = from.y + NODE_HEIGHT / 2;
+  const approach = to.y - GAP_Y / 2;
+  return `M ${side} ${midY} L ${lane} ${midY} L ${lane} ${approach} L ${x2} ${approach} L ${x2} ${to.y}`;
+}
 
 /** Outcome names the graph colours; states never visited are "not-run". */
 export type GraphOutcome = 'succeeded' | 'failed' | 'caught' | 'running' | 'not-run';
@@ -15,9 +40,9 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
   const { nodes, edges } = layoutAsl(definition);
   const columns = Math.max(1, ...nodes.map((node) => node.column + 1));
   const layers = Math.max(1, ...nodes.map((node) => node.layer + 1));
-  const width = columns * NODE_WIDTH + (columns - 1) * GAP_X + 20;
+  const width = columns * NODE_WIDTH + (columns - 1) * GAP_X + 80;
   const height = layers * NODE_HEIGHT + (layers - 1) * GAP_Y + 20;
-  const position = new Map(nodes.map((node) => [node.name, { x: 10 + node.column * (NODE_WIDTH + GAP_X), y: 10 + node.layer * (NODE_HEIGHT + GAP_Y) }]));
+  const position = new Map(nodes.map((node) => [node.name, { x: 40 + node.column * (NODE_WIDTH + GAP_X), y: 10 + node.layer * (NODE_HEIGHT + GAP_Y), layer: node.layer }]));
 
   const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'state-graph', role: 'img', 'aria-label': 'State machine graph' });
   drawing.appendChild(
@@ -27,18 +52,11 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
     const from = position.get(edge.from);
     const to = position.get(edge.to);
     if (!from || !to) continue;
-    const x1 = from.x + NODE_WIDTH / 2;
-    const y1 = from.y + NODE_HEIGHT;
-    const x2 = to.x + NODE_WIDTH / 2;
-    const y2 = to.y;
-    const upward = y2 <= y1;
-    const path = upward
-      ? `M ${from.x + NODE_WIDTH} ${from.y + NODE_HEIGHT / 2} C ${from.x + NODE_WIDTH + 40} ${from.y}, ${to.x + NODE_WIDTH + 40} ${to.y + NODE_HEIGHT}, ${to.x + NODE_WIDTH} ${to.y + NODE_HEIGHT / 2}`
-      : `M ${x1} ${y1} C ${x1} ${y1 + GAP_Y / 2}, ${x2} ${y2 - GAP_Y / 2}, ${x2} ${y2}`;
+    const path = edgePath(from, to);
     drawing.appendChild(svg('path', { d: path, class: `edge edge-${edge.kind}`, 'marker-end': 'url(#arrow)' }, svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`)));
   }
   for (const node of nodes) {
-    const at = position.get(node.name) as { x: number; y: number };
+    const at = position.get(node.name) as Placed;
     const outcome = outcomes[node.name] ?? 'not-run';
     drawing.appendChild(
       svg(
@@ -46,7 +64,7 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
         { class: `node node-${outcome}`, 'data-state': node.name, 'data-outcome': outcome },
         svg('title', {}, `${node.name} (${node.type}): ${outcome}`),
         svg('rect', { x: at.x, y: at.y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: node.type === 'Choice' ? 20 : 6 }),
-        svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 17, 'text-anchor': 'middle', class: 'node-name' }, node.name.length > 22 ? `${node.name.slice(0, 21)}…` : node.name),
+        svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 17, 'text-anchor': 'middle', class: 'node-name' }, node.name.length > 26 ? `${node.name.slice(0, 25)}…` : node.name),
         svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 32, 'text-anchor': 'middle', class: 'node-type' }, node.type),
       ),
     );
