@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import type { EdgeRequest } from '../../../../edge/types';
 import { createS3Service, type LocalS3Service } from '../../s3-service';
 
 /** Bytes that differ everywhere, so a shifted or framed copy cannot compare equal. */
@@ -32,6 +33,7 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
   let s3Service: LocalS3Service;
   let client: S3Client;
   const events: S3EventRecord[] = [];
+  const transfers: string[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sip-s3-'));
@@ -39,7 +41,12 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     s3Service.onObjectCreated((record) => {
       events.push(record);
     });
-    edge = await startEdgeServer({ port: 0, services: [s3Service], faults: {} });
+    // Record how bodies arrive, so the tests prove that the aws-chunked path ran.
+    const recording = { ...s3Service, handle: (req: EdgeRequest) => {
+      transfers.push(`${req.method} ${String(req.headers['x-amz-content-sha256'])} ${String(req.headers['content-encoding'] ?? '')}`);
+      return s3Service.handle(req);
+    } };
+    edge = await startEdgeServer({ port: 0, services: [recording], faults: {} });
     client = new S3Client({ endpoint: edge.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
     await client.send(new PutBucketVersioningCommand({ Bucket: 'uploads', VersioningConfiguration: { Status: 'Enabled' } }));
@@ -83,6 +90,23 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     expect(bytes.length).toBe(body.length);
     expect(sha(bytes)).toBe(sha(body));
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-3"$/);
+  });
+
+  it('decodes an aws-chunked streaming upload with a trailing checksum byte-exact', async () => {
+    // Prepare
+    const body = pattern(300_000, 9);
+    const file = join(dataDir, 'stream-source.bin');
+    await writeFile(file, body);
+    transfers.length = 0;
+
+    // Act
+    await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'streamed.bin', Body: createReadStream(file) }));
+    const got = await client.send(new GetObjectCommand({ Bucket: 'plain', Key: 'streamed.bin', ChecksumMode: 'ENABLED' }));
+
+    // Assess
+    expect(transfers[0]).toMatch(/^PUT STREAMING-UNSIGNED-PAYLOAD-TRAILER aws-chunked/);
+    expect(sha(await got.Body!.transformToByteArray())).toBe(sha(body));
+    expect(got.ChecksumCRC32).toBeDefined();
   });
 
   it('serves a Range GET with 206 and Content-Range', async () => {
