@@ -1,0 +1,67 @@
+/** A price that falls as the monthly volume grows: `upTo` is the last unit of each tier (Infinity for the last). */
+export interface Tier {
+  upTo: number;
+  usd: number;
+}
+
+/**
+ * AWS list prices, us-east-1, checked on the date below (free tiers are ignored: the model prices steady state).
+ * Rekognition bills every API per image, and DetectLabels' IMAGE_PROPERTIES feature as its own line
+ * ("Image Properties") on top of DetectLabels.
+ */
+export const PRICES = {
+  checkedOn: '2026-11-25',
+  region: 'us-east-1',
+  sources: {
+    lambda: 'https://aws.amazon.com/lambda/pricing/',
+    stepFunctions: 'https://aws.amazon.com/step-functions/pricing/',
+    rekognition: 'https://aws.amazon.com/rekognition/pricing/',
+    s3: 'https://aws.amazon.com/s3/pricing/',
+    dynamodb: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    sns: 'https://aws.amazon.com/sns/pricing/',
+    ses: 'https://aws.amazon.com/ses/pricing/',
+  },
+  lambda: {
+    /** arm64 price per GB-second, by monthly GB-seconds. */
+    arm64GbSecond: [
+      { upTo: 7.5e9, usd: 0.0000133334 },
+      { upTo: 18.75e9, usd: 0.0000120001 },
+      { upTo: Infinity, usd: 0.0000106667 },
+    ] as Tier[],
+    perRequest: 0.2 / 1e6,
+  },
+  stepFunctions: { standardPerTransition: 0.025 / 1000 },
+  rekognition: {
+    /** Group 2 APIs (DetectLabels, DetectModerationLabels, DetectFaces, DetectText): images per API per month. */
+    group2PerImage: [
+      { upTo: 1e6, usd: 0.001 },
+      { upTo: 5e6, usd: 0.0008 },
+      { upTo: 35e6, usd: 0.0006 },
+      { upTo: Infinity, usd: 0.00025 },
+    ] as Tier[],
+    /** DetectLabels with the IMAGE_PROPERTIES feature (dominant colours, quality). */
+    imagePropertiesPerImage: [
+      { upTo: 1e6, usd: 0.00075 },
+      { upTo: 5e6, usd: 0.0006 },
+      { upTo: 35e6, usd: 0.00045 },
+      { upTo: Infinity, usd: 0.0001875 },
+    ] as Tier[],
+  },
+  s3: { putPerRequest: 0.005 / 1000, getPerRequest: 0.0004 / 1000 },
+  dynamodb: { onDemandPerWru: 0.625 / 1e6, onDemandPerRru: 0.125 / 1e6 },
+  sns: { perPublish: 0.5 / 1e6 },
+  ses: { perEmail: 0.1 / 1000 },
+} as const;
+
+/** Cost of `units` in one month under tiered prices (each unit at the price of the tier it falls in). */
+export function tieredCost(units: number, tiers: readonly Tier[]): number {
+  let cost = 0;
+  let floor = 0;
+  for (const tier of tiers) {
+    if (units <= floor) break;
+    const inTier = Math.min(units, tier.upTo) - floor;
+    cost += inTier * tier.usd;
+    floor = tier.upTo;
+  }
+  return cost;
+}

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
+ * fixture images, and peak RSS of the service and its workers. Prints a table; targets are from issue 3.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { LocalVisionService } from '../../local/vision/service';
+
+const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
+const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];
+const RUNS = Number(process.env.BENCH_VISION_RUNS ?? 3);
+
+const CALLS = {
+  DetectFaces: { Attributes: ['ALL'] },
+  DetectLabels: { Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] },
+  DetectModerationLabels: {},
+  DetectText: {},
+} as const;
+type Call = keyof typeof CALLS;
+
+/** A page of text, like a scanned letter, for DetectText's document target. */
+async function documentImage(): Promise<Buffer> {
+  const lines = [
+    'Smart Image Pipeline', 'Invoice 2026-1125', 'Item one: resize and convert', 'Item two: labels and faces',
+    'Item three: moderation check', 'Item four: text detection', 'Total due within thirty days', 'Thank you for your order',
+  ];
+  const text = lines.map((line, index) => `<text x="60" y="${100 + index * 70}" font-family="sans-serif" font-size="40" fill="black">${line}</text>`).join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="680"><rect width="100%" height="100%" fill="white"/>${text}</svg>`;
+  return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function timeReady(dataDir: string, workers: number): Promise<{ ms: number; service: LocalVisionService }> {
+  const started = performance.now();
+  const service = new LocalVisionService({ dataDir, workers });
+  await service.ready();
+  return { ms: performance.now() - started, service };
+}
+
+async function timeCall(service: LocalVisionService, call: Call, image: Buffer): Promise<{ ms: number; body: Record<string, unknown> }> {
+  const body = JSON.stringify({ Image: { Bytes: image.toString('base64') }, ...CALLS[call] });
+  const started = performance.now();
+  const response = await service.handle(`RekognitionService.${call}`, body);
+  const ms = performance.now() - started;
+  if (response.status !== 200) throw new Error(`${call} answered ${response.status}: ${response.body}`);
+  return { ms, body: JSON.parse(response.body) as Record<string, unknown> };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
+  try {
+    console.log(`vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    const cold = await timeReady(dataDir, 1);
+    await cold.service.close();
+    const cached = await timeReady(dataDir, 1);
+    const service = cached.service;
+    console.log('\nmodel load (one worker: fork, WASM init, all models, warm-up inference)');
+    console.table([
+      { start: 'first start (writes nsfwjs weight cache)', seconds: seconds(cold.ms), target: '' },
+      { start: 'with weight cache', seconds: seconds(cached.ms), target: '<= 3.000' },
+    ]);
+
+    const inputs: [string, Buffer][] = [...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))), ['document (generated)', await documentImage()]];
+    const rows = [];
+    for (const [name, image] of inputs) {
+      const row: Record<string, string | number> = { image: name };
+      let faces = 0;
+      let facesAndLabels = 0;
+      for (const call of Object.keys(CALLS) as Call[]) {
+        await timeCall(service, call, image);
+        const times: number[] = [];
+        let last: Record<string, unknown> = {};
+        for (let run = 0; run < RUNS; run += 1) {
+          const { ms, body } = await timeCall(service, call, image);
+          times.push(ms);
+          last = body;
+        }
+        row[call] = seconds(median(times));
+        if (call === 'DetectFaces') faces = (last.FaceDetails as unknown[]).length;
+        if (call === 'DetectFaces' || call === 'DetectLabels') facesAndLabels += median(times);
+        if (call === 'DetectText') row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
+        if (call === 'DetectLabels') row.labels = (last.Labels as unknown[]).length;
+      }
+      row.faces = faces;
+      row['faces+labels'] = seconds(facesAndLabels);
+      row['target f+l'] = (0.4 + 0.15 * Math.max(0, faces - 1)).toFixed(3);
+      rows.push(row);
+    }
+    console.log('\nwarm seconds per call (one worker, through the JSON 1.1 handler; targets: moderation <= 0.100, text <= 0.300 on the document)');
+    console.table(rows);
+    await service.close();
+
+    // Memory: the default pool (min(2, cores) workers) after one pass over every call and image.
+    const pool = await timeReady(dataDir, 2);
+    for (const [, image] of inputs) for (const call of Object.keys(CALLS) as Call[]) await timeCall(pool.service, call, image);
+    const workers = pool.service.workerPids().map(peakRssMb);
+    const parent = process.resourceUsage().maxRSS / 1024;
+    console.log('\npeak RSS, MB (default pool of 2 workers, after every call on every image; target total <= 1536)');
+    console.table([
+      ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
+      { process: 'service (this process)', peakMb: parent.toFixed(0) },
+      { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
+    ]);
+    console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
+    await pool.service.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
