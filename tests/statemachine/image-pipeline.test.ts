@@ -1,0 +1,279 @@
+/**
+ * Runs the real statemachine/image-pipeline.asl.json through aws-local-stepfunctions with the four real
+ * handlers in-process, configured from template.yaml. DynamoDB is dynalite (conditional writes really
+ * evaluated), S3 an in-memory map behind aws-sdk-client-mock, Rekognition and SSM are mocked clients with
+ * canned API responses, and the SNS/SES Tasks record what they would send.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, RekognitionClient, ThrottlingException,
+} from '@aws-sdk/client-rekognition';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import sharp from 'sharp';
+import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
+import { FakeS3 } from './support/fake-s3';
+import { runPipeline, TOPIC_ARN, type Handler } from './support/pipeline-runner';
+import { functionEnvironment, template } from './support/template-environment';
+
+const repoRoot = join(__dirname, '..', '..');
+const fixture = (relativePath: string): Buffer => readFileSync(join(repoRoot, relativePath));
+const loadJson = (relativePath: string): any => JSON.parse(fixture(relativePath).toString('utf8'));
+
+const PHYSICAL_NAMES = {
+  ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
+  ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
+  PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
+};
+const FUNCTIONS = {
+  ResizeImageFunction: 'functions/resize-image/src/handler',
+  RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
+  StoreMetadataFunction: 'functions/store-metadata/src/handler',
+} as const;
+const UPLOADER = 'owner@example.com';
+
+const s3 = new FakeS3();
+const rekognition = mockClient(RekognitionClient);
+const ssm = mockClient(SSMClient);
+let dynamo: LocalDynamoDb;
+let table: DynamoDBDocumentClient;
+let handlers: Record<string, Handler>;
+
+/** Loads each handler module with the environment its template entry gives it, as a cold start would. */
+function loadHandlers(): Record<string, Handler> {
+  return Object.fromEntries(Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
+    Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
+      // Powertools would print every JSON log line into the test output.
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
+    return [logicalId, handler];
+  }));
+}
+
+/** Rekognition answers with the flower responses; DetectLabels first fails `throttled` times (Infinity = always). */
+function answerRekognition(throttled = 0): void {
+  let labelCalls = 0;
+  rekognition.on(DetectLabelsCommand).callsFake(async () => {
+    labelCalls += 1;
+    if (labelCalls <= throttled) throw new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+    return loadJson('tests/statemachine/fixtures/detect-labels-flowers.json');
+  });
+  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-moderation-labels-none.json'));
+  rekognition.on(DetectFacesCommand).rejects(new Error('DetectFaces must not run for an image without a person label'));
+  rekognition.on(DetectTextCommand).rejects(new Error('DetectText must not run for an image without a text label'));
+}
+
+let uploads = 0;
+
+/**
+ * The state machine input of an events/resize-image case, with its upload put into the fake S3. Each call
+ * gets its own imageId and revision, so tests sharing the table never see each other's items.
+ */
+function upload(eventName: string, body: Buffer, metadata: Record<string, string> = {}): any {
+  const input = loadJson(`events/resize-image/${eventName}.json`);
+  uploads += 1;
+  const suffix = uploads.toString(16).padStart(4, '0');
+  input.imageId = `${input.imageId.slice(0, -4)}${suffix}`;
+  input.revision = `${input.revision.slice(0, -4)}${suffix}`;
+  s3.upload(input.source.bucket, input.source.key, body, metadata);
+  return input;
+}
+
+async function imageItem(imageId: string): Promise<Record<string, any> | undefined> {
+  const { Item } = await table.send(new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${imageId}`, SK: 'IMAGE' } }));
+  return Item;
+}
+
+async function imagesWithLabel(label: string): Promise<string[]> {
+  const { Items = [] } = await table.send(new QueryCommand({
+    TableName: PHYSICAL_NAMES.ImagesTable,
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :label',
+    ExpressionAttributeValues: { ':label': `LABEL#${label}` },
+    ScanIndexForward: false,
+  }));
+  return Items.map((item) => String(item.PK).replace('IMAGE#', ''));
+}
+
+function callsOf(command: typeof DetectLabelsCommand | typeof DetectModerationLabelsCommand): number {
+  return rekognition.commandCalls(command).length;
+}
+
+beforeAll(async () => {
+  dynamo = await startLocalDynamoDb();
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    // dynalite checks that requests are signed, not by whom.
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  await createImagesTable(client, PHYSICAL_NAMES.ImagesTable);
+  table = DynamoDBDocumentClient.from(client);
+  handlers = loadHandlers();
+});
+
+beforeEach(() => {
+  rekognition.reset();
+  ssm.reset();
+  ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({
+    Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: template.Resources.PipelineConfigParameter.Properties.Value },
+  });
+});
+
+afterAll(async () => {
+  s3.restore();
+  rekognition.restore();
+  ssm.restore();
+  await dynamo?.stop();
+});
+
+describe('image pipeline state machine', () => {
+  it('resizes, analyses, stores and announces a JPEG, and e-mails the uploader', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: true });
+
+    // Assess
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered).toEqual([
+      'ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckLabels', 'ComposeNotification',
+      'Notify', 'CheckRecipient', 'SendEmail', 'Succeed',
+    ]);
+    const { resize, analysis, stored } = run.output;
+    expect(resize.variants.length).toBeGreaterThanOrEqual(2);
+    for (const variant of resize.variants) {
+      expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(variant.key);
+    }
+    const [labelsRequest] = rekognition.commandCalls(DetectLabelsCommand).map((call) => call.args[0].input);
+    const analysed = labelsRequest.Image!.S3Object!;
+    expect(s3.keys(analysed.Bucket!)).toContain(analysed.Name);
+    expect(analysis.labels.map((label: { name: string }) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
+    for (const rawKey of Object.values(analysis.rawKeys)) {
+      expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
+    }
+    expect(stored).toEqual({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
+    expect(await imagesWithLabel('flower')).toEqual([input.imageId]);
+    expect(run.published).toEqual([{
+      state: 'Notify',
+      topicArn: TOPIC_ARN,
+      message: {
+        type: 'ImageProcessed', imageId: input.imageId, status: 'SUCCEEDED',
+        source: { bucket: input.source.bucket, key: input.source.key },
+        executionArn: run.executionArn, labels: ['Flower', 'Plant', 'Petal'], error: null,
+      },
+      attributes: { type: { DataType: 'String', StringValue: 'ImageProcessed' }, status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
+    }]);
+    expect(run.emails).toHaveLength(1);
+    expect(run.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: [UPLOADER] } });
+    expect(run.emails[0].Content.Simple.Body.Text.Data).toContain(input.source.key);
+  });
+
+  it('records and announces an unsupported file, then fails with the resize error', async () => {
+    // Prepare
+    const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'));
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: true });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('UnsupportedImageTypeError');
+    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(run.retriedStates).toEqual([]);
+    expect(callsOf(DetectLabelsCommand)).toBe(0);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
+    expect(await imagesWithLabel('flower')).not.toContain(input.imageId);
+    expect(run.published).toHaveLength(1);
+    expect(run.published[0].message).toMatchObject({
+      type: 'ImageFailed', imageId: input.imageId, status: 'FAILED', labels: [], error: { name: 'UnsupportedImageTypeError' },
+    });
+    expect(run.emails).toEqual([]);
+  });
+
+  it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition(1);
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: true });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retriedStates).toEqual(['AnalyseImage']);
+    expect(callsOf(DetectLabelsCommand)).toBe(2);
+    expect(run.output.analysis.labels).toHaveLength(3);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(run.published.map((entry) => entry.message.type)).toEqual(['ImageProcessed']);
+  });
+
+  it('records the failure when DetectLabels stays throttled through every retry', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition(Infinity);
+    const analyseRetriers = JSON.parse(fixture('statemachine/image-pipeline.asl.json').toString('utf8')).States.AnalyseImage.Retry;
+    const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('ThrottlingException'));
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: true });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('ThrottlingException');
+    expect(run.retriedStates).toEqual(Array(throttleRetrier.MaxAttempts).fill('AnalyseImage'));
+    expect(callsOf(DetectLabelsCommand)).toBe(throttleRetrier.MaxAttempts + 1);
+    expect(run.statesEntered.slice(-4)).toEqual(['RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'ThrottlingException' } });
+    expect(run.published.map((entry) => entry.message)).toEqual([expect.objectContaining({
+      type: 'ImageFailed', status: 'FAILED', error: expect.objectContaining({ name: 'ThrottlingException' }),
+    })]);
+  });
+
+  it('stores and announces an image too small for Rekognition without analysing it', async () => {
+    // Prepare
+    const tiny = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const input = upload('png-with-recipient', tiny, { 'notify-email': UPLOADER });
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: true });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.resize.analysable).toBe(false);
+    expect(run.output.analysis).toBeUndefined();
+    expect(run.statesEntered).not.toContain('AnalyseImage');
+    expect(run.statesEntered).toContain('ComposeNotificationWithoutLabels');
+    expect(callsOf(DetectLabelsCommand) + callsOf(DetectModerationLabelsCommand)).toBe(0);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(run.published[0].message).toMatchObject({ type: 'ImageProcessed', labels: [], error: null });
+    expect(run.emails).toHaveLength(1);
+  });
+
+  it('sends no e-mail when the stack has no sender, even with a recipient', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, emailEnabled: false });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered.slice(-2)).toEqual(['CheckRecipient', 'Succeed']);
+    expect(run.published).toHaveLength(1);
+    expect(run.emails).toEqual([]);
+  });
+});

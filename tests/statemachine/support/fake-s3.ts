@@ -1,0 +1,64 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+
+/** One stored object of the fake S3. */
+export interface StoredObject {
+  body: Buffer;
+  contentType?: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * An in-memory S3 behind aws-sdk-client-mock: GetObject/HeadObject read and PutObject writes a map keyed
+ * by "bucket/key", so what ResizeImage writes is what RekognitionLabels is pointed at.
+ */
+export class FakeS3 {
+  readonly objects = new Map<string, StoredObject>();
+  readonly mock = mockClient(S3Client);
+
+  constructor() {
+    this.mock.on(GetObjectCommand).callsFake(async (input) => {
+      const object = this.find(input.Bucket, input.Key);
+      return {
+        Body: Readable.from([object.body]) as never,
+        ContentLength: object.body.length,
+        ContentType: object.contentType,
+        Metadata: object.metadata,
+      };
+    });
+    this.mock.on(HeadObjectCommand).callsFake(async (input) => {
+      const object = this.find(input.Bucket, input.Key);
+      return { ContentLength: object.body.length, ContentType: object.contentType, Metadata: object.metadata };
+    });
+    this.mock.on(PutObjectCommand).callsFake(async (input) => {
+      const body = input.Body;
+      const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body as Uint8Array);
+      this.objects.set(`${input.Bucket}/${input.Key}`, { body: bytes, contentType: input.ContentType, metadata: input.Metadata ?? {} });
+      return { ETag: '"fake"' };
+    });
+  }
+
+  /** Puts an object as an uploader would, with optional user metadata. */
+  upload(bucket: string, key: string, body: Buffer, metadata: Record<string, string> = {}): void {
+    this.objects.set(`${bucket}/${key}`, { body, metadata });
+  }
+
+  /** The keys stored under a bucket and prefix, sorted. */
+  keys(bucket: string, prefix = ''): string[] {
+    return [...this.objects.keys()].filter((id) => id.startsWith(`${bucket}/${prefix}`)).map((id) => id.slice(bucket.length + 1)).sort();
+  }
+
+  /** Restores the real S3Client. */
+  restore(): void {
+    this.mock.restore();
+  }
+
+  private find(bucket: string | undefined, key: string | undefined): StoredObject {
+    const object = this.objects.get(`${bucket}/${key}`);
+    if (object === undefined) {
+      throw new S3ServiceException({ name: 'NoSuchKey', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' });
+    }
+    return object;
+  }
+}

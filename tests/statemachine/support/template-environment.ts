@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { yamlParse } from 'yaml-cfn';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+
+/** The parsed template.yaml (short-form intrinsics in their long form). */
+export const template = yamlParse(readFileSync(join(repoRoot, 'template.yaml'), 'utf8')) as {
+  Parameters: Record<string, { Default?: unknown }>;
+  Globals: { Function: { Environment: { Variables: Record<string, unknown> } } };
+  Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
+};
+
+/**
+ * Resolves a template value as CloudFormation would for a stack deployed with default parameters:
+ * parameters become their defaults and resources the physical names given here.
+ * @throws Error when the value uses an intrinsic the tests have no value for.
+ */
+export function resolveValue(value: unknown, physicalNames: Record<string, string>): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref !== undefined) {
+    if (ref in physicalNames) return physicalNames[ref];
+    const parameter = template.Parameters[ref];
+    if (parameter !== undefined) return String(parameter.Default ?? '');
+  }
+  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+}
+
+/**
+ * The environment a function gets from template.yaml (Globals merged with its own), so the handlers
+ * run with the variables the stack would give them.
+ */
+export function functionEnvironment(logicalId: string, physicalNames: Record<string, string>): Record<string, string> {
+  const variables = {
+    ...template.Globals.Function.Environment.Variables,
+    ...template.Resources[logicalId].Properties.Environment.Variables,
+  };
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolveValue(value, physicalNames)]));
+}
