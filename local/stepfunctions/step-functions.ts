@@ -6,6 +6,7 @@ import { SfnApiError } from './errors';
 import { installPromiseWithResolvers } from './polyfill';
 import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
+import { planJsonToString } from './json-to-string-fix';
 import { buildTaskHandlers, type TaskInvokers } from './task-resources';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
@@ -285,8 +286,9 @@ export class StepFunctionsService extends EventEmitter {
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
     const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
-    const handlers = buildTaskHandlers(machine.definition as never, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt));
-    const engine = new StateMachine(machine.definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
+    const { definition, plan } = planJsonToString(machine.definition as never);
+    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan);
+    const engine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();

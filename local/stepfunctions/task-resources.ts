@@ -1,4 +1,5 @@
 import { TaskFailedError } from './errors';
+import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
 
 /** What the Task states of a definition can call: the local Lambda runtime and the AWS SDK pointed at the edge. */
 export interface TaskInvokers {
@@ -40,13 +41,15 @@ export function buildTaskHandlers(
   invokers: TaskInvokers,
   region: string,
   onAttempt: (stateName: string, attempt: TaskAttempt) => void,
+  stringify: StringifyPlan = {},
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of allStates(definition)) {
     if (state.Type !== 'Task') continue;
     const task = state as TaskState;
     const call = resolveResource(task.Resource, invokers);
-    handlers[stateName] = async (input) => {
+    handlers[stateName] = async (engineInput) => {
+      const input = applyJsonToString(engineInput, stringify[stateName]);
       const attempt: TaskAttempt = { ...call.describe(region), parameters: input, timeoutSeconds: task.TimeoutSeconds, startedAt: Date.now() };
       onAttempt(stateName, attempt);
       try {

@@ -1,0 +1,164 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import sharp from 'sharp';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { edgeClients, FIXTURES } from './support/clients';
+
+jest.setTimeout(180_000);
+
+type ImageItem = {
+  imageId: string;
+  status: string;
+  variants: Array<{ key: string; format: string; width: number; height: number }>;
+  labels?: Array<{ name: string }>;
+  faces?: unknown[];
+  faceCount?: number;
+  error?: { name: string; cause: string };
+};
+
+const UPLOADS = [
+  { file: 'flowers.jpeg', key: 'uploads/flowers.jpeg' },
+  { file: 'Portrait_6.jpg', key: 'uploads/rotated/Portrait 6+(1).jpg' },
+  { file: 'ai-face.jpg', key: 'uploads/people/ai-face.jpg' },
+  { file: 'grey-plus-alpha.gif', key: 'uploads/tiny.gif' },
+  { file: 'corrupt-header.jpg', key: 'uploads/broken/corrupt-header.jpg' },
+  { file: 'check.svg', key: 'uploads/check.svg' },
+];
+
+describe('the whole pipeline in local mode, over the wire', () => {
+  let dataDir: string;
+  let stack: LocalStack;
+  let clients: ReturnType<typeof edgeClients>;
+  const imageIds = new Map<string, string>();
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sip-pipeline-'));
+    stack = await startLocalStack({ dataDir, edgePort: 0, concurrency: 2, asyncRetryDelayMs: 50 });
+    clients = edgeClients(stack.edgeUrl);
+    for (const upload of UPLOADS) {
+      // Default SDK settings: the body goes aws-chunked with a trailing CRC32 checksum.
+      await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: upload.key, Body: await readFile(join(FIXTURES, upload.file)) }));
+    }
+    await stack.waitForIdle();
+    for (const execution of stack.services.stepfunctions.allExecutions()) {
+      const input = JSON.parse(execution.input) as { imageId: string; source: { key: string } };
+      imageIds.set(input.source.key, input.imageId);
+
+    }
+  });
+
+  afterAll(async () => {
+    clients?.destroy();
+    await stack?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const item = async (key: string): Promise<ImageItem> => {
+    const res = await clients.documents.send(new GetCommand({ TableName: stack.resources.tableName, Key: { PK: `IMAGE#${imageIds.get(key)}`, SK: 'IMAGE' } }));
+    return res.Item as ImageItem;
+  };
+
+  it('runs one execution per upload, each to its final state', async () => {
+    // Act
+    const listed = await clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.resources.stateMachineArn }));
+
+    // Assess
+    const byStatus = (listed.executions ?? []).map((e) => e.status).sort();
+    expect(listed.executions).toHaveLength(UPLOADS.length);
+    expect(byStatus).toEqual(['FAILED', 'FAILED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+  });
+
+  it('writes variants with the advertised size, oriented by EXIF', async () => {
+    // Prepare
+    const flowers = await item('uploads/flowers.jpeg');
+    const portrait = await item('uploads/rotated/Portrait 6+(1).jpg');
+
+    // Act
+    const w256 = flowers.variants.find((v) => v.key.endsWith('w256.webp'));
+    const stored = await sharp(await clients.getBytes(stack.resources.processedBucket, w256?.key ?? '')).metadata();
+    const rotated = portrait.variants.find((v) => v.format === 'jpeg') as ImageItem['variants'][number];
+    const rotatedMeta = await sharp(await clients.getBytes(stack.resources.processedBucket, rotated.key)).metadata();
+
+    // Assess
+    expect(flowers.status).toBe('SUCCEEDED');
+    expect({ width: stored.width, height: stored.height, format: stored.format }).toEqual({ width: 256, height: 144, format: 'webp' });
+    expect(rotatedMeta.width).toBe(rotated.width);
+    // Portrait_6 is stored 600x450 with orientation 6: upright it is 450 wide and 600 high.
+    expect(rotatedMeta.height as number).toBeGreaterThan(rotatedMeta.width as number);
+    expect(rotatedMeta.orientation ?? 1).toBe(1);
+  });
+
+  it('stores the analysis in the table, searchable by label', async () => {
+    // Act
+    const face = await item('uploads/people/ai-face.jpg');
+    const byLabel = await clients.documents.send(
+      new QueryCommand({ TableName: stack.resources.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'LABEL#person' } }),
+    );
+
+    // Assess
+    expect(face.status).toBe('SUCCEEDED');
+    expect(face.labels?.map((l) => l.name)).toContain('Person');
+    expect(face.faces?.length).toBeGreaterThanOrEqual(1);
+    expect(byLabel.Items?.map((i) => (i as { GSI1SK: string }).GSI1SK.split('#')[1])).toContain(imageIds.get('uploads/people/ai-face.jpg'));
+  });
+
+  it('skips analysis for an image too small for Rekognition and still succeeds', async () => {
+    // Act
+    const tiny = await item('uploads/tiny.gif');
+
+    // Assess
+    expect(tiny.status).toBe('SUCCEEDED');
+    expect(tiny.labels ?? []).toEqual([]);
+  });
+
+  it('records each failed file with its reason and keeps the original upload', async () => {
+    // Act
+    const corrupt = await item('uploads/broken/corrupt-header.jpg');
+    const svg = await item('uploads/check.svg');
+    const original = await clients.s3.send(new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }));
+
+    // Assess
+    expect(corrupt).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
+    expect(svg).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
+    expect(original.ContentLength).toBeGreaterThan(0);
+  });
+
+  it('puts one notification per upload in the outbox', async () => {
+    // Act
+    const page = await stack.services.notifications.outbox.listOutbox({ limit: 100 });
+    const messages = page.items
+      .filter((i): i is Extract<typeof i, { kind: 'sns' }> => i.kind === 'sns')
+      .map((i) => JSON.parse(i.sns.message) as { type: string; imageId: string });
+
+    // Assess
+    const types = messages.map((m) => `${m.imageId}:${m.type}`).sort();
+    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${u.file.startsWith('corrupt') || u.file.endsWith('.svg') ? 'ImageFailed' : 'ImageProcessed'}`).sort();
+    expect(types).toEqual(expected);
+  });
+
+  it('gives one execution for a duplicate S3 event', async () => {
+    // Prepare
+    const record = stack.services.s3.objectCreatedRecord(stack.resources.uploadsBucket, 'uploads/flowers.jpeg');
+    const before = stack.services.stepfunctions.allExecutions().length;
+
+    // Act
+    stack.deliver(record);
+    stack.deliver(record);
+    await stack.waitForIdle();
+
+    // Assess
+    expect(stack.services.stepfunctions.allExecutions()).toHaveLength(before);
+  });
+
+  it('never writes outputs next to the uploads', async () => {
+    // Act
+    const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: stack.resources.uploadsBucket }));
+
+    // Assess
+    expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(UPLOADS.map((u) => u.key).sort());
+  });
+});
