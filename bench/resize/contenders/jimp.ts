@@ -16,6 +16,14 @@ function allowFileFetch(): void {
   }) as typeof fetch;
 }
 
+/** The part of a jimp image this contender uses (jimp's own generic types do not survive clone()). */
+interface Image {
+  bitmap: { width: number; height: number };
+  clone(): Image;
+  scaleToFit(size: { w: number; h: number }): Image;
+  getBuffer(mime: string, options: object): Promise<Uint8Array>;
+}
+
 const WEBP_PLUGIN: string = '@jimp/wasm-webp';
 
 /** jimp 1.x (pure-JS decode, resize and JPEG; WebP through its official WASM plugin). */
@@ -26,9 +34,8 @@ export async function jimpContender(): Promise<Contender> {
   // The plugin's package exports carry types for ESM only; its shape is jimp's own format plugin.
   const webp = ((await import(WEBP_PLUGIN)) as { default: (typeof defaultFormats)[number] }).default;
   const Jimp = createJimp({ formats: [...defaultFormats, webp], plugins: defaultPlugins });
-  type Image = Awaited<ReturnType<typeof Jimp.read>>;
   const encode = async (image: Image, mime: 'image/webp' | 'image/jpeg', quality: number) =>
-    Buffer.from(await (image.getBuffer as (m: string, o: object) => Promise<Buffer>)(mime, mime === 'image/webp' ? { quality, method: ENCODE.webpEffort } : { quality }));
+    Buffer.from(await image.getBuffer(mime, mime === 'image/webp' ? { quality, method: ENCODE.webpEffort } : { quality }));
   const fit = (image: Image, side: number) => {
     const longest = Math.max(image.bitmap.width, image.bitmap.height);
     return side >= longest ? image.clone() : image.clone().scaleToFit({ w: side, h: side });
@@ -37,7 +44,7 @@ export async function jimpContender(): Promise<Contender> {
     name: 'jimp',
     async run(job: ResizeJob) {
       // Jimp.read applies the EXIF orientation; jimp writes no metadata, so the outputs are stripped.
-      const decoded = await Jimp.read(job.bytes);
+      const decoded = (await Jimp.read(job.bytes)) as unknown as Image;
       const buffers: Buffer[] = [];
       if (job.plan.analysisCopy) buffers.push(await encode(fit(decoded, ENCODE.analysisMaxSide), 'image/jpeg', ENCODE.analysisQuality));
       let current = decoded;

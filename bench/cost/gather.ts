@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { repoPath } from '../lib/paths';
+import { loadTemplate, templateFunctions, templateStateMachineFile } from '../lib/template';
+import { walkExecution, type AslDefinition, type PathFacts } from './asl-transitions';
+import type { CostInputs } from './model';
+import { measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
+
+/**
+ * Durations used when bench/results/latest.json has no measurement. RekognitionLabels always uses its
+ * default: in local mode it waits on the local models, not on Rekognition, so its local time says nothing
+ * about the cloud (there it waits on two rounds of Rekognition calls).
+ */
+export const DEFAULT_DURATIONS_MS: Record<string, number> = {
+  TriggerStepFunctionFunction: 80,
+  ResizeImageFunction: 1500,
+  RekognitionLabelsFunction: 1200,
+  StoreMetadataFunction: 150,
+};
+
+/** Path facts of a successful run with labels, with or without an e-mail, for the ASL walker. */
+export function happyPathFacts(withEmail: boolean): PathFacts {
+  return {
+    '$.resize.analysable': true,
+    '$.analysis.labels[0]': { name: 'Dog' },
+    '$.notified.emailEnabled': withEmail ? 'true' : 'false',
+    '$.resize.recipient': withEmail ? 'someone@example.com' : null,
+  };
+}
+
+/** Measured durations per function from a results file (resize from the resize bench, the rest from the e2e run). */
+export function measuredDurations(resultsFile = repoPath('bench', 'results', 'latest.json')): Record<string, { ms: number; source: string }> {
+  if (!existsSync(resultsFile)) return {};
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
+    date?: string;
+    resize?: { contenders?: { ours?: { byConcurrency?: Record<string, { msPerImage: number }> } } };
+    e2e?: { handlerBusyMsMedian?: Record<string, number> };
+  };
+  const found: Record<string, { ms: number; source: string }> = {};
+  const resizeMs = results.resize?.contenders?.ours?.byConcurrency?.['1']?.msPerImage;
+  if (typeof resizeMs === 'number') found.ResizeImageFunction = { ms: resizeMs, source: `resize bench ${results.date ?? ''}`.trim() };
+  for (const [id, ms] of Object.entries(results.e2e?.handlerBusyMsMedian ?? {})) {
+    if (id !== 'RekognitionLabelsFunction' && !(id in found) && typeof ms === 'number') found[id] = { ms, source: `e2e bench ${results.date ?? ''}`.trim() };
+  }
+  return found;
+}
+
+/** Transitions per run counted by walking the ASL from template.yaml's state machine. */
+export function transitionsPerRun(): { withEmail: string[]; withoutEmail: string[] } {
+  const asl = JSON.parse(readFileSync(templateStateMachineFile(loadTemplate()), 'utf8')) as AslDefinition;
+  return { withEmail: walkExecution(asl, happyPathFacts(true)), withoutEmail: walkExecution(asl, happyPathFacts(false)) };
+}
+
+/** Builds the cost inputs from the template, the ASL, the functions' own cores and the latest measurements. */
+export async function gatherCostInputs(options: { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number; resultsFile?: string }): Promise<CostInputs> {
+  const measured = measuredDurations(options.resultsFile);
+  const lambdas = templateFunctions().map((fn) => {
+    const m = measured[fn.logicalId];
+    return { logicalId: fn.logicalId, memoryMb: fn.memoryMb, durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500, source: m?.source ?? 'default (stated)' };
+  });
+  const transitions = transitionsPerRun();
+  return {
+    ...options,
+    lambdas,
+    transitionsWithEmail: transitions.withEmail.length,
+    transitionsWithoutEmail: transitions.withoutEmail.length,
+    analysis: await measureAnalysisUsage(),
+    store: await measureStoreUsage(),
+    resize: resizeUsage(),
+  };
+}

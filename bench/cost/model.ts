@@ -1,0 +1,103 @@
+import { PRICES, tieredCost } from './prices';
+import type { AnalysisUsageByKind, ResizeUsage, StoreUsage } from './usage';
+
+/** Everything the cost arithmetic needs; every field comes from the code, the template or a measurement. */
+export interface CostInputs {
+  images: number;
+  facesShare: number;
+  textShare: number;
+  /** Share of uploads that need analysis.jpg (EXIF-rotated, over 4096 px, not JPEG/PNG…). */
+  analysisCopyShare: number;
+  /** Share of runs that send an e-mail (recipient known and a sender configured). */
+  emailShare: number;
+  /** Lambda duration per image (ms) and configured memory (MB), per function. */
+  lambdas: Array<{ logicalId: string; durationMs: number; memoryMb: number; source: string }>;
+  transitionsWithEmail: number;
+  transitionsWithoutEmail: number;
+  analysis: AnalysisUsageByKind;
+  store: StoreUsage;
+  resize: ResizeUsage;
+  /** Price every image as if all four Detect calls ran (the naive design). */
+  naive?: boolean;
+}
+
+/** One row of the cost table. */
+export interface CostLine {
+  service: string;
+  item: string;
+  unitsPerImage: number;
+  usdPerThousand: number;
+}
+
+export interface CostReport {
+  lines: CostLine[];
+  usdPerThousand: number;
+}
+
+const ALL_CALLS = ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText'] as const;
+
+/** Share of images of each kind, treating faces and text as independent. */
+export function kindShares(facesShare: number, textShare: number): Record<keyof AnalysisUsageByKind, number> {
+  return {
+    plain: (1 - facesShare) * (1 - textShare),
+    person: facesShare * (1 - textShare),
+    text: (1 - facesShare) * textShare,
+    personAndText: facesShare * textShare,
+  };
+}
+
+/** DynamoDB write units for one put: 1 WRU per started KB, once for the table and once per index it lands in. */
+export const writeUnits = (bytes: number, indexed: boolean): number => Math.ceil(bytes / 1024) * (indexed ? 2 : 1);
+
+/** Computes dollars per 1,000 images for a month of `images` uploads (tiers applied to the monthly volume). */
+export function computeCost(inputs: CostInputs): CostReport {
+  const n = inputs.images;
+  const lines: CostLine[] = [];
+  const add = (service: string, item: string, unitsPerImage: number, monthlyUsd: number) =>
+    lines.push({ service, item, unitsPerImage, usdPerThousand: (monthlyUsd / n) * 1000 });
+
+  let gbSeconds = 0;
+  for (const fn of inputs.lambdas) gbSeconds += (Math.ceil(fn.durationMs) / 1000) * (fn.memoryMb / 1024);
+  add('Lambda', 'compute, arm64 (GB-seconds)', gbSeconds, tieredCost(gbSeconds * n, PRICES.lambda.arm64GbSecond));
+  add('Lambda', 'requests', inputs.lambdas.length, inputs.lambdas.length * n * PRICES.lambda.perRequest);
+
+  const transitions = inputs.emailShare * inputs.transitionsWithEmail + (1 - inputs.emailShare) * inputs.transitionsWithoutEmail;
+  add('Step Functions', 'state transitions (Standard)', transitions, transitions * n * PRICES.stepFunctions.standardPerTransition);
+
+  const shares = kindShares(inputs.facesShare, inputs.textShare);
+  const callsPerImage: Record<string, number> = {};
+  let imagePropertiesPerImage = 0;
+  let rawJsonPuts = 0;
+  for (const kind of Object.keys(shares) as Array<keyof AnalysisUsageByKind>) {
+    const usage = inputs.analysis[kind];
+    const calls = inputs.naive ? ALL_CALLS : usage.calls;
+    for (const call of calls) callsPerImage[call] = (callsPerImage[call] ?? 0) + shares[kind];
+    if (usage.imageProperties) imagePropertiesPerImage += shares[kind];
+    rawJsonPuts += shares[kind] * (inputs.naive ? ALL_CALLS.length : usage.rawJsonPuts);
+  }
+  // Group 2 APIs share one volume tier ladder; each call on each image is one billed image, and the tier
+  // savings are shared among the calls in proportion to their volume.
+  const group2PerImage = Object.values(callsPerImage).reduce((a, b) => a + b, 0);
+  const group2Usd = tieredCost(group2PerImage * n, PRICES.rekognition.group2PerImage);
+  for (const call of ALL_CALLS) {
+    const share = callsPerImage[call] ?? 0;
+    add('Rekognition', call, share, group2PerImage === 0 ? 0 : (group2Usd * share) / group2PerImage);
+  }
+  add('Rekognition', 'Image Properties (DetectLabels feature)', imagePropertiesPerImage, tieredCost(imagePropertiesPerImage * n, PRICES.rekognition.imagePropertiesPerImage));
+
+  const rekognitionReads = group2PerImage;
+  const puts = 1 + inputs.resize.variantPuts + inputs.analysisCopyShare + rawJsonPuts;
+  const gets = inputs.resize.gets + rekognitionReads;
+  add('S3', 'PUT (upload, variants, analysis.jpg, raw JSON)', puts, puts * n * PRICES.s3.putPerRequest);
+  add('S3', 'GET (resize read, Rekognition reads)', gets, gets * n * PRICES.s3.getPerRequest);
+
+  const wru = inputs.store.writes.reduce((sum, w) => sum + writeUnits(w.bytes, w.indexed), 0);
+  const rru = inputs.store.consistentReads + inputs.store.queries;
+  add('DynamoDB', `writes (${inputs.store.writes.length} items incl. GSI1)`, wru, wru * n * PRICES.dynamodb.onDemandPerWru);
+  add('DynamoDB', 'reads (consistent get + stale-item query)', rru, rru * n * PRICES.dynamodb.onDemandPerRru);
+
+  add('SNS', 'publish', 1, n * PRICES.sns.perPublish);
+  add('SES', 'e-mail', inputs.emailShare, inputs.emailShare * n * PRICES.ses.perEmail);
+
+  return { lines, usdPerThousand: lines.reduce((sum, line) => sum + line.usdPerThousand, 0) };
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { analyseImage } from '../../functions/rekognition-labels/src/analyse-image';
+import { parseAnalysisConfig } from '../../functions/rekognition-labels/src/analysis-config';
+import type { AnalysisConfig, RekognitionCall } from '../../functions/rekognition-labels/src/types';
+import { readConfig } from '../../functions/resize-image/src/config';
+import { storeImage } from '../../functions/store-metadata/src/image-store';
+import { parseStoreRequest } from '../../functions/store-metadata/src/parse-input';
+import { repoPath } from '../lib/paths';
+import { functionEnvironment, templateConfigParameter } from '../lib/template';
+
+/** What RekognitionLabelsFunction did for one kind of image, as its own summary reports it. */
+export interface AnalysisUsage {
+  calls: RekognitionCall[];
+  imageProperties: boolean;
+  rawJsonPuts: number;
+}
+
+/** Analysis usage for each mix of trigger labels an image can have. */
+export interface AnalysisUsageByKind {
+  plain: AnalysisUsage;
+  person: AnalysisUsage;
+  text: AnalysisUsage;
+  personAndText: AnalysisUsage;
+}
+
+/** DynamoDB requests StoreMetadataFunction makes for one successful image. */
+export interface StoreUsage {
+  /** Each write's item size (JSON bytes, close to DynamoDB's size rule) and whether it lands in GSI1 too. */
+  writes: Array<{ bytes: number; indexed: boolean }>;
+  consistentReads: number;
+  queries: number;
+}
+
+/** S3 requests of the resize step. */
+export interface ResizeUsage {
+  gets: number;
+  variantPuts: number;
+}
+
+/** The config the stack deploys (template.yaml's SSM parameter), parsed by the function's own parser. */
+export function deployedAnalysisConfig(): AnalysisConfig {
+  return parseAnalysisConfig(templateConfigParameter(), 'template.yaml');
+}
+
+/**
+ * Runs the real RekognitionLabels core with a fake Rekognition that answers with (or without) a face-trigger and a
+ * text-trigger label, and reads which calls it made from its own summary (`calls`) and requests.
+ */
+export async function measureAnalysisUsage(config: AnalysisConfig = deployedAnalysisConfig()): Promise<AnalysisUsageByKind> {
+  const run = async (person: boolean, text: boolean): Promise<AnalysisUsage> => {
+    let imageProperties = false;
+    let rawJsonPuts = 0;
+    const labels = [
+      { Name: 'Outdoors', Confidence: 90, Parents: [] },
+      ...(person ? [{ Name: config.faceTriggerLabels[0], Confidence: 99, Parents: [] }] : []),
+      ...(text ? [{ Name: config.textTriggerLabels[0], Confidence: 99, Parents: [] }] : []),
+    ];
+    const summary = await analyseImage(
+      { imageId: '0'.repeat(32), revision: '0'.repeat(16), image: { bucket: 'b', key: 'k.jpg', versionId: null, width: 1000, height: 800, bytes: 1000 } },
+      {
+        detectLabels: async (request) => {
+          imageProperties = (request.Features ?? []).includes('IMAGE_PROPERTIES');
+          return { Labels: labels };
+        },
+        detectModerationLabels: async () => ({ ModerationLabels: [] }),
+        detectFaces: async () => ({ FaceDetails: [] }),
+        detectText: async () => ({ TextDetections: [] }),
+        putJson: async () => {
+          rawJsonPuts += 1;
+        },
+        getConfig: async () => config,
+      },
+    );
+    return { calls: summary.calls, imageProperties, rawJsonPuts };
+  };
+  return { plain: await run(false, false), person: await run(true, false), text: await run(false, true), personAndText: await run(true, true) };
+}
+
+/** Runs the real StoreMetadata core on the canonical success event against a counting DynamoDB stand-in. */
+export async function measureStoreUsage(): Promise<StoreUsage> {
+  const event = JSON.parse(readFileSync(repoPath('events', 'store-metadata', 'success.json'), 'utf8')) as unknown;
+  const request = parseStoreRequest(event);
+  if (request.action === 'recordFailure') throw new Error('events/store-metadata/success.json is not a success event');
+  const usage: StoreUsage = { writes: [], consistentReads: 0, queries: 0 };
+  const db = {
+    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+      const kind = command.constructor.name;
+      if (kind === 'GetCommand') usage.consistentReads += 1;
+      else if (kind === 'QueryCommand') usage.queries += 1;
+      else if (kind === 'PutCommand') {
+        const item = command.input.Item as Record<string, unknown>;
+        usage.writes.push({ bytes: Buffer.byteLength(JSON.stringify(item)), indexed: 'GSI1PK' in item });
+      }
+      return kind === 'QueryCommand' ? { Items: [] } : {};
+    },
+  };
+  await storeImage(request.input, { db: db as never, tableName: 'bench', now: () => new Date('2026-11-25T12:00:00Z'), logger: { info: () => undefined } });
+  return usage;
+}
+
+/** S3 requests of the resize step for an image at least as large as the largest variant. */
+export function resizeUsage(): ResizeUsage {
+  const settings = readConfig(functionEnvironment('ResizeImageFunction'));
+  return { gets: 1, variantPuts: settings.variantWidths.length * 2 };
+}
