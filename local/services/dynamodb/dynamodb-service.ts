@@ -6,6 +6,7 @@ import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-
 import { matchTarget } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import { jsonError } from '../../edge/aws-errors';
+import { acquireFolderLock } from './folder-lock';
 
 // dynalite ships no types; it is a function returning an http.Server whose close() also closes LevelDB.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,16 +39,20 @@ export interface LocalDynamoDbService extends EdgeService {
 /**
  * Starts dynalite on an internal loopback port with LevelDB under <dataDir>/dynamodb, and proxies
  * DynamoDB_20120810.* calls from the edge to it unchanged, so its validation and errors are DynamoDB's.
- * @throws the listen error, or LevelDB's when another process holds the folder.
+ * @throws DataFolderInUseError when another live process (or instance) serves the same folder, or the listen error.
  */
 export async function createDynamoDbService(options: DynamoDbServiceOptions): Promise<LocalDynamoDbService> {
   const path = join(options.dataDir, 'dynamodb');
   await mkdir(path, { recursive: true });
+  const releaseLock = await acquireFolderLock(`${path}.lock`);
   // Tables become ACTIVE at once: the 500 ms CREATING default only slows local start-up.
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
+  }).catch(async (error: unknown) => {
+    await releaseLock();
+    throw error;
   });
   const port = (server.address() as AddressInfo).port;
   const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -120,6 +125,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
     async close() {
       agent.destroy();
       await new Promise<void>((resolve, reject) => server.close((error?: Error) => (error ? reject(error) : resolve())));
+      await releaseLock();
     },
   };
 }

@@ -9,10 +9,13 @@ import { header, type S3Call } from './s3-request';
 import type { ObjectVersion } from './store';
 import { renderXml } from './xml';
 
+/** Fewer, larger reads than the 64 KiB default when streaming big objects (measured: same speed as a bare http server). */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 /** PutObject: stores the decoded payload byte-exact and queues ObjectCreated:Put. */
 export async function putObject(ctx: S3Context, call: S3Call, bucket: string, key: string): Promise<EdgeResponse> {
   const info = ctx.store.bucketInfo(bucket);
-  if (header(call.headers, 'if-none-match') === '*' && ctx.store.listCurrent(bucket).some((entry) => entry.key === key)) {
+  if (header(call.headers, 'if-none-match') === '*' && ctx.store.hasCurrent(bucket, key)) {
     throw new S3ServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
   }
   const checksum = await verifyPayload(call.headers, call.trailers, call.body);
@@ -53,12 +56,12 @@ export async function getObject(ctx: S3Context, call: S3Call, bucket: string, ke
     if (span) {
       headers['content-range'] = `bytes ${span.start}-${span.end}/${version.size}`;
       headers['content-length'] = String(span.end - span.start + 1);
-      return { status: 206, headers, body: isHead ? undefined : createReadStream(ctx.store.blobPath(bucket, version), span) };
+      return { status: 206, headers, body: isHead ? undefined : createReadStream(ctx.store.blobPath(bucket, version), { ...span, highWaterMark: READ_CHUNK_BYTES }) };
     }
   }
   headers['content-length'] = String(version.size);
   if (isHead || version.size === 0) return { status: 200, headers, body: isHead ? undefined : Buffer.alloc(0) };
-  return { status: 200, headers, body: createReadStream(ctx.store.blobPath(bucket, version)) };
+  return { status: 200, headers, body: createReadStream(ctx.store.blobPath(bucket, version), { highWaterMark: READ_CHUNK_BYTES }) };
 }
 
 /** DeleteObject: a delete marker in a versioned bucket, else removal; always 204 like S3. */

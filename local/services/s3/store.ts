@@ -44,6 +44,8 @@ interface KeyRecord {
 interface BucketState {
   info: BucketInfo;
   keys: Map<string, KeyRecord>;
+  /** Keys in S3 order, rebuilt only after a key is added or removed (listing is frequent, new keys are not). */
+  sortedKeys?: string[];
 }
 
 /** What a new object version carries besides its bytes. */
@@ -261,14 +263,22 @@ export class S3Store {
     });
   }
 
+  /** True when the key has a current version that is not a delete marker. @throws S3ServiceError NoSuchBucket. */
+  hasCurrent(bucketName: string, key: string): boolean {
+    const latest = this.bucket(bucketName).keys.get(key)?.versions[0];
+    return Boolean(latest && !latest.deleteMarker);
+  }
+
   /** Current (not deleted) objects of a bucket in S3's order: by the UTF-8 bytes of the key. @throws S3ServiceError NoSuchBucket. */
   listCurrent(bucketName: string): { key: string; version: ObjectVersion }[] {
+    const bucket = this.bucket(bucketName);
+    bucket.sortedKeys ??= [...bucket.keys.keys()].sort(compareKeys);
     const entries: { key: string; version: ObjectVersion }[] = [];
-    for (const record of this.bucket(bucketName).keys.values()) {
-      const latest = record.versions[0];
-      if (latest && !latest.deleteMarker) entries.push({ key: record.key, version: latest });
+    for (const key of bucket.sortedKeys) {
+      const latest = bucket.keys.get(key)?.versions[0];
+      if (latest && !latest.deleteMarker) entries.push({ key, version: latest });
     }
-    return entries.sort((a, b) => compareKeys(a.key, b.key));
+    return entries;
   }
 
   /** Every version of every key, newest first within a key. @throws S3ServiceError NoSuchBucket. */
@@ -307,9 +317,11 @@ export class S3Store {
     if (record.versions.length === 0) {
       await unlink(file).catch(() => undefined);
       bucket.keys.delete(record.key);
+      bucket.sortedKeys = undefined;
       return;
     }
     await writeFileAtomic(file, JSON.stringify(record));
+    if (!bucket.keys.has(record.key)) bucket.sortedKeys = undefined;
     bucket.keys.set(record.key, record);
   }
 

@@ -20,7 +20,8 @@ export interface SnsServiceOptions {
 export interface SnsPublishInput {
   TopicArn?: string;
   TargetArn?: string;
-  Message: string;
+  /** A non-string (as a Step Functions sns:publish task may pass) is sent as its JSON text, as Step Functions does. */
+  Message: string | Record<string, unknown> | unknown[];
   Subject?: string;
   MessageStructure?: string;
   MessageGroupId?: string;
@@ -72,7 +73,8 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
     return arnOf(name);
   };
 
-  const publish = async (input: SnsPublishInput) => {
+  const publish = async (raw: SnsPublishInput) => {
+    const input = { ...raw, Message: typeof raw.Message === 'string' || raw.Message === undefined ? raw.Message : JSON.stringify(raw.Message) };
     const arn = input.TopicArn ?? input.TargetArn;
     if (!arn) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
     // The topic name decides; region and account in the ARN are not checked, as local mode has one of each.

@@ -131,3 +131,21 @@ describe('local DynamoDB through the edge', () => {
     await stopStack(stack);
   });
 });
+
+describe('local DynamoDB folder lock', () => {
+  it('refuses a second instance on the same data folder with a clear error instead of crashing', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'sip-ddb-lock-'));
+    const first = await createDynamoDbService({ dataDir });
+
+    // Act
+    const second = await createDynamoDbService({ dataDir }).catch((error: unknown) => error);
+    await first.close();
+    const afterClose = await createDynamoDbService({ dataDir });
+    await afterClose.close();
+    await rm(dataDir, { recursive: true, force: true });
+
+    // Assess
+    expect(second).toMatchObject({ name: 'DataFolderInUseError' });
+  });
+});
