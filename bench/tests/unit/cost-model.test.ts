@@ -1,0 +1,108 @@
+import { computeCost, kindShares, writeUnits, type CostInputs } from '../../cost/model';
+import { PRICES, tieredCost } from '../../cost/prices';
+
+const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({ calls, imageProperties: true, rawJsonPuts: calls.length });
+
+function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
+  return {
+    images: 1000,
+    facesShare: 0,
+    textShare: 0,
+    analysisCopyShare: 0,
+    emailShare: 0,
+    lambdas: [{ logicalId: 'ResizeImageFunction', durationMs: 1000, memoryMb: 1024, source: 'test' }],
+    transitionsWithEmail: 10,
+    transitionsWithoutEmail: 9,
+    analysis: {
+      plain: usage(['DetectLabels', 'DetectModerationLabels']),
+      person: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']),
+      text: usage(['DetectLabels', 'DetectModerationLabels', 'DetectText']),
+      personAndText: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']),
+    },
+    store: { writes: [{ bytes: 1500, indexed: true }], consistentReads: 1, queries: 1 },
+    resize: { gets: 1, variantPuts: 6 },
+    ...overrides,
+  };
+}
+
+const line = (report: ReturnType<typeof computeCost>, item: string) => report.lines.find((l) => l.item.startsWith(item))!;
+
+describe('tieredCost', () => {
+  it('charges each unit at the price of the tier it falls in', () => {
+    // Prepare
+    const tiers = [{ upTo: 10, usd: 1 }, { upTo: Infinity, usd: 0.5 }];
+
+    // Act
+    const cost = tieredCost(14, tiers);
+
+    // Assess
+    expect(cost).toBeCloseTo(10 * 1 + 4 * 0.5);
+  });
+});
+
+describe('computeCost', () => {
+  it('prices Lambda as billed GB-seconds times the arm64 price', () => {
+    // Act
+    const report = computeCost(inputs());
+
+    // Assess: 1 s x 1 GB per image, 1,000 images, so $ per 1,000 is one GB-second's price x 1,000.
+    expect(line(report, 'compute').unitsPerImage).toBeCloseTo(1);
+    expect(line(report, 'compute').usdPerThousand).toBeCloseTo(PRICES.lambda.arm64GbSecond[0].usd * 1000);
+  });
+
+  it('counts DetectFaces and DetectText only for their share of images', () => {
+    // Act
+    const report = computeCost(inputs({ facesShare: 0.3, textShare: 0.1 }));
+
+    // Assess
+    expect(line(report, 'DetectFaces').unitsPerImage).toBeCloseTo(0.3);
+    expect(line(report, 'DetectText').unitsPerImage).toBeCloseTo(0.1);
+    expect(line(report, 'DetectLabels').unitsPerImage).toBeCloseTo(1);
+    expect(line(report, 'DetectLabels').usdPerThousand).toBeCloseTo(1000 * PRICES.rekognition.group2PerImage[0].usd);
+  });
+
+  it('bills all four Detect calls on every image in the naive design', () => {
+    // Act
+    const naive = computeCost(inputs({ naive: true }));
+    const ours = computeCost(inputs());
+
+    // Assess
+    expect(line(naive, 'DetectFaces').unitsPerImage).toBeCloseTo(1);
+    expect(line(naive, 'DetectText').unitsPerImage).toBeCloseTo(1);
+    expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000);
+  });
+
+  it('mixes transitions with and without e-mail by the e-mail share', () => {
+    // Act
+    const report = computeCost(inputs({ emailShare: 0.5 }));
+
+    // Assess
+    expect(line(report, 'state transitions').unitsPerImage).toBeCloseTo(9.5);
+    expect(line(report, 'state transitions').usdPerThousand).toBeCloseTo(9.5 * 1000 * PRICES.stepFunctions.standardPerTransition);
+  });
+
+  it('adds up the lines into the total', () => {
+    // Act
+    const report = computeCost(inputs({ facesShare: 0.2, emailShare: 1 }));
+
+    // Assess
+    expect(report.usdPerThousand).toBeCloseTo(report.lines.reduce((sum, l) => sum + l.usdPerThousand, 0));
+  });
+});
+
+describe('writeUnits and kindShares', () => {
+  it('charges a started kilobyte as a whole unit, twice when the item is in the index', () => {
+    expect(writeUnits(1024, false)).toBe(1);
+    expect(writeUnits(1025, false)).toBe(2);
+    expect(writeUnits(1500, true)).toBe(4);
+  });
+
+  it('splits images into kinds whose shares add up to one', () => {
+    // Act
+    const shares = kindShares(0.3, 0.1);
+
+    // Assess
+    expect(shares.personAndText).toBeCloseTo(0.03);
+    expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+  });
+});
