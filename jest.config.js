@@ -22,6 +22,7 @@ module.exports = {
         '<rootDir>/local/**/tests/unit/**/*.test.ts',
         '<rootDir>/console/**/tests/unit/**/*.test.ts',
         '<rootDir>/tests/hardening/unit/**/*.test.ts',
+        '<rootDir>/bench/**/tests/unit/**/*.test.ts',
       ],
     },
     {
