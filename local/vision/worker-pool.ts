@@ -65,7 +65,15 @@ export class WorkerPool {
    * @throws Error when the models cannot load
    */
   async start(): Promise<void> {
-    this.script = await this.options.script();
+    try {
+      this.script = await this.options.script();
+    } catch (error) {
+      this.brokenReason = `The local vision worker could not be built: ${(error as Error).message}`;
+      this.rejectFirstReady(error as Error);
+      for (const pending of this.queue.splice(0)) pending.reject(new RekognitionError('ServiceUnavailableException', this.brokenReason));
+      return this.firstReady;
+    }
+    if (this.closing) return this.firstReady;
     for (let i = 0; i < this.options.size; i += 1) this.spawn();
     return this.firstReady;
   }
@@ -101,6 +109,7 @@ export class WorkerPool {
   /** Stops every worker and fails what is still queued. */
   async close(): Promise<void> {
     this.closing = true;
+    this.rejectFirstReady(new Error('The local vision service was closed before its models loaded'));
     for (const pending of this.queue.splice(0)) pending.reject(new RekognitionError('ServiceUnavailableException', 'The local vision service is closing'));
     await Promise.all(
       [...this.slots].map(
