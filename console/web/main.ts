@@ -46,6 +46,7 @@ function start(): void {
   replaceChildren(document.body, header, main);
 
   let cleanup: void | (() => void);
+  let first = true;
   const render = (): void => {
     if (typeof cleanup === 'function') cleanup();
     const route = parseHash(location.hash || '#/upload');
@@ -58,6 +59,9 @@ function start(): void {
     const container = h('div', { class: 'page' });
     replaceChildren(main, container);
     cleanup = page(container, route);
+    // After a route change, keyboard and screen-reader users continue in the new content, not at the old link.
+    if (!first) main.focus({ preventScroll: true });
+    first = false;
   };
   window.addEventListener('hashchange', render);
   render();

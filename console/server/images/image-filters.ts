@@ -1,17 +1,23 @@
 import type { ImageItem } from './image-item';
 import type { ImageListQuery } from './image-query';
 
-/** The confidence of the named label (or a label that has it as a parent), case-insensitive; undefined when absent. */
-export function labelConfidence(item: ImageItem, label: string): number | undefined {
+/** The best match for a label name among an item's labels (or labels that have it as a parent), case-insensitive. */
+export function matchLabel(item: ImageItem, label: string): { name: string; confidence: number } | undefined {
   const wanted = label.toLowerCase();
-  let best: number | undefined;
+  let best: { name: string; confidence: number } | undefined;
   for (const entry of item.labels ?? []) {
-    const names = [entry.name, ...(entry.parents ?? [])].map((name) => String(name).toLowerCase());
-    if (!names.includes(wanted)) continue;
+    const names = [entry.name, ...(entry.parents ?? [])].map((name) => String(name));
+    const name = names.find((candidate) => candidate.toLowerCase() === wanted);
+    if (name === undefined) continue;
     const confidence = typeof entry.confidence === 'number' ? entry.confidence : 0;
-    best = best === undefined ? confidence : Math.max(best, confidence);
+    if (!best || confidence > best.confidence) best = { name, confidence };
   }
   return best;
+}
+
+/** The confidence of the named label (or a label that has it as a parent), case-insensitive; undefined when absent. */
+export function labelConfidence(item: ImageItem, label: string): number | undefined {
+  return matchLabel(item, label)?.confidence;
 }
 
 /** True when the image item passes every filter of the query; the index already narrowed status or label where it could. */

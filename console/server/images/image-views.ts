@@ -1,5 +1,5 @@
 import { displayName, variantFileName, type ImageItem, type VariantItem } from './image-item';
-import { labelConfidence } from './image-filters';
+import { matchLabel } from './image-filters';
 
 /** A variant as the API shows it, with the console URL that serves its bytes. */
 export interface VariantView {
@@ -48,7 +48,7 @@ export function toImageSummary(item: ImageItem, label?: string) {
       .sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
       .slice(0, 5)
       .map((entry) => ({ name: entry.name, confidence: entry.confidence ?? null })),
-    matchedLabel: label ? { name: label, confidence: labelConfidence(item, label) ?? null } : null,
+    matchedLabel: label ? (matchLabel(item, label) ?? { name: label, confidence: null }) : null,
     faceCount: typeof item.faceCount === 'number' ? item.faceCount : (item.faces?.length ?? 0),
     moderated: Boolean(item.moderated),
     error: item.error ?? null,

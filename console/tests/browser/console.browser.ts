@@ -111,13 +111,15 @@ describe('console in Chromium', () => {
     // Prepare
     await uploadThroughPage(['corrupt-header.jpg']);
 
+    const state = await rowState('corrupt-header.jpg');
+
     // Act
     await page.locator('.upload-row', { hasText: 'corrupt-header.jpg' }).getByRole('link', { name: 'Run' }).click();
     await page.waitForSelector('[data-testid="run-failure"]');
     await screenshot('05-failed-run');
 
     // Assess
-    expect(await rowState('corrupt-header.jpg')).toBe('failed');
+    expect(state).toBe('failed');
     await expect(page.locator('[data-testid="run-failure"] .error-name').textContent()).resolves.toBe('CorruptImageError');
     expect(await page.locator('svg.state-graph g[data-state="ResizeImage"]').getAttribute('data-outcome')).toBe('caught');
     expect(await page.locator('svg.state-graph g[data-state="RecordFailure"]').getAttribute('data-outcome')).toBe('succeeded');
@@ -153,20 +155,28 @@ describe('console in Chromium', () => {
     expect(await page.locator('.outbox-item').count()).toBeGreaterThan(0);
   });
 
-  it('reaches the sections with the keyboard', async () => {
-    // Act
+  it('reaches the sections with the keyboard and moves focus into the new page', async () => {
+    // Prepare
+    await page.goto('about:blank');
     await open('#/upload');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement?.textContent);
-    await page.keyboard.press('Enter');
+    await page.waitForSelector('.drop-zone');
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent ?? '');
 
-    // Assess
-    expect(focused).toBe('Upload');
+    // Act
+    await page.keyboard.press('Tab');
+    const first = await focusedText();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const third = await focusedText();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#/runs');
+    const afterNavigation = await page.evaluate(() => document.activeElement?.id);
+
+    // Assess
+    expect(first).toBe('Skip to content');
+    expect(third).toBe('Upload');
+    expect(afterNavigation).toBe('main');
   });
 
   it('has no horizontal overflow at 375 px on any page', async () => {

@@ -83,6 +83,8 @@ function viewer(image: ImageDetail): HTMLElement {
       stage.appendChild(boxElement(box, 'object', `${label.name} ${formatConfidence(box.confidence ?? label.confidence)}`));
     }
   }
+  // Captions of many boxes would cover each other; each box keeps its caption as a tooltip.
+  if (faces.length + objects > 6) stage.classList.add('many');
   const toggle = (kind: 'face' | 'object', text: string, count: number): HTMLElement => {
     const input = h('input', { type: 'checkbox', id: `show-${kind}`, checked: true });
     input.addEventListener('change', () => stage.classList.toggle(`hide-${kind}`, !input.checked));

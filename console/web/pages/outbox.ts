@@ -32,6 +32,18 @@ function bodyText(value: unknown): string {
   }
 }
 
+/** A title for an SNS message without a subject: the pipeline's notification type and the file it is about. */
+function notificationTitle(message: unknown): string | undefined {
+  try {
+    const parsed = (typeof message === 'string' ? JSON.parse(message) : message) as { type?: unknown; source?: { key?: unknown } } | null;
+    if (typeof parsed?.type !== 'string') return undefined;
+    const key = typeof parsed.source?.key === 'string' ? parsed.source.key : '';
+    return key ? `${parsed.type}: ${key.slice(key.lastIndexOf('/') + 1)}` : parsed.type;
+  } catch {
+    return undefined;
+  }
+}
+
 function linksFor(message: unknown): Child[] {
   let parsed: { imageId?: unknown; executionArn?: unknown } | undefined;
   try {
@@ -58,7 +70,7 @@ function htmlView(html: string): HTMLElement {
 /** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
 function outboxEntry(item: OutboxItem): HTMLElement {
   const channel = text(pick(item, 'kind')) === 'email' ? 'e-mail' : text(pick(item, 'kind')) === 'sns' ? 'SNS' : 'message';
-  const subject = text(pick(item, 'email.subject', 'sns.subject'));
+  const subject = text(pick(item, 'email.subject', 'sns.subject')) ?? notificationTitle(pick(item, 'sns.message'));
   const to = text(pick(item, 'email.to', 'sns.topicArn'));
   const from = text(pick(item, 'email.from'));
   const when = text(pick(item, 'createdAt'));
