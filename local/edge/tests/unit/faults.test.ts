@@ -49,4 +49,27 @@ describe('applyFaults', () => {
     // Assess
     expect(response?.headers?.['x-amzn-errortype']).toBe('ThrottlingException');
   });
+
+  it('holds S3 calls back by the configured delay and leaves other services alone', async () => {
+    // Prepare
+    jest.useFakeTimers();
+    const config = parseFaults('s3.slow=200ms');
+    let s3Done = false;
+
+    // Act
+    const s3Call = applyFaults(config, request(undefined, 's3')).then(() => {
+      s3Done = true;
+    });
+    const other = await applyFaults(config, request('DynamoDB_20120810.PutItem', 'dynamodb'));
+    await jest.advanceTimersByTimeAsync(199);
+    const doneEarly = s3Done;
+    await jest.advanceTimersByTimeAsync(1);
+    await s3Call;
+    jest.useRealTimers();
+
+    // Assess
+    expect(other).toBeUndefined();
+    expect(doneEarly).toBe(false);
+    expect(s3Done).toBe(true);
+  });
 });
