@@ -9,10 +9,15 @@ export type CorsDecision =
 /** Headers a browser may read from answers; the console needs ETag and the version id after a presigned PUT. */
 const EXPOSED = 'ETag, x-amz-version-id, x-amz-request-id, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-sha256, Content-Range, Content-Length';
 
-/** Decides whether a browser origin may call the edge; requests without an Origin (SDK, CLI) always pass. */
+/**
+ * Decides whether a browser origin may call the edge. Requests without an Origin (SDK, CLI) pass, except
+ * browser no-cors loads (<img>, <script>) that another site triggers: those carry only Sec-Fetch-Site.
+ */
 export function decideCors(headers: IncomingHttpHeaders, allowedOrigins: readonly string[]): CorsDecision {
   const origin = headers.origin;
-  if (typeof origin !== 'string' || origin === '') return { kind: 'no-origin' };
+  if (typeof origin !== 'string' || origin === '') {
+    return headers['sec-fetch-site'] === 'cross-site' ? { kind: 'refused', origin: '(a cross-site page)' } : { kind: 'no-origin' };
+  }
   if (!allowedOrigins.includes(origin)) return { kind: 'refused', origin };
   return {
     kind: 'allowed',

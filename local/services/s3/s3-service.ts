@@ -63,7 +63,7 @@ export interface LocalS3Service extends EdgeService {
 
 /**
  * Opens the local S3 under <dataDir>/s3 and returns its edge service and API.
- * Matches requests signed for "s3" (header or presigned query) and virtual-host requests to <bucket>.localhost.
+ * Matches requests signed for "s3" (header or presigned query), path style or virtual-host (<bucket>.localhost).
  */
 export async function createS3Service(options: S3ServiceOptions): Promise<LocalS3Service> {
   const region = options.region ?? 'us-east-1';
@@ -125,7 +125,8 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
 
   return {
     name: 's3',
-    matches: (req) => req.signingService === 's3' || (!req.target && !req.signingService && /\.localhost(:\d+)?$/i.test(req.headers.host ?? '')),
+    // Only signed calls (header or presigned query): real buckets are private, so anonymous reads are not served.
+    matches: (req) => req.signingService === 's3',
     handle: (req) => handleS3(ctx, req),
     async createBucket(name, bucketOptions) {
       await store.createBucket(name, bucketOptions?.versioning ? 'Enabled' : undefined);

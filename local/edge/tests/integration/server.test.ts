@@ -59,6 +59,14 @@ describe('edge server', () => {
     expect(consoleCall.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:3000');
   });
 
+  it('refuses a cross-site no-cors load such as an <img> on another site', async () => {
+    // Act
+    const response = await fetch(`${edge.url}/bucket/key`, { headers: { 'sec-fetch-site': 'cross-site', authorization: sign('s3') } });
+
+    // Assess
+    expect(response.status).toBe(403);
+  });
+
   it('answers a preflight for a presigned PUT from the console origin', async () => {
     // Act
     const response = await fetch(`${edge.url}/bucket/key?X-Amz-Signature=00`, {
