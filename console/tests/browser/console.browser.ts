@@ -89,6 +89,10 @@ describe('console in Chromium', () => {
     // Assess
     expect(names.sort()).toEqual(['ai-face.jpg', 'group-1.jpg']);
     expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(/\/w256\.webp\?/);
+    // Each card carries its thumbhash, decoded in the browser into a PNG data URL.
+    const placeholders = await page.locator('.card img.placeholder').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src));
+    expect(placeholders).toHaveLength(2);
+    expect(placeholders.every((src) => src.startsWith('data:image/png;base64,'))).toBe(true);
   });
 
   it('opens an image with its face boxes drawn over it', async () => {

@@ -53,7 +53,9 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
     const to = position.get(edge.to);
     if (!from || !to) continue;
     const path = edgePath(from, to);
-    drawing.appendChild(svg('path', { d: path, class: `edge edge-${edge.kind}`, 'marker-end': 'url(#arrow)' }, svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`)));
+    // Both ends visited: the run went this way (a close enough reading for a graph without loops).
+    const taken = outcomes[edge.from] !== undefined && outcomes[edge.to] !== undefined;
+    drawing.appendChild(svg('path', { d: path, class: `edge edge-${edge.kind}${taken ? ' taken' : ''}`, 'marker-end': 'url(#arrow)' }, svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`)));
   }
   for (const node of nodes) {
     const at = position.get(node.name) as Placed;

@@ -26,10 +26,10 @@ function row(execution: ExecutionRow): HTMLTableRowElement {
   return h(
     'tr',
     { 'data-execution': execution.name, 'data-status': execution.status },
-    h('td', {}, statusBadge(execution.status)),
-    h('td', { class: 'cell-image' }, h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name), h('div', { class: 'muted small mono' }, execution.name)),
-    h('td', {}, formatTime(execution.startDate)),
-    h('td', {}, running && execution.startDate ? `${formatDuration(Date.now() - Date.parse(execution.startDate))} so far` : formatDuration(execution.durationMs)),
+    h('td', { 'data-label': 'Status' }, statusBadge(execution.status)),
+    h('td', { class: 'cell-image', 'data-label': 'Image' }, h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name), h('div', { class: 'muted small mono' }, execution.name)),
+    h('td', { 'data-label': 'Started' }, formatTime(execution.startDate)),
+    h('td', { 'data-label': 'Duration' }, running && execution.startDate ? `${formatDuration(Date.now() - Date.parse(execution.startDate))} so far` : formatDuration(execution.durationMs)),
   );
 }
 
