@@ -292,6 +292,32 @@ describe('executions', () => {
     expect(rerun.body.execution.status).toBe('FAILED');
   });
 
+  it('redrives a failed execution', async () => {
+    // Prepare
+    const failed = (await api('/api/executions?status=FAILED&limit=1')).body.items[0];
+
+    // Act
+    const answer = await api(`/api/executions/${failed.name}/redrive`, { method: 'POST' });
+    await stack.waitForIdle();
+    const after = await api(`/api/executions/${failed.name}`);
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(after.body.execution.redriveCount).toBe(1);
+  });
+
+  it('refuses to redrive a succeeded execution with 409', async () => {
+    // Prepare
+    const succeeded = (await api('/api/executions?status=SUCCEEDED&limit=1')).body.items[0];
+
+    // Act
+    const answer = await api(`/api/executions/${succeeded.name}/redrive`, { method: 'POST' });
+
+    // Assess
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('ExecutionNotRedrivable');
+  });
+
   it('paginates executions with a cursor', async () => {
     // Act
     const first = await api('/api/executions?limit=2');
@@ -328,6 +354,24 @@ describe('outbox', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.items.length).toBeGreaterThan(0);
     expect(answer.body.items.length).toBeLessThanOrEqual(3);
+    const times = answer.body.items.map((item: any) => item.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('holds the e-mail to the address the upload named in its presigned metadata', async () => {
+    // Act
+    const answer = await api('/api/outbox?limit=100');
+    const email = answer.body.items.find((item: any) => item.kind === 'email');
+    const single = await api(`/api/outbox/${encodeURIComponent(email.id)}`);
+
+    // Assess
+    expect(email.email.to).toEqual(['owner@example.com']);
+    expect(single.body.item.id).toBe(email.id);
+  });
+
+  it('answers 404 for an unknown outbox item and 400 for a malformed id', async () => {
+    expect((await api('/api/outbox/20260101T000000000Z-000001-sns-deadbeef')).status).toBe(404);
+    expect((await api('/api/outbox/..%2Fsecrets')).status).toBe(400);
   });
 });
 
