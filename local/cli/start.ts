@@ -63,7 +63,8 @@ export async function runStart(argv: readonly string[]): Promise<number> {
 
 function banner(stack: LocalStack, consoleUrl: string): string {
   const r = stack.resources;
-  const dataDir = relative(process.cwd(), stack.dataDir) || '.';
+  const shown = relative(process.cwd(), stack.dataDir);
+  const dataDir = !shown || shown.startsWith('..') ? stack.dataDir : shown;
   const recovered = stack.recovered.executions + stack.recovered.uploads > 0
     ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
     : '';
