@@ -44,6 +44,7 @@ function notificationTitle(message: unknown): string | undefined {
   }
 }
 
+/** Links to the image and run a message is about: from the JSON notification, else found in the e-mail text. */
 function linksFor(message: unknown): Child[] {
   let parsed: { imageId?: unknown; executionArn?: unknown } | undefined;
   try {
@@ -51,9 +52,12 @@ function linksFor(message: unknown): Child[] {
   } catch {
     parsed = undefined;
   }
+  const raw = typeof message === 'string' ? message : '';
+  const imageId = typeof parsed?.imageId === 'string' ? parsed.imageId : /\bimage ([0-9a-f]{32})\b/.exec(raw)?.[1];
+  const executionArn = typeof parsed?.executionArn === 'string' ? parsed.executionArn : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
   const links: Child[] = [];
-  if (typeof parsed?.imageId === 'string' && /^[0-9a-f]{32}$/.test(parsed.imageId)) links.push(h('a', { href: hashLink(['images', parsed.imageId]) }, 'Image'));
-  if (typeof parsed?.executionArn === 'string') links.push(h('a', { href: hashLink(['runs', parsed.executionArn.slice(parsed.executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
+  if (imageId && /^[0-9a-f]{32}$/.test(imageId)) links.push(h('a', { href: hashLink(['images', imageId]) }, 'Image'));
+  if (executionArn) links.push(h('a', { href: hashLink(['runs', executionArn.slice(executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
   return links;
 }
 
