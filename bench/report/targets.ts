@@ -1,0 +1,71 @@
+import type { ColdStartResult } from '../cold-start/section';
+import type { E2eResult } from '../e2e/section';
+import type { ResizeBenchResult } from '../resize/section';
+import type { VisionResult } from '../vision/section';
+
+/** One target of issue 6 (or of issue 3 for the vision figures), as bench/results/latest.json lists it. */
+export interface Target {
+  name: string;
+  value: number | null;
+  target: number;
+  unit: string;
+  better: 'higher' | 'lower';
+  met: boolean;
+  /** Why there is no value, or what the value is measured on. */
+  note?: string;
+}
+
+/** Everything one bench run measured (each part absent when skipped or failed). */
+export interface BenchSections {
+  resize?: ResizeBenchResult;
+  vision?: VisionResult;
+  e2e?: E2eResult;
+  coldStart?: ColdStartResult[];
+  cost?: { usdPerThousand: number; naiveUsdPerThousand: number };
+  errors: Record<string, string>;
+  skipped: Record<string, string>;
+}
+
+const rounded = (value: number, decimals = 3) => Math.round(value * 10 ** decimals) / 10 ** decimals;
+
+/** Builds a target entry; a missing value is never met. */
+export function target(name: string, value: number | null | undefined, goal: number, unit: string, better: 'higher' | 'lower', note?: string): Target {
+  const v = value === null || value === undefined || !Number.isFinite(value) ? null : rounded(value);
+  const met = v !== null && (better === 'higher' ? v >= goal : v <= goal);
+  return { name, value: v, target: goal, unit, better, met, ...(note ? { note } : {}) };
+}
+
+/** Why a section has no value: skipped, failed, or a missing tool. */
+const whyMissing = (s: BenchSections, section: string): string => s.skipped[section] ?? (s.errors[section] ? `failed: ${s.errors[section].slice(0, 200)}` : 'not measured');
+
+/** The targets of issue 6, computed from the sections (ratios from one run, side by side). */
+export function computeTargets(s: BenchSections): Target[] {
+  const targets: Target[] = [];
+  const ips = (name: keyof ResizeBenchResult['contenders'], c = '1') => s.resize?.contenders[name]?.byConcurrency[c]?.imagesPerSecond;
+  const ours = ips('ours');
+  const sharpFloor = Math.max(ips('sharp-once') ?? 0, ips('sharp-clone') ?? 0) || undefined;
+  const ratio = (other: number | undefined) => (ours !== undefined && other ? ours / other : null);
+  const resizeNote = (name: keyof ResizeBenchResult['contenders']) =>
+    !s.resize ? whyMissing(s, 'resize') : s.resize.contenders[name]?.available === false ? `missing: ${s.resize.contenders[name].missingReason}` : 'images/s at concurrency 1, same inputs and outputs';
+  targets.push(target('resize: ours / raw sharp throughput (faster of two sharp pipelines)', ratio(sharpFloor), 0.85, 'x', 'higher', resizeNote('sharp-once')));
+  targets.push(target('resize: ours / ImageMagick throughput', ratio(ips('imagemagick')), 3, 'x', 'higher', resizeNote('imagemagick')));
+  targets.push(target('resize: ours / jimp throughput', ratio(ips('jimp')), 10, 'x', 'higher', resizeNote('jimp')));
+  targets.push(target(`resize: ours peak RSS on a ${s.resize?.rssImage.megapixels ?? 48} MP JPEG`, s.resize?.contenders.ours.peakRssMbOnRssImage, 600, 'MB', 'lower', s.resize ? undefined : whyMissing(s, 'resize')));
+
+  const v = s.vision;
+  const visionNote = v ? 'from npm run bench:vision (issue 3 targets)' : whyMissing(s, 'vision');
+  targets.push(target('vision: DetectFaces+DetectLabels, worst photo / its target (0.4 s + 0.15 s per extra face)', v?.facesPlusLabelsWorstRatio, 1, 'x', 'lower', visionNote));
+  targets.push(target('vision: DetectModerationLabels warm, slowest image', v?.moderationMaxS, 0.1, 's', 'lower', visionNote));
+  targets.push(target('vision: DetectText warm on a document', v?.textOnDocumentS, 0.3, 's', 'lower', visionNote));
+  targets.push(target('vision: cold start, all models, weight cache present', v?.modelLoadCachedS, 3, 's', 'lower', visionNote));
+  targets.push(target('vision: peak RSS, service + worker pool', v?.rssTotalMb, 1536, 'MB', 'lower', visionNote));
+
+  const e = s.e2e;
+  targets.push(target('local mode: overhead over handler busy time', e ? e.overhead * 100 : null, 10, '%', 'lower', e ? `${e.photos} photos at once; (run wall - handler busy) / handler busy` : whyMissing(s, 'e2e')));
+
+  const resizeCold = s.coldStart?.find((c) => c.logicalId === 'ResizeImageFunction');
+  targets.push(target('cold start: ResizeImageFunction bundle import-to-ready (median)', resizeCold?.importMsMedian, 300, 'ms', 'lower', resizeCold ? `fresh Node ${process.version} processes, sharp external` : whyMissing(s, 'coldStart')));
+
+  targets.push(target('cloud cost per 1,000 images, default switches', s.cost?.usdPerThousand, 1.5, 'USD', 'lower', s.cost ? `naive design: $${s.cost.naiveUsdPerThousand.toFixed(3)}` : whyMissing(s, 'cost')));
+  return targets;
+}

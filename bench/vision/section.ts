@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { REPO_ROOT } from '../lib/paths';
+
+/** One table printed by console.table: its title (the line above it) and its rows keyed by column. */
+export interface PrintedTable {
+  title: string;
+  rows: Array<Record<string, string>>;
+}
+
+export interface VisionResult {
+  modelLoadColdS: number | null;
+  modelLoadCachedS: number | null;
+  warmSecondsByImage: Array<Record<string, string>>;
+  /** Worst DetectFaces + DetectLabels time over its own target (0.4 s + 0.15 s per extra face). */
+  facesPlusLabelsWorstRatio: number | null;
+  moderationMaxS: number | null;
+  textOnDocumentS: number | null;
+  rssTotalMb: number | null;
+  runs: number;
+  wallS: number;
+  stdout: string;
+}
+
+/** Reads the box-drawn tables that console.table prints back into rows (quotes removed). */
+export function parseConsoleTables(text: string): PrintedTable[] {
+  const tables: PrintedTable[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].startsWith('┌')) continue;
+    const title = lines.slice(0, i).reverse().find((line) => line.trim() !== '') ?? '';
+    const cells = (line: string) => line.split('│').slice(1, -1).map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'));
+    const header = cells(lines[i + 1]);
+    const rows: Array<Record<string, string>> = [];
+    for (let j = i + 3; j < lines.length && lines[j].startsWith('│'); j++) {
+      const values = cells(lines[j]);
+      rows.push(Object.fromEntries(header.map((name, c) => [name, values[c] ?? ''])));
+    }
+    tables.push({ title: title.trim(), rows });
+  }
+  return tables;
+}
+
+const num = (value: string | undefined): number | null => (value === undefined || value === '' || Number.isNaN(Number(value)) ? null : Number(value));
+
+/** Pulls the issue-3 target figures out of bench:vision's printed tables. */
+export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs' | 'wallS' | 'stdout'> {
+  const load = tables.find((t) => t.rows.some((r) => 'start' in r));
+  const warm = tables.find((t) => t.rows.some((r) => 'DetectModerationLabels' in r));
+  const rss = tables.find((t) => t.rows.some((r) => 'peakMb' in r));
+  const photos = warm?.rows.filter((r) => !/document/.test(r.image)) ?? [];
+  const ratios = photos.map((r) => (num(r['faces+labels']) ?? NaN) / (num(r['target f+l']) ?? NaN)).filter((v) => Number.isFinite(v));
+  const moderation = (warm?.rows ?? []).map((r) => num(r.DetectModerationLabels)).filter((v): v is number => v !== null);
+  return {
+    modelLoadColdS: num(load?.rows.find((r) => /first/.test(r.start))?.seconds),
+    modelLoadCachedS: num(load?.rows.find((r) => /cache/.test(r.start) && !/first/.test(r.start))?.seconds),
+    warmSecondsByImage: warm?.rows ?? [],
+    facesPlusLabelsWorstRatio: ratios.length ? Math.max(...ratios) : null,
+    moderationMaxS: moderation.length ? Math.max(...moderation) : null,
+    textOnDocumentS: num(warm?.rows.find((r) => /document/.test(r.image))?.DetectText),
+    rssTotalMb: num(rss?.rows.find((r) => r.process === 'total')?.peakMb),
+  };
+}
+
+/**
+ * Runs `npm run bench:vision` (local/vision's own benchmark, not a copy of it) with `runs` warm runs per call and
+ * reads its tables.
+ * @throws Error when it exits non-zero.
+ */
+export async function runVisionBench(runs: number, log: (line: string) => void): Promise<VisionResult> {
+  const started = Date.now();
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/vision/run.ts'], { cwd: REPO_ROOT, env: { ...process.env, BENCH_VISION_RUNS: String(runs) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench:vision exited ${code}: ${err.slice(-800)}`))));
+  });
+  const figures = visionFigures(parseConsoleTables(stdout));
+  log(`  vision: load ${figures.modelLoadCachedS} s cached, worst faces+labels ${figures.facesPlusLabelsWorstRatio?.toFixed(2)}x target, RSS ${figures.rssTotalMb} MB`);
+  return { ...figures, runs, wallS: Math.round((Date.now() - started) / 1000), stdout };
+}
