@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 /** A handler module compiled to CommonJS, ready to run in a sandbox. */
@@ -21,6 +22,8 @@ export async function bundleHandler(file: string): Promise<BundledHandler> {
     target: 'node20',
     packages: 'external',
     write: false,
+    // Never written; it makes the source map's paths relative to the handler's folder, where Node resolves them.
+    outfile: join(dirname(file), '.local-bundle.cjs'),
     sourcemap: 'inline',
     logLevel: 'silent',
   });

@@ -16,6 +16,10 @@ function toPayload(err) {
   }
   return { errorType: 'Error', errorMessage: typeof err === 'string' ? err : JSON.stringify(err) };
 }
+// Workers ignore NODE_OPTIONS; honour the template's --enable-source-maps so traces point into the TypeScript.
+if (/--enable-source-maps/.test(process.env.NODE_OPTIONS || '') && typeof process.setSourceMapsEnabled === 'function') {
+  process.setSourceMapsEnabled(true);
+}
 let handler;
 try {
   const mod = new Module(workerData.filename, null);
