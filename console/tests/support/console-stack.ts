@@ -21,7 +21,7 @@ interface LocalStack {
 }
 
 /** Starts local/stack.ts on port 0 and the console against it. @throws Error when the stack cannot start. */
-export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
+export async function startConsoleUnderTest(options: { withVision?: boolean } = {}): Promise<ConsoleUnderTest> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-console-'));
   // Loaded at run time so this file type-checks even while local/stack.ts is being written.
   const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as { startLocalStack(options: Record<string, unknown>): Promise<LocalStack> };
@@ -29,7 +29,7 @@ export async function startConsoleUnderTest(): Promise<ConsoleUnderTest> {
   // port is known only once it listens, after the edge; the edge reads this array on every request, so it is filled then.
   const allowedOrigins: string[] = [];
   // A sender turns on the e-mail step, so uploads that name a recipient produce an e-mail in the outbox.
-  const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' } });
+  const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' }, ...options });
   const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, resources: stack.resources, outbox: stack.services.notifications.outbox });
   allowedOrigins.push(server.url);
   return {
