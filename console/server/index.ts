@@ -69,7 +69,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', ownOrigin);
-    const verdict = guardRequest(req, ownOrigin);
+    const verdict = guardRequest(req, ownOrigin, url.pathname.startsWith('/api/'));
     if (verdict) return sendError(res, verdict.status, verdict.code, verdict.message);
     if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
     return serveAsset(req, res, url, assets, contentSecurityPolicy);

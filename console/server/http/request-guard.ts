@@ -11,7 +11,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * Origin and Sec-Fetch-Site also stops it from causing side effects (uploads, re-runs) with simple requests,
  * and checking Host stops DNS rebinding from turning a foreign page into a same-origin one.
  */
-export function guardRequest(req: IncomingMessage, ownOrigin: string): GuardVerdict {
+export function guardRequest(req: IncomingMessage, ownOrigin: string, isApi = true): GuardVerdict {
   const own = new URL(ownOrigin);
   const host = req.headers.host;
   if (typeof host === 'string') {
@@ -25,8 +25,9 @@ export function guardRequest(req: IncomingMessage, ownOrigin: string): GuardVerd
   if (typeof origin === 'string' && origin !== '' && !isSameOrigin(origin, own)) {
     return { status: 403, code: 'CrossOriginRefused', message: 'Requests from other origins are refused.' };
   }
+  // Fetch metadata only for the API: following a link to the console from another local tool must still open the page.
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') {
+  if (isApi && (site === 'cross-site' || site === 'same-site')) {
     return { status: 403, code: 'CrossOriginRefused', message: 'Requests from other sites are refused.' };
   }
   return undefined;

@@ -58,6 +58,11 @@ describe('guardRequest', () => {
     expect(guardRequest(request({ host: '127.0.0.1:3000', 'sec-fetch-site': 'cross-site' }), own)?.status).toBe(403);
   });
 
+  it('opens the page itself when a link on another local site leads to it', () => {
+    expect(guardRequest(request({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site' }), own, false)).toBeUndefined();
+    expect(guardRequest(request({ host: '127.0.0.1:3000', 'sec-fetch-site': 'same-site' }), own, true)?.status).toBe(403);
+  });
+
   it('refuses a foreign Host header, which is what DNS rebinding sends', () => {
     expect(guardRequest(request({ host: 'evil.example:3000' }), own)?.status).toBe(421);
   });
