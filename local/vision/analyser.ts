@@ -1,6 +1,6 @@
 import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
 import type { FaceResult } from '@vladmandic/human';
-import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, THUMBNAIL_SIDE, toGreyPng } from './engines/decode';
+import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, shrinkRgb, THUMBNAIL_SIDE, toGreyPng } from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { OcrEngine, type OcrPaths } from './engines/ocr-engine';
@@ -69,8 +69,9 @@ export class Analyser {
 
   private async detectLabels(bytes: Buffer, params: LabelsParams): Promise<DetectLabelsResponse> {
     const response: DetectLabelsResponse = { Labels: [], LabelModelVersion: '3.0' };
+    let image: RgbPixels | undefined;
     if (params.generalLabels) {
-      const image = await decodeRgb(bytes, MAX_ANALYSIS_SIDE);
+      image = await decodeRgb(bytes, MAX_LABELS_SIDE);
       // The detector runs below MinConfidence so that ancestors and faces can still lift a label over it.
       const { objects, faces } = await this.human.objectsAndFaces(image, Math.max(0.1, Math.min(0.5, params.minConfidence / 100)));
       response.Labels = toLabels(
@@ -86,7 +87,8 @@ export class Analyser {
       );
     }
     if (params.imageProperties) {
-      response.ImageProperties = toImageProperties(await decodeRgb(bytes, THUMBNAIL_SIDE), params.maxDominantColors);
+      const thumbnail = image ? await shrinkRgb(image, THUMBNAIL_SIDE) : await decodeRgb(bytes, THUMBNAIL_SIDE);
+      response.ImageProperties = toImageProperties(thumbnail, params.maxDominantColors);
     }
     return response;
   }

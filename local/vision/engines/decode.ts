@@ -8,6 +8,8 @@ export const MIN_SIDE = 80;
 export const MAX_SIDE = 10000;
 /** Models see at most this many pixels on the longest side; results are ratios, so they do not change. */
 export const MAX_ANALYSIS_SIDE = 2048;
+/** CenterNet sees 512 px and the face detector 256 px, so label detection needs no more than this. */
+export const MAX_LABELS_SIDE = 1024;
 /** The fixed thumbnail size for colour and quality statistics. */
 export const THUMBNAIL_SIDE = 160;
 
@@ -44,6 +46,13 @@ export async function decodeRgb(bytes: Buffer, maxSide: number): Promise<RgbPixe
  */
 export async function decodeSquare(bytes: Buffer, side: number): Promise<RgbPixels> {
   return rgbOf(sharp(bytes).resize(side, side, { fit: 'fill' }));
+}
+
+/** Shrinks already decoded pixels to fit inside `maxSide`, sparing a second decode of the original bytes. */
+export async function shrinkRgb(image: RgbPixels, maxSide: number): Promise<RgbPixels> {
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const input = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength);
+  return rgbOf(sharp(input, { raw }).resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true }));
 }
 
 /** Cuts a box (in ratios) out of decoded pixels and scales it to `side`×`side` for quality statistics. */
