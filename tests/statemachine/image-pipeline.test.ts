@@ -252,6 +252,8 @@ describe('image pipeline state machine', () => {
     expect(run.output.analysis.labels).toHaveLength(3);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
     expect(run.published.map((entry) => entry.message.type)).toEqual(['ImageProcessed']);
+    expect(run.output.resize.recipient).toBeNull();
+    expect(run.emails).toEqual([]);
   });
 
   it('records the failure when DetectLabels stays throttled through every retry', async () => {
