@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { api, queryString, type Page as ApiPage, type Variant } from '../api';
 import { h, replaceChildren, statusBadge } from '../dom';
+import { thumbnail } from '../components/thumbnail';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
 
@@ -27,7 +28,16 @@ function row(execution: ExecutionRow): HTMLTableRowElement {
     'tr',
     { 'data-execution': execution.name, 'data-status': execution.status },
     h('td', { 'data-label': 'Status' }, statusBadge(execution.status)),
-    h('td', { class: 'cell-image', 'data-label': 'Image' }, h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name), h('div', { class: 'muted small mono' }, execution.name)),
+    h(
+      'td',
+      { class: 'cell-image', 'data-label': 'Image' },
+      h(
+        'div',
+        { class: 'run-image' },
+        execution.thumbnail ? thumbnail({ thumbnail: execution.thumbnail, placeholder: null, name: '', width: execution.thumbnail.width ?? null, height: execution.thumbnail.height ?? null }, 'run-thumb') : h('span', { class: 'run-thumb empty', 'aria-hidden': 'true' }),
+        h('div', {}, h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name), h('div', { class: 'muted small mono' }, execution.name)),
+      ),
+    ),
     h('td', { 'data-label': 'Started' }, formatTime(execution.startDate)),
     h('td', { 'data-label': 'Duration' }, running && execution.startDate ? `${formatDuration(Date.now() - Date.parse(execution.startDate))} so far` : formatDuration(execution.durationMs)),
   );
