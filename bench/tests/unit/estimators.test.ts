@@ -1,0 +1,86 @@
+import { summariseRuns } from '../../resize/section';
+import type { WorkerResult } from '../../resize/worker';
+import { parseConsoleTables, visionFigures } from '../../vision/section';
+
+const run = (concurrency: number, wallMs: number, timings: Array<[string, number]>): WorkerResult => ({
+  contender: 'ours',
+  concurrency,
+  loadMs: 0,
+  wallMs,
+  images: timings.length,
+  timings: timings.map(([name, ms]) => ({ name, ms, outputs: 6, outputBytes: 1 })),
+  peakRssMb: 100,
+  expectedOutputs: 6 * timings.length,
+  producedOutputs: 6 * timings.length,
+});
+
+describe('summariseRuns', () => {
+  it('takes the fastest time seen for each image at concurrency 1', () => {
+    // Prepare
+    const runs = [run(1, 0, [['a', 100], ['b', 400]]), run(1, 0, [['a', 300], ['b', 200]])];
+
+    // Act
+    const summary = summariseRuns(runs);
+
+    // Assess: best a = 100, best b = 200, so 2 images in 300 ms.
+    expect(summary.msPerImage).toBe(150);
+    expect(summary.imagesPerSecond).toBeCloseTo(6.667, 2);
+  });
+
+  it('takes the fastest whole pass at concurrency 2', () => {
+    // Act
+    const summary = summariseRuns([run(2, 1000, [['a', 900], ['b', 900]]), run(2, 500, [['a', 450], ['b', 450]])]);
+
+    // Assess
+    expect(summary.imagesPerSecond).toBe(4);
+  });
+});
+
+describe('parseConsoleTables and visionFigures', () => {
+  const printed = [
+    'model load',
+    '┌─────────┬──────────────────────┬─────────┐',
+    '│ (index) │ start                │ seconds │',
+    '├─────────┼──────────────────────┼─────────┤',
+    "│ 0       │ 'first start'        │ '7.305' │",
+    "│ 1       │ 'with weight cache'  │ '2.500' │",
+    '└─────────┴──────────────────────┴─────────┘',
+    '',
+    'warm seconds per call',
+    '┌─────────┬────────────┬────────────────────────┬────────────┬──────────────┬────────────┐',
+    '│ (index) │ image      │ DetectModerationLabels │ DetectText │ faces+labels │ target f+l │',
+    '├─────────┼────────────┼────────────────────────┼────────────┼──────────────┼────────────┤',
+    "│ 0       │ 'a.jpg'    │ '0.050'                │ '0.080'    │ '0.300'      │ '0.400'    │",
+    "│ 1       │ 'group.jpg'│ '0.090'                │ '0.100'    │ '2.640'      │ '2.200'    │",
+    "│ 2       │ 'document (generated)' │ '0.070'    │ '0.250'    │ '0.500'      │ '0.400'    │",
+    '└─────────┴────────────┴────────────────────────┴────────────┴──────────────┴────────────┘',
+    'peak RSS',
+    '┌─────────┬─────────┬────────┐',
+    '│ (index) │ process │ peakMb │',
+    '├─────────┼─────────┼────────┤',
+    "│ 0       │ 'total' │ '1186' │",
+    '└─────────┴─────────┴────────┘',
+  ].join('\n');
+
+  it('reads each printed table back into rows keyed by column', () => {
+    // Act
+    const tables = parseConsoleTables(printed);
+
+    // Assess
+    expect(tables).toHaveLength(3);
+    expect(tables[0].title).toBe('model load');
+    expect(tables[0].rows[1]).toEqual({ '(index)': '1', start: 'with weight cache', seconds: '2.500' });
+  });
+
+  it('derives the issue-3 figures, leaving the document out of the faces+labels ratio', () => {
+    // Act
+    const figures = visionFigures(parseConsoleTables(printed));
+
+    // Assess
+    expect(figures.modelLoadCachedS).toBe(2.5);
+    expect(figures.facesPlusLabelsWorstRatio).toBeCloseTo(1.2);
+    expect(figures.moderationMaxS).toBe(0.09);
+    expect(figures.textOnDocumentS).toBe(0.25);
+    expect(figures.rssTotalMb).toBe(1186);
+  });
+});
