@@ -1,10 +1,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../edge/server';
 import type { EdgeService } from '../edge/types';
 import { LambdaRuntime, type LogSink } from '../lambda';
 import { createDynamoDbService, type LocalDynamoDbService } from '../services/dynamodb/dynamodb-service';
+import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
 import { StepFunctionsService, stepFunctionsEdgeService } from '../stepfunctions';
 import { loadLocalApp } from '../template';
@@ -61,6 +63,8 @@ export interface LocalStack {
   app: LocalApp;
   services: {
     s3: LocalS3Service;
+    /** The notification outbox (also at notifications.outbox). */
+    outbox: Outbox;
     dynamodb: LocalDynamoDbService;
     stepfunctions: StepFunctionsService;
     lambda: LambdaRuntime;
@@ -89,6 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = resolve(rootDir, options.dataDir ?? process.env.LOCAL_DATA_DIR ?? '.local');
   const edgePort = options.edgePort ?? (process.env.EDGE_PORT ? Number(process.env.EDGE_PORT) : 4566);
   const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
+  const concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
   const region = app.pseudo.region;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const logSink: LogSink =
@@ -112,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     stateMachines: app.stateMachines,
     region,
-    concurrency: options.concurrency,
+    concurrency,
     invokers: {
       invokeLambda: (fn, payload) => (lambda as LambdaRuntime).invoke(fn, payload),
       callSdk: sdkCall,
@@ -146,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw err;
   }
   edgeUrl = edge.url;
-  lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, options.concurrency ?? 2) });
+  lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, concurrency) });
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
@@ -195,7 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, dynamodb, stepfunctions, lambda, notifications, vision },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, vision },
     recovered,
     deliver,
     async waitForIdle() {
