@@ -134,6 +134,40 @@ describe('console in Chromium', () => {
     await screenshot('06-failures');
   });
 
+  it('re-runs a failed run from its page and follows the new run', async () => {
+    // Prepare
+    const failed = (await (await fetch(`${stack.console.url}/api/images?status=FAILED&limit=1`)).json()).items[0];
+    await open(`#/runs/${failed.executionName}`);
+    await page.waitForSelector('[data-testid="run-failure"]');
+
+    // Act
+    await page.getByRole('button', { name: 'Re-run from start' }).click();
+    await page.waitForFunction(() => location.hash.includes('-rerun-'));
+    await page.waitForSelector('.title-row .badge-failed', { timeout: 60_000 });
+
+    // Assess
+    expect(await page.evaluate(() => location.hash)).toContain(`#/runs/${failed.executionName}-rerun-`);
+    await expect(page.locator('[data-testid="run-failure"] .error-name').textContent()).resolves.toBe('CorruptImageError');
+  });
+
+  it('takes dropped files like picked ones, checking them the same way', async () => {
+    // Prepare
+    await open('#/upload');
+    await page.waitForSelector('.drop-zone');
+
+    // Act
+    const transfer = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['%PDF-1.7 not an image'], 'dropped.pdf', { type: 'application/pdf' }));
+      return data;
+    });
+    await page.dispatchEvent('.drop-zone', 'drop', { dataTransfer: transfer });
+    await page.waitForSelector('.upload-row[data-state="refused"]');
+
+    // Assess
+    await expect(page.locator('.upload-row', { hasText: 'dropped.pdf' }).locator('.upload-status').textContent()).resolves.toMatch(/^Refused: Its content is not a supported image/);
+  });
+
   it('shows a hostile file name as text and runs none of it', async () => {
     // Prepare
     const jpeg = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
