@@ -241,6 +241,21 @@ describe('local vision server through @aws-sdk/client-rekognition', () => {
     });
   });
 
+  it('serves a client configured only through AWS_ENDPOINT_URL_REKOGNITION, as the Lambda code is', async () => {
+    const previous = process.env.AWS_ENDPOINT_URL_REKOGNITION;
+    process.env.AWS_ENDPOINT_URL_REKOGNITION = server.url;
+    const envClient = new RekognitionClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    try {
+      const response = await envClient.send(new DetectModerationLabelsCommand({ Image: { Bytes: await fixture('ai-face.jpg') } }));
+
+      expect(response.ModerationModelVersion).toBe('7.0');
+    } finally {
+      envClient.destroy();
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_REKOGNITION;
+      else process.env.AWS_ENDPOINT_URL_REKOGNITION = previous;
+    }
+  });
+
   it('reports health over GET /health', async () => {
     const response = await fetch(`${server.url}/health`);
 
