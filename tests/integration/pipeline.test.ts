@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { startLocalStack, type LocalStack } from '../../local/stack';
@@ -20,14 +20,17 @@ type ImageItem = {
   error?: { name: string; cause: string };
 };
 
-const UPLOADS = [
+const UPLOADS: Array<{ file: string; key: string; bytes?: Buffer }> = [
   { file: 'flowers.jpeg', key: 'uploads/flowers.jpeg' },
   { file: 'Portrait_6.jpg', key: 'uploads/rotated/Portrait 6+(1).jpg' },
   { file: 'ai-face.jpg', key: 'uploads/people/ai-face.jpg' },
   { file: 'grey-plus-alpha.gif', key: 'uploads/tiny.gif' },
   { file: 'corrupt-header.jpg', key: 'uploads/broken/corrupt-header.jpg' },
   { file: 'check.svg', key: 'uploads/check.svg' },
+  { file: '', key: 'uploads/empty.jpg', bytes: Buffer.alloc(0) },
+  { file: '', key: 'uploads/notes.jpg', bytes: Buffer.from('These are meeting notes, not a JPEG.\n'.repeat(20)) },
 ];
+const FAILING = new Set(['uploads/broken/corrupt-header.jpg', 'uploads/check.svg', 'uploads/empty.jpg', 'uploads/notes.jpg']);
 
 describe('the whole pipeline in local mode, over the wire', () => {
   let dataDir: string;
@@ -41,7 +44,7 @@ describe('the whole pipeline in local mode, over the wire', () => {
     clients = edgeClients(stack.edgeUrl);
     for (const upload of UPLOADS) {
       // Default SDK settings: the body goes aws-chunked with a trailing CRC32 checksum.
-      await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: upload.key, Body: await readFile(join(FIXTURES, upload.file)) }));
+      await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: upload.key, Body: upload.bytes ?? (await readFile(join(FIXTURES, upload.file))) }));
     }
     await stack.waitForIdle();
     for (const execution of stack.services.stepfunctions.allExecutions()) {
@@ -69,7 +72,7 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Assess
     const byStatus = (listed.executions ?? []).map((e) => e.status).sort();
     expect(listed.executions).toHaveLength(UPLOADS.length);
-    expect(byStatus).toEqual(['FAILED', 'FAILED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(byStatus).toEqual([...UPLOADS.filter((u) => FAILING.has(u.key)).map(() => 'FAILED'), ...UPLOADS.filter((u) => !FAILING.has(u.key)).map(() => 'SUCCEEDED')]);
   });
 
   it('writes variants with the advertised size, oriented by EXIF', async () => {
@@ -119,11 +122,15 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Act
     const corrupt = await item('uploads/broken/corrupt-header.jpg');
     const svg = await item('uploads/check.svg');
+    const empty = await item('uploads/empty.jpg');
+    const notes = await item('uploads/notes.jpg');
     const original = await clients.s3.send(new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }));
 
     // Assess
     expect(corrupt).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
     expect(svg).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
+    expect(empty).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
+    expect(notes).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
     expect(original.ContentLength).toBeGreaterThan(0);
   });
 
@@ -136,8 +143,25 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     const types = messages.map((m) => `${m.imageId}:${m.type}`).sort();
-    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${u.file.startsWith('corrupt') || u.file.endsWith('.svg') ? 'ImageFailed' : 'ImageProcessed'}`).sort();
+    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'ImageFailed' : 'ImageProcessed'}`).sort();
     expect(types).toEqual(expected);
+  });
+
+  it('serves the execution history in AWS shape, with the skipped analysis visible', async () => {
+    // Prepare
+    const execution = stack.services.stepfunctions.allExecutions().find((e) => e.input.includes('uploads/tiny.gif'));
+
+    // Act
+    const history = await clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution?.executionArn }));
+
+    // Assess
+    const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    expect(entered.slice(0, 3)).toEqual(['ResizeImage', 'CheckAnalysable', 'StoreMetadata']);
+    expect(entered).not.toContain('AnalyseImage');
+    expect(history.events?.[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
+    expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
+    const scheduled = history.events?.find((e) => e.type === 'TaskScheduled');
+    expect(JSON.parse(scheduled?.taskScheduledEventDetails?.parameters as string).FunctionName).toMatch(/:function:.*ResizeImageFunction$/);
   });
 
   it('gives one execution for a duplicate S3 event', async () => {
