@@ -39,11 +39,16 @@ export class HistoryBuilder {
     this.persist(event);
   }
 
-  /** Remembers a Task attempt until the engine reports how its state ended. */
+  /**
+   * Remembers a Task attempt until the engine reports how its state ended. Its Scheduled/Started events are written
+   * on the next turn of the event loop, once the engine's `StateEntered` (dispatched in the same tick) has been
+   * applied, so a running task shows in the history as it runs.
+   */
   recordAttempt(stateName: string, attempt: TaskAttempt): void {
     const queue = this.attempts.get(stateName) ?? [];
     queue.push(attempt);
     this.attempts.set(stateName, queue);
+    setImmediate(() => this.emitStart(attempt));
   }
 
   /** Translates one engine event into history events. */
@@ -91,14 +96,20 @@ export class HistoryBuilder {
     }
   }
 
-  private flushAttempt(stateName: string, failure?: EngineEvent): void {
-    const attempt = this.attempts.get(stateName)?.shift();
-    if (!attempt) return;
-    const prefix = attempt.kind === 'lambda' ? 'LambdaFunction' : 'Task';
-    const what = attempt.kind === 'lambda' ? { resource: attempt.resource } : { resourceType: attempt.resourceType, resource: attempt.resource };
+  private emitStart(attempt: TaskAttempt & { started?: boolean }): void {
+    if (attempt.started) return;
+    attempt.started = true;
+    const { prefix, what } = describe(attempt);
     const scheduled = attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
     this.add(`${prefix}Scheduled`, attempt.startedAt, { ...what, ...scheduled, ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}) });
     this.add(`${prefix}Started`, attempt.startedAt, attempt.kind === 'lambda' ? {} : what);
+  }
+
+  private flushAttempt(stateName: string, failure?: EngineEvent): void {
+    const attempt = this.attempts.get(stateName)?.shift();
+    if (!attempt) return;
+    this.emitStart(attempt);
+    const { prefix, what } = describe(attempt);
     const ended = attempt.endedAt ?? failure?.timestamp ?? Date.now();
     if (attempt.endedAt === undefined || failure?.Error === 'States.Timeout') {
       this.add(`${prefix}TimedOut`, ended, { ...what, error: 'States.Timeout', cause: causeText(failure?.Cause ?? '') });
@@ -108,6 +119,12 @@ export class HistoryBuilder {
       this.add(`${prefix}Succeeded`, ended, { ...what, output: json(attempt.output), outputDetails: { truncated: false } });
     }
   }
+}
+
+function describe(attempt: TaskAttempt): { prefix: string; what: Record<string, string> } {
+  return attempt.kind === 'lambda'
+    ? { prefix: 'LambdaFunction', what: { resource: attempt.resource } }
+    : { prefix: 'Task', what: { resourceType: attempt.resourceType, resource: attempt.resource } };
 }
 
 /** The details field AWS uses for an event type, e.g. `TaskStateEntered` -> `stateEnteredEventDetails`. */

@@ -157,6 +157,21 @@ describe('local Step Functions over the wire', () => {
     await expect(start('flaky-1', { mode: 'flaky', id: 'a' })).rejects.toBeInstanceOf(ExecutionAlreadyExists);
   });
 
+  it('shows a running task in the history while it runs', async () => {
+    // Prepare
+    const { executionArn } = await start('slow-live', { mode: 'slow', id: 'live' });
+    await new Promise((r) => setTimeout(r, 200));
+
+    // Act
+    const live = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    await service.waitForIdle();
+    const done = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+
+    // Assess
+    expect(live.events?.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    expect(done.events?.map((e) => e.type).slice(4, 6)).toEqual(['LambdaFunctionSucceeded', 'TaskStateExited']);
+  });
+
   it('lists executions newest first with a status filter and pages', async () => {
     // Prepare
     await service.waitForIdle();
