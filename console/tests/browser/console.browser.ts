@@ -55,11 +55,11 @@ afterAll(async () => {
 describe('console in Chromium', () => {
   it('uploads three images through the page and watches their runs succeed', async () => {
     // Act
-    await uploadThroughPage(['ai-face.jpg', 'group-1.jpg', 'background.jpg']);
+    await uploadThroughPage(['ai-body.jpg', 'group-1.jpg', 'background.jpg']);
     await screenshot('01-upload-done');
 
     // Assess
-    expect(await rowState('ai-face.jpg')).toBe('succeeded');
+    expect(await rowState('ai-body.jpg')).toBe('succeeded');
     expect(await rowState('group-1.jpg')).toBe('succeeded');
     expect(await rowState('background.jpg')).toBe('succeeded');
     await open('#/runs');
@@ -87,7 +87,7 @@ describe('console in Chromium', () => {
     await screenshot('03-gallery-person');
 
     // Assess
-    expect(names.sort()).toEqual(['ai-face.jpg', 'group-1.jpg']);
+    expect(names.sort()).toEqual(['ai-body.jpg', 'group-1.jpg']);
     expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(/\/w256\.webp\?/);
     // Each card carries its thumbhash, decoded in the browser into a PNG data URL.
     const placeholders = await page.locator('.card img.placeholder').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src));
@@ -109,6 +109,19 @@ describe('console in Chromium', () => {
     expect(await page.locator('.variants tbody tr').count()).toBeGreaterThan(1);
     await page.locator('#show-face').uncheck();
     expect(await page.locator('.box-face').first().isVisible()).toBe(false);
+  });
+
+  it('draws the object box of a detected person', async () => {
+    // Act
+    await open('#/gallery?label=person');
+    await page.locator('.card[data-name="ai-body.jpg"] a').click();
+    await page.waitForSelector('.stage img.real');
+    await screenshot('04b-object-box');
+
+    // Assess
+    expect(await page.locator('.box-object').count()).toBeGreaterThan(0);
+    await expect(page.locator('.box-object .box-caption').first().textContent()).resolves.toMatch(/^Person \d/);
+    expect(await page.locator('.box-face').count()).toBe(1);
   });
 
   it('shows a failed run with its reason and the state graph', async () => {

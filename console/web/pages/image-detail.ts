@@ -55,7 +55,8 @@ function isBox(box: unknown): box is Box {
 }
 
 function boxElement(box: Box, kind: 'face' | 'object', caption: string): HTMLElement {
-  const element = h('div', { class: `box box-${kind}`, title: caption }, h('span', { class: 'box-caption' }, caption));
+  // A box touching the top edge keeps its caption inside, where the stage does not clip it.
+  const element = h('div', { class: `box box-${kind}${box.top < 0.08 ? ' caption-inside' : ''}`, title: caption }, h('span', { class: 'box-caption' }, caption));
   element.style.left = `${box.left * 100}%`;
   element.style.top = `${box.top * 100}%`;
   element.style.width = `${box.width * 100}%`;
@@ -69,7 +70,10 @@ function viewer(image: ImageDetail): HTMLElement {
   const shown = candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ?? candidates[0] ?? image.variants[0];
   if (!shown) return h('p', { class: 'muted' }, 'No variant was written for this image.');
   const stage = h('div', { class: 'stage' });
+  const ratio = (shown.width ?? 4) / (shown.height ?? 3);
   stage.style.aspectRatio = `${shown.width ?? 4} / ${shown.height ?? 3}`;
+  // Tall images are narrowed rather than cropped, so the stage keeps the image's shape and the boxes stay aligned.
+  stage.style.width = `min(100%, calc(70vh * ${ratio.toFixed(4)}))`;
   const placeholder = placeholderUrl(image.placeholder ?? null);
   if (placeholder) stage.appendChild(h('img', { class: 'placeholder', src: placeholder, alt: '', 'aria-hidden': 'true' }));
   stage.appendChild(h('img', { class: 'real', src: shown.url, alt: image.name }));
