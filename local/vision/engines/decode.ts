@@ -20,7 +20,8 @@ export const THUMBNAIL_SIDE = 160;
 export async function checkDimensions(bytes: Buffer): Promise<{ width: number; height: number }> {
   let metadata: sharp.Metadata;
   try {
-    metadata = await sharp(bytes).metadata();
+    // Header only: sharp's own pixel limit would turn a too-large image into a format error.
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw invalidImageFormat((error as Error).message);
   }

@@ -142,6 +142,15 @@ describe('local vision server through @aws-sdk/client-rekognition', () => {
     });
   });
 
+  it('analyses a CMYK JPEG and a 16-bit grey PNG with alpha like any other image', async () => {
+    for (const name of ['Channel_digital_image_CMYK_color_no_profile.jpg', '16-bit-grey-alpha.png']) {
+      const response = await client.send(new DetectLabelsCommand({ Image: { Bytes: await fixture(name) }, Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] }));
+
+      checkLabelsResponse(response);
+      expect(response.ImageProperties?.DominantColors?.length).toBeGreaterThan(0);
+    }
+  });
+
   describe('DetectModerationLabels', () => {
     it('answers in Rekognition taxonomy with a model version and flags nothing on the landscape', async () => {
       const response = await client.send(new DetectModerationLabelsCommand({ Image: { Bytes: await fixture('background.jpg') } }));
@@ -195,6 +204,12 @@ describe('local vision server through @aws-sdk/client-rekognition', () => {
       const large = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(5 * 1024 * 1024)]);
 
       await expect(client.send(new DetectLabelsCommand({ Image: { Bytes: large } }))).rejects.toBeInstanceOf(ImageTooLargeException);
+    });
+
+    it('refuses an image over 10,000 pixels a side with ImageTooLargeException', async () => {
+      const send = client.send(new DetectLabelsCommand({ Image: { Bytes: await fixture('giant-image.jpg') } }));
+
+      await expect(send).rejects.toBeInstanceOf(ImageTooLargeException);
     });
 
     it('reports a missing S3 object with InvalidS3ObjectException', async () => {
