@@ -236,6 +236,21 @@ describe('image detail', () => {
     expect([...jpegBytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
   });
 
+  it('answers 304 to a conditional request for a variant the browser already has', async () => {
+    // Prepare
+    const { image } = (await api(`/api/images/${uploaded.flowers.imageId}`)).body;
+    const first = await fetch(`${stack.console.url}${image.variants[0].url}`);
+    await first.arrayBuffer();
+
+    // Act
+    const again = await fetch(`${stack.console.url}${image.variants[0].url}`, { headers: { 'if-none-match': first.headers.get('etag') as string } });
+
+    // Assess
+    expect(first.headers.get('etag')).toBeTruthy();
+    expect(again.status).toBe(304);
+    expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('answers 404 for a variant the image does not list, and 400 for a path trick', async () => {
     // Act
     const missing = await api(`/api/images/${uploaded.flowers.imageId}/variants/w9999.webp`);
