@@ -49,6 +49,14 @@ export function registerImageRoutes(router: Router, context: ApiContext): void {
     return { image: toImageDetail(family.image) };
   });
 
+  // The upload page polls this until the run has recorded a result; "PENDING" (not 404) while nothing is stored yet.
+  router.on('GET', '/api/images/:imageId/status', async ({ params, url }) => {
+    new QueryReader(url.searchParams, []);
+    const imageId = requireImageId(params.imageId);
+    const item = (await context.index.getImages([imageId])).get(imageId);
+    return { imageId, status: item?.status ?? 'PENDING', executionName: item?.executionName ?? null, error: item?.error ?? null, updatedAt: item?.updatedAt ?? null };
+  });
+
   router.on('GET', '/api/images/:imageId/similar', async ({ params, url }) => {
     const reader = new QueryReader(url.searchParams, ['maxDistance']);
     const maxDistance = reader.integer('maxDistance', 0, 64, 10);

@@ -214,6 +214,18 @@ describe('image detail', () => {
     expect(answer.body.image.name).toBe(HOSTILE_NAME);
   });
 
+  it('reports an image status, PENDING while nothing is stored yet', async () => {
+    // Act
+    const done = await api(`/api/images/${uploaded.corrupt.imageId}/status`);
+    const pending = await api(`/api/images/${'0'.repeat(32)}/status`);
+
+    // Assess
+    expect(done.body).toEqual(expect.objectContaining({ status: 'FAILED', error: expect.objectContaining({ name: 'CorruptImageError' }) }));
+    expect(done.body.executionName).toMatch(/^img-/);
+    expect(pending.status).toBe(200);
+    expect(pending.body.status).toBe('PENDING');
+  });
+
   it('serves variants through the API with their real content type and nosniff', async () => {
     // Prepare
     const { image } = (await api(`/api/images/${uploaded.flowers.imageId}`)).body;

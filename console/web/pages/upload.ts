@@ -17,8 +17,10 @@ interface PresignedUpload {
   imageId: string;
 }
 
-interface ImageState {
-  image: { status?: string; executionName?: string; error?: { name?: string; cause?: string } | null };
+interface ImageStatus {
+  status: string;
+  executionName: string | null;
+  error: { name?: string; cause?: string } | null;
 }
 
 const PARALLEL_UPLOADS = 3;
@@ -143,22 +145,19 @@ export const uploadPage: Page = (container) => {
         }, POLL_MS);
         timers.add(timer);
       });
-      try {
-        const { image } = await api<ImageState>(`/api/images/${imageId}`);
-        if (image.status === 'SUCCEEDED' || image.status === 'FAILED') {
-          const failed = image.status === 'FAILED';
-          setState(failed ? 'failed' : 'succeeded', failed ? `Failed: ${image.error?.name ?? 'error'}` : 'Done');
-          replaceChildren(
-            links,
-            h('a', { href: hashLink(['images', imageId]) }, 'Image'),
-            image.executionName ? h('a', { href: hashLink(['runs', image.executionName]) }, 'Run') : null,
-          );
-          return;
-        }
-      } catch (error) {
-        if (!(error instanceof ApiError && error.status === 404)) throw error;
+      const image = await api<ImageStatus>(`/api/images/${imageId}/status`);
+      if (image.status === 'SUCCEEDED' || image.status === 'FAILED') {
+        const failed = image.status === 'FAILED';
+        setState(failed ? 'failed' : 'succeeded', failed ? `Failed: ${image.error?.name ?? 'error'}` : 'Done');
+        replaceChildren(
+          links,
+          h('a', { href: hashLink(['images', imageId]) }, 'Image'),
+          image.executionName ? h('a', { href: hashLink(['runs', image.executionName]) }, 'Run') : null,
+        );
+        return;
       }
     }
+    if (!stopped) setState('processing', 'Still processing; see Runs.');
   };
 
   input.addEventListener('change', () => {
