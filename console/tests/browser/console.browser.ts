@@ -45,6 +45,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Console errors include CSP violations and failed loads (a broken image, a refused upload), not just exceptions.
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+  });
 });
 
 afterAll(async () => {
@@ -259,7 +263,7 @@ describe('console in Chromium', () => {
     expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
   });
 
-  it('raised no script errors on any page', () => {
+  it('raised no script errors, CSP violations or failed loads on any page', () => {
     expect(pageErrors).toEqual([]);
   });
 });
