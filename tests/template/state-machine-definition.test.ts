@@ -193,6 +193,26 @@ describe('state machine definition', () => {
     expect(definition.TimeoutSeconds).toBeGreaterThan(Math.max(...taskTimeouts));
   });
 
+  it('lets the state machine role invoke, publish and send exactly what its tasks use', () => {
+    // Prepare
+    const machine = loadTemplate().Resources.ImagePipelineStateMachine.Properties!;
+    const text = loadAslText();
+
+    // Act
+    const invokedFunctions = [...new Set([...text.matchAll(/"FunctionName": "\$\{(\w+)FunctionArn\}"/g)].map((m) => `${m[1]}Function`))];
+    const invokable = (machine.Policies as any[]).filter((p) => p.LambdaInvokePolicy).map((p) => p.LambdaInvokePolicy.FunctionName.Ref);
+    const publishable = (machine.Policies as any[]).filter((p) => p.SNSPublishMessagePolicy)
+      .map((p) => p.SNSPublishMessagePolicy.TopicName['Fn::GetAtt'][0]);
+
+    // Assess
+    expect(invokedFunctions.sort()).toEqual(['RekognitionLabelsFunction', 'ResizeImageFunction', 'StoreMetadataFunction']);
+    expect([...invokable].sort()).toEqual(invokedFunctions);
+    expect(text).toContain('"TopicArn": "${NotificationTopicArn}"');
+    expect(publishable).toEqual(['NotificationTopic']);
+    expect(text).toContain('arn:aws:states:::aws-sdk:sesv2:sendEmail');
+    expect(JSON.stringify(machine.Policies)).toContain('ses:SendEmail');
+  });
+
   it('lets each task time out only after its Lambda function would have', () => {
     // Prepare
     const { Globals, Resources } = loadTemplate();
