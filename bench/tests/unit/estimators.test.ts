@@ -84,3 +84,37 @@ describe('parseConsoleTables and visionFigures', () => {
     expect(figures.rssTotalMb).toBe(1186);
   });
 });
+
+describe('visionFigures on the wall/cpu layout', () => {
+  it('reads wall and CPU columns', () => {
+    // Prepare
+    const printed = [
+      'model load',
+      '┌─────────┬─────────────────────┬─────────────┬────────────┐',
+      '│ (index) │ start               │ wallSeconds │ cpuSeconds │',
+      '├─────────┼─────────────────────┼─────────────┼────────────┤',
+      "│ 0       │ 'first start'       │ '3.756'     │ '1.450'    │",
+      "│ 1       │ 'with weight cache' │ '4.041'     │ '1.460'    │",
+      '└─────────┴─────────────────────┴─────────────┴────────────┘',
+      'warm',
+      '┌─────────┬──────────┬────────────┬───────────┬─────────────┬────────────┬─────────────────┬────────────────┬───────────┬──────────┬─────────┬────────────┐',
+      '│ (index) │ image    │ Faces wall │ Faces cpu │ Labels wall │ Labels cpu │ Moderation wall │ Moderation cpu │ Text wall │ Text cpu │ f+l cpu │ target f+l │',
+      '├─────────┼──────────┼────────────┼───────────┼─────────────┼────────────┼─────────────────┼────────────────┼───────────┼──────────┼─────────┼────────────┤',
+      "│ 0       │ 'a.jpg'  │ '0.500'    │ '0.140'   │ '0.300'     │ '0.260'    │ '0.300'         │ '0.075'        │ '0.100'   │ '0.025'  │ '0.400' │ '0.400'    │",
+      "│ 1       │ 'document (generated)' │ '0.1' │ '0.05' │ '1.2' │ '0.25' │ '0.4' │ '0.07' │ '1.000' │ '0.305' │ '0.3' │ '0.400' │",
+      '└─────────┴──────────┴────────────┴───────────┴─────────────┴────────────┴─────────────────┴────────────────┴───────────┴──────────┴─────────┴────────────┘',
+    ].join('\n');
+
+    // Act
+    const figures = visionFigures(parseConsoleTables(printed));
+
+    // Assess
+    expect(figures.modelLoadCachedS).toBe(4.041);
+    expect(figures.modelLoadCachedCpuS).toBe(1.46);
+    expect(figures.facesPlusLabelsWorstRatio).toBeCloseTo(2);
+    expect(figures.facesPlusLabelsWorstCpuRatio).toBeCloseTo(1);
+    expect(figures.moderationMaxS).toBe(0.4);
+    expect(figures.textOnDocumentS).toBe(1);
+    expect(figures.textOnDocumentCpuS).toBe(0.305);
+  });
+});
