@@ -11,8 +11,25 @@ function failureRow(image: ImageSummary): HTMLElement {
     h('div', { class: 'failure-head' }, h('a', { href: hashLink(['images', image.imageId]), class: 'break' }, image.name), h('span', { class: 'muted small' }, formatTime(image.updatedAt))),
     h('p', {}, h('strong', { class: 'error-name' }, image.error?.name ?? 'Unknown error')),
     image.error?.cause ? h('p', { class: 'cause' }, image.error.cause) : null,
-    image.executionName ? h('a', { href: hashLink(['runs', image.executionName]) }, 'Open the run') : null,
+    image.executionName ? h('div', { class: 'actions' }, h('a', { href: hashLink(['runs', image.executionName]) }, 'Open the run'), rerunButton(image.executionName)) : null,
   );
+}
+
+/** Starts the failed run again with the same input and opens the new run. */
+function rerunButton(executionName: string): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'secondary' }, 'Re-run');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    api<{ name: string }>(`/api/executions/${encodeURIComponent(executionName)}/rerun`, { method: 'POST' })
+      .then((answer) => {
+        location.hash = hashLink(['runs', answer.name]);
+      })
+      .catch((error: Error) => {
+        button.disabled = false;
+        button.textContent = `Re-run failed: ${error.message}`;
+      });
+  });
+  return button;
 }
 
 /** Failures: failed images, newest first, each with its error and cause. */
