@@ -1,0 +1,124 @@
+import { loadTemplate, type Template } from '../../template/support/template';
+
+/**
+ * What tests/template/template-security.test.ts checks for the roles and buckets it knows by name, checked here for
+ * every policy statement and every bucket anywhere in the template, so a resource added later cannot slip past.
+ */
+
+interface FoundStatement {
+  at: string;
+  statement: Record<string, unknown>;
+}
+
+/** Every object with an Effect and an Action/NotAction found at any depth of the template. */
+function everyStatement(template: Template): FoundStatement[] {
+  const found: FoundStatement[] = [];
+  const visit = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((child, index) => visit(child, `${at}[${index}]`));
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (typeof record.Effect === 'string' && ('Action' in record || 'NotAction' in record)) found.push({ at, statement: record });
+    for (const [key, value] of Object.entries(record)) visit(value, `${at}.${key}`);
+  };
+  visit(template.Resources, 'Resources');
+  return found;
+}
+
+const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+const allowsOf = (template: Template) => everyStatement(template).filter(({ statement }) => statement.Effect === 'Allow');
+
+const REKOGNITION_DETECT = /^rekognition:Detect(Faces|Labels|ModerationLabels|Text)$/;
+const LOG_DELIVERY = /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
+
+function wildcardActions(template: Template): string[] {
+  return allowsOf(template).flatMap(({ at, statement }) => [
+    ...list(statement.Action).filter((action) => typeof action !== 'string' || action.includes('*')).map((action) => `${at}: Action ${JSON.stringify(action)}`),
+    ...('NotAction' in statement ? [`${at}: NotAction`] : []),
+    ...('NotResource' in statement ? [`${at}: NotResource`] : []),
+  ]);
+}
+
+function starResources(template: Template): string[] {
+  return allowsOf(template)
+    .filter(({ statement }) => list(statement.Resource).includes('*'))
+    .flatMap(({ at, statement }) =>
+      list(statement.Action).map(String).filter((action) => !REKOGNITION_DETECT.test(action) && !LOG_DELIVERY.test(action)).map((action) => `${at}: ${action}`),
+    );
+}
+
+function publicGrants(template: Template): string[] {
+  return allowsOf(template)
+    .filter(({ statement }) => 'Principal' in statement && /^"\*"$|"AWS":"\*"|"AWS":\["\*"\]/.test(JSON.stringify(statement.Principal)))
+    .map(({ at }) => at);
+}
+
+function weakBuckets(template: Template): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::S3::Bucket')
+    .filter(([, bucket]) => {
+      const properties = bucket.Properties ?? {};
+      const block = properties.PublicAccessBlockConfiguration ?? {};
+      const sse = properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+      const allBlocked = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((flag) => block[flag] === true);
+      return !allBlocked || !/^(AES256|aws:kms|aws:kms:dsse)$/.test(String(sse)) || properties.AccessControl !== undefined || properties.WebsiteConfiguration !== undefined;
+    })
+    .map(([id]) => id);
+}
+
+describe('template exposure, over every statement and bucket', () => {
+  test('finds the policy statements it is meant to check', () => {
+    // Act
+    const statements = everyStatement(loadTemplate());
+
+    // Assess: roles of the functions and the state machine, plus the TLS-only bucket policies.
+    expect(statements.length).toBeGreaterThan(8);
+    expect(allowsOf(loadTemplate()).length).toBeGreaterThan(5);
+  });
+
+  test('allows no wildcard action and never uses NotAction or NotResource in an Allow', () => {
+    expect(wildcardActions(loadTemplate())).toEqual([]);
+  });
+
+  test('uses Resource "*" only for Rekognition Detect* and the log-delivery actions that have no resource ARNs', () => {
+    expect(starResources(loadTemplate())).toEqual([]);
+  });
+
+  test('grants nothing to a public principal', () => {
+    expect(publicGrants(loadTemplate())).toEqual([]);
+  });
+
+  test('blocks public access and encrypts every bucket the template declares', () => {
+    // Act
+    const template = loadTemplate();
+
+    // Assess
+    expect(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::S3::Bucket').length).toBeGreaterThanOrEqual(2);
+    expect(weakBuckets(template)).toEqual([]);
+  });
+
+  test('flags each kind of exposure when a careless resource is added', () => {
+    // Prepare
+    const template = loadTemplate();
+    template.Resources.CarelessRole = {
+      Type: 'AWS::IAM::Role',
+      Properties: { Policies: [{ PolicyDocument: { Statement: [
+        { Effect: 'Allow', Action: 's3:*', Resource: { 'Fn::Sub': 'arn:aws:s3:::x/*' } },
+        { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' },
+        { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::x' },
+      ] } }] },
+    };
+    template.Resources.CarelessTopicPolicy = {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: { PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: 'x' }] } },
+    };
+    template.Resources.CarelessBucket = { Type: 'AWS::S3::Bucket', Properties: { AccessControl: 'PublicRead' } };
+
+    // Act
+    const found = [wildcardActions(template), starResources(template), publicGrants(template), weakBuckets(template)];
+
+    // Assess
+    expect(found.map((entries) => entries.length)).toEqual([2, 1, 1, 1]);
+    expect(found[3]).toEqual(['CarelessBucket']);
+  });
+});
