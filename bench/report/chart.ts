@@ -7,7 +7,7 @@ const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * each target's value as a share of its goal (green met, red missed).
  */
 export function renderChart(s: BenchSections, targets: Target[], caption: string): string {
-  const width = 900;
+  const width = 1100;
   const parts: string[] = [];
   let y = 40;
   parts.push(`<text x="20" y="24" font-size="16" font-weight="bold">${esc(caption)}</text>`);
@@ -34,12 +34,12 @@ export function renderChart(s: BenchSections, targets: Target[], caption: string
   }
   parts.push(`<text x="20" y="${y + 10}" font-size="13" font-weight="bold">Targets: value as a share of the goal (inverted for lower-is-better; 1.0 = exactly on target)</text>`);
   y += 24;
-  const axisX = 520;
+  const axisX = 640;
   const unit = 120;
   for (const t of targets) {
     const score = t.value === null ? 0 : t.better === 'higher' ? t.value / t.target : t.value === 0 ? 4 : t.target / t.value;
     const w = Math.min(4, score) * unit;
-    parts.push(`<text x="20" y="${y + 12}" font-size="11">${esc(t.name.slice(0, 80))}</text>`);
+    parts.push(`<text x="20" y="${y + 12}" font-size="11">${esc(t.name.slice(0, 100))}</text>`);
     parts.push(`<rect x="${axisX}" y="${y + 2}" width="${Math.max(1, w * 0.7).toFixed(1)}" height="12" fill="${t.value === null ? '#a0aec0' : t.met ? '#38a169' : '#e53e3e'}"/>`);
     parts.push(`<text x="${(axisX + Math.max(1, w * 0.7) + 6).toFixed(1)}" y="${y + 12}" font-size="10">${t.value === null ? 'not measured' : `${t.value} ${esc(t.unit)} (goal ${t.better === 'higher' ? '≥' : '≤'} ${t.target})`}</text>`);
     y += 18;

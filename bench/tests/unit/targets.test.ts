@@ -1,0 +1,65 @@
+import { computeTargets, target, type BenchSections } from '../../report/targets';
+import type { ContenderSummary, ResizeBenchResult } from '../../resize/section';
+
+const contender = (ips1: number, available = true): ContenderSummary => ({
+  available,
+  ...(available ? {} : { missingReason: '/usr/bin/convert not found (apt-get install -y imagemagick)' }),
+  byConcurrency: available ? { '1': { imagesPerSecond: ips1, msPerImage: 1000 / ips1, images: 4, runs: 1 } } : {},
+  peakRssMb: available ? 300 : null,
+  peakRssMbOnRssImage: available ? 250 : null,
+  outputsMatched: true,
+});
+
+function sections(imageMagickInstalled: boolean): BenchSections {
+  const image = { name: 'x', path: '/x', source: 'x.jpg', width: 8000, height: 6000, megapixels: 48, orientation: 1, bytes: 1 };
+  const resize: ResizeBenchResult = {
+    inputs: [image],
+    rssImage: image,
+    variantWidths: [256, 1024, 2048],
+    estimator: '',
+    contenders: { ours: contender(1), 'sharp-once': contender(1.25), 'sharp-clone': contender(0.5), imagemagick: contender(0.2, imageMagickInstalled), jimp: contender(0.05) },
+    runs: [],
+  };
+  return { resize, errors: {}, skipped: { vision: 'skipped in --quick' } };
+}
+
+describe('computeTargets', () => {
+  it('compares ours with the faster raw sharp pipeline', () => {
+    // Act
+    const targets = computeTargets(sections(true));
+
+    // Assess
+    const vsSharp = targets.find((t) => t.name.includes('raw sharp'))!;
+    expect(vsSharp.value).toBeCloseTo(0.8);
+    expect(vsSharp.met).toBe(false);
+    expect(targets.find((t) => t.name.includes('jimp'))!).toMatchObject({ value: 20, met: true });
+  });
+
+  it('reports a missing ImageMagick as missing instead of a number', () => {
+    // Act
+    const targets = computeTargets(sections(false));
+
+    // Assess
+    const vsImageMagick = targets.find((t) => t.name.includes('ImageMagick'))!;
+    expect(vsImageMagick.value).toBeNull();
+    expect(vsImageMagick.met).toBe(false);
+    expect(vsImageMagick.note).toContain('missing: /usr/bin/convert');
+  });
+
+  it('says why a skipped section has no value', () => {
+    // Act
+    const vision = computeTargets(sections(true)).filter((t) => t.name.startsWith('vision'));
+
+    // Assess
+    expect(vision.length).toBeGreaterThan(0);
+    expect(vision.every((t) => t.value === null && t.note === 'skipped in --quick')).toBe(true);
+  });
+});
+
+describe('target', () => {
+  it('meets a lower-is-better goal only at or under it', () => {
+    expect(target('a', 600, 600, 'MB', 'lower').met).toBe(true);
+    expect(target('a', 601, 600, 'MB', 'lower').met).toBe(false);
+    expect(target('a', Number.NaN, 600, 'MB', 'lower')).toMatchObject({ value: null, met: false });
+  });
+});
