@@ -19,8 +19,8 @@ type Section = (typeof SECTIONS)[number];
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
-  full: { photos: SOURCE_PHOTOS, megapixels: [8, 24], fastRounds: 2, slowRounds: 1, rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const, coldSamples: 7, visionRuns: 2, e2ePhotos: 50 },
-  quick: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]], megapixels: [8], fastRounds: 1, slowRounds: 1, rssContenders: ['ours'] as const, coldSamples: 2, visionRuns: 0, e2ePhotos: 6 },
+  full: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[1], SOURCE_PHOTOS[3]], megapixels: [8, 24], fastRounds: 2, slowRounds: 2, slowRoundsAtTwo: 1, rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const, coldSamples: 7, visionRuns: 2, e2ePhotos: 50 },
+  quick: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]], megapixels: [8], fastRounds: 1, slowRounds: 1, slowRoundsAtTwo: 1, rssContenders: ['ours'] as const, coldSamples: 2, visionRuns: 0, e2ePhotos: 6 },
 };
 
 const README_START = '<!-- bench:results:start -->';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   try {
     if (wanted('resize')) {
       sections.resize = await attempt(sections, 'resize', () =>
-        runResizeBench({ tmpDir, photos: plan.photos, megapixels: plan.megapixels, fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, rssMegapixels: 48, rssContenders: [...plan.rssContenders], log }),
+        runResizeBench({ tmpDir, photos: plan.photos, megapixels: plan.megapixels, fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, slowRoundsAtTwo: plan.slowRoundsAtTwo, rssMegapixels: 48, rssContenders: [...plan.rssContenders], log }),
       );
     } else sections.skipped.resize = '--only';
     if (wanted('coldStart')) sections.coldStart = await attempt(sections, 'coldStart', () => runColdStartBench(tmpDir, plan.coldSamples, log));

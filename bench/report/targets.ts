@@ -45,8 +45,17 @@ export function computeTargets(s: BenchSections): Target[] {
   const ours = ips('ours');
   const sharpFloor = Math.max(ips('sharp-once') ?? 0, ips('sharp-clone') ?? 0) || undefined;
   const ratio = (other: number | undefined) => (ours !== undefined && other ? ours / other : null);
+  const atTwo = (other: number | undefined) => {
+    const value = ips('ours', '2') !== undefined && other ? ips('ours', '2')! / other : null;
+    return value === null ? '' : `; at concurrency 2: ${value.toFixed(2)}x`;
+  };
+  const sharpFloorAtTwo = Math.max(ips('sharp-once', '2') ?? 0, ips('sharp-clone', '2') ?? 0) || undefined;
   const resizeNote = (name: keyof ResizeBenchResult['contenders']) =>
-    !s.resize ? whyMissing(s, 'resize') : s.resize.contenders[name]?.available === false ? `missing: ${s.resize.contenders[name].missingReason}` : 'images/s at concurrency 1, same inputs and outputs';
+    !s.resize
+      ? whyMissing(s, 'resize')
+      : s.resize.contenders[name]?.available === false
+        ? `missing: ${s.resize.contenders[name].missingReason}`
+        : `images/s at concurrency 1 (Lambda: one image per instance)${atTwo(name === 'sharp-once' ? sharpFloorAtTwo : ips(name, '2'))}`;
   targets.push(target('resize: ours / raw sharp throughput (faster of two sharp pipelines)', ratio(sharpFloor), 0.85, 'x', 'higher', resizeNote('sharp-once')));
   targets.push(target('resize: ours / ImageMagick throughput', ratio(ips('imagemagick')), 3, 'x', 'higher', resizeNote('imagemagick')));
   targets.push(target('resize: ours / jimp throughput', ratio(ips('jimp')), 10, 'x', 'higher', resizeNote('jimp')));

@@ -18,8 +18,10 @@ export interface ResizeBenchOptions {
   megapixels: readonly number[];
   /** Rounds for the sharp-based contenders (fast, so repeated to beat the noise). */
   fastRounds: number;
-  /** Rounds for ImageMagick and jimp (slow; their ratios are large). */
+  /** Rounds for ImageMagick and jimp at concurrency 1 (slow; their ratios are large). */
   slowRounds: number;
+  /** Rounds for ImageMagick and jimp at concurrency 2. */
+  slowRoundsAtTwo: number;
   rssMegapixels: number;
   /** Contenders also measured on the big RSS image. */
   rssContenders: ContenderName[];
@@ -95,7 +97,8 @@ export async function runResizeBench(options: ResizeBenchOptions): Promise<Resiz
       // Rotate the order each round, so no contender always runs right after another's load.
       const order = CONTENDERS.map((_, i) => CONTENDERS[(i + r) % CONTENDERS.length]);
       for (const name of order) {
-        if (!available(name) || r >= (SLOW.has(name) ? options.slowRounds : options.fastRounds)) continue;
+        const allowed = SLOW.has(name) ? (concurrency === 1 ? options.slowRounds : options.slowRoundsAtTwo) : options.fastRounds;
+        if (!available(name) || r >= allowed) continue;
         const spec: WorkerSpec = { contender: name, inputs: specInputs(inputs), concurrency, rounds: 1, warmup: true };
         const result = await runTsChild<WorkerResult>(WORKER, [JSON.stringify(spec)], 15 * 60_000);
         log(`  round ${r + 1} c=${concurrency} ${name}: ${(result.wallMs / 1000).toFixed(1)} s for ${result.images} images`);
