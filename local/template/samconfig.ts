@@ -7,20 +7,26 @@ export interface SamConfig {
   parameterOverrides: Record<string, string>;
 }
 
+/** The samconfig.toml environments local mode reads, later ones on top: what deploys, then the local tuning. */
+export const LOCAL_CONFIG_ENVIRONMENTS = ['default', 'local'];
+
 /**
- * Reads the `default` environment of a samconfig.toml (deploy, then global parameters); a missing file gives no overrides.
+ * Reads the given environments of a samconfig.toml (in each, deploy over global parameters; later environments
+ * override earlier ones key by key); a missing file or environment gives no overrides.
  * @throws Error when the file exists but is not valid TOML.
  */
-export function readSamConfig(path: string, environment = 'default'): SamConfig {
+export function readSamConfig(path: string, environments: string[] = LOCAL_CONFIG_ENVIRONMENTS): SamConfig {
   if (!existsSync(path)) return { parameterOverrides: {} };
   const doc = parse(readFileSync(path, 'utf8')) as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
-  const env = doc[environment] ?? {};
-  // SAM lets the command section win over `global`; deploy is the one `sam deploy` uses.
-  const merged = { ...(env.global?.parameters ?? {}), ...(env.deploy?.parameters ?? {}) };
-  return {
-    stackName: typeof merged.stack_name === 'string' ? merged.stack_name : undefined,
-    parameterOverrides: parseParameterOverrides(merged.parameter_overrides),
-  };
+  const config: SamConfig = { parameterOverrides: {} };
+  for (const environment of environments) {
+    const env = doc[environment] ?? {};
+    // SAM lets the command section win over `global`; deploy is the one `sam deploy` uses.
+    const merged = { ...(env.global?.parameters ?? {}), ...(env.deploy?.parameters ?? {}) };
+    if (typeof merged.stack_name === 'string') config.stackName = merged.stack_name;
+    Object.assign(config.parameterOverrides, parseParameterOverrides(merged.parameter_overrides));
+  }
+  return config;
 }
 
 /** Parses SAM's `parameter_overrides`: a `Key=Value Key2="with spaces"` string or an array of `Key=Value`. */

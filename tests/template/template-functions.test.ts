@@ -166,13 +166,15 @@ describe('template functions', () => {
 
   it('stores the SSM defaults that docs/contracts.md lists', () => {
     // Prepare
-    const parameter = loadTemplate().Resources.PipelineConfigParameter.Properties!;
+    const template = loadTemplate();
+    const parameter = template.Resources.PipelineConfigParameter.Properties!;
 
     // Act
-    const stored = JSON.parse(parameter.Value as string);
+    const stored = JSON.parse(template.Parameters!.PipelineConfig.Default as string);
 
     // Assess
     expect(parameter.Type).toBe('String');
+    expect(parameter.Value).toEqual({ Ref: 'PipelineConfig' });
     expect(stored).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
   });
 
