@@ -103,8 +103,7 @@ describe('console in Chromium', () => {
     // Act
     await open('#/gallery?label=person');
     await page.locator('.card[data-name="group-1.jpg"] a').click();
-    await page.waitForSelector('.stage img.real');
-    await page.waitForFunction(() => (document.querySelector('.stage img.real') as HTMLImageElement | null)?.complete === true);
+    await page.waitForFunction(() => ((document.querySelector('.stage img.real') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     await screenshot('04-image-detail');
 
     // Assess
@@ -119,7 +118,7 @@ describe('console in Chromium', () => {
     // Act
     await open('#/gallery?label=person');
     await page.locator('.card[data-name="ai-body.jpg"] a').click();
-    await page.waitForSelector('.stage img.real');
+    await page.waitForFunction(() => ((document.querySelector('.stage img.real') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
     await screenshot('04b-object-box');
 
     // Assess
