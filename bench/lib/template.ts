@@ -59,10 +59,16 @@ export function templateFunctions(template: Node = loadTemplate()): TemplateFunc
     });
 }
 
-/** The JSON value of the first AWS::SSM::Parameter whose Value is a plain string (the pipeline config). */
+/**
+ * The value the stack deploys for the pipeline config: the first AWS::SSM::Parameter's Value, a plain string or a
+ * Ref to a template parameter's Default (samconfig.toml's [default] sets no override for it; [local] is local only).
+ */
 export function templateConfigParameter(template: Node = loadTemplate()): string | undefined {
-  const parameter = Object.values(template.Resources as Node).find((r: Node) => r.Type === 'AWS::SSM::Parameter' && typeof r.Properties?.Value === 'string');
-  return parameter?.Properties.Value as string | undefined;
+  const parameter = Object.values(template.Resources as Node).find((r: Node) => r.Type === 'AWS::SSM::Parameter');
+  const value: unknown = parameter?.Properties?.Value;
+  if (value === undefined) return undefined;
+  const resolved = resolveValue(template, 'PipelineConfig', value);
+  return resolved.startsWith('bench-') ? undefined : resolved;
 }
 
 /** The state machine's ASL file named by DefinitionUri. */
