@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 
 /** An API error answer, with the server's code and message. */
 export class ApiError extends Error {

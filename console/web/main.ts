@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import './styles.css';
 import { h, replaceChildren } from './dom';
 import { parseHash, type Page } from './router';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 
 /** A parsed hash route: `#/images/abc?label=dog` gives path ['images', 'abc'] and query label=dog. */
 export interface Route {

@@ -125,7 +125,7 @@ beforeEach(() => {
   rekognition.reset();
   ssm.reset();
   ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({
-    Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: template.Parameters.PipelineConfig.Default },
+    Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: String(template.Parameters.PipelineConfig.Default) },
   });
 });
 

@@ -8,7 +8,7 @@ const root = path.resolve(__dirname, '../../..');
 module.exports = {
   rootDir: root,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.json') }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.json') }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: [path.join(root, 'tests/setup/polyfills.js')],
   testMatch: ['<rootDir>/console/tests/browser/**/*.browser.ts'],

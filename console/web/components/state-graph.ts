@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { h, svg } from '../dom';
 import { layoutAsl } from '../graph-layout';
 

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { thumbHashToDataURL } from 'thumbhash';
 import type { ImageSummary } from '../api';
 import { h } from '../dom';

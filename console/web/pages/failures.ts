@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, queryString, type ImageSummary, type Page as ApiPage } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatTime } from '../format';

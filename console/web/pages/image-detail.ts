@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, ApiError, type ImageSummary, type Variant } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';

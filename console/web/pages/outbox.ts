@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, ApiError, queryString, type Page as ApiPage } from '../api';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';

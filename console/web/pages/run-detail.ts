@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, ApiError, type ImageSummary } from '../api';
 import { h, jsonBlock, replaceChildren, statusBadge } from '../dom';
 import { stateGraph } from '../components/state-graph';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, queryString, type Page as ApiPage, type Variant } from '../api';
 import { h, replaceChildren, statusBadge } from '../dom';
 import { thumbnail } from '../components/thumbnail';

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { api, ApiError } from '../api';
 import { h, replaceChildren } from '../dom';
 import { refusalReason, SNIFF_BYTES, SNIFFED_TYPES, sniffImageType, formatBytes } from '../file-check';
