@@ -20,6 +20,8 @@ export function parseCredentialScope(credential: string): SigV4Scope | undefined
 /**
  * Reads the SigV4 scope from the Authorization header, else from a presigned URL's X-Amz-Credential.
  * Local mode accepts any credentials, so only the service and region are used.
+ * A SigV2 signature (`Authorization: AWS key:sig`, or `AWSAccessKeyId` + `Signature` in the query, which
+ * `aws s3 presign` of the AWS CLI v1 produces) only exists for S3, so it reads as service "s3".
  */
 export function readSigV4Scope(headers: IncomingHttpHeaders, url: URL): SigV4Scope | undefined {
   const authorization = headers.authorization;
@@ -28,5 +30,15 @@ export function readSigV4Scope(headers: IncomingHttpHeaders, url: URL): SigV4Sco
     if (credential) return parseCredentialScope(credential[1]);
   }
   const queryCredential = url.searchParams.get('X-Amz-Credential');
-  return queryCredential ? parseCredentialScope(queryCredential) : undefined;
+  if (queryCredential) return parseCredentialScope(queryCredential);
+  const v2Key = sigV2AccessKey(authorization, url);
+  return v2Key ? { accessKeyId: v2Key, date: '', region: 'us-east-1', service: 's3' } : undefined;
+}
+
+/** The access key of a SigV2 header or query signature; undefined when there is none. */
+function sigV2AccessKey(authorization: string | undefined, url: URL): string | undefined {
+  const header = typeof authorization === 'string' ? /^AWS ([^:\s]+):\S+$/.exec(authorization) : null;
+  if (header) return header[1];
+  const queryKey = url.searchParams.get('AWSAccessKeyId');
+  return queryKey && url.searchParams.has('Signature') ? queryKey : undefined;
 }

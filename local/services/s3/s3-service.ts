@@ -176,6 +176,7 @@ async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse>
 
 /** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws S3ServiceError AccessDenied. */
 function checkPresignedExpiry(req: EdgeRequest): void {
+  checkSigV2Expiry(req);
   const date = req.url.searchParams.get('X-Amz-Date');
   const expires = req.url.searchParams.get('X-Amz-Expires');
   if (!date || !expires) return;
@@ -187,5 +188,15 @@ function checkPresignedExpiry(req: EdgeRequest): void {
   const signedAt = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   if (Date.now() > signedAt + seconds * 1000) {
     throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
+  }
+}
+
+/** A SigV2 presigned URL (AWS CLI v1 `s3 presign`) carries `Expires` in epoch seconds. @throws S3ServiceError AccessDenied. */
+function checkSigV2Expiry(req: EdgeRequest): void {
+  const expires = req.url.searchParams.get('Expires');
+  if (expires === null || !req.url.searchParams.has('AWSAccessKeyId')) return;
+  const seconds = Number(expires);
+  if (!Number.isFinite(seconds) || Date.now() > seconds * 1000) {
+    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
   }
 }

@@ -27,4 +27,17 @@ describe('readSigV4Scope', () => {
   it('returns undefined for unsigned requests', () => {
     expect(readSigV4Scope({ authorization: 'Basic abc' }, new URL('http://edge.local/'))).toBeUndefined();
   });
+  it('reads a SigV2 header or presigned query as S3', () => {
+    // Prepare
+    const header = { authorization: 'AWS test:c2lnbmF0dXJl' };
+    const query = new URL('http://edge.local/b/k?AWSAccessKeyId=test&Signature=x%3D&Expires=1');
+
+    // Act
+    const fromHeader = readSigV4Scope(header, new URL('http://edge.local/b/k'));
+    const fromQuery = readSigV4Scope({}, query);
+
+    // Assess
+    expect(fromHeader?.service).toBe('s3');
+    expect(fromQuery?.service).toBe('s3');
+  });
 });

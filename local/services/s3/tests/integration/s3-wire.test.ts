@@ -142,4 +142,21 @@ describe('local S3 on the wire', () => {
     expect((await readFile(back)).equals(payload)).toBe(true);
     expect(s3.headObject('wire', 'cli/a b+(1)&ü.bin').eTag).toMatch(/-\d+$/);
   }, 60_000);
+  it('serves a SigV2 presigned GET (AWS CLI v1 `s3 presign`) and refuses it once expired', async () => {
+    // Prepare
+    await s3.putObject('wire', 'v2/phöto one.jpg', Buffer.from('v2 bytes'));
+    const path = `${edge.url}/wire/v2/ph%C3%B6to%20one.jpg?AWSAccessKeyId=test&Signature=abc%3D`;
+    const future = Math.floor(Date.now() / 1000) + 3600;
+    const past = Math.floor(Date.now() / 1000) - 10;
+
+    // Act
+    const valid = await fetch(`${path}&Expires=${future}`);
+    const expired = await fetch(`${path}&Expires=${past}`);
+
+    // Assess
+    expect(valid.status).toBe(200);
+    expect(await valid.text()).toBe('v2 bytes');
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('<Code>AccessDenied</Code>');
+  });
 });
