@@ -9,7 +9,11 @@ import type { ResizeOutput } from './types';
 const settings = readConfig();
 const store = s3ObjectStore(s3);
 
-/** ResizeImage step: validates the state, runs the core and returns pointers (never bytes). */
+/**
+ * ResizeImage step: validates the state, runs the core and returns pointers (never bytes).
+ * @throws InvalidResizeInputError, SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
+ * (caught into RecordFailure); S3 throttling errors such as SlowDown (retried by the state machine).
+ */
 export const handler = async (event: unknown, context?: Context): Promise<ResizeOutput> => {
   if (context) logger.addContext(context);
   const input = parseResizeInput(event);
