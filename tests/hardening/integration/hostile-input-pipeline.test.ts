@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
+import { recordFigures } from '../support/figures';
 import { fixture, hostileCorpus, oddKeys, type CorpusFile } from '../support/hostile-corpus';
 import { imageIdOf, PipelineClient, type ExecutionView, type TableItem } from '../support/pipeline-client';
 
@@ -161,14 +162,36 @@ describe('local pipeline with hostile and odd uploads', () => {
     expect(checked.find((entry) => entry.name === 'gps.jpg')!.item.exif.hasGps).toBe(true);
   });
 
+  test('keeps the JPEG with an HTML tail typed as an image, in its item and as stored', async () => {
+    // Act
+    const item = await imageItemOf('uploads/hostile/html-tail.jpg');
+    const original = await client.read('uploads/hostile/html-tail.jpg');
+
+    // Assess
+    expect(item?.image.format).toBe('jpeg');
+    expect(original.contentType).toBe('image/jpeg');
+  });
+
   test('never contacts the network address an SVG references', () => {
     // Assess
     expect(listenerHits).toEqual([]);
   });
 
-  test('finishes every execution well inside the state machine timeout', () => {
+  test('finishes every execution well inside the state machine timeout', async () => {
     // Assess
     const longest = Math.max(...executions.map((e) => (e.stopDate ?? Infinity) - e.startDate));
+    const bombRun = await client.runInterval(executionsOf('uploads/hostile/bomb-30000x30000.png')[0].executionArn);
+    recordFigures('hostile-input-pipeline', {
+      filesTried: uploads.length,
+      hostileFiles: uploads.filter((upload) => upload.file).length,
+      oddKeys: oddKeys('uploads/').length,
+      succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
+      failedWithNamedReason: executions.filter((e) => e.status === 'FAILED' && e.error).length,
+      errors: Object.fromEntries([...new Set(executions.map((e) => e.error).filter(Boolean))].map((name) => [name, executions.filter((e) => e.error === name).length])),
+      bombRunSeconds: (bombRun.to - bombRun.from) / 1000, // from ExecutionStarted to ExecutionFailed, queueing excluded
+      longestRunSeconds: longest / 1000,
+      svgListenerHits: listenerHits.length,
+    });
     expect(longest).toBeLessThan(1800 * 1000);
     expect(executions.filter((e) => e.status === 'TIMED_OUT' || e.status === 'ABORTED')).toEqual([]);
   });
