@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { ExecutionRecord, ExecutionStatus, HistoryEvent } from './types';
 
@@ -58,7 +59,7 @@ export class ExecutionStore {
   private append(record: ExecutionRecord, line: Line): void {
     const dir = join(this.root, machineFolder(record.stateMachineArn));
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    appendFileSync(join(dir, `${record.name}.jsonl`), `${JSON.stringify(line)}\n`);
+    appendFileSync(join(dir, executionFileName(record.name)), `${JSON.stringify(line)}\n`);
   }
 
   private parse(text: string): ExecutionRecord | undefined {
@@ -91,4 +92,12 @@ export class ExecutionStore {
 
 function machineFolder(stateMachineArn: string): string {
   return stateMachineArn.split(':').pop() ?? 'state-machine';
+}
+
+/**
+ * The file of one execution: its name when that is a plain [0-9A-Za-z_-] name, else a hash, because AWS names may
+ * hold dots and non-ASCII (".." or 80 four-byte characters make no safe file name). The name itself is in the file.
+ */
+function executionFileName(name: string): string {
+  return /^[0-9A-Za-z_-]{1,80}$/.test(name) ? `${name}.jsonl` : `~${createHash('sha256').update(name).digest('hex')}.jsonl`;
 }

@@ -20,7 +20,9 @@ export interface StepFunctionsOptions {
   concurrency?: number;
 }
 
-const NAME_RULE = /^[0-9A-Za-z_-]{1,80}$/;
+// AWS: 1-80 characters, none of whitespace, < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / or control characters
+// (non-ASCII is allowed).
+const NAME_RULE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/u;
 const MAX_INPUT_BYTES = 256 * 1024;
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 

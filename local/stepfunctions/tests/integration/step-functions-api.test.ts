@@ -187,6 +187,25 @@ describe('local Step Functions over the wire', () => {
     expect(failed.executions?.map((e) => e.name)).toEqual(['broken-1']);
   });
 
+  it('follows the AWS name rules: dots and non-ASCII are names, spaces, slashes and 81 characters are not', async () => {
+    // Prepare
+    const valid = ['v1.2_run!', '..', 'föto-日本-' + 'é'.repeat(60)];
+    const invalid = ['has space', 'a/b', 'x:y', 'q?', 'a'.repeat(81), ''];
+
+    // Act
+    const started = await Promise.all(valid.map((name) => start(name, { mode: 'ok', id: name })));
+    const refused = await Promise.allSettled(invalid.map((name) => start(name, {})));
+    await service.waitForIdle();
+    const reread = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers([]), region: 'us-east-1' });
+    const names = reread.allExecutions().map((execution) => execution.name);
+    await reread.close();
+
+    // Assess
+    expect(started.map((result) => result.executionArn?.split(':').pop())).toEqual(valid);
+    expect(refused.map((result) => result.status === 'rejected' && result.reason instanceof InvalidName)).toEqual(invalid.map(() => true));
+    expect(names).toEqual(expect.arrayContaining(valid));
+  });
+
   it('keeps executions across a restart and redrives one that was interrupted', async () => {
     // Prepare
     const executionArn = (await start('interrupted-1', { mode: 'slow', id: 'd' })).executionArn as string;
