@@ -182,7 +182,7 @@ describe('image pipeline state machine', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.statesEntered).toEqual([
       'ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckLabels', 'ComposeNotification',
-      'Notify', 'CheckRecipient', 'SendEmail', 'Succeed',
+      'Notify', 'CheckRecipient', 'ComposeEmail', 'SendEmail', 'Succeed',
     ]);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
@@ -211,7 +211,9 @@ describe('image pipeline state machine', () => {
     }]);
     expect(run.emails).toHaveLength(1);
     expect(run.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: [UPLOADER] } });
-    expect(run.emails[0].Content.Simple.Body.Text.Data).toContain(input.source.key);
+    expect(run.emails[0].Content.Simple.Body.Text.Data).toBe(
+      `Your upload ${input.source.key} was processed as image ${input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
+    );
   });
 
   it('records and announces an unsupported file, then fails with the resize error', async () => {
@@ -297,6 +299,7 @@ describe('image pipeline state machine', () => {
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
     expect(run.published[0].message).toMatchObject({ type: 'ImageProcessed', labels: [], error: null });
     expect(run.emails).toHaveLength(1);
+    expect(run.emails[0].Content.Simple.Body.Text.Data).toContain('. Labels: []. Run: ');
   });
 
   it('sends no e-mail when the stack has no sender, even with a recipient', async () => {
