@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
+import { waitFor } from '../support/wait-for';
 
-jest.setTimeout(240_000);
+// Generous: the stack, the vision models and six runs share 2 cores with other suites.
+jest.setTimeout(420_000);
 
 const FIXTURES = path.join(__dirname, '../../../tests/fixtures/images');
 const HOSTILE_NAME = '<img src=x onerror=alert(1)> "quoted" & <b>bold.jpg';
@@ -39,6 +41,19 @@ async function listAll(query: string): Promise<any[]> {
   return items;
 }
 
+async function listAllOutbox(): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null | undefined;
+  for (let page = 0; page < 50; page += 1) {
+    const answer = await api(`/api/outbox?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(answer.status).toBe(200);
+    items.push(...answer.body.items);
+    cursor = answer.body.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
 beforeAll(async () => {
   stack = await startConsoleUnderTest();
   uploaded.face = await upload('ai-face.jpg', HOSTILE_NAME);
@@ -48,6 +63,10 @@ beforeAll(async () => {
   uploaded.flowersAgain = await upload('flowers.jpeg', 'flowers copy.jpeg');
   uploaded.corrupt = await upload('corrupt-header.jpg', 'corrupt-header.jpg');
   await stack.waitForIdle();
+  // Idle should mean done; the API's own view decides, so a late event start shows up as a named wait, not a wrong listing.
+  for (const [name, { imageId }] of Object.entries(uploaded)) {
+    await waitFor(async () => ((await api(`/api/images/${imageId}/status`)).body.status === 'PENDING' ? undefined : true), { what: `the ${name} upload's run to end` });
+  }
 });
 
 afterAll(async () => {
@@ -386,14 +405,19 @@ describe('outbox', () => {
   });
 
   it('holds the e-mail to the address the upload named in its presigned metadata', async () => {
-    // Act
-    const answer = await api('/api/outbox?limit=100');
-    const email = answer.body.items.find((item: any) => item.kind === 'email');
+    // Act: SendEmail is the run's last task, after the image item is stored, so wait for this upload's own e-mail.
+    const email = await waitFor(async () => (await listAllOutbox()).find((item) => item.kind === 'email' && String(item.email.text).includes(uploaded.face.imageId)), {
+      what: "the face upload's e-mail in the outbox",
+    });
     const single = await api(`/api/outbox/${encodeURIComponent(email.id)}`);
+    const emails = (await listAllOutbox()).filter((item) => item.kind === 'email');
 
     // Assess
     expect(email.email.to).toEqual(['owner@example.com']);
+    expect(email.email.text).toContain(uploaded.face.key);
+    expect(single.status).toBe(200);
     expect(single.body.item.id).toBe(email.id);
+    expect(emails.filter((item) => String(item.email.text).includes(uploaded.corrupt.imageId))).toEqual([]);
   });
 
   it('answers 404 for an unknown outbox item and 400 for a malformed id', async () => {
