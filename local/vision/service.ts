@@ -73,6 +73,11 @@ export class LocalVisionService implements VisionService {
   workerPids(): number[] {
     return this.pool.pids();
   }
+
+  /** Process ids of the workers analysing an image now. */
+  busyWorkerPids(): number[] {
+    return this.pool.busyPids();
+  }
 }
 
 /** Starts the worker pool (models begin loading at once) and returns the service. */

@@ -93,6 +93,11 @@ export class WorkerPool {
     return [...this.slots].map((slot) => slot.child.pid).filter((pid): pid is number => pid !== undefined);
   }
 
+  /** Process ids of the workers that hold a job right now (so a test kills one mid-job without guessing a delay). */
+  busyPids(): number[] {
+    return [...this.slots].filter((slot) => slot.current).map((slot) => slot.child.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
   /**
    * Runs one job on the next idle worker and resolves with the JSON response body.
    * @throws RekognitionError the image's own error, or InternalServerError when the worker died on it

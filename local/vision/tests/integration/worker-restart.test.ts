@@ -7,6 +7,15 @@ const FIXTURES = join(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'i
 
 jest.setTimeout(120_000);
 
+/** Resolves once `condition` holds, checking every 10 ms for up to 60 s. @throws Error when it never holds. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('The condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function detectFacesBody(image: Buffer): string {
   return JSON.stringify({ Image: { Bytes: image.toString('base64') }, Attributes: ['ALL'] });
 }
@@ -30,8 +39,9 @@ describe('vision worker supervision', () => {
     const group = await readFile(join(FIXTURES, 'group-1.jpg'));
     const [firstPid] = service.workerPids();
     const inFlight = service.handle('RekognitionService.DetectFaces', detectFacesBody(group));
-    // The group photo keeps the worker busy for well over a second; the kill lands while it works.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Kill once the pool has handed the job to the worker (a condition, not a guessed delay); the group photo then
+    // keeps it busy for over a second, so the job is still in flight.
+    await waitUntil(() => service.busyWorkerPids().includes(firstPid));
 
     process.kill(firstPid, 'SIGKILL');
     const failed = await inFlight;
