@@ -182,7 +182,7 @@ describe('image pipeline state machine', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.statesEntered).toEqual([
       'ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckLabels', 'ComposeNotification',
-      'Notify', 'CheckRecipient', 'ComposeEmail', 'SendEmail', 'Succeed',
+      'Notify', 'CheckRecipient', 'SendEmail', 'Succeed',
     ]);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
