@@ -138,7 +138,7 @@ afterAll(async () => {
 });
 
 describe('image pipeline state machine', () => {
-  it('runs the execution that the trigger starts for an S3 event with an awkward key', async () => {
+  it('runs the execution that the trigger starts for an S3 event with an awkward key, keeping the key intact in the e-mail', async () => {
     // Prepare
     const event = loadJson('events/trigger-step-function/s3-put-special-key.json');
     const started: { name: string; stateMachineArn: string; input: any }[] = [];
@@ -152,7 +152,7 @@ describe('image pipeline state machine', () => {
     // Act
     await handlers.TriggerStepFunctionFunction(event);
     const [execution] = started;
-    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'));
+    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
     const run = await runPipeline(execution.input, { handlers, emailEnabled: true });
 
     // Assess
@@ -167,6 +167,9 @@ describe('image pipeline state machine', () => {
       status: 'SUCCEEDED', source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
     });
     expect(run.published[0].message.source.key).toBe(execution.input.source.key);
+    expect(run.emails.map((email) => email.Content.Simple.Body.Text.Data)).toEqual([
+      `Your upload ${execution.input.source.key} was processed as image ${execution.input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
+    ]);
   });
 
   it('resizes, analyses, stores and announces a JPEG, and e-mails the uploader', async () => {
