@@ -5,6 +5,7 @@ import { LambdaRuntime } from '../lambda';
 import { startLocalStack, type LocalStack } from '../stack';
 import { loadLocalApp } from '../template';
 import { parseArgs } from './args';
+import { bucketsNamedIn, listEdgeBuckets, missingBucketsNote } from './event-buckets';
 
 const USAGE = `Usage: npm run invoke -- <FunctionLogicalId> <event.json> [--edge URL] [--data-dir DIR] [--no-vision]
 Runs one function of template.yaml on the event, with its template environment and the local endpoints, like
@@ -44,6 +45,9 @@ export async function runInvoke(argv: readonly string[], out: (text: string) => 
       stack = await startLocalStack({ dataDir: configured ? resolve(configured) : tempDir, edgePort: 0, withVision: !flags['no-vision'], logSink, recover: false });
       runtime = stack.services.lambda;
     }
+    const edgeUrl = running ?? (stack as LocalStack).edgeUrl;
+    const uploadsBucket = app.buckets.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId)))?.name;
+    const note = missingBucketsNote(bucketsNamedIn(event), await listEdgeBuckets(edgeUrl, app.pseudo.region), { edgeUrl, uploadsBucket });
     try {
       const result = await runtime.invoke(logicalId, event);
       out(JSON.stringify(result, null, 2));
@@ -52,6 +56,9 @@ export async function runInvoke(argv: readonly string[], out: (text: string) => 
       const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
       out(JSON.stringify(e.payload ?? { errorType: e.name, errorMessage: e.message }, null, 2));
       return 1;
+    } finally {
+      // On stderr, after the function's logs, so stdout stays the result document alone.
+      if (note) process.stderr.write(`${note}\n`);
     }
   } catch (err) {
     process.stderr.write(`invoke: internal error: ${(err as Error).stack ?? String(err)}\n`);

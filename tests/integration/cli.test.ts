@@ -88,6 +88,9 @@ describe('npm run invoke', () => {
       expect(printed.errorType).toMatch(/Error$/);
       expect(printed.errorType).not.toMatch(/^(Runtime\.|Sandbox\.|ConfigurationError)/);
     }
+    // Every sample names a deployed account's buckets: invoke says so, and how to use a local one.
+    expect(run.stderr).toContain('which the local stack does not have');
+    expect(run.stderr).toContain(`--bucket ${stack.resources.uploadsBucket}`);
   });
 
   it('succeeds on the trigger and store-metadata events, which need nothing but the stack', async () => {

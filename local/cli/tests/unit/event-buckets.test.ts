@@ -1,0 +1,44 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { bucketsNamedIn, missingBucketsNote } from '../../event-buckets';
+
+const EVENTS = join(__dirname, '..', '..', '..', '..', 'events');
+const readEvent = (folder: string, file: string) => JSON.parse(readFileSync(join(EVENTS, folder, file), 'utf8')) as unknown;
+
+describe('bucketsNamedIn', () => {
+  it('finds the bucket of S3 notification records and of the pipeline payloads', () => {
+    // Act
+    const fromRecords = bucketsNamedIn(readEvent('trigger-step-function', 's3-put.json'));
+    const fromPayload = bucketsNamedIn(readEvent('store-metadata', 'success.json'));
+
+    // Assess
+    expect(fromRecords).toEqual(['smart-image-pipeline-uploads-123456789012']);
+    expect(fromPayload.sort()).toEqual(['smart-image-pipeline-processed-123456789012', 'smart-image-pipeline-uploads-123456789012']);
+  });
+
+  it('names at least one bucket in every sample event', () => {
+    // Act
+    const counts = readdirSync(EVENTS).flatMap((folder) => readdirSync(join(EVENTS, folder)).map((file) => bucketsNamedIn(readEvent(folder, file)).length));
+
+    // Assess
+    expect(counts.every((count) => count > 0)).toBe(true);
+  });
+});
+
+describe('missingBucketsNote', () => {
+  it('names the missing buckets, the local ones and an upload command for the edge', () => {
+    // Act
+    const note = missingBucketsNote(['deployed-uploads', 'local-out'], ['local-out', 'local-in'], { edgeUrl: 'http://127.0.0.1:4566', uploadsBucket: 'local-in' });
+
+    // Assess
+    const firstLine = note?.split('\n')[0];
+    expect(firstLine).toContain('bucket deployed-uploads,');
+    expect(firstLine).not.toContain('local-out');
+    expect(note).toContain('Local buckets: local-out, local-in.');
+    expect(note).toContain('aws --endpoint-url http://127.0.0.1:4566 s3api put-object --bucket local-in');
+  });
+
+  it('says nothing when every bucket exists locally', () => {
+    expect(missingBucketsNote(['a'], ['a', 'b'], { edgeUrl: 'http://127.0.0.1:4566' })).toBeUndefined();
+  });
+});
