@@ -2,6 +2,11 @@ import { h, svg } from '../dom';
 import { layoutAsl } from '../graph-layout';
 
 const NODE_WIDTH = 190;
+/** Names up to this length fit the box at the normal size; longer ones get a smaller font, then squeezing. */
+const SHORT_NAME = 24;
+/** Rough advance of a 10 px semi-bold character, to decide when a long name must be squeezed to the box. */
+const SMALL_CHAR_WIDTH = 6.2;
+
 const NODE_HEIGHT = 40;
 const GAP_X = 36;
 const GAP_Y = 34;
@@ -65,7 +70,7 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
         { class: `node node-${outcome}`, 'data-state': node.name, 'data-outcome': outcome },
         svg('title', {}, `${node.name} (${node.type}): ${outcome}`),
         svg('rect', { x: at.x, y: at.y, width: NODE_WIDTH, height: NODE_HEIGHT, rx: node.type === 'Choice' ? 20 : 6 }),
-        svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 17, 'text-anchor': 'middle', class: 'node-name' }, node.name.length > 26 ? `${node.name.slice(0, 25)}…` : node.name),
+        nodeName(node.name, at),
         svg('text', { x: at.x + NODE_WIDTH / 2, y: at.y + 32, 'text-anchor': 'middle', class: 'node-type' }, node.type),
       ),
     );
@@ -76,4 +81,23 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
     ...(['succeeded', 'caught', 'failed', 'running', 'not-run'] as const).map((outcome) => h('li', {}, h('span', { class: `swatch node-${outcome}` }), outcome.replace('-', ' '))),
   );
   return h('figure', { class: 'graph' }, h('div', { class: 'graph-scroll' }, drawing), legend);
+}
+
+/** A state's name inside its box: whole where it fits, in a smaller font and squeezed when long, cut only past 48 characters. */
+function nodeName(name: string, at: { x: number; y: number }): SVGTextElement {
+  const shown = name.length > 48 ? `${name.slice(0, 47)}…` : name;
+  const room = NODE_WIDTH - 12;
+  const long = shown.length > SHORT_NAME;
+  const squeeze = long && shown.length * SMALL_CHAR_WIDTH > room;
+  return svg(
+    'text',
+    {
+      x: at.x + NODE_WIDTH / 2,
+      y: at.y + 17,
+      'text-anchor': 'middle',
+      class: long ? 'node-name node-name-long' : 'node-name',
+      ...(squeeze ? { textLength: room, lengthAdjust: 'spacingAndGlyphs' } : {}),
+    },
+    shown,
+  );
 }
