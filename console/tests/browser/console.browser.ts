@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
-jest.setTimeout(300_000);
+jest.setTimeout(420_000);
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'tests/fixtures/images');
@@ -32,7 +32,7 @@ async function uploadThroughPage(files: Array<string | { name: string; mimeType:
   await page.waitForFunction((count) => {
     const rows = Array.from(document.querySelectorAll('.upload-row'));
     return rows.length >= count && rows.every((row) => ['succeeded', 'failed', 'refused', 'error'].includes((row as HTMLElement).dataset.state ?? ''));
-  }, files.length, { timeout: 240_000, polling: 500 });
+  }, files.length, { timeout: 360_000, polling: 500 });
 }
 
 async function rowState(name: string): Promise<string | undefined> {
@@ -159,7 +159,7 @@ describe('console in Chromium', () => {
     // Act
     await page.getByRole('button', { name: 'Re-run from start' }).click();
     await page.waitForFunction(() => location.hash.includes('-rerun-'));
-    await page.waitForSelector('.title-row .badge-failed', { timeout: 60_000 });
+    await page.waitForSelector('.title-row .badge-failed', { timeout: 180_000 });
 
     // Assess
     expect(await page.evaluate(() => location.hash)).toContain(`#/runs/${failed.executionName}-rerun-`);
@@ -233,13 +233,14 @@ describe('console in Chromium', () => {
     expect(afterNavigation).toBe('main');
   });
 
-  it('has no horizontal overflow at 375 px on any page', async () => {
+  it('has no horizontal overflow at 375 px on any page, tables included', async () => {
     // Prepare
     const narrow = await browser.context.newPage();
     await narrow.setViewportSize({ width: 375, height: 800 });
     const { image } = await (await fetch(`${stack.console.url}/api/images?label=person&limit=1`)).json().then((body) => ({ image: body.items[0] }));
     const failed = (await (await fetch(`${stack.console.url}/api/images?status=FAILED&limit=1`)).json()).items[0];
     const overflows: Record<string, number> = {};
+    const tableOverflows: Record<string, number> = {};
 
     // Act
     for (const [name, hash, ready] of [
@@ -253,13 +254,18 @@ describe('console in Chromium', () => {
     ] as const) {
       await open(hash, narrow);
       await narrow.waitForSelector(ready);
+      // The screenshot shows the thumbnails themselves, not their placeholders (a broken image counts as complete).
+      await narrow.waitForFunction(() => Array.from(document.querySelectorAll('img.real')).every((image) => (image as HTMLImageElement).complete));
       overflows[name] = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      // A table may scroll inside its frame, which hides clipped columns from the page-level check above.
+      tableOverflows[name] = await narrow.evaluate(() => Math.max(0, ...Array.from(document.querySelectorAll('.table-scroll')).map((frame) => frame.scrollWidth - frame.clientWidth)));
       await screenshot(`375-${name}`, narrow);
     }
     await narrow.close();
 
     // Assess
     expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+    expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {
