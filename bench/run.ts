@@ -19,7 +19,7 @@ type Section = (typeof SECTIONS)[number];
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
-  full: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[1], SOURCE_PHOTOS[3]], megapixels: [8, 24], fastRounds: 2, slowRounds: 2, slowRoundsAtTwo: 1, rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const, coldSamples: 7, visionRuns: 2, e2ePhotos: 50 },
+  full: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[1], SOURCE_PHOTOS[3]], megapixels: [8, 24], fastRounds: 3, slowRounds: 2, slowRoundsAtTwo: 1, rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const, coldSamples: 7, visionRuns: 2, e2ePhotos: 50 },
   quick: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]], megapixels: [8], fastRounds: 1, slowRounds: 1, slowRoundsAtTwo: 1, rssContenders: ['ours'] as const, coldSamples: 2, visionRuns: 0, e2ePhotos: 6 },
 };
 
