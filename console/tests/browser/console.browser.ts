@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
+import { waitFor } from '../support/wait-for';
 import { launchChromium } from './chromium';
 
 jest.setTimeout(420_000);
@@ -10,6 +11,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'tests/fixtures/images');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/console');
 const HOSTILE_NAME = '<img src=x onerror="window.__xss=1">.jpg';
+const READER = 'reader@example.com';
 
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
@@ -25,8 +27,9 @@ async function open(hash: string, target: Page = page): Promise<void> {
 }
 
 /** Uploads files through the page's picker and waits until every row reaches a final state. */
-async function uploadThroughPage(files: Array<string | { name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
+async function uploadThroughPage(files: Array<string | { name: string; mimeType: string; buffer: Buffer }>, notifyEmail?: string): Promise<void> {
   await open('#/upload');
+  if (notifyEmail) await page.fill('#notify-email', notifyEmail);
   const payloads = await Promise.all(files.map(async (file) => (typeof file === 'string' ? { name: file, mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, file)) } : file)));
   await page.locator('#file-input').setInputFiles(payloads);
   await page.waitForFunction((count) => {
@@ -88,6 +91,8 @@ describe('console in Chromium', () => {
     await page.click('form.filters button[type=submit]');
     await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent?.includes('image'));
     const names = await page.locator('.card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.name));
+    // Every thumbnail decodes (the proxy's content type is right), and the screenshot shows them, not placeholders.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0));
     await screenshot('03-gallery-person');
 
     // Assess
@@ -189,7 +194,7 @@ describe('console in Chromium', () => {
     const jpeg = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
 
     // Act
-    await uploadThroughPage([{ name: HOSTILE_NAME, mimeType: 'image/jpeg', buffer: jpeg }]);
+    await uploadThroughPage([{ name: HOSTILE_NAME, mimeType: 'image/jpeg', buffer: jpeg }], READER);
     await open('#/gallery');
     await page.waitForSelector('.card');
 
@@ -199,14 +204,24 @@ describe('console in Chromium', () => {
     expect(await page.locator('.card-name img').count()).toBe(0);
   });
 
-  it('shows the notifications in the outbox', async () => {
+  it('shows the notifications and the e-mail the upload page asked for in the outbox, as text', async () => {
+    // Prepare: SendEmail is the run's last task, after the image shows as succeeded, so wait for the e-mail itself.
+    await waitFor(async () => {
+      const { items } = await (await fetch(`${stack.console.url}/api/outbox?limit=100`)).json();
+      return items.some((item: { kind: string }) => item.kind === 'email') ? true : undefined;
+    }, { what: 'the e-mail in the outbox' });
+
     // Act
     await open('#/outbox');
-    await page.waitForSelector('.outbox-item');
+    await page.waitForSelector('.outbox-item[data-channel="e-mail"]');
     await screenshot('07-outbox');
 
     // Assess
-    expect(await page.locator('.outbox-item').count()).toBeGreaterThan(0);
+    const email = page.locator('.outbox-item[data-channel="e-mail"]').first();
+    expect(await page.locator('.outbox-item[data-channel="SNS"]').count()).toBeGreaterThan(0);
+    await expect(email.locator('.facts dd').first().textContent()).resolves.toBe(READER);
+    await expect(email.locator('pre.message').textContent()).resolves.toContain(HOSTILE_NAME);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
   it('reaches the sections with the keyboard and moves focus into the new page', async () => {
