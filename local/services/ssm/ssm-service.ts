@@ -137,6 +137,21 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
       const matches = [...parameters.values()].filter((parameter) => parameter.Name.startsWith(base) && (input.Recursive || !parameter.Name.slice(base.length).includes('/')));
       return { Parameters: matches.sort((a, b) => a.Name.localeCompare(b.Name)).map((parameter) => present(parameter, Boolean(input.WithDecryption))) };
     },
+    DescribeParameters: (input) => {
+      const filters = (input.ParameterFilters as { Key: string; Option?: string; Values?: string[] }[] | undefined) ?? [];
+      const matching = [...parameters.values()].filter((parameter) => filters.every((filter) => matchesFilter(parameter, filter)));
+      const sorted = matching.sort((a, b) => a.Name.localeCompare(b.Name));
+      const start = Number(input.NextToken ?? 0) || 0;
+      const size = Math.min(Math.max(Number(input.MaxResults ?? 50) || 50, 1), 50);
+      const page = sorted.slice(start, start + size);
+      return {
+        Parameters: page.map((parameter) => {
+          const { Value: _value, Selector: _selector, ...metadata } = present(parameter, false) as ReturnType<typeof present> & { Selector?: string };
+          return { ...metadata, Tier: parameter.Tier, Policies: [], ...(parameter.Description ? { Description: parameter.Description } : {}) };
+        }),
+        ...(start + size < sorted.length ? { NextToken: String(start + size) } : {}),
+      };
+    },
     PutParameter: (input) => putParameter(input as unknown as SsmPutParameterInput),
     DeleteParameter: async (input) => {
       const name = String(input.Name ?? '');
@@ -162,4 +177,23 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
   };
 
   return { name: 'ssm', matches: matchTarget('AmazonSSM.'), handle, putParameter, getParameter: (name) => parameters.get(name) };
+}
+
+/**
+ * DescribeParameters' ParameterFilters for Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals).
+ * @throws SsmError ValidationException for another key or option.
+ */
+function matchesFilter(parameter: SsmParameter, filter: { Key: string; Option?: string; Values?: string[] }): boolean {
+  const values = filter.Values ?? [];
+  const option = filter.Option ?? (filter.Key === 'Path' ? 'OneLevel' : 'Equals');
+  if (filter.Key === 'Name' && option === 'Equals') return values.some((value) => parameter.Name === value || parameter.Name === `/${value.replace(/^\//, '')}`);
+  if (filter.Key === 'Name' && option === 'BeginsWith') return values.some((value) => parameter.Name.startsWith(value));
+  if (filter.Key === 'Type' && option === 'Equals') return values.includes(parameter.Type);
+  if (filter.Key === 'Path' && (option === 'OneLevel' || option === 'Recursive')) {
+    return values.some((value) => {
+      const base = value.endsWith('/') ? value : `${value}/`;
+      return parameter.Name.startsWith(base) && (option === 'Recursive' || !parameter.Name.slice(base.length).includes('/'));
+    });
+  }
+  throw new SsmError('ValidationException', `Local SSM supports the filters Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals), not ${filter.Key} ${option}`);
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
 import { createSsmService } from '../../ssm-service';
 
@@ -67,5 +67,23 @@ describe('local SSM Parameter Store through the edge', () => {
     // Assess
     expect(hidden.Parameter?.Value).not.toBe('hunter2');
     expect(shown.Parameter?.Value).toBe('hunter2');
+  });
+  it('describes parameters without their values, filtered by path and paged (aws ssm describe-parameters)', async () => {
+    // Prepare
+    await client.send(new PutParameterCommand({ Name: '/describe/a', Value: 'secret-a', Type: 'SecureString' }));
+    await client.send(new PutParameterCommand({ Name: '/describe/b', Value: 'b' }));
+    await client.send(new PutParameterCommand({ Name: '/describe/deep/c', Value: 'c' }));
+
+    // Act
+    const firstPage = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }], MaxResults: 1 }));
+    const secondPage = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }], MaxResults: 1, NextToken: firstPage.NextToken }));
+    const recursive = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/describe'] }] }));
+
+    // Assess
+    expect(firstPage.Parameters?.map((p) => [p.Name, p.Type])).toEqual([['/describe/a', 'SecureString']]);
+    expect(JSON.stringify(firstPage.Parameters)).not.toContain('secret-a');
+    expect(secondPage.Parameters?.map((p) => p.Name)).toEqual(['/describe/b']);
+    expect(secondPage.NextToken).toBeUndefined();
+    expect(recursive.Parameters?.map((p) => p.Name)).toEqual(['/describe/a', '/describe/b', '/describe/deep/c']);
   });
 });
