@@ -76,11 +76,11 @@ Smart Image Pipeline: local mode is running
   Uploads bucket: ${r.uploadsBucket}
   State machine:  ${r.stateMachineArn}
 
-Upload an image:
+Upload an image (the AWS CLI needs some credentials and a region; any values work):
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${stack.app.pseudo.region}
   aws --endpoint-url ${stack.edgeUrl} s3 cp photo.jpg s3://${r.uploadsBucket}/uploads/
 Watch the runs:
   aws --endpoint-url ${stack.edgeUrl} stepfunctions list-executions --state-machine-arn ${r.stateMachineArn}
-(The AWS CLI needs any credentials, e.g. AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${stack.app.pseudo.region}.)
 Press Ctrl-C to stop.
 `;
 }
