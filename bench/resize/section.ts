@@ -99,7 +99,8 @@ export async function runResizeBench(options: ResizeBenchOptions): Promise<Resiz
       for (const name of order) {
         const allowed = SLOW.has(name) ? (concurrency === 1 ? options.slowRounds : options.slowRoundsAtTwo) : options.fastRounds;
         if (!available(name) || r >= allowed) continue;
-        const spec: WorkerSpec = { contender: name, inputs: specInputs(inputs), concurrency, rounds: 1, warmup: true };
+        // ImageMagick starts a new convert per image, so a warm-up image would warm nothing it keeps.
+        const spec: WorkerSpec = { contender: name, inputs: specInputs(inputs), concurrency, rounds: 1, warmup: name !== 'imagemagick' };
         const result = await runTsChild<WorkerResult>(WORKER, [JSON.stringify(spec)], 15 * 60_000);
         log(`  round ${r + 1} c=${concurrency} ${name}: ${(result.wallMs / 1000).toFixed(1)} s for ${result.images} images`);
         runs.push(result);
