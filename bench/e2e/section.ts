@@ -30,6 +30,8 @@ export interface E2eResult {
   executionWallMsTotal: number;
   /** Time executions waited for a slot under the local concurrency bound (not counted as overhead). */
   queuedMsTotal: number;
+  /** Upload start to StartExecution (S3 event, trigger function): outside the overhead figure, shown on its own. */
+  uploadToExecutionStartMs: { p50: number; p95: number };
   handlerBusyMsTotal: number;
   /** (execution wall time - handler busy time) / handler busy time, over all executions. */
   overhead: number;
@@ -112,7 +114,10 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
     let wallTotal = 0;
     let busyTotal = 0;
     let queuedTotal = 0;
+    const uploadToStart: number[] = [];
     for (const execution of executions) {
+      const sourceKey = (JSON.parse(execution.input) as { source?: { key?: string } }).source?.key;
+      if (sourceKey && uploadedAt.has(sourceKey)) uploadToStart.push(execution.startDate - (uploadedAt.get(sourceKey) ?? 0));
       const started = execution.history.find((e) => e.type === 'ExecutionStarted')?.timestamp;
       const ended = execution.history.find((e) => e.type === 'ExecutionSucceeded' || e.type === 'ExecutionFailed')?.timestamp;
       if (started === undefined || ended === undefined) continue;
@@ -140,6 +145,7 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
       latencyMs: { p50: round(quantile(latencies, 0.5), 0), p95: round(quantile(latencies, 0.95), 0), max: Math.max(...latencies) },
       executionWallMsTotal: wallTotal,
       queuedMsTotal: queuedTotal,
+      uploadToExecutionStartMs: { p50: round(quantile(uploadToStart, 0.5), 0), p95: round(quantile(uploadToStart, 0.95), 0) },
       handlerBusyMsTotal: busyTotal,
       overhead: round((wallTotal - busyTotal) / busyTotal, 4),
       handlerBusyMsMedian: Object.fromEntries([...busyByFunction].map(([id, values]) => [id, round(quantile(values, 0.5), 1)])),
