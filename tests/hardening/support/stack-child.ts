@@ -63,6 +63,9 @@ export function startStackChild(env: Record<string, string>, timeoutMs = 180_000
         kill9: async () => {
           killGroup(child.pid!, 'SIGKILL');
           await exited;
+          // The group leader (tsx) can be reaped before the stack process it ran; a restart must not race the
+          // dying process for the data folder's lock, just as a person would not restart before it is gone.
+          await waitForGroupToEnd(child.pid!);
         },
         stop: async () => {
           killGroup(child.pid!, 'SIGTERM');
@@ -81,6 +84,31 @@ function killGroup(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
     process.kill(-pid, signal);
   } catch {
     // Already gone.
+  }
+}
+
+/** The processes of a process group, zombies included (a lock held by a zombie's pid still looks taken). */
+function liveMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const pgrp = fields.slice(fields.lastIndexOf(')') + 2).split(' ')[2];
+      if (Number(pgrp) === pgid) members.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return members;
+}
+
+/** Resolves once no process is left in the group. @throws Error naming the survivors after `timeoutMs`. */
+async function waitForGroupToEnd(pgid: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let left = liveMembers(pgid); left.length > 0; left = liveMembers(pgid)) {
+    if (Date.now() > deadline) throw new Error(`processes ${left.join(', ')} of group ${pgid} survived SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
