@@ -1,9 +1,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { waitFor } from '../support/wait-for';
-import { launchChromium } from './chromium';
+import { CHROMIUM_PATH, launchChromium } from './chromium';
 
 jest.setTimeout(420_000);
 
@@ -42,10 +43,19 @@ async function rowState(name: string): Promise<string | undefined> {
   return (await page.locator('.upload-row').filter({ has: page.locator('.upload-name', { hasText: name }) }).first().getAttribute('data-state')) ?? undefined;
 }
 
+/** Runs a start-up step and names it in the error, so a failed start never reaches the report as an empty message. */
+async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new Error(`${what} failed: ${inspect(error, { depth: 4 })}`);
+  }
+}
+
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  stack = await startConsoleUnderTest();
-  browser = await launchChromium();
+  stack = await startStep('starting the local stack and console', () => startConsoleUnderTest());
+  browser = await startStep(`launching Chromium (${CHROMIUM_PATH})`, () => launchChromium());
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   // Console errors include CSP violations and failed loads (a broken image, a refused upload), not just exceptions.
