@@ -12,6 +12,9 @@ const common = {
 };
 
 module.exports = {
+  // The integration projects start whole local stacks (worker threads, child processes, LevelDB). Each file stops
+  // its stack, but a handle left by a crashed test must never keep CI waiting until its time limit.
+  forceExit: true,
   projects: [
     {
       ...common,
