@@ -47,7 +47,7 @@ describe('walkExecution', () => {
     expect(() => walkExecution(asl, {})).toThrow(AslWalkError);
   });
 
-  it('counts one more transition on the pipeline when an e-mail is sent', () => {
+  it('counts more transitions on the pipeline when an e-mail is sent', () => {
     // Act
     const without = walkExecution(pipeline, happyPathFacts(false));
     const withEmail = walkExecution(pipeline, happyPathFacts(true));
@@ -56,7 +56,9 @@ describe('walkExecution', () => {
     expect(without[0]).toBe(pipeline.StartAt);
     expect(without).toContain('AnalyseImage');
     expect(without).not.toContain('RecordFailure');
-    expect(withEmail.length).toBe(without.length + 1);
+    // The e-mail path may grow (e.g. a Pass state composing the message); only its direction is fixed.
+    expect(withEmail.some((name) => pipeline.States[name].Type === 'Task' && !without.includes(name))).toBe(true);
+    expect(withEmail.length).toBeGreaterThan(without.length);
     expect(['Succeed', 'Fail']).toContain(pipeline.States[without[without.length - 1]].Type);
   });
 });
