@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 
 /** Another live process (or this one) already serves the folder; LevelDB would crash the process instead of saying so. */
@@ -35,11 +36,22 @@ export async function acquireFolderLock(lockPath: string): Promise<() => Promise
   throw new DataFolderInUseError(`could not take ${lockPath}`);
 }
 
-function isAlive(pid: number): boolean {
+/** A process counts as alive while it can still run: a zombie (killed, not yet reaped) holds no folder. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state …"; comm may hold spaces or parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS): kill(pid, 0) is all there is
   }
 }
