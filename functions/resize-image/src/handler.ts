@@ -25,7 +25,7 @@ export const handler = async (event: unknown, context?: Context): Promise<Resize
     ...(typeof executionArn === 'string' ? { executionArn } : {}),
   });
   try {
-    const result = await resizeImage(input, { store, settings });
+    const result = await resizeImage(input, { store, settings, log: logger });
     logger.info('Image resized', { format: result.image.format, variants: result.variants.length, analysable: result.analysable });
     return result;
   } catch (error) {

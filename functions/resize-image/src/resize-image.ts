@@ -85,7 +85,9 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     perceptualHash: hash,
     variants,
     analysisImage,
-    recipient: pickRecipient(object.metadata, settings.defaultRecipient),
+    recipient: pickRecipient(object.metadata, settings, ({ maskedAddress, domain }) =>
+      deps.log?.warn('notify-email ignored: its domain is not in ALLOWED_RECIPIENT_DOMAINS', { imageId, notifyEmail: maskedAddress, domain }),
+    ),
   };
 }
 

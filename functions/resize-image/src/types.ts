@@ -77,6 +77,8 @@ export interface ResizeSettings {
   keepGps: boolean;
   allowSvg: boolean;
   defaultRecipient: string | null;
+  /** Lower-case domains a notify-email may use (subdomains included); empty or absent = any domain. */
+  allowedRecipientDomains?: readonly string[];
 }
 
 /** An object opened for reading: its size and metadata are known before the body is read. */
@@ -105,7 +107,13 @@ export interface ObjectStore {
   putObject(put: PutRequest): Promise<void>;
 }
 
+/** Where the core reports things worth an operator's attention; the handler passes the Powertools logger. */
+export interface WarningLog {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
 export interface ResizeDeps {
   store: ObjectStore;
   settings: ResizeSettings;
+  log?: WarningLog;
 }

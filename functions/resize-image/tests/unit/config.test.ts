@@ -10,6 +10,7 @@ describe('readConfig', () => {
       keepGps: false,
       allowSvg: false,
       defaultRecipient: null,
+      allowedRecipientDomains: [],
     });
   });
 
@@ -22,8 +23,9 @@ describe('readConfig', () => {
       KEEP_GPS: 'true',
       ALLOW_SVG: 'TRUE',
       DEFAULT_RECIPIENT: 'ops@example.com',
+      ALLOWED_RECIPIENT_DOMAINS: 'example.org',
     });
-    expect(config).toMatchObject({ maxInputBytes: 1000, maxInputPixels: 2000, variantWidths: [320, 1024], keepGps: true, allowSvg: true, defaultRecipient: 'ops@example.com' });
+    expect(config).toMatchObject({ maxInputBytes: 1000, maxInputPixels: 2000, variantWidths: [320, 1024], keepGps: true, allowSvg: true, defaultRecipient: 'ops@example.com', allowedRecipientDomains: ['example.org'] });
   });
 
   test('returns a frozen object', () => {

@@ -31,16 +31,18 @@ describe('parseResizeInput', () => {
 });
 
 describe('pickRecipient', () => {
+  const withDefault = { defaultRecipient: 'ops@example.com' };
+
   test('prefers a valid notify-email', () => {
-    expect(pickRecipient({ 'notify-email': ' ana@example.org ' }, 'ops@example.com')).toBe('ana@example.org');
+    expect(pickRecipient({ 'notify-email': ' ana@example.org ' }, withDefault)).toBe('ana@example.org');
   });
 
   test.each(['', 'not an address', 'a@b', 'x@y.z', 'ana@example.org, eve@example.net', '<ana@example.org>'])('falls back to the default for %j', (value) => {
-    expect(pickRecipient({ 'notify-email': value }, 'ops@example.com')).toBe('ops@example.com');
+    expect(pickRecipient({ 'notify-email': value }, withDefault)).toBe('ops@example.com');
   });
 
   test('returns null when neither is usable', () => {
-    expect(pickRecipient({}, null)).toBeNull();
-    expect(pickRecipient({ 'notify-email': 'nope' }, 'also nope')).toBeNull();
+    expect(pickRecipient({}, { defaultRecipient: null })).toBeNull();
+    expect(pickRecipient({ 'notify-email': 'nope' }, { defaultRecipient: 'also nope' })).toBeNull();
   });
 });
