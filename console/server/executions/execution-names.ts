@@ -1,4 +1,6 @@
-const EXECUTION_NAME = /^[0-9A-Za-z_-]{1,80}$/;
+// Step Functions' rule: 1-80 characters, none of whitespace, < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : / or control
+// characters; non-ASCII is allowed. The console must accept every name the service accepts.
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/u;
 const IMAGE_EXECUTION = /^img-([0-9a-f]{32})-([0-9a-f]{16})/;
 
 /** True when the value is a legal Step Functions execution name. */
@@ -20,5 +22,6 @@ export function executionArnFor(stateMachineArn: string, name: string): string {
 /** A fresh, legal name for re-running an execution: the original name plus a time suffix, cut to 80 characters. */
 export function rerunName(original: string, now: Date): string {
   const suffix = `-rerun-${now.getTime().toString(36)}`;
-  return `${original.slice(0, 80 - suffix.length)}${suffix}`;
+  // Cut by code point, so a non-ASCII name never loses half a surrogate pair.
+  return `${Array.from(original).slice(0, 80 - suffix.length).join('')}${suffix}`;
 }

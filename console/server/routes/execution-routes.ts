@@ -21,7 +21,7 @@ const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PEN
 const HISTORY_PAGE_LIMIT = 20;
 
 function requireName(value: string): string {
-  if (!isExecutionName(value)) throw badRequest('The execution name must be 1 to 80 characters of [0-9A-Za-z_-].');
+  if (!isExecutionName(value)) throw badRequest('The execution name must be 1 to 80 characters, without whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /.');
   return value;
 }
 

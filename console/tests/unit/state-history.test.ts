@@ -1,6 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { outcomeByState, summariseHistory } from '../../server/executions/state-history';
-import { executionArnFor, parseExecutionName, rerunName } from '../../server/executions/execution-names';
+import { executionArnFor, isExecutionName, parseExecutionName, rerunName } from '../../server/executions/execution-names';
 
 let clock = Date.parse('2026-11-25T12:00:00.000Z');
 function event(type: string, details: Partial<HistoryEvent> = {}, stepMs = 100): HistoryEvent {
@@ -87,6 +87,25 @@ describe('execution names', () => {
 
     // Assess
     expect(name.length).toBe(80);
+  });
+
+  it('accepts every name Step Functions accepts and refuses the rest', () => {
+    // Act / Assess
+    for (const name of ['v1.2', 'nightly!run', 'café-été', 'a'.repeat(80), `img-${'a'.repeat(32)}-${'b'.repeat(16)}`]) {
+      expect(isExecutionName(name)).toBe(true);
+    }
+    for (const name of ['', 'a'.repeat(81), 'has space', 'a/b', 'a:b', '../x', 'tab\there', 'x<y', 'new\nline']) {
+      expect(isExecutionName(name)).toBe(false);
+    }
+  });
+
+  it('cuts a long non-ASCII name for a re-run without splitting a character', () => {
+    // Act
+    const name = rerunName('😀'.repeat(80), new Date());
+
+    // Assess
+    expect(Array.from(name)).toHaveLength(80);
+    expect(isExecutionName(name)).toBe(true);
   });
 
   it('builds the execution ARN from the state machine ARN', () => {
