@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { consoleOrigins as originsOf } from '../edge/data-services';
 import { startLocalStack, type LocalStack } from '../stack';
 import { parseArgs } from './args';
 
@@ -20,7 +21,8 @@ type ConsoleModule = {
 export async function runStart(argv: readonly string[]): Promise<number> {
   const { flags } = parseArgs(argv);
   const consolePort = Number(process.env.CONSOLE_PORT ?? 3000);
-  const consoleOrigins = [`http://127.0.0.1:${consolePort}`, `http://localhost:${consolePort}`];
+  // The edge reads this array on every request, so the console's real port can join it once known (CONSOLE_PORT=0).
+  const consoleOrigins = originsOf(consolePort);
   let stack: LocalStack;
   try {
     stack = await startLocalStack({
@@ -46,6 +48,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     });
     consoleServer = server;
     consoleUrl = server.url;
+    consoleOrigins.push(...originsOf(Number(new URL(server.url).port)).filter((origin) => !consoleOrigins.includes(origin)));
   } catch (err) {
     consoleUrl = `(not started: ${(err as Error).message.split('\n')[0]})`;
   }
