@@ -1,3 +1,4 @@
+import type { VariantView } from '../server/images/image-views';
 
 /** An API error answer, with the server's code and message. */
 export class ApiError extends Error {
@@ -41,15 +42,8 @@ export function queryString(params: Record<string, string | number | boolean | u
   return text ? `?${text}` : '';
 }
 
-/** A variant as the API lists it. */
-export interface Variant {
-  file: string;
-  format?: string;
-  width?: number;
-  height?: number;
-  bytes?: number;
-  url: string;
-}
+/** A variant as the API lists it: the server's own type, so the two cannot drift apart. */
+export type Variant = VariantView;
 
 /** The image listing shape (see console/README.md). */
 export interface ImageSummary {

@@ -3,20 +3,7 @@ import { h, jsonBlock, replaceChildren, statusBadge } from '../dom';
 import { stateGraph } from '../components/state-graph';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
-
-interface StateVisit {
-  name: string;
-  type: string;
-  outcome: string;
-  enteredAt: string;
-  exitedAt: string | null;
-  durationMs: number | null;
-  input: unknown;
-  output: unknown;
-  attempts: number;
-  retries: number;
-  errors: Array<{ error: string | null; cause: unknown; at: string }>;
-}
+import type { StateVisit } from '../../server/executions/state-history';
 
 interface ExecutionDetail {
   execution: {
