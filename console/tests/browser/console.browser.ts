@@ -250,6 +250,8 @@ describe('console in Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#/runs');
+    // The router moves focus once the new page has rendered, which can lag the hash change on a loaded machine.
+    await page.waitForFunction(() => document.activeElement?.id === 'main').catch(() => undefined);
     const afterNavigation = await page.evaluate(() => document.activeElement?.id);
 
     // Assess
