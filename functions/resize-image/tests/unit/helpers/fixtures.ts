@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readConfig } from '../../../src/config';
 import type { ResizeInput, ResizeSettings } from '../../../src/types';
 import { MemoryStore, type StoredObject } from './memory-store';
 
@@ -11,14 +12,9 @@ export const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, nam
 export const UPLOADS = 'uploads-bucket';
 export const PROCESSED = 'processed-bucket';
 
+/** The function's default settings (read by its own config reader), with overrides. */
 export const settings = (overrides: Partial<ResizeSettings> = {}): ResizeSettings => ({
-  processedBucketName: PROCESSED,
-  maxInputBytes: 104_857_600,
-  maxInputPixels: 100_000_000,
-  variantWidths: [256, 1024, 2048],
-  keepGps: false,
-  allowSvg: false,
-  defaultRecipient: null,
+  ...readConfig({ PROCESSED_BUCKET_NAME: PROCESSED }),
   ...overrides,
 });
 
