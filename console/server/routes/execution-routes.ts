@@ -29,6 +29,19 @@ function durationMs(start?: Date, stop?: Date): number | null {
   return start && stop ? stop.getTime() - start.getTime() : null;
 }
 
+/** The fields every execution view shares, from a list entry or a DescribeExecution answer alike. */
+function executionBasics(execution: { name?: string; executionArn?: string; status?: string; startDate?: Date; stopDate?: Date; redriveCount?: number }) {
+  return {
+    name: execution.name,
+    arn: execution.executionArn,
+    status: execution.status,
+    startDate: execution.startDate?.toISOString() ?? null,
+    stopDate: execution.stopDate?.toISOString() ?? null,
+    durationMs: durationMs(execution.startDate, execution.stopDate),
+    redriveCount: execution.redriveCount ?? 0,
+  };
+}
+
 function isMissing(error: unknown): boolean {
   return (error as { name?: string }).name === 'ExecutionDoesNotExist';
 }
@@ -56,13 +69,7 @@ export function registerExecutionRoutes(router: Router, context: ApiContext): vo
         // A running first upload has no image item yet; its input still names the key.
         const sourceKey = item?.source?.key ?? (await sourceKeyOf(execution.executionArn));
         return {
-          name: execution.name,
-          arn: execution.executionArn,
-          status: execution.status,
-          startDate: execution.startDate?.toISOString() ?? null,
-          stopDate: execution.stopDate?.toISOString() ?? null,
-          durationMs: durationMs(execution.startDate, execution.stopDate),
-          redriveCount: execution.redriveCount ?? 0,
+          ...executionBasics(execution),
           imageId,
           imageName: item ? displayName(item) : sourceKey ? sourceKey.slice(sourceKey.lastIndexOf('/') + 1) : null,
           thumbnail: item ? toImageSummary(item).thumbnail : null,
@@ -111,17 +118,11 @@ export function registerExecutionRoutes(router: Router, context: ApiContext): vo
     const item = imageId ? (await context.index.getImages([imageId])).get(imageId) : undefined;
     return {
       execution: {
-        name: execution.name,
-        arn: execution.executionArn,
-        status: execution.status,
-        startDate: execution.startDate?.toISOString() ?? null,
-        stopDate: execution.stopDate?.toISOString() ?? null,
-        durationMs: durationMs(execution.startDate, execution.stopDate),
+        ...executionBasics(execution),
         input: parsePayload(execution.input),
         output: parsePayload(execution.output),
         error: execution.error ?? null,
         cause: parsePayload(execution.cause),
-        redriveCount: execution.redriveCount ?? 0,
         redriveStatus: execution.redriveStatus ?? null,
         redriveStatusReason: execution.redriveStatusReason ?? null,
       },
