@@ -1,6 +1,6 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { MalformedObjectKeyError, StartExecutionFailedError } from './errors';
-import { identify } from './identity';
+import { identify } from '@smart-image-pipeline/contracts';
 import { decodeObjectKey } from './object-key';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
