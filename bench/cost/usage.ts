@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { analyseImage } from '../../functions/rekognition-labels/src/analyse-image';
 import { parseAnalysisConfig } from '../../functions/rekognition-labels/src/analysis-config';
 import type { AnalysisConfig, RekognitionCall } from '../../functions/rekognition-labels/src/types';
-import { readConfig } from '../../functions/resize-image/src/config';
+import { loadConfig } from '../../functions/resize-image/src/config';
 import { storeImage } from '../../functions/store-metadata/src/image-store';
 import { parseStoreRequest } from '../../functions/store-metadata/src/parse-input';
 import { repoPath } from '../lib/paths';
@@ -100,6 +100,6 @@ export async function measureStoreUsage(): Promise<StoreUsage> {
 
 /** S3 requests of the resize step for an image at least as large as the largest variant. */
 export function resizeUsage(): ResizeUsage {
-  const settings = readConfig(functionEnvironment('ResizeImageFunction'));
+  const settings = loadConfig(functionEnvironment('ResizeImageFunction'));
   return { gets: 1, variantPuts: settings.variantWidths.length * 2 };
 }

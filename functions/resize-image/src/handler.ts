@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { logger, s3 } from './clients';
-import { readConfig } from './config';
+import { loadConfig } from './config';
 import { parseResizeInput } from './input';
 import { resizeImage } from './resize-image';
 import { s3ObjectStore } from './s3-store';
 import type { ResizeOutput } from './types';
 
-const settings = readConfig();
+const settings = loadConfig();
 const store = s3ObjectStore(s3);
 
 /**

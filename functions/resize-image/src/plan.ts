@@ -48,13 +48,3 @@ export function planBaseSide(size: Size, variantSides: readonly number[], needsA
   }
   return ANALYSIS_MAX_SIDE;
 }
-
-/** Key of one variant in the processed bucket, e.g. images/<imageId>/<revision>/w256.webp. */
-export function variantKey(imageId: string, revision: string, side: number, format: 'webp' | 'jpeg'): string {
-  return `images/${imageId}/${revision}/w${side}.${format === 'jpeg' ? 'jpg' : 'webp'}`;
-}
-
-/** Key of the Rekognition-ready copy in the processed bucket. */
-export function analysisKey(imageId: string, revision: string): string {
-  return `images/${imageId}/${revision}/analysis.jpg`;
-}

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { analysisKey, fitLongestSide, planBaseSide, planVariantSides, variantKey } from '../../src/plan';
+import { fitLongestSide, planBaseSide, planVariantSides } from '../../src/plan';
 
 describe('planVariantSides', () => {
   test('keeps configured sizes up to the original, largest first', () => {
@@ -52,13 +52,5 @@ describe('planBaseSide', () => {
 
   test('keeps the full size when an analysis copy is needed for an image within 4096 px', () => {
     expect(planBaseSide({ width: 600, height: 450 }, [600, 256], true, true)).toBe(600);
-  });
-});
-
-describe('keys', () => {
-  test('follow the processed bucket layout', () => {
-    expect(variantKey('a'.repeat(32), 'b'.repeat(16), 256, 'jpeg')).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/w256.jpg`);
-    expect(variantKey('a'.repeat(32), 'b'.repeat(16), 1024, 'webp')).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/w1024.webp`);
-    expect(analysisKey('a'.repeat(32), 'b'.repeat(16))).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/analysis.jpg`);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
 
@@ -51,18 +52,6 @@ export const analysisSectionSchema = z.object({
   detector: nonEmptyString(),
   items: z.array(sectionItemSchema, { error: 'must be an array' }),
   facts: z.record(z.string(), factValueSchema).optional(),
-});
-
-/** Section ids: short identifiers, used as keys in the summary, the item and the console's DOM ids. */
-export const SECTION_ID_PATTERN = /^[a-z][A-Za-z0-9]{0,39}$/;
-
-/** The sections the pipeline itself reads: search attributes and the notification are derived from them. */
-export const SECTION_IDS = Object.freeze({
-  labels: 'labels',
-  moderation: 'moderation',
-  faces: 'faces',
-  text: 'text',
-  imageProperties: 'imageProperties',
 });
 
 /**
