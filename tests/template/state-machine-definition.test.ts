@@ -175,10 +175,23 @@ describe('state machine definition', () => {
 
     // Assess
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
-    for (const [, paths] of selections) {
+    for (const [name, paths] of selections) {
+      if (name === 'AnalyseImage') continue;
       expect(paths.length).toBeGreaterThan(2);
       expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
     }
+  });
+
+  it('passes the analysis summary on as one object, so a new detector needs no change here', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const analyse = states.AnalyseImage;
+
+    // Assess
+    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload' });
+    expect(analyse.ResultPath).toBe('$.analysis');
   });
 
   it('bounds every task and the whole execution with a timeout', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fitLongestSide, planBaseSide, planVariantSides } from '../../src/plan';
+import { bytesSaved, fitLongestSide, planBaseSide, planVariantSides } from '../../src/plan';
 
 describe('planVariantSides', () => {
   test('keeps configured sizes up to the original, largest first', () => {
@@ -52,5 +52,18 @@ describe('planBaseSide', () => {
 
   test('keeps the full size when an analysis copy is needed for an image within 4096 px', () => {
     expect(planBaseSide({ width: 600, height: 450 }, [600, 256], true, true)).toBe(600);
+  });
+});
+
+describe('bytesSaved', () => {
+  test('counts the upload against its largest WebP variant, never below zero', () => {
+    const variants = [
+      { format: 'webp', width: 256, bytes: 9_000 },
+      { format: 'jpeg', width: 2048, bytes: 400_000 },
+      { format: 'webp', width: 2048, bytes: 300_000 },
+    ];
+    expect(bytesSaved({ image: { bytes: 2_000_000 }, variants })).toBe(1_700_000);
+    expect(bytesSaved({ image: { bytes: 100_000 }, variants })).toBe(0);
+    expect(bytesSaved({ image: { bytes: 100_000 }, variants: [] })).toBe(0);
   });
 });
