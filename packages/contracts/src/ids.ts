@@ -25,6 +25,11 @@ export function executionNameFor(imageId: string, revision: string): string {
   return `img-${imageId}-${revision}`;
 }
 
+/** The ARN of an execution of a state machine: `arn:…:stateMachine:<sm>` becomes `arn:…:execution:<sm>:<name>`. */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
 /** The imageId and revision at the start of a pipeline execution name; undefined for any other name. */
 export function parseExecutionName(name: string): { imageId: string; revision: string } | undefined {
   const match = EXECUTION_NAME_PREFIX_PATTERN.exec(name);
