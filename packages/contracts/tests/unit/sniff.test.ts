@@ -47,15 +47,8 @@ describe('sniffImageType', () => {
     expect(sniffFormat(ftyp)).toBe('heif');
   });
 
-  test.each([
-    ['flowers.jpeg', 'image/jpeg'],
-    ['16-bit-grey-alpha.png', 'image/png'],
-    ['4.webp', 'image/webp'],
-    ['animated-loop-3.gif', 'image/gif'],
-    ['pitm.avif', 'image/avif'],
-    ['G31D_MULTI.TIF', 'image/tiff'],
-  ])('gives %s the content type %s from its first bytes alone', (name, contentType) => {
-    expect(sniffImageType(fixture(name).subarray(0, MAGIC_BYTES))?.contentType).toBe(contentType);
+  test('names AVIF from its first bytes alone (the console reads no more)', () => {
+    expect(sniffImageType(fixture('pitm.avif').subarray(0, MAGIC_BYTES))).toEqual({ format: 'heif', contentType: 'image/avif' });
   });
 
   test('tells HEIC from AVIF by the brands', () => {
