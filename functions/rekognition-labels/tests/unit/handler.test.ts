@@ -87,7 +87,7 @@ describe('handler', () => {
     // Assess
     expect(mocks.rekognition.commandCalls(rk.DetectFacesCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectTextCommand)).toHaveLength(0);
-    expect(summary.skipped).toEqual({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
     expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87ceeb', simplifiedColor: 'blue', pixelPercent: 34.9 } });
     expect(sectionItems(summary, 'moderation')).toEqual([]);
   });
