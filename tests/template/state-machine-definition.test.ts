@@ -1,12 +1,9 @@
 import aslValidator = require('asl-validator');
+import { ERROR_NAMES } from '@smart-image-pipeline/contracts';
 import { loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
 
-/** Errors of the steps' own making: retrying cannot fix them (docs/contracts.md). */
-const DOMAIN_ERRORS = [
-  'UnsupportedImageTypeError', 'ImageTooLargeError', 'CorruptImageError', 'SourceNotFoundError',
-  'InvalidAnalysisImageError', 'InvalidConfigError', 'InvalidAnalysisInputError', 'InvalidResizeInputError',
-  'InvalidStoreInputError', 'ConfigurationError', 'MissingEnvironmentError',
-];
+/** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
+const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
 const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata', 'Notify', 'SendEmail'];
