@@ -18,11 +18,17 @@ export interface DrawnBox {
 
 const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
 
-/** Sections in the order their detectors ran (DetectLabels first), then by title: the same for any detector. */
+const KNOWN_SECTIONS: readonly string[] = Object.values(SECTION_IDS);
+
+/**
+ * Sections in the order their detectors ran (DetectLabels first); within one detector the sections the pipeline
+ * searches on come first, then the rest by title. The stored item keeps no key order, so the order is computed.
+ */
 export function orderedSections(analysis: AnalysisView | null | undefined): Array<[string, AnalysisSection]> {
   const calls = analysis?.calls ?? [];
   const rank = (section: AnalysisSection) => (calls.includes(section.detector) ? calls.indexOf(section.detector) : calls.length);
-  return Object.entries(analysis?.sections ?? {}).sort(([, a], [, b]) => rank(a) - rank(b) || a.title.localeCompare(b.title));
+  const known = (id: string) => (KNOWN_SECTIONS.includes(id) ? KNOWN_SECTIONS.indexOf(id) : KNOWN_SECTIONS.length);
+  return Object.entries(analysis?.sections ?? {}).sort(([idA, a], [idB, b]) => rank(a) - rank(b) || known(idA) - known(idB) || a.title.localeCompare(b.title));
 }
 
 export function isBox(box: unknown): box is Box {
