@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack } from '../../local/stack';
-import type { HistoryEvent } from '../../local/stepfunctions/types';
+import type { HistoryEvent } from '../../local/services/stepfunctions/types';
 import { repoPath } from '../lib/paths';
 import { quantile, round } from '../lib/stats';
 

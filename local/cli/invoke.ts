@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LambdaRuntime } from '../lambda';
+import { LambdaRuntime } from '../services/lambda';
 import { startLocalStack, type LocalStack } from '../stack';
 import { loadLocalApp } from '../template';
 import { parseArgs } from './args';

@@ -1,5 +1,5 @@
 import type { LocalStack } from '../stack';
-import type { ExecutionRecord } from '../stepfunctions/types';
+import type { ExecutionRecord } from '../services/stepfunctions/types';
 
 /** One processed file, with exactly the fields `npm run process -- --json` promises. */
 export interface ProcessResult {

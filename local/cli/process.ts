@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../stack';
-import type { ExecutionRecord } from '../stepfunctions/types';
+import type { ExecutionRecord } from '../services/stepfunctions/types';
 import { parseArgs } from './args';
 import { progressLine, resultFor, type PendingUpload, type ProcessResult } from './process-results';
 

@@ -4,20 +4,20 @@ import { join, resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../edge/server';
 import type { EdgeService } from '../edge/types';
-import { LambdaRuntime, type LogSink } from '../lambda';
+import { LambdaRuntime, type LogSink } from '../services/lambda';
 import { createDynamoDbService, type LocalDynamoDbService } from '../services/dynamodb/dynamodb-service';
 import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
-import { StepFunctionsService, stepFunctionsEdgeService } from '../stepfunctions';
+import { StepFunctionsService, stepFunctionsEdgeService } from '../services/stepfunctions';
 import { loadLocalApp } from '../template';
 import type { LocalApp } from '../template/types';
-import { AsyncInvoker } from './async-invoker';
-import { lambdaEdgeService } from './lambda-edge-service';
+import { AsyncInvoker } from '../services/lambda/async-invoker';
+import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
 import { createNotificationServices, type NotificationServices } from './notification-services';
 import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
-import { startVision, type VisionHandle } from './vision';
+import { startVision, type VisionHandle } from '../services/rekognition/rekognition-service';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {

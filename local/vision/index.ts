@@ -1,3 +1,3 @@
 export { createVisionService, type VisionService, type VisionServiceOptions } from './service';
-export type { JsonProtocolResponse } from './json-protocol';
-export { startVisionServer } from './server';
+export type { JsonProtocolResponse } from '../services/rekognition/json-protocol';
+export { startVisionServer } from '../services/rekognition/server';

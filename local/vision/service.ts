@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { loadImageBytes, type ReadS3Object } from './image-input';
-import { errorResponse, okResponse, type JsonProtocolResponse } from './json-protocol';
+import { loadImageBytes, type ReadS3Object } from '../services/rekognition/image-input';
+import { errorResponse, okResponse, type JsonProtocolResponse } from '../services/rekognition/json-protocol';
 import { resolveModelPaths } from './model-paths';
 import { parseRequest, parseTarget } from './request';
 import { WorkerPool } from './worker-pool';

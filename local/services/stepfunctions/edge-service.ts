@@ -1,4 +1,4 @@
-import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/types';
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import { SfnApiError } from './errors';
 import type { StepFunctionsService } from './step-functions';
 

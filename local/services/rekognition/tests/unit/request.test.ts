@@ -1,5 +1,5 @@
-import { RekognitionError } from '../../errors';
-import { parseRequest, parseTarget } from '../../request';
+import { RekognitionError } from '../../../../vision/errors';
+import { parseRequest, parseTarget } from '../../../../vision/request';
 
 const IMAGE = { Bytes: Buffer.from('not checked here').toString('base64') };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RekognitionError } from './errors';
+import { RekognitionError } from '../../vision/errors';
 
 /** One HTTP answer in AWS's JSON 1.1 protocol. */
 export interface JsonProtocolResponse { status: number; headers: Record<string, string>; body: string }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalStateMachine } from '../../../template/types';
+import type { LocalStateMachine } from '../../../../template/types';
 import { StepFunctionsService } from '../../step-functions';
 import type { TaskInvokers } from '../../task-resources';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { LambdaRuntime } from '../../../lambda';
-import { loadLocalApp } from '../../../template';
+import { LambdaRuntime } from '../../lambda-runtime';
+import { loadLocalApp } from '../../../../template';
 import { lambdaEdgeService } from '../../lambda-edge-service';
 
-const app = loadLocalApp({ rootDir: join(__dirname, '..', '..', '..', '..') });
+const app = loadLocalApp({ rootDir: join(__dirname, '..', '..', '..', '..', '..') });
 const runtime = new LambdaRuntime(app, { edgeUrl: 'http://127.0.0.1:1', region: 'us-east-1', accountId: '000000000000' });
 const service = lambdaEdgeService(runtime, () => undefined);
 

@@ -7,11 +7,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { startVisionServer } from '../../index';
+import { startVisionServer } from '../../../../vision';
 import { checkFacesResponse, checkLabelsResponse, checkModerationResponse, checkTextResponse } from './shape-checks';
 import { renderTextImage } from './text-image';
 
-const FIXTURES = join(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'images');
+const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', 'tests', 'fixtures', 'images');
 const fixture = (name: string) => readFile(join(FIXTURES, name));
 
 // Generous: model loading and the group photo share 2 cores with other suites; this bounds a hang, it times nothing.

@@ -1,4 +1,4 @@
-import type { LocalApp, LocalFunction } from '../template/types';
+import type { LocalApp, LocalFunction } from '../../template/types';
 import { LambdaFunctionError } from './errors';
 import { FunctionRuntime, type FunctionRuntimeOptions } from './function-runtime';
 

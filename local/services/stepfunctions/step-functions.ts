@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
-import type { LocalStateMachine } from '../template/types';
+import type { LocalStateMachine } from '../../template/types';
 import { SfnApiError } from './errors';
 import { installPromiseWithResolvers } from './polyfill';
 import { ExecutionStore } from './execution-store';

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LambdaRuntime } from '../../../lambda';
-import type { LocalApp, LocalFunction } from '../../../template/types';
+import { LambdaRuntime } from '../../lambda-runtime';
+import type { LocalApp, LocalFunction } from '../../../../template/types';
 import { AsyncInvoker, failureQueueFile } from '../../async-invoker';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:stack-TriggerFailureQueue';

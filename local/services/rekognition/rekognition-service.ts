@@ -1,6 +1,6 @@
-import type { EdgeService } from '../edge/types';
-import type { LocalS3Service } from '../services/s3/s3-service';
-import { createVisionService, type VisionService } from '../vision';
+import type { EdgeService } from '../../edge/types';
+import type { LocalS3Service } from '../s3/s3-service';
+import { createVisionService, type VisionService } from '../../vision';
 
 /** The vision service and its edge mount. */
 export interface VisionHandle {

@@ -12,8 +12,8 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { startEdgeServer, type EdgeServer } from '../../../edge/server';
-import type { LocalStateMachine } from '../../../template/types';
+import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import type { LocalStateMachine } from '../../../../template/types';
 import { StepFunctionsService } from '../../step-functions';
 import { stepFunctionsEdgeService } from '../../edge-service';
 import { TaskFailedError } from '../../errors';

@@ -1,4 +1,4 @@
-import type { LocalFunction } from '../template/types';
+import type { LocalFunction } from '../../template/types';
 
 /** Where the sandboxes send their SDK calls and which region they claim. */
 export interface RuntimeEndpoint {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { handlerSource } from '../template/load-app';
-import type { LocalFunction } from '../template/types';
+import { handlerSource } from '../../template/load-app';
+import type { LocalFunction } from '../../template/types';
 import { bundleHandler, type BundledHandler } from './bundle';
 import { LambdaFunctionError, timeoutError, type LambdaErrorPayload } from './errors';
 import { functionEnvironment, type RuntimeEndpoint } from './runtime-env';

@@ -1,8 +1,8 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { LambdaRuntime } from '../lambda';
-import type { LocalFunction } from '../template/types';
+import type { LambdaRuntime } from './lambda-runtime';
+import type { LocalFunction } from '../../template/types';
 
 /** Where an asynchronous invoke that failed every attempt is recorded. */
 export function failureQueueFile(dataDir: string, destinationArn: string): string {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorResponse } from './json-protocol';
-import { RekognitionError } from './errors';
-import { LocalVisionService, type VisionService, type VisionServiceOptions } from './service';
+import { RekognitionError } from '../../vision/errors';
+import { LocalVisionService, type VisionService, type VisionServiceOptions } from '../../vision/service';
 
 // Base64 of a 15 MB image plus JSON framing; anything larger cannot be a valid request.
 const MAX_BODY_BYTES = 24 * 1024 * 1024;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionRuntime } from '../../function-runtime';
-import type { LocalFunction } from '../../../template/types';
+import type { LocalFunction } from '../../../../template/types';
 
 const HANDLER = `
 import { config } from './config';

@@ -1,5 +1,5 @@
 import { loadImageBytes, MAX_INLINE_BYTES, MAX_S3_BYTES, sniffFormat } from '../../image-input';
-import type { RekognitionError } from '../../errors';
+import type { RekognitionError } from '../../../../vision/errors';
 
 const JPEG_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
 const PNG_START = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -1,6 +1,6 @@
-import type { EdgeRequest, EdgeResponse, EdgeService } from '../edge/types';
-import type { LambdaRuntime } from '../lambda';
-import type { LocalFunction } from '../template/types';
+import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
+import type { LambdaRuntime } from './lambda-runtime';
+import type { LocalFunction } from '../../template/types';
 
 /**
  * Serves Lambda's Invoke API (`POST /2015-03-31/functions/<name>/invocations`) so `aws lambda invoke --endpoint-url`
