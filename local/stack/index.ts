@@ -127,6 +127,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
+    get protocol() {
+      return lambdaService().protocol;
+    },
     matches: (req) => lambdaService().matches(req),
     handle: (req) => lambdaService().handle(req),
   };

@@ -1,4 +1,5 @@
 import type { EdgeService } from '../../edge/types';
+import { REKOGNITION_JSON } from './json-protocol';
 import type { LocalS3Service } from '../s3/s3-service';
 import { createVisionService, type VisionService } from '../../vision';
 
@@ -22,6 +23,7 @@ export async function startVision(options: { dataDir: string; s3: LocalS3Service
     service,
     edgeService: {
       name: 'rekognition',
+      protocol: REKOGNITION_JSON,
       matches: (req) => (req.target ?? '').startsWith('RekognitionService.'),
       handle: async (req) => service.handle(req.target ?? '', req.body.toString('utf8')),
     },

@@ -1,6 +1,6 @@
 import type { EdgeResponse } from '../../edge/types';
 import { xmlResponse, type S3Context } from './context';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 import { encodeEventKey } from './event-record';
 import { decodeCursor, encodeCursor, listPage, type ListingCursor } from './listing';
 import type { S3Call } from './s3-request';
@@ -22,7 +22,7 @@ export function listBuckets(ctx: S3Context): EdgeResponse {
 export async function createBucket(ctx: S3Context, bucket: string): Promise<EdgeResponse> {
   const { created } = await ctx.store.createBucket(bucket);
   if (!created && ctx.region !== 'us-east-1') {
-    throw new S3ServiceError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
+    throw new AwsServiceError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
   }
   return { status: 200, headers: { location: `/${bucket}` } };
 }
@@ -43,7 +43,7 @@ export async function deleteBucket(ctx: S3Context, bucket: string): Promise<Edge
 export async function bucketVersioning(ctx: S3Context, call: S3Call, bucket: string): Promise<EdgeResponse> {
   if (call.method === 'PUT') {
     const status = xmlText(call.body.toString('utf8'), 'Status');
-    if (status !== 'Enabled' && status !== 'Suspended') throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+    if (status !== 'Enabled' && status !== 'Suspended') throw new AwsServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
     await ctx.store.setVersioning(bucket, status);
     return { status: 200 };
   }
@@ -71,7 +71,7 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
   let cursor: ListingCursor | undefined;
   if (v2 && token) {
     cursor = decodeCursor(token);
-    if (!cursor) throw new S3ServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+    if (!cursor) throw new AwsServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
   } else {
     const after = v2 ? call.query.get('start-after') : call.query.get('marker');
     if (after) cursor = { after };
@@ -144,7 +144,7 @@ export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string
   ctx.store.bucketInfo(bucket);
   const xml = call.body.toString('utf8');
   const objects = xmlElements(xml, 'Object').map((object) => ({ key: xmlText(object, 'Key') ?? '', versionId: xmlText(object, 'VersionId') }));
-  if (objects.length === 0 || objects.length > 1000) throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (objects.length === 0 || objects.length > 1000) throw new AwsServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
   const quiet = xmlText(xml, 'Quiet') === 'true';
   const deleted: XmlNode[] = [];
   for (const object of objects) {
@@ -163,7 +163,7 @@ export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string
 function readMaxKeys(value: string | null): number {
   if (value === null) return 1000;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new S3ServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
+  if (!Number.isInteger(parsed) || parsed < 0) throw new AwsServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
   return Math.min(parsed, 1000);
 }
 

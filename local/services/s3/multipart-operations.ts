@@ -4,7 +4,7 @@ import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import type { EdgeResponse } from '../../edge/types';
 import { computeChecksum, type StoredChecksum } from './checksums';
 import { xmlResponse, type S3Context } from './context';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 import { checksumElement, readSystemHeaders, readUserMetadata, requestedAlgorithm, verifyPayload } from './object-headers';
 import { parseCopySource, parseRange } from './object-operations';
 import type { UploadedPart } from './multipart';
@@ -33,7 +33,7 @@ export async function uploadPart(ctx: S3Context, call: S3Call, bucket: string, k
   const uploadId = call.query.get('uploadId') ?? '';
   const partNumber = Number(call.query.get('partNumber'));
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) {
-    throw new S3ServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
+    throw new AwsServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
   }
   await ctx.multipart.get(uploadId, bucket, key);
   const copySource = header(call.headers, 'x-amz-copy-source');
@@ -66,22 +66,22 @@ export async function completeMultipartUpload(ctx: S3Context, call: S3Call, buck
     partNumber: Number(xmlText(part, 'PartNumber')),
     etag: (xmlText(part, 'ETag') ?? '').replace(/"/g, ''),
   }));
-  if (requested.length === 0) throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (requested.length === 0) throw new AwsServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
   const stored = new Map((await ctx.multipart.listParts(uploadId)).map((part) => [part.partNumber, part]));
   const chosen: UploadedPart[] = [];
   requested.forEach((want, index) => {
     if (index > 0 && want.partNumber <= requested[index - 1].partNumber) {
-      throw new S3ServiceError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
+      throw new AwsServiceError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
     }
     const part = stored.get(want.partNumber);
     if (!part || part.etag !== want.etag) {
-      throw new S3ServiceError('InvalidPart', 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
+      throw new AwsServiceError('InvalidPart', 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
     }
     chosen.push(part);
   });
   chosen.slice(0, -1).forEach((part) => {
     if (part.size < MIN_PART_BYTES) {
-      throw new S3ServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+      throw new AwsServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
     }
   });
   const etag = `${createHash('md5').update(Buffer.concat(chosen.map((part) => Buffer.from(part.etag, 'hex')))).digest('hex')}-${chosen.length}`;

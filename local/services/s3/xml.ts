@@ -1,4 +1,3 @@
-import { xmlEscape } from '../../edge/aws-errors';
 
 /** A value tree turned into XML: strings are escaped, arrays repeat their element, undefined is left out. */
 export type XmlValue = string | number | boolean | undefined | XmlNode | XmlValue[];
@@ -21,7 +20,7 @@ function renderElement(name: string, value: XmlValue): string {
   if (value === undefined) return '';
   if (Array.isArray(value)) return value.map((item) => renderElement(name, item)).join('');
   if (typeof value === 'object') return `<${name}>${renderChildren(value)}</${name}>`;
-  return `<${name}>${xmlEscape(String(value))}</${name}>`;
+  return `<${name}>${String(value).replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch] as string)}</${name}>`;
 }
 
 /** Inner XML of every <tag>…</tag> in the text (the request bodies S3 takes never nest a tag in itself). */

@@ -1,8 +1,13 @@
+import { awsJsonProtocol } from '../../edge/protocols/aws-json';
+import { matchTarget } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
-import { SfnApiError } from './errors';
+import { sfnApiError } from './errors';
 import type { StepFunctionsService } from './step-functions';
 
 const DATE_KEYS = new Set(['startDate', 'stopDate', 'redriveDate', 'timestamp', 'creationDate', 'updateDate']);
+
+/** Step Functions' JSON 1.0 protocol, with the namespace its errors carry in `__type`. */
+const SFN_JSON = awsJsonProtocol({ version: '1.0', namespace: 'com.amazonaws.swf.service.v2.model' });
 
 type Operation = (params: Record<string, never>) => unknown;
 
@@ -24,32 +29,14 @@ export function stepFunctionsEdgeService(service: StepFunctionsService): EdgeSer
   };
   return {
     name: 'stepfunctions',
-    matches: (req: EdgeRequest) => (req.target ?? '').startsWith('AWSStepFunctions.'),
+    protocol: SFN_JSON,
+    matches: matchTarget('AWSStepFunctions.'),
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const operation = (req.target ?? '').slice('AWSStepFunctions.'.length);
       const run = operations[operation];
-      if (!run) return error(new SfnApiError('UnknownOperationException', `Local mode does not implement ${operation}`));
-      let params: Record<string, never>;
-      try {
-        params = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
-      } catch {
-        return error(new SfnApiError('SerializationException', 'Request body is not valid JSON'));
-      }
-      try {
-        return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(toWire(run(params))) };
-      } catch (err) {
-        if (err instanceof SfnApiError) return error(err);
-        return error(new SfnApiError('InternalServerError', (err as Error).message, 500));
-      }
+      if (!run) throw sfnApiError('UnknownOperationException', `Local mode does not implement ${operation}`);
+      return SFN_JSON.ok(toWire(run(SFN_JSON.parseBody(req) as Record<string, never>)));
     },
-  };
-}
-
-function error(err: SfnApiError): EdgeResponse {
-  return {
-    status: err.status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': err.code },
-    body: JSON.stringify({ __type: `com.amazonaws.swf.service.v2.model#${err.code}`, message: err.message }),
   };
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { LocalStateMachine } from '../../template/types';
-import { SfnApiError } from './errors';
+import { sfnApiError } from './errors';
 import { installPromiseWithResolvers } from './polyfill';
 import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
@@ -70,24 +70,24 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * StartExecution: idempotent for a running execution with the same name and input, as in AWS.
-   * @throws SfnApiError InvalidName, InvalidExecutionInput, StateMachineDoesNotExist or ExecutionAlreadyExists.
+   * @throws AwsServiceError InvalidName, InvalidExecutionInput, StateMachineDoesNotExist or ExecutionAlreadyExists.
    */
   startExecution(params: { stateMachineArn?: string; name?: string; input?: string }): { executionArn: string; startDate: number } {
     const machine = this.machine(params.stateMachineArn);
     const name = params.name ?? globalThis.crypto.randomUUID();
-    if (!NAME_RULE.test(name)) throw new SfnApiError('InvalidName', `Invalid Name: '${name}'`);
+    if (!NAME_RULE.test(name)) throw sfnApiError('InvalidName', `Invalid Name: '${name}'`);
     const input = params.input ?? '{}';
-    if (Buffer.byteLength(input) > MAX_INPUT_BYTES) throw new SfnApiError('InvalidExecutionInput', 'Input exceeds the 262144-byte limit');
+    if (Buffer.byteLength(input) > MAX_INPUT_BYTES) throw sfnApiError('InvalidExecutionInput', 'Input exceeds the 262144-byte limit');
     try {
       JSON.parse(input);
     } catch {
-      throw new SfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${input.slice(0, 100)}'`);
+      throw sfnApiError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${input.slice(0, 100)}'`);
     }
     const executionArn = `${machine.arn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(executionArn);
     if (existing) {
       if (existing.status === 'RUNNING' && sameJson(existing.input, input)) return { executionArn, startDate: existing.startDate };
-      throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+      throw sfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, input, status: 'RUNNING', startDate: Date.now(), redriveCount: 0, history: [] };
     this.executions.set(executionArn, record);
@@ -98,7 +98,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * DescribeExecution.
-   * @throws SfnApiError ExecutionDoesNotExist.
+   * @throws AwsServiceError ExecutionDoesNotExist.
    */
   describeExecution(params: { executionArn?: string }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
@@ -123,7 +123,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * ListExecutions, newest first, with statusFilter and pagination.
-   * @throws SfnApiError StateMachineDoesNotExist or InvalidToken.
+   * @throws AwsServiceError StateMachineDoesNotExist or InvalidToken.
    */
   listExecutions(params: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string }): Record<string, unknown> {
     const machine = this.machine(params.stateMachineArn);
@@ -148,7 +148,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * GetExecutionHistory in AWS's HistoryEvent shape.
-   * @throws SfnApiError ExecutionDoesNotExist or InvalidToken.
+   * @throws AwsServiceError ExecutionDoesNotExist or InvalidToken.
    */
   getExecutionHistory(params: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
@@ -160,7 +160,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * StopExecution: aborts a running or waiting execution.
-   * @throws SfnApiError ExecutionDoesNotExist.
+   * @throws AwsServiceError ExecutionDoesNotExist.
    */
   stopExecution(params: { executionArn?: string; error?: string; cause?: string }): { stopDate: number } {
     const r = this.execution(params.executionArn);
@@ -183,12 +183,12 @@ export class StepFunctionsService extends EventEmitter {
   /**
    * RedriveExecution: runs a FAILED, ABORTED or TIMED_OUT execution again. Unlike AWS, which resumes at the
    * failed state, local mode reruns the whole definition (the handlers are idempotent by revision).
-   * @throws SfnApiError ExecutionDoesNotExist or ExecutionNotRedrivable.
+   * @throws AwsServiceError ExecutionDoesNotExist or ExecutionNotRedrivable.
    */
   redriveExecution(params: { executionArn?: string }): { redriveDate: number } {
     const r = this.execution(params.executionArn);
     if (!TERMINAL.has(r.status) || r.status === 'SUCCEEDED') {
-      throw new SfnApiError('ExecutionNotRedrivable', `Execution ${r.executionArn} is ${r.status} and cannot be redriven`);
+      throw sfnApiError('ExecutionNotRedrivable', `Execution ${r.executionArn} is ${r.status} and cannot be redriven`);
     }
     this.redriveRecord(r);
     return { redriveDate: r.redriveDate as number };
@@ -196,7 +196,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * DescribeStateMachine with the definition as deployed (substitutions applied).
-   * @throws SfnApiError StateMachineDoesNotExist.
+   * @throws AwsServiceError StateMachineDoesNotExist.
    */
   describeStateMachine(params: { stateMachineArn?: string }): Record<string, unknown> {
     const m = this.machine(params.stateMachineArn);
@@ -215,7 +215,7 @@ export class StepFunctionsService extends EventEmitter {
 
   /**
    * DescribeStateMachineForExecution.
-   * @throws SfnApiError ExecutionDoesNotExist.
+   * @throws AwsServiceError ExecutionDoesNotExist.
    */
   describeStateMachineForExecution(params: { executionArn?: string }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
@@ -349,21 +349,21 @@ export class StepFunctionsService extends EventEmitter {
   }
 
   private machine(arn: string | undefined): LocalStateMachine {
-    if (!arn) throw new SfnApiError('ValidationException', 'stateMachineArn is required');
+    if (!arn) throw sfnApiError('ValidationException', 'stateMachineArn is required');
     const machine = this.options.stateMachines.find((m) => m.arn === arn);
     if (!machine) {
-      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
-      throw new SfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn)) throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+      throw sfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     }
     return machine;
   }
 
   private execution(arn: string | undefined): ExecutionRecord {
-    if (!arn) throw new SfnApiError('ValidationException', 'executionArn is required');
+    if (!arn) throw sfnApiError('ValidationException', 'executionArn is required');
     const record = this.executions.get(arn);
     if (!record) {
-      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:/.test(arn)) throw new SfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
-      throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:execution:/.test(arn)) throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+      throw sfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     }
     return record;
   }
@@ -381,7 +381,7 @@ function paginate<T>(items: readonly T[], maxResults: number | undefined, nextTo
   let start = 0;
   if (nextToken) {
     start = Number(Buffer.from(nextToken, 'base64url').toString());
-    if (!Number.isInteger(start) || start < 0) throw new SfnApiError('InvalidToken', `Invalid Token: '${nextToken}'`);
+    if (!Number.isInteger(start) || start < 0) throw sfnApiError('InvalidToken', `Invalid Token: '${nextToken}'`);
   }
   const size = Math.min(maxResults && maxResults > 0 ? maxResults : 100, cap);
   const page = items.slice(start, start + size);

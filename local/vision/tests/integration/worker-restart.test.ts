@@ -47,8 +47,8 @@ describe('vision worker supervision', () => {
     const failed = await inFlight;
 
     expect(failed.status).toBe(500);
-    expect(failed.headers['x-amzn-ErrorType']).toBe('InternalServerError');
-    expect(JSON.parse(failed.body).Message).toMatch(/worker exited \(SIGKILL\)/);
+    expect(failed.headers['x-amzn-errortype']).toBe('InternalServerError');
+    expect(JSON.parse(failed.body).message).toMatch(/worker exited \(SIGKILL\)/);
 
     const next = await service.handle('RekognitionService.DetectFaces', detectFacesBody(await readFile(join(FIXTURES, 'ai-face.jpg'))));
 

@@ -7,7 +7,7 @@ const PNG_START = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 async function errorTypeOf(promise: Promise<unknown>): Promise<string> {
   return promise.then(
     () => 'no error',
-    (error: RekognitionError) => error.type,
+    (error: RekognitionError) => error.code,
   );
 }
 

@@ -18,8 +18,8 @@ describe('parseTarget', () => {
   });
 
   it('answers other targets with UnknownOperationException', () => {
-    expect(errorOf(() => parseTarget('RekognitionService.IndexFaces')).type).toBe('UnknownOperationException');
-    expect(errorOf(() => parseTarget('')).type).toBe('UnknownOperationException');
+    expect(errorOf(() => parseTarget('RekognitionService.IndexFaces')).code).toBe('UnknownOperationException');
+    expect(errorOf(() => parseTarget('')).code).toBe('UnknownOperationException');
   });
 });
 
@@ -54,13 +54,13 @@ describe('parseRequest', () => {
     ['an unknown feature', JSON.stringify({ Image: IMAGE, Features: ['CELEBRITIES'] })],
     ['more than 20 dominant colours', JSON.stringify({ Image: IMAGE, Settings: { ImageProperties: { MaxDominantColors: 21 } } })],
   ])('refuses %s with InvalidParameterException', (_case, body) => {
-    expect(errorOf(() => parseRequest('DetectLabels', body)).type).toBe('InvalidParameterException');
+    expect(errorOf(() => parseRequest('DetectLabels', body)).code).toBe('InvalidParameterException');
   });
 
   it('refuses an unknown face attribute with InvalidParameterException', () => {
     const error = errorOf(() => parseRequest('DetectFaces', JSON.stringify({ Image: IMAGE, Attributes: ['TATTOOS'] })));
 
-    expect(error.type).toBe('InvalidParameterException');
+    expect(error.code).toBe('InvalidParameterException');
   });
 
   it('turns a polygon region of interest into its bounding box', () => {
