@@ -1,3 +1,2 @@
-export { createVisionService, type VisionService, type VisionServiceOptions } from './service';
-export type { JsonProtocolResponse } from '../services/rekognition/json-protocol';
-export { startVisionServer } from '../services/rekognition/server';
+export { LocalVisionService, type VisionServiceOptions } from './service';
+export type { AnalysisJob } from './analyser';

@@ -1,5 +1,5 @@
 import { invalidImageFormat, RekognitionError } from '../../vision/errors';
-import type { ImageSource } from '../../vision/request';
+import type { ImageSource } from './request';
 
 /** Rekognition's byte limits: 5 MB inline, 15 MB from S3. */
 export const MAX_INLINE_BYTES = 5 * 1024 * 1024;

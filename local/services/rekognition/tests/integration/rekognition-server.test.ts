@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { startVisionServer } from '../../../../vision';
+import { startRekognitionServer } from '../../server';
 import { checkFacesResponse, checkLabelsResponse, checkModerationResponse, checkTextResponse } from './shape-checks';
 import { renderTextImage } from './text-image';
 
@@ -17,14 +17,14 @@ const fixture = (name: string) => readFile(join(FIXTURES, name));
 // Generous: model loading and the group photo share 2 cores with other suites; this bounds a hang, it times nothing.
 jest.setTimeout(300_000);
 
-describe('local vision server through @aws-sdk/client-rekognition', () => {
+describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
   let dataDir: string;
-  let server: Awaited<ReturnType<typeof startVisionServer>>;
+  let server: Awaited<ReturnType<typeof startRekognitionServer>>;
   let client: RekognitionClient;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vision-'));
-    server = await startVisionServer({
+    server = await startRekognitionServer({
       dataDir,
       workers: 1,
       // The local S3 store's role, played here by the fixture folder.

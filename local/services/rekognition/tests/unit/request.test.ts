@@ -1,5 +1,5 @@
 import { RekognitionError } from '../../../../vision/errors';
-import { parseRequest, parseTarget } from '../../../../vision/request';
+import { parseRequest, parseTarget } from '../../request';
 
 const IMAGE = { Bytes: Buffer.from('not checked here').toString('base64') };
 
