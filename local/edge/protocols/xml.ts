@@ -64,7 +64,17 @@ export function parseXml(text: string, lists: readonly string[] = []): ParsedXml
   return parser.parse(text) as ParsedXml;
 }
 
-/** The text of a parsed element, or undefined when it is absent or not text. */
+/** The text of a parsed element, or undefined when it is absent or has child elements. */
 export function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The children of a parsed element; an absent, empty or text-only element has none. */
+export function childrenOf(value: unknown): ParsedXml {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ParsedXml) : {};
+}
+
+/** A parsed element that may repeat, as a list of elements (parse with its path in `lists` to keep one as a list). */
+export function listOf(value: unknown): ParsedXml[] {
+  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).map(childrenOf);
 }

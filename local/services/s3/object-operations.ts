@@ -2,12 +2,12 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { EdgeResponse } from '../../edge/types';
 import { computeChecksum } from './checksums';
-import { xmlResponse, type S3Context } from './context';
+import { restXmlProtocol } from '../../edge/protocols/rest-xml';
+import type { S3Context } from './context';
 import { AwsServiceError } from '../../edge/aws-error';
 import { checksumElement, readSystemHeaders, readUserMetadata, requestedAlgorithm, verifyPayload, versionHeaders } from './object-headers';
 import { header, type S3Call } from './s3-request';
 import type { ObjectVersion } from './store';
-import { renderXml } from './xml';
 
 /** Fewer, larger reads than the 64 KiB default when streaming big objects (measured: same speed as a bare http server). */
 const READ_CHUNK_BYTES = 1024 * 1024;
@@ -104,14 +104,11 @@ export async function copyObject(ctx: S3Context, call: S3Call, bucket: string, k
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (info.versioning) headers['x-amz-version-id'] = version.versionId;
   if (ctx.store.bucketInfo(source.bucket).versioning) headers['x-amz-copy-source-version-id'] = sourceVersion.versionId;
-  return xmlResponse(
-    renderXml('CopyObjectResult', {
-      LastModified: version.lastModified,
-      ETag: `"${version.etag}"`,
-      ...(checksum ? { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' } : {}),
-    }),
-    headers,
-  );
+  return restXmlProtocol.ok('CopyObjectResult', {
+    LastModified: version.lastModified,
+    ETag: `"${version.etag}"`,
+    ...(checksum ? { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' } : {}),
+  }, headers);
 }
 
 /** Bucket, key and version of an x-amz-copy-source header. @throws AwsServiceError InvalidArgument. */
