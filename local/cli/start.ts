@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { consoleOrigins as originsOf } from '../edge/data-services';
+import { consoleOrigins as originsOf } from '../edge/cors';
 import { startLocalStack, type LocalStack } from '../stack';
 import { parseArgs } from './args';
 
