@@ -6,9 +6,9 @@
  * handler serialises it before calling the resource, which gives exactly what Step Functions would send.
  */
 
+import { eachState, type AslStates } from './asl-walker';
+
 type Json = unknown;
-type State = { Type: string; Parameters?: Record<string, Json>; Branches?: Definition[]; Iterator?: Definition; ItemProcessor?: Definition };
-type Definition = { States: Record<string, State> };
 
 const JSON_TO_STRING = /^States\.JsonToString\(\s*(\$[^(),]*)\s*\)$/;
 
@@ -19,11 +19,17 @@ export type StringifyPlan = Record<string, string[][]>;
  * Returns a copy of the definition with `"<field>.$": "States.JsonToString($.path)"` in Task Parameters turned into
  * `"<field>.$": "$.path"`, and the plan of which fields to serialise.
  */
-export function planJsonToString(definition: Definition): { definition: Definition; plan: StringifyPlan } {
+export function planJsonToString<D extends AslStates>(definition: D): { definition: D; plan: StringifyPlan } {
   const plan: StringifyPlan = {};
   // A JSON round trip, not structuredClone: under Jest that returns objects of another realm, which the engine does not take for plain objects.
-  const copy = JSON.parse(JSON.stringify(definition)) as Definition;
-  rewrite(copy, plan);
+  const copy = JSON.parse(JSON.stringify(definition)) as D;
+  // The walker hands out the copy's own state objects, so Parameters are rewritten in place.
+  for (const [name, state] of eachState(copy)) {
+    if (state.Type !== 'Task' || !state.Parameters) continue;
+    const fields: string[][] = [];
+    rewriteTemplate(state.Parameters as Record<string, Json>, [], fields);
+    if (fields.length) plan[name] = fields;
+  }
   return { definition: copy, plan };
 }
 
@@ -38,19 +44,6 @@ export function applyJsonToString(input: Json, fields: string[][] | undefined): 
     if (node && last in node) node[last] = JSON.stringify(node[last]);
   }
   return out;
-}
-
-function rewrite(definition: Definition, plan: StringifyPlan): void {
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    if (state.Type === 'Task' && state.Parameters) {
-      const fields: string[][] = [];
-      rewriteTemplate(state.Parameters, [], fields);
-      if (fields.length) plan[name] = fields;
-    }
-    for (const branch of state.Branches ?? []) rewrite(branch, plan);
-    const inner = state.ItemProcessor ?? state.Iterator;
-    if (inner) rewrite(inner, plan);
-  }
 }
 
 function rewriteTemplate(template: Record<string, Json>, at: string[], fields: string[][]): void {

@@ -6,6 +6,7 @@ import { sfnApiError } from './errors';
 import { installPromiseWithResolvers } from './polyfill';
 import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
+import type { AslDefinition } from './asl-walker';
 import { planJsonToString } from './json-to-string-fix';
 import { buildTaskHandlers, type TaskInvokers } from './task-resources';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
@@ -44,7 +45,7 @@ export class StepFunctionsService extends EventEmitter {
   private readonly idleWaiters: Array<() => void> = [];
   private active = 0;
   private readonly concurrency: number;
-  private readonly engines = new Map<string, ReturnType<typeof planJsonToString> & { engine: StateMachine }>();
+  private readonly engines = new Map<string, ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine }>();
   private readonly createdAt = Date.now();
   private closed = false;
 
@@ -330,10 +331,10 @@ export class StepFunctionsService extends EventEmitter {
    * The engine of a state machine, built once: the constructor validates the ASL (~0.3 s of main-thread CPU for the
    * pipeline's definition, blocking the edge meanwhile), and `run` keeps all per-execution state apart, so one serves all.
    */
-  private engineFor(machine: LocalStateMachine): ReturnType<typeof planJsonToString> & { engine: StateMachine } {
+  private engineFor(machine: LocalStateMachine): ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine } {
     let cached = this.engines.get(machine.arn);
     if (!cached) {
-      const { definition, plan } = planJsonToString(machine.definition as never);
+      const { definition, plan } = planJsonToString(machine.definition as unknown as AslDefinition);
       cached = { definition, plan, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
       this.engines.set(machine.arn, cached);
     }

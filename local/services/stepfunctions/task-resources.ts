@@ -1,3 +1,4 @@
+import { eachState, type AslDefinition } from './asl-walker';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
 
@@ -25,8 +26,6 @@ export interface TaskAttempt {
 }
 
 type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
-type AnyState = { Type: string; Resource?: string; Branches?: Definition[]; Iterator?: Definition; ItemProcessor?: Definition; TimeoutSeconds?: number };
-type Definition = { States: Record<string, AnyState> };
 
 // The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
 const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition' };
@@ -37,16 +36,16 @@ const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: '
  * @throws TaskFailedError from a handler, named as the ASL `ErrorEquals` expects.
  */
 export function buildTaskHandlers(
-  definition: Definition,
+  definition: AslDefinition,
   invokers: TaskInvokers,
   region: string,
   onAttempt: (stateName: string, attempt: TaskAttempt) => void,
   stringify: StringifyPlan = {},
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [stateName, state] of allStates(definition)) {
+  for (const [stateName, state] of eachState(definition)) {
     if (state.Type !== 'Task') continue;
-    const task = state as TaskState;
+    const task = state as unknown as TaskState;
     const call = resolveResource(task.Resource, invokers);
     handlers[stateName] = async (engineInput) => {
       const input = applyJsonToString(engineInput, stringify[stateName]);
@@ -66,15 +65,6 @@ export function buildTaskHandlers(
     };
   }
   return handlers;
-}
-
-function* allStates(definition: Definition): Generator<[string, AnyState]> {
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    yield [name, state];
-    for (const branch of state.Branches ?? []) yield* allStates(branch);
-    const inner = state.ItemProcessor ?? state.Iterator;
-    if (inner) yield* allStates(inner);
-  }
 }
 
 interface ResourceCall {
