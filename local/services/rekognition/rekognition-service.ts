@@ -17,51 +17,28 @@ export interface RekognitionServiceOptions extends VisionServiceOptions {
 }
 
 /**
- * Rekognition's DetectLabels, DetectFaces, DetectModerationLabels and DetectText over the JSON 1.1 protocol: it reads
- * and validates each request (Image.Bytes or Image.S3Object, Rekognition's size and format rules) and hands the job to
- * the local vision models (local/vision).
+ * Rekognition's DetectLabels, DetectFaces, DetectModerationLabels and DetectText over the JSON 1.1 protocol: the local
+ * vision models (local/vision) plus what Rekognition's API adds, reading and validating each request (Image.Bytes or
+ * Image.S3Object, Rekognition's size and format rules). Models begin loading at construction; calls made meanwhile wait.
  */
-export class LocalRekognitionService {
-  private readonly vision: LocalVisionService;
+export class LocalRekognitionService extends LocalVisionService {
+  private readonly readS3Object?: ReadS3Object;
 
-  /** Starts the vision workers; models begin loading at once, and calls made meanwhile wait for them. */
-  constructor(private readonly options: RekognitionServiceOptions) {
-    this.vision = new LocalVisionService(options);
+  constructor(options: RekognitionServiceOptions) {
+    super(options);
+    this.readS3Object = options.readS3Object;
   }
 
   /** Answers one call; target is the X-Amz-Target header, e.g. "RekognitionService.DetectLabels", body the JSON text. */
   async handle(target: string, body: string): Promise<TextResponse> {
     try {
       const request = parseRequest(parseTarget(target), body);
-      const { bytes } = await loadImageBytes(request.image, this.options.readS3Object);
+      const { bytes } = await loadImageBytes(request.image, this.readS3Object);
       const job = { operation: request.operation, params: request.params, bytes } as AnalysisJob;
-      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: await this.vision.analyse(job) };
+      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: await this.analyse(job) };
     } catch (error) {
       return REKOGNITION_JSON.errorResponse(asServiceError(REKOGNITION_JSON, error));
     }
-  }
-
-  /** Resolves when the models are loaded in the worker(s). */
-  ready(): Promise<void> {
-    return this.vision.ready();
-  }
-
-  health(): { ready: boolean; workers: number; restarts: number } {
-    return this.vision.health();
-  }
-
-  close(): Promise<void> {
-    return this.vision.close();
-  }
-
-  /** Process ids of the live vision workers. */
-  workerPids(): number[] {
-    return this.vision.workerPids();
-  }
-
-  /** Process ids of the vision workers analysing an image now. */
-  busyWorkerPids(): number[] {
-    return this.vision.busyWorkerPids();
   }
 }
 
