@@ -15,6 +15,8 @@ export interface ColdStartResult {
   importMsMedian: number;
   importMsMin: number;
   processStartToReadyMsMedian: number;
+  /** Extra process-start-to-ready time with NODE_OPTIONS=--enable-source-maps (the EnableSourceMaps parameter). */
+  sourceMapsCostMsMedian: number;
   ready: boolean;
   error?: string;
 }
@@ -48,11 +50,12 @@ export async function bundleFunction(fn: TemplateFunction, outDir: string): Prom
 }
 
 /** Runs the probe once in a fresh process with the function's environment, as Lambda would set it. */
-function probeOnce(bundle: string, fn: TemplateFunction, resultFile: string): Promise<ProbeOutput> {
+function probeOnce(bundle: string, fn: TemplateFunction, resultFile: string, extraEnv: Record<string, string> = {}): Promise<ProbeOutput> {
   return new Promise((resolve, reject) => {
     const env = {
       PATH: process.env.PATH ?? '',
       ...fn.environment,
+      ...extraEnv,
       AWS_REGION: 'us-east-1',
       AWS_LAMBDA_FUNCTION_NAME: fn.logicalId,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
@@ -83,8 +86,14 @@ export async function runColdStartBench(tmpDir: string, samples: number, log: (l
     try {
       const bundle = await bundleFunction(fn, outDir);
       const probes: ProbeOutput[] = [];
-      for (let i = 0; i < samples; i++) probes.push(await probeOnce(bundle, fn, path.join(outDir, `probe-${i}.json`)));
+      const withSourceMaps: ProbeOutput[] = [];
+      // Interleaved, so a change in machine load hits both variants alike.
+      for (let i = 0; i < samples; i++) {
+        probes.push(await probeOnce(bundle, fn, path.join(outDir, `probe-${i}.json`)));
+        withSourceMaps.push(await probeOnce(bundle, fn, path.join(outDir, `probe-maps-${i}.json`), { NODE_OPTIONS: '--enable-source-maps' }));
+      }
       const imports = probes.map((p) => p.importMs);
+      const readyMs = quantile(probes.map((p) => p.processStartToReadyMs), 0.5);
       const result: ColdStartResult = {
         logicalId: fn.logicalId,
         bundleBytes: (await stat(bundle)).size,
@@ -92,15 +101,16 @@ export async function runColdStartBench(tmpDir: string, samples: number, log: (l
         samples,
         importMsMedian: round(quantile(imports, 0.5), 1),
         importMsMin: round(Math.min(...imports), 1),
-        processStartToReadyMsMedian: round(quantile(probes.map((p) => p.processStartToReadyMs), 0.5), 1),
+        processStartToReadyMsMedian: round(readyMs, 1),
+        sourceMapsCostMsMedian: round(quantile(withSourceMaps.map((p) => p.processStartToReadyMs), 0.5) - readyMs, 1),
         ready: probes.every((p) => p.ready),
       };
-      log(`  cold start ${fn.logicalId}: import ${result.importMsMedian} ms (median of ${samples}), bundle ${Math.round(result.bundleBytes / 1024)} KB`);
+      log(`  cold start ${fn.logicalId}: import ${result.importMsMedian} ms (median of ${samples}), bundle ${Math.round(result.bundleBytes / 1024)} KB, source maps +${result.sourceMapsCostMsMedian} ms`);
       results.push(result);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`  cold start ${fn.logicalId}: FAILED ${message.slice(0, 300)}`);
-      results.push({ logicalId: fn.logicalId, bundleBytes: 0, external: fn.build.external, samples: 0, importMsMedian: Number.NaN, importMsMin: Number.NaN, processStartToReadyMsMedian: Number.NaN, ready: false, error: message.slice(0, 1000) });
+      results.push({ logicalId: fn.logicalId, bundleBytes: 0, external: fn.build.external, samples: 0, importMsMedian: Number.NaN, importMsMin: Number.NaN, processStartToReadyMsMedian: Number.NaN, sourceMapsCostMsMedian: Number.NaN, ready: false, error: message.slice(0, 1000) });
     }
   }
   return results;

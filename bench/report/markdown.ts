@@ -36,7 +36,7 @@ export function otherTables(s: BenchSections): string {
     parts.push(`Local mode, ${e.photos} photos uploaded at once: ${e.succeeded} succeeded, ${e.failed} failed; ${fmt(e.imagesPerMinute, 1)} images/min; upload→notification p50 ${fmt(e.latencyMs.p50 / 1000, 1)} s, p95 ${fmt(e.latencyMs.p95 / 1000, 1)} s (upload→execution start p50 ${fmt(e.uploadToExecutionStartMs.p50 / 1000, 2)} s); overhead ${fmt(e.overhead * 100, 2)} % (${Math.round(e.executionWallMsTotal / 1000)} s of run wall time over ${Math.round(e.handlerBusyMsTotal / 1000)} s of handler busy time); handler busy medians: ${Object.entries(e.handlerBusyMsMedian).map(([k, v]) => `${k.replace('Function', '')} ${Math.round(v)} ms`).join(', ')}.`);
   }
   if (s.coldStart) {
-    parts.push(['| bundle | import-to-ready median ms | min ms | bundle KB |', '|---|---|---|---|', ...s.coldStart.map((c) => `| ${c.logicalId} | ${c.error ? `failed: ${c.error.slice(0, 80)}` : fmt(c.importMsMedian, 0)} | ${fmt(c.importMsMin, 0)} | ${Math.round(c.bundleBytes / 1024)} |`)].join('\n'));
+    parts.push(['| bundle | import-to-ready median ms | min ms | bundle KB | --enable-source-maps costs ms |', '|---|---|---|---|---|', ...s.coldStart.map((c) => `| ${c.logicalId} | ${c.error ? `failed: ${c.error.slice(0, 80)}` : fmt(c.importMsMedian, 0)} | ${fmt(c.importMsMin, 0)} | ${Math.round(c.bundleBytes / 1024)} | ${fmt(c.sourceMapsCostMsMedian, 0)} |`)].join('\n'));
   }
   if (s.cost) parts.push(`Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`);
   return parts.join('\n\n');

@@ -106,6 +106,22 @@ function callsOf(command: typeof DetectLabelsCommand | typeof DetectModerationLa
   return rekognition.commandCalls(command).length;
 }
 
+/**
+ * The handler behind a Lambda that refuses its first `times` invokes (of the events `when` picks) as Lambda does
+ * when concurrency runs out: the lambda:invoke integration then fails with Lambda.TooManyRequestsException.
+ */
+function throttledFor(times: number, handler: Handler, when: (event: any) => boolean = () => true): Handler & { refused: () => number } {
+  let refused = 0;
+  const wrapped = async (event: unknown): Promise<unknown> => {
+    if (when(event) && refused < times) {
+      refused += 1;
+      throw Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' });
+    }
+    return handler(event);
+  };
+  return Object.assign(wrapped, { refused: () => refused });
+}
+
 beforeAll(async () => {
   dynamo = await startLocalDynamoDb();
   Object.assign(process.env, {
@@ -318,5 +334,37 @@ describe('image pipeline state machine', () => {
     expect(run.statesEntered.slice(-2)).toEqual(['CheckRecipient', 'Succeed']);
     expect(run.published).toHaveLength(1);
     expect(run.emails).toEqual([]);
+  });
+  it('rides out ten Lambda throttles in a row on ResizeImage and finishes the run', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+    const resize = throttledFor(10, handlers.ResizeImageFunction);
+
+    // Act
+    const run = await runPipeline(input, { handlers: { ...handlers, ResizeImageFunction: resize }, emailEnabled: false });
+
+    // Assess
+    expect(resize.refused()).toBe(10);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retriedStates.filter((state) => state === 'ResizeImage')).toHaveLength(10);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('records the failure even when RecordFailure itself is throttled twenty times', async () => {
+    // Prepare
+    const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
+    answerRekognition();
+    const store = throttledFor(20, handlers.StoreMetadataFunction, (event) => event?.action === 'recordFailure');
+
+    // Act
+    const run = await runPipeline(input, { handlers: { ...handlers, StoreMetadataFunction: store }, emailEnabled: false });
+
+    // Assess
+    expect(store.refused()).toBe(20);
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('UnsupportedImageTypeError');
+    expect(run.retriedStates.filter((state) => state === 'RecordFailure')).toHaveLength(20);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
   });
 });

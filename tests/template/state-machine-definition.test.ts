@@ -16,6 +16,7 @@ function sampleValue(name: string): string {
   const account = 'arn:aws:{service}:us-east-1:123456789012';
   if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
   if (name.endsWith('TopicArn')) return `${account.replace('{service}', 'sns')}:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name === 'Partition') return 'aws';
   if (name === 'EmailEnabled') return 'true';
   if (name === 'NotificationEmailSender') return 'images@example.com';
   throw new Error(`no sample value for placeholder ${name}`);
@@ -209,7 +210,7 @@ describe('state machine definition', () => {
     expect([...invokable].sort()).toEqual(invokedFunctions);
     expect(text).toContain('"TopicArn": "${NotificationTopicArn}"');
     expect(publishable).toEqual(['NotificationTopic']);
-    expect(text).toContain('arn:aws:states:::aws-sdk:sesv2:sendEmail');
+    expect(text).toContain('arn:${Partition}:states:::aws-sdk:sesv2:sendEmail');
     expect(JSON.stringify(machine.Policies)).toContain('ses:SendEmail');
   });
 

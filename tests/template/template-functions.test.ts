@@ -85,18 +85,43 @@ describe('template functions', () => {
 
   it('starts the pipeline only for ObjectCreated under the prefix the trigger also checks', () => {
     // Prepare
-    const trigger = loadTemplate().Resources.TriggerStepFunctionFunction.Properties!;
+    const { Resources } = loadTemplate();
+    const trigger = Resources.TriggerStepFunctionFunction.Properties!;
 
     // Act
-    const s3Events = Object.values(trigger.Events as Record<string, any>).filter((event) => event.Type === 'S3');
-    const [event] = s3Events;
+    const targets = Resources.UploadsBucket.Properties!.NotificationConfiguration.LambdaConfigurations;
 
     // Assess
-    expect(s3Events).toHaveLength(1);
-    expect(event.Properties.Bucket).toEqual({ Ref: 'UploadsBucket' });
-    expect(event.Properties.Events).toBe('s3:ObjectCreated:*');
-    expect(event.Properties.Filter.S3Key.Rules).toEqual([{ Name: 'prefix', Value: 'uploads/' }]);
+    expect(trigger.Events).toBeUndefined();
+    expect(targets).toEqual([{
+      Event: 's3:ObjectCreated:*',
+      Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+      Function: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
+    }]);
     expect(trigger.Environment.Variables.UPLOADS_PREFIX).toBe('uploads/');
+  });
+
+  it('lets only this stack\'s uploads bucket invoke the trigger, and tells the trigger that bucket\'s name', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+
+    // Act
+    const permission = Resources.TriggerStepFunctionS3Permission;
+    const bucketName = Resources.UploadsBucket.Properties!.BucketName;
+    const [sourceArnPattern, sourceArnValues] = permission.Properties!.SourceArn['Fn::Sub'];
+    const [namePattern, nameValues] = bucketName['Fn::Sub'];
+
+    // Assess
+    expect(permission.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' },
+      FunctionName: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
+    });
+    expect(sourceArnPattern).toBe(`arn:\${AWS::Partition}:s3:::${namePattern}`);
+    expect(sourceArnValues).toEqual(nameValues);
+    expect(Resources.TriggerStepFunctionFunction.Properties!.Environment.Variables.UPLOADS_BUCKET_NAME).toEqual(bucketName);
+    // The name must not repeat after a failed or deleted stack (the bucket is retained), so it holds the stack id.
+    expect(JSON.stringify(nameValues)).toContain('AWS::StackId');
+    expect(Resources.UploadsBucket.DependsOn).toBe('TriggerStepFunctionS3Permission');
   });
 
   it('sends events the trigger cannot handle to the failure queue after two retries', () => {
@@ -194,22 +219,95 @@ describe('template functions', () => {
     expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 
-  it('alarms on failed and timed-out executions, every function\'s errors and the failure queue', () => {
+  it('alarms on failures, timeouts, throttling, dropped events and every function\'s errors', () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(loadTemplate(), 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties!);
 
     // Act
-    const watched = alarms.map((alarm) =>
-      `${alarm.MetricName}:${JSON.stringify(alarm.Dimensions[0].Value)}`).sort();
+    const watched = alarms.flatMap((alarm) => {
+      const metrics = alarm.Metrics
+        ? alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric)
+        : [{ MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }];
+      return metrics.map((metric: any) => `${metric.MetricName}:${JSON.stringify(metric.Dimensions[0].Value)}`);
+    }).sort();
 
     // Assess
     expect(watched).toEqual([
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
       ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+      ...FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+      'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
+      'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
+      'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
       'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
       'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
     ].sort());
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+  });
+
+  it('pages on the first trigger error: a bad upload never makes the trigger fail', () => {
+    // Act
+    const alarm = loadTemplate().Resources.TriggerStepFunctionErrorsAlarm.Properties!;
+
+    // Assess
+    expect(alarm.Threshold).toBe(1);
+  });
+
+  it('offers reserved concurrency and a monthly budget as parameters, both off by default', () => {
+    // Prepare
+    const { Parameters, Resources, Conditions } = loadTemplate();
+
+    // Act
+    const reserved = ['ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction']
+      .map((id) => Resources[id].Properties!.ReservedConcurrentExecutions);
+    const budget = Resources.MonthlyCostBudget;
+
+    // Assess
+    expect(Parameters.FunctionConcurrencyLimit.Default).toBe(0);
+    for (const value of reserved) {
+      expect(value).toEqual({ 'Fn::If': ['HasConcurrencyLimit', { Ref: 'FunctionConcurrencyLimit' }, { Ref: 'AWS::NoValue' }] });
+    }
+    expect(Parameters.MonthlyBudgetUsd.Default).toBe(0);
+    expect(budget.Condition).toBe('HasBudget');
+    expect(Conditions!.HasBudget).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'MonthlyBudgetUsd' }, 0] }] });
+    expect(budget.Properties!.NotificationsWithSubscribers.map((n: any) => n.Subscribers[0].Address)).toEqual([{ Ref: 'AlarmTopic' }, { Ref: 'AlarmTopic' }]);
+    expect(Resources.AlarmTopicPolicy.Properties!.PolicyDocument.Statement[0].Principal).toEqual({ Service: 'budgets.amazonaws.com' });
+  });
+
+  it('filters application logs at the LogLevel parameter, so DEBUG reaches CloudWatch when asked for', () => {
+    // Prepare
+    const { Globals, Resources } = loadTemplate();
+
+    // Act
+    const levels = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig?.ApplicationLogLevel ?? Globals.Function.LoggingConfig.ApplicationLogLevel);
+
+    // Assess
+    for (const level of levels) expect(level).toEqual({ Ref: 'LogLevel' });
+    expect(Globals.Function.Environment.Variables.POWERTOOLS_LOG_LEVEL).toEqual({ Ref: 'LogLevel' });
+  });
+
+  it('turns source-mapped stack traces on only when asked, since they cost cold-start time', () => {
+    // Prepare
+    const { Globals, Parameters, Conditions } = loadTemplate();
+
+    // Act
+    const nodeOptions = Globals.Function.Environment.Variables.NODE_OPTIONS;
+
+    // Assess
+    expect(Parameters.EnableSourceMaps.Default).toBe('false');
+    expect(Conditions!.SourceMapsEnabled).toEqual({ 'Fn::Equals': [{ Ref: 'EnableSourceMaps' }, 'true'] });
+    expect(nodeOptions).toEqual({ 'Fn::If': ['SourceMapsEnabled', '--enable-source-maps', { Ref: 'AWS::NoValue' }] });
+  });
+
+  it('retains the buckets and the table on stack deletion and replacement', () => {
+    // Prepare
+    const { Resources } = loadTemplate() as any;
+
+    // Act
+    const policies = ['UploadsBucket', 'ProcessedBucket', 'ImagesTable'].map((id) => [Resources[id].DeletionPolicy, Resources[id].UpdateReplacePolicy]);
+
+    // Assess
+    for (const pair of policies) expect(pair).toEqual(['Retain', 'Retain']);
   });
 
   it('outputs every name a client needs', () => {

@@ -7,18 +7,41 @@ import {
  * resource only. Not allowed, and why: SSMParameterReadPolicy adds ssm:DescribeParameters on "*",
  * SQSSendMessagePolicy grants "sqs:SendMessage*", S3WritePolicy/S3CrudPolicy add s3:PutLifecycleConfiguration.
  */
-const SCOPED_POLICY_TEMPLATES = new Set([
-  'S3ReadPolicy', 'DynamoDBCrudPolicy', 'SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy',
-]);
+const SCOPED_POLICY_TEMPLATES = new Set(['SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
 
 /** The only action sets that may use Resource "*": the services have no resource-level permissions for them. */
-const WILDCARD_RESOURCE_ACTIONS = [
+const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ['rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:DetectText'],
   [
     'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
     'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
   ],
 ];
+
+/**
+ * What each pipeline function may do, action by action and resource by resource: exactly the calls its code makes
+ * (docs/contracts.md), on the prefixes it touches. S3ReadPolicy (whole bucket) and DynamoDBCrudPolicy (Scan,
+ * UpdateItem, batch calls, indexes) granted more; a change here must be a change in what the code calls.
+ */
+const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] }[]> = {
+  ResizeImageFunction: [
+    { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['UploadsBucket', 'Arn'] }] },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
+  ],
+  RekognitionLabelsFunction: [
+    {
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }, { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/analysis.jpg' }],
+    },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
+    { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
+    { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
+  ],
+  StoreMetadataFunction: [
+    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+  ],
+};
 
 type Named<T> = [string, T];
 
@@ -80,6 +103,23 @@ describe('template security', () => {
     expect(whenUnset).toEqual({ Ref: 'AWS::NoValue' });
     expect(statement.Action).toEqual(['ses:SendEmail']);
     expect(JSON.stringify(statement.Resource)).toContain(':identity/${NotificationEmailSender}');
+  });
+
+  it.each(Object.keys(EXPECTED_ACCESS))('grants %s exactly the actions its code calls, on the prefixes it touches', (functionId) => {
+    // Prepare
+    const policies = loadTemplate().Resources[functionId].Properties!.Policies as unknown[];
+
+    // Act
+    const granted = inlineStatements(policies)
+      .map((statement) => ({ actions: [...asArray(statement.Action)].sort(), resources: asArray(statement.Resource as unknown) }))
+      .sort((a, b) => a.actions.join().localeCompare(b.actions.join()));
+    const expected = EXPECTED_ACCESS[functionId]
+      .map((entry) => ({ actions: [...entry.actions].sort(), resources: entry.resources }))
+      .sort((a, b) => a.actions.join().localeCompare(b.actions.join()));
+
+    // Assess
+    expect(policyTemplateNames(policies)).toEqual([]);
+    expect(granted).toEqual(expected);
   });
 
   it('uses only SAM policy templates that stay on the named resource', () => {

@@ -45,6 +45,7 @@ export interface RunSettings {
 function loadDefinition(emailEnabled: boolean): StateMachineDefinition {
   const text = readFileSync(join(__dirname, '..', '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8');
   const values: Record<string, string> = {
+    Partition: 'aws',
     NotificationTopicArn: TOPIC_ARN,
     EmailEnabled: String(emailEnabled),
     NotificationEmailSender: emailEnabled ? 'images@example.com' : 'disabled@example.invalid',

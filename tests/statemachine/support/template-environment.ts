@@ -1,38 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
+import { resolveValue as resolveTemplateValue } from '../../../local/template/intrinsics';
+import type { PseudoParameters } from '../../../local/template/types';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 
 /** The parsed template.yaml (short-form intrinsics in their long form). */
 export const template = yamlParse(readFileSync(join(repoRoot, 'template.yaml'), 'utf8')) as {
   Parameters: Record<string, { Default?: unknown }>;
+  Conditions?: Record<string, unknown>;
   Globals: { Function: { Environment: { Variables: Record<string, unknown> } } };
   Resources: Record<string, { Type: string; Properties: Record<string, any> }>;
 };
 
 /** The pseudo parameters of the stack the tests pretend to run in. */
-export const STACK = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', 'AWS::StackName': 'smart-image-pipeline' };
-
-function resolveName(name: string, physicalNames: Record<string, string>): string {
-  if (name in STACK) return STACK[name as keyof typeof STACK];
-  if (name in physicalNames) return physicalNames[name];
-  const parameter = template.Parameters[name];
-  if (parameter !== undefined) return String(parameter.Default ?? '');
-  throw new Error(`cannot resolve ${name}`);
-}
+export const STACK: PseudoParameters = { partition: 'aws', region: 'us-east-1', accountId: '123456789012', stackName: 'smart-image-pipeline' };
 
 /**
- * Resolves a template value as CloudFormation would for a stack deployed with default parameters:
- * parameters become their defaults, resources the physical names given here (Ref and string Fn::Sub).
- * @throws Error when the value uses an intrinsic or a name the tests have no value for.
+ * Resolves a template value as CloudFormation would for a stack deployed with default parameters, with local mode's
+ * resolver: parameters become their defaults, resources the physical names given here (their Ref; an ARN-less
+ * stand-in for attributes, which the function environments do not use).
+ * @throws TemplateResolutionError when the value names a resource the tests have no name for.
  */
 export function resolveValue(value: unknown, physicalNames: Record<string, string>): string {
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  const { Ref: ref, 'Fn::Sub': sub } = value as { Ref?: string; 'Fn::Sub'?: unknown };
-  if (ref !== undefined) return resolveName(ref, physicalNames);
-  if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, (_match, name: string) => resolveName(name, physicalNames));
-  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
+  const identities = Object.fromEntries(Object.entries(physicalNames).map(([id, name]) => [id, { ref: name, attributes: {} }]));
+  const parameters = Object.fromEntries(Object.entries(template.Parameters).map(([name, p]) => [name, p.Default ?? '']));
+  return String(resolveTemplateValue(value, { pseudo: STACK, parameters, conditions: template.Conditions ?? {}, identities }));
 }
 
 /**

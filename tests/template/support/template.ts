@@ -11,6 +11,9 @@ export interface Resource {
   Properties?: Record<string, any>;
   Metadata?: Record<string, any>;
   Condition?: string;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 /** The parts of template.yaml that the tests read. */
