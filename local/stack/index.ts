@@ -4,20 +4,20 @@ import { join, resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../edge/server';
 import type { EdgeService } from '../edge/types';
-import { LambdaRuntime, type LogSink } from '../lambda';
+import { LambdaRuntime, type LogSink } from '../services/lambda';
 import { createDynamoDbService, type LocalDynamoDbService } from '../services/dynamodb/dynamodb-service';
 import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
-import { StepFunctionsService, stepFunctionsEdgeService } from '../stepfunctions';
+import { StepFunctionsService, stepFunctionsEdgeService } from '../services/stepfunctions';
 import { loadLocalApp } from '../template';
 import type { LocalApp } from '../template/types';
-import { AsyncInvoker } from './async-invoker';
-import { lambdaEdgeService } from './lambda-edge-service';
+import { AsyncInvoker } from '../services/lambda/async-invoker';
+import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
 import { createNotificationServices, type NotificationServices } from './notification-services';
 import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
-import { startVision, type VisionHandle } from './vision';
+import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {
@@ -69,7 +69,8 @@ export interface LocalStack {
     stepfunctions: StepFunctionsService;
     lambda: LambdaRuntime;
     notifications: NotificationServices;
-    vision?: VisionHandle;
+    /** Rekognition on the local vision models; absent with `withVision: false`. */
+    rekognition?: LocalRekognitionService;
   };
   /** What start-up recovery did: interrupted executions redriven, uploads delivered again. */
   recovered: { executions: number; uploads: number };
@@ -123,10 +124,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       callSdk: sdkCall,
     },
   });
-  const vision = options.withVision === false ? undefined : await startVision({ dataDir, s3 });
+  // Models load in the vision workers in the background; S3Object images are read straight from the local store.
+  const rekognition =
+    options.withVision === false
+      ? undefined
+      : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
 
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
+    get protocol() {
+      return lambdaService().protocol;
+    },
     matches: (req) => lambdaService().matches(req),
     handle: (req) => lambdaService().handle(req),
   };
@@ -139,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctionsEdgeService(stepfunctions),
     dynamodb,
     ...notifications.edgeServices,
-    ...(vision ? [vision.edgeService] : []),
+    ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
     lazyLambdaService,
     s3,
   ];
@@ -147,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     edge = await startEdgeServer({ host: '127.0.0.1', port: edgePort, services, allowedOrigins: options.allowedOrigins });
   } catch (err) {
-    await Promise.allSettled([dynamodb.close(), stepfunctions.close(), vision?.close()]);
+    await Promise.allSettled([dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
     throw err;
   }
   edgeUrl = edge.url;
@@ -200,7 +208,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, vision },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition },
     recovered,
     deliver,
     async waitForIdle() {
@@ -220,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await stepfunctions.close();
       await lambda?.close();
       await edge.close();
-      await Promise.allSettled([dynamodb.close(), vision?.close(), notifications.close()]);
+      await Promise.allSettled([dynamodb.close(), rekognition?.close(), notifications.close()]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { S3EventRecord } from 'aws-lambda';
 import type { LocalS3Service } from '../services/s3/s3-service';
-import type { ExecutionRecord } from '../stepfunctions/types';
+import type { ExecutionRecord } from '../services/stepfunctions/types';
 import type { LocalApp } from '../template/types';
 
 /** The identity of one upload revision: bucket, key and versionId (or the sequencer when the bucket is unversioned). */

@@ -1,4 +1,3 @@
-import type { EdgeResponse } from '../../edge/types';
 import type { ObjectCreatedEventName } from './event-record';
 import type { MultipartStore } from './multipart';
 import type { ObjectVersion, S3Store } from './store';
@@ -10,9 +9,4 @@ export interface S3Context {
   region: string;
   /** Queues an ObjectCreated event; delivery happens after the response, never inside it. */
   emitCreated(eventName: ObjectCreatedEventName, bucket: string, key: string, version: ObjectVersion): void;
-}
-
-/** An XML 200 answer. */
-export function xmlResponse(body: string, headers: Record<string, string> = {}, status = 200): EdgeResponse {
-  return { status, headers: { 'content-type': 'application/xml', ...headers }, body };
 }

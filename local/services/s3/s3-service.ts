@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
-import { s3Error } from '../../edge/aws-errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { restXmlProtocol } from '../../edge/protocols/rest-xml';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { S3Context } from './context';
 import { dispatchS3 } from './dispatch';
-import { S3ServiceError } from './errors';
 import { buildObjectCreatedRecord, type ObjectCreatedEventName } from './event-record';
 import { MultipartStore } from './multipart';
 import { computeChecksum } from './checksums';
@@ -41,21 +41,21 @@ export type ObjectCreatedListener = (record: S3EventRecord) => void | Promise<vo
 
 /** The local S3: an edge service plus the programmatic API the runner, vision service and console use. */
 export interface LocalS3Service extends EdgeService {
-  /** Creates a bucket (idempotent); versioning true turns it on. @throws S3ServiceError InvalidBucketName. */
+  /** Creates a bucket (idempotent); versioning true turns it on. @throws AwsServiceError InvalidBucketName. */
   createBucket(name: string, options?: { versioning?: boolean }): Promise<void>;
   /** Buckets and their settings. */
   listBuckets(): BucketInfo[];
-  /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws S3ServiceError NoSuchBucket. */
+  /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws AwsServiceError NoSuchBucket. */
   putObject(bucket: string, key: string, body: Buffer, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<S3ObjectSummary>;
-  /** The bytes of the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  /** The bytes of the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
   getObjectBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
-  /** Facts about the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  /** Facts about the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
   headObject(bucket: string, key: string, versionId?: string): S3ObjectSummary;
-  /** Current objects in key order, optionally under a prefix. @throws S3ServiceError NoSuchBucket. */
+  /** Current objects in key order, optionally under a prefix. @throws AwsServiceError NoSuchBucket. */
   listObjects(bucket: string, options?: { prefix?: string }): S3ObjectSummary[];
   /** Subscribes to ObjectCreated records; returns the unsubscribe function. */
   onObjectCreated(listener: ObjectCreatedListener): () => void;
-  /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws S3ServiceError NoSuchKey. */
+  /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws AwsServiceError NoSuchKey. */
   objectCreatedRecord(bucket: string, key: string, versionId?: string): S3EventRecord;
   /** Resolves once every queued event has been handed to the listeners (and their promises settled). */
   drainEvents(): Promise<void>;
@@ -125,6 +125,7 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
 
   return {
     name: 's3',
+    protocol: restXmlProtocol,
     // Only signed calls (header or presigned query): real buckets are private, so anonymous reads are not served.
     matches: (req) => req.signingService === 's3',
     handle: (req) => handleS3(ctx, req),
@@ -161,20 +162,11 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
 }
 
 async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse> {
-  try {
-    checkPresignedExpiry(req);
-    return await dispatchS3(ctx, parseS3Call(req));
-  } catch (error) {
-    if (error instanceof S3ServiceError) {
-      const response = s3Error(error.status, error.code, error.message, error.extra);
-      return { ...response, headers: { ...response.headers, ...error.headers } };
-    }
-    console.error('[local s3] internal error:', error);
-    return s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
-  }
+  checkPresignedExpiry(req);
+  return dispatchS3(ctx, parseS3Call(req));
 }
 
-/** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws S3ServiceError AccessDenied. */
+/** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws AwsServiceError AccessDenied. */
 function checkPresignedExpiry(req: EdgeRequest): void {
   checkSigV2Expiry(req);
   const date = req.url.searchParams.get('X-Amz-Date');
@@ -183,20 +175,20 @@ function checkPresignedExpiry(req: EdgeRequest): void {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
   const seconds = Number(expires);
   if (!match || !Number.isInteger(seconds) || seconds < 1 || seconds > 604800) {
-    throw new S3ServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
+    throw new AwsServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
   }
   const signedAt = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   if (Date.now() > signedAt + seconds * 1000) {
-    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
   }
 }
 
-/** A SigV2 presigned URL (AWS CLI v1 `s3 presign`) carries `Expires` in epoch seconds. @throws S3ServiceError AccessDenied. */
+/** A SigV2 presigned URL (AWS CLI v1 `s3 presign`) carries `Expires` in epoch seconds. @throws AwsServiceError AccessDenied. */
 function checkSigV2Expiry(req: EdgeRequest): void {
   const expires = req.url.searchParams.get('Expires');
   if (expires === null || !req.url.searchParams.has('AWSAccessKeyId')) return;
   const seconds = Number(expires);
   if (!Number.isFinite(seconds) || Date.now() > seconds * 1000) {
-    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
   }
 }

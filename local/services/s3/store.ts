@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from './atomic-file';
 import type { StoredChecksum } from './checksums';
-import { noSuchBucket, noSuchKey, S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { noSuchBucket, noSuchKey } from './errors';
 
 /** One stored version of an object (or a delete marker). */
 export interface ObjectVersion {
@@ -108,11 +109,11 @@ export class S3Store {
 
   /**
    * Creates a bucket; creating one that exists is a no-op that may change nothing but versioning when asked.
-   * @throws S3ServiceError InvalidBucketName.
+   * @throws AwsServiceError InvalidBucketName.
    */
   async createBucket(name: string, versioning?: 'Enabled' | 'Suspended'): Promise<{ created: boolean }> {
     if (!BUCKET_NAME.test(name) || name.includes('..')) {
-      throw new S3ServiceError('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
+      throw new AwsServiceError('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
     }
     const existing = this.buckets.get(name);
     if (existing) {
@@ -128,22 +129,22 @@ export class S3Store {
     return { created: true };
   }
 
-  /** Deletes an empty bucket. @throws S3ServiceError NoSuchBucket, BucketNotEmpty. */
+  /** Deletes an empty bucket. @throws AwsServiceError NoSuchBucket, BucketNotEmpty. */
   async deleteBucket(name: string): Promise<void> {
     const bucket = this.bucket(name);
-    if (bucket.keys.size > 0) throw new S3ServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
+    if (bucket.keys.size > 0) throw new AwsServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
     this.buckets.delete(name);
     await rm(this.bucketFolder(name), { recursive: true, force: true });
   }
 
-  /** Turns versioning on or suspends it. @throws S3ServiceError NoSuchBucket. */
+  /** Turns versioning on or suspends it. @throws AwsServiceError NoSuchBucket. */
   async setVersioning(name: string, versioning: 'Enabled' | 'Suspended'): Promise<void> {
     const bucket = this.bucket(name);
     bucket.info = { ...bucket.info, versioning };
     await writeFileAtomic(join(this.bucketFolder(name), 'bucket.json'), JSON.stringify(bucket.info));
   }
 
-  /** The bucket's settings. @throws S3ServiceError NoSuchBucket. */
+  /** The bucket's settings. @throws AwsServiceError NoSuchBucket. */
   bucketInfo(name: string): BucketInfo {
     return this.bucket(name).info;
   }
@@ -165,7 +166,7 @@ export class S3Store {
     return join(this.bucketFolder(bucketName), 'blobs', version.blob ?? '');
   }
 
-  /** Stores bytes as a new version. @throws S3ServiceError NoSuchBucket. */
+  /** Stores bytes as a new version. @throws AwsServiceError NoSuchBucket. */
   async putObject(bucketName: string, key: string, bytes: Buffer, attributes: NewObjectAttributes): Promise<ObjectVersion> {
     const { blob, path } = this.newBlobPath(bucketName);
     await writeFileAtomic(path, bytes);
@@ -213,29 +214,29 @@ export class S3Store {
 
   /**
    * Finds the current version (or the named one) of a key.
-   * @throws S3ServiceError NoSuchBucket, NoSuchKey (with x-amz-delete-marker when the newest is a marker), NoSuchVersion.
+   * @throws AwsServiceError NoSuchBucket, NoSuchKey (with x-amz-delete-marker when the newest is a marker), NoSuchVersion.
    */
   getVersion(bucketName: string, key: string, versionId?: string): ObjectVersion {
     const record = this.bucket(bucketName).keys.get(key);
     if (versionId !== undefined) {
       const version = record?.versions.find((candidate) => candidate.versionId === versionId);
       if (!version) {
-        throw new S3ServiceError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId });
+        throw new AwsServiceError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId });
       }
       if (version.deleteMarker) {
-        throw new S3ServiceError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
+        throw new AwsServiceError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
       }
       return version;
     }
     const latest = record?.versions[0];
     if (!latest) throw noSuchKey(key);
     if (latest.deleteMarker) {
-      throwWith(noSuchKey(key), { 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId });
+      throw noSuchKey(key).withHeaders({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId });
     }
     return latest;
   }
 
-  /** Deletes a key (a delete marker when versioned) or one version of it. @throws S3ServiceError NoSuchBucket. */
+  /** Deletes a key (a delete marker when versioned) or one version of it. @throws AwsServiceError NoSuchBucket. */
   async deleteObject(bucketName: string, key: string, versionId?: string): Promise<{ versionId?: string; deleteMarker: boolean }> {
     return this.withKeyLock(bucketName, key, async () => {
       const bucket = this.bucket(bucketName);
@@ -263,13 +264,13 @@ export class S3Store {
     });
   }
 
-  /** True when the key has a current version that is not a delete marker. @throws S3ServiceError NoSuchBucket. */
+  /** True when the key has a current version that is not a delete marker. @throws AwsServiceError NoSuchBucket. */
   hasCurrent(bucketName: string, key: string): boolean {
     const latest = this.bucket(bucketName).keys.get(key)?.versions[0];
     return Boolean(latest && !latest.deleteMarker);
   }
 
-  /** Current (not deleted) objects of a bucket in S3's order: by the UTF-8 bytes of the key. @throws S3ServiceError NoSuchBucket. */
+  /** Current (not deleted) objects of a bucket in S3's order: by the UTF-8 bytes of the key. @throws AwsServiceError NoSuchBucket. */
   listCurrent(bucketName: string): { key: string; version: ObjectVersion }[] {
     const bucket = this.bucket(bucketName);
     bucket.sortedKeys ??= [...bucket.keys.keys()].sort(compareKeys);
@@ -281,7 +282,7 @@ export class S3Store {
     return entries;
   }
 
-  /** Every version of every key, newest first within a key. @throws S3ServiceError NoSuchBucket. */
+  /** Every version of every key, newest first within a key. @throws AwsServiceError NoSuchBucket. */
   listAllVersions(bucketName: string): { key: string; versions: ObjectVersion[] }[] {
     return [...this.bucket(bucketName).keys.values()]
       .map((record) => ({ key: record.key, versions: record.versions }))
@@ -343,11 +344,6 @@ export class S3Store {
       if (this.keyLocks.get(id) === next) this.keyLocks.delete(id);
     }
   }
-}
-
-function throwWith(error: S3ServiceError, headers: Record<string, string>): never {
-  Object.assign(error.headers, headers);
-  throw error;
 }
 
 function hashKey(key: string): string {
