@@ -11,7 +11,7 @@ export interface BundledHandler {
 /** The repository's own workspace packages: TypeScript source, so they are bundled in, as `sam build` does. */
 const WORKSPACE_SCOPE = '@smart-image-pipeline/';
 
-const WORKSPACE_PACKAGES_DIR = join(__dirname, '..', '..', 'packages');
+const WORKSPACE_PACKAGES_DIR = join(__dirname, '..', '..', '..', 'packages');
 
 /**
  * Leaves every other bare import (an npm package) to load from node_modules at run time. A workspace package's
