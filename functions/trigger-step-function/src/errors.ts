@@ -23,6 +23,15 @@ export class MalformedObjectKeyError extends PipelineError {
   }
 }
 
+/** A record names a bucket other than this stack's uploads bucket; nothing is started for it. */
+export class ForeignBucketError extends PipelineError {
+  public override readonly name = ERROR_NAMES.foreignBucket;
+
+  public constructor(bucket: string, expected: string) {
+    super(`Records of bucket ${JSON.stringify(bucket.slice(0, 100))} are refused; this trigger serves ${expected} only`);
+  }
+}
+
 /**
  * StartExecution failed for a reason other than a duplicate (throttling, service errors).
  * Thrown after every record was tried so Lambda's async retry, and finally the on-failure
