@@ -9,7 +9,7 @@ import { createDynamoDbService, type LocalDynamoDbService } from '../services/dy
 import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
 import { StepFunctionsService, stepFunctionsEdgeService } from '../services/stepfunctions';
-import { loadLocalApp } from '../template';
+import { loadLocalApp, parseParameterOverrides } from '../template';
 import type { LocalApp } from '../template/types';
 import { AsyncInvoker } from '../services/lambda/async-invoker';
 import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
@@ -31,7 +31,7 @@ export interface LocalStackOptions {
   withVision?: boolean;
   /** The repository holding template.yaml (default: the one this file is in). */
   rootDir?: string;
-  /** Template parameter overrides on top of samconfig.toml's. */
+  /** Template parameter overrides on top of samconfig.toml's and LOCAL_PARAMETER_OVERRIDES. */
   parameterOverrides?: Record<string, string>;
   /** Where function log lines go instead of <dataDir>/logs/<LogicalId>.log. */
   logSink?: LogSink;
@@ -93,7 +93,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rootDir = options.rootDir ?? REPO_ROOT;
   const dataDir = resolve(rootDir, options.dataDir ?? process.env.LOCAL_DATA_DIR ?? '.local');
   const edgePort = options.edgePort ?? (process.env.EDGE_PORT ? Number(process.env.EDGE_PORT) : 4566);
-  const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
+  // LOCAL_PARAMETER_OVERRIDES takes `sam deploy --parameter-overrides` syntax ("A=1 B='x y'").
+  const fromEnv = parseParameterOverrides(process.env.LOCAL_PARAMETER_OVERRIDES ?? '');
+  const app = loadLocalApp({ rootDir, parameterOverrides: { ...fromEnv, ...options.parameterOverrides } });
   const concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
   const region = app.pseudo.region;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });

@@ -205,7 +205,12 @@ function toFunction(
     s3Events,
     onFailureDestination: invokeConfig.DestinationConfig?.OnFailure?.Destination,
     maximumRetryAttempts: invokeConfig.MaximumRetryAttempts ?? 2,
+    ...reservedConcurrency(resolve(merged.ReservedConcurrentExecutions)),
   };
+}
+
+function reservedConcurrency(value: unknown): { reservedConcurrency?: number } {
+  return value === undefined || value === null || value === NO_VALUE ? {} : { reservedConcurrency: Number(value) };
 }
 
 function filterRules(filter: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } | undefined): { prefix: string; suffix: string } {

@@ -77,6 +77,8 @@ export interface LocalFunction {
   /** Resolved on-failure destination of asynchronous invokes (an ARN), if any. */
   onFailureDestination?: string;
   maximumRetryAttempts: number;
+  /** ReservedConcurrentExecutions: invokes beyond it are throttled (TooManyRequestsException), as in Lambda. */
+  reservedConcurrency?: number;
 }
 
 /** A state machine with its definition file and resolved substitutions. */
