@@ -83,6 +83,7 @@ export interface LocalStack {
 }
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
+const LIFECYCLE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Starts local mode: reads the template, creates its buckets, table, topic and parameter, serves every service on one
@@ -165,6 +166,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
+  // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.
+  const applyLifecycleRules = async () => {
+    for (const bucket of app.buckets) if (bucket.lifecycleRules.length > 0) await s3.applyLifecycle(bucket.name, bucket.lifecycleRules);
+  };
+  await applyLifecycleRules();
+  const lifecycleTimer = setInterval(() => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)), LIFECYCLE_INTERVAL_MS);
+  lifecycleTimer.unref();
   for (const table of app.tables) {
     await dynamodb.createTable({
       TableName: table.name,
@@ -183,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       asyncInvoker?.invoke(fn, { Records: [record] });
     }
   };
-  const unsubscribe = s3.onObjectCreated((record) => deliver(record));
+  const unsubscribers = [s3.onObjectCreated(deliver), s3.onObjectRemoved(deliver)];
 
   const recovered = { executions: 0, uploads: 0 };
   if (options.recover !== false) {
@@ -226,7 +234,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       if (stopped) return;
       stopped = true;
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      clearInterval(lifecycleTimer);
       await stepfunctions.close();
       await lambda?.close();
       await edge.close();

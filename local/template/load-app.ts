@@ -5,6 +5,7 @@ import { TemplateResolutionError } from './errors';
 import { NO_VALUE, condition, resolveValue, type ResolveScope } from './intrinsics';
 import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
+import type { LifecycleRule } from '../services/s3/lifecycle';
 import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
 
 /** Where to find the template and what to override. */
@@ -82,6 +83,7 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
       name: id(logicalId).ref,
       arn: id(logicalId).attributes.Arn,
       versioned: (prop(r, 'VersioningConfiguration') as { Status?: string } | undefined)?.Status === 'Enabled',
+      lifecycleRules: ((prop(r, 'LifecycleConfiguration') as { Rules?: LifecycleRule[] } | undefined)?.Rules ?? []),
     })),
     tables: ofType('AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable').map(([logicalId, r]) => toTable(logicalId, r, id(logicalId), prop)),
     topics: ofType('AWS::SNS::Topic').map(([logicalId]) => ({ logicalId, name: id(logicalId).attributes.TopicName, arn: id(logicalId).ref })),

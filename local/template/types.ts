@@ -1,3 +1,4 @@
+import type { LifecycleRule } from '../services/s3/lifecycle';
 /** Values CloudFormation pseudo parameters take in local mode. */
 export interface PseudoParameters {
   region: string;
@@ -12,6 +13,8 @@ export interface LocalBucket {
   name: string;
   arn: string;
   versioned: boolean;
+  /** LifecycleConfiguration.Rules, resolved (a rule removed with AWS::NoValue is absent). */
+  lifecycleRules: LifecycleRule[];
 }
 
 /** A DynamoDB table the template declares, with the key schema and indexes as CreateTable wants them. */

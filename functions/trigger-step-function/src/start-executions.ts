@@ -1,8 +1,7 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { ForeignBucketError, MalformedObjectKeyError, StartExecutionFailedError } from './errors';
 // Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one.
-import { executionArnFor, identify } from '@smart-image-pipeline/contracts';
-import { decodeObjectKey } from './object-key';
+import { decodeObjectKey, executionArnFor, identify } from '@smart-image-pipeline/contracts';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
 /** The logging calls the core needs; Powertools' Logger fits. */

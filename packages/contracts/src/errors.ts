@@ -20,6 +20,7 @@ export const ERROR_NAMES = Object.freeze({
   invalidAnalysisImage: 'InvalidAnalysisImageError',
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
+  invalidCleanUpEvent: 'InvalidCleanUpEventError',
 });
 
 /** One of the names above. */

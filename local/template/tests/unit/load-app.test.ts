@@ -115,8 +115,8 @@ describe('loadLocalApp', () => {
 
     // Assess
     expect(app.buckets).toEqual([
-      { logicalId: 'UploadsBucket', name: 'my-stack-uploadsbucket', arn: 'arn:aws:s3:::my-stack-uploadsbucket', versioned: true },
-      { logicalId: 'ProcessedBucket', name: 'my-stack-processedbucket', arn: 'arn:aws:s3:::my-stack-processedbucket', versioned: false },
+      { logicalId: 'UploadsBucket', name: 'my-stack-uploadsbucket', arn: 'arn:aws:s3:::my-stack-uploadsbucket', versioned: true, lifecycleRules: [] },
+      { logicalId: 'ProcessedBucket', name: 'my-stack-processedbucket', arn: 'arn:aws:s3:::my-stack-processedbucket', versioned: false, lifecycleRules: [] },
     ]);
     expect(app.ssmParameters[0]).toMatchObject({ name: '/My-Stack/prod/config', value: '{"maxLabels": 10}' });
     const fn = app.functions[0];
