@@ -7,3 +7,4 @@ export * from './src/is-object';
 export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';
+export * from './src/video';

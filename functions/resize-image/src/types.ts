@@ -1,6 +1,6 @@
 /** Shapes of the ResizeImage step: the payloads come from the contracts package (docs/contracts.md "ResizeImage"). */
 
-export type { AnalysisImage, ExifSummary, ImageFacts, ImageFormat, ResizeInput, ResizeOutput, Variant } from '@smart-image-pipeline/contracts';
+export type { AnalysisImage, ExifSummary, ImageFacts, ImageFormat, ResizeInput, ResizeOutput, Variant, VideoHandoff } from '@smart-image-pipeline/contracts';
 
 /** Settings the core needs; built by config.ts from the environment. */
 export interface ResizeSettings {
@@ -20,6 +20,8 @@ export interface OpenedObject {
   contentLength: number | undefined;
   /** User metadata (x-amz-meta-*), keys in lower case without the prefix. */
   metadata: Record<string, string>;
+  /** Reads the first bytes (fewer when the object is shorter); readBody still returns the whole body afterwards. */
+  readHead(bytes: number): Promise<Buffer>;
   /** Reads the whole body; rejects with ImageTooLargeError once more than maxBytes arrive. */
   readBody(maxBytes: number): Promise<Buffer>;
   /** Releases the body without reading it (closes the connection). */
