@@ -234,7 +234,8 @@ function rotationOf(view: View, tkhd: Box): 0 | 90 | 180 | 270 {
   if (matrixAt + 16 > tkhd.end) return 0;
   const a = view.i32(matrixAt);
   const b = view.i32(matrixAt + 4);
-  const degrees = (Math.round((Math.atan2(b, a) * 180) / Math.PI) + 360) % 360;
+  // The matrix turns counter-clockwise; players (and ffmpeg's "rotate" tag) state the clockwise turn.
+  const degrees = (720 - Math.round((Math.atan2(b, a) * 180) / Math.PI)) % 360;
   return degrees === 90 || degrees === 180 || degrees === 270 ? degrees : 0;
 }
 

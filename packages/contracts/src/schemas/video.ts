@@ -127,8 +127,12 @@ export const collectVideoAnalysisInputSchema = objectOf({
   executionArn: executionArnSchema,
 });
 
-/** What `collect` returns: not done yet (poll again), or the summary (same shape as an image's, with time segments). */
+/**
+ * What `start` and `collect` return (the state's `$.videoAnalysis`, one shape for the whole polling loop): the jobs,
+ * not done yet (wait `waitSeconds`, poll again), or done with the summary (an image's shape, with time segments).
+ */
 export const collectVideoAnalysisOutputSchema = z.object({
+  jobs: videoAnalysisJobsSchema,
   done: z.boolean(),
   polls: count,
   /** Seconds the state machine waits before the next poll. */
