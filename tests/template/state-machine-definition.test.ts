@@ -13,6 +13,7 @@ function sampleValue(name: string): string {
   const account = 'arn:aws:{service}:us-east-1:123456789012';
   if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
   if (name.endsWith('TopicArn')) return `${account.replace('{service}', 'sns')}:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name === 'MediaConvertRoleArn') return 'arn:aws:iam::123456789012:role/stack-MediaConvertRole-AbC123';
   if (name === 'Partition') return 'aws';
   if (name === 'EmailEnabled') return 'true';
   if (name === 'NotificationEmailSender') return 'images@example.com';
@@ -51,7 +52,7 @@ describe('state machine definition', () => {
       (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(4);
+    expect(arnKeys.length).toBe(8);
     expect(mismatched).toEqual([]);
   });
 
@@ -172,10 +173,12 @@ describe('state machine definition', () => {
     const selections = lambdaTasks.map(([name, state]) => [name, Object.values(state.ResultSelector) as string[]] as const);
 
     // Assess
-    expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
+    expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
+      'AnalyseImage', 'CollectVideoAnalysis', 'ComposeVideoThumbnails', 'ProbeVideo', 'RecordFailure', 'ResizeImage', 'StartVideoAnalysis', 'StoreMetadata',
+    ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
-      expect(paths.length).toBeGreaterThan(2);
+      expect(paths.length).toBeGreaterThan(1);
       expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
     }
   });
@@ -216,7 +219,9 @@ describe('state machine definition', () => {
       .map((p) => p.SNSPublishMessagePolicy.TopicName['Fn::GetAtt'][0]);
 
     // Assess
-    expect(invokedFunctions.sort()).toEqual(['RekognitionLabelsFunction', 'ResizeImageFunction', 'StoreMetadataFunction']);
+    expect(invokedFunctions.sort()).toEqual([
+      'ComposeVideoThumbnailsFunction', 'ProbeVideoFunction', 'RekognitionLabelsFunction', 'RekognitionVideoFunction', 'ResizeImageFunction', 'StoreMetadataFunction',
+    ]);
     expect([...invokable].sort()).toEqual(invokedFunctions);
     expect(text).toContain('"TopicArn": "${NotificationTopicArn}"');
     expect(publishable).toEqual(['NotificationTopic']);

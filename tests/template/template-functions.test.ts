@@ -5,6 +5,7 @@ import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support
 
 const FUNCTION_IDS = [
   'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'CleanUpImageFunction',
+  'ProbeVideoFunction', 'ComposeVideoThumbnailsFunction', 'RekognitionVideoFunction',
 ];
 
 /** Variables the runtime needs that are not part of the handlers' contract. */
