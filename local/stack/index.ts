@@ -18,6 +18,7 @@ import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
 import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
+import { createMediaConvertService } from '../services/mediaconvert/mediaconvert-service';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {
@@ -133,6 +134,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? undefined
       : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
 
+  // MediaConvert transcodes with ffmpeg (from npm) straight from and into the local S3 store.
+  const mediaconvert = createMediaConvertService({ dataDir, region, accountId: app.pseudo.accountId, storage: s3 });
+
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
     get protocol() {
@@ -151,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodb,
     ...notifications.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
+    mediaconvert,
     lazyLambdaService,
     s3,
   ];

@@ -29,7 +29,24 @@ export interface TaskAttempt {
 type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
 
 // The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
-const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition' };
+const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition', mediaconvert: 'MediaConvert' };
+
+/**
+ * The Run a Job (.sync) integrations local mode emulates: start the job, then poll it until it ends, as Step Functions
+ * does (it learns of the end through EventBridge and GetJob). The task's output is the final description; a job that
+ * ends in failure fails the task with States.TaskFailed and the description as the cause.
+ */
+const SYNC_JOBS: Record<string, { describe: string; id(started: Record<string, any>): string; idParam: string; status(description: Record<string, any>): 'running' | 'succeeded' | 'failed' }> = {
+  'mediaconvert:createJob': {
+    describe: 'getJob',
+    id: (started) => started.Job?.Id,
+    idParam: 'Id',
+    status: (d) => (d.Job?.Status === 'COMPLETE' ? 'succeeded' : d.Job?.Status === 'ERROR' || d.Job?.Status === 'CANCELED' ? 'failed' : 'running'),
+  },
+};
+
+/** How often a .sync job is polled locally (Step Functions is told by an event; this keeps tests quick). */
+export const SYNC_POLL_MS = 500;
 
 /**
  * Builds aws-local-stepfunctions' `taskResourceLocalHandlers` (keyed by state name) for every Task state of a
@@ -83,7 +100,14 @@ function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall
   const integration = /^arn:[^:]+:states:::([^:.]+)(?::([^:.]+))?(?::([^.]+))?(\.(sync|waitForTaskToken)(:2)?)?$/.exec(resource);
   if (!integration) return unsupported(resource);
   const [, first, second, third, pattern] = integration;
-  if (pattern) return unsupported(resource, 'the .sync and .waitForTaskToken patterns');
+  const sync = pattern === '.sync' && second ? SYNC_JOBS[`${first}:${second}`] : undefined;
+  if (sync) {
+    return {
+      describe: () => ({ kind: 'task', resourceType: first, resource: `${second}.sync` }),
+      run: (input) => runSyncJob(invokers, first, second as string, sync, input as Record<string, unknown>),
+    };
+  }
+  if (pattern) return unsupported(resource, `the ${pattern} pattern for this integration`);
   if (first === 'aws-sdk' && second && third) {
     const service = second;
     const action = third;
@@ -143,6 +167,19 @@ async function callSdk(invokers: TaskInvokers, service: string, action: string, 
     const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
     const status = e.$metadata?.httpStatusCode ?? 500;
     throw new TaskFailedError(`${prefix}.${e.name}`, `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`);
+  }
+}
+
+async function runSyncJob(invokers: TaskInvokers, service: string, action: string, job: (typeof SYNC_JOBS)[string], params: Record<string, unknown>): Promise<unknown> {
+  const prefix = ERROR_PREFIX[service] ?? capitalize(service);
+  const started = (await callSdk(invokers, service, action, params, prefix)) as Record<string, any>;
+  const id = job.id(started);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SYNC_POLL_MS));
+    const description = (await callSdk(invokers, service, job.describe, { [job.idParam]: id }, prefix)) as Record<string, any>;
+    const status = job.status(description);
+    if (status === 'succeeded') return description;
+    if (status === 'failed') throw new TaskFailedError('States.TaskFailed', JSON.stringify(description));
   }
 }
 
