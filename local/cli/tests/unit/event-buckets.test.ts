@@ -21,7 +21,8 @@ describe('bucketsNamedIn', () => {
     const samples = readdirSync(EVENTS).flatMap((folder) => readdirSync(join(EVENTS, folder)).map((file) => readEvent(folder, file) as Record<string, unknown>));
 
     // Act
-    const counts = samples.filter((event) => !('detail-type' in event)).map((event) => bucketsNamedIn(event).length);
+    // The video analysis polling step (action "collect") names only Rekognition job ids.
+    const counts = samples.filter((event) => !('detail-type' in event) && event.action !== 'collect').map((event) => bucketsNamedIn(event).length);
 
     // Assess
     expect(counts.length).toBeGreaterThan(10);
