@@ -4,7 +4,6 @@ import { ImageTooLargeError } from './errors';
 import { inspectImage } from './inspect';
 import { analysisImageKey, variantKey } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
-import { pickRecipient } from './recipient';
 import { analysisCopyReason } from './rekognition-readiness';
 import { decodeUpright, encodeJpeg, encodeWebp, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
 import type { AnalysisImage, ResizeDeps, ResizeInput, ResizeOutput, Variant } from './types';
@@ -86,9 +85,6 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     perceptualHash: hash,
     variants,
     analysisImage,
-    recipient: pickRecipient(object.metadata, settings, ({ maskedAddress, domain }) =>
-      deps.log?.warn('notify-email ignored: its domain is not in ALLOWED_RECIPIENT_DOMAINS', { imageId, notifyEmail: maskedAddress, domain }),
-    ),
   };
 }
 

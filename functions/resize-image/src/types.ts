@@ -10,9 +10,6 @@ export interface ResizeSettings {
   variantWidths: number[];
   keepGps: boolean;
   allowSvg: boolean;
-  defaultRecipient: string | null;
-  /** Lower-case domains a notify-email may use (subdomains included); empty or absent = any domain. */
-  allowedRecipientDomains?: readonly string[];
 }
 
 /** An object opened for reading: its size and metadata are known before the body is read. */

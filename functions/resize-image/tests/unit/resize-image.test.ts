@@ -279,31 +279,23 @@ describe('resizeImage analysis image', () => {
   }, 60_000);
 });
 
-describe('resizeImage recipient and result shape', () => {
-  test('takes the recipient from notify-email user metadata', async () => {
+describe('resizeImage result shape', () => {
+  test('never turns upload metadata into a recipient: notify-email reaches no output (issue 12, finding 3)', async () => {
     // Act
-    const { output } = await run(fixture('ai-face.jpg'), { defaultRecipient: 'ops@example.com' }, { 'notify-email': 'ana@example.org' });
+    const { output } = await run(fixture('ai-face.jpg'), {}, { 'notify-email': 'ana@example.org' });
 
     // Assess
-    expect(output.recipient).toBe('ana@example.org');
+    expect(JSON.stringify(output)).not.toContain('ana@example.org');
+    expect(output).not.toHaveProperty('recipient');
   });
 
-  test('falls back to DEFAULT_RECIPIENT when notify-email is not an e-mail address', async () => {
-    // Act
-    const { output } = await run(fixture('ai-face.jpg'), { defaultRecipient: 'ops@example.com' }, { 'notify-email': 'not an address' });
-
-    // Assess
-    expect(output.recipient).toBe('ops@example.com');
-  });
-
-  test('returns null as recipient when neither is set, and only pointers (no bytes)', async () => {
+  test('returns only pointers (no bytes)', async () => {
     // Act
     const { output } = await run(fixture('ai-face.jpg'));
 
     // Assess
-    expect(output.recipient).toBeNull();
     expect(JSON.stringify(output).length).toBeLessThan(4096);
-    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'perceptualHash', 'placeholder', 'recipient', 'variants']);
+    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'perceptualHash', 'placeholder', 'variants']);
   });
 });
 

@@ -69,7 +69,6 @@ export const resizeOutputSchema = z.object({
   perceptualHash: z.string().regex(/^[0-9a-f]{16}$/),
   variants: z.array(variantSchema),
   analysisImage: analysisImageSchema,
-  recipient: z.string().nullable(),
 });
 
 export type ResizeInput = z.output<typeof resizeInputSchema>;

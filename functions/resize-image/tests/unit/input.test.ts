@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseResizeInput } from '../../src/input';
-import { pickRecipient } from '../../src/recipient';
 import { EVENTS } from './helpers/fixtures';
 
 const event = (name: string): unknown => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));
@@ -27,22 +26,5 @@ describe('parseResizeInput', () => {
 
   test('refuses a non-object', () => {
     expect(() => parseResizeInput('uploads/a.jpg')).toThrow(expect.objectContaining({ name: 'InvalidResizeInputError' }));
-  });
-});
-
-describe('pickRecipient', () => {
-  const withDefault = { defaultRecipient: 'ops@example.com' };
-
-  test('prefers a valid notify-email', () => {
-    expect(pickRecipient({ 'notify-email': ' ana@example.org ' }, withDefault)).toBe('ana@example.org');
-  });
-
-  test.each(['', 'not an address', 'a@b', 'x@y.z', 'ana@example.org, eve@example.net', '<ana@example.org>'])('falls back to the default for %j', (value) => {
-    expect(pickRecipient({ 'notify-email': value }, withDefault)).toBe('ops@example.com');
-  });
-
-  test('returns null when neither is usable', () => {
-    expect(pickRecipient({}, { defaultRecipient: null })).toBeNull();
-    expect(pickRecipient({ 'notify-email': 'nope' }, { defaultRecipient: 'also nope' })).toBeNull();
   });
 });
