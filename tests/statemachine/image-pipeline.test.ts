@@ -2,7 +2,8 @@
  * Runs the real statemachine/image-pipeline.asl.json through aws-local-stepfunctions with the four real
  * handlers in-process, configured from template.yaml. DynamoDB is dynalite (conditional writes really
  * evaluated), S3 an in-memory map behind aws-sdk-client-mock, Rekognition and SSM are mocked clients with
- * canned API responses, and the SNS/SES Tasks record what they would send.
+ * canned API responses, and the PutEvents and SQS Tasks record what they would send. Every event a run publishes is
+ * checked against its JSON Schema file (what the template registers) and its zod counterpart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +14,14 @@ import {
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisSummarySchema, notificationSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, DETAIL_TYPES, pipelineEventSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
 import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
-import { runPipeline, TOPIC_ARN, type Handler } from './support/pipeline-runner';
+import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -59,14 +62,14 @@ function loadHandlers(): Record<string, Handler> {
 }
 
 /** Rekognition answers with the flower responses; DetectLabels first fails `throttled` times (Infinity = always). */
-function answerRekognition(throttled = 0): void {
+function answerRekognition(throttled = 0, moderation = 'detect-moderation-labels-none'): void {
   let labelCalls = 0;
   rekognition.on(DetectLabelsCommand).callsFake(async () => {
     labelCalls += 1;
     if (labelCalls <= throttled) throw new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
     return loadJson('tests/statemachine/fixtures/detect-labels-flowers.json');
   });
-  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-moderation-labels-none.json'));
+  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson(`tests/statemachine/fixtures/${moderation}.json`));
   rekognition.on(DetectFacesCommand).rejects(new Error('DetectFaces must not run for an image without a person label'));
   rekognition.on(DetectTextCommand).rejects(new Error('DetectText must not run for an image without a text label'));
 }
@@ -101,6 +104,32 @@ async function imagesWithLabel(label: string): Promise<string[]> {
     ScanIndexForward: false,
   }));
   return Items.map((item) => String(item.PK).replace('IMAGE#', ''));
+}
+
+/** The JSON Schema validators of the files the template registers, by detail type. */
+const schemaValidators = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv, ['date-time']);
+  const file = { [DETAIL_TYPES.processed]: 'image-processed', [DETAIL_TYPES.failed]: 'image-failed', [DETAIL_TYPES.flagged]: 'image-flagged' };
+  return Object.fromEntries(Object.entries(file).map(([type, name]) => [type, ajv.compile(loadJson(`packages/contracts/event-schemas/${name}.v1.json`))]));
+})();
+
+/**
+ * Checks every event a run published against its JSON Schema and its zod schema, and returns their detail types.
+ * Events go to the stack's bus; none carries the object key (the uploader's file name) or an e-mail address.
+ */
+function validEventTypes(run: PipelineRun, input: { source: { key: string } }): string[] {
+  for (const { eventBusName, ...event } of run.events) {
+    const validate = schemaValidators[event['detail-type']];
+    expect(validate).toBeDefined();
+    expect({ type: event['detail-type'], valid: validate(event), errors: validate.errors ?? null }).toEqual({ type: event['detail-type'], valid: true, errors: null });
+    expect(pipelineEventSchema.parse(event)).toEqual(event);
+    expect(eventBusName).toBe(EVENT_BUS_NAME);
+    expect(event.resources).toContain(run.executionArn);
+    expect(JSON.stringify(event.detail)).not.toContain(input.source.key.slice(input.source.key.lastIndexOf('/') + 1));
+    expect(JSON.stringify(event.detail)).not.toContain('@');
+  }
+  return run.events.map((event) => event['detail-type']);
 }
 
 function callsOf(command: typeof DetectLabelsCommand | typeof DetectModerationLabelsCommand): number {
@@ -155,7 +184,7 @@ afterAll(async () => {
 });
 
 describe('image pipeline state machine', () => {
-  it('runs the execution that the trigger starts for an S3 event with an awkward key, keeping the key intact in the e-mail', async () => {
+  it('runs the execution that the trigger starts for an S3 event with an awkward key, and announces it without the key', async () => {
     // Prepare
     const event = loadJson('events/trigger-step-function/s3-put-special-key.json');
     const started: { name: string; stateMachineArn: string; input: any }[] = [];
@@ -170,7 +199,7 @@ describe('image pipeline state machine', () => {
     await handlers.TriggerStepFunctionFunction(event);
     const [execution] = started;
     s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
-    const run = await runPipeline(execution.input, { handlers, emailEnabled: true });
+    const run = await runPipeline(execution.input, { handlers });
 
     // Assess
     expect(started).toHaveLength(1);
@@ -183,27 +212,22 @@ describe('image pipeline state machine', () => {
     expect(await imageItem(execution.input.imageId)).toMatchObject({
       status: 'SUCCEEDED', source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
     });
-    expect(run.published[0].message.source.key).toBe(execution.input.source.key);
-    expect(run.emails.map((email) => email.Content.Simple.Body.Text.Data)).toEqual([
-      `Your upload ${execution.input.source.key} was processed as image ${execution.input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
-    ]);
+    expect(validEventTypes(run, execution.input)).toEqual([DETAIL_TYPES.processed]);
+    expect(JSON.stringify(run.events)).not.toContain(UPLOADER);
   });
 
-  it('resizes, analyses, stores and announces a JPEG, and e-mails the uploader', async () => {
+  it('resizes, analyses, stores and publishes Image Processed for a JPEG', async () => {
     // Prepare
-    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered).toEqual([
-      'ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckLabels', 'ComposeNotification',
-      'Notify', 'CheckRecipient', 'SendEmail', 'Succeed',
-    ]);
+    expect(run.statesEntered).toEqual(['ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckEvents', 'PublishProcessed', 'Succeed']);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
     for (const variant of resize.variants) {
@@ -217,48 +241,59 @@ describe('image pipeline state machine', () => {
     for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }
-    expect(stored).toEqual({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
+    expect(stored).toMatchObject({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
     expect(await imagesWithLabel('flower')).toContain(input.imageId);
-    expect(run.published).toEqual([{
-      state: 'Notify',
-      topicArn: TOPIC_ARN,
-      message: {
-        type: 'ImageProcessed', imageId: input.imageId, status: 'SUCCEEDED',
-        source: { bucket: input.source.bucket, key: input.source.key },
-        executionArn: run.executionArn, labels: ['Flower', 'Plant', 'Petal'], error: null,
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
+    expect(run.events[0]).toMatchObject({
+      source: 'smart-image-pipeline',
+      detail: {
+        imageId: input.imageId, revision: input.revision, owner: 'unowned', status: 'SUCCEEDED', analysed: true, moderated: false,
+        labels: [{ name: 'Flower' }, { name: 'Plant' }, { name: 'Petal' }], variants: resize.variants.map(({ key, format, width, height }: any) => ({ key, format, width, height })),
       },
-      attributes: { type: { DataType: 'String', StringValue: 'ImageProcessed' }, status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
-    }]);
-    expect(notificationSchema.parse(run.published[0].message)).toEqual(run.published[0].message);
-    expect(run.emails).toHaveLength(1);
-    expect(run.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: [UPLOADER] } });
-    expect(run.emails[0].Content.Simple.Body.Text.Data).toBe(
-      `Your upload ${input.source.key} was processed as image ${input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
-    );
+    });
+    expect(run.kept).toEqual([]);
   });
 
-  it('records and announces an unsupported file, then fails with the resize error', async () => {
+  it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition(0, 'detect-moderation-labels-suggestive');
+
+    // Act
+    const run = await runPipeline(input, { handlers });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.putEventsCalls).toEqual(['PublishProcessedAndFlagged']);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed, DETAIL_TYPES.flagged]);
+    expect(run.events[1].detail.moderationLabels).toEqual([
+      { name: 'Suggestive', confidence: 88.4, parentName: '' },
+      { name: 'Revealing Clothes', confidence: 81.2, parentName: 'Suggestive' },
+    ]);
+    expect(run.events[0].detail.moderated).toBe(true);
+  });
+
+  it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
     // Prepare
     const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'));
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('UnsupportedImageTypeError');
-    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
     expect(run.retriedStates).toEqual([]);
     expect(callsOf(DetectLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
     expect(await imagesWithLabel('flower')).not.toContain(input.imageId);
-    expect(run.published).toHaveLength(1);
-    expect(run.published[0].message).toMatchObject({
-      type: 'ImageFailed', imageId: input.imageId, status: 'FAILED', labels: [], error: { name: 'UnsupportedImageTypeError' },
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
+    expect(run.events[0].detail).toEqual({
+      schemaVersion: 1, imageId: input.imageId, revision: input.revision, owner: 'unowned', receivedAt: input.receivedAt, status: 'FAILED', error: { name: 'UnsupportedImageTypeError' },
     });
-    expect(run.emails).toEqual([]);
   });
 
   it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {
@@ -267,7 +302,7 @@ describe('image pipeline state machine', () => {
     answerRekognition(1);
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -275,9 +310,7 @@ describe('image pipeline state machine', () => {
     expect(callsOf(DetectLabelsCommand)).toBe(2);
     expect(sectionItems(run.output.analysis.summary, 'labels')).toHaveLength(3);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(run.published.map((entry) => entry.message.type)).toEqual(['ImageProcessed']);
-    expect(run.output.resize.recipient).toBeNull();
-    expect(run.emails).toEqual([]);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
   });
 
   it('records the failure when DetectLabels stays throttled through every retry', async () => {
@@ -288,18 +321,17 @@ describe('image pipeline state machine', () => {
     const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('ThrottlingException'));
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('ThrottlingException');
     expect(run.retriedStates).toEqual(Array(throttleRetrier.MaxAttempts).fill('AnalyseImage'));
     expect(callsOf(DetectLabelsCommand)).toBe(throttleRetrier.MaxAttempts + 1);
-    expect(run.statesEntered.slice(-4)).toEqual(['RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(run.statesEntered.slice(-4)).toEqual(['RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'ThrottlingException' } });
-    expect(run.published.map((entry) => entry.message)).toEqual([expect.objectContaining({
-      type: 'ImageFailed', status: 'FAILED', error: expect.objectContaining({ name: 'ThrottlingException' }),
-    })]);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
+    expect(run.events[0].detail.error).toEqual({ name: 'ThrottlingException' });
   });
 
   it('stores and announces an image too small for Rekognition without analysing it', async () => {
@@ -309,35 +341,86 @@ describe('image pipeline state machine', () => {
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output.resize.analysable).toBe(false);
     expect(run.output.analysis).toBeUndefined();
     expect(run.statesEntered).not.toContain('AnalyseImage');
-    expect(run.statesEntered).toContain('ComposeNotificationWithoutLabels');
     expect(callsOf(DetectLabelsCommand) + callsOf(DetectModerationLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(run.published[0].message).toMatchObject({ type: 'ImageProcessed', labels: [], error: null });
-    expect(run.emails).toHaveLength(1);
-    expect(run.emails[0].Content.Simple.Body.Text.Data).toContain('. Labels: []. Run: ');
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
+    expect(run.events[0].detail).toMatchObject({ analysed: false, labels: [], faceCount: 0, moderated: false });
   });
 
-  it('sends no e-mail when the stack has no sender, even with a recipient', async () => {
+  it('keeps a stored image SUCCEEDED when PutEvents fails through every retry, and parks the events for replay (issue 12, finding 2)', async () => {
     // Prepare
-    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition();
+    const retrier = JSON.parse(fixture('statemachine/image-pipeline.asl.json').toString('utf8')).States.PublishProcessed.Retry[0];
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: false });
+    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'EventBridge.FailedEntry' } });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered.slice(-2)).toEqual(['CheckRecipient', 'Succeed']);
-    expect(run.published).toHaveLength(1);
-    expect(run.emails).toEqual([]);
+    expect(run.statesEntered).not.toContain('RecordFailure');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishProcessed', 'KeepUnpublishedEvents', 'Succeed']);
+    expect(run.putEventsCalls).toHaveLength(retrier.MaxAttempts + 1);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
+    expect(run.kept).toEqual([{
+      queueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
+      body: { executionArn: run.executionArn, events: run.output.stored.events, error: expect.objectContaining({ Error: 'EventBridge.FailedEntry' }) },
+    }]);
   });
+
+  it('still succeeds when neither the bus nor the unpublished-events queue takes the events', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'AccessDeniedException' }, queueFailsWith: 'SQS.QueueDoesNotExist' });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishProcessed', 'KeepUnpublishedEvents', 'Succeed']);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('ends a failed image in Fail with its own error when Image Failed cannot be published either', async () => {
+    // Prepare
+    const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'EventBridge.InternalException' } });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('UnsupportedImageTypeError');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishFailed', 'KeepUnpublishedFailureEvent', 'Fail']);
+    expect(run.kept[0].body.events.failed).toMatchObject({ imageId: input.imageId, error: { name: 'UnsupportedImageTypeError' } });
+  });
+
+  it('publishes nothing for a revision that a newer one already replaced', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+    const newer = { ...input, revision: `${input.revision.slice(0, -4)}ffff`, source: { ...input.source, sourceOrder: 'F'.repeat(32) } };
+    await runPipeline(newer, { handlers });
+
+    // Act
+    const run = await runPipeline(input, { handlers });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.stored).toMatchObject({ written: false, events: {} });
+    expect(run.statesEntered.slice(-2)).toEqual(['CheckEvents', 'Succeed']);
+    expect(run.events).toEqual([]);
+  });
+
   it('rides out ten Lambda throttles in a row on ResizeImage and finishes the run', async () => {
     // Prepare
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
@@ -345,7 +428,7 @@ describe('image pipeline state machine', () => {
     const resize = throttledFor(10, handlers.ResizeImageFunction);
 
     // Act
-    const run = await runPipeline(input, { handlers: { ...handlers, ResizeImageFunction: resize }, emailEnabled: false });
+    const run = await runPipeline(input, { handlers: { ...handlers, ResizeImageFunction: resize } });
 
     // Assess
     expect(resize.refused()).toBe(10);
@@ -361,7 +444,7 @@ describe('image pipeline state machine', () => {
     const store = throttledFor(20, handlers.StoreMetadataFunction, (event) => event?.action === 'recordFailure');
 
     // Act
-    const run = await runPipeline(input, { handlers: { ...handlers, StoreMetadataFunction: store }, emailEnabled: false });
+    const run = await runPipeline(input, { handlers: { ...handlers, StoreMetadataFunction: store } });
 
     // Assess
     expect(store.refused()).toBe(20);

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { storeResultSchema } from '@smart-image-pipeline/contracts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { loadStoreEvent } from './support/events';
 
@@ -43,7 +44,8 @@ describe('handler', () => {
     const result = await loaded.handler(loadStoreEvent('success'));
 
     // Assess
-    expect(result).toEqual({ imageId: '4c305750c43906432cd42f52210099f7', status: 'SUCCEEDED', written: true });
+    expect(result).toMatchObject({ imageId: '4c305750c43906432cd42f52210099f7', status: 'SUCCEEDED', written: true });
+    expect(storeResultSchema.parse(result).events.processed).toMatchObject({ imageId: '4c305750c43906432cd42f52210099f7', status: 'SUCCEEDED', owner: 'unowned' });
     expect(loaded.dbMock.commandCalls(loaded.lib.PutCommand).every((call) => call.args[0].input.TableName === TABLE)).toBe(true);
     expect(putItems(loaded).at(-1)).toMatchObject({ SK: 'IMAGE', status: 'SUCCEEDED', analysed: true });
   });
@@ -73,7 +75,7 @@ describe('handler', () => {
     const result = await loaded.handler(loadStoreEvent('record-failure')).finally(() => write.mockRestore());
 
     // Assess
-    expect(result).toMatchObject({ status: 'FAILED', written: true });
+    expect(result).toMatchObject({ status: 'FAILED', written: true, events: { failed: { status: 'FAILED', error: { name: 'CorruptImageError' } } } });
     expect(putItems(loaded)[0]).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
     const metrics = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
     expect(metrics).toContainEqual(expect.objectContaining({ ImagesFailed: 1, reason: 'CorruptImageError', service: 'store-metadata' }));

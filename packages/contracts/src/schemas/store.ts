@@ -3,12 +3,15 @@ import * as z from 'zod';
 import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
+import { EVENT_OWNER_PATTERN, storedEventsSchema } from './events';
 import { bucketSchema, imageIdSchema, keySchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
 
 /** The fields StoreMetadata and RecordFailure both need: the image, its revision and where it came from. */
 const imageRefShape = {
   imageId: imageIdSchema,
   revision: revisionSchema,
+  /** The uploader's Cognito sub or `unowned`; absent on runs started before owners existed. */
+  owner: z.string({ error: 'must be a Cognito sub or "unowned"' }).regex(EVENT_OWNER_PATTERN, { error: 'must be a Cognito sub or "unowned"' }).optional(),
   source: z.object(
     { bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema },
     { error: 'must be an object' },
@@ -21,7 +24,7 @@ const storedObject = z.unknown().optional().transform((value) => (isObject(value
 
 /**
  * The resize result as StoreMetadata reads it. Only what it indexes or derives from is checked; the rest is
- * stored as it came. The e-mail recipient is dropped: it is never stored.
+ * stored as it came.
  */
 export const storedResizeSchema = z.object(
   {
@@ -71,14 +74,18 @@ export const storeActionSchema = objectOf(
   'is not an object',
 );
 
-/** StoreMetadata's output, the state's `$.stored`. */
-export const storeResultSchema = z.object({
+/** What StoreMetadata's core reports about its write. */
+export const storeWriteSchema = z.object({
   imageId: z.string(),
   status: z.enum(['SUCCEEDED', 'FAILED']),
   written: z.boolean(),
 });
 
+/** StoreMetadata's output, the state's `$.stored`: the write, and the events the state machine publishes for it. */
+export const storeResultSchema = storeWriteSchema.extend({ events: storedEventsSchema });
+
 export type StoreSuccessInput = z.output<typeof storeSuccessInputSchema>;
 export type RecordFailureInput = z.output<typeof recordFailureInputSchema>;
 export type StoredResize = z.output<typeof storedResizeSchema>;
+export type StoreWrite = z.output<typeof storeWriteSchema>;
 export type StoreResult = z.output<typeof storeResultSchema>;
