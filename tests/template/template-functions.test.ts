@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
 
 const FUNCTION_IDS = [
-  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction',
+  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'NotifyUserFunction',
 ];
 
 /** Variables the runtime needs that are not part of the handlers' contract. */
@@ -237,6 +237,8 @@ describe('template functions', () => {
     // Assess
     expect(watched).toEqual([
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
+      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["NotificationDeadLetterQueue","QueueName"]}',
+      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
       ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
       ...FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
       'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
@@ -323,7 +325,8 @@ describe('template functions', () => {
     // Assess
     expect(names).toEqual(expect.arrayContaining([
       'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
-      'NotificationTopicArn', 'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
+      'EventBusName', 'EventBusArn', 'EventSchemaRegistryName', 'UnpublishedEventsQueueUrl', 'NotificationDeadLetterQueueUrl',
+      'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
       ...FUNCTION_IDS.map((id) => `${id}Name`),
     ]));
   });

@@ -8,7 +8,7 @@ import {
  * resource only. Not allowed, and why: SSMParameterReadPolicy adds ssm:DescribeParameters on "*",
  * SQSSendMessagePolicy grants "sqs:SendMessage*", S3WritePolicy/S3CrudPolicy add s3:PutLifecycleConfiguration.
  */
-const SCOPED_POLICY_TEMPLATES = new Set(['SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
+const SCOPED_POLICY_TEMPLATES = new Set(['EventBridgePutEventsPolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
 
 /** The Rekognition actions of the analysis function's detector registry, one per detector. */
 const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAction))].sort();
@@ -20,6 +20,8 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
     'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
     'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
   ],
+  // SNS has no resource for a phone number; the same role denies publishing to any topic.
+  ['sns:Publish'],
 ];
 
 /**
@@ -44,6 +46,13 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
   ],
   StoreMetadataFunction: [
     { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+  ],
+  NotifyUserFunction: [
+    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'], resources: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }] },
+    { actions: ['ses:SendEmail'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' }] },
+    { actions: ['sns:Publish'], resources: ['*'] },
+    { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
 };
 
@@ -106,20 +115,73 @@ describe('template security', () => {
     expect(rekognitionActions.sort()).toEqual(REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`));
   });
 
-  it('scopes e-mail sending to the sender identity, only when a sender is configured', () => {
+  it('lets only the notifier send e-mail, as the configured sender, on identity/* so the sandbox recipient check passes too (issue 12, finding 1)', () => {
     // Prepare
-    const policies = loadTemplate().Resources.ImagePipelineStateMachine.Properties!.Policies as any[];
+    const { Resources } = loadTemplate();
+    const policies = Resources.NotifyUserFunction.Properties!.Policies as any[];
 
     // Act
-    const conditional = policies.find((policy) => policy['Fn::If']);
-    const [condition, whenSet, whenUnset] = conditional['Fn::If'];
-    const [statement] = whenSet.Statement as Statement[];
+    const [condition, whenSet, whenUnset] = policies.find((policy) => policy['Fn::If']?.[0] === 'HasEmailSender')['Fn::If'];
+    const [statement] = whenSet.Statement as (Statement & { Condition: unknown })[];
+    const otherSenders = allowStatements().filter(([id, other]) => id !== 'NotifyUserFunction' && asArray(other.Action).some((action) => action.startsWith('ses:')));
 
     // Assess
     expect(condition).toBe('HasEmailSender');
     expect(whenUnset).toEqual({ Ref: 'AWS::NoValue' });
-    expect(statement.Action).toEqual(['ses:SendEmail']);
-    expect(JSON.stringify(statement.Resource)).toContain(':identity/${NotificationEmailSender}');
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['ses:SendEmail'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' },
+      Condition: { StringEquals: { 'ses:FromAddress': { Ref: 'NotificationEmailSender' } } },
+    });
+    expect(otherSenders).toEqual([]);
+  });
+
+  it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {
+    // Prepare
+    const statements = inlineStatements(loadTemplate().Resources.NotifyUserFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
+
+    // Act
+    const table = statements.find((statement) => statement.Sid === 'UserNotificationItems')!;
+    const sms = loadTemplate().Resources.NotifyUserFunction.Properties!.Policies.find((policy: any) => policy['Fn::If']?.[0] === 'SmsOn')['Fn::If'];
+
+    // Assess
+    expect(table.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(sms[2]).toEqual({ Ref: 'AWS::NoValue' });
+    expect(sms[1].Statement.map((statement: any) => [statement.Effect, statement.Action, statement.Resource])).toEqual([
+      ['Allow', ['sns:Publish'], '*'],
+      ['Deny', ['sns:Publish'], { 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }],
+    ]);
+  });
+
+  it('lets only the notification rule of this stack send to the notification queue and its DLQ', () => {
+    // Prepare
+    const policy = loadTemplate().Resources.NotificationQueuePolicy.Properties!;
+
+    // Act
+    const [statement] = policy.PolicyDocument.Statement;
+
+    // Assess
+    expect(policy.Queues).toEqual([{ Ref: 'NotificationQueue' }, { Ref: 'NotificationDeadLetterQueue' }]);
+    expect(policy.PolicyDocument.Statement).toHaveLength(1);
+    expect(statement).toMatchObject({
+      Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage',
+      Resource: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }, { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] }],
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['NotifyOwnerRule', 'Arn'] } } },
+    });
+  });
+
+  it('declares no recipient of its own: no DefaultRecipient, no allowed-domain list, nothing an upload can name (issue 12, finding 3)', () => {
+    // Prepare
+    const text = readRepoFile('template.yaml');
+
+    // Act
+    const parameters = Object.keys(loadTemplate().Parameters);
+
+    // Assess
+    expect(parameters).not.toEqual(expect.arrayContaining(['DefaultRecipient']));
+    expect(parameters.filter((name) => /Recipient/.test(name))).toEqual([]);
+    expect(text).not.toMatch(/RECIPIENT|notify-email/);
   });
 
   it.each(Object.keys(EXPECTED_ACCESS))('grants %s exactly the actions its code calls, on the prefixes it touches', (functionId) => {
@@ -220,7 +282,7 @@ describe('template security', () => {
     expect(versioning).toEqual({ Status: 'Enabled' });
   });
 
-  it('encrypts the table, topic and queue and keeps point-in-time recovery on', () => {
+  it('encrypts the table and every queue, keeps point-in-time recovery on, and has no topic but the alarm topic', () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -231,8 +293,8 @@ describe('template security', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
-    expect(Resources.NotificationTopic.Properties!.KmsMasterKeyId).toBe('alias/aws/sns');
-    expect(Resources.TriggerFailureQueue.Properties!.SqsManagedSseEnabled).toBe(true);
+    expect(Object.values(resourcesOfType(loadTemplate(), 'AWS::SQS::Queue')).map((queue) => queue.Properties!.SqsManagedSseEnabled)).toEqual([true, true, true, true]);
+    expect(resourcesOfType(loadTemplate(), 'AWS::SNS::Topic')).toEqual({ AlarmTopic: expect.anything() });
   });
 
   it('holds no secret-looking strings in the template, samconfig or state machine', () => {
