@@ -38,6 +38,19 @@ export function identify(logicalId: string, type: string, props: Props, named: (
       const url = `http://sqs.${region}.localhost/${accountId}/${name}`;
       return { ref: url, attributes: { Arn: arn('sqs', name), QueueName: name, QueueUrl: url } };
     }
+    case 'AWS::Events::EventBus': {
+      const name = named('Name') ?? generated;
+      return { ref: name, attributes: { Arn: arn('events', `event-bus/${name}`), Name: name } };
+    }
+    case 'AWS::Events::Rule': {
+      const name = named('Name') ?? generated;
+      const bus = named('EventBusName') ?? 'default';
+      return { ref: bus === 'default' ? name : `${bus}|${name}`, attributes: { Arn: arn('events', bus === 'default' ? `rule/${name}` : `rule/${bus}/${name}`) } };
+    }
+    case 'AWS::EventSchemas::Registry': {
+      const name = named('RegistryName') ?? generated;
+      return { ref: arn('schemas', `registry/${name}`), attributes: { RegistryArn: arn('schemas', `registry/${name}`), RegistryName: name } };
+    }
     case 'AWS::SSM::Parameter': {
       const name = named('Name') ?? `CFN-${logicalId}`;
       return { ref: name, attributes: { Type: String(props.Type ?? 'String'), Value: '' } };
