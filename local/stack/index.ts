@@ -13,6 +13,7 @@ import { loadLocalApp } from '../template';
 import type { LocalApp } from '../template/types';
 import { AsyncInvoker } from '../services/lambda/async-invoker';
 import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
+import { createEventServices, type EventServices } from './event-services';
 import { createNotificationServices, type NotificationServices } from './notification-services';
 import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
@@ -69,6 +70,8 @@ export interface LocalStack {
     stepfunctions: StepFunctionsService;
     lambda: LambdaRuntime;
     notifications: NotificationServices;
+    /** EventBridge (bus, rules) and SQS (queues, event source mappings). */
+    eventing: EventServices;
     /** Rekognition on the local vision models; absent with `withVision: false`. */
     rekognition?: LocalRekognitionService;
   };
@@ -108,6 +111,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await createS3Service({ dataDir, region });
   const dynamodb = await createDynamoDbService({ dataDir });
   const notifications = await createNotificationServices({ dataDir, region });
+  const eventing = await createEventServices(app, dataDir);
   let lambda: LambdaRuntime | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   let edgeUrl = '';
@@ -147,6 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctionsEdgeService(stepfunctions),
     dynamodb,
     ...notifications.edgeServices,
+    ...eventing.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
     lazyLambdaService,
     s3,
@@ -161,6 +166,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   edgeUrl = edge.url;
   lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, concurrency) });
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
+  const runtime = lambda;
+  eventing.startEventSources((fn, event) => runtime.invoke(fn, event), stackLog);
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
   for (const table of app.tables) {
@@ -208,7 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, eventing, rekognition },
     recovered,
     deliver,
     async waitForIdle() {
@@ -218,6 +225,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await asyncInvoker?.drain();
         await stepfunctions.waitForIdle();
         await s3.drainEvents();
+        await eventing.drain();
+        if (eventing.isBusy()) {
+          // Events are on their way through a queue to a function; delayed messages (digests) are not waited for.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
         if (!(await asyncInvoker?.hasPending()) && stepfunctions.isIdle()) return;
       }
     },
@@ -226,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stopped = true;
       unsubscribe();
       await stepfunctions.close();
+      await eventing.close();
       await lambda?.close();
       await edge.close();
       await Promise.allSettled([dynamodb.close(), rekognition?.close(), notifications.close()]);

@@ -5,7 +5,8 @@ import { TemplateResolutionError } from './errors';
 import { NO_VALUE, condition, resolveValue, type ResolveScope } from './intrinsics';
 import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
-import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
+import { eventPatternProblems } from '../services/events/event-pattern';
+import type { LocalApp, LocalEventRule, LocalEventSourceMapping, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
 
 /** Where to find the template and what to override. */
 export interface LoadAppOptions {
@@ -85,12 +86,21 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     tables: ofType('AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable').map(([logicalId, r]) => toTable(logicalId, r, id(logicalId), prop)),
     topics: ofType('AWS::SNS::Topic').map(([logicalId]) => ({ logicalId, name: id(logicalId).attributes.TopicName, arn: id(logicalId).ref })),
-    queues: ofType('AWS::SQS::Queue').map(([logicalId]) => ({
-      logicalId,
-      name: id(logicalId).attributes.QueueName,
-      arn: id(logicalId).attributes.Arn,
-      url: id(logicalId).attributes.QueueUrl,
-    })),
+    queues: ofType('AWS::SQS::Queue').map(([logicalId, r]) => {
+      const redrive = prop(r, 'RedrivePolicy') as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+      return {
+        logicalId,
+        name: id(logicalId).attributes.QueueName,
+        arn: id(logicalId).attributes.Arn,
+        url: id(logicalId).attributes.QueueUrl,
+        ...(prop(r, 'VisibilityTimeout') !== undefined ? { visibilityTimeout: Number(prop(r, 'VisibilityTimeout')) } : {}),
+        ...(prop(r, 'DelaySeconds') !== undefined ? { delaySeconds: Number(prop(r, 'DelaySeconds')) } : {}),
+        ...(redrive?.deadLetterTargetArn ? { deadLetterTargetArn: String(redrive.deadLetterTargetArn), maxReceiveCount: Number(redrive.maxReceiveCount ?? 1) } : {}),
+      };
+    }),
+    eventBuses: ofType('AWS::Events::EventBus').map(([logicalId]) => ({ logicalId, name: id(logicalId).attributes.Name, arn: id(logicalId).attributes.Arn })),
+    eventRules: ofType('AWS::Events::Rule').map(([logicalId, r]) => toEventRule(logicalId, r, id(logicalId), prop)),
+    eventSourceMappings: [],
     ssmParameters: ofType('AWS::SSM::Parameter').map(([logicalId, r]) => ({
       logicalId,
       name: id(logicalId).ref,
@@ -107,6 +117,7 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     app.functions.push(toFunction(logicalId, r, r.Type === SERVERLESS_FUNCTION ? globals : {}, id(logicalId), rootDir, resolve, byId, scope));
   }
   addBucketNotifications(app, resources, resolve);
+  app.eventSourceMappings = eventSourceMappings(app, resources, resolve);
   for (const [logicalId, r] of ofType('AWS::Serverless::StateMachine', 'AWS::StepFunctions::StateMachine')) {
     app.stateMachines.push(toStateMachine(logicalId, r, id(logicalId), rootDir, prop));
   }
@@ -119,6 +130,62 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     }
   }
   return app;
+}
+
+function toEventRule(logicalId: string, r: Resource, identity: ResourceIdentity, prop: (r: Resource, k: string) => unknown): LocalEventRule {
+  const pattern = prop(r, 'EventPattern');
+  const eventPattern = (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown>;
+  // A pattern EventBridge would refuse stops the start, as it would fail the deploy.
+  const problems = eventPatternProblems(eventPattern);
+  if (problems.length > 0) throw new TemplateResolutionError(`${logicalId}: EventPattern is not valid: ${problems.join('; ')}`);
+  const targets = (prop(r, 'Targets') as Array<{ Id: string; Arn: string; DeadLetterConfig?: { Arn?: string }; Input?: unknown; InputPath?: unknown; InputTransformer?: unknown }> | undefined) ?? [];
+  for (const target of targets) {
+    if (target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined) {
+      throw new TemplateResolutionError(`${logicalId}.Targets.${target.Id}: local mode delivers the whole event; Input, InputPath and InputTransformer are not emulated`);
+    }
+  }
+  const eventBusName = String(prop(r, 'EventBusName') ?? 'default');
+  return {
+    logicalId,
+    name: identity.ref.split('|').pop() ?? identity.ref,
+    arn: identity.attributes.Arn,
+    eventBusName: eventBusName.startsWith('arn:') ? eventBusName.slice(eventBusName.lastIndexOf('/') + 1) : eventBusName,
+    eventPattern,
+    enabled: String(prop(r, 'State') ?? 'ENABLED') !== 'DISABLED',
+    targets: targets.map((target) => ({ id: target.Id, arn: target.Arn, ...(target.DeadLetterConfig?.Arn ? { deadLetterArn: target.DeadLetterConfig.Arn } : {}) })),
+  };
+}
+
+/** SQS event source mappings: AWS::Lambda::EventSourceMapping resources and SAM functions' SQS events. */
+function eventSourceMappings(app: LocalApp, resources: Array<[string, Resource]>, resolve: (v: unknown) => unknown): LocalEventSourceMapping[] {
+  const mappings: LocalEventSourceMapping[] = [];
+  const functionOf = (reference: unknown) => app.functions.find((fn) => fn.name === reference || fn.arn === reference);
+  const add = (logicalId: string, fn: LocalFunction | undefined, props: Record<string, unknown>, queueKey: string) => {
+    const queueArn = String(props[queueKey] ?? '');
+    if (!fn || !queueArn.includes(':sqs:')) return;
+    const batching = Number(props.MaximumBatchingWindowInSeconds ?? 0);
+    mappings.push({
+      logicalId,
+      functionLogicalId: fn.logicalId,
+      queueArn,
+      batchSize: Number(props.BatchSize ?? 10),
+      maximumBatchingWindowSeconds: batching,
+      reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+      enabled: props.Enabled !== false && props.Enabled !== 'false',
+    });
+  };
+  for (const [logicalId, r] of resources) {
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') {
+      const props = resolve(r.Properties ?? {}) as Record<string, unknown>;
+      add(logicalId, functionOf(props.FunctionName), props, 'EventSourceArn');
+    }
+    if (r.Type === SERVERLESS_FUNCTION) {
+      for (const [name, event] of Object.entries((r.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>)) {
+        if (event.Type === 'SQS') add(`${logicalId}${name}`, app.functions.find((fn) => fn.logicalId === logicalId), resolve(event.Properties) as Record<string, unknown>, 'Queue');
+      }
+    }
+  }
+  return mappings;
 }
 
 function toTable(logicalId: string, r: Resource, identity: ResourceIdentity, prop: (r: Resource, k: string) => unknown): LocalTable {

@@ -32,12 +32,46 @@ export interface LocalTopic {
   arn: string;
 }
 
-/** An SQS queue the template declares (used locally as a file-backed failure destination). */
+/** An SQS queue the template declares, with the properties the local SQS applies. */
 export interface LocalQueue {
   logicalId: string;
   name: string;
   arn: string;
   url: string;
+  visibilityTimeout?: number;
+  delaySeconds?: number;
+  /** RedrivePolicy. */
+  maxReceiveCount?: number;
+  deadLetterTargetArn?: string;
+}
+
+/** An EventBridge bus the template declares. */
+export interface LocalEventBus {
+  logicalId: string;
+  name: string;
+  arn: string;
+}
+
+/** An EventBridge rule: its bus, pattern and targets (ARN, and the DeadLetterConfig queue). */
+export interface LocalEventRule {
+  logicalId: string;
+  name: string;
+  arn: string;
+  eventBusName: string;
+  eventPattern: Record<string, unknown>;
+  enabled: boolean;
+  targets: Array<{ id: string; arn: string; deadLetterArn?: string }>;
+}
+
+/** A Lambda event source mapping from an SQS queue (AWS::Lambda::EventSourceMapping or a SAM SQS event). */
+export interface LocalEventSourceMapping {
+  logicalId: string;
+  functionLogicalId: string;
+  queueArn: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  enabled: boolean;
 }
 
 /** An SSM parameter the template declares, with its resolved value. */
@@ -100,6 +134,9 @@ export interface LocalApp {
   tables: LocalTable[];
   topics: LocalTopic[];
   queues: LocalQueue[];
+  eventBuses: LocalEventBus[];
+  eventRules: LocalEventRule[];
+  eventSourceMappings: LocalEventSourceMapping[];
   ssmParameters: LocalParameter[];
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];

@@ -21,6 +21,8 @@ export interface SnsServiceOptions {
 export interface SnsPublishInput {
   TopicArn?: string;
   TargetArn?: string;
+  /** An E.164 phone number: the message is an SMS (it lands in the outbox as one). */
+  PhoneNumber?: string;
   /** A non-string (as a Step Functions sns:publish task may pass) is sent as its JSON text, as Step Functions does. */
   Message: string | Record<string, unknown> | unknown[];
   Subject?: string;
@@ -71,6 +73,7 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
 
   const publish = async (raw: SnsPublishInput) => {
     const input = { ...raw, Message: typeof raw.Message === 'string' || raw.Message === undefined ? raw.Message : JSON.stringify(raw.Message) };
+    if (input.PhoneNumber !== undefined) return publishSms(input);
     const arn = input.TopicArn ?? input.TargetArn;
     if (!arn) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
     // The topic name decides; region and account in the ARN are not checked, as local mode has one of each.
@@ -99,6 +102,27 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
     return { MessageId: messageId };
   };
 
+  /** SMS to a phone number: no sandbox or origination identity locally, but SNS's own input rules apply. */
+  const publishSms = async (input: SnsPublishInput & { Message?: string }) => {
+    if (input.TopicArn !== undefined || input.TargetArn !== undefined) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: PhoneNumber, TopicArn and TargetArn are mutually exclusive');
+    if (!/^\+?[0-9]{8,15}$/.test(input.PhoneNumber ?? '')) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: PhoneNumber Reason: input incorrectly formatted');
+    if (input.Message === undefined || input.Message === '') throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message');
+    if (Buffer.byteLength(input.Message, 'utf8') > 1600) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message too long for SMS');
+    const messageId = randomUUID();
+    await options.outbox.add({
+      kind: 'sms',
+      sms: {
+        messageId,
+        phoneNumber: input.PhoneNumber as string,
+        message: input.Message,
+        ...(input.MessageAttributes
+          ? { messageAttributes: Object.fromEntries(Object.entries(input.MessageAttributes).map(([key, value]) => [key, { dataType: value.DataType, stringValue: value.StringValue }])) }
+          : {}),
+      },
+    });
+    return { MessageId: messageId };
+  };
+
   const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
     const params = SNS_QUERY.params(req);
     const action = params.get('Action') ?? '';
@@ -107,6 +131,7 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
         const { MessageId } = await publish({
           TopicArn: params.get('TopicArn') ?? undefined,
           TargetArn: params.get('TargetArn') ?? undefined,
+          PhoneNumber: params.get('PhoneNumber') ?? undefined,
           Message: params.get('Message') ?? '',
           Subject: params.get('Subject') ?? undefined,
           MessageStructure: params.get('MessageStructure') ?? undefined,

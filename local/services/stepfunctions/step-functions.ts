@@ -291,7 +291,10 @@ export class StepFunctionsService extends EventEmitter {
     const machine = this.machine(record.stateMachineArn);
     const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
     const { definition, plan, engine } = this.engineFor(machine);
-    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan);
+    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, {
+      executionArn: record.executionArn,
+      stateMachineArn: machine.arn,
+    });
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();

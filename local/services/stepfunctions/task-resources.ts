@@ -28,7 +28,13 @@ export interface TaskAttempt {
 type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
 
 // The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
-const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition' };
+const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition', events: 'EventBridge', eventbridge: 'EventBridge' };
+
+/** The execution a Task runs in: the optimized PutEvents integration adds both ARNs to each event's resources. */
+export interface TaskExecution {
+  executionArn: string;
+  stateMachineArn: string;
+}
 
 /**
  * Builds aws-local-stepfunctions' `taskResourceLocalHandlers` (keyed by state name) for every Task state of a
@@ -41,12 +47,13 @@ export function buildTaskHandlers(
   region: string,
   onAttempt: (stateName: string, attempt: TaskAttempt) => void,
   stringify: StringifyPlan = {},
+  execution?: TaskExecution,
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of eachState(definition)) {
     if (state.Type !== 'Task') continue;
     const task = state as unknown as TaskState;
-    const call = resolveResource(task.Resource, invokers);
+    const call = resolveResource(task.Resource, invokers, execution);
     handlers[stateName] = async (engineInput) => {
       const input = applyJsonToString(engineInput, stringify[stateName]);
       const attempt: TaskAttempt = { ...call.describe(region), parameters: input, timeoutSeconds: task.TimeoutSeconds, startedAt: Date.now() };
@@ -72,7 +79,7 @@ interface ResourceCall {
   run(input: unknown): Promise<unknown>;
 }
 
-function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall {
+function resolveResource(resource: string, invokers: TaskInvokers, execution?: TaskExecution): ResourceCall {
   if (/^arn:[^:]+:lambda:/.test(resource)) {
     return {
       describe: () => ({ kind: 'lambda', resourceType: 'lambda', resource }),
@@ -109,6 +116,34 @@ function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall
         // Step Functions sends a JSON Message as its serialised text.
         if (params.Message !== undefined && typeof params.Message !== 'string') params.Message = JSON.stringify(params.Message);
         return callSdk(invokers, 'sns', 'publish', params, 'SNS');
+      },
+    };
+  }
+  if (first === 'events' && second === 'putEvents') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'events', resource: 'putEvents' }),
+      run: async (input) => {
+        const params = input as { Entries?: Array<Record<string, unknown>> };
+        // Step Functions sends a JSON Detail as its text and appends the execution and state machine ARNs to Resources.
+        const entries = (params.Entries ?? []).map((entry) => ({
+          ...entry,
+          Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail),
+          Resources: [...((entry.Resources as string[] | undefined) ?? []), ...(execution ? [execution.executionArn, execution.stateMachineArn] : [])],
+        }));
+        const output = (await callSdk(invokers, 'eventbridge', 'putEvents', { ...params, Entries: entries }, 'EventBridge')) as { FailedEntryCount?: number };
+        if ((output.FailedEntryCount ?? 0) > 0) throw new TaskFailedError('EventBridge.FailedEntry', JSON.stringify(output));
+        return output;
+      },
+    };
+  }
+  if (first === 'sqs' && second === 'sendMessage') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'sqs', resource: 'sendMessage' }),
+      run: (input) => {
+        const params = { ...(input as Record<string, unknown>) };
+        // Step Functions sends a JSON MessageBody as its serialised text.
+        if (params.MessageBody !== undefined && typeof params.MessageBody !== 'string') params.MessageBody = JSON.stringify(params.MessageBody);
+        return callSdk(invokers, 'sqs', 'sendMessage', params, 'SQS');
       },
     };
   }
