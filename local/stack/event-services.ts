@@ -9,8 +9,11 @@ export interface EventServices {
   events: LocalEventsService;
   sqs: LocalSqsService;
   edgeServices: EdgeService[];
-  /** Starts the event source mappings once the functions can be invoked. */
-  startEventSources(invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>, log: (line: string) => void): void;
+  /**
+   * Starts the event source mappings and Lambda rule targets once the functions can be invoked: `invoke` synchronously
+   * (an event source mapping), `invokeAsync` as an asynchronous invoke (an EventBridge target).
+   */
+  startEventSources(invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>, invokeAsync: (functionArn: string, event: unknown) => void, log: (line: string) => void): void;
   /** True while an event is being delivered, or a mapped queue holds a message that is visible or being handled. */
   isBusy(): boolean;
   drain(): Promise<void>;
@@ -21,11 +24,18 @@ export interface EventServices {
 export async function createEventServices(app: LocalApp, dataDir: string): Promise<EventServices> {
   const sqs = await createSqsService({ dataDir });
   for (const queue of app.queues) await sqs.createQueue(queue);
+  let invokeAsync: ((functionArn: string, event: unknown) => void) | undefined;
   const events = await createEventsService({
     dataDir,
     region: app.pseudo.region,
     accountId: app.pseudo.accountId,
-    targets: { sendToQueue: async (queueArn, body) => void (await sqs.sendMessage(queueArn, body)) },
+    targets: {
+      sendToQueue: async (queueArn, body) => void (await sqs.sendMessage(queueArn, body)),
+      invokeFunction: async (functionArn, event) => {
+        if (!invokeAsync) throw new Error('Functions are not running yet');
+        invokeAsync(functionArn, event);
+      },
+    },
   });
   for (const bus of app.eventBuses) events.addBus(bus.name);
   for (const rule of app.eventRules) events.addRule(rule);
@@ -35,7 +45,8 @@ export async function createEventServices(app: LocalApp, dataDir: string): Promi
     events,
     sqs,
     edgeServices: [events, sqs],
-    startEventSources(invoke, log) {
+    startEventSources(invoke, invokeFunction, log) {
+      invokeAsync = invokeFunction;
       for (const mapping of app.eventSourceMappings) sources.push(new SqsEventSource(mapping, { sqs, invoke, region: app.pseudo.region, log }));
     },
     isBusy: () => events.hasPending() || sources.some((source) => source.isBusy()) || mappedQueues.some((queue) => sqs.counts(queue).visible > 0),

@@ -170,7 +170,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, concurrency) });
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
   const runtime = lambda;
-  eventing.startEventSources((fn, event) => runtime.invoke(fn, event), stackLog);
+  eventing.startEventSources(
+    (fn, event) => runtime.invoke(fn, event),
+    (functionArn, event) => asyncInvoker?.invoke(runtime.find(functionArn).fn, event),
+    stackLog,
+  );
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
   // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.

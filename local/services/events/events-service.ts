@@ -39,9 +39,10 @@ export interface ArchivedEvent {
   deliveries: Array<{ rule: string; target: string; outcome: 'delivered' | 'dead-lettered' | 'failed'; error?: string }>;
 }
 
-/** Where targets are delivered: the local SQS (the only target type local mode serves). */
+/** Where targets are delivered: SQS queues, and Lambda functions (invoked asynchronously, as EventBridge does). */
 export interface EventTargets {
   sendToQueue(queueArn: string, body: string): Promise<void>;
+  invokeFunction(functionArn: string, event: BusEvent): Promise<void>;
 }
 
 /** EventBridge's JSON 1.1 protocol. */
@@ -67,9 +68,9 @@ export interface LocalEventsService extends EdgeService {
 /**
  * Opens the local EventBridge: PutEvents on the template's buses (and `default`), each event matched against the
  * template's rules with the event-pattern matcher and sent to their SQS targets (a failed delivery goes to the target's
- * DeadLetterConfig queue), TestEventPattern, ListRules, ListEventBuses and DescribeEventBus. Every event is kept in
+ * DeadLetterConfig queue) or Lambda targets (an asynchronous invoke, with the function's retries), TestEventPattern, ListRules, ListEventBuses and DescribeEventBus. Every event is kept in
  * <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules, input transformers and targets other
- * than SQS are not emulated.
+ * than SQS and Lambda are not emulated.
  */
 export async function createEventsService(options: { dataDir: string; region: string; accountId: string; targets: EventTargets }): Promise<LocalEventsService> {
   const folder = join(options.dataDir, 'events');
@@ -90,7 +91,8 @@ export async function createEventsService(options: { dataDir: string; region: st
     for (const rule of rules.filter((candidate) => candidate.enabled && candidate.eventBusName === eventBusName && matchesEventPattern(candidate.eventPattern, event))) {
       for (const target of rule.targets) {
         try {
-          await options.targets.sendToQueue(target.arn, JSON.stringify(event));
+          if (target.arn.includes(':lambda:')) await options.targets.invokeFunction(target.arn, event);
+          else await options.targets.sendToQueue(target.arn, JSON.stringify(event));
           archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'delivered' });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
