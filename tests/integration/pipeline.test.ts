@@ -135,17 +135,16 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(original.ContentLength).toBeGreaterThan(0);
   });
 
-  it('puts one notification per upload in the outbox', async () => {
+  it('publishes one event per upload on the bus, of the type its outcome calls for', async () => {
     // Act
-    const page = await stack.services.notifications.outbox.listOutbox({ limit: 100 });
-    const messages = page.items
-      .filter((i): i is Extract<typeof i, { kind: 'sns' }> => i.kind === 'sns')
-      .map((i) => JSON.parse(i.sns.message) as { type: string; imageId: string });
+    const page = await stack.services.eventing.events.listEvents({ limit: 500 });
+    const events = page.items.map((archived) => archived.event as { 'detail-type': string; detail: { imageId: string } });
 
     // Assess
-    const types = messages.map((m) => `${m.imageId}:${m.type}`).sort();
-    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'ImageFailed' : 'ImageProcessed'}`).sort();
+    const types = events.map((event) => `${event.detail.imageId}:${event['detail-type']}`).sort();
+    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'Image Failed' : 'Image Processed'}`).sort();
     expect(types).toEqual(expected);
+    expect(page.items.every((archived) => archived.eventBusName === stack.app.eventBuses[0].name)).toBe(true);
   });
 
   it('serves the execution history in AWS shape, with the skipped analysis visible', async () => {

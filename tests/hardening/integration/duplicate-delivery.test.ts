@@ -50,7 +50,7 @@ describe('duplicate S3 event delivery', () => {
   test.each([
     ['while the first run is still going', 'uploads/duplicates/racing.jpg', false],
     ['after the first run has finished', 'uploads/duplicates/late.jpg', true],
-  ])('gives one execution, one revision of outputs and one notification when the event arrives 10 more times %s', async (_when, key, waitFirst) => {
+  ])('gives one execution, one revision of outputs and one Image Processed event when the event arrives 10 more times %s', async (_when, key, waitFirst) => {
     // Prepare: catch the very record S3 emits for the upload.
     const records: S3EventRecord[] = [];
     const unsubscribe = stack.services.s3.onObjectCreated((record) => {
@@ -82,8 +82,8 @@ describe('duplicate S3 event delivery', () => {
     const revisions = new Set((await client.processedKeys(`images/${imageId}/`)).map((k) => k.split('/')[2]));
     expect([...revisions]).toEqual([executions[0].input.revision]);
 
-    const outbox = await stack.services.notifications.outbox.listOutbox({ limit: 1000 });
-    const notices = outbox.items.filter((item) => item.kind === 'sns' && item.sns.message.includes(imageId));
-    expect(notices).toHaveLength(1);
+    const published = await stack.services.eventing.events.listEvents({ limit: 500 });
+    const notices = published.items.filter((archived) => (archived.event.detail as { imageId?: string }).imageId === imageId);
+    expect(notices.map((archived) => archived.event['detail-type'])).toEqual(['Image Processed']);
   }, 300_000);
 });

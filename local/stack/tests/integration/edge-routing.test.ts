@@ -43,6 +43,7 @@ describe('the local stack: every service behind one edge endpoint', () => {
     const object = await new S3Client(config()).send(new GetObjectCommand({ Bucket: processedBucket, Key: 'routing/x.txt' }));
     const tables = await new DynamoDBClient(config()).send(new ListTablesCommand({}));
     await new SNSClient(config()).send(new PublishCommand({ TopicArn: topicArn, Message: '{"type":"ImageProcessed"}' }));
+    await new SNSClient(config()).send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'Your image was processed.' }));
     await new SESv2Client(config()).send(
       new SendEmailCommand({ FromEmailAddress: 'a@example.com', Destination: { ToAddresses: ['b@example.com'] }, Content: { Simple: { Subject: { Data: 'Done' }, Body: { Text: { Data: 'ok' } } } } }),
     );
@@ -57,7 +58,7 @@ describe('the local stack: every service behind one edge endpoint', () => {
     expect(parameter.Parameter?.Value).toBe(stack.app.ssmParameters[0].value);
     expect(machines.stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([stateMachineArn]);
     expect(functions.Functions?.map((fn) => fn.FunctionName).sort()).toEqual(stack.app.functions.map((fn) => fn.name).sort());
-    expect(outbox.items.map((item) => item.kind).sort()).toEqual(['email', 'sns']);
+    expect(outbox.items.map((item) => item.kind).sort()).toEqual(['email', 'sms', 'sns']);
   });
 
   it("answers each protocol's errors as the SDK's named exceptions", async () => {
