@@ -23,11 +23,9 @@ export function registerUploadRoutes(router: Router, context: ApiContext): void 
       Bucket: context.resources.uploadsBucket,
       Key: key,
       ContentType: upload.contentType,
-      Metadata: upload.notifyEmail ? { 'notify-email': upload.notifyEmail } : undefined,
     });
-    // Content-Type and the metadata header stay signed headers, so the browser must send exactly these.
+    // Content-Type stays a signed header, so the browser must send exactly it.
     const headers: Record<string, string> = { 'content-type': upload.contentType };
-    if (upload.notifyEmail) headers['x-amz-meta-notify-email'] = upload.notifyEmail;
     const url = await getSignedUrl(context.clients.s3, command, {
       expiresIn: EXPIRES_SECONDS,
       signableHeaders: new Set(Object.keys(headers)),

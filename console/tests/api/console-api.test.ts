@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { waitFor } from '../support/wait-for';
 
@@ -20,7 +21,7 @@ async function api(pathAndQuery: string, init: RequestInit = {}): Promise<{ stat
 
 async function upload(fixture: string, fileName: string, contentType = 'image/jpeg'): Promise<{ imageId: string; key: string }> {
   const bytes = await readFile(path.join(FIXTURES, fixture));
-  const presigned = await api('/api/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName, contentType, size: bytes.length, notifyEmail: 'owner@example.com' }) });
+  const presigned = await api('/api/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName, contentType, size: bytes.length }) });
   expect(presigned.status).toBe(201);
   const put = await fetch(presigned.body.url, { method: 'PUT', headers: presigned.body.headers, body: bytes });
   expect(put.status).toBe(200);
@@ -393,32 +394,37 @@ describe('executions', () => {
 });
 
 describe('outbox', () => {
-  it('lists the notifications the runs sent, newest first, with a page limit', async () => {
+  /** Texts the phone number through the edge's SNS, as the notifier does; the outbox is the local handset. */
+  async function textThroughEdge(message: string): Promise<void> {
+    const sns = new SNSClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await sns.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: message }));
+  }
+
+  it('lists what was sent, newest first, with a page limit', async () => {
+    // Prepare
+    for (const n of [1, 2, 3, 4]) await textThroughEdge(`message ${n}`);
+
     // Act
     const answer = await api('/api/outbox?limit=3');
 
     // Assess
     expect(answer.status).toBe(200);
-    expect(answer.body.items.length).toBeGreaterThan(0);
-    expect(answer.body.items.length).toBeLessThanOrEqual(3);
+    expect(answer.body.items).toHaveLength(3);
     const times = answer.body.items.map((item: any) => item.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
   });
 
-  it('holds the e-mail to the address the upload named in its presigned metadata', async () => {
-    // Act: SendEmail is the run's last task, after the image item is stored, so wait for this upload's own e-mail.
-    const email = await waitFor(async () => (await listAllOutbox()).find((item) => item.kind === 'email' && String(item.email.text).includes(uploaded.face.imageId)), {
-      what: "the face upload's e-mail in the outbox",
-    });
-    const single = await api(`/api/outbox/${encodeURIComponent(email.id)}`);
-    const emails = (await listAllOutbox()).filter((item) => item.kind === 'email');
+  it('holds a text message with its phone number and text, and no e-mail for an upload (uploads never name recipients)', async () => {
+    // Prepare
+    await textThroughEdge(HOSTILE_NAME);
+
+    // Act
+    const sms = (await listAllOutbox()).find((item) => item.kind === 'sms' && item.sms.message === HOSTILE_NAME);
+    const single = await api(`/api/outbox/${encodeURIComponent(sms.id)}`);
 
     // Assess
-    expect(email.email.to).toEqual(['owner@example.com']);
-    expect(email.email.text).toContain(uploaded.face.key);
-    expect(single.status).toBe(200);
-    expect(single.body.item.id).toBe(email.id);
-    expect(emails.filter((item) => String(item.email.text).includes(uploaded.corrupt.imageId))).toEqual([]);
+    expect(single.body.item).toMatchObject({ kind: 'sms', sms: { phoneNumber: '+15555550100', message: HOSTILE_NAME } });
+    expect((await listAllOutbox()).filter((item) => item.kind === 'email')).toEqual([]);
   });
 
   it('answers 404 for an unknown outbox item and 400 for a malformed id', async () => {

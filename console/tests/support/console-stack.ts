@@ -28,8 +28,7 @@ export async function startConsoleUnderTest(options: { withVision?: boolean } = 
   // The browser PUTs presigned uploads straight to the edge, which answers CORS only for listed origins. The console's
   // port is known only once it listens, after the edge; the edge reads this array on every request, so it is filled then.
   const allowedOrigins: string[] = [];
-  // A sender turns on the e-mail step, so uploads that name a recipient produce an e-mail in the outbox.
-  const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' }, ...options });
+  const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, ...options });
   const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, resources: stack.resources, outbox: stack.services.notifications.outbox });
   allowedOrigins.push(server.url);
   return {

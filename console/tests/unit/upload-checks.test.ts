@@ -59,8 +59,8 @@ describe('refusalReason', () => {
 describe('parseUploadRequest', () => {
   const valid = { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 };
 
-  it('accepts a valid request with an e-mail', () => {
-    expect(parseUploadRequest({ ...valid, notifyEmail: 'me@example.com' }, DEFAULT_UPLOAD_LIMITS)).toEqual({ ...valid, notifyEmail: 'me@example.com' });
+  it('accepts a valid request', () => {
+    expect(parseUploadRequest(valid, DEFAULT_UPLOAD_LIMITS)).toEqual(valid);
   });
 
   it.each([
@@ -69,7 +69,7 @@ describe('parseUploadRequest', () => {
     ['a type outside the list', { ...valid, contentType: 'image/svg+xml' }],
     ['a size over the limit', { ...valid, size: DEFAULT_UPLOAD_LIMITS.maxBytes + 1 }],
     ['a negative size', { ...valid, size: -1 }],
-    ['a bad e-mail', { ...valid, notifyEmail: 'me@<script>' }],
+    ['a recipient: uploads never name who is told (issue 12)', { ...valid, notifyEmail: 'me@example.com' }],
   ])('refuses %s with 400', (_case, body) => {
     let status: number | undefined;
     try {

@@ -73,12 +73,12 @@ function htmlView(html: string): HTMLElement {
 
 /** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
 function outboxEntry(item: OutboxItem): HTMLElement {
-  const channel = text(pick(item, 'kind')) === 'email' ? 'e-mail' : text(pick(item, 'kind')) === 'sns' ? 'SNS' : 'message';
-  const subject = text(pick(item, 'email.subject', 'sns.subject')) ?? notificationTitle(pick(item, 'sns.message'));
-  const to = text(pick(item, 'email.to', 'sns.topicArn'));
+  const channel = ({ email: 'e-mail', sns: 'SNS', sms: 'SMS' } as Record<string, string>)[text(pick(item, 'kind')) ?? ''] ?? 'message';
+  const subject = text(pick(item, 'email.subject', 'sns.subject')) ?? (channel === 'SMS' ? 'Text message' : notificationTitle(pick(item, 'sns.message')));
+  const to = text(pick(item, 'email.to', 'sms.phoneNumber', 'sns.topicArn'));
   const from = text(pick(item, 'email.from'));
   const when = text(pick(item, 'createdAt'));
-  const plain = pick(item, 'email.text', 'sns.message');
+  const plain = pick(item, 'email.text', 'sms.message', 'sns.message');
   const html = text(pick(item, 'email.html'));
   const relay = pick(item, 'email.relay') as { status?: string; error?: string } | undefined;
   return h(
@@ -102,12 +102,12 @@ function outboxEntry(item: OutboxItem): HTMLElement {
   );
 }
 
-/** Outbox: notifications (SNS) and e-mails (SES) the local services recorded, newest first. */
+/** Outbox: e-mails (SES), text messages (SNS SMS) and SNS messages the local services recorded, newest first. */
 export const outboxPage: Page = (container) => {
   const list = h('div', { class: 'outbox' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
-  replaceChildren(container, h('h1', {}, 'Outbox'), h('p', { class: 'lead' }, 'What the pipeline sent: SNS notifications and SES e-mails, as the local services received them.'), note, list, more);
+  replaceChildren(container, h('h1', {}, 'Outbox'), h('p', { class: 'lead' }, 'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them.'), note, list, more);
   let cursor: string | null = null;
   let shown = 0;
   const load = async (): Promise<void> => {

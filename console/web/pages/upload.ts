@@ -46,7 +46,6 @@ export const uploadPage: Page = (container) => {
   let stopped = false;
   const timers = new Set<number>();
   const input = h('input', { type: 'file', multiple: true, accept: 'image/*', id: 'file-input', class: 'visually-hidden', tabindex: '-1' });
-  const email = h('input', { type: 'email', id: 'notify-email', autocomplete: 'email', placeholder: 'you@example.com' });
   const list = h('ul', { class: 'upload-list', 'aria-live': 'polite' });
   const chooseButton = h('button', { type: 'button', class: 'primary', on: { click: () => input.click() } }, 'Choose images');
   const limitsNote = h('p', { class: 'muted' }, 'Loading limits…');
@@ -63,7 +62,6 @@ export const uploadPage: Page = (container) => {
     h('h1', {}, 'Upload'),
     h('p', { class: 'lead' }, 'Images go straight to the uploads bucket through a presigned URL; each upload starts one pipeline run.'),
     dropZone,
-    h('div', { class: 'field' }, h('label', { for: 'notify-email' }, 'Notify this e-mail when done (optional)'), email),
     input,
     list,
   );
@@ -117,7 +115,7 @@ export const uploadPage: Page = (container) => {
           setState('uploading', 'Uploading…');
           const upload = await api<PresignedUpload>('/api/uploads', {
             method: 'POST',
-            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size, notifyEmail: email.value.trim() || undefined },
+            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size},
           });
           await putWithProgress(upload, file, (fraction) => {
             progress.value = Math.round(fraction * 100);
