@@ -23,6 +23,11 @@ export interface OutboxReader {
   readOutboxItem(id: string): Promise<unknown>;
 }
 
+/** The events published on the bus, newest first; local mode keeps them (AWS needs a rule to log them). */
+export interface EventLogReader {
+  listEvents(options: { limit: number; cursor?: string }): Promise<{ items: unknown[]; nextCursor?: string }>;
+}
+
 /** Upload limits the API enforces and the page checks before uploading; they mirror ResizeImage's defaults. */
 export interface UploadLimits {
   maxBytes: number;
@@ -36,6 +41,7 @@ export interface ApiContext {
   resources: ConsoleResources;
   index: DynamoImageIndex;
   outbox?: OutboxReader;
+  events?: EventLogReader;
   aslPath: string;
   limits: UploadLimits;
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { DEFAULT_UPLOAD_LIMITS, type ApiContext, type ConsoleResources, type OutboxReader, type UploadLimits } from './api-context';
+import { DEFAULT_UPLOAD_LIMITS, type ApiContext, type ConsoleResources, type EventLogReader, type OutboxReader, type UploadLimits } from './api-context';
 import { createClients } from './aws-clients';
 import { HttpError } from './http/errors';
 import { guardRequest } from './http/request-guard';
@@ -9,6 +9,7 @@ import { BASE_HEADERS, sendError, sendJson } from './http/respond';
 import { Router } from './http/router';
 import { DynamoImageIndex } from './images/dynamo-image-index';
 import { registerExecutionRoutes } from './routes/execution-routes';
+import { registerEventRoutes } from './routes/event-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerPipelineRoutes } from './routes/pipeline-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
@@ -27,6 +28,8 @@ export interface ConsoleServerOptions {
   region?: string;
   resources: ConsoleResources;
   outbox?: OutboxReader;
+  /** The local event log (issue 12); without it /api/events answers 501. */
+  events?: EventLogReader;
   /** ASL file used for the graph when DescribeStateMachine is unavailable. */
   aslPath?: string;
   limits?: Partial<UploadLimits>;
@@ -47,6 +50,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     resources: options.resources,
     index: new DynamoImageIndex(clients.documents, options.resources.tableName),
     outbox: options.outbox,
+    events: options.events,
     aslPath: options.aslPath ?? path.join(CONSOLE_DIR, '..', 'statemachine', 'image-pipeline.asl.json'),
     limits: { ...DEFAULT_UPLOAD_LIMITS, ...options.limits },
   };
@@ -55,6 +59,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   registerUploadRoutes(router, context);
   registerImageRoutes(router, context);
   registerExecutionRoutes(router, context);
+  registerEventRoutes(router, context);
 
   const host = options.host ?? '127.0.0.1';
   let ownOrigin = '';

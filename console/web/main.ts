@@ -7,6 +7,7 @@ import { runDetailPage } from './pages/run-detail';
 import { galleryPage } from './pages/gallery';
 import { imageDetailPage } from './pages/image-detail';
 import { failuresPage } from './pages/failures';
+import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
 
 const NAV: Array<{ path: string; label: string }> = [
@@ -15,6 +16,7 @@ const NAV: Array<{ path: string; label: string }> = [
   { path: 'gallery', label: 'Gallery' },
   { path: 'failures', label: 'Failures' },
   { path: 'outbox', label: 'Outbox' },
+  { path: 'events', label: 'Events' },
 ];
 
 function pageFor(path: string[]): { page: Page; section: string; title: string } {
@@ -27,6 +29,7 @@ function pageFor(path: string[]): { page: Page; section: string; title: string }
     gallery: { page: galleryPage, title: 'Gallery' },
     failures: { page: failuresPage, title: 'Failures' },
     outbox: { page: outboxPage, title: 'Outbox' },
+    events: { page: eventsPage, title: 'Events' },
   };
   const found = table[section] ?? table.upload;
   return { ...found, section: table[section] ? section : 'upload' };

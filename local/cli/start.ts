@@ -10,6 +10,7 @@ type ConsoleModule = {
     region?: string;
     resources: LocalStack['resources'];
     outbox?: unknown;
+    events?: unknown;
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
@@ -51,6 +52,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
       region: stack.app.pseudo.region,
       resources: stack.resources,
       outbox: stack.services.notifications.outbox,
+      events: stack.services.eventing.events,
     });
     consoleServer = server;
     consoleUrl = server.url;

@@ -433,6 +433,29 @@ describe('outbox', () => {
   });
 });
 
+describe('events', () => {
+  it('lists what the pipeline published, one event per upload, newest first, naming the rules that took it', async () => {
+    // Act
+    const answer = await api('/api/events?limit=100');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    const face = answer.body.items.filter((item: any) => item.event.detail.imageId === uploaded.face.imageId);
+    const corrupt = answer.body.items.filter((item: any) => item.event.detail.imageId === uploaded.corrupt.imageId);
+    expect(face.map((item: any) => item.event['detail-type'])).toEqual(['Image Processed']);
+    // The corrupt upload was also redriven and re-run by the runs tests above: each run announces its failure again.
+    expect(corrupt.length).toBeGreaterThan(0);
+    expect(new Set(corrupt.map((item: any) => item.event['detail-type']))).toEqual(new Set(['Image Failed']));
+    expect(face[0].deliveries.map((delivery: any) => delivery.rule)).toContain('smart-image-pipeline-PruneSupersededRule');
+    const times = answer.body.items.map((item: any) => item.receivedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('refuses a malformed cursor', async () => {
+    expect((await api('/api/events?cursor=abc')).status).toBe(400);
+  });
+});
+
 describe('cross-origin protection', () => {
   it('refuses a read from another origin and grants no CORS', async () => {
     // Act

@@ -15,7 +15,10 @@ export interface ConsoleUnderTest {
 interface LocalStack {
   edgeUrl: string;
   resources: ConsoleUnderTest['resources'] & Record<string, string>;
-  services: { notifications: { outbox: Parameters<typeof startConsoleServer>[0]['outbox'] } };
+  services: {
+    notifications: { outbox: Parameters<typeof startConsoleServer>[0]['outbox'] };
+    eventing: { events: NonNullable<Parameters<typeof startConsoleServer>[0]['events']> };
+  };
   waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -29,7 +32,7 @@ export async function startConsoleUnderTest(options: { withVision?: boolean } = 
   // port is known only once it listens, after the edge; the edge reads this array on every request, so it is filled then.
   const allowedOrigins: string[] = [];
   const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, ...options });
-  const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, resources: stack.resources, outbox: stack.services.notifications.outbox });
+  const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, resources: stack.resources, outbox: stack.services.notifications.outbox, events: stack.services.eventing.events });
   allowedOrigins.push(server.url);
   return {
     console: server,
