@@ -21,6 +21,7 @@ module.exports = {
       displayName: 'unit',
       testMatch: [
         '<rootDir>/functions/*/tests/unit/**/*.test.ts',
+        '<rootDir>/packages/*/tests/unit/**/*.test.ts',
         '<rootDir>/tests/template/**/*.test.ts',
         '<rootDir>/local/**/tests/unit/**/*.test.ts',
         '<rootDir>/console/**/tests/unit/**/*.test.ts',

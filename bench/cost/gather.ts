@@ -21,7 +21,7 @@ export const DEFAULT_DURATIONS_MS: Record<string, number> = {
 export function happyPathFacts(withEmail: boolean): PathFacts {
   return {
     '$.resize.analysable': true,
-    '$.analysis.labels[0]': { name: 'Dog' },
+    '$.analysis.summary.sections.labels.items[0]': { name: 'Dog' },
     '$.notified.emailEnabled': withEmail ? 'true' : 'false',
     '$.resize.recipient': withEmail ? 'someone@example.com' : null,
   };

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { analyseImage } from '../../functions/rekognition-labels/src/analyse-image';
 import { parseAnalysisConfig } from '../../functions/rekognition-labels/src/analysis-config';
-import type { AnalysisConfig, RekognitionCall } from '../../functions/rekognition-labels/src/types';
-import { readConfig } from '../../functions/resize-image/src/config';
+import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
+import { loadConfig } from '../../functions/resize-image/src/config';
 import { storeImage } from '../../functions/store-metadata/src/image-store';
 import { parseStoreRequest } from '../../functions/store-metadata/src/parse-input';
 import { repoPath } from '../lib/paths';
@@ -10,7 +10,7 @@ import { functionEnvironment, templateConfigParameter } from '../lib/template';
 
 /** What RekognitionLabelsFunction did for one kind of image, as its own summary reports it. */
 export interface AnalysisUsage {
-  calls: RekognitionCall[];
+  calls: string[];
   imageProperties: boolean;
   rawJsonPuts: number;
 }
@@ -58,13 +58,11 @@ export async function measureAnalysisUsage(config: AnalysisConfig = deployedAnal
     const summary = await analyseImage(
       { imageId: '0'.repeat(32), revision: '0'.repeat(16), image: { bucket: 'b', key: 'k.jpg', versionId: null, width: 1000, height: 800, bytes: 1000 } },
       {
-        detectLabels: async (request) => {
+        detect: async (detector, request: { Features?: string[] }) => {
+          if (detector.name !== 'DetectLabels') return {};
           imageProperties = (request.Features ?? []).includes('IMAGE_PROPERTIES');
           return { Labels: labels };
         },
-        detectModerationLabels: async () => ({ ModerationLabels: [] }),
-        detectFaces: async () => ({ FaceDetails: [] }),
-        detectText: async () => ({ TextDetections: [] }),
         putJson: async () => {
           rawJsonPuts += 1;
         },
@@ -100,6 +98,6 @@ export async function measureStoreUsage(): Promise<StoreUsage> {
 
 /** S3 requests of the resize step for an image at least as large as the largest variant. */
 export function resizeUsage(): ResizeUsage {
-  const settings = readConfig(functionEnvironment('ResizeImageFunction'));
+  const settings = loadConfig(functionEnvironment('ResizeImageFunction'));
   return { gets: 1, variantPuts: settings.variantWidths.length * 2 };
 }

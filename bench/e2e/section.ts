@@ -130,8 +130,8 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
         const id = fn?.logicalId ?? span.functionName;
         busyByFunction.set(id, [...(busyByFunction.get(id) ?? []), span.ms]);
       }
-      const output = JSON.parse(execution.output ?? '{}') as { analysis?: { calls?: string[] } };
-      for (const call of output.analysis?.calls ?? []) rekognitionCalls[call] = (rekognitionCalls[call] ?? 0) + 1;
+      const output = JSON.parse(execution.output ?? '{}') as { analysis?: { summary?: { calls?: string[] } } };
+      for (const call of output.analysis?.summary?.calls ?? []) rekognitionCalls[call] = (rekognitionCalls[call] ?? 0) + 1;
     }
     const batchWallMs = lastNotification - batchStart;
     return {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readConfig } from '../../functions/resize-image/src/config';
+import { loadConfig } from '../../functions/resize-image/src/config';
 import { runTsChild } from '../lib/child';
 import { generateInputs, makeUpscaled, SOURCE_PHOTOS, type BenchImage } from '../lib/inputs';
 import { repoPath } from '../lib/paths';
@@ -83,7 +83,7 @@ export function summariseRuns(runs: WorkerResult[]): ThroughputSummary {
 /** Measures the resize step: our core, raw sharp (two ways), ImageMagick and jimp, each in its own child process. */
 export async function runResizeBench(options: ResizeBenchOptions): Promise<ResizeBenchResult> {
   const { log } = options;
-  const variantWidths = [...readConfig(functionEnvironment('ResizeImageFunction')).variantWidths];
+  const variantWidths = [...loadConfig(functionEnvironment('ResizeImageFunction')).variantWidths];
   const inputs = await generateInputs(path.join(options.tmpDir, 'resize'), options.photos, options.megapixels);
   const rssImage = await makeUpscaled(path.join(options.tmpDir, 'rss'), SOURCE_PHOTOS[1], options.rssMegapixels);
   const specInputs = (images: BenchImage[]) => images.map((i) => ({ name: i.name, path: i.path, plan: planOutputs(i, variantWidths) }));

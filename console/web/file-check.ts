@@ -1,38 +1,18 @@
-/** Image types the page recognises from the first bytes of a file, with the name shown to people. */
-export const SNIFFED_TYPES: Readonly<Record<string, string>> = Object.freeze({
-  'image/jpeg': 'JPEG',
-  'image/png': 'PNG',
-  'image/gif': 'GIF',
-  'image/webp': 'WebP',
-  'image/avif': 'AVIF',
-  'image/heic': 'HEIC',
-  'image/tiff': 'TIFF',
-});
+import { IMAGE_TYPE_NAMES, MAGIC_BYTES, sniffImageType as sniff } from '@smart-image-pipeline/contracts/browser';
+
+/** The name shown to people for each content type the page recognises. */
+export const SNIFFED_TYPES = IMAGE_TYPE_NAMES;
 
 /** How many leading bytes sniffImageType needs. */
-export const SNIFF_BYTES = 32;
+export const SNIFF_BYTES = MAGIC_BYTES;
 
-function startsWith(bytes: Uint8Array, signature: number[], offset = 0): boolean {
-  return signature.every((value, index) => bytes[offset + index] === value);
-}
-
-function ascii(bytes: Uint8Array, start: number, end: number): string {
-  return String.fromCharCode(...bytes.subarray(start, end));
-}
-
-/** The image content type by magic bytes, never by name; undefined when the bytes are no supported image. */
+/**
+ * The image content type by magic bytes (the pipeline's own sniffer, the one ResizeImage uses), never by name;
+ * undefined when the bytes are no raster image. SVG counts as none here: the page uploads raster images only.
+ */
 export function sniffImageType(bytes: Uint8Array): string | undefined {
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return 'image/gif';
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'image/webp';
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'image/tiff';
-  if (ascii(bytes, 4, 8) === 'ftyp') {
-    const brands = ascii(bytes, 8, Math.min(bytes.length, 32));
-    if (/avi[fs]/.test(brands)) return 'image/avif';
-    if (/hei[cx]|hevc|mif1|msf1/.test(brands)) return 'image/heic';
-  }
-  return undefined;
+  const sniffed = sniff(bytes);
+  return sniffed && sniffed.format !== 'svg' ? sniffed.contentType : undefined;
 }
 
 /** Why a file can't be uploaded, or undefined when it may be: checks size, then the real type from its bytes. */

@@ -1,3 +1,4 @@
+import { sectionItems, type AnalysisSummary, type SectionItem } from '@smart-image-pipeline/contracts';
 import type { LocalStack } from '../stack';
 import type { ExecutionRecord } from '../stepfunctions/types';
 
@@ -21,13 +22,7 @@ export interface ProcessResult {
 type State = {
   imageId?: string;
   resize?: { image?: ProcessResult['image'] & Record<string, unknown>; variants?: ProcessResult['variants'] };
-  analysis?: {
-    labels?: Array<{ name: string; confidence: number }>;
-    moderation?: Array<{ name: string; confidence: number }>;
-    faces?: Array<{ confidence: number; boundingBox: unknown; ageRange: unknown; gender: unknown; emotion?: string; emotions?: unknown[] }>;
-    text?: Array<{ text: string; confidence: number }>;
-    rawKeys?: Record<string, string>;
-  };
+  analysis?: { summary?: AnalysisSummary };
 };
 
 /** An upload whose execution is awaited. */
@@ -65,24 +60,39 @@ export async function resultFor(stack: LocalStack, upload: PendingUpload, execut
     return { ...base, error: { name: execution.error ?? execution.status, message: causeMessage(execution.cause) } };
   }
   const state = JSON.parse(execution.output ?? '{}') as State;
-  const analysis = state.analysis ?? {};
+  const analysis = state.analysis?.summary;
+  const named = (id: string) => sectionItems(analysis, id).map(({ name, confidence }) => ({ name, confidence: confidence ?? 0 }));
   const image = state.resize?.image;
   return {
     ...base,
     status: 'SUCCEEDED',
     image: image ? { format: image.format, width: image.width, height: image.height, bytes: image.bytes } : null,
     variants: (state.resize?.variants ?? []).map(({ key, format, width, height, bytes }) => ({ key, format, width, height, bytes })),
-    labels: (analysis.labels ?? []).map(({ name, confidence }) => ({ name, confidence })),
-    moderation: (analysis.moderation ?? []).map(({ name, confidence }) => ({ name, confidence })),
-    text: (analysis.text ?? []).map(({ text, confidence }) => ({ text, confidence })),
+    labels: named('labels'),
+    moderation: named('moderation'),
+    text: named('text').map(({ name, confidence }) => ({ text: name, confidence })),
     faces: await facesWithEmotions(stack, analysis),
   };
 }
 
-async function facesWithEmotions(stack: LocalStack, analysis: NonNullable<State['analysis']>): Promise<ProcessResult['faces']> {
-  const faces = analysis.faces ?? [];
+/** A face of the summary's faces section: its box without the confidence, and "24-32" read back as { low, high }. */
+function faceOf(item: SectionItem) {
+  const { confidence: _confidence, ...boundingBox } = item.boxes?.[0] ?? { left: 0, top: 0, width: 0, height: 0 };
+  const age = /^(\d+)-(\d+)$/.exec(String(item.attributes?.ageRange ?? ''));
+  const emotion = item.attributes?.emotion;
+  return {
+    confidence: item.confidence ?? 0,
+    boundingBox,
+    ageRange: age ? { low: Number(age[1]), high: Number(age[2]) } : null,
+    gender: item.attributes?.gender ?? null,
+    emotion: typeof emotion === 'string' ? emotion : undefined,
+  };
+}
+
+async function facesWithEmotions(stack: LocalStack, analysis: AnalysisSummary | undefined): Promise<ProcessResult['faces']> {
+  const faces = sectionItems(analysis, 'faces').map(faceOf);
   let raw: Array<{ Emotions?: Array<{ Type: string; Confidence: number }> }> = [];
-  const rawKey = analysis.rawKeys?.DetectFaces;
+  const rawKey = analysis?.rawKeys.DetectFaces;
   if (rawKey) {
     try {
       const body = await stack.services.s3.getObjectBytes(stack.resources.processedBucket, rawKey);
@@ -96,7 +106,7 @@ async function facesWithEmotions(stack: LocalStack, analysis: NonNullable<State[
     boundingBox: face.boundingBox,
     ageRange: face.ageRange,
     gender: face.gender,
-    emotions: raw[i]?.Emotions?.map((e) => ({ type: e.Type, confidence: e.Confidence })) ?? face.emotions ?? (face.emotion ? [{ type: face.emotion }] : []),
+    emotions: raw[i]?.Emotions?.map((e) => ({ type: e.Type, confidence: e.Confidence })) ?? (face.emotion ? [{ type: face.emotion }] : []),
   }));
 }
 

@@ -14,7 +14,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { executionNameFor, imageIdFor, revisionFor } from '../../functions/trigger-step-function/src/identity';
+import { executionNameFor, imageIdFor, revisionFor } from '@smart-image-pipeline/contracts';
 
 const stackName = process.env.E2E_STACK_NAME;
 const outputsFile = process.env.E2E_STACK_OUTPUTS;

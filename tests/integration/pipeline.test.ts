@@ -1,3 +1,4 @@
+import { sectionItems, type AnalysisSummary } from '@smart-image-pipeline/contracts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +15,7 @@ type ImageItem = {
   imageId: string;
   status: string;
   variants: Array<{ key: string; format: string; width: number; height: number }>;
-  labels?: Array<{ name: string }>;
-  faces?: unknown[];
+  analysis?: AnalysisSummary | null;
   faceCount?: number;
   error?: { name: string; cause: string };
 };
@@ -104,8 +104,9 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     expect(face.status).toBe('SUCCEEDED');
-    expect(face.labels?.map((l) => l.name)).toContain('Person');
-    expect(face.faces?.length).toBeGreaterThanOrEqual(1);
+    expect(sectionItems(face.analysis, 'labels').map((l) => l.name)).toContain('Person');
+    expect(sectionItems(face.analysis, 'faces').length).toBeGreaterThanOrEqual(1);
+    expect(face.faceCount).toBe(sectionItems(face.analysis, 'faces').length);
     expect(byLabel.Items?.map((i) => (i as { GSI1SK: string }).GSI1SK.split('#')[1])).toContain(imageIds.get('uploads/people/ai-face.jpg'));
   });
 
@@ -115,7 +116,7 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     expect(tiny.status).toBe('SUCCEEDED');
-    expect(tiny.labels ?? []).toEqual([]);
+    expect(tiny.analysis).toBeNull();
   });
 
   it('records each failed file with its reason and keeps the original upload', async () => {

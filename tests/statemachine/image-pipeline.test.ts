@@ -13,6 +13,7 @@ import {
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { analysisSummarySchema, notificationSchema, sectionItems } from '@smart-image-pipeline/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
 import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
@@ -211,8 +212,9 @@ describe('image pipeline state machine', () => {
     const [labelsRequest] = rekognition.commandCalls(DetectLabelsCommand).map((call) => call.args[0].input);
     const analysed = labelsRequest.Image!.S3Object!;
     expect(s3.keys(analysed.Bucket!)).toContain(analysed.Name);
-    expect(analysis.labels.map((label: { name: string }) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
-    for (const rawKey of Object.values(analysis.rawKeys)) {
+    expect(analysisSummarySchema.parse(analysis.summary)).toEqual(analysis.summary);
+    expect(sectionItems(analysis.summary, 'labels').map((label) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
+    for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }
     expect(stored).toEqual({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
@@ -228,6 +230,7 @@ describe('image pipeline state machine', () => {
       },
       attributes: { type: { DataType: 'String', StringValue: 'ImageProcessed' }, status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
     }]);
+    expect(notificationSchema.parse(run.published[0].message)).toEqual(run.published[0].message);
     expect(run.emails).toHaveLength(1);
     expect(run.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: [UPLOADER] } });
     expect(run.emails[0].Content.Simple.Body.Text.Data).toBe(
@@ -270,7 +273,7 @@ describe('image pipeline state machine', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.retriedStates).toEqual(['AnalyseImage']);
     expect(callsOf(DetectLabelsCommand)).toBe(2);
-    expect(run.output.analysis.labels).toHaveLength(3);
+    expect(sectionItems(run.output.analysis.summary, 'labels')).toHaveLength(3);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
     expect(run.published.map((entry) => entry.message.type)).toEqual(['ImageProcessed']);
     expect(run.output.resize.recipient).toBeNull();

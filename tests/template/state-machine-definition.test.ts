@@ -1,12 +1,9 @@
 import aslValidator = require('asl-validator');
+import { ERROR_NAMES } from '@smart-image-pipeline/contracts';
 import { loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
 
-/** Errors of the steps' own making: retrying cannot fix them (docs/contracts.md). */
-const DOMAIN_ERRORS = [
-  'UnsupportedImageTypeError', 'ImageTooLargeError', 'CorruptImageError', 'SourceNotFoundError',
-  'InvalidAnalysisImageError', 'InvalidConfigError', 'InvalidAnalysisInputError', 'InvalidResizeInputError',
-  'InvalidStoreInputError', 'ConfigurationError', 'MissingEnvironmentError',
-];
+/** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
+const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
 const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata', 'Notify', 'SendEmail'];
@@ -176,10 +173,23 @@ describe('state machine definition', () => {
 
     // Assess
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
-    for (const [, paths] of selections) {
+    for (const [name, paths] of selections) {
+      if (name === 'AnalyseImage') continue;
       expect(paths.length).toBeGreaterThan(2);
       expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
     }
+  });
+
+  it('passes the analysis summary on as one object, so a new detector needs no change here', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const analyse = states.AnalyseImage;
+
+    // Assess
+    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload' });
+    expect(analyse.ResultPath).toBe('$.analysis');
   });
 
   it('bounds every task and the whole execution with a timeout', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG } from '@smart-image-pipeline/contracts';
 import { join } from 'node:path';
 import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
 
@@ -189,18 +190,20 @@ describe('template functions', () => {
     expect(layer.Metadata!.BuildMethod).toBe('makefile');
   });
 
-  it('stores the SSM defaults that docs/contracts.md lists', () => {
+  it('stores an empty config by default, which means the one set of defaults that docs/contracts.md lists', () => {
     // Prepare
     const template = loadTemplate();
     const parameter = template.Resources.PipelineConfigParameter.Properties!;
 
     // Act
-    const stored = JSON.parse(template.Parameters!.PipelineConfig.Default as string);
+    const stored = checkAnalysisConfig(JSON.parse(template.Parameters!.PipelineConfig.Default as string));
 
     // Assess
     expect(parameter.Type).toBe('String');
     expect(parameter.Value).toEqual({ Ref: 'PipelineConfig' });
-    expect(stored).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
+    expect(template.Parameters!.PipelineConfig.Default).toBe('{}');
+    expect(stored.config).toEqual(DEFAULT_ANALYSIS_CONFIG);
+    expect(DEFAULT_ANALYSIS_CONFIG).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
   });
 
   it('keys the table and its index as docs/contracts.md describes', () => {

@@ -1,3 +1,4 @@
+import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
 import {
   asArray, inlineStatements, loadAslText, loadTemplate, policyTemplateNames, readRepoFile, resourcesOfType, Statement,
 } from './support/template';
@@ -9,9 +10,12 @@ import {
  */
 const SCOPED_POLICY_TEMPLATES = new Set(['SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
 
+/** The Rekognition actions of the analysis function's detector registry, one per detector. */
+const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAction))].sort();
+
 /** The only action sets that may use Resource "*": the services have no resource-level permissions for them. */
 const WILDCARD_RESOURCE_ACTIONS: string[][] = [
-  ['rekognition:DetectFaces', 'rekognition:DetectLabels', 'rekognition:DetectModerationLabels', 'rekognition:DetectText'],
+  REGISTRY_ACTIONS,
   [
     'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
     'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
@@ -87,6 +91,19 @@ describe('template security', () => {
 
     // Assess
     expect(offenders).toEqual([]);
+  });
+
+  it("grants the analysis function exactly the Rekognition actions of its detector registry, and no other role any", () => {
+    // Prepare
+    const statements = allowStatements();
+
+    // Act
+    const rekognitionActions = statements.flatMap(([id, statement]) =>
+      asArray(statement.Action).filter((action) => action.startsWith('rekognition:')).map((action) => `${id}: ${action}`));
+
+    // Assess
+    expect(REGISTRY_ACTIONS).toContain('rekognition:DetectLabels');
+    expect(rekognitionActions.sort()).toEqual(REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`));
   });
 
   it('scopes e-mail sending to the sender identity, only when a sender is configured', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readConfig } from '../../../functions/resize-image/src/config';
+import { loadConfig } from '../../../functions/resize-image/src/config';
 import { resizeImage } from '../../../functions/resize-image/src/resize-image';
 import { configureSharpForLambda } from '../../../functions/resize-image/src/sharp-settings';
 import type { ObjectStore, OpenedObject } from '../../../functions/resize-image/src/types';
@@ -24,7 +24,7 @@ function memoryStore(source: Map<string, Buffer>, written: { count: number; byte
 /** ResizeImageFunction's core with the Lambda's sharp settings and its environment from template.yaml. */
 export function oursContender(): Contender {
   configureSharpForLambda();
-  const settings = readConfig(functionEnvironment('ResizeImageFunction'));
+  const settings = loadConfig(functionEnvironment('ResizeImageFunction'));
   let runs = 0;
   return {
     name: 'ours',

@@ -1,5 +1,6 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { imageIdFromSortKey, type ImageItem } from './image-item';
+import { GSI1, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, phashIndexPk } from '@smart-image-pipeline/contracts';
+import type { ImageItem } from './image-item';
 import type { ImageIndex, IndexEntry } from './list-images';
 
 /** The table reads of the console: GSI1 partitions, image items by id, and everything under one image. */
@@ -13,7 +14,7 @@ export class DynamoImageIndex implements ImageIndex {
   async queryPartition(partition: string, range: { below?: string; atLeast?: string }, limit: number): Promise<{ entries: IndexEntry[]; exhausted: boolean }> {
     const input: QueryCommandInput = {
       TableName: this.tableName,
-      IndexName: 'GSI1',
+      IndexName: GSI1,
       ScanIndexForward: false,
       Limit: limit,
       ExpressionAttributeValues: { ':pk': partition },
@@ -35,9 +36,9 @@ export class DynamoImageIndex implements ImageIndex {
       const sortKey = String(raw.GSI1SK ?? '');
       // BETWEEN includes its upper bound, which is the entry already examined.
       if (range.below !== undefined && sortKey >= range.below) continue;
-      const imageId = imageIdFromSortKey(sortKey);
+      const imageId = imageIdFromIndexSk(sortKey);
       if (!imageId) continue;
-      const isImageItem = raw.SK === 'IMAGE' && typeof raw.status === 'string';
+      const isImageItem = raw.SK === IMAGE_SK && typeof raw.status === 'string';
       entries.push({ sortKey, imageId, item: isImageItem ? (raw as ImageItem) : undefined });
     }
     return { entries, exhausted: answer.LastEvaluatedKey === undefined };
@@ -48,7 +49,7 @@ export class DynamoImageIndex implements ImageIndex {
     const found = new Map<string, ImageItem>();
     const unique = [...new Set(imageIds)];
     for (let start = 0; start < unique.length; start += 100) {
-      let keys: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((id) => ({ PK: `IMAGE#${id}`, SK: 'IMAGE' }));
+      let keys: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((id) => ({ PK: imagePk(id), SK: IMAGE_SK }));
       for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
         const answer = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
         for (const item of answer.Responses?.[this.tableName] ?? []) found.set(String(item.imageId), item as ImageItem);
@@ -68,12 +69,12 @@ export class DynamoImageIndex implements ImageIndex {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :pk',
-          ExpressionAttributeValues: { ':pk': `IMAGE#${imageId}` },
+          ExpressionAttributeValues: { ':pk': imagePk(imageId) },
           ExclusiveStartKey: startKey,
         }),
       );
       for (const item of answer.Items ?? []) {
-        if (item.SK === 'IMAGE') image = item as ImageItem;
+        if (item.SK === IMAGE_SK) image = item as ImageItem;
         else children.push(item);
       }
       startKey = answer.LastEvaluatedKey;
@@ -86,12 +87,12 @@ export class DynamoImageIndex implements ImageIndex {
     const answer = await this.documents.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: 'GSI1',
+        IndexName: GSI1,
         KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': `PHASH#${band}#${bandHex}` },
+        ExpressionAttributeValues: { ':pk': phashIndexPk(band, bandHex) },
         Limit: limit,
       }),
     );
-    return (answer.Items ?? []).map((item) => String(item.GSI1SK ?? '')).filter((id) => /^[0-9a-f]{32}$/.test(id));
+    return (answer.Items ?? []).map((item) => String(item.GSI1SK ?? '')).filter(isImageId);
   }
 }

@@ -1,3 +1,4 @@
+import { faceCountOf, labelsOf, textContentOf } from './image-analysis';
 import type { ImageItem } from './image-item';
 import type { ImageListQuery } from './image-query';
 
@@ -5,8 +6,8 @@ import type { ImageListQuery } from './image-query';
 export function matchLabel(item: ImageItem, label: string): { name: string; confidence: number } | undefined {
   const wanted = label.toLowerCase();
   let best: { name: string; confidence: number } | undefined;
-  for (const entry of item.labels ?? []) {
-    const names = [entry.name, ...(entry.parents ?? [])].map((name) => String(name));
+  for (const entry of labelsOf(item)) {
+    const names = [entry.name, ...entry.parents];
     const name = names.find((candidate) => candidate.toLowerCase() === wanted);
     if (name === undefined) continue;
     const confidence = typeof entry.confidence === 'number' ? entry.confidence : 0;
@@ -29,13 +30,11 @@ export function matchesImageQuery(item: ImageItem, query: ImageListQuery): boole
     if (query.minConfidence !== undefined && confidence < query.minConfidence) return false;
   }
   if (query.hasFaces !== undefined) {
-    const faces = typeof item.faceCount === 'number' ? item.faceCount : (item.faces?.length ?? 0);
-    if (faces > 0 !== query.hasFaces) return false;
+    if (faceCountOf(item) > 0 !== query.hasFaces) return false;
   }
   if (query.moderated !== undefined && Boolean(item.moderated) !== query.moderated) return false;
   if (query.text !== undefined) {
-    const haystack = typeof item.textContent === 'string' ? item.textContent : (item.text ?? []).map((line) => line.text ?? '').join(' ');
-    if (!haystack.toLowerCase().includes(query.text.toLowerCase())) return false;
+    if (!textContentOf(item).toLowerCase().includes(query.text.toLowerCase())) return false;
   }
   return true;
 }

@@ -1,4 +1,8 @@
-/** The image item as StoreMetadata writes it (docs/contracts.md); every field is optional because FAILED items hold fewer. */
+/**
+ * The image item as StoreMetadata writes it (docs/contracts.md); every field is optional because FAILED items hold
+ * fewer. Items written before the analysis became sections also carry labels, faces, moderation, text and
+ * imageProperties (read by image-analysis.ts).
+ */
 export interface ImageItem {
   PK?: string;
   SK?: string;
@@ -12,13 +16,10 @@ export interface ImageItem {
   placeholder?: { kind?: string; value?: string } | null;
   perceptualHash?: string | null;
   variants?: VariantItem[];
-  labels?: LabelItem[];
-  moderation?: Array<{ name?: string; parentName?: string; confidence?: number }>;
-  faces?: unknown[];
+  /** The analysis summary, every detector's sections (null when the image was not analysed). */
+  analysis?: unknown;
   faceCount?: number;
-  text?: Array<{ text?: string; confidence?: number }>;
   textContent?: string;
-  imageProperties?: unknown;
   moderated?: boolean;
   error?: { name?: string; cause?: string } | null;
   createdAt?: string;
@@ -34,28 +35,6 @@ export interface VariantItem {
   width?: number;
   height?: number;
   bytes?: number;
-}
-
-/** One label as kept on the image item. */
-export interface LabelItem {
-  name: string;
-  confidence?: number;
-  parents?: string[];
-  instances?: number;
-  boxes?: Array<{ left: number; top: number; width: number; height: number; confidence?: number }>;
-}
-
-const IMAGE_ID = /^[0-9a-f]{32}$/;
-
-/** True when the value has the shape of an imageId (32 lowercase hex). */
-export function isImageId(value: string): boolean {
-  return IMAGE_ID.test(value);
-}
-
-/** Reads the imageId that ends every GSI1 sort key of the image and label items (`…#<imageId>`). */
-export function imageIdFromSortKey(sortKey: string): string | undefined {
-  const candidate = sortKey.slice(sortKey.lastIndexOf('#') + 1);
-  return isImageId(candidate) ? candidate : undefined;
 }
 
 /** The file name a variant is served under, e.g. `w256.webp`, taken from the end of its key. */

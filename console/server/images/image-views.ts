@@ -1,4 +1,5 @@
 import { displayName, variantFileName, type ImageItem, type VariantItem } from './image-item';
+import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { matchLabel } from './image-filters';
 
 /** A variant as the API shows it, with the console URL that serves its bytes. */
@@ -44,20 +45,23 @@ export function toImageSummary(item: ImageItem, label?: string) {
     bytes: item.image?.bytes ?? null,
     placeholder: item.placeholder ?? null,
     thumbnail: thumbnailOf(item) ?? null,
-    labels: [...(item.labels ?? [])]
-      .sort((a, b) => (b.confidence ?? 0) - (a.confidence ?? 0))
+    labels: labelsOf(item)
       .slice(0, 5)
       .map((entry) => ({ name: entry.name, confidence: entry.confidence ?? null })),
     matchedLabel: label ? (matchLabel(item, label) ?? { name: label, confidence: null }) : null,
-    faceCount: typeof item.faceCount === 'number' ? item.faceCount : (item.faces?.length ?? 0),
+    faceCount: faceCountOf(item),
     moderated: Boolean(item.moderated),
     error: item.error ?? null,
     executionName: item.executionName ?? null,
   };
 }
 
-/** Everything the detail page shows; internal key attributes are left out. */
+/** The detail page's analysis fields: the sections (an old item's fields read as sections) instead of the stored shape. */
+const LEGACY_ANALYSIS_FIELDS = ['labels', 'faces', 'moderation', 'text', 'imageProperties'];
+
+/** Everything the detail page shows; internal key attributes are left out, and the analysis is given as sections. */
 export function toImageDetail(item: ImageItem) {
   const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...rest } = item;
-  return { ...rest, name: displayName(item), variants: variantViews(item), thumbnail: thumbnailOf(item) ?? null };
+  const fields = Object.fromEntries(Object.entries(rest).filter(([field]) => !LEGACY_ANALYSIS_FIELDS.includes(field)));
+  return { ...fields, analysis: analysisOf(item), faceCount: faceCountOf(item), name: displayName(item), variants: variantViews(item), thumbnail: thumbnailOf(item) ?? null };
 }

@@ -1,3 +1,4 @@
+import { confidenceKey, labelIndexPk, statusIndexPk } from '@smart-image-pipeline/contracts';
 import type { ImageItem } from './image-item';
 import { matchesImageQuery } from './image-filters';
 import type { ImageListQuery } from './image-query';
@@ -27,15 +28,13 @@ export interface ImagePage {
 export const EXAMINE_BUDGET = 600;
 
 /** The GSI1 sort-key floor for a minimum label confidence (`080000` for 80). */
-export function confidenceSortKey(confidence: number): string {
-  return String(Math.round(confidence * 1000)).padStart(6, '0');
-}
+export const confidenceSortKey = confidenceKey;
 
 /** The GSI1 partitions that hold the candidates of a query, per the access patterns in docs/contracts.md. */
 export function partitionsFor(query: ImageListQuery): string[] {
-  if (query.sort === 'confidence' && query.label) return [`LABEL#${query.label.toLowerCase()}`];
-  if (query.status === 'ALL') return ['STATUS#SUCCEEDED', 'STATUS#FAILED'];
-  return [`STATUS#${query.status}`];
+  if (query.sort === 'confidence' && query.label) return [labelIndexPk(query.label)];
+  if (query.status === 'ALL') return [statusIndexPk('SUCCEEDED'), statusIndexPk('FAILED')];
+  return [statusIndexPk(query.status)];
 }
 
 /** Reads several partitions as one sequence in descending sort-key order, a page at a time. */

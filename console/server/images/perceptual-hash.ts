@@ -1,9 +1,10 @@
+import { perceptualHashBands } from '@smart-image-pipeline/contracts';
+
 const HASH = /^[0-9a-f]{16}$/;
 
-/** The four 16-bit bands (4 hex each) of a 64-bit perceptual hash, as the table indexes them. */
+/** The four 16-bit bands (4 hex each) of a 64-bit perceptual hash, as the table indexes them; none for a malformed hash. */
 export function hashBands(hash: string): string[] {
-  if (!HASH.test(hash)) return [];
-  return [0, 1, 2, 3].map((band) => hash.slice(band * 4, band * 4 + 4));
+  return HASH.test(hash) ? perceptualHashBands(hash) : [];
 }
 
 /** The number of differing bits between two 16-hex hashes. @throws TypeError when either is not 16 hex. */

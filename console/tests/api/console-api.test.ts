@@ -158,8 +158,9 @@ describe('image listing', () => {
     // Prepare
     const all = await Promise.all((await listAll('')).map(async (item) => (await api(`/api/images/${item.imageId}`)).body.image));
     const withFaces = all.filter((image) => (image.faceCount ?? 0) > 0).map((image) => image.imageId).sort();
-    const label = all.flatMap((image) => image.labels ?? [])[0]?.name as string;
-    const withLabel = all.filter((image) => (image.labels ?? []).some((entry: any) => [entry.name, ...(entry.parents ?? [])].some((name: string) => name.toLowerCase() === label.toLowerCase()))).map((image) => image.imageId).sort();
+    const labelsOf = (image: any): any[] => image.analysis?.sections?.labels?.items ?? [];
+    const label = all.flatMap(labelsOf)[0]?.name as string;
+    const withLabel = all.filter((image) => labelsOf(image).some((entry) => [entry.name, ...(entry.attributes?.parents ?? [])].some((name: string) => name.toLowerCase() === label.toLowerCase()))).map((image) => image.imageId).sort();
 
     // Act
     const faces = (await listAll('hasFaces=true')).map((item) => item.imageId).sort();

@@ -122,11 +122,11 @@ describe('console in Chromium', () => {
     await screenshot('04-image-detail');
 
     // Assess
-    expect(await page.locator('.box-face').count()).toBeGreaterThan(1);
+    expect(await page.locator('.box-faces').count()).toBeGreaterThan(1);
     expect(await page.locator('.labels li[data-label="Person"]').count()).toBe(1);
     expect(await page.locator('.variants tbody tr').count()).toBeGreaterThan(1);
-    await page.locator('#show-face').uncheck();
-    expect(await page.locator('.box-face').first().isVisible()).toBe(false);
+    await page.locator('#show-faces').uncheck();
+    expect(await page.locator('.box-faces').first().isVisible()).toBe(false);
   });
 
   it('draws the object box of a detected person', async () => {
@@ -137,9 +137,9 @@ describe('console in Chromium', () => {
     await screenshot('04b-object-box');
 
     // Assess
-    expect(await page.locator('.box-object').count()).toBeGreaterThan(0);
-    await expect(page.locator('.box-object .box-caption').first().textContent()).resolves.toMatch(/^Person \d/);
-    expect(await page.locator('.box-face').count()).toBe(1);
+    expect(await page.locator('.box-labels').count()).toBeGreaterThan(0);
+    await expect(page.locator('.box-labels .box-caption').first().textContent()).resolves.toMatch(/^Person \d/);
+    expect(await page.locator('.box-faces').count()).toBe(1);
   });
 
   it('shows a failed run with its reason and the state graph', async () => {

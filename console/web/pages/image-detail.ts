@@ -2,16 +2,9 @@ import { api, ApiError, type ImageSummary, type Variant } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
 import { placeholderUrl } from '../components/thumbnail';
-import { formatBytes, formatConfidence, formatTime } from '../format';
+import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
+import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
-
-interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-  confidence?: number;
-}
 
 interface ImageDetail {
   imageId: string;
@@ -24,11 +17,8 @@ interface ImageDetail {
   placeholder?: ImageSummary['placeholder'];
   perceptualHash?: string | null;
   variants: Variant[];
-  labels?: Array<{ name: string; confidence?: number; parents?: string[]; instances?: number; boxes?: Box[] }>;
-  moderation?: Array<{ name?: string; parentName?: string; confidence?: number }>;
-  faces?: Array<{ confidence?: number; boundingBox?: Box; ageRange?: { low?: number; high?: number }; gender?: string; emotion?: string; smile?: boolean }>;
-  text?: Array<{ text?: string; confidence?: number }>;
-  imageProperties?: { dominantColors?: Array<{ hex?: string; cssColor?: string; pixelPercent?: number }>; quality?: Record<string, number> };
+  /** Every detector's sections (null when the image was not analysed). */
+  analysis?: AnalysisView | null;
   moderated?: boolean;
   error?: { name?: string; cause?: string } | null;
   createdAt?: string;
@@ -36,26 +26,13 @@ interface ImageDetail {
   executionName?: string;
 }
 
-const HEX_COLOUR = /^#[0-9a-fA-F]{6}$/;
-
 function section(title: string, ...children: Child[]): HTMLElement {
   return h('section', { class: 'panel' }, h('h2', {}, title), ...children);
 }
 
-function bar(value: number, max = 100): HTMLElement {
-  const fill = h('span', { class: 'bar-fill' });
-  fill.style.width = `${Math.max(0, Math.min(100, (value / max) * 100))}%`;
-  return h('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
-}
-
-function isBox(box: unknown): box is Box {
-  const candidate = box as Box | null;
-  return Boolean(candidate) && [candidate?.left, candidate?.top, candidate?.width, candidate?.height].every((value) => typeof value === 'number' && Number.isFinite(value));
-}
-
-function boxElement(box: Box, kind: 'face' | 'object', caption: string): HTMLElement {
+function boxElement({ sectionId, box, caption }: DrawnBox): HTMLElement {
   // A box touching the top edge keeps its caption inside, where the stage does not clip it.
-  const element = h('div', { class: `box box-${kind}${box.top < 0.08 ? ' caption-inside' : ''}`, title: caption }, h('span', { class: 'box-caption' }, caption));
+  const element = h('div', { class: `box box-${sectionId}${box.top < 0.08 ? ' caption-inside' : ''}`, title: caption }, h('span', { class: 'box-caption' }, caption));
   element.style.left = `${box.left * 100}%`;
   element.style.top = `${box.top * 100}%`;
   element.style.width = `${box.width * 100}%`;
@@ -63,7 +40,7 @@ function boxElement(box: Box, kind: 'face' | 'object', caption: string): HTMLEle
   return element;
 }
 
-/** The image with face and object boxes drawn over it, and switches to hide either kind. */
+/** The image with every section's boxes drawn over it (faces, objects, any other detector's), each section switchable. */
 function viewer(image: ImageDetail): HTMLElement {
   const candidates = image.variants.filter((variant) => (variant.width ?? 0) <= 1100);
   const shown = candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ?? candidates[0] ?? image.variants[0];
@@ -76,24 +53,21 @@ function viewer(image: ImageDetail): HTMLElement {
   const placeholder = placeholderUrl(image.placeholder ?? null);
   if (placeholder) stage.appendChild(h('img', { class: 'placeholder', src: placeholder, alt: '', 'aria-hidden': 'true' }));
   stage.appendChild(h('img', { class: 'real', src: shown.url, alt: image.name }));
-  const faces = (image.faces ?? []).filter((face) => isBox(face.boundingBox));
-  faces.forEach((face, index) => stage.appendChild(boxElement(face.boundingBox as Box, 'face', `Face ${index + 1}${face.emotion ? ` · ${face.emotion.toLowerCase()}` : ''}`)));
-  let objects = 0;
-  for (const label of image.labels ?? []) {
-    for (const box of label.boxes ?? []) {
-      if (!isBox(box)) continue;
-      objects += 1;
-      stage.appendChild(boxElement(box, 'object', `${label.name} ${formatConfidence(box.confidence ?? label.confidence)}`));
-    }
-  }
+  const boxes = boxesOf(image.analysis);
+  for (const drawn of boxes) stage.appendChild(boxElement(drawn));
   // Captions of many boxes would cover each other; each box keeps its caption as a tooltip.
-  if (faces.length + objects > 6) stage.classList.add('many');
-  const toggle = (kind: 'face' | 'object', text: string, count: number): HTMLElement => {
-    const input = h('input', { type: 'checkbox', id: `show-${kind}`, checked: true });
-    input.addEventListener('change', () => stage.classList.toggle(`hide-${kind}`, !input.checked));
-    return h('label', { class: 'toggle', for: `show-${kind}` }, input, ` ${text} (${count})`);
-  };
-  return h('figure', { class: 'viewer' }, stage, h('figcaption', {}, toggle('face', 'Faces', faces.length), toggle('object', 'Objects', objects), h('span', { class: 'muted small' }, ` ${shown.file} · ${shown.width}×${shown.height}`)));
+  if (boxes.length > 6) stage.classList.add('many');
+  const toggles = orderedSections(image.analysis)
+    .map(([id, { title }]) => ({ id, title, count: boxes.filter((drawn) => drawn.sectionId === id).length }))
+    .filter(({ count }) => count > 0)
+    .map(({ id, title, count }) => {
+      const input = h('input', { type: 'checkbox', id: `show-${id}`, checked: true });
+      input.addEventListener('change', () => {
+        for (const element of stage.querySelectorAll<HTMLElement>(`.box-${id}`)) element.hidden = !input.checked;
+      });
+      return h('label', { class: 'toggle', for: `show-${id}` }, input, ` ${title} (${count})`);
+    });
+  return h('figure', { class: 'viewer' }, stage, h('figcaption', {}, ...toggles, h('span', { class: 'muted small' }, ` ${shown.file} · ${shown.width}×${shown.height}`)));
 }
 
 function factList(entries: Array<[string, Child]>): HTMLElement {
@@ -109,8 +83,6 @@ function exifValue(value: unknown): string {
 
 function render(container: HTMLElement, image: ImageDetail): HTMLElement {
   const facts = image.image ?? {};
-  const colours = image.imageProperties?.dominantColors ?? [];
-  const quality = image.imageProperties?.quality ?? {};
   const similar = h('div', {}, h('p', { class: 'muted' }, 'Looking for near-duplicates…'));
   replaceChildren(
     container,
@@ -156,42 +128,14 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
           )
         : h('p', { class: 'muted' }, 'None.'),
     ),
-    section(
-      'Labels',
-      (image.labels ?? []).length
-        ? h('ul', { class: 'labels' }, ...(image.labels ?? []).map((label) => h('li', { 'data-label': label.name }, h('a', { href: hashLink(['gallery'], { label: label.name }) }, label.name), bar(label.confidence ?? 0), h('span', { class: 'small' }, formatConfidence(label.confidence)), label.parents?.length ? h('span', { class: 'muted small' }, ` ${label.parents.join(' › ')}`) : null)))
-        : h('p', { class: 'muted' }, 'No labels.'),
-    ),
-    section(
-      'Faces',
-      (image.faces ?? []).length
-        ? h('ol', { class: 'faces' }, ...(image.faces ?? []).map((face) => h('li', {}, `${face.gender ?? 'Unknown'}, ${face.ageRange ? `${face.ageRange.low}–${face.ageRange.high} years` : 'age unknown'}, ${(face.emotion ?? 'no emotion').toLowerCase()}${face.smile ? ', smiling' : ''} (${formatConfidence(face.confidence)})`)))
-        : h('p', { class: 'muted' }, 'No faces.'),
-    ),
-    section('Moderation', (image.moderation ?? []).length ? h('ul', {}, ...(image.moderation ?? []).map((entry) => h('li', {}, `${entry.name ?? '?'}${entry.parentName ? ` (${entry.parentName})` : ''} · ${formatConfidence(entry.confidence)}`))) : h('p', { class: 'muted' }, 'Nothing flagged.')),
-    section('Detected text', (image.text ?? []).length ? h('ul', { class: 'text-lines' }, ...(image.text ?? []).map((line) => h('li', {}, h('q', {}, line.text ?? ''), h('span', { class: 'muted small' }, ` ${formatConfidence(line.confidence)}`)))) : h('p', { class: 'muted' }, 'No text.')),
-    section(
-      'Dominant colours',
-      colours.length
-        ? h(
-            'ul',
-            { class: 'colours' },
-            ...colours.map((colour) => {
-              const swatch = h('span', { class: 'swatch-big', 'aria-hidden': 'true' });
-              if (colour.hex && HEX_COLOUR.test(colour.hex)) swatch.style.backgroundColor = colour.hex;
-              return h('li', {}, swatch, h('span', { class: 'mono' }, colour.hex ?? '?'), h('span', { class: 'muted small' }, ` ${colour.cssColor ?? ''} ${typeof colour.pixelPercent === 'number' ? `${colour.pixelPercent.toFixed(1)} %` : ''}`));
-            }),
-          )
-        : h('p', { class: 'muted' }, 'Not analysed.'),
-    ),
-    section('Quality', Object.keys(quality).length ? h('ul', { class: 'labels' }, ...Object.entries(quality).map(([name, value]) => h('li', {}, h('span', {}, name), bar(Number(value) || 0), h('span', { class: 'small' }, typeof value === 'number' ? value.toFixed(1) : String(value))))) : h('p', { class: 'muted' }, 'Not analysed.')),
+    ...analysisPanels(image.analysis, section),
     section('EXIF', image.exif && Object.keys(image.exif).length ? factList(Object.entries(image.exif).map(([key, value]) => [key, exifValue(value)])) : h('p', { class: 'muted' }, 'No EXIF.')),
     section('Near-duplicates', similar),
   );
   return similar;
 }
 
-/** Image detail: variants, labels with bars, boxes over the image, text, colours, quality, EXIF, near-duplicates and the run. */
+/** Image detail: variants, every analysis section with its boxes over the image, EXIF, near-duplicates and the run. */
 export const imageDetailPage: Page = (container, route) => {
   const imageId = route.path[1];
   let stopped = false;

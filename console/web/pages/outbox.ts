@@ -1,3 +1,4 @@
+import { isImageId } from '@smart-image-pipeline/contracts/browser';
 import { api, ApiError, queryString, type Page as ApiPage } from '../api';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';
@@ -55,7 +56,7 @@ function linksFor(message: unknown): Child[] {
   const imageId = typeof parsed?.imageId === 'string' ? parsed.imageId : /\bimage ([0-9a-f]{32})\b/.exec(raw)?.[1];
   const executionArn = typeof parsed?.executionArn === 'string' ? parsed.executionArn : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
   const links: Child[] = [];
-  if (imageId && /^[0-9a-f]{32}$/.test(imageId)) links.push(h('a', { href: hashLink(['images', imageId]) }, 'Image'));
+  if (isImageId(imageId)) links.push(h('a', { href: hashLink(['images', imageId]) }, 'Image'));
   if (executionArn) links.push(h('a', { href: hashLink(['runs', executionArn.slice(executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
   return links;
 }

@@ -1,26 +1,13 @@
-import type {
-  DetectFacesRequest,
-  DetectFacesResponse,
-  DetectLabelsRequest,
-  DetectLabelsResponse,
-  DetectModerationLabelsRequest,
-  DetectModerationLabelsResponse,
-  DetectTextRequest,
-  DetectTextResponse,
-  Image,
-} from '@aws-sdk/client-rekognition';
-import { labelRequestMinConfidence, planOptionalCalls } from './plan-calls';
-import { rawResponseKey } from './raw-keys';
+import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
+import { rawResponseKey, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
 import { classifyRekognitionError } from './rekognition-errors';
-import { summariseFaces, summariseImageProperties, summariseLabels, summariseModeration, summariseText } from './summarise';
-import type { AnalyseImageInput, AnalysisConfig, AnalysisImage, AnalysisSummary, RekognitionCall } from './types';
+import type { AnalyseImageInput, AnalysisImage } from './types';
 
 /** What the core needs from the outside world; the handler passes SDK-backed versions, tests pass fakes. */
 export interface AnalyseImageDeps {
-  detectLabels(request: DetectLabelsRequest): Promise<DetectLabelsResponse>;
-  detectModerationLabels(request: DetectModerationLabelsRequest): Promise<DetectModerationLabelsResponse>;
-  detectFaces(request: DetectFacesRequest): Promise<DetectFacesResponse>;
-  detectText(request: DetectTextRequest): Promise<DetectTextResponse>;
+  /** Sends one detector's request to Rekognition and returns its response. */
+  detect(detector: AnyDetector, request: object): Promise<object>;
   /** Writes `body` as JSON (application/json) to the processed bucket. */
   putJson(key: string, body: unknown): Promise<void>;
   getConfig(): Promise<AnalysisConfig>;
@@ -39,72 +26,55 @@ function withoutMetadata(response: object): object {
 }
 
 /**
- * Runs DetectLabels and DetectModerationLabels concurrently, then DetectFaces / DetectText only when
- * the labels (or the config) call for them, writes each raw response to S3, and returns the summary.
+ * Runs the registry's detectors on the image: those that run `always` together, then, once DetectLabels has
+ * answered, the optional ones its labels and the config call for. Writes each raw response to S3 and returns the
+ * summary: every detector's sections, the calls in a fixed order, why optional calls were skipped, and the raw keys.
  * @throws InvalidAnalysisImageError when Rekognition refuses the image; InvalidConfigError from the
  * config; Rekognition's ThrottlingException, ProvisionedThroughputExceededException, InternalServerError
  * and ServiceUnavailableException unchanged, for the state machine to retry.
  */
-export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageDeps): Promise<AnalysisSummary> {
+export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageDeps, detectors: readonly AnyDetector[] = DETECTORS): Promise<AnalysisSummary> {
   const config = await deps.getConfig();
-  const Image = toRekognitionImage(input.image);
-  const calls: RekognitionCall[] = [];
-  // Recorded when the call starts, so the order is fixed: the two base calls, then faces, then text.
-  const call = <T>(name: RekognitionCall, run: () => Promise<T>): Promise<T> => {
-    calls.push(name);
-    return run().catch((error: unknown) => {
+  const image = toRekognitionImage(input.image);
+  const calls: string[] = [];
+  const responses = new Map<AnyDetector, object>();
+  const skipped: Record<string, string> = {};
+  // Recorded when the call starts, so the order is fixed: the `always` calls, then the optional ones, each in registry order.
+  const run = async (detector: AnyDetector): Promise<object> => {
+    calls.push(detector.name);
+    const response = await deps.detect(detector, detector.request(image, config)).catch((error: unknown) => {
       throw classifyRekognitionError(error);
     });
+    responses.set(detector, response);
+    return response;
   };
-
-  const labelsThenOptional = call('DetectLabels', () =>
-    deps.detectLabels({
-      Image,
-      Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'],
-      MinConfidence: labelRequestMinConfidence(config),
-      MaxLabels: config.maxLabels,
-    }),
-  ).then(async (labels) => {
-    const plan = planOptionalCalls(labels.Labels ?? [], config);
-    deps.log?.('optional Rekognition calls decided', { detectFaces: plan.faces, detectText: plan.text });
-    const [faces, text] = await Promise.all([
-      plan.faces.run ? call('DetectFaces', () => deps.detectFaces({ Image, Attributes: ['ALL'] })) : undefined,
-      plan.text.run ? call('DetectText', () => deps.detectText({ Image })) : undefined,
-    ]);
-    return { labels, faces, text, plan };
-  });
-  const moderation = call('DetectModerationLabels', () =>
-    deps.detectModerationLabels({ Image, MinConfidence: config.minModerationConfidence }),
-  );
-  // Promise.all observes both promises, so a failure in one never leaves the other unhandled.
-  const [{ labels, faces, text, plan }, moderationResponse] = await Promise.all([labelsThenOptional, moderation]);
-
-  const responses: Record<RekognitionCall, object | undefined> = {
-    DetectLabels: labels,
-    DetectModerationLabels: moderationResponse,
-    DetectFaces: faces,
-    DetectText: text,
+  const runOptional = async (labelsResponse: DetectLabelsResponse): Promise<void> => {
+    const decided = detectors.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }] : []));
+    deps.log?.('optional Rekognition calls decided', Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])));
+    await Promise.all(
+      decided.map(({ detector, decision }) => {
+        if (decision.run) return run(detector);
+        skipped[detector.name] = decision.reason;
+        return undefined;
+      }),
+    );
   };
-  const rawKeys: AnalysisSummary['rawKeys'] = {};
+  // Promise.all observes every promise, so a failure in one never leaves another unhandled.
   await Promise.all(
-    calls.map((name) => {
-      const key = rawResponseKey(input.imageId, input.revision, name);
-      rawKeys[name] = key;
-      return deps.putJson(key, withoutMetadata(responses[name] ?? {}));
-    }),
+    detectors.filter((detector) => detector.runs.kind === 'always').map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
   );
 
-  const skipped: AnalysisSummary['skipped'] = {};
-  if (!plan.faces.run) skipped.DetectFaces = plan.faces.reason;
-  if (!plan.text.run) skipped.DetectText = plan.text.reason;
-  return {
-    labels: summariseLabels(labels, config.minLabelConfidence),
-    moderation: summariseModeration(moderationResponse),
-    faces: faces ? summariseFaces(faces) : [],
-    text: text ? summariseText(text) : [],
-    imageProperties: summariseImageProperties(labels),
-    calls,
-    skipped,
-    rawKeys,
-  };
+  const rawKeys: Record<string, string> = {};
+  const sections: Record<string, AnalysisSection> = {};
+  for (const detector of detectors) {
+    const response = responses.get(detector);
+    if (response === undefined) continue;
+    rawKeys[detector.name] = rawResponseKey(input.imageId, input.revision, detector.rawFile);
+    Object.assign(sections, detector.summarise(response, config));
+  }
+  await Promise.all(calls.map((name) => {
+    const detector = detectors.find((candidate) => candidate.name === name)!;
+    return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
+  }));
+  return { sections, calls, skipped, rawKeys };
 }

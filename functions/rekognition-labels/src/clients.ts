@@ -1,14 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { createPowertools } from '@smart-image-pipeline/lambda-kit';
 
 // Created once per cold start. No endpoint or region here: the SDK reads AWS_REGION and the
 // AWS_ENDPOINT_URL_* variables itself, which is how local mode points the same code at its edge.
-export const logger = new Logger();
-export const tracer = new Tracer();
+export const powertools = createPowertools();
+const { tracer } = powertools;
 
 // maxAttempts 2: one quick SDK retry absorbs a dropped connection, but sustained throttling or 5xx
 // surfaces fast under its SDK name; the state machine owns retries (backoff and jitter, visible in

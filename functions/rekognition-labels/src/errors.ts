@@ -1,24 +1,24 @@
 /**
- * Named errors. Each `name` is the string the state machine's `ErrorEquals` matches, so none of them
- * is retried by accident: they all mean "this input or this configuration will not work on a retry".
+ * Named errors of AnalyseImage. The state machine does not name them in `ErrorEquals`: it retries a list of
+ * transient AWS errors (Rekognition's and SSM's throttling and 5xx keep the SDK's names) and catches `States.ALL`
+ * into RecordFailure, which stores the error's `name` on the image. Each of these means "this input or this
+ * configuration will not work on a retry", so none is in the retry list.
  */
+import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
+
+export { ConfigurationError } from '@smart-image-pipeline/contracts';
 
 /** Rekognition refused the analysis image (format, size, or S3 object); retrying cannot help. */
-export class InvalidAnalysisImageError extends Error {
-  public override readonly name = 'InvalidAnalysisImageError';
+export class InvalidAnalysisImageError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidAnalysisImage;
 }
 
 /** The SSM config parameter is missing, not JSON, or holds a value outside its range. */
-export class InvalidConfigError extends Error {
-  public override readonly name = 'InvalidConfigError';
+export class InvalidConfigError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidConfig;
 }
 
 /** The state input does not have the AnalyseImage shape: a wiring bug in the state machine. */
-export class InvalidAnalysisInputError extends Error {
-  public override readonly name = 'InvalidAnalysisInputError';
-}
-
-/** Required environment variables are missing at cold start. */
-export class MissingEnvironmentError extends Error {
-  public override readonly name = 'MissingEnvironmentError';
+export class InvalidAnalysisInputError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidAnalysisInput;
 }

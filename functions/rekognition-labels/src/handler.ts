@@ -1,30 +1,26 @@
-import type { Context } from 'aws-lambda';
+import { recordRekognitionCalls, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { analyseImage } from './analyse-image';
 import { createAwsDeps } from './aws-deps';
-import { logger, rekognition, s3, ssmProvider } from './clients';
-import { loadEnvironment } from './config';
+import { powertools, rekognition, s3, ssmProvider } from './clients';
+import { loadConfig } from './config';
 import { parseAnalyseImageInput } from './parse-input';
-import type { AnalysisSummary } from './types';
 
 // Read at cold start, so a missing variable fails the first invocation loudly, not halfway through.
-const deps = createAwsDeps({ rekognition, s3, ssmProvider, env: loadEnvironment(), logger });
+const deps = createAwsDeps({ rekognition, s3, ssmProvider, env: loadConfig(), logger: powertools.logger });
 
 /**
- * The AnalyseImage task: Rekognition on the analysis image, raw responses to S3, summary to the state.
+ * The AnalyseImage task: the registry's detectors on the analysis image, raw responses to S3, summary to the state.
  * @throws InvalidAnalysisInputError, InvalidConfigError, InvalidAnalysisImageError (not retried);
  * ThrottlingException, ProvisionedThroughputExceededException, InternalServerError,
  * ServiceUnavailableException (retried by the state machine).
  */
-export const handler = async (event: unknown, context?: Context): Promise<AnalysisSummary> => {
-  if (context) logger.addContext(context);
-  const input = parseAnalyseImageInput(event);
-  const { imageId, image, executionArn } = input;
-  logger.appendKeys({ imageId, bucket: image.bucket, key: image.key, ...(executionArn ? { executionArn } : {}) });
-  try {
+export const handler = withHandler(powertools, {
+  parse: parseAnalyseImageInput,
+  logKeys: ({ imageId, image, executionArn }) => ({ imageId, bucket: image.bucket, key: image.key, executionArn }),
+  run: async (input, { logger, metrics }) => {
     const summary = await analyseImage(input, deps);
-    logger.info('image analysed', { calls: summary.calls, skipped: summary.skipped, labels: summary.labels.length });
+    recordRekognitionCalls(metrics, summary.calls);
+    logger.info('image analysed', { calls: summary.calls, skipped: summary.skipped, sections: Object.keys(summary.sections) });
     return summary;
-  } finally {
-    logger.resetKeys();
-  }
-};
+  },
+});

@@ -11,7 +11,7 @@ const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
  * Reads the ResizeImage settings from the environment (the only reader of process.env).
  * @throws ConfigurationError naming every missing or malformed variable.
  */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<ResizeSettings> {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<ResizeSettings> {
   const problems: string[] = [];
   const processedBucketName = env.PROCESSED_BUCKET_NAME?.trim() ?? '';
   if (!processedBucketName) problems.push('PROCESSED_BUCKET_NAME is required');
@@ -66,7 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Resiz
     defaultRecipient: env.DEFAULT_RECIPIENT?.trim() || null,
     allowedRecipientDomains,
   };
-  if (problems.length > 0) throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new ConfigurationError(problems);
   return Object.freeze({
     ...settings,
     variantWidths: Object.freeze([...settings.variantWidths]) as number[],

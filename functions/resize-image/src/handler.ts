@@ -1,12 +1,12 @@
-import type { Context } from 'aws-lambda';
-import { logger, s3 } from './clients';
-import { readConfig } from './config';
+import { recordBytesSaved, withHandler } from '@smart-image-pipeline/lambda-kit';
+import { powertools, s3 } from './clients';
+import { loadConfig } from './config';
 import { parseResizeInput } from './input';
+import { bytesSaved } from './plan';
 import { resizeImage } from './resize-image';
 import { s3ObjectStore } from './s3-store';
-import type { ResizeOutput } from './types';
 
-const settings = readConfig();
+const settings = loadConfig();
 const store = s3ObjectStore(s3);
 
 /**
@@ -14,24 +14,13 @@ const store = s3ObjectStore(s3);
  * @throws InvalidResizeInputError, SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
  * (caught into RecordFailure); S3 throttling errors such as SlowDown (retried by the state machine).
  */
-export const handler = async (event: unknown, context?: Context): Promise<ResizeOutput> => {
-  if (context) logger.addContext(context);
-  const input = parseResizeInput(event);
-  const executionArn = (event as { executionArn?: unknown }).executionArn;
-  logger.appendKeys({
-    imageId: input.imageId,
-    bucket: input.source.bucket,
-    key: input.source.key,
-    ...(typeof executionArn === 'string' ? { executionArn } : {}),
-  });
-  try {
+export const handler = withHandler(powertools, {
+  parse: parseResizeInput,
+  logKeys: (input) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key, executionArn: input.executionArn }),
+  run: async (input, { logger, metrics }) => {
     const result = await resizeImage(input, { store, settings, log: logger });
+    recordBytesSaved(metrics, bytesSaved(result));
     logger.info('Image resized', { format: result.image.format, variants: result.variants.length, analysable: result.analysable });
     return result;
-  } catch (error) {
-    logger.warn('Image refused or failed', { error: (error as Error).name, message: (error as Error).message });
-    throw error;
-  } finally {
-    logger.removeKeys(['imageId', 'bucket', 'key', 'executionArn']);
-  }
-};
+  },
+});

@@ -1,6 +1,6 @@
+import { sniffImageType } from '@smart-image-pipeline/contracts';
 import sharp from 'sharp';
 import { CorruptImageError, ImageTooLargeError, UnsupportedImageTypeError } from './errors';
-import { sniffFormat } from './sniff';
 import { assertSelfContainedSvg } from './svg-guard';
 import type { ImageFacts, ImageFormat } from './types';
 
@@ -43,7 +43,7 @@ export function toImageError(error: unknown): Error {
  */
 export async function inspectImage(body: Buffer, limits: InspectLimits): Promise<Inspection> {
   if (body.length === 0) throw new CorruptImageError('The object is empty');
-  const format = sniffFormat(body);
+  const format = sniffImageType(body)?.format;
   if (!format) throw new UnsupportedImageTypeError('The bytes are not a supported image type (JPEG, PNG, WebP, AVIF, GIF, TIFF)');
   if (format === 'svg') {
     if (!limits.allowSvg) throw new UnsupportedImageTypeError('SVG uploads are not allowed (ALLOW_SVG=false)');

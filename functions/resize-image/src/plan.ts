@@ -49,12 +49,8 @@ export function planBaseSide(size: Size, variantSides: readonly number[], needsA
   return ANALYSIS_MAX_SIDE;
 }
 
-/** Key of one variant in the processed bucket, e.g. images/<imageId>/<revision>/w256.webp. */
-export function variantKey(imageId: string, revision: string, side: number, format: 'webp' | 'jpeg'): string {
-  return `images/${imageId}/${revision}/w${side}.${format === 'jpeg' ? 'jpg' : 'webp'}`;
-}
-
-/** Key of the Rekognition-ready copy in the processed bucket. */
-export function analysisKey(imageId: string, revision: string): string {
-  return `images/${imageId}/${revision}/analysis.jpg`;
+/** Bytes a viewer saves by loading the largest WebP variant instead of the upload (0 when the variant is larger). */
+export function bytesSaved(output: { image: { bytes: number }; variants: ReadonlyArray<{ format: string; width: number; bytes: number }> }): number {
+  const largest = [...output.variants].filter((variant) => variant.format === 'webp').sort((a, b) => b.width - a.width)[0];
+  return largest === undefined ? 0 : Math.max(0, output.image.bytes - largest.bytes);
 }

@@ -2,7 +2,8 @@ import { encodeAnalysisJpeg } from './analysis-image';
 import { exifForVariants, readExifTags, summariseExif } from './exif';
 import { ImageTooLargeError } from './errors';
 import { inspectImage } from './inspect';
-import { analysisKey, fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE, variantKey } from './plan';
+import { analysisImageKey, variantKey } from '@smart-image-pipeline/contracts';
+import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { pickRecipient } from './recipient';
 import { analysisCopyReason } from './rekognition-readiness';
 import { decodeUpright, encodeJpeg, encodeWebp, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
@@ -64,7 +65,7 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   };
   const writeAnalysisCopy = async (): Promise<AnalysisImage> => {
     const copy = await encodeAnalysisJpeg(base);
-    const key = analysisKey(imageId, revision);
+    const key = analysisImageKey(imageId, revision);
     await put(key, copy.body, 'jpeg');
     return { bucket: settings.processedBucketName, key, versionId: null, width: copy.width, height: copy.height, bytes: copy.body.length };
   };

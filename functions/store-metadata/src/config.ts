@@ -11,9 +11,6 @@ export interface StoreConfig {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StoreConfig {
   const imagesTableName = env.IMAGES_TABLE_NAME?.trim() ?? '';
-  const missing = imagesTableName === '' ? ['IMAGES_TABLE_NAME'] : [];
-  if (missing.length > 0) {
-    throw new ConfigurationError(`Missing environment variables: ${missing.join(', ')}`, missing);
-  }
+  if (imagesTableName === '') throw new ConfigurationError(['IMAGES_TABLE_NAME']);
   return Object.freeze({ imagesTableName });
 }

@@ -1,22 +1,14 @@
 /**
- * Named errors of StoreMetadata. Each `name` is the string the state machine's `ErrorEquals` uses.
- * DynamoDB throttling is not wrapped: it surfaces under the SDK's own names
- * (ProvisionedThroughputExceededException, ThrottlingException), which the state machine retries.
+ * Named errors of StoreMetadata. The state machine does not name them in `ErrorEquals`: it retries a list of
+ * transient AWS errors (DynamoDB's ProvisionedThroughputExceededException, ThrottlingException and 5xx keep the
+ * SDK's names) and catches `States.ALL`. A StoreMetadata failure goes to RecordFailure; a RecordFailure failure
+ * still ends the execution in Fail with the original error.
  */
+import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-/** Thrown at cold start when required environment variables are missing. */
-export class ConfigurationError extends Error {
-  public override readonly name = 'ConfigurationError';
-
-  public constructor(
-    message: string,
-    public readonly variables: readonly string[],
-  ) {
-    super(message);
-  }
-}
+export { ConfigurationError } from '@smart-image-pipeline/contracts';
 
 /** The state handed to StoreMetadata/RecordFailure breaks the contract; retrying cannot help. */
-export class InvalidStoreInputError extends Error {
-  public override readonly name = 'InvalidStoreInputError';
+export class InvalidStoreInputError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidStoreInput;
 }

@@ -1,23 +1,31 @@
-import type { Context } from 'aws-lambda';
-import { documentClient, logger } from './clients';
+import { recordImageFailed, recordImageProcessed, withHandler } from '@smart-image-pipeline/lambda-kit';
+import { documentClient, powertools } from './clients';
 import { loadConfig } from './config';
 import { recordFailure, storeImage, type StoreDeps } from './image-store';
 import { parseStoreRequest } from './parse-input';
-import type { StoreResult } from './types';
 
 // Read at cold start so a missing variable fails the first invocation loudly, not a later one.
 const config = loadConfig();
 
-const deps: StoreDeps = { db: documentClient, tableName: config.imagesTableName, now: () => new Date(), logger };
+const deps: StoreDeps = { db: documentClient, tableName: config.imagesTableName, now: () => new Date(), logger: powertools.logger };
 
 /**
  * Writes the image item and its search items for a run (default), or records its failure
- * (`"action": "recordFailure"`).
+ * (`"action": "recordFailure"`); counts processed and failed images where they are recorded.
  * @throws InvalidStoreInputError when the state breaks the contract (not retried).
  * @throws ProvisionedThroughputExceededException / ThrottlingException from DynamoDB (retried by the state machine).
  */
-export const handler = async (event: unknown, context?: Context): Promise<StoreResult> => {
-  if (context !== undefined) logger.addContext(context);
-  const request = parseStoreRequest(event);
-  return request.action === 'recordFailure' ? recordFailure(request.input, deps) : storeImage(request.input, deps);
-};
+export const handler = withHandler(powertools, {
+  parse: parseStoreRequest,
+  logKeys: ({ input }) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key }),
+  run: async (request, { metrics }) => {
+    if (request.action === 'recordFailure') {
+      const result = await recordFailure(request.input, deps);
+      if (result.written) recordImageFailed(metrics, request.input.error.name);
+      return result;
+    }
+    const result = await storeImage(request.input, deps);
+    if (result.written) recordImageProcessed(metrics);
+    return result;
+  },
+});

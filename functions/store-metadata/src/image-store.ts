@@ -1,15 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  IMAGE_SK,
-  LABEL_SK_PREFIX,
-  PHASH_SK_PREFIX,
-  failureImageItem,
-  imagePk,
-  labelItems,
-  perceptualHashItems,
-  successImageItem,
-  type Item,
-} from './items';
+import { IMAGE_SK, imagePk, LABEL_SK_PREFIX, PHASH_SK_PREFIX } from '@smart-image-pipeline/contracts';
+import { failureImageItem, labelItems, perceptualHashItems, successImageItem, type Item } from './items';
 import { FAILURE_MAY_WRITE, OWNS_EXISTING, OWNS_OR_ABSENT, conditionValues, mayWrite, type StoredVersion } from './ownership';
 import type { ImageRef, RecordFailureInput, StoreResult, StoreSuccessInput } from './types';
 
@@ -128,7 +119,8 @@ async function removeStaleSearchItems(ref: ImageRef, keep: ReadonlySet<string>, 
  * @throws ProvisionedThroughputExceededException / ThrottlingException (SDK errors) when DynamoDB throttles; the state machine retries.
  */
 export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Promise<StoreResult> {
-  const logKeys = { imageId: input.imageId, revision: input.revision, bucket: input.source.bucket, key: input.source.key };
+  // imageId, bucket and key are on every line already (the handler's log keys); the revision tells runs apart.
+  const logKeys = { revision: input.revision };
   const notWritten: StoreResult = { imageId: input.imageId, status: 'SUCCEEDED', written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('SUCCEEDED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {
@@ -158,7 +150,7 @@ export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Pro
  * @throws ProvisionedThroughputExceededException / ThrottlingException (SDK errors) when DynamoDB throttles; the state machine retries.
  */
 export async function recordFailure(input: RecordFailureInput, deps: StoreDeps): Promise<StoreResult> {
-  const logKeys = { imageId: input.imageId, revision: input.revision, bucket: input.source.bucket, key: input.source.key };
+  const logKeys = { revision: input.revision };
   const notWritten: StoreResult = { imageId: input.imageId, status: 'FAILED', written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('FAILED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {

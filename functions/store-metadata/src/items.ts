@@ -1,50 +1,43 @@
-import type { FailureDescription, ImageRef, LabelResult, RecordFailureInput, StoreSuccessInput, TextResult, VariantRef } from './types';
+import {
+  executionNameFor,
+  IMAGE_SK,
+  imagePk,
+  labelIndexPk,
+  labelIndexSk,
+  labelSk,
+  perceptualHashBands,
+  phashIndexPk,
+  phashSk,
+  SECTION_IDS,
+  sectionItems,
+  statusIndexPk,
+  statusIndexSk,
+  stringListAttribute,
+  type AnalysisSummary,
+} from '@smart-image-pipeline/contracts';
+import { storedAnalysis } from './analysis-record';
+import type { FailureDescription, ImageRef, RecordFailureInput, StoredResize, StoreSuccessInput } from './types';
+
+/** A detected label as search reads it: its name, confidence and the parents Rekognition gave it. */
+export interface LabelResult {
+  name: string;
+  confidence: number;
+  parents: string[];
+}
+
+/** The labels section of a summary, as search reads it (the contract guarantees each has a confidence). */
+export function labelsOf(analysis: AnalysisSummary | null): LabelResult[] {
+  return sectionItems(analysis, SECTION_IDS.labels).map((item) => ({ name: item.name, confidence: item.confidence ?? 0, parents: stringListAttribute(item, 'parents') }));
+}
 
 /** A DynamoDB item as the document client takes it. */
 export type Item = Record<string, unknown>;
 
-/** Caps that keep the image item far below DynamoDB's 400 KB (and cheap to read). */
+/** Caps of the search attributes derived from the analysis. */
 export const LIMITS = Object.freeze({
   labels: 50,
-  boxesPerLabel: 10,
-  faces: 20,
-  moderation: 20,
-  textDetections: 50,
-  textLength: 200,
   textContent: 2000,
-  dominantColors: 10,
 });
-
-export const IMAGE_SK = 'IMAGE';
-export const LABEL_SK_PREFIX = 'LABEL#';
-export const PHASH_SK_PREFIX = 'PHASH#';
-
-/** Returns the partition key shared by an image and all its search items. */
-export function imagePk(imageId: string): string {
-  return `IMAGE#${imageId}`;
-}
-
-/** Returns the GSI1 partition of a label: lower case, so searches need not know Rekognition's casing. */
-export function labelIndexPk(name: string): string {
-  return `LABEL#${name.toLowerCase()}`;
-}
-
-/** Formats a 0-100 confidence as ×1000, 6 digits, so string order is numeric order ("098100" for 98.1). */
-export function confidenceKey(confidence: number): string {
-  const scaled = Math.min(100_000, Math.max(0, Math.round(confidence * 1000)));
-  return String(scaled).padStart(6, '0');
-}
-
-/** Splits a 16-hex dHash into its four 16-bit bands (4 hex each), lower case. */
-export function perceptualHashBands(hash: string): [string, string, string, string] {
-  const h = hash.toLowerCase();
-  return [h.slice(0, 4), h.slice(4, 8), h.slice(8, 12), h.slice(12, 16)];
-}
-
-/** Returns the execution name that docs/contracts.md "Identity" gives this revision. */
-export function executionNameFor(imageId: string, revision: string): string {
-  return `img-${imageId}-${revision}`;
-}
 
 /** Returns the file name part of an object key, for display. */
 export function originalNameOf(key: string): string {
@@ -85,17 +78,17 @@ export function searchLabels(labels: readonly LabelResult[], max: number = LIMIT
     .sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
 }
 
-/** Returns the lower-case text of all detections joined by spaces, capped, for `contains` filters. */
-export function textContentOf(text: readonly TextResult[]): string {
-  return text
-    .map((t) => t.text.trim().toLowerCase())
+/** Returns the lower-case text of all detected lines joined by spaces, capped, for `contains` filters. */
+export function textContentOf(lines: readonly string[]): string {
+  return lines
+    .map((line) => line.trim().toLowerCase())
     .filter((t) => t !== '')
     .join(' ')
     .slice(0, LIMITS.textContent);
 }
 
 /** Picks the variant a result list shows: the smallest WebP, else the smallest of any format. */
-export function thumbnailKeyOf(variants: readonly VariantRef[]): string | null {
+export function thumbnailKeyOf(variants: StoredResize['variants']): string | null {
   const smallestFirst = [...variants].sort((a, b) => a.width - b.width);
   return (smallestFirst.find((v) => v.format === 'webp') ?? smallestFirst[0])?.key ?? null;
 }
@@ -120,30 +113,16 @@ function commonImageAttributes(ref: ImageRef, times: WriteTimes): Item {
     executionName: executionNameFor(ref.imageId, ref.revision),
     createdAt: times.createdAt,
     updatedAt: times.updatedAt,
-    GSI1SK: `${times.updatedAt}#${ref.imageId}`,
+    GSI1SK: statusIndexSk(times.updatedAt, ref.imageId),
   };
-}
-
-function capLabels(labels: readonly LabelResult[]): LabelResult[] {
-  return [...labels]
-    .sort((a, b) => b.confidence - a.confidence)
-    .slice(0, LIMITS.labels)
-    .map((l) => ({ ...l, boxes: l.boxes.slice(0, LIMITS.boxesPerLabel) }));
-}
-
-function capImageProperties(properties: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (properties === null) return null;
-  const colors = properties.dominantColors;
-  return Array.isArray(colors) ? { ...properties, dominantColors: colors.slice(0, LIMITS.dominantColors) } : properties;
 }
 
 /** Builds the image item for a successful run (status SUCCEEDED, everything the console shows). */
 export function successImageItem(input: StoreSuccessInput, times: WriteTimes): Item {
   const { resize, analysis } = input;
-  const moderation = analysis?.moderation ?? [];
   return {
     ...commonImageAttributes(input, times),
-    GSI1PK: 'STATUS#SUCCEEDED',
+    GSI1PK: statusIndexPk('SUCCEEDED'),
     status: 'SUCCEEDED',
     image: resize.image,
     exif: resize.exif,
@@ -154,21 +133,18 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
     analysisImage: resize.analysisImage,
     analysable: resize.analysable,
     analysed: analysis !== null,
-    labels: capLabels(analysis?.labels ?? []),
-    moderation: moderation.slice(0, LIMITS.moderation),
-    moderated: moderation.length > 0,
-    faces: (analysis?.faces ?? []).slice(0, LIMITS.faces),
-    faceCount: analysis?.faces.length ?? 0,
-    text: (analysis?.text ?? []).slice(0, LIMITS.textDetections).map((t) => ({ ...t, text: t.text.slice(0, LIMITS.textLength) })),
-    textContent: textContentOf(analysis?.text ?? []),
-    imageProperties: capImageProperties(analysis?.imageProperties ?? null),
+    // Every detector's sections, capped alike; the search attributes below are derived from the known ones.
+    analysis: analysis === null ? null : storedAnalysis(analysis),
+    moderated: sectionItems(analysis, SECTION_IDS.moderation).length > 0,
+    faceCount: sectionItems(analysis, SECTION_IDS.faces).length,
+    textContent: textContentOf(sectionItems(analysis, SECTION_IDS.text).map((line) => line.name)),
   };
 }
 
 /** Builds the image item for a failed run (status FAILED with the error's name and cause). */
 export function failureImageItem(input: RecordFailureInput, times: WriteTimes): Item {
   const error: FailureDescription = { name: input.error.name, cause: input.error.cause };
-  return { ...commonImageAttributes(input, times), GSI1PK: 'STATUS#FAILED', status: 'FAILED', error };
+  return { ...commonImageAttributes(input, times), GSI1PK: statusIndexPk('FAILED'), status: 'FAILED', error };
 }
 
 function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string): Item {
@@ -185,11 +161,11 @@ function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string)
 /** Builds one item per search label: GSI1 `LABEL#<lower name>` sorted by confidence. */
 export function labelItems(input: StoreSuccessInput, updatedAt: string): Item[] {
   const thumbnailKey = thumbnailKeyOf(input.resize.variants);
-  return searchLabels(input.analysis?.labels ?? []).map((label) => ({
-    ...searchItemBase(input, `${LABEL_SK_PREFIX}${label.name}`, updatedAt),
+  return searchLabels(labelsOf(input.analysis)).map((label) => ({
+    ...searchItemBase(input, labelSk(label.name), updatedAt),
     type: 'LABEL',
     GSI1PK: labelIndexPk(label.name),
-    GSI1SK: `${confidenceKey(label.confidence)}#${input.imageId}`,
+    GSI1SK: labelIndexSk(label.confidence, input.imageId),
     label: label.name,
     confidence: label.confidence,
     inherited: label.inherited,
@@ -202,9 +178,9 @@ export function perceptualHashItems(input: StoreSuccessInput, updatedAt: string)
   const hash = input.resize.perceptualHash;
   if (hash === null) return [];
   return perceptualHashBands(hash).map((band, index) => ({
-    ...searchItemBase(input, `${PHASH_SK_PREFIX}${index}`, updatedAt),
+    ...searchItemBase(input, phashSk(index), updatedAt),
     type: 'PHASH',
-    GSI1PK: `PHASH#${index}#${band}`,
+    GSI1PK: phashIndexPk(index, band),
     GSI1SK: input.imageId,
     // The full hash travels with each band so a candidate can be filtered by distance without a GetItem.
     perceptualHash: hash.toLowerCase(),

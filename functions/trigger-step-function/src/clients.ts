@@ -1,15 +1,11 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { createPowertools } from '@smart-image-pipeline/lambda-kit';
 
-/** Structured JSON logger; service name and level come from POWERTOOLS_* variables. */
-export const logger = new Logger();
-
-/** X-Ray tracer; disabled automatically outside Lambda. */
-export const tracer = new Tracer();
+/** Logger, tracer (off outside Lambda) and EMF metrics; service name and level come from POWERTOOLS_* variables. */
+export const powertools = createPowertools();
 
 /**
  * Step Functions client, created once per cold start. No endpoint is set here: the SDK reads
  * AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SFN itself, which is how local mode reaches its emulator.
  */
-export const sfn = tracer.captureAWSv3Client(new SFNClient({}));
+export const sfn = powertools.tracer.captureAWSv3Client(new SFNClient({}));

@@ -20,9 +20,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TriggerConfig 
   } else if (!stateMachineArn.startsWith('arn:')) {
     problems.push('STATE_MACHINE_ARN (not an ARN)');
   }
-  if (problems.length > 0) {
-    throw new ConfigurationError(`Missing or invalid environment variables: ${problems.join(', ')}`, problems);
-  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
   // An empty value counts as unset: SAM passes "" for a blank parameter, and scanning the whole
   // bucket would also pick up anything written outside the upload area.
   const uploadsPrefix = env.UPLOADS_PREFIX !== undefined && env.UPLOADS_PREFIX !== '' ? env.UPLOADS_PREFIX : DEFAULT_UPLOADS_PREFIX;

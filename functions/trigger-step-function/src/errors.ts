@@ -1,31 +1,25 @@
 /**
- * Named errors of the trigger. Each `name` is what logs, the on-failure queue and tests match on,
- * so it must stay stable.
+ * Named errors of the trigger. Nothing in the state machine matches them (the trigger runs before it): their
+ * names are what the logs, the on-failure queue's records and the tests show, so they must stay stable.
  */
+import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-/** Thrown at cold start when required environment variables are missing or invalid. */
-export class ConfigurationError extends Error {
-  public override readonly name = 'ConfigurationError';
-
-  public constructor(
-    message: string,
-    public readonly variables: readonly string[],
-  ) {
-    super(message);
-  }
-}
+export { ConfigurationError } from '@smart-image-pipeline/contracts';
 
 /** The invocation payload is not an S3 event notification (or a record in it is not usable). */
-export class InvalidS3EventError extends Error {
-  public override readonly name = 'InvalidS3EventError';
+export class InvalidS3EventError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidS3Event;
 }
 
 /** One record's object key is not valid URL encoding; only that record fails. */
-export class MalformedObjectKeyError extends Error {
-  public override readonly name = 'MalformedObjectKeyError';
+export class MalformedObjectKeyError extends PipelineError {
+  public override readonly name = ERROR_NAMES.malformedObjectKey;
 
-  public constructor(public readonly encodedKey: string) {
-    super(`Object key is not valid URL encoding: ${JSON.stringify(encodedKey.slice(0, 200))}`);
+  public constructor(
+    public readonly encodedKey: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Object key is not valid URL encoding: ${JSON.stringify(encodedKey.slice(0, 200))}`, options);
   }
 }
 
@@ -34,14 +28,14 @@ export class MalformedObjectKeyError extends Error {
  * Thrown after every record was tried so Lambda's async retry, and finally the on-failure
  * destination, get the event; records that did start are duplicates on the retry.
  */
-export class StartExecutionFailedError extends Error {
-  public override readonly name = 'StartExecutionFailedError';
+export class StartExecutionFailedError extends PipelineError {
+  public override readonly name = ERROR_NAMES.startExecutionFailed;
 
   public constructor(
     public readonly failedKeys: readonly string[],
     public readonly firstCause: unknown,
   ) {
     const causeName = firstCause instanceof Error ? firstCause.name : 'UnknownError';
-    super(`StartExecution failed for ${failedKeys.length} record(s); first error: ${causeName}`);
+    super(`StartExecution failed for ${failedKeys.length} record(s); first error: ${causeName}`, { cause: firstCause });
   }
 }

@@ -8,7 +8,7 @@ import { MalformedObjectKeyError } from './errors';
 export function decodeObjectKey(encodedKey: string): string {
   try {
     return decodeURIComponent(encodedKey.replace(/\+/g, ' '));
-  } catch {
-    throw new MalformedObjectKeyError(encodedKey);
+  } catch (error) {
+    throw new MalformedObjectKeyError(encodedKey, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { MalformedObjectKeyError, StartExecutionFailedError } from './errors';
-import { identify } from './identity';
+// Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one.
+import { executionArnFor, identify } from '@smart-image-pipeline/contracts';
 import { decodeObjectKey } from './object-key';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
@@ -62,11 +63,6 @@ function plan(record: ObjectCreatedRecord, uploadsPrefix: string): Planned {
   const reason = skipReasonFor(key, record.size, uploadsPrefix);
   if (reason !== null) return { kind: 'skip', reason, bucket: record.bucket, key };
   return { kind: 'start', ...executionInputFor(record, key) };
-}
-
-/** Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one. */
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 /**

@@ -1,33 +1,9 @@
+import type { S3EventRecord } from '@smart-image-pipeline/contracts';
+
+export type { ExecutionInput, ExecutionSource } from '@smart-image-pipeline/contracts';
+
 /** One usable ObjectCreated record, with its key still URL-encoded as S3 sent it. */
-export interface ObjectCreatedRecord {
-  readonly eventName: string;
-  readonly eventTime: string;
-  readonly bucket: string;
-  readonly encodedKey: string;
-  readonly size: number;
-  readonly eTag: string | null;
-  readonly versionId: string | null;
-  readonly sequencer: string;
-}
-
-/** The source object as the state machine receives it (docs/contracts.md "State machine input"). */
-export interface ExecutionSource {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId: string | null;
-  readonly size: number;
-  readonly eTag: string | null;
-  readonly sequencer: string;
-  readonly sourceOrder: string;
-}
-
-/** The state machine input that StartExecution sends. */
-export interface ExecutionInput {
-  readonly imageId: string;
-  readonly revision: string;
-  readonly source: ExecutionSource;
-  readonly receivedAt: string;
-}
+export type ObjectCreatedRecord = S3EventRecord;
 
 /** Why a record did not start an execution. */
 export type SkipReason = 'outside-prefix' | 'folder-marker' | 'not-object-created';

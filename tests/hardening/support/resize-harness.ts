@@ -1,4 +1,4 @@
-import { readConfig } from '../../../functions/resize-image/src/config';
+import { loadConfig } from '../../../functions/resize-image/src/config';
 import { resizeImage } from '../../../functions/resize-image/src/resize-image';
 import type { ObjectStore, OpenedObject, PutRequest, ResizeOutput, ResizeSettings } from '../../../functions/resize-image/src/types';
 
@@ -6,7 +6,7 @@ export const UPLOADS_BUCKET = 'hardening-uploads';
 export const PROCESSED_BUCKET = 'hardening-processed';
 
 /** The settings template.yaml gives ResizeImageFunction by default (docs/contracts.md, "Environment variables"). */
-export const DEFAULT_SETTINGS: ResizeSettings = readConfig({ PROCESSED_BUCKET_NAME: PROCESSED_BUCKET });
+export const DEFAULT_SETTINGS: ResizeSettings = loadConfig({ PROCESSED_BUCKET_NAME: PROCESSED_BUCKET });
 
 /** One upload in memory and every object the resizer writes; the upload is never removed. */
 export class SingleUploadStore implements ObjectStore {

@@ -1,3 +1,4 @@
+import { DETECTORS } from '../../../functions/rekognition-labels/src/detectors';
 import { loadTemplate, type Template } from '../../template/support/template';
 
 /**
@@ -28,7 +29,8 @@ const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.is
 
 const allowsOf = (template: Template) => everyStatement(template).filter(({ statement }) => statement.Effect === 'Allow');
 
-const REKOGNITION_DETECT = /^rekognition:Detect(Faces|Labels|ModerationLabels|Text)$/;
+/** Rekognition's image APIs have no resource ARNs: the actions of the analysis function's detector registry. */
+const REKOGNITION_ACTIONS = new Set<string>(DETECTORS.map((detector) => detector.iamAction));
 const LOG_DELIVERY = /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
 
 function wildcardActions(template: Template): string[] {
@@ -43,7 +45,7 @@ function starResources(template: Template): string[] {
   return allowsOf(template)
     .filter(({ statement }) => list(statement.Resource).includes('*'))
     .flatMap(({ at, statement }) =>
-      list(statement.Action).map(String).filter((action) => !REKOGNITION_DETECT.test(action) && !LOG_DELIVERY.test(action)).map((action) => `${at}: ${action}`),
+      list(statement.Action).map(String).filter((action) => !REKOGNITION_ACTIONS.has(action) && !LOG_DELIVERY.test(action)).map((action) => `${at}: ${action}`),
     );
 }
 
@@ -80,7 +82,7 @@ describe('template exposure, over every statement and bucket', () => {
     expect(wildcardActions(loadTemplate())).toEqual([]);
   });
 
-  test('uses Resource "*" only for Rekognition Detect* and the log-delivery actions that have no resource ARNs', () => {
+  test('uses Resource "*" only for the detector registry\'s Rekognition actions and the log-delivery actions that have no resource ARNs', () => {
     expect(starResources(loadTemplate())).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { executionArnFor, executionNameFor } from '@smart-image-pipeline/contracts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -117,8 +118,8 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
     }
   }
 
-  const executionName = `img-${input.imageId}-${input.revision}`;
-  const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${executionName}`;
+  const executionName = executionNameFor(input.imageId, input.revision);
+  const executionArn = executionArnFor(STATE_MACHINE_ARN, executionName);
   const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: localHandlers, retryIntervalOverrides: retryIntervals },

@@ -10,6 +10,7 @@ import { analyseImage, type AnalyseImageDeps } from '../../src/analyse-image';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis-config';
 import { InvalidAnalysisImageError, InvalidConfigError } from '../../src/errors';
 import type { AnalysisConfig } from '../../src/types';
+import { analysisSummarySchema, sectionItems } from '@smart-image-pipeline/contracts';
 import { events, responses } from './fixtures';
 
 const metadata = { $metadata: { httpStatusCode: 200, requestId: 'b1f0c7a2-0000-4000-8000-000000000000', attempts: 1 } };
@@ -24,23 +25,17 @@ interface FakeOptions {
 function fakeDeps({ config = {}, labels, moderation }: FakeOptions = {}) {
   const requests: { call: string; request: unknown }[] = [];
   const written = new Map<string, unknown>();
+  const answers: Record<string, () => Promise<object>> = {
+    DetectLabels: labels ?? (async () => ({ ...responses.labelsPerson(), ...metadata })),
+    DetectModerationLabels: moderation ?? (async () => ({ ...responses.moderationPerson(), ...metadata })),
+    DetectFaces: async () => ({ ...responses.faces(), ...metadata }),
+    DetectText: async () => ({ ...responses.text(), ...metadata }),
+  };
   const deps: AnalyseImageDeps = {
     getConfig: async () => ({ ...DEFAULT_ANALYSIS_CONFIG, ...config }),
-    detectLabels: async (request) => {
-      requests.push({ call: 'DetectLabels', request });
-      return labels ? labels() : { ...responses.labelsPerson(), ...metadata };
-    },
-    detectModerationLabels: async (request) => {
-      requests.push({ call: 'DetectModerationLabels', request });
-      return moderation ? moderation() : { ...responses.moderationPerson(), ...metadata };
-    },
-    detectFaces: async (request) => {
-      requests.push({ call: 'DetectFaces', request });
-      return { ...responses.faces(), ...metadata };
-    },
-    detectText: async (request) => {
-      requests.push({ call: 'DetectText', request });
-      return { ...responses.text(), ...metadata };
+    detect: async (detector, request) => {
+      requests.push({ call: detector.name, request });
+      return answers[detector.name]();
     },
     putJson: async (key, body) => {
       written.set(key, body);
@@ -62,9 +57,8 @@ describe('analyseImage', () => {
     // Assess
     expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels']);
-    expect(summary.skipped).toEqual({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
-    expect(summary.faces).toEqual([]);
-    expect(summary.text).toEqual([]);
+    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation']);
   });
 
   it('runs DetectFaces with all attributes when Person reaches the trigger confidence', async () => {
@@ -81,8 +75,8 @@ describe('analyseImage', () => {
       Attributes: ['ALL'],
     });
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']);
-    expect(summary.faces).toHaveLength(1);
-    expect(summary.skipped).toEqual({ DetectText: 'disabled by config' });
+    expect(sectionItems(summary, 'faces')).toHaveLength(1);
+    expect(summary.skipped).toMatchObject({ DetectText: 'disabled by config' });
   });
 
   it('skips DetectFaces when Person is below the trigger confidence', async () => {
@@ -107,7 +101,8 @@ describe('analyseImage', () => {
     // Assess
     expect(fake.called()).toEqual(['DetectFaces', 'DetectLabels', 'DetectModerationLabels', 'DetectText']);
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
-    expect(summary.skipped).toEqual({});
+    expect(summary.skipped).not.toHaveProperty('DetectFaces');
+    expect(summary.skipped).not.toHaveProperty('DetectText');
   });
 
   it('never runs DetectFaces or DetectText with "never", even for a person holding a sign', async () => {
@@ -119,7 +114,7 @@ describe('analyseImage', () => {
 
     // Assess
     expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
-    expect(summary.skipped).toEqual({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
+    expect(summary.skipped).toMatchObject({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
   });
 
   it('runs DetectText when a Text label is present', async () => {
@@ -133,10 +128,14 @@ describe('analyseImage', () => {
     expect(fake.requests.find((r) => r.call === 'DetectText')?.request).toEqual({
       Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
     });
-    expect(summary.text).toEqual([
-      { text: 'SUMMER SALE', confidence: 99.3 },
-      { text: 'UP TO 50% OFF', confidence: 97.3 },
-    ]);
+    expect(summary.sections.text).toEqual({
+      title: 'Detected text',
+      detector: 'DetectText',
+      items: [
+        { name: 'SUMMER SALE', confidence: 99.3 },
+        { name: 'UP TO 50% OFF', confidence: 97.3 },
+      ],
+    });
   });
 
   it('asks DetectLabels for both features with thresholds from the config, and no object version when there is none', async () => {
@@ -232,18 +231,19 @@ describe('analyseImage', () => {
     const summary = await analyseImage(events.person(), fake.deps);
 
     // Assess
-    expect(Object.keys(summary)).toEqual(['labels', 'moderation', 'faces', 'text', 'imageProperties', 'calls', 'skipped', 'rawKeys']);
-    expect(summary.labels.map((label) => label.name)).not.toContain('Outdoors');
-    expect(summary.labels[0]).toEqual({
+    expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys']);
+    expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation', 'faces', 'text']);
+    expect(sectionItems(summary, 'labels').map((label) => label.name)).not.toContain('Outdoors');
+    expect(sectionItems(summary, 'labels')[0]).toEqual({
       name: 'Person',
       confidence: 99.4,
-      parents: [],
-      instances: 1,
       boxes: [{ left: 0.3072, top: 0.0411, width: 0.3959, height: 0.9386, confidence: 99.4 }],
+      attributes: { parents: [], instances: 1 },
     });
-    expect(summary.moderation[0]).toEqual({ name: 'Swimwear or Underwear', parentName: '', confidence: 64.3 });
-    expect(summary.faces[0]).toMatchObject({ gender: 'Female', emotion: 'HAPPY', smile: true, ageRange: { low: 24, high: 32 } });
-    expect(summary.imageProperties.quality).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
+    expect(sectionItems(summary, 'moderation')[0]).toEqual({ name: 'Swimwear or Underwear', confidence: 64.3, attributes: { parentName: '' } });
+    expect(sectionItems(summary, 'faces')[0].attributes).toEqual({ gender: 'Female', emotion: 'HAPPY', smile: true, ageRange: '24-32' });
+    expect(summary.sections.imageProperties.facts).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
     expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(8 * 1024);
   });
 

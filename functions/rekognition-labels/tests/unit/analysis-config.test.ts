@@ -9,17 +9,7 @@ describe('parseAnalysisConfig', () => {
     const config = parseAnalysisConfig('{}', SOURCE);
 
     // Assess
-    expect(config).toEqual({
-      minLabelConfidence: 70,
-      maxLabels: 25,
-      minModerationConfidence: 60,
-      detectFaces: 'auto',
-      detectText: 'auto',
-      faceTriggerLabels: ['Person', 'Human', 'Face', 'Portrait'],
-      textTriggerLabels: ['Text', 'Document', 'Poster', 'Sign', 'Book', 'Menu', 'Label', 'Page'],
-      minTriggerConfidence: 50,
-      cacheSeconds: 60,
-    });
+    expect(config).toEqual(DEFAULT_ANALYSIS_CONFIG);
   });
 
   it('overrides only the keys that are given', () => {

@@ -1,3 +1,4 @@
+import { sectionItems } from '@smart-image-pipeline/contracts';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { events, responses } from './fixtures';
@@ -67,8 +68,8 @@ describe('handler', () => {
 
     // Assess
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
-    expect(summary.labels[0].name).toBe('Person');
-    expect(summary.text.map((line) => line.text)).toEqual(['SUMMER SALE', 'UP TO 50% OFF']);
+    expect(sectionItems(summary, 'labels')[0].name).toBe('Person');
+    expect(sectionItems(summary, 'text').map((line) => line.name)).toEqual(['SUMMER SALE', 'UP TO 50% OFF']);
     const puts = mocks.s3.commandCalls(s3.PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => put.Key).sort()).toEqual(Object.values(summary.rawKeys).sort());
     expect(puts.every((put) => put.Bucket === ENV.PROCESSED_BUCKET_NAME && put.ContentType === 'application/json')).toBe(true);
@@ -86,9 +87,9 @@ describe('handler', () => {
     // Assess
     expect(mocks.rekognition.commandCalls(rk.DetectFacesCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectTextCommand)).toHaveLength(0);
-    expect(summary.skipped).toEqual({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
-    expect(summary.imageProperties.dominantColors[0]).toEqual({ hex: '#87ceeb', cssColor: 'skyblue', simplifiedColor: 'blue', pixelPercent: 34.9 });
-    expect(summary.moderation).toEqual([]);
+    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87ceeb', simplifiedColor: 'blue', pixelPercent: 34.9 } });
+    expect(sectionItems(summary, 'moderation')).toEqual([]);
   });
 
   it('reads the SSM parameter once across warm invocations', async () => {
@@ -184,7 +185,7 @@ describe('handler', () => {
       calls: ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText'],
     });
     expect(logs.find((log) => log.message === 'optional Rekognition calls decided')).toMatchObject({
-      detectFaces: { run: true, because: 'Person 99.4' },
+      DetectFaces: { run: true, because: 'Person 99.4' },
     });
     expect(lines.join('')).not.toContain('"revision"');
   });
@@ -194,6 +195,6 @@ describe('handler', () => {
     const act = () => coldStart({ ...ENV, PROCESSED_BUCKET_NAME: undefined, CONFIG_PARAMETER_NAME: ' ' });
 
     // Assess
-    expect(act).toThrow('Missing environment variables: PROCESSED_BUCKET_NAME, CONFIG_PARAMETER_NAME');
+    expect(act).toThrow(expect.objectContaining({ name: 'ConfigurationError', message: 'Missing or invalid environment variables: PROCESSED_BUCKET_NAME; CONFIG_PARAMETER_NAME' }));
   });
 });

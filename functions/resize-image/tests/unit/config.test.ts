@@ -1,8 +1,8 @@
-import { readConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 
-describe('readConfig', () => {
+describe('loadConfig', () => {
   test('applies the documented defaults', () => {
-    expect(readConfig({ PROCESSED_BUCKET_NAME: 'processed' })).toEqual({
+    expect(loadConfig({ PROCESSED_BUCKET_NAME: 'processed' })).toEqual({
       processedBucketName: 'processed',
       maxInputBytes: 104_857_600,
       maxInputPixels: 100_000_000,
@@ -15,7 +15,7 @@ describe('readConfig', () => {
   });
 
   test('reads every variable and sorts and de-duplicates the widths', () => {
-    const config = readConfig({
+    const config = loadConfig({
       PROCESSED_BUCKET_NAME: 'p',
       MAX_INPUT_BYTES: '1000',
       MAX_INPUT_PIXELS: '2000',
@@ -29,7 +29,7 @@ describe('readConfig', () => {
   });
 
   test('returns a frozen object', () => {
-    const config = readConfig({ PROCESSED_BUCKET_NAME: 'p' });
+    const config = loadConfig({ PROCESSED_BUCKET_NAME: 'p' });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.variantWidths)).toBe(true);
   });
@@ -37,7 +37,7 @@ describe('readConfig', () => {
   test('names every missing or malformed variable in one ConfigurationError', () => {
     let error: Error | undefined;
     try {
-      readConfig({ MAX_INPUT_BYTES: '-1', VARIANT_WIDTHS: '256,abc', KEEP_GPS: 'yes' });
+      loadConfig({ MAX_INPUT_BYTES: '-1', VARIANT_WIDTHS: '256,abc', KEEP_GPS: 'yes' });
     } catch (e) {
       error = e as Error;
     }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { analysisKey, fitLongestSide, planBaseSide, planVariantSides, variantKey } from '../../src/plan';
+import { bytesSaved, fitLongestSide, planBaseSide, planVariantSides } from '../../src/plan';
 
 describe('planVariantSides', () => {
   test('keeps configured sizes up to the original, largest first', () => {
@@ -55,10 +55,15 @@ describe('planBaseSide', () => {
   });
 });
 
-describe('keys', () => {
-  test('follow the processed bucket layout', () => {
-    expect(variantKey('a'.repeat(32), 'b'.repeat(16), 256, 'jpeg')).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/w256.jpg`);
-    expect(variantKey('a'.repeat(32), 'b'.repeat(16), 1024, 'webp')).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/w1024.webp`);
-    expect(analysisKey('a'.repeat(32), 'b'.repeat(16))).toBe(`images/${'a'.repeat(32)}/${'b'.repeat(16)}/analysis.jpg`);
+describe('bytesSaved', () => {
+  test('counts the upload against its largest WebP variant, never below zero', () => {
+    const variants = [
+      { format: 'webp', width: 256, bytes: 9_000 },
+      { format: 'jpeg', width: 2048, bytes: 400_000 },
+      { format: 'webp', width: 2048, bytes: 300_000 },
+    ];
+    expect(bytesSaved({ image: { bytes: 2_000_000 }, variants })).toBe(1_700_000);
+    expect(bytesSaved({ image: { bytes: 100_000 }, variants })).toBe(0);
+    expect(bytesSaved({ image: { bytes: 100_000 }, variants: [] })).toBe(0);
   });
 });

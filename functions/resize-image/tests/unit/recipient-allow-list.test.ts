@@ -1,4 +1,4 @@
-import { readConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { isAllowedDomain, maskAddress, pickRecipient, type RefusedRecipient } from '../../src/recipient';
 import { resizeImage } from '../../src/resize-image';
 import { fixture, settings, upload } from './helpers/fixtures';
@@ -104,14 +104,14 @@ describe('resizeImage with a notify-email outside the allowed domains', () => {
   });
 });
 
-describe('readConfig ALLOWED_RECIPIENT_DOMAINS', () => {
+describe('loadConfig ALLOWED_RECIPIENT_DOMAINS', () => {
   test('defaults to an empty (allow-any) list', () => {
-    expect(readConfig({ PROCESSED_BUCKET_NAME: 'p' }).allowedRecipientDomains).toEqual([]);
+    expect(loadConfig({ PROCESSED_BUCKET_NAME: 'p' }).allowedRecipientDomains).toEqual([]);
   });
 
   test('trims, lower-cases, drops empty entries and de-duplicates', () => {
     // Act
-    const config = readConfig({ PROCESSED_BUCKET_NAME: 'p', ALLOWED_RECIPIENT_DOMAINS: ' Example.org, ,mail.example.COM,example.org ' });
+    const config = loadConfig({ PROCESSED_BUCKET_NAME: 'p', ALLOWED_RECIPIENT_DOMAINS: ' Example.org, ,mail.example.COM,example.org ' });
 
     // Assess
     expect(config.allowedRecipientDomains).toEqual(['example.org', 'mail.example.com']);
@@ -119,7 +119,7 @@ describe('readConfig ALLOWED_RECIPIENT_DOMAINS', () => {
   });
 
   test.each(['*.example.org', 'example', 'ana@example.org', 'exa mple.org', '-bad.example.org'])('refuses %j with a ConfigurationError', (value) => {
-    expect(() => readConfig({ PROCESSED_BUCKET_NAME: 'p', ALLOWED_RECIPIENT_DOMAINS: value })).toThrow(
+    expect(() => loadConfig({ PROCESSED_BUCKET_NAME: 'p', ALLOWED_RECIPIENT_DOMAINS: value })).toThrow(
       expect.objectContaining({ name: 'ConfigurationError', message: expect.stringContaining('ALLOWED_RECIPIENT_DOMAINS') }),
     );
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resizeOutputSchema } from '@smart-image-pipeline/contracts';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { resizeImage, VARIANT_CACHE_CONTROL } from '../../src/resize-image';
@@ -41,6 +42,7 @@ describe('resizeImage with each supported format', () => {
 
     // Assess
     expect(output.image).toMatchObject({ format, width, height, bytes: body.length });
+    expect(resizeOutputSchema.safeParse(output).error).toBeUndefined();
     expect(output.variants.length).toBeGreaterThanOrEqual(2);
     for (const variant of output.variants) {
       const put = store.put(PROCESSED, variant.key)!;

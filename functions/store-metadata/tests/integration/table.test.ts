@@ -8,7 +8,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { recordFailure, storeImage, type StoreDeps } from '../../src/image-store';
 import { parseStoreRequest } from '../../src/parse-input';
-import type { LabelResult, RecordFailureInput, StoreSuccessInput } from '../../src/types';
+import type { RecordFailureInput, StoreSuccessInput } from '../../src/types';
 import { loadStoreEvent } from '../unit/support/events';
 import { RecordingLogger } from '../unit/support/recording-logger';
 
@@ -44,12 +44,12 @@ function deps(tableName: string): StoreDeps {
 function revisionOf(order: number, labels: string[]): StoreSuccessInput {
   const input = parseStoreRequest(loadStoreEvent('success')).input as StoreSuccessInput;
   const revision = order.toString(16).padStart(16, '0');
-  const asLabel = (name: string): LabelResult => ({ name, confidence: 90, parents: [], instances: 0, boxes: [] });
+  const analysis = input.analysis!;
   return {
     ...input,
     revision,
     source: { ...input.source, sourceOrder: order.toString(16).toUpperCase().padStart(32, '0') },
-    analysis: { ...(input.analysis ?? { moderation: [], faces: [], text: [], imageProperties: null }), labels: labels.map(asLabel) },
+    analysis: { ...analysis, sections: { ...analysis.sections, labels: { title: 'Labels', detector: 'DetectLabels', items: labels.map((name) => ({ name, confidence: 90 })) } } },
   };
 }
 

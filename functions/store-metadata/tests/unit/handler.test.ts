@@ -57,19 +57,26 @@ describe('handler', () => {
 
     // Assess
     expect(result).toMatchObject({ status: 'SUCCEEDED', written: true });
-    expect(putItems(loaded).at(-1)).toMatchObject({ analysable: false, analysed: false, labels: [] });
+    expect(putItems(loaded).at(-1)).toMatchObject({ analysable: false, analysed: false, analysis: null });
   });
 
-  it('records a failure for action recordFailure', async () => {
+  it('records a failure for action recordFailure and counts it by reason in an EMF metric', async () => {
     // Prepare
-    const loaded = loadHandler({ IMAGES_TABLE_NAME: TABLE });
+    const loaded = loadHandler({ IMAGES_TABLE_NAME: TABLE, POWERTOOLS_METRICS_NAMESPACE: 'test-stack', POWERTOOLS_SERVICE_NAME: 'store-metadata' });
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
 
     // Act
-    const result = await loaded.handler(loadStoreEvent('record-failure'));
+    const result = await loaded.handler(loadStoreEvent('record-failure')).finally(() => write.mockRestore());
 
     // Assess
     expect(result).toMatchObject({ status: 'FAILED', written: true });
     expect(putItems(loaded)[0]).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
+    const metrics = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    expect(metrics).toContainEqual(expect.objectContaining({ ImagesFailed: 1, reason: 'CorruptImageError', service: 'store-metadata' }));
   });
 
   it('throws InvalidStoreInputError for a state that breaks the contract, before touching the table', async () => {

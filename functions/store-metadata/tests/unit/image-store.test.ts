@@ -84,7 +84,7 @@ describe('storeImage', () => {
     expect(result).toEqual({ imageId: IMAGE_ID, status: 'SUCCEEDED', written: false });
     expect(puts()).toHaveLength(0);
     expect(dbMock.commandCalls(DeleteCommand)).toHaveLength(0);
-    expect(logger.entries[0]?.attributes).toMatchObject({ imageId: IMAGE_ID, storedRevision: 'ffffffffffffffff' });
+    expect(logger.entries[0]?.attributes).toMatchObject({ revision: success().revision, storedRevision: 'ffffffffffffffff' });
   });
 
   it('returns written false and removes its own search items when a newer revision wins the image write', async () => {

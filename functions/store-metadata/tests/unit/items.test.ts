@@ -1,18 +1,9 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { parseStoreRequest } from '../../src/parse-input';
-import {
-  LIMITS,
-  confidenceKey,
-  failureImageItem,
-  labelIndexPk,
-  labelItems,
-  perceptualHashBands,
-  perceptualHashItems,
-  searchLabels,
-  successImageItem,
-  textContentOf,
-} from '../../src/items';
-import type { LabelResult, RecordFailureInput, StoreSuccessInput } from '../../src/types';
+import { perceptualHashBands, type AnalysisSection } from '@smart-image-pipeline/contracts';
+import { ANALYSIS_LIMITS } from '../../src/analysis-record';
+import { LIMITS, failureImageItem, labelItems, perceptualHashItems, searchLabels, successImageItem, textContentOf, type LabelResult } from '../../src/items';
+import type { RecordFailureInput, StoreSuccessInput } from '../../src/types';
 import { loadStoreEvent } from './support/events';
 
 const TIMES = { createdAt: '2026-11-25T12:00:05.000Z', updatedAt: '2026-11-25T12:00:09.123Z' };
@@ -24,44 +15,13 @@ function successInput(name: 'success' | 'success-no-analysis' = 'success'): Stor
 }
 
 function label(name: string, confidence: number, parents: string[] = []): LabelResult {
-  return { name, confidence, parents, instances: 0, boxes: [] };
+  return { name, confidence, parents };
 }
 
-describe('key formats', () => {
-  it.each([
-    [98.1, '098100'],
-    [100, '100000'],
-    [0, '000000'],
-    [7.0004, '007000'],
-    [99.9996, '100000'],
-    [120, '100000'],
-    [-3, '000000'],
-  ])('formats confidence %p as %s', (confidence, expected) => {
-    // Act + Assess
-    expect(confidenceKey(confidence)).toBe(expected);
-  });
-
-  it('orders confidence keys as strings the same way as numbers', () => {
-    // Prepare
-    const confidences = [5, 50.5, 9.999, 80, 100, 0.001];
-
-    // Act
-    const byKey = [...confidences].sort((a, b) => (confidenceKey(a) < confidenceKey(b) ? -1 : 1));
-
-    // Assess
-    expect(byKey).toEqual([...confidences].sort((a, b) => a - b));
-  });
-
-  it('lower-cases the label index key and nothing else', () => {
-    // Act + Assess
-    expect(labelIndexPk('Hot Air Balloon')).toBe('LABEL#hot air balloon');
-  });
-
-  it('splits a 16-hex hash into four 16-bit bands', () => {
-    // Act + Assess
-    expect(perceptualHashBands('C3D2a1f08E4B7765')).toEqual(['c3d2', 'a1f0', '8e4b', '7765']);
-  });
-});
+/** A section of `count` items built by `item`, as a detector would return it. */
+function section(title: string, count: number, item: (index: number) => AnalysisSection['items'][number]): AnalysisSection {
+  return { title, detector: `Detect${title}`, items: Array.from({ length: count }, (_, index) => item(index)) };
+}
 
 describe('searchLabels', () => {
   it('indexes parents that were not detected on their own with their best child confidence', () => {
@@ -94,8 +54,8 @@ describe('searchLabels', () => {
 describe('textContentOf', () => {
   it('joins detections in lower case and caps the length', () => {
     // Act
-    const short = textContentOf([{ text: 'OPEN 24 HOURS', confidence: 97 }, { text: '  ', confidence: 10 }, { text: 'Café', confidence: 90 }]);
-    const long = textContentOf(Array.from({ length: 500 }, () => ({ text: 'LONG TEXT LINE', confidence: 90 })));
+    const short = textContentOf(['OPEN 24 HOURS', '  ', 'Café']);
+    const long = textContentOf(Array.from({ length: 500 }, () => 'LONG TEXT LINE'));
 
     // Assess
     expect(short).toBe('open 24 hours café');
@@ -138,19 +98,38 @@ describe('successImageItem', () => {
     const item = successImageItem(successInput('success-no-analysis'), TIMES);
 
     // Assess
-    expect(item).toMatchObject({ analysable: false, analysed: false, labels: [], faces: [], faceCount: 0, text: [], textContent: '', moderated: false, imageProperties: null });
+    expect(item).toMatchObject({ analysable: false, analysed: false, analysis: null, faceCount: 0, textContent: '', moderated: false });
+  });
+
+  it('keeps every section of the summary, a detector it has never heard of too', () => {
+    // Prepare
+    const input = successInput();
+    const celebrities = section('Celebrities', 1, () => ({ name: 'Ada Lovelace', confidence: 99.2, boxes: [{ left: 0.1, top: 0.1, width: 0.2, height: 0.3 }] }));
+    input.analysis!.sections.celebrities = celebrities;
+
+    // Act
+    const item = successImageItem(input, TIMES);
+
+    // Assess
+    const analysis = item.analysis as { sections: Record<string, AnalysisSection>; calls: string[] };
+    expect(Object.keys(analysis.sections).sort()).toEqual(['celebrities', 'faces', 'imageProperties', 'labels', 'moderation', 'text']);
+    expect(analysis.sections.celebrities).toEqual(celebrities);
+    expect(analysis.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
   });
 
   it('stays small for a hostile analysis (hundreds of labels, boxes, faces and text lines)', () => {
     // Prepare
     const input = successInput();
     const boxes = Array.from({ length: 100 }, () => ({ left: 0.1, top: 0.1, width: 0.1, height: 0.1, confidence: 90 }));
-    input.analysis = {
-      labels: Array.from({ length: 500 }, (_, i) => ({ ...label(`Label number ${i}`, 50, ['Parent A', 'Parent B']), boxes })),
-      moderation: Array.from({ length: 200 }, () => ({ name: 'Suggestive', parentName: '', confidence: 60 })),
-      faces: Array.from({ length: 300 }, () => ({ confidence: 99, boundingBox: { left: 0, top: 0, width: 0.1, height: 0.1 } })),
-      text: Array.from({ length: 1000 }, () => ({ text: 'X'.repeat(5000), confidence: 90 })),
-      imageProperties: { dominantColors: Array.from({ length: 100 }, () => ({ hex: '#000000' })) },
+    const longList = Array.from({ length: 40 }, () => 'P'.repeat(1000));
+    input.analysis!.sections = {
+      labels: section('Labels', 500, (i) => ({ name: `Label number ${i}`, confidence: 50, boxes, attributes: { parents: ['Parent A', 'Parent B'] } })),
+      moderation: section('Moderation', 200, () => ({ name: 'Suggestive', confidence: 60, attributes: { parentName: '' } })),
+      faces: section('Faces', 300, () => ({ name: 'Face', confidence: 99, boxes: [{ left: 0, top: 0, width: 0.1, height: 0.1 }] })),
+      text: section('Text', 1000, () => ({ name: 'X'.repeat(5000), confidence: 90 })),
+      ...Object.fromEntries(
+        Array.from({ length: 30 }, (_, s) => [`unknown${s}`, section(`Unknown ${s}`, 200, () => ({ name: 'N'.repeat(5000), attributes: Object.fromEntries(Array.from({ length: 50 }, (_, a) => [`a${a}`, longList])) }))]),
+      ),
     };
 
     // Act
@@ -158,9 +137,11 @@ describe('successImageItem', () => {
     const bytes = Buffer.byteLength(JSON.stringify(marshall(item, { removeUndefinedValues: true })));
 
     // Assess
+    const stored = item.analysis as { sections: Record<string, AnalysisSection> };
     expect(bytes).toBeLessThan(150_000);
+    expect(Object.keys(stored.sections)).toHaveLength(ANALYSIS_LIMITS.sections);
     expect(item.faceCount).toBe(300);
-    expect(item.labels).toHaveLength(LIMITS.labels);
+    expect(stored.sections.labels.items.length).toBeLessThanOrEqual(ANALYSIS_LIMITS.itemsPerSection);
     expect(labelItems(input, TIMES.updatedAt)).toHaveLength(LIMITS.labels);
   });
 
@@ -192,7 +173,7 @@ describe('failureImageItem', () => {
       error: { name: 'CorruptImageError', cause: 'The image data is corrupt: VipsJpeg: Premature end of input file' },
       originalName: 'truncated.jpg',
     });
-    expect(item).not.toHaveProperty('labels');
+    expect(item).not.toHaveProperty('analysis');
   });
 });
 

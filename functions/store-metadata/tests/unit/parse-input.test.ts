@@ -1,3 +1,4 @@
+import { sectionItems } from '@smart-image-pipeline/contracts';
 import { InvalidStoreInputError } from '../../src/errors';
 import { parseStoreRequest } from '../../src/parse-input';
 import { loadStoreEvent } from './support/events';
@@ -17,7 +18,7 @@ describe('parseStoreRequest', () => {
       sourceOrder: '000000000000000065A1B2C3D4E5F601',
     });
     expect(request.input.resize.perceptualHash).toBe('c3d2a1f08e4b7765');
-    expect(request.input.analysis?.labels.map((l) => l.name)).toEqual(['Beach', 'Sea', 'Water', 'Person', 'Sky', 'Text']);
+    expect(sectionItems(request.input.analysis, 'labels').map((l) => l.name)).toEqual(['Beach', 'Sea', 'Water', 'Person', 'Sky', 'Text']);
   });
 
   it('reads a state without analysis as a success with analysis null', () => {
@@ -70,7 +71,12 @@ describe('parseStoreRequest', () => {
     ['null', null, /not an object/],
     ['an unknown action', { action: 'deleteEverything' }, /unknown action/],
     ['a success without resize', { ...loadStoreEvent('success'), resize: undefined }, /resize must be an object/],
-    ['a label without confidence', { ...loadStoreEvent('success'), analysis: { labels: [{ name: 'Dog' }] } }, /analysis\.labels/],
+    ['an analysis in the old field-by-field shape', { ...loadStoreEvent('success'), analysis: { labels: [{ name: 'Dog', confidence: 90 }] } }, /analysis\.summary/],
+    [
+      'a label without confidence',
+      { ...loadStoreEvent('success'), analysis: { summary: { sections: { labels: { title: 'Labels', detector: 'DetectLabels', items: [{ name: 'Dog' }] } }, calls: [], skipped: {}, rawKeys: {} } } },
+      /analysis\.summary\.sections\.labels\.items\[0\]\.confidence/,
+    ],
     ['a failure without error', { ...loadStoreEvent('record-failure'), error: undefined }, /error must be/],
     ['a source without sourceOrder', { ...loadStoreEvent('success'), source: { bucket: 'b', key: 'k', versionId: null } }, /sourceOrder/],
   ])('rejects %s', (_label, event, message) => {

@@ -3,7 +3,8 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { StartExecutionFailedError } from '../../src/errors';
 import { parseS3Event } from '../../src/s3-event';
-import { executionArnFor, startExecutions, type StartExecutionsDeps } from '../../src/start-executions';
+import { executionArnFor } from '@smart-image-pipeline/contracts';
+import { startExecutions, type StartExecutionsDeps } from '../../src/start-executions';
 import type { ExecutionInput } from '../../src/types';
 import { loadEvent, loadTriggerEvent } from './support/events';
 import { RecordingLogger } from './support/recording-logger';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readConfig } from '../../../src/config';
+import { loadConfig } from '../../../src/config';
 import type { ResizeInput, ResizeSettings } from '../../../src/types';
 import { MemoryStore, type StoredObject } from './memory-store';
 
@@ -14,7 +14,7 @@ export const PROCESSED = 'processed-bucket';
 
 /** The function's default settings (read by its own config reader), with overrides. */
 export const settings = (overrides: Partial<ResizeSettings> = {}): ResizeSettings => ({
-  ...readConfig({ PROCESSED_BUCKET_NAME: PROCESSED }),
+  ...loadConfig({ PROCESSED_BUCKET_NAME: PROCESSED }),
   ...overrides,
 });
 

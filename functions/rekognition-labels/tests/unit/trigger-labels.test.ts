@@ -1,6 +1,8 @@
 import type { Label } from '@aws-sdk/client-rekognition';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis-config';
-import { decideCall, labelRequestMinConfidence, planOptionalCalls } from '../../src/plan-calls';
+import type { AnalysisConfig } from '@smart-image-pipeline/contracts';
+import { DETECTORS } from '../../src/detectors';
+import { decideCall, labelRequestMinConfidence } from '../../src/detectors/trigger-labels';
 import { responses } from './fixtures';
 
 const PERSON_TRIGGERS = DEFAULT_ANALYSIS_CONFIG.faceTriggerLabels;
@@ -78,15 +80,20 @@ describe('decideCall', () => {
   });
 });
 
-describe('planOptionalCalls', () => {
+/** What each optional detector of the registry decides for these labels. */
+function planOptionalCalls(labels: Label[], config: AnalysisConfig) {
+  return Object.fromEntries(DETECTORS.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [[detector.name, detector.runs.decide(labels, config)]] : [])));
+}
+
+describe('the optional detectors of the registry', () => {
   it('plans DetectFaces and DetectText for a person next to a Text label', () => {
     // Act
     const plan = planOptionalCalls(responses.labelsPerson().Labels ?? [], DEFAULT_ANALYSIS_CONFIG);
 
     // Assess
-    expect(plan).toEqual({
-      faces: { run: true, because: 'Person 99.4' },
-      text: { run: true, because: 'Text 74.6' },
+    expect(plan).toMatchObject({
+      DetectFaces: { run: true, because: 'Person 99.4' },
+      DetectText: { run: true, because: 'Text 74.6' },
     });
   });
 
@@ -95,9 +102,9 @@ describe('planOptionalCalls', () => {
     const plan = planOptionalCalls(responses.labelsLandscape().Labels ?? [], DEFAULT_ANALYSIS_CONFIG);
 
     // Assess
-    expect(plan).toEqual({
-      faces: { run: false, reason: 'no person-like label' },
-      text: { run: false, reason: 'no text-like label' },
+    expect(plan).toMatchObject({
+      DetectFaces: { run: false, reason: 'no person-like label' },
+      DetectText: { run: false, reason: 'no text-like label' },
     });
   });
 });

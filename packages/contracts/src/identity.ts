@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { executionNameFor, sourceOrderFor } from './ids';
 
 /** The ids that docs/contracts.md "Identity" derives from one S3 object version. */
 export interface ImageIdentity {
@@ -22,22 +23,10 @@ export function revisionFor(bucket: string, key: string, versionOrSequencer: str
   return sha256Hex(`${bucket}/${key}#${versionOrSequencer}`).slice(0, 16);
 }
 
-/** Returns the execution name `img-<imageId>-<revision>` (53 characters of [0-9a-z-]). */
-export function executionNameFor(imageId: string, revision: string): string {
-  return `img-${imageId}-${revision}`;
-}
-
 /**
- * Returns the S3 sequencer left-padded with 0 to 32 upper-case hex digits, so later uploads of
- * the same key compare greater as plain strings.
- * @throws RangeError when the sequencer is not 1-32 hex digits (the parser never lets one through).
+ * Derives imageId, revision, execution name and sourceOrder for one decoded object version.
+ * @throws RangeError when the sequencer is not 1-32 hex digits.
  */
-export function sourceOrderFor(sequencer: string): string {
-  if (!/^[0-9A-Fa-f]{1,32}$/.test(sequencer)) throw new RangeError(`Not a sequencer: ${JSON.stringify(sequencer)}`);
-  return sequencer.toUpperCase().padStart(32, '0');
-}
-
-/** Derives imageId, revision, execution name and sourceOrder for one decoded object version. */
 export function identify(source: { bucket: string; key: string; versionId: string | null; sequencer: string }): ImageIdentity {
   const imageId = imageIdFor(source.bucket, source.key);
   const revision = revisionFor(source.bucket, source.key, source.versionId ?? source.sequencer);

@@ -1,5 +1,6 @@
 import type { Label } from '@aws-sdk/client-rekognition';
-import type { AnalysisConfig, CallDecision, DetectSwitch } from './types';
+import type { AnalysisConfig, DetectSwitch } from '@smart-image-pipeline/contracts';
+import type { CallDecision } from './detector';
 
 /**
  * Decides whether an optional call (DetectFaces, DetectText) is worth paying for. "auto" runs it only
@@ -23,14 +24,6 @@ export function decideCall(
     if (hit !== undefined) return { run: true, because: `${label.Name} ${(label.Confidence ?? 0).toFixed(1)}` };
   }
   return { run: false, reason: `no ${what}-like label` };
-}
-
-/** Decides both optional calls from the DetectLabels result and the config. */
-export function planOptionalCalls(labels: readonly Label[], config: AnalysisConfig): { faces: CallDecision; text: CallDecision } {
-  return {
-    faces: decideCall(config.detectFaces, config.faceTriggerLabels, labels, config.minTriggerConfidence, 'person'),
-    text: decideCall(config.detectText, config.textTriggerLabels, labels, config.minTriggerConfidence, 'text'),
-  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { executionNameFor, identify, imageIdFor, revisionFor, sourceOrderFor } from '../../src/identity';
+import { executionNameFor, identify, imageIdFor, parseExecutionName, revisionFor, sourceOrderFor } from '../../src';
 
 const EXECUTION_NAME = /^[0-9A-Za-z_-]{1,80}$/;
 const BUCKET = 'smart-image-pipeline-uploads-123456789012';
@@ -103,5 +103,16 @@ describe('identity', () => {
 
     // Assess
     expect(name).toMatch(/^img-[0-9a-f]{32}-[0-9a-f]{16}$/);
+  });
+
+  it('reads the ids back from an execution name, also with a re-run suffix', () => {
+    // Prepare
+    const name = executionNameFor('a'.repeat(32), 'b'.repeat(16));
+
+    // Act
+    const parsed = [parseExecutionName(name), parseExecutionName(`${name}-rerun-x1`), parseExecutionName('nightly-run')];
+
+    // Assess
+    expect(parsed).toEqual([{ imageId: 'a'.repeat(32), revision: 'b'.repeat(16) }, { imageId: 'a'.repeat(32), revision: 'b'.repeat(16) }, undefined]);
   });
 });

@@ -1,7 +1,11 @@
-import { sniffFormat } from '../../src/sniff';
-import { fixture } from './helpers/fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAGIC_BYTES, sniffImageType } from '../../src/sniff';
 
-describe('sniffFormat', () => {
+const fixture = (name: string): Buffer => readFileSync(join(__dirname, '../../../../tests/fixtures/images', name));
+const sniffFormat = (bytes: Uint8Array) => sniffImageType(bytes)?.format ?? null;
+
+describe('sniffImageType', () => {
   test.each([
     ['flowers.jpeg', 'jpeg'],
     ['16-bit-grey-alpha.png', 'png'],
@@ -41,5 +45,18 @@ describe('sniffFormat', () => {
   test('recognises a HEIF by a compatible brand', () => {
     const ftyp = Buffer.from('\0\0\0\x1cftypmp41\0\0\0\0mp41isommif1', 'latin1');
     expect(sniffFormat(ftyp)).toBe('heif');
+  });
+
+  test('names AVIF from its first bytes alone (the console reads no more)', () => {
+    expect(sniffImageType(fixture('pitm.avif').subarray(0, MAGIC_BYTES))).toEqual({ format: 'heif', contentType: 'image/avif' });
+  });
+
+  test('tells HEIC from AVIF by the brands', () => {
+    const heic = Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic', 'latin1');
+    expect(sniffImageType(heic)).toEqual({ format: 'heif', contentType: 'image/heic' });
+  });
+
+  test('reads a plain Uint8Array as well as a Buffer (the browser has no Buffer)', () => {
+    expect(sniffImageType(new Uint8Array(fixture('check.svg')))).toEqual({ format: 'svg', contentType: 'image/svg+xml' });
   });
 });

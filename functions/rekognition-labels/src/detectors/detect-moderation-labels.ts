@@ -1,0 +1,29 @@
+import {
+  DetectModerationLabelsCommand,
+  type DetectModerationLabelsRequest,
+  type DetectModerationLabelsResponse,
+} from '@aws-sdk/client-rekognition';
+import { SECTION_IDS, type AnalysisSection } from '@smart-image-pipeline/contracts';
+import type { Detector } from './detector';
+import { byConfidence, clipName, round1, SUMMARY_LIMITS } from './summary-format';
+
+/** Keeps the most confident moderation labels with their parent in Rekognition's taxonomy. */
+export function moderationSection(response: DetectModerationLabelsResponse): AnalysisSection {
+  const items = [...(response.ModerationLabels ?? [])]
+    .filter((label) => label.Name)
+    .sort(byConfidence)
+    .slice(0, SUMMARY_LIMITS.moderation)
+    .map((label) => ({ name: clipName(label.Name), confidence: round1(label.Confidence), attributes: { parentName: clipName(label.ParentName) } }));
+  return { title: 'Moderation', detector: 'DetectModerationLabels', items };
+}
+
+/** DetectModerationLabels on every image, started together with DetectLabels. */
+export const detectModerationLabels: Detector<DetectModerationLabelsRequest, DetectModerationLabelsResponse> = {
+  name: 'DetectModerationLabels',
+  iamAction: 'rekognition:DetectModerationLabels',
+  rawFile: 'detect-moderation-labels.json',
+  runs: { kind: 'always' },
+  request: (Image, config) => ({ Image, MinConfidence: config.minModerationConfidence }),
+  command: (request) => new DetectModerationLabelsCommand(request),
+  summarise: (response) => ({ [SECTION_IDS.moderation]: moderationSection(response) }),
+};

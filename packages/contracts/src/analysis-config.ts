@@ -1,0 +1,72 @@
+// A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
+import * as z from 'zod';
+import { isObject } from './is-object';
+import { pathText } from './validation';
+
+/** How an optional Rekognition call is switched: only when a trigger label is present, on every image, or never. */
+export const DETECT_SWITCHES = ['auto', 'always', 'never'] as const;
+export type DetectSwitch = (typeof DETECT_SWITCHES)[number];
+
+const got = (input: unknown): string => `(got ${String(JSON.stringify(input)).slice(0, 100)})`;
+
+function bounded(min: number, max: number, integer = false) {
+  const what = integer ? 'an integer' : 'a number';
+  return z.custom<number>(
+    (value) => typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value)),
+    { error: (issue) => `must be ${what} from ${min} to ${max} ${got(issue.input)}` },
+  );
+}
+
+const detectSwitch = z.custom<DetectSwitch>((value) => (DETECT_SWITCHES as readonly unknown[]).includes(value), {
+  error: (issue) => `must be "auto", "always" or "never" ${got(issue.input)}`,
+});
+
+const labelList = z.custom<readonly string[]>(
+  (value) => Array.isArray(value) && value.length <= 100 && value.every((item) => typeof item === 'string' && item.trim() !== ''),
+  { error: (issue) => `must be a list of at most 100 non-empty label names ${got(issue.input)}` },
+);
+
+/**
+ * The analysis thresholds and switches (the SSM parameter's JSON) with the ONE set of defaults: every key is
+ * optional, and the template's PipelineConfig default and samconfig.toml's [local] override state only what
+ * differs from these. Unknown keys are refused, so a typo such as "detectface" fails instead of keeping a default.
+ */
+export const analysisConfigSchema = z.strictObject({
+  minLabelConfidence: bounded(0, 100).default(70),
+  maxLabels: bounded(1, 1000, true).default(25),
+  minModerationConfidence: bounded(0, 100).default(60),
+  detectFaces: detectSwitch.default('auto'),
+  detectText: detectSwitch.default('auto'),
+  faceTriggerLabels: labelList.default(['Person', 'Human', 'Face', 'Portrait']),
+  textTriggerLabels: labelList.default(['Text', 'Document', 'Poster', 'Sign', 'Book', 'Menu', 'Label', 'Page']),
+  minTriggerConfidence: bounded(0, 100).default(50),
+  cacheSeconds: bounded(0, 3600, true).default(60),
+});
+
+export type AnalysisConfig = Readonly<z.output<typeof analysisConfigSchema>>;
+
+function freeze(config: z.output<typeof analysisConfigSchema>): AnalysisConfig {
+  return Object.freeze({
+    ...config,
+    faceTriggerLabels: Object.freeze([...config.faceTriggerLabels]),
+    textTriggerLabels: Object.freeze([...config.textTriggerLabels]),
+  });
+}
+
+/** The defaults: what an empty config (`{}`) means. */
+export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = freeze(analysisConfigSchema.parse({}));
+
+/**
+ * Checks a config object and fills in the defaults; `problems` names every bad or unknown key with its value.
+ */
+export function checkAnalysisConfig(value: unknown): { config: AnalysisConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
+  if (!isObject(value)) return { problems: ['the config must be a JSON object'] };
+  const result = analysisConfigSchema.safeParse(value);
+  if (result.success) return { config: freeze(result.data) };
+  const problems = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${key} is not a known key ${got(value[key])}`)
+      : [`${pathText(issue.path)} ${issue.message}`],
+  );
+  return { problems };
+}

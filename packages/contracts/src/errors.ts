@@ -1,0 +1,47 @@
+/**
+ * Error names the pipeline's functions throw. The state machine never names them in `ErrorEquals`: every Task
+ * retries a list of transient AWS error names (throttling, 5xx, Lambda service errors) and catches `States.ALL`
+ * into RecordFailure. These names are what RecordFailure stores as the image's `error.name`, what the console,
+ * the notifications and the logs show, and what tests and operators match on, so they must stay stable.
+ */
+export const ERROR_NAMES = Object.freeze({
+  /** The function's environment is missing or invalid (a deploy error; fails the cold start). */
+  configuration: 'ConfigurationError',
+  invalidS3Event: 'InvalidS3EventError',
+  malformedObjectKey: 'MalformedObjectKeyError',
+  startExecutionFailed: 'StartExecutionFailedError',
+  invalidResizeInput: 'InvalidResizeInputError',
+  unsupportedImageType: 'UnsupportedImageTypeError',
+  imageTooLarge: 'ImageTooLargeError',
+  corruptImage: 'CorruptImageError',
+  sourceNotFound: 'SourceNotFoundError',
+  invalidAnalysisInput: 'InvalidAnalysisInputError',
+  invalidAnalysisImage: 'InvalidAnalysisImageError',
+  invalidConfig: 'InvalidConfigError',
+  invalidStoreInput: 'InvalidStoreInputError',
+});
+
+/** One of the names above. */
+export type PipelineErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];
+
+/**
+ * Base of every named error the functions throw. Subclasses set `name` to a constant above (a literal, because
+ * bundles are minified and class names do not survive); `cause` keeps the original error for logs and X-Ray.
+ */
+export abstract class PipelineError extends Error {
+  abstract override readonly name: PipelineErrorName;
+
+  public constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The environment lacks required variables or holds values that cannot be parsed; thrown at cold start. */
+export class ConfigurationError extends PipelineError {
+  public override readonly name = ERROR_NAMES.configuration;
+
+  /** @param problems one entry per missing or invalid variable, each naming it. */
+  public constructor(public readonly problems: readonly string[]) {
+    super(`Missing or invalid environment variables: ${problems.join('; ')}`);
+  }
+}

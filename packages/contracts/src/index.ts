@@ -1,0 +1,20 @@
+/**
+ * @smart-image-pipeline/contracts: what the steps, the console and local mode share. Node entry (identity hashes
+ * with node:crypto); browser code imports `@smart-image-pipeline/contracts/browser`, which never reaches Node APIs.
+ */
+export * from './analysis-config';
+export * from './errors';
+export * from './identity';
+export * from './ids';
+export * from './is-object';
+export * from './keys';
+export * from './sections';
+export * from './sniff';
+export * from './validation';
+export * from './schemas/analysis';
+export * from './schemas/common';
+export * from './schemas/execution';
+export * from './schemas/notification';
+export * from './schemas/resize';
+export * from './schemas/s3-event';
+export * from './schemas/store';

@@ -1,0 +1,97 @@
+import { IMAGE_ID_PATTERN } from './ids';
+
+/**
+ * Every key the pipeline writes (docs/contracts.md "DynamoDB table" and "Processed bucket layout"). The writer
+ * (StoreMetadata, ResizeImage, AnalyseImage) and the readers (console, tests) build them here, so the scheme has
+ * one spelling.
+ */
+
+/** Sort key of the image item. */
+export const IMAGE_SK = 'IMAGE';
+/** Sort-key prefix of an image's label items. */
+export const LABEL_SK_PREFIX = 'LABEL#';
+/** Sort-key prefix of an image's perceptual-hash band items. */
+export const PHASH_SK_PREFIX = 'PHASH#';
+/** The single overloaded index. */
+export const GSI1 = 'GSI1';
+
+/** Final status of an image item. */
+export type ImageStatus = 'SUCCEEDED' | 'FAILED';
+
+/** Returns the partition key shared by an image and all its search items. */
+export function imagePk(imageId: string): string {
+  return `IMAGE#${imageId}`;
+}
+
+/** Returns the sort key of one label item; the name keeps Rekognition's casing. */
+export function labelSk(name: string): string {
+  return `${LABEL_SK_PREFIX}${name}`;
+}
+
+/** Returns the sort key of one perceptual-hash band item (band 0-3). */
+export function phashSk(band: number): string {
+  return `${PHASH_SK_PREFIX}${band}`;
+}
+
+/** GSI1 partition of the image items with one status (newest / failed images). */
+export function statusIndexPk(status: ImageStatus): string {
+  return `STATUS#${status}`;
+}
+
+/** GSI1 sort key of an image item: newest first when read backwards. */
+export function statusIndexSk(updatedAt: string, imageId: string): string {
+  return `${updatedAt}#${imageId}`;
+}
+
+/** GSI1 partition of a label: lower case, so searches need not know Rekognition's casing. */
+export function labelIndexPk(name: string): string {
+  return `LABEL#${name.toLowerCase()}`;
+}
+
+/** Formats a 0-100 confidence as ×1000, 6 digits, so string order is numeric order ("098100" for 98.1). */
+export function confidenceKey(confidence: number): string {
+  const scaled = Math.min(100_000, Math.max(0, Math.round(confidence * 1000)));
+  return String(scaled).padStart(6, '0');
+}
+
+/** GSI1 sort key of a label item: most confident first when read backwards. */
+export function labelIndexSk(confidence: number, imageId: string): string {
+  return `${confidenceKey(confidence)}#${imageId}`;
+}
+
+/** Splits a 16-hex dHash into its four 16-bit bands (4 hex each), lower case. */
+export function perceptualHashBands(hash: string): [string, string, string, string] {
+  const h = hash.toLowerCase();
+  return [h.slice(0, 4), h.slice(4, 8), h.slice(8, 12), h.slice(12, 16)];
+}
+
+/** GSI1 partition of one hash band: every hash within Hamming distance 3 shares at least one. */
+export function phashIndexPk(band: number, bandHex: string): string {
+  return `PHASH#${band}#${bandHex.toLowerCase()}`;
+}
+
+/** Reads the imageId that ends every GSI1 sort key (`…#<imageId>`, or the bare id of a hash band). */
+export function imageIdFromIndexSk(sortKey: string): string | undefined {
+  const candidate = sortKey.slice(sortKey.lastIndexOf('#') + 1);
+  return IMAGE_ID_PATTERN.test(candidate) ? candidate : undefined;
+}
+
+/** Folder of one revision's outputs in the processed bucket. */
+export function revisionPrefix(imageId: string, revision: string): string {
+  return `images/${imageId}/${revision}/`;
+}
+
+/** Key of one variant in the processed bucket, e.g. images/<imageId>/<revision>/w256.webp. */
+export function variantKey(imageId: string, revision: string, side: number, format: 'webp' | 'jpeg'): string {
+  return `${revisionPrefix(imageId, revision)}w${side}.${format === 'jpeg' ? 'jpg' : 'webp'}`;
+}
+
+/** Key of the Rekognition-ready copy in the processed bucket. */
+export function analysisImageKey(imageId: string, revision: string): string {
+  return `${revisionPrefix(imageId, revision)}analysis.jpg`;
+}
+
+/** Key of one raw Rekognition response, e.g. images/<imageId>/<revision>/rekognition/detect-labels.json. */
+export function rawResponseKey(imageId: string, revision: string, fileName: string): string {
+  return `${revisionPrefix(imageId, revision)}rekognition/${fileName}`;
+}

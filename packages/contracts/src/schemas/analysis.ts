@@ -1,0 +1,93 @@
+// A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
+import * as z from 'zod';
+import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
+import { finiteNumber, nonEmptyString, objectOf } from '../validation';
+import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+
+/** AnalyseImage's input: the ids and ResizeImage's `analysisImage` (docs/contracts.md "AnalyseImage"). */
+export const analyseImageInputSchema = objectOf({
+  imageId: imageIdSchema,
+  revision: revisionSchema,
+  image: objectOf({
+    bucket: bucketSchema,
+    key: keySchema,
+    versionId: versionIdSchema,
+    width: z.number().optional(),
+    height: z.number().optional(),
+    bytes: z.number().optional(),
+  }),
+  executionArn: executionArnSchema,
+});
+
+/** A box in fractions of the image's width and height (Rekognition's BoundingBox), with its own confidence when it has one. */
+export const boxSchema = z.object({
+  left: finiteNumber(),
+  top: finiteNumber(),
+  width: finiteNumber(),
+  height: finiteNumber(),
+  confidence: finiteNumber().optional(),
+});
+
+/** Extra facts about an item, shown as they are: scalars, or a short list of names (a label's parents). */
+export const attributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+
+/**
+ * One finding of a detector: a name, its confidence (0-100) when it has one, where it is when the detector
+ * says, and any other attributes. Every detector's findings take this shape, so a reader (StoreMetadata, the
+ * console) can keep and show a detector it has never heard of.
+ */
+export const sectionItemSchema = z.object({
+  name: nonEmptyString(),
+  confidence: finiteNumber('must be a number or null').nullable().optional(),
+  boxes: z.array(boxSchema).optional(),
+  attributes: z.record(z.string(), attributeValueSchema).optional(),
+});
+
+/** Whole-image facts of a section (e.g. quality: brightness, sharpness, contrast). */
+export const factValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** What one detector found, under a title people read. */
+export const analysisSectionSchema = z.object({
+  title: nonEmptyString(),
+  /** The Rekognition call that produced it. */
+  detector: nonEmptyString(),
+  items: z.array(sectionItemSchema, { error: 'must be an array' }),
+  facts: z.record(z.string(), factValueSchema).optional(),
+});
+
+/**
+ * AnalyseImage's output (the state's `$.analysis.summary`): the sections by id, the calls that ran, why optional
+ * calls were skipped, and where each raw response is. Label items need a confidence: they become search keys.
+ */
+export const analysisSummarySchema = z
+  .object({
+    sections: z.record(z.string().regex(SECTION_ID_PATTERN, { error: 'is not a section id' }), analysisSectionSchema),
+    calls: z.array(z.string()),
+    skipped: z.record(z.string(), z.string()),
+    rawKeys: z.record(z.string(), z.string()),
+  })
+  .superRefine((summary, context) => {
+    summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {
+      if (typeof item.confidence !== 'number') {
+        context.addIssue({ code: 'custom', path: ['sections', SECTION_IDS.labels, 'items', index, 'confidence'], message: 'must be a number: labels are searched by confidence' });
+      }
+    });
+  });
+
+export type AnalyseImageInput = z.output<typeof analyseImageInputSchema>;
+export type Box = z.output<typeof boxSchema>;
+export type AttributeValue = z.output<typeof attributeValueSchema>;
+export type SectionItem = z.output<typeof sectionItemSchema>;
+export type AnalysisSection = z.output<typeof analysisSectionSchema>;
+export type AnalysisSummary = z.output<typeof analysisSummarySchema>;
+
+/** The items of one section, or none when the detector did not run. */
+export function sectionItems(summary: Pick<AnalysisSummary, 'sections'> | null | undefined, id: string): SectionItem[] {
+  return summary?.sections[id]?.items ?? [];
+}
+
+/** A string-list attribute of an item (e.g. a label's `parents`); empty when absent or of another type. */
+export function stringListAttribute(item: SectionItem, name: string): string[] {
+  const value = item.attributes?.[name];
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,81 @@
+// A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
+import * as z from 'zod';
+import { objectOf } from '../validation';
+import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+
+/**
+ * ResizeImage's input: the state machine input plus `executionArn`. Only the ids and the object pointer are
+ * used, so only they are required; the other source fields pass through.
+ */
+export const resizeInputSchema = objectOf({
+  imageId: imageIdSchema,
+  revision: revisionSchema,
+  source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema }),
+  receivedAt: z.string().optional(),
+  executionArn: executionArnSchema,
+});
+
+const count = z.number().int().nonnegative();
+const side = z.number().int().positive();
+
+/** Image families ResizeImage accepts (`heif` is AVIF; sharp's libheif decodes no HEVC). */
+export const imageFormatSchema = z.enum(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'svg']);
+
+/** What the header says about the source, after EXIF orientation. */
+export const imageFactsSchema = z.object({
+  format: imageFormatSchema,
+  width: side,
+  height: side,
+  bytes: count,
+  pages: side,
+  animated: z.boolean(),
+  hasAlpha: z.boolean(),
+  space: z.string(),
+  bitsPerSample: side,
+});
+
+export const exifSummarySchema = z.object({
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  takenAt: z.string().nullable(),
+  hasGps: z.boolean(),
+  orientation: z.number().int().nullable(),
+});
+
+export const variantSchema = z.object({
+  key: z.string(),
+  format: z.enum(['webp', 'jpeg']),
+  width: side,
+  height: side,
+  bytes: count,
+});
+
+/** Where the Rekognition-ready image lives: the original, or analysis.jpg in the processed bucket. */
+export const analysisImageSchema = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  versionId: z.string().nullable(),
+  width: side,
+  height: side,
+  bytes: count,
+});
+
+/** ResizeImage's output, the state's `$.resize` (docs/contracts.md "ResizeImage"). */
+export const resizeOutputSchema = z.object({
+  analysable: z.boolean(),
+  image: imageFactsSchema,
+  exif: exifSummarySchema,
+  placeholder: z.object({ kind: z.literal('thumbhash'), value: z.string() }),
+  perceptualHash: z.string().regex(/^[0-9a-f]{16}$/),
+  variants: z.array(variantSchema),
+  analysisImage: analysisImageSchema,
+  recipient: z.string().nullable(),
+});
+
+export type ResizeInput = z.output<typeof resizeInputSchema>;
+export type ImageFormat = z.output<typeof imageFormatSchema>;
+export type ImageFacts = z.output<typeof imageFactsSchema>;
+export type ExifSummary = z.output<typeof exifSummarySchema>;
+export type Variant = z.output<typeof variantSchema>;
+export type AnalysisImage = z.output<typeof analysisImageSchema>;
+export type ResizeOutput = z.output<typeof resizeOutputSchema>;

@@ -1,0 +1,84 @@
+// A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
+import * as z from 'zod';
+import { isObject } from '../is-object';
+import { finiteNumber, objectOf } from '../validation';
+import { analysisSummarySchema } from './analysis';
+import { bucketSchema, imageIdSchema, keySchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
+
+/** The fields StoreMetadata and RecordFailure both need: the image, its revision and where it came from. */
+const imageRefShape = {
+  imageId: imageIdSchema,
+  revision: revisionSchema,
+  source: z.object(
+    { bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema },
+    { error: 'must be an object' },
+  ),
+  receivedAt: timestampSchema,
+};
+
+/** A part of the resize result that is only stored: any object, else null. */
+const storedObject = z.unknown().optional().transform((value) => (isObject(value) ? value : null));
+
+/**
+ * The resize result as StoreMetadata reads it. Only what it indexes or derives from is checked; the rest is
+ * stored as it came. The e-mail recipient is dropped: it is never stored.
+ */
+export const storedResizeSchema = z.object(
+  {
+    analysable: z.boolean({ error: 'must be a boolean' }),
+    image: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+    exif: storedObject,
+    placeholder: storedObject,
+    perceptualHash: perceptualHashSchema.nullish().transform((value) => value ?? null),
+    variants: z.array(
+      z.object({
+        key: z.string({ error: 'must be a string' }),
+        format: z.unknown().optional().transform((value) => String(value ?? '')),
+        width: finiteNumber(),
+        height: finiteNumber(),
+        bytes: z.unknown().optional().transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
+      }),
+      { error: 'must be an array' },
+    ),
+    analysisImage: storedObject,
+  },
+  { error: 'must be an object' },
+);
+
+/** StoreMetadata's default action: the whole state after a successful run (`analysis` absent when skipped). */
+export const storeSuccessInputSchema = objectOf({
+  ...imageRefShape,
+  resize: storedResizeSchema,
+  analysis: z
+    .object({ summary: analysisSummarySchema }, { error: 'must be an object when present' })
+    .nullish()
+    .transform((value) => value?.summary ?? null),
+});
+
+/** RecordFailure's input: the ids and the Catch's `{ Error, Cause }` at `error`. */
+export const recordFailureInputSchema = objectOf({
+  ...imageRefShape,
+  error: z.object({ Error: z.unknown().optional(), Cause: z.unknown().optional() }, { error: 'must be the Catch result { Error, Cause }' }),
+});
+
+/** Which of StoreMetadataFunction's two jobs a state asks for. */
+export const storeActionSchema = objectOf(
+  {
+    action: z
+      .enum(['storeMetadata', 'recordFailure'], { error: (issue) => `must be storeMetadata or recordFailure (unknown action ${String(JSON.stringify(issue.input)).slice(0, 60)})` })
+      .default('storeMetadata'),
+  },
+  'is not an object',
+);
+
+/** StoreMetadata's output, the state's `$.stored`. */
+export const storeResultSchema = z.object({
+  imageId: z.string(),
+  status: z.enum(['SUCCEEDED', 'FAILED']),
+  written: z.boolean(),
+});
+
+export type StoreSuccessInput = z.output<typeof storeSuccessInputSchema>;
+export type RecordFailureInput = z.output<typeof recordFailureInputSchema>;
+export type StoredResize = z.output<typeof storedResizeSchema>;
+export type StoreResult = z.output<typeof storeResultSchema>;

@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './powertools';
+export * from './with-handler';

@@ -1,0 +1,33 @@
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * The business metrics (CloudWatch EMF, one namespace per stack). Each is recorded where the fact is known:
+ * processed and failed images where StoreMetadata records them, Rekognition calls where AnalyseImage made them,
+ * bytes saved where ResizeImage wrote the variants.
+ */
+export const METRIC_NAMES = Object.freeze({
+  imagesProcessed: 'ImagesProcessed',
+  imagesFailed: 'ImagesFailed',
+  rekognitionCalls: 'RekognitionCalls',
+  bytesSavedByResizing: 'BytesSavedByResizing',
+});
+
+/** One image stored as SUCCEEDED. */
+export function recordImageProcessed(metrics: Metrics): void {
+  metrics.addMetric(METRIC_NAMES.imagesProcessed, MetricUnit.Count, 1);
+}
+
+/** One image recorded as FAILED, with the error name as the `reason` dimension (a fixed set of named errors). */
+export function recordImageFailed(metrics: Metrics, reason: string): void {
+  metrics.singleMetric().addDimension('reason', reason).addMetric(METRIC_NAMES.imagesFailed, MetricUnit.Count, 1);
+}
+
+/** One Rekognition call per API name (the `api` dimension), so the bill can be read per API. */
+export function recordRekognitionCalls(metrics: Metrics, apis: readonly string[]): void {
+  for (const api of apis) metrics.singleMetric().addDimension('api', api).addMetric(METRIC_NAMES.rekognitionCalls, MetricUnit.Count, 1);
+}
+
+/** Bytes a viewer saves by loading the largest variant instead of the upload (never negative). */
+export function recordBytesSaved(metrics: Metrics, bytes: number): void {
+  metrics.addMetric(METRIC_NAMES.bytesSavedByResizing, MetricUnit.Bytes, Math.max(0, bytes));
+}
