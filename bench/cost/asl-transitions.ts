@@ -1,19 +1,4 @@
-/** The parts of an Amazon States Language definition the walker reads. */
-export interface AslDefinition {
-  StartAt: string;
-  States: Record<string, AslState>;
-}
-
-export interface AslState {
-  Type: string;
-  Next?: string;
-  End?: boolean;
-  Default?: string;
-  Choices?: ChoiceRule[];
-  Branches?: AslDefinition[];
-}
-
-export type ChoiceRule = Record<string, unknown> & { Next?: string };
+import { isTerminal, nestedDefinitions, transitionsOf, type AslChoiceRule, type AslDefinition, type AslState } from '../../local/services/stepfunctions/asl-walker';
 
 /** Values of the paths the Choice states test, e.g. { "$.resize.analysable": true }; a missing path is absent. */
 export type PathFacts = Record<string, unknown>;
@@ -42,10 +27,10 @@ const COMPARATORS: Record<string, (value: unknown, expected: unknown) => boolean
  * Evaluates one Choice rule (And/Or/Not and the common comparators) against path facts.
  * @throws AslWalkError for a comparator the walker does not know.
  */
-export function ruleMatches(rule: ChoiceRule, facts: PathFacts): boolean {
-  if (Array.isArray(rule.And)) return (rule.And as ChoiceRule[]).every((r) => ruleMatches(r, facts));
-  if (Array.isArray(rule.Or)) return (rule.Or as ChoiceRule[]).some((r) => ruleMatches(r, facts));
-  if (rule.Not) return !ruleMatches(rule.Not as ChoiceRule, facts);
+export function ruleMatches(rule: AslChoiceRule, facts: PathFacts): boolean {
+  if (Array.isArray(rule.And)) return (rule.And as AslChoiceRule[]).every((r) => ruleMatches(r, facts));
+  if (Array.isArray(rule.Or)) return (rule.Or as AslChoiceRule[]).some((r) => ruleMatches(r, facts));
+  if (rule.Not) return !ruleMatches(rule.Not as AslChoiceRule, facts);
   const value = facts[String(rule.Variable)];
   const operator = Object.keys(COMPARATORS).find((name) => name in rule);
   if (!operator) throw new AslWalkError(`Unsupported Choice rule: ${JSON.stringify(rule)}`);
@@ -67,10 +52,17 @@ export function walkExecution(definition: AslDefinition, facts: PathFacts): stri
     if (!state) throw new AslWalkError(`State ${name} is not defined`);
     entered.push(name);
     if (entered.length > limit) throw new AslWalkError(`The walk loops: ${entered.slice(-6).join(' -> ')}`);
-    if (state.Type === 'Parallel') for (const branch of state.Branches ?? []) entered.push(...walkExecution(branch, facts));
-    if (state.Type === 'Succeed' || state.Type === 'Fail' || state.End) break;
-    name = state.Type === 'Choice' ? (state.Choices ?? []).find((rule) => ruleMatches(rule, facts))?.Next ?? state.Default : state.Next;
+    if (state.Type === 'Parallel') for (const branch of nestedDefinitions(state)) entered.push(...walkExecution(branch, facts));
+    if (isTerminal(state)) break;
+    name = nextState(state, facts);
     if (name === undefined) throw new AslWalkError(`State ${entered[entered.length - 1]} leads nowhere`);
   }
   return entered;
+}
+
+/** Where a run goes after the state: a Choice's first matching rule, else its Default; any other state's Next. */
+function nextState(state: AslState, facts: PathFacts): string | undefined {
+  const out = transitionsOf(state);
+  if (state.Type !== 'Choice') return out.find((transition) => transition.kind === 'next')?.to;
+  return (out.find((transition) => transition.kind === 'choice' && ruleMatches(transition.rule ?? {}, facts)) ?? out.find((transition) => transition.kind === 'default'))?.to;
 }

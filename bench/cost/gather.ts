@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { repoPath } from '../lib/paths';
 import { loadTemplate, templateFunctions, templateStateMachineFile } from '../lib/template';
-import { walkExecution, type AslDefinition, type PathFacts } from './asl-transitions';
+import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
+import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
 import { measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
 

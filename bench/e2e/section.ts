@@ -4,7 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack } from '../../local/stack';
-import type { HistoryEvent } from '../../local/stepfunctions/types';
+import type { HistoryEvent } from '../../local/services/stepfunctions/types';
 import { repoPath } from '../lib/paths';
 import { quantile, round } from '../lib/stats';
 
@@ -77,7 +77,7 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
   const stack = await startLocalStack({ dataDir, edgePort: 0, recover: false, logSink: () => undefined });
   try {
     const readyStart = performance.now();
-    await stack.services.vision?.service.ready();
+    await stack.services.rekognition?.ready();
     const visionReadyMs = performance.now() - readyStart;
     const s3 = new S3Client({ endpoint: stack.edgeUrl, region: stack.app.pseudo.region, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const bodies = await Promise.all(E2E_PHOTOS.map((name) => readFile(repoPath('tests', 'fixtures', 'images', name))));

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { LocalVisionService } from '../../local/vision/service';
+import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
 const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];

@@ -1,3 +1,5 @@
+import { eachState, transitionsOf, type AslStates } from '../../local/services/stepfunctions/asl-walker';
+
 /** A state placed on the graph grid. */
 export interface GraphNode {
   name: string;
@@ -14,22 +16,14 @@ export interface GraphEdge {
   label?: string;
 }
 
-interface AslState {
-  Type?: string;
-  Next?: string;
-  Default?: string;
-  Choices?: Array<{ Next?: string }>;
-  Catch?: Array<{ Next?: string; ErrorEquals?: string[] }>;
-}
-
 /** The transitions of a top-level ASL definition, in the order they appear. */
-export function aslEdges(definition: { States?: Record<string, AslState> }): GraphEdge[] {
+export function aslEdges(definition: AslStates): GraphEdge[] {
   const edges: GraphEdge[] = [];
-  for (const [name, state] of Object.entries(definition.States ?? {})) {
-    if (state.Next) edges.push({ from: name, to: state.Next, kind: 'next' });
-    for (const choice of state.Choices ?? []) if (choice.Next) edges.push({ from: name, to: choice.Next, kind: 'choice' });
-    if (state.Default) edges.push({ from: name, to: state.Default, kind: 'default', label: 'default' });
-    for (const handler of state.Catch ?? []) if (handler.Next) edges.push({ from: name, to: handler.Next, kind: 'catch', label: (handler.ErrorEquals ?? []).join(', ') });
+  for (const [name, state] of eachState(definition, { nested: false })) {
+    for (const { to, kind, errorEquals } of transitionsOf(state)) {
+      const label = kind === 'default' ? 'default' : kind === 'catch' ? (errorEquals ?? []).join(', ') : undefined;
+      edges.push({ from: name, to, kind, ...(label === undefined ? {} : { label }) });
+    }
   }
   return edges.filter((edge) => definition.States?.[edge.to] !== undefined);
 }
@@ -38,7 +32,7 @@ export function aslEdges(definition: { States?: Record<string, AslState> }): Gra
  * Places states in layers by their longest path from StartAt (back edges ignored), and in columns by the
  * order they are reached, so the happy path runs straight down and failure branches sit beside it.
  */
-export function layoutAsl(definition: { StartAt?: string; States?: Record<string, AslState> }): { nodes: GraphNode[]; edges: GraphEdge[] } {
+export function layoutAsl(definition: AslStates & { StartAt?: string }): { nodes: GraphNode[]; edges: GraphEdge[] } {
   const states = definition.States ?? {};
   const edges = aslEdges(definition);
   const names = Object.keys(states);

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LambdaRuntime } from '../lambda';
+import { LambdaRuntime } from '../services/lambda';
 import { startLocalStack, type LocalStack } from '../stack';
 import { loadLocalApp } from '../template';
-import { parseArgs } from './args';
+import { parseCommandLine } from './command-line';
 import { bucketsNamedIn, listEdgeBuckets, missingBucketsNote } from './event-buckets';
 
 const USAGE = `Usage: npm run invoke -- <FunctionLogicalId> <event.json> [--edge URL] [--data-dir DIR] [--no-vision]
@@ -18,9 +18,15 @@ Prints the result (or Lambda's error document) as JSON. Exit code: 0 success, 1 
  * @returns the exit code.
  */
 export async function runInvoke(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['edge', 'data-dir']);
-  const [logicalId, eventFile] = positional;
-  if (!logicalId || !eventFile) {
+  const parsed = parseCommandLine('invoke', USAGE, {
+    args: [...argv],
+    allowPositionals: true,
+    options: { edge: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-vision': { type: 'boolean' } },
+  });
+  if (!parsed) return 2;
+  const { values: flags, positionals } = parsed;
+  const [logicalId, eventFile] = positionals;
+  if (!logicalId || !eventFile || positionals.length > 2) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -35,12 +41,12 @@ export async function runInvoke(argv: readonly string[], out: (text: string) => 
       return 2;
     }
     const logSink = (id: string, line: string) => process.stderr.write(`[${id}] ${line}\n`);
-    const running = (flags.edge as string | undefined) ?? (await runningEdge(`http://127.0.0.1:${process.env.EDGE_PORT ?? 4566}`));
+    const running = flags.edge ?? (await runningEdge(`http://127.0.0.1:${process.env.EDGE_PORT ?? 4566}`));
     if (running) {
       runtime = new LambdaRuntime(app, { edgeUrl: running, region: app.pseudo.region, accountId: app.pseudo.accountId, logSink });
       process.stderr.write(`invoke: using the stack at ${running}\n`);
     } else {
-      const configured = (flags['data-dir'] as string | undefined) ?? process.env.LOCAL_DATA_DIR;
+      const configured = flags['data-dir'] ?? process.env.LOCAL_DATA_DIR;
       if (!configured) tempDir = await mkdtemp(join(tmpdir(), 'sip-invoke-'));
       stack = await startLocalStack({ dataDir: configured ? resolve(configured) : tempDir, edgePort: 0, withVision: !flags['no-vision'], logSink, recover: false });
       runtime = stack.services.lambda;

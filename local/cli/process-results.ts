@@ -1,6 +1,6 @@
 import { sectionItems, type AnalysisSummary, type SectionItem } from '@smart-image-pipeline/contracts';
 import type { LocalStack } from '../stack';
-import type { ExecutionRecord } from '../stepfunctions/types';
+import type { ExecutionRecord } from '../services/stepfunctions/types';
 
 /** One processed file, with exactly the fields `npm run process -- --json` promises. */
 export interface ProcessResult {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startLocalStack, type LocalStack } from '../stack';
-import type { ExecutionRecord } from '../stepfunctions/types';
-import { parseArgs } from './args';
+import type { ExecutionRecord } from '../services/stepfunctions/types';
+import { parseCommandLine } from './command-line';
 import { progressLine, resultFor, type PendingUpload, type ProcessResult } from './process-results';
 
 const USAGE = `Usage: npm run process -- [--json] [--export DIR] [--data-dir DIR] [--concurrency N] <files...>
@@ -17,17 +17,28 @@ Exit code: 0 all succeeded, 1 some image failed, 2 internal error.`;
  * @returns the exit code.
  */
 export async function runProcess(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['export', 'data-dir', 'concurrency']);
-  if (flags.help || positional.length === 0) {
+  const parsed = parseCommandLine('process', USAGE, {
+    args: [...argv],
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, export: { type: 'string' }, 'data-dir': { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (!parsed) return 2;
+  const { values: flags, positionals } = parsed;
+  if (flags.help || positionals.length === 0) {
     process.stderr.write(`${USAGE}\n`);
-    return positional.length === 0 && !flags.help ? 2 : 0;
+    return flags.help ? 0 : 2;
   }
-  const files = positional.map((f) => resolve(f));
-  const configured = (flags['data-dir'] as string | undefined) ?? process.env.LOCAL_DATA_DIR;
+  const concurrency = flags.concurrency === undefined ? undefined : Number(flags.concurrency);
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+    process.stderr.write(`process: --concurrency needs a whole number above 0, got "${flags.concurrency}"\n${USAGE}\n`);
+    return 2;
+  }
+  const files = positionals.map((f) => resolve(f));
+  const configured = flags['data-dir'] ?? process.env.LOCAL_DATA_DIR;
   const dataDir = configured ? resolve(configured) : await mkdtemp(join(tmpdir(), 'sip-process-'));
   let stack: LocalStack | undefined;
   try {
-    stack = await startLocalStack({ dataDir, edgePort: 0, concurrency: flags.concurrency ? Number(flags.concurrency) : undefined, recover: Boolean(configured) });
+    stack = await startLocalStack({ dataDir, edgePort: 0, concurrency, recover: Boolean(configured) });
     const s3 = new S3Client({ endpoint: stack.edgeUrl, region: stack.app.pseudo.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const uploads: PendingUpload[] = [];
     const usedKeys = new Set<string>();
@@ -40,7 +51,7 @@ export async function runProcess(argv: readonly string[], out: (line: string) =>
     }
     const results = await collectResults(stack, uploads, flags.json ? undefined : out);
     s3.destroy();
-    if (flags.export) await exportResults(stack, results, resolve(String(flags.export)));
+    if (flags.export) await exportResults(stack, results, resolve(flags.export));
     if (flags.json) out(JSON.stringify(results, null, 2));
     return results.every((r) => r.status === 'SUCCEEDED') ? 0 : 1;
   } catch (err) {

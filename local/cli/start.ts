@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
-import { consoleOrigins as originsOf } from '../edge/data-services';
+import { consoleOrigins as originsOf } from '../edge/cors';
 import { startLocalStack, type LocalStack } from '../stack';
-import { parseArgs } from './args';
+import { parseCommandLine } from './command-line';
 
 type ConsoleModule = {
   startConsoleServer(options: {
@@ -13,13 +13,19 @@ type ConsoleModule = {
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
+const USAGE = `Usage: npm start [-- --quiet]
+Starts the local stack (edge on EDGE_PORT, data in LOCAL_DATA_DIR) and the console until Ctrl-C.
+--quiet keeps function logs in <data>/logs only. Exit code 2 when the stack cannot start.`;
+
 /**
  * `npm start`: the stack on EDGE_PORT (default 4566) with LOCAL_DATA_DIR (default .local), plus the console when
  * console/ provides startConsoleServer; runs until Ctrl-C. `--quiet` keeps function logs in <dataDir>/logs only.
  * @returns the exit code (only on a start-up failure).
  */
 export async function runStart(argv: readonly string[]): Promise<number> {
-  const { flags } = parseArgs(argv);
+  const parsed = parseCommandLine('start', USAGE, { args: [...argv], options: { quiet: { type: 'boolean' } } });
+  if (!parsed) return 2;
+  const quiet = parsed.values.quiet === true;
   const consolePort = Number(process.env.CONSOLE_PORT ?? 3000);
   // The edge reads this array on every request, so the console's real port can join it once known (CONSOLE_PORT=0).
   const consoleOrigins = originsOf(consolePort);
@@ -27,7 +33,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
   try {
     stack = await startLocalStack({
       allowedOrigins: consoleOrigins,
-      onLog: flags.quiet ? undefined : (id, line) => process.stderr.write(`[${id}] ${line}\n`),
+      onLog: quiet ? undefined : (id, line) => process.stderr.write(`[${id}] ${line}\n`),
     });
   } catch (err) {
     process.stderr.write(`start: ${(err as Error).message}\n`);

@@ -34,3 +34,8 @@ export function preflightHeaders(headers: IncomingHttpHeaders): Record<string, s
     'access-control-max-age': '600',
   };
 }
+
+/** The browser origins of a console on the given port (both loopback spellings). */
+export function consoleOrigins(consolePort: number): string[] {
+  return [`http://127.0.0.1:${consolePort}`, `http://localhost:${consolePort}`];
+}

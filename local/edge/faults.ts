@@ -1,5 +1,5 @@
-import { jsonError } from './aws-errors';
-import type { EdgeRequest, EdgeResponse } from './types';
+import { AwsServiceError } from './aws-error';
+import type { EdgeRequest } from './types';
 
 /** Parsed LOCAL_FAULTS switches; every field absent means "no fault". */
 export interface FaultConfig {
@@ -48,21 +48,24 @@ function milliseconds(name: string, raw: string): number {
   return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 }
 
-/** Applies the configured faults to one request: resolves to an error response to send instead, or undefined to go on. */
+/**
+ * Applies the configured faults to one request: resolves to the error to answer instead (in the service's own
+ * protocol), or undefined to go on.
+ */
 export async function applyFaults(
   config: FaultConfig,
   req: EdgeRequest,
   random: () => number = Math.random,
-): Promise<EdgeResponse | undefined> {
+): Promise<AwsServiceError | undefined> {
   const target = req.target ?? '';
   if (config.dynamodbWrite && target.startsWith('DynamoDB_20120810.')) {
     const operation = target.slice('DynamoDB_20120810.'.length);
     if (DYNAMODB_WRITES.has(operation) && random() < config.dynamodbWrite) {
-      return jsonError(400, 'ProvisionedThroughputExceededException', 'Injected by LOCAL_FAULTS dynamodb.write', 'com.amazonaws.dynamodb.v20120810');
+      return new AwsServiceError('ProvisionedThroughputExceededException', 400, 'Injected by LOCAL_FAULTS dynamodb.write');
     }
   }
   if (config.rekognitionThrottle && target.startsWith('RekognitionService.') && random() < config.rekognitionThrottle) {
-    return jsonError(400, 'ThrottlingException', 'Injected by LOCAL_FAULTS rekognition.throttle', 'com.amazonaws.rekognition');
+    return new AwsServiceError('ThrottlingException', 400, 'Injected by LOCAL_FAULTS rekognition.throttle');
   }
   if (config.s3SlowMs && req.signingService === 's3') {
     await new Promise((resolve) => setTimeout(resolve, config.s3SlowMs));

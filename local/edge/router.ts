@@ -1,4 +1,5 @@
-import type { EdgeRequest, EdgeService } from './types';
+import { asServiceError } from './protocols/protocol';
+import type { EdgeRequest, EdgeResponse, EdgeService } from './types';
 
 /** Matches JSON-protocol calls whose X-Amz-Target starts with the prefix, e.g. "DynamoDB_20120810.". */
 export function matchTarget(prefix: string): (req: EdgeRequest) => boolean {
@@ -16,4 +17,13 @@ export function matchSigningService(service: string): (req: EdgeRequest) => bool
  */
 export function routeRequest(services: readonly EdgeService[], req: EdgeRequest): EdgeService | undefined {
   return services.find((service) => service.matches(req));
+}
+
+/** Lets the service answer the request; what it throws is answered in its protocol (an unknown error as its 500). */
+export async function answerWith(service: EdgeService, req: EdgeRequest): Promise<EdgeResponse> {
+  try {
+    return await service.handle(req);
+  } catch (error) {
+    return service.protocol.errorResponse(asServiceError(service.protocol, error));
+  }
 }

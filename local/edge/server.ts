@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { jsonError, s3Error } from './aws-errors';
+import { AwsServiceError } from './aws-error';
 import { decideCors, preflightHeaders } from './cors';
 import { applyFaults, parseFaults, type FaultConfig } from './faults';
-import { routeRequest } from './router';
+import { awsJsonProtocol } from './protocols/aws-json';
+import { asServiceError } from './protocols/protocol';
+import { answerWith, routeRequest } from './router';
 import { readSigV4Scope } from './sigv4';
 import type { EdgeRequest, EdgeResponse, EdgeService } from './types';
 
@@ -13,6 +15,9 @@ import type { EdgeRequest, EdgeResponse, EdgeService } from './types';
  * in memory and the resizer refuses anything over 100 MiB anyway; bigger files go through multipart (one part per request).
  */
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
+
+/** How the edge answers calls that no service claims. */
+const EDGE_PROTOCOL = awsJsonProtocol({ version: '1.1', namespace: 'com.amazonaws.local', internalErrorCode: 'InternalFailure' });
 
 /** Options of the edge endpoint; only host, port, services and maxBodyBytes are needed. */
 export interface EdgeServerOptions {
@@ -55,7 +60,7 @@ export async function startEdgeServer(opts: EdgeServerOptions): Promise<EdgeServ
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
-      if (!res.headersSent) writeResponse(res, jsonError(500, 'InternalFailure', String(error)));
+      if (!res.headersSent) writeResponse(res, EDGE_PROTOCOL.errorResponse(asServiceError(EDGE_PROTOCOL, error)));
       else res.destroy();
     });
   });
@@ -86,15 +91,16 @@ export async function startEdgeServer(opts: EdgeServerOptions): Promise<EdgeServ
     };
     const service = routeRequest(opts.services, head);
 
+    const protocol = service?.protocol ?? EDGE_PROTOCOL;
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
-      return writeResponse(res, withHeaders(tooLarge(service, req, maxBodyBytes), { ...corsHeaders, connection: 'close' }));
+      return writeResponse(res, withHeaders(protocol.errorResponse(tooLarge(service, req, maxBodyBytes)), { ...corsHeaders, connection: 'close' }));
     }
     const edgeRequest: EdgeRequest = { ...head, body };
     if (!service) return writeResponse(res, withHeaders(unrouted(edgeRequest, opts.services), corsHeaders));
 
     const injected = await applyFaults(faults, edgeRequest);
-    const response = injected ?? (await service.handle(edgeRequest));
+    const response = injected ? protocol.errorResponse(injected) : await answerWith(service, edgeRequest);
     writeResponse(res, withHeaders(response, corsHeaders));
   }
 
@@ -133,15 +139,15 @@ async function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Buf
 }
 
 /** The error the real service gives for a body over its limit. */
-function tooLarge(service: EdgeService | undefined, req: IncomingMessage, maxBodyBytes: number): EdgeResponse {
+function tooLarge(service: EdgeService | undefined, req: IncomingMessage, maxBodyBytes: number): AwsServiceError {
   if (service?.name === 's3') {
     const proposed = String(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? '');
-    return s3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+    return new AwsServiceError('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size', {
       ProposedSize: proposed,
       MaxSizeAllowed: String(maxBodyBytes),
     });
   }
-  return jsonError(413, 'RequestEntityTooLarge', `Request body exceeds ${maxBodyBytes} bytes`);
+  return new AwsServiceError('RequestEntityTooLarge', 413, `Request body exceeds ${maxBodyBytes} bytes`);
 }
 
 /** Answers calls no service claims: a short index for a browser, an AWS-style error for a client. */
@@ -154,7 +160,7 @@ function unrouted(req: EdgeRequest, services: readonly EdgeService[]): EdgeRespo
     };
   }
   const what = req.target ?? req.signingService ?? `${req.method} ${req.url.pathname}`;
-  return jsonError(400, 'UnknownOperationException', `The local edge does not serve ${what}`);
+  return EDGE_PROTOCOL.errorResponse(new AwsServiceError('UnknownOperationException', 400, `The local edge does not serve ${what}`));
 }
 
 function withHeaders(response: EdgeResponse, headers: Record<string, string>): EdgeResponse {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AwsProtocol } from './protocols/protocol';
 
 /** One HTTP request reaching the edge, with the SigV4 facts the router needs already parsed out. */
 export interface EdgeRequest {
@@ -23,6 +24,9 @@ export interface EdgeResponse {
 /** One emulated AWS service plugged into the edge router. */
 export interface EdgeService {
   name: string;
+  /** The service's wire protocol: the edge writes its own errors for the service (body too large, injected faults) in it. */
+  protocol: AwsProtocol;
   matches(req: EdgeRequest): boolean;
+  /** Answers one call; an AwsServiceError it throws is answered in `protocol`, anything else as the protocol's 500. */
   handle(req: EdgeRequest): Promise<EdgeResponse>;
 }

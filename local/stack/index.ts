@@ -4,20 +4,20 @@ import { join, resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../edge/server';
 import type { EdgeService } from '../edge/types';
-import { LambdaRuntime, type LogSink } from '../lambda';
+import { LambdaRuntime, type LogSink } from '../services/lambda';
 import { createDynamoDbService, type LocalDynamoDbService } from '../services/dynamodb/dynamodb-service';
 import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
-import { StepFunctionsService, stepFunctionsEdgeService } from '../stepfunctions';
-import { loadLocalApp } from '../template';
+import { StepFunctionsService, stepFunctionsEdgeService } from '../services/stepfunctions';
+import { loadLocalApp, parseParameterOverrides } from '../template';
 import type { LocalApp } from '../template/types';
-import { AsyncInvoker } from './async-invoker';
-import { lambdaEdgeService } from './lambda-edge-service';
+import { AsyncInvoker } from '../services/lambda/async-invoker';
+import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
 import { createNotificationServices, type NotificationServices } from './notification-services';
 import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
-import { startVision, type VisionHandle } from './vision';
+import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {
@@ -31,7 +31,7 @@ export interface LocalStackOptions {
   withVision?: boolean;
   /** The repository holding template.yaml (default: the one this file is in). */
   rootDir?: string;
-  /** Template parameter overrides on top of samconfig.toml's. */
+  /** Template parameter overrides on top of samconfig.toml's and LOCAL_PARAMETER_OVERRIDES. */
   parameterOverrides?: Record<string, string>;
   /** Where function log lines go instead of <dataDir>/logs/<LogicalId>.log. */
   logSink?: LogSink;
@@ -69,7 +69,8 @@ export interface LocalStack {
     stepfunctions: StepFunctionsService;
     lambda: LambdaRuntime;
     notifications: NotificationServices;
-    vision?: VisionHandle;
+    /** Rekognition on the local vision models; absent with `withVision: false`. */
+    rekognition?: LocalRekognitionService;
   };
   /** What start-up recovery did: interrupted executions redriven, uploads delivered again. */
   recovered: { executions: number; uploads: number };
@@ -82,6 +83,7 @@ export interface LocalStack {
 }
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
+const LIFECYCLE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Starts local mode: reads the template, creates its buckets, table, topic and parameter, serves every service on one
@@ -92,7 +94,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rootDir = options.rootDir ?? REPO_ROOT;
   const dataDir = resolve(rootDir, options.dataDir ?? process.env.LOCAL_DATA_DIR ?? '.local');
   const edgePort = options.edgePort ?? (process.env.EDGE_PORT ? Number(process.env.EDGE_PORT) : 4566);
-  const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
+  // LOCAL_PARAMETER_OVERRIDES takes `sam deploy --parameter-overrides` syntax ("A=1 B='x y'").
+  const fromEnv = parseParameterOverrides(process.env.LOCAL_PARAMETER_OVERRIDES ?? '');
+  const app = loadLocalApp({ rootDir, parameterOverrides: { ...fromEnv, ...options.parameterOverrides } });
   const concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
   const region = app.pseudo.region;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
@@ -123,10 +127,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       callSdk: sdkCall,
     },
   });
-  const vision = options.withVision === false ? undefined : await startVision({ dataDir, s3 });
+  // Models load in the vision workers in the background; S3Object images are read straight from the local store.
+  const rekognition =
+    options.withVision === false
+      ? undefined
+      : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
 
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
+    get protocol() {
+      return lambdaService().protocol;
+    },
     matches: (req) => lambdaService().matches(req),
     handle: (req) => lambdaService().handle(req),
   };
@@ -139,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stepFunctionsEdgeService(stepfunctions),
     dynamodb,
     ...notifications.edgeServices,
-    ...(vision ? [vision.edgeService] : []),
+    ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
     lazyLambdaService,
     s3,
   ];
@@ -147,7 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     edge = await startEdgeServer({ host: '127.0.0.1', port: edgePort, services, allowedOrigins: options.allowedOrigins });
   } catch (err) {
-    await Promise.allSettled([dynamodb.close(), stepfunctions.close(), vision?.close()]);
+    await Promise.allSettled([dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
     throw err;
   }
   edgeUrl = edge.url;
@@ -155,6 +166,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
+  // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.
+  const applyLifecycleRules = async () => {
+    for (const bucket of app.buckets) if (bucket.lifecycleRules.length > 0) await s3.applyLifecycle(bucket.name, bucket.lifecycleRules);
+  };
+  await applyLifecycleRules();
+  const lifecycleTimer = setInterval(() => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)), LIFECYCLE_INTERVAL_MS);
+  lifecycleTimer.unref();
   for (const table of app.tables) {
     await dynamodb.createTable({
       TableName: table.name,
@@ -173,7 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       asyncInvoker?.invoke(fn, { Records: [record] });
     }
   };
-  const unsubscribe = s3.onObjectCreated((record) => deliver(record));
+  const unsubscribers = [s3.onObjectCreated(deliver), s3.onObjectRemoved(deliver)];
 
   const recovered = { executions: 0, uploads: 0 };
   if (options.recover !== false) {
@@ -200,7 +218,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, vision },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition },
     recovered,
     deliver,
     async waitForIdle() {
@@ -216,11 +234,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       if (stopped) return;
       stopped = true;
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      clearInterval(lifecycleTimer);
       await stepfunctions.close();
       await lambda?.close();
       await edge.close();
-      await Promise.allSettled([dynamodb.close(), vision?.close(), notifications.close()]);
+      await Promise.allSettled([dynamodb.close(), rekognition?.close(), notifications.close()]);
     },
   };
 }

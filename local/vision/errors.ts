@@ -1,3 +1,5 @@
+import { AwsServiceError } from '../edge/aws-error';
+
 /**
  * Rekognition's error names, as the JSON 1.1 protocol carries them in `__type` and `x-amzn-ErrorType`.
  * The SDK turns each name into its modelled exception class, so callers catch the same classes as in the cloud.
@@ -21,16 +23,12 @@ const STATUS: Record<RekognitionErrorType, number> = {
   ServiceUnavailableException: 503,
 };
 
-/** One Rekognition error with its wire name and HTTP status. */
-export class RekognitionError extends Error {
-  readonly type: RekognitionErrorType;
-  readonly status: number;
+/** One Rekognition error: the shared AWS error type, with the HTTP status Rekognition gives its code. */
+export class RekognitionError extends AwsServiceError {
+  declare readonly code: RekognitionErrorType;
 
-  constructor(type: RekognitionErrorType, message: string) {
-    super(message);
-    this.name = 'RekognitionError';
-    this.type = type;
-    this.status = STATUS[type];
+  constructor(code: RekognitionErrorType, message: string) {
+    super(code, STATUS[code], message);
   }
 }
 

@@ -1,3 +1,2 @@
-export { createVisionService, type VisionService, type VisionServiceOptions } from './service';
-export type { JsonProtocolResponse } from './json-protocol';
-export { startVisionServer } from './server';
+export { LocalVisionService, type VisionServiceOptions } from './service';
+export type { AnalysisJob } from './analyser';

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { loadImageBytes, type ReadS3Object } from './image-input';
-import { errorResponse, okResponse, type JsonProtocolResponse } from './json-protocol';
+import type { AnalysisJob } from './analyser';
 import { resolveModelPaths } from './model-paths';
-import { parseRequest, parseTarget } from './request';
 import { WorkerPool } from './worker-pool';
 import { workerScript } from './worker-script';
 
@@ -13,26 +11,19 @@ export interface VisionServiceOptions {
   dataDir: string;
   /** worker processes; default min(2, cores) */
   workers?: number;
-  /** reads Image.S3Object from the local S3 store; without it S3Object gives InvalidS3ObjectException */
-  readS3Object?: ReadS3Object;
 }
 
-/** Rekognition's Detect calls answered by local models. */
-export interface VisionService {
-  /** Resolves when the models are loaded in the worker(s). */
-  ready(): Promise<void>;
-  health(): { ready: boolean; workers: number; restarts: number };
-  /** Answers one Rekognition JSON 1.1 call; target is the X-Amz-Target header, e.g. "RekognitionService.DetectLabels". */
-  handle(target: string, body: string): Promise<JsonProtocolResponse>;
-  close(): Promise<void>;
-}
-
-/** The service with its worker pool; `workerPids` lets tests kill a worker. */
-export class LocalVisionService implements VisionService {
+/**
+ * The local models behind Rekognition's Detect calls: a pool of worker processes with the models loaded once.
+ * It takes validated jobs; the Rekognition wire protocol is local/services/rekognition's.
+ * `workerPids` and `busyWorkerPids` let tests kill a worker.
+ */
+export class LocalVisionService {
   private readonly pool: WorkerPool;
   private readonly started: Promise<void>;
 
-  constructor(private readonly options: VisionServiceOptions) {
+  /** Starts the worker pool; models begin loading at once. */
+  constructor(options: VisionServiceOptions) {
     const cacheDir = join(options.dataDir, 'vision');
     this.pool = new WorkerPool({
       size: Math.max(1, options.workers ?? Math.min(2, availableParallelism())),
@@ -44,6 +35,7 @@ export class LocalVisionService implements VisionService {
     this.started.catch(() => undefined);
   }
 
+  /** Resolves when the models are loaded in the worker(s). */
   ready(): Promise<void> {
     return this.started;
   }
@@ -53,16 +45,12 @@ export class LocalVisionService implements VisionService {
     return { ready: readyWorkers > 0, workers: readyWorkers, restarts };
   }
 
-  async handle(target: string, body: string): Promise<JsonProtocolResponse> {
-    try {
-      const operation = parseTarget(target);
-      const request = parseRequest(operation, body);
-      const { bytes } = await loadImageBytes(request.image, this.options.readS3Object);
-      const response = await this.pool.run({ operation: request.operation, params: request.params, bytes } as Parameters<WorkerPool['run']>[0]);
-      return okResponse(response);
-    } catch (error) {
-      return errorResponse(error);
-    }
+  /**
+   * Analyses one image and resolves with the response in Rekognition's shape, as JSON text.
+   * @throws RekognitionError the image's own error (format, size), or InternalServerError / ServiceUnavailableException
+   */
+  analyse(job: AnalysisJob): Promise<string> {
+    return this.pool.run(job);
   }
 
   close(): Promise<void> {
@@ -78,9 +66,4 @@ export class LocalVisionService implements VisionService {
   busyWorkerPids(): number[] {
     return this.pool.busyPids();
   }
-}
-
-/** Starts the worker pool (models begin loading at once) and returns the service. */
-export function createVisionService(opts: VisionServiceOptions): VisionService {
-  return new LocalVisionService(opts);
 }

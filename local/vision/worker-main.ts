@@ -31,8 +31,8 @@ async function onMessage(message: ToWorker): Promise<void> {
     send({ type: 'result', id: message.id, ok: true, body: JSON.stringify(response) });
   } catch (error) {
     // A bad image is the caller's problem, not the worker's: answer with the error and keep serving.
-    if (error instanceof RekognitionError && isRekognitionErrorType(error.type)) {
-      send({ type: 'result', id: message.id, ok: false, errorType: error.type, message: error.message });
+    if (error instanceof RekognitionError && isRekognitionErrorType(error.code)) {
+      send({ type: 'result', id: message.id, ok: false, errorType: error.code, message: error.message });
     } else {
       send({ type: 'result', id: message.id, ok: false, errorType: 'InternalServerError', message: `Local vision worker failed: ${(error as Error).message}` });
     }

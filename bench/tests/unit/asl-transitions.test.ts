@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { AslWalkError, walkExecution, type AslDefinition } from '../../cost/asl-transitions';
+import type { AslDefinition } from '../../../local/services/stepfunctions/asl-walker';
+import { AslWalkError, walkExecution } from '../../cost/asl-transitions';
 import { happyPathFacts } from '../../cost/gather';
 import { repoPath } from '../../lib/paths';
 

@@ -1,5 +1,5 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GSI1, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, phashIndexPk } from '@smart-image-pipeline/contracts';
+import { GSI1, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, phashIndexPk, DELETED_STATUS } from '@smart-image-pipeline/contracts';
 import type { ImageItem } from './image-item';
 import type { ImageIndex, IndexEntry } from './list-images';
 
@@ -52,7 +52,8 @@ export class DynamoImageIndex implements ImageIndex {
       let keys: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((id) => ({ PK: imagePk(id), SK: IMAGE_SK }));
       for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
         const answer = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
-        for (const item of answer.Responses?.[this.tableName] ?? []) found.set(String(item.imageId), item as ImageItem);
+        // A deleted upload's item only guards against late runs; to readers the image is gone.
+        for (const item of answer.Responses?.[this.tableName] ?? []) if (item.status !== DELETED_STATUS) found.set(String(item.imageId), item as ImageItem);
         keys = (answer.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }
     }
@@ -74,7 +75,7 @@ export class DynamoImageIndex implements ImageIndex {
         }),
       );
       for (const item of answer.Items ?? []) {
-        if (item.SK === IMAGE_SK) image = item as ImageItem;
+        if (item.SK === IMAGE_SK && item.status !== DELETED_STATUS) image = item as ImageItem;
         else children.push(item);
       }
       startKey = answer.LastEvaluatedKey;

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreateTableCommandInput, TableDescription } from '@aws-sdk/client-dynamodb';
+import { AwsServiceError } from '../../edge/aws-error';
+import { awsJsonProtocol } from '../../edge/protocols/aws-json';
 import { matchTarget } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
-import { jsonError } from '../../edge/aws-errors';
 import { acquireFolderLock } from './folder-lock';
 
 // dynalite ships no types; it is a function returning an http.Server whose close() also closes LevelDB.
@@ -18,19 +19,14 @@ export interface DynamoDbServiceOptions {
   dataDir: string;
 }
 
-/** A DynamoDB error answered by dynalite, with its AWS error name. */
-export class DynamoDbCallError extends Error {
-  name = 'DynamoDbCallError';
-  constructor(readonly type: string, message: string) {
-    super(`${type}: ${message}`);
-  }
-}
+/** DynamoDB's JSON 1.0 protocol: the edge's own errors (injected throttling) are written in it. */
+const DYNAMODB_JSON = awsJsonProtocol({ version: '1.0', namespace: 'com.amazonaws.dynamodb.v20120810' });
 
 /** The local DynamoDB: an edge service plus helpers the runner uses to create the template's table. */
 export interface LocalDynamoDbService extends EdgeService {
-  /** Calls one DynamoDB operation (e.g. "DescribeTable") with its JSON input. @throws DynamoDbCallError with the AWS error type. */
+  /** Calls one DynamoDB operation (e.g. "DescribeTable") with its JSON input. @throws AwsServiceError with dynalite's error code and status. */
   call<T = Record<string, unknown>>(operation: string, input: Record<string, unknown>): Promise<T>;
-  /** Creates a table unless it exists, and waits until it is ACTIVE. @throws DynamoDbCallError ValidationException. */
+  /** Creates a table unless it exists, and waits until it is ACTIVE. @throws AwsServiceError ValidationException. */
   createTable(input: CreateTableCommandInput): Promise<TableDescription>;
   /** Stops dynalite and closes LevelDB (needed before another process or instance opens the same folder). */
   close(): Promise<void>;
@@ -89,13 +85,15 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
     );
     const parsed = JSON.parse(response.body.toString('utf8') || '{}') as Record<string, unknown>;
     if (response.status !== 200) {
-      throw new DynamoDbCallError(String(parsed.__type ?? 'UnknownError').split('#').pop() ?? 'UnknownError', String(parsed.message ?? parsed.Message ?? ''));
+      const code = String(parsed.__type ?? 'UnknownError').split('#').pop() ?? 'UnknownError';
+      throw new AwsServiceError(code, response.status, String(parsed.message ?? parsed.Message ?? ''));
     }
     return parsed as T;
   };
 
   return {
     name: 'dynamodb',
+    protocol: DYNAMODB_JSON,
     matches: matchTarget('DynamoDB_20120810.'),
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       const headers: Record<string, string> = {};
@@ -105,7 +103,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
       try {
         return await forward(headers, req.body);
       } catch (error) {
-        return jsonError(500, 'InternalServerError', `local DynamoDB is unavailable: ${String(error)}`, 'com.amazonaws.dynamodb.v20120810');
+        throw new AwsServiceError('InternalServerError', 500, `local DynamoDB is unavailable: ${String(error)}`);
       }
     },
     call,
@@ -113,7 +111,7 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
       try {
         await call('CreateTable', input as unknown as Record<string, unknown>);
       } catch (error) {
-        if (!(error instanceof DynamoDbCallError && error.type === 'ResourceInUseException')) throw error;
+        if (!(error instanceof AwsServiceError && error.code === 'ResourceInUseException')) throw error;
       }
       for (;;) {
         const { Table } = await call<{ Table: TableDescription }>('DescribeTable', { TableName: input.TableName });

@@ -1,28 +1,28 @@
 import type { EdgeResponse } from '../../edge/types';
-import { xmlResponse, type S3Context } from './context';
-import { S3ServiceError } from './errors';
+import { restXmlProtocol } from '../../edge/protocols/rest-xml';
+import { childrenOf, listOf, textOf, type XmlNode } from '../../edge/protocols/xml';
+import type { S3Context } from './context';
+import { AwsServiceError } from '../../edge/aws-error';
 import { encodeEventKey } from './event-record';
 import { decodeCursor, encodeCursor, listPage, type ListingCursor } from './listing';
 import type { S3Call } from './s3-request';
-import { renderXml, xmlElements, xmlText, type XmlNode } from './xml';
+import { malformedXml, readXmlBody } from './xml-body';
 
 const OWNER = { ID: 'local0000000000000000000000000000000000000000000000000000000owner', DisplayName: 'local' };
 
 /** ListBuckets. */
 export function listBuckets(ctx: S3Context): EdgeResponse {
-  return xmlResponse(
-    renderXml('ListAllMyBucketsResult', {
-      Owner: OWNER,
-      Buckets: { Bucket: ctx.store.listBuckets().map((bucket) => ({ Name: bucket.name, CreationDate: bucket.createdAt, BucketRegion: ctx.region })) },
-    }),
-  );
+  return restXmlProtocol.ok('ListAllMyBucketsResult', {
+    Owner: OWNER,
+    Buckets: { Bucket: ctx.store.listBuckets().map((bucket) => ({ Name: bucket.name, CreationDate: bucket.createdAt, BucketRegion: ctx.region })) },
+  });
 }
 
 /** CreateBucket: in us-east-1 re-creating your own bucket succeeds, elsewhere it is BucketAlreadyOwnedByYou, as in S3. */
 export async function createBucket(ctx: S3Context, bucket: string): Promise<EdgeResponse> {
   const { created } = await ctx.store.createBucket(bucket);
   if (!created && ctx.region !== 'us-east-1') {
-    throw new S3ServiceError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
+    throw new AwsServiceError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
   }
   return { status: 200, headers: { location: `/${bucket}` } };
 }
@@ -42,20 +42,20 @@ export async function deleteBucket(ctx: S3Context, bucket: string): Promise<Edge
 /** GetBucketVersioning / PutBucketVersioning. */
 export async function bucketVersioning(ctx: S3Context, call: S3Call, bucket: string): Promise<EdgeResponse> {
   if (call.method === 'PUT') {
-    const status = xmlText(call.body.toString('utf8'), 'Status');
-    if (status !== 'Enabled' && status !== 'Suspended') throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+    const status = textOf(childrenOf(readXmlBody(call.body).VersioningConfiguration).Status);
+    if (status !== 'Enabled' && status !== 'Suspended') throw malformedXml();
     await ctx.store.setVersioning(bucket, status);
     return { status: 200 };
   }
   const { versioning } = ctx.store.bucketInfo(bucket);
-  return xmlResponse(renderXml('VersioningConfiguration', { Status: versioning }));
+  return restXmlProtocol.ok('VersioningConfiguration', { Status: versioning });
 }
 
 /** GetBucketLocation: empty for us-east-1, as S3 answers. */
 export function bucketLocation(ctx: S3Context, bucket: string): EdgeResponse {
   ctx.store.bucketInfo(bucket);
   const region = ctx.region === 'us-east-1' ? '' : ctx.region;
-  return xmlResponse(`<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`);
+  return restXmlProtocol.ok('LocationConstraint', { '#text': region });
 }
 
 /** ListObjectsV2 (list-type=2) and ListObjects (V1, marker based). */
@@ -71,7 +71,7 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
   let cursor: ListingCursor | undefined;
   if (v2 && token) {
     cursor = decodeCursor(token);
-    if (!cursor) throw new S3ServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+    if (!cursor) throw new AwsServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
   } else {
     const after = v2 ? call.query.get('start-after') : call.query.get('marker');
     if (after) cursor = { after };
@@ -112,7 +112,7 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
         Contents: contents,
         CommonPrefixes: page.commonPrefixes.map((value) => ({ Prefix: encode(value) })),
       };
-  return xmlResponse(renderXml('ListBucketResult', body));
+  return restXmlProtocol.ok('ListBucketResult', body);
 }
 
 /** ListObjectVersions (one page, every version and delete marker). */
@@ -130,25 +130,24 @@ export function listObjectVersions(ctx: S3Context, call: S3Call, bucket: string)
       else versions.push({ ...common, ETag: `"${version.etag}"`, Size: version.size, StorageClass: 'STANDARD', ...(version.checksum ? { ChecksumAlgorithm: version.checksum.algorithm.toUpperCase() } : {}) });
     });
   }
-  return xmlResponse(
-    renderXml('ListVersionsResult', {
-      Name: bucket, Prefix: encode(prefix), KeyMarker: '', VersionIdMarker: '', MaxKeys: 1000, IsTruncated: false,
-      ...(urlEncoded ? { EncodingType: 'url' } : {}),
-      Version: versions, DeleteMarker: markers,
-    }),
-  );
+  return restXmlProtocol.ok('ListVersionsResult', {
+    Name: bucket, Prefix: encode(prefix), KeyMarker: '', VersionIdMarker: '', MaxKeys: 1000, IsTruncated: false,
+    ...(urlEncoded ? { EncodingType: 'url' } : {}),
+    Version: versions, DeleteMarker: markers,
+  });
 }
 
 /** DeleteObjects (up to 1000 keys; Quiet mode reports only errors). */
 export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string): Promise<EdgeResponse> {
   ctx.store.bucketInfo(bucket);
-  const xml = call.body.toString('utf8');
-  const objects = xmlElements(xml, 'Object').map((object) => ({ key: xmlText(object, 'Key') ?? '', versionId: xmlText(object, 'VersionId') }));
-  if (objects.length === 0 || objects.length > 1000) throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
-  const quiet = xmlText(xml, 'Quiet') === 'true';
+  const request = childrenOf(readXmlBody(call.body, ['Delete.Object']).Delete);
+  const objects = listOf(request.Object).map((object) => ({ key: textOf(object.Key) ?? '', versionId: textOf(object.VersionId) }));
+  if (objects.length === 0 || objects.length > 1000) throw malformedXml();
+  const quiet = textOf(request.Quiet) === 'true';
   const deleted: XmlNode[] = [];
   for (const object of objects) {
     const result = await ctx.store.deleteObject(bucket, object.key, object.versionId);
+    ctx.emitRemoved(bucket, object.key, result);
     if (!quiet) {
       deleted.push({
         Key: object.key,
@@ -157,13 +156,13 @@ export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string
       });
     }
   }
-  return xmlResponse(renderXml('DeleteResult', { Deleted: deleted }));
+  return restXmlProtocol.ok('DeleteResult', { Deleted: deleted });
 }
 
 function readMaxKeys(value: string | null): number {
   if (value === null) return 1000;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new S3ServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
+  if (!Number.isInteger(parsed) || parsed < 0) throw new AwsServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
   return Math.min(parsed, 1000);
 }
 

@@ -1,7 +1,6 @@
-import type { EdgeResponse } from '../../edge/types';
 import type { ObjectCreatedEventName } from './event-record';
 import type { MultipartStore } from './multipart';
-import type { ObjectVersion, S3Store } from './store';
+import type { DeleteResult, ObjectVersion, S3Store } from './store';
 
 /** What the S3 operations share: the stores, the region and the event hook. */
 export interface S3Context {
@@ -10,9 +9,6 @@ export interface S3Context {
   region: string;
   /** Queues an ObjectCreated event; delivery happens after the response, never inside it. */
   emitCreated(eventName: ObjectCreatedEventName, bucket: string, key: string, version: ObjectVersion): void;
-}
-
-/** An XML 200 answer. */
-export function xmlResponse(body: string, headers: Record<string, string> = {}, status = 200): EdgeResponse {
-  return { status, headers: { 'content-type': 'application/xml', ...headers }, body };
+  /** Queues the ObjectRemoved event of a deletion, if it deleted anything. */
+  emitRemoved(bucket: string, key: string, result: DeleteResult): void;
 }

@@ -1,7 +1,7 @@
 import type { EdgeResponse } from '../../edge/types';
 import * as buckets from './bucket-operations';
 import type { S3Context } from './context';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 import * as multipart from './multipart-operations';
 import * as objects from './object-operations';
 import type { S3Call } from './s3-request';
@@ -11,7 +11,7 @@ const ACCEPTED_SUBRESOURCES = ['policy', 'cors', 'encryption', 'publicAccessBloc
 
 /**
  * Maps an S3 REST call (method, bucket, key, sub-resource) onto its operation.
- * @throws S3ServiceError for S3 errors, including NotImplemented for calls local mode does not serve.
+ * @throws AwsServiceError for S3 errors, including NotImplemented for calls local mode does not serve.
  */
 export async function dispatchS3(ctx: S3Context, call: S3Call): Promise<EdgeResponse> {
   const { method, bucket, key, query } = call;
@@ -47,6 +47,7 @@ export async function dispatchS3(ctx: S3Context, call: S3Call): Promise<EdgeResp
     if (method === 'GET') return multipart.listParts(ctx, call, bucket, key);
   }
   if (query.has('uploads') && method === 'POST') return multipart.createMultipartUpload(ctx, call, bucket, key);
+  if (query.has('tagging') && method === 'GET') return objects.getObjectTagging(ctx, call, bucket, key);
   if (query.has('tagging') || query.has('acl') || query.has('attributes') || query.has('retention') || query.has('legal-hold')) throw notImplemented(call);
   switch (method) {
     case 'PUT':
@@ -71,10 +72,10 @@ function acceptSubresource(ctx: S3Context, call: S3Call, bucket: string, name: s
     lifecycle: ['NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist'],
   };
   const [code, message] = missing[name] ?? ['NotImplemented', `Local S3 does not report the bucket's ${name} configuration`];
-  throw new S3ServiceError(code, code === 'NotImplemented' ? 501 : 404, message, { BucketName: bucket });
+  throw new AwsServiceError(code, code === 'NotImplemented' ? 501 : 404, message, { BucketName: bucket });
 }
 
-function notImplemented(call: S3Call): S3ServiceError {
+function notImplemented(call: S3Call): AwsServiceError {
   const subresource = [...call.query.keys()].filter((name) => !name.startsWith('X-Amz-')).join('&');
-  return new S3ServiceError('NotImplemented', 501, `Local S3 does not implement ${call.method} ${call.key === undefined ? 'bucket' : 'object'}${subresource ? `?${subresource}` : ''}`);
+  return new AwsServiceError('NotImplemented', 501, `Local S3 does not implement ${call.method} ${call.key === undefined ? 'bucket' : 'object'}${subresource ? `?${subresource}` : ''}`);
 }

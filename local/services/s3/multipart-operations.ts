@@ -3,13 +3,15 @@ import { createReadStream } from 'node:fs';
 import { Crc64Nvme } from '@aws-sdk/crc64-nvme';
 import type { EdgeResponse } from '../../edge/types';
 import { computeChecksum, type StoredChecksum } from './checksums';
-import { xmlResponse, type S3Context } from './context';
-import { S3ServiceError } from './errors';
+import { restXmlProtocol } from '../../edge/protocols/rest-xml';
+import { childrenOf, listOf, textOf } from '../../edge/protocols/xml';
+import type { S3Context } from './context';
+import { AwsServiceError } from '../../edge/aws-error';
 import { checksumElement, readSystemHeaders, readUserMetadata, requestedAlgorithm, verifyPayload } from './object-headers';
 import { parseCopySource, parseRange } from './object-operations';
 import type { UploadedPart } from './multipart';
 import { header, type S3Call } from './s3-request';
-import { renderXml, xmlElements, xmlText } from './xml';
+import { malformedXml, readXmlBody } from './xml-body';
 
 /** Every part but the last must be at least 5 MiB, as in S3. */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
@@ -25,7 +27,7 @@ export async function createMultipartUpload(ctx: S3Context, call: S3Call, bucket
     headers['x-amz-checksum-algorithm'] = checksumAlgorithm.toUpperCase();
     headers['x-amz-checksum-type'] = checksumAlgorithm === 'crc64nvme' ? 'FULL_OBJECT' : 'COMPOSITE';
   }
-  return xmlResponse(renderXml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }), headers);
+  return restXmlProtocol.ok('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: upload.uploadId }, headers);
 }
 
 /** UploadPart and UploadPartCopy. */
@@ -33,7 +35,7 @@ export async function uploadPart(ctx: S3Context, call: S3Call, bucket: string, k
   const uploadId = call.query.get('uploadId') ?? '';
   const partNumber = Number(call.query.get('partNumber'));
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) {
-    throw new S3ServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
+    throw new AwsServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
   }
   await ctx.multipart.get(uploadId, bucket, key);
   const copySource = header(call.headers, 'x-amz-copy-source');
@@ -55,33 +57,34 @@ async function uploadPartCopy(ctx: S3Context, call: S3Call, uploadId: string, pa
   for await (const chunk of createReadStream(ctx.store.blobPath(source.bucket, version), span)) chunks.push(chunk as Buffer);
   const bytes = Buffer.concat(chunks);
   const part = await ctx.multipart.putPart(uploadId, { partNumber, etag: md5(bytes), size: bytes.length }, bytes);
-  return xmlResponse(renderXml('CopyPartResult', { LastModified: part.lastModified, ETag: `"${part.etag}"` }));
+  return restXmlProtocol.ok('CopyPartResult', { LastModified: part.lastModified, ETag: `"${part.etag}"` });
 }
 
 /** CompleteMultipartUpload: checks the part list, joins the parts and queues ObjectCreated:CompleteMultipartUpload. */
 export async function completeMultipartUpload(ctx: S3Context, call: S3Call, bucket: string, key: string): Promise<EdgeResponse> {
   const uploadId = call.query.get('uploadId') ?? '';
   const upload = await ctx.multipart.get(uploadId, bucket, key);
-  const requested = xmlElements(call.body.toString('utf8'), 'Part').map((part) => ({
-    partNumber: Number(xmlText(part, 'PartNumber')),
-    etag: (xmlText(part, 'ETag') ?? '').replace(/"/g, ''),
+  const parts = childrenOf(readXmlBody(call.body, ['CompleteMultipartUpload.Part']).CompleteMultipartUpload).Part;
+  const requested = listOf(parts).map((part) => ({
+    partNumber: Number(textOf(part.PartNumber)),
+    etag: (textOf(part.ETag) ?? '').replace(/"/g, ''),
   }));
-  if (requested.length === 0) throw new S3ServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (requested.length === 0) throw malformedXml();
   const stored = new Map((await ctx.multipart.listParts(uploadId)).map((part) => [part.partNumber, part]));
   const chosen: UploadedPart[] = [];
   requested.forEach((want, index) => {
     if (index > 0 && want.partNumber <= requested[index - 1].partNumber) {
-      throw new S3ServiceError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
+      throw new AwsServiceError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
     }
     const part = stored.get(want.partNumber);
     if (!part || part.etag !== want.etag) {
-      throw new S3ServiceError('InvalidPart', 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
+      throw new AwsServiceError('InvalidPart', 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
     }
     chosen.push(part);
   });
   chosen.slice(0, -1).forEach((part) => {
     if (part.size < MIN_PART_BYTES) {
-      throw new S3ServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+      throw new AwsServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
     }
   });
   const etag = `${createHash('md5').update(Buffer.concat(chosen.map((part) => Buffer.from(part.etag, 'hex')))).digest('hex')}-${chosen.length}`;
@@ -100,17 +103,14 @@ export async function completeMultipartUpload(ctx: S3Context, call: S3Call, buck
   ctx.emitCreated('ObjectCreated:CompleteMultipartUpload', bucket, key, version);
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (ctx.store.bucketInfo(bucket).versioning) headers['x-amz-version-id'] = version.versionId;
-  return xmlResponse(
-    renderXml('CompleteMultipartUploadResult', {
-      Location: `http://127.0.0.1/${bucket}/${encodeURIComponent(key)}`,
-      Bucket: bucket,
-      Key: key,
-      ETag: `"${etag}"`,
-      [checksumElement(checksum.algorithm)]: checksum.value,
-      ChecksumType: checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT',
-    }),
-    headers,
-  );
+  return restXmlProtocol.ok('CompleteMultipartUploadResult', {
+    Location: `http://127.0.0.1/${bucket}/${encodeURIComponent(key)}`,
+    Bucket: bucket,
+    Key: key,
+    ETag: `"${etag}"`,
+    [checksumElement(checksum.algorithm)]: checksum.value,
+    ChecksumType: checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT',
+  }, headers);
 }
 
 /**
@@ -145,41 +145,37 @@ export async function listParts(ctx: S3Context, call: S3Call, bucket: string, ke
   const maxParts = Math.min(Number(call.query.get('max-parts') ?? 1000), 1000);
   const after = (await ctx.multipart.listParts(uploadId)).filter((part) => part.partNumber > marker);
   const page = after.slice(0, maxParts);
-  return xmlResponse(
-    renderXml('ListPartsResult', {
-      Bucket: bucket,
-      Key: key,
-      UploadId: uploadId,
-      PartNumberMarker: marker,
-      NextPartNumberMarker: page.at(-1)?.partNumber ?? marker,
-      MaxParts: maxParts,
-      IsTruncated: after.length > page.length,
-      StorageClass: 'STANDARD',
-      Part: page.map((part) => ({
-        PartNumber: part.partNumber,
-        LastModified: part.lastModified,
-        ETag: `"${part.etag}"`,
-        Size: part.size,
-        ...(part.checksum ? { [checksumElement(part.checksum.algorithm)]: part.checksum.value } : {}),
-      })),
-    }),
-  );
+  return restXmlProtocol.ok('ListPartsResult', {
+    Bucket: bucket,
+    Key: key,
+    UploadId: uploadId,
+    PartNumberMarker: marker,
+    NextPartNumberMarker: page.at(-1)?.partNumber ?? marker,
+    MaxParts: maxParts,
+    IsTruncated: after.length > page.length,
+    StorageClass: 'STANDARD',
+    Part: page.map((part) => ({
+      PartNumber: part.partNumber,
+      LastModified: part.lastModified,
+      ETag: `"${part.etag}"`,
+      Size: part.size,
+      ...(part.checksum ? { [checksumElement(part.checksum.algorithm)]: part.checksum.value } : {}),
+    })),
+  });
 }
 
 /** ListMultipartUploads (all in one page). */
 export async function listMultipartUploads(ctx: S3Context, bucket: string): Promise<EdgeResponse> {
   ctx.store.bucketInfo(bucket);
   const uploads = await ctx.multipart.listUploads(bucket);
-  return xmlResponse(
-    renderXml('ListMultipartUploadsResult', {
-      Bucket: bucket,
-      KeyMarker: '',
-      UploadIdMarker: '',
-      MaxUploads: 1000,
-      IsTruncated: false,
-      Upload: uploads.map((upload) => ({ Key: upload.key, UploadId: upload.uploadId, Initiated: upload.initiated, StorageClass: 'STANDARD' })),
-    }),
-  );
+  return restXmlProtocol.ok('ListMultipartUploadsResult', {
+    Bucket: bucket,
+    KeyMarker: '',
+    UploadIdMarker: '',
+    MaxUploads: 1000,
+    IsTruncated: false,
+    Upload: uploads.map((upload) => ({ Key: upload.key, UploadId: upload.uploadId, Initiated: upload.initiated, StorageClass: 'STANDARD' })),
+  });
 }
 
 function md5(bytes: Buffer): string {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file';
 import type { ChecksumAlgorithm, StoredChecksum } from './checksums';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 
 /** A multipart upload in progress, as CreateMultipartUpload described it. */
 export interface MultipartUpload {
@@ -40,16 +40,16 @@ export class MultipartStore {
     return created;
   }
 
-  /** Loads an upload, checking it belongs to the bucket and key. @throws S3ServiceError NoSuchUpload. */
+  /** Loads an upload, checking it belongs to the bucket and key. @throws AwsServiceError NoSuchUpload. */
   async get(uploadId: string, bucket: string, key: string): Promise<MultipartUpload> {
-    const missing = new S3ServiceError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+    const missing = new AwsServiceError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
     if (!UPLOAD_ID.test(uploadId)) throw missing;
     try {
       const upload = JSON.parse(await readFile(join(this.folder(uploadId), 'upload.json'), 'utf8')) as MultipartUpload;
       if (upload.bucket !== bucket || upload.key !== key) throw missing;
       return upload;
     } catch (error) {
-      if (error instanceof S3ServiceError) throw error;
+      if (error instanceof AwsServiceError) throw error;
       throw missing;
     }
   }

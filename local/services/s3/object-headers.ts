@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CHECKSUM_ALGORITHMS, computeChecksum, isChecksumAlgorithm, type ChecksumAlgorithm, type StoredChecksum } from './checksums';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 import { header } from './s3-request';
 import type { ObjectVersion } from './store';
 
@@ -32,19 +32,19 @@ export function readSystemHeaders(headers: IncomingHttpHeaders): { contentType: 
 /**
  * Checks Content-MD5, x-amz-content-sha256 and any x-amz-checksum-* (header or trailer) against the bytes,
  * and returns the checksum to store: the client's, else CRC64NVME as S3 computes by default.
- * @throws S3ServiceError BadDigest, InvalidDigest, XAmzContentSHA256Mismatch.
+ * @throws AwsServiceError BadDigest, InvalidDigest, XAmzContentSHA256Mismatch.
  */
 export async function verifyPayload(headers: IncomingHttpHeaders, trailers: Record<string, string>, body: Buffer): Promise<StoredChecksum> {
   const md5 = header(headers, 'content-md5');
   if (md5 !== undefined) {
-    if (Buffer.from(md5, 'base64').length !== 16) throw new S3ServiceError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.');
+    if (Buffer.from(md5, 'base64').length !== 16) throw new AwsServiceError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.');
     if (createHash('md5').update(body).digest('base64') !== md5) {
-      throw new S3ServiceError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
+      throw new AwsServiceError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
     }
   }
   const contentSha = header(headers, 'x-amz-content-sha256');
   if (contentSha && /^[0-9a-f]{64}$/.test(contentSha) && createHash('sha256').update(body).digest('hex') !== contentSha) {
-    throw new S3ServiceError('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw new AwsServiceError('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
   let provided: StoredChecksum | undefined;
   for (const algorithm of CHECKSUM_ALGORITHMS) {
@@ -52,7 +52,7 @@ export async function verifyPayload(headers: IncomingHttpHeaders, trailers: Reco
     if (value === undefined) continue;
     const actual = await computeChecksum(algorithm, body);
     if (actual !== value) {
-      throw new S3ServiceError('BadDigest', 400, `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
+      throw new AwsServiceError('BadDigest', 400, `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
     }
     provided = { algorithm, value };
   }
@@ -63,6 +63,22 @@ export async function verifyPayload(headers: IncomingHttpHeaders, trailers: Reco
 export function requestedAlgorithm(headers: IncomingHttpHeaders): ChecksumAlgorithm | undefined {
   const name = (header(headers, 'x-amz-checksum-algorithm') ?? '').toLowerCase();
   return isChecksumAlgorithm(name) ? name : undefined;
+}
+
+/**
+ * Tags of a request's x-amz-tagging header (URL query form, "retention=raw-analysis&team=a"); S3 allows at most 10.
+ * @throws AwsServiceError InvalidTag for more than 10 tags or an empty key.
+ */
+export function readTagging(headers: IncomingHttpHeaders): Record<string, string> {
+  const raw = header(headers, 'x-amz-tagging');
+  if (raw === undefined || raw === '') return {};
+  const tags: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (key === '') throw new AwsServiceError('InvalidTag', 400, 'The TagKey you have provided is invalid');
+    tags[key] = value;
+  }
+  if (Object.keys(tags).length > 10) throw new AwsServiceError('BadRequest', 400, 'Object tags cannot be greater than 10');
+  return tags;
 }
 
 /** Response headers describing a stored version (shared by GET and HEAD). */
@@ -77,6 +93,7 @@ export function versionHeaders(version: ObjectVersion, versioned: boolean, withC
   };
   if (versioned) headers['x-amz-version-id'] = version.versionId;
   if (version.partsCount) headers['x-amz-mp-parts-count'] = String(version.partsCount);
+  if (version.tags) headers['x-amz-tagging-count'] = String(Object.keys(version.tags).length);
   for (const [name, value] of Object.entries(version.metadata)) headers[`x-amz-meta-${name}`] = value;
   if (withChecksum && version.checksum) {
     headers[`x-amz-checksum-${version.checksum.algorithm}`] = version.checksum.value;

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EdgeRequest } from '../../edge/types';
 import { decodeAwsChunked, isAwsChunked, MalformedChunkedBodyError } from './aws-chunked';
-import { S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
 
 /** An S3 call with bucket and key taken from the raw path (path style) or the Host (virtual-host style). */
 export interface S3Call {
@@ -21,7 +21,7 @@ const MAX_KEY_BYTES = 1024;
 
 /**
  * Reads the S3 addressing and payload of an edge request.
- * @throws S3ServiceError InvalidURI, KeyTooLongError, IncompleteBody.
+ * @throws AwsServiceError InvalidURI, KeyTooLongError, IncompleteBody.
  */
 export function parseS3Call(req: EdgeRequest): S3Call {
   const raw = req.rawPath ?? `${req.url.pathname}${req.url.search}`;
@@ -41,7 +41,7 @@ export function parseS3Call(req: EdgeRequest): S3Call {
     key = slash < 0 ? undefined : rest.slice(slash + 1) || undefined;
   }
   if (key !== undefined && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
-    throw new S3ServiceError('KeyTooLongError', 400, 'Your key is too long', { MaxSizeAllowed: String(MAX_KEY_BYTES) });
+    throw new AwsServiceError('KeyTooLongError', 400, 'Your key is too long', { MaxSizeAllowed: String(MAX_KEY_BYTES) });
   }
   const { body, trailers } = readPayload(req.headers, req.body);
   return { method: req.method.toUpperCase(), bucket, key, query: req.url.searchParams, headers: req.headers, body, trailers };
@@ -52,7 +52,7 @@ function decodePath(rawPathname: string): string {
     // Only percent-decoding: in a path "+" is a literal plus, unlike in an S3 event key.
     return decodeURIComponent(rawPathname);
   } catch {
-    throw new S3ServiceError('InvalidURI', 400, "Couldn't parse the specified URI.");
+    throw new AwsServiceError('InvalidURI', 400, "Couldn't parse the specified URI.");
   }
 }
 
@@ -70,13 +70,13 @@ function readPayload(headers: IncomingHttpHeaders, body: Buffer): { body: Buffer
     decoded = decodeAwsChunked(body);
   } catch (error) {
     if (error instanceof MalformedChunkedBodyError) {
-      throw new S3ServiceError('IncompleteBody', 400, `The request body could not be decoded: ${error.message}`);
+      throw new AwsServiceError('IncompleteBody', 400, `The request body could not be decoded: ${error.message}`);
     }
     throw error;
   }
   const declared = headers['x-amz-decoded-content-length'];
   if (declared !== undefined && Number(declared) !== decoded.payload.length) {
-    throw new S3ServiceError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header');
+    throw new AwsServiceError('IncompleteBody', 400, 'You did not provide the number of bytes specified by the Content-Length HTTP header');
   }
   return { body: decoded.payload, trailers: decoded.trailers };
 }

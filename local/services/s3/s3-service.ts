@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
-import { s3Error } from '../../edge/aws-errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { restXmlProtocol } from '../../edge/protocols/rest-xml';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { S3Context } from './context';
 import { dispatchS3 } from './dispatch';
-import { S3ServiceError } from './errors';
-import { buildObjectCreatedRecord, type ObjectCreatedEventName } from './event-record';
+import { applyLifecycle, type LifecycleOutcome, type LifecycleRule } from './lifecycle';
+import { buildObjectCreatedRecord, buildObjectRemovedRecord, type ObjectCreatedEventName } from './event-record';
 import { MultipartStore } from './multipart';
 import { computeChecksum } from './checksums';
 import { parseS3Call } from './s3-request';
@@ -36,29 +37,33 @@ export interface S3ObjectSummary {
   metadata: Record<string, string>;
 }
 
-/** Receives each ObjectCreated record after the creating request has been answered. */
-export type ObjectCreatedListener = (record: S3EventRecord) => void | Promise<void>;
+/** Receives each event record (ObjectCreated or ObjectRemoved) after the request that caused it has been answered. */
+export type ObjectEventListener = (record: S3EventRecord) => void | Promise<void>;
 
 /** The local S3: an edge service plus the programmatic API the runner, vision service and console use. */
 export interface LocalS3Service extends EdgeService {
-  /** Creates a bucket (idempotent); versioning true turns it on. @throws S3ServiceError InvalidBucketName. */
+  /** Creates a bucket (idempotent); versioning true turns it on. @throws AwsServiceError InvalidBucketName. */
   createBucket(name: string, options?: { versioning?: boolean }): Promise<void>;
   /** Buckets and their settings. */
   listBuckets(): BucketInfo[];
-  /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws S3ServiceError NoSuchBucket. */
+  /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws AwsServiceError NoSuchBucket. */
   putObject(bucket: string, key: string, body: Buffer, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<S3ObjectSummary>;
-  /** The bytes of the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  /** The bytes of the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
   getObjectBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
-  /** Facts about the current (or given) version. @throws S3ServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
+  /** Facts about the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
   headObject(bucket: string, key: string, versionId?: string): S3ObjectSummary;
-  /** Current objects in key order, optionally under a prefix. @throws S3ServiceError NoSuchBucket. */
+  /** Current objects in key order, optionally under a prefix. @throws AwsServiceError NoSuchBucket. */
   listObjects(bucket: string, options?: { prefix?: string }): S3ObjectSummary[];
   /** Subscribes to ObjectCreated records; returns the unsubscribe function. */
-  onObjectCreated(listener: ObjectCreatedListener): () => void;
-  /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws S3ServiceError NoSuchKey. */
+  onObjectCreated(listener: ObjectEventListener): () => void;
+  /** Subscribes to ObjectRemoved records (DeleteObject, DeleteObjects); returns the unsubscribe function. */
+  onObjectRemoved(listener: ObjectEventListener): () => void;
+  /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws AwsServiceError NoSuchKey. */
   objectCreatedRecord(bucket: string, key: string, versionId?: string): S3EventRecord;
   /** Resolves once every queued event has been handed to the listeners (and their promises settled). */
   drainEvents(): Promise<void>;
+  /** Runs a bucket's lifecycle expiration rules as of `now` (default: the current time). @throws AwsServiceError NoSuchBucket. */
+  applyLifecycle(bucket: string, rules: readonly LifecycleRule[], now?: Date): Promise<LifecycleOutcome>;
 }
 
 /**
@@ -70,19 +75,20 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
   const root = join(options.dataDir, 's3');
   const store = await S3Store.open(root);
   const multipart = new MultipartStore(join(root, 'multipart'));
-  const listeners = new Set<ObjectCreatedListener>();
+  const listeners = { created: new Set<ObjectEventListener>(), removed: new Set<ObjectEventListener>() };
   let pending = 0;
   let drained: (() => void)[] = [];
 
   const deliver = (record: S3EventRecord) => {
     pending += 1;
-    // setImmediate: the response is written first, as S3 delivers events after the PUT has returned.
+    const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : 'created';
+    // setImmediate: the response is written first, as S3 delivers events after the request has returned.
     setImmediate(() => {
-      const runs = [...listeners].map(async (listener) => {
+      const runs = [...listeners[kind]].map(async (listener) => {
         try {
           await listener(record);
         } catch (error) {
-          console.error(`[local s3] ObjectCreated listener failed for ${record.s3.bucket.name}/${record.s3.object.key}:`, error);
+          console.error(`[local s3] ${record.eventName} listener failed for ${record.s3.bucket.name}/${record.s3.object.key}:`, error);
         }
       });
       void Promise.all(runs).then(() => {
@@ -109,6 +115,11 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     multipart,
     region,
     emitCreated: (eventName, bucket, key, version) => deliver(recordFor(eventName, bucket, key, version)),
+    emitRemoved: (bucket, key, result) => {
+      if (!result.removed) return;
+      const facts = { bucket, key, versionId: result.versionId, sequencer: result.removed.sequencer, eventTime: new Date().toISOString() };
+      deliver(buildObjectRemovedRecord(result.removed.eventName, facts, region, randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()));
+    },
   };
 
   const summary = (bucket: string, key: string, version: ObjectVersion): S3ObjectSummary => ({
@@ -125,6 +136,7 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
 
   return {
     name: 's3',
+    protocol: restXmlProtocol,
     // Only signed calls (header or presigned query): real buckets are private, so anonymous reads are not served.
     matches: (req) => req.signingService === 's3',
     handle: (req) => handleS3(ctx, req),
@@ -152,29 +164,25 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
         .filter((entry) => entry.key.startsWith(listOptions?.prefix ?? ''))
         .map((entry) => summary(bucket, entry.key, entry.version)),
     onObjectCreated(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      listeners.created.add(listener);
+      return () => listeners.created.delete(listener);
+    },
+    onObjectRemoved(listener) {
+      listeners.removed.add(listener);
+      return () => listeners.removed.delete(listener);
     },
     objectCreatedRecord: (bucket, key, versionId) => recordFor('ObjectCreated:Put', bucket, key, store.getVersion(bucket, key, versionId)),
     drainEvents: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve))),
+    applyLifecycle: (bucket, rules, now = new Date()) => applyLifecycle(store, bucket, rules, now),
   };
 }
 
 async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse> {
-  try {
-    checkPresignedExpiry(req);
-    return await dispatchS3(ctx, parseS3Call(req));
-  } catch (error) {
-    if (error instanceof S3ServiceError) {
-      const response = s3Error(error.status, error.code, error.message, error.extra);
-      return { ...response, headers: { ...response.headers, ...error.headers } };
-    }
-    console.error('[local s3] internal error:', error);
-    return s3Error(500, 'InternalError', 'We encountered an internal error. Please try again.');
-  }
+  checkPresignedExpiry(req);
+  return dispatchS3(ctx, parseS3Call(req));
 }
 
-/** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws S3ServiceError AccessDenied. */
+/** Presigned URLs carry X-Amz-Date and X-Amz-Expires; past that moment S3 answers 403 AccessDenied. @throws AwsServiceError AccessDenied. */
 function checkPresignedExpiry(req: EdgeRequest): void {
   checkSigV2Expiry(req);
   const date = req.url.searchParams.get('X-Amz-Date');
@@ -183,20 +191,20 @@ function checkPresignedExpiry(req: EdgeRequest): void {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
   const seconds = Number(expires);
   if (!match || !Number.isInteger(seconds) || seconds < 1 || seconds > 604800) {
-    throw new S3ServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
+    throw new AwsServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
   }
   const signedAt = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   if (Date.now() > signedAt + seconds * 1000) {
-    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
   }
 }
 
-/** A SigV2 presigned URL (AWS CLI v1 `s3 presign`) carries `Expires` in epoch seconds. @throws S3ServiceError AccessDenied. */
+/** A SigV2 presigned URL (AWS CLI v1 `s3 presign`) carries `Expires` in epoch seconds. @throws AwsServiceError AccessDenied. */
 function checkSigV2Expiry(req: EdgeRequest): void {
   const expires = req.url.searchParams.get('Expires');
   if (expires === null || !req.url.searchParams.has('AWSAccessKeyId')) return;
   const seconds = Number(expires);
   if (!Number.isFinite(seconds) || Date.now() > seconds * 1000) {
-    throw new S3ServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
   }
 }

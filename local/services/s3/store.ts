@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { writeFileAtomic } from './atomic-file';
 import type { StoredChecksum } from './checksums';
-import { noSuchBucket, noSuchKey, S3ServiceError } from './errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { noSuchBucket, noSuchKey } from './errors';
+import type { ObjectRemovedEventName } from './event-record';
 
 /** One stored version of an object (or a delete marker). */
 export interface ObjectVersion {
@@ -23,6 +25,8 @@ export interface ObjectVersion {
   systemHeaders: Record<string, string>;
   /** User metadata (x-amz-meta-*), names lower-cased and without the prefix. */
   metadata: Record<string, string>;
+  /** Object tags (x-amz-tagging), which lifecycle rules can select on. */
+  tags?: Record<string, string>;
   checksum?: StoredChecksum;
   sequencer: string;
   partsCount?: number;
@@ -53,6 +57,7 @@ export interface NewObjectAttributes {
   contentType?: string;
   systemHeaders?: Record<string, string>;
   metadata?: Record<string, string>;
+  tags?: Record<string, string>;
   checksum?: StoredChecksum;
   etag: string;
   partsCount?: number;
@@ -65,6 +70,13 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * keys/<sha256(key)>.json and each version's bytes in blobs/<uuid>, so no key ("../", "/etc", NUL) can leave the folder.
  * An in-memory index (loaded at open) answers listings.
  */
+/** What a DeleteObject did, and the ObjectRemoved event it gives (none when nothing was deleted). */
+export interface DeleteResult {
+  versionId?: string;
+  deleteMarker: boolean;
+  removed?: { eventName: ObjectRemovedEventName; sequencer: string };
+}
+
 export class S3Store {
   private readonly buckets = new Map<string, BucketState>();
   private readonly keyLocks = new Map<string, Promise<unknown>>();
@@ -108,11 +120,11 @@ export class S3Store {
 
   /**
    * Creates a bucket; creating one that exists is a no-op that may change nothing but versioning when asked.
-   * @throws S3ServiceError InvalidBucketName.
+   * @throws AwsServiceError InvalidBucketName.
    */
   async createBucket(name: string, versioning?: 'Enabled' | 'Suspended'): Promise<{ created: boolean }> {
     if (!BUCKET_NAME.test(name) || name.includes('..')) {
-      throw new S3ServiceError('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
+      throw new AwsServiceError('InvalidBucketName', 400, 'The specified bucket is not valid.', { BucketName: name });
     }
     const existing = this.buckets.get(name);
     if (existing) {
@@ -128,22 +140,22 @@ export class S3Store {
     return { created: true };
   }
 
-  /** Deletes an empty bucket. @throws S3ServiceError NoSuchBucket, BucketNotEmpty. */
+  /** Deletes an empty bucket. @throws AwsServiceError NoSuchBucket, BucketNotEmpty. */
   async deleteBucket(name: string): Promise<void> {
     const bucket = this.bucket(name);
-    if (bucket.keys.size > 0) throw new S3ServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
+    if (bucket.keys.size > 0) throw new AwsServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
     this.buckets.delete(name);
     await rm(this.bucketFolder(name), { recursive: true, force: true });
   }
 
-  /** Turns versioning on or suspends it. @throws S3ServiceError NoSuchBucket. */
+  /** Turns versioning on or suspends it. @throws AwsServiceError NoSuchBucket. */
   async setVersioning(name: string, versioning: 'Enabled' | 'Suspended'): Promise<void> {
     const bucket = this.bucket(name);
     bucket.info = { ...bucket.info, versioning };
     await writeFileAtomic(join(this.bucketFolder(name), 'bucket.json'), JSON.stringify(bucket.info));
   }
 
-  /** The bucket's settings. @throws S3ServiceError NoSuchBucket. */
+  /** The bucket's settings. @throws AwsServiceError NoSuchBucket. */
   bucketInfo(name: string): BucketInfo {
     return this.bucket(name).info;
   }
@@ -165,7 +177,7 @@ export class S3Store {
     return join(this.bucketFolder(bucketName), 'blobs', version.blob ?? '');
   }
 
-  /** Stores bytes as a new version. @throws S3ServiceError NoSuchBucket. */
+  /** Stores bytes as a new version. @throws AwsServiceError NoSuchBucket. */
   async putObject(bucketName: string, key: string, bytes: Buffer, attributes: NewObjectAttributes): Promise<ObjectVersion> {
     const { blob, path } = this.newBlobPath(bucketName);
     await writeFileAtomic(path, bytes);
@@ -198,6 +210,7 @@ export class S3Store {
         contentType: attributes.contentType,
         systemHeaders: attributes.systemHeaders ?? {},
         metadata: attributes.metadata ?? {},
+        ...(attributes.tags && Object.keys(attributes.tags).length > 0 ? { tags: attributes.tags } : {}),
         checksum: attributes.checksum,
         sequencer: await this.nextSequencer(),
         ...(attributes.partsCount ? { partsCount: attributes.partsCount } : {}),
@@ -213,30 +226,34 @@ export class S3Store {
 
   /**
    * Finds the current version (or the named one) of a key.
-   * @throws S3ServiceError NoSuchBucket, NoSuchKey (with x-amz-delete-marker when the newest is a marker), NoSuchVersion.
+   * @throws AwsServiceError NoSuchBucket, NoSuchKey (with x-amz-delete-marker when the newest is a marker), NoSuchVersion.
    */
   getVersion(bucketName: string, key: string, versionId?: string): ObjectVersion {
     const record = this.bucket(bucketName).keys.get(key);
     if (versionId !== undefined) {
       const version = record?.versions.find((candidate) => candidate.versionId === versionId);
       if (!version) {
-        throw new S3ServiceError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId });
+        throw new AwsServiceError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId });
       }
       if (version.deleteMarker) {
-        throw new S3ServiceError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
+        throw new AwsServiceError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
       }
       return version;
     }
     const latest = record?.versions[0];
     if (!latest) throw noSuchKey(key);
     if (latest.deleteMarker) {
-      throwWith(noSuchKey(key), { 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId });
+      throw noSuchKey(key).withHeaders({ 'x-amz-delete-marker': 'true', 'x-amz-version-id': latest.versionId });
     }
     return latest;
   }
 
-  /** Deletes a key (a delete marker when versioned) or one version of it. @throws S3ServiceError NoSuchBucket. */
-  async deleteObject(bucketName: string, key: string, versionId?: string): Promise<{ versionId?: string; deleteMarker: boolean }> {
+  /**
+   * Deletes a key (a delete marker when versioned) or one version of it. `removed` names the event S3 sends for it,
+   * with the deletion's own sequencer; it is absent when nothing was there to delete.
+   * @throws AwsServiceError NoSuchBucket.
+   */
+  async deleteObject(bucketName: string, key: string, versionId?: string): Promise<DeleteResult> {
     return this.withKeyLock(bucketName, key, async () => {
       const bucket = this.bucket(bucketName);
       const record = bucket.keys.get(key);
@@ -245,7 +262,7 @@ export class S3Store {
         if (!record || !version) return { versionId, deleteMarker: false };
         await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate !== version) });
         await this.dropBlobs(bucketName, [version]);
-        return { versionId, deleteMarker: Boolean(version.deleteMarker) };
+        return { versionId, deleteMarker: Boolean(version.deleteMarker), removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } };
       }
       if (bucket.info.versioning === 'Enabled') {
         const marker: ObjectVersion = {
@@ -253,23 +270,23 @@ export class S3Store {
           systemHeaders: {}, metadata: {}, sequencer: await this.nextSequencer(),
         };
         await this.saveRecord(bucketName, { key, versions: [marker, ...(record?.versions ?? [])] });
-        return { versionId: marker.versionId, deleteMarker: true };
+        return { versionId: marker.versionId, deleteMarker: true, removed: { eventName: 'ObjectRemoved:DeleteMarkerCreated', sequencer: marker.sequencer } };
       }
       if (!record) return { deleteMarker: false };
       const nullVersions = record.versions.filter((candidate) => candidate.versionId === 'null');
       await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate.versionId !== 'null') });
       await this.dropBlobs(bucketName, nullVersions);
-      return { deleteMarker: false };
+      return { deleteMarker: false, ...(nullVersions.length > 0 ? { removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } } : {}) };
     });
   }
 
-  /** True when the key has a current version that is not a delete marker. @throws S3ServiceError NoSuchBucket. */
+  /** True when the key has a current version that is not a delete marker. @throws AwsServiceError NoSuchBucket. */
   hasCurrent(bucketName: string, key: string): boolean {
     const latest = this.bucket(bucketName).keys.get(key)?.versions[0];
     return Boolean(latest && !latest.deleteMarker);
   }
 
-  /** Current (not deleted) objects of a bucket in S3's order: by the UTF-8 bytes of the key. @throws S3ServiceError NoSuchBucket. */
+  /** Current (not deleted) objects of a bucket in S3's order: by the UTF-8 bytes of the key. @throws AwsServiceError NoSuchBucket. */
   listCurrent(bucketName: string): { key: string; version: ObjectVersion }[] {
     const bucket = this.bucket(bucketName);
     bucket.sortedKeys ??= [...bucket.keys.keys()].sort(compareKeys);
@@ -281,7 +298,7 @@ export class S3Store {
     return entries;
   }
 
-  /** Every version of every key, newest first within a key. @throws S3ServiceError NoSuchBucket. */
+  /** Every version of every key, newest first within a key. @throws AwsServiceError NoSuchBucket. */
   listAllVersions(bucketName: string): { key: string; versions: ObjectVersion[] }[] {
     return [...this.bucket(bucketName).keys.values()]
       .map((record) => ({ key: record.key, versions: record.versions }))
@@ -343,11 +360,6 @@ export class S3Store {
       if (this.keyLocks.get(id) === next) this.keyLocks.delete(id);
     }
   }
-}
-
-function throwWith(error: S3ServiceError, headers: Record<string, string>): never {
-  Object.assign(error.headers, headers);
-  throw error;
 }
 
 function hashKey(key: string): string {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AwsServiceError } from '../../edge/aws-error';
+import { restJsonProtocol } from '../../edge/protocols/rest-json';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { Outbox, OutboxEmail } from '../outbox/outbox';
 import { bareAddress, composeSimpleEmail, readRawHeaders, splitAddresses } from './mime';
@@ -28,17 +30,12 @@ export interface SesSendEmailInput {
   };
 }
 
-/** An SES v2 error (REST JSON): BadRequestException, MessageRejected, NotFoundException. */
-export class SesError extends Error {
-  name = 'SesError';
-  constructor(readonly type: string, readonly status: number, message: string) {
-    super(message);
-  }
-}
+/** SES v2's REST-JSON protocol; its errors are BadRequestException, MessageRejected and NotFoundException. */
+const SES_JSON = restJsonProtocol({ invalidBodyCode: 'BadRequestException' });
 
 /** The local SES v2: an edge service plus the API for Step Functions' SDK integration. */
 export interface LocalSesService extends EdgeService {
-  /** Writes the e-mail to the outbox (JSON plus .eml) and relays it when SMTP_URL is set. @throws SesError BadRequestException. */
+  /** Writes the e-mail to the outbox (JSON plus .eml) and relays it when SMTP_URL is set. @throws AwsServiceError BadRequestException. */
   sendEmail(input: SesSendEmailInput): Promise<{ MessageId: string }>;
   /** Resolves when every relay started so far has finished (tests, CLI exit). */
   drainRelays(): Promise<void>;
@@ -58,7 +55,7 @@ export function createSesService(options: SesServiceOptions): LocalSesService {
   const sendEmail = async (input: SesSendEmailInput): Promise<{ MessageId: string }> => {
     const messageId = `${Date.now().toString(16)}-${randomUUID()}-000000`;
     const { email, eml } = input.Content?.Raw ? await fromRaw(input, messageId) : await fromSimple(input, messageId);
-    if (eml.length > MAX_MESSAGE_BYTES) throw new SesError('MessageRejected', 400, 'Message length is more than 40 MB');
+    if (eml.length > MAX_MESSAGE_BYTES) throw new AwsServiceError('MessageRejected', 400, 'Message length is more than 40 MB');
     const item = await options.outbox.add({ kind: 'email', email, eml });
     if (relay) {
       const recipients = [...email.to, ...email.cc, ...email.bcc].map(bareAddress);
@@ -76,6 +73,7 @@ export function createSesService(options: SesServiceOptions): LocalSesService {
 
   return {
     name: 'ses',
+    protocol: SES_JSON,
     matches: (req) => req.signingService === 'ses' && req.url.pathname.startsWith('/v2/email/'),
     handle: (req) => handleSes(req, sendEmail),
     sendEmail,
@@ -87,48 +85,34 @@ export function createSesService(options: SesServiceOptions): LocalSesService {
 }
 
 async function handleSes(req: EdgeRequest, sendEmail: LocalSesService['sendEmail']): Promise<EdgeResponse> {
-  try {
-    if (req.method !== 'POST' || req.url.pathname !== '/v2/email/outbound-emails') {
-      throw new SesError('NotFoundException', 404, `Local SES v2 implements only SendEmail (POST /v2/email/outbound-emails), not ${req.method} ${req.url.pathname}`);
-    }
-    let input: SesSendEmailInput;
-    try {
-      input = JSON.parse(req.body.toString('utf8')) as SesSendEmailInput;
-    } catch {
-      throw new SesError('BadRequestException', 400, 'The request body is not valid JSON');
-    }
-    const result = await sendEmail(input);
-    return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
-  } catch (error) {
-    if (error instanceof SesError) {
-      return { status: error.status, headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.type }, body: JSON.stringify({ message: error.message }) };
-    }
-    throw error;
+  if (req.method !== 'POST' || req.url.pathname !== '/v2/email/outbound-emails') {
+    throw new AwsServiceError('NotFoundException', 404, `Local SES v2 implements only SendEmail (POST /v2/email/outbound-emails), not ${req.method} ${req.url.pathname}`);
   }
+  return SES_JSON.ok(await sendEmail(SES_JSON.parseBody(req) as SesSendEmailInput));
 }
 
 function checkAddresses(field: string, addresses: string[]): void {
   for (const address of addresses) {
-    if (!ADDRESS.test(bareAddress(address))) throw new SesError('BadRequestException', 400, `Invalid email address in ${field}: ${address}`);
+    if (!ADDRESS.test(bareAddress(address))) throw new AwsServiceError('BadRequestException', 400, `Invalid email address in ${field}: ${address}`);
   }
 }
 
 async function fromSimple(input: SesSendEmailInput, messageId: string): Promise<{ email: OutboxEmail; eml: Buffer }> {
   const simple = input.Content?.Simple;
   if (!simple) {
-    throw new SesError('BadRequestException', 400, input.Content?.Template ? 'Template content is not supported by local SES; use Simple or Raw' : 'Content must have Simple or Raw');
+    throw new AwsServiceError('BadRequestException', 400, input.Content?.Template ? 'Template content is not supported by local SES; use Simple or Raw' : 'Content must have Simple or Raw');
   }
   const from = input.FromEmailAddress ?? '';
   const to = input.Destination?.ToAddresses ?? [];
   const cc = input.Destination?.CcAddresses ?? [];
   const bcc = input.Destination?.BccAddresses ?? [];
   const replyTo = input.ReplyToAddresses ?? [];
-  if (!from) throw new SesError('BadRequestException', 400, 'FromEmailAddress is required for Simple content');
-  if (to.length + cc.length + bcc.length === 0) throw new SesError('BadRequestException', 400, 'Destination must have at least one address');
-  if (to.length + cc.length + bcc.length > 50) throw new SesError('MessageRejected', 400, 'Recipient count exceeds 50');
+  if (!from) throw new AwsServiceError('BadRequestException', 400, 'FromEmailAddress is required for Simple content');
+  if (to.length + cc.length + bcc.length === 0) throw new AwsServiceError('BadRequestException', 400, 'Destination must have at least one address');
+  if (to.length + cc.length + bcc.length > 50) throw new AwsServiceError('MessageRejected', 400, 'Recipient count exceeds 50');
   checkAddresses('FromEmailAddress', [from]);
   checkAddresses('Destination', [...to, ...cc, ...bcc]);
-  if (!simple.Subject?.Data && simple.Subject?.Data !== '') throw new SesError('BadRequestException', 400, 'Subject is required');
+  if (!simple.Subject?.Data && simple.Subject?.Data !== '') throw new AwsServiceError('BadRequestException', 400, 'Subject is required');
   const text = simple.Body?.Text?.Data;
   const html = simple.Body?.Html?.Data;
   const headers = simple.Headers?.map((header) => ({ name: header.Name, value: header.Value }));
@@ -142,14 +126,14 @@ async function fromSimple(input: SesSendEmailInput, messageId: string): Promise<
 async function fromRaw(input: SesSendEmailInput, messageId: string): Promise<{ email: OutboxEmail; eml: Buffer }> {
   const data = input.Content.Raw?.Data ?? '';
   const eml = typeof data === 'string' ? Buffer.from(data, 'base64') : Buffer.from(data);
-  if (eml.length === 0) throw new SesError('BadRequestException', 400, 'Raw.Data is empty');
+  if (eml.length === 0) throw new AwsServiceError('BadRequestException', 400, 'Raw.Data is empty');
   const headers = readRawHeaders(eml);
   const from = input.FromEmailAddress ?? headers.from ?? '';
-  if (!from) throw new SesError('BadRequestException', 400, 'No From address in FromEmailAddress or the raw message');
+  if (!from) throw new AwsServiceError('BadRequestException', 400, 'No From address in FromEmailAddress or the raw message');
   const to = input.Destination?.ToAddresses ?? splitAddresses(headers.to);
   const cc = input.Destination?.CcAddresses ?? splitAddresses(headers.cc);
   const bcc = input.Destination?.BccAddresses ?? splitAddresses(headers.bcc);
-  if (to.length + cc.length + bcc.length === 0) throw new SesError('BadRequestException', 400, 'No recipients in Destination or the raw message');
+  if (to.length + cc.length + bcc.length === 0) throw new AwsServiceError('BadRequestException', 400, 'No recipients in Destination or the raw message');
   checkAddresses('FromEmailAddress', [from]);
   checkAddresses('Destination', [...to, ...cc, ...bcc]);
   return {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { queryError, xmlEscape } from '../../edge/aws-errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { awsQueryProtocol } from '../../edge/protocols/aws-query';
 import { matchSigningService } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { Outbox, OutboxSnsMessage } from '../outbox/outbox';
@@ -28,21 +29,16 @@ export interface SnsPublishInput {
   MessageAttributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }>;
 }
 
-/** An SNS API error with its code and status (e.g. NotFound 404). */
-export class SnsError extends Error {
-  name = 'SnsError';
-  constructor(readonly code: string, readonly status: number, message: string) {
-    super(message);
-  }
-}
+/** SNS's query protocol. */
+const SNS_QUERY = awsQueryProtocol({ xmlns: 'http://sns.amazonaws.com/doc/2010-03-31/' });
 
 /** The local SNS: an edge service (query protocol) plus the API the runner and Step Functions integrations call. */
 export interface LocalSnsService extends EdgeService {
-  /** Creates a topic (idempotent) and returns its ARN. @throws SnsError InvalidParameter for a bad name. */
+  /** Creates a topic (idempotent) and returns its ARN. @throws AwsServiceError InvalidParameter for a bad name. */
   createTopic(name: string): Promise<string>;
   /** ARNs of every topic. */
   listTopics(): string[];
-  /** Publishes one message into the outbox. @throws SnsError NotFound, InvalidParameter. */
+  /** Publishes one message into the outbox. @throws AwsServiceError NotFound, InvalidParameter. */
   publish(input: SnsPublishInput): Promise<{ MessageId: string }>;
 }
 
@@ -64,7 +60,7 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
 
   const createTopic = async (name: string) => {
     if (!/^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(name)) {
-      throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Topic Name');
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Topic Name');
     }
     if (!topics.has(name)) {
       topics.add(name);
@@ -76,12 +72,12 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
   const publish = async (raw: SnsPublishInput) => {
     const input = { ...raw, Message: typeof raw.Message === 'string' || raw.Message === undefined ? raw.Message : JSON.stringify(raw.Message) };
     const arn = input.TopicArn ?? input.TargetArn;
-    if (!arn) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+    if (!arn) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
     // The topic name decides; region and account in the ARN are not checked, as local mode has one of each.
     const name = arn.split(':').pop() ?? '';
-    if (!arn.startsWith('arn:aws:sns:') || !topics.has(name)) throw new SnsError('NotFound', 404, 'Topic does not exist');
-    if (input.Message === undefined || input.Message === '') throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message');
-    if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES) throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message too long');
+    if (!arn.startsWith('arn:aws:sns:') || !topics.has(name)) throw new AwsServiceError('NotFound', 404, 'Topic does not exist');
+    if (input.Message === undefined || input.Message === '') throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message');
+    if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message too long');
     if (input.MessageStructure === 'json') checkJsonStructure(input.Message);
     const messageId = randomUUID();
     const sns: OutboxSnsMessage = {
@@ -104,50 +100,37 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
   };
 
   const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
-    const params = readQueryParams(req);
+    const params = SNS_QUERY.params(req);
     const action = params.get('Action') ?? '';
-    const requestId = randomUUID();
-    try {
-      switch (action) {
-        case 'Publish': {
-          const { MessageId } = await publish({
-            TopicArn: params.get('TopicArn') ?? undefined,
-            TargetArn: params.get('TargetArn') ?? undefined,
-            Message: params.get('Message') ?? '',
-            Subject: params.get('Subject') ?? undefined,
-            MessageStructure: params.get('MessageStructure') ?? undefined,
-            MessageGroupId: params.get('MessageGroupId') ?? undefined,
-            MessageAttributes: readMessageAttributes(params),
-          });
-          return xmlAnswer('Publish', `<MessageId>${MessageId}</MessageId>`, requestId);
-        }
-        case 'CreateTopic':
-          return xmlAnswer('CreateTopic', `<TopicArn>${xmlEscape(await createTopic(params.get('Name') ?? ''))}</TopicArn>`, requestId);
-        case 'ListTopics':
-          return xmlAnswer('ListTopics', `<Topics>${[...topics].map((name) => `<member><TopicArn>${xmlEscape(arnOf(name))}</TopicArn></member>`).join('')}</Topics>`, requestId);
-        case 'GetTopicAttributes': {
-          const name = (params.get('TopicArn') ?? '').split(':').pop() ?? '';
-          if (!topics.has(name)) throw new SnsError('NotFound', 404, 'Topic does not exist');
-          const entries = { TopicArn: arnOf(name), Owner: accountId, DisplayName: '', SubscriptionsConfirmed: '0', SubscriptionsPending: '0' };
-          const body = Object.entries(entries).map(([key, value]) => `<entry><key>${key}</key><value>${xmlEscape(value)}</value></entry>`).join('');
-          return xmlAnswer('GetTopicAttributes', `<Attributes>${body}</Attributes>`, requestId);
-        }
-        default:
-          throw new SnsError('InvalidAction', 400, `Local SNS does not implement the action ${action || '(none)'}`);
+    switch (action) {
+      case 'Publish': {
+        const { MessageId } = await publish({
+          TopicArn: params.get('TopicArn') ?? undefined,
+          TargetArn: params.get('TargetArn') ?? undefined,
+          Message: params.get('Message') ?? '',
+          Subject: params.get('Subject') ?? undefined,
+          MessageStructure: params.get('MessageStructure') ?? undefined,
+          MessageGroupId: params.get('MessageGroupId') ?? undefined,
+          MessageAttributes: readMessageAttributes(params),
+        });
+        return SNS_QUERY.ok('Publish', { MessageId });
       }
-    } catch (error) {
-      if (error instanceof SnsError) return queryError(error.status, error.code, error.message);
-      throw error;
+      case 'CreateTopic':
+        return SNS_QUERY.ok('CreateTopic', { TopicArn: await createTopic(params.get('Name') ?? '') });
+      case 'ListTopics':
+        return SNS_QUERY.ok('ListTopics', { Topics: { member: [...topics].map((name) => ({ TopicArn: arnOf(name) })) } });
+      case 'GetTopicAttributes': {
+        const name = (params.get('TopicArn') ?? '').split(':').pop() ?? '';
+        if (!topics.has(name)) throw new AwsServiceError('NotFound', 404, 'Topic does not exist');
+        const entries = { TopicArn: arnOf(name), Owner: accountId, DisplayName: '', SubscriptionsConfirmed: '0', SubscriptionsPending: '0' };
+        return SNS_QUERY.ok('GetTopicAttributes', { Attributes: { entry: Object.entries(entries).map(([key, value]) => ({ key, value })) } });
+      }
+      default:
+        throw new AwsServiceError('InvalidAction', 400, `Local SNS does not implement the action ${action || '(none)'}`);
     }
   };
 
-  return { name: 'sns', matches: matchSigningService('sns'), handle, createTopic, listTopics: () => [...topics].map(arnOf), publish };
-}
-
-function readQueryParams(req: EdgeRequest): URLSearchParams {
-  const params = new URLSearchParams(req.url.search);
-  for (const [key, value] of new URLSearchParams(req.body.toString('utf8'))) params.set(key, value);
-  return params;
+  return { name: 'sns', protocol: SNS_QUERY, matches: matchSigningService('sns'), handle, createTopic, listTopics: () => [...topics].map(arnOf), publish };
 }
 
 /** Reads MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue,Value.BinaryValue}. */
@@ -164,23 +147,15 @@ function readMessageAttributes(params: URLSearchParams): SnsPublishInput['Messag
   return Object.keys(attributes).length > 0 ? attributes : undefined;
 }
 
-/** With MessageStructure=json, SNS needs a JSON object with a "default" string. @throws SnsError InvalidParameter. */
+/** With MessageStructure=json, SNS needs a JSON object with a "default" string. @throws AwsServiceError InvalidParameter. */
 function checkJsonStructure(message: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
   } catch {
-    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - JSON message body failed to parse');
+    throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message Structure - JSON message body failed to parse');
   }
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') {
-    throw new SnsError('InvalidParameter', 400, 'Invalid parameter: Message Structure - No default entry in JSON message body');
+    throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message Structure - No default entry in JSON message body');
   }
-}
-
-function xmlAnswer(action: string, result: string, requestId: string): EdgeResponse {
-  return {
-    status: 200,
-    headers: { 'content-type': 'text/xml' },
-    body: `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
-  };
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jsonError } from '../../edge/aws-errors';
+import { AwsServiceError } from '../../edge/aws-error';
+import { awsJsonProtocol } from '../../edge/protocols/aws-json';
 import { matchTarget } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import { writeFileAtomic } from '../s3/atomic-file';
@@ -29,12 +30,12 @@ export interface SsmPutParameterInput {
   Tier?: SsmParameter['Tier'] | 'Intelligent-Tiering';
 }
 
-/** An SSM error named as the API names it (ParameterNotFound, ParameterAlreadyExists, ValidationException…). */
-export class SsmError extends Error {
-  name = 'SsmError';
-  constructor(readonly type: string, message: string) {
-    super(message);
-  }
+/** SSM's JSON 1.1 protocol. */
+const SSM_JSON = awsJsonProtocol({ version: '1.1', namespace: 'com.amazonaws.ssm' });
+
+/** An SSM error named as the API names it (ParameterNotFound, ParameterAlreadyExists, ValidationException…); all are 400s. */
+function ssmError(code: string, message: string): AwsServiceError {
+  return new AwsServiceError(code, 400, message);
 }
 
 /** Options of the local SSM Parameter Store. */
@@ -46,7 +47,7 @@ export interface SsmServiceOptions {
 
 /** The local Parameter Store: an edge service (JSON 1.1) plus the API the runner uses to create the template's parameter. */
 export interface LocalSsmService extends EdgeService {
-  /** Creates or (with Overwrite) replaces a parameter. @throws SsmError ParameterAlreadyExists, ValidationException. */
+  /** Creates or (with Overwrite) replaces a parameter. @throws AwsServiceError ParameterAlreadyExists, ValidationException. */
   putParameter(input: SsmPutParameterInput): Promise<{ Version: number; Tier: string }>;
   /** The stored parameter, or undefined. */
   getParameter(name: string): SsmParameter | undefined;
@@ -69,15 +70,15 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
 
   const putParameter = async (input: SsmPutParameterInput) => {
     if (!input.Name || !NAME.test(input.Name) || /^\/?aws/i.test(input.Name.replace(/^\//, '')) || /^\/?ssm/i.test(input.Name.replace(/^\//, ''))) {
-      throw new SsmError('ValidationException', `Parameter name ${input.Name} is not valid: use letters, digits and _.-/ and do not start with aws or ssm`);
+      throw ssmError('ValidationException', `Parameter name ${input.Name} is not valid: use letters, digits and _.-/ and do not start with aws or ssm`);
     }
     const tier = input.Tier === 'Advanced' ? 'Advanced' : 'Standard';
     const limit = tier === 'Advanced' ? 8192 : 4096;
     if (input.Value === undefined || input.Value === '' || Buffer.byteLength(input.Value, 'utf8') > limit) {
-      throw new SsmError('ValidationException', `Parameter value must be 1 to ${limit} bytes for the ${tier} tier`);
+      throw ssmError('ValidationException', `Parameter value must be 1 to ${limit} bytes for the ${tier} tier`);
     }
     const existing = parameters.get(input.Name);
-    if (existing && !input.Overwrite) throw new SsmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    if (existing && !input.Overwrite) throw ssmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
     const stored: SsmParameter = {
       Name: input.Name,
       Type: input.Type ?? existing?.Type ?? 'String',
@@ -119,12 +120,12 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
   const operations: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown> = {
     GetParameter: (input) => {
       const found = lookup(String(input.Name ?? ''));
-      if (!found) throw new SsmError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
+      if (!found) throw ssmError('ParameterNotFound', `Parameter ${String(input.Name)} not found.`);
       return { Parameter: present(found.parameter, Boolean(input.WithDecryption), found.selector) };
     },
     GetParameters: (input) => {
       const names = (input.Names as string[] | undefined) ?? [];
-      if (names.length === 0 || names.length > 10) throw new SsmError('ValidationException', 'Names must have 1 to 10 entries');
+      if (names.length === 0 || names.length > 10) throw ssmError('ValidationException', 'Names must have 1 to 10 entries');
       const found = names.map((name) => ({ name, hit: lookup(name) }));
       return {
         Parameters: found.filter((entry) => entry.hit).map((entry) => present(entry.hit!.parameter, Boolean(input.WithDecryption), entry.hit!.selector)),
@@ -155,7 +156,7 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
     PutParameter: (input) => putParameter(input as unknown as SsmPutParameterInput),
     DeleteParameter: async (input) => {
       const name = String(input.Name ?? '');
-      if (!parameters.delete(name)) throw new SsmError('ParameterNotFound', `Parameter ${name} not found.`);
+      if (!parameters.delete(name)) throw ssmError('ParameterNotFound', `Parameter ${name} not found.`);
       await save();
       return {};
     },
@@ -164,24 +165,16 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
   const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
     const operation = (req.target ?? '').slice('AmazonSSM.'.length);
     const run = operations[operation];
-    if (!run) return jsonError(400, 'UnknownOperationException', `Local SSM does not implement ${operation}`, 'com.amazonaws.ssm');
-    try {
-      const input = req.body.length ? (JSON.parse(req.body.toString('utf8')) as Record<string, unknown>) : {};
-      const output = await run(input);
-      return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(output) };
-    } catch (error) {
-      if (error instanceof SsmError) return jsonError(400, error.type, error.message, 'com.amazonaws.ssm');
-      if (error instanceof SyntaxError) return jsonError(400, 'SerializationException', 'The request body is not valid JSON', 'com.amazonaws.ssm');
-      throw error;
-    }
+    if (!run) throw ssmError('UnknownOperationException', `Local SSM does not implement ${operation}`);
+    return SSM_JSON.ok(await run(SSM_JSON.parseBody(req)));
   };
 
-  return { name: 'ssm', matches: matchTarget('AmazonSSM.'), handle, putParameter, getParameter: (name) => parameters.get(name) };
+  return { name: 'ssm', protocol: SSM_JSON, matches: matchTarget('AmazonSSM.'), handle, putParameter, getParameter: (name) => parameters.get(name) };
 }
 
 /**
  * DescribeParameters' ParameterFilters for Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals).
- * @throws SsmError ValidationException for another key or option.
+ * @throws AwsServiceError ValidationException for another key or option.
  */
 function matchesFilter(parameter: SsmParameter, filter: { Key: string; Option?: string; Values?: string[] }): boolean {
   const values = filter.Values ?? [];
@@ -195,5 +188,5 @@ function matchesFilter(parameter: SsmParameter, filter: { Key: string; Option?: 
       return parameter.Name.startsWith(base) && (option === 'Recursive' || !parameter.Name.slice(base.length).includes('/'));
     });
   }
-  throw new SsmError('ValidationException', `Local SSM supports the filters Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals), not ${filter.Key} ${option}`);
+  throw ssmError('ValidationException', `Local SSM supports the filters Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals), not ${filter.Key} ${option}`);
 }

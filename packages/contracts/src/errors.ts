@@ -9,6 +9,7 @@ export const ERROR_NAMES = Object.freeze({
   configuration: 'ConfigurationError',
   invalidS3Event: 'InvalidS3EventError',
   malformedObjectKey: 'MalformedObjectKeyError',
+  foreignBucket: 'ForeignBucketError',
   startExecutionFailed: 'StartExecutionFailedError',
   invalidResizeInput: 'InvalidResizeInputError',
   unsupportedImageType: 'UnsupportedImageTypeError',
@@ -19,6 +20,7 @@ export const ERROR_NAMES = Object.freeze({
   invalidAnalysisImage: 'InvalidAnalysisImageError',
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
+  invalidCleanUpEvent: 'InvalidCleanUpEventError',
 });
 
 /** One of the names above. */

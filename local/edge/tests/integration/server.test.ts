@@ -1,11 +1,15 @@
+import { awsJsonProtocol } from '../../protocols/aws-json';
+import { restXmlProtocol } from '../../protocols/rest-xml';
 import { startEdgeServer, type EdgeServer } from '../../server';
 import { matchSigningService, matchTarget } from '../../router';
+import type { AwsProtocol } from '../../protocols/protocol';
 import type { EdgeRequest, EdgeService } from '../../types';
 
 /** A service that echoes what the router gave it, so the tests see routing and parsing. */
-function echoService(name: string, matches: (req: EdgeRequest) => boolean): EdgeService {
+function echoService(name: string, protocol: AwsProtocol, matches: (req: EdgeRequest) => boolean): EdgeService {
   return {
     name,
+    protocol,
     matches,
     handle: async (req) => ({
       status: 200,
@@ -26,8 +30,8 @@ describe('edge server', () => {
       maxBodyBytes: 1024,
       allowedOrigins: ['http://127.0.0.1:3000'],
       services: [
-        echoService('dynamodb', matchTarget('DynamoDB_20120810.')),
-        echoService('s3', matchSigningService('s3')),
+        echoService('dynamodb', awsJsonProtocol({ version: '1.0' }), matchTarget('DynamoDB_20120810.')),
+        echoService('s3', restXmlProtocol, matchSigningService('s3')),
       ],
       faults: {},
     });
@@ -103,5 +107,38 @@ describe('edge server', () => {
 
     // Assess
     expect(status).toBe(403);
+  });
+
+  it('answers an unrouted call with an UnknownOperationException in JSON 1.1', async () => {
+    // Act
+    const response = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'Nobody_20200101.Call', authorization: sign('nobody') }, body: '{}' });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+    expect(await response.json()).toMatchObject({ __type: 'com.amazonaws.local#UnknownOperationException' });
+  });
+});
+
+describe('edge server with faults injected', () => {
+  let edge: EdgeServer;
+
+  beforeAll(async () => {
+    const dynamodb = awsJsonProtocol({ version: '1.0', namespace: 'com.amazonaws.dynamodb.v20120810' });
+    edge = await startEdgeServer({ port: 0, services: [echoService('dynamodb', dynamodb, matchTarget('DynamoDB_20120810.'))], faults: { dynamodbWrite: 1 } });
+  });
+  afterAll(() => edge.close());
+
+  it("answers an injected fault in the routed service's own protocol", async () => {
+    // Act
+    const response = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.PutItem', authorization: sign('dynamodb') }, body: '{}' });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(await response.json()).toEqual({
+      __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message: 'Injected by LOCAL_FAULTS dynamodb.write',
+    });
   });
 });

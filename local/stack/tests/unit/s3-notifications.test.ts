@@ -2,7 +2,7 @@ import type { S3EventRecord } from 'aws-lambda';
 import { matches } from '../../s3-notifications';
 import { coveredRevisions, revisionKey } from '../../recovery';
 import type { LocalS3Event } from '../../../template/types';
-import type { ExecutionRecord } from '../../../stepfunctions/types';
+import type { ExecutionRecord } from '../../../services/stepfunctions/types';
 
 const EVENT: LocalS3Event = { name: 'Upload', bucketLogicalId: 'UploadsBucket', bucketName: 'uploads', events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '' };
 

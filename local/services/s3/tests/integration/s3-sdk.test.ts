@@ -250,6 +250,23 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     expect(left.KeyCount).toBe(0);
   });
 
+  it('round-trips keys that XML must escape through listing and batch delete (&, <, quotes, CR/LF, spaces, unicode)', async () => {
+    // Prepare
+    const keys = ['xml/a&b<c>d', 'xml/"quoted" \'single\'', 'xml/line\r\nbreak\rcr', 'xml/ padded ', 'xml/ünï😀 ]]>', 'xml/007'];
+    for (const key of keys) await client.send(new PutObjectCommand({ Bucket: 'plain', Key: key, Body: key }));
+
+    // Act
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'plain', Prefix: 'xml/' }));
+    const batch = await client.send(new DeleteObjectsCommand({ Bucket: 'plain', Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+    const left = await client.send(new ListObjectsV2Command({ Bucket: 'plain', Prefix: 'xml/' }));
+
+    // Assess
+    expect(listed.Contents?.map((item) => item.Key).sort()).toEqual([...keys].sort());
+    expect(batch.Deleted?.map((item) => item.Key).sort()).toEqual([...keys].sort());
+    expect(batch.Errors).toBeUndefined();
+    expect(left.KeyCount).toBe(0);
+  });
+
   it('delivers AWS-shaped events with URL-encoded keys and increasing sequencers', async () => {
     // Prepare
     events.length = 0;

@@ -1,0 +1,160 @@
+import { eachState, type AslDefinition } from './asl-walker';
+import { LambdaServiceError } from '../lambda/errors';
+import { TaskFailedError } from './errors';
+import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
+
+/** What the Task states of a definition can call: the local Lambda runtime and the AWS SDK pointed at the edge. */
+export interface TaskInvokers {
+  /** Invokes a function by name or ARN; rejects with an error named after the handler's errorType. */
+  invokeLambda(functionNameOrArn: string, payload: unknown): Promise<unknown>;
+  /** Calls `@aws-sdk/client-<service>`'s `<Action>Command` against the local edge. */
+  callSdk(service: string, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** One attempt of a Task, recorded for the execution history. */
+export interface TaskAttempt {
+  /** `lambda` for a bare Lambda ARN (LambdaFunction* events), `task` for a service integration (Task* events). */
+  kind: 'lambda' | 'task';
+  resourceType: string;
+  resource: string;
+  parameters: unknown;
+  timeoutSeconds?: number;
+  startedAt: number;
+  endedAt?: number;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
+
+// The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
+const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition' };
+
+/**
+ * Builds aws-local-stepfunctions' `taskResourceLocalHandlers` (keyed by state name) for every Task state of a
+ * definition, nested ones included, and reports each attempt so the history has the Task events AWS shows.
+ * @throws TaskFailedError from a handler, named as the ASL `ErrorEquals` expects.
+ */
+export function buildTaskHandlers(
+  definition: AslDefinition,
+  invokers: TaskInvokers,
+  region: string,
+  onAttempt: (stateName: string, attempt: TaskAttempt) => void,
+  stringify: StringifyPlan = {},
+): Record<string, (input: unknown) => Promise<unknown>> {
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [stateName, state] of eachState(definition)) {
+    if (state.Type !== 'Task') continue;
+    const task = state as unknown as TaskState;
+    const call = resolveResource(task.Resource, invokers);
+    handlers[stateName] = async (engineInput) => {
+      const input = applyJsonToString(engineInput, stringify[stateName]);
+      const attempt: TaskAttempt = { ...call.describe(region), parameters: input, timeoutSeconds: task.TimeoutSeconds, startedAt: Date.now() };
+      onAttempt(stateName, attempt);
+      try {
+        attempt.output = await call.run(input);
+        return attempt.output as never;
+      } catch (err) {
+        const failure = err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
+        attempt.error = failure.name;
+        attempt.cause = failure.message;
+        throw failure;
+      } finally {
+        attempt.endedAt = Date.now();
+      }
+    };
+  }
+  return handlers;
+}
+
+interface ResourceCall {
+  describe(region: string): Pick<TaskAttempt, 'kind' | 'resourceType' | 'resource'>;
+  run(input: unknown): Promise<unknown>;
+}
+
+function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall {
+  if (/^arn:[^:]+:lambda:/.test(resource)) {
+    return {
+      describe: () => ({ kind: 'lambda', resourceType: 'lambda', resource }),
+      run: (input) => invokeLambda(invokers, resource, input),
+    };
+  }
+  const integration = /^arn:[^:]+:states:::([^:.]+)(?::([^:.]+))?(?::([^.]+))?(\.(sync|waitForTaskToken)(:2)?)?$/.exec(resource);
+  if (!integration) return unsupported(resource);
+  const [, first, second, third, pattern] = integration;
+  if (pattern) return unsupported(resource, 'the .sync and .waitForTaskToken patterns');
+  if (first === 'aws-sdk' && second && third) {
+    const service = second;
+    const action = third;
+    return {
+      describe: () => ({ kind: 'task', resourceType: `aws-sdk:${service}`, resource: action }),
+      run: (input) => callSdk(invokers, service, action, input as Record<string, unknown>, ERROR_PREFIX[service] ?? capitalize(service)),
+    };
+  }
+  if (first === 'lambda' && second === 'invoke') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'lambda', resource: 'invoke' }),
+      run: async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
+        const payload = await invokeLambda(invokers, FunctionName, Payload ?? {});
+        return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: {} };
+      },
+    };
+  }
+  if (first === 'sns' && second === 'publish') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'sns', resource: 'publish' }),
+      run: (input) => {
+        const params = { ...(input as Record<string, unknown>) };
+        // Step Functions sends a JSON Message as its serialised text.
+        if (params.Message !== undefined && typeof params.Message !== 'string') params.Message = JSON.stringify(params.Message);
+        return callSdk(invokers, 'sns', 'publish', params, 'SNS');
+      },
+    };
+  }
+  if (second && ['dynamodb', 'sqs', 'sns', 'states', 'events'].includes(first)) {
+    return {
+      describe: () => ({ kind: 'task', resourceType: first, resource: second }),
+      run: (input) => callSdk(invokers, first === 'states' ? 'sfn' : first === 'events' ? 'eventbridge' : first, second, input as Record<string, unknown>, ERROR_PREFIX[first] ?? capitalize(first)),
+    };
+  }
+  return unsupported(resource);
+}
+
+async function invokeLambda(invokers: TaskInvokers, fn: string, payload: unknown): Promise<unknown> {
+  try {
+    return await invokers.invokeLambda(fn, payload);
+  } catch (err) {
+    if (err instanceof TaskFailedError) throw err;
+    // A refusal by the Lambda service itself (throttling) is named Lambda.<error> by Step Functions.
+    if (err instanceof LambdaServiceError) throw new TaskFailedError(`Lambda.${err.name}`, `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`);
+    const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
+    const body = e.payload ?? { errorType: e.name, errorMessage: e.message };
+    // Step Functions puts Lambda's error document, as JSON text, into the Cause.
+    throw new TaskFailedError(body.errorType, JSON.stringify({ errorMessage: body.errorMessage, errorType: body.errorType, trace: body.trace ?? [] }));
+  }
+}
+
+async function callSdk(invokers: TaskInvokers, service: string, action: string, params: Record<string, unknown>, prefix: string): Promise<unknown> {
+  try {
+    return await invokers.callSdk(service, action, params);
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
+    const status = e.$metadata?.httpStatusCode ?? 500;
+    throw new TaskFailedError(`${prefix}.${e.name}`, `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`);
+  }
+}
+
+function unsupported(resource: string, what = 'this resource'): ResourceCall {
+  return {
+    describe: () => ({ kind: 'task', resourceType: 'unsupported', resource }),
+    run: async () => {
+      throw new TaskFailedError('States.Runtime', `Local mode does not support ${what}: ${resource}`);
+    },
+  };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,5 +1,0 @@
-export { StepFunctionsService, type StepFunctionsOptions } from './step-functions';
-export { stepFunctionsEdgeService } from './edge-service';
-export { SfnApiError, TaskFailedError } from './errors';
-export type { TaskInvokers, TaskAttempt } from './task-resources';
-export type { ExecutionRecord, ExecutionStatus, ExecutionFinished, HistoryEvent } from './types';
