@@ -1,7 +1,7 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { MalformedObjectKeyError, StartExecutionFailedError } from './errors';
 // Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one.
-import { executionArnFor, identify } from '@smart-image-pipeline/contracts';
+import { executionArnFor, identify, ownerFromKey } from '@smart-image-pipeline/contracts';
 import { decodeObjectKey } from './object-key';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
@@ -32,12 +32,16 @@ export function skipReasonFor(key: string, size: number, uploadsPrefix: string):
   return null;
 }
 
-/** Builds the state machine input for one record; it depends only on the record, so a redelivery sends identical input. */
-export function executionInputFor(record: ObjectCreatedRecord, key: string): { name: string; input: ExecutionInput } {
+/**
+ * Builds the state machine input for one record; it depends only on the record, so a redelivery sends identical
+ * input. The owner is the Cognito sub the key names (`uploads/<sub>/…`), else `unowned`.
+ */
+export function executionInputFor(record: ObjectCreatedRecord, key: string, uploadsPrefix: string): { name: string; input: ExecutionInput } {
   const id = identify({ bucket: record.bucket, key, versionId: record.versionId, sequencer: record.sequencer });
   const input: ExecutionInput = {
     imageId: id.imageId,
     revision: id.revision,
+    owner: ownerFromKey(key, uploadsPrefix),
     source: {
       bucket: record.bucket,
       key,
@@ -62,7 +66,7 @@ function plan(record: ObjectCreatedRecord, uploadsPrefix: string): Planned {
   }
   const reason = skipReasonFor(key, record.size, uploadsPrefix);
   if (reason !== null) return { kind: 'skip', reason, bucket: record.bucket, key };
-  return { kind: 'start', ...executionInputFor(record, key) };
+  return { kind: 'start', ...executionInputFor(record, key, uploadsPrefix) };
 }
 
 /**
