@@ -6,6 +6,7 @@ import { NO_VALUE, condition, resolveValue, type ResolveScope } from './intrinsi
 import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
 import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
+import { readHttpApis, readUserPools } from './web-app';
 
 /** Where to find the template and what to override. */
 export interface LoadAppOptions {
@@ -99,6 +100,8 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     functions: [],
     stateMachines: [],
+    userPools: readUserPools(resources, scope.identities, resolve),
+    httpApis: readHttpApis(resources, scope.identities, resolve),
     outputs: {},
   };
 

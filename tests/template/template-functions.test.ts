@@ -5,7 +5,12 @@ import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support
 
 const FUNCTION_IDS = [
   'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction',
+  'ApiFunction', 'WebDeployFunction',
 ];
+/** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
+const ESBUILD_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'WebDeployFunction');
+/** The functions that run the pipeline and the API, whose errors page someone. */
+const ALARMED_FUNCTION_IDS = ESBUILD_FUNCTION_IDS;
 
 /** Variables the runtime needs that are not part of the handlers' contract. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
@@ -159,7 +164,7 @@ describe('template functions', () => {
     const { Resources } = loadTemplate();
 
     // Act
-    const entries = FUNCTION_IDS.map((id) => {
+    const entries = ESBUILD_FUNCTION_IDS.map((id) => {
       const fn = Resources[id];
       const [entry] = fn.Metadata!.BuildProperties.EntryPoints as string[];
       return { id, fn, path: join(repoRoot, fn.Properties!.CodeUri, entry) };
@@ -242,8 +247,9 @@ describe('template functions', () => {
     // Assess
     expect(watched).toEqual([
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
-      ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
-      ...FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+      ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+      ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+      '5xx:{"Ref":"HttpApi"}',
       'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
       'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
       'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
@@ -329,7 +335,8 @@ describe('template functions', () => {
     expect(names).toEqual(expect.arrayContaining([
       'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
       'NotificationTopicArn', 'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
-      ...FUNCTION_IDS.map((id) => `${id}Name`),
+      'WebUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'AuthDomainUrl',
+      ...ESBUILD_FUNCTION_IDS.map((id) => `${id}Name`),
     ]));
   });
 });

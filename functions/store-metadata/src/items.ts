@@ -17,6 +17,7 @@ import {
   statusIndexSk,
   stringListAttribute,
   type AnalysisSummary,
+  uploadFileName,
 } from '@smart-image-pipeline/contracts';
 import { storedAnalysis } from './analysis-record';
 import type { FailureDescription, ImageRef, RecordFailureInput, StoredResize, StoreSuccessInput } from './types';
@@ -42,9 +43,9 @@ export const LIMITS = Object.freeze({
   textContent: 2000,
 });
 
-/** Returns the file name part of an object key, for display. */
+/** Returns the file name part of an object key, for display (without the upload id of a browser upload). */
 export function originalNameOf(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1);
+  return uploadFileName(key);
 }
 
 /** A label as indexed for search: Rekognition's own labels plus parents that were not returned on their own. */

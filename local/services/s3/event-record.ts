@@ -1,7 +1,7 @@
 import type { S3EventRecord } from 'aws-lambda';
 
 /** ObjectCreated event names S3 emits for the calls this service supports. */
-export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
+export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:Post' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
 
 /**
  * Encodes a key as S3 does in event notifications: form encoding (space as "+"), with "/" and the

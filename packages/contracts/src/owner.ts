@@ -50,3 +50,15 @@ export function safeUploadName(fileName: string): string {
 export function uploadKeyFor(owner: string, uploadId: string, fileName: string): string {
   return `${UPLOADS_PREFIX}${owner}/${uploadId}-${safeUploadName(fileName)}`;
 }
+
+/** The `<uuid>-` that uploadKeyFor puts before a file name. */
+const UPLOAD_ID_PREFIX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-(.+)$/;
+
+/**
+ * The file name a person uploaded, read back from the key: the last segment, without the `<uuid>-` that
+ * uploadKeyFor adds under `uploads/<sub>/`.
+ */
+export function uploadFileName(key: string): string {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  return ownerFromKey(key) === UNOWNED ? name : (UPLOAD_ID_PREFIX.exec(name)?.[1] ?? name);
+}
