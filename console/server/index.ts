@@ -46,7 +46,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   let ownOrigin = '';
   const contentSecurityPolicy = htmlPolicy(options);
-  const config = { ...options.webApp, local: { outbox: Boolean(options.outbox) } };
+  // Exactly what the cloud's config.json holds (WebDeployment), plus local mode's extras; nothing else of the stack.
+  const { apiUrl, region, userPoolId, userPoolClientId, authDomainUrl } = options.webApp;
+  const config = { apiUrl, region, userPoolId, userPoolClientId, authDomainUrl, local: { outbox: Boolean(options.outbox) } };
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'The console could not answer; see its log.');

@@ -31,7 +31,11 @@ function pageQuery(url: URL): { limit: number; cursor?: string } | string {
  * `GET /local/outbox/<id>`), which AWS does not have. Answers false when the path is not one of them.
  */
 export async function handleLocalRoute(req: IncomingMessage, res: ServerResponse, url: URL, outbox: OutboxReader | undefined): Promise<boolean> {
-  if (url.pathname !== '/local/outbox' && !ITEM_PATH.test(url.pathname)) return false;
+  if (!url.pathname.startsWith('/local/')) return false;
+  if (url.pathname !== '/local/outbox' && !ITEM_PATH.test(url.pathname)) {
+    sendError(res, url.pathname.startsWith('/local/outbox/') ? 400 : 404, url.pathname.startsWith('/local/outbox/') ? 'BadRequest' : 'NotFound', url.pathname.startsWith('/local/outbox/') ? 'Bad outbox id.' : `No route ${url.pathname}.`);
+    return true;
+  }
   if (req.method !== 'GET') {
     sendError(res, 405, 'MethodNotAllowed', 'Only GET here.');
     return true;

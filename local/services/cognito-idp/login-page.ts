@@ -3,8 +3,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
 }
 
-/** The Content-Security-Policy of the sign-in pages: no script at all, forms post back to the pool only. */
-export const LOGIN_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/**
+ * The Content-Security-Policy of the sign-in pages: no script at all; the form posts to the pool, whose answer
+ * redirects to the web app (browsers apply form-action to that redirect too, so the app's origins are listed).
+ */
+export function loginPagePolicy(redirectOrigins: readonly string[]): string {
+  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self' ${redirectOrigins.join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+}
 
 /**
  * The local hosted sign-in page: e-mail and password (or, for a user with a temporary password, a new password),
@@ -29,6 +34,7 @@ export function loginPage(options: { action: string; params: Record<string, stri
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>Sign in · local user pool</title>
+    <link rel="icon" href="data:,">
     <style>
       body { font: 16px/1.5 system-ui, sans-serif; margin: 0; padding: 2rem 1rem; background: #f4f5f7; color: #1d2330; }
       main { max-width: 22rem; margin: 0 auto; background: #fff; padding: 1.5rem; border-radius: 8px; box-shadow: 0 1px 3px #0002; }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOGIN_PAGE_POLICY, loginPage } from './login-page';
+import { loginPage, loginPagePolicy } from './login-page';
 import { UserPoolError, type LocalUserPoolService } from './user-pool';
 import type { LocalUser } from './user-store';
 
@@ -28,6 +28,7 @@ export interface UserPoolServer {
 
 const SESSION_COOKIE = 'sip_local_idp_session';
 const SIGNED_OUT_COOKIE = 'sip_local_idp_signed_out';
+
 const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method', 'nonce'];
 
 function send(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders = {}): void {
@@ -64,6 +65,11 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
   const sessions = new Map<string, { poolId: string; username: string }>();
   const challenges = new Map<string, { poolId: string; username: string; expiresAt: number }>();
   let ownOrigin = '';
+  /**
+   * The sign-in page's headers. Its referrer policy is same-origin: with no-referrer, a browser sends `Origin: null`
+   * with the form's POST, and the form would be refused as posted from elsewhere.
+   */
+  const loginPageHeaders = () => ({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': loginPagePolicy(options.allowedOrigins), 'referrer-policy': 'same-origin' });
 
   const originAllowed = (uri: string) => {
     try {
@@ -151,7 +157,7 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
       case 'GET /login': {
         const request = checkAuthorize(pool, url.searchParams, res);
         if (!request) return;
-        return send(res, 200, loginPage({ action: `/${pool.id}/login`, params: request }), { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LOGIN_PAGE_POLICY });
+        return send(res, 200, loginPage({ action: `/${pool.id}/login`, params: request }), loginPageHeaders());
       }
       case 'POST /login': {
         if (req.headers.origin && req.headers.origin !== ownOrigin) return send(res, 403, 'Sign-in forms post only from this page.\n', { 'content-type': 'text/plain' });
@@ -159,7 +165,7 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
         const request = checkAuthorize(pool, form, res);
         if (!request) return;
         const page = (error: string, extra: { email?: string; challenge?: string } = {}) =>
-          send(res, 200, loginPage({ action: `/${pool.id}/login`, params: request, error, ...extra }), { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LOGIN_PAGE_POLICY });
+          send(res, 200, loginPage({ action: `/${pool.id}/login`, params: request, error, ...extra }), loginPageHeaders());
         const challengeId = form.get('challenge');
         if (challengeId) {
           const challenge = challenges.get(challengeId);
