@@ -9,7 +9,7 @@ import { createDynamoDbService, type LocalDynamoDbService } from '../services/dy
 import type { Outbox } from '../services/outbox/outbox';
 import { createS3Service, type LocalS3Service } from '../services/s3/s3-service';
 import { StepFunctionsService, stepFunctionsEdgeService } from '../services/stepfunctions';
-import { loadLocalApp } from '../template';
+import { loadLocalApp, parseParameterOverrides } from '../template';
 import type { LocalApp } from '../template/types';
 import { AsyncInvoker } from '../services/lambda/async-invoker';
 import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   withVision?: boolean;
   /** The repository holding template.yaml (default: the one this file is in). */
   rootDir?: string;
-  /** Template parameter overrides on top of samconfig.toml's. */
+  /** Template parameter overrides on top of samconfig.toml's and LOCAL_PARAMETER_OVERRIDES. */
   parameterOverrides?: Record<string, string>;
   /** Where function log lines go instead of <dataDir>/logs/<LogicalId>.log. */
   logSink?: LogSink;
@@ -94,6 +94,7 @@ export interface LocalStack {
 }
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
+const LIFECYCLE_INTERVAL_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Starts local mode: reads the template, creates its buckets, table, topic and parameter, serves every service on one
@@ -104,7 +105,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rootDir = options.rootDir ?? REPO_ROOT;
   const dataDir = resolve(rootDir, options.dataDir ?? process.env.LOCAL_DATA_DIR ?? '.local');
   const edgePort = options.edgePort ?? (process.env.EDGE_PORT ? Number(process.env.EDGE_PORT) : 4566);
-  const app = loadLocalApp({ rootDir, parameterOverrides: options.parameterOverrides });
+  // LOCAL_PARAMETER_OVERRIDES takes `sam deploy --parameter-overrides` syntax ("A=1 B='x y'").
+  const fromEnv = parseParameterOverrides(process.env.LOCAL_PARAMETER_OVERRIDES ?? '');
+  const app = loadLocalApp({ rootDir, parameterOverrides: { ...fromEnv, ...options.parameterOverrides } });
   const concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
   const region = app.pseudo.region;
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
@@ -192,6 +195,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
+  // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.
+  const applyLifecycleRules = async () => {
+    for (const bucket of app.buckets) if (bucket.lifecycleRules.length > 0) await s3.applyLifecycle(bucket.name, bucket.lifecycleRules);
+  };
+  await applyLifecycleRules();
+  const lifecycleTimer = setInterval(() => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)), LIFECYCLE_INTERVAL_MS);
+  lifecycleTimer.unref();
   for (const table of app.tables) {
     await dynamodb.createTable({
       TableName: table.name,
@@ -210,7 +220,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       asyncInvoker?.invoke(fn, { Records: [record] });
     }
   };
-  const unsubscribe = s3.onObjectCreated((record) => deliver(record));
+  const unsubscribers = [s3.onObjectCreated(deliver), s3.onObjectRemoved(deliver)];
 
   const recovered = { executions: 0, uploads: 0 };
   if (options.recover !== false) {
@@ -254,7 +264,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async stop() {
       if (stopped) return;
       stopped = true;
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      clearInterval(lifecycleTimer);
       await webApp.close();
       await stepfunctions.close();
       await lambda?.close();

@@ -35,6 +35,8 @@ export function uncoveredUploads(app: LocalApp, s3: LocalS3Service, executions: 
   const seen = new Set<string>();
   for (const fn of app.functions) {
     for (const event of fn.s3Events) {
+      // Only notifications of new objects start work that a crash can interrupt.
+      if (!event.events.some((type) => type.startsWith('s3:ObjectCreated'))) continue;
       for (const object of s3.listObjects(event.bucketName, { prefix: event.prefix })) {
         if (!object.key.endsWith(event.suffix) || object.key.endsWith('/')) continue;
         const id = revisionKey(object.bucket, object.key, object.versionId ?? object.sequencer);

@@ -5,6 +5,7 @@ import { TemplateResolutionError } from './errors';
 import { NO_VALUE, condition, resolveValue, type ResolveScope } from './intrinsics';
 import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
+import type { LifecycleRule } from '../services/s3/lifecycle';
 import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
 import { readHttpApis, readUserPools } from './web-app';
 
@@ -83,6 +84,7 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
       name: id(logicalId).ref,
       arn: id(logicalId).attributes.Arn,
       versioned: (prop(r, 'VersioningConfiguration') as { Status?: string } | undefined)?.Status === 'Enabled',
+      lifecycleRules: ((prop(r, 'LifecycleConfiguration') as { Rules?: LifecycleRule[] } | undefined)?.Rules ?? []),
     })),
     tables: ofType('AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable').map(([logicalId, r]) => toTable(logicalId, r, id(logicalId), prop)),
     topics: ofType('AWS::SNS::Topic').map(([logicalId]) => ({ logicalId, name: id(logicalId).attributes.TopicName, arn: id(logicalId).ref })),
@@ -208,7 +210,12 @@ function toFunction(
     s3Events,
     onFailureDestination: invokeConfig.DestinationConfig?.OnFailure?.Destination,
     maximumRetryAttempts: invokeConfig.MaximumRetryAttempts ?? 2,
+    ...reservedConcurrency(resolve(merged.ReservedConcurrentExecutions)),
   };
+}
+
+function reservedConcurrency(value: unknown): { reservedConcurrency?: number } {
+  return value === undefined || value === null || value === NO_VALUE ? {} : { reservedConcurrency: Number(value) };
 }
 
 function filterRules(filter: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } | undefined): { prefix: string; suffix: string } {

@@ -1,3 +1,4 @@
+import type { LifecycleRule } from '../services/s3/lifecycle';
 /** Values CloudFormation pseudo parameters take in local mode. */
 export interface PseudoParameters {
   region: string;
@@ -12,6 +13,8 @@ export interface LocalBucket {
   name: string;
   arn: string;
   versioned: boolean;
+  /** LifecycleConfiguration.Rules, resolved (a rule removed with AWS::NoValue is absent). */
+  lifecycleRules: LifecycleRule[];
 }
 
 /** A DynamoDB table the template declares, with the key schema and indexes as CreateTable wants them. */
@@ -77,6 +80,8 @@ export interface LocalFunction {
   /** Resolved on-failure destination of asynchronous invokes (an ARN), if any. */
   onFailureDestination?: string;
   maximumRetryAttempts: number;
+  /** ReservedConcurrentExecutions: invokes beyond it are throttled (TooManyRequestsException), as in Lambda. */
+  reservedConcurrency?: number;
 }
 
 /** A state machine with its definition file and resolved substitutions. */

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { bucketsNamedIn } from '../../local/cli/event-buckets';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,19 +89,30 @@ describe('npm run invoke', () => {
       expect(printed.errorType).toMatch(/Error$/);
       expect(printed.errorType).not.toMatch(/^(Runtime\.|Sandbox\.|ConfigurationError)/);
     }
-    // Every sample names a deployed account's buckets: invoke says so, and how to use a local one.
-    expect(run.stderr).toContain('which the local stack does not have');
-    expect(run.stderr).toContain(`--bucket ${stack.resources.uploadsBucket}`);
+    // Every sample that names buckets names a deployed account's: invoke says so, and how to use a local one.
+    if (bucketsNamedIn(JSON.parse(readFileSync(join(EVENTS, folder, file), 'utf8'))).length > 0) {
+      expect(run.stderr).toContain('which the local stack does not have');
+      expect(run.stderr).toContain(`--bucket ${stack.resources.uploadsBucket}`);
+    }
   });
 
   it('succeeds on the trigger and store-metadata events, which need nothing but the stack', async () => {
+    // Prepare: the sample names a deployed account's bucket, which the trigger refuses; a copy names the local one.
+    const sample = JSON.parse(readFileSync(join(EVENTS, 'trigger-step-function', 's3-put.json'), 'utf8'));
+    const local = JSON.parse(JSON.stringify(sample));
+    local.Records[0].s3.bucket = { ...local.Records[0].s3.bucket, name: stack.resources.uploadsBucket, arn: `arn:aws:s3:::${stack.resources.uploadsBucket}` };
+    const localEvent = join(dataDir, 's3-put-local.json');
+    writeFileSync(localEvent, JSON.stringify(local));
+
     // Act
-    const trigger = await runNpmScript('invoke', ['TriggerStepFunctionFunction', join(EVENTS, 'trigger-step-function', 's3-put.json'), '--edge', stack.edgeUrl]);
+    const refused = await runNpmScript('invoke', ['TriggerStepFunctionFunction', join(EVENTS, 'trigger-step-function', 's3-put.json'), '--edge', stack.edgeUrl]);
+    const trigger = await runNpmScript('invoke', ['TriggerStepFunctionFunction', localEvent, '--edge', stack.edgeUrl]);
     const store = await runNpmScript('invoke', ['StoreMetadataFunction', join(EVENTS, 'store-metadata', 'success.json'), '--edge', stack.edgeUrl]);
 
     // Assess
+    expect(refused.code).toBe(0);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ started: 0, failed: [expect.objectContaining({ error: 'ForeignBucketError' })] });
     expect(trigger.code).toBe(0);
-    // The table-driven case above already started this upload's execution, so this run finds it: one either way.
     const summary = JSON.parse(trigger.stdout) as { started: number; duplicates: number };
     expect(summary.started + summary.duplicates).toBe(1);
     expect(store.code).toBe(0);

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { recordFigures } from '../hardening/support/figures';
 import { imageIdOf, maxOverlap, PipelineClient } from '../hardening/support/pipeline-client';
 import { groupRssKb, startStackChild, type StackChild } from '../hardening/support/stack-child';
+import { inPool, smallImage } from './support/small-uploads';
 
 /**
  * 500 small images uploaded as fast as the edge accepts them. All reach a final state, the stack's memory stays
@@ -36,21 +36,6 @@ afterAll(async () => {
   await stack?.stop();
   await rm(dataDir, { recursive: true, force: true });
 });
-
-/** A distinct 160x120 JPEG per index: a two-colour split whose colours and split point vary. */
-function smallImage(index: number): Promise<Buffer> {
-  const left = { r: (index * 37) % 256, g: (index * 91) % 256, b: (index * 53) % 256 };
-  const split = 20 + (index % 120);
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120"><rect width="160" height="120" fill="rgb(${255 - left.r},${255 - left.g},${255 - left.b})"/><rect width="${split}" height="120" fill="rgb(${left.r},${left.g},${left.b})"/></svg>`;
-  return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer();
-}
-
-async function inPool<T>(items: readonly T[], parallelism: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: parallelism }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
 
 describe(`local pipeline under a load of ${IMAGES} uploads`, () => {
   test('brings every upload to a final state with bounded memory and the concurrency limit kept', async () => {

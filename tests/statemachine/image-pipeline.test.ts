@@ -158,6 +158,9 @@ describe('image pipeline state machine', () => {
   it('runs the execution that the trigger starts for an S3 event with an awkward key, keeping the key intact in the e-mail', async () => {
     // Prepare
     const event = loadJson('events/trigger-step-function/s3-put-special-key.json');
+    // The sample names a deployed account's bucket; the trigger serves only the bucket its template entry names.
+    const { UPLOADS_BUCKET_NAME } = functionEnvironment('TriggerStepFunctionFunction', PHYSICAL_NAMES);
+    for (const record of event.Records) record.s3.bucket = { ...record.s3.bucket, name: UPLOADS_BUCKET_NAME, arn: `arn:aws:s3:::${UPLOADS_BUCKET_NAME}` };
     const started: { name: string; stateMachineArn: string; input: any }[] = [];
     sfn.reset();
     sfn.on(StartExecutionCommand).callsFake(async (request) => {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG } from '@smart-image-pipeline/contracts';
+import { checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG, RAW_ANALYSIS_TAG } from '@smart-image-pipeline/contracts';
 import { join } from 'node:path';
 import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
 
 const FUNCTION_IDS = [
-  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction',
+  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'CleanUpImageFunction',
   'ApiFunction', 'WebDeployFunction',
 ];
 /** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
@@ -99,11 +99,18 @@ describe('template functions', () => {
 
     // Assess
     expect(trigger.Events).toBeUndefined();
-    expect(targets).toEqual([{
-      Event: 's3:ObjectCreated:*',
-      Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'uploads/' }] } },
-      Function: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
-    }]);
+    expect(targets).toEqual([
+      {
+        Event: 's3:ObjectCreated:*',
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+        Function: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
+      },
+      {
+        Event: 's3:ObjectRemoved:*',
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+        Function: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] },
+      },
+    ]);
     expect(trigger.Environment.Variables.UPLOADS_PREFIX).toBe('uploads/');
   });
 
@@ -127,7 +134,7 @@ describe('template functions', () => {
     expect(Resources.TriggerStepFunctionFunction.Properties!.Environment.Variables.UPLOADS_BUCKET_NAME).toEqual(bucketName);
     // The name must not repeat after a failed or deleted stack (the bucket is retained), so it holds the stack id.
     expect(JSON.stringify(nameValues)).toContain('AWS::StackId');
-    expect(Resources.UploadsBucket.DependsOn).toBe('TriggerStepFunctionS3Permission');
+    expect(Resources.UploadsBucket.DependsOn).toEqual(['TriggerStepFunctionS3Permission', 'CleanUpImageS3Permission']);
   });
 
   it('sends events the trigger cannot handle to the failure queue after two retries', () => {
@@ -247,6 +254,7 @@ describe('template functions', () => {
     // Assess
     expect(watched).toEqual([
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
+      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
       ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
       ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
       '5xx:{"Ref":"HttpApi"}',
@@ -311,6 +319,46 @@ describe('template functions', () => {
     expect(Parameters.EnableSourceMaps.Default).toBe('false');
     expect(Conditions!.SourceMapsEnabled).toEqual({ 'Fn::Equals': [{ Ref: 'EnableSourceMaps' }, 'true'] });
     expect(nodeOptions).toEqual({ 'Fn::If': ['SourceMapsEnabled', '--enable-source-maps', { Ref: 'AWS::NoValue' }] });
+  });
+
+  it('expires the raw Rekognition responses, by the tag the analysis step writes, after RawAnalysisRetentionDays', () => {
+    // Prepare
+    const { Resources, Parameters, Conditions } = loadTemplate();
+
+    // Act
+    const rules = Resources.ProcessedBucket.Properties!.LifecycleConfiguration.Rules as any[];
+    const conditional = rules.find((rule) => rule['Fn::If']);
+    const [condition, rule, otherwise] = conditional['Fn::If'];
+
+    // Assess
+    expect(condition).toBe('ExpiresRawAnalysis');
+    expect(Conditions!.ExpiresRawAnalysis).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RawAnalysisRetentionDays' }, 0] }] });
+    expect(rule).toMatchObject({ Status: 'Enabled', ExpirationInDays: { Ref: 'RawAnalysisRetentionDays' }, TagFilters: [{ Key: RAW_ANALYSIS_TAG.key, Value: RAW_ANALYSIS_TAG.value }] });
+    expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
+    expect(Parameters.RawAnalysisRetentionDays.Default).toBeGreaterThan(0);
+  });
+
+  it('lets DynamoDB remove the DELETED items a removed upload leaves, by their expiresAt', () => {
+    // Act
+    const ttl = loadTemplate().Resources.ImagesTable.Properties!.TimeToLiveSpecification;
+
+    // Assess
+    expect(ttl).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
+
+  it('lets only this stack\'s uploads bucket invoke the clean-up, and sends its failed events to a queue with an alarm', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+
+    // Act
+    const permission = Resources.CleanUpImageS3Permission.Properties!;
+    const fn = Resources.CleanUpImageFunction.Properties!;
+
+    // Assess
+    expect(permission).toMatchObject({ Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' }, FunctionName: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] } });
+    expect(permission.SourceArn).toEqual(Resources.TriggerStepFunctionS3Permission.Properties!.SourceArn);
+    expect(fn.Environment.Variables.UPLOADS_BUCKET_NAME).toEqual(Resources.UploadsBucket.Properties!.BucketName);
+    expect(fn.EventInvokeConfig.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['CleanUpFailureQueue', 'Arn'] });
   });
 
   it('retains the buckets and the table on stack deletion and replacement', () => {

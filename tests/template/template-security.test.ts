@@ -22,6 +22,10 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
 ];
 
+/** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
+const UPLOADS_BUCKET_NAME = 'sip-uploads-${AWS::AccountId}-${AWS::Region}-${StackSuffix}';
+const UPLOADS_BUCKET_SUFFIX = { StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] } };
+
 /**
  * What each pipeline function may do, action by action and resource by resource: exactly the calls its code makes
  * (docs/contracts.md), on the prefixes it touches. S3ReadPolicy (whole bucket) and DynamoDBCrudPolicy (Scan,
@@ -38,9 +42,16 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
       resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }, { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/analysis.jpg' }],
     },
-    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
+    { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
     { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
+  ],
+  CleanUpImageFunction: [
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}/uploads/*`, UPLOADS_BUCKET_SUFFIX] }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}`, UPLOADS_BUCKET_SUFFIX] }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['ProcessedBucket', 'Arn'] }] },
+    { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
+    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
   ],
   StoreMetadataFunction: [
     { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },

@@ -1,3 +1,4 @@
+import { RAW_ANALYSIS_TAG } from '@smart-image-pipeline/contracts';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { RekognitionClient } from '@aws-sdk/client-rekognition';
@@ -27,6 +28,7 @@ export function createAwsDeps({ rekognition, s3, ssmProvider, env, logger }: Aws
           Key: key,
           Body: JSON.stringify(body),
           ContentType: 'application/json',
+          Tagging: `${RAW_ANALYSIS_TAG.key}=${RAW_ANALYSIS_TAG.value}`,
         }),
       );
     },

@@ -2,7 +2,7 @@ import { encodeAnalysisJpeg } from './analysis-image';
 import { exifForVariants, readExifTags, summariseExif } from './exif';
 import { ImageTooLargeError } from './errors';
 import { inspectImage } from './inspect';
-import { analysisImageKey, variantKey } from '@smart-image-pipeline/contracts';
+import { analysisImageKey, SOURCE_ORDER_METADATA, variantKey } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { pickRecipient } from './recipient';
 import { analysisCopyReason } from './rekognition-readiness';
@@ -44,8 +44,10 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     tagSrgb: inspection.hasProfile || facts.space === 'cmyk',
     ...(settings.keepGps ? { exif: exifForVariants(exifTags) } : {}),
   };
+  // The clean-up tells this revision's outputs from older and newer ones by the upload's order (docs/contracts.md).
+  const outputMetadata = { [SOURCE_ORDER_METADATA]: source.sourceOrder };
   const put = (key: string, bodyBytes: Buffer, format: 'webp' | 'jpeg', cacheControl?: string): Promise<void> =>
-    store.putObject({ bucket: settings.processedBucketName, key, body: bodyBytes, contentType: CONTENT_TYPES[format], cacheControl });
+    store.putObject({ bucket: settings.processedBucketName, key, body: bodyBytes, contentType: CONTENT_TYPES[format], cacheControl, metadata: outputMetadata });
 
   // Decode once; each smaller size is resized from the next larger one (cheap), then every output is
   // encoded at the same time, so WebP encoding (the slowest step) keeps both vCPUs busy.

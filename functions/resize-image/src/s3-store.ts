@@ -49,7 +49,7 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
     },
     async putObject(put): Promise<void> {
       await client.send(
-        new PutObjectCommand({ Bucket: put.bucket, Key: put.key, Body: put.body, ContentType: put.contentType, CacheControl: put.cacheControl }),
+        new PutObjectCommand({ Bucket: put.bucket, Key: put.key, Body: put.body, ContentType: put.contentType, CacheControl: put.cacheControl, Metadata: put.metadata }),
       );
     },
   };

@@ -32,6 +32,8 @@ export interface PutRequest {
   body: Buffer;
   contentType: string;
   cacheControl?: string;
+  /** User metadata (x-amz-meta-*). */
+  metadata?: Record<string, string>;
 }
 
 /** The S3-like storage the core talks to; S3 in Lambda, an in-memory map in tests. */

@@ -4,22 +4,19 @@
  */
 import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-export { ConfigurationError } from '@smart-image-pipeline/contracts';
+export { ConfigurationError, MalformedObjectKeyError } from '@smart-image-pipeline/contracts';
 
 /** The invocation payload is not an S3 event notification (or a record in it is not usable). */
 export class InvalidS3EventError extends PipelineError {
   public override readonly name = ERROR_NAMES.invalidS3Event;
 }
 
-/** One record's object key is not valid URL encoding; only that record fails. */
-export class MalformedObjectKeyError extends PipelineError {
-  public override readonly name = ERROR_NAMES.malformedObjectKey;
+/** A record names a bucket other than this stack's uploads bucket; nothing is started for it. */
+export class ForeignBucketError extends PipelineError {
+  public override readonly name = ERROR_NAMES.foreignBucket;
 
-  public constructor(
-    public readonly encodedKey: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Object key is not valid URL encoding: ${JSON.stringify(encodedKey.slice(0, 200))}`, options);
+  public constructor(bucket: string, expected: string) {
+    super(`Records of bucket ${JSON.stringify(bucket.slice(0, 100))} are refused; this trigger serves ${expected} only`);
   }
 }
 

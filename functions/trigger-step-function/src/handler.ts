@@ -20,7 +20,7 @@ export const handler = withHandler(powertools, {
     return parsed;
   },
   run: async (event, { logger }) => {
-    const summary = await startExecutions(event, { sfn, stateMachineArn: config.stateMachineArn, uploadsPrefix: config.uploadsPrefix, logger });
+    const summary = await startExecutions(event, { sfn, ...config, logger });
     logger.info('Processed S3 event', { started: summary.started, duplicates: summary.duplicates, skipped: summary.skipped, failed: summary.failed?.length ?? 0 });
     return summary;
   },

@@ -1,8 +1,7 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { MalformedObjectKeyError, StartExecutionFailedError } from './errors';
+import { ForeignBucketError, MalformedObjectKeyError, StartExecutionFailedError } from './errors';
 // Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one.
-import { executionArnFor, identify, ownerFromKey } from '@smart-image-pipeline/contracts';
-import { decodeObjectKey } from './object-key';
+import { decodeObjectKey, executionArnFor, identify, ownerFromKey } from '@smart-image-pipeline/contracts';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
 /** The logging calls the core needs; Powertools' Logger fits. */
@@ -16,6 +15,8 @@ export interface StartExecutionsDeps {
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly stateMachineArn: string;
   readonly uploadsPrefix: string;
+  /** Records of any other bucket are refused: only the stack's uploads bucket may start the pipeline. */
+  readonly uploadsBucketName: string;
   readonly logger: Log;
 }
 
@@ -56,7 +57,11 @@ export function executionInputFor(record: ObjectCreatedRecord, key: string, uplo
   return { name: id.executionName, input };
 }
 
-function plan(record: ObjectCreatedRecord, uploadsPrefix: string): Planned {
+function plan(record: ObjectCreatedRecord, deps: Pick<StartExecutionsDeps, 'uploadsPrefix' | 'uploadsBucketName'>): Planned {
+  if (record.bucket !== deps.uploadsBucketName) {
+    const error = new ForeignBucketError(record.bucket, deps.uploadsBucketName);
+    return { kind: 'failed', record: { bucket: record.bucket, key: record.encodedKey, error: error.name, message: error.message } };
+  }
   let key: string;
   try {
     key = decodeObjectKey(record.encodedKey);
@@ -64,9 +69,9 @@ function plan(record: ObjectCreatedRecord, uploadsPrefix: string): Planned {
     if (!(error instanceof MalformedObjectKeyError)) throw error;
     return { kind: 'failed', record: { bucket: record.bucket, key: record.encodedKey, error: error.name, message: error.message } };
   }
-  const reason = skipReasonFor(key, record.size, uploadsPrefix);
+  const reason = skipReasonFor(key, record.size, deps.uploadsPrefix);
   if (reason !== null) return { kind: 'skip', reason, bucket: record.bucket, key };
-  return { kind: 'start', ...executionInputFor(record, key, uploadsPrefix) };
+  return { kind: 'start', ...executionInputFor(record, key, deps.uploadsPrefix) };
 }
 
 /**
@@ -83,7 +88,7 @@ export async function startExecutions(
   const retryable: { key: string; error: unknown }[] = [];
   const seen = new Set<string>();
   for (const record of event.records) {
-    const planned = plan(record, deps.uploadsPrefix);
+    const planned = plan(record, deps);
     if (planned.kind === 'skip') {
       summary.skipped += 1;
       deps.logger.info('Skipped object', { bucket: planned.bucket, key: planned.key, reason: planned.reason });

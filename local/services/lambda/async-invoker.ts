@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { LambdaServiceError } from './errors';
 import type { LambdaRuntime } from './lambda-runtime';
 import type { LocalFunction } from '../../template/types';
 
@@ -8,6 +9,9 @@ import type { LocalFunction } from '../../template/types';
 export function failureQueueFile(dataDir: string, destinationArn: string): string {
   return join(dataDir, 'queues', `${destinationArn.split(':').pop()}.jsonl`);
 }
+
+/** Throttled asynchronous events wait at most this many `retryDelayMs` between tries (jittered). */
+const MAX_THROTTLE_BACKOFF_STEPS = 16;
 
 /**
  * Invokes functions asynchronously as S3 does: the caller does not wait, a failed invoke is retried
@@ -44,11 +48,20 @@ export class AsyncInvoker {
     const requestId = randomUUID();
     const attempts = 1 + fn.maximumRetryAttempts;
     let lastError: { errorType: string; errorMessage: string } = { errorType: 'Unknown', errorMessage: '' };
+    let throttles = 0;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
       try {
         await this.lambda.invoke(fn.logicalId, event, attempt === 1 ? requestId : `${requestId}-${attempt}`);
         return;
       } catch (err) {
+        if (err instanceof LambdaServiceError) {
+          // Lambda keeps a throttled asynchronous event in its queue and tries again with backoff, without using up
+          // the function's retry attempts (up to 6 hours in AWS).
+          throttles += 1;
+          attempt -= 1;
+          await new Promise((r) => setTimeout(r, this.retryDelayMs * Math.min(2 ** throttles, MAX_THROTTLE_BACKOFF_STEPS) * Math.random()));
+          continue;
+        }
         const e = err as Error & { payload?: { errorType: string; errorMessage: string } };
         lastError = e.payload ?? { errorType: e.name, errorMessage: e.message };
         this.log(`${fn.logicalId} async invoke ${requestId} attempt ${attempt}/${attempts} failed: ${lastError.errorType}: ${lastError.errorMessage}`);

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { handlerSource } from '../../template/load-app';
 import type { LocalFunction } from '../../template/types';
 import { bundleHandler, type BundledHandler } from './bundle';
-import { LambdaFunctionError, timeoutError, type LambdaErrorPayload } from './errors';
+import { LambdaFunctionError, throttledError, timeoutError, type LambdaErrorPayload } from './errors';
 import { functionEnvironment, type RuntimeEndpoint } from './runtime-env';
 import { SANDBOX_SOURCE } from './sandbox-source';
 
@@ -41,6 +41,8 @@ export class FunctionRuntime {
   private readonly all = new Set<Sandbox>();
   private readonly waiting: Array<() => void> = [];
   private closed = false;
+  /** Invocations under way, counted against the function's reserved concurrency. */
+  private running = 0;
 
   constructor(
     readonly fn: LocalFunction,
@@ -50,8 +52,20 @@ export class FunctionRuntime {
   /**
    * Invokes the handler with the event, as a synchronous (RequestResponse) Lambda invoke.
    * @throws LambdaFunctionError named after the handler's error, `Sandbox.Timedout`, or `Runtime.ExitError`.
+   * @throws LambdaServiceError `TooManyRequestsException` when the function's reserved concurrency is in use.
    */
   async invoke(event: unknown, requestId: string = randomUUID()): Promise<unknown> {
+    const limit = this.fn.reservedConcurrency;
+    if (limit !== undefined && this.running >= limit) throw throttledError();
+    this.running += 1;
+    try {
+      return await this.invokeInSandbox(event, requestId);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async invokeInSandbox(event: unknown, requestId: string): Promise<unknown> {
     const sandbox = await this.acquire();
     const deadline = Date.now() + this.fn.timeoutSeconds * 1000;
     try {

@@ -4,6 +4,7 @@ import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { LocalFunction } from '../../template/types';
 import type { FunctionRuntime } from './function-runtime';
 import type { LambdaRuntime } from './lambda-runtime';
+import { LambdaServiceError } from './errors';
 
 /** Lambda's REST-JSON protocol; a caller's mistake carries `"Type": "User"` in the body, as Lambda writes it. */
 const LAMBDA_JSON = restJsonProtocol({
@@ -38,6 +39,7 @@ export function lambdaEdgeService(runtime: LambdaRuntime, invokeAsync: (idNameOr
         const result = await runtime.invoke(name, event);
         return LAMBDA_JSON.ok(result, 200, { 'x-amz-executed-version': '$LATEST' });
       } catch (err) {
+        if (err instanceof LambdaServiceError) throw new AwsServiceError(err.name, err.status, err.message, { Type: 'User', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
         const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
         const payload = e.payload ?? { errorType: e.name, errorMessage: e.message };
         // A function's own failure is a 200 carrying its error document, marked by X-Amz-Function-Error.

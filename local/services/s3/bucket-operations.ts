@@ -147,6 +147,7 @@ export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string
   const deleted: XmlNode[] = [];
   for (const object of objects) {
     const result = await ctx.store.deleteObject(bucket, object.key, object.versionId);
+    ctx.emitRemoved(bucket, object.key, result);
     if (!quiet) {
       deleted.push({
         Key: object.key,

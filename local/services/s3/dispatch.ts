@@ -47,6 +47,7 @@ export async function dispatchS3(ctx: S3Context, call: S3Call): Promise<EdgeResp
     if (method === 'GET') return multipart.listParts(ctx, call, bucket, key);
   }
   if (query.has('uploads') && method === 'POST') return multipart.createMultipartUpload(ctx, call, bucket, key);
+  if (query.has('tagging') && method === 'GET') return objects.getObjectTagging(ctx, call, bucket, key);
   if (query.has('tagging') || query.has('acl') || query.has('attributes') || query.has('retention') || query.has('legal-hold')) throw notImplemented(call);
   switch (method) {
     case 'PUT':

@@ -3,6 +3,9 @@ import type { S3EventRecord } from 'aws-lambda';
 /** ObjectCreated event names S3 emits for the calls this service supports. */
 export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:Post' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
 
+/** ObjectRemoved event names: a version deleted for good, or a delete marker put on top of a versioned key. */
+export type ObjectRemovedEventName = 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated';
+
 /**
  * Encodes a key as S3 does in event notifications: form encoding (space as "+"), with "/" and the
  * unreserved characters A-Z a-z 0-9 . - _ * kept as they are.
@@ -30,8 +33,37 @@ export interface CreatedObjectFacts {
   eventTime: string;
 }
 
-/** Builds one S3 event record (eventVersion 2.1) exactly as S3 delivers it to Lambda. */
+/** Builds one ObjectCreated record (eventVersion 2.1) exactly as S3 delivers it to Lambda. */
 export function buildObjectCreatedRecord(eventName: ObjectCreatedEventName, facts: CreatedObjectFacts, region: string, requestId: string): S3EventRecord {
+  return buildRecord(eventName, facts, region, requestId, {
+    key: encodeEventKey(facts.key),
+    size: facts.size,
+    eTag: facts.eTag,
+    ...(facts.versionId && facts.versionId !== 'null' ? { versionId: facts.versionId } : {}),
+    sequencer: facts.sequencer,
+  });
+}
+
+/** What an ObjectRemoved record says about the deletion: S3 sends no size or eTag for it. */
+export interface RemovedObjectFacts {
+  bucket: string;
+  key: string;
+  /** The version deleted, or the delete marker's version; omitted when the bucket is not versioned. */
+  versionId?: string;
+  sequencer: string;
+  eventTime: string;
+}
+
+/** Builds one ObjectRemoved record as S3 delivers it to Lambda. */
+export function buildObjectRemovedRecord(eventName: ObjectRemovedEventName, facts: RemovedObjectFacts, region: string, requestId: string): S3EventRecord {
+  return buildRecord(eventName, facts, region, requestId, {
+    key: encodeEventKey(facts.key),
+    ...(facts.versionId && facts.versionId !== 'null' ? { versionId: facts.versionId } : {}),
+    sequencer: facts.sequencer,
+  });
+}
+
+function buildRecord(eventName: string, facts: { bucket: string; eventTime: string }, region: string, requestId: string, object: Record<string, unknown>): S3EventRecord {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
@@ -43,15 +75,9 @@ export function buildObjectCreatedRecord(eventName: ObjectCreatedEventName, fact
     responseElements: { 'x-amz-request-id': requestId, 'x-amz-id-2': `local/${requestId}` },
     s3: {
       s3SchemaVersion: '1.0',
-      configurationId: 'local-object-created',
+      configurationId: 'local-notification',
       bucket: { name: facts.bucket, ownerIdentity: { principalId: 'LOCALOWNER' }, arn: `arn:aws:s3:::${facts.bucket}` },
-      object: {
-        key: encodeEventKey(facts.key),
-        size: facts.size,
-        eTag: facts.eTag,
-        ...(facts.versionId && facts.versionId !== 'null' ? { versionId: facts.versionId } : {}),
-        sequencer: facts.sequencer,
-      },
+      object,
     },
   } as S3EventRecord;
 }

@@ -65,6 +65,22 @@ export function requestedAlgorithm(headers: IncomingHttpHeaders): ChecksumAlgori
   return isChecksumAlgorithm(name) ? name : undefined;
 }
 
+/**
+ * Tags of a request's x-amz-tagging header (URL query form, "retention=raw-analysis&team=a"); S3 allows at most 10.
+ * @throws AwsServiceError InvalidTag for more than 10 tags or an empty key.
+ */
+export function readTagging(headers: IncomingHttpHeaders): Record<string, string> {
+  const raw = header(headers, 'x-amz-tagging');
+  if (raw === undefined || raw === '') return {};
+  const tags: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (key === '') throw new AwsServiceError('InvalidTag', 400, 'The TagKey you have provided is invalid');
+    tags[key] = value;
+  }
+  if (Object.keys(tags).length > 10) throw new AwsServiceError('BadRequest', 400, 'Object tags cannot be greater than 10');
+  return tags;
+}
+
 /** Response headers describing a stored version (shared by GET and HEAD). */
 export function versionHeaders(version: ObjectVersion, versioned: boolean, withChecksum: boolean): Record<string, string> {
   const headers: Record<string, string> = {
@@ -77,6 +93,7 @@ export function versionHeaders(version: ObjectVersion, versioned: boolean, withC
   };
   if (versioned) headers['x-amz-version-id'] = version.versionId;
   if (version.partsCount) headers['x-amz-mp-parts-count'] = String(version.partsCount);
+  if (version.tags) headers['x-amz-tagging-count'] = String(Object.keys(version.tags).length);
   for (const [name, value] of Object.entries(version.metadata)) headers[`x-amz-meta-${name}`] = value;
   if (withChecksum && version.checksum) {
     headers[`x-amz-checksum-${version.checksum.algorithm}`] = version.checksum.value;

@@ -5,7 +5,7 @@ import { computeChecksum } from './checksums';
 import { restXmlProtocol } from '../../edge/protocols/rest-xml';
 import type { S3Context } from './context';
 import { AwsServiceError } from '../../edge/aws-error';
-import { checksumElement, readSystemHeaders, readUserMetadata, requestedAlgorithm, verifyPayload, versionHeaders } from './object-headers';
+import { checksumElement, readSystemHeaders, readTagging, readUserMetadata, requestedAlgorithm, verifyPayload, versionHeaders } from './object-headers';
 import { header, type S3Call } from './s3-request';
 import type { ObjectVersion } from './store';
 
@@ -25,6 +25,7 @@ export async function putObject(ctx: S3Context, call: S3Call, bucket: string, ke
     contentType,
     systemHeaders,
     metadata: readUserMetadata(call.headers),
+    tags: readTagging(call.headers),
     checksum,
   });
   ctx.emitCreated('ObjectCreated:Put', bucket, key, version);
@@ -64,10 +65,19 @@ export async function getObject(ctx: S3Context, call: S3Call, bucket: string, ke
   return { status: 200, headers, body: createReadStream(ctx.store.blobPath(bucket, version), { highWaterMark: READ_CHUNK_BYTES }) };
 }
 
+/** GetObjectTagging: the tags of the current (or given) version. */
+export function getObjectTagging(ctx: S3Context, call: S3Call, bucket: string, key: string): EdgeResponse {
+  const version = ctx.store.getVersion(bucket, key, call.query.get('versionId') ?? undefined);
+  const tags = Object.entries(version.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const headers: Record<string, string> = ctx.store.bucketInfo(bucket).versioning ? { 'x-amz-version-id': version.versionId } : {};
+  return restXmlProtocol.ok('Tagging', { TagSet: tags.length > 0 ? { Tag: tags } : '' }, headers);
+}
+
 /** DeleteObject: a delete marker in a versioned bucket, else removal; always 204 like S3. */
 export async function deleteObject(ctx: S3Context, call: S3Call, bucket: string, key: string): Promise<EdgeResponse> {
   ctx.store.bucketInfo(bucket);
   const result = await ctx.store.deleteObject(bucket, key, call.query.get('versionId') ?? undefined);
+  ctx.emitRemoved(bucket, key, result);
   const headers: Record<string, string> = {};
   if (result.versionId) headers['x-amz-version-id'] = result.versionId;
   if (result.deleteMarker) headers['x-amz-delete-marker'] = 'true';
@@ -98,6 +108,7 @@ export async function copyObject(ctx: S3Context, call: S3Call, bucket: string, k
     contentType: system.contentType,
     systemHeaders: system.systemHeaders,
     metadata: replace ? readUserMetadata(call.headers) : sourceVersion.metadata,
+    tags: (header(call.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase() === 'REPLACE' ? readTagging(call.headers) : sourceVersion.tags,
     checksum,
   });
   ctx.emitCreated('ObjectCreated:Copy', bucket, key, version);

@@ -6,7 +6,8 @@ import { restXmlProtocol } from '../../edge/protocols/rest-xml';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import type { S3Context } from './context';
 import { dispatchS3 } from './dispatch';
-import { buildObjectCreatedRecord, type ObjectCreatedEventName } from './event-record';
+import { applyLifecycle, type LifecycleOutcome, type LifecycleRule } from './lifecycle';
+import { buildObjectCreatedRecord, buildObjectRemovedRecord, type ObjectCreatedEventName } from './event-record';
 import { postObject } from './post-object';
 import { MultipartStore } from './multipart';
 import { computeChecksum } from './checksums';
@@ -37,8 +38,8 @@ export interface S3ObjectSummary {
   metadata: Record<string, string>;
 }
 
-/** Receives each ObjectCreated record after the creating request has been answered. */
-export type ObjectCreatedListener = (record: S3EventRecord) => void | Promise<void>;
+/** Receives each event record (ObjectCreated or ObjectRemoved) after the request that caused it has been answered. */
+export type ObjectEventListener = (record: S3EventRecord) => void | Promise<void>;
 
 /** The local S3: an edge service plus the programmatic API the runner, vision service and console use. */
 export interface LocalS3Service extends EdgeService {
@@ -55,11 +56,15 @@ export interface LocalS3Service extends EdgeService {
   /** Current objects in key order, optionally under a prefix. @throws AwsServiceError NoSuchBucket. */
   listObjects(bucket: string, options?: { prefix?: string }): S3ObjectSummary[];
   /** Subscribes to ObjectCreated records; returns the unsubscribe function. */
-  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  onObjectCreated(listener: ObjectEventListener): () => void;
+  /** Subscribes to ObjectRemoved records (DeleteObject, DeleteObjects); returns the unsubscribe function. */
+  onObjectRemoved(listener: ObjectEventListener): () => void;
   /** Rebuilds the ObjectCreated:Put record of a stored object (for recovery after a crash). @throws AwsServiceError NoSuchKey. */
   objectCreatedRecord(bucket: string, key: string, versionId?: string): S3EventRecord;
   /** Resolves once every queued event has been handed to the listeners (and their promises settled). */
   drainEvents(): Promise<void>;
+  /** Runs a bucket's lifecycle expiration rules as of `now` (default: the current time). @throws AwsServiceError NoSuchBucket. */
+  applyLifecycle(bucket: string, rules: readonly LifecycleRule[], now?: Date): Promise<LifecycleOutcome>;
 }
 
 /**
@@ -71,19 +76,20 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
   const root = join(options.dataDir, 's3');
   const store = await S3Store.open(root);
   const multipart = new MultipartStore(join(root, 'multipart'));
-  const listeners = new Set<ObjectCreatedListener>();
+  const listeners = { created: new Set<ObjectEventListener>(), removed: new Set<ObjectEventListener>() };
   let pending = 0;
   let drained: (() => void)[] = [];
 
   const deliver = (record: S3EventRecord) => {
     pending += 1;
-    // setImmediate: the response is written first, as S3 delivers events after the PUT has returned.
+    const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : 'created';
+    // setImmediate: the response is written first, as S3 delivers events after the request has returned.
     setImmediate(() => {
-      const runs = [...listeners].map(async (listener) => {
+      const runs = [...listeners[kind]].map(async (listener) => {
         try {
           await listener(record);
         } catch (error) {
-          console.error(`[local s3] ObjectCreated listener failed for ${record.s3.bucket.name}/${record.s3.object.key}:`, error);
+          console.error(`[local s3] ${record.eventName} listener failed for ${record.s3.bucket.name}/${record.s3.object.key}:`, error);
         }
       });
       void Promise.all(runs).then(() => {
@@ -110,6 +116,11 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     multipart,
     region,
     emitCreated: (eventName, bucket, key, version) => deliver(recordFor(eventName, bucket, key, version)),
+    emitRemoved: (bucket, key, result) => {
+      if (!result.removed) return;
+      const facts = { bucket, key, versionId: result.versionId, sequencer: result.removed.sequencer, eventTime: new Date().toISOString() };
+      deliver(buildObjectRemovedRecord(result.removed.eventName, facts, region, randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()));
+    },
   };
 
   const summary = (bucket: string, key: string, version: ObjectVersion): S3ObjectSummary => ({
@@ -155,11 +166,16 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
         .filter((entry) => entry.key.startsWith(listOptions?.prefix ?? ''))
         .map((entry) => summary(bucket, entry.key, entry.version)),
     onObjectCreated(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      listeners.created.add(listener);
+      return () => listeners.created.delete(listener);
+    },
+    onObjectRemoved(listener) {
+      listeners.removed.add(listener);
+      return () => listeners.removed.delete(listener);
     },
     objectCreatedRecord: (bucket, key, versionId) => recordFor('ObjectCreated:Put', bucket, key, store.getVersion(bucket, key, versionId)),
     drainEvents: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => drained.push(resolve))),
+    applyLifecycle: (bucket, rules, now = new Date()) => applyLifecycle(store, bucket, rules, now),
   };
 }
 

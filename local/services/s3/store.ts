@@ -7,6 +7,7 @@ import { writeFileAtomic } from './atomic-file';
 import type { StoredChecksum } from './checksums';
 import { AwsServiceError } from '../../edge/aws-error';
 import { noSuchBucket, noSuchKey } from './errors';
+import type { ObjectRemovedEventName } from './event-record';
 
 /** One stored version of an object (or a delete marker). */
 export interface ObjectVersion {
@@ -24,6 +25,8 @@ export interface ObjectVersion {
   systemHeaders: Record<string, string>;
   /** User metadata (x-amz-meta-*), names lower-cased and without the prefix. */
   metadata: Record<string, string>;
+  /** Object tags (x-amz-tagging), which lifecycle rules can select on. */
+  tags?: Record<string, string>;
   checksum?: StoredChecksum;
   sequencer: string;
   partsCount?: number;
@@ -54,6 +57,7 @@ export interface NewObjectAttributes {
   contentType?: string;
   systemHeaders?: Record<string, string>;
   metadata?: Record<string, string>;
+  tags?: Record<string, string>;
   checksum?: StoredChecksum;
   etag: string;
   partsCount?: number;
@@ -66,6 +70,13 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * keys/<sha256(key)>.json and each version's bytes in blobs/<uuid>, so no key ("../", "/etc", NUL) can leave the folder.
  * An in-memory index (loaded at open) answers listings.
  */
+/** What a DeleteObject did, and the ObjectRemoved event it gives (none when nothing was deleted). */
+export interface DeleteResult {
+  versionId?: string;
+  deleteMarker: boolean;
+  removed?: { eventName: ObjectRemovedEventName; sequencer: string };
+}
+
 export class S3Store {
   private readonly buckets = new Map<string, BucketState>();
   private readonly keyLocks = new Map<string, Promise<unknown>>();
@@ -199,6 +210,7 @@ export class S3Store {
         contentType: attributes.contentType,
         systemHeaders: attributes.systemHeaders ?? {},
         metadata: attributes.metadata ?? {},
+        ...(attributes.tags && Object.keys(attributes.tags).length > 0 ? { tags: attributes.tags } : {}),
         checksum: attributes.checksum,
         sequencer: await this.nextSequencer(),
         ...(attributes.partsCount ? { partsCount: attributes.partsCount } : {}),
@@ -236,8 +248,12 @@ export class S3Store {
     return latest;
   }
 
-  /** Deletes a key (a delete marker when versioned) or one version of it. @throws AwsServiceError NoSuchBucket. */
-  async deleteObject(bucketName: string, key: string, versionId?: string): Promise<{ versionId?: string; deleteMarker: boolean }> {
+  /**
+   * Deletes a key (a delete marker when versioned) or one version of it. `removed` names the event S3 sends for it,
+   * with the deletion's own sequencer; it is absent when nothing was there to delete.
+   * @throws AwsServiceError NoSuchBucket.
+   */
+  async deleteObject(bucketName: string, key: string, versionId?: string): Promise<DeleteResult> {
     return this.withKeyLock(bucketName, key, async () => {
       const bucket = this.bucket(bucketName);
       const record = bucket.keys.get(key);
@@ -246,7 +262,7 @@ export class S3Store {
         if (!record || !version) return { versionId, deleteMarker: false };
         await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate !== version) });
         await this.dropBlobs(bucketName, [version]);
-        return { versionId, deleteMarker: Boolean(version.deleteMarker) };
+        return { versionId, deleteMarker: Boolean(version.deleteMarker), removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } };
       }
       if (bucket.info.versioning === 'Enabled') {
         const marker: ObjectVersion = {
@@ -254,13 +270,13 @@ export class S3Store {
           systemHeaders: {}, metadata: {}, sequencer: await this.nextSequencer(),
         };
         await this.saveRecord(bucketName, { key, versions: [marker, ...(record?.versions ?? [])] });
-        return { versionId: marker.versionId, deleteMarker: true };
+        return { versionId: marker.versionId, deleteMarker: true, removed: { eventName: 'ObjectRemoved:DeleteMarkerCreated', sequencer: marker.sequencer } };
       }
       if (!record) return { deleteMarker: false };
       const nullVersions = record.versions.filter((candidate) => candidate.versionId === 'null');
       await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate.versionId !== 'null') });
       await this.dropBlobs(bucketName, nullVersions);
-      return { deleteMarker: false };
+      return { deleteMarker: false, ...(nullVersions.length > 0 ? { removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } } : {}) };
     });
   }
 

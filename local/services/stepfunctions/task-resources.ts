@@ -1,4 +1,5 @@
 import { eachState, type AslDefinition } from './asl-walker';
+import { LambdaServiceError } from '../lambda/errors';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
 
@@ -126,6 +127,8 @@ async function invokeLambda(invokers: TaskInvokers, fn: string, payload: unknown
     return await invokers.invokeLambda(fn, payload);
   } catch (err) {
     if (err instanceof TaskFailedError) throw err;
+    // A refusal by the Lambda service itself (throttling) is named Lambda.<error> by Step Functions.
+    if (err instanceof LambdaServiceError) throw new TaskFailedError(`Lambda.${err.name}`, `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`);
     const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
     const body = e.payload ?? { errorType: e.name, errorMessage: e.message };
     // Step Functions puts Lambda's error document, as JSON text, into the Cause.

@@ -9,6 +9,7 @@ export const ERROR_NAMES = Object.freeze({
   configuration: 'ConfigurationError',
   invalidS3Event: 'InvalidS3EventError',
   malformedObjectKey: 'MalformedObjectKeyError',
+  foreignBucket: 'ForeignBucketError',
   startExecutionFailed: 'StartExecutionFailedError',
   invalidResizeInput: 'InvalidResizeInputError',
   unsupportedImageType: 'UnsupportedImageTypeError',
@@ -19,6 +20,7 @@ export const ERROR_NAMES = Object.freeze({
   invalidAnalysisImage: 'InvalidAnalysisImageError',
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
+  invalidCleanUpEvent: 'InvalidCleanUpEventError',
   /** The API function was invoked with something other than an API Gateway HTTP API request. */
   invalidApiEvent: 'InvalidApiEventError',
   /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */

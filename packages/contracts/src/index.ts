@@ -8,6 +8,7 @@ export * from './identity';
 export * from './ids';
 export * from './is-object';
 export * from './keys';
+export * from './object-key';
 export * from './owner';
 export * from './sections';
 export * from './sniff';

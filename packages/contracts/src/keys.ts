@@ -101,9 +101,29 @@ export function imageIdFromIndexSk(sortKey: string): string | undefined {
   return IMAGE_ID_PATTERN.test(candidate) ? candidate : undefined;
 }
 
+/** Status of the image item a deleted upload leaves behind, so a late run of an older revision cannot revive it. */
+export const DELETED_STATUS = 'DELETED';
+
+/**
+ * User metadata (x-amz-meta-source-order) on every object the pipeline writes to the processed bucket: the
+ * sourceOrder of the upload revision it was made from, so a clean-up can tell older revisions from newer ones.
+ */
+export const SOURCE_ORDER_METADATA = 'source-order';
+
+/**
+ * The object tag on every raw Rekognition response: the processed bucket's lifecycle rule expires objects with it
+ * after RawAnalysisRetentionDays (they hold face attributes; the summary in the table stays).
+ */
+export const RAW_ANALYSIS_TAG = Object.freeze({ key: 'retention', value: 'raw-analysis' });
+
+/** Folder of all of an image's outputs (every revision) in the processed bucket. */
+export function imagePrefix(imageId: string): string {
+  return `images/${imageId}/`;
+}
+
 /** Folder of one revision's outputs in the processed bucket. */
 export function revisionPrefix(imageId: string, revision: string): string {
-  return `images/${imageId}/${revision}/`;
+  return `${imagePrefix(imageId)}${revision}/`;
 }
 
 /** Key of one variant in the processed bucket, e.g. images/<imageId>/<revision>/w256.webp. */

@@ -43,7 +43,7 @@ export async function resizeOnce(body: Buffer, settings: Partial<ResizeSettings>
   const input = {
     imageId: '0123456789abcdef0123456789abcdef',
     revision: 'fedcba9876543210',
-    source: { bucket: UPLOADS_BUCKET, key: store.key, versionId: null },
+    source: { bucket: UPLOADS_BUCKET, key: store.key, versionId: null, sourceOrder: '0000000000000000000000000000000A' },
   };
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<ResizeOutcome>((resolve) => {

@@ -1,5 +1,5 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GSI1, GSI2, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, ownerPhashIndexPk, phashIndexPk } from '@smart-image-pipeline/contracts';
+import { DELETED_STATUS, GSI1, GSI2, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, ownerPhashIndexPk, phashIndexPk } from '@smart-image-pipeline/contracts';
 import type { ImageItem } from './image-item';
 import type { ImageIndex, IndexEntry, IndexFilter, IndexPartition, PartitionPage } from './list-images';
 
@@ -66,7 +66,8 @@ export class DynamoImageIndex implements ImageIndex {
       for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
         const answer = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ReturnConsumedCapacity: 'TOTAL' }));
         readUnits += unitsOf(answer.ConsumedCapacity);
-        for (const item of answer.Responses?.[this.tableName] ?? []) items.set(String(item.imageId), item as ImageItem);
+        // A deleted upload's item (a tombstone) only guards against late runs; to readers the image is gone.
+        for (const item of answer.Responses?.[this.tableName] ?? []) if (item.status !== DELETED_STATUS) items.set(String(item.imageId), item as ImageItem);
         keys = (answer.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }
     }
@@ -83,7 +84,9 @@ export class DynamoImageIndex implements ImageIndex {
         new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': imagePk(imageId) }, ExclusiveStartKey: startKey }),
       );
       for (const item of answer.Items ?? []) {
-        if (item.SK === IMAGE_SK) image = item as ImageItem;
+        if (item.SK === IMAGE_SK) {
+          if (item.status !== DELETED_STATUS) image = item as ImageItem;
+        }
         else children.push(item);
       }
       startKey = answer.LastEvaluatedKey;

@@ -95,6 +95,16 @@ describe('resizeImage with each supported format', () => {
     }
   });
 
+  test("marks every output with the upload's sourceOrder, so a clean-up can tell revisions apart", async () => {
+    // Act
+    const { store, input, output } = await run(fixture('Landscape_5.jpg'));
+
+    // Assess
+    const written = [...store.puts.values()].filter((put) => put.bucket === PROCESSED);
+    expect(written.length).toBe(output.variants.length + (output.analysisImage.bucket === PROCESSED ? 1 : 0));
+    for (const put of written) expect(put.metadata).toEqual({ 'source-order': input.source.sourceOrder });
+  });
+
   test('uses the first page of a multi-page TIFF', async () => {
     // Act
     const { output } = await run(fixture('G31D_MULTI.TIF'));

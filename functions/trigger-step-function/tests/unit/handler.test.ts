@@ -3,6 +3,8 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { loadTriggerEvent } from './support/events';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:ImagePipeline';
+/** The uploads bucket the sample events in events/trigger-step-function name. */
+const EVENTS_BUCKET = 'smart-image-pipeline-uploads-123456789012';
 const savedEnv = { ...process.env };
 
 type Sfn = typeof import('@aws-sdk/client-sfn');
@@ -11,7 +13,7 @@ type Loaded = { handler: typeof import('../../src/handler').handler; sfn: Sfn; s
 // The handler reads its config at import, as on a cold start, so each test loads a fresh module
 // registry; the SDK and the error classes must come from that same registry.
 function loadHandler(env: Record<string, string | undefined>): Loaded {
-  process.env = { ...savedEnv, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1', ...env };
+  process.env = { ...savedEnv, POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1', UPLOADS_BUCKET_NAME: EVENTS_BUCKET, ...env };
   let loaded: Loaded | undefined;
   jest.isolateModules(() => {
     const sfn = require('@aws-sdk/client-sfn') as Sfn;

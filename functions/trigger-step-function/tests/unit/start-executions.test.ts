@@ -10,6 +10,8 @@ import { loadEvent, loadTriggerEvent } from './support/events';
 import { RecordingLogger } from './support/recording-logger';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:ImagePipeline';
+/** The uploads bucket the sample events in events/trigger-step-function name. */
+const EVENTS_BUCKET = 'smart-image-pipeline-uploads-123456789012';
 const sfnMock = mockClient(SFNClient);
 
 function recordsOf(name: string) {
@@ -19,7 +21,7 @@ function recordsOf(name: string) {
 }
 
 function deps(logger = new RecordingLogger()): StartExecutionsDeps {
-  return { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: STATE_MACHINE_ARN, uploadsPrefix: 'uploads/', logger };
+  return { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: STATE_MACHINE_ARN, uploadsPrefix: 'uploads/', uploadsBucketName: EVENTS_BUCKET, logger };
 }
 
 function sentInputs(): { name: string; input: ExecutionInput }[] {
@@ -250,5 +252,22 @@ describe('startExecutions', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('refuses records of any other bucket without starting anything, and still starts its own', async () => {
+    // Prepare
+    const event = loadTriggerEvent('s3-multiple-records') as { Records: { s3: { bucket: { name: string; arn: string } } }[] };
+    event.Records[0].s3.bucket = { name: 'someone-elses-bucket', arn: 'arn:aws:s3:::someone-elses-bucket' };
+    const parsed = parseS3Event(event);
+    if (!parsed.ok) throw parsed.error;
+    const logger = new RecordingLogger();
+
+    // Act
+    const summary = await startExecutions(parsed, deps(logger));
+
+    // Assess
+    expect(summary.failed).toEqual([expect.objectContaining({ bucket: 'someone-elses-bucket', error: 'ForeignBucketError' })]);
+    expect(sentInputs().map((sent) => `${sent.input.source.bucket}/${sent.input.source.key}`)).toEqual([`${EVENTS_BUCKET}/uploads/batch/group-1.jpg`]);
+    expect(logger.entries.some((entry) => entry.level === 'error' && entry.attributes.error === 'ForeignBucketError')).toBe(true);
   });
 });

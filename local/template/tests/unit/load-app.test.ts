@@ -62,6 +62,7 @@ Resources:
     Properties:
       CodeUri: functions/trigger
       Handler: handler.handler
+      ReservedConcurrentExecutions: !If [HasSender, 3, !Ref AWS::NoValue]
       Environment:
         Variables:
           POWERTOOLS_SERVICE_NAME: trigger
@@ -114,8 +115,8 @@ describe('loadLocalApp', () => {
 
     // Assess
     expect(app.buckets).toEqual([
-      { logicalId: 'UploadsBucket', name: 'my-stack-uploadsbucket', arn: 'arn:aws:s3:::my-stack-uploadsbucket', versioned: true },
-      { logicalId: 'ProcessedBucket', name: 'my-stack-processedbucket', arn: 'arn:aws:s3:::my-stack-processedbucket', versioned: false },
+      { logicalId: 'UploadsBucket', name: 'my-stack-uploadsbucket', arn: 'arn:aws:s3:::my-stack-uploadsbucket', versioned: true, lifecycleRules: [] },
+      { logicalId: 'ProcessedBucket', name: 'my-stack-processedbucket', arn: 'arn:aws:s3:::my-stack-processedbucket', versioned: false, lifecycleRules: [] },
     ]);
     expect(app.ssmParameters[0]).toMatchObject({ name: '/My-Stack/prod/config', value: '{"maxLabels": 10}' });
     const fn = app.functions[0];
@@ -127,6 +128,7 @@ describe('loadLocalApp', () => {
       SENDER: 'a@b.c',
       QUEUE: 'arn:aws:sqs:us-east-1:000000000000:My-Stack-TriggerFailureQueue',
     });
+    expect(fn.reservedConcurrency).toBe(3);
     expect(fn).toMatchObject({ timeoutSeconds: 30, runtime: 'nodejs24.x', onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:My-Stack-TriggerFailureQueue' });
     expect(fn.s3Events).toEqual([
       { name: 'Upload', bucketLogicalId: 'UploadsBucket', bucketName: 'my-stack-uploadsbucket', events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '' },
@@ -147,6 +149,7 @@ describe('loadLocalApp', () => {
     expect(state.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:smart-image-pipeline-TriggerStepFunctionFunction');
     expect(state.Parameters).toEqual({ T: 'arn:aws:sns:us-east-1:000000000000:smart-image-pipeline-NotificationTopic', J: 'a-y-smart-image-pipeline-processedbucket' });
     expect(app.functions[0].environment).not.toHaveProperty('SENDER');
+    expect(app.functions[0].reservedConcurrency).toBeUndefined();
     expect(app.tables[0]).toMatchObject({ name: 'smart-image-pipeline-ImagesTable', keySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }] });
     expect(app.tables[0].globalSecondaryIndexes).toHaveLength(1);
   });

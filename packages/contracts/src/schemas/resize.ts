@@ -1,16 +1,16 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
 import { objectOf } from '../validation';
-import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, sourceOrderSchema, versionIdSchema } from './common';
 
 /**
- * ResizeImage's input: the state machine input plus `executionArn`. Only the ids and the object pointer are
- * used, so only they are required; the other source fields pass through.
+ * ResizeImage's input: the state machine input plus `executionArn`. Only the ids, the object pointer and its
+ * sourceOrder (written on every output, for the clean-up) are used, so only they are required.
  */
 export const resizeInputSchema = objectOf({
   imageId: imageIdSchema,
   revision: revisionSchema,
-  source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema }),
+  source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema }),
   receivedAt: z.string().optional(),
   executionArn: executionArnSchema,
 });

@@ -38,6 +38,7 @@ describe('step payload schemas', () => {
       'source.bucket must be a non-empty string',
       'source.key must be a non-empty string',
       'source.versionId must be a string or null',
+      'source.sourceOrder must be 32 hex',
     ]);
   });
 

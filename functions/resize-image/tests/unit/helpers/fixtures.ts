@@ -28,7 +28,7 @@ export function upload(body: Buffer, object: Omit<StoredObject, 'body'> = {}): {
   const input: ResizeInput = {
     imageId: '0123456789abcdef0123456789abcdef',
     revision: 'fedcba9876543210',
-    source: { bucket: UPLOADS, key, versionId: null },
+    source: { bucket: UPLOADS, key, versionId: null, sourceOrder: '0000000000000000000000000000000A' },
     receivedAt: '2026-11-25T12:00:00.000Z',
   };
   return { store, input };

@@ -10,6 +10,7 @@ class NotAnImageError extends Error { constructor(m: string) { super(m); this.na
 export const handler = async (event: { mode: string }, context: { functionName: string; getRemainingTimeInMillis(): number }) => {
   if (event.mode === 'fail') throw new NotAnImageError('bytes are not an image');
   if (event.mode === 'hang') await new Promise((r) => setTimeout(r, 60_000));
+  if (event.mode === 'slow') await new Promise((r) => setTimeout(r, 300));
   return { bucket: config.bucket, envNow: process.env.BUCKET_NAME, fn: context.functionName, endpoint: process.env.AWS_ENDPOINT_URL, remaining: context.getRemainingTimeInMillis() > 0 };
 };`;
 const CONFIG = `export const config = Object.freeze({ bucket: process.env.BUCKET_NAME });`;
@@ -45,6 +46,24 @@ describe('FunctionRuntime', () => {
     expect(ra).toEqual({ bucket: 'bucket-a', envNow: 'bucket-a', fn: 'stack-AFunction', endpoint: 'http://127.0.0.1:1', remaining: true });
     expect(rb).toMatchObject({ bucket: 'bucket-b', envNow: 'bucket-b', fn: 'stack-BFunction' });
     expect(process.env.BUCKET_NAME).toBeUndefined();
+  });
+
+  it('throttles invocations beyond the reserved concurrency with TooManyRequestsException, and serves the next one', async () => {
+    // Prepare
+    const runtime = new FunctionRuntime({ ...makeFunction(root, 'LimitedFunction', 'l'), reservedConcurrency: 2 }, endpoint);
+    runtimes.push(runtime);
+
+    // Act
+    const outcomes = await Promise.allSettled([1, 2, 3, 4].map(() => runtime.invoke({ mode: 'slow' })));
+    const after = await runtime.invoke({ mode: 'ok' });
+
+    // Assess
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason)).toEqual([
+      expect.objectContaining({ name: 'TooManyRequestsException', status: 429 }),
+      expect.objectContaining({ name: 'TooManyRequestsException', status: 429 }),
+    ]);
+    expect(after).toMatchObject({ bucket: 'l' });
   });
 
   it('names the failure after the handler error, as Lambda does', async () => {

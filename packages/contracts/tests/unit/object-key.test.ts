@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { MalformedObjectKeyError } from '../../src/errors';
-import { decodeObjectKey } from '../../src/object-key';
+import { decodeObjectKey, MalformedObjectKeyError } from '../../src/object-key';
 import { encodeKeyLikeS3 } from './support/s3-key-encoding';
 
 describe('decodeObjectKey', () => {

@@ -1,4 +1,16 @@
-import { MalformedObjectKeyError } from './errors';
+import { ERROR_NAMES, PipelineError } from './errors';
+
+/** An S3 event's object key is not valid URL encoding; only that record fails. */
+export class MalformedObjectKeyError extends PipelineError {
+  public override readonly name = ERROR_NAMES.malformedObjectKey;
+
+  public constructor(
+    public readonly encodedKey: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Object key is not valid URL encoding: ${JSON.stringify(encodedKey.slice(0, 200))}`, options);
+  }
+}
 
 /**
  * Decodes an S3 event's object key exactly once: `+` becomes a space, then percent-decoding.

@@ -1,0 +1,136 @@
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { IMAGE_SK, imagePrefix, imagePk, SOURCE_ORDER_METADATA } from '@smart-image-pipeline/contracts';
+import { tombstoneItem, type CleanUpDeps, type Log, type StoredImage } from './clean-up';
+import type { CleanUpConfig } from './config';
+import type { RevisionFolder } from './types';
+
+/** The SDK clients and settings the real deps are built from. */
+export interface AwsDepsSources {
+  s3: Pick<S3Client, 'send'>;
+  db: Pick<DynamoDBDocumentClient, 'send'>;
+  config: CleanUpConfig;
+  now: () => Date;
+  logger: Log;
+}
+
+/** S3's DeleteObjects takes at most this many keys per call. */
+const DELETE_BATCH = 1000;
+/** A folder is judged by the metadata of its first few objects (the resizer writes it on every object it makes). */
+const OBJECTS_TO_PROBE = 3;
+
+const isNotFound = (error: unknown): boolean => {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NotFound' || e?.name === 'NoSuchKey' || e?.$metadata?.httpStatusCode === 404;
+};
+
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Builds the core's deps on the AWS SDK: HeadObject/ListObjectsV2/DeleteObjects and DynamoDB Get/Put/Query/Delete. */
+export function createAwsDeps({ s3, db, config, now, logger }: AwsDepsSources): CleanUpDeps {
+  const table = config.imagesTableName;
+  const bucket = config.processedBucketName;
+  return {
+    logger,
+    async uploadExists(uploadsBucket, key) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: uploadsBucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    },
+    async readImage(imageId) {
+      const { Item } = await db.send(new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: IMAGE_SK }, ConsistentRead: true }));
+      return Item === undefined ? null : (Item as StoredImage);
+    },
+    async putTombstone(imageId, deleteOrder) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: tombstoneItem(imageId, deleteOrder, now(), config.tombstoneDays),
+            ConditionExpression: 'attribute_not_exists(#pk) OR #so <= :order',
+            ExpressionAttributeNames: { '#pk': 'PK', '#so': 'sourceOrder' },
+            ExpressionAttributeValues: { ':order': deleteOrder },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async deleteChildItems(imageId, order) {
+      let deleted = 0;
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': imagePk(imageId) },
+            ProjectionExpression: 'SK',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (item.SK === IMAGE_SK) continue;
+          try {
+            await db.send(
+              new DeleteCommand({
+                TableName: table,
+                Key: { PK: imagePk(imageId), SK: item.SK },
+                // An item a later upload wrote in the meantime stays.
+                ConditionExpression: 'attribute_not_exists(#so) OR #so <= :order',
+                ExpressionAttributeNames: { '#so': 'sourceOrder' },
+                ExpressionAttributeValues: { ':order': order },
+              }),
+            );
+            deleted += 1;
+          } catch (error) {
+            if (!isConditionFailure(error)) throw error;
+          }
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return deleted;
+    },
+    async listRevisionFolders(imageId) {
+      const prefix = imagePrefix(imageId);
+      const byRevision = new Map<string, string[]>();
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+        for (const object of page.Contents ?? []) {
+          const revision = object.Key?.slice(prefix.length).split('/')[0];
+          if (object.Key === undefined || !revision) continue;
+          byRevision.set(revision, [...(byRevision.get(revision) ?? []), object.Key]);
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+      return [...byRevision].map(([revision, keys]): RevisionFolder => ({ revision, keys }));
+    },
+    async folderSourceOrder(folder) {
+      for (const key of folder.keys.slice(0, OBJECTS_TO_PROBE)) {
+        try {
+          const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+          const order = head.Metadata?.[SOURCE_ORDER_METADATA];
+          if (order) return order.toUpperCase();
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      return undefined;
+    },
+    async deleteObjects(keys) {
+      for (let start = 0; start < keys.length; start += DELETE_BATCH) {
+        const batch = keys.slice(start, start + DELETE_BATCH);
+        const answer = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+        const failed = answer.Errors ?? [];
+        if (failed.length > 0) throw new Error(`DeleteObjects failed for ${failed.length} key(s); first: ${failed[0]?.Code} ${failed[0]?.Key}`);
+      }
+    },
+  };
+}
