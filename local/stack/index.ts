@@ -178,7 +178,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw err;
   }
   edgeUrl = edge.url;
-  const portOf = (option: number | undefined, variable: string, fallback: number) => option ?? (process.env[variable] ? Number(process.env[variable]) : fallback);
+  // A stack on a free edge port (tests, `npm run process`) takes free ports for the web app too, so stacks never collide.
+  const portOf = (option: number | undefined, variable: string, fallback: number) => option ?? (edgePort === 0 ? 0 : process.env[variable] ? Number(process.env[variable]) : fallback);
   try {
     await webApp.startUserPools({ port: portOf(options.authPort, 'AUTH_PORT', 3002), allowedOrigins: webOrigins, autoSignIn: options.autoSignIn ?? process.env.LOCAL_AUTO_SIGN_IN !== 'false' });
   } catch (err) {
