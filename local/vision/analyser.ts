@@ -1,9 +1,9 @@
 import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
 import type { FaceResult } from '@vladmandic/human';
-import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, shrinkRgb, THUMBNAIL_SIDE, toGreyPng } from './engines/decode';
+import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
-import { OcrEngine, type OcrPaths } from './engines/ocr-engine';
+import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
 import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
 import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
 import { toLabels } from './mapping/labels';
@@ -12,7 +12,7 @@ import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
 
 /** Every model file the worker needs, resolved by the parent so the worker never searches for packages. */
-export interface ModelPaths { human: HumanPaths; nsfw: NsfwPaths; ocr: OcrPaths }
+export interface ModelPaths { human: HumanPaths; nsfw: NsfwPaths; ocr: PaddleOcrPaths }
 
 /** A job for the analyser: one operation, its validated parameters, and the image bytes. */
 export type AnalysisJob =
@@ -29,7 +29,7 @@ const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
 /** Runs Rekognition's four Detect calls on the local models; lives inside a worker process. */
 export class Analyser {
-  private constructor(private readonly human: HumanEngine, private readonly nsfw: NsfwEngine, private readonly ocr: OcrEngine) {}
+  private constructor(private readonly human: HumanEngine, private readonly nsfw: NsfwEngine, private readonly ocr: PaddleOcrEngine) {}
 
   /**
    * Loads every model once (the nsfwjs weights through the binary cache in `cacheDir`) and warms each up.
@@ -38,7 +38,7 @@ export class Analyser {
   static async load(paths: ModelPaths, cacheDir: string): Promise<Analyser> {
     const human = await HumanEngine.load(paths.human);
     const nsfw = await NsfwEngine.load(paths.nsfw, cacheDir);
-    const ocr = await OcrEngine.load(paths.ocr);
+    const ocr = await PaddleOcrEngine.load(paths.ocr);
     const analyser = new Analyser(human, nsfw, ocr);
     await analyser.warmUp();
     return analyser;
@@ -62,10 +62,8 @@ export class Analyser {
     }
   }
 
-  /** Stops tesseract's thread; the rest is freed with the process. */
-  async close(): Promise<void> {
-    await this.ocr.close();
-  }
+  /** Nothing to stop: every model is freed with the worker process. */
+  async close(): Promise<void> {}
 
   private async detectLabels(bytes: Buffer, params: LabelsParams): Promise<DetectLabelsResponse> {
     const response: DetectLabelsResponse = { Labels: [], LabelModelVersion: '3.0' };
@@ -115,8 +113,8 @@ export class Analyser {
   }
 
   private async detectText(bytes: Buffer, params: TextParams): Promise<DetectTextResponse> {
-    const { png, width, height } = await toGreyPng(bytes, MAX_ANALYSIS_SIDE);
-    return toTextResponse(await this.ocr.read(png), width, height, params);
+    const image = await decodeRgb(bytes, MAX_ANALYSIS_SIDE);
+    return toTextResponse(await this.ocr.read(image), image.width, image.height, params);
   }
 
   private async warmUp(): Promise<void> {
@@ -124,8 +122,7 @@ export class Analyser {
     const grey: RgbPixels = { data: new Uint8Array(256 * 256 * 3).fill(128), width: 256, height: 256 };
     await this.human.faces(grey, { mesh: true, description: true, emotion: true });
     await this.human.objectsAndFaces(grey, 0.5);
-    const sample = await warmUpTextImage();
-    await this.ocr.read(sample);
+    await this.ocr.read(await warmUpTextImage());
   }
 }
 
@@ -146,10 +143,10 @@ function toEvidence(face: FaceResult, image: RgbPixels): Omit<FaceEvidence, 'qua
   };
 }
 
-async function warmUpTextImage(): Promise<Buffer> {
+async function warmUpTextImage(): Promise<RgbPixels> {
   const { default: sharp } = await import('sharp');
   const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="96"><rect width="100%" height="100%" fill="white"/>'
     + '<text x="16" y="64" font-family="sans-serif" font-size="40" fill="black">Warm up</text></svg>';
-  return sharp(Buffer.from(svg)).greyscale().png().toBuffer();
+  return decodeRgb(await sharp(Buffer.from(svg)).png().toBuffer(), 320);
 }
 

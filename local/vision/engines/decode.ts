@@ -66,23 +66,6 @@ export async function cropRgb(image: RgbPixels, box: RatioBox, side: number): Pr
   return rgbOf(sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extract({ left, top, width, height }).resize(side, side, { fit: 'fill' }));
 }
 
-/**
- * Re-encodes as greyscale PNG, fitted inside `maxSide`: tesseract decodes PNG quickly and needs no colour.
- * @throws RekognitionError InvalidImageFormatException when the bytes do not decode
- */
-export async function toGreyPng(bytes: Buffer, maxSide: number): Promise<{ png: Buffer; width: number; height: number }> {
-  try {
-    const { data, info } = await sharp(bytes)
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .greyscale()
-      .png({ compressionLevel: 1 })
-      .toBuffer({ resolveWithObject: true });
-    return { png: data, width: info.width, height: info.height };
-  } catch (error) {
-    throw invalidImageFormat((error as Error).message);
-  }
-}
-
 async function rgbOf(pipeline: sharp.Sharp): Promise<RgbPixels> {
   try {
     const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });

