@@ -1,12 +1,12 @@
 import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
 import type { FaceResult } from '@vladmandic/human';
-import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
+import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, padRgb, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
 import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
 import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
-import { toLabels } from './mapping/labels';
+import { toLabels, type ObjectDetection } from './mapping/labels';
 import { toModerationResponse } from './mapping/moderation';
 import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
@@ -24,6 +24,8 @@ export type AnalysisJob =
 export type AnalysisResponse = DetectLabelsResponse | DetectFacesResponse | DetectModerationLabelsResponse | DetectTextResponse;
 
 const FACE_QUALITY_SIDE = 96;
+const OBJECT_MIN_SCORE = 0.15;
+const OBJECT_PADDING = 0.25;
 const NEEDS_DESCRIPTION = ['ALL', 'AGE_RANGE', 'GENDER'];
 const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
@@ -70,25 +72,30 @@ export class Analyser {
     let image: RgbPixels | undefined;
     if (params.generalLabels) {
       image = await decodeRgb(bytes, MAX_LABELS_SIDE);
-      // The detector runs below MinConfidence so that ancestors and faces can still lift a label over it.
-      const { objects, faces } = await this.human.objectsAndFaces(image, Math.max(0.1, Math.min(0.5, params.minConfidence / 100)));
-      response.Labels = toLabels(
-        {
-          objects: objects.map((object) => ({
-            cocoClass: object.label,
-            score: object.score,
-            box: { Left: object.boxRaw[0], Top: object.boxRaw[1], Width: object.boxRaw[2], Height: object.boxRaw[3] },
-          })),
-          faceScores: faces.map((face) => face.boxScore ?? face.score),
-        },
-        params,
-      );
+      // The face mesh runs too: it rejects the animal faces (cats, dogs) that the detector alone scores as human.
+      const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
+      const textScore = await this.ocr.textPresence(image);
+      response.Labels = toLabels({ objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore }, params);
     }
     if (params.imageProperties) {
       const thumbnail = image ? await shrinkRgb(image, THUMBNAIL_SIDE) : await decodeRgb(bytes, THUMBNAIL_SIDE);
       response.ImageProperties = toImageProperties(thumbnail, params.maxDominantColors);
     }
     return response;
+  }
+
+  /**
+   * CenterNet on the photo framed by a grey border: trained on COCO's scenes, it misses subjects that fill the frame
+   * (a dog's head, a motorcycle close up) and finds them once they are smaller. On the evaluation photos one framed
+   * pass beat one plain pass and, at half the cost, two passes whose results are merged (README.md).
+   */
+  private async findObjects(image: RgbPixels): Promise<ObjectDetection[]> {
+    const padded = await padRgb(image, OBJECT_PADDING);
+    // Below a raw score of 0.15 (calibrated confidence about 26) nothing could pass, so the detector stops there.
+    return (await this.human.objects(padded.image, OBJECT_MIN_SCORE)).map((object) => {
+      const [Left, Top, Width, Height] = object.boxRaw;
+      return { cocoClass: object.label, score: object.score, box: padded.toOriginal({ Left, Top, Width, Height }) };
+    });
   }
 
   private async detectFaces(bytes: Buffer, params: FacesParams): Promise<DetectFacesResponse> {
@@ -121,7 +128,7 @@ export class Analyser {
     // The first inference compiles WASM kernels; doing it here keeps it out of the first request.
     const grey: RgbPixels = { data: new Uint8Array(256 * 256 * 3).fill(128), width: 256, height: 256 };
     await this.human.faces(grey, { mesh: true, description: true, emotion: true });
-    await this.human.objectsAndFaces(grey, 0.5);
+    await this.human.objects(grey, 0.5);
     await this.ocr.read(await warmUpTextImage());
   }
 }

@@ -66,6 +66,28 @@ export async function cropRgb(image: RgbPixels, box: RatioBox, side: number): Pr
   return rgbOf(sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extract({ left, top, width, height }).resize(side, side, { fit: 'fill' }));
 }
 
+/** Decoded pixels framed by a grey border, and how to map a box found in them back onto the original. */
+export interface PaddedRgb { image: RgbPixels; toOriginal: (box: RatioBox) => RatioBox }
+
+/**
+ * Frames pixels with a mid-grey border `ratio` × the longest side wide on every side, so that a subject filling the
+ * frame appears at the scale detectors trained on COCO (objects in scenes) expect.
+ */
+export async function padRgb(image: RgbPixels, ratio: number): Promise<PaddedRgb> {
+  const border = Math.round(Math.max(image.width, image.height) * ratio);
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const padded = await rgbOf(
+    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extend({ top: border, bottom: border, left: border, right: border, background: { r: 114, g: 114, b: 114 } }),
+  );
+  const toOriginal = (box: RatioBox): RatioBox => ({
+    Left: (box.Left * padded.width - border) / image.width,
+    Top: (box.Top * padded.height - border) / image.height,
+    Width: (box.Width * padded.width) / image.width,
+    Height: (box.Height * padded.height) / image.height,
+  });
+  return { image: padded, toOriginal };
+}
+
 async function rgbOf(pipeline: sharp.Sharp): Promise<RgbPixels> {
   try {
     const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
