@@ -1,6 +1,6 @@
 import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
 import type { FaceResult } from '@vladmandic/human';
-import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_LABELS_SIDE, padRgb, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
+import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_FACES_SIDE, MAX_LABELS_SIDE, padRgb, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
@@ -26,6 +26,7 @@ export type AnalysisResponse = DetectLabelsResponse | DetectFacesResponse | Dete
 const FACE_QUALITY_SIDE = 96;
 const OBJECT_MIN_SCORE = 0.15;
 const OBJECT_PADDING = 0.25;
+const OBJECT_INPUT_SIDE = 512;
 const NEEDS_DESCRIPTION = ['ALL', 'AGE_RANGE', 'GENDER'];
 const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
@@ -90,7 +91,8 @@ export class Analyser {
    * pass beat one plain pass and, at half the cost, two passes whose results are merged (README.md).
    */
   private async findObjects(image: RgbPixels): Promise<ObjectDetection[]> {
-    const padded = await padRgb(image, OBJECT_PADDING);
+    // CenterNet sees 512 px whatever it is given, so the framed copy is made from a 512-px one: less WASM memory.
+    const padded = await padRgb(await shrinkRgb(image, OBJECT_INPUT_SIDE), OBJECT_PADDING);
     // Below a raw score of 0.15 (calibrated confidence about 26) nothing could pass, so the detector stops there.
     return (await this.human.objects(padded.image, OBJECT_MIN_SCORE)).map((object) => {
       const [Left, Top, Width, Height] = object.boxRaw;
@@ -99,7 +101,7 @@ export class Analyser {
   }
 
   private async detectFaces(bytes: Buffer, params: FacesParams): Promise<DetectFacesResponse> {
-    const image = await decodeRgb(bytes, MAX_ANALYSIS_SIDE);
+    const image = await decodeRgb(bytes, MAX_FACES_SIDE);
     const wants = (names: string[]) => params.attributes.some((attribute) => names.includes(attribute));
     const faces = await this.human.faces(image, { mesh: true, description: wants(NEEDS_DESCRIPTION), emotion: wants(NEEDS_EMOTION) });
     const details = [];

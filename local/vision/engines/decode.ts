@@ -8,6 +8,11 @@ export const MIN_SIDE = 80;
 export const MAX_SIDE = 10000;
 /** Models see at most this many pixels on the longest side; results are ratios, so they do not change. */
 export const MAX_ANALYSIS_SIDE = 2048;
+/**
+ * Faces are found on at most this many pixels a side: the detector sees 256 px and the mesh a 192-px crop per face,
+ * and tfjs' WASM memory, which never shrinks, peaks about 50 MB lower per worker than at 2048 px.
+ */
+export const MAX_FACES_SIDE = 1600;
 /** CenterNet sees 512 px and the face detector 256 px, so label detection needs no more than this. */
 export const MAX_LABELS_SIDE = 1024;
 /** The fixed thumbnail size for colour and quality statistics. */

