@@ -69,6 +69,10 @@ export function computeTargets(s: BenchSections): Target[] {
   targets.push(target('vision: DetectText warm on a document', v?.textOnDocumentS, 0.3, 's', 'lower', visionNote(v?.textOnDocumentCpuS, 's')));
   targets.push(target('vision: cold start, all models, weight cache present', v?.modelLoadCachedS, 3, 's', 'lower', visionNote(v?.modelLoadCachedCpuS, 's')));
   targets.push(target('vision: peak RSS, service + worker pool', v?.rssTotalMb, 1536, 'MB', 'lower', visionNote(undefined, '')));
+  const qualityNote = (what: string) => (v ? `${what}; labelled photos from Debian packages (bench/vision/eval/manifest.json), issue 16` : whyMissing(s, 'vision'));
+  targets.push(target('vision: everyday photos with at least one correct label', v?.labelHitRate, 0.9, 'share', 'higher', qualityNote('DetectLabels at MinConfidence 55')));
+  targets.push(target('vision: scene-text word recall', v?.sceneTextWordRecall, 0.8, 'share', 'higher', qualityNote('DetectText WORDs, default filters')));
+  targets.push(target('vision: moderation false-positive rate on ordinary photos', v?.moderationFalsePositiveRate, 0.05, 'share', 'lower', qualityNote('DetectModerationLabels at MinConfidence 50')));
 
   const e = s.e2e;
   targets.push(target('local mode: overhead over handler busy time', e ? e.overhead * 100 : null, 10, '%', 'lower', e ? `${e.photos} photos at once; (run wall - handler busy) / handler busy` : whyMissing(s, 'e2e')));

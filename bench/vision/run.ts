@@ -1,12 +1,15 @@
 /**
  * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
- * fixture images, and peak RSS of the service and its workers. Prints a table; targets are from issue 3.
+ * fixture images, peak RSS of the service and its workers (targets from issue 3), and the analysis quality on the
+ * labelled evaluation photos (quality.ts, targets from issue 16). `npm run bench:vision -- --quality` runs only
+ * the quality part.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
+import { runQuality } from './quality';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
 const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];
@@ -83,6 +86,12 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
   try {
+    if (process.argv.includes('--quality')) {
+      const { service } = await timeReady(dataDir, 1);
+      await runQuality(service);
+      await service.close();
+      return;
+    }
     console.log(`vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
     const cold = await timeReady(dataDir, 1);
     const coldCpu = cpuMs(cold.service.workerPids()[0]);
@@ -146,6 +155,7 @@ async function main(): Promise<void> {
       { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
     ]);
     console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
+    await runQuality(pool.service);
     await pool.service.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });

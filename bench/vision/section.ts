@@ -21,6 +21,11 @@ export interface VisionResult {
   textOnDocumentCpuS: number | null;
   modelLoadCachedCpuS: number | null;
   rssTotalMb: number | null;
+  /** Analysis quality on the labelled evaluation photos (issue 16): every measure of bench:vision's quality table. */
+  quality: Record<string, number | null>;
+  labelHitRate: number | null;
+  sceneTextWordRecall: number | null;
+  moderationFalsePositiveRate: number | null;
   runs: number;
   wallS: number;
   stdout: string;
@@ -69,6 +74,9 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
   const load = tables.find((t) => t.rows.some((r) => 'start' in r));
   const warm = tables.find((t) => t.rows.some((r) => 'image' in r && ('DetectModerationLabels' in r || 'Moderation wall' in r)));
   const rss = tables.find((t) => t.rows.some((r) => 'peakMb' in r));
+  const qualityRows = tables.find((t) => t.rows.some((r) => 'measure' in r))?.rows ?? [];
+  const quality = Object.fromEntries(qualityRows.map((r) => [r.measure, num(r.value)]));
+  const measure = (prefix: string) => quality[Object.keys(quality).find((name) => name.startsWith(prefix)) ?? ''] ?? null;
   const rows = warm?.rows ?? [];
   const photos = rows.filter((r) => !/document/.test(r.image));
   const document = rows.find((r) => /document/.test(r.image));
@@ -89,6 +97,10 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
     textOnDocumentS: pick(document, 'DetectText', 'Text wall'),
     textOnDocumentCpuS: pick(document, 'Text cpu'),
     rssTotalMb: pick(rss?.rows.find((r) => r.process === 'total'), 'peakMb'),
+    quality,
+    labelHitRate: measure('labels: everyday photos with at least one correct label'),
+    sceneTextWordRecall: measure('text: scene text word recall'),
+    moderationFalsePositiveRate: measure('moderation: false-positive rate on ordinary photos'),
   };
 }
 

@@ -8,6 +8,7 @@ import { readSamConfig } from './samconfig';
 import { eventPatternProblems } from '../services/events/event-pattern';
 import type { LifecycleRule } from '../services/s3/lifecycle';
 import type { LocalApp, LocalEventRule, LocalEventSourceMapping, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
+import { readHttpApis, readUserPools } from './web-app';
 
 /** Where to find the template and what to override. */
 export interface LoadAppOptions {
@@ -111,6 +112,8 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     functions: [],
     stateMachines: [],
+    userPools: readUserPools(resources, scope.identities, resolve),
+    httpApis: readHttpApis(resources, scope.identities, resolve),
     outputs: {},
   };
 

@@ -1,9 +1,12 @@
+import sharp from 'sharp';
 import { Analyser } from './analyser';
 import { isRekognitionErrorType, RekognitionError } from './errors';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // Entry of one vision worker process: loads the models once, then answers jobs one at a time.
 let analyser: Analyser | undefined;
+// Every image is decoded once; libvips' operation cache would only hold on to decoded pixels.
+sharp.cache(false);
 
 function send(message: FromWorker): void {
   process.send?.(message);

@@ -134,6 +134,9 @@ export class WorkerPool {
     const child = fork(this.script as string, [], {
       serialization: 'advanced',
       execArgv: [],
+      // glibc gives every thread (libvips', onnxruntime's) its own malloc arena, and each keeps its peak; two arenas
+      // hold a worker's peak memory about 100 MB lower at no measurable cost in speed (README.md).
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const slot: Slot = { child, ready: false };

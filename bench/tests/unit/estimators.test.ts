@@ -118,3 +118,27 @@ describe('visionFigures on the wall/cpu layout', () => {
     expect(figures.textOnDocumentCpuS).toBe(0.305);
   });
 });
+
+describe('visionFigures on the quality table', () => {
+  it('reads every quality measure and the three issue-16 figures, "not measured" as null', () => {
+    // Prepare
+    const printed = [
+      'analysis quality per capability',
+      '┌─────────┬───────────────────────────────────────────────────────────┬────────────────┬──────────┬────────┐',
+      '│ (index) │ measure                                                   │ value          │ target   │ photos │',
+      '├─────────┼───────────────────────────────────────────────────────────┼────────────────┼──────────┼────────┤',
+      "│ 0       │ 'labels: everyday photos with at least one correct label' │ '0.651'        │ '>= 0.9' │ 43     │",
+      "│ 1       │ 'text: scene text word recall'                            │ '0.921'        │ '>= 0.8' │ 13     │",
+      "│ 2       │ 'moderation: false-positive rate on ordinary photos'      │ '0.023'        │ '<= 0.05'│ 43     │",
+      "│ 3       │ 'moderation: explicit-content recall'                     │ 'not measured' │ ''       │ 0      │",
+      '└─────────┴───────────────────────────────────────────────────────────┴────────────────┴──────────┴────────┘',
+    ].join('\n');
+
+    // Act
+    const figures = visionFigures(parseConsoleTables(printed));
+
+    // Assess
+    expect(figures).toMatchObject({ labelHitRate: 0.651, sceneTextWordRecall: 0.921, moderationFalsePositiveRate: 0.023 });
+    expect(figures.quality['moderation: explicit-content recall']).toBeNull();
+  });
+});

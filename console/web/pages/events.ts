@@ -1,5 +1,5 @@
 import { isImageId } from '@smart-image-pipeline/contracts/browser';
-import { api, ApiError, queryString, type Page as ApiPage } from '../api';
+import { localApi, ApiError, queryString, type Page as ApiPage } from '../api';
 import { h, jsonBlock, replaceChildren } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -35,7 +35,7 @@ export const eventsPage: Page = (container) => {
   let shown = 0;
   const load = async (): Promise<void> => {
     try {
-      const page = await api<ApiPage<ArchivedEvent>>(`/api/events${queryString({ limit: 20, cursor })}`);
+      const page = await localApi<ApiPage<ArchivedEvent>>(`/local/events${queryString({ limit: 20, cursor })}`);
       for (const item of page.items) list.appendChild(eventEntry(item));
       shown += page.items.length;
       cursor = page.nextCursor;

@@ -14,7 +14,7 @@ export function parseStoreRequest(event: unknown): StoreRequest {
   const { action } = parseWith(storeActionSchema, event, invalid);
   if (action === 'recordFailure') {
     const { imageId, revision, owner, source, receivedAt, error } = parseWith(recordFailureInputSchema, event, invalid);
-    return { action, input: { imageId, revision, ...(typeof owner === 'string' ? { owner } : {}), source, receivedAt, error: describeFailure(error) } };
+    return { action, input: { imageId, revision, owner, source, receivedAt, error: describeFailure(error) } };
   }
   return { action, input: parseWith(storeSuccessInputSchema, event, invalid) };
 }

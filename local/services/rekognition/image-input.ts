@@ -1,3 +1,4 @@
+import { sniffImageType } from '@smart-image-pipeline/contracts';
 import { invalidImageFormat, RekognitionError } from '../../vision/errors';
 import type { ImageSource } from './request';
 
@@ -34,10 +35,8 @@ export async function loadImageBytes(source: ImageSource, readS3Object?: ReadS3O
   return { bytes, format };
 }
 
-/** Recognises JPEG and PNG by their signatures; anything else is undefined. */
+/** JPEG or PNG by the contracts' magic-byte sniffer; any other type (even one the pipeline accepts) is undefined. */
 export function sniffFormat(bytes: Buffer): ImageFormat | undefined {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (bytes.length >= 8 && png.every((byte, index) => bytes[index] === byte)) return 'png';
-  return undefined;
+  const format = sniffImageType(bytes)?.format;
+  return format === 'jpeg' || format === 'png' ? format : undefined;
 }

@@ -1,3 +1,4 @@
+import { isObject } from '@smart-image-pipeline/contracts';
 import { invalidParameter, RekognitionError } from '../../vision/errors';
 import type { FacesParams, LabelsParams, ModerationParams, RatioBox, TextParams } from '../../vision/request';
 
@@ -152,10 +153,6 @@ function optionalStringArray(value: unknown, name: string): string[] | undefined
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(`${name} must be a list of strings`);
   return value as string[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): value is string {

@@ -73,13 +73,13 @@ export class HumanEngine {
     return result.face;
   }
 
-  /** Finds COCO objects and, for the Person/Face labels, faces (detector only). */
-  async objectsAndFaces(image: RgbImage, minScore: number): Promise<{ objects: ObjectResult[]; faces: FaceResult[] }> {
+  /** Finds COCO objects scoring at least `minScore`. */
+  async objects(image: RgbImage, minScore: number): Promise<ObjectResult[]> {
     const result = await this.run(image, {
-      face: { enabled: true, mesh: { enabled: false }, description: { enabled: false }, emotion: { enabled: false } } as Config['face'],
+      face: { enabled: false } as Config['face'],
       object: { enabled: true, minConfidence: minScore } as Config['object'],
     });
-    return { objects: result.object, faces: result.face };
+    return result.object;
   }
 
   private async run(image: RgbImage, config: Partial<Config>) {

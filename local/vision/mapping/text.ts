@@ -1,7 +1,7 @@
 import type { DetectTextResponse, TextDetection } from '@aws-sdk/client-rekognition';
 import type { RatioBox, TextParams } from '../request';
 
-/** A pixel box as tesseract gives it. */
+/** A pixel box (x1, y1 exclusive). */
 export interface PixelBox { x0: number; y0: number; x1: number; y1: number }
 
 /** One OCR line with its words, in pixels of an image of the given size. */
@@ -20,7 +20,7 @@ export function toTextResponse(lines: OcrLine[], width: number, height: number, 
   for (const line of lines) {
     const words = line.words
       .map((word) => ({ text: word.text.trim(), confidence: word.confidence, box: toRatio(word.bbox, width, height) }))
-      // Tesseract reads stray marks in photos as "=" or "»"; a word needs at least one letter or digit.
+      // OCR reads stray marks in photos as "=" or "»"; a word needs at least one letter or digit.
       .filter((word) => /[\p{L}\p{N}]/u.test(word.text) && word.confidence >= params.minConfidence)
       .filter((word) => word.box.Height >= params.minBoxHeight && word.box.Width >= params.minBoxWidth)
       .filter((word) => params.regions.length === 0 || params.regions.some((region) => mostlyInside(word.box, region)))

@@ -16,11 +16,18 @@ describe('toModerationResponse', () => {
     });
   });
 
-  it('maps Sexy onto Swimwear or Underwear and drawings onto the Illustrated content type', () => {
+  it('maps drawings onto the Illustrated content type', () => {
     const response = toModerationResponse({ Drawing: 0.3, Hentai: 0.3, Neutral: 0, Porn: 0, Sexy: 0.4 }, 35);
 
-    expect(response.ModerationLabels?.map((label) => label.Name)).toEqual(['Swimwear or Underwear']);
     expect(response.ContentTypes).toEqual([{ Name: 'Illustrated', Confidence: 60 }]);
+  });
+
+  it('gives Swimwear or Underwear only for a near-certain Sexy score, which clothed people in sport kit reach too', () => {
+    const footballer = toModerationResponse({ Drawing: 0.02, Hentai: 0, Neutral: 0.08, Porn: 0.01, Sexy: 0.89 }, 50);
+    const swimwear = toModerationResponse({ Drawing: 0, Hentai: 0, Neutral: 0.01, Porn: 0.01, Sexy: 0.98 }, 50);
+
+    expect(footballer.ModerationLabels).toEqual([]);
+    expect(swimwear.ModerationLabels).toEqual([{ Name: 'Swimwear or Underwear', ParentName: '', TaxonomyLevel: 1, Confidence: 81.25 }]);
   });
 
   it('flags nothing on a neutral image', () => {
