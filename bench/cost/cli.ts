@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     [
       `Cost per 1,000 images at ${options.images.toLocaleString('en-US')} images/month (${PRICES.region} list prices checked ${PRICES.checkedOn}; free tiers ignored)`,
       `faces-share ${options.facesShare}, text-share ${options.textShare}, analysis-copy-share ${options.analysisCopyShare}, email-share ${options.emailShare}`,
-      `Step Functions: ${transitions.withoutEmail.length} transitions without e-mail (${transitions.withoutEmail.join(' > ')}), ${transitions.withEmail.length} with`,
+      `Step Functions: ${transitions.length} transitions per successful run (${transitions.join(' > ')}); notifications are rules on the bus, not states`,
       `Lambda durations: ${inputs.lambdas.map((l) => `${l.logicalId} ${Math.round(l.durationMs)} ms (${l.source})`).join('; ')}`,
       '',
       formatCostTable(ours, naive),

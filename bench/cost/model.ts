@@ -8,12 +8,12 @@ export interface CostInputs {
   textShare: number;
   /** Share of uploads that need analysis.jpg (EXIF-rotated, over 4096 px, not JPEG/PNG…). */
   analysisCopyShare: number;
-  /** Share of runs that send an e-mail (recipient known and a sender configured). */
+  /** Share of runs whose owner is told by e-mail (the notifier sends it; the run itself is the same). */
   emailShare: number;
   /** Lambda duration per image (ms) and configured memory (MB), per function. */
   lambdas: Array<{ logicalId: string; durationMs: number; memoryMb: number; source: string }>;
-  transitionsWithEmail: number;
-  transitionsWithoutEmail: number;
+  /** State transitions of a successful run (each state entered is one). */
+  transitions: number;
   analysis: AnalysisUsageByKind;
   store: StoreUsage;
   resize: ResizeUsage;
@@ -61,8 +61,7 @@ export function computeCost(inputs: CostInputs): CostReport {
   add('Lambda', 'compute, arm64 (GB-seconds)', gbSeconds, tieredCost(gbSeconds * n, PRICES.lambda.arm64GbSecond));
   add('Lambda', 'requests', inputs.lambdas.length, inputs.lambdas.length * n * PRICES.lambda.perRequest);
 
-  const transitions = inputs.emailShare * inputs.transitionsWithEmail + (1 - inputs.emailShare) * inputs.transitionsWithoutEmail;
-  add('Step Functions', 'state transitions (Standard)', transitions, transitions * n * PRICES.stepFunctions.standardPerTransition);
+  add('Step Functions', 'state transitions (Standard)', inputs.transitions, inputs.transitions * n * PRICES.stepFunctions.standardPerTransition);
 
   const shares = kindShares(inputs.facesShare, inputs.textShare);
   const callsPerImage: Record<string, number> = {};

@@ -11,8 +11,7 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     analysisCopyShare: 0,
     emailShare: 0,
     lambdas: [{ logicalId: 'ResizeImageFunction', durationMs: 1000, memoryMb: 1024, source: 'test' }],
-    transitionsWithEmail: 10,
-    transitionsWithoutEmail: 9,
+    transitions: 9,
     analysis: {
       plain: usage(['DetectLabels', 'DetectModerationLabels']),
       person: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']),
@@ -72,13 +71,14 @@ describe('computeCost', () => {
     expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000);
   });
 
-  it('mixes transitions with and without e-mail by the e-mail share', () => {
+  it('prices the transitions of a run, whoever is told by e-mail', () => {
     // Act
-    const report = computeCost(inputs({ emailShare: 0.5 }));
+    const withoutEmail = computeCost(inputs({ emailShare: 0 }));
+    const withEmail = computeCost(inputs({ emailShare: 1 }));
 
     // Assess
-    expect(line(report, 'state transitions').unitsPerImage).toBeCloseTo(9.5);
-    expect(line(report, 'state transitions').usdPerThousand).toBeCloseTo(9.5 * 1000 * PRICES.stepFunctions.standardPerTransition);
+    expect(line(withoutEmail, 'state transitions').unitsPerImage).toBe(9);
+    expect(line(withEmail, 'state transitions').usdPerThousand).toBeCloseTo(9 * 1000 * PRICES.stepFunctions.standardPerTransition);
   });
 
   it('adds up the lines into the total', () => {
