@@ -72,13 +72,18 @@ describe('a deleted upload in local mode', () => {
     expect((await outputs()).length).toBeGreaterThan(2);
   });
 
-  it('removes only an old version\'s outputs when that version alone is deleted', async () => {
-    // Prepare: two more uploads of the key, so an older revision's outputs exist next to the current ones.
+  it('prunes a replaced revision\'s outputs once the new one is stored, and deleting that old version then touches nothing current', async () => {
+    // Prepare: two more uploads of the key; the second one's Image Processed reaches PruneSupersededRule, whose
+    // CleanUpImageFunction removes the outputs of the revision it replaced.
     const older = await upload();
-    await upload();
-    const stored = (await items()).find((item) => item.SK === 'IMAGE')!;
     const olderPrefix = revisionPrefix(imageId, revisionFor(stack.resources.uploadsBucket, key, older));
     expect((await outputs(olderPrefix)).length).toBeGreaterThan(2);
+    await upload();
+    const stored = (await items()).find((item) => item.SK === 'IMAGE')!;
+    expect(stored.revision).not.toBe(revisionFor(stack.resources.uploadsBucket, key, older));
+    expect(await outputs(olderPrefix)).toEqual([]);
+    const current = (await outputs(revisionPrefix(imageId, stored.revision))).sort();
+    expect(current.length).toBeGreaterThan(2);
 
     // Act
     await clients.s3.send(new DeleteObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, VersionId: older }));
@@ -87,7 +92,7 @@ describe('a deleted upload in local mode', () => {
     // Assess
     expect((await items()).find((item) => item.SK === 'IMAGE')).toMatchObject({ status: 'SUCCEEDED', revision: stored.revision });
     expect(await outputs(olderPrefix)).toEqual([]);
-    expect((await outputs(revisionPrefix(imageId, stored.revision))).length).toBeGreaterThan(2);
+    expect((await outputs(revisionPrefix(imageId, stored.revision))).sort()).toEqual(current);
   });
 
   it('expires raw Rekognition responses after RawAnalysisRetentionDays and keeps the variants', async () => {
