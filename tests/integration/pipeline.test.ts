@@ -110,6 +110,21 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(byLabel.Items?.map((i) => (i as { GSI1SK: string }).GSI1SK.split('#')[1])).toContain(imageIds.get('uploads/people/ai-face.jpg'));
   });
 
+  it('moderates the person but not the flowers, and keeps the colours and quality ResizeImage measured (defaults)', async () => {
+    // Act
+    const face = await item('uploads/people/ai-face.jpg');
+    const flowers = await item('uploads/flowers.jpeg');
+
+    // Assess
+    expect(face.analysis?.calls).toContain('DetectModerationLabels');
+    expect(flowers.analysis?.calls).not.toContain('DetectModerationLabels');
+    expect(flowers.analysis?.skipped.DetectModerationLabels).toBe('no moderation-like label');
+    for (const analysed of [face, flowers]) {
+      expect(analysed.analysis?.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: expect.any(Number), sharpness: expect.any(Number), contrast: expect.any(Number) } });
+      expect(sectionItems(analysed.analysis, 'imageProperties').length).toBeGreaterThan(0);
+    }
+  });
+
   it('skips analysis for an image too small for Rekognition and still succeeds', async () => {
     // Act
     const tiny = await item('uploads/tiny.gif');

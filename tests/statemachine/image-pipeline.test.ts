@@ -217,6 +217,13 @@ describe('image pipeline state machine', () => {
     expect(s3.keys(analysed.Bucket!)).toContain(analysed.Name);
     expect(analysisSummarySchema.parse(analysis.summary)).toEqual(analysis.summary);
     expect(sectionItems(analysis.summary, 'labels').map((label) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
+    // Defaults: colours and quality come from ResizeImage through the state, and no moderation for a flower photo.
+    expect(labelsRequest.Features).toEqual(['GENERAL_LABELS']);
+    expect(rekognition.commandCalls(DetectModerationLabelsCommand)).toHaveLength(0);
+    expect(analysis.summary.calls).toEqual(['DetectLabels']);
+    expect(resize.imageProperties.DominantColors.length).toBeGreaterThan(0);
+    expect(analysis.summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: Math.round(resize.imageProperties.Quality.Brightness * 10) / 10 } });
+    expect(sectionItems(analysis.summary, 'imageProperties').map((item) => item.attributes?.hex)).toEqual(resize.imageProperties.DominantColors.map((color: { HexCode: string }) => color.HexCode));
     for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }

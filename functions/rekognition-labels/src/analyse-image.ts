@@ -1,6 +1,7 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
-import { rawResponseKey, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { rawResponseKey, SECTION_IDS, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
+import { imagePropertiesSection } from './detectors/detect-labels';
 import { classifyRekognitionError } from './rekognition-errors';
 import type { AnalyseImageInput, AnalysisImage } from './types';
 
@@ -26,9 +27,19 @@ function withoutMetadata(response: object): object {
 }
 
 /**
- * Runs the registry's detectors on the image: those that run `always` together, then, once DetectLabels has
- * answered, the optional ones its labels and the config call for. Writes each raw response to S3 and returns the
- * summary: every detector's sections, the calls in a fixed order, why optional calls were skipped, and the raw keys.
+ * Whether a detector starts at once, together with DetectLabels: it always runs, or its config switch says
+ * "always" (no need to wait for labels that cannot change the answer).
+ */
+function startsAtOnce(detector: AnyDetector, config: AnalysisConfig): boolean {
+  return detector.runs.kind === 'always' || config[detector.runs.configSwitch] === 'always';
+}
+
+/**
+ * Runs the registry's detectors on the image: those that run `always` (or are switched to "always") together, then,
+ * once DetectLabels has answered, the optional ones its labels and the config call for. Writes each raw response to
+ * S3 and returns the summary: every detector's sections, the calls in a fixed order, why optional calls were skipped,
+ * and the raw keys. Without `rekognitionImageProperties`, the colours and quality ResizeImage measured fill the
+ * imageProperties section.
  * @throws InvalidAnalysisImageError when Rekognition refuses the image; InvalidConfigError from the
  * config; Rekognition's ThrottlingException, ProvisionedThroughputExceededException, InternalServerError
  * and ServiceUnavailableException unchanged, for the state machine to retry.
@@ -39,7 +50,7 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
   const calls: string[] = [];
   const responses = new Map<AnyDetector, object>();
   const skipped: Record<string, string> = {};
-  // Recorded when the call starts, so the order is fixed: the `always` calls, then the optional ones, each in registry order.
+  // Recorded when the call starts, so the order is fixed: the calls started at once, then the decided ones, each in registry order.
   const run = async (detector: AnyDetector): Promise<object> => {
     calls.push(detector.name);
     const response = await deps.detect(detector, detector.request(image, config)).catch((error: unknown) => {
@@ -49,7 +60,9 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     return response;
   };
   const runOptional = async (labelsResponse: DetectLabelsResponse): Promise<void> => {
-    const decided = detectors.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }] : []));
+    const decided = detectors.flatMap((detector) =>
+      detector.runs.kind === 'afterLabels' && !startsAtOnce(detector, config) ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }] : [],
+    );
     deps.log?.('optional Rekognition calls decided', Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])));
     await Promise.all(
       decided.map(({ detector, decision }) => {
@@ -61,7 +74,7 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
   };
   // Promise.all observes every promise, so a failure in one never leaves another unhandled.
   await Promise.all(
-    detectors.filter((detector) => detector.runs.kind === 'always').map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
+    detectors.filter((detector) => startsAtOnce(detector, config)).map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
   );
 
   const rawKeys: Record<string, string> = {};
@@ -72,6 +85,8 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     rawKeys[detector.name] = rawResponseKey(input.imageId, input.revision, detector.rawFile);
     Object.assign(sections, detector.summarise(response, config));
   }
+  // Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place.
+  if (!config.rekognitionImageProperties && input.imageProperties) sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
   await Promise.all(calls.map((name) => {
     const detector = detectors.find((candidate) => candidate.name === name)!;
     return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));

@@ -35,10 +35,24 @@ export const analysisConfigSchema = z.strictObject({
   minLabelConfidence: bounded(0, 100).default(70),
   maxLabels: bounded(1, 1000, true).default(25),
   minModerationConfidence: bounded(0, 100).default(60),
+  /**
+   * Ask DetectLabels for IMAGE_PROPERTIES (billed as "Image Properties", $0.75 per 1,000 at the first tier) instead of
+   * the dominant colours and quality ResizeImage computes with sharp for free.
+   */
+  rekognitionImageProperties: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(false),
+  /**
+   * DetectModerationLabels: "auto" only when a label (name, alias or parent) is one of moderationTriggerLabels,
+   * i.e. people, bodies, skin-revealing clothing, art and weapons; "always" on every image; "never".
+   */
+  detectModeration: detectSwitch.default('auto'),
   detectFaces: detectSwitch.default('auto'),
   detectText: detectSwitch.default('auto'),
   faceTriggerLabels: labelList.default(['Person', 'Human', 'Face', 'Portrait']),
   textTriggerLabels: labelList.default(['Text', 'Document', 'Poster', 'Sign', 'Book', 'Menu', 'Label', 'Page']),
+  moderationTriggerLabels: labelList.default([
+    'Person', 'Human', 'Body Part', 'Skin', 'Swimwear', 'Underwear', 'Lingerie', 'Bikini', 'Bra', 'Nudity', 'Tattoo',
+    'Art', 'Painting', 'Drawing', 'Sculpture', 'Weapon', 'Gun', 'Knife', 'Blood',
+  ]),
   minTriggerConfidence: bounded(0, 100).default(50),
   cacheSeconds: bounded(0, 3600, true).default(60),
 });
@@ -50,6 +64,7 @@ function freeze(config: z.output<typeof analysisConfigSchema>): AnalysisConfig {
     ...config,
     faceTriggerLabels: Object.freeze([...config.faceTriggerLabels]),
     textTriggerLabels: Object.freeze([...config.textTriggerLabels]),
+    moderationTriggerLabels: Object.freeze([...config.moderationTriggerLabels]),
   });
 }
 

@@ -61,7 +61,7 @@ describe('createAwsDeps over the SDK wire format', () => {
     const image = { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } };
     expect(JSON.parse(wired.byOperation('DetectLabels')[0].body)).toEqual({
       Image: image,
-      Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'],
+      Features: ['GENERAL_LABELS'],
       MinConfidence: 50,
       MaxLabels: 25,
     });

@@ -3,8 +3,12 @@ import * as z from 'zod';
 import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+import { imagePropertiesSchema } from './resize';
 
-/** AnalyseImage's input: the ids and ResizeImage's `analysisImage` (docs/contracts.md "AnalyseImage"). */
+/**
+ * AnalyseImage's input: the ids, ResizeImage's `analysisImage` and its sharp-computed `imageProperties` (summarised
+ * unless the config asks Rekognition for them; docs/contracts.md "AnalyseImage").
+ */
 export const analyseImageInputSchema = objectOf({
   imageId: imageIdSchema,
   revision: revisionSchema,
@@ -16,6 +20,7 @@ export const analyseImageInputSchema = objectOf({
     height: z.number().optional(),
     bytes: z.number().optional(),
   }),
+  imageProperties: imagePropertiesSchema.optional(),
   executionArn: executionArnSchema,
 });
 
