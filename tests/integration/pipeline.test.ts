@@ -201,4 +201,24 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Assess
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(UPLOADS.map((u) => u.key).sort());
   });
+
+  it('answers a smaller re-upload of an analysed photo from its analysis, without calling Rekognition', async () => {
+    // Prepare
+    const key = 'uploads/people/ai-face-again.jpg';
+    const smaller = await sharp(await readFile(join(FIXTURES, 'ai-face.jpg'))).resize(400).jpeg({ quality: 70 }).toBuffer();
+    await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: smaller }));
+    await stack.waitForIdle();
+    const execution = stack.services.stepfunctions.allExecutions().find((e) => (JSON.parse(e.input) as { source: { key: string } }).source.key === key);
+    imageIds.set(key, (JSON.parse(execution?.input ?? '{}') as { imageId: string }).imageId);
+
+    // Act
+    const again = await item(key);
+    const original = await item('uploads/people/ai-face.jpg');
+
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.analysis).toMatchObject({ calls: [], rawKeys: {}, reusedFrom: { imageId: original.imageId } });
+    expect(again.analysis?.sections.labels).toEqual(original.analysis?.sections.labels);
+    expect(again.faceCount).toBe(original.faceCount);
+  });
 });

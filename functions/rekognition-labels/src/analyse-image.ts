@@ -1,7 +1,8 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
-import { rawResponseKey, SECTION_IDS, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { analysisSettingsKey, rawResponseKey, SECTION_IDS, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
 import { imagePropertiesSection } from './detectors/detect-labels';
+import { findReusableAnalysis, type NearDuplicateStore, type ReusableAnalysis } from './near-duplicate';
 import { classifyRekognitionError } from './rekognition-errors';
 import type { AnalyseImageInput, AnalysisImage } from './types';
 
@@ -12,6 +13,8 @@ export interface AnalyseImageDeps {
   /** Writes `body` as JSON (application/json) to the processed bucket. */
   putJson(key: string, body: unknown): Promise<void>;
   getConfig(): Promise<AnalysisConfig>;
+  /** The table's hash bands and image items, to reuse a near-duplicate's analysis; without it every image is analysed. */
+  nearDuplicates?: NearDuplicateStore;
   log?(message: string, fields: Record<string, unknown>): void;
 }
 
@@ -46,6 +49,12 @@ function startsAtOnce(detector: AnyDetector, config: AnalysisConfig): boolean {
  */
 export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageDeps, detectors: readonly AnyDetector[] = DETECTORS): Promise<AnalysisSummary> {
   const config = await deps.getConfig();
+  const settings = analysisSettingsKey(config);
+  const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
+  if (reusable) {
+    deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
+    return reusedSummary(input, config, settings, reusable);
+  }
   const image = toRekognitionImage(input.image);
   const calls: string[] = [];
   const responses = new Map<AnyDetector, object>();
@@ -85,11 +94,25 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     rawKeys[detector.name] = rawResponseKey(input.imageId, input.revision, detector.rawFile);
     Object.assign(sections, detector.summarise(response, config));
   }
-  // Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place.
-  if (!config.rekognitionImageProperties && input.imageProperties) sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
+  withMeasuredProperties(sections, input, config);
   await Promise.all(calls.map((name) => {
     const detector = detectors.find((candidate) => candidate.name === name)!;
     return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
   }));
-  return { sections, calls, skipped, rawKeys };
+  return { sections, calls, skipped, rawKeys, settings };
+}
+
+/** Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place. */
+function withMeasuredProperties(sections: Record<string, AnalysisSection>, input: AnalyseImageInput, config: AnalysisConfig): void {
+  if (!config.rekognitionImageProperties && input.imageProperties) sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
+}
+
+/**
+ * The near-duplicate's sections with no Rekognition call: `calls` and `rawKeys` stay empty (the raw responses belong
+ * to the other image), `reusedFrom` names it. This image's own measured colours and quality replace the copied ones.
+ */
+function reusedSummary(input: AnalyseImageInput, config: AnalysisConfig, settings: string, reusable: ReusableAnalysis): AnalysisSummary {
+  const sections = { ...reusable.summary.sections };
+  withMeasuredProperties(sections, input, config);
+  return { sections, calls: [], skipped: {}, rawKeys: {}, settings, reusedFrom: { imageId: reusable.imageId, revision: reusable.revision, distance: reusable.distance } };
 }

@@ -54,6 +54,13 @@ export const analysisConfigSchema = z.strictObject({
     'Art', 'Painting', 'Drawing', 'Sculpture', 'Weapon', 'Gun', 'Knife', 'Blood',
   ]),
   minTriggerConfidence: bounded(0, 100).default(50),
+  /**
+   * Reuse the analysis of an image already analysed (same owner) whose perceptual hash is within
+   * `nearDuplicateMaxDistance` bits and whose analysis ran with the same settings, instead of calling Rekognition.
+   */
+  reuseNearDuplicates: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(true),
+  /** Hamming distance (bits of the 64-bit dHash); the four 16-bit hash bands find every hash within 3. */
+  nearDuplicateMaxDistance: bounded(0, 3, true).default(2),
   cacheSeconds: bounded(0, 3600, true).default(60),
 });
 
@@ -84,4 +91,26 @@ export function checkAnalysisConfig(value: unknown): { config: AnalysisConfig; p
       : [`${pathText(issue.path)} ${issue.message}`],
   );
   return { problems };
+}
+
+/** Bumped when the analysis step changes what it produces for the same settings, so older analyses are not reused. */
+export const ANALYSIS_PIPELINE_VERSION = 1;
+
+/** Config keys that do not change an analysis' result (caching, and the reuse switches themselves). */
+const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
+
+/**
+ * A short fingerprint (16 hex, FNV-1a 64-bit) of everything that decides what an analysis contains: the pipeline
+ * version and every config key that changes a result, in a fixed order. Two images analysed with the same
+ * fingerprint may share an analysis; a changed threshold, switch or trigger list gives another fingerprint.
+ */
+export function analysisSettingsKey(config: AnalysisConfig): string {
+  const relevant = Object.keys(config)
+    .filter((key) => !KEYS_WITHOUT_EFFECT.has(key))
+    .sort()
+    .map((key) => [key, config[key as keyof AnalysisConfig]]);
+  const text = JSON.stringify([ANALYSIS_PIPELINE_VERSION, relevant]);
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }

@@ -47,6 +47,41 @@ function fakeDeps({ config = {}, labels, moderation }: FakeOptions = {}) {
 const landscapeLabels = async () => ({ ...responses.labelsLandscape(), ...metadata });
 
 describe('analyseImage', () => {
+  it('copies a near-duplicate\'s analysis without any Rekognition call, keeping its own measured colours', async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+    const first = await analyseImage(events.person(), fake.deps);
+    const source = { imageId: 'a'.repeat(32), revision: '0123456789abcdef', status: 'SUCCEEDED', analysis: first, perceptualHash: '8f3c5a1e9b7d2c64' };
+    const imageProperties = { Quality: { Brightness: 20, Sharpness: 30, Contrast: 40 }, DominantColors: [] };
+    const reuser = fakeDeps();
+    reuser.deps.nearDuplicates = { bandMembers: async () => [source], image: async (id) => (id === source.imageId ? source : undefined) };
+
+    // Act
+    const summary = await analyseImage({ ...events.landscape(), perceptualHash: '8f3c5a1e9b7d2c65', imageProperties }, reuser.deps);
+
+    // Assess
+    expect(reuser.requests).toEqual([]);
+    expect(reuser.written.size).toBe(0);
+    expect(summary).toMatchObject({ calls: [], rawKeys: {}, settings: first.settings, reusedFrom: { imageId: source.imageId, revision: source.revision, distance: 1 } });
+    expect(summary.sections.labels).toEqual(first.sections.labels);
+    expect(summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: 20 } });
+    expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+  });
+
+  it('analyses as usual, recording its settings, when no near-duplicate qualifies', async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+    fake.deps.nearDuplicates = { bandMembers: async () => [], image: async () => undefined };
+
+    // Act
+    const summary = await analyseImage({ ...events.landscape(), perceptualHash: '8f3c5a1e9b7d2c65' }, fake.deps);
+
+    // Assess
+    expect(summary.calls).toEqual(['DetectLabels']);
+    expect(summary.reusedFrom).toBeUndefined();
+    expect(summary.settings).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('skips DetectModerationLabels, DetectFaces and DetectText when no person, skin, art, weapon or text is found', async () => {
     // Prepare
     const fake = fakeDeps({ labels: landscapeLabels });
@@ -288,7 +323,7 @@ describe('analyseImage', () => {
 
     // Assess
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
-    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys']);
+    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys', 'settings']);
     expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation', 'faces', 'text']);
     expect(sectionItems(summary, 'labels').map((label) => label.name)).not.toContain('Outdoors');
     expect(sectionItems(summary, 'labels')[0]).toEqual({

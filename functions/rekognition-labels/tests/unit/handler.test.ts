@@ -11,6 +11,7 @@ type HandlerModule = typeof import('../../src/handler');
 const ENV = {
   PROCESSED_BUCKET_NAME: 'smart-image-pipeline-processed-example',
   CONFIG_PARAMETER_NAME: '/smart-image-pipeline/test/rekognition-config',
+  IMAGES_TABLE_NAME: 'smart-image-pipeline-images-example',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'eu-west-1',
 };

@@ -21,6 +21,10 @@ export const analyseImageInputSchema = objectOf({
     bytes: z.number().optional(),
   }),
   imageProperties: imagePropertiesSchema.optional(),
+  /** ResizeImage's dHash: finds an already analysed near-duplicate whose analysis can be reused. */
+  perceptualHash: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  /** The uploader (issue 11); an analysis is only ever reused from an image of the same owner (absent = none). */
+  owner: z.string().min(1).optional(),
   executionArn: executionArnSchema,
 });
 
@@ -70,6 +74,10 @@ export const analysisSummarySchema = z
     calls: z.array(z.string()),
     skipped: z.record(z.string(), z.string()),
     rawKeys: z.record(z.string(), z.string()),
+    /** `analysisSettingsKey` of the config the analysis ran with (absent on analyses older than reuse). */
+    settings: z.string().optional(),
+    /** Set when no Rekognition call ran: the sections were copied from this near-duplicate's analysis. */
+    reusedFrom: z.object({ imageId: imageIdSchema, revision: revisionSchema, distance: z.number().int().min(0).max(64) }).optional(),
   })
   .superRefine((summary, context) => {
     summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {
