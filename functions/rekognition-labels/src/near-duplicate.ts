@@ -1,6 +1,7 @@
 import {
   analysisSettingsKey,
   analysisSummarySchema,
+  hammingDistance,
   perceptualHashBands,
   phashIndexPk,
   type AnalysisConfig,
@@ -40,17 +41,6 @@ export interface ReusableAnalysis {
 
 /** Image items read per run at most: candidates are tried nearest first. */
 export const MAX_CANDIDATES_READ = 5;
-
-/** Number of differing bits between two 16-hex hashes. */
-export function hammingDistance(a: string, b: string): number {
-  let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
-  let bits = 0;
-  while (diff > 0n) {
-    bits += Number(diff & 1n);
-    diff >>= 1n;
-  }
-  return bits;
-}
 
 /**
  * Whether a dHash says enough to reuse an analysis on. Many unrelated images share a hash with fewer than 8 ones or

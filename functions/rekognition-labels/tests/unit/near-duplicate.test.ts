@@ -1,5 +1,5 @@
-import { analysisSettingsKey, DEFAULT_ANALYSIS_CONFIG, perceptualHashBands, phashIndexPk, type AnalysisConfig, type AnalysisSummary } from '@smart-image-pipeline/contracts';
-import { findReusableAnalysis, hammingDistance, isInformativeHash, type NearDuplicateStore, type StoredImage } from '../../src/near-duplicate';
+import { analysisSettingsKey, DEFAULT_ANALYSIS_CONFIG, hammingDistance, perceptualHashBands, phashIndexPk, type AnalysisConfig, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { findReusableAnalysis, isInformativeHash, type NearDuplicateStore, type StoredImage } from '../../src/near-duplicate';
 import { events } from './fixtures';
 
 const HASH = '8f3c5a1e9b7d2c64';
