@@ -6,7 +6,7 @@ import { analysisImageKey, SOURCE_ORDER_METADATA, variantKey } from '@smart-imag
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { pickRecipient } from './recipient';
 import { analysisCopyReason } from './rekognition-readiness';
-import { decodeUpright, encodeJpeg, encodeWebp, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
+import { decodeUpright, encodeJpeg, encodeWebp, imageProperties, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
 import type { AnalysisImage, ResizeDeps, ResizeInput, ResizeOutput, Variant } from './types';
 
 /** Variant keys carry the revision, so their bytes never change: cache them for a year. */
@@ -73,10 +73,11 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   };
   const original: AnalysisImage = { bucket: source.bucket, key: source.key, versionId: source.versionId ?? null, ...pick(facts) };
 
-  const [variants, placeholder, hash, analysisImage] = await Promise.all([
+  const [variants, placeholder, hash, properties, analysisImage] = await Promise.all([
     Promise.all(sized.flatMap(({ side, pixels }) => [encodeVariant(side, pixels, 'webp'), encodeVariant(side, pixels, 'jpeg')])),
     thumbHash(smallest),
     perceptualHash(smallest),
+    imageProperties(smallest),
     copyReason === null ? Promise.resolve(original) : writeAnalysisCopy(),
   ]);
 
@@ -86,6 +87,7 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     exif,
     placeholder: { kind: 'thumbhash', value: placeholder },
     perceptualHash: hash,
+    imageProperties: properties,
     variants,
     analysisImage,
     recipient: pickRecipient(object.metadata, settings, ({ maskedAddress, domain }) =>

@@ -313,7 +313,7 @@ describe('resizeImage recipient and result shape', () => {
     // Assess
     expect(output.recipient).toBeNull();
     expect(JSON.stringify(output).length).toBeLessThan(4096);
-    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'perceptualHash', 'placeholder', 'recipient', 'variants']);
+    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'imageProperties', 'perceptualHash', 'placeholder', 'recipient', 'variants']);
   });
 });
 
