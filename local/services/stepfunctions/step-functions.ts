@@ -8,7 +8,9 @@ import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
 import type { AslDefinition } from './asl-walker';
 import { planJsonToString } from './json-to-string-fix';
-import { buildTaskHandlers, type TaskInvokers } from './task-resources';
+import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
+import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
+import { TaskTokenRegistry } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -45,7 +47,9 @@ export class StepFunctionsService extends EventEmitter {
   private readonly idleWaiters: Array<() => void> = [];
   private active = 0;
   private readonly concurrency: number;
-  private readonly engines = new Map<string, ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine }>();
+  private readonly engines = new Map<string, PreparedMachine>();
+  /** The callback pattern's tokens: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat settle them. */
+  readonly taskTokens = new TaskTokenRegistry();
   private readonly createdAt = Date.now();
   private closed = false;
 
@@ -290,8 +294,13 @@ export class StepFunctionsService extends EventEmitter {
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
     const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
-    const { definition, plan, engine } = this.engineFor(machine);
-    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan);
+    const { definition, plan, tokens, engine } = this.engineFor(machine);
+    const callbacks = {
+      plan: tokens,
+      issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
+      submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
+    };
+    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, callbacks);
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
@@ -324,6 +333,7 @@ export class StepFunctionsService extends EventEmitter {
       }
     } finally {
       this.running.delete(record.executionArn);
+      this.taskTokens.closeExecution(record.executionArn);
     }
   }
 
@@ -331,11 +341,12 @@ export class StepFunctionsService extends EventEmitter {
    * The engine of a state machine, built once: the constructor validates the ASL (~0.3 s of main-thread CPU for the
    * pipeline's definition, blocking the edge meanwhile), and `run` keeps all per-execution state apart, so one serves all.
    */
-  private engineFor(machine: LocalStateMachine): ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine } {
+  private engineFor(machine: LocalStateMachine): PreparedMachine {
     let cached = this.engines.get(machine.arn);
     if (!cached) {
-      const { definition, plan } = planJsonToString(machine.definition as unknown as AslDefinition);
-      cached = { definition, plan, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
+      const stringified = planJsonToString(machine.definition as unknown as AslDefinition);
+      const { definition, tokens } = planTaskTokens(stringified.definition);
+      cached = { definition, plan: stringified.plan, tokens, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
       this.engines.set(machine.arn, cached);
     }
     return cached;
@@ -369,6 +380,9 @@ export class StepFunctionsService extends EventEmitter {
     return record;
   }
 }
+
+/** A definition as the engine runs it, with the plans of the two rewrites the local task handlers complete. */
+type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & { tokens: TaskTokenPlan; engine: StateMachine };
 
 function sameJson(a: string, b: string): boolean {
   try {
