@@ -25,9 +25,11 @@ const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause
 export class HistoryBuilder {
   private readonly attempts = new Map<string, TaskAttempt[]>();
 
+  /** `stateTypes` names the true type of states the engine runs as another (a Distributed Map runs as a local Task). */
   constructor(
     private readonly events: HistoryEvent[],
     private readonly persist: (event: HistoryEvent) => void,
+    private readonly stateTypes: Record<string, string> = {},
   ) {}
 
   /** Appends a history event of the given type with its details object. */
@@ -77,12 +79,12 @@ export class HistoryBuilder {
         this.add('ExecutionTimedOut', at, { error: 'States.Timeout' });
         return;
       case 'StateEntered':
-        if (state) this.add(`${state.type}StateEntered`, at, { name: state.name, input: json(state.input), inputDetails: { truncated: false } });
+        if (state) this.add(`${this.stateTypes[state.name] ?? state.type}StateEntered`, at, { name: state.name, input: json(state.input), inputDetails: { truncated: false } });
         return;
       case 'StateExited':
         if (!state) return;
         if (state.type === 'Task') this.flushAttempt(state.name);
-        this.add(`${state.type}StateExited`, at, { name: state.name, output: json(state.output), outputDetails: { truncated: false } });
+        this.add(`${this.stateTypes[state.name] ?? state.type}StateExited`, at, { name: state.name, output: json(state.output), outputDetails: { truncated: false } });
         return;
       case 'StateFailed':
         if (state?.type === 'Task') this.flushAttempt(state.name, event);

@@ -10,6 +10,7 @@ import type { AslDefinition } from './asl-walker';
 import { planJsonToString } from './json-to-string-fix';
 import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
 import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
+import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
 import { TaskTokenRegistry } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
@@ -293,14 +294,21 @@ export class StepFunctionsService extends EventEmitter {
 
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
-    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
-    const { definition, plan, tokens, engine } = this.engineFor(machine);
+    const { definition, plan, tokens, maps, engine } = this.engineFor(machine);
+    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e), Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])));
     const callbacks = {
       plan: tokens,
       issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
       submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
     };
     const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, callbacks);
+    // A Map Run's children are executions of their own in AWS: their task attempts stay out of this history.
+    const childHandlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, () => undefined, plan, { ...callbacks, submitted: () => undefined });
+    const mapRun = { executionArn: record.executionArn, region: this.options.region, invokers: this.options.invokers, handlers: childHandlers, history: (type: string, details?: Record<string, unknown>) => history.add(type, Date.now(), details) };
+    for (const [name, spec] of Object.entries(maps)) {
+      handlers[name] = distributedMapHandler(name, spec, mapRun);
+      childHandlers[name] = handlers[name];
+    }
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
@@ -346,7 +354,9 @@ export class StepFunctionsService extends EventEmitter {
     if (!cached) {
       const stringified = planJsonToString(machine.definition as unknown as AslDefinition);
       const { definition, tokens } = planTaskTokens(stringified.definition);
-      cached = { definition, plan: stringified.plan, tokens, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
+      // Task handlers come from `definition` (item processors included); the engine runs Distributed Maps as local Tasks.
+      const distributed = planDistributedMaps(definition);
+      cached = { definition, plan: stringified.plan, tokens, maps: distributed.maps, engine: new StateMachine(distributed.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
       this.engines.set(machine.arn, cached);
     }
     return cached;
@@ -381,8 +391,8 @@ export class StepFunctionsService extends EventEmitter {
   }
 }
 
-/** A definition as the engine runs it, with the plans of the two rewrites the local task handlers complete. */
-type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & { tokens: TaskTokenPlan; engine: StateMachine };
+/** A definition as the engine runs it, with the plans of the rewrites the local task handlers complete. */
+type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & { tokens: TaskTokenPlan; maps: DistributedMapPlan; engine: StateMachine };
 
 function sameJson(a: string, b: string): boolean {
   try {
