@@ -81,6 +81,7 @@ export function buildTaskHandlers(
         }
         return attempt.output as never;
       } catch (err) {
+        issued?.close();
         const failure = err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
         attempt.error = failure.name;
         attempt.cause = failure.message;

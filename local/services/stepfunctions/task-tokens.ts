@@ -12,6 +12,8 @@ export interface IssuedToken {
   token: string;
   /** Resolves with SendTaskSuccess's output; rejects with a TaskFailedError (SendTaskFailure, heartbeat or timeout). */
   result: Promise<unknown>;
+  /** Closes the token unsettled, e.g. when the call that should have carried it failed. */
+  close(): void;
 }
 
 interface Pending {
@@ -54,7 +56,7 @@ export class TaskTokenRegistry {
       entry.timeout = setTimeout(() => this.expire(token, 'States.Timeout', 'The task did not complete within its TimeoutSeconds'), limits.timeoutSeconds * 1000);
     }
     this.armHeartbeat(token, entry);
-    return { token, result };
+    return { token, result, close: () => this.expire(token, 'States.Runtime', 'The task token was closed') };
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
@@ -84,6 +85,7 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
       if (service !== 'sqs' || action !== 'sendMessage') throw new Error(`unexpected ${service}.${action}`);
       const body = params.MessageBody as { id: string; taskToken: string };
       sent.set(body.id, [...(sent.get(body.id) ?? []), { token: body.taskToken }]);
+      if (body.id.startsWith('unsent')) throw Object.assign(new Error('queue is gone'), { name: 'QueueDoesNotExist' });
       return { MessageId: `m-${body.id}` };
     },
   };
@@ -254,5 +256,31 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
     await expect(again).rejects.toBeInstanceOf(TaskTimedOut);
     const done = await finished(arn);
     expect(JSON.parse(done.output as string).review).toEqual({ approved: true });
+  });
+
+  it('closes the token of a stopped execution', async () => {
+    // Prepare
+    const arn = await start('stopped-1');
+    const token = await tokenFor('stopped-1');
+
+    // Act
+    await sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Cancelled' }));
+    const done = await finished(arn);
+
+    // Assess
+    expect(done.status).toBe('ABORTED');
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
+  });
+
+  it('fails the task and closes its token when the call carrying the token fails', async () => {
+    // Act
+    const arn = await start('unsent-1');
+    const token = await tokenFor('unsent-1');
+    const done = await finished(arn);
+
+    // Assess
+    expect(done.status).toBe('FAILED');
+    expect(done.error).toBe('SQS.QueueDoesNotExist');
+    await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
   });
 });
