@@ -32,6 +32,7 @@ interface ReaderConfig {
   InputType?: 'JSON' | 'CSV' | 'JSONL';
   CSVHeaderLocation?: 'FIRST_ROW' | 'GIVEN';
   CSVHeaders?: string[];
+  CSVDelimiter?: keyof typeof CSV_DELIMITERS;
   MaxItems?: number;
 }
 
@@ -228,7 +229,7 @@ export function parseItems(text: string, config: ReaderConfig, where: string): u
         .filter((line) => line.trim())
         .map((line) => JSON.parse(line) as unknown);
     if (type === 'CSV') {
-      const rows = parseCsv(text);
+      const rows = parseCsv(text, CSV_DELIMITERS[config.CSVDelimiter ?? 'COMMA'] ?? ',');
       const headers = config.CSVHeaderLocation === 'GIVEN' ? (config.CSVHeaders ?? []) : (rows.shift() ?? []);
       return rows.map((row) => Object.fromEntries(headers.map((h, i) => [h, row[i] ?? ''])));
     }
@@ -240,7 +241,9 @@ export function parseItems(text: string, config: ReaderConfig, where: string): u
   throw new TaskFailedError('States.ItemReaderFailed', `${where} does not hold a JSON array`);
 }
 
-function parseCsv(text: string): string[][] {
+const CSV_DELIMITERS = { COMMA: ',', PIPE: '|', SEMICOLON: ';', SPACE: ' ', TAB: '\t' } as const;
+
+function parseCsv(text: string, delimiter: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -263,7 +266,7 @@ function parseCsv(text: string): string[][] {
       quoted = !quoted;
     } else if (quoted) {
       field += c;
-    } else if (c === ',') {
+    } else if (c === delimiter) {
       endField();
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i += 1;

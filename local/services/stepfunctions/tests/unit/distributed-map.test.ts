@@ -6,7 +6,7 @@ describe('ItemReader parsing', () => {
   it('reads CSV with quoted fields, CRLF and a given header', () => {
     // Act
     const first = parseItems('a,b\r\n1,"x, ""y"""\r\n2,\r\n', { InputType: 'CSV' }, 'here');
-    const given = parseItems('1,2\n3,4', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'] }, 'here');
+    const given = parseItems('1;2\n3;4', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'SEMICOLON' }, 'here');
 
     // Assess
     expect(first).toEqual([{ a: '1', b: 'x, "y"' }, { a: '2', b: '' }]);
