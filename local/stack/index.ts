@@ -18,6 +18,7 @@ import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
 import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
+import { openWebApp, type LocalWebApp, type WebAppInfo } from './web-app';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {
@@ -43,6 +44,12 @@ export interface LocalStackOptions {
   recover?: boolean;
   /** Wait between Lambda's asynchronous retries (default 1000 ms; Lambda waits ~1 and ~2 minutes). */
   asyncRetryDelayMs?: number;
+  /** The web app's HTTP API port (API_PORT, default 3001); 0 picks a free port. */
+  apiPort?: number;
+  /** The local user pool's sign-in and JWKS port (AUTH_PORT, default 3002); 0 picks a free port. */
+  authPort?: number;
+  /** Sign the default user in without a prompt (LOCAL_AUTO_SIGN_IN, default true). */
+  autoSignIn?: boolean;
 }
 
 /** Names of the template's main resources, as local mode created them. */
@@ -71,7 +78,11 @@ export interface LocalStack {
     notifications: NotificationServices;
     /** Rekognition on the local vision models; absent with `withVision: false`. */
     rekognition?: LocalRekognitionService;
+    /** The web app's user pools and HTTP API. */
+    webApp: LocalWebApp;
   };
+  /** What the web app's front end needs (config.json); absent when the template declares no web app. */
+  webApp?: WebAppInfo;
   /** What start-up recovery did: interrupted executions redriven, uploads delivered again. */
   recovered: { executions: number; uploads: number };
   /** Delivers an S3 record to the functions subscribed to it, asynchronously, as S3 does. */
@@ -133,6 +144,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? undefined
       : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
 
+  // Web app (issue 11): the user pools (their admin API joins the edge), then their sign-in server and the HTTP API.
+  const webApp = await openWebApp(app, dataDir);
+  const webOrigins = options.allowedOrigins ?? [];
+
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
     get protocol() {
@@ -151,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodb,
     ...notifications.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
+    ...webApp.edgeServices,
     lazyLambdaService,
     s3,
   ];
@@ -162,8 +178,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw err;
   }
   edgeUrl = edge.url;
+  // A stack on a free edge port (tests, `npm run process`) takes free ports for the web app too, so stacks never collide.
+  const portOf = (option: number | undefined, variable: string, fallback: number) => option ?? (edgePort === 0 ? 0 : process.env[variable] ? Number(process.env[variable]) : fallback);
+  try {
+    await webApp.startUserPools({ port: portOf(options.authPort, 'AUTH_PORT', 3002), allowedOrigins: webOrigins, autoSignIn: options.autoSignIn ?? process.env.LOCAL_AUTO_SIGN_IN !== 'false' });
+  } catch (err) {
+    await Promise.allSettled([edge.close(), dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
+    throw err;
+  }
   lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, concurrency) });
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
+  try {
+    await webApp.startApis({ port: portOf(options.apiPort, 'API_PORT', 3001), allowedOrigins: webOrigins, lambda, log: stackLog });
+  } catch (err) {
+    await Promise.allSettled([webApp.close(), lambda.close(), edge.close(), dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
+    throw err;
+  }
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
   // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.
@@ -218,7 +248,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition, webApp },
+    webApp: webApp.info,
     recovered,
     deliver,
     async waitForIdle() {
@@ -236,6 +267,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stopped = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       clearInterval(lifecycleTimer);
+      await webApp.close();
       await stepfunctions.close();
       await lambda?.close();
       await edge.close();

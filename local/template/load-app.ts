@@ -7,6 +7,7 @@ import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
 import type { LifecycleRule } from '../services/s3/lifecycle';
 import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
+import { readHttpApis, readUserPools } from './web-app';
 
 /** Where to find the template and what to override. */
 export interface LoadAppOptions {
@@ -101,6 +102,8 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     functions: [],
     stateMachines: [],
+    userPools: readUserPools(resources, scope.identities, resolve),
+    httpApis: readHttpApis(resources, scope.identities, resolve),
     outputs: {},
   };
 

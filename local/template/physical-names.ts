@@ -1,4 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { PseudoParameters } from './types';
+
+/** A stable id of `length` characters from `alphabet`, the same for the same stack and resource at every start. */
+function stableId(seed: string, length: number, alphabet: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  return Array.from({ length }, (_, i) => alphabet[digest[i] % alphabet.length]).join('');
+}
+
+const LOWER_ALNUM = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** What `Ref` and `Fn::GetAtt` give for one resource in local mode. */
 export interface ResourceIdentity {
@@ -65,6 +75,29 @@ export function identify(logicalId: string, type: string, props: Props, named: (
     case 'AWS::Logs::LogGroup': {
       const name = named('LogGroupName') ?? `/aws/${generated}`;
       return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };
+    }
+    case 'AWS::Cognito::UserPool': {
+      // Cognito's shape: <region>_<9 characters>, stable so that tokens survive a restart.
+      const id = `${region}_${stableId(`${stackName}/${logicalId}`, 9, ALNUM)}`;
+      const provider = `cognito-idp.${region}.amazonaws.com/${id}`;
+      return { ref: id, attributes: { Arn: arn('cognito-idp', `userpool/${id}`), ProviderName: provider, ProviderURL: `https://${provider}`, UserPoolId: id } };
+    }
+    case 'AWS::Cognito::UserPoolClient': {
+      const id = stableId(`${stackName}/${logicalId}`, 26, LOWER_ALNUM);
+      return { ref: id, attributes: { ClientId: id, Name: named('ClientName') ?? generated } };
+    }
+    case 'AWS::Cognito::UserPoolDomain': {
+      const domain = named('Domain') ?? generated.toLowerCase();
+      return { ref: domain, attributes: { CloudFrontDistribution: `${stableId(domain, 13, LOWER_ALNUM)}.cloudfront.net` } };
+    }
+    case 'AWS::Serverless::HttpApi':
+    case 'AWS::ApiGatewayV2::Api': {
+      const id = stableId(`${stackName}/${logicalId}`, 10, LOWER_ALNUM);
+      return { ref: id, attributes: { ApiId: id, ApiEndpoint: `https://${id}.execute-api.${region}.amazonaws.com` } };
+    }
+    case 'AWS::CloudFront::Distribution': {
+      const id = stableId(`${stackName}/${logicalId}`, 14, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
+      return { ref: id, attributes: { Id: id, DomainName: `${id.toLowerCase()}.cloudfront.net` } };
     }
     default:
       return { ref: generated, attributes: { Arn: arn(type.split('::')[1]?.toLowerCase() ?? 'local', generated) } };

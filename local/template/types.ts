@@ -108,5 +108,51 @@ export interface LocalApp {
   ssmParameters: LocalParameter[];
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
+  /** The web app's user pools and HTTP APIs (issue 11). */
+  userPools: LocalUserPool[];
+  httpApis: LocalHttpApi[];
   outputs: Record<string, string>;
+}
+
+/** An app client of a user pool: where the hosted sign-in may send the browser back to. */
+export interface LocalUserPoolClient {
+  logicalId: string;
+  id: string;
+  callbackUrls: string[];
+  logoutUrls: string[];
+  scopes: string[];
+  /** Token lifetimes (Cognito's defaults: 60 minutes, 30 days). */
+  accessTokenMinutes: number;
+  idTokenMinutes: number;
+  refreshTokenDays: number;
+}
+
+/** A Cognito user pool the template declares, with what local mode's user pool enforces. */
+export interface LocalUserPool {
+  logicalId: string;
+  id: string;
+  /** The issuer in AWS (`https://cognito-idp.<region>.amazonaws.com/<id>`); local mode issues under its own URL. */
+  cloudIssuer: string;
+  passwordPolicy: { minimumLength: number; requireLowercase: boolean; requireUppercase: boolean; requireNumbers: boolean; requireSymbols: boolean; temporaryPasswordValidityDays: number };
+  clients: LocalUserPoolClient[];
+  groups: Array<{ name: string; description?: string }>;
+}
+
+/** One route of an HTTP API and the function behind it (SAM `Events` of type HttpApi). */
+export interface LocalHttpApiRoute {
+  /** API Gateway's route key, e.g. `GET /images/{imageId}`. */
+  routeKey: string;
+  functionLogicalId: string;
+  /** False when the route opts out of the API's default authorizer (`Auth: { Authorizer: NONE }`). */
+  authorized: boolean;
+}
+
+/** An HTTP API (SAM `AWS::Serverless::HttpApi`): CORS, the JWT authorizer and the routes. */
+export interface LocalHttpApi {
+  logicalId: string;
+  id: string;
+  cors?: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge?: number };
+  /** The default JWT authorizer: issuer and audiences, as the template resolves them (cloud values). */
+  authorizer?: { issuer: string; audience: string[] };
+  routes: LocalHttpApiRoute[];
 }

@@ -5,7 +5,12 @@ import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support
 
 const FUNCTION_IDS = [
   'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'CleanUpImageFunction',
+  'ApiFunction', 'WebDeployFunction',
 ];
+/** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
+const ESBUILD_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'WebDeployFunction');
+/** The functions that run the pipeline and the API, whose errors page someone. */
+const ALARMED_FUNCTION_IDS = ESBUILD_FUNCTION_IDS;
 
 /** Variables the runtime needs that are not part of the handlers' contract. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
@@ -166,7 +171,7 @@ describe('template functions', () => {
     const { Resources } = loadTemplate();
 
     // Act
-    const entries = FUNCTION_IDS.map((id) => {
+    const entries = ESBUILD_FUNCTION_IDS.map((id) => {
       const fn = Resources[id];
       const [entry] = fn.Metadata!.BuildProperties.EntryPoints as string[];
       return { id, fn, path: join(repoRoot, fn.Properties!.CodeUri, entry) };
@@ -213,20 +218,25 @@ describe('template functions', () => {
     expect(DEFAULT_ANALYSIS_CONFIG).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
   });
 
-  it('keys the table and its index as docs/contracts.md describes', () => {
+  it('keys the table and its indexes as docs/contracts.md describes', () => {
     // Prepare
     const table = loadTemplate().Resources.ImagesTable.Properties!;
 
     // Act
-    const [index] = table.GlobalSecondaryIndexes;
+    const [global, owned] = table.GlobalSecondaryIndexes;
 
     // Assess
     expect(table.KeySchema).toEqual([{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }]);
-    expect(index.IndexName).toBe('GSI1');
-    expect(index.KeySchema).toEqual([
+    expect(global.IndexName).toBe('GSI1');
+    expect(global.KeySchema).toEqual([
       { AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
     ]);
-    expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    // The owner-scoped index sorts by the same attribute, so both orders are one by construction.
+    expect(owned.IndexName).toBe('GSI2');
+    expect(owned.KeySchema).toEqual([
+      { AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    ]);
+    for (const index of [global, owned]) expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 
   it('alarms on failures, timeouts, throttling, dropped events and every function\'s errors', () => {
@@ -245,8 +255,9 @@ describe('template functions', () => {
     expect(watched).toEqual([
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
       'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
-      ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
-      ...FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+      ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+      ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+      '5xx:{"Ref":"HttpApi"}',
       'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
       'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
       'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
@@ -372,7 +383,8 @@ describe('template functions', () => {
     expect(names).toEqual(expect.arrayContaining([
       'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
       'NotificationTopicArn', 'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
-      ...FUNCTION_IDS.map((id) => `${id}Name`),
+      'WebUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'AuthDomainUrl',
+      ...ESBUILD_FUNCTION_IDS.map((id) => `${id}Name`),
     ]));
   });
 });

@@ -12,6 +12,11 @@ function samGeneratedIds(template: Template): Set<string> {
     if (resource.Type === 'AWS::Serverless::Function' || resource.Type === 'AWS::Serverless::StateMachine') {
       ids.add(`${id}Role`);
     }
+    // With AutoPublishAlias, SAM lets `!Ref <Function>.Version` and `.Alias` name the version and alias it creates.
+    if (resource.Type === 'AWS::Serverless::Function' && resource.Properties?.AutoPublishAlias) {
+      ids.add(`${id}.Version`);
+      ids.add(`${id}.Alias`);
+    }
   }
   return ids;
 }

@@ -56,6 +56,24 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
   StoreMetadataFunction: [
     { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
   ],
+  // Reads only (never a write to the table); presigns uploads into uploads/ and GETs of variants only; the runs.
+  ApiFunction: [
+    {
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }, { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }, { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI2' }],
+    },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/w*' }] },
+    { actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    {
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' }],
+    },
+  ],
+  WebDeployFunction: [
+    { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['WebBucket', 'Arn'] }] },
+  ],
 };
 
 type Named<T> = [string, T];
@@ -180,7 +198,7 @@ describe('template security', () => {
     expect(literalArguments).toEqual([]);
   });
 
-  it.each(['UploadsBucket', 'ProcessedBucket'])('keeps %s private, encrypted and owner-enforced', (bucketId) => {
+  it.each(['UploadsBucket', 'ProcessedBucket', 'WebBucket'])('keeps %s private, encrypted and owner-enforced', (bucketId) => {
     // Prepare
     const bucket = loadTemplate().Resources[bucketId];
 
@@ -216,7 +234,7 @@ describe('template security', () => {
     }));
 
     // Assess
-    expect(buckets.length).toBe(2);
+    expect(buckets.length).toBe(3);
     expect(bucketsWithTlsOnly).toEqual(buckets);
   });
 

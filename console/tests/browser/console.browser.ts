@@ -2,6 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
+import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { waitFor } from '../support/wait-for';
 import { CHROMIUM_PATH, launchChromium } from './chromium';
@@ -17,14 +19,23 @@ const READER = 'reader@example.com';
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
+let adminToken: string;
 const pageErrors: string[] = [];
+
+/** Calls the local API as the default user (an admin), as the page does. */
+async function apiJson(pathAndQuery: string): Promise<any> {
+  const response = await fetch(`${stack.webApp.apiUrl}${pathAndQuery}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  return response.json();
+}
 
 async function screenshot(name: string, target: Page = page): Promise<void> {
   await target.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** Opens a page of the app; the first visit of a tab signs in (the default user, without a prompt) and comes back. */
 async function open(hash: string, target: Page = page): Promise<void> {
   await target.goto(`${stack.console.url}/${hash}`);
+  await target.waitForSelector('[data-testid="signed-in-as"]');
 }
 
 /** Uploads files through the page's picker and waits until every row reaches a final state. */
@@ -55,6 +66,7 @@ async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   stack = await startStep('starting the local stack and console', () => startConsoleUnderTest());
+  adminToken = (await signInThroughHostedUi({ authDomainUrl: stack.webApp.authDomainUrl, clientId: stack.webApp.userPoolClientId, redirectUri: `${stack.console.url}/` })).access_token;
   browser = await startStep(`launching Chromium (${CHROMIUM_PATH})`, () => launchChromium());
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -70,6 +82,16 @@ afterAll(async () => {
 });
 
 describe('console in Chromium', () => {
+  it('signs the default user in without a prompt and shows the admin sections', async () => {
+    // Act
+    await open('#/upload');
+
+    // Assess
+    await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe(stack.webApp.defaultUser.email);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Outbox']);
+    expect(new URL(page.url()).search).toBe('');
+  });
+
   it('uploads three images through the page and watches their runs succeed', async () => {
     // Act
     await uploadThroughPage(['ai-body.jpg', 'group-1.jpg', 'background.jpg']);
@@ -99,6 +121,7 @@ describe('console in Chromium', () => {
     await open('#/gallery');
     await page.fill('#label', 'person');
     await page.click('form.filters button[type=submit]');
+    await page.waitForFunction(() => location.hash.includes('label=person'));
     await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent?.includes('image'));
     const names = await page.locator('.card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.name));
     // Every thumbnail decodes (the proxy's content type is right), and the screenshot shows them, not placeholders.
@@ -107,7 +130,8 @@ describe('console in Chromium', () => {
 
     // Assess
     expect(names.sort()).toEqual(['ai-body.jpg', 'group-1.jpg']);
-    expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(/\/w256\.webp\?/);
+    // Thumbnails are short-lived presigned GETs of the processed bucket (the edge locally).
+    expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(new RegExp(`^${stack.edgeUrl}/.+/w256\\.webp\\?.*X-Amz-Signature=`));
     // Each card carries its thumbhash, decoded in the browser into a PNG data URL.
     const placeholders = await page.locator('.card img.placeholder').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src));
     expect(placeholders).toHaveLength(2);
@@ -167,7 +191,7 @@ describe('console in Chromium', () => {
 
   it('re-runs a failed run from its page and follows the new run', async () => {
     // Prepare
-    const failed = (await (await fetch(`${stack.console.url}/api/images?status=FAILED&limit=1`)).json()).items[0];
+    const failed = (await apiJson('/failures?limit=1')).items[0];
     await open(`#/runs/${failed.executionName}`);
     await page.waitForSelector('[data-testid="run-failure"]');
 
@@ -217,7 +241,7 @@ describe('console in Chromium', () => {
   it('shows the notifications and the e-mail the upload page asked for in the outbox, as text', async () => {
     // Prepare: SendEmail is the run's last task, after the image shows as succeeded, so wait for the e-mail itself.
     await waitFor(async () => {
-      const { items } = await (await fetch(`${stack.console.url}/api/outbox?limit=100`)).json();
+      const { items } = await (await fetch(`${stack.console.url}/local/outbox?limit=100`)).json();
       return items.some((item: { kind: string }) => item.kind === 'email') ? true : undefined;
     }, { what: 'the e-mail in the outbox' });
 
@@ -249,7 +273,7 @@ describe('console in Chromium', () => {
     const third = await focusedText();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => location.hash === '#/runs');
+    await page.waitForFunction(() => location.hash === '#/gallery');
     // The router moves focus once the new page has rendered, which can lag the hash change on a loaded machine.
     await page.waitForFunction(() => document.activeElement?.id === 'main').catch(() => undefined);
     const afterNavigation = await page.evaluate(() => document.activeElement?.id);
@@ -264,8 +288,8 @@ describe('console in Chromium', () => {
     // Prepare
     const narrow = await browser.context.newPage();
     await narrow.setViewportSize({ width: 375, height: 800 });
-    const { image } = await (await fetch(`${stack.console.url}/api/images?label=person&limit=1`)).json().then((body) => ({ image: body.items[0] }));
-    const failed = (await (await fetch(`${stack.console.url}/api/images?status=FAILED&limit=1`)).json()).items[0];
+    const image = (await apiJson('/images?label=person&limit=1')).items[0];
+    const failed = (await apiJson('/failures?limit=1')).items[0];
     const overflows: Record<string, number> = {};
     const tableOverflows: Record<string, number> = {};
 
@@ -293,6 +317,56 @@ describe('console in Chromium', () => {
     // Assess
     expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
     expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+  });
+
+  it('signs in, uploads, watches the run and finds the image by its label at 375 px', async () => {
+    // Prepare
+    const narrow = await browser.context.newPage();
+    await narrow.setViewportSize({ width: 375, height: 800 });
+    narrow.on('pageerror', (error) => pageErrors.push(error.message));
+    await open('#/upload', narrow);
+
+    // Act
+    await narrow.locator('#file-input').setInputFiles([{ name: 'phone-upload.jpg', mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, 'ai-body.jpg')) }]);
+    await narrow.waitForSelector('.upload-row[data-state="succeeded"]', { timeout: 360_000 });
+    await screenshot('375-upload-done', narrow);
+    await open('#/gallery', narrow);
+    await narrow.fill('#label', 'person');
+    await narrow.click('form.filters button[type=submit]');
+    await narrow.waitForSelector('.card[data-name="phone-upload.jpg"]');
+    await narrow.waitForFunction(() => Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0));
+    await screenshot('375-gallery-person', narrow);
+    const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await narrow.close();
+
+    // Assess
+    expect(overflow).toBe(0);
+  });
+
+  it('lets a second user sign in through the form and shows none of the first user\'s images', async () => {
+    // Prepare
+    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: stack.webApp.userPoolId, Username: 'second@example.com', MessageAction: 'SUPPRESS' }));
+    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.webApp.userPoolId, Username: 'second@example.com', Password: 'Second-user-pass-1', Permanent: true }));
+    await open('#/gallery');
+
+    // Act
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${stack.console.url}/**`);
+    await page.waitForSelector('input[name="username"]');
+    await screenshot('08-sign-in-form');
+    await page.fill('input[name="username"]', 'second@example.com');
+    await page.fill('input[name="password"]', 'Second-user-pass-1');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid="signed-in-as"]');
+    await page.goto(`${stack.console.url}/#/gallery?status=ALL`);
+    await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent?.includes('No images'));
+    await screenshot('09-second-user-gallery');
+
+    // Assess
+    await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe('second@example.com');
+    expect(await page.locator('.card').count()).toBe(0);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Outbox']);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {

@@ -5,6 +5,7 @@ import { placeholderUrl } from '../components/thumbnail';
 import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
 import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
 interface ImageDetail {
   imageId: string;
@@ -99,7 +100,7 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
         'div',
         { class: 'side' },
         factList([
-          ['Run', image.executionName ? h('a', { href: hashLink(['runs', image.executionName]), 'data-testid': 'execution-link' }, 'Open execution') : null],
+          ['Run', image.executionName && isAdmin() ? h('a', { href: hashLink(['runs', image.executionName]), 'data-testid': 'execution-link' }, 'Open execution') : null],
           ['Format', facts.format ?? null],
           ['Size', facts.width ? `${facts.width} × ${facts.height} px` : null],
           ['Bytes', typeof facts.bytes === 'number' ? formatBytes(facts.bytes) : null],
@@ -140,11 +141,11 @@ export const imageDetailPage: Page = (container, route) => {
   const imageId = route.path[1];
   let stopped = false;
   replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
-  api<{ image: ImageDetail }>(`/api/images/${encodeURIComponent(imageId)}`)
+  api<{ image: ImageDetail }>(`/images/${encodeURIComponent(imageId)}`)
     .then(async ({ image }) => {
       if (stopped) return;
       const similar = render(container, image);
-      const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(`/api/images/${encodeURIComponent(imageId)}/similar`).catch(() => ({ items: [] }));
+      const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(`/images/${encodeURIComponent(imageId)}/similar`).catch(() => ({ items: [] }));
       if (stopped) return;
       replaceChildren(
         similar,
@@ -159,7 +160,7 @@ export const imageDetailPage: Page = (container, route) => {
     })
     .catch((error) => {
       if (stopped) return;
-      const text = error instanceof ApiError && error.status === 404 ? 'No such image (it may still be processing).' : `Could not load the image: ${(error as Error).message}`;
+      const text = error instanceof ApiError && error.status === 404 ? 'No such image among yours (it may still be processing).' : `Could not load the image: ${(error as Error).message}`;
       replaceChildren(container, h('h1', {}, 'Image'), h('p', { class: 'notice' }, text));
     });
   return () => {

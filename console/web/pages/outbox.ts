@@ -1,5 +1,5 @@
 import { isImageId } from '@smart-image-pipeline/contracts/browser';
-import { api, ApiError, queryString, type Page as ApiPage } from '../api';
+import { localApi, ApiError, queryString, type Page as ApiPage } from '../api';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -112,7 +112,7 @@ export const outboxPage: Page = (container) => {
   let shown = 0;
   const load = async (): Promise<void> => {
     try {
-      const page = await api<ApiPage<OutboxItem>>(`/api/outbox${queryString({ limit: 20, cursor })}`);
+      const page = await localApi<ApiPage<OutboxItem>>(`/local/outbox${queryString({ limit: 20, cursor })}`);
       for (const item of page.items) list.appendChild(outboxEntry(item));
       shown += page.items.length;
       cursor = page.nextCursor;

@@ -3,7 +3,7 @@ import { h, jsonBlock, replaceChildren, statusBadge } from '../dom';
 import { stateGraph } from '../components/state-graph';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
-import type { StateVisit } from '../../server/executions/state-history';
+import type { StateVisit } from '../../../functions/api/src/executions/state-history';
 
 interface ExecutionDetail {
   execution: {
@@ -87,7 +87,7 @@ export const runDetailPage: Page = (container, route) => {
   const act = async (action: 'redrive' | 'rerun', button: HTMLButtonElement): Promise<void> => {
     button.disabled = true;
     try {
-      const answer = await api<{ name: string }>(`/api/executions/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
+      const answer = await api<{ name: string }>(`/admin/executions/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
       if (action === 'rerun') location.hash = hashLink(['runs', answer.name]);
       else {
         message.textContent = 'Redrive started.';
@@ -143,8 +143,8 @@ export const runDetailPage: Page = (container, route) => {
   const refresh = async (): Promise<void> => {
     if (timer !== undefined) window.clearTimeout(timer);
     try {
-      definitionCache ??= api('/api/state-machine');
-      const [detail, machine] = await Promise.all([api<ExecutionDetail>(`/api/executions/${encodeURIComponent(name)}`), definitionCache.catch(() => undefined)]);
+      definitionCache ??= api('/admin/state-machine');
+      const [detail, machine] = await Promise.all([api<ExecutionDetail>(`/admin/executions/${encodeURIComponent(name)}`), definitionCache.catch(() => undefined)]);
       if (stopped) return;
       render(detail, machine?.definition);
       if (detail.execution.status === 'RUNNING' || detail.execution.status === 'PENDING_REDRIVE') timer = window.setTimeout(() => void refresh(), POLL_MS);

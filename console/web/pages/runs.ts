@@ -4,7 +4,7 @@ import { thumbnail } from '../components/thumbnail';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
 
-/** One execution as GET /api/executions lists it. */
+/** One execution as GET /admin/executions lists it. */
 export interface ExecutionRow {
   name: string;
   arn: string;
@@ -70,7 +70,7 @@ export const runsPage: Page = (container, route) => {
     note.textContent = ordered.length === 0 ? 'No runs yet. Upload an image to start one.' : '';
   };
   const load = async (next?: string): Promise<void> => {
-    const page = await api<ApiPage<ExecutionRow>>(`/api/executions${queryString({ status, limit: 25, cursor: next })}`);
+    const page = await api<ApiPage<ExecutionRow>>(`/admin/executions${queryString({ status, limit: 25, cursor: next })}`);
     for (const execution of page.items) rows.set(execution.name, execution);
     // Polling reloads the first page; once older pages are loaded, only "Load more" moves the cursor.
     if (next !== undefined || !loadedExtra) cursor = page.nextCursor;

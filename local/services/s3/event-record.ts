@@ -1,7 +1,7 @@
 import type { S3EventRecord } from 'aws-lambda';
 
 /** ObjectCreated event names S3 emits for the calls this service supports. */
-export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
+export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:Post' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
 
 /** ObjectRemoved event names: a version deleted for good, or a delete marker put on top of a versioned key. */
 export type ObjectRemovedEventName = 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated';

@@ -8,6 +8,7 @@ import type { S3Context } from './context';
 import { dispatchS3 } from './dispatch';
 import { applyLifecycle, type LifecycleOutcome, type LifecycleRule } from './lifecycle';
 import { buildObjectCreatedRecord, buildObjectRemovedRecord, type ObjectCreatedEventName } from './event-record';
+import { postObject } from './post-object';
 import { MultipartStore } from './multipart';
 import { computeChecksum } from './checksums';
 import { parseS3Call } from './s3-request';
@@ -138,7 +139,8 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     name: 's3',
     protocol: restXmlProtocol,
     // Only signed calls (header or presigned query): real buckets are private, so anonymous reads are not served.
-    matches: (req) => req.signingService === 's3',
+    // A browser's presigned POST carries its signature inside the form, so a form POST to a bucket is S3's too.
+    matches: (req) => req.signingService === 's3' || isFormPost(req),
     handle: (req) => handleS3(ctx, req),
     async createBucket(name, bucketOptions) {
       await store.createBucket(name, bucketOptions?.versioning ? 'Enabled' : undefined);
@@ -177,7 +179,13 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
   };
 }
 
+/** A multipart/form-data POST to a bucket path: S3's PostObject (a presigned POST from a browser). */
+function isFormPost(req: EdgeRequest): boolean {
+  return req.method === 'POST' && /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) && /^\/[^/?]+\/?$/.test(req.url.pathname);
+}
+
 async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse> {
+  if (isFormPost(req)) return postObject(ctx, decodeURIComponent(req.url.pathname.replace(/^\/|\/$/g, '')), String(req.headers['content-type']), req.body);
   checkPresignedExpiry(req);
   return dispatchS3(ctx, parseS3Call(req));
 }

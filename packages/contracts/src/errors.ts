@@ -21,6 +21,10 @@ export const ERROR_NAMES = Object.freeze({
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
   invalidCleanUpEvent: 'InvalidCleanUpEventError',
+  /** The API function was invoked with something other than an API Gateway HTTP API request. */
+  invalidApiEvent: 'InvalidApiEventError',
+  /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */
+  invalidCustomResourceEvent: 'InvalidCustomResourceEventError',
 });
 
 /** One of the names above. */

@@ -9,6 +9,7 @@ export * from './ids';
 export * from './is-object';
 export * from './keys';
 export * from './object-key';
+export * from './owner';
 export * from './sections';
 export * from './sniff';
 export * from './validation';

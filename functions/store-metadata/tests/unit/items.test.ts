@@ -178,7 +178,7 @@ describe('failureImageItem', () => {
 });
 
 describe('search items', () => {
-  it('builds label items with lower-case GSI1PK and confidence-sorted GSI1SK, carrying revision and sourceOrder', () => {
+  it('builds label items with lower-case GSI1PK, the owner-scoped GSI2PK and confidence-sorted GSI1SK, carrying revision, sourceOrder and the search flags', () => {
     // Act
     const items = labelItems(successInput(), TIMES.updatedAt);
 
@@ -189,8 +189,12 @@ describe('search items', () => {
       SK: 'LABEL#Beach',
       type: 'LABEL',
       GSI1PK: 'LABEL#beach',
+      GSI2PK: 'OWNER#unowned#LABEL#beach',
       GSI1SK: '099100#4c305750c43906432cd42f52210099f7',
       imageId: '4c305750c43906432cd42f52210099f7',
+      owner: 'unowned',
+      faceCount: 1,
+      moderated: false,
       revision: '4ad423f178deff50',
       sourceOrder: '000000000000000065A1B2C3D4E5F601',
       label: 'Beach',

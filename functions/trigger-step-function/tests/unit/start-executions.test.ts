@@ -59,6 +59,7 @@ describe('startExecutions', () => {
     expect(sent?.input).toEqual({
       imageId: expect.stringMatching(/^[0-9a-f]{32}$/),
       revision: expect.stringMatching(/^[0-9a-f]{16}$/),
+      owner: 'unowned',
       source: {
         bucket: 'smart-image-pipeline-uploads-123456789012',
         key: 'uploads/holiday/beach.jpg',
@@ -89,7 +90,22 @@ describe('startExecutions', () => {
 
     // Assess
     const [sent] = sentInputs();
-    expect({ imageId: state.imageId, revision: state.revision, source: state.source, receivedAt: state.receivedAt }).toEqual(sent?.input);
+    expect({ imageId: state.imageId, revision: state.revision, owner: state.owner, source: state.source, receivedAt: state.receivedAt }).toEqual(sent?.input);
+  });
+
+  it('names the uploader as owner when the key is under a Cognito sub, and nobody otherwise', async () => {
+    // Prepare
+    const sub = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const event = recordsOf('s3-put');
+    const withKey = (key: string) => ({ ...event, records: event.records.map((record) => ({ ...record, encodedKey: key })) });
+
+    // Act
+    await startExecutions(withKey(`uploads/${sub}/0f8fad5b-d9cb-469f-a165-70867728950e-cat.jpg`), deps());
+    await startExecutions(withKey(`uploads/${sub.toUpperCase()}/cat.jpg`), deps());
+    await startExecutions(withKey('uploads/cat.jpg'), deps());
+
+    // Assess
+    expect(sentInputs().map((sent) => sent?.input.owner)).toEqual([sub, 'unowned', 'unowned']);
   });
 
   it('decodes a key with spaces, plus signs, parentheses and Unicode before naming the image', async () => {

@@ -3,18 +3,28 @@ import * as z from 'zod';
 import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
-import { bucketSchema, imageIdSchema, keySchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
+import { ownerFromKey } from '../owner';
+import { bucketSchema, imageIdSchema, keySchema, ownerSchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
 
-/** The fields StoreMetadata and RecordFailure both need: the image, its revision and where it came from. */
+/** The fields StoreMetadata and RecordFailure both need: the image, its revision, its owner and where it came from. */
 const imageRefShape = {
   imageId: imageIdSchema,
   revision: revisionSchema,
+  owner: ownerSchema.optional(),
   source: z.object(
     { bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema },
     { error: 'must be an object' },
   ),
   receivedAt: timestampSchema,
 };
+
+/**
+ * The owner the trigger put on the execution input; an execution started before owners existed has none, and gets
+ * the one its key names, by the trigger's own rule.
+ */
+function withOwner<T extends { owner?: string; source: { key: string } }>(value: T): T & { owner: string } {
+  return { ...value, owner: value.owner ?? ownerFromKey(value.source.key) };
+}
 
 /** A part of the resize result that is only stored: any object, else null. */
 const storedObject = z.unknown().optional().transform((value) => (isObject(value) ? value : null));
@@ -53,13 +63,13 @@ export const storeSuccessInputSchema = objectOf({
     .object({ summary: analysisSummarySchema }, { error: 'must be an object when present' })
     .nullish()
     .transform((value) => value?.summary ?? null),
-});
+}).transform(withOwner);
 
 /** RecordFailure's input: the ids and the Catch's `{ Error, Cause }` at `error`. */
 export const recordFailureInputSchema = objectOf({
   ...imageRefShape,
   error: z.object({ Error: z.unknown().optional(), Cause: z.unknown().optional() }, { error: 'must be the Catch result { Error, Cause }' }),
-});
+}).transform(withOwner);
 
 /** Which of StoreMetadataFunction's two jobs a state asks for. */
 export const storeActionSchema = objectOf(

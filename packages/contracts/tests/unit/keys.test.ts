@@ -5,6 +5,9 @@ import {
   imagePk,
   labelIndexPk,
   labelIndexSk,
+  ownerLabelIndexPk,
+  ownerPhashIndexPk,
+  ownerStatusIndexPk,
   perceptualHashBands,
   phashIndexPk,
   rawResponseKey,
@@ -23,6 +26,13 @@ describe('key builders', () => {
     expect(labelIndexPk('Hot Dog')).toBe('LABEL#hot dog');
     expect(labelIndexSk(98.1, ID)).toBe(`098100#${ID}`);
     expect(phashIndexPk(2, 'C3D2')).toBe('PHASH#2#c3d2');
+  });
+
+  it('prefixes the owner-scoped GSI2 partitions with the owner', () => {
+    const sub = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    expect(ownerStatusIndexPk(sub, 'SUCCEEDED')).toBe(`OWNER#${sub}#STATUS#SUCCEEDED`);
+    expect(ownerLabelIndexPk('unowned', 'Hot Dog')).toBe('OWNER#unowned#LABEL#hot dog');
+    expect(ownerPhashIndexPk(sub, 1, 'A1F0')).toBe(`OWNER#${sub}#PHASH#1#a1f0`);
   });
 
   it('orders confidences as strings the way they order as numbers, clamped to 0-100', () => {
