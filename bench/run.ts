@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
 import { gatherCostInputs } from './cost/gather';
+import { DOCUMENTED_MIX } from './cost/mix';
 import { runE2eBench } from './e2e/section';
 import { describeMachine } from './lib/machine';
 import { SOURCE_PHOTOS } from './lib/inputs';
@@ -14,8 +15,7 @@ import { computeTargets, type BenchSections } from './report/targets';
 import { runResizeBench } from './resize/section';
 import { runVisionBench } from './vision/section';
 
-const SECTIONS = ['resize', 'vision', 'e2e', 'coldStart', 'cost'] as const;
-type Section = (typeof SECTIONS)[number];
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         // The cost model reads measured durations from a results file: give it this run's.
         const interim = path.join(tmpDir, 'interim.json');
         await writeFile(interim, JSON.stringify({ date, resize: sections.resize, e2e: sections.e2e }));
-        const inputs = await gatherCostInputs({ images: 1_000_000, facesShare: 0.3, textShare: 0.1, analysisCopyShare: 0.5, emailShare: 0, resultsFile: interim });
+        const inputs = await gatherCostInputs({ ...DOCUMENTED_MIX, resultsFile: interim });
         const ours = computeCost(inputs);
         const naive = computeCost({ ...inputs, naive: true });
         log(`  cost: $${ours.usdPerThousand.toFixed(3)} per 1,000 (naive $${naive.usdPerThousand.toFixed(3)})`);

@@ -4,7 +4,8 @@ import { loadTemplate, templateFunctions, templateStateMachineFile } from '../li
 import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
 import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
-import { measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
+import { deployedAnalysisConfig, measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
+import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
 
 /**
  * Durations used when bench/results/latest.json has no measurement. RekognitionLabels always uses its
@@ -55,7 +56,10 @@ export function transitionsPerRun(): string[] {
 }
 
 /** Builds the cost inputs from the template, the ASL, the functions' own cores and the latest measurements. */
-export async function gatherCostInputs(options: { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number; resultsFile?: string }): Promise<CostInputs> {
+export async function gatherCostInputs(
+  options: { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number; duplicateShare: number; resultsFile?: string },
+  config: AnalysisConfig = deployedAnalysisConfig(),
+): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
   const lambdas = templateFunctions().map((fn) => {
     const m = measured[fn.logicalId];
@@ -66,7 +70,7 @@ export async function gatherCostInputs(options: { images: number; facesShare: nu
     ...options,
     lambdas,
     transitions: transitions.length,
-    analysis: await measureAnalysisUsage(),
+    analysis: await measureAnalysisUsage(config),
     store: await measureStoreUsage(),
     resize: resizeUsage(),
   };

@@ -15,7 +15,7 @@ export class ApiError extends Error {
 
 async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {

@@ -40,7 +40,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
     return 2;
   }
-  let consoleUrl = '(console/ not available)';
+  let consoleUrl: string;
   let consoleServer: { close(): Promise<void> } | undefined;
   try {
     if (!stack.webApp) throw new Error('the template declares no web app (user pool and HTTP API)');

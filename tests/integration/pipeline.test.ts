@@ -110,6 +110,21 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(byLabel.Items?.map((i) => (i as { GSI1SK: string }).GSI1SK.split('#')[1])).toContain(imageIds.get('uploads/people/ai-face.jpg'));
   });
 
+  it('moderates the person but not the flowers, and keeps the colours and quality ResizeImage measured (defaults)', async () => {
+    // Act
+    const face = await item('uploads/people/ai-face.jpg');
+    const flowers = await item('uploads/flowers.jpeg');
+
+    // Assess
+    expect(face.analysis?.calls).toContain('DetectModerationLabels');
+    expect(flowers.analysis?.calls).not.toContain('DetectModerationLabels');
+    expect(flowers.analysis?.skipped.DetectModerationLabels).toBe('no moderation-like label');
+    for (const analysed of [face, flowers]) {
+      expect(analysed.analysis?.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: expect.any(Number), sharpness: expect.any(Number), contrast: expect.any(Number) } });
+      expect(sectionItems(analysed.analysis, 'imageProperties').length).toBeGreaterThan(0);
+    }
+  });
+
   it('skips analysis for an image too small for Rekognition and still succeeds', async () => {
     // Act
     const tiny = await item('uploads/tiny.gif');
@@ -184,5 +199,25 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(UPLOADS.map((u) => u.key).sort());
+  });
+
+  it('answers a smaller re-upload of an analysed photo from its analysis, without calling Rekognition', async () => {
+    // Prepare
+    const key = 'uploads/people/ai-face-again.jpg';
+    const smaller = await sharp(await readFile(join(FIXTURES, 'ai-face.jpg'))).resize(400).jpeg({ quality: 70 }).toBuffer();
+    await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: smaller }));
+    await stack.waitForIdle();
+    const execution = stack.services.stepfunctions.allExecutions().find((e) => (JSON.parse(e.input) as { source: { key: string } }).source.key === key);
+    imageIds.set(key, (JSON.parse(execution?.input ?? '{}') as { imageId: string }).imageId);
+
+    // Act
+    const again = await item(key);
+    const original = await item('uploads/people/ai-face.jpg');
+
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.analysis).toMatchObject({ calls: [], rawKeys: {}, reusedFrom: { imageId: original.imageId } });
+    expect(again.analysis?.sections.labels).toEqual(original.analysis?.sections.labels);
+    expect(again.faceCount).toBe(original.faceCount);
   });
 });

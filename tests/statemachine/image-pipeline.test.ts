@@ -80,8 +80,9 @@ let uploads = 0;
  * The state machine input of an events/resize-image case, with its upload put into the fake S3. Each call
  * gets its own imageId and revision, so tests sharing the table never see each other's items.
  */
-function upload(eventName: string, body: Buffer, metadata: Record<string, string> = {}): any {
+function upload(eventName: string, body: Buffer, metadata: Record<string, string> = {}, key?: string): any {
   const input = loadJson(`events/resize-image/${eventName}.json`);
+  if (key !== undefined) input.source.key = key;
   uploads += 1;
   const suffix = uploads.toString(16).padStart(4, '0');
   input.imageId = `${input.imageId.slice(0, -4)}${suffix}`;
@@ -167,12 +168,25 @@ beforeAll(async () => {
   handlers = loadHandlers();
 });
 
+// RekognitionLabels caches the SSM config for cacheSeconds (Powertools compares its expiry with Date.now()):
+// useConfig moves Date.now() past it, so the next run reads the new value as a deployed function would a minute later.
+const realNow = Date.now.bind(Date);
+let clockOffsetMs = 0;
+jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffsetMs);
+
+/** Serves the template's default config with the given keys changed as the SSM config parameter. */
+function useConfig(changes: Record<string, unknown>): void {
+  clockOffsetMs += 61_000;
+  const value = JSON.stringify({ ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), ...changes });
+  ssm.reset();
+  ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
+}
+
 beforeEach(() => {
   rekognition.reset();
-  ssm.reset();
-  ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({
-    Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: String(template.Parameters.PipelineConfig.Default) },
-  });
+  // The tests share one table and several upload the same photo: near-duplicate reuse would answer the later runs
+  // from the first one's analysis. The reuse test switches it back on.
+  useConfig({ reuseNearDuplicates: false });
 });
 
 afterAll(async () => {
@@ -241,6 +255,13 @@ describe('image pipeline state machine', () => {
     expect(s3.keys(analysed.Bucket!)).toContain(analysed.Name);
     expect(analysisSummarySchema.parse(analysis.summary)).toEqual(analysis.summary);
     expect(sectionItems(analysis.summary, 'labels').map((label) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
+    // Defaults: colours and quality come from ResizeImage through the state, and no moderation for a flower photo.
+    expect(labelsRequest.Features).toEqual(['GENERAL_LABELS']);
+    expect(rekognition.commandCalls(DetectModerationLabelsCommand)).toHaveLength(0);
+    expect(analysis.summary.calls).toEqual(['DetectLabels']);
+    expect(resize.imageProperties.DominantColors.length).toBeGreaterThan(0);
+    expect(analysis.summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: Math.round(resize.imageProperties.Quality.Brightness * 10) / 10 } });
+    expect(sectionItems(analysis.summary, 'imageProperties').map((item) => item.attributes?.hex)).toEqual(resize.imageProperties.DominantColors.map((color: { HexCode: string }) => color.HexCode));
     for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }
@@ -275,6 +296,37 @@ describe('image pipeline state machine', () => {
       { name: 'Revealing Clothes', confidence: 81.2, parentName: 'Suggestive' },
     ]);
     expect(run.events[0].detail.moderated).toBe(true);
+  });
+
+  it('reuses the analysis of a near-duplicate analysed with the same settings, and analyses again when they differ', async () => {
+    // Prepare
+    useConfig({});
+    answerRekognition();
+    // Not flowers.jpeg: its hash (0f0f0f0f0f0f0f0f, a bright centre) is too plain to reuse on.
+    const photo = fixture('tests/fixtures/images/background.jpg');
+    const original = upload('gif-unversioned', photo, {}, 'uploads/reuse/original.jpg');
+    const smaller = await sharp(photo).resize(800).jpeg({ quality: 70 }).toBuffer();
+    const copy = upload('gif-unversioned', smaller, {}, 'uploads/reuse/copy.jpg');
+
+    // Act
+    const first = await runPipeline(original, { handlers });
+    const callsAfterFirst = callsOf(DetectLabelsCommand);
+    const second = await runPipeline(copy, { handlers });
+    const callsAfterSecond = callsOf(DetectLabelsCommand);
+    useConfig({ minLabelConfidence: 65 });
+    const third = await runPipeline(upload('gif-unversioned', smaller, {}, 'uploads/reuse/copy-other-settings.jpg'), { handlers });
+
+    // Assess
+    expect([first.status, second.status, third.status]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(first.output.analysis.summary.reusedFrom).toBeUndefined();
+    expect(callsAfterFirst).toBe(1);
+    expect(callsAfterSecond).toBe(1);
+    expect(second.output.analysis.summary).toMatchObject({ calls: [], reusedFrom: { imageId: original.imageId, revision: original.revision } });
+    expect(second.output.analysis.summary.sections.labels).toEqual(first.output.analysis.summary.sections.labels);
+    expect((await imageItem(copy.imageId))?.analysis.reusedFrom.imageId).toBe(original.imageId);
+    expect(await imagesWithLabel('flower')).toEqual(expect.arrayContaining([original.imageId, copy.imageId]));
+    expect(callsOf(DetectLabelsCommand)).toBe(2);
+    expect(third.output.analysis.summary.reusedFrom).toBeUndefined();
   });
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {

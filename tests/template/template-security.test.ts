@@ -46,6 +46,9 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     },
     { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
     { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
+    // Near-duplicate reuse: the hash bands in GSI1 (read-only), then the candidate's image item.
+    { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
+    { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
   ],
   CleanUpImageFunction: [

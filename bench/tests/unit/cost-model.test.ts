@@ -1,7 +1,7 @@
 import { computeCost, kindShares, writeUnits, type CostInputs } from '../../cost/model';
 import { PRICES, tieredCost } from '../../cost/prices';
 
-const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({ calls, imageProperties: true, rawJsonPuts: calls.length });
+const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({ calls, imageProperties: true, rawJsonPuts: calls.length, bandQueries: 4, itemReads: 0 });
 
 function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
   return {
@@ -10,6 +10,7 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     textShare: 0,
     analysisCopyShare: 0,
     emailShare: 0,
+    duplicateShare: 0,
     lambdas: [{ logicalId: 'ResizeImageFunction', durationMs: 1000, memoryMb: 1024, source: 'test' }],
     transitions: 9,
     analysis: {
@@ -17,6 +18,7 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
       person: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']),
       text: usage(['DetectLabels', 'DetectModerationLabels', 'DetectText']),
       personAndText: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']),
+      reused: { calls: [], imageProperties: false, rawJsonPuts: 0, bandQueries: 4, itemReads: 1 },
     },
     store: { writes: [{ bytes: 1500, indexed: true }], consistentReads: 1, queries: 1 },
     resize: { gets: 1, variantPuts: 6 },
@@ -69,6 +71,29 @@ describe('computeCost', () => {
     expect(line(naive, 'DetectFaces').unitsPerImage).toBeCloseTo(1);
     expect(line(naive, 'DetectText').unitsPerImage).toBeCloseTo(1);
     expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000);
+  });
+
+  it('bills no Rekognition call for the near-duplicate share, only its lookups', () => {
+    // Act
+    const ours = computeCost(inputs({ duplicateShare: 0.25 }));
+    const none = computeCost(inputs());
+
+    // Assess
+    expect(line(ours, 'DetectLabels').unitsPerImage).toBeCloseTo(0.75);
+    expect(line(none, 'DetectLabels').unitsPerImage).toBeCloseTo(1);
+    expect(line(ours, 'near-duplicate lookups').unitsPerImage).toBeCloseTo(4 * 0.5 + 0.25 * 0.5);
+    expect(line(ours, 'Image Properties').unitsPerImage).toBeCloseTo(0.75);
+  });
+
+  it('counts near-duplicates as fresh uploads when the core does not reuse (switch off)', () => {
+    // Prepare
+    const base = inputs({ duplicateShare: 0.25 });
+
+    // Act
+    const report = computeCost({ ...base, analysis: { ...base.analysis, reused: usage(['DetectLabels', 'DetectModerationLabels']) } });
+
+    // Assess
+    expect(line(report, 'DetectLabels').unitsPerImage).toBeCloseTo(1);
   });
 
   it('prices the transitions of a run, whoever is told by e-mail', () => {

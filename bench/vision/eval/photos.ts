@@ -89,7 +89,7 @@ function download(pkg: string, cwd: string): void {
     attempt();
   } catch (error) {
     // A fresh machine has empty package lists; as root the bench may refresh them once.
-    if (process.getuid?.() !== 0) throw new Error(`apt-get download ${pkg} failed (run apt-get update first): ${(error as Error).message}`);
+    if (process.getuid?.() !== 0) throw new Error(`apt-get download ${pkg} failed (run apt-get update first): ${(error as Error).message}`, { cause: error });
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
     attempt();
   }

@@ -57,7 +57,7 @@ async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    throw new Error(`${what} failed: ${inspect(error, { depth: 4 })}`);
+    throw new Error(`${what} failed: ${inspect(error, { depth: 4 })}`, { cause: error });
   }
 }
 

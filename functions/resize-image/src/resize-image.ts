@@ -5,7 +5,7 @@ import { inspectImage } from './inspect';
 import { analysisImageKey, SOURCE_ORDER_METADATA, variantKey } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { analysisCopyReason } from './rekognition-readiness';
-import { decodeUpright, encodeJpeg, encodeWebp, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
+import { decodeUpright, encodeJpeg, encodeWebp, imageProperties, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
 import type { AnalysisImage, ResizeDeps, ResizeInput, ResizeOutput, Variant } from './types';
 
 /** Variant keys carry the revision, so their bytes never change: cache them for a year. */
@@ -72,10 +72,11 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   };
   const original: AnalysisImage = { bucket: source.bucket, key: source.key, versionId: source.versionId ?? null, ...pick(facts) };
 
-  const [variants, placeholder, hash, analysisImage] = await Promise.all([
+  const [variants, placeholder, hash, properties, analysisImage] = await Promise.all([
     Promise.all(sized.flatMap(({ side, pixels }) => [encodeVariant(side, pixels, 'webp'), encodeVariant(side, pixels, 'jpeg')])),
     thumbHash(smallest),
     perceptualHash(smallest),
+    imageProperties(smallest),
     copyReason === null ? Promise.resolve(original) : writeAnalysisCopy(),
   ]);
 
@@ -85,6 +86,7 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
     exif,
     placeholder: { kind: 'thumbhash', value: placeholder },
     perceptualHash: hash,
+    imageProperties: properties,
     variants,
     analysisImage,
   };

@@ -71,5 +71,12 @@ function fitBudget(sections: Record<string, AnalysisSection>): void {
 export function storedAnalysis(summary: AnalysisSummary): StoredAnalysis {
   const sections = Object.fromEntries(Object.entries(summary.sections).slice(0, ANALYSIS_LIMITS.sections).map(([id, section]) => [id, capSection(section)]));
   fitBudget(sections);
-  return { sections, calls: summary.calls, skipped: summary.skipped, rawKeys: summary.rawKeys };
+  return {
+    sections,
+    calls: summary.calls,
+    skipped: summary.skipped,
+    rawKeys: summary.rawKeys,
+    ...(summary.settings !== undefined ? { settings: summary.settings } : {}),
+    ...(summary.reusedFrom !== undefined ? { reusedFrom: summary.reusedFrom } : {}),
+  };
 }

@@ -26,6 +26,9 @@ export function stepFunctionsEdgeService(service: StepFunctionsService): EdgeSer
     DescribeStateMachine: (p) => service.describeStateMachine(p),
     DescribeStateMachineForExecution: (p) => service.describeStateMachineForExecution(p),
     ListStateMachines: (p) => service.listStateMachines(p),
+    SendTaskSuccess: (p) => service.taskTokens.succeed(p),
+    SendTaskFailure: (p) => service.taskTokens.fail(p),
+    SendTaskHeartbeat: (p) => service.taskTokens.heartbeat(p),
   };
   return {
     name: 'stepfunctions',

@@ -8,7 +8,10 @@ import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
 import type { AslDefinition } from './asl-walker';
 import { planJsonToString } from './json-to-string-fix';
-import { buildTaskHandlers, type TaskInvokers } from './task-resources';
+import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
+import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
+import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
+import { TaskTokenRegistry } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -45,7 +48,9 @@ export class StepFunctionsService extends EventEmitter {
   private readonly idleWaiters: Array<() => void> = [];
   private active = 0;
   private readonly concurrency: number;
-  private readonly engines = new Map<string, ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine }>();
+  private readonly engines = new Map<string, PreparedMachine>();
+  /** The callback pattern's tokens: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat settle them. */
+  readonly taskTokens = new TaskTokenRegistry();
   private readonly createdAt = Date.now();
   private closed = false;
 
@@ -289,12 +294,22 @@ export class StepFunctionsService extends EventEmitter {
 
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
-    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
-    const { definition, plan, engine } = this.engineFor(machine);
-    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, {
-      executionArn: record.executionArn,
-      stateMachineArn: machine.arn,
-    });
+    const { definition, plan, tokens, maps, engine } = this.engineFor(machine);
+    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e), Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])));
+    const taskExecution = { executionArn: record.executionArn, stateMachineArn: machine.arn };
+    const callbacks = {
+      plan: tokens,
+      issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
+      submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
+    };
+    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, taskExecution, callbacks);
+    // A Map Run's children are executions of their own in AWS: their task attempts stay out of this history.
+    const childHandlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, () => undefined, plan, taskExecution, { ...callbacks, submitted: () => undefined });
+    const mapRun = { executionArn: record.executionArn, region: this.options.region, invokers: this.options.invokers, handlers: childHandlers, history: (type: string, details?: Record<string, unknown>) => history.add(type, Date.now(), details) };
+    for (const [name, spec] of Object.entries(maps)) {
+      handlers[name] = distributedMapHandler(name, spec, mapRun);
+      childHandlers[name] = handlers[name];
+    }
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
@@ -327,6 +342,7 @@ export class StepFunctionsService extends EventEmitter {
       }
     } finally {
       this.running.delete(record.executionArn);
+      this.taskTokens.closeExecution(record.executionArn);
     }
   }
 
@@ -334,11 +350,14 @@ export class StepFunctionsService extends EventEmitter {
    * The engine of a state machine, built once: the constructor validates the ASL (~0.3 s of main-thread CPU for the
    * pipeline's definition, blocking the edge meanwhile), and `run` keeps all per-execution state apart, so one serves all.
    */
-  private engineFor(machine: LocalStateMachine): ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine } {
+  private engineFor(machine: LocalStateMachine): PreparedMachine {
     let cached = this.engines.get(machine.arn);
     if (!cached) {
-      const { definition, plan } = planJsonToString(machine.definition as unknown as AslDefinition);
-      cached = { definition, plan, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
+      const stringified = planJsonToString(machine.definition as unknown as AslDefinition);
+      const { definition, tokens } = planTaskTokens(stringified.definition);
+      // Task handlers come from `definition` (item processors included); the engine runs Distributed Maps as local Tasks.
+      const distributed = planDistributedMaps(definition);
+      cached = { definition, plan: stringified.plan, tokens, maps: distributed.maps, engine: new StateMachine(distributed.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
       this.engines.set(machine.arn, cached);
     }
     return cached;
@@ -372,6 +391,9 @@ export class StepFunctionsService extends EventEmitter {
     return record;
   }
 }
+
+/** A definition as the engine runs it, with the plans of the rewrites the local task handlers complete. */
+type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & { tokens: TaskTokenPlan; maps: DistributedMapPlan; engine: StateMachine };
 
 function sameJson(a: string, b: string): boolean {
   try {

@@ -2,6 +2,8 @@ import { eachState, type AslDefinition } from './asl-walker';
 import { LambdaServiceError } from '../lambda/errors';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
+import { insertTaskToken, WAIT_FOR_TASK_TOKEN, type TaskTokenPlan } from './task-token-fix';
+import type { IssuedToken } from './task-tokens';
 
 /** What the Task states of a definition can call: the local Lambda runtime and the AWS SDK pointed at the edge. */
 export interface TaskInvokers {
@@ -22,6 +24,10 @@ export interface TaskAttempt {
   startedAt: number;
   endedAt?: number;
   output?: unknown;
+  /** For `.waitForTaskToken`: when the resource call returned, and what it returned (the TaskSubmitted event). */
+  submittedAt?: number;
+  submitOutput?: unknown;
+  heartbeatSeconds?: number;
   error?: string;
   cause?: string;
 }
@@ -37,6 +43,13 @@ export interface TaskExecution {
   stateMachineArn: string;
 }
 
+/** What `.waitForTaskToken` states need: their plan, a fresh token per attempt, and a note when the call went out. */
+export interface CallbackTasks {
+  plan: TaskTokenPlan;
+  issue(stateName: string): IssuedToken;
+  submitted(stateName: string, attempt: TaskAttempt): void;
+}
+
 /**
  * Builds aws-local-stepfunctions' `taskResourceLocalHandlers` (keyed by state name) for every Task state of a
  * definition, nested ones included, and reports each attempt so the history has the Task events AWS shows.
@@ -49,20 +62,33 @@ export function buildTaskHandlers(
   onAttempt: (stateName: string, attempt: TaskAttempt) => void,
   stringify: StringifyPlan = {},
   execution?: TaskExecution,
+  callbacks?: CallbackTasks,
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of eachState(definition)) {
     if (state.Type !== 'Task') continue;
     const task = state as unknown as TaskState;
-    const call = resolveResource(task.Resource, invokers, execution);
+    const callback = WAIT_FOR_TASK_TOKEN.test(task.Resource) ? callbacks?.plan[stateName] : undefined;
+    const call = callback ? resolveResource(task.Resource.replace(WAIT_FOR_TASK_TOKEN, ''), invokers, execution) : resolveResource(task.Resource, invokers, execution);
     handlers[stateName] = async (engineInput) => {
-      const input = applyJsonToString(engineInput, stringify[stateName]);
-      const attempt: TaskAttempt = { ...call.describe(region), parameters: input, timeoutSeconds: task.TimeoutSeconds, startedAt: Date.now() };
+      const issued = callback && callbacks?.issue(stateName);
+      const withToken = issued ? insertTaskToken(engineInput, callback.tokenFields, issued.token) : engineInput;
+      const input = applyJsonToString(withToken, stringify[stateName]);
+      const described = call.describe(region);
+      if (callback) described.resource += '.waitForTaskToken';
+      const attempt: TaskAttempt = { ...described, parameters: input, timeoutSeconds: callback ? callback.limits.timeoutSeconds : task.TimeoutSeconds, heartbeatSeconds: callback?.limits.heartbeatSeconds, startedAt: Date.now() };
       onAttempt(stateName, attempt);
       try {
         attempt.output = await call.run(input);
+        if (issued && callbacks) {
+          attempt.submitOutput = attempt.output;
+          attempt.submittedAt = Date.now();
+          callbacks.submitted(stateName, attempt);
+          attempt.output = await issued.result;
+        }
         return attempt.output as never;
       } catch (err) {
+        issued?.close();
         const failure = err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
         attempt.error = failure.name;
         attempt.cause = failure.message;

@@ -5,6 +5,7 @@
 export * from './analysis-config';
 export * from './errors';
 export * from './identity';
+export * from './image-properties';
 export * from './ids';
 export * from './is-object';
 export * from './keys';

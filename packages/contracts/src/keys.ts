@@ -1,4 +1,4 @@
-import { IMAGE_ID_PATTERN } from './ids';
+import { IMAGE_ID_PATTERN, PERCEPTUAL_HASH_PATTERN } from './ids';
 
 /**
  * Every key the pipeline writes (docs/contracts.md "DynamoDB table" and "Processed bucket layout"). The writer
@@ -68,6 +68,18 @@ export function labelIndexSk(confidence: number, imageId: string): string {
 export function perceptualHashBands(hash: string): [string, string, string, string] {
   const h = hash.toLowerCase();
   return [h.slice(0, 4), h.slice(4, 8), h.slice(8, 12), h.slice(12, 16)];
+}
+
+/** The number of differing bits between two 64-bit perceptual hashes. @throws TypeError when either is not 16 hex. */
+export function hammingDistance(a: string, b: string): number {
+  if (!PERCEPTUAL_HASH_PATTERN.test(a) || !PERCEPTUAL_HASH_PATTERN.test(b)) throw new TypeError('perceptual hashes must be 16 hex characters');
+  let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  let count = 0;
+  while (diff > 0n) {
+    count += Number(diff & 1n);
+    diff >>= 1n;
+  }
+  return count;
 }
 
 /** GSI1 partition of one hash band: every hash within Hamming distance 3 shares at least one. */

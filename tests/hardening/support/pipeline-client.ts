@@ -24,7 +24,7 @@ export interface ExecutionView {
 }
 
 /** A stored DynamoDB item of the image table (docs/contracts.md, "DynamoDB table"). */
-export type TableItem = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type TableItem = Record<string, any>;
 
 /** `imageId` of docs/contracts.md: the first 128 bits of SHA-256 of "<bucket>/<decoded key>". */
 export const imageIdOf = (bucket: string, key: string): string => createHash('sha256').update(`${bucket}/${key}`).digest('hex').slice(0, 32);

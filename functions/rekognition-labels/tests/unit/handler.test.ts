@@ -11,6 +11,7 @@ type HandlerModule = typeof import('../../src/handler');
 const ENV = {
   PROCESSED_BUCKET_NAME: 'smart-image-pipeline-processed-example',
   CONFIG_PARAMETER_NAME: '/smart-image-pipeline/test/rekognition-config',
+  IMAGES_TABLE_NAME: 'smart-image-pipeline-images-example',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'eu-west-1',
 };
@@ -75,7 +76,7 @@ describe('handler', () => {
     expect(puts.every((put) => put.Bucket === ENV.PROCESSED_BUCKET_NAME && put.ContentType === 'application/json')).toBe(true);
   });
 
-  it('analyses the landscape event with only DetectLabels and DetectModerationLabels', async () => {
+  it('analyses the landscape event with DetectLabels only, colours and quality coming from ResizeImage', async () => {
     // Prepare
     const { handler, rk, mocks } = coldStart();
     mocks.rekognition.on(rk.DetectLabelsCommand).resolves(responses.labelsLandscape());
@@ -87,9 +88,12 @@ describe('handler', () => {
     // Assess
     expect(mocks.rekognition.commandCalls(rk.DetectFacesCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectTextCommand)).toHaveLength(0);
-    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
-    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87ceeb', simplifiedColor: 'blue', pixelPercent: 34.9 } });
-    expect(sectionItems(summary, 'moderation')).toEqual([]);
+    expect(mocks.rekognition.commandCalls(rk.DetectModerationLabelsCommand)).toHaveLength(0);
+    expect(mocks.rekognition.commandCalls(rk.DetectLabelsCommand)[0].args[0].input.Features).toEqual(['GENERAL_LABELS']);
+    expect(summary.skipped).toEqual({ DetectModerationLabels: 'no moderation-like label', DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(summary.sections.imageProperties.detector).toBe('ResizeImage');
+    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87bee6', simplifiedColor: 'blue', pixelPercent: 34.9 } });
+    expect(summary.sections.moderation).toBeUndefined();
   });
 
   it('reads the SSM parameter once across warm invocations', async () => {

@@ -133,7 +133,7 @@ describe('textSection', () => {
 describe('imagePropertiesSection', () => {
   it('keeps dominant colours as lower-case hex with CSS and simplified names, and the quality', () => {
     // Act
-    const properties = imagePropertiesSection(responses.labelsPerson());
+    const properties = imagePropertiesSection(responses.labelsPerson().ImageProperties);
 
     // Assess
     expect(properties.items[0]).toEqual({ name: 'antiquewhite', attributes: { hex: '#e9e2d6', simplifiedColor: 'white', pixelPercent: 31.4 } });
@@ -148,7 +148,7 @@ describe('imagePropertiesSection', () => {
     };
 
     // Act
-    const properties = imagePropertiesSection(response);
+    const properties = imagePropertiesSection(response.ImageProperties);
 
     // Assess
     expect(properties).toEqual({
@@ -190,7 +190,7 @@ describe('summary size', () => {
       moderation: moderationSection(moderation),
       faces: facesSection(faces),
       text: textSection(text),
-      imageProperties: imagePropertiesSection(labels),
+      imageProperties: imagePropertiesSection(labels.ImageProperties),
     };
     const summary = { sections, calls: ['DetectLabels'], skipped: {}, rawKeys: {} };
     const bytes = Buffer.byteLength(JSON.stringify(summary));

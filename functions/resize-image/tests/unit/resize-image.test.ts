@@ -305,7 +305,7 @@ describe('resizeImage result shape', () => {
 
     // Assess
     expect(JSON.stringify(output).length).toBeLessThan(4096);
-    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'perceptualHash', 'placeholder', 'variants']);
+    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'imageProperties', 'perceptualHash', 'placeholder', 'variants']);
   });
 });
 
