@@ -281,6 +281,8 @@ describe('image pipeline state machine', () => {
 
   it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
     // Prepare
+    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it.
+    useConfig({ reuseNearDuplicates: false, detectModeration: 'always' });
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition(0, 'detect-moderation-labels-suggestive');
 

@@ -83,7 +83,8 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
     },
     async callSdk(service, action, params) {
       if (service !== 'sqs' || action !== 'sendMessage') throw new Error(`unexpected ${service}.${action}`);
-      const body = params.MessageBody as { id: string; taskToken: string };
+      // Step Functions sends a JSON MessageBody as its text, as SQS receives it.
+      const body = JSON.parse(params.MessageBody as string) as { id: string; taskToken: string };
       sent.set(body.id, [...(sent.get(body.id) ?? []), { token: body.taskToken }]);
       if (body.id.startsWith('unsent')) throw Object.assign(new Error('queue is gone'), { name: 'QueueDoesNotExist' });
       return { MessageId: `m-${body.id}` };
