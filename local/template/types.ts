@@ -1,4 +1,6 @@
 import type { LifecycleRule } from '../services/s3/lifecycle';
+import type { EventRuleSpec } from '../services/events/events-service';
+
 /** Values CloudFormation pseudo parameters take in local mode. */
 export interface PseudoParameters {
   region: string;
@@ -55,15 +57,9 @@ export interface LocalEventBus {
   arn: string;
 }
 
-/** An EventBridge rule: its bus, pattern and targets (ARN, and the DeadLetterConfig queue). */
-export interface LocalEventRule {
+/** An EventBridge rule: its bus, pattern and targets (ARN, and the DeadLetterConfig queue), and where it was declared. */
+export interface LocalEventRule extends EventRuleSpec {
   logicalId: string;
-  name: string;
-  arn: string;
-  eventBusName: string;
-  eventPattern: Record<string, unknown>;
-  enabled: boolean;
-  targets: Array<{ id: string; arn: string; deadLetterArn?: string }>;
 }
 
 /** A Lambda event source mapping from an SQS queue (AWS::Lambda::EventSourceMapping or a SAM SQS event). */

@@ -62,6 +62,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
   ],
   NotifyUserFunction: [
+    { actions: ['cognito-idp:AdminGetUser'], resources: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] },
     { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'], resources: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }] },
     { actions: ['ses:SendEmail'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' }] },

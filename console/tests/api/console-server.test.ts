@@ -24,7 +24,8 @@ async function local(pathAndQuery: string, init: RequestInit = {}): Promise<{ st
 
 beforeAll(async () => {
   stack = await startConsoleUnderTest({ withVision: false });
-  // One upload as the default user, so the run sends a notification to the outbox (it fails without the vision models).
+  // One upload as the default user: the run fails without the vision models, publishes Image Failed, and the
+  // notifier e-mails the owner's verified address from the local user pool into the outbox.
   const tokens = await signInThroughHostedUi({ authDomainUrl: stack.webApp.authDomainUrl, clientId: stack.webApp.userPoolClientId, redirectUri: `${stack.console.url}/` });
   const bytes = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
   const presigned = await (await fetch(`${stack.webApp.apiUrl}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ fileName: "flowers.jpeg", contentType: "image/jpeg", size: bytes.length }) })).json() as { url: string; fields: Record<string, string> };
@@ -45,7 +46,7 @@ describe('config.json', () => {
     const answer = await local('/config.json');
 
     // Assess
-    expect(answer.body).toEqual({ apiUrl: stack.webApp.apiUrl, region: 'us-east-1', userPoolId: stack.webApp.userPoolId, userPoolClientId: stack.webApp.userPoolClientId, authDomainUrl: stack.webApp.authDomainUrl, local: { outbox: true } });
+    expect(answer.body).toEqual({ apiUrl: stack.webApp.apiUrl, region: 'us-east-1', userPoolId: stack.webApp.userPoolId, userPoolClientId: stack.webApp.userPoolClientId, authDomainUrl: stack.webApp.authDomainUrl, local: { outbox: true, events: true } });
   });
 });
 
@@ -94,12 +95,12 @@ describe('local outbox', () => {
     const page = await waitFor(async () => {
       const answer = await local('/local/outbox?limit=3');
       return answer.body.items?.length ? answer : undefined;
-    }, { what: 'a notification in the outbox' });
+    }, { what: "the notifier's e-mail in the outbox" });
     const single = await local(`/local/outbox/${encodeURIComponent(page.body.items[0].id)}`);
 
     // Assess
     expect(page.body.items.length).toBeLessThanOrEqual(3);
-    expect(page.body.items[0].kind).toBe('sns');
+    expect(page.body.items[0].kind).toBe('email');
     expect(single.body.item.id).toBe(page.body.items[0].id);
   });
 
@@ -108,6 +109,25 @@ describe('local outbox', () => {
     expect((await local('/local/outbox/..%2Fsecrets')).status).toBe(400);
     expect((await local('/local/outbox?limit=1&page=2')).status).toBe(400);
     expect((await local('/local/outbox?limit=0')).status).toBe(400);
+  });
+});
+
+describe('local event log', () => {
+  it('lists the events the run published, with the owner and the rules that took them', async () => {
+    // Act
+    const page = await local('/local/events?limit=5');
+
+    // Assess
+    expect(page.status).toBe(200);
+    const failed = page.body.items.find((item: { event: { 'detail-type': string } }) => item.event['detail-type'] === 'Image Failed');
+    expect(failed.event.detail.owner).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(failed.deliveries.map((delivery: { rule: string }) => delivery.rule)).toEqual(expect.arrayContaining([expect.stringContaining('NotifyOwnerRule'), expect.stringContaining('PruneSupersededRule')]));
+  });
+
+  it('answers 400 for a bad limit, an unknown parameter or a malformed cursor', async () => {
+    expect((await local('/local/events?limit=0')).status).toBe(400);
+    expect((await local('/local/events?page=2')).status).toBe(400);
+    expect((await local('/local/events?cursor=abc')).status).toBe(400);
   });
 });
 
