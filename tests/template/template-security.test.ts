@@ -278,7 +278,7 @@ describe('template security', () => {
     }));
 
     // Assess
-    expect(buckets.length).toBe(2);
+    expect(buckets.length).toBe(3);
     expect(bucketsWithTlsOnly).toEqual(buckets);
   });
 
