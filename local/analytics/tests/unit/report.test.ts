@@ -1,45 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyticsFactSchema, type AnalyticsFact } from '@smart-image-pipeline/contracts';
+import { analyticsFactSchema } from '@smart-image-pipeline/contracts';
 import { runReport } from '../../../cli/report';
+import { generateFacts, GENERATED_FORMATS, writeFacts } from '../../generate-facts';
 import { daysOf, parseWindow, summarise, summaryCsv } from '../../report';
 
 const templateFile = join(__dirname, '..', '..', '..', '..', 'template.yaml');
-const STREAM = 'smart-image-pipeline-AnalyticsDeliveryStream';
-const LABELS = ['Dog', 'Cat', 'Tree', 'Car', 'Person'];
-const REASONS = ['CorruptImageError', 'UnsupportedImageTypeError', 'ImageTooLargeError'];
-const FORMATS = ['jpeg', 'png', 'webp'] as const;
-
-/** A seeded generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-}
-
-function generateFacts(count: number, dates: string[], seed: number): Array<{ dt: string; fact: AnalyticsFact }> {
-  const next = random(seed);
-  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
-  return Array.from({ length: count }, (_, index) => {
-    const dt = pick(dates);
-    const base = { schemaVersion: 1 as const, eventId: `e-${index}`, occurredAt: `${dt}T10:00:00Z`, imageId: index.toString(16).padStart(32, '0'), revision: 'a'.repeat(16), owner: 'unowned', receivedAt: `${dt}T09:59:59.000Z` };
-    const kind = next();
-    const fact: AnalyticsFact = kind < 0.65
-      ? { ...base, factType: 'processed', status: 'SUCCEEDED', format: pick(FORMATS), width: 1 + Math.floor(next() * 4000), height: 1 + Math.floor(next() * 3000), bytesIn: Math.floor(next() * 5_000_000), analysed: next() < 0.7, labels: [...new Set([pick(LABELS), pick(LABELS)])].map((name) => ({ name, confidence: 90 })), moderated: false, faceCount: 0 }
-      : kind < 0.9
-        ? { ...base, factType: 'failed', status: 'FAILED', failureReason: pick(REASONS) }
-        : { ...base, factType: 'flagged', moderationLabels: [{ name: 'Violence', confidence: 80, parentName: '' }] };
-    return { dt, fact: analyticsFactSchema.parse(fact) };
-  });
-}
-
-function writeFacts(dataDir: string, rows: Array<{ dt: string; fact: AnalyticsFact }>) {
-  for (const { dt, fact } of rows) {
-    const folder = join(dataDir, 'firehose', STREAM, `dt=${dt}`);
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'records.jsonl'), `${JSON.stringify(fact)}\n`, { flag: 'a' });
-  }
-}
+const FORMATS = GENERATED_FORMATS;
 
 const countBy = <T>(items: T[], key: (item: T) => string) => items.reduce((counts, item) => counts.set(key(item), (counts.get(key(item)) ?? 0) + 1), new Map<string, number>());
 
@@ -54,7 +22,7 @@ describe('local analytics: the template named queries on DuckDB over generated f
     // Prepare
     const window = daysOf(7);
     const withFacts = window.filter((_, index) => index !== 2);
-    const rows = generateFacts(600, withFacts, 42);
+    const rows = generateFacts(600, withFacts, 42).map(({ dt, fact }) => ({ dt, fact: analyticsFactSchema.parse(fact) }));
     writeFacts(dataDir, [...rows, ...generateFacts(50, [daysOf(30)[0]], 7)]);
     const facts = rows.map((row) => row.fact);
     const processed = facts.filter((fact) => fact.factType === 'processed');
