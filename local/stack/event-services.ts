@@ -1,10 +1,11 @@
 import type { EdgeService } from '../edge/types';
 import { createEventsService, type LocalEventsService } from '../services/events/events-service';
+import { createLocalDeliveryStreams } from '../services/firehose/delivery-stream';
 import { SqsEventSource } from '../services/lambda/sqs-event-source';
 import { createSqsService, type LocalSqsService } from '../services/sqs/sqs-service';
 import type { LocalApp } from '../template/types';
 
-/** EventBridge and SQS with the template's buses, rules, queues and SQS event source mappings (issue 12). */
+/** EventBridge, SQS and Firehose (JSON lines in the data folder) with the template's buses, rules, queues and SQS event source mappings (issue 12). */
 export interface EventServices {
   events: LocalEventsService;
   sqs: LocalSqsService;
@@ -23,6 +24,7 @@ export interface EventServices {
 /** Opens the local EventBridge and SQS over one data folder and creates the template's resources in them. */
 export async function createEventServices(app: LocalApp, dataDir: string): Promise<EventServices> {
   const sqs = await createSqsService({ dataDir });
+  const deliveryStreams = createLocalDeliveryStreams(dataDir);
   for (const queue of app.queues) await sqs.createQueue(queue);
   let invokeAsync: ((functionArn: string, event: unknown) => void) | undefined;
   const events = await createEventsService({
@@ -35,6 +37,7 @@ export async function createEventServices(app: LocalApp, dataDir: string): Promi
         if (!invokeAsync) throw new Error('Functions are not running yet');
         invokeAsync(functionArn, event);
       },
+      putRecord: (streamArn, data) => deliveryStreams.putRecord(streamArn, data),
     },
   });
   for (const bus of app.eventBuses) events.addBus(bus.name);

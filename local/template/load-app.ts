@@ -1,3 +1,4 @@
+import type { InputTransformerSpec } from '../services/events/input-transformer';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
@@ -145,8 +146,8 @@ function toEventRule(logicalId: string, r: Resource, identity: ResourceIdentity,
   if (problems.length > 0) throw new TemplateResolutionError(`${logicalId}: EventPattern is not valid: ${problems.join('; ')}`);
   const targets = (prop(r, 'Targets') as Array<{ Id: string; Arn: string; DeadLetterConfig?: { Arn?: string }; Input?: unknown; InputPath?: unknown; InputTransformer?: unknown }> | undefined) ?? [];
   for (const target of targets) {
-    if (target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined) {
-      throw new TemplateResolutionError(`${logicalId}.Targets.${target.Id}: local mode delivers the whole event; Input, InputPath and InputTransformer are not emulated`);
+    if (target.Input !== undefined || target.InputPath !== undefined) {
+      throw new TemplateResolutionError(`${logicalId}.Targets.${target.Id}: local mode delivers the whole event or an InputTransformer's output; Input and InputPath are not emulated`);
     }
   }
   const eventBusName = String(prop(r, 'EventBusName') ?? 'default');
@@ -157,7 +158,12 @@ function toEventRule(logicalId: string, r: Resource, identity: ResourceIdentity,
     eventBusName: eventBusName.startsWith('arn:') ? eventBusName.slice(eventBusName.lastIndexOf('/') + 1) : eventBusName,
     eventPattern,
     enabled: String(prop(r, 'State') ?? 'ENABLED') !== 'DISABLED',
-    targets: targets.map((target) => ({ id: target.Id, arn: target.Arn, ...(target.DeadLetterConfig?.Arn ? { deadLetterArn: target.DeadLetterConfig.Arn } : {}) })),
+    targets: targets.map((target) => ({
+      id: target.Id,
+      arn: target.Arn,
+      ...(target.DeadLetterConfig?.Arn ? { deadLetterArn: target.DeadLetterConfig.Arn } : {}),
+      ...(target.InputTransformer ? { inputTransformer: target.InputTransformer as InputTransformerSpec } : {}),
+    })),
   };
 }
 

@@ -85,6 +85,10 @@ export function identify(logicalId: string, type: string, props: Props, named: (
       const name = named('RoleName') ?? generated;
       return { ref: name, attributes: { Arn: `arn:${partition}:iam::${accountId}:role/${name}`, RoleId: name } };
     }
+    case 'AWS::KinesisFirehose::DeliveryStream': {
+      const name = named('DeliveryStreamName') ?? generated;
+      return { ref: name, attributes: { Arn: arn('firehose', `deliverystream/${name}`) } };
+    }
     case 'AWS::Logs::LogGroup': {
       const name = named('LogGroupName') ?? `/aws/${generated}`;
       return { ref: name, attributes: { Arn: arn('logs', `log-group:${name}:*`) } };

@@ -6,6 +6,7 @@ import { awsJsonProtocol } from '../../edge/protocols/aws-json';
 import { matchTarget } from '../../edge/router';
 import type { EdgeRequest, EdgeResponse, EdgeService } from '../../edge/types';
 import { eventPatternProblems, matchesEventPattern } from './event-pattern';
+import { applyInputTransformer, type InputTransformerSpec } from './input-transformer';
 
 /** A rule as the template declares it: on a bus, with a pattern, sending to targets. */
 export interface EventRuleSpec {
@@ -14,7 +15,7 @@ export interface EventRuleSpec {
   eventBusName: string;
   eventPattern: Record<string, unknown>;
   enabled: boolean;
-  targets: Array<{ id: string; arn: string; deadLetterArn?: string }>;
+  targets: Array<{ id: string; arn: string; deadLetterArn?: string; inputTransformer?: InputTransformerSpec }>;
 }
 
 /** An event as EventBridge delivers it to a target. */
@@ -39,10 +40,14 @@ export interface ArchivedEvent {
   deliveries: Array<{ rule: string; target: string; outcome: 'delivered' | 'dead-lettered' | 'failed'; error?: string }>;
 }
 
-/** Where targets are delivered: SQS queues, and Lambda functions (invoked asynchronously, as EventBridge does). */
+/**
+ * Where targets are delivered: SQS queues, Lambda functions (invoked asynchronously, as EventBridge does) and Firehose
+ * delivery streams.
+ */
 export interface EventTargets {
   sendToQueue(queueArn: string, body: string): Promise<void>;
-  invokeFunction(functionArn: string, event: BusEvent): Promise<void>;
+  invokeFunction(functionArn: string, event: unknown): Promise<void>;
+  putRecord(streamArn: string, data: string): Promise<void>;
 }
 
 /** EventBridge's JSON 1.1 protocol. */
@@ -69,7 +74,7 @@ export interface LocalEventsService extends EdgeService {
  * Opens the local EventBridge: PutEvents on the template's buses (and `default`), each event matched against the
  * template's rules with the event-pattern matcher and sent to their SQS targets (a failed delivery goes to the target's
  * DeadLetterConfig queue) or Lambda targets (an asynchronous invoke, with the function's retries), TestEventPattern, ListRules, ListEventBuses and DescribeEventBus. Every event is kept in
- * <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules, input transformers and targets other
+ * <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules, Input/InputPath and targets other
  * than SQS and Lambda are not emulated.
  */
 export async function createEventsService(options: { dataDir: string; region: string; accountId: string; targets: EventTargets }): Promise<LocalEventsService> {
@@ -91,8 +96,10 @@ export async function createEventsService(options: { dataDir: string; region: st
     for (const rule of rules.filter((candidate) => candidate.enabled && candidate.eventBusName === eventBusName && matchesEventPattern(candidate.eventPattern, event))) {
       for (const target of rule.targets) {
         try {
-          if (target.arn.includes(':lambda:')) await options.targets.invokeFunction(target.arn, event);
-          else await options.targets.sendToQueue(target.arn, JSON.stringify(event));
+          const body = target.inputTransformer ? applyInputTransformer(target.inputTransformer, event) : JSON.stringify(event);
+          if (target.arn.includes(':lambda:')) await options.targets.invokeFunction(target.arn, target.inputTransformer ? JSON.parse(body) : event);
+          else if (target.arn.includes(':firehose:')) await options.targets.putRecord(target.arn, body);
+          else await options.targets.sendToQueue(target.arn, body);
           archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'delivered' });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);

@@ -24,3 +24,4 @@ export * from './schemas/preferences';
 export * from './schemas/resize';
 export * from './schemas/s3-event';
 export * from './schemas/store';
+export * from './schemas/analytics';
