@@ -86,7 +86,7 @@ describe('console in Chromium', () => {
 
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe(stack.webApp.defaultUser.email);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Outbox']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Outbox', 'Events']);
     expect(new URL(page.url()).search).toBe('');
   });
 
@@ -361,7 +361,7 @@ describe('console in Chromium', () => {
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe('second@example.com');
     expect(await page.locator('.card').count()).toBe(0);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Outbox']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Outbox', 'Events']);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {
