@@ -300,7 +300,7 @@ describe('template security', () => {
     }));
 
     // Assess
-    expect(buckets.length).toBe(3);
+    expect([...buckets].sort()).toEqual(['AnalyticsBucket', 'ProcessedBucket', 'UploadsBucket', 'WebBucket']);
     expect(bucketsWithTlsOnly).toEqual(buckets);
   });
 
