@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.aws-sam/**', '.local/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', 'layers/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.aws-sam/**', '.local/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', 'layers/**', '.ci/.venv/**', '.ci/.lint-venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

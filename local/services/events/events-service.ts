@@ -158,6 +158,7 @@ export async function createEventsService(options: { dataDir: string; region: st
 
   const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
     const action = (req.target ?? '').slice('AWSEvents.'.length);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a wire request of any action; each handler checks its fields
     const body = EVENTS_JSON.parseBody(req) as Record<string, any>;
     switch (action) {
       case 'PutEvents':

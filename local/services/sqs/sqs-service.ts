@@ -224,6 +224,7 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
 
   const handle = async (req: EdgeRequest): Promise<EdgeResponse> => {
     const action = (req.target ?? '').slice('AmazonSQS.'.length);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a wire request of any action; each handler checks its fields
     const body = SQS_JSON.parseBody(req) as Record<string, any>;
     switch (action) {
       case 'SendMessage':
