@@ -4,7 +4,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.aws-sam/**', '.local/**', 'coverage/**', 'test-artifacts/**', 'bench/results/**', 'layers/**', '.ci/.venv/**', '.ci/.lint-venv/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.aws-sam/**',
+      '.local/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'bench/results/**',
+      'layers/**',
+      '.ci/.venv/**',
+      '.ci/.lint-venv/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -27,7 +40,10 @@ export default tseslint.config(
   {
     // CommonJS files (Jest configs, the cold-start probe) and plain Node scripts.
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

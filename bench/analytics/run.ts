@@ -26,7 +26,12 @@ async function main(): Promise<void> {
       writeFacts(dataDir, generateFacts(count, days, batch + 1));
       written += count;
     }
-    process.stdout.write(`${total} facts written in ${((Date.now() - started) / 1000).toFixed(1)} s (${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})\n`);
+    process.stdout.write(
+      `${total} facts written in ${((Date.now() - started) / 1000).toFixed(1)} s (${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})\n`,
+    );
     const queries = namedQueries(repoPath('template.yaml'));
     const db = await openFactsDb(factFiles(dataDir), queries);
     try {
@@ -39,7 +44,9 @@ async function main(): Promise<void> {
         }
         times.sort((a, b) => a - b);
         const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-        process.stdout.write(`${name.padEnd(24)} p50 ${at(0.5).toFixed(0).padStart(6)} ms  p95 ${at(0.95).toFixed(0).padStart(6)} ms  (${runs} runs)\n`);
+        process.stdout.write(
+          `${name.padEnd(24)} p50 ${at(0.5).toFixed(0).padStart(6)} ms  p95 ${at(0.95).toFixed(0).padStart(6)} ms  (${runs} runs)\n`,
+        );
       }
     } finally {
       db.close();

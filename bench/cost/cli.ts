@@ -45,7 +45,10 @@ export const SWITCHES: ReadonlyArray<{ key: keyof AnalysisConfig; value: unknown
 ];
 
 /** The price per 1,000 with each switch turned, everything else at the defaults and the same mix. */
-export async function switchPrices(options: CostMix, config: AnalysisConfig = deployedAnalysisConfig()): Promise<Array<{ setting: string; usdPerThousand: number }>> {
+export async function switchPrices(
+  options: CostMix,
+  config: AnalysisConfig = deployedAnalysisConfig(),
+): Promise<Array<{ setting: string; usdPerThousand: number }>> {
   const rows = [];
   for (const { key, value } of SWITCHES) {
     const inputs = await gatherCostInputs(options, { ...config, [key]: value });
@@ -70,7 +73,13 @@ function tiers(ladder: ReadonlyArray<{ upTo: number; usd: number }>): string {
 
 /** Renders both designs side by side as a plain-text table. */
 export function formatCostTable(ours: CostReport, naive: CostReport): string {
-  const rows = ours.lines.map((line, i) => [line.service, line.item, line.unitsPerImage.toFixed(3), money(line.usdPerThousand), money(naive.lines[i].usdPerThousand)]);
+  const rows = ours.lines.map((line, i) => [
+    line.service,
+    line.item,
+    line.unitsPerImage.toFixed(3),
+    money(line.usdPerThousand),
+    money(naive.lines[i].usdPerThousand),
+  ]);
   rows.push(['TOTAL', 'per 1,000 images', '', money(ours.usdPerThousand), money(naive.usdPerThousand)]);
   const header = ['service', 'item', 'units/image', 'ours $/1k', 'naive $/1k'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -101,7 +110,10 @@ async function main(): Promise<void> {
       `Target <= $${COST_TARGET_USD_PER_THOUSAND.toFixed(2)} per 1,000: ${ours.usdPerThousand <= COST_TARGET_USD_PER_THOUSAND ? 'met' : 'MISSED'} ($${ours.usdPerThousand.toFixed(3)}); the naive design (all four Detect calls and Image Properties on every image, no reuse) costs $${naive.usdPerThousand.toFixed(3)}.`,
       '',
       'Price per 1,000 with one analysis-config switch changed (PipelineConfig), same mix:',
-      ...switches.map((row) => `  ${row.setting.padEnd(settingWidth)}  ${money(row.usdPerThousand)}  (${row.usdPerThousand >= ours.usdPerThousand ? '+' : '-'}${money(Math.abs(row.usdPerThousand - ours.usdPerThousand))})`),
+      ...switches.map(
+        (row) =>
+          `  ${row.setting.padEnd(settingWidth)}  ${money(row.usdPerThousand)}  (${row.usdPerThousand >= ours.usdPerThousand ? '+' : '-'}${money(Math.abs(row.usdPerThousand - ours.usdPerThousand))})`,
+      ),
       '',
       `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,

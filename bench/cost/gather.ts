@@ -33,7 +33,9 @@ export function happyPathFacts(): PathFacts {
 }
 
 /** Measured durations per function from a results file (resize from the resize bench, the rest from the e2e run). */
-export function measuredDurations(resultsFile = repoPath('bench', 'results', 'latest.json')): Record<string, { ms: number; source: string }> {
+export function measuredDurations(
+  resultsFile = repoPath('bench', 'results', 'latest.json'),
+): Record<string, { ms: number; source: string }> {
   if (!existsSync(resultsFile)) return {};
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
     date?: string;
@@ -44,7 +46,8 @@ export function measuredDurations(resultsFile = repoPath('bench', 'results', 'la
   const resizeMs = results.resize?.contenders?.ours?.byConcurrency?.['1']?.msPerImage;
   if (typeof resizeMs === 'number') found.ResizeImageFunction = { ms: resizeMs, source: `resize bench ${results.date ?? ''}`.trim() };
   for (const [id, ms] of Object.entries(results.e2e?.handlerBusyMsMedian ?? {})) {
-    if (id !== 'RekognitionLabelsFunction' && !(id in found) && typeof ms === 'number') found[id] = { ms, source: `e2e bench ${results.date ?? ''}`.trim() };
+    if (id !== 'RekognitionLabelsFunction' && !(id in found) && typeof ms === 'number')
+      found[id] = { ms, source: `e2e bench ${results.date ?? ''}`.trim() };
   }
   return found;
 }
@@ -57,13 +60,26 @@ export function transitionsPerRun(): string[] {
 
 /** Builds the cost inputs from the template, the ASL, the functions' own cores and the latest measurements. */
 export async function gatherCostInputs(
-  options: { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number; duplicateShare: number; resultsFile?: string },
+  options: {
+    images: number;
+    facesShare: number;
+    textShare: number;
+    analysisCopyShare: number;
+    emailShare: number;
+    duplicateShare: number;
+    resultsFile?: string;
+  },
   config: AnalysisConfig = deployedAnalysisConfig(),
 ): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
   const lambdas = templateFunctions().map((fn) => {
     const m = measured[fn.logicalId];
-    return { logicalId: fn.logicalId, memoryMb: fn.memoryMb, durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500, source: m?.source ?? 'default (stated)' };
+    return {
+      logicalId: fn.logicalId,
+      memoryMb: fn.memoryMb,
+      durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500,
+      source: m?.source ?? 'default (stated)',
+    };
   });
   const transitions = transitionsPerRun();
   return {

@@ -65,7 +65,12 @@ export function computeCost(inputs: CostInputs): CostReport {
   add('Lambda', 'compute, arm64 (GB-seconds)', gbSeconds, tieredCost(gbSeconds * n, PRICES.lambda.arm64GbSecond));
   add('Lambda', 'requests', inputs.lambdas.length, inputs.lambdas.length * n * PRICES.lambda.perRequest);
 
-  add('Step Functions', 'state transitions (Standard)', inputs.transitions, inputs.transitions * n * PRICES.stepFunctions.standardPerTransition);
+  add(
+    'Step Functions',
+    'state transitions (Standard)',
+    inputs.transitions,
+    inputs.transitions * n * PRICES.stepFunctions.standardPerTransition,
+  );
 
   // The naive design analyses every upload in full: all four calls and IMAGE_PROPERTIES, no reuse.
   // With reuse switched off the core analyses a near-duplicate like any upload: it then counts in the fresh mix.
@@ -95,7 +100,12 @@ export function computeCost(inputs: CostInputs): CostReport {
     const share = callsPerImage[call] ?? 0;
     add('Rekognition', call, share, group2PerImage === 0 ? 0 : (group2Usd * share) / group2PerImage);
   }
-  add('Rekognition', 'Image Properties (DetectLabels feature)', imagePropertiesPerImage, tieredCost(imagePropertiesPerImage * n, PRICES.rekognition.imagePropertiesPerImage));
+  add(
+    'Rekognition',
+    'Image Properties (DetectLabels feature)',
+    imagePropertiesPerImage,
+    tieredCost(imagePropertiesPerImage * n, PRICES.rekognition.imagePropertiesPerImage),
+  );
 
   const rekognitionReads = group2PerImage;
   const puts = 1 + inputs.resize.variantPuts + inputs.analysisCopyShare + rawJsonPuts;

@@ -67,9 +67,20 @@ export async function measureAnalysisUsage(config: AnalysisConfig = deployedAnal
       ...(person ? [{ Name: config.faceTriggerLabels[0], Confidence: 99, Parents: [] }] : []),
       ...(text ? [{ Name: config.textTriggerLabels[0], Confidence: 99, Parents: [] }] : []),
     ];
-    const earlier = { imageId: 'a'.repeat(32), revision: '0'.repeat(16), status: 'SUCCEEDED', perceptualHash: NEAR_HASH, analysis: analysed };
+    const earlier = {
+      imageId: 'a'.repeat(32),
+      revision: '0'.repeat(16),
+      status: 'SUCCEEDED',
+      perceptualHash: NEAR_HASH,
+      analysis: analysed,
+    };
     const summary = await analyseImage(
-      { imageId: '0'.repeat(32), revision: '0'.repeat(16), image: { bucket: 'b', key: 'k.jpg', versionId: null, width: 1000, height: 800, bytes: 1000 }, perceptualHash: HASH },
+      {
+        imageId: '0'.repeat(32),
+        revision: '0'.repeat(16),
+        image: { bucket: 'b', key: 'k.jpg', versionId: null, width: 1000, height: 800, bytes: 1000 },
+        perceptualHash: HASH,
+      },
       {
         detect: async (detector, request: { Features?: string[] }) => {
           if (detector.name !== 'DetectLabels') return {};
@@ -123,7 +134,12 @@ export async function measureStoreUsage(): Promise<StoreUsage> {
       return kind === 'QueryCommand' ? { Items: [] } : {};
     },
   };
-  await storeImage(request.input, { db: db as never, tableName: 'bench', now: () => new Date('2026-11-25T12:00:00Z'), logger: { info: () => undefined } });
+  await storeImage(request.input, {
+    db: db as never,
+    tableName: 'bench',
+    now: () => new Date('2026-11-25T12:00:00Z'),
+    logger: { info: () => undefined },
+  });
   return usage;
 }
 

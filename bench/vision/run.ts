@@ -28,10 +28,18 @@ type Call = keyof typeof CALLS;
 /** A page of text, like a scanned letter, for DetectText's document target. */
 async function documentImage(): Promise<Buffer> {
   const lines = [
-    'Smart Image Pipeline', 'Invoice 2026-1125', 'Item one: resize and convert', 'Item two: labels and faces',
-    'Item three: moderation check', 'Item four: text detection', 'Total due within thirty days', 'Thank you for your order',
+    'Smart Image Pipeline',
+    'Invoice 2026-1125',
+    'Item one: resize and convert',
+    'Item two: labels and faces',
+    'Item three: moderation check',
+    'Item four: text detection',
+    'Total due within thirty days',
+    'Thank you for your order',
   ];
-  const text = lines.map((line, index) => `<text x="60" y="${100 + index * 70}" font-family="sans-serif" font-size="40" fill="black">${line}</text>`).join('');
+  const text = lines
+    .map((line, index) => `<text x="60" y="${100 + index * 70}" font-family="sans-serif" font-size="40" fill="black">${line}</text>`)
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="680"><rect width="100%" height="100%" fill="white"/>${text}</svg>`;
   return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
 }
@@ -60,7 +68,11 @@ async function timeReady(dataDir: string, workers: number): Promise<{ ms: number
   return { ms: performance.now() - started, service };
 }
 
-async function timeCall(service: LocalVisionService, call: Call, image: Buffer): Promise<{ ms: number; cpu: number; body: Record<string, unknown> }> {
+async function timeCall(
+  service: LocalVisionService,
+  call: Call,
+  image: Buffer,
+): Promise<{ ms: number; cpu: number; body: Record<string, unknown> }> {
   const body = JSON.stringify({ Image: { Bytes: image.toString('base64') }, ...CALLS[call] });
   const [worker] = service.workerPids();
   const cpuBefore = cpuMs(worker);
@@ -92,20 +104,27 @@ async function main(): Promise<void> {
       await service.close();
       return;
     }
-    console.log(`vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    console.log(
+      `vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+    );
     const cold = await timeReady(dataDir, 1);
     const coldCpu = cpuMs(cold.service.workerPids()[0]);
     await cold.service.close();
     const cached = await timeReady(dataDir, 1);
     const cachedCpu = cpuMs(cached.service.workerPids()[0]);
     const service = cached.service;
-    console.log('\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker\'s CPU time');
+    console.log("\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker's CPU time");
     console.table([
       { start: 'first start (writes nsfwjs weight cache)', wallSeconds: seconds(cold.ms), cpuSeconds: seconds(coldCpu), target: '' },
       { start: 'with weight cache', wallSeconds: seconds(cached.ms), cpuSeconds: seconds(cachedCpu), target: '<= 3.000' },
     ]);
 
-    const inputs: [string, Buffer][] = [...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))), ['document (generated)', await documentImage()]];
+    const inputs: [string, Buffer][] = [
+      ...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))),
+      ['document (generated)', await documentImage()],
+    ];
     const rows = [];
     for (const [name, image] of inputs) {
       const row: Record<string, string | number> = { image: name };
@@ -127,7 +146,8 @@ async function main(): Promise<void> {
         row[`${short} cpu`] = seconds(mean(cpus));
         if (call === 'DetectFaces') faces = (last.FaceDetails as unknown[]).length;
         if (call === 'DetectFaces' || call === 'DetectLabels') facesAndLabels += mean(cpus);
-        if (call === 'DetectText') row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
+        if (call === 'DetectText')
+          row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
         if (call === 'DetectLabels') row.labels = (last.Labels as unknown[]).length;
       }
       row.faces = faces;
@@ -144,7 +164,8 @@ async function main(): Promise<void> {
     const pool = await timeReady(dataDir, 2);
     // Each call twice at once, so both workers see every image: the worst case for memory.
     for (const [, image] of inputs) {
-      for (const call of Object.keys(CALLS) as Call[]) await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
+      for (const call of Object.keys(CALLS) as Call[])
+        await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
     }
     const workers = pool.service.workerPids().map(peakRssMb);
     const parent = process.resourceUsage().maxRSS / 1024;

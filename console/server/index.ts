@@ -50,7 +50,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const contentSecurityPolicy = htmlPolicy(options);
   // Exactly what the cloud's config.json holds (WebDeployment), plus local mode's extras; nothing else of the stack.
   const { apiUrl, region, userPoolId, userPoolClientId, authDomainUrl } = options.webApp;
-  const config = { apiUrl, region, userPoolId, userPoolClientId, authDomainUrl, local: { outbox: Boolean(options.outbox), events: Boolean(options.events) } };
+  const config = {
+    apiUrl,
+    region,
+    userPoolId,
+    userPoolClientId,
+    authDomainUrl,
+    local: { outbox: Boolean(options.outbox), events: Boolean(options.events) },
+  };
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'The console could not answer; see its log.');

@@ -22,7 +22,8 @@ const ITEM_PATH = /^\/local\/outbox\/([A-Za-z0-9_.:-]{1,200})$/;
 
 /** Reads `limit` and `cursor`, refusing anything else, as the API's listings do. */
 function pageQuery(url: URL): { limit: number; cursor?: string } | string {
-  for (const name of url.searchParams.keys()) if (name !== 'limit' && name !== 'cursor') return `Unknown query parameter "${name}"; allowed: limit, cursor.`;
+  for (const name of url.searchParams.keys())
+    if (name !== 'limit' && name !== 'cursor') return `Unknown query parameter "${name}"; allowed: limit, cursor.`;
   const rawLimit = url.searchParams.get('limit') ?? '20';
   const limit = /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : Number.NaN;
   if (!(limit >= 1 && limit <= 100)) return '"limit" must be a whole number between 1 and 100.';
@@ -36,11 +37,22 @@ function pageQuery(url: URL): { limit: number; cursor?: string } | string {
  * `GET /local/outbox/<id>`) and the event log (`GET /local/events`), which AWS does not have. Answers false when the
  * path is not one of them.
  */
-export async function handleLocalRoute(req: IncomingMessage, res: ServerResponse, url: URL, outbox: OutboxReader | undefined, events?: EventLogReader): Promise<boolean> {
+export async function handleLocalRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  outbox: OutboxReader | undefined,
+  events?: EventLogReader,
+): Promise<boolean> {
   if (!url.pathname.startsWith('/local/')) return false;
   if (url.pathname === '/local/events') return handleEvents(req, res, url, events);
   if (url.pathname !== '/local/outbox' && !ITEM_PATH.test(url.pathname)) {
-    sendError(res, url.pathname.startsWith('/local/outbox/') ? 400 : 404, url.pathname.startsWith('/local/outbox/') ? 'BadRequest' : 'NotFound', url.pathname.startsWith('/local/outbox/') ? 'Bad outbox id.' : `No route ${url.pathname}.`);
+    sendError(
+      res,
+      url.pathname.startsWith('/local/outbox/') ? 400 : 404,
+      url.pathname.startsWith('/local/outbox/') ? 'BadRequest' : 'NotFound',
+      url.pathname.startsWith('/local/outbox/') ? 'Bad outbox id.' : `No route ${url.pathname}.`,
+    );
     return true;
   }
   if (req.method !== 'GET') {
@@ -84,7 +96,12 @@ async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL,
     return true;
   }
   if (!events) {
-    sendError(res, 501, 'EventsUnavailable', 'This console keeps no event log; in AWS add a rule on the bus (e.g. to CloudWatch Logs) to see its events.');
+    sendError(
+      res,
+      501,
+      'EventsUnavailable',
+      'This console keeps no event log; in AWS add a rule on the bus (e.g. to CloudWatch Logs) to see its events.',
+    );
     return true;
   }
   const query = pageQuery(url);

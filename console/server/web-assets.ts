@@ -36,7 +36,10 @@ export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<stri
   for (const file of result.outputFiles) {
     const name = `/assets/${path.basename(file.path)}`;
     const extension = path.extname(file.path);
-    assets.set(name, { body: Buffer.from(file.contents), contentType: extension === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
+    assets.set(name, {
+      body: Buffer.from(file.contents),
+      contentType: extension === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+    });
     html = html.replace(`/assets/app${extension}`, name);
   }
   assets.set('/', { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' });

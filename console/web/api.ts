@@ -23,7 +23,11 @@ async function parse<T>(response: Response): Promise<T> {
   }
   if (!response.ok) {
     const body = parsed as { error?: { code?: string; message?: string }; message?: string } | null;
-    throw new ApiError(response.status, body?.error?.code ?? 'HttpError', body?.error?.message ?? body?.message ?? `HTTP ${response.status}`);
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? 'HttpError',
+      body?.error?.message ?? body?.message ?? `HTTP ${response.status}`,
+    );
   }
   return parsed as T;
 }
@@ -37,7 +41,11 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const send = async (token: string) =>
     fetch(`${appConfig().apiUrl}${path}`, {
       method: init.method ?? 'GET',
-      headers: { accept: 'application/json', authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${token}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'omit',
     });
@@ -60,7 +68,8 @@ export async function localApi<T>(path: string): Promise<T> {
 /** Builds a query string from defined values only. */
 export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

@@ -20,7 +20,10 @@ const TOKENS = 'sip.tokens';
 const PENDING = 'sip.pendingSignIn';
 
 function base64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 function randomText(bytes = 32): string {
@@ -40,12 +43,22 @@ function readTokens(): StoredTokens | undefined {
   }
 }
 
-function saveTokens(answer: { id_token: string; access_token: string; refresh_token?: string; expires_in: number }, previous?: StoredTokens): void {
-  const tokens: StoredTokens = { idToken: answer.id_token, accessToken: answer.access_token, refreshToken: answer.refresh_token ?? previous?.refreshToken, expiresAt: Date.now() + answer.expires_in * 1000 };
+function saveTokens(
+  answer: { id_token: string; access_token: string; refresh_token?: string; expires_in: number },
+  previous?: StoredTokens,
+): void {
+  const tokens: StoredTokens = {
+    idToken: answer.id_token,
+    accessToken: answer.access_token,
+    refreshToken: answer.refresh_token ?? previous?.refreshToken,
+    expiresAt: Date.now() + answer.expires_in * 1000,
+  };
   sessionStorage.setItem(TOKENS, JSON.stringify(tokens));
 }
 
-async function tokenRequest(body: Record<string, string>): Promise<{ id_token: string; access_token: string; refresh_token?: string; expires_in: number }> {
+async function tokenRequest(
+  body: Record<string, string>,
+): Promise<{ id_token: string; access_token: string; refresh_token?: string; expires_in: number }> {
   const response = await fetch(`${appConfig().authDomainUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -66,7 +79,16 @@ export async function signIn(): Promise<never> {
   const state = randomText(16);
   sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, returnTo: location.hash }));
   const url = new URL(`${appConfig().authDomainUrl}/oauth2/authorize`);
-  for (const [name, value] of Object.entries({ response_type: 'code', client_id: appConfig().userPoolClientId, redirect_uri: redirectUri(), scope: 'openid email profile', state, code_challenge: challenge, code_challenge_method: 'S256' })) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({
+    response_type: 'code',
+    client_id: appConfig().userPoolClientId,
+    redirect_uri: redirectUri(),
+    scope: 'openid email profile',
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }))
+    url.searchParams.set(name, value);
   location.assign(url.toString());
   return new Promise<never>(() => undefined);
 }
@@ -84,7 +106,8 @@ export async function completeSignIn(): Promise<boolean> {
   sessionStorage.removeItem(PENDING);
   history.replaceState(null, '', `${location.pathname}${pending?.returnTo ?? ''}`);
   if (!code) throw new Error(`sign-in failed: ${params.get('error_description') ?? params.get('error')}`);
-  if (!pending || pending.state !== params.get('state')) throw new Error('sign-in failed: this answer does not belong to a sign-in started here');
+  if (!pending || pending.state !== params.get('state'))
+    throw new Error('sign-in failed: this answer does not belong to a sign-in started here');
   saveTokens(await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: redirectUri(), code_verifier: pending.verifier }));
   return true;
 }
@@ -110,7 +133,11 @@ export function signedInUser(): SignedInUser | undefined {
   if (!tokens) return undefined;
   try {
     const payload = JSON.parse(atob(tokens.idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
-    return { email: String(payload.email ?? ''), sub: String(payload.sub ?? ''), groups: Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'].map(String) : [] };
+    return {
+      email: String(payload.email ?? ''),
+      sub: String(payload.sub ?? ''),
+      groups: Array.isArray(payload['cognito:groups']) ? payload['cognito:groups'].map(String) : [],
+    };
   } catch {
     return undefined;
   }

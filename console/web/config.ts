@@ -18,7 +18,8 @@ export async function loadConfig(): Promise<AppConfig> {
   const response = await fetch('/config.json', { cache: 'no-cache', headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`/config.json answered ${response.status}`);
   const config = (await response.json()) as AppConfig;
-  for (const key of ['apiUrl', 'userPoolClientId', 'authDomainUrl'] as const) if (typeof config[key] !== 'string' || !config[key]) throw new Error(`/config.json has no ${key}`);
+  for (const key of ['apiUrl', 'userPoolClientId', 'authDomainUrl'] as const)
+    if (typeof config[key] !== 'string' || !config[key]) throw new Error(`/config.json has no ${key}`);
   loaded = { ...config, apiUrl: config.apiUrl.replace(/\/$/, ''), authDomainUrl: config.authDomainUrl.replace(/\/$/, '') };
   return loaded;
 }

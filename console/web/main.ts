@@ -40,7 +40,10 @@ function pageFor(path: string[]): { page: Page; section: string; title: string }
 }
 
 function message(text: string, action?: HTMLElement): void {
-  replaceChildren(document.body, h('main', { id: 'main' }, h('h1', {}, 'Image Pipeline'), h('p', { class: 'notice', role: 'status' }, text), action ?? null));
+  replaceChildren(
+    document.body,
+    h('main', { id: 'main' }, h('h1', {}, 'Image Pipeline'), h('p', { class: 'notice', role: 'status' }, text), action ?? null),
+  );
 }
 
 async function start(): Promise<void> {
@@ -59,7 +62,20 @@ async function start(): Promise<void> {
   const header = h(
     'header',
     { class: 'top' },
-    h('a', { class: 'skip', href: '#main', on: { click: (event) => { event.preventDefault(); main.focus(); } } }, 'Skip to content'),
+    h(
+      'a',
+      {
+        class: 'skip',
+        href: '#main',
+        on: {
+          click: (event) => {
+            event.preventDefault();
+            main.focus();
+          },
+        },
+      },
+      'Skip to content',
+    ),
     h('a', { class: 'brand', href: '#/upload' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), 'Image Pipeline'),
     h('nav', { 'aria-label': 'Sections' }, ...links),
     h(
@@ -95,5 +111,8 @@ async function start(): Promise<void> {
 }
 
 start().catch((error: Error) => {
-  message(`The console could not start: ${error.message}`, h('button', { type: 'button', class: 'primary', on: { click: () => void signIn() } }, 'Sign in again'));
+  message(
+    `The console could not start: ${error.message}`,
+    h('button', { type: 'button', class: 'primary', on: { click: () => void signIn() } }, 'Sign in again'),
+  );
 });

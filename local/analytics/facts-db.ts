@@ -12,25 +12,51 @@ import { yamlParse } from 'yaml-cfn';
 
 /** DuckDB types of the fact columns (packages/contracts analyticsFactSchema v1; the Glue table declares the same). */
 const FACT_COLUMNS: Record<string, string> = {
-  schemaVersion: 'INTEGER', factType: 'VARCHAR', eventId: 'VARCHAR', occurredAt: 'VARCHAR', imageId: 'VARCHAR',
-  revision: 'VARCHAR', owner: 'VARCHAR', receivedAt: 'VARCHAR', status: 'VARCHAR', format: 'VARCHAR',
-  width: 'INTEGER', height: 'INTEGER', bytesIn: 'BIGINT', analysed: 'BOOLEAN',
-  labels: 'STRUCT(name VARCHAR, confidence DOUBLE)[]', moderated: 'BOOLEAN', faceCount: 'INTEGER', failureReason: 'VARCHAR',
+  schemaVersion: 'INTEGER',
+  factType: 'VARCHAR',
+  eventId: 'VARCHAR',
+  occurredAt: 'VARCHAR',
+  imageId: 'VARCHAR',
+  revision: 'VARCHAR',
+  owner: 'VARCHAR',
+  receivedAt: 'VARCHAR',
+  status: 'VARCHAR',
+  format: 'VARCHAR',
+  width: 'INTEGER',
+  height: 'INTEGER',
+  bytesIn: 'BIGINT',
+  analysed: 'BOOLEAN',
+  labels: 'STRUCT(name VARCHAR, confidence DOUBLE)[]',
+  moderated: 'BOOLEAN',
+  faceCount: 'INTEGER',
+  failureReason: 'VARCHAR',
   moderationLabels: 'STRUCT(name VARCHAR, confidence DOUBLE, parentName VARCHAR)[]',
 };
 
 /** The template's analytics questions, by name. */
 export function namedQueries(templateFile: string): Map<string, string> {
-  const template = yamlParse(readFileSync(templateFile, 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { Name: string; QueryString: string } }> };
-  return new Map(Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Athena::NamedQuery').map((resource) => [resource.Properties!.Name, resource.Properties!.QueryString]));
+  const template = yamlParse(readFileSync(templateFile, 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties?: { Name: string; QueryString: string } }>;
+  };
+  return new Map(
+    Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'AWS::Athena::NamedQuery')
+      .map((resource) => [resource.Properties!.Name, resource.Properties!.QueryString]),
+  );
 }
 
 /** Where the local delivery stream keeps the facts: <dataDir>/firehose/<stream>/dt=YYYY-MM-DD/records.jsonl. */
 export function factFiles(dataDir: string, streamSuffix = 'AnalyticsDeliveryStream'): string[] {
   const root = join(dataDir, 'firehose');
   if (!existsSync(root)) return [];
-  return readdirSync(root).filter((stream) => stream.endsWith(streamSuffix)).flatMap((stream) =>
-    readdirSync(join(root, stream)).filter((day) => /^dt=\d{4}-\d{2}-\d{2}$/.test(day)).map((day) => join(root, stream, day, 'records.jsonl')).filter((file) => existsSync(file)));
+  return readdirSync(root)
+    .filter((stream) => stream.endsWith(streamSuffix))
+    .flatMap((stream) =>
+      readdirSync(join(root, stream))
+        .filter((day) => /^dt=\d{4}-\d{2}-\d{2}$/.test(day))
+        .map((day) => join(root, stream, day, 'records.jsonl'))
+        .filter((file) => existsSync(file)),
+    );
 }
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -51,7 +77,9 @@ export async function openFactsDb(files: string[], queries: Map<string, string>)
     await connection.run(`CREATE TABLE facts (${columns.map(([name, type]) => `"${name}" ${type}`).join(', ')}, dt VARCHAR)`);
   } else {
     const columnSpec = `{${columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ')}}`;
-    await connection.run(`CREATE VIEW facts AS SELECT * FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR'}, columns = ${columnSpec})`);
+    await connection.run(
+      `CREATE VIEW facts AS SELECT * FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR'}, columns = ${columnSpec})`,
+    );
   }
   return {
     async run(name, days) {

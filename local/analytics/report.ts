@@ -34,11 +34,23 @@ export async function summarise(options: { dataDir: string; templateFile: string
     const [calls] = await db.run('rekognition-calls', options.days);
     return {
       days: options.days,
-      imagesPerDay: daysOf(options.days, options.today).map((day) => ({ day, processed: num(perDay.get(day)?.processed), failed: num(perDay.get(day)?.failed) })),
-      failureReasons: (await db.run('failure-reasons', options.days)).map((row) => ({ reason: String(row.reason), images: num(row.images) })),
+      imagesPerDay: daysOf(options.days, options.today).map((day) => ({
+        day,
+        processed: num(perDay.get(day)?.processed),
+        failed: num(perDay.get(day)?.failed),
+      })),
+      failureReasons: (await db.run('failure-reasons', options.days)).map((row) => ({
+        reason: String(row.reason),
+        images: num(row.images),
+      })),
       topLabels: (await db.run('top-labels', options.days)).map((row) => ({ label: String(row.label), images: num(row.images) })),
       rekognitionCalls: { analysed: num(calls?.analysed), skipped: num(calls?.skipped) },
-      inputVolume: (await db.run('input-volume-by-format', options.days)).map((row) => ({ format: String(row.format), images: num(row.images), bytesIn: num(row.bytes_in), megapixels: num(row.megapixels) })),
+      inputVolume: (await db.run('input-volume-by-format', options.days)).map((row) => ({
+        format: String(row.format),
+        images: num(row.images),
+        bytesIn: num(row.bytes_in),
+        megapixels: num(row.megapixels),
+      })),
     };
   } finally {
     db.close();
@@ -48,14 +60,18 @@ export async function summarise(options: { dataDir: string; templateFile: string
 /** The summary as text lines for the terminal. */
 export function summaryLines(summary: AnalyticsSummary): string[] {
   const lines = [`Analytics, last ${summary.days} day(s) (UTC)`, '', 'Images per day:    processed  failed'];
-  for (const row of summary.imagesPerDay) lines.push(`  ${row.day}        ${String(row.processed).padStart(9)}  ${String(row.failed).padStart(6)}`);
+  for (const row of summary.imagesPerDay)
+    lines.push(`  ${row.day}        ${String(row.processed).padStart(9)}  ${String(row.failed).padStart(6)}`);
   lines.push('', 'Failure reasons:');
   for (const row of summary.failureReasons) lines.push(`  ${row.reason}: ${row.images}`);
   if (summary.failureReasons.length === 0) lines.push('  none');
   lines.push('', 'Top labels:');
   for (const row of summary.topLabels) lines.push(`  ${row.label}: ${row.images}`);
   if (summary.topLabels.length === 0) lines.push('  none');
-  lines.push('', `Rekognition: called for ${summary.rekognitionCalls.analysed} image(s), skipped by the configuration for ${summary.rekognitionCalls.skipped}`);
+  lines.push(
+    '',
+    `Rekognition: called for ${summary.rekognitionCalls.analysed} image(s), skipped by the configuration for ${summary.rekognitionCalls.skipped}`,
+  );
   lines.push('', 'Input by format:');
   for (const row of summary.inputVolume) lines.push(`  ${row.format}: ${row.images} image(s), ${row.bytesIn} bytes, ${row.megapixels} MP`);
   if (summary.inputVolume.length === 0) lines.push('  none');
@@ -70,10 +86,19 @@ const csvField = (value: unknown) => {
 /** The summary as CSV in long form: section, key, measure, value (one row per number). */
 export function summaryCsv(summary: AnalyticsSummary): string {
   const rows: unknown[][] = [['section', 'key', 'measure', 'value']];
-  for (const row of summary.imagesPerDay) rows.push(['images-per-day', row.day, 'processed', row.processed], ['images-per-day', row.day, 'failed', row.failed]);
+  for (const row of summary.imagesPerDay)
+    rows.push(['images-per-day', row.day, 'processed', row.processed], ['images-per-day', row.day, 'failed', row.failed]);
   for (const row of summary.failureReasons) rows.push(['failure-reasons', row.reason, 'images', row.images]);
   for (const row of summary.topLabels) rows.push(['top-labels', row.label, 'images', row.images]);
-  rows.push(['rekognition-calls', '', 'analysed', summary.rekognitionCalls.analysed], ['rekognition-calls', '', 'skipped', summary.rekognitionCalls.skipped]);
-  for (const row of summary.inputVolume) rows.push(['input-volume-by-format', row.format, 'images', row.images], ['input-volume-by-format', row.format, 'bytes-in', row.bytesIn], ['input-volume-by-format', row.format, 'megapixels', row.megapixels]);
+  rows.push(
+    ['rekognition-calls', '', 'analysed', summary.rekognitionCalls.analysed],
+    ['rekognition-calls', '', 'skipped', summary.rekognitionCalls.skipped],
+  );
+  for (const row of summary.inputVolume)
+    rows.push(
+      ['input-volume-by-format', row.format, 'images', row.images],
+      ['input-volume-by-format', row.format, 'bytes-in', row.bytesIn],
+      ['input-volume-by-format', row.format, 'megapixels', row.megapixels],
+    );
   return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
 }

@@ -8,10 +8,18 @@ Prints the analytics summary of the local facts (the template's named Athena que
 Exit code: 0 printed, 2 bad arguments or error.`;
 
 /** `npm run report`: the summary over LOCAL_DATA_DIR (default .local) or --data-dir. @returns the exit code. */
-export async function runReport(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runReport(
+  argv: readonly string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const parsed = parseCommandLine('report', USAGE, {
     args: [...argv],
-    options: { since: { type: 'string', default: '7d' }, csv: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      since: { type: 'string', default: '7d' },
+      csv: { type: 'string' },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (!parsed) return 2;
   const { values: flags } = parsed;

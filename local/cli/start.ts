@@ -37,7 +37,8 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     });
   } catch (err) {
     process.stderr.write(`start: ${(err as Error).message}\n`);
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
     return 2;
   }
   let consoleUrl: string;
@@ -75,9 +76,10 @@ function banner(stack: LocalStack, consoleUrl: string): string {
   const r = stack.resources;
   const shown = relative(process.cwd(), stack.dataDir);
   const dataDir = !shown || shown.startsWith('..') ? stack.dataDir : shown;
-  const recovered = stack.recovered.executions + stack.recovered.uploads > 0
-    ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
-    : '';
+  const recovered =
+    stack.recovered.executions + stack.recovered.uploads > 0
+      ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
+      : '';
   const web = stack.webApp;
   const webLines = web
     ? `

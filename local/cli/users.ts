@@ -1,4 +1,10 @@
-import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { loadLocalApp } from '../template';
 import { parseCommandLine } from './command-line';
 
@@ -21,8 +27,14 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
   });
   if (!parsed) return 2;
   const [command, ...extra] = parsed.positionals;
-  if ((command !== 'create' && command !== 'list') || extra.length > 0 || (command === 'create' && (!parsed.values.email || !parsed.values.password))) {
-    process.stderr.write(`users: ${command === 'create' ? 'create needs --email and --password' : 'name one command: create or list'}\n${USAGE}\n`);
+  if (
+    (command !== 'create' && command !== 'list') ||
+    extra.length > 0 ||
+    (command === 'create' && (!parsed.values.email || !parsed.values.password))
+  ) {
+    process.stderr.write(
+      `users: ${command === 'create' ? 'create needs --email and --password' : 'name one command: create or list'}\n${USAGE}\n`,
+    );
     return 2;
   }
   const pool = loadLocalApp({ rootDir: process.cwd() }).userPools[0];
@@ -31,23 +43,52 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const endpoint = parsed.values.edge ?? `http://127.0.0.1:${process.env.EDGE_PORT ?? 4566}`;
-  const client = new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   try {
     if (command === 'list') {
       const { Users = [] } = await client.send(new ListUsersCommand({ UserPoolId: pool.id }));
-      for (const user of Users) process.stdout.write(`${user.Attributes?.find((a) => a.Name === 'email')?.Value}\t${user.Attributes?.find((a) => a.Name === 'sub')?.Value}\t${user.UserStatus}\n`);
+      for (const user of Users)
+        process.stdout.write(
+          `${user.Attributes?.find((a) => a.Name === 'email')?.Value}\t${user.Attributes?.find((a) => a.Name === 'sub')?.Value}\t${user.UserStatus}\n`,
+        );
       return 0;
     }
     const email = parsed.values.email as string;
-    const created = await client.send(new AdminCreateUserCommand({ UserPoolId: pool.id, Username: email, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }], MessageAction: 'SUPPRESS' }));
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.id, Username: email, Password: parsed.values.password as string, Permanent: true }));
-    if (parsed.values.admin) await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.id, Username: email, GroupName: 'admins' }));
+    const created = await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool.id,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        MessageAction: 'SUPPRESS',
+      }),
+    );
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: pool.id,
+        Username: email,
+        Password: parsed.values.password as string,
+        Permanent: true,
+      }),
+    );
+    if (parsed.values.admin)
+      await client.send(new AdminAddUserToGroupCommand({ UserPoolId: pool.id, Username: email, GroupName: 'admins' }));
     const sub = created.User?.Attributes?.find((a) => a.Name === 'sub')?.Value;
-    process.stdout.write(`created ${email} (sub ${sub})${parsed.values.admin ? ' in admins' : ''}; sign out in the console and sign in as this user\n`);
+    process.stdout.write(
+      `created ${email} (sub ${sub})${parsed.values.admin ? ' in admins' : ''}; sign out in the console and sign in as this user\n`,
+    );
     return 0;
   } catch (error) {
     const name = (error as Error).name;
-    process.stderr.write(`users: ${name}: ${(error as Error).message}${name === 'TypeError' || /ECONNREFUSED/.test(String((error as Error).message)) ? ` (is npm start running at ${endpoint}?)` : ''}\n`);
+    process.stderr.write(
+      `users: ${name}: ${(error as Error).message}${name === 'TypeError' || /ECONNREFUSED/.test(String((error as Error).message)) ? ` (is npm start running at ${endpoint}?)` : ''}\n`,
+    );
     return 1;
   }
 }

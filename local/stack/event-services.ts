@@ -14,7 +14,11 @@ export interface EventServices {
    * Starts the event source mappings and Lambda rule targets once the functions can be invoked: `invoke` synchronously
    * (an event source mapping), `invokeAsync` as an asynchronous invoke (an EventBridge target).
    */
-  startEventSources(invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>, invokeAsync: (functionArn: string, event: unknown) => void, log: (line: string) => void): void;
+  startEventSources(
+    invoke: (functionLogicalId: string, event: unknown) => Promise<unknown>,
+    invokeAsync: (functionArn: string, event: unknown) => void,
+    log: (line: string) => void,
+  ): void;
   /** True while an event is being delivered, or a mapped queue holds a message that is visible or being handled. */
   isBusy(): boolean;
   drain(): Promise<void>;
@@ -50,9 +54,11 @@ export async function createEventServices(app: LocalApp, dataDir: string): Promi
     edgeServices: [events, sqs],
     startEventSources(invoke, invokeFunction, log) {
       invokeAsync = invokeFunction;
-      for (const mapping of app.eventSourceMappings) sources.push(new SqsEventSource(mapping, { sqs, invoke, region: app.pseudo.region, log }));
+      for (const mapping of app.eventSourceMappings)
+        sources.push(new SqsEventSource(mapping, { sqs, invoke, region: app.pseudo.region, log }));
     },
-    isBusy: () => events.hasPending() || sources.some((source) => source.isBusy()) || mappedQueues.some((queue) => sqs.counts(queue).visible > 0),
+    isBusy: () =>
+      events.hasPending() || sources.some((source) => source.isBusy()) || mappedQueues.some((queue) => sqs.counts(queue).visible > 0),
     drain: () => events.drain(),
     async close() {
       await Promise.all(sources.map((source) => source.stop()));

@@ -162,7 +162,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   let lambdaServiceInstance: EdgeService | undefined;
   const lambdaService = () =>
-    (lambdaServiceInstance ??= lambdaEdgeService(lambda as LambdaRuntime, (name, event) => asyncInvoker?.invoke((lambda as LambdaRuntime).find(name).fn, event)));
+    (lambdaServiceInstance ??= lambdaEdgeService(lambda as LambdaRuntime, (name, event) =>
+      asyncInvoker?.invoke((lambda as LambdaRuntime).find(name).fn, event),
+    ));
 
   // JSON-protocol services first (routed by X-Amz-Target); S3 last, since it also claims virtual-host requests.
   const services: EdgeService[] = [
@@ -184,9 +186,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   edgeUrl = edge.url;
   // A stack on a free edge port (tests, `npm run process`) takes free ports for the web app too, so stacks never collide.
-  const portOf = (option: number | undefined, variable: string, fallback: number) => option ?? (edgePort === 0 ? 0 : process.env[variable] ? Number(process.env[variable]) : fallback);
+  const portOf = (option: number | undefined, variable: string, fallback: number) =>
+    option ?? (edgePort === 0 ? 0 : process.env[variable] ? Number(process.env[variable]) : fallback);
   try {
-    await webApp.startUserPools({ port: portOf(options.authPort, 'AUTH_PORT', 3002), allowedOrigins: webOrigins, autoSignIn: options.autoSignIn ?? process.env.LOCAL_AUTO_SIGN_IN !== 'false' });
+    await webApp.startUserPools({
+      port: portOf(options.authPort, 'AUTH_PORT', 3002),
+      allowedOrigins: webOrigins,
+      autoSignIn: options.autoSignIn ?? process.env.LOCAL_AUTO_SIGN_IN !== 'false',
+    });
   } catch (err) {
     await Promise.allSettled([edge.close(), dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
     throw err;
@@ -212,7 +219,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const bucket of app.buckets) if (bucket.lifecycleRules.length > 0) await s3.applyLifecycle(bucket.name, bucket.lifecycleRules);
   };
   await applyLifecycleRules();
-  const lifecycleTimer = setInterval(() => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)), LIFECYCLE_INTERVAL_MS);
+  const lifecycleTimer = setInterval(
+    () => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)),
+    LIFECYCLE_INTERVAL_MS,
+  );
   lifecycleTimer.unref();
   for (const table of app.tables) {
     await dynamodb.createTable({
@@ -245,7 +255,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const find = <T extends { logicalId: string }>(list: T[], logicalId: string, fallback: (l: T[]) => T | undefined) =>
     list.find((x) => x.logicalId === logicalId) ?? fallback(list);
   const resources: StackResources = {
-    uploadsBucket: find(app.buckets, 'UploadsBucket', (l) => l.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId))))?.name ?? '',
+    uploadsBucket:
+      find(app.buckets, 'UploadsBucket', (l) =>
+        l.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId))),
+      )?.name ?? '',
     processedBucket: find(app.buckets, 'ProcessedBucket', (l) => l.find((b) => b.logicalId !== 'UploadsBucket'))?.name ?? '',
     tableName: find(app.tables, 'ImagesTable', (l) => l[0])?.name ?? '',
     stateMachineArn: find(app.stateMachines, 'ImagePipelineStateMachine', (l) => l[0])?.arn ?? '',

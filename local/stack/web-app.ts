@@ -53,7 +53,9 @@ export async function openWebApp(app: LocalApp, dataDir: string): Promise<LocalW
       // setting must name the local pool, as AWS_ENDPOINT_URL redirects the SDK.
       for (const fn of app.functions) {
         for (const [name, value] of Object.entries(fn.environment)) {
-          for (const pool of pools) if (value.startsWith(pool.definition.cloudIssuer)) fn.environment[name] = pool.issuer + value.slice(pool.definition.cloudIssuer.length);
+          for (const pool of pools)
+            if (value.startsWith(pool.definition.cloudIssuer))
+              fn.environment[name] = pool.issuer + value.slice(pool.definition.cloudIssuer.length);
         }
       }
     },

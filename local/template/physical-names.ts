@@ -22,15 +22,33 @@ type Props = Record<string, unknown>;
  * Names a resource the way CloudFormation would (its Name property when set, else `<stack>-<LogicalId>`)
  * and lists its Ref and GetAtt values; unknown types still get a name so a Ref never breaks local mode.
  */
-export function identify(logicalId: string, type: string, props: Props, named: (key: string) => string | undefined, pseudo: PseudoParameters): ResourceIdentity {
+export function identify(
+  logicalId: string,
+  type: string,
+  props: Props,
+  named: (key: string) => string | undefined,
+  pseudo: PseudoParameters,
+): ResourceIdentity {
   const { region, accountId, partition, stackName } = pseudo;
   const generated = `${stackName}-${logicalId}`;
   const arn = (service: string, resource: string) => `arn:${partition}:${service}:${region}:${accountId}:${resource}`;
   switch (type) {
     case 'AWS::S3::Bucket': {
       // Bucket names are lower case and at most 63 characters.
-      const name = named('BucketName') ?? generated.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 63);
-      return { ref: name, attributes: { Arn: `arn:${partition}:s3:::${name}`, DomainName: `${name}.s3.amazonaws.com`, RegionalDomainName: `${name}.s3.${region}.amazonaws.com` } };
+      const name =
+        named('BucketName') ??
+        generated
+          .toLowerCase()
+          .replace(/[^a-z0-9.-]/g, '-')
+          .slice(0, 63);
+      return {
+        ref: name,
+        attributes: {
+          Arn: `arn:${partition}:s3:::${name}`,
+          DomainName: `${name}.s3.amazonaws.com`,
+          RegionalDomainName: `${name}.s3.${region}.amazonaws.com`,
+        },
+      };
     }
     case 'AWS::DynamoDB::Table':
     case 'AWS::Serverless::SimpleTable': {
@@ -55,11 +73,17 @@ export function identify(logicalId: string, type: string, props: Props, named: (
     case 'AWS::Events::Rule': {
       const name = named('Name') ?? generated;
       const bus = named('EventBusName') ?? 'default';
-      return { ref: bus === 'default' ? name : `${bus}|${name}`, attributes: { Arn: arn('events', bus === 'default' ? `rule/${name}` : `rule/${bus}/${name}`) } };
+      return {
+        ref: bus === 'default' ? name : `${bus}|${name}`,
+        attributes: { Arn: arn('events', bus === 'default' ? `rule/${name}` : `rule/${bus}/${name}`) },
+      };
     }
     case 'AWS::EventSchemas::Registry': {
       const name = named('RegistryName') ?? generated;
-      return { ref: arn('schemas', `registry/${name}`), attributes: { RegistryArn: arn('schemas', `registry/${name}`), RegistryName: name } };
+      return {
+        ref: arn('schemas', `registry/${name}`),
+        attributes: { RegistryArn: arn('schemas', `registry/${name}`), RegistryName: name },
+      };
     }
     case 'AWS::SSM::Parameter': {
       const name = named('Name') ?? `CFN-${logicalId}`;
@@ -97,7 +121,15 @@ export function identify(logicalId: string, type: string, props: Props, named: (
       // Cognito's shape: <region>_<9 characters>, stable so that tokens survive a restart.
       const id = `${region}_${stableId(`${stackName}/${logicalId}`, 9, ALNUM)}`;
       const provider = `cognito-idp.${region}.amazonaws.com/${id}`;
-      return { ref: id, attributes: { Arn: arn('cognito-idp', `userpool/${id}`), ProviderName: provider, ProviderURL: `https://${provider}`, UserPoolId: id } };
+      return {
+        ref: id,
+        attributes: {
+          Arn: arn('cognito-idp', `userpool/${id}`),
+          ProviderName: provider,
+          ProviderURL: `https://${provider}`,
+          UserPoolId: id,
+        },
+      };
     }
     case 'AWS::Cognito::UserPoolClient': {
       const id = stableId(`${stackName}/${logicalId}`, 26, LOWER_ALNUM);

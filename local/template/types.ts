@@ -166,7 +166,14 @@ export interface LocalUserPool {
   id: string;
   /** The issuer in AWS (`https://cognito-idp.<region>.amazonaws.com/<id>`); local mode issues under its own URL. */
   cloudIssuer: string;
-  passwordPolicy: { minimumLength: number; requireLowercase: boolean; requireUppercase: boolean; requireNumbers: boolean; requireSymbols: boolean; temporaryPasswordValidityDays: number };
+  passwordPolicy: {
+    minimumLength: number;
+    requireLowercase: boolean;
+    requireUppercase: boolean;
+    requireNumbers: boolean;
+    requireSymbols: boolean;
+    temporaryPasswordValidityDays: number;
+  };
   clients: LocalUserPoolClient[];
   groups: Array<{ name: string; description?: string }>;
 }

@@ -5,7 +5,8 @@ import type { LocalHttpApi, LocalUserPool, LocalUserPoolClient } from './types';
 type Resource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 type Resolve = (value: unknown) => unknown;
 
-const refTo = (value: unknown): string | undefined => (value && typeof value === 'object' && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined);
+const refTo = (value: unknown): string | undefined =>
+  value && typeof value === 'object' && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 /** Minutes of a Cognito token validity given in `TokenValidityUnits` (default hours for access/ID, days for refresh). */
@@ -16,7 +17,11 @@ function minutesOf(value: unknown, unit: unknown, fallbackMinutes: number, defau
 }
 
 /** The template's Cognito user pools with their app clients and groups, as local mode's user pool serves them. */
-export function readUserPools(resources: Array<[string, Resource]>, identities: Record<string, ResourceIdentity>, resolve: Resolve): LocalUserPool[] {
+export function readUserPools(
+  resources: Array<[string, Resource]>,
+  identities: Record<string, ResourceIdentity>,
+  resolve: Resolve,
+): LocalUserPool[] {
   const of = (type: string) => resources.filter(([, r]) => r.Type === type);
   return of('AWS::Cognito::UserPool').map(([logicalId, pool]) => {
     const props = (resolve(pool.Properties ?? {}) ?? {}) as Record<string, any>;
@@ -65,7 +70,11 @@ export function readUserPools(resources: Array<[string, Resource]>, identities: 
  * The template's HTTP APIs: CORS, the default JWT authorizer and every route a function's `Events` of type HttpApi
  * adds (an event without ApiId joins SAM's implicit API, which this template does not use).
  */
-export function readHttpApis(resources: Array<[string, Resource]>, identities: Record<string, ResourceIdentity>, resolve: Resolve): LocalHttpApi[] {
+export function readHttpApis(
+  resources: Array<[string, Resource]>,
+  identities: Record<string, ResourceIdentity>,
+  resolve: Resolve,
+): LocalHttpApi[] {
   const apis = resources.filter(([, r]) => r.Type === 'AWS::Serverless::HttpApi');
   return apis.map(([logicalId, api]) => {
     const props = (resolve(api.Properties ?? {}) ?? {}) as Record<string, any>;
@@ -80,7 +89,8 @@ export function readHttpApis(resources: Array<[string, Resource]>, identities: R
           .map(([name, event]) => {
             const path = event.Properties?.Path;
             const method = event.Properties?.Method;
-            if (typeof path !== 'string' || typeof method !== 'string') throw new TemplateResolutionError(`${functionLogicalId}.Events.${name}: an HttpApi event needs Path and Method`);
+            if (typeof path !== 'string' || typeof method !== 'string')
+              throw new TemplateResolutionError(`${functionLogicalId}.Events.${name}: an HttpApi event needs Path and Method`);
             const authorizer = (event.Properties?.Auth as { Authorizer?: string } | undefined)?.Authorizer;
             return { routeKey: `${method.toUpperCase()} ${path}`, functionLogicalId, authorized: Boolean(jwt) && authorizer !== 'NONE' };
           }),
@@ -89,7 +99,15 @@ export function readHttpApis(resources: Array<[string, Resource]>, identities: R
       logicalId,
       id: identities[logicalId].ref,
       ...(cors && typeof cors === 'object'
-        ? { cors: { allowOrigins: list(cors.AllowOrigins), allowMethods: list(cors.AllowMethods), allowHeaders: list(cors.AllowHeaders), exposeHeaders: list(cors.ExposeHeaders), maxAge: cors.MaxAge === undefined ? undefined : Number(cors.MaxAge) } }
+        ? {
+            cors: {
+              allowOrigins: list(cors.AllowOrigins),
+              allowMethods: list(cors.AllowMethods),
+              allowHeaders: list(cors.AllowHeaders),
+              exposeHeaders: list(cors.ExposeHeaders),
+              maxAge: cors.MaxAge === undefined ? undefined : Number(cors.MaxAge),
+            },
+          }
         : {}),
       ...(jwt ? { authorizer: { issuer: String(jwt.issuer), audience: list(jwt.audience) } } : {}),
       routes,

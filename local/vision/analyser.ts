@@ -1,6 +1,22 @@
-import type { DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
+import type {
+  DetectFacesResponse,
+  DetectLabelsResponse,
+  DetectModerationLabelsResponse,
+  DetectTextResponse,
+} from '@aws-sdk/client-rekognition';
 import type { FaceResult } from '@vladmandic/human';
-import { checkDimensions, cropRgb, decodeRgb, decodeSquare, MAX_ANALYSIS_SIDE, MAX_FACES_SIDE, MAX_LABELS_SIDE, padRgb, shrinkRgb, THUMBNAIL_SIDE } from './engines/decode';
+import {
+  checkDimensions,
+  cropRgb,
+  decodeRgb,
+  decodeSquare,
+  MAX_ANALYSIS_SIDE,
+  MAX_FACES_SIDE,
+  MAX_LABELS_SIDE,
+  padRgb,
+  shrinkRgb,
+  THUMBNAIL_SIDE,
+} from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
@@ -12,7 +28,11 @@ import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
 
 /** Every model file the worker needs, resolved by the parent so the worker never searches for packages. */
-export interface ModelPaths { human: HumanPaths; nsfw: NsfwPaths; ocr: PaddleOcrPaths }
+export interface ModelPaths {
+  human: HumanPaths;
+  nsfw: NsfwPaths;
+  ocr: PaddleOcrPaths;
+}
 
 /** A job for the analyser: one operation, its validated parameters, and the image bytes. */
 export type AnalysisJob =
@@ -32,7 +52,11 @@ const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
 /** Runs Rekognition's four Detect calls on the local models; lives inside a worker process. */
 export class Analyser {
-  private constructor(private readonly human: HumanEngine, private readonly nsfw: NsfwEngine, private readonly ocr: PaddleOcrEngine) {}
+  private constructor(
+    private readonly human: HumanEngine,
+    private readonly nsfw: NsfwEngine,
+    private readonly ocr: PaddleOcrEngine,
+  ) {}
 
   /**
    * Loads every model once (the nsfwjs weights through the binary cache in `cacheDir`) and warms each up.
@@ -76,7 +100,10 @@ export class Analyser {
       // The face mesh runs too: it rejects the animal faces (cats, dogs) that the detector alone scores as human.
       const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
       const textScore = await this.ocr.textPresence(image);
-      response.Labels = toLabels({ objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore }, params);
+      response.Labels = toLabels(
+        { objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore },
+        params,
+      );
     }
     if (params.imageProperties) {
       const thumbnail = image ? await shrinkRgb(image, THUMBNAIL_SIDE) : await decodeRgb(bytes, THUMBNAIL_SIDE);
@@ -112,7 +139,9 @@ export class Analyser {
       details.push(toFaceDetail({ ...evidence, quality: { Brightness, Sharpness } }, params.attributes));
     }
     // Rekognition lists larger faces first.
-    details.sort((a, b) => (b.BoundingBox?.Width ?? 0) * (b.BoundingBox?.Height ?? 0) - (a.BoundingBox?.Width ?? 0) * (a.BoundingBox?.Height ?? 0));
+    details.sort(
+      (a, b) => (b.BoundingBox?.Width ?? 0) * (b.BoundingBox?.Height ?? 0) - (a.BoundingBox?.Width ?? 0) * (a.BoundingBox?.Height ?? 0),
+    );
     return { FaceDetails: details };
   }
 
@@ -154,8 +183,8 @@ function toEvidence(face: FaceResult, image: RgbPixels): Omit<FaceEvidence, 'qua
 
 async function warmUpTextImage(): Promise<RgbPixels> {
   const { default: sharp } = await import('sharp');
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="96"><rect width="100%" height="100%" fill="white"/>'
-    + '<text x="16" y="64" font-family="sans-serif" font-size="40" fill="black">Warm up</text></svg>';
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="96"><rect width="100%" height="100%" fill="white"/>' +
+    '<text x="16" y="64" font-family="sans-serif" font-size="40" fill="black">Warm up</text></svg>';
   return decodeRgb(await sharp(Buffer.from(svg)).png().toBuffer(), 320);
 }
-

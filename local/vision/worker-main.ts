@@ -25,7 +25,13 @@ async function onMessage(message: ToWorker): Promise<void> {
     return;
   }
   if (!analyser) {
-    send({ type: 'result', id: message.id, ok: false, errorType: 'ServiceUnavailableException', message: 'The vision models are still loading' });
+    send({
+      type: 'result',
+      id: message.id,
+      ok: false,
+      errorType: 'ServiceUnavailableException',
+      message: 'The vision models are still loading',
+    });
     return;
   }
   try {
@@ -37,7 +43,13 @@ async function onMessage(message: ToWorker): Promise<void> {
     if (error instanceof RekognitionError && isRekognitionErrorType(error.code)) {
       send({ type: 'result', id: message.id, ok: false, errorType: error.code, message: error.message });
     } else {
-      send({ type: 'result', id: message.id, ok: false, errorType: 'InternalServerError', message: `Local vision worker failed: ${(error as Error).message}` });
+      send({
+        type: 'result',
+        id: message.id,
+        ok: false,
+        errorType: 'InternalServerError',
+        message: `Local vision worker failed: ${(error as Error).message}`,
+      });
     }
   }
 }

@@ -21,11 +21,23 @@ describe('a deleted upload in local mode', () => {
   let imageId: string;
 
   const items = async () =>
-    (await clients.documents.send(new QueryCommand({ TableName: stack.resources.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': imagePk(imageId) } }))).Items ?? [];
+    (
+      await clients.documents.send(
+        new QueryCommand({
+          TableName: stack.resources.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': imagePk(imageId) },
+        }),
+      )
+    ).Items ?? [];
   const outputs = async (prefix = imagePrefix(imageId)) =>
-    ((await clients.s3.send(new ListObjectsV2Command({ Bucket: stack.resources.processedBucket, Prefix: prefix }))).Contents ?? []).map((object) => object.Key);
+    ((await clients.s3.send(new ListObjectsV2Command({ Bucket: stack.resources.processedBucket, Prefix: prefix }))).Contents ?? []).map(
+      (object) => object.Key,
+    );
   const upload = async () => {
-    const put = await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: await readFile(join(FIXTURES, 'flowers.jpeg')) }));
+    const put = await clients.s3.send(
+      new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: await readFile(join(FIXTURES, 'flowers.jpeg')) }),
+    );
     await stack.waitForIdle();
     return put.VersionId as string;
   };
@@ -72,7 +84,7 @@ describe('a deleted upload in local mode', () => {
     expect((await outputs()).length).toBeGreaterThan(2);
   });
 
-  it('prunes a replaced revision\'s outputs once the new one is stored, and deleting that old version then touches nothing current', async () => {
+  it("prunes a replaced revision's outputs once the new one is stored, and deleting that old version then touches nothing current", async () => {
     // Prepare: two more uploads of the key; the second one's Image Processed reaches PruneSupersededRule, whose
     // CleanUpImageFunction removes the outputs of the revision it replaced.
     const older = await upload();

@@ -44,13 +44,18 @@ describe('the whole pipeline in local mode, over the wire', () => {
     clients = edgeClients(stack.edgeUrl);
     for (const upload of UPLOADS) {
       // Default SDK settings: the body goes aws-chunked with a trailing CRC32 checksum.
-      await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: upload.key, Body: upload.bytes ?? (await readFile(join(FIXTURES, upload.file))) }));
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: stack.resources.uploadsBucket,
+          Key: upload.key,
+          Body: upload.bytes ?? (await readFile(join(FIXTURES, upload.file))),
+        }),
+      );
     }
     await stack.waitForIdle();
     for (const execution of stack.services.stepfunctions.allExecutions()) {
       const input = JSON.parse(execution.input) as { imageId: string; source: { key: string } };
       imageIds.set(input.source.key, input.imageId);
-
     }
   });
 
@@ -61,7 +66,9 @@ describe('the whole pipeline in local mode, over the wire', () => {
   });
 
   const item = async (key: string): Promise<ImageItem> => {
-    const res = await clients.documents.send(new GetCommand({ TableName: stack.resources.tableName, Key: { PK: `IMAGE#${imageIds.get(key)}`, SK: 'IMAGE' } }));
+    const res = await clients.documents.send(
+      new GetCommand({ TableName: stack.resources.tableName, Key: { PK: `IMAGE#${imageIds.get(key)}`, SK: 'IMAGE' } }),
+    );
     return res.Item as ImageItem;
   };
 
@@ -72,7 +79,10 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Assess
     const byStatus = (listed.executions ?? []).map((e) => e.status).sort();
     expect(listed.executions).toHaveLength(UPLOADS.length);
-    expect(byStatus).toEqual([...UPLOADS.filter((u) => FAILING.has(u.key)).map(() => 'FAILED'), ...UPLOADS.filter((u) => !FAILING.has(u.key)).map(() => 'SUCCEEDED')]);
+    expect(byStatus).toEqual([
+      ...UPLOADS.filter((u) => FAILING.has(u.key)).map(() => 'FAILED'),
+      ...UPLOADS.filter((u) => !FAILING.has(u.key)).map(() => 'SUCCEEDED'),
+    ]);
   });
 
   it('writes variants with the advertised size, oriented by EXIF', async () => {
@@ -99,7 +109,12 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Act
     const face = await item('uploads/people/ai-face.jpg');
     const byLabel = await clients.documents.send(
-      new QueryCommand({ TableName: stack.resources.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'LABEL#person' } }),
+      new QueryCommand({
+        TableName: stack.resources.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'LABEL#person' },
+      }),
     );
 
     // Assess
@@ -120,7 +135,10 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(flowers.analysis?.calls).not.toContain('DetectModerationLabels');
     expect(flowers.analysis?.skipped.DetectModerationLabels).toBe('no moderation-like label');
     for (const analysed of [face, flowers]) {
-      expect(analysed.analysis?.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: expect.any(Number), sharpness: expect.any(Number), contrast: expect.any(Number) } });
+      expect(analysed.analysis?.sections.imageProperties).toMatchObject({
+        detector: 'ResizeImage',
+        facts: { brightness: expect.any(Number), sharpness: expect.any(Number), contrast: expect.any(Number) },
+      });
       expect(sectionItems(analysed.analysis, 'imageProperties').length).toBeGreaterThan(0);
     }
   });
@@ -140,7 +158,9 @@ describe('the whole pipeline in local mode, over the wire', () => {
     const svg = await item('uploads/check.svg');
     const empty = await item('uploads/empty.jpg');
     const notes = await item('uploads/notes.jpg');
-    const original = await clients.s3.send(new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }));
+    const original = await clients.s3.send(
+      new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }),
+    );
 
     // Assess
     expect(corrupt).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
@@ -204,10 +224,15 @@ describe('the whole pipeline in local mode, over the wire', () => {
   it('answers a smaller re-upload of an analysed photo from its analysis, without calling Rekognition', async () => {
     // Prepare
     const key = 'uploads/people/ai-face-again.jpg';
-    const smaller = await sharp(await readFile(join(FIXTURES, 'ai-face.jpg'))).resize(400).jpeg({ quality: 70 }).toBuffer();
+    const smaller = await sharp(await readFile(join(FIXTURES, 'ai-face.jpg')))
+      .resize(400)
+      .jpeg({ quality: 70 })
+      .toBuffer();
     await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: smaller }));
     await stack.waitForIdle();
-    const execution = stack.services.stepfunctions.allExecutions().find((e) => (JSON.parse(e.input) as { source: { key: string } }).source.key === key);
+    const execution = stack.services.stepfunctions
+      .allExecutions()
+      .find((e) => (JSON.parse(e.input) as { source: { key: string } }).source.key === key);
     imageIds.set(key, (JSON.parse(execution?.input ?? '{}') as { imageId: string }).imageId);
 
     // Act

@@ -9,7 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, RekognitionClient, ThrottlingException,
+  DetectFacesCommand,
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
+  DetectTextCommand,
+  RekognitionClient,
+  ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -51,14 +56,16 @@ let handlers: Record<string, Handler>;
 
 /** Loads each handler module with the environment its template entry gives it, as a cold start would. */
 function loadHandlers(): Record<string, Handler> {
-  return Object.fromEntries(Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
-    Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
-      // Powertools would print every JSON log line into the test output.
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
-    return [logicalId, handler];
-  }));
+  return Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
+      Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
+        // Powertools would print every JSON log line into the test output.
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
+      const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
+      return [logicalId, handler];
+    }),
+  );
 }
 
 /** Rekognition answers with the flower responses; DetectLabels first fails `throttled` times (Infinity = always). */
@@ -92,18 +99,22 @@ function upload(eventName: string, body: Buffer, metadata: Record<string, string
 }
 
 async function imageItem(imageId: string): Promise<Record<string, any> | undefined> {
-  const { Item } = await table.send(new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${imageId}`, SK: 'IMAGE' } }));
+  const { Item } = await table.send(
+    new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${imageId}`, SK: 'IMAGE' } }),
+  );
   return Item;
 }
 
 async function imagesWithLabel(label: string): Promise<string[]> {
-  const { Items = [] } = await table.send(new QueryCommand({
-    TableName: PHYSICAL_NAMES.ImagesTable,
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :label',
-    ExpressionAttributeValues: { ':label': `LABEL#${label}` },
-    ScanIndexForward: false,
-  }));
+  const { Items = [] } = await table.send(
+    new QueryCommand({
+      TableName: PHYSICAL_NAMES.ImagesTable,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :label',
+      ExpressionAttributeValues: { ':label': `LABEL#${label}` },
+      ScanIndexForward: false,
+    }),
+  );
   return Items.map((item) => String(item.PK).replace('IMAGE#', ''));
 }
 
@@ -111,8 +122,14 @@ async function imagesWithLabel(label: string): Promise<string[]> {
 const schemaValidators = (() => {
   const ajv = new Ajv({ allErrors: true, strict: true });
   addFormats(ajv, ['date-time']);
-  const file = { [DETAIL_TYPES.processed]: 'image-processed', [DETAIL_TYPES.failed]: 'image-failed', [DETAIL_TYPES.flagged]: 'image-flagged' };
-  return Object.fromEntries(Object.entries(file).map(([type, name]) => [type, ajv.compile(loadJson(`packages/contracts/event-schemas/${name}.v1.json`))]));
+  const file = {
+    [DETAIL_TYPES.processed]: 'image-processed',
+    [DETAIL_TYPES.failed]: 'image-failed',
+    [DETAIL_TYPES.flagged]: 'image-flagged',
+  };
+  return Object.fromEntries(
+    Object.entries(file).map(([type, name]) => [type, ajv.compile(loadJson(`packages/contracts/event-schemas/${name}.v1.json`))]),
+  );
 })();
 
 /**
@@ -123,7 +140,11 @@ function validEventTypes(run: PipelineRun, input: { source: { key: string } }): 
   for (const { eventBusName, ...event } of run.events) {
     const validate = schemaValidators[event['detail-type']];
     expect(validate).toBeDefined();
-    expect({ type: event['detail-type'], valid: validate(event), errors: validate.errors ?? null }).toEqual({ type: event['detail-type'], valid: true, errors: null });
+    expect({ type: event['detail-type'], valid: validate(event), errors: validate.errors ?? null }).toEqual({
+      type: event['detail-type'],
+      valid: true,
+      errors: null,
+    });
     expect(pipelineEventSchema.parse(event)).toEqual(event);
     expect(eventBusName).toBe(EVENT_BUS_NAME);
     expect(event.resources).toContain(run.executionArn);
@@ -179,7 +200,9 @@ function useConfig(changes: Record<string, unknown>): void {
   clockOffsetMs += 61_000;
   const value = JSON.stringify({ ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), ...changes });
   ssm.reset();
-  ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
+  ssm
+    .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
+    .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
 }
 
 beforeEach(() => {
@@ -203,7 +226,8 @@ describe('image pipeline state machine', () => {
     const event = loadJson('events/trigger-step-function/s3-put-special-key.json');
     // The sample names a deployed account's bucket; the trigger serves only the bucket its template entry names.
     const { UPLOADS_BUCKET_NAME } = functionEnvironment('TriggerStepFunctionFunction', PHYSICAL_NAMES);
-    for (const record of event.Records) record.s3.bucket = { ...record.s3.bucket, name: UPLOADS_BUCKET_NAME, arn: `arn:aws:s3:::${UPLOADS_BUCKET_NAME}` };
+    for (const record of event.Records)
+      record.s3.bucket = { ...record.s3.bucket, name: UPLOADS_BUCKET_NAME, arn: `arn:aws:s3:::${UPLOADS_BUCKET_NAME}` };
     const started: { name: string; stateMachineArn: string; input: any }[] = [];
     sfn.reset();
     sfn.on(StartExecutionCommand).callsFake(async (request) => {
@@ -215,7 +239,9 @@ describe('image pipeline state machine', () => {
     // Act
     await handlers.TriggerStepFunctionFunction(event);
     const [execution] = started;
-    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), {
+      'notify-email': UPLOADER,
+    });
     const run = await runPipeline(execution.input, { handlers });
 
     // Assess
@@ -224,10 +250,12 @@ describe('image pipeline state machine', () => {
     expect(execution.name).toBe(`img-${execution.input.imageId}-${execution.input.revision}`);
     expect(execution.input.source.key).toBe('uploads/Summer 2026/a b+c (1) Ünïcødé 写真 😀.jpg');
     expect(run.status).toBe('SUCCEEDED');
-    expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket, `images/${execution.input.imageId}/${execution.input.revision}/`).length)
-      .toBeGreaterThanOrEqual(2);
+    expect(
+      s3.keys(PHYSICAL_NAMES.ProcessedBucket, `images/${execution.input.imageId}/${execution.input.revision}/`).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(await imageItem(execution.input.imageId)).toMatchObject({
-      status: 'SUCCEEDED', source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
+      status: 'SUCCEEDED',
+      source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
     });
     expect(validEventTypes(run, execution.input)).toEqual([DETAIL_TYPES.processed]);
     expect(JSON.stringify(run.events)).not.toContain(UPLOADER);
@@ -244,7 +272,15 @@ describe('image pipeline state machine', () => {
     // Assess
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered).toEqual(['ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckEvents', 'PublishProcessed', 'Succeed']);
+    expect(run.statesEntered).toEqual([
+      'ResizeImage',
+      'CheckAnalysable',
+      'AnalyseImage',
+      'StoreMetadata',
+      'CheckEvents',
+      'PublishProcessed',
+      'Succeed',
+    ]);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
     for (const variant of resize.variants) {
@@ -260,8 +296,13 @@ describe('image pipeline state machine', () => {
     expect(rekognition.commandCalls(DetectModerationLabelsCommand)).toHaveLength(0);
     expect(analysis.summary.calls).toEqual(['DetectLabels']);
     expect(resize.imageProperties.DominantColors.length).toBeGreaterThan(0);
-    expect(analysis.summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: Math.round(resize.imageProperties.Quality.Brightness * 10) / 10 } });
-    expect(sectionItems(analysis.summary, 'imageProperties').map((item) => item.attributes?.hex)).toEqual(resize.imageProperties.DominantColors.map((color: { HexCode: string }) => color.HexCode));
+    expect(analysis.summary.sections.imageProperties).toMatchObject({
+      detector: 'ResizeImage',
+      facts: { brightness: Math.round(resize.imageProperties.Quality.Brightness * 10) / 10 },
+    });
+    expect(sectionItems(analysis.summary, 'imageProperties').map((item) => item.attributes?.hex)).toEqual(
+      resize.imageProperties.DominantColors.map((color: { HexCode: string }) => color.HexCode),
+    );
     for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }
@@ -272,8 +313,14 @@ describe('image pipeline state machine', () => {
     expect(run.events[0]).toMatchObject({
       source: 'smart-image-pipeline',
       detail: {
-        imageId: input.imageId, revision: input.revision, owner: 'unowned', status: 'SUCCEEDED', analysed: true, moderated: false,
-        labels: [{ name: 'Flower' }, { name: 'Plant' }, { name: 'Petal' }], variants: resize.variants.map(({ key, format, width, height }: any) => ({ key, format, width, height })),
+        imageId: input.imageId,
+        revision: input.revision,
+        owner: 'unowned',
+        status: 'SUCCEEDED',
+        analysed: true,
+        moderated: false,
+        labels: [{ name: 'Flower' }, { name: 'Plant' }, { name: 'Petal' }],
+        variants: resize.variants.map(({ key, format, width, height }: any) => ({ key, format, width, height })),
       },
     });
     expect(run.kept).toEqual([]);
@@ -323,7 +370,10 @@ describe('image pipeline state machine', () => {
     expect(first.output.analysis.summary.reusedFrom).toBeUndefined();
     expect(callsAfterFirst).toBe(1);
     expect(callsAfterSecond).toBe(1);
-    expect(second.output.analysis.summary).toMatchObject({ calls: [], reusedFrom: { imageId: original.imageId, revision: original.revision } });
+    expect(second.output.analysis.summary).toMatchObject({
+      calls: [],
+      reusedFrom: { imageId: original.imageId, revision: original.revision },
+    });
     expect(second.output.analysis.summary.sections.labels).toEqual(first.output.analysis.summary.sections.labels);
     expect((await imageItem(copy.imageId))?.analysis.reusedFrom.imageId).toBe(original.imageId);
     expect(await imagesWithLabel('flower')).toEqual(expect.arrayContaining([original.imageId, copy.imageId]));
@@ -349,7 +399,13 @@ describe('image pipeline state machine', () => {
     expect(await imagesWithLabel('flower')).not.toContain(input.imageId);
     expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
     expect(run.events[0].detail).toEqual({
-      schemaVersion: 1, imageId: input.imageId, revision: input.revision, owner: 'unowned', receivedAt: input.receivedAt, status: 'FAILED', error: { name: 'UnsupportedImageTypeError' },
+      schemaVersion: 1,
+      imageId: input.imageId,
+      revision: input.revision,
+      owner: 'unowned',
+      receivedAt: input.receivedAt,
+      status: 'FAILED',
+      error: { name: 'UnsupportedImageTypeError' },
     });
   });
 
@@ -375,7 +431,9 @@ describe('image pipeline state machine', () => {
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition(Infinity);
     const analyseRetriers = JSON.parse(fixture('statemachine/image-pipeline.asl.json').toString('utf8')).States.AnalyseImage.Retry;
-    const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('ThrottlingException'));
+    const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) =>
+      retrier.ErrorEquals.includes('ThrottlingException'),
+    );
 
     // Act
     const run = await runPipeline(input, { handlers });
@@ -393,7 +451,9 @@ describe('image pipeline state machine', () => {
 
   it('stores and announces an image too small for Rekognition without analysing it', async () => {
     // Prepare
-    const tiny = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
     const input = upload('png-with-recipient', tiny, { 'notify-email': UPLOADER });
     answerRekognition();
 
@@ -426,10 +486,16 @@ describe('image pipeline state machine', () => {
     expect(run.statesEntered.slice(-3)).toEqual(['PublishProcessed', 'KeepUnpublishedEvents', 'Succeed']);
     expect(run.putEventsCalls).toHaveLength(retrier.MaxAttempts + 1);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
-    expect(run.kept).toEqual([{
-      queueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
-      body: { executionArn: run.executionArn, events: run.output.stored.events, error: expect.objectContaining({ Error: 'EventBridge.FailedEntry' }) },
-    }]);
+    expect(run.kept).toEqual([
+      {
+        queueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
+        body: {
+          executionArn: run.executionArn,
+          events: run.output.stored.events,
+          error: expect.objectContaining({ Error: 'EventBridge.FailedEntry' }),
+        },
+      },
+    ]);
   });
 
   it('still succeeds when neither the bus nor the unpublished-events queue takes the events', async () => {
@@ -438,7 +504,11 @@ describe('image pipeline state machine', () => {
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'AccessDeniedException' }, queueFailsWith: 'SQS.QueueDoesNotExist' });
+    const run = await runPipeline(input, {
+      handlers,
+      eventBus: { failWith: 'AccessDeniedException' },
+      queueFailsWith: 'SQS.QueueDoesNotExist',
+    });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');

@@ -1,4 +1,11 @@
-import { analyticsFactSchema, factFromEvent, failedFactSchema, flaggedFactSchema, processedFactSchema, pipelineEventSchema } from '@smart-image-pipeline/contracts';
+import {
+  analyticsFactSchema,
+  factFromEvent,
+  failedFactSchema,
+  flaggedFactSchema,
+  processedFactSchema,
+  pipelineEventSchema,
+} from '@smart-image-pipeline/contracts';
 import { matchesEventPattern } from '../../local/services/events/event-pattern';
 import { applyInputTransformer } from '../../local/services/events/input-transformer';
 import { loadTemplate, readRepoFile, type Statement } from './support/template';
@@ -6,7 +13,8 @@ import { loadTemplate, readRepoFile, type Statement } from './support/template';
 const template = loadTemplate();
 const resources = template.Resources;
 const example = (name: string): any => JSON.parse(readRepoFile(`packages/contracts/event-schemas/examples/${name}.json`));
-const statementsOf = (roleId: string): Statement[] => resources[roleId].Properties!.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
+const statementsOf = (roleId: string): Statement[] =>
+  resources[roleId].Properties!.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
 
 describe('analytics in the template', () => {
   it.each([
@@ -27,7 +35,10 @@ describe('analytics in the template', () => {
     expect(others.map((other) => matchesEventPattern(rule.EventPattern, other))).toEqual([false, false]);
     expect(analyticsFactSchema.parse(fact)).toEqual(fact);
     expect(fact).toEqual(factFromEvent(pipelineEventSchema.parse(event)));
-    expect(rule.Targets[0]).toMatchObject({ Arn: { 'Fn::GetAtt': ['AnalyticsDeliveryStream', 'Arn'] }, RoleArn: { 'Fn::GetAtt': ['AnalyticsRuleRole', 'Arn'] } });
+    expect(rule.Targets[0]).toMatchObject({
+      Arn: { 'Fn::GetAtt': ['AnalyticsDeliveryStream', 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': ['AnalyticsRuleRole', 'Arn'] },
+    });
   });
 
   it('keeps every label of a processed image and an empty label list as a list', () => {
@@ -47,7 +58,11 @@ describe('analytics in the template', () => {
   it('declares one Glue column for every fact field (lower case), partitioned by day with projection', () => {
     // Prepare
     const table = resources.AnalyticsFactsTable.Properties!.TableInput;
-    const fields = new Set([processedFactSchema, failedFactSchema, flaggedFactSchema].flatMap((schema) => Object.keys(schema.shape).map((key) => key.toLowerCase())));
+    const fields = new Set(
+      [processedFactSchema, failedFactSchema, flaggedFactSchema].flatMap((schema) =>
+        Object.keys(schema.shape).map((key) => key.toLowerCase()),
+      ),
+    );
 
     // Act
     const columns = table.StorageDescriptor.Columns.map((column: { Name: string }) => column.Name);
@@ -56,7 +71,11 @@ describe('analytics in the template', () => {
     expect(new Set(columns)).toEqual(fields);
     expect(columns).toHaveLength(fields.size);
     expect(table.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string' }]);
-    expect(table.Parameters).toMatchObject({ 'projection.enabled': 'true', 'projection.dt.type': 'date', 'projection.dt.format': 'yyyy-MM-dd' });
+    expect(table.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+    });
     expect(table.Parameters['storage.location.template']).toEqual({ 'Fn::Sub': 's3://${AnalyticsBucket}/facts/dt=${!dt}/' });
   });
 
@@ -72,7 +91,11 @@ describe('analytics in the template', () => {
     expect(s3.DataFormatConversionConfiguration).toMatchObject({
       Enabled: true,
       OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
-      SchemaConfiguration: { DatabaseName: { Ref: 'AnalyticsDatabase' }, TableName: { Ref: 'AnalyticsFactsTable' }, RoleARN: { 'Fn::GetAtt': ['AnalyticsDeliveryRole', 'Arn'] } },
+      SchemaConfiguration: {
+        DatabaseName: { Ref: 'AnalyticsDatabase' },
+        TableName: { Ref: 'AnalyticsFactsTable' },
+        RoleARN: { 'Fn::GetAtt': ['AnalyticsDeliveryRole', 'Arn'] },
+      },
     });
     expect(resources.AnalyticsDeliveryStream.Properties!.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
   });
@@ -83,13 +106,25 @@ describe('analytics in the template', () => {
 
     // Assess
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'firehose.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
     expect(statementsOf('AnalyticsDeliveryRole')).toEqual([
       {
         Sid: 'WriteFacts',
         Effect: 'Allow',
-        Action: ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+        Action: [
+          's3:AbortMultipartUpload',
+          's3:GetBucketLocation',
+          's3:GetObject',
+          's3:ListBucket',
+          's3:ListBucketMultipartUploads',
+          's3:PutObject',
+        ],
         Resource: [{ 'Fn::GetAtt': ['AnalyticsBucket', 'Arn'] }, { 'Fn::Sub': '${AnalyticsBucket.Arn}/*' }],
       },
       {
@@ -102,7 +137,12 @@ describe('analytics in the template', () => {
           { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${AnalyticsDatabase}/${AnalyticsFactsTable}' },
         ],
       },
-      { Sid: 'LogDeliveryErrors', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: { 'Fn::GetAtt': ['AnalyticsDeliveryLogGroup', 'Arn'] } },
+      {
+        Sid: 'LogDeliveryErrors',
+        Effect: 'Allow',
+        Action: 'logs:PutLogEvents',
+        Resource: { 'Fn::GetAtt': ['AnalyticsDeliveryLogGroup', 'Arn'] },
+      },
     ]);
   });
 
@@ -112,17 +152,32 @@ describe('analytics in the template', () => {
 
     // Assess
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
     expect(statementsOf('AnalyticsRuleRole')).toEqual([
-      { Sid: 'PutFacts', Effect: 'Allow', Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'], Resource: { 'Fn::GetAtt': ['AnalyticsDeliveryStream', 'Arn'] } },
+      {
+        Sid: 'PutFacts',
+        Effect: 'Allow',
+        Action: ['firehose:PutRecord', 'firehose:PutRecordBatch'],
+        Resource: { 'Fn::GetAtt': ['AnalyticsDeliveryStream', 'Arn'] },
+      },
     ]);
   });
 
   it('names an Athena query for each question, in the analytics workgroup, reading only table columns', () => {
     // Prepare
-    const columns = new Set<string>(['dt', ...resources.AnalyticsFactsTable.Properties!.TableInput.StorageDescriptor.Columns.map((column: { Name: string }) => column.Name)]);
-    const queries = Object.values(resources).filter((resource) => resource.Type === 'AWS::Athena::NamedQuery').map((resource) => resource.Properties!);
+    const columns = new Set<string>([
+      'dt',
+      ...resources.AnalyticsFactsTable.Properties!.TableInput.StorageDescriptor.Columns.map((column: { Name: string }) => column.Name),
+    ]);
+    const queries = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::Athena::NamedQuery')
+      .map((resource) => resource.Properties!);
 
     // Act
     const names = queries.map((query) => query.Name).sort();
@@ -133,12 +188,19 @@ describe('analytics in the template', () => {
       expect(query).toMatchObject({ Database: { Ref: 'AnalyticsDatabase' }, WorkGroup: { Ref: 'AnalyticsWorkGroup' } });
       expect(query.QueryString).toMatch(/\bFROM facts\b/);
       expect(query.QueryString).toMatch(/\bdt >= /);
-      const fieldsRead = [...String(query.QueryString).matchAll(/\b(facttype|failurereason|labels|analysed|format|bytesin|width|height|owner|status|moderationlabels|[a-z]+at)\b/g)].map((match) => match[1]);
+      const fieldsRead = [
+        ...String(query.QueryString).matchAll(
+          /\b(facttype|failurereason|labels|analysed|format|bytesin|width|height|owner|status|moderationlabels|[a-z]+at)\b/g,
+        ),
+      ].map((match) => match[1]);
       expect(fieldsRead.filter((field) => !columns.has(field))).toEqual([]);
     }
     expect(resources.AnalyticsWorkGroup.Properties!.WorkGroupConfiguration).toMatchObject({
       EnforceWorkGroupConfiguration: true,
-      ResultConfiguration: { OutputLocation: { 'Fn::Sub': 's3://${AnalyticsBucket}/athena-results/' }, EncryptionConfiguration: { EncryptionOption: 'SSE_S3' } },
+      ResultConfiguration: {
+        OutputLocation: { 'Fn::Sub': 's3://${AnalyticsBucket}/athena-results/' },
+        EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+      },
     });
   });
 
@@ -147,7 +209,9 @@ describe('analytics in the template', () => {
     const body: string = resources.PipelineDashboard.Properties!.DashboardBody['Fn::Sub'];
 
     // Act
-    const widgets = JSON.parse(body.replace(/\$\{[A-Za-z0-9:.]+\}/g, 'x')).widgets as Array<{ properties: { title: string; metrics: unknown[][] } }>;
+    const widgets = JSON.parse(body.replace(/\$\{[A-Za-z0-9:.]+\}/g, 'x')).widgets as Array<{
+      properties: { title: string; metrics: unknown[][] };
+    }>;
     const referenced = [...body.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((match) => match[1]);
 
     // Assess

@@ -46,7 +46,11 @@ describe('event rules', () => {
     const permission = loadTemplate().Resources.CleanUpImageEventsPermission.Properties!;
 
     // Act and assess
-    expect([example('image-processed'), example('image-failed'), unowned, example('image-flagged')].map((event) => matchesEventPattern(pattern, event))).toEqual([true, true, true, false]);
+    expect(
+      [example('image-processed'), example('image-failed'), unowned, example('image-flagged')].map((event) =>
+        matchesEventPattern(pattern, event),
+      ),
+    ).toEqual([true, true, true, false]);
     expect(rules.PruneSupersededRule.Properties!.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] });
     expect(permission).toMatchObject({ Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['PruneSupersededRule', 'Arn'] } });
   });
@@ -56,13 +60,19 @@ describe('event rules', () => {
     const [target] = rules.NotifyOwnerRule.Properties!.Targets;
 
     // Assess
-    expect(target).toMatchObject({ Arn: { 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] } } });
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': ['NotificationQueue', 'Arn'] },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] } },
+    });
   });
 
   it('refuses, at start, a template whose rule pattern EventBridge would refuse, saying why', () => {
     // Prepare
     const root = mkdtempSync(join(tmpdir(), 'bad-rule-'));
-    const text = readFileSync(join(repoRoot, 'template.yaml'), 'utf8').replace('owner: [{anything-but: unowned}]', 'owner: [{anything-but: [unowned, 3]}]');
+    const text = readFileSync(join(repoRoot, 'template.yaml'), 'utf8').replace(
+      'owner: [{anything-but: unowned}]',
+      'owner: [{anything-but: [unowned, 3]}]',
+    );
     writeFileSync(join(root, 'template.yaml'), text);
     copyFileSync(join(repoRoot, 'samconfig.toml'), join(root, 'samconfig.toml'));
     mkdirSync(join(root, 'statemachine'));

@@ -35,9 +35,15 @@ describe('event schema registry', () => {
 
   it('names each schema <source>@<DetailType without spaces>, one per detail type', () => {
     // Act
-    const names = Object.values(schemas).map((schema) => schema.Properties!.SchemaName).sort();
+    const names = Object.values(schemas)
+      .map((schema) => schema.Properties!.SchemaName)
+      .sort();
 
     // Assess
-    expect(names).toEqual(Object.values(DETAIL_TYPES).map((type) => `${EVENT_SOURCE}@${type.replace(/ /g, '')}`).sort());
+    expect(names).toEqual(
+      Object.values(DETAIL_TYPES)
+        .map((type) => `${EVENT_SOURCE}@${type.replace(/ /g, '')}`)
+        .sort(),
+    );
   });
 });

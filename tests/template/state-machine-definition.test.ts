@@ -9,7 +9,13 @@ const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
 const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata'];
 
 /** The states that publish (or park) events: none of them may lead to RecordFailure (issue 12, finding 2). */
-const EVENT_TASKS = ['PublishProcessed', 'PublishProcessedAndFlagged', 'KeepUnpublishedEvents', 'PublishFailed', 'KeepUnpublishedFailureEvent'];
+const EVENT_TASKS = [
+  'PublishProcessed',
+  'PublishProcessedAndFlagged',
+  'KeepUnpublishedEvents',
+  'PublishFailed',
+  'KeepUnpublishedFailureEvent',
+];
 
 /** Well-formed stand-ins for the values CloudFormation substitutes, so checkArn can check the ARNs. */
 function sampleValue(name: string): string {
@@ -49,8 +55,7 @@ describe('state machine definition', () => {
 
     // Act
     const arnKeys = Object.entries(substitutions).filter(([key]) => key.endsWith('Arn'));
-    const mismatched = arnKeys.filter(([key, value]) =>
-      (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
+    const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
     expect(arnKeys.length).toBe(3);
@@ -94,8 +99,12 @@ describe('state machine definition', () => {
       if (reached.has(name)) continue;
       reached.add(name);
       const state = states[name];
-      const targets = [state.Next, state.Default, ...(state.Choices ?? []).map((c: any) => c.Next),
-        ...(state.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
+      const targets = [
+        state.Next,
+        state.Default,
+        ...(state.Choices ?? []).map((c: any) => c.Next),
+        ...(state.Catch ?? []).map((c: any) => c.Next),
+      ].filter(Boolean);
       queue.push(...targets);
     }
 
@@ -179,18 +188,33 @@ describe('state machine definition', () => {
         if (seen.has(name)) continue;
         seen.add(name);
         const state = states[name];
-        queue.push(...[state.Next, state.Default, ...(state.Choices ?? []).map((c: any) => c.Next), ...(state.Catch ?? []).map((c: any) => c.Next)].filter(Boolean));
+        queue.push(
+          ...[
+            state.Next,
+            state.Default,
+            ...(state.Choices ?? []).map((c: any) => c.Next),
+            ...(state.Catch ?? []).map((c: any) => c.Next),
+          ].filter(Boolean),
+        );
       }
       return seen;
     };
 
     // Act
     const afterStore = reachable('CheckEvents');
-    const publishers = Object.entries(states).filter(([, state]) => state.Type === 'Task' && /:::(events:putEvents|sqs:sendMessage)$/.test(state.Resource)).map(([name]) => name);
+    const publishers = Object.entries(states)
+      .filter(([, state]) => state.Type === 'Task' && /:::(events:putEvents|sqs:sendMessage)$/.test(state.Resource))
+      .map(([name]) => name);
 
     // Assess
     expect(states.StoreMetadata.Next).toBe('CheckEvents');
-    expect([...afterStore].sort()).toEqual(['CheckEvents', 'KeepUnpublishedEvents', 'PublishProcessed', 'PublishProcessedAndFlagged', 'Succeed']);
+    expect([...afterStore].sort()).toEqual([
+      'CheckEvents',
+      'KeepUnpublishedEvents',
+      'PublishProcessed',
+      'PublishProcessedAndFlagged',
+      'Succeed',
+    ]);
     expect(publishers.sort()).toEqual([...EVENT_TASKS].sort());
     for (const name of EVENT_TASKS) {
       expect(states[name].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'] })]);
@@ -203,16 +227,23 @@ describe('state machine definition', () => {
     const states = loadDefinition().States as Record<string, any>;
 
     // Act
-    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed'].map((name) => [name, states[name].Parameters.Entries]);
+    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed'].map((name) => [
+      name,
+      states[name].Parameters.Entries,
+    ]);
 
     // Assess
     expect(Object.fromEntries(entries)).toEqual({
-      PublishProcessed: [{ EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.processed, 'Detail.$': '$.stored.events.processed' }],
+      PublishProcessed: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.processed, 'Detail.$': '$.stored.events.processed' },
+      ],
       PublishProcessedAndFlagged: [
         { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.processed, 'Detail.$': '$.stored.events.processed' },
         { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.flagged, 'Detail.$': '$.stored.events.flagged' },
       ],
-      PublishFailed: [{ EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.failed, 'Detail.$': '$.stored.events.failed' }],
+      PublishFailed: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.failed, 'Detail.$': '$.stored.events.failed' },
+      ],
     });
     expect(states.StoreMetadata.ResultSelector['events.$']).toBe('$.Payload.events');
     expect(states.RecordFailure.ResultSelector['events.$']).toBe('$.Payload.events');
@@ -266,8 +297,12 @@ describe('state machine definition', () => {
     // Act
     const invokedFunctions = [...new Set([...text.matchAll(/"FunctionName": "\$\{(\w+)FunctionArn\}"/g)].map((m) => `${m[1]}Function`))];
     const invokable = (machine.Policies as any[]).filter((p) => p.LambdaInvokePolicy).map((p) => p.LambdaInvokePolicy.FunctionName.Ref);
-    const buses = (machine.Policies as any[]).filter((p) => p.EventBridgePutEventsPolicy).map((p) => p.EventBridgePutEventsPolicy.EventBusName);
-    const queueSends = inlineStatements(machine.Policies).filter((statement) => asArray(statement.Action).some((action) => action.startsWith('sqs:')));
+    const buses = (machine.Policies as any[])
+      .filter((p) => p.EventBridgePutEventsPolicy)
+      .map((p) => p.EventBridgePutEventsPolicy.EventBusName);
+    const queueSends = inlineStatements(machine.Policies).filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('sqs:')),
+    );
 
     // Assess
     expect(invokedFunctions.sort()).toEqual(['RekognitionLabelsFunction', 'ResizeImageFunction', 'StoreMetadataFunction']);
@@ -275,7 +310,9 @@ describe('state machine definition', () => {
     expect(text).toContain('"EventBusName": "${EventBusName}"');
     expect(buses).toEqual([{ Ref: 'EventBus' }]);
     expect(machine.DefinitionSubstitutions.EventBusName).toEqual({ Ref: 'EventBus' });
-    expect(queueSends.map((statement) => [statement.Action, statement.Resource])).toEqual([[['sqs:SendMessage'], { 'Fn::GetAtt': ['UnpublishedEventsQueue', 'Arn'] }]]);
+    expect(queueSends.map((statement) => [statement.Action, statement.Resource])).toEqual([
+      [['sqs:SendMessage'], { 'Fn::GetAtt': ['UnpublishedEventsQueue', 'Arn'] }],
+    ]);
     expect(JSON.stringify(machine.Policies)).not.toMatch(/ses:|sns:/);
   });
 
@@ -284,13 +321,16 @@ describe('state machine definition', () => {
     const { Globals, Resources } = loadTemplate();
     const states = loadDefinition().States;
     const functionOf: Record<string, string> = {
-      ResizeImage: 'ResizeImageFunction', AnalyseImage: 'RekognitionLabelsFunction',
-      StoreMetadata: 'StoreMetadataFunction', RecordFailure: 'StoreMetadataFunction',
+      ResizeImage: 'ResizeImageFunction',
+      AnalyseImage: 'RekognitionLabelsFunction',
+      StoreMetadata: 'StoreMetadataFunction',
+      RecordFailure: 'StoreMetadataFunction',
     };
 
     // Act
-    const margins = Object.entries(functionOf).map(([state, fn]) =>
-      states[state].TimeoutSeconds - (Resources[fn].Properties!.Timeout ?? Globals.Function.Timeout));
+    const margins = Object.entries(functionOf).map(
+      ([state, fn]) => states[state].TimeoutSeconds - (Resources[fn].Properties!.Timeout ?? Globals.Function.Timeout),
+    );
 
     // Assess
     expect(margins.every((margin) => margin > 0)).toBe(true);

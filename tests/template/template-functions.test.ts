@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
 
 const FUNCTION_IDS = [
-  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'CleanUpImageFunction', 'NotifyUserFunction',
-  'ApiFunction', 'WebDeployFunction',
+  'TriggerStepFunctionFunction',
+  'ResizeImageFunction',
+  'RekognitionLabelsFunction',
+  'StoreMetadataFunction',
+  'CleanUpImageFunction',
+  'NotifyUserFunction',
+  'ApiFunction',
+  'WebDeployFunction',
 ];
 /** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
 const ESBUILD_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'WebDeployFunction');
@@ -21,7 +27,10 @@ function contractEnvironment(): Map<string, Set<string>> {
   const rows = section.split('\n').filter((line) => /^\|\s*[A-Za-z]+\s*\|\s*`/.test(line));
   const byFunction = new Map<string, Set<string>>();
   for (const row of rows) {
-    const [owner, variables] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+    const [owner, variables] = row
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim());
     const names = [...variables.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]);
     const ids = owner === 'all' ? FUNCTION_IDS : [`${owner}Function`];
     for (const id of ids) byFunction.set(id, new Set([...(byFunction.get(id) ?? []), ...names]));
@@ -43,7 +52,8 @@ describe('template functions', () => {
 
     // Act
     const overrides = Object.entries(functions).flatMap(([id, fn]) =>
-      ['Runtime', 'Architectures', 'Tracing'].filter((key) => key in fn.Properties!).map((key) => `${id}.${key}`));
+      ['Runtime', 'Architectures', 'Tracing'].filter((key) => key in fn.Properties!).map((key) => `${id}.${key}`),
+    );
 
     // Assess
     expect(Object.keys(functions).sort()).toEqual([...FUNCTION_IDS].sort());
@@ -58,8 +68,9 @@ describe('template functions', () => {
     // Prepare
     const { Resources } = loadTemplate();
     const functionGroups = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig.LogGroup.Ref as string);
-    const machineGroup = Resources.ImagePipelineStateMachine.Properties!.Logging.Destinations[0]
-      .CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    const machineGroup = Resources.ImagePipelineStateMachine.Properties!.Logging.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn[
+      'Fn::GetAtt'
+    ][0] as string;
 
     // Act
     const groups = [...functionGroups, machineGroup].map((id) => Resources[id]);
@@ -79,9 +90,14 @@ describe('template functions', () => {
     const globals = Object.keys(template.Globals.Function.Environment.Variables);
 
     // Act
-    const actual = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [
-      ...globals, ...Object.keys(template.Resources[id].Properties!.Environment.Variables),
-    ].filter((name) => !RUNTIME_VARIABLES.has(name)).sort()]));
+    const actual = Object.fromEntries(
+      FUNCTION_IDS.map((id) => [
+        id,
+        [...globals, ...Object.keys(template.Resources[id].Properties!.Environment.Variables)]
+          .filter((name) => !RUNTIME_VARIABLES.has(name))
+          .sort(),
+      ]),
+    );
     const expected = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [...(contract.get(id) ?? [])].sort()]));
 
     // Assess
@@ -114,7 +130,7 @@ describe('template functions', () => {
     expect(trigger.Environment.Variables.UPLOADS_PREFIX).toBe('uploads/');
   });
 
-  it('lets only this stack\'s uploads bucket invoke the trigger, and tells the trigger that bucket\'s name', () => {
+  it("lets only this stack's uploads bucket invoke the trigger, and tells the trigger that bucket's name", () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -126,7 +142,9 @@ describe('template functions', () => {
 
     // Assess
     expect(permission.Properties).toMatchObject({
-      Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' },
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
       FunctionName: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
     });
     expect(sourceArnPattern).toBe(`arn:\${AWS::Partition}:s3:::${namePattern}`);
@@ -147,7 +165,8 @@ describe('template functions', () => {
     // Assess
     expect(config.MaximumRetryAttempts).toBe(2);
     expect(config.DestinationConfig.OnFailure).toEqual({
-      Type: 'SQS', Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] },
+      Type: 'SQS',
+      Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] },
     });
   });
 
@@ -158,8 +177,9 @@ describe('template functions', () => {
 
     // Act
     const arn = Resources.TriggerStepFunctionFunction.Properties!.Environment.Variables.STATE_MACHINE_ARN['Fn::Sub'] as string;
-    const policy = (Resources.TriggerStepFunctionFunction.Properties!.Policies as any[])
-      .find((entry) => entry.StepFunctionsExecutionPolicy).StepFunctionsExecutionPolicy;
+    const policy = (Resources.TriggerStepFunctionFunction.Properties!.Policies as any[]).find(
+      (entry) => entry.StepFunctionsExecutionPolicy,
+    ).StepFunctionsExecutionPolicy;
 
     // Assess
     expect(arn.endsWith(`:stateMachine:${machineName}`)).toBe(true);
@@ -226,46 +246,55 @@ describe('template functions', () => {
     const [global, owned] = table.GlobalSecondaryIndexes;
 
     // Assess
-    expect(table.KeySchema).toEqual([{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }]);
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ]);
     expect(global.IndexName).toBe('GSI1');
     expect(global.KeySchema).toEqual([
-      { AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+      { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
     ]);
     // The owner-scoped index sorts by the same attribute, so both orders are one by construction.
     expect(owned.IndexName).toBe('GSI2');
     expect(owned.KeySchema).toEqual([
-      { AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+      { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
     ]);
     for (const index of [global, owned]) expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 
-  it('alarms on failures, timeouts, throttling, dropped events and every function\'s errors', () => {
+  it("alarms on failures, timeouts, throttling, dropped events and every function's errors", () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(loadTemplate(), 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties!);
 
     // Act
-    const watched = alarms.flatMap((alarm) => {
-      const metrics = alarm.Metrics
-        ? alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric)
-        : [{ MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }];
-      return metrics.map((metric: any) => `${metric.MetricName}:${JSON.stringify(metric.Dimensions[0].Value)}`);
-    }).sort();
+    const watched = alarms
+      .flatMap((alarm) => {
+        const metrics = alarm.Metrics
+          ? alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric)
+          : [{ MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }];
+        return metrics.map((metric: any) => `${metric.MetricName}:${JSON.stringify(metric.Dimensions[0].Value)}`);
+      })
+      .sort();
 
     // Assess
-    expect(watched).toEqual([
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["NotificationDeadLetterQueue","QueueName"]}',
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
-      ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
-      ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
-      '5xx:{"Ref":"HttpApi"}',
-      'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
-      'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
-      'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
-      'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
-      'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
-    ].sort());
+    expect(watched).toEqual(
+      [
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["NotificationDeadLetterQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
+        ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+        ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+        '5xx:{"Ref":"HttpApi"}',
+        'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
+        'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
+        'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
+        'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
+        'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
+      ].sort(),
+    );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
@@ -282,8 +311,9 @@ describe('template functions', () => {
     const { Parameters, Resources, Conditions } = loadTemplate();
 
     // Act
-    const reserved = ['ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction']
-      .map((id) => Resources[id].Properties!.ReservedConcurrentExecutions);
+    const reserved = ['ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction'].map(
+      (id) => Resources[id].Properties!.ReservedConcurrentExecutions,
+    );
     const budget = Resources.MonthlyCostBudget;
 
     // Assess
@@ -294,7 +324,10 @@ describe('template functions', () => {
     expect(Parameters.MonthlyBudgetUsd.Default).toBe(0);
     expect(budget.Condition).toBe('HasBudget');
     expect(Conditions!.HasBudget).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'MonthlyBudgetUsd' }, 0] }] });
-    expect(budget.Properties!.NotificationsWithSubscribers.map((n: any) => n.Subscribers[0].Address)).toEqual([{ Ref: 'AlarmTopic' }, { Ref: 'AlarmTopic' }]);
+    expect(budget.Properties!.NotificationsWithSubscribers.map((n: any) => n.Subscribers[0].Address)).toEqual([
+      { Ref: 'AlarmTopic' },
+      { Ref: 'AlarmTopic' },
+    ]);
     expect(Resources.AlarmTopicPolicy.Properties!.PolicyDocument.Statement[0].Principal).toEqual({ Service: 'budgets.amazonaws.com' });
   });
 
@@ -303,7 +336,9 @@ describe('template functions', () => {
     const { Globals, Resources } = loadTemplate();
 
     // Act
-    const levels = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig?.ApplicationLogLevel ?? Globals.Function.LoggingConfig.ApplicationLogLevel);
+    const levels = FUNCTION_IDS.map(
+      (id) => Resources[id].Properties!.LoggingConfig?.ApplicationLogLevel ?? Globals.Function.LoggingConfig.ApplicationLogLevel,
+    );
 
     // Assess
     for (const level of levels) expect(level).toEqual({ Ref: 'LogLevel' });
@@ -335,7 +370,11 @@ describe('template functions', () => {
     // Assess
     expect(condition).toBe('ExpiresRawAnalysis');
     expect(Conditions!.ExpiresRawAnalysis).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RawAnalysisRetentionDays' }, 0] }] });
-    expect(rule).toMatchObject({ Status: 'Enabled', ExpirationInDays: { Ref: 'RawAnalysisRetentionDays' }, TagFilters: [{ Key: RAW_ANALYSIS_TAG.key, Value: RAW_ANALYSIS_TAG.value }] });
+    expect(rule).toMatchObject({
+      Status: 'Enabled',
+      ExpirationInDays: { Ref: 'RawAnalysisRetentionDays' },
+      TagFilters: [{ Key: RAW_ANALYSIS_TAG.key, Value: RAW_ANALYSIS_TAG.value }],
+    });
     expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
     expect(Parameters.RawAnalysisRetentionDays.Default).toBeGreaterThan(0);
   });
@@ -348,7 +387,7 @@ describe('template functions', () => {
     expect(ttl).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('lets only this stack\'s uploads bucket invoke the clean-up, and sends its failed events to a queue with an alarm', () => {
+  it("lets only this stack's uploads bucket invoke the clean-up, and sends its failed events to a queue with an alarm", () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -357,7 +396,11 @@ describe('template functions', () => {
     const fn = Resources.CleanUpImageFunction.Properties!;
 
     // Assess
-    expect(permission).toMatchObject({ Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' }, FunctionName: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] } });
+    expect(permission).toMatchObject({
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      FunctionName: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] },
+    });
     expect(permission.SourceArn).toEqual(Resources.TriggerStepFunctionS3Permission.Properties!.SourceArn);
     expect(fn.Environment.Variables.UPLOADS_BUCKET_NAME).toEqual(Resources.UploadsBucket.Properties!.BucketName);
     expect(fn.EventInvokeConfig.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['CleanUpFailureQueue', 'Arn'] });
@@ -368,7 +411,10 @@ describe('template functions', () => {
     const { Resources } = loadTemplate() as any;
 
     // Act
-    const policies = ['UploadsBucket', 'ProcessedBucket', 'ImagesTable'].map((id) => [Resources[id].DeletionPolicy, Resources[id].UpdateReplacePolicy]);
+    const policies = ['UploadsBucket', 'ProcessedBucket', 'ImagesTable'].map((id) => [
+      Resources[id].DeletionPolicy,
+      Resources[id].UpdateReplacePolicy,
+    ]);
 
     // Assess
     for (const pair of policies) expect(pair).toEqual(['Retain', 'Retain']);
@@ -382,12 +428,26 @@ describe('template functions', () => {
     const names = Object.keys(Outputs);
 
     // Assess
-    expect(names).toEqual(expect.arrayContaining([
-      'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
-      'EventBusName', 'EventBusArn', 'EventSchemaRegistryName', 'UnpublishedEventsQueueUrl', 'NotificationDeadLetterQueueUrl',
-      'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
-      'WebUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'AuthDomainUrl',
-      ...ESBUILD_FUNCTION_IDS.map((id) => `${id}Name`),
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'UploadsBucketName',
+        'ProcessedBucketName',
+        'ImagesTableName',
+        'ImagePipelineStateMachineArn',
+        'EventBusName',
+        'EventBusArn',
+        'EventSchemaRegistryName',
+        'UnpublishedEventsQueueUrl',
+        'NotificationDeadLetterQueueUrl',
+        'TriggerFailureQueueUrl',
+        'PipelineConfigParameterName',
+        'WebUrl',
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'AuthDomainUrl',
+        ...ESBUILD_FUNCTION_IDS.map((id) => `${id}Name`),
+      ]),
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
 import {
-  asArray, inlineStatements, loadAslText, loadTemplate, policyTemplateNames, readRepoFile, resourcesOfType, Statement,
+  asArray,
+  inlineStatements,
+  loadAslText,
+  loadTemplate,
+  policyTemplateNames,
+  readRepoFile,
+  resourcesOfType,
+  Statement,
 } from './support/template';
 
 /**
@@ -17,8 +24,14 @@ const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAct
 const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   REGISTRY_ACTIONS,
   [
-    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
-    'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
   ],
   // SNS has no resource for a phone number; the same role denies publishing to any topic.
   ['sns:Publish'],
@@ -26,7 +39,9 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
 const UPLOADS_BUCKET_NAME = 'sip-uploads-${AWS::AccountId}-${AWS::Region}-${StackSuffix}';
-const UPLOADS_BUCKET_SUFFIX = { StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] } };
+const UPLOADS_BUCKET_SUFFIX = {
+  StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+};
 
 /**
  * What each pipeline function may do, action by action and resource by resource: exactly the calls its code makes
@@ -45,26 +60,47 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }, { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/analysis.jpg' }],
     },
     { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
-    { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
     // Near-duplicate reuse: the hash bands in GSI1 (read-only), then the candidate's image item.
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
   ],
   CleanUpImageFunction: [
-    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}/uploads/*`, UPLOADS_BUCKET_SUFFIX] }] },
-    { actions: ['s3:ListBucket'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}`, UPLOADS_BUCKET_SUFFIX] }] },
+    {
+      actions: ['s3:GetObject'],
+      resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}/uploads/*`, UPLOADS_BUCKET_SUFFIX] }],
+    },
+    {
+      actions: ['s3:ListBucket'],
+      resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}`, UPLOADS_BUCKET_SUFFIX] }],
+    },
     { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['ProcessedBucket', 'Arn'] }] },
     { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
-    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
   ],
   StoreMetadataFunction: [
-    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
   ],
   NotifyUserFunction: [
     { actions: ['cognito-idp:AdminGetUser'], resources: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] },
-    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
-    { actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'], resources: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
+    {
+      actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+      resources: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }],
+    },
     { actions: ['ses:SendEmail'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' }] },
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
@@ -73,14 +109,23 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
   ApiFunction: [
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
-      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }, { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }, { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI2' }],
+      resources: [
+        { 'Fn::GetAtt': ['ImagesTable', 'Arn'] },
+        { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' },
+        { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI2' },
+      ],
     },
     { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
     { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/w*' }] },
-    { actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    {
+      actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'],
+      resources: [{ Ref: 'ImagePipelineStateMachine' }],
+    },
     {
       actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
-      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' }],
+      resources: [
+        { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
+      ],
     },
   ],
   WebDeployFunction: [
@@ -101,9 +146,11 @@ function policiesOfRoles(): Named<unknown[]>[] {
 function allowStatements(): Named<Statement>[] {
   const template = loadTemplate();
   const fromRoles = policiesOfRoles().flatMap(([id, policies]) =>
-    inlineStatements(policies).map((statement): Named<Statement> => [id, statement]));
+    inlineStatements(policies).map((statement): Named<Statement> => [id, statement]),
+  );
   const fromBuckets = Object.entries(resourcesOfType(template, 'AWS::S3::BucketPolicy')).flatMap(([id, policy]) =>
-    (policy.Properties!.PolicyDocument.Statement as Statement[]).map((statement): Named<Statement> => [id, statement]));
+    (policy.Properties!.PolicyDocument.Statement as Statement[]).map((statement): Named<Statement> => [id, statement]),
+  );
   return [...fromRoles, ...fromBuckets].filter(([, statement]) => statement.Effect === 'Allow');
 }
 
@@ -114,7 +161,10 @@ describe('template security', () => {
 
     // Act
     const wildcardActions = statements.flatMap(([id, statement]) =>
-      asArray(statement.Action).filter((action) => action.includes('*')).map((action) => `${id}: ${action}`));
+      asArray(statement.Action)
+        .filter((action) => action.includes('*'))
+        .map((action) => `${id}: ${action}`),
+    );
 
     // Assess
     expect(statements.length).toBeGreaterThan(5);
@@ -135,13 +185,16 @@ describe('template security', () => {
     expect(offenders).toEqual([]);
   });
 
-  it("grants the analysis function exactly the Rekognition actions of its detector registry, and no other role any", () => {
+  it('grants the analysis function exactly the Rekognition actions of its detector registry, and no other role any', () => {
     // Prepare
     const statements = allowStatements();
 
     // Act
     const rekognitionActions = statements.flatMap(([id, statement]) =>
-      asArray(statement.Action).filter((action) => action.startsWith('rekognition:')).map((action) => `${id}: ${action}`));
+      asArray(statement.Action)
+        .filter((action) => action.startsWith('rekognition:'))
+        .map((action) => `${id}: ${action}`),
+    );
 
     // Assess
     expect(REGISTRY_ACTIONS).toContain('rekognition:DetectLabels');
@@ -156,7 +209,9 @@ describe('template security', () => {
     // Act
     const [condition, whenSet, whenUnset] = policies.find((policy) => policy['Fn::If']?.[0] === 'HasEmailSender')['Fn::If'];
     const [statement] = whenSet.Statement as (Statement & { Condition: unknown })[];
-    const otherSenders = allowStatements().filter(([id, other]) => id !== 'NotifyUserFunction' && asArray(other.Action).some((action) => action.startsWith('ses:')));
+    const otherSenders = allowStatements().filter(
+      ([id, other]) => id !== 'NotifyUserFunction' && asArray(other.Action).some((action) => action.startsWith('ses:')),
+    );
 
     // Assess
     expect(condition).toBe('HasEmailSender');
@@ -172,11 +227,15 @@ describe('template security', () => {
 
   it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {
     // Prepare
-    const statements = inlineStatements(loadTemplate().Resources.NotifyUserFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
+    const statements = inlineStatements(loadTemplate().Resources.NotifyUserFunction.Properties!.Policies) as (Statement & {
+      Condition?: any;
+    })[];
 
     // Act
     const table = statements.find((statement) => statement.Sid === 'UserNotificationItems')!;
-    const sms = loadTemplate().Resources.NotifyUserFunction.Properties!.Policies.find((policy: any) => policy['Fn::If']?.[0] === 'SmsOn')['Fn::If'];
+    const sms = loadTemplate().Resources.NotifyUserFunction.Properties!.Policies.find((policy: any) => policy['Fn::If']?.[0] === 'SmsOn')[
+      'Fn::If'
+    ];
 
     // Assess
     expect(table.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
@@ -198,7 +257,9 @@ describe('template security', () => {
     expect(policy.Queues).toEqual([{ Ref: 'NotificationQueue' }, { Ref: 'NotificationDeadLetterQueue' }]);
     expect(policy.PolicyDocument.Statement).toHaveLength(1);
     expect(statement).toMatchObject({
-      Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
       Resource: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }, { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] }],
       Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['NotifyOwnerRule', 'Arn'] } } },
     });
@@ -255,10 +316,14 @@ describe('template security', () => {
     const literalArguments = roles.flatMap(([id, policies]) =>
       (policies as any[])
         .filter((policy) => typeof policy === 'object' && !policy.Statement && !policy['Fn::If'])
-        .flatMap((policy) => Object.entries(policy).flatMap(([name, args]) =>
-          Object.entries(args as object)
-            .filter(([, value]) => typeof value === 'string')
-            .map(([argument]) => `${id}: ${name}.${argument}`))));
+        .flatMap((policy) =>
+          Object.entries(policy).flatMap(([name, args]) =>
+            Object.entries(args as object)
+              .filter(([, value]) => typeof value === 'string')
+              .map(([argument]) => `${id}: ${name}.${argument}`),
+          ),
+        ),
+    );
 
     // Assess
     expect(literalArguments).toEqual([]);
@@ -274,10 +339,14 @@ describe('template security', () => {
     // Assess
     expect(bucket.Type).toBe('AWS::S3::Bucket');
     expect(properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
-    expect(properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm)
-      .toMatch(/^(AES256|aws:kms|aws:kms:dsse)$/);
+    expect(properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(
+      /^(AES256|aws:kms|aws:kms:dsse)$/,
+    );
     expect(properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
   });
 
@@ -288,16 +357,23 @@ describe('template security', () => {
     const policies = Object.values(resourcesOfType(template, 'AWS::S3::BucketPolicy'));
 
     // Act
-    const bucketsWithTlsOnly = buckets.filter((bucketId) => policies.some((policy) => {
-      const properties = policy.Properties!;
-      return properties.Bucket?.Ref === bucketId && (properties.PolicyDocument.Statement as any[]).some((statement) =>
-        statement.Effect === 'Deny' &&
-        statement.Principal === '*' &&
-        asArray(statement.Action).includes('s3:*') &&
-        statement.Condition?.Bool?.['aws:SecureTransport'] === 'false' &&
-        JSON.stringify(statement.Resource).includes(`{"Fn::GetAtt":["${bucketId}","Arn"]}`) &&
-        JSON.stringify(statement.Resource).includes(`\${${bucketId}.Arn}/*`));
-    }));
+    const bucketsWithTlsOnly = buckets.filter((bucketId) =>
+      policies.some((policy) => {
+        const properties = policy.Properties!;
+        return (
+          properties.Bucket?.Ref === bucketId &&
+          (properties.PolicyDocument.Statement as any[]).some(
+            (statement) =>
+              statement.Effect === 'Deny' &&
+              statement.Principal === '*' &&
+              asArray(statement.Action).includes('s3:*') &&
+              statement.Condition?.Bool?.['aws:SecureTransport'] === 'false' &&
+              JSON.stringify(statement.Resource).includes(`{"Fn::GetAtt":["${bucketId}","Arn"]}`) &&
+              JSON.stringify(statement.Resource).includes(`\${${bucketId}.Arn}/*`),
+          )
+        );
+      }),
+    );
 
     // Assess
     expect([...buckets].sort()).toEqual(['AnalyticsBucket', 'ProcessedBucket', 'UploadsBucket', 'WebBucket']);
@@ -326,7 +402,9 @@ describe('template security', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
-    expect(Object.values(resourcesOfType(loadTemplate(), 'AWS::SQS::Queue')).every((queue) => queue.Properties!.SqsManagedSseEnabled === true)).toBe(true);
+    expect(
+      Object.values(resourcesOfType(loadTemplate(), 'AWS::SQS::Queue')).every((queue) => queue.Properties!.SqsManagedSseEnabled === true),
+    ).toBe(true);
     expect(resourcesOfType(loadTemplate(), 'AWS::SNS::Topic')).toEqual({ AlarmTopic: expect.anything() });
   });
 
@@ -342,7 +420,8 @@ describe('template security', () => {
 
     // Act
     const hits = Object.entries(texts).flatMap(([name, text]) =>
-      secretPatterns.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`));
+      secretPatterns.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`),
+    );
 
     // Assess
     expect(hits).toEqual([]);

@@ -24,7 +24,12 @@ describe('user pool', () => {
   it('signs users up and in by verified e-mail with a strong password policy and optional authenticator MFA', () => {
     expect(pool.UsernameAttributes).toEqual(['email']);
     expect(pool.AutoVerifiedAttributes).toEqual(['email']);
-    expect(pool.Policies.PasswordPolicy).toMatchObject({ RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+    expect(pool.Policies.PasswordPolicy).toMatchObject({
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
     expect(pool.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
     expect(pool.MfaConfiguration).toBe('OPTIONAL');
     expect(pool.EnabledMfas).toContain('SOFTWARE_TOKEN_MFA');
@@ -56,7 +61,9 @@ describe('user pool', () => {
 
 describe('HttpApi', () => {
   const api = resource('HttpApi').Properties;
-  const routes = Object.values(resource('ApiFunction').Properties.Events as Record<string, { Type: string; Properties: Record<string, any> }>);
+  const routes = Object.values(
+    resource('ApiFunction').Properties.Events as Record<string, { Type: string; Properties: Record<string, any> }>,
+  );
 
   it('checks a JWT from this pool and client on every route, none of which opts out', () => {
     const authorizer = api.Auth.Authorizers[api.Auth.DefaultAuthorizer];
@@ -72,7 +79,10 @@ describe('HttpApi', () => {
   });
 
   it('throttles the stage from parameters and allows CORS for the console origin only', () => {
-    expect(api.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: { Ref: 'ApiThrottlingRateLimit' }, ThrottlingBurstLimit: { Ref: 'ApiThrottlingBurstLimit' } });
+    expect(api.DefaultRouteSettings).toEqual({
+      ThrottlingRateLimit: { Ref: 'ApiThrottlingRateLimit' },
+      ThrottlingBurstLimit: { Ref: 'ApiThrottlingBurstLimit' },
+    });
     expect(template.Parameters.ApiThrottlingRateLimit).toBeDefined();
     expect(template.Parameters.ApiThrottlingBurstLimit).toBeDefined();
     expect(api.CorsConfiguration.AllowOrigins.map(subText)).toEqual([WEB_ORIGIN]);
@@ -90,10 +100,18 @@ describe('console behind CloudFront', () => {
 
   it('reads a private bucket through origin access control only', () => {
     const bucket = resource('WebBucket').Properties;
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(distribution.Origins).toHaveLength(1);
     expect(distribution.Origins[0].OriginAccessControlId).toEqual({ 'Fn::GetAtt': ['WebOriginAccessControl', 'Id'] });
-    expect(resource('WebOriginAccessControl').Properties.OriginAccessControlConfig).toMatchObject({ SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(resource('WebOriginAccessControl').Properties.OriginAccessControlConfig).toMatchObject({
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
 
     const statements = resource('WebBucketPolicy').Properties.PolicyDocument.Statement as Record<string, any>[];
     const allows = statements.filter((statement) => statement.Effect === 'Allow');
@@ -101,7 +119,9 @@ describe('console behind CloudFront', () => {
     expect(allows[0].Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(allows[0].Action).toBe('s3:GetObject');
     expect(subText(allows[0].Condition.StringEquals['AWS:SourceArn'])).toContain('distribution/${WebDistribution}');
-    expect(statements.some((statement) => statement.Effect === 'Deny' && statement.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+    expect(
+      statements.some((statement) => statement.Effect === 'Deny' && statement.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+    ).toBe(true);
   });
 
   it('serves HTTPS only with the security headers', () => {

@@ -29,7 +29,19 @@ describe('walkExecution', () => {
     const asl: AslDefinition = {
       StartAt: 'A',
       States: {
-        A: { Type: 'Choice', Choices: [{ And: [{ Variable: '$.on', StringEquals: 'true' }, { Variable: '$.to', IsString: true }], Next: 'B' }], Default: 'C' },
+        A: {
+          Type: 'Choice',
+          Choices: [
+            {
+              And: [
+                { Variable: '$.on', StringEquals: 'true' },
+                { Variable: '$.to', IsString: true },
+              ],
+              Next: 'B',
+            },
+          ],
+          Default: 'C',
+        },
         B: { Type: 'Succeed' },
         C: { Type: 'Succeed' },
       },

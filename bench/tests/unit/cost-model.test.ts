@@ -1,7 +1,13 @@
 import { computeCost, kindShares, writeUnits, type CostInputs } from '../../cost/model';
 import { PRICES, tieredCost } from '../../cost/prices';
 
-const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({ calls, imageProperties: true, rawJsonPuts: calls.length, bandQueries: 4, itemReads: 0 });
+const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({
+  calls,
+  imageProperties: true,
+  rawJsonPuts: calls.length,
+  bandQueries: 4,
+  itemReads: 0,
+});
 
 function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
   return {
@@ -31,7 +37,10 @@ const line = (report: ReturnType<typeof computeCost>, item: string) => report.li
 describe('tieredCost', () => {
   it('charges each unit at the price of the tier it falls in', () => {
     // Prepare
-    const tiers = [{ upTo: 10, usd: 1 }, { upTo: Infinity, usd: 0.5 }];
+    const tiers = [
+      { upTo: 10, usd: 1 },
+      { upTo: Infinity, usd: 0.5 },
+    ];
 
     // Act
     const cost = tieredCost(14, tiers);
@@ -70,7 +79,9 @@ describe('computeCost', () => {
     // Assess
     expect(line(naive, 'DetectFaces').unitsPerImage).toBeCloseTo(1);
     expect(line(naive, 'DetectText').unitsPerImage).toBeCloseTo(1);
-    expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000);
+    expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(
+      2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000,
+    );
   });
 
   it('bills no Rekognition call for the near-duplicate share, only its lookups', () => {

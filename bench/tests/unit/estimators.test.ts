@@ -17,7 +17,16 @@ const run = (concurrency: number, wallMs: number, timings: Array<[string, number
 describe('summariseRuns', () => {
   it('takes the fastest time seen for each image at concurrency 1', () => {
     // Prepare
-    const runs = [run(1, 0, [['a', 100], ['b', 400]]), run(1, 0, [['a', 300], ['b', 200]])];
+    const runs = [
+      run(1, 0, [
+        ['a', 100],
+        ['b', 400],
+      ]),
+      run(1, 0, [
+        ['a', 300],
+        ['b', 200],
+      ]),
+    ];
 
     // Act
     const summary = summariseRuns(runs);
@@ -29,7 +38,16 @@ describe('summariseRuns', () => {
 
   it('takes the fastest whole pass at concurrency 2', () => {
     // Act
-    const summary = summariseRuns([run(2, 1000, [['a', 900], ['b', 900]]), run(2, 500, [['a', 450], ['b', 450]])]);
+    const summary = summariseRuns([
+      run(2, 1000, [
+        ['a', 900],
+        ['b', 900],
+      ]),
+      run(2, 500, [
+        ['a', 450],
+        ['b', 450],
+      ]),
+    ]);
 
     // Assess
     expect(summary.imagesPerSecond).toBe(4);

@@ -18,7 +18,10 @@ describe('vision evaluation scoring', () => {
   });
 
   it('micro-averages over photos and reports no rate when nothing was returned', () => {
-    const sum = sumTallies([{ predicted: 2, correct: 1, expected: 4, found: 1 }, { predicted: 0, correct: 0, expected: 2, found: 0 }]);
+    const sum = sumTallies([
+      { predicted: 2, correct: 1, expected: 4, found: 1 },
+      { predicted: 0, correct: 0, expected: 2, found: 0 },
+    ]);
     expect(rates(sum)).toEqual({ precision: 0.5, recall: 1 / 6 });
     expect(rates({ predicted: 0, correct: 0, expected: 0, found: 0 })).toEqual({ precision: null, recall: null });
   });

@@ -9,7 +9,12 @@ import { repoPath } from '../../lib/paths';
 export type EvalSet = 'everyday' | 'sceneText' | 'document' | 'ordinary';
 
 /** A box in image ratios, as Rekognition's RegionsOfInterest take it. */
-export interface EvalRegion { Left: number; Top: number; Width: number; Height: number }
+export interface EvalRegion {
+  Left: number;
+  Top: number;
+  Width: number;
+  Height: number;
+}
 
 /** One labelled photo of the manifest. */
 export interface EvalImage {
@@ -24,10 +29,18 @@ export interface EvalImage {
   region?: EvalRegion;
 }
 
-interface EvalSource { debian: string; root: string; licence: string }
+interface EvalSource {
+  debian: string;
+  root: string;
+  licence: string;
+}
 
 /** The committed manifest: where each photo comes from, its licence, and what a correct answer contains. */
-export interface EvalManifest { about: string; sources: Record<string, EvalSource>; images: EvalImage[] }
+export interface EvalManifest {
+  about: string;
+  sources: Record<string, EvalSource>;
+  images: EvalImage[];
+}
 
 export const MANIFEST_PATH = join(__dirname, 'manifest.json');
 const DEFAULT_CACHE = repoPath('node_modules', '.cache', 'vision-eval');
@@ -49,13 +62,19 @@ export function ensureEvalPhotos(cacheDir = DEFAULT_CACHE): { image: EvalImage; 
   const missing = new Set(manifest.images.filter((image) => !existsSync(cachedFile(cacheDir, image))).map((image) => image.source));
   for (const source of missing) {
     const images = manifest.images.filter((image) => image.source === source);
-    extractFromDebian(manifest.sources[source], images.map((image) => image.path), join(cacheDir, source));
+    extractFromDebian(
+      manifest.sources[source],
+      images.map((image) => image.path),
+      join(cacheDir, source),
+    );
   }
   return manifest.images.map((image) => {
     const file = cachedFile(cacheDir, image);
     const actual = sha256(file);
     if (actual !== image.sha256) {
-      throw new Error(`${image.id}: ${file} has SHA-256 ${actual}, but the manifest's labels are for ${image.sha256} (a different package version?)`);
+      throw new Error(
+        `${image.id}: ${file} has SHA-256 ${actual}, but the manifest's labels are for ${image.sha256} (a different package version?)`,
+      );
     }
     return { image, file };
   });
@@ -72,7 +91,18 @@ function extractFromDebian(source: EvalSource, paths: string[], into: string): v
     const unpacked = join(work, 'root');
     mkdirSync(unpacked);
     const members = paths.map((path) => `./${source.root}/${path}`);
-    execFileSync('sh', ['-c', 'deb="$1" dir="$2"; shift 2; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "$@"', 'sh', join(work, deb), unpacked, ...members], { stdio: 'pipe' });
+    execFileSync(
+      'sh',
+      [
+        '-c',
+        'deb="$1" dir="$2"; shift 2; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "$@"',
+        'sh',
+        join(work, deb),
+        unpacked,
+        ...members,
+      ],
+      { stdio: 'pipe' },
+    );
     for (const path of paths) {
       const target = join(into, path);
       mkdirSync(dirname(target), { recursive: true });
@@ -89,7 +119,8 @@ function download(pkg: string, cwd: string): void {
     attempt();
   } catch (error) {
     // A fresh machine has empty package lists; as root the bench may refresh them once.
-    if (process.getuid?.() !== 0) throw new Error(`apt-get download ${pkg} failed (run apt-get update first): ${(error as Error).message}`, { cause: error });
+    if (process.getuid?.() !== 0)
+      throw new Error(`apt-get download ${pkg} failed (run apt-get update first): ${(error as Error).message}`, { cause: error });
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
     attempt();
   }

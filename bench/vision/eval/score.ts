@@ -1,5 +1,10 @@
 /** Counts behind a precision/recall pair: what was returned, what of it was right, what was expected and found. */
-export interface Tally { predicted: number; correct: number; expected: number; found: number }
+export interface Tally {
+  predicted: number;
+  correct: number;
+  expected: number;
+  found: number;
+}
 
 /** Words as the manifest writes them: lower case, letters and digits only ("FOSTER'S" -> "fosters"). */
 export function wordsOf(text: string): string[] {
@@ -17,7 +22,12 @@ export function wordsOf(text: string): string[] {
 export function scoreLabels(returned: string[], accepted: string[]): Tally {
   const names = new Set(returned);
   const ok = new Set(accepted);
-  return { predicted: names.size, correct: [...names].filter((name) => ok.has(name)).length, expected: ok.size, found: [...ok].filter((name) => names.has(name)).length };
+  return {
+    predicted: names.size,
+    correct: [...names].filter((name) => ok.has(name)).length,
+    expected: ok.size,
+    found: [...ok].filter((name) => names.has(name)).length,
+  };
 }
 
 /**
@@ -29,17 +39,25 @@ export function scoreWords(detected: string[], required: string[], optional: str
   const readSet = new Set(read);
   const known = new Set([...required, ...optional]);
   const requiredSet = new Set(required);
-  return { predicted: read.length, correct: read.filter((word) => known.has(word)).length, expected: requiredSet.size, found: [...requiredSet].filter((word) => readSet.has(word)).length };
+  return {
+    predicted: read.length,
+    correct: read.filter((word) => known.has(word)).length,
+    expected: requiredSet.size,
+    found: [...requiredSet].filter((word) => readSet.has(word)).length,
+  };
 }
 
 /** Adds tallies up (micro-averaging: every label or word counts once, whatever photo it is on). */
 export function sumTallies(tallies: Tally[]): Tally {
-  return tallies.reduce((sum, tally) => ({
-    predicted: sum.predicted + tally.predicted,
-    correct: sum.correct + tally.correct,
-    expected: sum.expected + tally.expected,
-    found: sum.found + tally.found,
-  }), { predicted: 0, correct: 0, expected: 0, found: 0 });
+  return tallies.reduce(
+    (sum, tally) => ({
+      predicted: sum.predicted + tally.predicted,
+      correct: sum.correct + tally.correct,
+      expected: sum.expected + tally.expected,
+      found: sum.found + tally.found,
+    }),
+    { predicted: 0, correct: 0, expected: 0, found: 0 },
+  );
 }
 
 /** Precision and recall of a tally; null when nothing was returned (precision) or expected (recall). */

@@ -26,9 +26,19 @@ beforeAll(async () => {
   stack = await startConsoleUnderTest({ withVision: false });
   // One upload as the default user: the run fails without the vision models, publishes Image Failed, and the
   // notifier e-mails the owner's verified address from the local user pool into the outbox.
-  const tokens = await signInThroughHostedUi({ authDomainUrl: stack.webApp.authDomainUrl, clientId: stack.webApp.userPoolClientId, redirectUri: `${stack.console.url}/` });
+  const tokens = await signInThroughHostedUi({
+    authDomainUrl: stack.webApp.authDomainUrl,
+    clientId: stack.webApp.userPoolClientId,
+    redirectUri: `${stack.console.url}/`,
+  });
   const bytes = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
-  const presigned = await (await fetch(`${stack.webApp.apiUrl}/uploads`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ fileName: "flowers.jpeg", contentType: "image/jpeg", size: bytes.length }) })).json() as { url: string; fields: Record<string, string> };
+  const presigned = (await (
+    await fetch(`${stack.webApp.apiUrl}/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName: 'flowers.jpeg', contentType: 'image/jpeg', size: bytes.length }),
+    })
+  ).json()) as { url: string; fields: Record<string, string> };
   const form = new FormData();
   for (const [name, value] of Object.entries(presigned.fields as Record<string, string>)) form.append(name, value);
   form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'flowers.jpeg');
@@ -46,7 +56,14 @@ describe('config.json', () => {
     const answer = await local('/config.json');
 
     // Assess
-    expect(answer.body).toEqual({ apiUrl: stack.webApp.apiUrl, region: 'us-east-1', userPoolId: stack.webApp.userPoolId, userPoolClientId: stack.webApp.userPoolClientId, authDomainUrl: stack.webApp.authDomainUrl, local: { outbox: true, events: true } });
+    expect(answer.body).toEqual({
+      apiUrl: stack.webApp.apiUrl,
+      region: 'us-east-1',
+      userPoolId: stack.webApp.userPoolId,
+      userPoolClientId: stack.webApp.userPoolClientId,
+      authDomainUrl: stack.webApp.authDomainUrl,
+      local: { outbox: true, events: true },
+    });
   });
 });
 
@@ -92,10 +109,13 @@ describe('front end', () => {
 describe('local outbox', () => {
   it('lists the notifications the runs sent, newest first, with a page limit, and reads one', async () => {
     // Act
-    const page = await waitFor(async () => {
-      const answer = await local('/local/outbox?limit=3');
-      return answer.body.items?.length ? answer : undefined;
-    }, { what: "the notifier's e-mail in the outbox" });
+    const page = await waitFor(
+      async () => {
+        const answer = await local('/local/outbox?limit=3');
+        return answer.body.items?.length ? answer : undefined;
+      },
+      { what: "the notifier's e-mail in the outbox" },
+    );
     const single = await local(`/local/outbox/${encodeURIComponent(page.body.items[0].id)}`);
 
     // Assess
@@ -121,7 +141,9 @@ describe('local event log', () => {
     expect(page.status).toBe(200);
     const failed = page.body.items.find((item: { event: { 'detail-type': string } }) => item.event['detail-type'] === 'Image Failed');
     expect(failed.event.detail.owner).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(failed.deliveries.map((delivery: { rule: string }) => delivery.rule)).toEqual(expect.arrayContaining([expect.stringContaining('NotifyOwnerRule'), expect.stringContaining('PruneSupersededRule')]));
+    expect(failed.deliveries.map((delivery: { rule: string }) => delivery.rule)).toEqual(
+      expect.arrayContaining([expect.stringContaining('NotifyOwnerRule'), expect.stringContaining('PruneSupersededRule')]),
+    );
   });
 
   it('answers 400 for a bad limit, an unknown parameter or a malformed cursor', async () => {

@@ -3,7 +3,11 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import type { BrowserContext, Page } from 'playwright-core';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { CHROMIUM_PATH, launchChromium } from './chromium';
@@ -40,16 +44,33 @@ async function open(hash: string, target: Page = page): Promise<void> {
 /** Uploads files through the page's picker and waits until every row reaches a final state. */
 async function uploadThroughPage(files: Array<string | { name: string; mimeType: string; buffer: Buffer }>): Promise<void> {
   await open('#/upload');
-  const payloads = await Promise.all(files.map(async (file) => (typeof file === 'string' ? { name: file, mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, file)) } : file)));
+  const payloads = await Promise.all(
+    files.map(async (file) =>
+      typeof file === 'string' ? { name: file, mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, file)) } : file,
+    ),
+  );
   await page.locator('#file-input').setInputFiles(payloads);
-  await page.waitForFunction((count) => {
-    const rows = Array.from(document.querySelectorAll('.upload-row'));
-    return rows.length >= count && rows.every((row) => ['succeeded', 'failed', 'refused', 'error'].includes((row as HTMLElement).dataset.state ?? ''));
-  }, files.length, { timeout: 360_000, polling: 500 });
+  await page.waitForFunction(
+    (count) => {
+      const rows = Array.from(document.querySelectorAll('.upload-row'));
+      return (
+        rows.length >= count &&
+        rows.every((row) => ['succeeded', 'failed', 'refused', 'error'].includes((row as HTMLElement).dataset.state ?? ''))
+      );
+    },
+    files.length,
+    { timeout: 360_000, polling: 500 },
+  );
 }
 
 async function rowState(name: string): Promise<string | undefined> {
-  return (await page.locator('.upload-row').filter({ has: page.locator('.upload-name', { hasText: name }) }).first().getAttribute('data-state')) ?? undefined;
+  return (
+    (await page
+      .locator('.upload-row')
+      .filter({ has: page.locator('.upload-name', { hasText: name }) })
+      .first()
+      .getAttribute('data-state')) ?? undefined
+  );
 }
 
 /** Runs a start-up step and names it in the error, so a failed start never reaches the report as an empty message. */
@@ -64,7 +85,13 @@ async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   stack = await startStep('starting the local stack and console', () => startConsoleUnderTest());
-  adminToken = (await signInThroughHostedUi({ authDomainUrl: stack.webApp.authDomainUrl, clientId: stack.webApp.userPoolClientId, redirectUri: `${stack.console.url}/` })).access_token;
+  adminToken = (
+    await signInThroughHostedUi({
+      authDomainUrl: stack.webApp.authDomainUrl,
+      clientId: stack.webApp.userPoolClientId,
+      redirectUri: `${stack.console.url}/`,
+    })
+  ).access_token;
   browser = await startStep(`launching Chromium (${CHROMIUM_PATH})`, () => launchChromium());
   page = await browser.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -111,7 +138,9 @@ describe('console in Chromium', () => {
 
     // Assess
     expect(await rowState('notes.jpg')).toBe('refused');
-    await expect(page.locator('.upload-row', { hasText: 'notes.jpg' }).locator('.upload-status').textContent()).resolves.toMatch(/not a supported image/);
+    await expect(page.locator('.upload-row', { hasText: 'notes.jpg' }).locator('.upload-status').textContent()).resolves.toMatch(
+      /not a supported image/,
+    );
   });
 
   it('searches the gallery by a label and shows the matching images only', async () => {
@@ -123,15 +152,21 @@ describe('console in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent?.includes('image'));
     const names = await page.locator('.card').evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.name));
     // Every thumbnail decodes (the proxy's content type is right), and the screenshot shows them, not placeholders.
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0),
+    );
     await screenshot('03-gallery-person');
 
     // Assess
     expect(names.sort()).toEqual(['ai-body.jpg', 'group-1.jpg']);
     // Thumbnails are short-lived presigned GETs of the processed bucket (the edge locally).
-    expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(new RegExp(`^${stack.edgeUrl}/.+/w256\\.webp\\?.*X-Amz-Signature=`));
+    expect(await page.locator('.card img.real').first().getAttribute('src')).toMatch(
+      new RegExp(`^${stack.edgeUrl}/.+/w256\\.webp\\?.*X-Amz-Signature=`),
+    );
     // Each card carries its thumbhash, decoded in the browser into a PNG data URL.
-    const placeholders = await page.locator('.card img.placeholder').evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src));
+    const placeholders = await page
+      .locator('.card img.placeholder')
+      .evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src));
     expect(placeholders).toHaveLength(2);
     expect(placeholders.every((src) => src.startsWith('data:image/png;base64,'))).toBe(true);
   });
@@ -183,7 +218,9 @@ describe('console in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Re-run from start' }).isEnabled()).toBe(true);
     await open('#/failures');
     await page.waitForSelector('.failure');
-    await expect(page.locator('.failure', { hasText: 'corrupt-header.jpg' }).locator('.error-name').textContent()).resolves.toBe('CorruptImageError');
+    await expect(page.locator('.failure', { hasText: 'corrupt-header.jpg' }).locator('.error-name').textContent()).resolves.toBe(
+      'CorruptImageError',
+    );
     await screenshot('06-failures');
   });
 
@@ -218,7 +255,9 @@ describe('console in Chromium', () => {
     await page.waitForSelector('.upload-row[data-state="refused"]');
 
     // Assess
-    await expect(page.locator('.upload-row', { hasText: 'dropped.pdf' }).locator('.upload-status').textContent()).resolves.toMatch(/^Refused: Its content is not a supported image/);
+    await expect(page.locator('.upload-row', { hasText: 'dropped.pdf' }).locator('.upload-status').textContent()).resolves.toMatch(
+      /^Refused: Its content is not a supported image/,
+    );
   });
 
   it('shows a hostile file name as text and runs none of it', async () => {
@@ -238,7 +277,11 @@ describe('console in Chromium', () => {
 
   it('shows a text message in the outbox as text', async () => {
     // Prepare: the notifier texts through SNS; here the same Publish goes through the edge.
-    const sns = new SNSClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const sns = new SNSClient({
+      endpoint: stack.edgeUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await sns.send(new PublishCommand({ PhoneNumber: '+15555550100', Message: HOSTILE_NAME }));
 
     // Act
@@ -301,10 +344,14 @@ describe('console in Chromium', () => {
       await open(hash, narrow);
       await narrow.waitForSelector(ready);
       // The screenshot shows the thumbnails themselves, not their placeholders (a broken image counts as complete).
-      await narrow.waitForFunction(() => Array.from(document.querySelectorAll('img.real')).every((image) => (image as HTMLImageElement).complete));
+      await narrow.waitForFunction(() =>
+        Array.from(document.querySelectorAll('img.real')).every((image) => (image as HTMLImageElement).complete),
+      );
       overflows[name] = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       // A table may scroll inside its frame, which hides clipped columns from the page-level check above.
-      tableOverflows[name] = await narrow.evaluate(() => Math.max(0, ...Array.from(document.querySelectorAll('.table-scroll')).map((frame) => frame.scrollWidth - frame.clientWidth)));
+      tableOverflows[name] = await narrow.evaluate(() =>
+        Math.max(0, ...Array.from(document.querySelectorAll('.table-scroll')).map((frame) => frame.scrollWidth - frame.clientWidth)),
+      );
       await screenshot(`375-${name}`, narrow);
     }
     await narrow.close();
@@ -322,14 +369,18 @@ describe('console in Chromium', () => {
     await open('#/upload', narrow);
 
     // Act
-    await narrow.locator('#file-input').setInputFiles([{ name: 'phone-upload.jpg', mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, 'ai-body.jpg')) }]);
+    await narrow
+      .locator('#file-input')
+      .setInputFiles([{ name: 'phone-upload.jpg', mimeType: 'image/jpeg', buffer: await readFile(path.join(FIXTURES, 'ai-body.jpg')) }]);
     await narrow.waitForSelector('.upload-row[data-state="succeeded"]', { timeout: 360_000 });
     await screenshot('375-upload-done', narrow);
     await open('#/gallery', narrow);
     await narrow.fill('#label', 'person');
     await narrow.click('form.filters button[type=submit]');
     await narrow.waitForSelector('.card[data-name="phone-upload.jpg"]');
-    await narrow.waitForFunction(() => Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0));
+    await narrow.waitForFunction(() =>
+      Array.from(document.querySelectorAll('.card img.real')).every((image) => (image as HTMLImageElement).naturalWidth > 0),
+    );
     await screenshot('375-gallery-person', narrow);
     const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await narrow.close();
@@ -338,11 +389,24 @@ describe('console in Chromium', () => {
     expect(overflow).toBe(0);
   });
 
-  it('lets a second user sign in through the form and shows none of the first user\'s images', async () => {
+  it("lets a second user sign in through the form and shows none of the first user's images", async () => {
     // Prepare
-    const cognito = new CognitoIdentityProviderClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId: stack.webApp.userPoolId, Username: 'second@example.com', MessageAction: 'SUPPRESS' }));
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.webApp.userPoolId, Username: 'second@example.com', Password: 'Second-user-pass-1', Permanent: true }));
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: stack.edgeUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId: stack.webApp.userPoolId, Username: 'second@example.com', MessageAction: 'SUPPRESS' }),
+    );
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: stack.webApp.userPoolId,
+        Username: 'second@example.com',
+        Password: 'Second-user-pass-1',
+        Permanent: true,
+      }),
+    );
     await open('#/gallery');
 
     // Act

@@ -19,13 +19,22 @@ export interface ConsoleUnderTest {
 export async function startConsoleUnderTest(options: { withVision?: boolean } = {}): Promise<ConsoleUnderTest> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-console-'));
   // Loaded at run time, as local mode's start command does.
-  const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as { startLocalStack(options: Record<string, unknown>): Promise<LocalStack> };
+  const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as {
+    startLocalStack(options: Record<string, unknown>): Promise<LocalStack>;
+  };
   // The browser talks to the edge (uploads, images), the HTTP API and the user pool from the console's origin; each of
   // them reads this array on every request, and the console's port is known only once it listens, so it is filled then.
   const allowedOrigins: string[] = [];
   const stack = await startLocalStack({ dataDir, edgePort: 0, apiPort: 0, authPort: 0, allowedOrigins, ...options });
   if (!stack.webApp) throw new Error('the local stack started without its web app');
-  const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, webApp: stack.webApp, outbox: stack.services.notifications.outbox, events: stack.services.eventing.events });
+  const server = await startConsoleServer({
+    port: 0,
+    host: '127.0.0.1',
+    edgeUrl: stack.edgeUrl,
+    webApp: stack.webApp,
+    outbox: stack.services.notifications.outbox,
+    events: stack.services.eventing.events,
+  });
   allowedOrigins.push(server.url);
   return {
     console: server,

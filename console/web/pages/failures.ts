@@ -8,10 +8,22 @@ function failureRow(image: ImageSummary): HTMLElement {
   return h(
     'li',
     { class: 'failure', 'data-image-id': image.imageId, 'data-name': image.name },
-    h('div', { class: 'failure-head' }, h('a', { href: hashLink(['images', image.imageId]), class: 'break' }, image.name), h('span', { class: 'muted small' }, formatTime(image.updatedAt))),
+    h(
+      'div',
+      { class: 'failure-head' },
+      h('a', { href: hashLink(['images', image.imageId]), class: 'break' }, image.name),
+      h('span', { class: 'muted small' }, formatTime(image.updatedAt)),
+    ),
     h('p', {}, h('strong', { class: 'error-name' }, image.error?.name ?? 'Unknown error')),
     image.error?.cause ? h('p', { class: 'cause' }, image.error.cause) : null,
-    image.executionName && isAdmin() ? h('div', { class: 'actions' }, h('a', { href: hashLink(['runs', image.executionName]) }, 'Open the run'), rerunButton(image.executionName)) : null,
+    image.executionName && isAdmin()
+      ? h(
+          'div',
+          { class: 'actions' },
+          h('a', { href: hashLink(['runs', image.executionName]) }, 'Open the run'),
+          rerunButton(image.executionName),
+        )
+      : null,
   );
 }
 
@@ -37,7 +49,14 @@ export const failuresPage: Page = (container) => {
   const list = h('ul', { class: 'failures' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
-  replaceChildren(container, h('h1', {}, 'Failures'), h('p', { class: 'lead' }, 'Your uploads the pipeline refused or could not process, with the reason it recorded.'), note, list, more);
+  replaceChildren(
+    container,
+    h('h1', {}, 'Failures'),
+    h('p', { class: 'lead' }, 'Your uploads the pipeline refused or could not process, with the reason it recorded.'),
+    note,
+    list,
+    more,
+  );
   let cursor: string | null = null;
   let shown = 0;
   const load = async (): Promise<void> => {

@@ -54,7 +54,10 @@ function linksFor(message: unknown): Child[] {
   }
   const raw = typeof message === 'string' ? message : '';
   const imageId = typeof parsed?.imageId === 'string' ? parsed.imageId : /\bimage ([0-9a-f]{32})\b/.exec(raw)?.[1];
-  const executionArn = typeof parsed?.executionArn === 'string' ? parsed.executionArn : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
+  const executionArn =
+    typeof parsed?.executionArn === 'string'
+      ? parsed.executionArn
+      : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
   const links: Child[] = [];
   if (isImageId(imageId)) links.push(h('a', { href: hashLink(['images', imageId]) }, 'Image'));
   if (executionArn) links.push(h('a', { href: hashLink(['runs', executionArn.slice(executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
@@ -68,13 +71,20 @@ function linksFor(message: unknown): Child[] {
 function htmlView(html: string): HTMLElement {
   const frame = h('iframe', { sandbox: '', title: 'HTML version of the e-mail', class: 'mail-frame', referrerpolicy: 'no-referrer' });
   frame.srcdoc = html;
-  return h('details', {}, h('summary', {}, 'HTML version'), frame, h('details', {}, h('summary', {}, 'Source'), h('pre', { class: 'json' }, html)));
+  return h(
+    'details',
+    {},
+    h('summary', {}, 'HTML version'),
+    frame,
+    h('details', {}, h('summary', {}, 'Source'), h('pre', { class: 'json' }, html)),
+  );
 }
 
 /** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
 function outboxEntry(item: OutboxItem): HTMLElement {
   const channel = ({ email: 'e-mail', sns: 'SNS', sms: 'SMS' } as Record<string, string>)[text(pick(item, 'kind')) ?? ''] ?? 'message';
-  const subject = text(pick(item, 'email.subject', 'sns.subject')) ?? (channel === 'SMS' ? 'Text message' : notificationTitle(pick(item, 'sns.message')));
+  const subject =
+    text(pick(item, 'email.subject', 'sns.subject')) ?? (channel === 'SMS' ? 'Text message' : notificationTitle(pick(item, 'sns.message')));
   const to = text(pick(item, 'email.to', 'sms.phoneNumber', 'sns.topicArn'));
   const from = text(pick(item, 'email.from'));
   const when = text(pick(item, 'createdAt'));
@@ -84,7 +94,14 @@ function outboxEntry(item: OutboxItem): HTMLElement {
   return h(
     'article',
     { class: 'panel outbox-item', 'data-channel': channel },
-    h('header', {}, h('span', { class: 'tag' }, channel), ' ', h('strong', { class: 'break' }, subject ?? '(no subject)'), h('span', { class: 'muted small' }, ` ${formatTime(when)}`)),
+    h(
+      'header',
+      {},
+      h('span', { class: 'tag' }, channel),
+      ' ',
+      h('strong', { class: 'break' }, subject ?? '(no subject)'),
+      h('span', { class: 'muted small' }, ` ${formatTime(when)}`),
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -107,7 +124,18 @@ export const outboxPage: Page = (container) => {
   const list = h('div', { class: 'outbox' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
-  replaceChildren(container, h('h1', {}, 'Outbox'), h('p', { class: 'lead' }, 'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them.'), note, list, more);
+  replaceChildren(
+    container,
+    h('h1', {}, 'Outbox'),
+    h(
+      'p',
+      { class: 'lead' },
+      'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them.',
+    ),
+    note,
+    list,
+    more,
+  );
   let cursor: string | null = null;
   let shown = 0;
   const load = async (): Promise<void> => {
@@ -119,7 +147,10 @@ export const outboxPage: Page = (container) => {
       more.hidden = !cursor;
       note.textContent = shown === 0 ? 'Nothing sent yet.' : '';
     } catch (error) {
-      note.textContent = error instanceof ApiError && error.status === 501 ? 'This deployment has no outbox: notifications leave through SNS and SES.' : `Could not load the outbox: ${(error as Error).message}`;
+      note.textContent =
+        error instanceof ApiError && error.status === 501
+          ? 'This deployment has no outbox: notifications leave through SNS and SES.'
+          : `Could not load the outbox: ${(error as Error).message}`;
     }
   };
   more.addEventListener('click', () => void load());

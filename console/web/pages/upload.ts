@@ -41,7 +41,9 @@ function postWithProgress(upload: PresignedUpload, file: File, onProgress: (frac
     request.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
-    request.addEventListener('load', () => (request.status >= 200 && request.status < 300 ? resolve() : reject(new Error(`the storage answered HTTP ${request.status}`))));
+    request.addEventListener('load', () =>
+      request.status >= 200 && request.status < 300 ? resolve() : reject(new Error(`the storage answered HTTP ${request.status}`)),
+    );
     request.addEventListener('error', () => reject(new Error('the storage could not be reached')));
     request.send(form);
   });
@@ -66,7 +68,11 @@ export const uploadPage: Page = (container) => {
   replaceChildren(
     container,
     h('h1', {}, 'Upload'),
-    h('p', { class: 'lead' }, 'Images go straight to the uploads bucket with a presigned POST, into your own folder; each upload starts one pipeline run.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Images go straight to the uploads bucket with a presigned POST, into your own folder; each upload starts one pipeline run.',
+    ),
     dropZone,
     input,
     list,
@@ -75,7 +81,10 @@ export const uploadPage: Page = (container) => {
   let config: UploadConfig | undefined;
   const configReady = api<UploadConfig>('/config').then((loaded) => {
     config = loaded;
-    const names = loaded.contentTypes.map((type) => SNIFFED_TYPES[type]).filter(Boolean).join(', ');
+    const names = loaded.contentTypes
+      .map((type) => SNIFFED_TYPES[type])
+      .filter(Boolean)
+      .join(', ');
     limitsNote.textContent = `${names} · up to ${formatBytes(loaded.maxUploadBytes)} each`;
     return loaded;
   });
@@ -101,7 +110,15 @@ export const uploadPage: Page = (container) => {
       const progress = h('progress', { max: '100', value: '0', 'aria-label': `Upload progress of ${file.name}` });
       const status = h('span', { class: 'upload-status' }, 'Checking…');
       const links = h('span', { class: 'upload-links' });
-      const row = h('li', { class: 'upload-row', 'data-state': 'checking' }, h('span', { class: 'upload-name' }, file.name), h('span', { class: 'muted' }, formatBytes(file.size)), progress, status, links);
+      const row = h(
+        'li',
+        { class: 'upload-row', 'data-state': 'checking' },
+        h('span', { class: 'upload-name' }, file.name),
+        h('span', { class: 'muted' }, formatBytes(file.size)),
+        progress,
+        status,
+        links,
+      );
       row.dataset.fileName = file.name;
       list.prepend(row);
       const setState = (state: string, text: string): void => {
@@ -121,7 +138,7 @@ export const uploadPage: Page = (container) => {
           setState('uploading', 'Uploading…');
           const upload = await api<PresignedUpload>('/uploads', {
             method: 'POST',
-            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size},
+            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size },
           });
           await postWithProgress(upload, file, (fraction) => {
             progress.value = Math.round(fraction * 100);

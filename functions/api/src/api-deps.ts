@@ -45,4 +45,13 @@ export interface ApiDeps {
 }
 
 /** The image types ResizeImage accepts by default; the web app uploads raster images only, so never SVG. */
-export const UPLOAD_CONTENT_TYPES: readonly string[] = Object.freeze(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heic', 'image/heif']);
+export const UPLOAD_CONTENT_TYPES: readonly string[] = Object.freeze([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/tiff',
+  'image/heic',
+  'image/heif',
+]);

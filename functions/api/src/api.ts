@@ -37,7 +37,9 @@ export function createApi(deps: ApiDeps): Api {
   async function reply(request: ApiRequest): Promise<Reply> {
     const found = router.match(request.method, request.path);
     if (!('route' in found)) {
-      return found.methodMismatch ? errorReply(405, 'MethodNotAllowed', `${request.method} is not allowed on ${request.path}.`) : errorReply(404, 'NotFound', `No route ${request.method} ${request.path}.`);
+      return found.methodMismatch
+        ? errorReply(405, 'MethodNotAllowed', `${request.method} is not allowed on ${request.path}.`)
+        : errorReply(404, 'NotFound', `No route ${request.method} ${request.path}.`);
     }
     let caller;
     try {
@@ -50,7 +52,8 @@ export function createApi(deps: ApiDeps): Api {
       }
       throw error;
     }
-    if (found.route.access === 'admin' && !caller.isAdmin) return errorReply(403, 'Forbidden', 'Only members of the admins group may do this.');
+    if (found.route.access === 'admin' && !caller.isAdmin)
+      return errorReply(403, 'Forbidden', 'Only members of the admins group may do this.');
     try {
       return await found.route.handler({ request, params: found.params, caller });
     } catch (error) {
@@ -65,7 +68,12 @@ export function createApi(deps: ApiDeps): Api {
       try {
         return toResponse(await reply(request));
       } catch (error) {
-        deps.logger.error('Request failed', { method: request.method, path: request.path, error: (error as Error).name, reason: (error as Error).message });
+        deps.logger.error('Request failed', {
+          method: request.method,
+          path: request.path,
+          error: (error as Error).name,
+          reason: (error as Error).message,
+        });
         return toResponse(errorReply(500, 'InternalError', `The API could not answer; request id ${request.requestId}.`));
       }
     },

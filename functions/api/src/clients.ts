@@ -12,6 +12,10 @@ export const powertools = createPowertools();
  * which is how local mode reaches its emulators. S3 computes checksums only when required, because a presigned
  * request must not carry a checksum of an empty body.
  */
-export const s3 = powertools.tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }));
-export const documents = DynamoDBDocumentClient.from(powertools.tracer.captureAWSv3Client(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } });
+export const s3 = powertools.tracer.captureAWSv3Client(
+  new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+);
+export const documents = DynamoDBDocumentClient.from(powertools.tracer.captureAWSv3Client(new DynamoDBClient({})), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 export const sfn = powertools.tracer.captureAWSv3Client(new SFNClient({}));

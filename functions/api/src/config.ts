@@ -34,11 +34,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     if (text === '') problems.push(name);
     return text;
   };
-  const read = Object.fromEntries(Object.entries(REQUIRED).map(([key, name]) => [key, value(name)])) as Record<keyof typeof REQUIRED, string>;
+  const read = Object.fromEntries(Object.entries(REQUIRED).map(([key, name]) => [key, value(name)])) as Record<
+    keyof typeof REQUIRED,
+    string
+  >;
   if (read.stateMachineArn !== '' && !read.stateMachineArn.startsWith('arn:')) problems.push('STATE_MACHINE_ARN (not an ARN)');
-  if (read.userPoolIssuer !== '' && !/^https?:\/\/[^/]+\/\S+[^/]$/.test(read.userPoolIssuer)) problems.push('USER_POOL_ISSUER (not an issuer URL)');
+  if (read.userPoolIssuer !== '' && !/^https?:\/\/[^/]+\/\S+[^/]$/.test(read.userPoolIssuer))
+    problems.push('USER_POOL_ISSUER (not an issuer URL)');
   const maxUploadBytes = Number(read.maxUploadBytes);
-  if (read.maxUploadBytes !== '' && !(Number.isInteger(maxUploadBytes) && maxUploadBytes > 0)) problems.push('MAX_UPLOAD_BYTES (not a positive whole number)');
+  if (read.maxUploadBytes !== '' && !(Number.isInteger(maxUploadBytes) && maxUploadBytes > 0))
+    problems.push('MAX_UPLOAD_BYTES (not a positive whole number)');
   if (problems.length > 0) throw new ConfigurationError(problems);
   return Object.freeze({ ...read, maxUploadBytes });
 }

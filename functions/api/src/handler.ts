@@ -17,7 +17,12 @@ const deps: ApiDeps = {
   sfn,
   index: new DynamoImageIndex(documents, config.imagesTableName),
   verifier: createTokenVerifier({ issuer: config.userPoolIssuer, clientId: config.userPoolClientId }),
-  resources: { uploadsBucket: config.uploadsBucketName, processedBucket: config.processedBucketName, tableName: config.imagesTableName, stateMachineArn: config.stateMachineArn },
+  resources: {
+    uploadsBucket: config.uploadsBucketName,
+    processedBucket: config.processedBucketName,
+    tableName: config.imagesTableName,
+    stateMachineArn: config.stateMachineArn,
+  },
   limits: { maxBytes: config.maxUploadBytes, contentTypes: UPLOAD_CONTENT_TYPES },
   logger: powertools.logger,
   now: () => new Date(),

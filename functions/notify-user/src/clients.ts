@@ -12,7 +12,9 @@ export const powertools = createPowertools();
 // Each client once per cold start; endpoints come only from the SDK's AWS_ENDPOINT_URL* variables (local mode).
 const traced = <T>(client: T): T => powertools.tracer.captureAWSv3Client(client);
 
-export const documentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } });
+export const documentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 export const sqsClient = traced(new SQSClient({}));
 export const cognitoClient = traced(new CognitoIdentityProviderClient({}));
 /** One client per channel of the registry (types.ts ChannelClients). */

@@ -32,13 +32,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   const imagesTableName = required('IMAGES_TABLE_NAME');
   const notificationQueueUrl = required('NOTIFICATION_QUEUE_URL');
   const emailSender = env.EMAIL_SENDER?.trim() || null;
-  if (emailSender !== null && !EMAIL.test(emailSender)) problems.push(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
+  if (emailSender !== null && !EMAIL.test(emailSender))
+    problems.push(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
   const sms = env.SMS_ENABLED?.trim().toLowerCase() ?? 'false';
   if (!['true', 'false', ''].includes(sms)) problems.push(`SMS_ENABLED must be true or false, got "${sms}"`);
   const config: NotifyConfig = {

@@ -26,7 +26,9 @@ const deps: NotifyDeps = {
   directory: config.userPoolId === null ? NO_DIRECTORY : cognitoDirectory(cognitoClient, config.userPoolId),
   clients: channelClients,
   queueDigest: async (request, delaySeconds) => {
-    await sqsClient.send(new SendMessageCommand({ QueueUrl: config.notificationQueueUrl, MessageBody: JSON.stringify(request), DelaySeconds: delaySeconds }));
+    await sqsClient.send(
+      new SendMessageCommand({ QueueUrl: config.notificationQueueUrl, MessageBody: JSON.stringify(request), DelaySeconds: delaySeconds }),
+    );
   },
   report: {
     sent: (channel) => recordNotificationSent(metrics, channel),
@@ -44,7 +46,8 @@ const deps: NotifyDeps = {
  * @throws UnreadableNotificationMessageError when the event is not an SQS batch at all (the whole batch is retried).
  */
 export const handler = withHandler(powertools, {
-  parse: (event) => parseWith(sqsEventSchema, event, (problems) => new UnreadableNotificationMessageError(`Not an SQS event: ${problems.join('; ')}`)),
+  parse: (event) =>
+    parseWith(sqsEventSchema, event, (problems) => new UnreadableNotificationMessageError(`Not an SQS event: ${problems.join('; ')}`)),
   run: async ({ Records }) => {
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const record of Records) {

@@ -46,7 +46,9 @@ export function eventMessage(detailType: NotifyingDetailType, detail: ImageProce
   return {
     subject: 'Your image was processed',
     text: lines.join('\n'),
-    short: smsText(`Smart Image Pipeline: image ${shortId} was processed.${labels.length > 0 ? ` Labels: ${labels.slice(0, 5).join(', ')}.` : ''}`),
+    short: smsText(
+      `Smart Image Pipeline: image ${shortId} was processed.${labels.length > 0 ? ` Labels: ${labels.slice(0, 5).join(', ')}.` : ''}`,
+    ),
   };
 }
 
@@ -66,7 +68,13 @@ export function digestMessage({ processed, failed, windowStart, windowSeconds }:
   const parts = [`${processed} processed`, ...(failed > 0 ? [`${failed} failed`] : [])].join(', ');
   return {
     subject: `${total} more of your images finished`,
-    text: [`So as not to flood you, we held back ${total} more messages between ${from} and ${to}: ${parts}.`, '', 'The gallery shows every image and its status.'].join('\n'),
-    short: smsText(`Smart Image Pipeline: ${total} more images finished (${parts}) between ${from.slice(11, 16)} and ${to.slice(0, 5)} UTC.`),
+    text: [
+      `So as not to flood you, we held back ${total} more messages between ${from} and ${to}: ${parts}.`,
+      '',
+      'The gallery shows every image and its status.',
+    ].join('\n'),
+    short: smsText(
+      `Smart Image Pipeline: ${total} more images finished (${parts}) between ${from.slice(11, 16)} and ${to.slice(0, 5)} UTC.`,
+    ),
   };
 }

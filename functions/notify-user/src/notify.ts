@@ -15,7 +15,8 @@ import type { UserDirectory } from './user-directory';
 export type SkipReason = 'unowned' | 'invalidPreferences' | 'notWanted' | 'channelOff' | 'unverified' | 'duplicate' | 'nothingHeld';
 
 /** What happened on one channel. */
-export type ChannelOutcome = { channel: ChannelName | null; outcome: 'sent' | 'held' } | { channel: ChannelName | null; outcome: 'skipped'; reason: SkipReason };
+export type ChannelOutcome =
+  { channel: ChannelName | null; outcome: 'sent' | 'held' } | { channel: ChannelName | null; outcome: 'skipped'; reason: SkipReason };
 
 /** The counters the handler turns into EMF metrics. */
 export interface NotifyReport {
@@ -57,7 +58,11 @@ function skip(deps: NotifyDeps, channel: ChannelName | null, reason: SkipReason)
 }
 
 /** The channel's verified address for the owner, or why there is none to send to. */
-async function recipient(channel: Channel, attributes: () => Promise<UserAttributes | null>, deps: NotifyDeps): Promise<string | SkipReason> {
+async function recipient(
+  channel: Channel,
+  attributes: () => Promise<UserAttributes | null>,
+  deps: NotifyDeps,
+): Promise<string | SkipReason> {
   if (!channel.enabled(deps.config)) return 'channelOff';
   const found = await attributes();
   return (found && channel.recipientOf(found)) || 'unverified';
@@ -68,7 +73,10 @@ async function sendOn(channel: Channel, to: string, content: MessageContent, dep
     await channel.send(to, content, { config: deps.config, clients: deps.clients });
   } catch (error) {
     deps.report.failed(channel.name);
-    throw new DeliveryFailedError(`${channel.name} send failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+    throw new DeliveryFailedError(
+      `${channel.name} send failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      { cause: error },
+    );
   }
 }
 

@@ -30,7 +30,10 @@ export function parseNotificationMessage(body: string): NotificationMessage {
   const digest = digestRequestSchema.safeParse(value);
   if (digest.success) return digest.data;
   const event = pipelineEventSchema.safeParse(value);
-  if (!event.success) throw new UnreadableNotificationMessageError(`Not a pipeline event or digest request: ${problemsOf(event.error, 'message').join('; ')}`);
+  if (!event.success)
+    throw new UnreadableNotificationMessageError(
+      `Not a pipeline event or digest request: ${problemsOf(event.error, 'message').join('; ')}`,
+    );
   if (!(NOTIFYING_DETAIL_TYPES as readonly string[]).includes(event.data['detail-type'])) {
     throw new UnreadableNotificationMessageError(`${event.data['detail-type']} is not an event users are told about`);
   }

@@ -16,8 +16,7 @@ export interface PreferencesTable {
 
 /** A user's preferences as read: the stored ones, the default when there are none, or the stored item's problems. */
 export type ReadPreferences =
-  | { kind: 'stored' | 'default'; preferences: NotificationPreferences }
-  | { kind: 'invalid'; problems: string[] };
+  { kind: 'stored' | 'default'; preferences: NotificationPreferences } | { kind: 'invalid'; problems: string[] };
 
 /** The preferences a user gave, refused with every reason when they break the contracts' schema. */
 export class InvalidPreferencesError extends Error {
@@ -34,18 +33,30 @@ export class InvalidPreferencesError extends Error {
  */
 export async function readPreferences(owner: string, table: PreferencesTable): Promise<ReadPreferences> {
   const { Item } = await table.db.send(
-    new GetCommand({ TableName: table.tableName, Key: { PK: userPk(owner), SK: PREFERENCES_SK }, ConsistentRead: true, ProjectionExpression: 'preferences' }),
+    new GetCommand({
+      TableName: table.tableName,
+      Key: { PK: userPk(owner), SK: PREFERENCES_SK },
+      ConsistentRead: true,
+      ProjectionExpression: 'preferences',
+    }),
   );
   if (Item === undefined) return { kind: 'default', preferences: { ...DEFAULT_NOTIFICATION_PREFERENCES } };
   const parsed = notificationPreferencesSchema.safeParse(Item.preferences);
-  return parsed.success ? { kind: 'stored', preferences: parsed.data } : { kind: 'invalid', problems: problemsOf(parsed.error, 'preferences') };
+  return parsed.success
+    ? { kind: 'stored', preferences: parsed.data }
+    : { kind: 'invalid', problems: problemsOf(parsed.error, 'preferences') };
 }
 
 /**
  * Validates and stores one user's preferences (what `PUT /me/preferences` calls).
  * @throws InvalidPreferencesError with every reason, before anything is written.
  */
-export async function writePreferences(owner: string, value: unknown, table: PreferencesTable, now: Date): Promise<NotificationPreferences> {
+export async function writePreferences(
+  owner: string,
+  value: unknown,
+  table: PreferencesTable,
+  now: Date,
+): Promise<NotificationPreferences> {
   const parsed = notificationPreferencesSchema.safeParse(value);
   if (!parsed.success) throw new InvalidPreferencesError(problemsOf(parsed.error, 'preferences'));
   await table.db.send(

@@ -68,12 +68,24 @@ export async function takeSlot(owner: string, channel: string, detailType: Notif
       ReturnValues: 'UPDATED_OLD',
     }),
   );
-  return { kind: 'held', window, queueDigest: Attributes?.digestQueued !== true, secondsToWindowEnd: window.windowStart + table.windowSeconds - nowSeconds };
+  return {
+    kind: 'held',
+    window,
+    queueDigest: Attributes?.digestQueued !== true,
+    secondsToWindowEnd: window.windowStart + table.windowSeconds - nowSeconds,
+  };
 }
 
 /** Gives back a slot whose send failed, so the record's retry does not count twice. */
 export async function returnSlot(window: WindowRef, table: RateTable): Promise<void> {
-  await table.db.send(new UpdateCommand({ TableName: table.tableName, Key: keyOf(window), UpdateExpression: 'ADD sent :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } }));
+  await table.db.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: keyOf(window),
+      UpdateExpression: 'ADD sent :minusOne',
+      ExpressionAttributeValues: { ':minusOne': -1 },
+    }),
+  );
 }
 
 /** Forgets that a digest was queued (its SendMessage failed), so the next held message queues it again. */

@@ -22,7 +22,10 @@ const MARKER_DAYS = 7;
 /** A `sending` marker older than this belongs to an attempt that died (the notifier's timeout is 30 s). */
 const STALE_MS = 5 * 60_000;
 
-const keyOf = (marker: MarkerKey) => ({ PK: userPk(marker.owner), SK: notifiedSk(marker.channel, marker.detailType, marker.imageId, marker.revision) });
+const keyOf = (marker: MarkerKey) => ({
+  PK: userPk(marker.owner),
+  SK: notifiedSk(marker.channel, marker.detailType, marker.imageId, marker.revision),
+});
 
 /**
  * Claims the right to send one notification: true the first time, false for a duplicate delivery of the same event
@@ -35,7 +38,13 @@ export async function claimMarker(marker: MarkerKey, table: MarkerTable): Promis
     await table.db.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { ...keyOf(marker), type: 'NOTIFIED', state: 'sending', claimedAt: now, [EXPIRES_AT_ATTRIBUTE]: Math.floor(now / 1000) + MARKER_DAYS * 86_400 },
+        Item: {
+          ...keyOf(marker),
+          type: 'NOTIFIED',
+          state: 'sending',
+          claimedAt: now,
+          [EXPIRES_AT_ATTRIBUTE]: Math.floor(now / 1000) + MARKER_DAYS * 86_400,
+        },
         ConditionExpression: 'attribute_not_exists(PK) OR (#state = :sending AND claimedAt < :stale)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':sending': 'sending', ':stale': now - STALE_MS },
@@ -51,7 +60,13 @@ export async function claimMarker(marker: MarkerKey, table: MarkerTable): Promis
 /** Records how a claimed notification ended: `sent`, or `digested` when the rate limit folded it into a digest. */
 export async function settleMarker(marker: MarkerKey, state: 'sent' | 'digested', table: MarkerTable): Promise<void> {
   await table.db.send(
-    new UpdateCommand({ TableName: table.tableName, Key: keyOf(marker), UpdateExpression: 'SET #state = :state', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':state': state } }),
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: keyOf(marker),
+      UpdateExpression: 'SET #state = :state',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state },
+    }),
   );
 }
 

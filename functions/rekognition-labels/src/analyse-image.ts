@@ -1,5 +1,12 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
-import { analysisSettingsKey, rawResponseKey, SECTION_IDS, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import {
+  analysisSettingsKey,
+  rawResponseKey,
+  SECTION_IDS,
+  type AnalysisConfig,
+  type AnalysisSection,
+  type AnalysisSummary,
+} from '@smart-image-pipeline/contracts';
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
 import { imagePropertiesSection } from './detectors/detect-labels';
 import { findReusableAnalysis, type NearDuplicateStore, type ReusableAnalysis } from './near-duplicate';
@@ -47,7 +54,11 @@ function startsAtOnce(detector: AnyDetector, config: AnalysisConfig): boolean {
  * config; Rekognition's ThrottlingException, ProvisionedThroughputExceededException, InternalServerError
  * and ServiceUnavailableException unchanged, for the state machine to retry.
  */
-export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageDeps, detectors: readonly AnyDetector[] = DETECTORS): Promise<AnalysisSummary> {
+export async function analyseImage(
+  input: AnalyseImageInput,
+  deps: AnalyseImageDeps,
+  detectors: readonly AnyDetector[] = DETECTORS,
+): Promise<AnalysisSummary> {
   const config = await deps.getConfig();
   const settings = analysisSettingsKey(config);
   const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
@@ -70,9 +81,14 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
   };
   const runOptional = async (labelsResponse: DetectLabelsResponse): Promise<void> => {
     const decided = detectors.flatMap((detector) =>
-      detector.runs.kind === 'afterLabels' && !startsAtOnce(detector, config) ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }] : [],
+      detector.runs.kind === 'afterLabels' && !startsAtOnce(detector, config)
+        ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }]
+        : [],
     );
-    deps.log?.('optional Rekognition calls decided', Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])));
+    deps.log?.(
+      'optional Rekognition calls decided',
+      Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])),
+    );
     await Promise.all(
       decided.map(({ detector, decision }) => {
         if (decision.run) return run(detector);
@@ -83,7 +99,9 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
   };
   // Promise.all observes every promise, so a failure in one never leaves another unhandled.
   await Promise.all(
-    detectors.filter((detector) => startsAtOnce(detector, config)).map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
+    detectors
+      .filter((detector) => startsAtOnce(detector, config))
+      .map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
   );
 
   const rawKeys: Record<string, string> = {};
@@ -95,16 +113,19 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     Object.assign(sections, detector.summarise(response, config));
   }
   withMeasuredProperties(sections, input, config);
-  await Promise.all(calls.map((name) => {
-    const detector = detectors.find((candidate) => candidate.name === name)!;
-    return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
-  }));
+  await Promise.all(
+    calls.map((name) => {
+      const detector = detectors.find((candidate) => candidate.name === name)!;
+      return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
+    }),
+  );
   return { sections, calls, skipped, rawKeys, settings };
 }
 
 /** Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place. */
 function withMeasuredProperties(sections: Record<string, AnalysisSection>, input: AnalyseImageInput, config: AnalysisConfig): void {
-  if (!config.rekognitionImageProperties && input.imageProperties) sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
+  if (!config.rekognitionImageProperties && input.imageProperties)
+    sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
 }
 
 /**
@@ -114,5 +135,12 @@ function withMeasuredProperties(sections: Record<string, AnalysisSection>, input
 function reusedSummary(input: AnalyseImageInput, config: AnalysisConfig, settings: string, reusable: ReusableAnalysis): AnalysisSummary {
   const sections = { ...reusable.summary.sections };
   withMeasuredProperties(sections, input, config);
-  return { sections, calls: [], skipped: {}, rawKeys: {}, settings, reusedFrom: { imageId: reusable.imageId, revision: reusable.revision, distance: reusable.distance } };
+  return {
+    sections,
+    calls: [],
+    skipped: {},
+    rawKeys: {},
+    settings,
+    reusedFrom: { imageId: reusable.imageId, revision: reusable.revision, distance: reusable.distance },
+  };
 }

@@ -37,11 +37,18 @@ export function createNearDuplicateStore(dynamodb: DynamoDBDocumentClient, table
           Limit: BAND_QUERY_LIMIT,
         }),
       );
-      return (result.Items ?? []).filter((item) => typeof item.imageId === 'string' && typeof item.perceptualHash === 'string') as HashCandidate[];
+      return (result.Items ?? []).filter(
+        (item) => typeof item.imageId === 'string' && typeof item.perceptualHash === 'string',
+      ) as HashCandidate[];
     },
     image: async (imageId) => {
       const result = await dynamodb.send(
-        new GetCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: IMAGE_SK }, ProjectionExpression: 'imageId, revision, #status, #owner, analysis', ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' } }),
+        new GetCommand({
+          TableName: tableName,
+          Key: { PK: imagePk(imageId), SK: IMAGE_SK },
+          ProjectionExpression: 'imageId, revision, #status, #owner, analysis',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+        }),
       );
       return result.Item as StoredImage | undefined;
     },

@@ -20,7 +20,12 @@ export const handler = withHandler(powertools, {
   run: async (input, { logger, metrics }) => {
     const summary = await analyseImage(input, deps);
     recordRekognitionCalls(metrics, summary.calls);
-    logger.info('image analysed', { calls: summary.calls, skipped: summary.skipped, sections: Object.keys(summary.sections), reusedFrom: summary.reusedFrom?.imageId });
+    logger.info('image analysed', {
+      calls: summary.calls,
+      skipped: summary.skipped,
+      sections: Object.keys(summary.sections),
+      reusedFrom: summary.reusedFrom?.imageId,
+    });
     return summary;
   },
 });

@@ -62,7 +62,11 @@ const sameOwner = (a: string | undefined, b: string | undefined): boolean => (a 
  * ties by imageId, so the choice does not depend on query order. Undefined when reuse is off, the hash is missing
  * or uninformative, or nothing qualifies.
  */
-export async function findReusableAnalysis(input: AnalyseImageInput, config: AnalysisConfig, store: NearDuplicateStore): Promise<ReusableAnalysis | undefined> {
+export async function findReusableAnalysis(
+  input: AnalyseImageInput,
+  config: AnalysisConfig,
+  store: NearDuplicateStore,
+): Promise<ReusableAnalysis | undefined> {
   const hash = input.perceptualHash;
   if (!config.reuseNearDuplicates || hash === undefined || !isInformativeHash(hash)) return undefined;
   const bands = perceptualHashBands(hash);

@@ -5,7 +5,17 @@ import { inspectImage } from './inspect';
 import { analysisImageKey, SOURCE_ORDER_METADATA, variantKey } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { analysisCopyReason } from './rekognition-readiness';
-import { decodeUpright, encodeJpeg, encodeWebp, imageProperties, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
+import {
+  decodeUpright,
+  encodeJpeg,
+  encodeWebp,
+  imageProperties,
+  perceptualHash,
+  resizePixels,
+  thumbHash,
+  type EncodeOptions,
+  type Pixels,
+} from './render';
 import type { AnalysisImage, ResizeDeps, ResizeInput, ResizeOutput, Variant } from './types';
 
 /** Variant keys carry the revision, so their bytes never change: cache them for a year. */
@@ -46,7 +56,14 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   // The clean-up tells this revision's outputs from older and newer ones by the upload's order (docs/contracts.md).
   const outputMetadata = { [SOURCE_ORDER_METADATA]: source.sourceOrder };
   const put = (key: string, bodyBytes: Buffer, format: 'webp' | 'jpeg', cacheControl?: string): Promise<void> =>
-    store.putObject({ bucket: settings.processedBucketName, key, body: bodyBytes, contentType: CONTENT_TYPES[format], cacheControl, metadata: outputMetadata });
+    store.putObject({
+      bucket: settings.processedBucketName,
+      key,
+      body: bodyBytes,
+      contentType: CONTENT_TYPES[format],
+      cacheControl,
+      metadata: outputMetadata,
+    });
 
   // Decode once; each smaller size is resized from the next larger one (cheap), then every output is
   // encoded at the same time, so WebP encoding (the slowest step) keeps both vCPUs busy.

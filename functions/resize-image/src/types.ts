@@ -1,6 +1,14 @@
 /** Shapes of the ResizeImage step: the payloads come from the contracts package (docs/contracts.md "ResizeImage"). */
 
-export type { AnalysisImage, ExifSummary, ImageFacts, ImageFormat, ResizeInput, ResizeOutput, Variant } from '@smart-image-pipeline/contracts';
+export type {
+  AnalysisImage,
+  ExifSummary,
+  ImageFacts,
+  ImageFormat,
+  ResizeInput,
+  ResizeOutput,
+  Variant,
+} from '@smart-image-pipeline/contracts';
 
 /** Settings the core needs; built by config.ts from the environment. */
 export interface ResizeSettings {

@@ -33,7 +33,12 @@ const ids = (ref: ImageRef) => ({
 const byConfidence = <T extends { confidence: number }>(items: T[]): T[] => [...items].sort((a, b) => b.confidence - a.confidence);
 
 /** Keeps a detail only when it matches its schema; a mismatch is logged with every problem and the event dropped. */
-function checked<T>(schema: { safeParse(value: unknown): { success: boolean; data?: T; error?: { issues: unknown[] } } }, detail: unknown, log: EventLog, what: string): T | undefined {
+function checked<T>(
+  schema: { safeParse(value: unknown): { success: boolean; data?: T; error?: { issues: unknown[] } } },
+  detail: unknown,
+  log: EventLog,
+  what: string,
+): T | undefined {
   const result = schema.safeParse(detail);
   if (result.success) return result.data;
   log.error('Event detail breaks its schema; not published', { event: what, issues: result.error?.issues });
@@ -73,7 +78,10 @@ export function processedEvents(input: StoreSuccessInput, log: EventLog): Stored
         parentName: typeof item.attributes?.parentName === 'string' ? item.attributes.parentName.slice(0, 100) : '',
       })),
   ).slice(0, EVENT_LABEL_LIMIT);
-  const flagged = flaggedLabels.length === 0 ? undefined : checked(imageFlaggedDetailSchema, { ...ids(input), moderationLabels: flaggedLabels }, log, 'Image Flagged');
+  const flagged =
+    flaggedLabels.length === 0
+      ? undefined
+      : checked(imageFlaggedDetailSchema, { ...ids(input), moderationLabels: flaggedLabels }, log, 'Image Flagged');
   return { ...(processed ? { processed } : {}), ...(flagged ? { flagged } : {}) };
 }
 

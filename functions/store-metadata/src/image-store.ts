@@ -44,7 +44,14 @@ async function readStored(ref: ImageRef, deps: StoreDeps): Promise<(StoredVersio
 }
 
 /** Puts an item if the condition holds; false when DynamoDB refused it because a newer revision owns it. */
-async function conditionalPut(item: Item, condition: string, ref: ImageRef, deps: StoreDeps, extraValues: Record<string, unknown> = {}, extraNames: Record<string, string> = {}): Promise<boolean> {
+async function conditionalPut(
+  item: Item,
+  condition: string,
+  ref: ImageRef,
+  deps: StoreDeps,
+  extraValues: Record<string, unknown> = {},
+  extraNames: Record<string, string> = {},
+): Promise<boolean> {
   const { names, values } = conditionValues({ revision: ref.revision, sourceOrder: ref.source.sourceOrder });
   try {
     await deps.db.send(
@@ -154,7 +161,11 @@ export async function recordFailure(input: RecordFailureInput, deps: StoreDeps):
   const notWritten: StoreWrite = { imageId: input.imageId, status: 'FAILED', written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('FAILED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {
-    deps.logger.info('Failure not recorded: the item holds a newer revision or this revision succeeded', { ...logKeys, storedRevision: stored?.revision, storedStatus: stored?.status });
+    deps.logger.info('Failure not recorded: the item holds a newer revision or this revision succeeded', {
+      ...logKeys,
+      storedRevision: stored?.revision,
+      storedStatus: stored?.status,
+    });
     return notWritten;
   }
   const updatedAt = deps.now().toISOString();

@@ -31,7 +31,11 @@ export interface LabelResult {
 
 /** The labels section of a summary, as search reads it (the contract guarantees each has a confidence). */
 export function labelsOf(analysis: AnalysisSummary | null): LabelResult[] {
-  return sectionItems(analysis, SECTION_IDS.labels).map((item) => ({ name: item.name, confidence: item.confidence ?? 0, parents: stringListAttribute(item, 'parents') }));
+  return sectionItems(analysis, SECTION_IDS.labels).map((item) => ({
+    name: item.name,
+    confidence: item.confidence ?? 0,
+    parents: stringListAttribute(item, 'parents'),
+  }));
 }
 
 /** A DynamoDB item as the document client takes it. */
@@ -99,7 +103,10 @@ export function thumbnailKeyOf(variants: StoredResize['variants']): string | nul
 
 /** The search flags derived from the known sections: on the image item, and copied onto its label items. */
 export function searchFlagsOf(analysis: AnalysisSummary | null): { moderated: boolean; faceCount: number } {
-  return { moderated: sectionItems(analysis, SECTION_IDS.moderation).length > 0, faceCount: sectionItems(analysis, SECTION_IDS.faces).length };
+  return {
+    moderated: sectionItems(analysis, SECTION_IDS.moderation).length > 0,
+    faceCount: sectionItems(analysis, SECTION_IDS.faces).length,
+  };
 }
 
 /** When an item was first written and when it is being written now. */
@@ -154,7 +161,13 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
 /** Builds the image item for a failed run (status FAILED with the error's name and cause). */
 export function failureImageItem(input: RecordFailureInput, times: WriteTimes): Item {
   const error: FailureDescription = { name: input.error.name, cause: input.error.cause };
-  return { ...commonImageAttributes(input, times), GSI1PK: statusIndexPk('FAILED'), GSI2PK: ownerStatusIndexPk(input.owner, 'FAILED'), status: 'FAILED', error };
+  return {
+    ...commonImageAttributes(input, times),
+    GSI1PK: statusIndexPk('FAILED'),
+    GSI2PK: ownerStatusIndexPk(input.owner, 'FAILED'),
+    status: 'FAILED',
+    error,
+  };
 }
 
 function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string): Item {

@@ -37,7 +37,11 @@ export function skipReasonFor(key: string, size: number, uploadsPrefix: string):
  * Builds the state machine input for one record; it depends only on the record, so a redelivery sends identical
  * input. The owner is the Cognito sub the key names (`uploads/<sub>/…`), else `unowned`.
  */
-export function executionInputFor(record: ObjectCreatedRecord, key: string, uploadsPrefix: string): { name: string; input: ExecutionInput } {
+export function executionInputFor(
+  record: ObjectCreatedRecord,
+  key: string,
+  uploadsPrefix: string,
+): { name: string; input: ExecutionInput } {
   const id = identify({ bucket: record.bucket, key, versionId: record.versionId, sequencer: record.sequencer });
   const input: ExecutionInput = {
     imageId: id.imageId,
@@ -111,7 +115,9 @@ export async function startExecutions(
     }
     seen.add(name);
     try {
-      const response = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }));
+      const response = await deps.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }),
+      );
       const executionArn = response.executionArn ?? executionArnFor(deps.stateMachineArn, name);
       summary.started += 1;
       summary.executions.push({ ...ref, executionArn, duplicate: false });

@@ -34,8 +34,11 @@ const CHECKS: Record<keyof SiteConfig, RegExp> = {
 /** Checks the Config property: every field present, in the shape the console expects. @throws InvalidCustomResourceEventError. */
 export function parseSiteConfig(value: unknown): SiteConfig {
   if (!isObject(value)) throw new InvalidCustomResourceEventError('ResourceProperties.Config must be an object');
-  const problems = (Object.keys(CHECKS) as Array<keyof SiteConfig>).filter((key) => typeof value[key] !== 'string' || !CHECKS[key].test(value[key] as string));
-  if (problems.length > 0) throw new InvalidCustomResourceEventError(`ResourceProperties.Config has missing or malformed ${problems.join(', ')}`);
+  const problems = (Object.keys(CHECKS) as Array<keyof SiteConfig>).filter(
+    (key) => typeof value[key] !== 'string' || !CHECKS[key].test(value[key] as string),
+  );
+  if (problems.length > 0)
+    throw new InvalidCustomResourceEventError(`ResourceProperties.Config has missing or malformed ${problems.join(', ')}`);
   return Object.fromEntries((Object.keys(CHECKS) as Array<keyof SiteConfig>).map((key) => [key, value[key]])) as unknown as SiteConfig;
 }
 
@@ -45,8 +48,10 @@ export function parseSiteConfig(value: unknown): SiteConfig {
  * @throws InvalidCustomResourceEventError when there is no ResponseURL or request type.
  */
 export function parseWebDeploymentRequest(event: unknown): WebDeploymentRequest & { configError?: Error } {
-  if (!isObject(event) || typeof event.ResponseURL !== 'string' || !/^https?:\/\//.test(event.ResponseURL)) throw new InvalidCustomResourceEventError('Not a CloudFormation custom-resource request: no ResponseURL');
-  if (event.RequestType !== 'Create' && event.RequestType !== 'Update' && event.RequestType !== 'Delete') throw new InvalidCustomResourceEventError('Not a CloudFormation custom-resource request: RequestType must be Create, Update or Delete');
+  if (!isObject(event) || typeof event.ResponseURL !== 'string' || !/^https?:\/\//.test(event.ResponseURL))
+    throw new InvalidCustomResourceEventError('Not a CloudFormation custom-resource request: no ResponseURL');
+  if (event.RequestType !== 'Create' && event.RequestType !== 'Update' && event.RequestType !== 'Delete')
+    throw new InvalidCustomResourceEventError('Not a CloudFormation custom-resource request: RequestType must be Create, Update or Delete');
   const base: WebDeploymentRequest = {
     requestType: event.RequestType,
     responseUrl: event.ResponseURL,
@@ -80,6 +85,10 @@ export interface CustomResourceResponse {
  */
 export async function sendResponse(url: string, response: CustomResourceResponse, put: typeof fetch = fetch): Promise<void> {
   const body = JSON.stringify(response);
-  const answer = await put(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) }, body });
+  const answer = await put(url, {
+    method: 'PUT',
+    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) },
+    body,
+  });
   if (!answer.ok) throw new Error(`CloudFormation's ResponseURL answered ${answer.status}`);
 }

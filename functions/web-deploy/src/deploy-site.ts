@@ -37,7 +37,10 @@ export function contentTypeFor(key: string): string {
 
 async function siteFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
 }
 
 async function listKeys(deps: DeploySiteDeps): Promise<string[]> {
@@ -64,10 +67,19 @@ export async function deploySite(config: SiteConfig, deps: DeploySiteDeps): Prom
   for (const file of files) if (file !== 'config.json') uploads.push({ key: file, body: await readFile(join(deps.siteDir, file)) });
   uploads.push({ key: 'config.json', body: `${JSON.stringify(config, null, 2)}\n` });
   for (const { key, body } of uploads) {
-    await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentTypeFor(key), CacheControl: cacheControlFor(key) }));
+    await deps.s3.send(
+      new PutObjectCommand({
+        Bucket: deps.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentTypeFor(key),
+        CacheControl: cacheControlFor(key),
+      }),
+    );
   }
   const written = new Set(uploads.map(({ key }) => key));
-  for (const key of await listKeys(deps)) if (!written.has(key)) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key }));
+  for (const key of await listKeys(deps))
+    if (!written.has(key)) await deps.s3.send(new DeleteObjectCommand({ Bucket: deps.bucket, Key: key }));
   return [...written];
 }
 

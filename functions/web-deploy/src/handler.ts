@@ -18,7 +18,12 @@ export const handler = withHandler(powertools, {
   parse: parseWebDeploymentRequest,
   run: async (request, { logger }) => {
     const physicalResourceId = `web-site-${config.webBucketName}`;
-    const answer = { PhysicalResourceId: physicalResourceId, StackId: request.stackId, RequestId: request.requestId, LogicalResourceId: request.logicalResourceId };
+    const answer = {
+      PhysicalResourceId: physicalResourceId,
+      StackId: request.stackId,
+      RequestId: request.requestId,
+      LogicalResourceId: request.logicalResourceId,
+    };
     try {
       if (request.configError) throw request.configError;
       if (request.requestType === 'Delete') {
@@ -33,7 +38,11 @@ export const handler = withHandler(powertools, {
       return { status: 'SUCCESS' };
     } catch (error) {
       logger.error('Web deployment failed', { error: (error as Error).name, reason: (error as Error).message });
-      await sendResponse(request.responseUrl, { ...answer, Status: 'FAILED', Reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000) });
+      await sendResponse(request.responseUrl, {
+        ...answer,
+        Status: 'FAILED',
+        Reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 1000),
+      });
       return { status: 'FAILED' };
     }
   },

@@ -34,7 +34,14 @@ function claimText(value: unknown): string {
 /** True for bodies API Gateway passes as text; anything else it base64-encodes. */
 function isTextual(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  return type === '' || type.startsWith('text/') || type === 'application/json' || type.endsWith('+json') || type === 'application/x-www-form-urlencoded' || type === 'application/xml';
+  return (
+    type === '' ||
+    type.startsWith('text/') ||
+    type === 'application/json' ||
+    type.endsWith('+json') ||
+    type === 'application/x-www-form-urlencoded' ||
+    type === 'application/xml'
+  );
 }
 
 /**
@@ -42,7 +49,11 @@ function isTextual(contentType: string | undefined): boolean {
  * repeated ones joined by commas, cookies apart, the raw query string plus `queryStringParameters` (repeated names
  * joined by commas), path parameters, the JWT authorizer's claims, and the body as text or base64.
  */
-export function buildApiGatewayEvent(request: IncomingApiRequest, route: MatchedRoute, options: { apiId: string; accountId: string; claims?: Record<string, unknown>; now?: Date }) {
+export function buildApiGatewayEvent(
+  request: IncomingApiRequest,
+  route: MatchedRoute,
+  options: { apiId: string; accountId: string; claims?: Record<string, unknown>; now?: Date },
+) {
   const now = options.now ?? new Date();
   const [rawPath, rawQueryString = ''] = request.url.split(/\?(.*)/s);
   const headers: Record<string, string> = {};
@@ -50,14 +61,18 @@ export function buildApiGatewayEvent(request: IncomingApiRequest, route: Matched
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
     if (name === 'cookie') {
-      cookies = String(value).split(';').map((part) => part.trim()).filter(Boolean);
+      cookies = String(value)
+        .split(';')
+        .map((part) => part.trim())
+        .filter(Boolean);
       continue;
     }
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query = new URLSearchParams(rawQueryString);
   const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of query) queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  for (const [name, value] of query)
+    queryStringParameters[name] = name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   const text = isTextual(headers['content-type']);
   const host = headers.host ?? 'localhost';
   return {
@@ -71,10 +86,25 @@ export function buildApiGatewayEvent(request: IncomingApiRequest, route: Matched
     requestContext: {
       accountId: options.accountId,
       apiId: options.apiId,
-      ...(options.claims ? { authorizer: { jwt: { claims: Object.fromEntries(Object.entries(options.claims).map(([name, value]) => [name, claimText(value)])), scopes: null } } } : {}),
+      ...(options.claims
+        ? {
+            authorizer: {
+              jwt: {
+                claims: Object.fromEntries(Object.entries(options.claims).map(([name, value]) => [name, claimText(value)])),
+                scopes: null,
+              },
+            },
+          }
+        : {}),
       domainName: host,
       domainPrefix: host.split('.')[0],
-      http: { method: request.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: route.routeKey,
       stage: '$default',
@@ -92,10 +122,26 @@ export function responseFromResult(result: unknown): { status: number; headers: 
   const structured = result !== null && typeof result === 'object' && 'statusCode' in result;
   if (!structured) {
     // API Gateway's inference for payload 2.0: anything without statusCode is a 200 JSON body.
-    return { status: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(typeof result === 'string' ? result : JSON.stringify(result ?? null)) };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      cookies: [],
+      body: Buffer.from(typeof result === 'string' ? result : JSON.stringify(result ?? null)),
+    };
   }
-  const answer = result as { statusCode: number; headers?: Record<string, unknown>; cookies?: unknown[]; body?: unknown; isBase64Encoded?: boolean };
-  const body = typeof answer.body === 'string' ? (answer.isBase64Encoded ? Buffer.from(answer.body, 'base64') : Buffer.from(answer.body)) : Buffer.alloc(0);
+  const answer = result as {
+    statusCode: number;
+    headers?: Record<string, unknown>;
+    cookies?: unknown[];
+    body?: unknown;
+    isBase64Encoded?: boolean;
+  };
+  const body =
+    typeof answer.body === 'string'
+      ? answer.isBase64Encoded
+        ? Buffer.from(answer.body, 'base64')
+        : Buffer.from(answer.body)
+      : Buffer.alloc(0);
   return {
     status: Number(answer.statusCode),
     headers: Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)])),

@@ -55,7 +55,14 @@ function compile(api: LocalHttpApi): CompiledRoute[] {
         return param[2] ? '(.+)' : '([^/]+)';
       })
       .join('/');
-    return { routeKey: route.routeKey, method, pattern: new RegExp(`^${source}$`), names, functionLogicalId: route.functionLogicalId, authorized: route.authorized };
+    return {
+      routeKey: route.routeKey,
+      method,
+      pattern: new RegExp(`^${source}$`),
+      names,
+      functionLogicalId: route.functionLogicalId,
+      authorized: route.authorized,
+    };
   });
 }
 
@@ -100,7 +107,11 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
 
   function corsHeaders(origin: string | undefined): Record<string, string> {
     if (!cors || !origin || !options.allowedOrigins.includes(origin)) return {};
-    return { 'access-control-allow-origin': origin, vary: 'Origin', ...(cors.exposeHeaders.length ? { 'access-control-expose-headers': cors.exposeHeaders.join(',') } : {}) };
+    return {
+      'access-control-allow-origin': origin,
+      vary: 'Origin',
+      ...(cors.exposeHeaders.length ? { 'access-control-expose-headers': cors.exposeHeaders.join(',') } : {}),
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -113,7 +124,11 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
       return send(res, 204, {
         ...allowOrigin,
         ...(allowOrigin['access-control-allow-origin']
-          ? { 'access-control-allow-methods': cors.allowMethods.join(','), 'access-control-allow-headers': cors.allowHeaders.join(','), ...(cors.maxAge !== undefined ? { 'access-control-max-age': String(cors.maxAge) } : {}) }
+          ? {
+              'access-control-allow-methods': cors.allowMethods.join(','),
+              'access-control-allow-headers': cors.allowHeaders.join(','),
+              ...(cors.maxAge !== undefined ? { 'access-control-max-age': String(cors.maxAge) } : {}),
+            }
           : {}),
       });
     }
@@ -123,16 +138,35 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
     if (found.route.authorized && options.authorizer) {
       const header = req.headers.authorization;
       const token = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] : undefined;
-      if (!token) return send(res, 401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer', ...allowOrigin }, '{"message":"Unauthorized"}');
+      if (!token)
+        return send(
+          res,
+          401,
+          { 'content-type': 'application/json', 'www-authenticate': 'Bearer', ...allowOrigin },
+          '{"message":"Unauthorized"}',
+        );
       try {
         claims = await options.authorizer.verifyClaims(token);
       } catch (error) {
         const reason = ((error as { reason?: string }).reason ?? (error as Error).message).replace(/"/g, "'");
-        return send(res, 401, { 'content-type': 'application/json', 'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason}"`, ...allowOrigin }, '{"message":"Unauthorized"}');
+        return send(
+          res,
+          401,
+          {
+            'content-type': 'application/json',
+            'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${reason}"`,
+            ...allowOrigin,
+          },
+          '{"message":"Unauthorized"}',
+        );
       }
     }
     const body = await readBody(req);
-    const event = buildApiGatewayEvent({ method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' }, found.match, { apiId: options.api.id, accountId: options.accountId, claims });
+    const event = buildApiGatewayEvent(
+      { method, url, headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+      found.match,
+      { apiId: options.api.id, accountId: options.accountId, claims },
+    );
     let result: unknown;
     try {
       result = await options.invoke(found.route.functionLogicalId, event);
@@ -143,14 +177,24 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
     const answer = responseFromResult(result);
     // With CORS configured, API Gateway ignores the integration's own CORS headers.
     const own = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !name.startsWith('access-control-')));
-    return send(res, answer.status, { ...own, ...(answer.cookies.length ? { 'set-cookie': answer.cookies } : {}), ...allowOrigin }, answer.body);
+    return send(
+      res,
+      answer.status,
+      { ...own, ...(answer.cookies.length ? { 'set-cookie': answer.cookies } : {}), ...allowOrigin },
+      answer.body,
+    );
   }
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
       if (res.headersSent) return res.destroy();
       const status = (error as { status?: number }).status ?? 500;
-      send(res, status, { 'content-type': 'application/json' }, JSON.stringify({ message: status === 413 ? 'Request Entity Too Large' : 'Internal Server Error' }));
+      send(
+        res,
+        status,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ message: status === 413 ? 'Request Entity Too Large' : 'Internal Server Error' }),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -16,12 +16,24 @@ function describeUser(user: LocalUser) {
     { Name: 'email', Value: user.email },
     { Name: 'email_verified', Value: 'true' },
   ];
-  return { Username: user.username, Enabled: user.enabled, UserStatus: user.status, UserCreateDate: Date.parse(user.createdAt) / 1000, UserLastModifiedDate: Date.parse(user.updatedAt) / 1000, Attributes: attributes };
+  return {
+    Username: user.username,
+    Enabled: user.enabled,
+    UserStatus: user.status,
+    UserCreateDate: Date.parse(user.createdAt) / 1000,
+    UserLastModifiedDate: Date.parse(user.updatedAt) / 1000,
+    Attributes: attributes,
+  };
 }
 
 function required(body: Record<string, unknown>, name: string): string {
   const value = body[name];
-  if (typeof value !== 'string' || value === '') throw new AwsServiceError('InvalidParameterException', 400, `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`);
+  if (typeof value !== 'string' || value === '')
+    throw new AwsServiceError(
+      'InvalidParameterException',
+      400,
+      `1 validation error detected: Value at '${name.charAt(0).toLowerCase()}${name.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   return value;
 }
 
@@ -77,11 +89,21 @@ export function cognitoAdminEdgeService(pools: readonly LocalUserPoolService[]):
     },
     async ListGroups(body) {
       const pool = poolOf(body);
-      return { Groups: pool.definition.groups.map((group) => ({ GroupName: group.name, UserPoolId: pool.id, Description: group.description })) };
+      return {
+        Groups: pool.definition.groups.map((group) => ({ GroupName: group.name, UserPoolId: pool.id, Description: group.description })),
+      };
     },
     async DescribeUserPool(body) {
       const pool = poolOf(body);
-      return { UserPool: { Id: pool.id, Name: pool.definition.logicalId, Arn: `arn:aws:cognito-idp:local:000000000000:userpool/${pool.id}`, UsernameAttributes: ['email'], EstimatedNumberOfUsers: pool.users.all().length } };
+      return {
+        UserPool: {
+          Id: pool.id,
+          Name: pool.definition.logicalId,
+          Arn: `arn:aws:cognito-idp:local:000000000000:userpool/${pool.id}`,
+          UsernameAttributes: ['email'],
+          EstimatedNumberOfUsers: pool.users.all().length,
+        },
+      };
     },
   };
   return {

@@ -23,9 +23,14 @@ export async function ensureDefaultUser(pool: LocalUserPoolService, dataDir: str
   const passwordFile = join(dataDir, 'cognito-idp', pool.id, 'default-user.json');
   const existing = pool.users.find(DEFAULT_USER_EMAIL);
   if (existing) return { user: existing, email: DEFAULT_USER_EMAIL, passwordFile };
-  const stored = await readFile(passwordFile, 'utf8').then((text) => JSON.parse(text) as { password?: string }).catch(() => ({}) as { password?: string });
+  const stored = await readFile(passwordFile, 'utf8')
+    .then((text) => JSON.parse(text) as { password?: string })
+    .catch(() => ({}) as { password?: string });
   const password = stored.password ?? generatedPassword();
-  const user = await pool.createUser(DEFAULT_USER_EMAIL, password, { permanent: true, groups: pool.definition.groups.map((group) => group.name) });
+  const user = await pool.createUser(DEFAULT_USER_EMAIL, password, {
+    permanent: true,
+    groups: pool.definition.groups.map((group) => group.name),
+  });
   await writeFileAtomic(passwordFile, JSON.stringify({ email: DEFAULT_USER_EMAIL, password }, null, 2));
   return { user, email: DEFAULT_USER_EMAIL, passwordFile };
 }

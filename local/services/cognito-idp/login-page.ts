@@ -15,7 +15,13 @@ export function loginPagePolicy(redirectOrigins: readonly string[]): string {
  * The local hosted sign-in page: e-mail and password (or, for a user with a temporary password, a new password),
  * carrying the authorization request in hidden fields. No script; every value is escaped.
  */
-export function loginPage(options: { action: string; params: Record<string, string>; error?: string; email?: string; challenge?: string }): string {
+export function loginPage(options: {
+  action: string;
+  params: Record<string, string>;
+  error?: string;
+  email?: string;
+  challenge?: string;
+}): string {
   const hidden = Object.entries(options.params)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n      ');

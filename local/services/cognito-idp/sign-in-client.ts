@@ -38,16 +38,29 @@ export async function signInThroughHostedUi(options: SignInOptions): Promise<Tok
   let location = new URL(answer.headers.get('location') ?? '', authorize);
   if (location.pathname.endsWith('/login')) {
     if (!options.email || !options.password) throw new Error('the sign-in asks for a password and none was given');
-    answer = await fetch(location, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...params, username: options.email, password: options.password }) });
-    if (answer.status !== 302) throw new Error(`sign-in as ${options.email} refused: ${/role="alert">([^<]*)</.exec(await answer.text())?.[1] ?? answer.status}`);
+    answer = await fetch(location, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...params, username: options.email, password: options.password }),
+    });
+    if (answer.status !== 302)
+      throw new Error(`sign-in as ${options.email} refused: ${/role="alert">([^<]*)</.exec(await answer.text())?.[1] ?? answer.status}`);
     location = new URL(answer.headers.get('location') ?? '', authorize);
   }
   const code = location.searchParams.get('code');
-  if (!code || location.searchParams.get('state') !== params.state) throw new Error(`the sign-in sent the browser to ${location} without this sign-in's code`);
+  if (!code || location.searchParams.get('state') !== params.state)
+    throw new Error(`the sign-in sent the browser to ${location} without this sign-in's code`);
   const token = await fetch(`${options.authDomainUrl}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: options.clientId, code, redirect_uri: options.redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: options.clientId,
+      code,
+      redirect_uri: options.redirectUri,
+      code_verifier: verifier,
+    }),
   });
   if (!token.ok) throw new Error(`the token endpoint answered ${token.status}: ${await token.text()}`);
   return (await token.json()) as TokenSet;

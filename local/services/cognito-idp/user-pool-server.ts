@@ -29,10 +29,25 @@ export interface UserPoolServer {
 const SESSION_COOKIE = 'sip_local_idp_session';
 const SIGNED_OUT_COOKIE = 'sip_local_idp_signed_out';
 
-const AUTHORIZE_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'state', 'scope', 'code_challenge', 'code_challenge_method', 'nonce'];
+const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'state',
+  'scope',
+  'code_challenge',
+  'code_challenge_method',
+  'nonce',
+];
 
 function send(res: ServerResponse, status: number, body: string, headers: OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer', ...headers });
+  res.writeHead(status, {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -52,7 +67,13 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 function cookies(req: IncomingMessage): Record<string, string> {
-  return Object.fromEntries((req.headers.cookie ?? '').split(';').map((part) => part.trim().split('=')).filter(([name, value]) => name && value !== undefined).map(([name, value]) => [name, decodeURIComponent(value)]));
+  return Object.fromEntries(
+    (req.headers.cookie ?? '')
+      .split(';')
+      .map((part) => part.trim().split('='))
+      .filter(([name, value]) => name && value !== undefined)
+      .map(([name, value]) => [name, decodeURIComponent(value)]),
+  );
 }
 
 /**
@@ -69,7 +90,11 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
    * The sign-in page's headers. Its referrer policy is same-origin: with no-referrer, a browser sends `Origin: null`
    * with the form's POST, and the form would be refused as posted from elsewhere.
    */
-  const loginPageHeaders = () => ({ 'content-type': 'text/html; charset=utf-8', 'content-security-policy': loginPagePolicy(options.allowedOrigins), 'referrer-policy': 'same-origin' });
+  const loginPageHeaders = () => ({
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': loginPagePolicy(options.allowedOrigins),
+    'referrer-policy': 'same-origin',
+  });
 
   const originAllowed = (uri: string) => {
     try {
@@ -97,14 +122,22 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
       authorizeError(res, `unknown client_id "${request.client_id}".`);
       return undefined;
     }
-    if (!redirectAllowed(pool, request.client_id, request.redirect_uri, 'callback')) return authorizeError(res, 'redirect_uri is not a callback URL of this client.'), undefined;
-    if (request.response_type !== 'code') return authorizeError(res, 'only response_type=code is supported.'), undefined;
-    if (request.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(request.code_challenge)) return authorizeError(res, 'a PKCE code_challenge with code_challenge_method=S256 is required.'), undefined;
+    if (!redirectAllowed(pool, request.client_id, request.redirect_uri, 'callback'))
+      return (authorizeError(res, 'redirect_uri is not a callback URL of this client.'), undefined);
+    if (request.response_type !== 'code') return (authorizeError(res, 'only response_type=code is supported.'), undefined);
+    if (request.code_challenge_method !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(request.code_challenge))
+      return (authorizeError(res, 'a PKCE code_challenge with code_challenge_method=S256 is required.'), undefined);
     return request;
   }
 
   function finishSignIn(pool: LocalUserPoolService, user: LocalUser, request: Record<string, string>, res: ServerResponse): void {
-    const code = pool.issueCode(user, { clientId: request.client_id, redirectUri: request.redirect_uri, codeChallenge: request.code_challenge, nonce: request.nonce || undefined, scope: request.scope || 'openid email profile' });
+    const code = pool.issueCode(user, {
+      clientId: request.client_id,
+      redirectUri: request.redirect_uri,
+      codeChallenge: request.code_challenge,
+      nonce: request.nonce || undefined,
+      scope: request.scope || 'openid email profile',
+    });
     const session = randomBytes(24).toString('base64url');
     sessions.set(session, { poolId: pool.id, username: user.username });
     const target = new URL(request.redirect_uri);
@@ -112,7 +145,10 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
     if (request.state) target.searchParams.set('state', request.state);
     send(res, 302, '', {
       location: target.toString(),
-      'set-cookie': [`${SESSION_COOKIE}=${session}; Path=/${pool.id}; HttpOnly; SameSite=Lax`, `${SIGNED_OUT_COOKIE}=; Path=/${pool.id}; Max-Age=0`],
+      'set-cookie': [
+        `${SESSION_COOKIE}=${session}; Path=/${pool.id}; HttpOnly; SameSite=Lax`,
+        `${SIGNED_OUT_COOKIE}=; Path=/${pool.id}; Max-Age=0`,
+      ],
     });
   }
 
@@ -160,7 +196,8 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
         return send(res, 200, loginPage({ action: `/${pool.id}/login`, params: request }), loginPageHeaders());
       }
       case 'POST /login': {
-        if (req.headers.origin && req.headers.origin !== ownOrigin) return send(res, 403, 'Sign-in forms post only from this page.\n', { 'content-type': 'text/plain' });
+        if (req.headers.origin && req.headers.origin !== ownOrigin)
+          return send(res, 403, 'Sign-in forms post only from this page.\n', { 'content-type': 'text/plain' });
         const form = await formBody(req);
         const request = checkAuthorize(pool, form, res);
         if (!request) return;
@@ -170,7 +207,8 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
         if (challengeId) {
           const challenge = challenges.get(challengeId);
           challenges.delete(challengeId);
-          if (!challenge || challenge.poolId !== pool.id || challenge.expiresAt < Date.now()) return page('The sign-in took too long; sign in again.');
+          if (!challenge || challenge.poolId !== pool.id || challenge.expiresAt < Date.now())
+            return page('The sign-in took too long; sign in again.');
           try {
             const user = await pool.setPassword(challenge.username, form.get('new_password') ?? '', true);
             return finishSignIn(pool, user, request, res);
@@ -197,8 +235,12 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
       case 'POST /oauth2/token':
       case 'POST /oauth2/revoke': {
         const origin = req.headers.origin;
-        const cors: Record<string, string> = typeof origin === 'string' && options.allowedOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'Origin' } : {};
-        if (typeof origin === 'string' && !cors['access-control-allow-origin']) return sendJson(res, 403, { error: 'invalid_request', error_description: `Origin ${origin} is not allowed.` });
+        const cors: Record<string, string> =
+          typeof origin === 'string' && options.allowedOrigins.includes(origin)
+            ? { 'access-control-allow-origin': origin, vary: 'Origin' }
+            : {};
+        if (typeof origin === 'string' && !cors['access-control-allow-origin'])
+          return sendJson(res, 403, { error: 'invalid_request', error_description: `Origin ${origin} is not allowed.` });
         const form = await formBody(req);
         try {
           if (route === 'POST /oauth2/revoke') {
@@ -207,7 +249,13 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
           }
           const grant = form.get('grant_type');
           const clientId = form.get('client_id') ?? '';
-          if (grant === 'authorization_code') return sendJson(res, 200, pool.exchangeCode(form.get('code') ?? '', clientId, form.get('redirect_uri') ?? '', form.get('code_verifier') ?? ''), cors);
+          if (grant === 'authorization_code')
+            return sendJson(
+              res,
+              200,
+              pool.exchangeCode(form.get('code') ?? '', clientId, form.get('redirect_uri') ?? '', form.get('code_verifier') ?? ''),
+              cors,
+            );
           if (grant === 'refresh_token') return sendJson(res, 200, pool.refresh(form.get('refresh_token') ?? '', clientId), cors);
           return sendJson(res, 400, { error: 'unsupported_grant_type' }, cors);
         } catch (error) {
@@ -219,13 +267,20 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
         const clientId = url.searchParams.get('client_id') ?? '';
         const logoutUri = url.searchParams.get('logout_uri') ?? '';
         try {
-          if (!redirectAllowed(pool, clientId, logoutUri, 'logout')) return authorizeError(res, 'logout_uri is not a sign-out URL of this client.');
+          if (!redirectAllowed(pool, clientId, logoutUri, 'logout'))
+            return authorizeError(res, 'logout_uri is not a sign-out URL of this client.');
         } catch {
           return authorizeError(res, `unknown client_id "${clientId}".`);
         }
         sessions.delete(browserCookies[SESSION_COOKIE] ?? '');
         // Signing out also stops the automatic sign-in, so another user can sign in next.
-        return send(res, 302, '', { location: logoutUri, 'set-cookie': [`${SESSION_COOKIE}=; Path=/${pool.id}; Max-Age=0`, `${SIGNED_OUT_COOKIE}=1; Path=/${pool.id}; HttpOnly; SameSite=Lax`] });
+        return send(res, 302, '', {
+          location: logoutUri,
+          'set-cookie': [
+            `${SESSION_COOKIE}=; Path=/${pool.id}; Max-Age=0`,
+            `${SIGNED_OUT_COOKIE}=1; Path=/${pool.id}; HttpOnly; SameSite=Lax`,
+          ],
+        });
       }
       default:
         return sendJson(res, 404, { message: `No route ${route} on the user pool.` });

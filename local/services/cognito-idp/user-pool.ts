@@ -17,7 +17,10 @@ export interface TokenSet {
 
 /** A failed user-pool operation, named as Cognito names it (UserNotFoundException, NotAuthorizedException, …). */
 export class UserPoolError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = code;
   }
@@ -55,7 +58,10 @@ export class LocalUserPoolService {
   /** Opens the pool's users and signing key under `<dataDir>/cognito-idp/<pool id>/`. */
   static async open(definition: LocalUserPool, dataDir: string, now: () => Date = () => new Date()): Promise<LocalUserPoolService> {
     const folder = join(dataDir, 'cognito-idp', definition.id);
-    const [key, users] = await Promise.all([loadOrCreateSigningKey(join(folder, 'signing-key.json')), UserStore.open(join(folder, 'users.json'))]);
+    const [key, users] = await Promise.all([
+      loadOrCreateSigningKey(join(folder, 'signing-key.json')),
+      UserStore.open(join(folder, 'users.json')),
+    ]);
     return new LocalUserPoolService(definition, key, users, '', now);
   }
 
@@ -108,7 +114,11 @@ export class LocalUserPoolService {
   async setPassword(usernameOrEmail: string, password: string, permanent: boolean): Promise<LocalUser> {
     const user = this.user(usernameOrEmail);
     this.checkPassword(password);
-    return this.users.update(user, { passwordHash: hashPassword(password), status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD' }, this.now());
+    return this.users.update(
+      user,
+      { passwordHash: hashPassword(password), status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD' },
+      this.now(),
+    );
   }
 
   /** @throws UserPoolError UserNotFoundException, ResourceNotFoundException (no such group). */
@@ -130,7 +140,8 @@ export class LocalUserPoolService {
    */
   authenticate(usernameOrEmail: string, password: string): LocalUser {
     const user = this.users.find(usernameOrEmail);
-    if (!user || !user.enabled || !passwordMatches(password, user.passwordHash)) throw new UserPoolError('NotAuthorizedException', 'Incorrect username or password.');
+    if (!user || !user.enabled || !passwordMatches(password, user.passwordHash))
+      throw new UserPoolError('NotAuthorizedException', 'Incorrect username or password.');
     return user;
   }
 
@@ -148,19 +159,29 @@ export class LocalUserPoolService {
   exchangeCode(code: string, clientId: string, redirectUri: string, codeVerifier: string): TokenSet {
     const pending = this.codes.get(code);
     this.codes.delete(code);
-    if (!pending || pending.expiresAt < this.now().getTime() || pending.clientId !== clientId || pending.redirectUri !== redirectUri) throw new UserPoolError('invalid_grant', 'The code is unknown, used, expired or was issued for another client or redirect URI.');
+    if (!pending || pending.expiresAt < this.now().getTime() || pending.clientId !== clientId || pending.redirectUri !== redirectUri)
+      throw new UserPoolError('invalid_grant', 'The code is unknown, used, expired or was issued for another client or redirect URI.');
     const challenge = createHash('sha256').update(codeVerifier).digest('base64url');
-    if (challenge !== pending.codeChallenge) throw new UserPoolError('invalid_grant', 'The code_verifier does not match the code_challenge.');
+    if (challenge !== pending.codeChallenge)
+      throw new UserPoolError('invalid_grant', 'The code_verifier does not match the code_challenge.');
     const refreshToken = randomBytes(32).toString('base64url');
     const client = this.client(clientId);
-    this.refreshTokens.set(refreshToken, { username: pending.username, clientId, expiresAt: this.now().getTime() + client.refreshTokenDays * 86_400_000 });
-    return { ...this.issueTokens(this.user(pending.username), clientId, { nonce: pending.nonce, scope: pending.scope }), refresh_token: refreshToken };
+    this.refreshTokens.set(refreshToken, {
+      username: pending.username,
+      clientId,
+      expiresAt: this.now().getTime() + client.refreshTokenDays * 86_400_000,
+    });
+    return {
+      ...this.issueTokens(this.user(pending.username), clientId, { nonce: pending.nonce, scope: pending.scope }),
+      refresh_token: refreshToken,
+    };
   }
 
   /** New ID and access tokens for a refresh token. @throws UserPoolError invalid_grant. */
   refresh(refreshToken: string, clientId: string): TokenSet {
     const entry = this.refreshTokens.get(refreshToken);
-    if (!entry || entry.clientId !== clientId || entry.expiresAt < this.now().getTime()) throw new UserPoolError('invalid_grant', 'Invalid Refresh Token');
+    if (!entry || entry.clientId !== clientId || entry.expiresAt < this.now().getTime())
+      throw new UserPoolError('invalid_grant', 'Invalid Refresh Token');
     return this.issueTokens(this.user(entry.username), clientId, {});
   }
 
@@ -178,9 +199,35 @@ export class LocalUserPoolService {
     const now = Math.floor(this.now().getTime() / 1000);
     const accessSeconds = options.lifetimeSeconds ?? client.accessTokenMinutes * 60;
     const idSeconds = options.lifetimeSeconds ?? client.idTokenMinutes * 60;
-    const common = { sub: user.sub, 'cognito:groups': user.groups.length ? user.groups : undefined, iss: this.issuer, origin_jti: randomUUID(), event_id: randomUUID(), auth_time: now, iat: now };
-    const access = { ...common, client_id: clientId, token_use: 'access', scope: options.scope ?? 'openid email profile', exp: now + accessSeconds, jti: randomUUID(), username: user.username };
-    const id = { ...common, aud: clientId, token_use: 'id', 'cognito:username': user.username, email: user.email, email_verified: true, exp: now + idSeconds, jti: randomUUID(), ...(options.nonce ? { nonce: options.nonce } : {}) };
+    const common = {
+      sub: user.sub,
+      'cognito:groups': user.groups.length ? user.groups : undefined,
+      iss: this.issuer,
+      origin_jti: randomUUID(),
+      event_id: randomUUID(),
+      auth_time: now,
+      iat: now,
+    };
+    const access = {
+      ...common,
+      client_id: clientId,
+      token_use: 'access',
+      scope: options.scope ?? 'openid email profile',
+      exp: now + accessSeconds,
+      jti: randomUUID(),
+      username: user.username,
+    };
+    const id = {
+      ...common,
+      aud: clientId,
+      token_use: 'id',
+      'cognito:username': user.username,
+      email: user.email,
+      email_verified: true,
+      exp: now + idSeconds,
+      jti: randomUUID(),
+      ...(options.nonce ? { nonce: options.nonce } : {}),
+    };
     return { id_token: signJwt(id, this.key), access_token: signJwt(access, this.key), expires_in: accessSeconds, token_type: 'Bearer' };
   }
 
@@ -190,6 +237,7 @@ export class LocalUserPoolService {
   }
 
   private checkGroup(group: string): void {
-    if (!this.definition.groups.some((entry) => entry.name === group)) throw new UserPoolError('ResourceNotFoundException', `Group ${group} not found.`);
+    if (!this.definition.groups.some((entry) => entry.name === group))
+      throw new UserPoolError('ResourceNotFoundException', `Group ${group} not found.`);
   }
 }

@@ -26,7 +26,9 @@ export class UserStore {
   /** Opens the store at `file` (an empty pool when the file does not exist yet). */
   static async open(file: string): Promise<UserStore> {
     await mkdir(dirname(file), { recursive: true });
-    const stored = await readFile(file, 'utf8').then((text) => JSON.parse(text) as LocalUser[]).catch(() => []);
+    const stored = await readFile(file, 'utf8')
+      .then((text) => JSON.parse(text) as LocalUser[])
+      .catch(() => []);
     return new UserStore(file, new Map(stored.map((user) => [user.username, user])));
   }
 
@@ -41,7 +43,10 @@ export class UserStore {
   /** A user by username (the sub), by sub, or by e-mail (case-insensitive), as Cognito resolves an alias. */
   find(usernameOrEmail: string): LocalUser | undefined {
     const wanted = usernameOrEmail.toLowerCase();
-    return this.users.get(usernameOrEmail) ?? [...this.users.values()].find((user) => user.email.toLowerCase() === wanted || user.sub === usernameOrEmail);
+    return (
+      this.users.get(usernameOrEmail) ??
+      [...this.users.values()].find((user) => user.email.toLowerCase() === wanted || user.sub === usernameOrEmail)
+    );
   }
 
   all(): LocalUser[] {
@@ -51,7 +56,17 @@ export class UserStore {
   /** Adds a user with a new sub. */
   async add(email: string, passwordHash: string, status: LocalUser['status'], now: Date): Promise<LocalUser> {
     const sub = randomUUID();
-    const user: LocalUser = { username: sub, sub, email, status, enabled: true, passwordHash, groups: [], createdAt: now.toISOString(), updatedAt: now.toISOString() };
+    const user: LocalUser = {
+      username: sub,
+      sub,
+      email,
+      status,
+      enabled: true,
+      passwordHash,
+      groups: [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
     this.users.set(user.username, user);
     await this.save();
     return user;

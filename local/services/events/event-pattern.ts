@@ -13,7 +13,8 @@ type Leaf = string | number | boolean | null;
 const NUMERIC_OPERATORS = new Set(['<', '<=', '=', '>', '>=']);
 const OPERATORS = new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr']);
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * What is wrong with a pattern, one reason per problem with its path (empty when it is valid), as EventBridge's
@@ -64,7 +65,10 @@ function checkMatcher(matcher: unknown, at: string, problems: string[]): void {
   switch (operator) {
     case 'prefix':
     case 'suffix':
-      if (!(typeof operand === 'string' || (isPlainObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string'))) {
+      if (!(
+        typeof operand === 'string' ||
+        (isPlainObject(operand) && Object.keys(operand).length === 1 && typeof operand['equals-ignore-case'] === 'string')
+      )) {
         push('must be a string or { "equals-ignore-case": string }');
       }
       return;
@@ -78,7 +82,8 @@ function checkMatcher(matcher: unknown, at: string, problems: string[]): void {
       if (typeof operand !== 'boolean') push('must be true or false');
       return;
     case 'cidr':
-      if (typeof operand !== 'string' || parseCidr(operand) === null) push('must be an IPv4 block such as 10.0.0.0/24 (IPv6 is not matched locally)');
+      if (typeof operand !== 'string' || parseCidr(operand) === null)
+        push('must be an IPv4 block such as 10.0.0.0/24 (IPv6 is not matched locally)');
       return;
     case 'numeric':
       checkNumeric(operand, push);
@@ -96,9 +101,11 @@ function checkWildcard(operand: unknown, push: (reason: string) => void): void {
 }
 
 function checkNumeric(operand: unknown, push: (reason: string) => void): void {
-  if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4)) return push('must be [operator, number] or a range [">"|">=", low, "<"|"<=", high]');
+  if (!Array.isArray(operand) || (operand.length !== 2 && operand.length !== 4))
+    return push('must be [operator, number] or a range [">"|">=", low, "<"|"<=", high]');
   for (let i = 0; i < operand.length; i += 2) {
-    if (typeof operand[i] !== 'string' || !NUMERIC_OPERATORS.has(operand[i] as string)) return push(`has an unknown operator ${JSON.stringify(operand[i])}`);
+    if (typeof operand[i] !== 'string' || !NUMERIC_OPERATORS.has(operand[i] as string))
+      return push(`has an unknown operator ${JSON.stringify(operand[i])}`);
     const bound = operand[i + 1];
     if (typeof bound !== 'number' || !Number.isFinite(bound) || Math.abs(bound) > 5e9) return push('needs numbers between -5e9 and 5e9');
   }
@@ -113,10 +120,12 @@ function checkAnythingBut(operand: unknown, push: (reason: string) => void): voi
   if (typeof operand === 'string' || typeof operand === 'number') return;
   if (Array.isArray(operand)) {
     if (operand.length === 0) return push('must not be an empty list');
-    if (!(operand.every((value) => typeof value === 'string') || operand.every((value) => typeof value === 'number'))) push('must list only strings or only numbers');
+    if (!(operand.every((value) => typeof value === 'string') || operand.every((value) => typeof value === 'number')))
+      push('must list only strings or only numbers');
     return;
   }
-  if (!isPlainObject(operand) || Object.keys(operand).length !== 1) return push('must be a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard');
+  if (!isPlainObject(operand) || Object.keys(operand).length !== 1)
+    return push('must be a value, a list, or one of prefix, suffix, equals-ignore-case, wildcard');
   const [[inner, value]] = Object.entries(operand);
   if (inner === 'prefix' || inner === 'suffix') {
     if (typeof value !== 'string') push(`.${inner} must be a single string`);
@@ -217,7 +226,9 @@ function wildcardRegExp(wildcard: string): RegExp {
 function numericMatches(operand: (string | number)[], value: number): boolean {
   for (let i = 0; i < operand.length; i += 2) {
     const bound = operand[i + 1] as number;
-    const ok = { '<': value < bound, '<=': value <= bound, '=': value === bound, '>': value > bound, '>=': value >= bound }[operand[i] as string];
+    const ok = { '<': value < bound, '<=': value <= bound, '=': value === bound, '>': value > bound, '>=': value >= bound }[
+      operand[i] as string
+    ];
     if (!ok) return false;
   }
   return true;
@@ -258,5 +269,5 @@ function cidrContains(block: string, address: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   if (!parsed || !match) return false;
   const octets = match.slice(1, 5).map(Number);
-  return octets.every((octet) => octet <= 255) && ((ipv4(octets) & parsed.mask) >>> 0) === parsed.network;
+  return octets.every((octet) => octet <= 255) && (ipv4(octets) & parsed.mask) >>> 0 === parsed.network;
 }

@@ -62,7 +62,9 @@ export interface LocalEventsService extends EdgeService {
   /** Adds a bus and rules of the template; a rule whose pattern is invalid is refused with the reasons. */
   addBus(name: string): void;
   addRule(rule: EventRuleSpec): void;
-  putEvents(entries: Array<Record<string, unknown>>): Promise<{ FailedEntryCount: number; Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> }>;
+  putEvents(
+    entries: Array<Record<string, unknown>>,
+  ): Promise<{ FailedEntryCount: number; Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> }>;
   /** Archived events, newest first. */
   listEvents(options?: { limit?: number; cursor?: string }): Promise<{ items: ArchivedEvent[]; nextCursor?: string }>;
   /** Resolves when every delivery started so far has finished. */
@@ -77,7 +79,12 @@ export interface LocalEventsService extends EdgeService {
  * <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules, Input/InputPath and targets other
  * than SQS and Lambda are not emulated.
  */
-export async function createEventsService(options: { dataDir: string; region: string; accountId: string; targets: EventTargets }): Promise<LocalEventsService> {
+export async function createEventsService(options: {
+  dataDir: string;
+  region: string;
+  accountId: string;
+  targets: EventTargets;
+}): Promise<LocalEventsService> {
   const folder = join(options.dataDir, 'events');
   const archiveFile = join(folder, 'events.jsonl');
   await mkdir(folder, { recursive: true });
@@ -93,11 +100,14 @@ export async function createEventsService(options: { dataDir: string; region: st
 
   const deliver = async (eventBusName: string, event: BusEvent): Promise<void> => {
     const archived: ArchivedEvent = { eventBusName, receivedAt: new Date().toISOString(), event, deliveries: [] };
-    for (const rule of rules.filter((candidate) => candidate.enabled && candidate.eventBusName === eventBusName && matchesEventPattern(candidate.eventPattern, event))) {
+    for (const rule of rules.filter(
+      (candidate) => candidate.enabled && candidate.eventBusName === eventBusName && matchesEventPattern(candidate.eventPattern, event),
+    )) {
       for (const target of rule.targets) {
         try {
           const body = target.inputTransformer ? applyInputTransformer(target.inputTransformer, event) : JSON.stringify(event);
-          if (target.arn.includes(':lambda:')) await options.targets.invokeFunction(target.arn, target.inputTransformer ? JSON.parse(body) : event);
+          if (target.arn.includes(':lambda:'))
+            await options.targets.invokeFunction(target.arn, target.inputTransformer ? JSON.parse(body) : event);
           else if (target.arn.includes(':firehose:')) await options.targets.putRecord(target.arn, body);
           else await options.targets.sendToQueue(target.arn, body);
           archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'delivered' });
@@ -118,16 +128,30 @@ export async function createEventsService(options: { dataDir: string; region: st
 
   const putEvents: LocalEventsService['putEvents'] = async (entries) => {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
-      throw new AwsServiceError('ValidationException', 400, `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`);
+      throw new AwsServiceError(
+        'ValidationException',
+        400,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`,
+      );
     }
-    if (Buffer.byteLength(JSON.stringify(entries), 'utf8') > MAX_BYTES) throw new AwsServiceError('ValidationException', 400, 'Total size of the entries in the request is over the limit.');
+    if (Buffer.byteLength(JSON.stringify(entries), 'utf8') > MAX_BYTES)
+      throw new AwsServiceError('ValidationException', 400, 'Total size of the entries in the request is over the limit.');
     const results: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> = [];
     for (const entry of entries) {
       const failure = (ErrorCode: string, ErrorMessage: string) => results.push({ ErrorCode, ErrorMessage });
       const eventBusName = busName(entry.EventBusName);
-      if (!buses.has(eventBusName)) { failure('NotAuthorizedForSourceException', `Event bus ${eventBusName} does not exist.`); continue; }
-      if (typeof entry.Source !== 'string' || entry.Source === '') { failure('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.'); continue; }
-      if (typeof entry.DetailType !== 'string' || entry.DetailType === '') { failure('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.'); continue; }
+      if (!buses.has(eventBusName)) {
+        failure('NotAuthorizedForSourceException', `Event bus ${eventBusName} does not exist.`);
+        continue;
+      }
+      if (typeof entry.Source !== 'string' || entry.Source === '') {
+        failure('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+        continue;
+      }
+      if (typeof entry.DetailType !== 'string' || entry.DetailType === '') {
+        failure('InvalidArgument', 'Parameter DetailType is not valid. Reason: DetailType is a required argument.');
+        continue;
+      }
       let detail: unknown;
       try {
         detail = JSON.parse(String(entry.Detail));
@@ -135,7 +159,10 @@ export async function createEventsService(options: { dataDir: string; region: st
         failure('MalformedDetail', 'Detail is malformed.');
         continue;
       }
-      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) { failure('MalformedDetail', 'Detail is malformed.'); continue; }
+      if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+        failure('MalformedDetail', 'Detail is malformed.');
+        continue;
+      }
       const time = typeof entry.Time === 'string' || entry.Time instanceof Date ? new Date(entry.Time as string) : new Date();
       const event: BusEvent = {
         version: '0',
@@ -150,7 +177,9 @@ export async function createEventsService(options: { dataDir: string; region: st
       };
       results.push({ EventId: event.id });
       // Delivered after PutEvents answers, as EventBridge does: a slow target never slows the publisher.
-      const delivery = new Promise<void>((resolve) => setImmediate(resolve)).then(() => deliver(eventBusName, event)).finally(() => pending.delete(delivery));
+      const delivery = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => deliver(eventBusName, event))
+        .finally(() => pending.delete(delivery));
       pending.add(delivery);
     }
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
@@ -173,7 +202,8 @@ export async function createEventsService(options: { dataDir: string; region: st
           throw new AwsServiceError('InvalidEventPatternException', 400, 'Event pattern is not valid. Reason: it is not JSON');
         }
         const problems = eventPatternProblems(pattern);
-        if (problems.length > 0) throw new AwsServiceError('InvalidEventPatternException', 400, `Event pattern is not valid. Reason: ${problems.join('; ')}`);
+        if (problems.length > 0)
+          throw new AwsServiceError('InvalidEventPatternException', 400, `Event pattern is not valid. Reason: ${problems.join('; ')}`);
         return EVENTS_JSON.ok({ Result: matchesEventPattern(pattern as Record<string, unknown>, event) });
       }
       case 'ListRules': {
@@ -181,11 +211,22 @@ export async function createEventsService(options: { dataDir: string; region: st
         return EVENTS_JSON.ok({
           Rules: rules
             .filter((rule) => rule.eventBusName === bus && rule.name.startsWith(String(body.NamePrefix ?? '')))
-            .map((rule) => ({ Name: rule.name, Arn: rule.arn, EventPattern: JSON.stringify(rule.eventPattern), State: rule.enabled ? 'ENABLED' : 'DISABLED', EventBusName: rule.eventBusName })),
+            .map((rule) => ({
+              Name: rule.name,
+              Arn: rule.arn,
+              EventPattern: JSON.stringify(rule.eventPattern),
+              State: rule.enabled ? 'ENABLED' : 'DISABLED',
+              EventBusName: rule.eventBusName,
+            })),
         });
       }
       case 'ListEventBuses':
-        return EVENTS_JSON.ok({ EventBuses: [...buses].map((name) => ({ Name: name, Arn: `arn:aws:events:${options.region}:${options.accountId}:event-bus/${name}` })) });
+        return EVENTS_JSON.ok({
+          EventBuses: [...buses].map((name) => ({
+            Name: name,
+            Arn: `arn:aws:events:${options.region}:${options.accountId}:event-bus/${name}`,
+          })),
+        });
       case 'DescribeEventBus': {
         const name = busName(body.Name);
         if (!buses.has(name)) throw new AwsServiceError('ResourceNotFoundException', 400, `Event bus ${name} does not exist.`);
@@ -204,14 +245,23 @@ export async function createEventsService(options: { dataDir: string; region: st
     addBus: (name) => void buses.add(name),
     addRule(rule) {
       const problems = eventPatternProblems(rule.eventPattern);
-      if (problems.length > 0) throw new AwsServiceError('InvalidEventPatternException', 400, `Event pattern of rule ${rule.name} is not valid. Reason: ${problems.join('; ')}`);
+      if (problems.length > 0)
+        throw new AwsServiceError(
+          'InvalidEventPatternException',
+          400,
+          `Event pattern of rule ${rule.name} is not valid. Reason: ${problems.join('; ')}`,
+        );
       rules.push(rule);
     },
     putEvents,
     async listEvents({ limit = 50, cursor } = {}) {
       await writing;
       const lines = await readFile(archiveFile, 'utf8').catch(() => '');
-      const all = lines.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as ArchivedEvent).reverse();
+      const all = lines
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as ArchivedEvent)
+        .reverse();
       const start = cursor === undefined ? 0 : Number(cursor);
       const items = all.slice(start, start + Math.max(1, Math.min(limit, 500)));
       return { items, ...(start + items.length < all.length ? { nextCursor: String(start + items.length) } : {}) };

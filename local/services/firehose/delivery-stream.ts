@@ -24,10 +24,12 @@ export function createLocalDeliveryStreams(dataDir: string): LocalDeliveryStream
       // One record is one line: a newline inside it would split it in two.
       const line = JSON.stringify(JSON.parse(data));
       const folder = join(folderOf(streamName), `dt=${arrivedAt.toISOString().slice(0, 10)}`);
-      writing = writing.catch(() => undefined).then(async () => {
-        await mkdir(folder, { recursive: true });
-        await appendFile(join(folder, 'records.jsonl'), `${line}\n`);
-      });
+      writing = writing
+        .catch(() => undefined)
+        .then(async () => {
+          await mkdir(folder, { recursive: true });
+          await appendFile(join(folder, 'records.jsonl'), `${line}\n`);
+        });
       return writing;
     },
   };

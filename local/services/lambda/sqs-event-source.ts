@@ -24,7 +24,10 @@ export class SqsEventSource {
   private busy = false;
   private readonly loop: Promise<void>;
 
-  constructor(private readonly mapping: LocalEventSourceMapping, private readonly deps: SqsEventSourceDeps) {
+  constructor(
+    private readonly mapping: LocalEventSourceMapping,
+    private readonly deps: SqsEventSourceDeps,
+  ) {
     this.loop = mapping.enabled ? this.run() : Promise.resolve();
   }
 
@@ -86,10 +89,14 @@ export class SqsEventSource {
     };
     let failed: Set<string>;
     try {
-      const result = (await this.deps.invoke(functionLogicalId, event)) as { batchItemFailures?: Array<{ itemIdentifier?: string }> } | null;
+      const result = (await this.deps.invoke(functionLogicalId, event)) as {
+        batchItemFailures?: Array<{ itemIdentifier?: string }>;
+      } | null;
       failed = new Set(reportBatchItemFailures ? (result?.batchItemFailures ?? []).map((failure) => String(failure.itemIdentifier)) : []);
     } catch (error) {
-      this.deps.log(`${functionLogicalId}: batch of ${batch.length} from ${queueArn} failed (${error instanceof Error ? error.name : 'Error'}); the messages return after the visibility timeout`);
+      this.deps.log(
+        `${functionLogicalId}: batch of ${batch.length} from ${queueArn} failed (${error instanceof Error ? error.name : 'Error'}); the messages return after the visibility timeout`,
+      );
       return;
     }
     for (const message of batch) {

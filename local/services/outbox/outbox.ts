@@ -60,7 +60,8 @@ export interface OutboxPage {
   nextCursor?: string;
 }
 
-type NewItem = { kind: 'sns'; sns: OutboxSnsMessage } | { kind: 'sms'; sms: OutboxSms } | { kind: 'email'; email: OutboxEmail; eml: Buffer };
+type NewItem =
+  { kind: 'sns'; sns: OutboxSnsMessage } | { kind: 'sms'; sms: OutboxSms } | { kind: 'email'; email: OutboxEmail; eml: Buffer };
 
 /** Ids are generated here: sortable time, a counter and randomness; anything else is refused when reading. */
 const ID = /^\d{8}T\d{9}Z-\d{6}-(sns|sms|email)-[0-9a-f]{8}$/;
@@ -116,7 +117,9 @@ export class Outbox {
       .sort()
       .reverse();
     const pageIds = ids.slice(0, limit);
-    const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter((item): item is OutboxItem => item !== undefined);
+    const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter(
+      (item): item is OutboxItem => item !== undefined,
+    );
     return { items, ...(ids.length > limit ? { nextCursor: pageIds.at(-1) } : {}) };
   }
 

@@ -20,15 +20,30 @@ export async function loadImageBytes(source: ImageSource, readS3Object?: ReadS3O
   let bytes: Buffer;
   if (source.kind === 'bytes') {
     bytes = source.bytes;
-    if (bytes.length > MAX_INLINE_BYTES) throw new RekognitionError('ImageTooLargeException', `Image size is too large: ${bytes.length} bytes exceed the 5 MB limit for Image.Bytes`);
+    if (bytes.length > MAX_INLINE_BYTES)
+      throw new RekognitionError(
+        'ImageTooLargeException',
+        `Image size is too large: ${bytes.length} bytes exceed the 5 MB limit for Image.Bytes`,
+      );
   } else {
-    if (!readS3Object) throw new RekognitionError('InvalidS3ObjectException', 'Unable to get object metadata from S3: this vision service has no S3 store attached');
+    if (!readS3Object)
+      throw new RekognitionError(
+        'InvalidS3ObjectException',
+        'Unable to get object metadata from S3: this vision service has no S3 store attached',
+      );
     try {
       bytes = await readS3Object(source.bucket, source.key, source.versionId);
     } catch (error) {
-      throw new RekognitionError('InvalidS3ObjectException', `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${(error as Error).message})`);
+      throw new RekognitionError(
+        'InvalidS3ObjectException',
+        `Unable to get object metadata from S3. Check object key, region and/or access permissions. (${(error as Error).message})`,
+      );
     }
-    if (bytes.length > MAX_S3_BYTES) throw new RekognitionError('ImageTooLargeException', `Image size is too large: ${bytes.length} bytes exceed the 15 MB limit for S3 objects`);
+    if (bytes.length > MAX_S3_BYTES)
+      throw new RekognitionError(
+        'ImageTooLargeException',
+        `Image size is too large: ${bytes.length} bytes exceed the 15 MB limit for S3 objects`,
+      );
   }
   const format = sniffFormat(bytes);
   if (!format) throw invalidImageFormat('only JPEG and PNG are supported');

@@ -6,7 +6,8 @@ export interface FormUpload {
   file?: { filename: string; contentType?: string; body: Buffer };
 }
 
-const malformed = (message: string) => new AwsServiceError('MalformedPOSTRequest', 400, `The body of your POST request is not well-formed multipart/form-data: ${message}`);
+const malformed = (message: string) =>
+  new AwsServiceError('MalformedPOSTRequest', 400, `The body of your POST request is not well-formed multipart/form-data: ${message}`);
 
 /**
  * Parses a buffered multipart/form-data body (RFC 7578). Everything after the `file` part is ignored, as S3 does.
@@ -33,7 +34,11 @@ export function parseMultipartForm(contentType: string, body: Buffer): FormUploa
     const name = /\bname="([^"]*)"/i.exec(disposition)?.[1];
     if (name === undefined) throw malformed('a part has no name');
     if (name.toLowerCase() === 'file') {
-      upload.file = { filename: /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ?? '', contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim(), body: Buffer.from(content) };
+      upload.file = {
+        filename: /\bfilename="([^"]*)"/i.exec(disposition)?.[1] ?? '',
+        contentType: /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim(),
+        body: Buffer.from(content),
+      };
       return upload;
     }
     upload.fields.push([name, content.toString('utf8')]);

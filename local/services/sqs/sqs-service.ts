@@ -66,8 +66,15 @@ export interface LocalSqsService extends EdgeService {
   createQueue(spec: QueueSpec): Promise<void>;
   /** The queue a URL, ARN or name names. @throws AwsServiceError QueueDoesNotExist. */
   queueOf(reference: string): QueueSpec;
-  sendMessage(reference: string, body: string, options?: { delaySeconds?: number; attributes?: QueueMessage['attributes'] }): Promise<{ MessageId: string; MD5OfMessageBody: string }>;
-  receiveMessages(reference: string, options?: { max?: number; visibilityTimeout?: number; waitSeconds?: number }): Promise<ReceivedMessage[]>;
+  sendMessage(
+    reference: string,
+    body: string,
+    options?: { delaySeconds?: number; attributes?: QueueMessage['attributes'] },
+  ): Promise<{ MessageId: string; MD5OfMessageBody: string }>;
+  receiveMessages(
+    reference: string,
+    options?: { max?: number; visibilityTimeout?: number; waitSeconds?: number },
+  ): Promise<ReceivedMessage[]>;
   deleteMessage(reference: string, receiptHandle: string): Promise<void>;
   changeVisibility(reference: string, receiptHandle: string, seconds: number): Promise<void>;
   /** Visible, in-flight and delayed message counts. */
@@ -94,7 +101,10 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
   const save = (name: string) => {
     const previous = saves.get(name) ?? Promise.resolve();
     const next = previous.then(() => writeFileAtomic(join(folder, `${name}.json`), JSON.stringify(messages.get(name) ?? [])));
-    saves.set(name, next.catch(() => undefined));
+    saves.set(
+      name,
+      next.catch(() => undefined),
+    );
   };
   const wake = (name: string) => {
     for (const waiter of waiters.get(name) ?? []) waiter();
@@ -115,13 +125,27 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
 
   const sendMessage: LocalSqsService['sendMessage'] = async (reference, body, sendOptions = {}) => {
     const spec = queueOf(reference);
-    if (typeof body !== 'string' || body.length === 0) throw sqsError('InvalidParameterValue', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw sqsError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY_BYTES} bytes.`);
+    if (typeof body !== 'string' || body.length === 0)
+      throw sqsError('InvalidParameterValue', 'The request must contain the parameter MessageBody.');
+    if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES)
+      throw sqsError(
+        'InvalidParameterValue',
+        `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY_BYTES} bytes.`,
+      );
     const delay = sendOptions.delaySeconds ?? spec.delaySeconds ?? 0;
-    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) throw sqsError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`);
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS)
+      throw sqsError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900.`);
     const md5OfBody = createHash('md5').update(body, 'utf8').digest('hex');
     const sentAt = now();
-    const message: QueueMessage = { messageId: randomUUID(), body, md5OfBody, sentAt, visibleAt: sentAt + delay * 1000, receiveCount: 0, ...(sendOptions.attributes ? { attributes: sendOptions.attributes } : {}) };
+    const message: QueueMessage = {
+      messageId: randomUUID(),
+      body,
+      md5OfBody,
+      sentAt,
+      visibleAt: sentAt + delay * 1000,
+      receiveCount: 0,
+      ...(sendOptions.attributes ? { attributes: sendOptions.attributes } : {}),
+    };
     put(spec, message);
     if (delay > 0) setTimeout(() => wake(spec.name), delay * 1000 + 5).unref();
     return { MessageId: message.messageId, MD5OfMessageBody: md5OfBody };
@@ -166,7 +190,8 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
   const receiveMessages: LocalSqsService['receiveMessages'] = async (reference, receive = {}) => {
     const spec = queueOf(reference);
     const max = receive.max ?? 1;
-    if (!Number.isInteger(max) || max < 1 || max > 10) throw sqsError('InvalidParameterValue', 'Value for parameter MaxNumberOfMessages is invalid. Reason: must be between 1 and 10.');
+    if (!Number.isInteger(max) || max < 1 || max > 10)
+      throw sqsError('InvalidParameterValue', 'Value for parameter MaxNumberOfMessages is invalid. Reason: must be between 1 and 10.');
     const visibility = receive.visibilityTimeout ?? spec.visibilityTimeout ?? 30;
     const first = take(spec, max, visibility);
     const wait = Math.min(20, receive.waitSeconds ?? 0);
@@ -200,7 +225,8 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
     const list = messages.get(spec.name)!;
     const index = list.findIndex((message) => message.receiptHandle === receiptHandle);
     // SQS accepts a delete of a message that is already gone; only a handle it never issued is invalid.
-    if (index < 0 && !receiptHandle.includes('#')) throw sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+    if (index < 0 && !receiptHandle.includes('#'))
+      throw sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
     if (index >= 0) list.splice(index, 1);
     save(spec.name);
   };
@@ -228,9 +254,18 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
     const body = SQS_JSON.parseBody(req) as Record<string, any>;
     switch (action) {
       case 'SendMessage':
-        return SQS_JSON.ok(await sendMessage(String(body.QueueUrl ?? ''), body.MessageBody, { delaySeconds: body.DelaySeconds, attributes: body.MessageAttributes }));
+        return SQS_JSON.ok(
+          await sendMessage(String(body.QueueUrl ?? ''), body.MessageBody, {
+            delaySeconds: body.DelaySeconds,
+            attributes: body.MessageAttributes,
+          }),
+        );
       case 'ReceiveMessage': {
-        const received = await receiveMessages(String(body.QueueUrl ?? ''), { max: body.MaxNumberOfMessages, visibilityTimeout: body.VisibilityTimeout, waitSeconds: body.WaitTimeSeconds });
+        const received = await receiveMessages(String(body.QueueUrl ?? ''), {
+          max: body.MaxNumberOfMessages,
+          visibilityTimeout: body.VisibilityTimeout,
+          waitSeconds: body.WaitTimeSeconds,
+        });
         return SQS_JSON.ok(received.length > 0 ? { Messages: received } : {});
       }
       case 'DeleteMessage':
@@ -242,7 +277,9 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
       case 'GetQueueUrl':
         return SQS_JSON.ok({ QueueUrl: queueOf(String(body.QueueName ?? '')).url });
       case 'ListQueues':
-        return SQS_JSON.ok({ QueueUrls: [...specs.values()].filter((spec) => spec.name.startsWith(String(body.QueueNamePrefix ?? ''))).map((spec) => spec.url) });
+        return SQS_JSON.ok({
+          QueueUrls: [...specs.values()].filter((spec) => spec.name.startsWith(String(body.QueueNamePrefix ?? ''))).map((spec) => spec.url),
+        });
       case 'GetQueueAttributes': {
         const spec = queueOf(String(body.QueueUrl ?? ''));
         const count = counts(spec.url);
@@ -253,10 +290,14 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
           ApproximateNumberOfMessagesDelayed: String(count.delayed),
           VisibilityTimeout: String(spec.visibilityTimeout ?? 30),
           DelaySeconds: String(spec.delaySeconds ?? 0),
-          ...(spec.deadLetterTargetArn ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: spec.deadLetterTargetArn, maxReceiveCount: spec.maxReceiveCount }) } : {}),
+          ...(spec.deadLetterTargetArn
+            ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: spec.deadLetterTargetArn, maxReceiveCount: spec.maxReceiveCount }) }
+            : {}),
         };
         const names: string[] = Array.isArray(body.AttributeNames) ? body.AttributeNames : ['All'];
-        return SQS_JSON.ok({ Attributes: names.includes('All') ? all : Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name))) });
+        return SQS_JSON.ok({
+          Attributes: names.includes('All') ? all : Object.fromEntries(Object.entries(all).filter(([name]) => names.includes(name))),
+        });
       }
       case 'PurgeQueue': {
         const spec = queueOf(String(body.QueueUrl ?? ''));
@@ -277,7 +318,9 @@ export async function createSqsService(options: { dataDir: string; now?: () => n
     async createQueue(spec) {
       specs.set(spec.name, spec);
       if (!messages.has(spec.name)) {
-        const stored = await readFile(join(folder, `${spec.name}.json`), 'utf8').then((text) => JSON.parse(text) as QueueMessage[]).catch(() => []);
+        const stored = await readFile(join(folder, `${spec.name}.json`), 'utf8')
+          .then((text) => JSON.parse(text) as QueueMessage[])
+          .catch(() => []);
         messages.set(spec.name, stored);
       }
     },

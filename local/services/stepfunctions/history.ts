@@ -64,7 +64,11 @@ export class HistoryBuilder {
     const state = event.state;
     switch (event.type) {
       case 'ExecutionStarted':
-        this.add('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::000000000000:role/local' });
+        this.add('ExecutionStarted', at, {
+          input: json(event.input),
+          inputDetails: { truncated: false },
+          roleArn: 'arn:aws:iam::000000000000:role/local',
+        });
         return;
       case 'ExecutionSucceeded':
         this.add('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
@@ -79,12 +83,21 @@ export class HistoryBuilder {
         this.add('ExecutionTimedOut', at, { error: 'States.Timeout' });
         return;
       case 'StateEntered':
-        if (state) this.add(`${this.stateTypes[state.name] ?? state.type}StateEntered`, at, { name: state.name, input: json(state.input), inputDetails: { truncated: false } });
+        if (state)
+          this.add(`${this.stateTypes[state.name] ?? state.type}StateEntered`, at, {
+            name: state.name,
+            input: json(state.input),
+            inputDetails: { truncated: false },
+          });
         return;
       case 'StateExited':
         if (!state) return;
         if (state.type === 'Task') this.flushAttempt(state.name);
-        this.add(`${this.stateTypes[state.name] ?? state.type}StateExited`, at, { name: state.name, output: json(state.output), outputDetails: { truncated: false } });
+        this.add(`${this.stateTypes[state.name] ?? state.type}StateExited`, at, {
+          name: state.name,
+          output: json(state.output),
+          outputDetails: { truncated: false },
+        });
         return;
       case 'StateFailed':
         if (state?.type === 'Task') this.flushAttempt(state.name, event);
@@ -107,8 +120,12 @@ export class HistoryBuilder {
     if (attempt.started) return;
     attempt.started = true;
     const { prefix, what } = describe(attempt);
-    const scheduled = attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
-    const limits = { ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}), ...(attempt.heartbeatSeconds ? { heartbeatInSeconds: attempt.heartbeatSeconds } : {}) };
+    const scheduled =
+      attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
+    const limits = {
+      ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}),
+      ...(attempt.heartbeatSeconds ? { heartbeatInSeconds: attempt.heartbeatSeconds } : {}),
+    };
     this.add(`${prefix}Scheduled`, attempt.startedAt, { ...what, ...scheduled, ...limits });
     this.add(`${prefix}Started`, attempt.startedAt, attempt.kind === 'lambda' ? {} : what);
   }
@@ -117,7 +134,11 @@ export class HistoryBuilder {
     if (attempt.submitted || attempt.submittedAt === undefined) return;
     this.emitStart(attempt);
     attempt.submitted = true;
-    this.add('TaskSubmitted', attempt.submittedAt, { ...describe(attempt).what, output: json(attempt.submitOutput), outputDetails: { truncated: false } });
+    this.add('TaskSubmitted', attempt.submittedAt, {
+      ...describe(attempt).what,
+      output: json(attempt.submitOutput),
+      outputDetails: { truncated: false },
+    });
   }
 
   private flushAttempt(stateName: string, failure?: EngineEvent): void {

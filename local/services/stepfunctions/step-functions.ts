@@ -95,7 +95,16 @@ export class StepFunctionsService extends EventEmitter {
       if (existing.status === 'RUNNING' && sameJson(existing.input, input)) return { executionArn, startDate: existing.startDate };
       throw sfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, input, status: 'RUNNING', startDate: Date.now(), redriveCount: 0, history: [] };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: Date.now(),
+      redriveCount: 0,
+      history: [],
+    };
     this.executions.set(executionArn, record);
     this.store.start(record);
     this.enqueue(record);
@@ -131,7 +140,12 @@ export class StepFunctionsService extends EventEmitter {
    * ListExecutions, newest first, with statusFilter and pagination.
    * @throws AwsServiceError StateMachineDoesNotExist or InvalidToken.
    */
-  listExecutions(params: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string }): Record<string, unknown> {
+  listExecutions(params: {
+    stateMachineArn?: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): Record<string, unknown> {
     const machine = this.machine(params.stateMachineArn);
     const all = [...this.executions.values()]
       .filter((r) => r.stateMachineArn === machine.arn && (!params.statusFilter || r.status === params.statusFilter))
@@ -156,7 +170,13 @@ export class StepFunctionsService extends EventEmitter {
    * GetExecutionHistory in AWS's HistoryEvent shape.
    * @throws AwsServiceError ExecutionDoesNotExist or InvalidToken.
    */
-  getExecutionHistory(params: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }): Record<string, unknown> {
+  getExecutionHistory(params: {
+    executionArn?: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+    includeExecutionData?: boolean;
+  }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
     const events = params.reverseOrder ? [...r.history].reverse() : r.history;
     const { page, nextToken } = paginate(events, params.maxResults, params.nextToken, 1000);
@@ -175,7 +195,10 @@ export class StepFunctionsService extends EventEmitter {
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.finish(r, 'ABORTED', { error: params.error, cause: params.cause });
-      new HistoryBuilder(r.history, (e) => this.store.event(r, e)).add('ExecutionAborted', Date.now(), { error: params.error, cause: params.cause });
+      new HistoryBuilder(r.history, (e) => this.store.event(r, e)).add('ExecutionAborted', Date.now(), {
+        error: params.error,
+        cause: params.cause,
+      });
       return { stopDate: r.stopDate as number };
     }
     const run = this.running.get(r.executionArn);
@@ -232,7 +255,10 @@ export class StepFunctionsService extends EventEmitter {
   /** ListStateMachines. */
   listStateMachines(params: { maxResults?: number; nextToken?: string }): Record<string, unknown> {
     const { page, nextToken } = paginate(this.options.stateMachines, params.maxResults, params.nextToken, 1000);
-    return { stateMachines: page.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: this.createdAt })), nextToken };
+    return {
+      stateMachines: page.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: this.createdAt })),
+      nextToken,
+    };
   }
 
   /** All executions known, for the stack's recovery scan and the console. */
@@ -295,17 +321,38 @@ export class StepFunctionsService extends EventEmitter {
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
     const { definition, plan, tokens, maps, engine } = this.engineFor(machine);
-    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e), Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])));
+    const history = new HistoryBuilder(
+      record.history,
+      (e) => this.store.event(record, e),
+      Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])),
+    );
     const taskExecution = { executionArn: record.executionArn, stateMachineArn: machine.arn };
     const callbacks = {
       plan: tokens,
       issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
       submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
     };
-    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan, taskExecution, callbacks);
+    const handlers = buildTaskHandlers(
+      definition,
+      this.options.invokers,
+      this.options.region,
+      (state, attempt) => history.recordAttempt(state, attempt),
+      plan,
+      taskExecution,
+      callbacks,
+    );
     // A Map Run's children are executions of their own in AWS: their task attempts stay out of this history.
-    const childHandlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, () => undefined, plan, taskExecution, { ...callbacks, submitted: () => undefined });
-    const mapRun = { executionArn: record.executionArn, region: this.options.region, invokers: this.options.invokers, handlers: childHandlers, history: (type: string, details?: Record<string, unknown>) => history.add(type, Date.now(), details) };
+    const childHandlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, () => undefined, plan, taskExecution, {
+      ...callbacks,
+      submitted: () => undefined,
+    });
+    const mapRun = {
+      executionArn: record.executionArn,
+      region: this.options.region,
+      invokers: this.options.invokers,
+      handlers: childHandlers,
+      history: (type: string, details?: Record<string, unknown>) => history.add(type, Date.now(), details),
+    };
     for (const [name, spec] of Object.entries(maps)) {
       handlers[name] = distributedMapHandler(name, spec, mapRun);
       childHandlers[name] = handlers[name];
@@ -316,7 +363,14 @@ export class StepFunctionsService extends EventEmitter {
     const execution = engine.run(JSON.parse(record.input), {
       overrides: { taskResourceLocalHandlers: handlers as never },
       context: {
-        Execution: { Id: record.executionArn, Input: JSON.parse(record.input), Name: record.name, RoleArn: 'arn:aws:iam::000000000000:role/local', StartTime: startTime, RedriveCount: record.redriveCount },
+        Execution: {
+          Id: record.executionArn,
+          Input: JSON.parse(record.input),
+          Name: record.name,
+          RoleArn: 'arn:aws:iam::000000000000:role/local',
+          StartTime: startTime,
+          RedriveCount: record.redriveCount,
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       } as never,
     });
@@ -336,8 +390,12 @@ export class StepFunctionsService extends EventEmitter {
       } else if (err instanceof ExecutionTimeoutError) {
         this.finish(record, 'TIMED_OUT', { error: 'States.Timeout' });
       } else {
-        const last = [...record.history].reverse().find((e) => e.type === 'ExecutionFailed')?.executionFailedEventDetails as { error?: string; cause?: string } | undefined;
-        const fallback = err instanceof ExecutionError ? { error: (err.cause as Error | undefined)?.name, cause: (err.cause as Error | undefined)?.message } : { error: 'States.Runtime', cause: String(err) };
+        const last = [...record.history].reverse().find((e) => e.type === 'ExecutionFailed')?.executionFailedEventDetails as
+          { error?: string; cause?: string } | undefined;
+        const fallback =
+          err instanceof ExecutionError
+            ? { error: (err.cause as Error | undefined)?.name, cause: (err.cause as Error | undefined)?.message }
+            : { error: 'States.Runtime', cause: String(err) };
         this.finish(record, 'FAILED', last ?? fallback);
       }
     } finally {
@@ -357,13 +415,23 @@ export class StepFunctionsService extends EventEmitter {
       const { definition, tokens } = planTaskTokens(stringified.definition);
       // Task handlers come from `definition` (item processors included); the engine runs Distributed Maps as local Tasks.
       const distributed = planDistributedMaps(definition);
-      cached = { definition, plan: stringified.plan, tokens, maps: distributed.maps, engine: new StateMachine(distributed.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
+      cached = {
+        definition,
+        plan: stringified.plan,
+        tokens,
+        maps: distributed.maps,
+        engine: new StateMachine(distributed.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }),
+      };
       this.engines.set(machine.arn, cached);
     }
     return cached;
   }
 
-  private finish(record: ExecutionRecord, status: ExecutionRecord['status'], details: { output?: string; error?: string; cause?: string }): void {
+  private finish(
+    record: ExecutionRecord,
+    status: ExecutionRecord['status'],
+    details: { output?: string; error?: string; cause?: string },
+  ): void {
     if (this.closed) return;
     Object.assign(record, { status, stopDate: Date.now(), ...details });
     this.store.end(record);
@@ -375,7 +443,8 @@ export class StepFunctionsService extends EventEmitter {
     if (!arn) throw sfnApiError('ValidationException', 'stateMachineArn is required');
     const machine = this.options.stateMachines.find((m) => m.arn === arn);
     if (!machine) {
-      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn)) throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn))
+        throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
       throw sfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     }
     return machine;
@@ -393,7 +462,11 @@ export class StepFunctionsService extends EventEmitter {
 }
 
 /** A definition as the engine runs it, with the plans of the rewrites the local task handlers complete. */
-type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & { tokens: TaskTokenPlan; maps: DistributedMapPlan; engine: StateMachine };
+type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & {
+  tokens: TaskTokenPlan;
+  maps: DistributedMapPlan;
+  engine: StateMachine;
+};
 
 function sameJson(a: string, b: string): boolean {
   try {
@@ -403,7 +476,12 @@ function sameJson(a: string, b: string): boolean {
   }
 }
 
-function paginate<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined, cap: number): { page: T[]; nextToken?: string } {
+function paginate<T>(
+  items: readonly T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  cap: number,
+): { page: T[]; nextToken?: string } {
   let start = 0;
   if (nextToken) {
     start = Number(Buffer.from(nextToken, 'base64url').toString());

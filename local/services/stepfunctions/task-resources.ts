@@ -35,7 +35,17 @@ export interface TaskAttempt {
 type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
 
 // The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
-const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition', events: 'EventBridge', eventbridge: 'EventBridge' };
+const ERROR_PREFIX: Record<string, string> = {
+  sns: 'SNS',
+  sesv2: 'SesV2',
+  s3: 'S3',
+  dynamodb: 'DynamoDB',
+  sqs: 'SQS',
+  ssm: 'Ssm',
+  rekognition: 'Rekognition',
+  events: 'EventBridge',
+  eventbridge: 'EventBridge',
+};
 
 /** The execution a Task runs in: the optimized PutEvents integration adds both ARNs to each event's resources. */
 export interface TaskExecution {
@@ -69,14 +79,22 @@ export function buildTaskHandlers(
     if (state.Type !== 'Task') continue;
     const task = state as unknown as TaskState;
     const callback = WAIT_FOR_TASK_TOKEN.test(task.Resource) ? callbacks?.plan[stateName] : undefined;
-    const call = callback ? resolveResource(task.Resource.replace(WAIT_FOR_TASK_TOKEN, ''), invokers, execution) : resolveResource(task.Resource, invokers, execution);
+    const call = callback
+      ? resolveResource(task.Resource.replace(WAIT_FOR_TASK_TOKEN, ''), invokers, execution)
+      : resolveResource(task.Resource, invokers, execution);
     handlers[stateName] = async (engineInput) => {
       const issued = callback && callbacks?.issue(stateName);
       const withToken = issued ? insertTaskToken(engineInput, callback.tokenFields, issued.token) : engineInput;
       const input = applyJsonToString(withToken, stringify[stateName]);
       const described = call.describe(region);
       if (callback) described.resource += '.waitForTaskToken';
-      const attempt: TaskAttempt = { ...described, parameters: input, timeoutSeconds: callback ? callback.limits.timeoutSeconds : task.TimeoutSeconds, heartbeatSeconds: callback?.limits.heartbeatSeconds, startedAt: Date.now() };
+      const attempt: TaskAttempt = {
+        ...described,
+        parameters: input,
+        timeoutSeconds: callback ? callback.limits.timeoutSeconds : task.TimeoutSeconds,
+        heartbeatSeconds: callback?.limits.heartbeatSeconds,
+        startedAt: Date.now(),
+      };
       onAttempt(stateName, attempt);
       try {
         attempt.output = await call.run(input);
@@ -89,7 +107,8 @@ export function buildTaskHandlers(
         return attempt.output as never;
       } catch (err) {
         issued?.close();
-        const failure = err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
+        const failure =
+          err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
         attempt.error = failure.name;
         attempt.cause = failure.message;
         throw failure;
@@ -131,7 +150,13 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
       run: async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
         const payload = await invokeLambda(invokers, FunctionName, Payload ?? {});
-        return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: {} };
+        return {
+          ExecutedVersion: '$LATEST',
+          Payload: payload,
+          StatusCode: 200,
+          SdkHttpMetadata: { HttpStatusCode: 200 },
+          SdkResponseMetadata: {},
+        };
       },
     };
   }
@@ -155,9 +180,14 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
         const entries = (params.Entries ?? []).map((entry) => ({
           ...entry,
           Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail),
-          Resources: [...((entry.Resources as string[] | undefined) ?? []), ...(execution ? [execution.executionArn, execution.stateMachineArn] : [])],
+          Resources: [
+            ...((entry.Resources as string[] | undefined) ?? []),
+            ...(execution ? [execution.executionArn, execution.stateMachineArn] : []),
+          ],
         }));
-        const output = (await callSdk(invokers, 'eventbridge', 'putEvents', { ...params, Entries: entries }, 'EventBridge')) as { FailedEntryCount?: number };
+        const output = (await callSdk(invokers, 'eventbridge', 'putEvents', { ...params, Entries: entries }, 'EventBridge')) as {
+          FailedEntryCount?: number;
+        };
         if ((output.FailedEntryCount ?? 0) > 0) throw new TaskFailedError('EventBridge.FailedEntry', JSON.stringify(output));
         return output;
       },
@@ -169,7 +199,8 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
       run: (input) => {
         const params = { ...(input as Record<string, unknown>) };
         // Step Functions sends a JSON MessageBody as its serialised text.
-        if (params.MessageBody !== undefined && typeof params.MessageBody !== 'string') params.MessageBody = JSON.stringify(params.MessageBody);
+        if (params.MessageBody !== undefined && typeof params.MessageBody !== 'string')
+          params.MessageBody = JSON.stringify(params.MessageBody);
         return callSdk(invokers, 'sqs', 'sendMessage', params, 'SQS');
       },
     };
@@ -177,7 +208,14 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
   if (second && ['dynamodb', 'sqs', 'sns', 'states', 'events'].includes(first)) {
     return {
       describe: () => ({ kind: 'task', resourceType: first, resource: second }),
-      run: (input) => callSdk(invokers, first === 'states' ? 'sfn' : first === 'events' ? 'eventbridge' : first, second, input as Record<string, unknown>, ERROR_PREFIX[first] ?? capitalize(first)),
+      run: (input) =>
+        callSdk(
+          invokers,
+          first === 'states' ? 'sfn' : first === 'events' ? 'eventbridge' : first,
+          second,
+          input as Record<string, unknown>,
+          ERROR_PREFIX[first] ?? capitalize(first),
+        ),
     };
   }
   return unsupported(resource);
@@ -189,21 +227,37 @@ async function invokeLambda(invokers: TaskInvokers, fn: string, payload: unknown
   } catch (err) {
     if (err instanceof TaskFailedError) throw err;
     // A refusal by the Lambda service itself (throttling) is named Lambda.<error> by Step Functions.
-    if (err instanceof LambdaServiceError) throw new TaskFailedError(`Lambda.${err.name}`, `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`);
+    if (err instanceof LambdaServiceError)
+      throw new TaskFailedError(
+        `Lambda.${err.name}`,
+        `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`,
+      );
     const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
     const body = e.payload ?? { errorType: e.name, errorMessage: e.message };
     // Step Functions puts Lambda's error document, as JSON text, into the Cause.
-    throw new TaskFailedError(body.errorType, JSON.stringify({ errorMessage: body.errorMessage, errorType: body.errorType, trace: body.trace ?? [] }));
+    throw new TaskFailedError(
+      body.errorType,
+      JSON.stringify({ errorMessage: body.errorMessage, errorType: body.errorType, trace: body.trace ?? [] }),
+    );
   }
 }
 
-async function callSdk(invokers: TaskInvokers, service: string, action: string, params: Record<string, unknown>, prefix: string): Promise<unknown> {
+async function callSdk(
+  invokers: TaskInvokers,
+  service: string,
+  action: string,
+  params: Record<string, unknown>,
+  prefix: string,
+): Promise<unknown> {
   try {
     return await invokers.callSdk(service, action, params);
   } catch (err) {
     const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
     const status = e.$metadata?.httpStatusCode ?? 500;
-    throw new TaskFailedError(`${prefix}.${e.name}`, `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`);
+    throw new TaskFailedError(
+      `${prefix}.${e.name}`,
+      `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`,
+    );
   }
 }
 

@@ -24,7 +24,8 @@ export function planTaskTokens<D extends AslStates>(definition: D): { definition
   for (const [name, state] of eachState(copy)) {
     if (state.Type !== 'Task' || typeof state.Resource !== 'string' || !WAIT_FOR_TASK_TOKEN.test(state.Resource)) continue;
     const tokenFields: string[][] = [];
-    if (state.Parameters && typeof state.Parameters === 'object') takeTokenFields(state.Parameters as Record<string, unknown>, [], tokenFields);
+    if (state.Parameters && typeof state.Parameters === 'object')
+      takeTokenFields(state.Parameters as Record<string, unknown>, [], tokenFields);
     const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
     const heartbeatSeconds = typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined;
     if (timeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = MAX_LOCAL_WAIT_SECONDS;

@@ -53,7 +53,10 @@ export class TaskTokenRegistry {
     const entry: Pending = { executionArn, limits, ...settle };
     this.pending.set(token, entry);
     if (limits.timeoutSeconds) {
-      entry.timeout = setTimeout(() => this.expire(token, 'States.Timeout', 'The task did not complete within its TimeoutSeconds'), limits.timeoutSeconds * 1000);
+      entry.timeout = setTimeout(
+        () => this.expire(token, 'States.Timeout', 'The task did not complete within its TimeoutSeconds'),
+        limits.timeoutSeconds * 1000,
+      );
     }
     this.armHeartbeat(token, entry);
     return { token, result, close: () => this.expire(token, 'States.Runtime', 'The task token was closed') };
@@ -66,7 +69,8 @@ export class TaskTokenRegistry {
   succeed(params: { taskToken?: string; output?: string }): Record<string, never> {
     const entry = this.open(params.taskToken);
     const output = params.output;
-    if (output === undefined || Buffer.byteLength(output) > MAX_OUTPUT_BYTES) throw sfnApiError('InvalidOutput', 'The output must be JSON of at most 262144 bytes');
+    if (output === undefined || Buffer.byteLength(output) > MAX_OUTPUT_BYTES)
+      throw sfnApiError('InvalidOutput', 'The output must be JSON of at most 262144 bytes');
     let value: unknown;
     try {
       value = JSON.parse(output);
@@ -111,17 +115,22 @@ export class TaskTokenRegistry {
   }
 
   private open(token: string | undefined): Pending {
-    if (!token || token.length > MAX_TOKEN || !TOKEN_SHAPE.test(token)) throw sfnApiError('InvalidToken', `Invalid Token: '${(token ?? '').slice(0, 100)}'`);
+    if (!token || token.length > MAX_TOKEN || !TOKEN_SHAPE.test(token))
+      throw sfnApiError('InvalidToken', `Invalid Token: '${(token ?? '').slice(0, 100)}'`);
     const entry = this.pending.get(token);
     if (entry) return entry;
-    if (this.closed.has(token)) throw sfnApiError('TaskTimedOut', 'Task Timed Out: the task token has expired or its task is already closed');
+    if (this.closed.has(token))
+      throw sfnApiError('TaskTimedOut', 'Task Timed Out: the task token has expired or its task is already closed');
     throw sfnApiError('TaskDoesNotExist', 'Task Does Not Exist');
   }
 
   private armHeartbeat(token: string, entry: Pending): void {
     if (!entry.limits.heartbeatSeconds) return;
     clearTimeout(entry.heartbeat);
-    entry.heartbeat = setTimeout(() => this.expire(token, 'States.HeartbeatTimeout', 'No heartbeat within HeartbeatSeconds'), entry.limits.heartbeatSeconds * 1000);
+    entry.heartbeat = setTimeout(
+      () => this.expire(token, 'States.HeartbeatTimeout', 'No heartbeat within HeartbeatSeconds'),
+      entry.limits.heartbeatSeconds * 1000,
+    );
   }
 
   private expire(token: string, error: string, cause: string): void {

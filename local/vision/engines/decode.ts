@@ -32,9 +32,13 @@ export async function checkDimensions(bytes: Buffer): Promise<{ width: number; h
     throw invalidImageFormat((error as Error).message);
   }
   const { width = 0, height = 0 } = metadata;
-  if (width < MIN_SIDE || height < MIN_SIDE) throw invalidParameter(`the image is ${width}x${height} pixels; each side needs at least ${MIN_SIDE}`);
+  if (width < MIN_SIDE || height < MIN_SIDE)
+    throw invalidParameter(`the image is ${width}x${height} pixels; each side needs at least ${MIN_SIDE}`);
   if (width > MAX_SIDE || height > MAX_SIDE) {
-    throw new RekognitionError('ImageTooLargeException', `Input image dimensions ${width} x ${height} exceed maximum dimension size of ${MAX_SIDE} pixels`);
+    throw new RekognitionError(
+      'ImageTooLargeException',
+      `Input image dimensions ${width} x ${height} exceed maximum dimension size of ${MAX_SIDE} pixels`,
+    );
   }
   return { width, height };
 }
@@ -69,11 +73,18 @@ export async function cropRgb(image: RgbPixels, box: RatioBox, side: number): Pr
   const width = clamp(Math.ceil(box.Width * image.width), 1, image.width - left);
   const height = clamp(Math.ceil(box.Height * image.height), 1, image.height - top);
   const raw = { width: image.width, height: image.height, channels: 3 as const };
-  return rgbOf(sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extract({ left, top, width, height }).resize(side, side, { fit: 'fill' }));
+  return rgbOf(
+    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+      .extract({ left, top, width, height })
+      .resize(side, side, { fit: 'fill' }),
+  );
 }
 
 /** Decoded pixels framed by a grey border, and how to map a box found in them back onto the original. */
-export interface PaddedRgb { image: RgbPixels; toOriginal: (box: RatioBox) => RatioBox }
+export interface PaddedRgb {
+  image: RgbPixels;
+  toOriginal: (box: RatioBox) => RatioBox;
+}
 
 /**
  * Frames pixels with a mid-grey border `ratio` × the longest side wide on every side, so that a subject filling the
@@ -83,7 +94,13 @@ export async function padRgb(image: RgbPixels, ratio: number): Promise<PaddedRgb
   const border = Math.round(Math.max(image.width, image.height) * ratio);
   const raw = { width: image.width, height: image.height, channels: 3 as const };
   const padded = await rgbOf(
-    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extend({ top: border, bottom: border, left: border, right: border, background: { r: 114, g: 114, b: 114 } }),
+    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extend({
+      top: border,
+      bottom: border,
+      left: border,
+      right: border,
+      background: { r: 114, g: 114, b: 114 },
+    }),
   );
   const toOriginal = (box: RatioBox): RatioBox => ({
     Left: (box.Left * padded.width - border) / image.width,

@@ -4,10 +4,21 @@
  */
 
 /** An axis-aligned box in pixels of the probability map (x1, y1 exclusive). */
-export interface MapBox { x0: number; y0: number; x1: number; y1: number; score: number }
+export interface MapBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  score: number;
+}
 
 /** How the DB map is read: PaddleOCR's own defaults (det_db_thresh, det_db_box_thresh, det_db_unclip_ratio). */
-export interface DbOptions { threshold: number; boxThreshold: number; unclipRatio: number; minSide: number }
+export interface DbOptions {
+  threshold: number;
+  boxThreshold: number;
+  unclipRatio: number;
+  minSide: number;
+}
 
 export const DB_DEFAULTS: DbOptions = { threshold: 0.3, boxThreshold: 0.6, unclipRatio: 1.5, minSide: 3 };
 
@@ -36,7 +47,12 @@ export function boxesFromProbabilityMap(map: Float32Array, width: number, height
       y1 = Math.max(y1, y + 1);
       sum += map[index];
       count += 1;
-      for (const neighbour of [x > 0 ? index - 1 : -1, x < width - 1 ? index + 1 : -1, y > 0 ? index - width : -1, y < height - 1 ? index + width : -1]) {
+      for (const neighbour of [
+        x > 0 ? index - 1 : -1,
+        x < width - 1 ? index + 1 : -1,
+        y > 0 ? index - width : -1,
+        y < height - 1 ? index + width : -1,
+      ]) {
         if (neighbour >= 0 && label[neighbour] === 0 && map[neighbour] > options.threshold) {
           label[neighbour] = next;
           stack.push(neighbour);
@@ -73,13 +89,25 @@ export function readingOrder<T extends { x0: number; y0: number; y1: number }>(b
 }
 
 /** One decoded character: the step where the recogniser emitted it and that step's probability. */
-export interface DecodedChar { char: string; step: number; probability: number }
+export interface DecodedChar {
+  char: string;
+  step: number;
+  probability: number;
+}
 
 /** A decoded line: its characters, and at every step the probability of the space class (the last one). */
-export interface DecodedLine { chars: DecodedChar[]; spaceProbability: Float32Array }
+export interface DecodedLine {
+  chars: DecodedChar[];
+  spaceProbability: Float32Array;
+}
 
 /** A recognised word: its text, mean character probability (0–1), and its extent in recogniser steps. */
-export interface DecodedWord { text: string; confidence: number; firstStep: number; lastStep: number }
+export interface DecodedWord {
+  text: string;
+  confidence: number;
+  firstStep: number;
+  lastStep: number;
+}
 
 /**
  * Greedy CTC decoding of a [steps × classes] score matrix: the best class per step, repeats merged, blanks (class 0)
@@ -120,7 +148,12 @@ export function splitWords(line: DecodedLine, threshold = SPACE_PROBABILITY): De
   const finish = () => {
     if (current.length > 0) {
       const confidence = current.reduce((sum, char) => sum + char.probability, 0) / current.length;
-      words.push({ text: current.map((char) => char.char).join(''), confidence, firstStep: current[0].step, lastStep: current[current.length - 1].step });
+      words.push({
+        text: current.map((char) => char.char).join(''),
+        confidence,
+        firstStep: current[0].step,
+        lastStep: current[current.length - 1].step,
+      });
     }
     current = [];
   };

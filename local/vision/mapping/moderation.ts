@@ -2,7 +2,13 @@ import type { DetectModerationLabelsResponse, ModerationLabel } from '@aws-sdk/c
 import { calibrate, SWIMWEAR_POINTS } from './calibration';
 
 /** nsfwjs' five class probabilities (0–1). */
-export interface NsfwScores { Drawing: number; Hentai: number; Neutral: number; Porn: number; Sexy: number }
+export interface NsfwScores {
+  Drawing: number;
+  Hentai: number;
+  Neutral: number;
+  Porn: number;
+  Sexy: number;
+}
 
 /** The taxonomy version these names come from (Rekognition's moderation model 7). */
 export const MODERATION_MODEL_VERSION = '7.0';

@@ -2,10 +2,17 @@ import type { DetectTextResponse, TextDetection } from '@aws-sdk/client-rekognit
 import type { RatioBox, TextParams } from '../request';
 
 /** A pixel box (x1, y1 exclusive). */
-export interface PixelBox { x0: number; y0: number; x1: number; y1: number }
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** One OCR line with its words, in pixels of an image of the given size. */
-export interface OcrLine { words: { text: string; confidence: number; bbox: PixelBox }[] }
+export interface OcrLine {
+  words: { text: string; confidence: number; bbox: PixelBox }[];
+}
 
 /** Rekognition stops at 100 words per image. */
 export const MAX_WORDS = 100;
@@ -40,7 +47,14 @@ export function toTextResponse(lines: OcrLine[], width: number, height: number, 
   let nextId = kept.length;
   kept.forEach((line, lineId) => {
     for (const word of line.words) {
-      detections.push({ DetectedText: word.text, Type: 'WORD', Id: nextId, ParentId: lineId, Confidence: round(word.confidence), Geometry: geometry(word.box) });
+      detections.push({
+        DetectedText: word.text,
+        Type: 'WORD',
+        Id: nextId,
+        ParentId: lineId,
+        Confidence: round(word.confidence),
+        Geometry: geometry(word.box),
+      });
       nextId += 1;
     }
   });

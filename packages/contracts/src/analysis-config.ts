@@ -50,8 +50,25 @@ export const analysisConfigSchema = z.strictObject({
   faceTriggerLabels: labelList.default(['Person', 'Human', 'Face', 'Portrait']),
   textTriggerLabels: labelList.default(['Text', 'Document', 'Poster', 'Sign', 'Book', 'Menu', 'Label', 'Page']),
   moderationTriggerLabels: labelList.default([
-    'Person', 'Human', 'Body Part', 'Skin', 'Swimwear', 'Underwear', 'Lingerie', 'Bikini', 'Bra', 'Nudity', 'Tattoo',
-    'Art', 'Painting', 'Drawing', 'Sculpture', 'Weapon', 'Gun', 'Knife', 'Blood',
+    'Person',
+    'Human',
+    'Body Part',
+    'Skin',
+    'Swimwear',
+    'Underwear',
+    'Lingerie',
+    'Bikini',
+    'Bra',
+    'Nudity',
+    'Tattoo',
+    'Art',
+    'Painting',
+    'Drawing',
+    'Sculpture',
+    'Weapon',
+    'Gun',
+    'Knife',
+    'Blood',
   ]),
   minTriggerConfidence: bounded(0, 100).default(50),
   /**
@@ -81,7 +98,9 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = freeze(analysisConfigSche
 /**
  * Checks a config object and fills in the defaults; `problems` names every bad or unknown key with its value.
  */
-export function checkAnalysisConfig(value: unknown): { config: AnalysisConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
+export function checkAnalysisConfig(
+  value: unknown,
+): { config: AnalysisConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
   if (!isObject(value)) return { problems: ['the config must be a JSON object'] };
   const result = analysisConfigSchema.safeParse(value);
   if (result.success) return { config: freeze(result.data) };

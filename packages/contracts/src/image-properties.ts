@@ -7,16 +7,35 @@ import { CSS_COLORS } from './css-colors';
  */
 
 /** One dominant colour, as Rekognition's DominantColor. */
-export interface DominantColor { Red: number; Green: number; Blue: number; HexCode: string; CSSColor: string; SimplifiedColor: string; PixelPercent: number }
+export interface DominantColor {
+  Red: number;
+  Green: number;
+  Blue: number;
+  HexCode: string;
+  CSSColor: string;
+  SimplifiedColor: string;
+  PixelPercent: number;
+}
 
 /** Raw 8-bit RGB pixels of a small thumbnail. */
-export interface RgbPixels { data: Uint8Array; width: number; height: number }
+export interface RgbPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
 
 /** Brightness, Sharpness and Contrast on Rekognition's 0–100 scale. */
-export interface ImageQuality { Brightness: number; Sharpness: number; Contrast: number }
+export interface ImageQuality {
+  Brightness: number;
+  Sharpness: number;
+  Contrast: number;
+}
 
 /** DetectLabels' ImageProperties (whole image only). */
-export interface ImageProperties { Quality: ImageQuality; DominantColors: DominantColor[] }
+export interface ImageProperties {
+  Quality: ImageQuality;
+  DominantColors: DominantColor[];
+}
 
 /** Builds DetectLabels' ImageProperties (Quality and DominantColors) from a thumbnail. */
 export function toImageProperties(pixels: RgbPixels, maxDominantColors: number): ImageProperties {

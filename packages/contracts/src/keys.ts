@@ -72,7 +72,8 @@ export function perceptualHashBands(hash: string): [string, string, string, stri
 
 /** The number of differing bits between two 64-bit perceptual hashes. @throws TypeError when either is not 16 hex. */
 export function hammingDistance(a: string, b: string): number {
-  if (!PERCEPTUAL_HASH_PATTERN.test(a) || !PERCEPTUAL_HASH_PATTERN.test(b)) throw new TypeError('perceptual hashes must be 16 hex characters');
+  if (!PERCEPTUAL_HASH_PATTERN.test(a) || !PERCEPTUAL_HASH_PATTERN.test(b))
+    throw new TypeError('perceptual hashes must be 16 hex characters');
   let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
   let count = 0;
   while (diff > 0n) {

@@ -42,7 +42,10 @@ export const MAX_UPLOAD_NAME_LENGTH = 200;
  * `_`, and it is cut to MAX_UPLOAD_NAME_LENGTH characters (by code point), so the key stays one folder deep.
  */
 export function safeUploadName(fileName: string): string {
-  const cleaned = fileName.trim().replace(/[\u0000-\u001f\u007f/\\]/g, '_').replace(/^\.+$/, '_');
+  const cleaned = fileName
+    .trim()
+    .replace(/[\u0000-\u001f\u007f/\\]/g, '_')
+    .replace(/^\.+$/, '_');
   return Array.from(cleaned).slice(0, MAX_UPLOAD_NAME_LENGTH).join('') || '_';
 }
 

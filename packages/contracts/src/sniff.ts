@@ -47,8 +47,10 @@ export function sniffImageType(bytes: Uint8Array): SniffedType | null {
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return { format: 'gif', contentType: 'image/gif' };
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return { format: 'webp', contentType: 'image/webp' };
   // Classic TIFF and BigTIFF, both byte orders.
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return { format: 'tiff', contentType: 'image/tiff' };
-  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b])) return { format: 'tiff', contentType: 'image/tiff' };
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return { format: 'tiff', contentType: 'image/tiff' };
+  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b]))
+    return { format: 'tiff', contentType: 'image/tiff' };
   const brands = heifBrands(bytes);
   if (brands.some((brand) => HEIF_BRANDS.has(brand))) {
     return { format: 'heif', contentType: brands.some((brand) => AVIF_BRANDS.has(brand)) ? 'image/avif' : 'image/heic' };

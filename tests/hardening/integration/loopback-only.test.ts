@@ -62,7 +62,9 @@ function statusWithHost(url: URL, host: string): Promise<number> {
 }
 
 const externalAddresses = (): string[] =>
-  Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).filter((entry) => !entry.internal && entry.family === 'IPv4').map((entry) => entry.address));
+  Object.values(networkInterfaces()).flatMap((entries) =>
+    (entries ?? []).filter((entry) => !entry.internal && entry.family === 'IPv4').map((entry) => entry.address),
+  );
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sip-loopback-'));
@@ -120,7 +122,11 @@ describe('npm start network exposure', () => {
   test('refuses a foreign origin and a rebinding Host at the edge, for reads and for presigned-style writes', async () => {
     // Act
     const read = await fetch(new URL('/', edgeUrl), { headers: { origin: 'http://evil.example' } });
-    const write = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), { method: 'PUT', headers: { origin: 'http://evil.example' }, body: 'x' });
+    const write = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), {
+      method: 'PUT',
+      headers: { origin: 'http://evil.example' },
+      body: 'x',
+    });
     const preflight = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), {
       method: 'OPTIONS',
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' },

@@ -33,11 +33,14 @@ const allowsOf = (template: Template) => everyStatement(template).filter(({ stat
 
 /** Rekognition's image APIs have no resource ARNs: the actions of the analysis function's detector registry. */
 const REKOGNITION_ACTIONS = new Set<string>(DETECTORS.map((detector) => detector.iamAction));
-const LOG_DELIVERY = /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
+const LOG_DELIVERY =
+  /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
 
 function wildcardActions(template: Template): string[] {
   return allowsOf(template).flatMap(({ at, statement }) => [
-    ...list(statement.Action).filter((action) => typeof action !== 'string' || action.includes('*')).map((action) => `${at}: Action ${JSON.stringify(action)}`),
+    ...list(statement.Action)
+      .filter((action) => typeof action !== 'string' || action.includes('*'))
+      .map((action) => `${at}: Action ${JSON.stringify(action)}`),
     ...('NotAction' in statement ? [`${at}: NotAction`] : []),
     ...('NotResource' in statement ? [`${at}: NotResource`] : []),
   ]);
@@ -47,7 +50,13 @@ function wildcardActions(template: Template): string[] {
 const EVERY_TOPIC = { 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' };
 function deniesEveryTopic(statement: unknown): boolean {
   const record = statement as Record<string, unknown>;
-  return record?.Effect === 'Deny' && list(record.Action).length === 1 && list(record.Action)[0] === 'sns:Publish' && JSON.stringify(record.Resource) === JSON.stringify(EVERY_TOPIC) && !('Condition' in record);
+  return (
+    record?.Effect === 'Deny' &&
+    list(record.Action).length === 1 &&
+    list(record.Action)[0] === 'sns:Publish' &&
+    JSON.stringify(record.Resource) === JSON.stringify(EVERY_TOPIC) &&
+    !('Condition' in record)
+  );
 }
 
 /**
@@ -65,7 +74,10 @@ function starResources(template: Template): string[] {
     .filter(({ statement }) => list(statement.Resource).includes('*'))
     .filter((found) => !isPhoneOnlyPublish(found))
     .flatMap(({ at, statement }) =>
-      list(statement.Action).map(String).filter((action) => !REKOGNITION_ACTIONS.has(action) && !LOG_DELIVERY.test(action)).map((action) => `${at}: ${action}`),
+      list(statement.Action)
+        .map(String)
+        .filter((action) => !REKOGNITION_ACTIONS.has(action) && !LOG_DELIVERY.test(action))
+        .map((action) => `${at}: ${action}`),
     );
 }
 
@@ -82,8 +94,15 @@ function weakBuckets(template: Template): string[] {
       const properties = bucket.Properties ?? {};
       const block = properties.PublicAccessBlockConfiguration ?? {};
       const sse = properties.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
-      const allBlocked = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every((flag) => block[flag] === true);
-      return !allBlocked || !/^(AES256|aws:kms|aws:kms:dsse)$/.test(String(sse)) || properties.AccessControl !== undefined || properties.WebsiteConfiguration !== undefined;
+      const allBlocked = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].every(
+        (flag) => block[flag] === true,
+      );
+      return (
+        !allBlocked ||
+        !/^(AES256|aws:kms|aws:kms:dsse)$/.test(String(sse)) ||
+        properties.AccessControl !== undefined ||
+        properties.WebsiteConfiguration !== undefined
+      );
     })
     .map(([id]) => id);
 }
@@ -124,11 +143,19 @@ describe('template exposure, over every statement and bucket', () => {
     const template = loadTemplate();
     template.Resources.CarelessRole = {
       Type: 'AWS::IAM::Role',
-      Properties: { Policies: [{ PolicyDocument: { Statement: [
-        { Effect: 'Allow', Action: 's3:*', Resource: { 'Fn::Sub': 'arn:aws:s3:::x/*' } },
-        { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' },
-        { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::x' },
-      ] } }] },
+      Properties: {
+        Policies: [
+          {
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Action: 's3:*', Resource: { 'Fn::Sub': 'arn:aws:s3:::x/*' } },
+                { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: '*' },
+                { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::x' },
+              ],
+            },
+          },
+        ],
+      },
     };
     template.Resources.CarelessTopicPolicy = {
       Type: 'AWS::SNS::TopicPolicy',

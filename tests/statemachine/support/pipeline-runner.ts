@@ -53,9 +53,17 @@ export interface RunSettings {
 /** The real definition with the placeholders CloudFormation fills in for this stack. */
 function loadDefinition(): StateMachineDefinition {
   const text = readFileSync(join(__dirname, '..', '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8');
-  const values: Record<string, string> = { Partition: 'aws', EventBusName: EVENT_BUS_NAME, UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL };
-  return JSON.parse(text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) =>
-    values[name] ?? (name.endsWith('FunctionArn') ? functionArn(name.replace(/Arn$/, '')) : `\${${name}}`)));
+  const values: Record<string, string> = {
+    Partition: 'aws',
+    EventBusName: EVENT_BUS_NAME,
+    UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
+  };
+  return JSON.parse(
+    text.replace(
+      /\$\{([A-Za-z0-9]+)\}/g,
+      (_m, name: string) => values[name] ?? (name.endsWith('FunctionArn') ? functionArn(name.replace(/Arn$/, '')) : `\${${name}}`),
+    ),
+  );
 }
 
 /**
@@ -92,7 +100,13 @@ function taskError(name: string, cause: string): Error {
  */
 function putEvents(parameters: Json, context: { executionArn: string; failWith?: string }, events: Json[]): Json {
   if (context.failWith === 'EventBridge.FailedEntry') {
-    throw taskError('EventBridge.FailedEntry', JSON.stringify({ FailedEntryCount: parameters.Entries.length, Entries: parameters.Entries.map(() => ({ ErrorCode: 'InternalFailure' })) }));
+    throw taskError(
+      'EventBridge.FailedEntry',
+      JSON.stringify({
+        FailedEntryCount: parameters.Entries.length,
+        Entries: parameters.Entries.map(() => ({ ErrorCode: 'InternalFailure' })),
+      }),
+    );
   }
   if (context.failWith) throw taskError(context.failWith, 'PutEvents failed (test)');
   const accepted = (parameters.Entries as Json[]).map((entry) => ({
@@ -143,7 +157,10 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
       localHandlers[stateName] = async (parameters) => {
         if (settings.queueFailsWith) throw taskError(settings.queueFailsWith, 'SendMessage failed (test)');
         // Step Functions sends a JSON MessageBody as its serialised text.
-        kept.push({ queueUrl: parameters.QueueUrl, body: JSON.parse(typeof parameters.MessageBody === 'string' ? parameters.MessageBody : JSON.stringify(parameters.MessageBody)) });
+        kept.push({
+          queueUrl: parameters.QueueUrl,
+          body: JSON.parse(typeof parameters.MessageBody === 'string' ? parameters.MessageBody : JSON.stringify(parameters.MessageBody)),
+        });
         return { MessageId: `sqs-${kept.length}`, MD5OfMessageBody: 'test' };
       };
     } else {

@@ -12,7 +12,9 @@ export interface Caller {
 
 /** The caller a verified access token's claims describe. */
 export function callerFromClaims(claims: Record<string, unknown>): Caller {
-  const groups = Array.isArray(claims['cognito:groups']) ? claims['cognito:groups'].filter((group): group is string => typeof group === 'string') : [];
+  const groups = Array.isArray(claims['cognito:groups'])
+    ? claims['cognito:groups'].filter((group): group is string => typeof group === 'string')
+    : [];
   return {
     sub: String(claims.sub),
     username: typeof claims.username === 'string' ? claims.username : String(claims.sub),

@@ -42,7 +42,10 @@ export interface ClaimsVerifier extends TokenVerifier {
 /** A token that is missing, malformed, expired, forged or meant for someone else; `reason` is safe to show. */
 export class TokenRejectedError extends Error {
   override readonly name = 'TokenRejectedError';
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
   }
 }
@@ -90,7 +93,10 @@ export function createTokenVerifier(options: TokenVerifierOptions, fetcher: Fetc
       // Cognito access tokens carry no aud; API Gateway then checks client_id, and so does customJwtCheck below.
       audience: null,
       customJwtCheck: ({ payload }) => {
-        if (payload.token_use !== 'access') throw new TokenRejectedError(`Only access tokens are accepted (this is ${payload.token_use === 'id' ? 'an ID token' : 'no access token'}).`);
+        if (payload.token_use !== 'access')
+          throw new TokenRejectedError(
+            `Only access tokens are accepted (this is ${payload.token_use === 'id' ? 'an ID token' : 'no access token'}).`,
+          );
         if (payload.client_id !== options.clientId) throw new TokenRejectedError('The token was issued to another app client.');
         if (!isCognitoSub(payload.sub)) throw new TokenRejectedError('The token names no user.');
       },
@@ -103,7 +109,8 @@ export function createTokenVerifier(options: TokenVerifierOptions, fetcher: Fetc
       return (await verifier.verify(token)) as Record<string, unknown>;
     } catch (error) {
       if (error instanceof TokenRejectedError || error instanceof KeysUnavailableError) throw error;
-      if (KEYS_UNAVAILABLE.some((type) => error instanceof type)) throw new KeysUnavailableError((error as Error).message, { cause: error });
+      if (KEYS_UNAVAILABLE.some((type) => error instanceof type))
+        throw new KeysUnavailableError((error as Error).message, { cause: error });
       const reason = REASONS.find(([type]) => error instanceof type)?.[1];
       throw new TokenRejectedError(reason ?? 'The token is not valid.', { cause: error });
     }

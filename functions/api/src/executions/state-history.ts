@@ -77,7 +77,13 @@ export function summariseHistory(events: readonly HistoryEvent[]): { states: Sta
     const entered = ENTERED.exec(type);
     const exited = EXITED.exec(type);
     const failure = failureOf(event);
-    timeline.push({ id: event.id ?? timeline.length + 1, type, at, state: event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? open?.name ?? null, error: failure?.error ?? event.executionFailedEventDetails?.error ?? null });
+    timeline.push({
+      id: event.id ?? timeline.length + 1,
+      type,
+      at,
+      state: event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name ?? open?.name ?? null,
+      error: failure?.error ?? event.executionFailedEventDetails?.error ?? null,
+    });
 
     if (entered) {
       const stateType = entered[1];
@@ -101,7 +107,8 @@ export function summariseHistory(events: readonly HistoryEvent[]): { states: Sta
     } else if (ATTEMPT_FAILED.test(type) && open) {
       open.errors.push({ error: failure?.error ?? null, cause: parsePayload(failure?.cause), at });
     } else if (exited) {
-      const visit = [...states].reverse().find((state) => state.name === event.stateExitedEventDetails?.name && state.exitedAt === null) ?? open;
+      const visit =
+        [...states].reverse().find((state) => state.name === event.stateExitedEventDetails?.name && state.exitedAt === null) ?? open;
       if (visit) {
         visit.exitedAt = at;
         visit.durationMs = Date.parse(at) - Date.parse(visit.enteredAt);
@@ -117,7 +124,8 @@ export function summariseHistory(events: readonly HistoryEvent[]): { states: Sta
         state.exitedAt = at;
         state.durationMs = Date.parse(at) - Date.parse(state.enteredAt);
         state.outcome = 'failed';
-        if (details?.error && !state.errors.some((entry) => entry.error === details.error)) state.errors.push({ error: details.error, cause: parsePayload(details.cause), at });
+        if (details?.error && !state.errors.some((entry) => entry.error === details.error))
+          state.errors.push({ error: details.error, cause: parsePayload(details.cause), at });
       }
       open = undefined;
     }

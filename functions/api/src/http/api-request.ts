@@ -27,9 +27,11 @@ export function parseApiEvent(event: unknown): ApiRequest {
     throw new InvalidApiEventError('Not an API Gateway HTTP API event (payload format 2.0)');
   }
   const http = event.requestContext.http;
-  if (typeof http.method !== 'string' || typeof event.rawPath !== 'string') throw new InvalidApiEventError('The event has no requestContext.http.method or rawPath');
+  if (typeof http.method !== 'string' || typeof event.rawPath !== 'string')
+    throw new InvalidApiEventError('The event has no requestContext.http.method or rawPath');
   const headers: Record<string, string> = {};
-  if (isObject(event.headers)) for (const [name, value] of Object.entries(event.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  if (isObject(event.headers))
+    for (const [name, value] of Object.entries(event.headers)) if (typeof value === 'string') headers[name.toLowerCase()] = value;
   const rawBody = typeof event.body === 'string' ? event.body : undefined;
   return {
     method: http.method.toUpperCase(),

@@ -43,8 +43,16 @@ export function decodeCursor<T>(token: string, binding: CursorBinding, checkPosi
     throw badRequest(MALFORMED);
   }
   const candidate = body as Partial<CursorBody> | null;
-  if (!candidate || typeof candidate !== 'object' || candidate.k !== binding.kind || typeof candidate.s !== 'string' || typeof candidate.f !== 'string') throw badRequest(MALFORMED);
-  if (candidate.s !== binding.scope) throw badRequest('"cursor" belongs to a listing of other data (another user\'s, or another view); start again without it.');
+  if (
+    !candidate ||
+    typeof candidate !== 'object' ||
+    candidate.k !== binding.kind ||
+    typeof candidate.s !== 'string' ||
+    typeof candidate.f !== 'string'
+  )
+    throw badRequest(MALFORMED);
+  if (candidate.s !== binding.scope)
+    throw badRequest('"cursor" belongs to a listing of other data (another user\'s, or another view); start again without it.');
   if (candidate.f !== binding.fingerprint) throw badRequest('"cursor" belongs to a query with other filters; start again without it.');
   if (!checkPosition(candidate.p)) throw badRequest(MALFORMED);
   return candidate.p;

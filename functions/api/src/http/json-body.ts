@@ -10,7 +10,8 @@ export function readJsonObject(request: ApiRequest, maxBytes = 16384): Record<st
   const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') throw new HttpError(415, 'UnsupportedMediaType', 'Send the body as application/json.');
   const text = request.body ?? '';
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new HttpError(413, 'PayloadTooLarge', `The body must be at most ${maxBytes} bytes.`);
+  if (Buffer.byteLength(text, 'utf8') > maxBytes)
+    throw new HttpError(413, 'PayloadTooLarge', `The body must be at most ${maxBytes} bytes.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -8,7 +8,12 @@ export class QueryReader {
   ) {
     const seen = new Set<string>();
     for (const name of params.keys()) {
-      if (!allowed.includes(name)) throw badRequest(allowed.length === 0 ? `Unknown query parameter "${name}"; this request takes none.` : `Unknown query parameter "${name}"; allowed: ${allowed.join(', ')}.`);
+      if (!allowed.includes(name))
+        throw badRequest(
+          allowed.length === 0
+            ? `Unknown query parameter "${name}"; this request takes none.`
+            : `Unknown query parameter "${name}"; allowed: ${allowed.join(', ')}.`,
+        );
       if (seen.has(name)) throw badRequest(`Query parameter "${name}" is given more than once.`);
       seen.add(name);
     }

@@ -39,7 +39,8 @@ export class Router {
 
   /** Registers a handler for `METHOD /path/{param}`. @throws Error for a route registered twice. */
   on(method: string, path: string, handler: RouteHandler, access: RouteAccess = 'user'): this {
-    if (this.routes.some((route) => route.method === method && route.path === path)) throw new Error(`Route ${method} ${path} is registered twice`);
+    if (this.routes.some((route) => route.method === method && route.path === path))
+      throw new Error(`Route ${method} ${path} is registered twice`);
     const keys: string[] = [];
     const source = path
       .split('/')

@@ -1,5 +1,15 @@
 import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DELETED_STATUS, GSI1, GSI2, IMAGE_SK, imageIdFromIndexSk, imagePk, isImageId, ownerPhashIndexPk, phashIndexPk } from '@smart-image-pipeline/contracts';
+import {
+  DELETED_STATUS,
+  GSI1,
+  GSI2,
+  IMAGE_SK,
+  imageIdFromIndexSk,
+  imagePk,
+  isImageId,
+  ownerPhashIndexPk,
+  phashIndexPk,
+} from '@smart-image-pipeline/contracts';
 import type { ImageItem } from './image-item';
 import type { ImageIndex, IndexEntry, IndexFilter, IndexPartition, PartitionPage } from './list-images';
 
@@ -16,7 +26,12 @@ export class DynamoImageIndex implements ImageIndex {
   ) {}
 
   /** Queries one GSI1/GSI2 partition newest/highest first within the sort-key range, filtered in DynamoDB. */
-  async queryPartition(partition: IndexPartition, range: { below?: string; atLeast?: string }, limit: number, filter?: IndexFilter): Promise<PartitionPage> {
+  async queryPartition(
+    partition: IndexPartition,
+    range: { below?: string; atLeast?: string },
+    limit: number,
+    filter?: IndexFilter,
+  ): Promise<PartitionPage> {
     const pkName = partition.index === GSI1 ? 'GSI1PK' : 'GSI2PK';
     const values: Record<string, unknown> = { ':pk': partition.key, ...filter?.values };
     let condition = `${pkName} = :pk`;
@@ -53,7 +68,13 @@ export class DynamoImageIndex implements ImageIndex {
       entries.push({ sortKey, imageId, item: isImageItem ? (raw as ImageItem) : undefined });
     }
     const last = answer.LastEvaluatedKey?.GSI1SK;
-    return { entries, exhausted: answer.LastEvaluatedKey === undefined, frontier: typeof last === 'string' ? last : undefined, scanned: answer.ScannedCount ?? entries.length, readUnits: unitsOf(answer.ConsumedCapacity) };
+    return {
+      entries,
+      exhausted: answer.LastEvaluatedKey === undefined,
+      frontier: typeof last === 'string' ? last : undefined,
+      scanned: answer.ScannedCount ?? entries.length,
+      readUnits: unitsOf(answer.ConsumedCapacity),
+    };
   }
 
   /** Reads image items in batches of 100, retrying unprocessed keys. */
@@ -64,10 +85,13 @@ export class DynamoImageIndex implements ImageIndex {
     for (let start = 0; start < unique.length; start += 100) {
       let keys: Array<Record<string, unknown>> = unique.slice(start, start + 100).map((id) => ({ PK: imagePk(id), SK: IMAGE_SK }));
       for (let attempt = 0; keys.length > 0 && attempt < 5; attempt += 1) {
-        const answer = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ReturnConsumedCapacity: 'TOTAL' }));
+        const answer = await this.documents.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } }, ReturnConsumedCapacity: 'TOTAL' }),
+        );
         readUnits += unitsOf(answer.ConsumedCapacity);
         // A deleted upload's item (a tombstone) only guards against late runs; to readers the image is gone.
-        for (const item of answer.Responses?.[this.tableName] ?? []) if (item.status !== DELETED_STATUS) items.set(String(item.imageId), item as ImageItem);
+        for (const item of answer.Responses?.[this.tableName] ?? [])
+          if (item.status !== DELETED_STATUS) items.set(String(item.imageId), item as ImageItem);
         keys = (answer.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }
     }
@@ -81,13 +105,17 @@ export class DynamoImageIndex implements ImageIndex {
     let startKey: Record<string, unknown> | undefined;
     do {
       const answer = await this.documents.send(
-        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': imagePk(imageId) }, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': imagePk(imageId) },
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of answer.Items ?? []) {
         if (item.SK === IMAGE_SK) {
           if (item.status !== DELETED_STATUS) image = item as ImageItem;
-        }
-        else children.push(item);
+        } else children.push(item);
       }
       startKey = answer.LastEvaluatedKey;
     } while (startKey);

@@ -15,7 +15,16 @@ export interface ImageItem {
   revision?: string;
   source?: { bucket?: string; key?: string; versionId?: string | null };
   originalName?: string;
-  image?: { format?: string; width?: number; height?: number; bytes?: number; pages?: number; animated?: boolean; hasAlpha?: boolean; space?: string };
+  image?: {
+    format?: string;
+    width?: number;
+    height?: number;
+    bytes?: number;
+    pages?: number;
+    animated?: boolean;
+    hasAlpha?: boolean;
+    space?: string;
+  };
   exif?: Record<string, unknown> | null;
   placeholder?: { kind?: string; value?: string } | null;
   perceptualHash?: string | null;

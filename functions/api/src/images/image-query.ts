@@ -51,7 +51,8 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
   if (query.sort === 'confidence' && !query.label) throw badRequest('"sort=confidence" needs "label": confidence belongs to a label.');
   if (query.minConfidence !== undefined && !query.label) throw badRequest('"minConfidence" needs "label": confidence belongs to a label.');
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw badRequest('"from" must not be after "to".');
-  if (query.owner !== undefined && !OWNER_PATTERN.test(query.owner)) throw badRequest('"owner" must be a user id (a Cognito sub) or "unowned".');
+  if (query.owner !== undefined && !OWNER_PATTERN.test(query.owner))
+    throw badRequest('"owner" must be a user id (a Cognito sub) or "unowned".');
   return query;
 }
 

@@ -21,7 +21,14 @@ function listedVariants(item: ImageItem): VariantItem[] {
 }
 
 async function variantView(variant: VariantItem, urlFor: VariantUrl): Promise<VariantView> {
-  return { file: variantFileName(variant), format: variant.format, width: variant.width, height: variant.height, bytes: variant.bytes, url: await urlFor(variant) };
+  return {
+    file: variantFileName(variant),
+    format: variant.format,
+    width: variant.width,
+    height: variant.height,
+    bytes: variant.bytes,
+    url: await urlFor(variant),
+  };
 }
 
 /** The smallest WebP (else smallest of any format) variant: the grid only ever loads this one. */
@@ -68,7 +75,9 @@ const INTERNAL_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'thumbnailKey
 
 /** Everything the detail page shows, every variant with its own short-lived URL; the analysis is given as sections. */
 export async function toImageDetail(item: ImageItem, urlFor: VariantUrl) {
-  const fields = Object.fromEntries(Object.entries(item).filter(([field]) => !LEGACY_ANALYSIS_FIELDS.includes(field) && !INTERNAL_FIELDS.includes(field)));
+  const fields = Object.fromEntries(
+    Object.entries(item).filter(([field]) => !LEGACY_ANALYSIS_FIELDS.includes(field) && !INTERNAL_FIELDS.includes(field)),
+  );
   const variants = await Promise.all(listedVariants(item).map((variant) => variantView(variant, urlFor)));
   const thumbnail = thumbnailVariant(item);
   return {

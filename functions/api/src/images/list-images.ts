@@ -50,7 +50,12 @@ export interface PartitionPage {
 /** The reads a listing needs; DynamoDB implements it, unit tests pass an in-memory one. */
 export interface ImageIndex {
   /** Entries of one partition in descending sort-key order, strictly below `below` and not below `atLeast`. */
-  queryPartition(partition: IndexPartition, range: { below?: string; atLeast?: string }, limit: number, filter?: IndexFilter): Promise<PartitionPage>;
+  queryPartition(
+    partition: IndexPartition,
+    range: { below?: string; atLeast?: string },
+    limit: number,
+    filter?: IndexFilter,
+  ): Promise<PartitionPage>;
   /** The image items for these ids; ids without an item are absent from the map. */
   getImages(imageIds: readonly string[]): Promise<{ items: Map<string, ImageItem>; readUnits: number }>;
 }
@@ -96,7 +101,12 @@ export function isListPosition(value: unknown, count: number): value is ListPosi
     Array.isArray(value) &&
     value.length === count &&
     value.some((entry) => entry !== null) &&
-    value.every((entry) => entry === null || entry === FROM_TOP || (typeof entry === 'string' && entry.length <= 120 && imageIdFromIndexSk(entry) !== undefined))
+    value.every(
+      (entry) =>
+        entry === null ||
+        entry === FROM_TOP ||
+        (typeof entry === 'string' && entry.length <= 120 && imageIdFromIndexSk(entry) !== undefined),
+    )
   );
 }
 
@@ -187,9 +197,15 @@ export async function listImages(query: ImageListQuery, scope: ListScope, index:
   const next = async (): Promise<IndexEntry | undefined> => {
     for (;;) {
       let best: PartitionStream | undefined;
-      for (const stream of streams) if (stream.buffer.length > 0 && (!best || stream.buffer[0].sortKey > best.buffer[0].sortKey)) best = stream;
+      for (const stream of streams)
+        if (stream.buffer.length > 0 && (!best || stream.buffer[0].sortKey > best.buffer[0].sortKey)) best = stream;
       const head = best?.buffer[0].sortKey;
-      const needy = streams.find((stream) => !stream.exhausted && stream.buffer.length === 0 && (head === undefined || stream.frontier === undefined || stream.frontier > head));
+      const needy = streams.find(
+        (stream) =>
+          !stream.exhausted &&
+          stream.buffer.length === 0 &&
+          (head === undefined || stream.frontier === undefined || stream.frontier > head),
+      );
       if (needy) {
         if (page.scanned >= EXAMINE_BUDGET) return undefined;
         await fill(needy);
@@ -221,6 +237,7 @@ export async function listImages(query: ImageListQuery, scope: ListScope, index:
   }
 
   const done = streams.every((stream) => stream.exhausted && stream.buffer.length === 0);
-  if (!done) page.next = streams.map((stream) => (stream.exhausted && stream.buffer.length === 0 ? null : (stream.resumeBelow ?? FROM_TOP)));
+  if (!done)
+    page.next = streams.map((stream) => (stream.exhausted && stream.buffer.length === 0 ? null : (stream.resumeBelow ?? FROM_TOP)));
   return page;
 }

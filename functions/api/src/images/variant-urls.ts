@@ -4,7 +4,13 @@ import { variantFileName, type VariantItem } from './image-item';
 import type { VariantUrl } from './image-views';
 
 /** Content types by variant extension; the resizer wrote each variant in the format its name says. */
-const CONTENT_TYPES: Record<string, string> = { webp: 'image/webp', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', avif: 'image/avif' };
+const CONTENT_TYPES: Record<string, string> = {
+  webp: 'image/webp',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  avif: 'image/avif',
+};
 
 /** How long a variant URL stays the same (so browsers can cache it) and how long past that it stays valid. */
 export const VARIANT_URL_WINDOW_SECONDS = 300;

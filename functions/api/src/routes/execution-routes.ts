@@ -27,7 +27,10 @@ const HISTORY_PAGE_LIMIT = 20;
 const isNextToken = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 1024;
 
 function requireName(value: string): string {
-  if (!isExecutionName(value)) throw badRequest('The execution name must be 1 to 80 characters, without whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /.');
+  if (!isExecutionName(value))
+    throw badRequest(
+      'The execution name must be 1 to 80 characters, without whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ ` $ & , ; : /.',
+    );
   return value;
 }
 
@@ -36,7 +39,14 @@ function durationMs(start?: Date, stop?: Date): number | null {
 }
 
 /** The fields every execution view shares, from a list entry or a DescribeExecution answer alike. */
-function executionBasics(execution: { name?: string; executionArn?: string; status?: string; startDate?: Date; stopDate?: Date; redriveCount?: number }) {
+function executionBasics(execution: {
+  name?: string;
+  executionArn?: string;
+  status?: string;
+  startDate?: Date;
+  stopDate?: Date;
+  redriveCount?: number;
+}) {
   return {
     name: execution.name,
     arn: execution.executionArn,
@@ -79,97 +89,129 @@ export function registerExecutionRoutes(router: Router, deps: ApiDeps): void {
     }
   }
 
-  router.on('GET', '/admin/executions', async ({ request }) => {
-    const reader = new QueryReader(request.query, ['status', 'limit', 'cursor']);
-    const status = reader.choice('status', STATUSES);
-    const limit = reader.integer('limit', 1, 100, 20);
-    const cursor = reader.string('cursor', 4096);
-    const binding = { kind: 'executions', scope: 'all', fingerprint: status ?? 'ALL' };
-    const nextToken = cursor ? decodeCursor(cursor, binding, isNextToken) : undefined;
-    const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: limit, nextToken }));
-    const executions = page.executions ?? [];
-    const imageIds = executions.map((execution) => parseExecutionName(execution.name ?? '')?.imageId).filter((id): id is string => Boolean(id));
-    const images = (await deps.index.getImages(imageIds)).items;
-    const items = await Promise.all(
-      executions.map(async (execution) => {
-        const imageId = parseExecutionName(execution.name ?? '')?.imageId ?? null;
-        const item = imageId ? images.get(imageId) : undefined;
-        // A running first upload has no image item yet; its input still names the key.
-        const sourceKey = item?.source?.key ?? (await sourceKeyOf(execution.executionArn));
-        return {
+  router.on(
+    'GET',
+    '/admin/executions',
+    async ({ request }) => {
+      const reader = new QueryReader(request.query, ['status', 'limit', 'cursor']);
+      const status = reader.choice('status', STATUSES);
+      const limit = reader.integer('limit', 1, 100, 20);
+      const cursor = reader.string('cursor', 4096);
+      const binding = { kind: 'executions', scope: 'all', fingerprint: status ?? 'ALL' };
+      const nextToken = cursor ? decodeCursor(cursor, binding, isNextToken) : undefined;
+      const page = await sfn.send(
+        new ListExecutionsCommand({ stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: limit, nextToken }),
+      );
+      const executions = page.executions ?? [];
+      const imageIds = executions
+        .map((execution) => parseExecutionName(execution.name ?? '')?.imageId)
+        .filter((id): id is string => Boolean(id));
+      const images = (await deps.index.getImages(imageIds)).items;
+      const items = await Promise.all(
+        executions.map(async (execution) => {
+          const imageId = parseExecutionName(execution.name ?? '')?.imageId ?? null;
+          const item = imageId ? images.get(imageId) : undefined;
+          // A running first upload has no image item yet; its input still names the key.
+          const sourceKey = item?.source?.key ?? (await sourceKeyOf(execution.executionArn));
+          return {
+            ...executionBasics(execution),
+            imageId,
+            imageName: item ? displayName(item) : sourceKey ? sourceKey.slice(sourceKey.lastIndexOf('/') + 1) : null,
+            thumbnail: item ? (await toImageSummary(item, urlFor)).thumbnail : null,
+          };
+        }),
+      );
+      return ok({ items, nextCursor: page.nextToken ? encodeCursor(binding, page.nextToken) : null });
+    },
+    'admin',
+  );
+
+  router.on(
+    'GET',
+    '/admin/state-machine',
+    async ({ request }) => {
+      new QueryReader(request.query, []);
+      const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+      return ok({ name: described.name ?? null, source: 'DescribeStateMachine', definition: JSON.parse(described.definition ?? '{}') });
+    },
+    'admin',
+  );
+
+  router.on(
+    'GET',
+    '/admin/executions/{name}',
+    async ({ params, request }) => {
+      new QueryReader(request.query, []);
+      const name = requireName(params.name);
+      const execution = await describe(name);
+      const events: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await sfn.send(
+          new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000, nextToken, includeExecutionData: true }),
+        );
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+        pages += 1;
+      } while (nextToken && pages < HISTORY_PAGE_LIMIT);
+      const { states, timeline } = summariseHistory(events);
+      const imageId = parseExecutionName(name)?.imageId ?? null;
+      const item = imageId ? (await deps.index.getImages([imageId])).items.get(imageId) : undefined;
+      return ok({
+        execution: {
           ...executionBasics(execution),
-          imageId,
-          imageName: item ? displayName(item) : sourceKey ? sourceKey.slice(sourceKey.lastIndexOf('/') + 1) : null,
-          thumbnail: item ? (await toImageSummary(item, urlFor)).thumbnail : null,
-        };
-      }),
-    );
-    return ok({ items, nextCursor: page.nextToken ? encodeCursor(binding, page.nextToken) : null });
-  }, 'admin');
+          input: parsePayload(execution.input),
+          output: parsePayload(execution.output),
+          error: execution.error ?? null,
+          cause: parsePayload(execution.cause),
+          redriveStatus: execution.redriveStatus ?? null,
+          redriveStatusReason: execution.redriveStatusReason ?? null,
+        },
+        imageId,
+        image: item ? await toImageSummary(item, urlFor) : null,
+        states,
+        outcomes: outcomeByState(states),
+        timeline,
+      });
+    },
+    'admin',
+  );
 
-  router.on('GET', '/admin/state-machine', async ({ request }) => {
-    new QueryReader(request.query, []);
-    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
-    return ok({ name: described.name ?? null, source: 'DescribeStateMachine', definition: JSON.parse(described.definition ?? '{}') });
-  }, 'admin');
+  router.on(
+    'POST',
+    '/admin/executions/{name}/redrive',
+    async ({ params, request }) => {
+      new QueryReader(request.query, []);
+      requireNoBody(request);
+      const name = requireName(params.name);
+      const execution = await describe(name);
+      try {
+        const answer = await sfn.send(new RedriveExecutionCommand({ executionArn: execution.executionArn }));
+        return ok({ name, redriveDate: answer.redriveDate?.toISOString() ?? null });
+      } catch (error) {
+        const known = error as { name?: string; message?: string };
+        if (known.name === 'ExecutionNotRedrivable' || known.name === 'ExecutionLimitExceeded')
+          throw new HttpError(409, known.name, known.message ?? 'This execution cannot be redriven.');
+        throw error;
+      }
+    },
+    'admin',
+  );
 
-  router.on('GET', '/admin/executions/{name}', async ({ params, request }) => {
-    new QueryReader(request.query, []);
-    const name = requireName(params.name);
-    const execution = await describe(name);
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    let pages = 0;
-    do {
-      const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-      pages += 1;
-    } while (nextToken && pages < HISTORY_PAGE_LIMIT);
-    const { states, timeline } = summariseHistory(events);
-    const imageId = parseExecutionName(name)?.imageId ?? null;
-    const item = imageId ? (await deps.index.getImages([imageId])).items.get(imageId) : undefined;
-    return ok({
-      execution: {
-        ...executionBasics(execution),
-        input: parsePayload(execution.input),
-        output: parsePayload(execution.output),
-        error: execution.error ?? null,
-        cause: parsePayload(execution.cause),
-        redriveStatus: execution.redriveStatus ?? null,
-        redriveStatusReason: execution.redriveStatusReason ?? null,
-      },
-      imageId,
-      image: item ? await toImageSummary(item, urlFor) : null,
-      states,
-      outcomes: outcomeByState(states),
-      timeline,
-    });
-  }, 'admin');
-
-  router.on('POST', '/admin/executions/{name}/redrive', async ({ params, request }) => {
-    new QueryReader(request.query, []);
-    requireNoBody(request);
-    const name = requireName(params.name);
-    const execution = await describe(name);
-    try {
-      const answer = await sfn.send(new RedriveExecutionCommand({ executionArn: execution.executionArn }));
-      return ok({ name, redriveDate: answer.redriveDate?.toISOString() ?? null });
-    } catch (error) {
-      const known = error as { name?: string; message?: string };
-      if (known.name === 'ExecutionNotRedrivable' || known.name === 'ExecutionLimitExceeded') throw new HttpError(409, known.name, known.message ?? 'This execution cannot be redriven.');
-      throw error;
-    }
-  }, 'admin');
-
-  router.on('POST', '/admin/executions/{name}/rerun', async ({ params, request }) => {
-    new QueryReader(request.query, []);
-    requireNoBody(request);
-    const name = requireName(params.name);
-    const execution = await describe(name);
-    if (execution.status === 'RUNNING') throw new HttpError(409, 'ExecutionRunning', 'The execution is still running.');
-    const newName = rerunName(name, deps.now());
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: newName, input: execution.input ?? '{}' }));
-    return created({ name: newName, arn: started.executionArn, startDate: started.startDate?.toISOString() ?? null });
-  }, 'admin');
+  router.on(
+    'POST',
+    '/admin/executions/{name}/rerun',
+    async ({ params, request }) => {
+      new QueryReader(request.query, []);
+      requireNoBody(request);
+      const name = requireName(params.name);
+      const execution = await describe(name);
+      if (execution.status === 'RUNNING') throw new HttpError(409, 'ExecutionRunning', 'The execution is still running.');
+      const newName = rerunName(name, deps.now());
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: newName, input: execution.input ?? '{}' }));
+      return created({ name: newName, arn: started.executionArn, startDate: started.startDate?.toISOString() ?? null });
+    },
+    'admin',
+  );
 }

@@ -40,7 +40,12 @@ export function registerImageRoutes(router: Router, deps: ApiDeps): void {
     return found;
   }
 
-  async function list(params: URLSearchParams, scope: ListScope, kind: string, options: Parameters<typeof parseImageListQuery>[1]): Promise<Reply> {
+  async function list(
+    params: URLSearchParams,
+    scope: ListScope,
+    kind: string,
+    options: Parameters<typeof parseImageListQuery>[1],
+  ): Promise<Reply> {
     const query = parseImageListQuery(params, options);
     const binding: CursorBinding = { kind, scope: scopeName(scope), fingerprint: imageQueryFingerprint(query) };
     const partitions = partitionsFor(query, scope).length;
@@ -71,7 +76,13 @@ export function registerImageRoutes(router: Router, deps: ApiDeps): void {
     const imageId = requireImageId(params.imageId);
     const item = (await deps.index.getImages([imageId])).items.get(imageId);
     if (item && !canSee(caller, item)) throw notFound(`No image ${imageId} among yours.`);
-    return ok({ imageId, status: item?.status ?? 'PENDING', executionName: item?.executionName ?? null, error: item?.error ?? null, updatedAt: item?.updatedAt ?? null });
+    return ok({
+      imageId,
+      status: item?.status ?? 'PENDING',
+      executionName: item?.executionName ?? null,
+      error: item?.error ?? null,
+      updatedAt: item?.updatedAt ?? null,
+    });
   });
 
   router.on('GET', '/images/{imageId}/similar', async ({ params, request, caller }) => {
@@ -90,6 +101,9 @@ export function registerImageRoutes(router: Router, deps: ApiDeps): void {
       .map((other) => ({ distance: hammingDistance(hash, other.perceptualHash as string), other }))
       .filter((entry) => entry.distance <= maxDistance)
       .sort((a, b) => a.distance - b.distance);
-    return ok({ perceptualHash: hash || null, items: await Promise.all(found.map(async ({ distance, other }) => ({ distance, image: await toImageSummary(other, urlFor) }))) });
+    return ok({
+      perceptualHash: hash || null,
+      items: await Promise.all(found.map(async ({ distance, other }) => ({ distance, image: await toImageSummary(other, urlFor) }))),
+    });
   });
 }

@@ -25,7 +25,15 @@ export interface PresignedUpload {
  * limit), so a client cannot upload elsewhere, bigger, or as another type than it asked for. No metadata names a
  * recipient: who is told comes from the owner's verified profile (issue 12).
  */
-export async function presignUpload(s3: Pick<S3Client, 'send' | 'config'>, bucket: string, owner: string, upload: UploadRequest, limits: UploadLimits, uploadId: string, now: Date): Promise<PresignedUpload> {
+export async function presignUpload(
+  s3: Pick<S3Client, 'send' | 'config'>,
+  bucket: string,
+  owner: string,
+  upload: UploadRequest,
+  limits: UploadLimits,
+  uploadId: string,
+  now: Date,
+): Promise<PresignedUpload> {
   const key = uploadKeyFor(owner, uploadId, upload.fileName);
   const fields: Record<string, string> = { 'Content-Type': upload.contentType };
   const post = await createPresignedPost(s3 as S3Client, {

@@ -15,8 +15,10 @@ export function parseUploadRequest(body: Record<string, unknown>, limits: Upload
   const unknown = Object.keys(body).find((key) => !allowed.includes(key));
   if (unknown) throw badRequest(`Unknown field "${unknown}"; allowed: ${allowed.join(', ')}.`);
   const { fileName, contentType, size } = body;
-  if (typeof fileName !== 'string' || fileName.trim() === '' || fileName.length > 255) throw badRequest('"fileName" must be a string of 1 to 255 characters.');
-  if (typeof contentType !== 'string' || !limits.contentTypes.includes(contentType)) throw badRequest(`"contentType" must be one of ${limits.contentTypes.join(', ')}.`);
+  if (typeof fileName !== 'string' || fileName.trim() === '' || fileName.length > 255)
+    throw badRequest('"fileName" must be a string of 1 to 255 characters.');
+  if (typeof contentType !== 'string' || !limits.contentTypes.includes(contentType))
+    throw badRequest(`"contentType" must be one of ${limits.contentTypes.join(', ')}.`);
   if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw badRequest('"size" must be a positive whole number of bytes.');
   if (size > limits.maxBytes) throw badRequest(`"size" is over the limit of ${limits.maxBytes} bytes.`);
   return { fileName, contentType, size };

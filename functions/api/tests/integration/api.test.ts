@@ -4,7 +4,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { signJwt } from '../../../../local/services/cognito-idp/jwt';
 import { throwawaySigningKey } from '../../../../local/services/cognito-idp/signing-key';
-import { FIXTURES, listAll, postForm, startWebAppStack, uploadAs, WEB_ORIGIN, type TestUser, type WebAppStack } from '../support/web-app-stack';
+import {
+  FIXTURES,
+  listAll,
+  postForm,
+  startWebAppStack,
+  uploadAs,
+  WEB_ORIGIN,
+  type TestUser,
+  type WebAppStack,
+} from '../support/web-app-stack';
 
 // Generous: the stack, the vision models and eight runs share 2 cores with other suites.
 jest.setTimeout(420_000);
@@ -41,7 +50,9 @@ afterAll(async () => {
 describe('presigned uploads', () => {
   it("go to the caller's own folder, one run each, every image in a final status", async () => {
     // Act
-    const statuses = await Promise.all(Object.values(mine).map(async ({ imageId }) => (await alice.call(`/images/${imageId}/status`)).body.status));
+    const statuses = await Promise.all(
+      Object.values(mine).map(async ({ imageId }) => (await alice.call(`/images/${imageId}/status`)).body.status),
+    );
 
     // Assess
     expect(Object.values(mine).every(({ key }) => key.startsWith(`uploads/${alice.sub}/`))).toBe(true);
@@ -51,7 +62,11 @@ describe('presigned uploads', () => {
 
   it('answers with a POST form for the edge whose policy fixes key, type and size', async () => {
     // Act
-    const answer = await alice.call('/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'a/../b.png', contentType: 'image/png', size: 1234 }) });
+    const answer = await alice.call('/uploads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fileName: 'a/../b.png', contentType: 'image/png', size: 1234 }),
+    });
 
     // Assess
     expect(answer.status).toBe(201);
@@ -67,7 +82,11 @@ describe('presigned uploads', () => {
     ['a key chosen by the caller', { fileName: 'x.jpg', contentType: 'image/jpeg', size: 10, key: 'uploads/other/x.jpg' }, 400],
   ])('refuses %s with a reason', async (_case, body, status) => {
     // Act
-    const answer = await alice.call('/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await alice.call('/uploads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
     // Assess
     expect(answer.status).toBe(status);
@@ -77,14 +96,33 @@ describe('presigned uploads', () => {
   it('lets S3 refuse a file bigger than declared, another key, or another type, and stores nothing', async () => {
     // Prepare
     const bytes = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
-    const presign = async () => (await alice.call('/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'x.jpg', contentType: 'image/jpeg', size: 100 }) })).body;
+    const presign = async () =>
+      (
+        await alice.call('/uploads', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ fileName: 'x.jpg', contentType: 'image/jpeg', size: 100 }),
+        })
+      ).body;
     const [tooBig, otherKey, otherType] = [await presign(), await presign(), await presign()];
     const before = app.stack.services.s3.listObjects(app.stack.resources.uploadsBucket).length;
 
     // Act
     const big = await postForm(tooBig.url, tooBig.fields, bytes, 'x.jpg', 'image/jpeg');
-    const stolen = await postForm(otherKey.url, { ...otherKey.fields, key: uploadKeyFor(bob.sub, '0f8fad5b-d9cb-469f-a165-70867728950e', 'x.jpg') }, bytes.subarray(0, 100), 'x.jpg', 'image/jpeg');
-    const html = await postForm(otherType.url, { ...otherType.fields, 'Content-Type': 'text/html' }, bytes.subarray(0, 100), 'x.jpg', 'text/html');
+    const stolen = await postForm(
+      otherKey.url,
+      { ...otherKey.fields, key: uploadKeyFor(bob.sub, '0f8fad5b-d9cb-469f-a165-70867728950e', 'x.jpg') },
+      bytes.subarray(0, 100),
+      'x.jpg',
+      'image/jpeg',
+    );
+    const html = await postForm(
+      otherType.url,
+      { ...otherType.fields, 'Content-Type': 'text/html' },
+      bytes.subarray(0, 100),
+      'x.jpg',
+      'text/html',
+    );
 
     // Assess
     expect([big.status, await big.text()]).toEqual([400, expect.stringContaining('EntityTooLarge')]);
@@ -101,7 +139,9 @@ describe('my images', () => {
 
     // Assess
     const ids = items.map((item) => item.imageId);
-    expect(ids.sort()).toEqual([mine.face, mine.group, mine.landscape, mine.flowers, mine.flowersAgain].map((entry) => entry.imageId).sort());
+    expect(ids.sort()).toEqual(
+      [mine.face, mine.group, mine.landscape, mine.flowers, mine.flowersAgain].map((entry) => entry.imageId).sort(),
+    );
     const times = items.map((item) => item.updatedAt);
     expect([...times].sort().reverse()).toEqual(times);
     expect(items.every((item) => item.owner === alice.sub)).toBe(true);
@@ -124,25 +164,48 @@ describe('my images', () => {
     // Assess
     expect(item.thumbnail.url).toMatch(/\/images\/[0-9a-f]{32}\/[0-9a-f]{16}\/w256\.webp\?.*X-Amz-Expires=600/);
     expect(thumbnail.headers.get('content-type')).toBe('image/webp');
-    expect(Buffer.from(await thumbnail.arrayBuffer()).subarray(8, 12).toString('latin1')).toBe('WEBP');
+    expect(
+      Buffer.from(await thumbnail.arrayBuffer())
+        .subarray(8, 12)
+        .toString('latin1'),
+    ).toBe('WEBP');
     expect(item.placeholder.kind).toBe('thumbhash');
     expect(item).not.toHaveProperty('variants');
   });
 
   it('filters by faces, text, moderation, label and time the same way the stored items say', async () => {
     // Prepare
-    const all = await Promise.all((await listAll(alice, '/images')).map(async (item) => (await alice.call(`/images/${item.imageId}`)).body.image));
-    const withFaces = all.filter((image) => (image.faceCount ?? 0) > 0).map((image) => image.imageId).sort();
+    const all = await Promise.all(
+      (await listAll(alice, '/images')).map(async (item) => (await alice.call(`/images/${item.imageId}`)).body.image),
+    );
+    const withFaces = all
+      .filter((image) => (image.faceCount ?? 0) > 0)
+      .map((image) => image.imageId)
+      .sort();
     const labelsOf = (image: any): any[] => image.analysis?.sections?.labels?.items ?? [];
     const label = 'person';
-    const withLabel = all.filter((image) => labelsOf(image).some((entry) => [entry.name, ...(entry.attributes?.parents ?? [])].some((name: string) => name.toLowerCase() === label))).map((image) => image.imageId).sort();
-    const newest = all.map((image) => image.updatedAt).sort().at(-1) as string;
+    const withLabel = all
+      .filter((image) =>
+        labelsOf(image).some((entry) =>
+          [entry.name, ...(entry.attributes?.parents ?? [])].some((name: string) => name.toLowerCase() === label),
+        ),
+      )
+      .map((image) => image.imageId)
+      .sort();
+    const newest = all
+      .map((image) => image.updatedAt)
+      .sort()
+      .at(-1) as string;
 
     // Act
     const faces = (await listAll(alice, '/images', 'hasFaces=true')).map((item) => item.imageId).sort();
     const noFaces = (await listAll(alice, '/images', 'hasFaces=false')).map((item) => item.imageId);
     const byLabel = (await listAll(alice, '/images', `label=${label.toUpperCase()}`)).map((item) => item.imageId).sort();
-    const combined = await listAll(alice, '/images', `label=${label}&hasFaces=true&moderated=false&from=2000-01-01&to=${encodeURIComponent(newest)}`);
+    const combined = await listAll(
+      alice,
+      '/images',
+      `label=${label}&hasFaces=true&moderated=false&from=2000-01-01&to=${encodeURIComponent(newest)}`,
+    );
     const unflagged = await listAll(alice, '/images', 'moderated=false');
     const noText = await listAll(alice, '/images', 'text=zzzz-no-such-text');
     const future = await listAll(alice, '/images', 'from=2999-01-01');
@@ -154,7 +217,9 @@ describe('my images', () => {
     expect(withLabel.length).toBeGreaterThan(0);
     expect(byLabel).toEqual(withLabel);
     const unflaggedIds = all.filter((image) => !image.moderated).map((image) => image.imageId);
-    expect(combined.map((item) => item.imageId).sort()).toEqual(withLabel.filter((id) => withFaces.includes(id) && unflaggedIds.includes(id)));
+    expect(combined.map((item) => item.imageId).sort()).toEqual(
+      withLabel.filter((id) => withFaces.includes(id) && unflaggedIds.includes(id)),
+    );
     expect(unflagged.length).toBe(all.filter((image) => !image.moderated).length);
     expect(noText).toEqual([]);
     expect(future).toEqual([]);
@@ -172,18 +237,26 @@ describe('my images', () => {
     expect(confident.every((item) => item.matchedLabel.confidence >= 99.99)).toBe(true);
   });
 
-  it.each([['limit=0'], ['limit=abc'], ['sort=random'], ['hasFaces=maybe'], ['cursor=%21%21'], ['labell=dog'], ['minConfidence=80'], ['owner=unowned'], ['from=last-week'], ['label=a&label=b']])(
-    'refuses %s with a 400 JSON error',
-    async (query) => {
-      // Act
-      const answer = await alice.call(`/images?${query}`);
+  it.each([
+    ['limit=0'],
+    ['limit=abc'],
+    ['sort=random'],
+    ['hasFaces=maybe'],
+    ['cursor=%21%21'],
+    ['labell=dog'],
+    ['minConfidence=80'],
+    ['owner=unowned'],
+    ['from=last-week'],
+    ['label=a&label=b'],
+  ])('refuses %s with a 400 JSON error', async (query) => {
+    // Act
+    const answer = await alice.call(`/images?${query}`);
 
-      // Assess
-      expect(answer.status).toBe(400);
-      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(typeof answer.body.error.message).toBe('string');
-    },
-  );
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(typeof answer.body.error.message).toBe('string');
+  });
 
   it('refuses a cursor made for other filters', async () => {
     // Prepare
@@ -246,7 +319,9 @@ describe('image detail', () => {
 
     // Assess
     const ids = answer.body.items.map((entry: any) => entry.image.imageId);
-    expect(answer.body.items).toContainEqual(expect.objectContaining({ distance: 0, image: expect.objectContaining({ imageId: mine.flowersAgain.imageId }) }));
+    expect(answer.body.items).toContainEqual(
+      expect.objectContaining({ distance: 0, image: expect.objectContaining({ imageId: mine.flowersAgain.imageId }) }),
+    );
     expect(ids).not.toContain(bobs.flowers.imageId);
     expect(ids).not.toContain(mine.flowers.imageId);
     expect(asAdmin.body.items.map((entry: any) => entry.image.imageId)).toContain(bobs.flowers.imageId);
@@ -268,7 +343,14 @@ describe('tokens', () => {
     const call = (authorization?: string) => fetch(`${app.web.apiUrl}/me`, { headers: authorization ? { authorization } : {} });
 
     // Act
-    const answers = await Promise.all([call(), call(`Bearer ${expired}`), call(`Bearer ${forged}`), call(`Bearer ${alice.tokens.id_token}`), call('Bearer abc.def.ghi'), call(`Basic ${alice.tokens.access_token}`)]);
+    const answers = await Promise.all([
+      call(),
+      call(`Bearer ${expired}`),
+      call(`Bearer ${forged}`),
+      call(`Bearer ${alice.tokens.id_token}`),
+      call('Bearer abc.def.ghi'),
+      call(`Basic ${alice.tokens.access_token}`),
+    ]);
 
     // Assess
     expect(answers.map((answer) => answer.status)).toEqual([401, 401, 401, 401, 401, 401]);
@@ -289,9 +371,20 @@ describe('tokens', () => {
 
   it('answers only the web origin with CORS, and preflights from it', async () => {
     // Act
-    const own = await fetch(`${app.web.apiUrl}/me`, { headers: { authorization: `Bearer ${alice.tokens.access_token}`, origin: WEB_ORIGIN } });
-    const foreign = await fetch(`${app.web.apiUrl}/me`, { headers: { authorization: `Bearer ${alice.tokens.access_token}`, origin: 'https://evil.example' } });
-    const preflight = await fetch(`${app.web.apiUrl}/uploads`, { method: 'OPTIONS', headers: { origin: WEB_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    const own = await fetch(`${app.web.apiUrl}/me`, {
+      headers: { authorization: `Bearer ${alice.tokens.access_token}`, origin: WEB_ORIGIN },
+    });
+    const foreign = await fetch(`${app.web.apiUrl}/me`, {
+      headers: { authorization: `Bearer ${alice.tokens.access_token}`, origin: 'https://evil.example' },
+    });
+    const preflight = await fetch(`${app.web.apiUrl}/uploads`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: WEB_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
 
     // Assess
     expect(own.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN);
@@ -309,7 +402,11 @@ describe('admins', () => {
 
     // Assess
     expect(everyone).toEqual([...Object.values(mine), ...Object.values(bobs)].map((entry) => entry.imageId).sort());
-    expect(bobsOnly).toEqual(Object.values(bobs).map((entry) => entry.imageId).sort());
+    expect(bobsOnly).toEqual(
+      Object.values(bobs)
+        .map((entry) => entry.imageId)
+        .sort(),
+    );
   });
 
   it('show a failed run state by state, redrive it and re-run it', async () => {
@@ -321,7 +418,11 @@ describe('admins', () => {
     const rerun = await admin.call(`/admin/executions/${image.executionName}/rerun`, { method: 'POST' });
     const redrive = await admin.call(`/admin/executions/${image.executionName}/redrive`, { method: 'POST' });
     const graph = await admin.call('/admin/state-machine');
-    const withBody = await admin.call(`/admin/executions/${image.executionName}/redrive`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"force":true}' });
+    const withBody = await admin.call(`/admin/executions/${image.executionName}/redrive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"force":true}',
+    });
     await app.stack.waitForIdle();
 
     // Assess
@@ -356,9 +457,19 @@ describe('isolation between users', () => {
     // Prepare: every id and key of Alice's, and cursors of every listing Alice can make.
     const alicesIds = Object.values(mine).map((entry) => entry.imageId);
     const alicesKeys = Object.values(mine).map((entry) => entry.key);
-    const listings = ['/images?limit=1', '/images?limit=1&label=person', '/images?limit=1&status=ALL', '/failures?limit=1', '/images?limit=1&hasFaces=true'];
-    const alicesCursors = (await Promise.all(listings.map(async (listing) => (await alice.call(listing)).body.nextCursor))).filter(Boolean) as string[];
-    const bobsCursors = (await Promise.all(listings.map(async (listing) => (await bob.call(listing)).body.nextCursor))).filter(Boolean) as string[];
+    const listings = [
+      '/images?limit=1',
+      '/images?limit=1&label=person',
+      '/images?limit=1&status=ALL',
+      '/failures?limit=1',
+      '/images?limit=1&hasFaces=true',
+    ];
+    const alicesCursors = (await Promise.all(listings.map(async (listing) => (await alice.call(listing)).body.nextCursor))).filter(
+      Boolean,
+    ) as string[];
+    const bobsCursors = (await Promise.all(listings.map(async (listing) => (await bob.call(listing)).body.nextCursor))).filter(
+      Boolean,
+    ) as string[];
     let requests = 0;
     let crossUserReads = 0;
     const probe = async (pathAndQuery: string) => {
@@ -375,10 +486,28 @@ describe('isolation between users', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          fc.record({ kind: fc.constant('id' as const), id: fc.constantFrom(...alicesIds), route: fc.constantFrom('', '/status', '/similar') }),
-          fc.record({ kind: fc.constant('key' as const), key: fc.constantFrom(...alicesKeys), route: fc.constantFrom('', '/status', '/similar'), asParam: fc.boolean() }),
-          fc.record({ kind: fc.constant('cursor' as const), cursor: fc.constantFrom(...alicesCursors), listing: fc.constantFrom(...listings), flip: fc.nat() }),
-          fc.record({ kind: fc.constant('own-cursor' as const), cursor: fc.constantFrom(...bobsCursors), listing: fc.constantFrom(...listings) }),
+          fc.record({
+            kind: fc.constant('id' as const),
+            id: fc.constantFrom(...alicesIds),
+            route: fc.constantFrom('', '/status', '/similar'),
+          }),
+          fc.record({
+            kind: fc.constant('key' as const),
+            key: fc.constantFrom(...alicesKeys),
+            route: fc.constantFrom('', '/status', '/similar'),
+            asParam: fc.boolean(),
+          }),
+          fc.record({
+            kind: fc.constant('cursor' as const),
+            cursor: fc.constantFrom(...alicesCursors),
+            listing: fc.constantFrom(...listings),
+            flip: fc.nat(),
+          }),
+          fc.record({
+            kind: fc.constant('own-cursor' as const),
+            cursor: fc.constantFrom(...bobsCursors),
+            listing: fc.constantFrom(...listings),
+          }),
         ),
         async (attempt) => {
           let result;
@@ -390,12 +519,16 @@ describe('isolation between users', () => {
               : await probe(`/images/${imageIdFor(app.stack.resources.uploadsBucket, attempt.key)}${attempt.route}`);
           } else {
             // A cursor as Alice got it, or with one character changed, on any of the listings.
-            const cursor = attempt.kind === 'cursor' && attempt.flip % 3 === 1 ? `${attempt.cursor.slice(0, -2)}${attempt.cursor.slice(-2) === 'AA' ? 'AB' : 'AA'}` : attempt.cursor;
+            const cursor =
+              attempt.kind === 'cursor' && attempt.flip % 3 === 1
+                ? `${attempt.cursor.slice(0, -2)}${attempt.cursor.slice(-2) === 'AA' ? 'AB' : 'AA'}`
+                : attempt.cursor;
             result = await probe(`${attempt.listing}&cursor=${encodeURIComponent(cursor)}`);
           }
           // Assess (per attempt): a clear 4xx, or an answer with none of Alice's images in it.
           expect(result.leaked).toEqual([]);
-          if (attempt.kind === 'id' || (attempt.kind === 'key' && !attempt.asParam)) expect(result.answer.status === 404 || (attempt.route === '/status' && result.answer.body.status === 'PENDING')).toBe(true);
+          if (attempt.kind === 'id' || (attempt.kind === 'key' && !attempt.asParam))
+            expect(result.answer.status === 404 || (attempt.route === '/status' && result.answer.body.status === 'PENDING')).toBe(true);
           if (attempt.kind === 'cursor') expect(result.answer.status).toBe(400);
         },
       ),
@@ -415,7 +548,15 @@ describe('isolation between users', () => {
     const bobsListing = (await listAll(bob, '/images', 'status=ALL')).map((item) => item.imageId);
 
     // Assess
-    expect(alices.sort()).toEqual(Object.values(mine).map((entry) => entry.imageId).sort());
-    expect(bobsListing.sort()).toEqual(Object.values(bobs).map((entry) => entry.imageId).sort());
+    expect(alices.sort()).toEqual(
+      Object.values(mine)
+        .map((entry) => entry.imageId)
+        .sort(),
+    );
+    expect(bobsListing.sort()).toEqual(
+      Object.values(bobs)
+        .map((entry) => entry.imageId)
+        .sort(),
+    );
   });
 });

@@ -14,16 +14,26 @@ const timings: Record<string, string> = {};
 
 /** What a full scan of one owner's seeded images finds, newest first. */
 function expected(owner: string, keep: (image: SeededImage) => boolean): string[] {
-  return seeded.filter((image) => image.owner === owner && keep(image)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1)).map((image) => image.imageId);
+  return seeded
+    .filter((image) => image.owner === owner && keep(image))
+    .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))
+    .map((image) => image.imageId);
 }
 
-const hasLabel = (image: SeededImage, name: string) => image.labels.some((label) => [label.name, ...label.parents].some((entry) => entry.toLowerCase() === name));
+const hasLabel = (image: SeededImage, name: string) =>
+  image.labels.some((label) => [label.name, ...label.parents].some((entry) => entry.toLowerCase() === name));
 
 beforeAll(async () => {
   app = await startWebAppStack({ withVision: false });
   carol = await app.createUser('carol@example.com');
   dave = await app.createUser('dave@example.com');
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: app.stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: app.stack.edgeUrl,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
   seeded = await writeSeed(documents, app.stack.resources.tableName, IMAGES, [carol.sub, dave.sub]);
 });
 
@@ -54,21 +64,37 @@ describe(`listing ${IMAGES} seeded images of two users`, () => {
     const dogs = await timed('labelByConfidence', carol, '/images', 'label=dog&minConfidence=80&limit=50');
 
     // Assess
-    const want = seeded.filter((image) => image.owner === carol.sub && image.labels.some((label) => label.name === 'Dog' && label.confidence >= 80));
+    const want = seeded.filter(
+      (image) => image.owner === carol.sub && image.labels.some((label) => label.name === 'Dog' && label.confidence >= 80),
+    );
     expect(dogs.sort()).toEqual(want.map((image) => image.imageId).sort());
   });
 
   it('answers a combined filter exactly as a full scan would', async () => {
     // Act
-    const found = await timed('combined', dave, '/images', 'label=person&hasFaces=true&moderated=false&from=2026-01-01T02:00:00Z&to=2026-01-01T12:00:00Z&limit=24');
+    const found = await timed(
+      'combined',
+      dave,
+      '/images',
+      'label=person&hasFaces=true&moderated=false&from=2026-01-01T02:00:00Z&to=2026-01-01T12:00:00Z&limit=24',
+    );
 
     // Assess
-    const want = seeded.filter((image) => image.owner === dave.sub && image.status === 'SUCCEEDED' && hasLabel(image, 'person') && image.faceCount > 0 && !image.moderated && image.updatedAt >= '2026-01-01T02:00:00.000Z' && image.updatedAt <= '2026-01-01T12:00:00.000Z');
+    const want = seeded.filter(
+      (image) =>
+        image.owner === dave.sub &&
+        image.status === 'SUCCEEDED' &&
+        hasLabel(image, 'person') &&
+        image.faceCount > 0 &&
+        !image.moderated &&
+        image.updatedAt >= '2026-01-01T02:00:00.000Z' &&
+        image.updatedAt <= '2026-01-01T12:00:00.000Z',
+    );
     expect(want.length).toBeGreaterThan(3);
     expect(found.sort()).toEqual(want.map((image) => image.imageId).sort());
   });
 
-  it('finds sparse matches (text, parents) across all of a user\'s images without losing any', async () => {
+  it("finds sparse matches (text, parents) across all of a user's images without losing any", async () => {
     // Act
     const text = await timed('textContains', carol, '/images', 'text=hours&limit=24');
     const animals = await timed('parentLabel', carol, '/images', 'label=animal&limit=100');

@@ -19,8 +19,16 @@ export interface SeededImage {
 }
 
 const VOCABULARY: Array<[string, string[]]> = [
-  ['Dog', ['Animal', 'Pet']], ['Cat', ['Animal', 'Pet']], ['Car', ['Vehicle']], ['Person', []], ['Tree', ['Plant']],
-  ['Building', []], ['Food', []], ['Beach', ['Outdoors']], ['Mountain', ['Outdoors']], ['Flower', ['Plant']],
+  ['Dog', ['Animal', 'Pet']],
+  ['Cat', ['Animal', 'Pet']],
+  ['Car', ['Vehicle']],
+  ['Person', []],
+  ['Tree', ['Plant']],
+  ['Building', []],
+  ['Food', []],
+  ['Beach', ['Outdoors']],
+  ['Mountain', ['Outdoors']],
+  ['Flower', ['Plant']],
 ];
 
 /** A small deterministic generator, so a seed is the same at every run. */
@@ -32,14 +40,20 @@ function randomFrom(seed: number): () => number {
   };
 }
 
-const BASE: StoreSuccessInput = storeSuccessInputSchema.parse(JSON.parse(readFileSync(path.join(__dirname, '../../../../events/store-metadata/success.json'), 'utf8')));
+const BASE: StoreSuccessInput = storeSuccessInputSchema.parse(
+  JSON.parse(readFileSync(path.join(__dirname, '../../../../events/store-metadata/success.json'), 'utf8')),
+);
 
 /**
  * The facts and the table items of seeded image `n`: built with StoreMetadata's own item builders from the sample
  * state of events/store-metadata/success.json, with its owner, labels, faces, moderation, text and time varied, so
  * the items have exactly the shape and size the pipeline writes.
  */
-export function seedImage(n: number, owner: string, bucket = 'sip-uploads-000000000000-us-east-1-local'): { image: SeededImage; items: Item[] } {
+export function seedImage(
+  n: number,
+  owner: string,
+  bucket = 'sip-uploads-000000000000-us-east-1-local',
+): { image: SeededImage; items: Item[] } {
   const random = randomFrom(n * 7919);
   const key = uploadKeyFor(owner, `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`, `photo-${n}.jpg`);
   const imageId = imageIdFor(bucket, key);
@@ -54,22 +68,63 @@ export function seedImage(n: number, owner: string, bucket = 'sip-uploads-000000
   const faceCount = picked.has('Person') ? 1 + Math.floor(random() * 3) : 0;
   const moderated = random() < 0.03;
   const text = random() < 0.08 ? `open ${n % 24} hours` : '';
-  const hash = Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0') + Math.floor(random() * 2 ** 32).toString(16).padStart(8, '0');
-  const image: SeededImage = { n, imageId, owner, key, status: failed ? 'FAILED' : 'SUCCEEDED', labels: failed ? [] : labels, faceCount: failed ? 0 : faceCount, moderated: !failed && moderated, text: failed ? '' : text, updatedAt };
-  const ref = { imageId, revision: n.toString(16).padStart(16, '0'), owner, receivedAt: updatedAt, source: { ...BASE.source, bucket, key, sourceOrder: n.toString(16).toUpperCase().padStart(32, '0') } };
+  const hash =
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0') +
+    Math.floor(random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0');
+  const image: SeededImage = {
+    n,
+    imageId,
+    owner,
+    key,
+    status: failed ? 'FAILED' : 'SUCCEEDED',
+    labels: failed ? [] : labels,
+    faceCount: failed ? 0 : faceCount,
+    moderated: !failed && moderated,
+    text: failed ? '' : text,
+    updatedAt,
+  };
+  const ref = {
+    imageId,
+    revision: n.toString(16).padStart(16, '0'),
+    owner,
+    receivedAt: updatedAt,
+    source: { ...BASE.source, bucket, key, sourceOrder: n.toString(16).toUpperCase().padStart(32, '0') },
+  };
   const times = { createdAt: updatedAt, updatedAt };
   if (failed) return { image, items: [failureImageItem({ ...ref, error: { name: 'CorruptImageError', cause: 'seeded' } }, times)] };
   const sections = BASE.analysis?.sections ?? {};
   const input: StoreSuccessInput = {
     ...BASE,
     ...ref,
-    resize: { ...BASE.resize, perceptualHash: hash, variants: BASE.resize.variants.map((variant) => ({ ...variant, key: variant.key.replace(BASE.imageId, imageId).replace(BASE.revision, ref.revision) })) },
+    resize: {
+      ...BASE.resize,
+      perceptualHash: hash,
+      variants: BASE.resize.variants.map((variant) => ({
+        ...variant,
+        key: variant.key.replace(BASE.imageId, imageId).replace(BASE.revision, ref.revision),
+      })),
+    },
     analysis: {
       ...(BASE.analysis as NonNullable<StoreSuccessInput['analysis']>),
       sections: {
         ...sections,
-        labels: { ...sections.labels, items: labels.map((label) => ({ name: label.name, confidence: label.confidence, boxes: [], attributes: { parents: label.parents, instances: 0 } })) },
-        faces: { ...sections.faces, items: (sections.faces?.items ?? []).slice(0, 1).flatMap((face) => Array.from({ length: faceCount }, () => face)) },
+        labels: {
+          ...sections.labels,
+          items: labels.map((label) => ({
+            name: label.name,
+            confidence: label.confidence,
+            boxes: [],
+            attributes: { parents: label.parents, instances: 0 },
+          })),
+        },
+        faces: {
+          ...sections.faces,
+          items: (sections.faces?.items ?? []).slice(0, 1).flatMap((face) => Array.from({ length: faceCount }, () => face)),
+        },
         moderation: { ...sections.moderation, items: moderated ? [{ name: 'Suggestive', confidence: 80 }] : [] },
         text: { ...sections.text, items: text ? [{ name: text, confidence: 95 }] : [] },
       },
@@ -79,7 +134,13 @@ export function seedImage(n: number, owner: string, bucket = 'sip-uploads-000000
 }
 
 /** Writes `count` seeded images, spread round-robin over the owners, 25 items per BatchWriteItem. */
-export async function writeSeed(documents: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, count: number, owners: readonly string[], onProgress?: (done: number) => void): Promise<SeededImage[]> {
+export async function writeSeed(
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  count: number,
+  owners: readonly string[],
+  onProgress?: (done: number) => void,
+): Promise<SeededImage[]> {
   const images: SeededImage[] = [];
   let batch: Item[] = [];
   const flush = async () => {

@@ -1,4 +1,8 @@
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,10 +38,22 @@ const PASSWORD = 'Correct-horse-9-battery';
 /** Starts the stack for API tests. @throws Error when it cannot start. */
 export async function startWebAppStack(options: { withVision?: boolean } = {}): Promise<WebAppStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-api-'));
-  const stack = await startLocalStack({ dataDir, edgePort: 0, apiPort: 0, authPort: 0, allowedOrigins: [WEB_ORIGIN], withVision: options.withVision, parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' } });
+  const stack = await startLocalStack({
+    dataDir,
+    edgePort: 0,
+    apiPort: 0,
+    authPort: 0,
+    allowedOrigins: [WEB_ORIGIN],
+    withVision: options.withVision,
+    parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' },
+  });
   const web = stack.webApp;
   if (!web) throw new Error('the local stack started without its web app');
-  const cognito = new CognitoIdentityProviderClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: stack.edgeUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const userFrom = (email: string, tokens: TokenSet): TestUser => {
     const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString('utf8')) as { sub: string };
     return {
@@ -59,7 +75,14 @@ export async function startWebAppStack(options: { withVision?: boolean } = {}): 
       },
     };
   };
-  const signIn = (email?: string) => signInThroughHostedUi({ authDomainUrl: web.authDomainUrl, clientId: web.userPoolClientId, redirectUri: `${WEB_ORIGIN}/`, email, password: email ? PASSWORD : undefined });
+  const signIn = (email?: string) =>
+    signInThroughHostedUi({
+      authDomainUrl: web.authDomainUrl,
+      clientId: web.userPoolClientId,
+      redirectUri: `${WEB_ORIGIN}/`,
+      email,
+      password: email ? PASSWORD : undefined,
+    });
   return {
     stack,
     web,
@@ -68,7 +91,9 @@ export async function startWebAppStack(options: { withVision?: boolean } = {}): 
     },
     async createUser(email) {
       await cognito.send(new AdminCreateUserCommand({ UserPoolId: web.userPoolId, Username: email, MessageAction: 'SUPPRESS' }));
-      await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: web.userPoolId, Username: email, Password: PASSWORD, Permanent: true }));
+      await cognito.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: web.userPoolId, Username: email, Password: PASSWORD, Permanent: true }),
+      );
       return userFrom(email, await signIn(email));
     },
     async stop() {
@@ -79,9 +104,18 @@ export async function startWebAppStack(options: { withVision?: boolean } = {}): 
 }
 
 /** Asks the API for a presigned POST and uploads a fixture's bytes with it, as the browser does. */
-export async function uploadAs(user: TestUser, fixture: string | Buffer, fileName: string, contentType = 'image/jpeg'): Promise<{ imageId: string; key: string }> {
+export async function uploadAs(
+  user: TestUser,
+  fixture: string | Buffer,
+  fileName: string,
+  contentType = 'image/jpeg',
+): Promise<{ imageId: string; key: string }> {
   const bytes = typeof fixture === 'string' ? await readFile(path.join(FIXTURES, fixture)) : fixture;
-  const presigned = await user.call('/uploads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName, contentType, size: bytes.length }) });
+  const presigned = await user.call('/uploads', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fileName, contentType, size: bytes.length }),
+  });
   if (presigned.status !== 201) throw new Error(`POST /uploads answered ${presigned.status}: ${JSON.stringify(presigned.body)}`);
   const answer = await postForm(presigned.body.url, presigned.body.fields, bytes, fileName, contentType);
   if (answer.status !== 204) throw new Error(`the presigned POST answered ${answer.status}: ${await answer.text()}`);
@@ -89,7 +123,13 @@ export async function uploadAs(user: TestUser, fixture: string | Buffer, fileNam
 }
 
 /** Sends a presigned POST form (fields first, the file last) as a browser's FormData does. */
-export function postForm(url: string, fields: Record<string, string>, bytes: Buffer, fileName: string, contentType: string): Promise<Response> {
+export function postForm(
+  url: string,
+  fields: Record<string, string>,
+  bytes: Buffer,
+  fileName: string,
+  contentType: string,
+): Promise<Response> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append('file', new Blob([bytes], { type: contentType }), fileName);

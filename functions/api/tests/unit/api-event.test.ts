@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parseApiEvent } from '../../src/http/api-request';
 import { InvalidApiEventError } from '../../src/errors';
 
-const sample = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'events', 'api', name), 'utf8'));
+const sample = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'events', 'api', name), 'utf8'));
 
 describe('parseApiEvent', () => {
   it('reads a base64 JSON body of an HTTP API request (post-uploads.json)', () => {

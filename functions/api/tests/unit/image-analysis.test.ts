@@ -7,13 +7,21 @@ const ID = 'a'.repeat(32);
 
 const sections = {
   labels: { title: 'Labels', detector: 'DetectLabels', items: [{ name: 'Dog', confidence: 97, attributes: { parents: ['Animal'] } }] },
-  celebrities: { title: 'Celebrities', detector: 'RecognizeCelebrities', items: [{ name: 'Ada Lovelace', confidence: 99, boxes: [{ left: 0.1, top: 0.1, width: 0.2, height: 0.2 }] }] },
+  celebrities: {
+    title: 'Celebrities',
+    detector: 'RecognizeCelebrities',
+    items: [{ name: 'Ada Lovelace', confidence: 99, boxes: [{ left: 0.1, top: 0.1, width: 0.2, height: 0.2 }] }],
+  },
 };
 
 describe('image analysis in the API', () => {
   it('gives the detail page every stored section, one it has never heard of too', async () => {
     // Prepare
-    const item: ImageItem = { imageId: ID, status: 'SUCCEEDED', analysis: { sections, calls: ['DetectLabels', 'RecognizeCelebrities'], skipped: {}, rawKeys: {} } };
+    const item: ImageItem = {
+      imageId: ID,
+      status: 'SUCCEEDED',
+      analysis: { sections, calls: ['DetectLabels', 'RecognizeCelebrities'], skipped: {}, rawKeys: {} },
+    };
 
     // Act
     const detail = await toImageDetail(item, async (variant) => `https://example.test/${variant.key}`);
@@ -38,7 +46,11 @@ describe('image analysis in the API', () => {
     // Assess
     expect(labelsOf(legacy)).toEqual([{ name: 'Dog', confidence: 97, parents: ['Animal'] }]);
     expect(faceCountOf(legacy)).toBe(1);
-    expect(analysis?.sections.faces.items[0]).toMatchObject({ name: 'Face', boxes: [{ left: 0.1, top: 0.1, width: 0.1, height: 0.1 }], attributes: { gender: 'Female' } });
+    expect(analysis?.sections.faces.items[0]).toMatchObject({
+      name: 'Face',
+      boxes: [{ left: 0.1, top: 0.1, width: 0.1, height: 0.1 }],
+      attributes: { gender: 'Female' },
+    });
     expect(analysis?.sections.text.items).toEqual([{ name: 'OPEN', confidence: 90 }]);
     expect(await toImageDetail(legacy, async () => 'x')).not.toHaveProperty('labels');
   });

@@ -3,7 +3,18 @@ import { GSI1, GSI2, labelIndexPk, ownerLabelIndexPk, ownerStatusIndexPk, status
 import type { ImageItem } from '../../src/images/image-item';
 import { matchesImageQuery } from '../../src/images/image-filters';
 import { parseImageListQuery, type ImageListQuery } from '../../src/images/image-query';
-import { confidenceSortKey, EXAMINE_BUDGET, indexFilterFor, listImages, type ImageIndex, type IndexEntry, type IndexFilter, type IndexPartition, type ListPosition, type ListScope } from '../../src/images/list-images';
+import {
+  confidenceSortKey,
+  EXAMINE_BUDGET,
+  indexFilterFor,
+  listImages,
+  type ImageIndex,
+  type IndexEntry,
+  type IndexFilter,
+  type IndexPartition,
+  type ListPosition,
+  type ListScope,
+} from '../../src/images/list-images';
 
 const OWNER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -42,15 +53,36 @@ class MemoryIndex implements ImageIndex {
 
   async queryPartition(partition: IndexPartition, range: { below?: string; atLeast?: string }, limit: number, filter?: IndexFilter) {
     this.reads += 1;
-    const all = (this.partitions.get(`${partition.index}|${partition.key}`) ?? []).filter((entry) => (range.below === undefined || entry.sortKey < range.below) && (range.atLeast === undefined || entry.sortKey >= range.atLeast));
+    const all = (this.partitions.get(`${partition.index}|${partition.key}`) ?? []).filter(
+      (entry) =>
+        (range.below === undefined || entry.sortKey < range.below) && (range.atLeast === undefined || entry.sortKey >= range.atLeast),
+    );
     const read = all.slice(0, limit);
-    const kept = filter && this.query ? read.filter((entry) => matchesImageQuery(this.images.get(entry.imageId) as ImageItem, { ...(this.query as ImageListQuery), label: undefined, minConfidence: undefined })) : read;
+    const kept =
+      filter && this.query
+        ? read.filter((entry) =>
+            matchesImageQuery(this.images.get(entry.imageId) as ImageItem, {
+              ...(this.query as ImageListQuery),
+              label: undefined,
+              minConfidence: undefined,
+            }),
+          )
+        : read;
     const exhausted = all.length <= limit;
-    return { entries: kept, exhausted, frontier: exhausted ? undefined : read.at(-1)?.sortKey, scanned: read.length, readUnits: read.length * 0.5 };
+    return {
+      entries: kept,
+      exhausted,
+      frontier: exhausted ? undefined : read.at(-1)?.sortKey,
+      scanned: read.length,
+      readUnits: read.length * 0.5,
+    };
   }
 
   async getImages(ids: readonly string[]) {
-    return { items: new Map(ids.filter((id) => this.images.has(id)).map((id) => [id, this.images.get(id) as ImageItem])), readUnits: ids.length };
+    return {
+      items: new Map(ids.filter((id) => this.images.has(id)).map((id) => [id, this.images.get(id) as ImageItem])),
+      readUnits: ids.length,
+    };
   }
 }
 
@@ -124,7 +156,8 @@ describe('listImages', () => {
   it('applies faces, text, moderation and time filters across pages', async () => {
     // Prepare
     const index = new MemoryIndex();
-    for (let n = 1; n <= 40; n += 1) index.add(image(n, { faceCount: n % 4 === 0 ? 1 : 0, textContent: n % 5 === 0 ? 'open 24 hours' : '', moderated: n === 20 }));
+    for (let n = 1; n <= 40; n += 1)
+      index.add(image(n, { faceCount: n % 4 === 0 ? 1 : 0, textContent: n % 5 === 0 ? 'open 24 hours' : '', moderated: n === 20 }));
 
     // Act
     const faces = await collect(index, 'hasFaces=true&limit=3');
@@ -188,16 +221,45 @@ describe('listImages', () => {
   it('lists exactly what a full scan finds, for any images, filters and page size', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ minute: fc.integer({ min: 0, max: 500 }), failed: fc.boolean(), faces: fc.boolean(), moderated: fc.boolean(), dog: fc.option(fc.integer({ min: 10, max: 100 })), mine: fc.boolean() }), { maxLength: 60 }),
-        fc.record({ status: fc.constantFrom('SUCCEEDED', 'FAILED', 'ALL'), hasFaces: fc.option(fc.boolean()), moderated: fc.option(fc.boolean()), dog: fc.boolean(), limit: fc.integer({ min: 1, max: 7 }) }),
+        fc.array(
+          fc.record({
+            minute: fc.integer({ min: 0, max: 500 }),
+            failed: fc.boolean(),
+            faces: fc.boolean(),
+            moderated: fc.boolean(),
+            dog: fc.option(fc.integer({ min: 10, max: 100 })),
+            mine: fc.boolean(),
+          }),
+          { maxLength: 60 },
+        ),
+        fc.record({
+          status: fc.constantFrom('SUCCEEDED', 'FAILED', 'ALL'),
+          hasFaces: fc.option(fc.boolean()),
+          moderated: fc.option(fc.boolean()),
+          dog: fc.boolean(),
+          limit: fc.integer({ min: 1, max: 7 }),
+        }),
         async (rows, filters) => {
           // Prepare
           const index = new MemoryIndex();
           rows.forEach((row, n) => {
             const labels: Array<[string, number]> = row.dog === null ? [] : [['Dog', row.dog]];
-            index.add(image(n + 1, { updatedAt: `${time(row.minute).slice(0, 19)}.${String(n).padStart(3, '0')}Z`, owner: row.mine ? OWNER : OTHER, status: row.failed ? 'FAILED' : 'SUCCEEDED', faceCount: row.faces ? 2 : 0, moderated: row.moderated, labels: labels.map(([name, confidence]) => ({ name, confidence })) }), row.failed ? [] : labels);
+            index.add(
+              image(n + 1, {
+                updatedAt: `${time(row.minute).slice(0, 19)}.${String(n).padStart(3, '0')}Z`,
+                owner: row.mine ? OWNER : OTHER,
+                status: row.failed ? 'FAILED' : 'SUCCEEDED',
+                faceCount: row.faces ? 2 : 0,
+                moderated: row.moderated,
+                labels: labels.map(([name, confidence]) => ({ name, confidence })),
+              }),
+              row.failed ? [] : labels,
+            );
           });
-          const params = new URLSearchParams({ limit: String(filters.limit), ...(filters.dog ? { label: 'dog' } : { status: filters.status }) });
+          const params = new URLSearchParams({
+            limit: String(filters.limit),
+            ...(filters.dog ? { label: 'dog' } : { status: filters.status }),
+          });
           if (filters.hasFaces !== null) params.set('hasFaces', String(filters.hasFaces));
           if (filters.moderated !== null) params.set('moderated', String(filters.moderated));
           const query = parseImageListQuery(params);
@@ -206,8 +268,14 @@ describe('listImages', () => {
           const listed = await collect(index, params.toString());
 
           // Assess
-          const sortKey = (item: ImageItem) => (filters.dog ? `${confidenceSortKey((item.labels as Array<{ confidence: number }>)[0].confidence)}#${item.imageId}` : `${item.updatedAt}#${item.imageId}`);
-          const expected = [...index.images.values()].filter((item) => item.owner === OWNER && (!filters.dog || item.status === 'SUCCEEDED') && matchesImageQuery(item, query)).sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1)).map((item) => item.imageId);
+          const sortKey = (item: ImageItem) =>
+            filters.dog
+              ? `${confidenceSortKey((item.labels as Array<{ confidence: number }>)[0].confidence)}#${item.imageId}`
+              : `${item.updatedAt}#${item.imageId}`;
+          const expected = [...index.images.values()]
+            .filter((item) => item.owner === OWNER && (!filters.dog || item.status === 'SUCCEEDED') && matchesImageQuery(item, query))
+            .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1))
+            .map((item) => item.imageId);
           expect(listed).toEqual(expected);
         },
       ),
@@ -219,10 +287,15 @@ describe('listImages', () => {
 describe('indexFilterFor', () => {
   it('lets entries without the attribute through, to be checked on the image item', () => {
     // Act
-    const filter = indexFilterFor(parseImageListQuery(new URLSearchParams('label=dog&hasFaces=false&moderated=true&from=2026-11-01')), 'label');
+    const filter = indexFilterFor(
+      parseImageListQuery(new URLSearchParams('label=dog&hasFaces=false&moderated=true&from=2026-11-01')),
+      'label',
+    );
 
     // Assess
-    expect(filter?.expression).toBe('(attribute_not_exists(#faceCount) OR #faceCount = :zero) AND (attribute_not_exists(#moderated) OR #moderated = :moderated) AND (attribute_not_exists(#updatedAt) OR #updatedAt BETWEEN :from AND :to)');
+    expect(filter?.expression).toBe(
+      '(attribute_not_exists(#faceCount) OR #faceCount = :zero) AND (attribute_not_exists(#moderated) OR #moderated = :moderated) AND (attribute_not_exists(#updatedAt) OR #updatedAt BETWEEN :from AND :to)',
+    );
     expect(filter?.values).toEqual({ ':zero': 0, ':moderated': true, ':from': '2026-11-01T00:00:00.000Z', ':to': '~' });
   });
 
@@ -231,7 +304,11 @@ describe('indexFilterFor', () => {
     const filter = indexFilterFor(parseImageListQuery(new URLSearchParams('text=Open&from=2026-11-01')), 'status');
 
     // Assess
-    expect(filter).toEqual({ expression: '(attribute_not_exists(#textContent) OR contains(#textContent, :text))', names: { '#textContent': 'textContent' }, values: { ':text': 'open' } });
+    expect(filter).toEqual({
+      expression: '(attribute_not_exists(#textContent) OR contains(#textContent, :text))',
+      names: { '#textContent': 'textContent' },
+      values: { ':text': 'open' },
+    });
     expect(indexFilterFor(parseImageListQuery(new URLSearchParams('')), 'status')).toBeUndefined();
   });
 });

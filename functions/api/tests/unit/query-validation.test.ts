@@ -26,12 +26,24 @@ describe('parseImageListQuery', () => {
 
   it('reads every filter', () => {
     // Act
-    const query = parse('label=Dog&minConfidence=80.5&hasFaces=true&text=OPEN&moderated=false&status=ALL&sort=confidence&limit=10&from=2026-11-01&to=2026-11-25T12:00:00Z');
+    const query = parse(
+      'label=Dog&minConfidence=80.5&hasFaces=true&text=OPEN&moderated=false&status=ALL&sort=confidence&limit=10&from=2026-11-01&to=2026-11-25T12:00:00Z',
+    );
 
     // Assess
     expect(query).toEqual({
-      status: 'ALL', label: 'Dog', minConfidence: 80.5, hasFaces: true, text: 'open', moderated: false, sort: 'confidence', limit: 10, cursor: undefined,
-      from: '2026-11-01T00:00:00.000Z', to: '2026-11-25T12:00:00.000Z', owner: undefined,
+      status: 'ALL',
+      label: 'Dog',
+      minConfidence: 80.5,
+      hasFaces: true,
+      text: 'open',
+      moderated: false,
+      sort: 'confidence',
+      limit: 10,
+      cursor: undefined,
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-25T12:00:00.000Z',
+      owner: undefined,
     });
   });
 
@@ -41,7 +53,7 @@ describe('parseImageListQuery', () => {
     expect(parse('to=2026-11-25').to).toBe('2026-11-25T23:59:59.999Z');
   });
 
-  it('takes an owner only in the admins\' listing, and the failures listing only time and paging', () => {
+  it("takes an owner only in the admins' listing, and the failures listing only time and paging", () => {
     const sub = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
     expect(parseImageListQuery(new URLSearchParams(`owner=${sub}`), { withOwner: true }).owner).toBe(sub);
     expect(parseImageListQuery(new URLSearchParams('owner=unowned'), { withOwner: true }).owner).toBe('unowned');

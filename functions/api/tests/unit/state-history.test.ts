@@ -7,8 +7,10 @@ function event(type: string, details: Partial<HistoryEvent> = {}, stepMs = 100):
   clock += stepMs;
   return { type, timestamp: new Date(clock), id: clock, ...details } as HistoryEvent;
 }
-const entered = (type: string, name: string, input: unknown = {}) => event(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(input) } });
-const exited = (type: string, name: string, output: unknown = {}) => event(`${type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
+const entered = (type: string, name: string, input: unknown = {}) =>
+  event(`${type}StateEntered`, { stateEnteredEventDetails: { name, input: JSON.stringify(input) } });
+const exited = (type: string, name: string, output: unknown = {}) =>
+  event(`${type}StateExited`, { stateExitedEventDetails: { name, output: JSON.stringify(output) } });
 
 describe('summariseHistory', () => {
   it('reports retries, errors and the caught outcome of a task left through Catch', () => {
@@ -17,7 +19,9 @@ describe('summariseHistory', () => {
       event('ExecutionStarted'),
       entered('Task', 'ResizeImage', { imageId: 'a' }),
       event('LambdaFunctionScheduled'),
-      event('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'S3ServiceException', cause: '{"errorMessage":"slow down"}' } }),
+      event('LambdaFunctionFailed', {
+        lambdaFunctionFailedEventDetails: { error: 'S3ServiceException', cause: '{"errorMessage":"slow down"}' },
+      }),
       event('LambdaFunctionScheduled'),
       event('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: 'CorruptImageError', cause: 'bad header' } }),
       exited('Task', 'ResizeImage', { error: { Error: 'CorruptImageError' } }),
@@ -48,13 +52,19 @@ describe('summariseHistory', () => {
 
   it('marks the open state failed when the execution fails inside it', () => {
     // Prepare
-    const events = [entered('Task', 'AnalyseImage'), event('TaskScheduled'), event('ExecutionFailed', { executionFailedEventDetails: { error: 'States.Timeout', cause: '' } })];
+    const events = [
+      entered('Task', 'AnalyseImage'),
+      event('TaskScheduled'),
+      event('ExecutionFailed', { executionFailedEventDetails: { error: 'States.Timeout', cause: '' } }),
+    ];
 
     // Act
     const { states } = summariseHistory(events);
 
     // Assess
-    expect(states[0]).toEqual(expect.objectContaining({ outcome: 'failed', errors: [expect.objectContaining({ error: 'States.Timeout' })] }));
+    expect(states[0]).toEqual(
+      expect.objectContaining({ outcome: 'failed', errors: [expect.objectContaining({ error: 'States.Timeout' })] }),
+    );
   });
 
   it('leaves a state that has not exited as running', () => {

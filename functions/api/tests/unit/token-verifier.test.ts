@@ -10,7 +10,21 @@ const key = throwawaySigningKey();
 
 function access(overrides: Record<string, unknown> = {}, signingKey = key): string {
   const now = Math.floor(Date.now() / 1000);
-  return signJwt({ sub: SUB, iss: ISSUER, client_id: CLIENT, token_use: 'access', username: SUB, 'cognito:groups': ['admins'], iat: now, exp: now + 600, jti: randomUUID(), ...overrides }, signingKey);
+  return signJwt(
+    {
+      sub: SUB,
+      iss: ISSUER,
+      client_id: CLIENT,
+      token_use: 'access',
+      username: SUB,
+      'cognito:groups': ['admins'],
+      iat: now,
+      exp: now + 600,
+      jti: randomUUID(),
+      ...overrides,
+    },
+    signingKey,
+  );
 }
 
 /** A verifier whose key server answers with the test key's JWKS (from memory: no network). */
@@ -39,8 +53,19 @@ describe('createTokenVerifier', () => {
 
   it.each([
     ['an expired token', () => access({ exp: Math.floor(Date.now() / 1000) - 60 }), 'The token has expired; sign in again.'],
-    ['a token signed with another key', () => access({}, throwawaySigningKey()), 'The token is signed with a key the user pool does not have.'],
-    ['a token with a changed payload', () => { const [h, , s] = access().split('.'); return `${h}.${Buffer.from(JSON.stringify({ sub: SUB })).toString('base64url')}.${s}`; }, "The token's signature does not match the user pool's keys."],
+    [
+      'a token signed with another key',
+      () => access({}, throwawaySigningKey()),
+      'The token is signed with a key the user pool does not have.',
+    ],
+    [
+      'a token with a changed payload',
+      () => {
+        const [h, , s] = access().split('.');
+        return `${h}.${Buffer.from(JSON.stringify({ sub: SUB })).toString('base64url')}.${s}`;
+      },
+      "The token's signature does not match the user pool's keys.",
+    ],
     ['an ID token', () => access({ token_use: 'id', aud: CLIENT }), 'Only access tokens are accepted (this is an ID token).'],
     ['a token of another app client', () => access({ client_id: 'otherclient' }), 'The token was issued to another app client.'],
     ['a token of another issuer', () => access({ iss: 'https://evil.example' }), 'The token was issued by another identity provider.'],
@@ -56,7 +81,10 @@ describe('createTokenVerifier', () => {
 
   it('tells keys it cannot fetch from a bad token', async () => {
     // Prepare: no cached keys, and the key server is down.
-    const cold = createTokenVerifier({ issuer: ISSUER, clientId: CLIENT }, { fetch: () => Promise.reject(new KeysUnavailableError('connection refused')) });
+    const cold = createTokenVerifier(
+      { issuer: ISSUER, clientId: CLIENT },
+      { fetch: () => Promise.reject(new KeysUnavailableError('connection refused')) },
+    );
 
     // Act
     const outcome = await cold.verify(access()).catch((error: Error) => error);

@@ -40,7 +40,15 @@ describe('presignUpload', () => {
 
   it("puts the file under the caller's own folder, with S3 enforcing key, type and size, and no recipient metadata", async () => {
     // Act
-    const upload = await presignUpload(s3, 'uploads-bucket', SUB, { fileName: '../x/cat photo.jpg', contentType: 'image/jpeg', size: 5000 }, LIMITS, UPLOAD_ID, new Date('2026-11-25T12:00:00Z'));
+    const upload = await presignUpload(
+      s3,
+      'uploads-bucket',
+      SUB,
+      { fileName: '../x/cat photo.jpg', contentType: 'image/jpeg', size: 5000 },
+      LIMITS,
+      UPLOAD_ID,
+      new Date('2026-11-25T12:00:00Z'),
+    );
     const policy = JSON.parse(Buffer.from(upload.fields.Policy, 'base64').toString('utf8'));
 
     // Assess
@@ -50,13 +58,15 @@ describe('presignUpload', () => {
     expect(upload.url).toBe('https://uploads-bucket.s3.eu-west-1.amazonaws.com/');
     expect(upload.fields).toMatchObject({ key: upload.key, 'Content-Type': 'image/jpeg' });
     expect(Object.keys(upload.fields).filter((name) => name.startsWith('x-amz-meta-'))).toEqual([]);
-    expect(policy.conditions).toEqual(expect.arrayContaining([
-      ['content-length-range', 1, 5000],
-      ['starts-with', '$Content-Type', 'image/'],
-      ['eq', '$Content-Type', 'image/jpeg'],
-      { key: upload.key },
-      { bucket: 'uploads-bucket' },
-    ]));
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['content-length-range', 1, 5000],
+        ['starts-with', '$Content-Type', 'image/'],
+        ['eq', '$Content-Type', 'image/jpeg'],
+        { key: upload.key },
+        { bucket: 'uploads-bucket' },
+      ]),
+    );
     expect(Date.parse(policy.expiration) - Date.now()).toBeLessThanOrEqual(900_000);
   });
 });

@@ -17,7 +17,9 @@ export const emailChannel: Channel = {
       new SendEmailCommand({
         FromEmailAddress: config.emailSender ?? undefined,
         Destination: { ToAddresses: [to] },
-        Content: { Simple: { Subject: { Data: content.subject, Charset: 'UTF-8' }, Body: { Text: { Data: content.text, Charset: 'UTF-8' } } } },
+        Content: {
+          Simple: { Subject: { Data: content.subject, Charset: 'UTF-8' }, Body: { Text: { Data: content.text, Charset: 'UTF-8' } } },
+        },
       }),
     );
     return MessageId ?? '';

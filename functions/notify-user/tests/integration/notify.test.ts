@@ -19,7 +19,13 @@ import { firstBody } from '../support/events';
 const dynalite = require('dynalite') as (options: Record<string, number>) => Server;
 
 const OWNER = '0b6c9f1e-2d4a-4c8e-9f3a-7e5d1c2b3a40';
-const VERIFIED = { sub: OWNER, email: 'ana@example.org', email_verified: 'true', phone_number: '+15555550100', phone_number_verified: 'true' };
+const VERIFIED = {
+  sub: OWNER,
+  email: 'ana@example.org',
+  email_verified: 'true',
+  phone_number: '+15555550100',
+  phone_number_verified: 'true',
+};
 
 let server: Server;
 let db: DynamoDBDocumentClient;
@@ -29,11 +35,20 @@ let tables = 0;
 async function createTable(): Promise<string> {
   tables += 1;
   const name = `images-${tables}`;
-  await db.send(new CreateTableCommand({
-    TableName: name, BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
-  }));
+  await db.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'PK', AttributeType: 'S' },
+        { AttributeName: 'SK', AttributeType: 'S' },
+      ],
+    }),
+  );
   return name;
 }
 
@@ -51,7 +66,14 @@ interface Harness {
 
 async function harness(options: { attributes?: UserAttributes | null; env?: Record<string, string> } = {}): Promise<Harness> {
   const tableName = await createTable();
-  const h = { emails: [] as any[], texts: [] as any[], digests: [] as Harness['digests'], skipped: [] as SkipReason[], failSends: { count: 0 }, clock: { now: Date.parse('2026-11-25T12:00:07Z') } };
+  const h = {
+    emails: [] as any[],
+    texts: [] as any[],
+    digests: [] as Harness['digests'],
+    skipped: [] as SkipReason[],
+    failSends: { count: 0 },
+    clock: { now: Date.parse('2026-11-25T12:00:07Z') },
+  };
   const send = (into: any[]) => async (command: { input: unknown }) => {
     if (h.failSends.count > 0) {
       h.failSends.count -= 1;
@@ -60,7 +82,13 @@ async function harness(options: { attributes?: UserAttributes | null; env?: Reco
     into.push(command.input);
     return { MessageId: `m-${into.length}` };
   };
-  const config = loadConfig({ IMAGES_TABLE_NAME: tableName, NOTIFICATION_QUEUE_URL: 'q', EMAIL_SENDER: 'images@example.com', SMS_ENABLED: 'true', ...options.env });
+  const config = loadConfig({
+    IMAGES_TABLE_NAME: tableName,
+    NOTIFICATION_QUEUE_URL: 'q',
+    EMAIL_SENDER: 'images@example.com',
+    SMS_ENABLED: 'true',
+    ...options.env,
+  });
   const attributes = options.attributes === undefined ? VERIFIED : options.attributes;
   const deps: NotifyDeps = {
     config,
@@ -88,7 +116,9 @@ beforeAll(async () => {
   server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  );
 });
 
 afterAll(async () => {
@@ -108,7 +138,12 @@ describe('notifyOwner', () => {
     expect(h.emails).toHaveLength(1);
     expect(h.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: ['ana@example.org'] } });
     expect(h.texts).toEqual([]);
-    const { Item } = await db.send(new GetCommand({ TableName: h.tableName, Key: { PK: userPk(OWNER), SK: notifiedSk('email', 'Image Processed', event().detail.imageId, event().detail.revision) } }));
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: h.tableName,
+        Key: { PK: userPk(OWNER), SK: notifiedSk('email', 'Image Processed', event().detail.imageId, event().detail.revision) },
+      }),
+    );
     expect(Item).toMatchObject({ state: 'sent', expiresAt: expect.any(Number) });
   });
 
@@ -127,8 +162,21 @@ describe('notifyOwner', () => {
 
   it('never sends to an address or phone number that is not verified (issue 12, finding 3)', async () => {
     // Prepare
-    const h = await harness({ attributes: { sub: OWNER, email: 'ana@example.org', email_verified: 'false', phone_number: '+15555550100', phone_number_verified: 'false' } });
-    await writePreferences(OWNER, { channels: ['email', 'sms'], events: ['Image Processed', 'Image Failed'] }, { db, tableName: h.tableName }, new Date());
+    const h = await harness({
+      attributes: {
+        sub: OWNER,
+        email: 'ana@example.org',
+        email_verified: 'false',
+        phone_number: '+15555550100',
+        phone_number_verified: 'false',
+      },
+    });
+    await writePreferences(
+      OWNER,
+      { channels: ['email', 'sms'], events: ['Image Processed', 'Image Failed'] },
+      { db, tableName: h.tableName },
+      new Date(),
+    );
 
     // Act
     const outcomes = await notifyOwner(event(), h.deps);
@@ -162,7 +210,9 @@ describe('notifyOwner', () => {
     // Assess
     expect(processed).toEqual([{ channel: null, outcome: 'skipped', reason: 'notWanted' }]);
     expect(failed).toEqual([{ channel: 'sms', outcome: 'sent' }]);
-    expect(h.texts).toEqual([expect.objectContaining({ PhoneNumber: '+15555550100', Message: expect.stringContaining('could not be processed') })]);
+    expect(h.texts).toEqual([
+      expect.objectContaining({ PhoneNumber: '+15555550100', Message: expect.stringContaining('could not be processed') }),
+    ]);
     expect(h.emails).toEqual([]);
   });
 
@@ -175,13 +225,21 @@ describe('notifyOwner', () => {
     const outcomes = await notifyOwner(event(), h.deps);
 
     // Assess
-    expect(outcomes).toEqual([{ channel: 'sms', outcome: 'skipped', reason: 'channelOff' }, { channel: 'email', outcome: 'sent' }]);
+    expect(outcomes).toEqual([
+      { channel: 'sms', outcome: 'skipped', reason: 'channelOff' },
+      { channel: 'email', outcome: 'sent' },
+    ]);
   });
 
   it('sends nothing for preferences stored in a shape it does not know', async () => {
     // Prepare
     const h = await harness();
-    await db.send(new PutCommand({ TableName: h.tableName, Item: { PK: userPk(OWNER), SK: 'PREFERENCES', preferences: { channels: ['pigeon'], events: [] } } }));
+    await db.send(
+      new PutCommand({
+        TableName: h.tableName,
+        Item: { PK: userPk(OWNER), SK: 'PREFERENCES', preferences: { channels: ['pigeon'], events: [] } },
+      }),
+    );
 
     // Act
     const outcomes = await notifyOwner(event(), h.deps);
@@ -194,7 +252,12 @@ describe('notifyOwner', () => {
   it('sends at most the limit per window for 50 uploads, then one digest saying how many more', async () => {
     // Prepare
     const h = await harness({ env: { NOTIFICATIONS_PER_WINDOW: '5', NOTIFICATION_WINDOW_MINUTES: '15' } });
-    await writePreferences(OWNER, { channels: ['sms'], events: ['Image Processed', 'Image Failed'] }, { db, tableName: h.tableName }, new Date());
+    await writePreferences(
+      OWNER,
+      { channels: ['sms'], events: ['Image Processed', 'Image Failed'] },
+      { db, tableName: h.tableName },
+      new Date(),
+    );
 
     // Act
     const outcomes = [];
@@ -229,7 +292,9 @@ describe('notifyOwner', () => {
     // Assess
     expect(next).toEqual([{ channel: 'email', outcome: 'sent' }]);
     expect(h.emails).toHaveLength(2);
-    const { Item } = await db.send(new GetCommand({ TableName: h.tableName, Key: { PK: userPk(OWNER), SK: rateWindowSk('email', 1795608000) } }));
+    const { Item } = await db.send(
+      new GetCommand({ TableName: h.tableName, Key: { PK: userPk(OWNER), SK: rateWindowSk('email', 1795608000) } }),
+    );
     expect(Item).toMatchObject({ sent: 1, heldProcessed: 1, digestQueued: true, expiresAt: 1795608000 + 60 + 86_400 });
   });
 
@@ -240,7 +305,10 @@ describe('notifyOwner', () => {
 
     // Act
     const first = notifyOwner(event(), h.deps);
-    await expect(first).rejects.toMatchObject({ name: 'DeliveryFailedError', message: expect.stringContaining('TooManyRequestsException') });
+    await expect(first).rejects.toMatchObject({
+      name: 'DeliveryFailedError',
+      message: expect.stringContaining('TooManyRequestsException'),
+    });
     const retry = await notifyOwner(event(), h.deps);
 
     // Assess
@@ -269,7 +337,10 @@ describe('preferences store', () => {
 
     // Act
     const refused = writePreferences(OWNER, { channels: ['sms', 'fax'], events: [] }, { db, tableName }, new Date());
-    await expect(refused).rejects.toMatchObject({ name: 'InvalidPreferencesError', problems: ['channels[1] must be one of email, sms (got "fax")'] });
+    await expect(refused).rejects.toMatchObject({
+      name: 'InvalidPreferencesError',
+      problems: ['channels[1] must be one of email, sms (got "fax")'],
+    });
     const before = await readPreferences(OWNER, { db, tableName });
     await writePreferences(OWNER, { channels: ['sms'], events: ['Image Failed'] }, { db, tableName }, new Date());
     const after = await readPreferences(OWNER, { db, tableName });

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 const EVENTS_DIR = join(__dirname, '..', '..', '..', '..', 'events', 'notify-user');
 
 /** Loads an events/notify-user SQS batch, so tests use the same files as `npm run invoke`. */
-export function loadSqsEvent(name: 'sqs-image-processed' | 'sqs-image-failed' | 'sqs-digest'): { Records: { messageId: string; body: string }[] } {
+export function loadSqsEvent(name: 'sqs-image-processed' | 'sqs-image-failed' | 'sqs-digest'): {
+  Records: { messageId: string; body: string }[];
+} {
   return JSON.parse(readFileSync(join(EVENTS_DIR, `${name}.json`), 'utf8'));
 }
 

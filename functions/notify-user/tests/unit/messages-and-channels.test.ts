@@ -8,7 +8,12 @@ import { digestMessage, eventMessage, SMS_LIMIT } from '../../src/messages';
 import { parseNotificationMessage } from '../../src/parse-message';
 import { firstBody, loadSqsEvent } from '../support/events';
 
-const ENV = { IMAGES_TABLE_NAME: 'images', NOTIFICATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q', EMAIL_SENDER: 'images@example.com', SMS_ENABLED: 'true' };
+const ENV = {
+  IMAGES_TABLE_NAME: 'images',
+  NOTIFICATION_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+  EMAIL_SENDER: 'images@example.com',
+  SMS_ENABLED: 'true',
+};
 
 describe('channel registry', () => {
   it('has exactly one channel per name of the contracts list', () => {
@@ -46,7 +51,10 @@ describe('channel registry', () => {
     const content = { subject: 'S', text: 'T', short: 'short' };
 
     // Act
-    const id = await CHANNELS.email.send('ana@example.org', content, { config: loadConfig(ENV), clients: { email: new SESv2Client({}), sms: new SNSClient({}) } });
+    const id = await CHANNELS.email.send('ana@example.org', content, {
+      config: loadConfig(ENV),
+      clients: { email: new SESv2Client({}), sms: new SNSClient({}) },
+    });
 
     // Assess
     expect(id).toBe('ses-1');
@@ -64,11 +72,17 @@ describe('channel registry', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
 
     // Act
-    await CHANNELS.sms.send('+15555550100', { subject: 'S', text: 'T', short: 'short' }, { config: loadConfig(ENV), clients: { email: new SESv2Client({}), sms: new SNSClient({}) } });
+    await CHANNELS.sms.send(
+      '+15555550100',
+      { subject: 'S', text: 'T', short: 'short' },
+      { config: loadConfig(ENV), clients: { email: new SESv2Client({}), sms: new SNSClient({}) } },
+    );
 
     // Assess
     expect(sns.commandCalls(PublishCommand)[0].args[0].input).toEqual({
-      PhoneNumber: '+15555550100', Message: 'short', MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+      PhoneNumber: '+15555550100',
+      Message: 'short',
+      MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
     });
     sns.restore();
   });
@@ -107,7 +121,10 @@ describe('messages', () => {
   it('keeps every SMS to one GSM-7 part', () => {
     // Prepare
     const { detail } = firstBody('sqs-image-processed');
-    const longLabels = { ...detail, labels: Array.from({ length: 10 }, (_, i) => ({ name: `Ünïcødé label number ${i} 😀`, confidence: 90 })) };
+    const longLabels = {
+      ...detail,
+      labels: Array.from({ length: 10 }, (_, i) => ({ name: `Ünïcødé label number ${i} 😀`, confidence: 90 })),
+    };
 
     // Act
     const short = eventMessage(DETAIL_TYPES.processed, longLabels).short;
@@ -136,16 +153,32 @@ describe('queue messages', () => {
   it.each([
     ['text that is not JSON', 'not json', 'The message body is not JSON'],
     ['an event of another source', JSON.stringify({ ...firstBody('sqs-image-processed'), source: 'aws.s3' }), 'Not a pipeline event'],
-    ['an Image Flagged event', JSON.stringify({ ...firstBody('sqs-image-processed'), 'detail-type': 'Image Flagged', detail: { ...firstBody('sqs-image-processed').detail } }), 'Not a pipeline event'],
-    ['a digest for an unknown channel', JSON.stringify({ kind: 'digest', owner: 'x', channel: 'fax', windowStart: 1 }), 'Not a pipeline event'],
+    [
+      'an Image Flagged event',
+      JSON.stringify({
+        ...firstBody('sqs-image-processed'),
+        'detail-type': 'Image Flagged',
+        detail: { ...firstBody('sqs-image-processed').detail },
+      }),
+      'Not a pipeline event',
+    ],
+    [
+      'a digest for an unknown channel',
+      JSON.stringify({ kind: 'digest', owner: 'x', channel: 'fax', windowStart: 1 }),
+      'Not a pipeline event',
+    ],
   ])('refuses %s with the reason', (_what, body, reason) => {
-    expect(() => parseNotificationMessage(body)).toThrow(expect.objectContaining({ name: 'UnreadableNotificationMessageError', message: expect.stringContaining(reason) }));
+    expect(() => parseNotificationMessage(body)).toThrow(
+      expect.objectContaining({ name: 'UnreadableNotificationMessageError', message: expect.stringContaining(reason) }),
+    );
   });
 });
 
 describe('config', () => {
   it('names every missing or invalid variable', () => {
-    expect(() => loadConfig({ EMAIL_SENDER: 'nobody', NOTIFICATIONS_PER_WINDOW: '0', NOTIFICATION_WINDOW_MINUTES: '60', SMS_ENABLED: 'yes' })).toThrow(
+    expect(() =>
+      loadConfig({ EMAIL_SENDER: 'nobody', NOTIFICATIONS_PER_WINDOW: '0', NOTIFICATION_WINDOW_MINUTES: '60', SMS_ENABLED: 'yes' }),
+    ).toThrow(
       expect.objectContaining({
         name: 'ConfigurationError',
         problems: [
@@ -162,7 +195,13 @@ describe('config', () => {
 
   it('defaults to 5 messages per 15 minutes, e-mail and SMS off, no user pool', () => {
     expect(loadConfig({ IMAGES_TABLE_NAME: 't', NOTIFICATION_QUEUE_URL: 'q' })).toEqual({
-      imagesTableName: 't', notificationQueueUrl: 'q', emailSender: null, smsEnabled: false, notificationsPerWindow: 5, windowSeconds: 900, userPoolId: null,
+      imagesTableName: 't',
+      notificationQueueUrl: 'q',
+      emailSender: null,
+      smsEnabled: false,
+      notificationsPerWindow: 5,
+      windowSeconds: 900,
+      userPoolId: null,
     });
   });
 });

@@ -1,4 +1,10 @@
-import { DetectLabelsCommand, type DetectLabelsImageProperties, type DetectLabelsRequest, type DetectLabelsResponse, type DominantColor } from '@aws-sdk/client-rekognition';
+import {
+  DetectLabelsCommand,
+  type DetectLabelsImageProperties,
+  type DetectLabelsRequest,
+  type DetectLabelsResponse,
+  type DominantColor,
+} from '@aws-sdk/client-rekognition';
 import { SECTION_IDS, type AnalysisSection, type SectionItem } from '@smart-image-pipeline/contracts';
 import type { Detector } from './detector';
 import { box, byConfidence, clipName, round1, SUMMARY_LIMITS } from './summary-format';
@@ -10,26 +16,27 @@ export function labelsSection(response: DetectLabelsResponse, minConfidence: num
     .filter((label) => (label.Confidence ?? 0) >= minConfidence && label.Name)
     .sort(byConfidence)
     .slice(0, SUMMARY_LIMITS.labels)
-    .map(
-      (label): SectionItem => ({
-        name: clipName(label.Name),
-        confidence: round1(label.Confidence),
-        boxes: [...(label.Instances ?? [])]
-          .sort(byConfidence)
-          .slice(0, SUMMARY_LIMITS.boxesPerLabel)
-          .map((instance) => ({ ...box(instance.BoundingBox), confidence: round1(instance.Confidence) })),
-        attributes: {
-          parents: (label.Parents ?? []).slice(0, SUMMARY_LIMITS.parentsPerLabel).map((parent) => clipName(parent.Name)),
-          instances: label.Instances?.length ?? 0,
-        },
-      }),
-    );
+    .map((label): SectionItem => ({
+      name: clipName(label.Name),
+      confidence: round1(label.Confidence),
+      boxes: [...(label.Instances ?? [])]
+        .sort(byConfidence)
+        .slice(0, SUMMARY_LIMITS.boxesPerLabel)
+        .map((instance) => ({ ...box(instance.BoundingBox), confidence: round1(instance.Confidence) })),
+      attributes: {
+        parents: (label.Parents ?? []).slice(0, SUMMARY_LIMITS.parentsPerLabel).map((parent) => clipName(parent.Name)),
+        instances: label.Instances?.length ?? 0,
+      },
+    }));
   return { title: 'Labels', detector: 'DetectLabels', items };
 }
 
 function hex(color: DominantColor): string {
   if (color.HexCode && /^#?[0-9a-f]{6}$/i.test(color.HexCode)) return `#${color.HexCode.replace('#', '').toLowerCase()}`;
-  const channel = (value: number | undefined): string => Math.max(0, Math.min(255, Math.round(value ?? 0))).toString(16).padStart(2, '0');
+  const channel = (value: number | undefined): string =>
+    Math.max(0, Math.min(255, Math.round(value ?? 0)))
+      .toString(16)
+      .padStart(2, '0');
   return `#${channel(color.Red)}${channel(color.Green)}${channel(color.Blue)}`;
 }
 
@@ -44,9 +51,14 @@ export function imagePropertiesSection(properties: DetectLabelsImageProperties |
     .slice(0, SUMMARY_LIMITS.dominantColors)
     .map((color): SectionItem => {
       const code = hex(color);
-      return { name: clipName(color.CSSColor) || code, attributes: { hex: code, simplifiedColor: clipName(color.SimplifiedColor), pixelPercent: round1(color.PixelPercent) } };
+      return {
+        name: clipName(color.CSSColor) || code,
+        attributes: { hex: code, simplifiedColor: clipName(color.SimplifiedColor), pixelPercent: round1(color.PixelPercent) },
+      };
     });
-  const facts = quality ? { brightness: round1(quality.Brightness), sharpness: round1(quality.Sharpness), contrast: round1(quality.Contrast) } : undefined;
+  const facts = quality
+    ? { brightness: round1(quality.Brightness), sharpness: round1(quality.Sharpness), contrast: round1(quality.Contrast) }
+    : undefined;
   return { title: 'Dominant colours and quality', detector, items, ...(facts ? { facts } : {}) };
 }
 

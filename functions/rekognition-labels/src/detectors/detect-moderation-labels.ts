@@ -14,7 +14,11 @@ export function moderationSection(response: DetectModerationLabelsResponse): Ana
     .filter((label) => label.Name)
     .sort(byConfidence)
     .slice(0, SUMMARY_LIMITS.moderation)
-    .map((label) => ({ name: clipName(label.Name), confidence: round1(label.Confidence), attributes: { parentName: clipName(label.ParentName) } }));
+    .map((label) => ({
+      name: clipName(label.Name),
+      confidence: round1(label.Confidence),
+      attributes: { parentName: clipName(label.ParentName) },
+    }));
   return { title: 'Moderation', detector: 'DetectModerationLabels', items };
 }
 
@@ -31,7 +35,8 @@ export const detectModerationLabels: Detector<DetectModerationLabelsRequest, Det
   runs: {
     kind: 'afterLabels',
     configSwitch: 'detectModeration',
-    decide: (labels, config) => decideCall(config.detectModeration, config.moderationTriggerLabels, labels, config.minTriggerConfidence, 'moderation'),
+    decide: (labels, config) =>
+      decideCall(config.detectModeration, config.moderationTriggerLabels, labels, config.minTriggerConfidence, 'moderation'),
   },
   request: (Image, config) => ({ Image, MinConfidence: config.minModerationConfidence }),
   command: (request) => new DetectModerationLabelsCommand(request),

@@ -47,11 +47,17 @@ function fakeDeps({ config = {}, labels, moderation }: FakeOptions = {}) {
 const landscapeLabels = async () => ({ ...responses.labelsLandscape(), ...metadata });
 
 describe('analyseImage', () => {
-  it('copies a near-duplicate\'s analysis without any Rekognition call, keeping its own measured colours', async () => {
+  it("copies a near-duplicate's analysis without any Rekognition call, keeping its own measured colours", async () => {
     // Prepare
     const fake = fakeDeps({ labels: landscapeLabels });
     const first = await analyseImage(events.person(), fake.deps);
-    const source = { imageId: 'a'.repeat(32), revision: '0123456789abcdef', status: 'SUCCEEDED', analysis: first, perceptualHash: '8f3c5a1e9b7d2c64' };
+    const source = {
+      imageId: 'a'.repeat(32),
+      revision: '0123456789abcdef',
+      status: 'SUCCEEDED',
+      analysis: first,
+      perceptualHash: '8f3c5a1e9b7d2c64',
+    };
     const imageProperties = { Quality: { Brightness: 20, Sharpness: 30, Contrast: 40 }, DominantColors: [] };
     const reuser = fakeDeps();
     reuser.deps.nearDuplicates = { bandMembers: async () => [source], image: async (id) => (id === source.imageId ? source : undefined) };
@@ -62,7 +68,12 @@ describe('analyseImage', () => {
     // Assess
     expect(reuser.requests).toEqual([]);
     expect(reuser.written.size).toBe(0);
-    expect(summary).toMatchObject({ calls: [], rawKeys: {}, settings: first.settings, reusedFrom: { imageId: source.imageId, revision: source.revision, distance: 1 } });
+    expect(summary).toMatchObject({
+      calls: [],
+      rawKeys: {},
+      settings: first.settings,
+      reusedFrom: { imageId: source.imageId, revision: source.revision, distance: 1 },
+    });
     expect(summary.sections.labels).toEqual(first.sections.labels);
     expect(summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: 20 } });
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
@@ -92,7 +103,11 @@ describe('analyseImage', () => {
     // Assess
     expect(fake.called()).toEqual(['DetectLabels']);
     expect(summary.calls).toEqual(['DetectLabels']);
-    expect(summary.skipped).toEqual({ DetectModerationLabels: 'no moderation-like label', DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(summary.skipped).toEqual({
+      DetectModerationLabels: 'no moderation-like label',
+      DetectFaces: 'no person-like label',
+      DetectText: 'no text-like label',
+    });
     expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties']);
     expect(summary.sections.imageProperties.detector).toBe('ResizeImage');
   });
@@ -118,7 +133,10 @@ describe('analyseImage', () => {
 
   it('runs DetectModerationLabels for a trigger found only as a parent label (Swimwear under Clothing)', async () => {
     // Prepare
-    const labels = async () => ({ Labels: [{ Name: 'Bikini', Confidence: 91, Parents: [{ Name: 'Swimwear' }, { Name: 'Clothing' }] }], ...metadata });
+    const labels = async () => ({
+      Labels: [{ Name: 'Bikini', Confidence: 91, Parents: [{ Name: 'Swimwear' }, { Name: 'Clothing' }] }],
+      ...metadata,
+    });
     const fake = fakeDeps({ labels, config: { detectFaces: 'never', detectText: 'never' } });
 
     // Act
@@ -132,7 +150,9 @@ describe('analyseImage', () => {
     // Prepare
     const imageProperties = {
       Quality: { Brightness: 40.5, Sharpness: 77.25, Contrast: 61 },
-      DominantColors: [{ Red: 34, Green: 139, Blue: 34, HexCode: '#228b22', CSSColor: 'forestgreen', SimplifiedColor: 'green', PixelPercent: 62.5 }],
+      DominantColors: [
+        { Red: 34, Green: 139, Blue: 34, HexCode: '#228b22', CSSColor: 'forestgreen', SimplifiedColor: 'green', PixelPercent: 62.5 },
+      ],
     };
     const input = { ...events.landscape(), imageProperties };
     const ours = fakeDeps({ labels: landscapeLabels });
@@ -165,7 +185,13 @@ describe('analyseImage', () => {
     // Assess
     const facesRequest = fake.requests.find((r) => r.call === 'DetectFaces')?.request;
     expect(facesRequest).toEqual({
-      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+      Image: {
+        S3Object: {
+          Bucket: 'smart-image-pipeline-uploads-example',
+          Name: 'uploads/ai-body.jpg',
+          Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+        },
+      },
       Attributes: ['ALL'],
     });
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']);
@@ -220,7 +246,13 @@ describe('analyseImage', () => {
 
     // Assess
     expect(fake.requests.find((r) => r.call === 'DetectText')?.request).toEqual({
-      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+      Image: {
+        S3Object: {
+          Bucket: 'smart-image-pipeline-uploads-example',
+          Name: 'uploads/ai-body.jpg',
+          Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+        },
+      },
     });
     expect(summary.sections.text).toEqual({
       title: 'Detected text',
@@ -235,7 +267,14 @@ describe('analyseImage', () => {
   it('asks DetectLabels for both features with thresholds from the config, and no object version when there is none', async () => {
     // Prepare
     const fake = fakeDeps({
-      config: { minLabelConfidence: 80, minTriggerConfidence: 60, maxLabels: 40, minModerationConfidence: 75, rekognitionImageProperties: true, detectModeration: 'always' },
+      config: {
+        minLabelConfidence: 80,
+        minTriggerConfidence: 60,
+        maxLabels: 40,
+        minModerationConfidence: 75,
+        rekognitionImageProperties: true,
+        detectModeration: 'always',
+      },
       labels: landscapeLabels,
     });
 
@@ -332,7 +371,11 @@ describe('analyseImage', () => {
       boxes: [{ left: 0.3072, top: 0.0411, width: 0.3959, height: 0.9386, confidence: 99.4 }],
       attributes: { parents: [], instances: 1 },
     });
-    expect(sectionItems(summary, 'moderation')[0]).toEqual({ name: 'Swimwear or Underwear', confidence: 64.3, attributes: { parentName: '' } });
+    expect(sectionItems(summary, 'moderation')[0]).toEqual({
+      name: 'Swimwear or Underwear',
+      confidence: 64.3,
+      attributes: { parentName: '' },
+    });
     expect(sectionItems(summary, 'faces')[0].attributes).toEqual({ gender: 'Female', emotion: 'HAPPY', smile: true, ageRange: '24-32' });
     expect(summary.sections.imageProperties.facts).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
     expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(8 * 1024);
@@ -358,19 +401,28 @@ describe('analyseImage', () => {
 
   it('wraps InvalidS3ObjectException from DetectModerationLabels into InvalidAnalysisImageError', async () => {
     // Prepare
-    const refused = new InvalidS3ObjectException({ message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.', $metadata: {} });
+    const refused = new InvalidS3ObjectException({
+      message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+      $metadata: {},
+    });
     const fake = fakeDeps({ moderation: () => Promise.reject(refused) });
 
     // Act
     const result = analyseImage(events.person(), fake.deps);
 
     // Assess
-    await expect(result).rejects.toMatchObject({ name: 'InvalidAnalysisImageError', message: expect.stringContaining('Unable to get object metadata') });
+    await expect(result).rejects.toMatchObject({
+      name: 'InvalidAnalysisImageError',
+      message: expect.stringContaining('Unable to get object metadata'),
+    });
   });
 
   it.each([
     ['ThrottlingException', new ThrottlingException({ message: 'Rate exceeded', $metadata: {} })],
-    ['ProvisionedThroughputExceededException', new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} })],
+    [
+      'ProvisionedThroughputExceededException',
+      new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} }),
+    ],
   ])('lets %s propagate unchanged so the state machine retries it', async (name, error) => {
     // Prepare
     const fake = fakeDeps({ labels: () => Promise.reject(error) });

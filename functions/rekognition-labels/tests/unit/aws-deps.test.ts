@@ -28,11 +28,19 @@ function awsLike(overrides: Record<string, FakeAnswer> = {}, configJson = '{}') 
       return {
         status: 200,
         body: JSON.stringify({
-          Parameter: { Name: PARAMETER_NAME, Type: 'String', Value: configJson, Version: 3, DataType: 'text', LastModifiedDate: 1764072000 },
+          Parameter: {
+            Name: PARAMETER_NAME,
+            Type: 'String',
+            Value: configJson,
+            Version: 3,
+            DataType: 'text',
+            LastModifiedDate: 1764072000,
+          },
         }),
       };
     }
-    if (request.operation && PERSON_ANSWERS[request.operation]) return { status: 200, body: fixtureText(PERSON_ANSWERS[request.operation]) };
+    if (request.operation && PERSON_ANSWERS[request.operation])
+      return { status: 200, body: fixtureText(PERSON_ANSWERS[request.operation]) };
     if (request.method === 'PUT') return { status: 200, headers: { etag: '"9b2cf535f27731c974343645a3985328"' } };
     return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException' }) };
   };
@@ -57,10 +65,18 @@ describe('createAwsDeps over the SDK wire format', () => {
     // Prepare
     const sourceId = 'a'.repeat(32);
     const first = await analyseImage(events.landscape(), wiredDeps(awsLike()).deps);
-    const item = { imageId: { S: sourceId }, revision: { S: '0123456789abcdef' }, status: { S: 'SUCCEEDED' }, analysis: { M: marshallJson(first) } };
+    const item = {
+      imageId: { S: sourceId },
+      revision: { S: '0123456789abcdef' },
+      status: { S: 'SUCCEEDED' },
+      analysis: { M: marshallJson(first) },
+    };
     const wired = wiredDeps(
       awsLike({
-        Query: { status: 200, body: JSON.stringify({ Items: [{ imageId: { S: sourceId }, perceptualHash: { S: '8f3c5a1e9b7d2c64' } }], Count: 1 }) },
+        Query: {
+          status: 200,
+          body: JSON.stringify({ Items: [{ imageId: { S: sourceId }, perceptualHash: { S: '8f3c5a1e9b7d2c64' } }], Count: 1 }),
+        },
         GetItem: { status: 200, body: JSON.stringify({ Item: item }) },
       }),
     );
@@ -70,9 +86,17 @@ describe('createAwsDeps over the SDK wire format', () => {
 
     // Assess
     const queries = wired.byOperation('Query').map((request) => JSON.parse(request.body));
-    expect(queries.map((query) => query.ExpressionAttributeValues[':pk'].S).sort()).toEqual(['PHASH#0#8f3c', 'PHASH#1#5a1e', 'PHASH#2#9b7d', 'PHASH#3#2c64']);
+    expect(queries.map((query) => query.ExpressionAttributeValues[':pk'].S).sort()).toEqual([
+      'PHASH#0#8f3c',
+      'PHASH#1#5a1e',
+      'PHASH#2#9b7d',
+      'PHASH#3#2c64',
+    ]);
     expect(queries[0]).toMatchObject({ TableName: 'images-example', IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', Limit: 25 });
-    expect(JSON.parse(wired.byOperation('GetItem')[0].body)).toMatchObject({ TableName: 'images-example', Key: { PK: { S: `IMAGE#${sourceId}` }, SK: { S: 'IMAGE' } } });
+    expect(JSON.parse(wired.byOperation('GetItem')[0].body)).toMatchObject({
+      TableName: 'images-example',
+      Key: { PK: { S: `IMAGE#${sourceId}` }, SK: { S: 'IMAGE' } },
+    });
     expect(wired.byOperation('DetectLabels')).toHaveLength(0);
     expect(summary.reusedFrom).toEqual({ imageId: sourceId, revision: '0123456789abcdef', distance: 0 });
   });
@@ -85,7 +109,13 @@ describe('createAwsDeps over the SDK wire format', () => {
     await analyseImage(events.person(), wired.deps);
 
     // Assess
-    const image = { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } };
+    const image = {
+      S3Object: {
+        Bucket: 'smart-image-pipeline-uploads-example',
+        Name: 'uploads/ai-body.jpg',
+        Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+      },
+    };
     expect(JSON.parse(wired.byOperation('DetectLabels')[0].body)).toEqual({
       Image: image,
       Features: ['GENERAL_LABELS'],
@@ -152,7 +182,10 @@ describe('createAwsDeps over the SDK wire format', () => {
 
   it('turns InvalidImageFormatException into InvalidAnalysisImageError without an SDK retry', async () => {
     // Prepare
-    const refused = { status: 400, body: JSON.stringify({ __type: 'InvalidImageFormatException', Message: 'Request has invalid image format' }) };
+    const refused = {
+      status: 400,
+      body: JSON.stringify({ __type: 'InvalidImageFormatException', Message: 'Request has invalid image format' }),
+    };
     const wired = wiredDeps(awsLike({ DetectLabels: refused }));
 
     // Act

@@ -50,7 +50,9 @@ function coldStart(env: Record<string, string | undefined> = ENV) {
   }
   const { handler, rk, s3, ssm } = loaded!;
   const mocks = { rekognition: mockClient(rk.RekognitionClient), s3: mockClient(s3.S3Client), ssm: mockClient(ssm.SSMClient) };
-  mocks.ssm.on(ssm.GetParameterCommand).resolves({ Parameter: { Name: ENV.CONFIG_PARAMETER_NAME, Type: 'String', Value: '{}', Version: 1 } });
+  mocks.ssm
+    .on(ssm.GetParameterCommand)
+    .resolves({ Parameter: { Name: ENV.CONFIG_PARAMETER_NAME, Type: 'String', Value: '{}', Version: 1 } });
   mocks.rekognition.on(rk.DetectLabelsCommand).resolves(responses.labelsPerson());
   mocks.rekognition.on(rk.DetectModerationLabelsCommand).resolves(responses.moderationPerson());
   mocks.rekognition.on(rk.DetectFacesCommand).resolves(responses.faces());
@@ -90,9 +92,16 @@ describe('handler', () => {
     expect(mocks.rekognition.commandCalls(rk.DetectTextCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectModerationLabelsCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectLabelsCommand)[0].args[0].input.Features).toEqual(['GENERAL_LABELS']);
-    expect(summary.skipped).toEqual({ DetectModerationLabels: 'no moderation-like label', DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
+    expect(summary.skipped).toEqual({
+      DetectModerationLabels: 'no moderation-like label',
+      DetectFaces: 'no person-like label',
+      DetectText: 'no text-like label',
+    });
     expect(summary.sections.imageProperties.detector).toBe('ResizeImage');
-    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87bee6', simplifiedColor: 'blue', pixelPercent: 34.9 } });
+    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({
+      name: 'skyblue',
+      attributes: { hex: '#87bee6', simplifiedColor: 'blue', pixelPercent: 34.9 },
+    });
     expect(summary.sections.moderation).toBeUndefined();
   });
 
@@ -163,7 +172,8 @@ describe('handler', () => {
   it('logs the image id, bucket, key and execution ARN, and never the whole event', async () => {
     // Prepare
     const { handler } = coldStart({ ...ENV, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'rekognition-labels' });
-    const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:ImagePipeline:img-99c8682692b01f3ccc7d29daba25750b-71a2f1300d1e127e';
+    const executionArn =
+      'arn:aws:states:eu-west-1:123456789012:execution:ImagePipeline:img-99c8682692b01f3ccc7d29daba25750b-71a2f1300d1e127e';
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -178,7 +188,10 @@ describe('handler', () => {
     }
 
     // Assess
-    const logs = lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line));
+    const logs = lines
+      .flatMap((line) => line.split('\n'))
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const done = logs.find((log) => log.message === 'image analysed');
     expect(done).toMatchObject({
       service: 'rekognition-labels',
@@ -199,6 +212,11 @@ describe('handler', () => {
     const act = () => coldStart({ ...ENV, PROCESSED_BUCKET_NAME: undefined, CONFIG_PARAMETER_NAME: ' ' });
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ name: 'ConfigurationError', message: 'Missing or invalid environment variables: PROCESSED_BUCKET_NAME; CONFIG_PARAMETER_NAME' }));
+    expect(act).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        message: 'Missing or invalid environment variables: PROCESSED_BUCKET_NAME; CONFIG_PARAMETER_NAME',
+      }),
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { analysisSettingsKey, DEFAULT_ANALYSIS_CONFIG, hammingDistance, perceptualHashBands, phashIndexPk, type AnalysisConfig, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import {
+  analysisSettingsKey,
+  DEFAULT_ANALYSIS_CONFIG,
+  hammingDistance,
+  perceptualHashBands,
+  phashIndexPk,
+  type AnalysisConfig,
+  type AnalysisSummary,
+} from '@smart-image-pipeline/contracts';
 import { findReusableAnalysis, isInformativeHash, type NearDuplicateStore, type StoredImage } from '../../src/near-duplicate';
 import { events } from './fixtures';
 
@@ -23,7 +31,9 @@ function tableOf(images: Array<StoredImage & { perceptualHash: string }>) {
   const reads: string[] = [];
   const store: NearDuplicateStore = {
     bandMembers: async (indexPk) =>
-      images.filter((image) => perceptualHashBands(image.perceptualHash).some((band, index) => phashIndexPk(index, band) === indexPk)).map(({ imageId, perceptualHash }) => ({ imageId, perceptualHash })),
+      images
+        .filter((image) => perceptualHashBands(image.perceptualHash).some((band, index) => phashIndexPk(index, band) === indexPk))
+        .map(({ imageId, perceptualHash }) => ({ imageId, perceptualHash })),
     image: async (imageId) => {
       reads.push(imageId);
       return images.find((image) => image.imageId === imageId);
@@ -33,7 +43,11 @@ function tableOf(images: Array<StoredImage & { perceptualHash: string }>) {
 }
 
 const OTHER_ID = 'a'.repeat(32);
-const input = (overrides: { perceptualHash?: string; owner?: string } = {}) => ({ ...events.landscape(), perceptualHash: HASH, ...overrides });
+const input = (overrides: { perceptualHash?: string; owner?: string } = {}) => ({
+  ...events.landscape(),
+  perceptualHash: HASH,
+  ...overrides,
+});
 const stored = (overrides: Partial<StoredImage & { perceptualHash: string }> = {}) => ({
   imageId: OTHER_ID,
   revision: '0123456789abcdef',
@@ -72,7 +86,10 @@ describe('findReusableAnalysis', () => {
   it('does not reuse an analysis made with different settings, or one with no recorded settings', async () => {
     // Prepare
     const otherSettings = analysisSettingsKey(config({ minLabelConfidence: 55 }));
-    const { store } = tableOf([stored({ analysis: analysisWith(otherSettings) }), stored({ imageId: 'b'.repeat(32), analysis: analysisWith(undefined) })]);
+    const { store } = tableOf([
+      stored({ analysis: analysisWith(otherSettings) }),
+      stored({ imageId: 'b'.repeat(32), analysis: analysisWith(undefined) }),
+    ]);
 
     // Act
     const found = await findReusableAnalysis(input(), config(), store);

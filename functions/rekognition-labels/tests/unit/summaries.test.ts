@@ -15,7 +15,15 @@ describe('labelsSection', () => {
     // Assess
     expect([title, detector]).toEqual(['Labels', 'DetectLabels']);
     expect(labels.map((label) => label.name)).toEqual([
-      'Person', 'Adult', 'Female', 'Woman', 'Clothing', 'Dress', 'Shoe', 'Footwear', 'Text',
+      'Person',
+      'Adult',
+      'Female',
+      'Woman',
+      'Clothing',
+      'Dress',
+      'Shoe',
+      'Footwear',
+      'Text',
     ]);
     expect(labels[0]).toEqual({
       name: 'Person',
@@ -136,7 +144,10 @@ describe('imagePropertiesSection', () => {
     const properties = imagePropertiesSection(responses.labelsPerson().ImageProperties);
 
     // Assess
-    expect(properties.items[0]).toEqual({ name: 'antiquewhite', attributes: { hex: '#e9e2d6', simplifiedColor: 'white', pixelPercent: 31.4 } });
+    expect(properties.items[0]).toEqual({
+      name: 'antiquewhite',
+      attributes: { hex: '#e9e2d6', simplifiedColor: 'white', pixelPercent: 31.4 },
+    });
     expect(properties.items.map((color) => color.attributes?.pixelPercent)).toEqual([31.4, 18.8, 14.1, 11.6, 6.3]);
     expect(properties.facts).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
   });

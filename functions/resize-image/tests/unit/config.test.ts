@@ -24,7 +24,14 @@ describe('loadConfig', () => {
       DEFAULT_RECIPIENT: 'ops@example.com',
       ALLOWED_RECIPIENT_DOMAINS: 'example.org',
     });
-    expect(config).toEqual({ processedBucketName: 'p', maxInputBytes: 1000, maxInputPixels: 2000, variantWidths: [320, 1024], keepGps: true, allowSvg: true });
+    expect(config).toEqual({
+      processedBucketName: 'p',
+      maxInputBytes: 1000,
+      maxInputPixels: 2000,
+      variantWidths: [320, 1024],
+      keepGps: true,
+      allowSvg: true,
+    });
   });
 
   test('returns a frozen object', () => {

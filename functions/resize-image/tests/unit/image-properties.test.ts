@@ -31,14 +31,25 @@ describe('imageProperties (sharp stand-in for Rekognition IMAGE_PROPERTIES)', ()
   it('rates a blurred copy less sharp, a dark copy darker and a flat image without contrast', async () => {
     // Prepare
     // Fine detail: 4 px stripes stay 1-2 px stripes in the 160 px thumbnail.
-    const stripes = Array.from({ length: 75 }, (_, i) => `<rect x="${i * 8}" y="0" width="4" height="400" fill="#${i % 3 ? '3a5f0b' : 'f4e04d'}"/>`).join('');
-    const photo = await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400"><rect width="600" height="400" fill="#c8d8e8"/>${stripes}</svg>`)).png().toBuffer();
+    const stripes = Array.from(
+      { length: 75 },
+      (_, i) => `<rect x="${i * 8}" y="0" width="4" height="400" fill="#${i % 3 ? '3a5f0b' : 'f4e04d'}"/>`,
+    ).join('');
+    const photo = await sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="400"><rect width="600" height="400" fill="#c8d8e8"/>${stripes}</svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
 
     // Act
     const crisp = await imageProperties(await pixelsOf(sharp(photo)));
     const blurred = await imageProperties(await pixelsOf(sharp(photo).blur(6)));
     const dark = await imageProperties(await pixelsOf(sharp(photo).linear(0.3, 0)));
-    const flat = await imageProperties(await pixelsOf(sharp({ create: { width: 300, height: 300, channels: 3, background: { r: 128, g: 128, b: 128 } } })));
+    const flat = await imageProperties(
+      await pixelsOf(sharp({ create: { width: 300, height: 300, channels: 3, background: { r: 128, g: 128, b: 128 } } })),
+    );
 
     // Assess
     expect(blurred.Quality.Sharpness).toBeLessThan(crisp.Quality.Sharpness / 2);

@@ -27,9 +27,18 @@ describe('events of a stored run', () => {
 
     // Assess
     expect(imageProcessedDetailSchema.parse(processed)).toEqual(processed);
-    expect(processed).toMatchObject({ schemaVersion: 1, imageId: input.imageId, revision: input.revision, owner: OWNER, status: 'SUCCEEDED', analysed: true });
+    expect(processed).toMatchObject({
+      schemaVersion: 1,
+      imageId: input.imageId,
+      revision: input.revision,
+      owner: OWNER,
+      status: 'SUCCEEDED',
+      analysed: true,
+    });
     expect(processed!.labels.length).toBeLessThanOrEqual(10);
-    expect(processed!.labels.map((label) => label.confidence)).toEqual([...processed!.labels.map((label) => label.confidence)].sort((a, b) => b - a));
+    expect(processed!.labels.map((label) => label.confidence)).toEqual(
+      [...processed!.labels.map((label) => label.confidence)].sort((a, b) => b - a),
+    );
     expect(processed!.variants.map((variant) => variant.key)).toEqual(input.resize.variants.map((variant) => variant.key));
     expect(JSON.stringify(processed)).not.toContain(input.source.key);
     expect(flagged).toBeUndefined();
@@ -39,8 +48,12 @@ describe('events of a stored run', () => {
     // Prepare
     const input = successInput((state) => {
       state.analysis.summary.sections.moderation = {
-        title: 'Moderation', detector: 'DetectModerationLabels',
-        items: [{ name: 'Suggestive', confidence: 61.2, attributes: { parentName: '' } }, { name: 'Revealing Clothes', confidence: 70.5, attributes: { parentName: 'Suggestive' } }],
+        title: 'Moderation',
+        detector: 'DetectModerationLabels',
+        items: [
+          { name: 'Suggestive', confidence: 61.2, attributes: { parentName: '' } },
+          { name: 'Revealing Clothes', confidence: 70.5, attributes: { parentName: 'Suggestive' } },
+        ],
       };
     });
 
@@ -82,8 +95,13 @@ describe('events of a stored run', () => {
 
     // Assess
     expect(failed).toEqual({
-      schemaVersion: 1, imageId: input.imageId, revision: input.revision, owner: 'unowned', receivedAt: input.receivedAt,
-      status: 'FAILED', error: { name: 'CorruptImageError' },
+      schemaVersion: 1,
+      imageId: input.imageId,
+      revision: input.revision,
+      owner: 'unowned',
+      receivedAt: input.receivedAt,
+      status: 'FAILED',
+      error: { name: 'CorruptImageError' },
     });
   });
 });

@@ -8,23 +8,30 @@ import { parseWebDeploymentRequest, sendResponse } from '../../src/custom-resour
 import { cacheControlFor, deleteSite, deploySite } from '../../src/deploy-site';
 import { InvalidCustomResourceEventError } from '../../src/errors';
 
-const sample = (name: string): Record<string, any> => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'events', 'web-deploy', name), 'utf8'));
+const sample = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'events', 'web-deploy', name), 'utf8'));
 
 /** A bucket in memory that answers the three commands the deploy core sends, one key per page to exercise paging. */
 function memoryBucket(initial: string[] = []) {
-  const objects = new Map<string, { body: string; contentType?: string; cacheControl?: string }>(initial.map((key) => [key, { body: 'old' }]));
+  const objects = new Map<string, { body: string; contentType?: string; cacheControl?: string }>(
+    initial.map((key) => [key, { body: 'old' }]),
+  );
   const send = async (command: unknown): Promise<any> => {
     if (command instanceof PutObjectCommand) {
       const input = command.input;
       objects.set(input.Key!, { body: String(input.Body), contentType: input.ContentType, cacheControl: input.CacheControl });
       return {};
     }
-    if (command instanceof DeleteObjectCommand) return objects.delete(command.input.Key!), {};
+    if (command instanceof DeleteObjectCommand) return (objects.delete(command.input.Key!), {});
     if (command instanceof ListObjectsV2Command) {
       const keys = [...objects.keys()].sort();
       const start = command.input.ContinuationToken ? keys.indexOf(command.input.ContinuationToken) : 0;
       const next = keys[start + 1];
-      return { Contents: keys.slice(start, start + 1).map((Key) => ({ Key })), IsTruncated: next !== undefined, NextContinuationToken: next };
+      return {
+        Contents: keys.slice(start, start + 1).map((Key) => ({ Key })),
+        IsTruncated: next !== undefined,
+        NextContinuationToken: next,
+      };
     }
     throw new Error('unexpected command');
   };
@@ -111,7 +118,14 @@ describe('WebDeployment custom resource', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/answer`;
-    const answer = { Status: 'SUCCESS' as const, Reason: 'OK', PhysicalResourceId: 'web-site-web', StackId: 's', RequestId: 'r', LogicalResourceId: 'WebDeployment' };
+    const answer = {
+      Status: 'SUCCESS' as const,
+      Reason: 'OK',
+      PhysicalResourceId: 'web-site-web',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'WebDeployment',
+    };
 
     try {
       // Act

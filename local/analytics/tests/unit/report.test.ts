@@ -9,7 +9,8 @@ import { daysOf, parseWindow, summarise, summaryCsv } from '../../report';
 const templateFile = join(__dirname, '..', '..', '..', '..', 'template.yaml');
 const FORMATS = GENERATED_FORMATS;
 
-const countBy = <T>(items: T[], key: (item: T) => string) => items.reduce((counts, item) => counts.set(key(item), (counts.get(key(item)) ?? 0) + 1), new Map<string, number>());
+const countBy = <T>(items: T[], key: (item: T) => string) =>
+  items.reduce((counts, item) => counts.set(key(item), (counts.get(key(item)) ?? 0) + 1), new Map<string, number>());
 
 describe('local analytics: the template named queries on DuckDB over generated facts', () => {
   let dataDir: string;
@@ -32,13 +33,29 @@ describe('local analytics: the template named queries on DuckDB over generated f
     const summary = await summarise({ dataDir, templateFile, days: 7 });
 
     // Assess
-    const processedByDay = countBy(rows.filter((row) => row.fact.factType === 'processed'), (row) => row.dt);
-    const failedByDay = countBy(rows.filter((row) => row.fact.factType === 'failed'), (row) => row.dt);
-    expect(summary.imagesPerDay).toEqual(window.map((day) => ({ day, processed: processedByDay.get(day) ?? 0, failed: failedByDay.get(day) ?? 0 })));
+    const processedByDay = countBy(
+      rows.filter((row) => row.fact.factType === 'processed'),
+      (row) => row.dt,
+    );
+    const failedByDay = countBy(
+      rows.filter((row) => row.fact.factType === 'failed'),
+      (row) => row.dt,
+    );
+    expect(summary.imagesPerDay).toEqual(
+      window.map((day) => ({ day, processed: processedByDay.get(day) ?? 0, failed: failedByDay.get(day) ?? 0 })),
+    );
     expect(summary.imagesPerDay[2]).toEqual({ day: window[2], processed: 0, failed: 0 });
     expect(new Map(summary.failureReasons.map((row) => [row.reason, row.images]))).toEqual(countBy(failed, (fact) => fact.failureReason));
-    expect(new Map(summary.topLabels.map((row) => [row.label, row.images]))).toEqual(countBy(processed.flatMap((fact) => fact.labels), (label) => label.name));
-    expect(summary.rekognitionCalls).toEqual({ analysed: processed.filter((fact) => fact.analysed).length, skipped: processed.filter((fact) => !fact.analysed).length });
+    expect(new Map(summary.topLabels.map((row) => [row.label, row.images]))).toEqual(
+      countBy(
+        processed.flatMap((fact) => fact.labels),
+        (label) => label.name,
+      ),
+    );
+    expect(summary.rekognitionCalls).toEqual({
+      analysed: processed.filter((fact) => fact.analysed).length,
+      skipped: processed.filter((fact) => !fact.analysed).length,
+    });
     for (const format of FORMATS) {
       const ofFormat = processed.filter((fact) => fact.format === format);
       expect(summary.inputVolume.find((row) => row.format === format)).toEqual({
@@ -55,7 +72,11 @@ describe('local analytics: the template named queries on DuckDB over generated f
     const summary = await summarise({ dataDir, templateFile, days: 3 });
 
     // Assess
-    expect(summary.imagesPerDay.map((row) => [row.processed, row.failed])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    expect(summary.imagesPerDay.map((row) => [row.processed, row.failed])).toEqual([
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
     expect(summary.rekognitionCalls).toEqual({ analysed: 0, skipped: 0 });
     expect(summaryCsv(summary).split('\n')[0]).toBe('section,key,measure,value');
   });

@@ -20,8 +20,11 @@ describe('bucketsNamedIn', () => {
     // Prepare: EventBridge events (detail-type), and SQS batches (the notifier's) whose bodies are such events or
     // digests, name images by id, not buckets; API Gateway requests (routeKey) and CloudFormation custom-resource
     // requests (RequestType) are not pipeline payloads.
-    const samples = readdirSync(EVENTS).flatMap((folder) => readdirSync(join(EVENTS, folder)).map((file) => readEvent(folder, file) as Record<string, unknown>));
-    const isSqsBatch = (event: Record<string, unknown>) => Array.isArray(event.Records) && event.Records.every((record: { eventSource?: unknown }) => record.eventSource === 'aws:sqs');
+    const samples = readdirSync(EVENTS).flatMap((folder) =>
+      readdirSync(join(EVENTS, folder)).map((file) => readEvent(folder, file) as Record<string, unknown>),
+    );
+    const isSqsBatch = (event: Record<string, unknown>) =>
+      Array.isArray(event.Records) && event.Records.every((record: { eventSource?: unknown }) => record.eventSource === 'aws:sqs');
 
     // Act
     const counts = samples
@@ -37,7 +40,10 @@ describe('bucketsNamedIn', () => {
 describe('missingBucketsNote', () => {
   it('names the missing buckets, the local ones and an upload command for the edge', () => {
     // Act
-    const note = missingBucketsNote(['deployed-uploads', 'local-out'], ['local-out', 'local-in'], { edgeUrl: 'http://127.0.0.1:4566', uploadsBucket: 'local-in' });
+    const note = missingBucketsNote(['deployed-uploads', 'local-out'], ['local-out', 'local-in'], {
+      edgeUrl: 'http://127.0.0.1:4566',
+      uploadsBucket: 'local-in',
+    });
 
     // Assess
     const firstLine = note?.split('\n')[0];

@@ -45,12 +45,20 @@ describe('toTextResponse', () => {
     const response = toTextResponse(lines, 200, 100, params);
 
     expect(response.TextDetections?.map((d) => [d.Type, d.Id, d.ParentId, d.DetectedText])).toEqual([
-      ['LINE', 0, undefined, 'OPEN NOW'], ['LINE', 1, undefined, 'Exit'],
-      ['WORD', 2, 0, 'OPEN'], ['WORD', 3, 0, 'NOW'], ['WORD', 4, 1, 'Exit'],
+      ['LINE', 0, undefined, 'OPEN NOW'],
+      ['LINE', 1, undefined, 'Exit'],
+      ['WORD', 2, 0, 'OPEN'],
+      ['WORD', 3, 0, 'NOW'],
+      ['WORD', 4, 1, 'Exit'],
     ]);
     expect(response.TextDetections?.[0].Geometry).toEqual({
       BoundingBox: { Width: 0.45, Height: 0.2, Left: 0, Top: 0.1 },
-      Polygon: [{ X: 0, Y: 0.1 }, { X: 0.45, Y: 0.1 }, { X: 0.45, Y: 0.3 }, { X: 0, Y: 0.3 }],
+      Polygon: [
+        { X: 0, Y: 0.1 },
+        { X: 0.45, Y: 0.1 },
+        { X: 0.45, Y: 0.3 },
+        { X: 0, Y: 0.3 },
+      ],
     });
   });
 

@@ -21,7 +21,10 @@ const CHARSET = ['a', 'b', 'c', ' '];
 
 describe('boxesFromProbabilityMap', () => {
   it('finds one box per confident region and grows it as DB unclips', () => {
-    const map = mapWith(100, 40, [[10, 10, 40, 20, 0.9], [60, 10, 90, 20, 0.8]]);
+    const map = mapWith(100, 40, [
+      [10, 10, 40, 20, 0.9],
+      [60, 10, 90, 20, 0.8],
+    ]);
     const boxes = boxesFromProbabilityMap(map, 100, 40);
     expect(boxes).toHaveLength(2);
     // 30×10 region: grows by 30·10·1.5 / (2·40) = 5.6 px each side.
@@ -30,7 +33,10 @@ describe('boxesFromProbabilityMap', () => {
   });
 
   it('drops regions whose mean probability is under the box threshold, and slivers', () => {
-    const map = mapWith(60, 20, [[5, 5, 30, 15, 0.45], [40, 5, 42, 15, 0.9]]);
+    const map = mapWith(60, 20, [
+      [5, 5, 30, 15, 0.45],
+      [40, 5, 42, 15, 0.9],
+    ]);
     expect(boxesFromProbabilityMap(map, 60, 20)).toEqual([]);
   });
 

@@ -22,7 +22,10 @@ export const analyseImageInputSchema = objectOf({
   }),
   imageProperties: imagePropertiesSchema.optional(),
   /** ResizeImage's dHash: finds an already analysed near-duplicate whose analysis can be reused. */
-  perceptualHash: z.string().regex(/^[0-9a-f]{16}$/).optional(),
+  perceptualHash: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
   /** The uploader (issue 11); an analysis is only ever reused from an image of the same owner (absent = none). */
   owner: z.string().min(1).optional(),
   executionArn: executionArnSchema,
@@ -82,7 +85,11 @@ export const analysisSummarySchema = z
   .superRefine((summary, context) => {
     summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {
       if (typeof item.confidence !== 'number') {
-        context.addIssue({ code: 'custom', path: ['sections', SECTION_IDS.labels, 'items', index, 'confidence'], message: 'must be a number: labels are searched by confidence' });
+        context.addIssue({
+          code: 'custom',
+          path: ['sections', SECTION_IDS.labels, 'items', index, 'confidence'],
+          message: 'must be a number: labels are searched by confidence',
+        });
       }
     });
   });

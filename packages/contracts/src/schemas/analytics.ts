@@ -56,7 +56,10 @@ export const failedFactSchema = z.strictObject({
 export const flaggedFactSchema = z.strictObject({
   ...factBase,
   factType: z.literal('flagged'),
-  moderationLabels: z.array(z.strictObject({ name: labelName, confidence, parentName: z.string().max(100) })).min(1).max(EVENT_LABEL_LIMIT),
+  moderationLabels: z
+    .array(z.strictObject({ name: labelName, confidence, parentName: z.string().max(100) }))
+    .min(1)
+    .max(EVENT_LABEL_LIMIT),
 });
 
 /** Any fact, told apart by `factType`. */

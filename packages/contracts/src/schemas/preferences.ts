@@ -27,19 +27,29 @@ const distinct = (values: readonly string[]) => new Set(values).size === values.
 export const notificationPreferencesSchema = z.strictObject(
   {
     channels: z
-      .array(z.enum(CHANNEL_NAMES, { error: (issue) => `must be one of ${CHANNEL_NAMES.join(', ')} (got ${JSON.stringify(issue.input)})` }), {
-        error: 'must be an array of channel names',
-      })
+      .array(
+        z.enum(CHANNEL_NAMES, { error: (issue) => `must be one of ${CHANNEL_NAMES.join(', ')} (got ${JSON.stringify(issue.input)})` }),
+        {
+          error: 'must be an array of channel names',
+        },
+      )
       .refine(distinct, { error: 'must not name a channel twice' }),
     events: z
-      .array(z.enum(NOTIFYING_DETAIL_TYPES, { error: (issue) => `must be one of ${NOTIFYING_DETAIL_TYPES.join(', ')} (got ${JSON.stringify(issue.input)})` }), {
-        error: 'must be an array of event names',
-      })
+      .array(
+        z.enum(NOTIFYING_DETAIL_TYPES, {
+          error: (issue) => `must be one of ${NOTIFYING_DETAIL_TYPES.join(', ')} (got ${JSON.stringify(issue.input)})`,
+        }),
+        {
+          error: 'must be an array of event names',
+        },
+      )
       .refine(distinct, { error: 'must not name an event twice' }),
   },
   {
     error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `has unknown fields ${issue.keys.join(', ')} (only channels and events)` : 'must be an object with channels and events',
+      issue.code === 'unrecognized_keys'
+        ? `has unknown fields ${issue.keys.join(', ')} (only channels and events)`
+        : 'must be an object with channels and events',
   },
 );
 

@@ -70,7 +70,17 @@ const channel = z.number().int().min(0).max(255);
 export const imagePropertiesSchema = z.object({
   Quality: z.object({ Brightness: percent, Sharpness: percent, Contrast: percent }),
   DominantColors: z
-    .array(z.object({ Red: channel, Green: channel, Blue: channel, HexCode: z.string(), CSSColor: z.string(), SimplifiedColor: z.string(), PixelPercent: percent }))
+    .array(
+      z.object({
+        Red: channel,
+        Green: channel,
+        Blue: channel,
+        HexCode: z.string(),
+        CSSColor: z.string(),
+        SimplifiedColor: z.string(),
+        PixelPercent: percent,
+      }),
+    )
     .max(10),
 });
 

@@ -5,7 +5,17 @@ import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
 import { ownerFromKey } from '../owner';
 import { storedEventsSchema } from './events';
-import { bucketSchema, imageIdSchema, keySchema, ownerSchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
+import {
+  bucketSchema,
+  imageIdSchema,
+  keySchema,
+  ownerSchema,
+  perceptualHashSchema,
+  revisionSchema,
+  sourceOrderSchema,
+  timestampSchema,
+  versionIdSchema,
+} from './common';
 
 /** The fields StoreMetadata and RecordFailure both need: the image, its revision, its owner and where it came from. */
 const imageRefShape = {
@@ -28,7 +38,10 @@ function withOwner<T extends { owner?: string; source: { key: string } }>(value:
 }
 
 /** A part of the resize result that is only stored: any object, else null. */
-const storedObject = z.unknown().optional().transform((value) => (isObject(value) ? value : null));
+const storedObject = z
+  .unknown()
+  .optional()
+  .transform((value) => (isObject(value) ? value : null));
 
 /**
  * The resize result as StoreMetadata reads it. Only what it indexes or derives from is checked; the rest is
@@ -44,10 +57,16 @@ export const storedResizeSchema = z.object(
     variants: z.array(
       z.object({
         key: z.string({ error: 'must be a string' }),
-        format: z.unknown().optional().transform((value) => String(value ?? '')),
+        format: z
+          .unknown()
+          .optional()
+          .transform((value) => String(value ?? '')),
         width: finiteNumber(),
         height: finiteNumber(),
-        bytes: z.unknown().optional().transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
+        bytes: z
+          .unknown()
+          .optional()
+          .transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
       }),
       { error: 'must be an array' },
     ),
@@ -76,7 +95,9 @@ export const recordFailureInputSchema = objectOf({
 export const storeActionSchema = objectOf(
   {
     action: z
-      .enum(['storeMetadata', 'recordFailure'], { error: (issue) => `must be storeMetadata or recordFailure (unknown action ${String(JSON.stringify(issue.input)).slice(0, 60)})` })
+      .enum(['storeMetadata', 'recordFailure'], {
+        error: (issue) => `must be storeMetadata or recordFailure (unknown action ${String(JSON.stringify(issue.input)).slice(0, 60)})`,
+      })
       .default('storeMetadata'),
   },
   'is not an object',

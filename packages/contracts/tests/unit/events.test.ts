@@ -44,7 +44,11 @@ const VARIATIONS: Variation[] = [
 const TYPE_VARIATIONS: Record<string, Variation[]> = {
   [DETAIL_TYPES.processed]: [
     { name: 'no labels', change: (event) => (event.detail.labels = []), valid: true },
-    { name: 'eleven labels', change: (event) => (event.detail.labels = Array.from({ length: 11 }, (_, i) => ({ name: `L${i}`, confidence: 90 }))), valid: false },
+    {
+      name: 'eleven labels',
+      change: (event) => (event.detail.labels = Array.from({ length: 11 }, (_, i) => ({ name: `L${i}`, confidence: 90 }))),
+      valid: false,
+    },
     { name: 'a confidence over 100', change: (event) => (event.detail.labels[0].confidence = 100.5), valid: false },
     { name: 'a variant outside images/', change: (event) => (event.detail.variants[0].key = 'uploads/x/w256.webp'), valid: false },
     { name: 'status FAILED', change: (event) => (event.detail.status = 'FAILED'), valid: false },
@@ -97,6 +101,10 @@ describe('event schemas', () => {
     const names = DETAIL_TYPE_LIST.flatMap((detailType) => fieldNames(readJson(FILES[detailType].schema).definitions.detail.properties));
 
     // Assess
-    expect(names.filter((name) => /mail|phone|address|key$|name$|cause|message|arn/i.test(name) && !['name', 'parentName', 'key'].includes(name))).toEqual([]);
+    expect(
+      names.filter(
+        (name) => /mail|phone|address|key$|name$|cause|message|arn/i.test(name) && !['name', 'parentName', 'key'].includes(name),
+      ),
+    ).toEqual([]);
   });
 });

@@ -45,7 +45,11 @@ describe('key builders', () => {
   });
 
   it('reads the imageId back from any GSI1 sort key and nothing else', () => {
-    expect([imageIdFromIndexSk(labelIndexSk(50, ID)), imageIdFromIndexSk(ID), imageIdFromIndexSk('2026#nope')]).toEqual([ID, ID, undefined]);
+    expect([imageIdFromIndexSk(labelIndexSk(50, ID)), imageIdFromIndexSk(ID), imageIdFromIndexSk('2026#nope')]).toEqual([
+      ID,
+      ID,
+      undefined,
+    ]);
   });
 
   it('spells the processed-bucket layout', () => {

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { isCognitoSub, MAX_UPLOAD_NAME_LENGTH, ownerFromKey, recordFailureInputSchema, safeUploadName, UNOWNED, uploadKeyFor } from '../../src';
+import {
+  isCognitoSub,
+  MAX_UPLOAD_NAME_LENGTH,
+  ownerFromKey,
+  recordFailureInputSchema,
+  safeUploadName,
+  UNOWNED,
+  uploadKeyFor,
+} from '../../src';
 
 const SUB = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const UPLOAD_ID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -11,7 +19,15 @@ describe('owner', () => {
   });
 
   it('gives every other key under uploads/ no owner', () => {
-    const keys = ['uploads/cat.jpg', `uploads/${SUB}/`, `uploads/${SUB}`, `uploads/${SUB.toUpperCase()}/cat.jpg`, `uploads//${SUB}/cat.jpg`, `elsewhere/${SUB}/cat.jpg`, `uploads/x${SUB}/cat.jpg`];
+    const keys = [
+      'uploads/cat.jpg',
+      `uploads/${SUB}/`,
+      `uploads/${SUB}`,
+      `uploads/${SUB.toUpperCase()}/cat.jpg`,
+      `uploads//${SUB}/cat.jpg`,
+      `elsewhere/${SUB}/cat.jpg`,
+      `uploads/x${SUB}/cat.jpg`,
+    ];
     expect(keys.map((key) => ownerFromKey(key))).toEqual(keys.map(() => UNOWNED));
   });
 
@@ -33,13 +49,21 @@ describe('owner', () => {
   });
 
   it('tells Cognito subs from other strings', () => {
-    expect([isCognitoSub(SUB), isCognitoSub(SUB.toUpperCase()), isCognitoSub('unowned'), isCognitoSub(42)]).toEqual([true, false, false, false]);
+    expect([isCognitoSub(SUB), isCognitoSub(SUB.toUpperCase()), isCognitoSub('unowned'), isCognitoSub(42)]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('derives the owner from the key for a state that predates owners, and keeps a given one', () => {
     // Prepare
     const state = {
-      action: 'recordFailure', imageId: '4c305750c43906432cd42f52210099f7', revision: '4ad423f178deff50', receivedAt: '2026-11-25T12:00:00.000Z',
+      action: 'recordFailure',
+      imageId: '4c305750c43906432cd42f52210099f7',
+      revision: '4ad423f178deff50',
+      receivedAt: '2026-11-25T12:00:00.000Z',
       source: { bucket: 'b', key: `uploads/${SUB}/${UPLOAD_ID}-cat.jpg`, versionId: null, sourceOrder: '000000000000000065A1B2C3D4E5F601' },
       error: { Error: 'CorruptImageError', Cause: 'x' },
     };

@@ -1,4 +1,12 @@
-import { CHANNEL_NAMES, DEFAULT_NOTIFICATION_PREFERENCES, notificationPreferencesSchema, notifiedSk, problemsOf, rateWindowSk, userPk } from '../../src';
+import {
+  CHANNEL_NAMES,
+  DEFAULT_NOTIFICATION_PREFERENCES,
+  notificationPreferencesSchema,
+  notifiedSk,
+  problemsOf,
+  rateWindowSk,
+  userPk,
+} from '../../src';
 
 describe('notification preferences', () => {
   it.each([
@@ -27,13 +35,18 @@ describe('notification preferences', () => {
   });
 
   it('defaults to e-mail for both events a user can choose, and is itself valid', () => {
-    expect(notificationPreferencesSchema.parse(DEFAULT_NOTIFICATION_PREFERENCES)).toEqual({ channels: ['email'], events: ['Image Processed', 'Image Failed'] });
+    expect(notificationPreferencesSchema.parse(DEFAULT_NOTIFICATION_PREFERENCES)).toEqual({
+      channels: ['email'],
+      events: ['Image Processed', 'Image Failed'],
+    });
     expect(CHANNEL_NAMES).toEqual(['email', 'sms']);
   });
 
   it('keys every per-user item under USER#<owner>, never under an image partition', () => {
     expect(userPk('0b6c9f1e-2d4a-4c8e-9f3a-7e5d1c2b3a40')).toBe('USER#0b6c9f1e-2d4a-4c8e-9f3a-7e5d1c2b3a40');
     expect(rateWindowSk('sms', 1764072000)).toBe('RATE#sms#1764072000');
-    expect(notifiedSk('email', 'Image Processed', 'a'.repeat(32), 'b'.repeat(16))).toBe(`NOTIFIED#email#ImageProcessed#${'a'.repeat(32)}#${'b'.repeat(16)}`);
+    expect(notifiedSk('email', 'Image Processed', 'a'.repeat(32), 'b'.repeat(16))).toBe(
+      `NOTIFIED#email#ImageProcessed#${'a'.repeat(32)}#${'b'.repeat(16)}`,
+    );
   });
 });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { SqsEventSource } from '../../../lambda/sqs-event-source';
 import { createSqsService, type LocalSqsService } from '../../sqs-service';
 
-const QUEUE = { name: 'work', url: 'http://sqs.us-east-1.localhost/000000000000/work', arn: 'arn:aws:sqs:us-east-1:000000000000:work', visibilityTimeout: 30, maxReceiveCount: 3, deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dead' };
+const QUEUE = {
+  name: 'work',
+  url: 'http://sqs.us-east-1.localhost/000000000000/work',
+  arn: 'arn:aws:sqs:us-east-1:000000000000:work',
+  visibilityTimeout: 30,
+  maxReceiveCount: 3,
+  deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dead',
+};
 const DEAD = { name: 'dead', url: 'http://sqs.us-east-1.localhost/000000000000/dead', arn: 'arn:aws:sqs:us-east-1:000000000000:dead' };
 
 async function openQueues(clock: { now: number }): Promise<LocalSqsService> {
@@ -71,7 +78,10 @@ describe('local SQS', () => {
 
   it('refuses an unknown queue with QueueDoesNotExist', async () => {
     const sqs = await openQueues({ now: 0 });
-    await expect(sqs.sendMessage('http://sqs.us-east-1.localhost/000000000000/nope', 'x')).rejects.toMatchObject({ code: 'QueueDoesNotExist', headers: { 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' } });
+    await expect(sqs.sendMessage('http://sqs.us-east-1.localhost/000000000000/nope', 'x')).rejects.toMatchObject({
+      code: 'QueueDoesNotExist',
+      headers: { 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' },
+    });
   });
 });
 
@@ -88,14 +98,26 @@ describe('SQS event source mapping', () => {
 
     // Act
     const source = new SqsEventSource(
-      { logicalId: 'M', functionLogicalId: 'Fn', queueArn: QUEUE.arn, batchSize: 10, maximumBatchingWindowSeconds: 0, reportBatchItemFailures: true, enabled: true },
+      {
+        logicalId: 'M',
+        functionLogicalId: 'Fn',
+        queueArn: QUEUE.arn,
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        enabled: true,
+      },
       { sqs, invoke, region: 'us-east-1', log: () => undefined },
     );
     while (batches.length === 0 || source.isBusy()) await new Promise((resolve) => setTimeout(resolve, 20));
     await source.stop();
 
     // Assess
-    expect(batches[0].Records.map((r: any) => [r.body, r.eventSource, r.eventSourceARN])).toEqual([['a', 'aws:sqs', QUEUE.arn], ['b', 'aws:sqs', QUEUE.arn], ['c', 'aws:sqs', QUEUE.arn]]);
+    expect(batches[0].Records.map((r: any) => [r.body, r.eventSource, r.eventSourceARN])).toEqual([
+      ['a', 'aws:sqs', QUEUE.arn],
+      ['b', 'aws:sqs', QUEUE.arn],
+      ['c', 'aws:sqs', QUEUE.arn],
+    ]);
     expect(sqs.peek(QUEUE.url).map((m) => m.body)).toEqual(['b']);
   });
 
@@ -107,8 +129,24 @@ describe('SQS event source mapping', () => {
 
     // Act
     const source = new SqsEventSource(
-      { logicalId: 'M', functionLogicalId: 'Fn', queueArn: QUEUE.arn, batchSize: 10, maximumBatchingWindowSeconds: 0, reportBatchItemFailures: true, enabled: true },
-      { sqs, invoke: async () => { calls += 1; throw new Error('boom'); }, region: 'us-east-1', log: () => undefined },
+      {
+        logicalId: 'M',
+        functionLogicalId: 'Fn',
+        queueArn: QUEUE.arn,
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        enabled: true,
+      },
+      {
+        sqs,
+        invoke: async () => {
+          calls += 1;
+          throw new Error('boom');
+        },
+        region: 'us-east-1',
+        log: () => undefined,
+      },
     );
     while (calls === 0 || source.isBusy()) await new Promise((resolve) => setTimeout(resolve, 20));
     await source.stop();

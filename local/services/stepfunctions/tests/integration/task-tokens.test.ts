@@ -102,7 +102,8 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
   });
 
   const start = async (id: string, via = 'sqs') =>
-    (await sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name: id, input: JSON.stringify({ id, via }) }))).executionArn as string;
+    (await sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name: id, input: JSON.stringify({ id, via }) })))
+      .executionArn as string;
   /** The token of the n-th attempt for an item, once the resource has received it. */
   const tokenFor = async (id: string, attempt = 0): Promise<string> => {
     for (let i = 0; i < 200; i += 1) {
@@ -137,14 +138,30 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
     expect(JSON.parse(done.output as string)).toEqual({ id: 'ok-1', via: 'sqs', review: { approved: true, by: 'alice' } });
     const events = await eventTypes(arn);
     expect(events.map((e) => e.type)).toEqual([
-      'ExecutionStarted', 'ChoiceStateEntered', 'ChoiceStateExited', 'TaskStateEntered',
-      'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded', 'TaskStateExited',
-      'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'ChoiceStateEntered',
+      'ChoiceStateExited',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'SucceedStateEntered',
+      'SucceedStateExited',
+      'ExecutionSucceeded',
     ]);
     const scheduled = events.find((e) => e.type === 'TaskScheduled')?.taskScheduledEventDetails;
-    expect(scheduled).toMatchObject({ resourceType: 'sqs', resource: 'sendMessage.waitForTaskToken', timeoutInSeconds: 4, heartbeatInSeconds: 2 });
+    expect(scheduled).toMatchObject({
+      resourceType: 'sqs',
+      resource: 'sendMessage.waitForTaskToken',
+      timeoutInSeconds: 4,
+      heartbeatInSeconds: 2,
+    });
     expect(JSON.parse(scheduled?.parameters as string).MessageBody).toEqual({ id: 'ok-1', taskToken: token });
-    expect(JSON.parse(events.find((e) => e.type === 'TaskSubmitted')?.taskSubmittedEventDetails?.output as string)).toEqual({ MessageId: 'm-ok-1' });
+    expect(JSON.parse(events.find((e) => e.type === 'TaskSubmitted')?.taskSubmittedEventDetails?.output as string)).toEqual({
+      MessageId: 'm-ok-1',
+    });
   });
 
   it('passes the token through lambda:invoke and has no default timeout', async () => {
@@ -207,7 +224,10 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
     // Assess
     expect(JSON.parse(done.output as string).lost).toMatchObject({ Error: 'States.HeartbeatTimeout' });
     const timedOut = (await eventTypes(arn)).find((e) => e.type === 'TaskTimedOut');
-    expect(timedOut?.taskTimedOutEventDetails).toMatchObject({ error: 'States.HeartbeatTimeout', resource: 'sendMessage.waitForTaskToken' });
+    expect(timedOut?.taskTimedOutEventDetails).toMatchObject({
+      error: 'States.HeartbeatTimeout',
+      resource: 'sendMessage.waitForTaskToken',
+    });
     await expect(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskTimedOut);
   });
 

@@ -6,11 +6,21 @@ describe('ItemReader parsing', () => {
   it('reads CSV with quoted fields, CRLF and a given header', () => {
     // Act
     const first = parseItems('a,b\r\n1,"x, ""y"""\r\n2,\r\n', { InputType: 'CSV' }, 'here');
-    const given = parseItems('1;2\n3;4', { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'SEMICOLON' }, 'here');
+    const given = parseItems(
+      '1;2\n3;4',
+      { InputType: 'CSV', CSVHeaderLocation: 'GIVEN', CSVHeaders: ['p', 'q'], CSVDelimiter: 'SEMICOLON' },
+      'here',
+    );
 
     // Assess
-    expect(first).toEqual([{ a: '1', b: 'x, "y"' }, { a: '2', b: '' }]);
-    expect(given).toEqual([{ p: '1', q: '2' }, { p: '3', q: '4' }]);
+    expect(first).toEqual([
+      { a: '1', b: 'x, "y"' },
+      { a: '2', b: '' },
+    ]);
+    expect(given).toEqual([
+      { p: '1', q: '2' },
+      { p: '3', q: '4' },
+    ]);
   });
 
   it('reads JSON Lines and refuses a JSON object that is not an array', () => {
@@ -28,7 +38,13 @@ describe('definition rewrites', () => {
     const definition = {
       StartAt: 'D',
       States: {
-        D: { Type: 'Map', ItemProcessor: { ...processor, ProcessorConfig: { Mode: 'DISTRIBUTED' } }, MaxConcurrency: 4, ResultPath: '$.r', Next: 'I' },
+        D: {
+          Type: 'Map',
+          ItemProcessor: { ...processor, ProcessorConfig: { Mode: 'DISTRIBUTED' } },
+          MaxConcurrency: 4,
+          ResultPath: '$.r',
+          Next: 'I',
+        },
         I: { Type: 'Map', ItemProcessor: processor, End: true },
       },
     };
@@ -48,7 +64,12 @@ describe('definition rewrites', () => {
     const definition = {
       StartAt: 'A',
       States: {
-        A: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { MessageBody: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } }, End: true },
+        A: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          Parameters: { MessageBody: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
+          End: true,
+        },
       },
     };
 
