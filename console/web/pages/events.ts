@@ -1,5 +1,5 @@
 import { isImageId } from '@smart-image-pipeline/contracts/browser';
-import { localApi, ApiError, queryString, type Page as ApiPage } from '../api';
+import { showLocalLog } from '../local-pages';
 import { h, jsonBlock, replaceChildren } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -59,23 +59,14 @@ export const eventsPage: Page = (container) => {
     list,
     more,
   );
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async (): Promise<void> => {
-    try {
-      const page = await localApi<ApiPage<ArchivedEvent>>(`/local/events${queryString({ limit: 20, cursor })}`);
-      for (const item of page.items) list.appendChild(eventEntry(item));
-      shown += page.items.length;
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      note.textContent = shown === 0 ? 'Nothing published yet.' : '';
-    } catch (error) {
-      note.textContent =
-        error instanceof ApiError && error.status === 501
-          ? 'This deployment keeps no event log.'
-          : `Could not load the events: ${(error as Error).message}`;
-    }
-  };
-  more.addEventListener('click', () => void load());
-  void load();
+  showLocalLog<ArchivedEvent>({
+    path: '/local/events',
+    list,
+    note,
+    more,
+    render: eventEntry,
+    emptyText: 'Nothing published yet.',
+    noLogText: 'This deployment keeps no event log.',
+    what: 'the events',
+  });
 };

@@ -1,5 +1,5 @@
 import { isImageId } from '@smart-image-pipeline/contracts/browser';
-import { localApi, ApiError, queryString, type Page as ApiPage } from '../api';
+import { showLocalLog } from '../local-pages';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -136,23 +136,14 @@ export const outboxPage: Page = (container) => {
     list,
     more,
   );
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async (): Promise<void> => {
-    try {
-      const page = await localApi<ApiPage<OutboxItem>>(`/local/outbox${queryString({ limit: 20, cursor })}`);
-      for (const item of page.items) list.appendChild(outboxEntry(item));
-      shown += page.items.length;
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      note.textContent = shown === 0 ? 'Nothing sent yet.' : '';
-    } catch (error) {
-      note.textContent =
-        error instanceof ApiError && error.status === 501
-          ? 'This deployment has no outbox: notifications leave through SNS and SES.'
-          : `Could not load the outbox: ${(error as Error).message}`;
-    }
-  };
-  more.addEventListener('click', () => void load());
-  void load();
+  showLocalLog<OutboxItem>({
+    path: '/local/outbox',
+    list,
+    note,
+    more,
+    render: outboxEntry,
+    emptyText: 'Nothing sent yet.',
+    noLogText: 'This deployment has no outbox: notifications leave through SNS and SES.',
+    what: 'the outbox',
+  });
 };
