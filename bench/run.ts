@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
 import { gatherCostInputs } from './cost/gather';
+import { DOCUMENTED_MIX } from './cost/mix';
 import { runE2eBench } from './e2e/section';
 import { describeMachine } from './lib/machine';
 import { SOURCE_PHOTOS } from './lib/inputs';
@@ -14,13 +15,32 @@ import { computeTargets, type BenchSections } from './report/targets';
 import { runResizeBench } from './resize/section';
 import { runVisionBench } from './vision/section';
 
-const SECTIONS = ['resize', 'vision', 'e2e', 'coldStart', 'cost'] as const;
-type Section = (typeof SECTIONS)[number];
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
-  full: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[1], SOURCE_PHOTOS[3]], megapixels: [8, 24], fastRounds: 3, slowRounds: 2, slowRoundsAtTwo: 1, rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const, coldSamples: 7, visionRuns: 2, e2ePhotos: 50 },
-  quick: { photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]], megapixels: [8], fastRounds: 1, slowRounds: 1, slowRoundsAtTwo: 1, rssContenders: ['ours'] as const, coldSamples: 2, visionRuns: 0, e2ePhotos: 6 },
+  full: {
+    photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[1], SOURCE_PHOTOS[3]],
+    megapixels: [8, 24],
+    fastRounds: 3,
+    slowRounds: 2,
+    slowRoundsAtTwo: 1,
+    rssContenders: ['ours', 'sharp-once', 'sharp-clone'] as const,
+    coldSamples: 7,
+    visionRuns: 2,
+    e2ePhotos: 50,
+  },
+  quick: {
+    photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
+    megapixels: [8],
+    fastRounds: 1,
+    slowRounds: 1,
+    slowRoundsAtTwo: 1,
+    rssContenders: ['ours'] as const,
+    coldSamples: 2,
+    visionRuns: 0,
+    e2ePhotos: 6,
+  },
 };
 
 const README_START = '<!-- bench:results:start -->';
@@ -55,14 +75,27 @@ async function main(): Promise<void> {
   const started = Date.now();
   const tmpDir = await mkdtemp(path.join(os.tmpdir(), 'sip-bench-'));
   const sections: BenchSections = { errors: {}, skipped: {} };
-  log(`Smart Image Pipeline bench ${quick ? '(--quick) ' : ''}${date}: ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+  log(
+    `Smart Image Pipeline bench ${quick ? '(--quick) ' : ''}${date}: ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`,
+  );
   try {
     if (wanted('resize')) {
       sections.resize = await attempt(sections, 'resize', () =>
-        runResizeBench({ tmpDir, photos: plan.photos, megapixels: plan.megapixels, fastRounds: plan.fastRounds, slowRounds: plan.slowRounds, slowRoundsAtTwo: plan.slowRoundsAtTwo, rssMegapixels: 48, rssContenders: [...plan.rssContenders], log }),
+        runResizeBench({
+          tmpDir,
+          photos: plan.photos,
+          megapixels: plan.megapixels,
+          fastRounds: plan.fastRounds,
+          slowRounds: plan.slowRounds,
+          slowRoundsAtTwo: plan.slowRoundsAtTwo,
+          rssMegapixels: 48,
+          rssContenders: [...plan.rssContenders],
+          log,
+        }),
       );
     } else sections.skipped.resize = '--only';
-    if (wanted('coldStart')) sections.coldStart = await attempt(sections, 'coldStart', () => runColdStartBench(tmpDir, plan.coldSamples, log));
+    if (wanted('coldStart'))
+      sections.coldStart = await attempt(sections, 'coldStart', () => runColdStartBench(tmpDir, plan.coldSamples, log));
     else sections.skipped.coldStart = '--only';
     if (wanted('e2e')) sections.e2e = await attempt(sections, 'e2e', () => runE2eBench(plan.e2ePhotos, log));
     else sections.skipped.e2e = '--only';
@@ -75,11 +108,17 @@ async function main(): Promise<void> {
         // The cost model reads measured durations from a results file: give it this run's.
         const interim = path.join(tmpDir, 'interim.json');
         await writeFile(interim, JSON.stringify({ date, resize: sections.resize, e2e: sections.e2e }));
-        const inputs = await gatherCostInputs({ images: 1_000_000, facesShare: 0.3, textShare: 0.1, analysisCopyShare: 0.5, emailShare: 0, resultsFile: interim });
+        const inputs = await gatherCostInputs({ ...DOCUMENTED_MIX, resultsFile: interim });
         const ours = computeCost(inputs);
         const naive = computeCost({ ...inputs, naive: true });
         log(`  cost: $${ours.usdPerThousand.toFixed(3)} per 1,000 (naive $${naive.usdPerThousand.toFixed(3)})`);
-        return { usdPerThousand: ours.usdPerThousand, naiveUsdPerThousand: naive.usdPerThousand, inputs, lines: ours.lines, naiveLines: naive.lines };
+        return {
+          usdPerThousand: ours.usdPerThousand,
+          naiveUsdPerThousand: naive.usdPerThousand,
+          inputs,
+          lines: ours.lines,
+          naiveLines: naive.lines,
+        };
       });
     } else sections.skipped.cost = '--only';
   } finally {
@@ -99,7 +138,10 @@ async function main(): Promise<void> {
     log('Wrote bench/results/quick.json');
   } else {
     await writeFile(path.join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeFile(path.join(resultsDir, 'chart.svg'), renderChart(sections, targets, `Smart Image Pipeline bench, ${date.slice(0, 16)}Z, ${machine.cores} cores, Node ${machine.node}`));
+    await writeFile(
+      path.join(resultsDir, 'chart.svg'),
+      renderChart(sections, targets, `Smart Image Pipeline bench, ${date.slice(0, 16)}Z, ${machine.cores} cores, Node ${machine.node}`),
+    );
     const readmePath = repoPath('bench', 'README.md');
     const readme = await readFile(readmePath, 'utf8').catch(() => `${README_START}\n${README_END}\n`);
     const [head, rest] = readme.split(README_START);

@@ -8,4 +8,13 @@ const start = performance.now();
 const loaded = require(bundle);
 const importMs = performance.now() - start;
 const ready = typeof loaded.handler === 'function';
-writeFileSync(resultFile, JSON.stringify({ importMs, processStartToReadyMs: performance.now(), processStartToProbeMs, ready, rssMb: process.memoryUsage().rss / 1048576 }));
+writeFileSync(
+  resultFile,
+  JSON.stringify({
+    importMs,
+    processStartToReadyMs: performance.now(),
+    processStartToProbeMs,
+    ready,
+    rssMb: process.memoryUsage().rss / 1048576,
+  }),
+);

@@ -62,7 +62,10 @@ function probeOnce(bundle: string, fn: TemplateFunction, resultFile: string, ext
       // External packages (sharp) come from the repo's node_modules, as the layer provides them on Lambda.
       NODE_PATH: repoPath('node_modules'),
     };
-    const child = spawn(process.execPath, [repoPath('bench', 'cold-start', 'probe.js'), bundle, resultFile], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [repoPath('bench', 'cold-start', 'probe.js'), bundle, resultFile], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -90,10 +93,15 @@ export async function runColdStartBench(tmpDir: string, samples: number, log: (l
       // Interleaved, so a change in machine load hits both variants alike.
       for (let i = 0; i < samples; i++) {
         probes.push(await probeOnce(bundle, fn, path.join(outDir, `probe-${i}.json`)));
-        withSourceMaps.push(await probeOnce(bundle, fn, path.join(outDir, `probe-maps-${i}.json`), { NODE_OPTIONS: '--enable-source-maps' }));
+        withSourceMaps.push(
+          await probeOnce(bundle, fn, path.join(outDir, `probe-maps-${i}.json`), { NODE_OPTIONS: '--enable-source-maps' }),
+        );
       }
       const imports = probes.map((p) => p.importMs);
-      const readyMs = quantile(probes.map((p) => p.processStartToReadyMs), 0.5);
+      const readyMs = quantile(
+        probes.map((p) => p.processStartToReadyMs),
+        0.5,
+      );
       const result: ColdStartResult = {
         logicalId: fn.logicalId,
         bundleBytes: (await stat(bundle)).size,
@@ -102,15 +110,34 @@ export async function runColdStartBench(tmpDir: string, samples: number, log: (l
         importMsMedian: round(quantile(imports, 0.5), 1),
         importMsMin: round(Math.min(...imports), 1),
         processStartToReadyMsMedian: round(readyMs, 1),
-        sourceMapsCostMsMedian: round(quantile(withSourceMaps.map((p) => p.processStartToReadyMs), 0.5) - readyMs, 1),
+        sourceMapsCostMsMedian: round(
+          quantile(
+            withSourceMaps.map((p) => p.processStartToReadyMs),
+            0.5,
+          ) - readyMs,
+          1,
+        ),
         ready: probes.every((p) => p.ready),
       };
-      log(`  cold start ${fn.logicalId}: import ${result.importMsMedian} ms (median of ${samples}), bundle ${Math.round(result.bundleBytes / 1024)} KB, source maps +${result.sourceMapsCostMsMedian} ms`);
+      log(
+        `  cold start ${fn.logicalId}: import ${result.importMsMedian} ms (median of ${samples}), bundle ${Math.round(result.bundleBytes / 1024)} KB, source maps +${result.sourceMapsCostMsMedian} ms`,
+      );
       results.push(result);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log(`  cold start ${fn.logicalId}: FAILED ${message.slice(0, 300)}`);
-      results.push({ logicalId: fn.logicalId, bundleBytes: 0, external: fn.build.external, samples: 0, importMsMedian: Number.NaN, importMsMin: Number.NaN, processStartToReadyMsMedian: Number.NaN, sourceMapsCostMsMedian: Number.NaN, ready: false, error: message.slice(0, 1000) });
+      results.push({
+        logicalId: fn.logicalId,
+        bundleBytes: 0,
+        external: fn.build.external,
+        samples: 0,
+        importMsMedian: Number.NaN,
+        importMsMin: Number.NaN,
+        processStartToReadyMsMedian: Number.NaN,
+        sourceMapsCostMsMedian: Number.NaN,
+        ready: false,
+        error: message.slice(0, 1000),
+      });
     }
   }
   return results;

@@ -1,4 +1,11 @@
-import { isTerminal, nestedDefinitions, transitionsOf, type AslChoiceRule, type AslDefinition, type AslState } from '../../local/services/stepfunctions/asl-walker';
+import {
+  isTerminal,
+  nestedDefinitions,
+  transitionsOf,
+  type AslChoiceRule,
+  type AslDefinition,
+  type AslState,
+} from '../../local/services/stepfunctions/asl-walker';
 
 /** Values of the paths the Choice states test, e.g. { "$.resize.analysable": true }; a missing path is absent. */
 export type PathFacts = Record<string, unknown>;
@@ -64,5 +71,8 @@ export function walkExecution(definition: AslDefinition, facts: PathFacts): stri
 function nextState(state: AslState, facts: PathFacts): string | undefined {
   const out = transitionsOf(state);
   if (state.Type !== 'Choice') return out.find((transition) => transition.kind === 'next')?.to;
-  return (out.find((transition) => transition.kind === 'choice' && ruleMatches(transition.rule ?? {}, facts)) ?? out.find((transition) => transition.kind === 'default'))?.to;
+  return (
+    out.find((transition) => transition.kind === 'choice' && ruleMatches(transition.rule ?? {}, facts)) ??
+    out.find((transition) => transition.kind === 'default')
+  )?.to;
 }

@@ -1,12 +1,15 @@
 import { computeCost, type CostReport } from './model';
 import { PRICES } from './prices';
 import { gatherCostInputs, transitionsPerRun } from './gather';
+import { DOCUMENTED_MIX, type CostMix } from './mix';
+import { deployedAnalysisConfig } from './usage';
+import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
 
 /** The cost target of issue 6 (dollars per 1,000 images with the default switches). */
 export const COST_TARGET_USD_PER_THOUSAND = 1.5;
 
-/** Reads `--name value` flags into numbers, with defaults. */
-export function parseCostArgs(argv: readonly string[]): { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number } {
+/** Reads `--name value` flags into numbers, defaulting to the documented mix. */
+export function parseCostArgs(argv: readonly string[]): CostMix {
   const value = (name: string, fallback: number): number => {
     const at = argv.indexOf(`--${name}`);
     if (at < 0) return fallback;
@@ -14,20 +17,69 @@ export function parseCostArgs(argv: readonly string[]): { images: number; facesS
     if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`--${name} needs a non-negative number, got "${argv[at + 1]}"`);
     return parsed;
   };
-  return {
-    images: value('images', 1_000_000),
-    facesShare: value('faces-share', 0.3),
-    textShare: value('text-share', 0.1),
-    analysisCopyShare: value('analysis-copy-share', 0.5),
-    emailShare: value('email-share', 0),
+  const share = (name: string, fallback: number): number => {
+    const parsed = value(name, fallback);
+    if (parsed > 1) throw new Error(`--${name} is a share from 0 to 1, got ${parsed}`);
+    return parsed;
   };
+  return {
+    images: value('images', DOCUMENTED_MIX.images),
+    facesShare: share('faces-share', DOCUMENTED_MIX.facesShare),
+    textShare: share('text-share', DOCUMENTED_MIX.textShare),
+    analysisCopyShare: share('analysis-copy-share', DOCUMENTED_MIX.analysisCopyShare),
+    emailShare: share('email-share', DOCUMENTED_MIX.emailShare),
+    duplicateShare: share('duplicate-share', DOCUMENTED_MIX.duplicateShare),
+  };
+}
+
+/** One switch away from the defaults: the analysis-config key and the value priced. */
+export const SWITCHES: ReadonlyArray<{ key: keyof AnalysisConfig; value: unknown }> = [
+  { key: 'rekognitionImageProperties', value: true },
+  { key: 'detectModeration', value: 'always' },
+  { key: 'detectModeration', value: 'never' },
+  { key: 'detectFaces', value: 'always' },
+  { key: 'detectFaces', value: 'never' },
+  { key: 'detectText', value: 'always' },
+  { key: 'detectText', value: 'never' },
+  { key: 'reuseNearDuplicates', value: false },
+];
+
+/** The price per 1,000 with each switch turned, everything else at the defaults and the same mix. */
+export async function switchPrices(
+  options: CostMix,
+  config: AnalysisConfig = deployedAnalysisConfig(),
+): Promise<Array<{ setting: string; usdPerThousand: number }>> {
+  const rows = [];
+  for (const { key, value } of SWITCHES) {
+    const inputs = await gatherCostInputs(options, { ...config, [key]: value });
+    rows.push({ setting: `${key}: ${JSON.stringify(value)}`, usdPerThousand: computeCost(inputs).usdPerThousand });
+  }
+  return rows;
 }
 
 const money = (usd: number) => `$${usd.toFixed(4)}`;
 
+/** "$1.00 per 1,000 up to 1M, …" for a tier ladder. */
+function tiers(ladder: ReadonlyArray<{ upTo: number; usd: number }>): string {
+  let floor = 0;
+  return ladder
+    .map((tier) => {
+      const range = tier.upTo === Infinity ? `over ${floor / 1e6}M` : `${floor / 1e6}-${tier.upTo / 1e6}M`;
+      floor = tier.upTo;
+      return `${range} $${(tier.usd * 1000).toFixed(4).replace(/0+$/, '').replace(/\.$/, '')}/1k`;
+    })
+    .join(', ');
+}
+
 /** Renders both designs side by side as a plain-text table. */
 export function formatCostTable(ours: CostReport, naive: CostReport): string {
-  const rows = ours.lines.map((line, i) => [line.service, line.item, line.unitsPerImage.toFixed(3), money(line.usdPerThousand), money(naive.lines[i].usdPerThousand)]);
+  const rows = ours.lines.map((line, i) => [
+    line.service,
+    line.item,
+    line.unitsPerImage.toFixed(3),
+    money(line.usdPerThousand),
+    money(naive.lines[i].usdPerThousand),
+  ]);
   rows.push(['TOTAL', 'per 1,000 images', '', money(ours.usdPerThousand), money(naive.usdPerThousand)]);
   const header = ['service', 'item', 'units/image', 'ours $/1k', 'naive $/1k'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -44,16 +96,26 @@ export async function costReports(argv: readonly string[]) {
 
 async function main(): Promise<void> {
   const { options, inputs, ours, naive, transitions } = await costReports(process.argv.slice(2));
+  const switches = await switchPrices(options);
+  const settingWidth = Math.max(...switches.map((row) => row.setting.length));
   process.stdout.write(
     [
       `Cost per 1,000 images at ${options.images.toLocaleString('en-US')} images/month (${PRICES.region} list prices checked ${PRICES.checkedOn}; free tiers ignored)`,
-      `faces-share ${options.facesShare}, text-share ${options.textShare}, analysis-copy-share ${options.analysisCopyShare}, email-share ${options.emailShare}`,
-      `Step Functions: ${transitions.withoutEmail.length} transitions without e-mail (${transitions.withoutEmail.join(' > ')}), ${transitions.withEmail.length} with`,
+      `Mix: faces-share ${options.facesShare}, text-share ${options.textShare}, duplicate-share ${options.duplicateShare}, analysis-copy-share ${options.analysisCopyShare}, email-share ${options.emailShare} (documented mix unless flags say otherwise; bench/README.md)`,
+      `Step Functions: ${transitions.length} transitions per successful run (${transitions.join(' > ')}); notifications are rules on the bus, not states`,
       `Lambda durations: ${inputs.lambdas.map((l) => `${l.logicalId} ${Math.round(l.durationMs)} ms (${l.source})`).join('; ')}`,
       '',
       formatCostTable(ours, naive),
       '',
-      `Target <= $${COST_TARGET_USD_PER_THOUSAND.toFixed(2)} per 1,000: ${ours.usdPerThousand <= COST_TARGET_USD_PER_THOUSAND ? 'met' : 'MISSED'} ($${ours.usdPerThousand.toFixed(3)}); the naive design (all four Detect calls on every image) costs $${naive.usdPerThousand.toFixed(3)}.`,
+      `Target <= $${COST_TARGET_USD_PER_THOUSAND.toFixed(2)} per 1,000: ${ours.usdPerThousand <= COST_TARGET_USD_PER_THOUSAND ? 'met' : 'MISSED'} ($${ours.usdPerThousand.toFixed(3)}); the naive design (all four Detect calls and Image Properties on every image, no reuse) costs $${naive.usdPerThousand.toFixed(3)}.`,
+      '',
+      'Price per 1,000 with one analysis-config switch changed (PipelineConfig), same mix:',
+      ...switches.map(
+        (row) =>
+          `  ${row.setting.padEnd(settingWidth)}  ${money(row.usdPerThousand)}  (${row.usdPerThousand >= ours.usdPerThousand ? '+' : '-'}${money(Math.abs(row.usdPerThousand - ours.usdPerThousand))})`,
+      ),
+      '',
+      `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,
       '',
     ].join('\n'),

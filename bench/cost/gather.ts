@@ -4,7 +4,8 @@ import { loadTemplate, templateFunctions, templateStateMachineFile } from '../li
 import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
 import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
-import { measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
+import { deployedAnalysisConfig, measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
+import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
 
 /**
  * Durations used when bench/results/latest.json has no measurement. RekognitionLabels always uses its
@@ -18,18 +19,23 @@ export const DEFAULT_DURATIONS_MS: Record<string, number> = {
   StoreMetadataFunction: 150,
 };
 
-/** Path facts of a successful run with labels, with or without an e-mail, for the ASL walker. */
-export function happyPathFacts(withEmail: boolean): PathFacts {
+/**
+ * Path facts of a successful run with labels, for the ASL walker: StoreMetadata wrote the item and returned its
+ * Image Processed event, which the run publishes. Notifications (e-mail, SMS) are rules on the bus, not states, so
+ * they add no transitions.
+ */
+export function happyPathFacts(): PathFacts {
   return {
     '$.resize.analysable': true,
     '$.analysis.summary.sections.labels.items[0]': { name: 'Dog' },
-    '$.notified.emailEnabled': withEmail ? 'true' : 'false',
-    '$.resize.recipient': withEmail ? 'someone@example.com' : null,
+    '$.stored.events.processed': { imageId: 'x' },
   };
 }
 
 /** Measured durations per function from a results file (resize from the resize bench, the rest from the e2e run). */
-export function measuredDurations(resultsFile = repoPath('bench', 'results', 'latest.json')): Record<string, { ms: number; source: string }> {
+export function measuredDurations(
+  resultsFile = repoPath('bench', 'results', 'latest.json'),
+): Record<string, { ms: number; source: string }> {
   if (!existsSync(resultsFile)) return {};
   const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as {
     date?: string;
@@ -40,31 +46,47 @@ export function measuredDurations(resultsFile = repoPath('bench', 'results', 'la
   const resizeMs = results.resize?.contenders?.ours?.byConcurrency?.['1']?.msPerImage;
   if (typeof resizeMs === 'number') found.ResizeImageFunction = { ms: resizeMs, source: `resize bench ${results.date ?? ''}`.trim() };
   for (const [id, ms] of Object.entries(results.e2e?.handlerBusyMsMedian ?? {})) {
-    if (id !== 'RekognitionLabelsFunction' && !(id in found) && typeof ms === 'number') found[id] = { ms, source: `e2e bench ${results.date ?? ''}`.trim() };
+    if (id !== 'RekognitionLabelsFunction' && !(id in found) && typeof ms === 'number')
+      found[id] = { ms, source: `e2e bench ${results.date ?? ''}`.trim() };
   }
   return found;
 }
 
-/** Transitions per run counted by walking the ASL from template.yaml's state machine. */
-export function transitionsPerRun(): { withEmail: string[]; withoutEmail: string[] } {
+/** The states a successful run enters, counted by walking the ASL from template.yaml's state machine. */
+export function transitionsPerRun(): string[] {
   const asl = JSON.parse(readFileSync(templateStateMachineFile(loadTemplate()), 'utf8')) as AslDefinition;
-  return { withEmail: walkExecution(asl, happyPathFacts(true)), withoutEmail: walkExecution(asl, happyPathFacts(false)) };
+  return walkExecution(asl, happyPathFacts());
 }
 
 /** Builds the cost inputs from the template, the ASL, the functions' own cores and the latest measurements. */
-export async function gatherCostInputs(options: { images: number; facesShare: number; textShare: number; analysisCopyShare: number; emailShare: number; resultsFile?: string }): Promise<CostInputs> {
+export async function gatherCostInputs(
+  options: {
+    images: number;
+    facesShare: number;
+    textShare: number;
+    analysisCopyShare: number;
+    emailShare: number;
+    duplicateShare: number;
+    resultsFile?: string;
+  },
+  config: AnalysisConfig = deployedAnalysisConfig(),
+): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
   const lambdas = templateFunctions().map((fn) => {
     const m = measured[fn.logicalId];
-    return { logicalId: fn.logicalId, memoryMb: fn.memoryMb, durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500, source: m?.source ?? 'default (stated)' };
+    return {
+      logicalId: fn.logicalId,
+      memoryMb: fn.memoryMb,
+      durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500,
+      source: m?.source ?? 'default (stated)',
+    };
   });
   const transitions = transitionsPerRun();
   return {
     ...options,
     lambdas,
-    transitionsWithEmail: transitions.withEmail.length,
-    transitionsWithoutEmail: transitions.withoutEmail.length,
-    analysis: await measureAnalysisUsage(),
+    transitions: transitions.length,
+    analysis: await measureAnalysisUsage(config),
     store: await measureStoreUsage(),
     resize: resizeUsage(),
   };

@@ -8,12 +8,14 @@ export interface CostInputs {
   textShare: number;
   /** Share of uploads that need analysis.jpg (EXIF-rotated, over 4096 px, not JPEG/PNG…). */
   analysisCopyShare: number;
-  /** Share of runs that send an e-mail (recipient known and a sender configured). */
+  /** Share of runs whose owner is told by e-mail (the notifier sends it; the run itself is the same). */
   emailShare: number;
+  /** Share of uploads that are near-duplicates of an image the same owner had analysed with the same settings. */
+  duplicateShare: number;
   /** Lambda duration per image (ms) and configured memory (MB), per function. */
   lambdas: Array<{ logicalId: string; durationMs: number; memoryMb: number; source: string }>;
-  transitionsWithEmail: number;
-  transitionsWithoutEmail: number;
+  /** State transitions of a successful run (each state entered is one). */
+  transitions: number;
   analysis: AnalysisUsageByKind;
   store: StoreUsage;
   resize: ResizeUsage;
@@ -36,13 +38,15 @@ export interface CostReport {
 
 const ALL_CALLS = ['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText'] as const;
 
-/** Share of images of each kind, treating faces and text as independent. */
-export function kindShares(facesShare: number, textShare: number): Record<keyof AnalysisUsageByKind, number> {
+/** Share of images of each kind, treating faces and text as independent; near-duplicates are their own kind. */
+export function kindShares(facesShare: number, textShare: number, duplicateShare = 0): Record<keyof AnalysisUsageByKind, number> {
+  const fresh = 1 - duplicateShare;
   return {
-    plain: (1 - facesShare) * (1 - textShare),
-    person: facesShare * (1 - textShare),
-    text: (1 - facesShare) * textShare,
-    personAndText: facesShare * textShare,
+    plain: fresh * (1 - facesShare) * (1 - textShare),
+    person: fresh * facesShare * (1 - textShare),
+    text: fresh * (1 - facesShare) * textShare,
+    personAndText: fresh * facesShare * textShare,
+    reused: duplicateShare,
   };
 }
 
@@ -61,19 +65,32 @@ export function computeCost(inputs: CostInputs): CostReport {
   add('Lambda', 'compute, arm64 (GB-seconds)', gbSeconds, tieredCost(gbSeconds * n, PRICES.lambda.arm64GbSecond));
   add('Lambda', 'requests', inputs.lambdas.length, inputs.lambdas.length * n * PRICES.lambda.perRequest);
 
-  const transitions = inputs.emailShare * inputs.transitionsWithEmail + (1 - inputs.emailShare) * inputs.transitionsWithoutEmail;
-  add('Step Functions', 'state transitions (Standard)', transitions, transitions * n * PRICES.stepFunctions.standardPerTransition);
+  add(
+    'Step Functions',
+    'state transitions (Standard)',
+    inputs.transitions,
+    inputs.transitions * n * PRICES.stepFunctions.standardPerTransition,
+  );
 
-  const shares = kindShares(inputs.facesShare, inputs.textShare);
+  // The naive design analyses every upload in full: all four calls and IMAGE_PROPERTIES, no reuse.
+  // With reuse switched off the core analyses a near-duplicate like any upload: it then counts in the fresh mix.
+  const reuses = !inputs.naive && inputs.analysis.reused.calls.length === 0;
+  const shares = kindShares(inputs.facesShare, inputs.textShare, reuses ? inputs.duplicateShare : 0);
   const callsPerImage: Record<string, number> = {};
   let imagePropertiesPerImage = 0;
   let rawJsonPuts = 0;
+  let bandQueries = 0;
+  let itemReads = 0;
   for (const kind of Object.keys(shares) as Array<keyof AnalysisUsageByKind>) {
     const usage = inputs.analysis[kind];
     const calls = inputs.naive ? ALL_CALLS : usage.calls;
     for (const call of calls) callsPerImage[call] = (callsPerImage[call] ?? 0) + shares[kind];
-    if (usage.imageProperties) imagePropertiesPerImage += shares[kind];
+    if (inputs.naive || usage.imageProperties) imagePropertiesPerImage += shares[kind];
     rawJsonPuts += shares[kind] * (inputs.naive ? ALL_CALLS.length : usage.rawJsonPuts);
+    if (!inputs.naive) {
+      bandQueries += shares[kind] * usage.bandQueries;
+      itemReads += shares[kind] * usage.itemReads;
+    }
   }
   // Group 2 APIs share one volume tier ladder; each call on each image is one billed image, and the tier
   // savings are shared among the calls in proportion to their volume.
@@ -83,7 +100,12 @@ export function computeCost(inputs: CostInputs): CostReport {
     const share = callsPerImage[call] ?? 0;
     add('Rekognition', call, share, group2PerImage === 0 ? 0 : (group2Usd * share) / group2PerImage);
   }
-  add('Rekognition', 'Image Properties (DetectLabels feature)', imagePropertiesPerImage, tieredCost(imagePropertiesPerImage * n, PRICES.rekognition.imagePropertiesPerImage));
+  add(
+    'Rekognition',
+    'Image Properties (DetectLabels feature)',
+    imagePropertiesPerImage,
+    tieredCost(imagePropertiesPerImage * n, PRICES.rekognition.imagePropertiesPerImage),
+  );
 
   const rekognitionReads = group2PerImage;
   const puts = 1 + inputs.resize.variantPuts + inputs.analysisCopyShare + rawJsonPuts;
@@ -95,6 +117,10 @@ export function computeCost(inputs: CostInputs): CostReport {
   const rru = inputs.store.consistentReads + inputs.store.queries;
   add('DynamoDB', `writes (${inputs.store.writes.length} items incl. GSI1)`, wru, wru * n * PRICES.dynamodb.onDemandPerWru);
   add('DynamoDB', 'reads (consistent get + stale-item query)', rru, rru * n * PRICES.dynamodb.onDemandPerRru);
+  // Eventually consistent: half a read unit per started 4 KB; a band query returns a few small items (one 4 KB).
+  const imageItemBytes = Math.max(0, ...inputs.store.writes.map((w) => w.bytes));
+  const lookupRru = 0.5 * bandQueries + 0.5 * Math.ceil(imageItemBytes / 4096) * itemReads;
+  add('DynamoDB', 'near-duplicate lookups (GSI1 bands + image item)', lookupRru, lookupRru * n * PRICES.dynamodb.onDemandPerRru);
 
   add('SNS', 'publish', 1, n * PRICES.sns.perPublish);
   add('SES', 'e-mail', inputs.emailShare, inputs.emailShare * n * PRICES.ses.perEmail);

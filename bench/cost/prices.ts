@@ -8,6 +8,15 @@ export interface Tier {
  * AWS list prices, us-east-1, checked on the date below (free tiers are ignored: the model prices steady state).
  * Rekognition bills every API per image, and DetectLabels' IMAGE_PROPERTIES feature as its own line
  * ("Image Properties") on top of DetectLabels.
+ *
+ * Rekognition re-checked 2026-12-05 with the search tool: the pricing page (its Vietnamese edition,
+ * https://aws.amazon.com/vi/rekognition/pricing/, is the stored copy) says each API run on an image counts as one
+ * image processed, billed in monthly volume tiers, with Group 2 = DetectFaces, DetectModerationLabels, DetectLabels,
+ * DetectText (+ RecognizeCelebrities, DetectProtectiveEquipment); a transcription of the English page
+ * (https://raw.githubusercontent.com/api-evangelist/amazon-rekognition/refs/heads/main/plans/amazon-rekognition-plans-pricing.yml)
+ * gives $0.0010 per image for the first 1 M Group 2 images, $0.0008 next, and Image Properties at $0.00075 for the
+ * first 1 M (no free tier), $0.0006 next. The tier boundaries below (1 M / 5 M / 35 M) are the earlier check's;
+ * the stored pages did not show them in full.
  */
 export const PRICES = {
   checkedOn: '2026-11-25',

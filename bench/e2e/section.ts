@@ -9,7 +9,16 @@ import { repoPath } from '../lib/paths';
 import { quantile, round } from '../lib/stats';
 
 /** Real photos from tests/fixtures/images, cycled to make the batch (each copy has its own key, so its own image). */
-export const E2E_PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'group-1.jpg', 'background.jpg', 'cgi-multiangle-1.jpg', 'flowers.jpeg', 'Portrait_6.jpg', 'Landscape_5.jpg'];
+export const E2E_PHOTOS = [
+  'ai-face.jpg',
+  'ai-body.jpg',
+  'group-1.jpg',
+  'background.jpg',
+  'cgi-multiangle-1.jpg',
+  'flowers.jpeg',
+  'Portrait_6.jpg',
+  'Landscape_5.jpg',
+];
 
 /** Time spent in each Lambda task of one execution, read from its history (TaskStarted -> TaskSucceeded). */
 export interface TaskSpan {
@@ -55,7 +64,8 @@ export function lambdaSpans(history: HistoryEvent[]): TaskSpan[] {
       const parameters = JSON.parse(String(details.taskScheduledEventDetails?.parameters ?? '{}')) as { FunctionName?: string };
       started = { at: event.timestamp, fn: String(parameters.FunctionName ?? '') };
     }
-    if (event.type === 'LambdaFunctionScheduled') started = { at: event.timestamp, fn: String(details.lambdaFunctionScheduledEventDetails?.resource ?? '') };
+    if (event.type === 'LambdaFunctionScheduled')
+      started = { at: event.timestamp, fn: String(details.lambdaFunctionScheduledEventDetails?.resource ?? '') };
     if (event.type === 'TaskStarted' || event.type === 'LambdaFunctionStarted') {
       if (started) started.at = event.timestamp;
     }
@@ -79,9 +89,17 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
     const readyStart = performance.now();
     await stack.services.rekognition?.ready();
     const visionReadyMs = performance.now() - readyStart;
-    const s3 = new S3Client({ endpoint: stack.edgeUrl, region: stack.app.pseudo.region, forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const s3 = new S3Client({
+      endpoint: stack.edgeUrl,
+      region: stack.app.pseudo.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const bodies = await Promise.all(E2E_PHOTOS.map((name) => readFile(repoPath('tests', 'fixtures', 'images', name))));
-    const uploads = Array.from({ length: count }, (_, i) => ({ key: `uploads/bench/${String(i).padStart(3, '0')}-${E2E_PHOTOS[i % E2E_PHOTOS.length]}`, body: bodies[i % bodies.length] }));
+    const uploads = Array.from({ length: count }, (_, i) => ({
+      key: `uploads/bench/${String(i).padStart(3, '0')}-${E2E_PHOTOS[i % E2E_PHOTOS.length]}`,
+      body: bodies[i % bodies.length],
+    }));
     const uploadedAt = new Map<string, number>();
     const batchStart = Date.now();
     log(`  e2e: uploading ${count} photos at once to ${stack.edgeUrl}`);
@@ -126,7 +144,9 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
       queuedTotal += started - execution.startDate;
       for (const span of lambdaSpans(execution.history)) {
         busyTotal += span.ms;
-        const fn = stack.app.functions.find((f) => span.functionName === f.arn || span.functionName === f.name || span.functionName.includes(f.name));
+        const fn = stack.app.functions.find(
+          (f) => span.functionName === f.arn || span.functionName === f.name || span.functionName.includes(f.name),
+        );
         const id = fn?.logicalId ?? span.functionName;
         busyByFunction.set(id, [...(busyByFunction.get(id) ?? []), span.ms]);
       }
@@ -150,7 +170,8 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
       overhead: round((wallTotal - busyTotal) / busyTotal, 4),
       handlerBusyMsMedian: Object.fromEntries([...busyByFunction].map(([id, values]) => [id, round(quantile(values, 0.5), 1)])),
       rekognitionCalls,
-      busyTimeSource: 'execution history: TaskStarted -> TaskSucceeded of each lambda:invoke Task (the local runtime invoke, sandbox hand-off included)',
+      busyTimeSource:
+        'execution history: TaskStarted -> TaskSucceeded of each lambda:invoke Task (the local runtime invoke, sandbox hand-off included)',
     };
   } finally {
     await stack.stop();

@@ -33,7 +33,10 @@ export async function runTsChild<T>(entry: string, args: string[], timeoutMs: nu
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         if (code === 0) resolve(tail);
-        else reject(new ChildRunError(`${path.basename(entry)} ${args.join(' ').slice(0, 200)} exited ${code ?? signal}: ${tail.slice(-1500)}`));
+        else
+          reject(
+            new ChildRunError(`${path.basename(entry)} ${args.join(' ').slice(0, 200)} exited ${code ?? signal}: ${tail.slice(-1500)}`),
+          );
       });
     });
     try {

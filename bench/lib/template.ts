@@ -29,7 +29,9 @@ function resolveValue(template: Node, key: string, value: unknown): string {
   const ref = (value as Node | null)?.Ref;
   const fallback = typeof ref === 'string' ? template.Parameters?.[ref]?.Default : undefined;
   if (fallback !== undefined) return String(fallback);
-  return key.endsWith('_ARN') ? `arn:aws:states:us-east-1:123456789012:stateMachine:bench-${key.toLowerCase()}` : `bench-${key.toLowerCase().replace(/_/g, '-')}`;
+  return key.endsWith('_ARN')
+    ? `arn:aws:states:us-east-1:123456789012:stateMachine:bench-${key.toLowerCase()}`
+    : `bench-${key.toLowerCase().replace(/_/g, '-')}`;
 }
 
 /** Every serverless function with Globals applied: memory, timeout, environment and esbuild Metadata. */

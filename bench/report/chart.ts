@@ -13,7 +13,9 @@ export function renderChart(s: BenchSections, targets: Target[], caption: string
   parts.push(`<text x="20" y="24" font-size="16" font-weight="bold">${esc(caption)}</text>`);
   const contenders = s.resize ? Object.entries(s.resize.contenders).filter(([, c]) => c.available) : [];
   if (contenders.length) {
-    parts.push(`<text x="20" y="${y + 10}" font-size="13" font-weight="bold">Resize step: images/s (log scale), concurrency 1 (dark) and 2 (light)</text>`);
+    parts.push(
+      `<text x="20" y="${y + 10}" font-size="13" font-weight="bold">Resize step: images/s (log scale), concurrency 1 (dark) and 2 (light)</text>`,
+    );
     y += 24;
     const values = contenders.flatMap(([, c]) => Object.values(c.byConcurrency).map((t) => t.imagesPerSecond)).filter((v) => v > 0);
     const lo = Math.log10(Math.min(...values) / 2);
@@ -32,7 +34,9 @@ export function renderChart(s: BenchSections, targets: Target[], caption: string
     }
     y += 10;
   }
-  parts.push(`<text x="20" y="${y + 10}" font-size="13" font-weight="bold">Targets: value as a share of the goal (inverted for lower-is-better; 1.0 = exactly on target)</text>`);
+  parts.push(
+    `<text x="20" y="${y + 10}" font-size="13" font-weight="bold">Targets: value as a share of the goal (inverted for lower-is-better; 1.0 = exactly on target)</text>`,
+  );
   y += 24;
   const axisX = 640;
   const unit = 120;
@@ -40,11 +44,17 @@ export function renderChart(s: BenchSections, targets: Target[], caption: string
     const score = t.value === null ? 0 : t.better === 'higher' ? t.value / t.target : t.value === 0 ? 4 : t.target / t.value;
     const w = Math.min(4, score) * unit;
     parts.push(`<text x="20" y="${y + 12}" font-size="11">${esc(t.name.slice(0, 100))}</text>`);
-    parts.push(`<rect x="${axisX}" y="${y + 2}" width="${Math.max(1, w * 0.7).toFixed(1)}" height="12" fill="${t.value === null ? '#a0aec0' : t.met ? '#38a169' : '#e53e3e'}"/>`);
-    parts.push(`<text x="${(axisX + Math.max(1, w * 0.7) + 6).toFixed(1)}" y="${y + 12}" font-size="10">${t.value === null ? 'not measured' : `${t.value} ${esc(t.unit)} (goal ${t.better === 'higher' ? '≥' : '≤'} ${t.target})`}</text>`);
+    parts.push(
+      `<rect x="${axisX}" y="${y + 2}" width="${Math.max(1, w * 0.7).toFixed(1)}" height="12" fill="${t.value === null ? '#a0aec0' : t.met ? '#38a169' : '#e53e3e'}"/>`,
+    );
+    parts.push(
+      `<text x="${(axisX + Math.max(1, w * 0.7) + 6).toFixed(1)}" y="${y + 12}" font-size="10">${t.value === null ? 'not measured' : `${t.value} ${esc(t.unit)} (goal ${t.better === 'higher' ? '≥' : '≤'} ${t.target})`}</text>`,
+    );
     y += 18;
   }
-  parts.push(`<line x1="${axisX + unit * 0.7}" y1="${y - targets.length * 18 - 4}" x2="${axisX + unit * 0.7}" y2="${y}" stroke="#333" stroke-dasharray="3,3"/>`);
+  parts.push(
+    `<line x1="${axisX + unit * 0.7}" y1="${y - targets.length * 18 - 4}" x2="${axisX + unit * 0.7}" y2="${y}" stroke="#333" stroke-dasharray="3,3"/>`,
+  );
   y += 10;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}</svg>\n`;
 }

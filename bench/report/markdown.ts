@@ -1,11 +1,15 @@
 import type { MachineInfo } from '../lib/machine';
 import type { BenchSections, Target } from './targets';
 
-const fmt = (value: number | null | undefined, digits = 2) => (value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits));
+const fmt = (value: number | null | undefined, digits = 2) =>
+  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 
 /** The targets as a Markdown table. */
 export function targetsTable(targets: Target[]): string {
-  const rows = targets.map((t) => `| ${t.name} | ${fmt(t.value)} ${t.value === null ? '' : t.unit} | ${t.better === 'higher' ? '≥' : '≤'} ${t.target} ${t.unit} | ${t.met ? 'met' : '**missed**'} | ${t.note ?? ''} |`);
+  const rows = targets.map(
+    (t) =>
+      `| ${t.name} | ${fmt(t.value)} ${t.value === null ? '' : t.unit} | ${t.better === 'higher' ? '≥' : '≤'} ${t.target} ${t.unit} | ${t.met ? 'met' : '**missed**'} | ${t.note ?? ''} |`,
+  );
   return ['| target | value | goal | | note |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -33,19 +37,41 @@ export function otherTables(s: BenchSections): string {
   const parts: string[] = [];
   if (s.e2e) {
     const e = s.e2e;
-    parts.push(`Local mode, ${e.photos} photos uploaded at once: ${e.succeeded} succeeded, ${e.failed} failed; ${fmt(e.imagesPerMinute, 1)} images/min; upload→notification p50 ${fmt(e.latencyMs.p50 / 1000, 1)} s, p95 ${fmt(e.latencyMs.p95 / 1000, 1)} s (upload→execution start p50 ${fmt(e.uploadToExecutionStartMs.p50 / 1000, 2)} s); overhead ${fmt(e.overhead * 100, 2)} % (${Math.round(e.executionWallMsTotal / 1000)} s of run wall time over ${Math.round(e.handlerBusyMsTotal / 1000)} s of handler busy time); handler busy medians: ${Object.entries(e.handlerBusyMsMedian).map(([k, v]) => `${k.replace('Function', '')} ${Math.round(v)} ms`).join(', ')}.`);
+    parts.push(
+      `Local mode, ${e.photos} photos uploaded at once: ${e.succeeded} succeeded, ${e.failed} failed; ${fmt(e.imagesPerMinute, 1)} images/min; upload→notification p50 ${fmt(e.latencyMs.p50 / 1000, 1)} s, p95 ${fmt(e.latencyMs.p95 / 1000, 1)} s (upload→execution start p50 ${fmt(e.uploadToExecutionStartMs.p50 / 1000, 2)} s); overhead ${fmt(e.overhead * 100, 2)} % (${Math.round(e.executionWallMsTotal / 1000)} s of run wall time over ${Math.round(e.handlerBusyMsTotal / 1000)} s of handler busy time); handler busy medians: ${Object.entries(
+        e.handlerBusyMsMedian,
+      )
+        .map(([k, v]) => `${k.replace('Function', '')} ${Math.round(v)} ms`)
+        .join(', ')}.`,
+    );
   }
   if (s.coldStart) {
-    parts.push(['| bundle | import-to-ready median ms | min ms | bundle KB | --enable-source-maps costs ms |', '|---|---|---|---|---|', ...s.coldStart.map((c) => `| ${c.logicalId} | ${c.error ? `failed: ${c.error.slice(0, 80)}` : fmt(c.importMsMedian, 0)} | ${fmt(c.importMsMin, 0)} | ${Math.round(c.bundleBytes / 1024)} | ${fmt(c.sourceMapsCostMsMedian, 0)} |`)].join('\n'));
+    parts.push(
+      [
+        '| bundle | import-to-ready median ms | min ms | bundle KB | --enable-source-maps costs ms |',
+        '|---|---|---|---|---|',
+        ...s.coldStart.map(
+          (c) =>
+            `| ${c.logicalId} | ${c.error ? `failed: ${c.error.slice(0, 80)}` : fmt(c.importMsMedian, 0)} | ${fmt(c.importMsMin, 0)} | ${Math.round(c.bundleBytes / 1024)} | ${fmt(c.sourceMapsCostMsMedian, 0)} |`,
+        ),
+      ].join('\n'),
+    );
   }
-  if (s.cost) parts.push(`Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`);
+  if (s.cost)
+    parts.push(
+      `Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`,
+    );
   return parts.join('\n\n');
 }
 
 /** The whole generated results block for bench/README.md. */
 export function resultsBlock(date: string, machine: MachineInfo, quick: boolean, s: BenchSections, targets: Target[]): string {
-  const skipped = Object.entries(s.skipped).map(([k, v]) => `${k} (${v})`).join('; ');
-  const failed = Object.entries(s.errors).map(([k, v]) => `${k}: ${v.slice(0, 160)}`).join('; ');
+  const skipped = Object.entries(s.skipped)
+    .map(([k, v]) => `${k} (${v})`)
+    .join('; ');
+  const failed = Object.entries(s.errors)
+    .map(([k, v]) => `${k}: ${v.slice(0, 160)}`)
+    .join('; ');
   return [
     `Run ${date}${quick ? ' (--quick)' : ''} on ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}; load average at start ${machine.loadAverageAtStart.join(' ')}.`,
     '',

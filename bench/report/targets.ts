@@ -29,14 +29,22 @@ export interface BenchSections {
 const rounded = (value: number, decimals = 3) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 
 /** Builds a target entry; a missing value is never met. */
-export function target(name: string, value: number | null | undefined, goal: number, unit: string, better: 'higher' | 'lower', note?: string): Target {
+export function target(
+  name: string,
+  value: number | null | undefined,
+  goal: number,
+  unit: string,
+  better: 'higher' | 'lower',
+  note?: string,
+): Target {
   const v = value === null || value === undefined || !Number.isFinite(value) ? null : rounded(value);
   const met = v !== null && (better === 'higher' ? v >= goal : v <= goal);
   return { name, value: v, target: goal, unit, better, met, ...(note ? { note } : {}) };
 }
 
 /** Why a section has no value: skipped, failed, or a missing tool. */
-const whyMissing = (s: BenchSections, section: string): string => s.skipped[section] ?? (s.errors[section] ? `failed: ${s.errors[section].slice(0, 200)}` : 'not measured');
+const whyMissing = (s: BenchSections, section: string): string =>
+  s.skipped[section] ?? (s.errors[section] ? `failed: ${s.errors[section].slice(0, 200)}` : 'not measured');
 
 /** The targets of issue 6, computed from the sections (ratios from one run, side by side). */
 export function computeTargets(s: BenchSections): Target[] {
@@ -56,26 +64,134 @@ export function computeTargets(s: BenchSections): Target[] {
       : s.resize.contenders[name]?.available === false
         ? `missing: ${s.resize.contenders[name].missingReason}`
         : `images/s at concurrency 1 (Lambda: one image per instance)${atTwo(name === 'sharp-once' ? sharpFloorAtTwo : ips(name, '2'))}`;
-  targets.push(target('resize: ours / raw sharp throughput (faster of two sharp pipelines)', ratio(sharpFloor), 0.85, 'x', 'higher', resizeNote('sharp-once')));
+  targets.push(
+    target(
+      'resize: ours / raw sharp throughput (faster of two sharp pipelines)',
+      ratio(sharpFloor),
+      0.85,
+      'x',
+      'higher',
+      resizeNote('sharp-once'),
+    ),
+  );
   targets.push(target('resize: ours / ImageMagick throughput', ratio(ips('imagemagick')), 3, 'x', 'higher', resizeNote('imagemagick')));
   targets.push(target('resize: ours / jimp throughput', ratio(ips('jimp')), 10, 'x', 'higher', resizeNote('jimp')));
-  targets.push(target(`resize: ours peak RSS on a ${s.resize?.rssImage.megapixels ?? 48} MP JPEG`, s.resize?.contenders.ours.peakRssMbOnRssImage, 600, 'MB', 'lower', s.resize ? undefined : whyMissing(s, 'resize')));
+  targets.push(
+    target(
+      `resize: ours peak RSS on a ${s.resize?.rssImage.megapixels ?? 48} MP JPEG`,
+      s.resize?.contenders.ours.peakRssMbOnRssImage,
+      600,
+      'MB',
+      'lower',
+      s.resize ? undefined : whyMissing(s, 'resize'),
+    ),
+  );
 
   const v = s.vision;
   const visionNote = (cpu: number | null | undefined, unit: string) =>
-    v ? `wall time from npm run bench:vision (issue 3 targets)${cpu === null || cpu === undefined ? '' : `; worker CPU time ${cpu.toFixed(3)} ${unit}`}` : whyMissing(s, 'vision');
-  targets.push(target('vision: DetectFaces+DetectLabels, worst photo / its target (0.4 s + 0.15 s per extra face)', v?.facesPlusLabelsWorstRatio, 1, 'x', 'lower', visionNote(v?.facesPlusLabelsWorstCpuRatio, 'x')));
-  targets.push(target('vision: DetectModerationLabels warm, slowest image', v?.moderationMaxS, 0.1, 's', 'lower', visionNote(v?.moderationMaxCpuS, 's')));
-  targets.push(target('vision: DetectText warm on a document', v?.textOnDocumentS, 0.3, 's', 'lower', visionNote(v?.textOnDocumentCpuS, 's')));
-  targets.push(target('vision: cold start, all models, weight cache present', v?.modelLoadCachedS, 3, 's', 'lower', visionNote(v?.modelLoadCachedCpuS, 's')));
+    v
+      ? `wall time from npm run bench:vision (issue 3 targets)${cpu === null || cpu === undefined ? '' : `; worker CPU time ${cpu.toFixed(3)} ${unit}`}`
+      : whyMissing(s, 'vision');
+  targets.push(
+    target(
+      'vision: DetectFaces+DetectLabels, worst photo / its target (0.4 s + 0.15 s per extra face)',
+      v?.facesPlusLabelsWorstRatio,
+      1,
+      'x',
+      'lower',
+      visionNote(v?.facesPlusLabelsWorstCpuRatio, 'x'),
+    ),
+  );
+  targets.push(
+    target(
+      'vision: DetectModerationLabels warm, slowest image',
+      v?.moderationMaxS,
+      0.1,
+      's',
+      'lower',
+      visionNote(v?.moderationMaxCpuS, 's'),
+    ),
+  );
+  targets.push(
+    target('vision: DetectText warm on a document', v?.textOnDocumentS, 0.3, 's', 'lower', visionNote(v?.textOnDocumentCpuS, 's')),
+  );
+  targets.push(
+    target(
+      'vision: cold start, all models, weight cache present',
+      v?.modelLoadCachedS,
+      3,
+      's',
+      'lower',
+      visionNote(v?.modelLoadCachedCpuS, 's'),
+    ),
+  );
   targets.push(target('vision: peak RSS, service + worker pool', v?.rssTotalMb, 1536, 'MB', 'lower', visionNote(undefined, '')));
+  const qualityNote = (what: string) =>
+    v ? `${what}; labelled photos from Debian packages (bench/vision/eval/manifest.json), issue 16` : whyMissing(s, 'vision');
+  targets.push(
+    target(
+      'vision: everyday photos with at least one correct label',
+      v?.labelHitRate,
+      0.9,
+      'share',
+      'higher',
+      qualityNote('DetectLabels at MinConfidence 55'),
+    ),
+  );
+  targets.push(
+    target(
+      'vision: scene-text word recall',
+      v?.sceneTextWordRecall,
+      0.8,
+      'share',
+      'higher',
+      qualityNote('DetectText WORDs, default filters'),
+    ),
+  );
+  targets.push(
+    target(
+      'vision: moderation false-positive rate on ordinary photos',
+      v?.moderationFalsePositiveRate,
+      0.05,
+      'share',
+      'lower',
+      qualityNote('DetectModerationLabels at MinConfidence 50'),
+    ),
+  );
 
   const e = s.e2e;
-  targets.push(target('local mode: overhead over handler busy time', e ? e.overhead * 100 : null, 10, '%', 'lower', e ? `${e.photos} photos at once; (run wall - handler busy) / handler busy` : whyMissing(s, 'e2e')));
+  targets.push(
+    target(
+      'local mode: overhead over handler busy time',
+      e ? e.overhead * 100 : null,
+      10,
+      '%',
+      'lower',
+      e ? `${e.photos} photos at once; (run wall - handler busy) / handler busy` : whyMissing(s, 'e2e'),
+    ),
+  );
 
   const resizeCold = s.coldStart?.find((c) => c.logicalId === 'ResizeImageFunction');
-  targets.push(target('cold start: ResizeImageFunction bundle import-to-ready (median)', resizeCold?.importMsMedian, 300, 'ms', 'lower', resizeCold ? `fresh Node ${process.version} processes, sharp external` : whyMissing(s, 'coldStart')));
+  targets.push(
+    target(
+      'cold start: ResizeImageFunction bundle import-to-ready (median)',
+      resizeCold?.importMsMedian,
+      300,
+      'ms',
+      'lower',
+      resizeCold ? `fresh Node ${process.version} processes, sharp external` : whyMissing(s, 'coldStart'),
+    ),
+  );
 
-  targets.push(target('cloud cost per 1,000 images, default switches', s.cost?.usdPerThousand, 1.5, 'USD', 'lower', s.cost ? `naive design: $${s.cost.naiveUsdPerThousand.toFixed(3)}` : whyMissing(s, 'cost')));
+  targets.push(
+    target(
+      'cloud cost per 1,000 images, default switches',
+      s.cost?.usdPerThousand,
+      1.5,
+      'USD',
+      'lower',
+      s.cost ? `naive design: $${s.cost.naiveUsdPerThousand.toFixed(3)}` : whyMissing(s, 'cost'),
+    ),
+  );
   return targets;
 }

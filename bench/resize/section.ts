@@ -69,7 +69,12 @@ export function summariseRuns(runs: WorkerResult[]): ThroughputSummary {
     const best = new Map<string, number>();
     for (const run of runs) for (const t of run.timings) best.set(t.name, Math.min(best.get(t.name) ?? Infinity, t.ms));
     const total = [...best.values()].reduce((a, b) => a + b, 0);
-    return { imagesPerSecond: round((best.size / total) * 1000, 3), msPerImage: round(total / best.size, 1), images: best.size, runs: runs.length };
+    return {
+      imagesPerSecond: round((best.size / total) * 1000, 3),
+      msPerImage: round(total / best.size, 1),
+      images: best.size,
+      runs: runs.length,
+    };
   }
   const fastest = runs.reduce((a, b) => (a.wallMs / a.images <= b.wallMs / b.images ? a : b));
   return {
@@ -129,15 +134,21 @@ export async function runResizeBench(options: ResizeBenchOptions): Promise<Resiz
       byConcurrency,
       peakRssMb: own.length ? round(Math.max(...own.map((run) => run.peakRssMb)), 1) : null,
       peakRssMbOnRssImage: rssRuns.has(name) ? round(rssRuns.get(name)!.peakRssMb, 1) : null,
-      outputsMatched: [...own, ...(rssRuns.has(name) ? [rssRuns.get(name)!] : [])].every((run) => run.producedOutputs === run.expectedOutputs),
+      outputsMatched: [...own, ...(rssRuns.has(name) ? [rssRuns.get(name)!] : [])].every(
+        (run) => run.producedOutputs === run.expectedOutputs,
+      ),
     };
   }
-  const compact = [...runs, ...rssRuns.values()].map((run) => ({ ...run, timings: run.timings.map((t) => ({ name: t.name, ms: round(t.ms, 1) })) }));
+  const compact = [...runs, ...rssRuns.values()].map((run) => ({
+    ...run,
+    timings: run.timings.map((t) => ({ name: t.name, ms: round(t.ms, 1) })),
+  }));
   return {
     inputs,
     rssImage,
     variantWidths,
-    estimator: 'c=1: sum over images of the fastest time seen per image; c=2: fastest whole pass. Each run is a fresh child process with one warm-up image.',
+    estimator:
+      'c=1: sum over images of the fastest time seen per image; c=2: fastest whole pass. Each run is a fresh child process with one warm-up image.',
     contenders,
     runs: compact,
   };

@@ -1,12 +1,15 @@
 /**
  * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
- * fixture images, and peak RSS of the service and its workers. Prints a table; targets are from issue 3.
+ * fixture images, peak RSS of the service and its workers (targets from issue 3), and the analysis quality on the
+ * labelled evaluation photos (quality.ts, targets from issue 16). `npm run bench:vision -- --quality` runs only
+ * the quality part.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
+import { runQuality } from './quality';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
 const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];
@@ -25,10 +28,18 @@ type Call = keyof typeof CALLS;
 /** A page of text, like a scanned letter, for DetectText's document target. */
 async function documentImage(): Promise<Buffer> {
   const lines = [
-    'Smart Image Pipeline', 'Invoice 2026-1125', 'Item one: resize and convert', 'Item two: labels and faces',
-    'Item three: moderation check', 'Item four: text detection', 'Total due within thirty days', 'Thank you for your order',
+    'Smart Image Pipeline',
+    'Invoice 2026-1125',
+    'Item one: resize and convert',
+    'Item two: labels and faces',
+    'Item three: moderation check',
+    'Item four: text detection',
+    'Total due within thirty days',
+    'Thank you for your order',
   ];
-  const text = lines.map((line, index) => `<text x="60" y="${100 + index * 70}" font-family="sans-serif" font-size="40" fill="black">${line}</text>`).join('');
+  const text = lines
+    .map((line, index) => `<text x="60" y="${100 + index * 70}" font-family="sans-serif" font-size="40" fill="black">${line}</text>`)
+    .join('');
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="680"><rect width="100%" height="100%" fill="white"/>${text}</svg>`;
   return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
 }
@@ -57,7 +68,11 @@ async function timeReady(dataDir: string, workers: number): Promise<{ ms: number
   return { ms: performance.now() - started, service };
 }
 
-async function timeCall(service: LocalVisionService, call: Call, image: Buffer): Promise<{ ms: number; cpu: number; body: Record<string, unknown> }> {
+async function timeCall(
+  service: LocalVisionService,
+  call: Call,
+  image: Buffer,
+): Promise<{ ms: number; cpu: number; body: Record<string, unknown> }> {
   const body = JSON.stringify({ Image: { Bytes: image.toString('base64') }, ...CALLS[call] });
   const [worker] = service.workerPids();
   const cpuBefore = cpuMs(worker);
@@ -83,20 +98,33 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
   try {
-    console.log(`vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+    if (process.argv.includes('--quality')) {
+      const { service } = await timeReady(dataDir, 1);
+      await runQuality(service);
+      await service.close();
+      return;
+    }
+    console.log(
+      `vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg()
+        .map((value) => value.toFixed(1))
+        .join(' ')}`,
+    );
     const cold = await timeReady(dataDir, 1);
     const coldCpu = cpuMs(cold.service.workerPids()[0]);
     await cold.service.close();
     const cached = await timeReady(dataDir, 1);
     const cachedCpu = cpuMs(cached.service.workerPids()[0]);
     const service = cached.service;
-    console.log('\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker\'s CPU time');
+    console.log("\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker's CPU time");
     console.table([
       { start: 'first start (writes nsfwjs weight cache)', wallSeconds: seconds(cold.ms), cpuSeconds: seconds(coldCpu), target: '' },
       { start: 'with weight cache', wallSeconds: seconds(cached.ms), cpuSeconds: seconds(cachedCpu), target: '<= 3.000' },
     ]);
 
-    const inputs: [string, Buffer][] = [...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))), ['document (generated)', await documentImage()]];
+    const inputs: [string, Buffer][] = [
+      ...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))),
+      ['document (generated)', await documentImage()],
+    ];
     const rows = [];
     for (const [name, image] of inputs) {
       const row: Record<string, string | number> = { image: name };
@@ -118,7 +146,8 @@ async function main(): Promise<void> {
         row[`${short} cpu`] = seconds(mean(cpus));
         if (call === 'DetectFaces') faces = (last.FaceDetails as unknown[]).length;
         if (call === 'DetectFaces' || call === 'DetectLabels') facesAndLabels += mean(cpus);
-        if (call === 'DetectText') row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
+        if (call === 'DetectText')
+          row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
         if (call === 'DetectLabels') row.labels = (last.Labels as unknown[]).length;
       }
       row.faces = faces;
@@ -135,7 +164,8 @@ async function main(): Promise<void> {
     const pool = await timeReady(dataDir, 2);
     // Each call twice at once, so both workers see every image: the worst case for memory.
     for (const [, image] of inputs) {
-      for (const call of Object.keys(CALLS) as Call[]) await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
+      for (const call of Object.keys(CALLS) as Call[])
+        await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
     }
     const workers = pool.service.workerPids().map(peakRssMb);
     const parent = process.resourceUsage().maxRSS / 1024;
@@ -146,6 +176,7 @@ async function main(): Promise<void> {
       { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
     ]);
     console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
+    await runQuality(pool.service);
     await pool.service.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -21,6 +21,11 @@ export interface VisionResult {
   textOnDocumentCpuS: number | null;
   modelLoadCachedCpuS: number | null;
   rssTotalMb: number | null;
+  /** Analysis quality on the labelled evaluation photos (issue 16): every measure of bench:vision's quality table. */
+  quality: Record<string, number | null>;
+  labelHitRate: number | null;
+  sceneTextWordRecall: number | null;
+  moderationFalsePositiveRate: number | null;
   runs: number;
   wallS: number;
   stdout: string;
@@ -32,8 +37,16 @@ export function parseConsoleTables(text: string): PrintedTable[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].startsWith('┌')) continue;
-    const title = lines.slice(0, i).reverse().find((line) => line.trim() !== '') ?? '';
-    const cells = (line: string) => line.split('│').slice(1, -1).map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'));
+    const title =
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((line) => line.trim() !== '') ?? '';
+    const cells = (line: string) =>
+      line
+        .split('│')
+        .slice(1, -1)
+        .map((cell) => cell.trim().replace(/^'(.*)'$/, '$1'));
     const header = cells(lines[i + 1]);
     const rows: Array<Record<string, string>> = [];
     for (let j = i + 3; j < lines.length && lines[j].startsWith('│'); j++) {
@@ -45,7 +58,8 @@ export function parseConsoleTables(text: string): PrintedTable[] {
   return tables;
 }
 
-const num = (value: string | undefined): number | null => (value === undefined || value === '' || Number.isNaN(Number(value)) ? null : Number(value));
+const num = (value: string | undefined): number | null =>
+  value === undefined || value === '' || Number.isNaN(Number(value)) ? null : Number(value);
 
 /** The first column present, by any of the names bench:vision has used for it. */
 const pick = (row: Record<string, string> | undefined, ...names: string[]): number | null => {
@@ -69,16 +83,24 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
   const load = tables.find((t) => t.rows.some((r) => 'start' in r));
   const warm = tables.find((t) => t.rows.some((r) => 'image' in r && ('DetectModerationLabels' in r || 'Moderation wall' in r)));
   const rss = tables.find((t) => t.rows.some((r) => 'peakMb' in r));
+  const qualityRows = tables.find((t) => t.rows.some((r) => 'measure' in r))?.rows ?? [];
+  const quality = Object.fromEntries(qualityRows.map((r) => [r.measure, num(r.value)]));
+  const measure = (prefix: string) => quality[Object.keys(quality).find((name) => name.startsWith(prefix)) ?? ''] ?? null;
   const rows = warm?.rows ?? [];
   const photos = rows.filter((r) => !/document/.test(r.image));
   const document = rows.find((r) => /document/.test(r.image));
   const target = (r: Record<string, string>) => pick(r, 'target f+l');
-  const fplWall = (r: Record<string, string>) => pick(r, 'faces+labels') ?? sum(pick(r, 'DetectFaces', 'Faces wall'), pick(r, 'DetectLabels', 'Labels wall'));
+  const fplWall = (r: Record<string, string>) =>
+    pick(r, 'faces+labels') ?? sum(pick(r, 'DetectFaces', 'Faces wall'), pick(r, 'DetectLabels', 'Labels wall'));
   const fplCpu = (r: Record<string, string>) => pick(r, 'f+l cpu') ?? sum(pick(r, 'Faces cpu'), pick(r, 'Labels cpu'));
   const ratio = (v: number | null, t: number | null) => (v === null || !t ? null : v / t);
   const cached = load?.rows.find((r) => /cache/.test(r.start) && !/first/.test(r.start));
   return {
-    modelLoadColdS: pick(load?.rows.find((r) => /first/.test(r.start)), 'seconds', 'wallSeconds'),
+    modelLoadColdS: pick(
+      load?.rows.find((r) => /first/.test(r.start)),
+      'seconds',
+      'wallSeconds',
+    ),
     modelLoadCachedS: pick(cached, 'seconds', 'wallSeconds'),
     modelLoadCachedCpuS: pick(cached, 'cpuSeconds'),
     warmSecondsByImage: rows,
@@ -88,7 +110,14 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
     moderationMaxCpuS: maxOf(rows.map((r) => pick(r, 'Moderation cpu'))),
     textOnDocumentS: pick(document, 'DetectText', 'Text wall'),
     textOnDocumentCpuS: pick(document, 'Text cpu'),
-    rssTotalMb: pick(rss?.rows.find((r) => r.process === 'total'), 'peakMb'),
+    rssTotalMb: pick(
+      rss?.rows.find((r) => r.process === 'total'),
+      'peakMb',
+    ),
+    quality,
+    labelHitRate: measure('labels: everyday photos with at least one correct label'),
+    sceneTextWordRecall: measure('text: scene text word recall'),
+    moderationFalsePositiveRate: measure('moderation: false-positive rate on ordinary photos'),
   };
 }
 
@@ -100,7 +129,11 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
 export async function runVisionBench(runs: number, log: (line: string) => void): Promise<VisionResult> {
   const started = Date.now();
   const stdout = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/vision/run.ts'], { cwd: REPO_ROOT, env: { ...process.env, BENCH_VISION_RUNS: String(runs) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/vision/run.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BENCH_VISION_RUNS: String(runs) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -109,6 +142,8 @@ export async function runVisionBench(runs: number, log: (line: string) => void):
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`bench:vision exited ${code}: ${err.slice(-800)}`))));
   });
   const figures = visionFigures(parseConsoleTables(stdout));
-  log(`  vision: load ${figures.modelLoadCachedS} s cached, worst faces+labels ${figures.facesPlusLabelsWorstRatio?.toFixed(2)}x target, RSS ${figures.rssTotalMb} MB`);
+  log(
+    `  vision: load ${figures.modelLoadCachedS} s cached, worst faces+labels ${figures.facesPlusLabelsWorstRatio?.toFixed(2)}x target, RSS ${figures.rssTotalMb} MB`,
+  );
   return { ...figures, runs, wallS: Math.round((Date.now() - started) / 1000), stdout };
 }

@@ -1,35 +1,34 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { DEFAULT_UPLOAD_LIMITS, type ApiContext, type ConsoleResources, type OutboxReader, type UploadLimits } from './api-context';
-import { createClients } from './aws-clients';
-import { HttpError } from './http/errors';
 import { guardRequest } from './http/request-guard';
 import { BASE_HEADERS, sendError, sendJson } from './http/respond';
-import { Router } from './http/router';
-import { DynamoImageIndex } from './images/dynamo-image-index';
-import { registerExecutionRoutes } from './routes/execution-routes';
-import { registerImageRoutes } from './routes/image-routes';
-import { registerPipelineRoutes } from './routes/pipeline-routes';
-import { registerUploadRoutes } from './routes/upload-routes';
-import { buildWebAssets, CONSOLE_DIR, type WebAsset } from './web-assets';
+import { handleLocalRoute, type EventLogReader, type OutboxReader } from './local-outbox';
+import { buildWebAssets, type WebAsset } from './web-assets';
 
-export type { ConsoleResources, OutboxReader, OutboxPage, UploadLimits } from './api-context';
+export type { EventLogReader, OutboxReader, OutboxPage } from './local-outbox';
 
-/** How to start the console: where the services are, and which resources to use. */
+/** What the front end reads from /config.json: where the API and the sign-in are (the cloud's comes from WebDeployment). */
+export interface WebAppConfig {
+  apiUrl: string;
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  authDomainUrl: string;
+}
+
+/** How to start the console's local server. */
 export interface ConsoleServerOptions {
   /** Port to listen on; 0 picks a free one. Defaults to CONSOLE_PORT, else 3000. */
   port?: number;
-  /** Always a loopback address: the console has no authentication of its own. */
+  /** Always a loopback address: the server is for local mode only. */
   host?: '127.0.0.1' | 'localhost' | '::1';
-  /** The local edge endpoint; without it the SDK uses AWS's endpoints and credential chain. */
-  edgeUrl?: string;
-  region?: string;
-  resources: ConsoleResources;
+  /** The web app's API and user pool, written into /config.json. */
+  webApp: WebAppConfig;
+  /** The local edge endpoint: uploads (presigned POSTs) and variant images (presigned GETs) come from it. */
+  edgeUrl: string;
   outbox?: OutboxReader;
-  /** ASL file used for the graph when DescribeStateMachine is unavailable. */
-  aslPath?: string;
-  limits?: Partial<UploadLimits>;
+  /** The local EventBridge's log of published events (issue 12); without it /local/events answers 501. */
+  events?: EventLogReader;
 }
 
 /** A running console. */
@@ -38,27 +37,27 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** Starts the console: the built front end plus the JSON API under /api/. @throws Error when the port is taken or the front end does not build. */
+/**
+ * Starts local mode's web server: the same built front end that CloudFront serves in AWS (an extension-less path is
+ * a page of the app, as the distribution's routing function makes it), its /config.json pointing at the local API
+ * and user pool, and the local-only outbox and event log under /local/.
+ * @throws Error when the port is taken or the front end does not build.
+ */
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const assets = await buildWebAssets();
-  const clients = createClients({ edgeUrl: options.edgeUrl, region: options.region });
-  const context: ApiContext = {
-    clients,
-    resources: options.resources,
-    index: new DynamoImageIndex(clients.documents, options.resources.tableName),
-    outbox: options.outbox,
-    aslPath: options.aslPath ?? path.join(CONSOLE_DIR, '..', 'statemachine', 'image-pipeline.asl.json'),
-    limits: { ...DEFAULT_UPLOAD_LIMITS, ...options.limits },
-  };
-  const router = new Router();
-  registerPipelineRoutes(router, context);
-  registerUploadRoutes(router, context);
-  registerImageRoutes(router, context);
-  registerExecutionRoutes(router, context);
-
   const host = options.host ?? '127.0.0.1';
   let ownOrigin = '';
-  const contentSecurityPolicy = htmlPolicy(options.edgeUrl);
+  const contentSecurityPolicy = htmlPolicy(options);
+  // Exactly what the cloud's config.json holds (WebDeployment), plus local mode's extras; nothing else of the stack.
+  const { apiUrl, region, userPoolId, userPoolClientId, authDomainUrl } = options.webApp;
+  const config = {
+    apiUrl,
+    region,
+    userPoolId,
+    userPoolClientId,
+    authDomainUrl,
+    local: { outbox: Boolean(options.outbox), events: Boolean(options.events) },
+  };
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'The console could not answer; see its log.');
@@ -69,25 +68,12 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', ownOrigin);
-    const verdict = guardRequest(req, ownOrigin, url.pathname.startsWith('/api/'));
+    const isData = url.pathname === '/config.json' || url.pathname.startsWith('/local/');
+    const verdict = guardRequest(req, ownOrigin, isData);
     if (verdict) return sendError(res, verdict.status, verdict.code, verdict.message);
-    if (url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (url.pathname === '/config.json') return sendJson(res, 200, config);
+    if (await handleLocalRoute(req, res, url, options.outbox, options.events)) return;
     return serveAsset(req, res, url, assets, contentSecurityPolicy);
-  }
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (req.method === 'OPTIONS') return sendError(res, 403, 'CrossOriginRefused', 'This API grants no cross-origin access.');
-    const found = router.match(req.method ?? 'GET', url.pathname);
-    if (!('handler' in found)) {
-      return found.methodMismatch ? sendError(res, 405, 'MethodNotAllowed', `${req.method} is not allowed here.`) : sendError(res, 404, 'NotFound', `No API route ${url.pathname}.`);
-    }
-    try {
-      const body = await found.handler({ req, res, url, params: found.params });
-      if (body !== undefined && !res.headersSent) sendJson(res, res.statusCode || 200, body);
-    } catch (error) {
-      if (error instanceof HttpError) return sendError(res, error.status, error.code, error.message);
-      throw error;
-    }
   }
 
   const port = options.port ?? Number(process.env.CONSOLE_PORT ?? 3000);
@@ -110,30 +96,33 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
 }
 
-function htmlPolicy(edgeUrl: string | undefined): string {
-  // The page PUTs straight to S3 (or the edge) with presigned URLs, so that origin must be allowed to connect.
-  const uploads = edgeUrl ? new URL(edgeUrl).origin : 'https://*.amazonaws.com';
+/** The page's policy: the app's own scripts only; it talks to the API, the user pool and the edge (uploads, images). */
+function htmlPolicy(options: ConsoleServerOptions): string {
+  const origin = (url: string) => new URL(url).origin;
+  const connect = [...new Set([origin(options.webApp.apiUrl), origin(options.webApp.authDomainUrl), origin(options.edgeUrl)])].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ${uploads}`,
+    `img-src 'self' data: blob: ${origin(options.edgeUrl)}`,
+    `connect-src 'self' ${connect}`,
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",
+    "object-src 'none'",
   ].join('; ');
 }
 
 function serveAsset(req: IncomingMessage, res: ServerResponse, url: URL, assets: Map<string, WebAsset>, policy: string): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, 'MethodNotAllowed', 'Only GET here.');
-  const asset = assets.get(url.pathname === '/index.html' ? '/' : url.pathname);
+  const isPage = url.pathname === '/index.html' || !/\.[A-Za-z0-9]+$/.test(url.pathname);
+  const asset = assets.get(isPage ? '/' : url.pathname);
   if (!asset) return sendError(res, 404, 'NotFound', 'No such file.');
   res.writeHead(200, {
     ...BASE_HEADERS,
     'content-type': asset.contentType,
     'content-length': String(asset.body.length),
-    'cache-control': 'no-cache',
+    'cache-control': url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...(asset.contentType.startsWith('text/html') ? { 'content-security-policy': policy } : {}),
   });
   res.end(req.method === 'HEAD' ? undefined : asset.body);

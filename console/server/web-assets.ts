@@ -11,9 +11,9 @@ export interface WebAsset {
 export const CONSOLE_DIR = path.resolve(__dirname, '..');
 
 /**
- * Builds the front end with esbuild's API (about 100 ms), so a fresh clone needs no build step.
- * The result is served from memory and also written to console/dist for people to look at; each file is
- * written to a temporary name and renamed, so parallel test servers never see half-written files.
+ * Builds the front end with esbuild's API (about 100 ms), so a fresh clone needs no build step. Script and style
+ * names carry a content hash (`/assets/app-<hash>.js`), and index.html is rewritten to name them, so a CDN may cache
+ * them for ever while index.html is revalidated. The same build is served locally and shipped to the web bucket.
  * @throws Error when the TypeScript of the front end does not compile.
  */
 export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<string, WebAsset>> {
@@ -23,6 +23,7 @@ export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<stri
     bundle: true,
     write: false,
     outdir: path.join(consoleDir, 'dist', 'assets'),
+    entryNames: '[name]-[hash]',
     format: 'esm',
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     minify: true,
@@ -31,22 +32,35 @@ export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<stri
     logLevel: 'silent',
   });
   const assets = new Map<string, WebAsset>();
+  let html = await readFile(path.join(consoleDir, 'web', 'index.html'), 'utf8');
   for (const file of result.outputFiles) {
     const name = `/assets/${path.basename(file.path)}`;
-    assets.set(name, { body: Buffer.from(file.contents), contentType: file.path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8' });
+    const extension = path.extname(file.path);
+    assets.set(name, {
+      body: Buffer.from(file.contents),
+      contentType: extension === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
+    });
+    html = html.replace(`/assets/app${extension}`, name);
   }
-  assets.set('/', { body: await readFile(path.join(consoleDir, 'web', 'index.html')), contentType: 'text/html; charset=utf-8' });
+  assets.set('/', { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' });
   assets.set('/favicon.svg', { body: await readFile(path.join(consoleDir, 'web', 'favicon.svg')), contentType: 'image/svg+xml' });
-  await writeDist(path.join(consoleDir, 'dist'), assets).catch(() => undefined);
   return assets;
 }
 
-async function writeDist(distDir: string, assets: Map<string, WebAsset>): Promise<void> {
+/**
+ * Writes the built front end into a folder (`/` as index.html); each file goes to a temporary name and is renamed,
+ * so parallel builds never leave half-written files.
+ */
+export async function writeWebAssets(dir: string, assets: Map<string, WebAsset>): Promise<string[]> {
+  const written: string[] = [];
   for (const [name, asset] of assets) {
-    const target = path.join(distDir, name === '/' ? 'index.html' : name);
+    const relativePath = name === '/' ? 'index.html' : name.slice(1);
+    const target = path.join(dir, relativePath);
     await mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(temporary, asset.body);
     await rename(temporary, target);
+    written.push(relativePath);
   }
+  return written;
 }

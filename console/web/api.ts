@@ -1,4 +1,5 @@
-import type { VariantView } from '../server/images/image-views';
+import { accessToken, signIn } from './auth';
+import { appConfig } from './config';
 
 /** An API error answer, with the server's code and message. */
 export class ApiError extends Error {
@@ -12,42 +13,81 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the console API and returns its JSON. @throws ApiError for any non-2xx answer. */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const response = await fetch(path, {
-    method: init.method ?? 'GET',
-    headers: init.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    credentials: 'same-origin',
-  });
+async function parse<T>(response: Response): Promise<T> {
   const text = await response.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : null;
   } catch {
     parsed = null;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(response.status, error?.code ?? 'HttpError', error?.message ?? `HTTP ${response.status}`);
+    const body = parsed as { error?: { code?: string; message?: string }; message?: string } | null;
+    throw new ApiError(
+      response.status,
+      body?.error?.code ?? 'HttpError',
+      body?.error?.message ?? body?.message ?? `HTTP ${response.status}`,
+    );
   }
   return parsed as T;
+}
+
+/**
+ * Calls the web app's API (functions/api) with the user's access token and returns its JSON. An expired token is
+ * refreshed once; without a session the browser goes to the sign-in.
+ * @throws ApiError for any non-2xx answer.
+ */
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  const send = async (token: string) =>
+    fetch(`${appConfig().apiUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${token}`,
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'omit',
+    });
+  let token = await accessToken();
+  if (!token) return signIn();
+  let response = await send(token);
+  if (response.status === 401) {
+    token = await accessToken({ forceRefresh: true });
+    if (!token) return signIn();
+    response = await send(token);
+  }
+  return parse<T>(response);
+}
+
+/** Calls one of local mode's own routes on this server (the outbox, the event log); same origin, no token. @throws ApiError. */
+export async function localApi<T>(path: string): Promise<T> {
+  return parse<T>(await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
 }
 
 /** Builds a query string from defined values only. */
 export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
 
-/** A variant as the API lists it: the server's own type, so the two cannot drift apart. */
-export type Variant = VariantView;
+/** A variant as the API lists it (functions/api/src/images/image-views.ts), with its short-lived URL. */
+export interface Variant {
+  file: string;
+  format?: string;
+  width?: number;
+  height?: number;
+  bytes?: number;
+  url: string;
+}
 
-/** The image listing shape (see console/README.md). */
+/** The image listing shape (functions/api/README.md). */
 export interface ImageSummary {
   imageId: string;
+  owner: string;
   status: string;
   name: string;
   key: string | null;
@@ -71,4 +111,12 @@ export interface ImageSummary {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** The caller, as GET /me describes them. */
+export interface Me {
+  sub: string;
+  username: string;
+  groups: string[];
+  isAdmin: boolean;
 }

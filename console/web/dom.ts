@@ -1,4 +1,3 @@
-
 /** Anything that can be a child: strings always become text nodes, never markup. */
 export type Child = Node | string | number | null | undefined | false;
 

@@ -20,7 +20,10 @@ export function refusalReason(size: number, head: Uint8Array, maxBytes: number, 
   if (size === 0) return 'The file is empty.';
   if (size > maxBytes) return `The file is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes)}.`;
   const type = sniffImageType(head);
-  const names = acceptedTypes.map((entry) => SNIFFED_TYPES[entry]).filter(Boolean).join(', ');
+  const names = acceptedTypes
+    .map((entry) => SNIFFED_TYPES[entry])
+    .filter(Boolean)
+    .join(', ');
   if (!type) return `Its content is not a supported image (${names}).`;
   if (!acceptedTypes.includes(type)) return `${SNIFFED_TYPES[type]} images are not accepted here (${names}).`;
   return undefined;

@@ -77,7 +77,11 @@ export function layoutAsl(definition: AslStates & { StartAt?: string }): { nodes
   for (const name of placementOrder) {
     const incoming = edges.filter((edge) => edge.to === name && !backEdges.has(edge) && column.has(edge.from));
     const normal = incoming.find((edge) => edge.kind !== 'catch');
-    const preferred = normal ? (column.get(normal.from) ?? 0) : incoming.length > 0 ? Math.max(...incoming.map((edge) => (column.get(edge.from) ?? 0) + 1)) : 0;
+    const preferred = normal
+      ? (column.get(normal.from) ?? 0)
+      : incoming.length > 0
+        ? Math.max(...incoming.map((edge) => (column.get(edge.from) ?? 0) + 1))
+        : 0;
     const nodeLayer = layer.get(name) ?? 0;
     const taken = used.get(nodeLayer) ?? new Set<number>();
     let chosen = preferred;
@@ -86,6 +90,11 @@ export function layoutAsl(definition: AslStates & { StartAt?: string }): { nodes
     used.set(nodeLayer, taken);
     column.set(name, chosen);
   }
-  const nodes = order.map((name) => ({ name, type: states[name]?.Type ?? 'Task', layer: layer.get(name) ?? 0, column: column.get(name) ?? 0 }));
+  const nodes = order.map((name) => ({
+    name,
+    type: states[name]?.Type ?? 'Task',
+    layer: layer.get(name) ?? 0,
+    column: column.get(name) ?? 0,
+  }));
   return { nodes, edges };
 }

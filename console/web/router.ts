@@ -1,4 +1,3 @@
-
 /** A parsed hash route: `#/images/abc?label=dog` gives path ['images', 'abc'] and query label=dog. */
 export interface Route {
   path: string[];

@@ -36,7 +36,11 @@ export async function listEdgeBuckets(edgeUrl: string, region: string): Promise<
  * A note for the user when the event names buckets the local stack does not have (the samples in events/ name a
  * deployed account's buckets), with the local names and an upload command to use instead; undefined when all exist.
  */
-export function missingBucketsNote(named: readonly string[], local: readonly string[], hint: { edgeUrl: string; uploadsBucket?: string }): string | undefined {
+export function missingBucketsNote(
+  named: readonly string[],
+  local: readonly string[],
+  hint: { edgeUrl: string; uploadsBucket?: string },
+): string | undefined {
   const missing = named.filter((name) => !local.includes(name));
   if (missing.length === 0) return undefined;
   return [

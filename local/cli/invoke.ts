@@ -17,7 +17,10 @@ Prints the result (or Lambda's error document) as JSON. Exit code: 0 success, 1 
  * `npm run invoke`: one function, one event, result on stdout and the function's logs on stderr.
  * @returns the exit code.
  */
-export async function runInvoke(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
+export async function runInvoke(
+  argv: readonly string[],
+  out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+): Promise<number> {
   const parsed = parseCommandLine('invoke', USAGE, {
     args: [...argv],
     allowPositionals: true,
@@ -37,7 +40,9 @@ export async function runInvoke(argv: readonly string[], out: (text: string) => 
     const event = JSON.parse(await readFile(resolve(eventFile), 'utf8')) as unknown;
     const app = loadLocalApp({ rootDir: resolve(__dirname, '..', '..') });
     if (!app.functions.some((f) => f.logicalId === logicalId)) {
-      process.stderr.write(`invoke: no function ${logicalId} in template.yaml (have: ${app.functions.map((f) => f.logicalId).join(', ')})\n`);
+      process.stderr.write(
+        `invoke: no function ${logicalId} in template.yaml (have: ${app.functions.map((f) => f.logicalId).join(', ')})\n`,
+      );
       return 2;
     }
     const logSink = (id: string, line: string) => process.stderr.write(`[${id}] ${line}\n`);
@@ -48,11 +53,19 @@ export async function runInvoke(argv: readonly string[], out: (text: string) => 
     } else {
       const configured = flags['data-dir'] ?? process.env.LOCAL_DATA_DIR;
       if (!configured) tempDir = await mkdtemp(join(tmpdir(), 'sip-invoke-'));
-      stack = await startLocalStack({ dataDir: configured ? resolve(configured) : tempDir, edgePort: 0, withVision: !flags['no-vision'], logSink, recover: false });
+      stack = await startLocalStack({
+        dataDir: configured ? resolve(configured) : tempDir,
+        edgePort: 0,
+        withVision: !flags['no-vision'],
+        logSink,
+        recover: false,
+      });
       runtime = stack.services.lambda;
     }
     const edgeUrl = running ?? (stack as LocalStack).edgeUrl;
-    const uploadsBucket = app.buckets.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId)))?.name;
+    const uploadsBucket = app.buckets.find((b) =>
+      app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId)),
+    )?.name;
     const note = missingBucketsNote(bucketsNamedIn(event), await listEdgeBuckets(edgeUrl, app.pseudo.region), { edgeUrl, uploadsBucket });
     try {
       const result = await runtime.invoke(logicalId, event);

@@ -53,7 +53,11 @@ export async function resultFor(stack: LocalStack, upload: PendingUpload, execut
     text: [],
     durationMs: Math.max(0, (execution?.stopDate ?? Date.now()) - upload.startedAt),
   };
-  if (!execution) return { ...base, error: { name: 'NoExecution', message: 'The upload started no execution (see the trigger log and the failure queue)' } };
+  if (!execution)
+    return {
+      ...base,
+      error: { name: 'NoExecution', message: 'The upload started no execution (see the trigger log and the failure queue)' },
+    };
   const input = JSON.parse(execution.input) as { imageId?: string };
   base.imageId = input.imageId ?? null;
   if (execution.status !== 'SUCCEEDED') {
@@ -127,6 +131,9 @@ export function progressLine(result: ProcessResult): string {
   const ms = `${result.durationMs} ms`;
   if (result.status !== 'SUCCEEDED') return `${mark} ${result.file}  ${result.error?.name}: ${result.error?.message}  (${ms})`;
   const size = result.image ? `${result.image.format} ${result.image.width}x${result.image.height}` : '';
-  const labels = result.labels.slice(0, 5).map((l) => l.name).join(', ');
+  const labels = result.labels
+    .slice(0, 5)
+    .map((l) => l.name)
+    .join(', ');
   return `${mark} ${result.file}  ${size}  ${result.variants.length} variants  faces ${result.faces.length}  labels: ${labels || '-'}  (${ms})  ${result.imageId}`;
 }

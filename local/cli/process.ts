@@ -16,11 +16,20 @@ Exit code: 0 all succeeded, 1 some image failed, 2 internal error.`;
  * uploads each file under uploads/, waits for every execution and reports.
  * @returns the exit code.
  */
-export async function runProcess(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runProcess(
+  argv: readonly string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const parsed = parseCommandLine('process', USAGE, {
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, export: { type: 'string' }, 'data-dir': { type: 'string' }, concurrency: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      json: { type: 'boolean' },
+      export: { type: 'string' },
+      'data-dir': { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (!parsed) return 2;
   const { values: flags, positionals } = parsed;
@@ -39,7 +48,12 @@ export async function runProcess(argv: readonly string[], out: (line: string) =>
   let stack: LocalStack | undefined;
   try {
     stack = await startLocalStack({ dataDir, edgePort: 0, concurrency, recover: Boolean(configured) });
-    const s3 = new S3Client({ endpoint: stack.edgeUrl, region: stack.app.pseudo.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = new S3Client({
+      endpoint: stack.edgeUrl,
+      region: stack.app.pseudo.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const uploads: PendingUpload[] = [];
     const usedKeys = new Set<string>();
     for (const file of files) {
@@ -91,7 +105,11 @@ function executionFor(stack: LocalStack, upload: PendingUpload): ExecutionRecord
   return stack.services.stepfunctions.allExecutions().find((e) => {
     try {
       const source = (JSON.parse(e.input) as { source?: { bucket: string; key: string; versionId?: string | null } }).source;
-      return source?.bucket === stack.resources.uploadsBucket && source.key === upload.key && (source.versionId ?? undefined) === upload.versionId;
+      return (
+        source?.bucket === stack.resources.uploadsBucket &&
+        source.key === upload.key &&
+        (source.versionId ?? undefined) === upload.versionId
+      );
     } catch {
       return false;
     }

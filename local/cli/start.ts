@@ -6,10 +6,10 @@ import { parseCommandLine } from './command-line';
 type ConsoleModule = {
   startConsoleServer(options: {
     port?: number;
-    edgeUrl?: string;
-    region?: string;
-    resources: LocalStack['resources'];
+    edgeUrl: string;
+    webApp: { apiUrl: string; region: string; userPoolId: string; userPoolClientId: string; authDomainUrl: string };
     outbox?: unknown;
+    events?: unknown;
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
@@ -37,20 +37,22 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     });
   } catch (err) {
     process.stderr.write(`start: ${(err as Error).message}\n`);
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
     return 2;
   }
-  let consoleUrl = '(console/ not available)';
+  let consoleUrl: string;
   let consoleServer: { close(): Promise<void> } | undefined;
   try {
+    if (!stack.webApp) throw new Error('the template declares no web app (user pool and HTTP API)');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const consoleModule = require('../../console/server') as ConsoleModule;
     const server = await consoleModule.startConsoleServer({
       port: consolePort,
       edgeUrl: stack.edgeUrl,
-      region: stack.app.pseudo.region,
-      resources: stack.resources,
+      webApp: stack.webApp,
       outbox: stack.services.notifications.outbox,
+      events: stack.services.eventing.events,
     });
     consoleServer = server;
     consoleUrl = server.url;
@@ -74,14 +76,23 @@ function banner(stack: LocalStack, consoleUrl: string): string {
   const r = stack.resources;
   const shown = relative(process.cwd(), stack.dataDir);
   const dataDir = !shown || shown.startsWith('..') ? stack.dataDir : shown;
-  const recovered = stack.recovered.executions + stack.recovered.uploads > 0
-    ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
+  const recovered =
+    stack.recovered.executions + stack.recovered.uploads > 0
+      ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
+      : '';
+  const web = stack.webApp;
+  const webLines = web
+    ? `
+  API:            ${web.apiUrl}   (ApiFunction behind the local HTTP API; needs a user pool access token)
+  User pool:      ${web.userPoolId} at ${web.authDomainUrl}
+  Signed in as:   ${web.defaultUser.email} (admins), without a prompt; its password is in ${relative(process.cwd(), web.defaultUser.passwordFile) || web.defaultUser.passwordFile}
+  Another user:   npm run users -- create --email someone@example.com --password '<12+ chars, upper, lower, digit, symbol>'`
     : '';
   return `
 Smart Image Pipeline: local mode is running
-  Edge endpoint:  ${stack.edgeUrl}   (S3, DynamoDB, Step Functions, Rekognition, SNS, SES v2, SSM, Lambda)
-  Console:        ${consoleUrl}
-  Data folder:    ${dataDir}   (objects, table, executions, outbox, logs)${recovered}
+  Edge endpoint:  ${stack.edgeUrl}   (S3, DynamoDB, Step Functions, Rekognition, SNS, SES v2, SSM, Lambda, Cognito admin API)
+  Console:        ${consoleUrl}${webLines}
+  Data folder:    ${dataDir}   (objects, table, executions, users, outbox, logs)${recovered}
   Uploads bucket: ${r.uploadsBucket}
   State machine:  ${r.stateMachineArn}
 

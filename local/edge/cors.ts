@@ -2,12 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /** What the edge does with a request's Origin header. */
 export type CorsDecision =
-  | { kind: 'no-origin' }
-  | { kind: 'allowed'; headers: Record<string, string> }
-  | { kind: 'refused'; origin: string };
+  { kind: 'no-origin' } | { kind: 'allowed'; headers: Record<string, string> } | { kind: 'refused'; origin: string };
 
 /** Headers a browser may read from answers; the console needs ETag and the version id after a presigned PUT. */
-const EXPOSED = 'ETag, x-amz-version-id, x-amz-request-id, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-sha256, Content-Range, Content-Length';
+const EXPOSED =
+  'ETag, x-amz-version-id, x-amz-request-id, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-sha256, Content-Range, Content-Length';
 
 /**
  * Decides whether a browser origin may call the edge. Requests without an Origin (SDK, CLI) pass, except

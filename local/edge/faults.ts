@@ -24,7 +24,10 @@ const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWr
  */
 export function parseFaults(spec: string | undefined): FaultConfig {
   const config: FaultConfig = {};
-  for (const entry of (spec ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [name, raw = ''] = entry.split('=', 2).map((part) => part.trim());
     if (name === 'dynamodb.write') config.dynamodbWrite = share(name, raw);
     else if (name === 'rekognition.throttle') config.rekognitionThrottle = share(name, raw);

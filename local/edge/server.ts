@@ -87,14 +87,23 @@ export async function startEdgeServer(opts: EdgeServerOptions): Promise<EdgeServ
     const scope = readSigV4Scope(req.headers, url);
     const target = typeof req.headers['x-amz-target'] === 'string' ? req.headers['x-amz-target'] : undefined;
     const head: EdgeRequest = {
-      method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.alloc(0), signingService: scope?.service, target, rawPath,
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      signingService: scope?.service,
+      target,
+      rawPath,
     };
     const service = routeRequest(opts.services, head);
 
     const protocol = service?.protocol ?? EDGE_PROTOCOL;
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
-      return writeResponse(res, withHeaders(protocol.errorResponse(tooLarge(service, req, maxBodyBytes)), { ...corsHeaders, connection: 'close' }));
+      return writeResponse(
+        res,
+        withHeaders(protocol.errorResponse(tooLarge(service, req, maxBodyBytes)), { ...corsHeaders, connection: 'close' }),
+      );
     }
     const edgeRequest: EdgeRequest = { ...head, body };
     if (!service) return writeResponse(res, withHeaders(unrouted(edgeRequest, opts.services), corsHeaders));

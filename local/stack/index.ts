@@ -13,12 +13,14 @@ import { loadLocalApp, parseParameterOverrides } from '../template';
 import type { LocalApp } from '../template/types';
 import { AsyncInvoker } from '../services/lambda/async-invoker';
 import { lambdaEdgeService } from '../services/lambda/lambda-edge-service';
+import { createEventServices, type EventServices } from './event-services';
 import { createNotificationServices, type NotificationServices } from './notification-services';
 import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
 import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
 import { createMediaConvertService } from '../services/mediaconvert/mediaconvert-service';
+import { openWebApp, type LocalWebApp, type WebAppInfo } from './web-app';
 
 /** Options of the local stack; every one has an environment variable and a default. */
 export interface LocalStackOptions {
@@ -44,6 +46,12 @@ export interface LocalStackOptions {
   recover?: boolean;
   /** Wait between Lambda's asynchronous retries (default 1000 ms; Lambda waits ~1 and ~2 minutes). */
   asyncRetryDelayMs?: number;
+  /** The web app's HTTP API port (API_PORT, default 3001); 0 picks a free port. */
+  apiPort?: number;
+  /** The local user pool's sign-in and JWKS port (AUTH_PORT, default 3002); 0 picks a free port. */
+  authPort?: number;
+  /** Sign the default user in without a prompt (LOCAL_AUTO_SIGN_IN, default true). */
+  autoSignIn?: boolean;
 }
 
 /** Names of the template's main resources, as local mode created them. */
@@ -70,9 +78,15 @@ export interface LocalStack {
     stepfunctions: StepFunctionsService;
     lambda: LambdaRuntime;
     notifications: NotificationServices;
+    /** EventBridge (bus, rules) and SQS (queues, event source mappings). */
+    eventing: EventServices;
     /** Rekognition on the local vision models; absent with `withVision: false`. */
     rekognition?: LocalRekognitionService;
+    /** The web app's user pools and HTTP API. */
+    webApp: LocalWebApp;
   };
+  /** What the web app's front end needs (config.json); absent when the template declares no web app. */
+  webApp?: WebAppInfo;
   /** What start-up recovery did: interrupted executions redriven, uploads delivered again. */
   recovered: { executions: number; uploads: number };
   /** Delivers an S3 record to the functions subscribed to it, asynchronously, as S3 does. */
@@ -112,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await createS3Service({ dataDir, region });
   const dynamodb = await createDynamoDbService({ dataDir });
   const notifications = await createNotificationServices({ dataDir, region });
+  const eventing = await createEventServices(app, dataDir);
   let lambda: LambdaRuntime | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   let edgeUrl = '';
@@ -136,6 +151,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // MediaConvert transcodes with ffmpeg (from npm) straight from and into the local S3 store.
   const mediaconvert = createMediaConvertService({ dataDir, region, accountId: app.pseudo.accountId, storage: s3 });
+  // Web app (issue 11): the user pools (their admin API joins the edge), then their sign-in server and the HTTP API.
+  const webApp = await openWebApp(app, dataDir);
+  const webOrigins = options.allowedOrigins ?? [];
 
   const lazyLambdaService: EdgeService = {
     name: 'lambda',
@@ -147,15 +165,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   let lambdaServiceInstance: EdgeService | undefined;
   const lambdaService = () =>
-    (lambdaServiceInstance ??= lambdaEdgeService(lambda as LambdaRuntime, (name, event) => asyncInvoker?.invoke((lambda as LambdaRuntime).find(name).fn, event)));
+    (lambdaServiceInstance ??= lambdaEdgeService(lambda as LambdaRuntime, (name, event) =>
+      asyncInvoker?.invoke((lambda as LambdaRuntime).find(name).fn, event),
+    ));
 
   // JSON-protocol services first (routed by X-Amz-Target); S3 last, since it also claims virtual-host requests.
   const services: EdgeService[] = [
     stepFunctionsEdgeService(stepfunctions),
     dynamodb,
     ...notifications.edgeServices,
+    ...eventing.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
     mediaconvert,
+    ...webApp.edgeServices,
     lazyLambdaService,
     s3,
   ];
@@ -167,8 +189,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw err;
   }
   edgeUrl = edge.url;
+  // A stack on a free edge port (tests, `npm run process`) takes free ports for the web app too, so stacks never collide.
+  const portOf = (option: number | undefined, variable: string, fallback: number) =>
+    option ?? (edgePort === 0 ? 0 : process.env[variable] ? Number(process.env[variable]) : fallback);
+  try {
+    await webApp.startUserPools({
+      port: portOf(options.authPort, 'AUTH_PORT', 3002),
+      allowedOrigins: webOrigins,
+      autoSignIn: options.autoSignIn ?? process.env.LOCAL_AUTO_SIGN_IN !== 'false',
+    });
+  } catch (err) {
+    await Promise.allSettled([edge.close(), dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
+    throw err;
+  }
   lambda = new LambdaRuntime(app, { edgeUrl, region, accountId: app.pseudo.accountId, logSink, maxInstances: Math.max(2, concurrency) });
   asyncInvoker = new AsyncInvoker(lambda, dataDir, options.asyncRetryDelayMs ?? 1000, stackLog);
+  try {
+    await webApp.startApis({ port: portOf(options.apiPort, 'API_PORT', 3001), allowedOrigins: webOrigins, lambda, log: stackLog });
+  } catch (err) {
+    await Promise.allSettled([webApp.close(), lambda.close(), edge.close(), dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
+    throw err;
+  }
+  const runtime = lambda;
+  eventing.startEventSources(
+    (fn, event) => runtime.invoke(fn, event),
+    (functionArn, event) => asyncInvoker?.invoke(runtime.find(functionArn).fn, event),
+    stackLog,
+  );
 
   for (const bucket of app.buckets) await s3.createBucket(bucket.name, { versioning: bucket.versioned });
   // S3 applies lifecycle rules about once a day; here at start and then every LIFECYCLE_INTERVAL_MS.
@@ -176,7 +223,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const bucket of app.buckets) if (bucket.lifecycleRules.length > 0) await s3.applyLifecycle(bucket.name, bucket.lifecycleRules);
   };
   await applyLifecycleRules();
-  const lifecycleTimer = setInterval(() => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)), LIFECYCLE_INTERVAL_MS);
+  const lifecycleTimer = setInterval(
+    () => void applyLifecycleRules().catch((error) => console.error('[local s3] lifecycle run failed:', error)),
+    LIFECYCLE_INTERVAL_MS,
+  );
   lifecycleTimer.unref();
   for (const table of app.tables) {
     await dynamodb.createTable({
@@ -209,7 +259,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const find = <T extends { logicalId: string }>(list: T[], logicalId: string, fallback: (l: T[]) => T | undefined) =>
     list.find((x) => x.logicalId === logicalId) ?? fallback(list);
   const resources: StackResources = {
-    uploadsBucket: find(app.buckets, 'UploadsBucket', (l) => l.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId))))?.name ?? '',
+    uploadsBucket:
+      find(app.buckets, 'UploadsBucket', (l) =>
+        l.find((b) => app.functions.some((f) => f.s3Events.some((e) => e.bucketLogicalId === b.logicalId))),
+      )?.name ?? '',
     processedBucket: find(app.buckets, 'ProcessedBucket', (l) => l.find((b) => b.logicalId !== 'UploadsBucket'))?.name ?? '',
     tableName: find(app.tables, 'ImagesTable', (l) => l[0])?.name ?? '',
     stateMachineArn: find(app.stateMachines, 'ImagePipelineStateMachine', (l) => l[0])?.arn ?? '',
@@ -223,7 +276,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dataDir,
     resources,
     app,
-    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, rekognition },
+    services: { s3, outbox: notifications.outbox, dynamodb, stepfunctions, lambda, notifications, eventing, rekognition, webApp },
+    webApp: webApp.info,
     recovered,
     deliver,
     async waitForIdle() {
@@ -233,6 +287,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await asyncInvoker?.drain();
         await stepfunctions.waitForIdle();
         await s3.drainEvents();
+        await eventing.drain();
+        if (eventing.isBusy()) {
+          // Events are on their way through a queue to a function; delayed messages (digests) are not waited for.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
         if (!(await asyncInvoker?.hasPending()) && stepfunctions.isIdle()) return;
       }
     },
@@ -241,7 +301,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stopped = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
       clearInterval(lifecycleTimer);
+      await webApp.close();
       await stepfunctions.close();
+      await eventing.close();
       await lambda?.close();
       await edge.close();
       await Promise.allSettled([dynamodb.close(), rekognition?.close(), notifications.close()]);

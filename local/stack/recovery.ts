@@ -13,7 +13,9 @@ export function coveredRevisions(executions: readonly ExecutionRecord[]): Set<st
   const covered = new Set<string>();
   for (const execution of executions) {
     try {
-      const source = (JSON.parse(execution.input) as { source?: { bucket?: string; key?: string; versionId?: string | null; sequencer?: string } }).source;
+      const source = (
+        JSON.parse(execution.input) as { source?: { bucket?: string; key?: string; versionId?: string | null; sequencer?: string } }
+      ).source;
       if (!source?.bucket || !source.key) continue;
       const version = source.versionId && source.versionId !== 'null' ? source.versionId : source.sequencer;
       if (version) covered.add(revisionKey(source.bucket, source.key, version));

@@ -12,7 +12,9 @@ type ClientModule = Record<string, unknown>;
  * with the state machine's role; the response comes back without `$metadata`.
  * @throws Error when the client package or command does not exist, or the service's own error.
  */
-export function createSdkCaller(target: SdkTarget): (service: string, action: string, params: Record<string, unknown>) => Promise<Record<string, unknown>> {
+export function createSdkCaller(
+  target: SdkTarget,
+): (service: string, action: string, params: Record<string, unknown>) => Promise<Record<string, unknown>> {
   const clients = new Map<string, { client: Client; module: ClientModule }>();
   return async (service, action, params) => {
     let entry = clients.get(service);
@@ -20,9 +22,9 @@ export function createSdkCaller(target: SdkTarget): (service: string, action: st
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const module = require(`@aws-sdk/client-${service}`) as ClientModule;
       // The service client is e.g. SNSClient or SESv2Client; smithy's base class is also exported, as __Client.
-      const ClientClass = Object.entries(module).find(([name, value]) => /^[A-Za-z0-9]+Client$/.test(name) && typeof value === 'function')?.[1] as
-        | (new (config: unknown) => Client)
-        | undefined;
+      const ClientClass = Object.entries(module).find(
+        ([name, value]) => /^[A-Za-z0-9]+Client$/.test(name) && typeof value === 'function',
+      )?.[1] as (new (config: unknown) => Client) | undefined;
       if (!ClientClass) throw new Error(`@aws-sdk/client-${service} has no client class`);
       const client = new ClientClass({
         endpoint: target.edgeUrl,

@@ -1,3 +1,4 @@
+import type { InputTransformerSpec } from '../services/events/input-transformer';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { yamlParse } from 'yaml-cfn';
@@ -5,8 +6,19 @@ import { TemplateResolutionError } from './errors';
 import { NO_VALUE, condition, resolveValue, type ResolveScope } from './intrinsics';
 import { identify, type ResourceIdentity } from './physical-names';
 import { readSamConfig } from './samconfig';
+import { eventPatternProblems } from '../services/events/event-pattern';
 import type { LifecycleRule } from '../services/s3/lifecycle';
-import type { LocalApp, LocalFunction, LocalS3Event, LocalStateMachine, LocalTable, PseudoParameters } from './types';
+import type {
+  LocalApp,
+  LocalEventRule,
+  LocalEventSourceMapping,
+  LocalFunction,
+  LocalS3Event,
+  LocalStateMachine,
+  LocalTable,
+  PseudoParameters,
+} from './types';
+import { readHttpApis, readUserPools } from './web-app';
 
 /** Where to find the template and what to override. */
 export interface LoadAppOptions {
@@ -54,7 +66,9 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
   }
   const scope: ResolveScope = { pseudo, parameters, conditions: template.Conditions ?? {}, identities: {} };
   const conditionCache = new Map<string, boolean>();
-  const resources = Object.entries(template.Resources ?? {}).filter(([, r]) => !r.Condition || condition(r.Condition, scope, conditionCache));
+  const resources = Object.entries(template.Resources ?? {}).filter(
+    ([, r]) => !r.Condition || condition(r.Condition, scope, conditionCache),
+  );
   const resolve = (v: unknown) => resolveValue(v, scope, conditionCache);
 
   for (const [logicalId, resource] of resources) {
@@ -83,16 +97,37 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
       name: id(logicalId).ref,
       arn: id(logicalId).attributes.Arn,
       versioned: (prop(r, 'VersioningConfiguration') as { Status?: string } | undefined)?.Status === 'Enabled',
-      lifecycleRules: ((prop(r, 'LifecycleConfiguration') as { Rules?: LifecycleRule[] } | undefined)?.Rules ?? []),
+      lifecycleRules: (prop(r, 'LifecycleConfiguration') as { Rules?: LifecycleRule[] } | undefined)?.Rules ?? [],
     })),
-    tables: ofType('AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable').map(([logicalId, r]) => toTable(logicalId, r, id(logicalId), prop)),
-    topics: ofType('AWS::SNS::Topic').map(([logicalId]) => ({ logicalId, name: id(logicalId).attributes.TopicName, arn: id(logicalId).ref })),
-    queues: ofType('AWS::SQS::Queue').map(([logicalId]) => ({
+    tables: ofType('AWS::DynamoDB::Table', 'AWS::Serverless::SimpleTable').map(([logicalId, r]) =>
+      toTable(logicalId, r, id(logicalId), prop),
+    ),
+    topics: ofType('AWS::SNS::Topic').map(([logicalId]) => ({
       logicalId,
-      name: id(logicalId).attributes.QueueName,
-      arn: id(logicalId).attributes.Arn,
-      url: id(logicalId).attributes.QueueUrl,
+      name: id(logicalId).attributes.TopicName,
+      arn: id(logicalId).ref,
     })),
+    queues: ofType('AWS::SQS::Queue').map(([logicalId, r]) => {
+      const redrive = prop(r, 'RedrivePolicy') as { deadLetterTargetArn?: string; maxReceiveCount?: number } | undefined;
+      return {
+        logicalId,
+        name: id(logicalId).attributes.QueueName,
+        arn: id(logicalId).attributes.Arn,
+        url: id(logicalId).attributes.QueueUrl,
+        ...(prop(r, 'VisibilityTimeout') !== undefined ? { visibilityTimeout: Number(prop(r, 'VisibilityTimeout')) } : {}),
+        ...(prop(r, 'DelaySeconds') !== undefined ? { delaySeconds: Number(prop(r, 'DelaySeconds')) } : {}),
+        ...(redrive?.deadLetterTargetArn
+          ? { deadLetterTargetArn: String(redrive.deadLetterTargetArn), maxReceiveCount: Number(redrive.maxReceiveCount ?? 1) }
+          : {}),
+      };
+    }),
+    eventBuses: ofType('AWS::Events::EventBus').map(([logicalId]) => ({
+      logicalId,
+      name: id(logicalId).attributes.Name,
+      arn: id(logicalId).attributes.Arn,
+    })),
+    eventRules: ofType('AWS::Events::Rule').map(([logicalId, r]) => toEventRule(logicalId, r, id(logicalId), prop)),
+    eventSourceMappings: [],
     ssmParameters: ofType('AWS::SSM::Parameter').map(([logicalId, r]) => ({
       logicalId,
       name: id(logicalId).ref,
@@ -101,14 +136,19 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     functions: [],
     stateMachines: [],
+    userPools: readUserPools(resources, scope.identities, resolve),
+    httpApis: readHttpApis(resources, scope.identities, resolve),
     outputs: {},
   };
 
   const globals = template.Globals?.Function ?? {};
   for (const [logicalId, r] of ofType(SERVERLESS_FUNCTION, 'AWS::Lambda::Function')) {
-    app.functions.push(toFunction(logicalId, r, r.Type === SERVERLESS_FUNCTION ? globals : {}, id(logicalId), rootDir, resolve, byId, scope));
+    app.functions.push(
+      toFunction(logicalId, r, r.Type === SERVERLESS_FUNCTION ? globals : {}, id(logicalId), rootDir, resolve, byId, scope),
+    );
   }
   addBucketNotifications(app, resources, resolve);
+  app.eventSourceMappings = eventSourceMappings(app, resources, resolve);
   for (const [logicalId, r] of ofType('AWS::Serverless::StateMachine', 'AWS::StepFunctions::StateMachine')) {
     app.stateMachines.push(toStateMachine(logicalId, r, id(logicalId), rootDir, prop));
   }
@@ -121,6 +161,96 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     }
   }
   return app;
+}
+
+function toEventRule(
+  logicalId: string,
+  r: Resource,
+  identity: ResourceIdentity,
+  prop: (r: Resource, k: string) => unknown,
+): LocalEventRule {
+  const pattern = prop(r, 'EventPattern');
+  const eventPattern = (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown>;
+  // A pattern EventBridge would refuse stops the start, as it would fail the deploy.
+  const problems = eventPatternProblems(eventPattern);
+  if (problems.length > 0) throw new TemplateResolutionError(`${logicalId}: EventPattern is not valid: ${problems.join('; ')}`);
+  const targets =
+    (prop(r, 'Targets') as
+      | Array<{
+          Id: string;
+          Arn: string;
+          DeadLetterConfig?: { Arn?: string };
+          Input?: unknown;
+          InputPath?: unknown;
+          InputTransformer?: unknown;
+        }>
+      | undefined) ?? [];
+  for (const target of targets) {
+    if (target.Input !== undefined || target.InputPath !== undefined) {
+      throw new TemplateResolutionError(
+        `${logicalId}.Targets.${target.Id}: local mode delivers the whole event or an InputTransformer's output; Input and InputPath are not emulated`,
+      );
+    }
+  }
+  const eventBusName = String(prop(r, 'EventBusName') ?? 'default');
+  return {
+    logicalId,
+    name: identity.ref.split('|').pop() ?? identity.ref,
+    arn: identity.attributes.Arn,
+    eventBusName: eventBusName.startsWith('arn:') ? eventBusName.slice(eventBusName.lastIndexOf('/') + 1) : eventBusName,
+    eventPattern,
+    enabled: String(prop(r, 'State') ?? 'ENABLED') !== 'DISABLED',
+    targets: targets.map((target) => ({
+      id: target.Id,
+      arn: target.Arn,
+      ...(target.DeadLetterConfig?.Arn ? { deadLetterArn: target.DeadLetterConfig.Arn } : {}),
+      ...(target.InputTransformer ? { inputTransformer: target.InputTransformer as InputTransformerSpec } : {}),
+    })),
+  };
+}
+
+/** SQS event source mappings: AWS::Lambda::EventSourceMapping resources and SAM functions' SQS events. */
+function eventSourceMappings(
+  app: LocalApp,
+  resources: Array<[string, Resource]>,
+  resolve: (v: unknown) => unknown,
+): LocalEventSourceMapping[] {
+  const mappings: LocalEventSourceMapping[] = [];
+  const functionOf = (reference: unknown) => app.functions.find((fn) => fn.name === reference || fn.arn === reference);
+  const add = (logicalId: string, fn: LocalFunction | undefined, props: Record<string, unknown>, queueKey: string) => {
+    const queueArn = String(props[queueKey] ?? '');
+    if (!fn || !queueArn.includes(':sqs:')) return;
+    const batching = Number(props.MaximumBatchingWindowInSeconds ?? 0);
+    mappings.push({
+      logicalId,
+      functionLogicalId: fn.logicalId,
+      queueArn,
+      batchSize: Number(props.BatchSize ?? 10),
+      maximumBatchingWindowSeconds: batching,
+      reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes('ReportBatchItemFailures'),
+      enabled: props.Enabled !== false && props.Enabled !== 'false',
+    });
+  };
+  for (const [logicalId, r] of resources) {
+    if (r.Type === 'AWS::Lambda::EventSourceMapping') {
+      const props = resolve(r.Properties ?? {}) as Record<string, unknown>;
+      add(logicalId, functionOf(props.FunctionName), props, 'EventSourceArn');
+    }
+    if (r.Type === SERVERLESS_FUNCTION) {
+      for (const [name, event] of Object.entries(
+        (r.Properties?.Events ?? {}) as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+      )) {
+        if (event.Type === 'SQS')
+          add(
+            `${logicalId}${name}`,
+            app.functions.find((fn) => fn.logicalId === logicalId),
+            resolve(event.Properties) as Record<string, unknown>,
+            'Queue',
+          );
+      }
+    }
+  }
+  return mappings;
 }
 
 function toTable(logicalId: string, r: Resource, identity: ResourceIdentity, prop: (r: Resource, k: string) => unknown): LocalTable {
@@ -165,12 +295,18 @@ function toFunction(
   scope: ResolveScope,
 ): LocalFunction {
   const own = r.Properties ?? {};
-  const globalEnv = ((globals.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const globalEnv = ((globals.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
+    string,
+    unknown
+  >;
   const ownEnv = ((own.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
   // SAM merges Environment.Variables key by key (the function wins); every other property is replaced.
   const merged: Record<string, unknown> = { ...globals, ...own };
   const environment = Object.fromEntries(
-    Object.entries(resolve({ ...globalEnv, ...ownEnv }) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(resolve({ ...globalEnv, ...ownEnv }) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
   );
   const codeUri = String(resolve(merged.CodeUri ?? merged.Code ?? '.'));
   const build = (r.Metadata?.BuildProperties ?? {}) as { EntryPoints?: string[] };
@@ -183,8 +319,12 @@ function toFunction(
     if (event.Type !== 'S3') continue;
     const bucketRef = event.Properties.Bucket as { Ref?: string };
     const bucketLogicalId = bucketRef?.Ref;
-    if (!bucketLogicalId || !byId[bucketLogicalId]) throw new TemplateResolutionError(`${logicalId}.Events.${name}: Bucket must be a Ref to a bucket in the template`);
-    const resolved = resolve(event.Properties) as { Events: string | string[]; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } };
+    if (!bucketLogicalId || !byId[bucketLogicalId])
+      throw new TemplateResolutionError(`${logicalId}.Events.${name}: Bucket must be a Ref to a bucket in the template`);
+    const resolved = resolve(event.Properties) as {
+      Events: string | string[];
+      Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
+    };
     s3Events.push({
       name,
       bucketLogicalId,
@@ -215,7 +355,10 @@ function reservedConcurrency(value: unknown): { reservedConcurrency?: number } {
   return value === undefined || value === null || value === NO_VALUE ? {} : { reservedConcurrency: Number(value) };
 }
 
-function filterRules(filter: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } | undefined): { prefix: string; suffix: string } {
+function filterRules(filter: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } | undefined): {
+  prefix: string;
+  suffix: string;
+} {
   const rules = filter?.S3Key?.Rules ?? [];
   const rule = (name: string) => rules.find((x) => x.Name.toLowerCase() === name)?.Value ?? '';
   return { prefix: rule('prefix'), suffix: rule('suffix') };
@@ -226,18 +369,34 @@ function addBucketNotifications(app: LocalApp, resources: Array<[string, Resourc
   for (const [bucketLogicalId, r] of resources) {
     if (r.Type !== 'AWS::S3::Bucket' || !r.Properties?.NotificationConfiguration) continue;
     const config = resolve(r.Properties.NotificationConfiguration) as {
-      LambdaConfigurations?: Array<{ Event: string; Function: string; Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } } }>;
+      LambdaConfigurations?: Array<{
+        Event: string;
+        Function: string;
+        Filter?: { S3Key?: { Rules?: Array<{ Name: string; Value: string }> } };
+      }>;
     };
     const bucket = app.buckets.find((b) => b.logicalId === bucketLogicalId);
     for (const [i, target] of (config.LambdaConfigurations ?? []).entries()) {
       const fn = app.functions.find((f) => f.arn === target.Function || f.name === target.Function);
       if (!fn || !bucket) continue;
-      fn.s3Events.push({ name: `${bucketLogicalId}Notification${i}`, bucketLogicalId, bucketName: bucket.name, events: [target.Event], ...filterRules(target.Filter) });
+      fn.s3Events.push({
+        name: `${bucketLogicalId}Notification${i}`,
+        bucketLogicalId,
+        bucketName: bucket.name,
+        events: [target.Event],
+        ...filterRules(target.Filter),
+      });
     }
   }
 }
 
-function toStateMachine(logicalId: string, r: Resource, identity: ResourceIdentity, rootDir: string, prop: (r: Resource, k: string) => unknown): LocalStateMachine {
+function toStateMachine(
+  logicalId: string,
+  r: Resource,
+  identity: ResourceIdentity,
+  rootDir: string,
+  prop: (r: Resource, k: string) => unknown,
+): LocalStateMachine {
   const substitutions = Object.fromEntries(
     Object.entries((prop(r, 'DefinitionSubstitutions') as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
   );
@@ -254,7 +413,8 @@ function toStateMachine(logicalId: string, r: Resource, identity: ResourceIdenti
   } else {
     throw new TemplateResolutionError(`${logicalId}: local mode needs DefinitionUri as a local file, Definition or DefinitionString`);
   }
-  const definition = definitionPath && ['.yaml', '.yml'].includes(extname(definitionPath)) ? (yamlParse(text) as Record<string, unknown>) : JSON.parse(text);
+  const definition =
+    definitionPath && ['.yaml', '.yml'].includes(extname(definitionPath)) ? (yamlParse(text) as Record<string, unknown>) : JSON.parse(text);
   return {
     logicalId,
     name: identity.attributes.Name,
@@ -271,7 +431,9 @@ export function substitute(value: unknown, substitutions: Record<string, string>
   if (typeof value === 'string') return value.replace(/\$\{([^}]+)\}/g, (match, key: string) => substitutions[key] ?? match);
   if (Array.isArray(value)) return value.map((v) => substitute(v, substitutions));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [substitute(k, substitutions) as string, substitute(v, substitutions)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [substitute(k, substitutions) as string, substitute(v, substitutions)]),
+    );
   }
   return value;
 }
@@ -285,9 +447,15 @@ export function handlerSource(fn: LocalFunction): { file: string; exportName: st
   const entry = fn.entryPoints.find((e) => basename(e, extname(e)) === basename(modulePath));
   const candidates = [
     ...(entry ? [join(fn.codeDir, entry)] : []),
-    ...['.ts', '.mts', '.js', '.mjs', '.cjs'].flatMap((ext) => [join(fn.codeDir, modulePath + ext), join(fn.codeDir, 'src', basename(modulePath) + ext)]),
+    ...['.ts', '.mts', '.js', '.mjs', '.cjs'].flatMap((ext) => [
+      join(fn.codeDir, modulePath + ext),
+      join(fn.codeDir, 'src', basename(modulePath) + ext),
+    ]),
   ];
   const file = candidates.find((c) => existsSync(c));
-  if (!file) throw new TemplateResolutionError(`${fn.logicalId}: no source for handler ${fn.handler} in ${fn.codeDir} (tried ${candidates.map((c) => dirname(c) + '/' + basename(c)).join(', ')})`);
+  if (!file)
+    throw new TemplateResolutionError(
+      `${fn.logicalId}: no source for handler ${fn.handler} in ${fn.codeDir} (tried ${candidates.map((c) => dirname(c) + '/' + basename(c)).join(', ')})`,
+    );
   return { file, exportName };
 }

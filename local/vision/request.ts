@@ -4,7 +4,12 @@
  */
 
 /** A bounding box as Rekognition expresses it, in ratios of the image. */
-export interface RatioBox { Left: number; Top: number; Width: number; Height: number }
+export interface RatioBox {
+  Left: number;
+  Top: number;
+  Width: number;
+  Height: number;
+}
 
 export interface LabelsParams {
   minConfidence: number;
@@ -17,6 +22,15 @@ export interface LabelsParams {
   categoryInclusion: string[];
   categoryExclusion: string[];
 }
-export interface FacesParams { attributes: string[] }
-export interface ModerationParams { minConfidence: number }
-export interface TextParams { minConfidence: number; minBoxHeight: number; minBoxWidth: number; regions: RatioBox[] }
+export interface FacesParams {
+  attributes: string[];
+}
+export interface ModerationParams {
+  minConfidence: number;
+}
+export interface TextParams {
+  minConfidence: number;
+  minBoxHeight: number;
+  minBoxWidth: number;
+  regions: RatioBox[];
+}

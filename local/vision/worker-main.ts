@@ -1,9 +1,12 @@
+import sharp from 'sharp';
 import { Analyser } from './analyser';
 import { isRekognitionErrorType, RekognitionError } from './errors';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // Entry of one vision worker process: loads the models once, then answers jobs one at a time.
 let analyser: Analyser | undefined;
+// Every image is decoded once; libvips' operation cache would only hold on to decoded pixels.
+sharp.cache(false);
 
 function send(message: FromWorker): void {
   process.send?.(message);
@@ -22,7 +25,13 @@ async function onMessage(message: ToWorker): Promise<void> {
     return;
   }
   if (!analyser) {
-    send({ type: 'result', id: message.id, ok: false, errorType: 'ServiceUnavailableException', message: 'The vision models are still loading' });
+    send({
+      type: 'result',
+      id: message.id,
+      ok: false,
+      errorType: 'ServiceUnavailableException',
+      message: 'The vision models are still loading',
+    });
     return;
   }
   try {
@@ -34,7 +43,13 @@ async function onMessage(message: ToWorker): Promise<void> {
     if (error instanceof RekognitionError && isRekognitionErrorType(error.code)) {
       send({ type: 'result', id: message.id, ok: false, errorType: error.code, message: error.message });
     } else {
-      send({ type: 'result', id: message.id, ok: false, errorType: 'InternalServerError', message: `Local vision worker failed: ${(error as Error).message}` });
+      send({
+        type: 'result',
+        id: message.id,
+        ok: false,
+        errorType: 'InternalServerError',
+        message: `Local vision worker failed: ${(error as Error).message}`,
+      });
     }
   }
 }

@@ -95,7 +95,10 @@ export class WorkerPool {
 
   /** Process ids of the workers that hold a job right now (so a test kills one mid-job without guessing a delay). */
   busyPids(): number[] {
-    return [...this.slots].filter((slot) => slot.current).map((slot) => slot.child.pid).filter((pid): pid is number => pid !== undefined);
+    return [...this.slots]
+      .filter((slot) => slot.current)
+      .map((slot) => slot.child.pid)
+      .filter((pid): pid is number => pid !== undefined);
   }
 
   /**
@@ -115,7 +118,8 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closing = true;
     this.rejectFirstReady(new Error('The local vision service was closed before its models loaded'));
-    for (const pending of this.queue.splice(0)) pending.reject(new RekognitionError('ServiceUnavailableException', 'The local vision service is closing'));
+    for (const pending of this.queue.splice(0))
+      pending.reject(new RekognitionError('ServiceUnavailableException', 'The local vision service is closing'));
     await Promise.all(
       [...this.slots].map(
         (slot) =>
@@ -134,6 +138,9 @@ export class WorkerPool {
     const child = fork(this.script as string, [], {
       serialization: 'advanced',
       execArgv: [],
+      // glibc gives every thread (libvips', onnxruntime's) its own malloc arena, and each keeps its peak; two arenas
+      // hold a worker's peak memory about 100 MB lower at no measurable cost in speed (README.md).
+      env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const slot: Slot = { child, ready: false };
@@ -176,16 +183,22 @@ export class WorkerPool {
     this.slots.delete(slot);
     if (slot.current) {
       slot.current.reject(
-        new RekognitionError('InternalServerError', `The local vision worker exited (${signal ?? `code ${code}`}) while analysing this image; a new worker is starting`),
+        new RekognitionError(
+          'InternalServerError',
+          `The local vision worker exited (${signal ?? `code ${code}`}) while analysing this image; a new worker is starting`,
+        ),
       );
       slot.current = undefined;
     }
     if (this.closing || this.brokenReason) return;
     this.restartCount += 1;
     // Back off a little after failed starts so a broken install does not spin the CPU.
-    setTimeout(() => {
-      if (!this.closing && !this.brokenReason) this.spawn();
-    }, 100 * 2 ** this.failedStarts).unref();
+    setTimeout(
+      () => {
+        if (!this.closing && !this.brokenReason) this.spawn();
+      },
+      100 * 2 ** this.failedStarts,
+    ).unref();
   }
 
   private dispatch(): void {

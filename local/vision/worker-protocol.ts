@@ -2,9 +2,7 @@ import type { AnalysisJob, ModelPaths } from './analyser';
 import type { RekognitionErrorType } from './errors';
 
 /** Parent -> worker messages. */
-export type ToWorker =
-  | { type: 'init'; paths: ModelPaths; cacheDir: string }
-  | { type: 'job'; id: number; job: AnalysisJob };
+export type ToWorker = { type: 'init'; paths: ModelPaths; cacheDir: string } | { type: 'job'; id: number; job: AnalysisJob };
 
 /** Worker -> parent messages. */
 export type FromWorker =

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 /**
  * Returns a plain-JS entry point for the worker process. From compiled JS it is the sibling file;
  * from TypeScript sources (ts-jest, the local CLI) esbuild bundles worker-main.ts into `cacheDir`,
- * with every package import pinned to an absolute path so the bundle runs from anywhere.
+ * with every package import pinned to an absolute path so the bundle runs from anywhere. The workspace packages
+ * (@smart-image-pipeline/*) are TypeScript source, so they are bundled in instead.
  * @throws Error when the bundle cannot be built
  */
 export async function workerScript(cacheDir: string): Promise<string> {
@@ -25,6 +26,7 @@ export async function workerScript(cacheDir: string): Promise<string> {
         setup(pluginBuild) {
           pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
             if (args.path.startsWith('node:') || builtinModules.includes(args.path)) return { path: args.path, external: true };
+            if (args.path.startsWith('@smart-image-pipeline/')) return undefined;
             return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
           });
         },

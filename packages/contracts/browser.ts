@@ -4,6 +4,7 @@
  */
 export * from './src/ids';
 export * from './src/is-object';
+export * from './src/owner';
 export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';

@@ -61,7 +61,9 @@ describeDeployed(`deployed stack ${stackName ?? outputsFile}`, () => {
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    const item = await dynamo.send(new GetItemCommand({ TableName: names.table, Key: { PK: { S: `IMAGE#${run.imageId}` }, SK: { S: 'IMAGE' } } }));
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: names.table, Key: { PK: { S: `IMAGE#${run.imageId}` }, SK: { S: 'IMAGE' } } }),
+    );
     expect(item.Item?.status?.S).toBe('SUCCEEDED');
     const variants = item.Item?.variants?.L ?? [];
     expect(variants.length).toBeGreaterThan(0);
@@ -79,7 +81,9 @@ describeDeployed(`deployed stack ${stackName ?? outputsFile}`, () => {
 
     // Assess
     expect(run.status).toBe('FAILED');
-    const item = await dynamo.send(new GetItemCommand({ TableName: names.table, Key: { PK: { S: `IMAGE#${run.imageId}` }, SK: { S: 'IMAGE' } } }));
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: names.table, Key: { PK: { S: `IMAGE#${run.imageId}` }, SK: { S: 'IMAGE' } } }),
+    );
     expect(item.Item?.status?.S).toBe('FAILED');
     expect(JSON.stringify(item.Item?.error)).toContain('UnsupportedImageTypeError');
     await expect(s3.send(new HeadObjectCommand({ Bucket: names.uploadsBucket, Key: key }))).resolves.toBeDefined();
@@ -140,7 +144,9 @@ async function deleteAllVersionsUnder(s3: S3Client, bucket: string, prefix: stri
   let keyMarker: string | undefined;
   let versionIdMarker: string | undefined;
   do {
-    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }));
+    const page = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
+    );
     const versions = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])];
     await Promise.all(versions.map((v) => s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }))));
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
@@ -149,11 +155,13 @@ async function deleteAllVersionsUnder(s3: S3Client, bucket: string, prefix: stri
 }
 
 async function deleteImageItems(dynamo: DynamoDBClient, table: string, imageId: string): Promise<void> {
-  const { Items } = await dynamo.send(new QueryCommand({
-    TableName: table,
-    KeyConditionExpression: 'PK = :pk',
-    ExpressionAttributeValues: { ':pk': { S: `IMAGE#${imageId}` } },
-  }));
+  const { Items } = await dynamo.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': { S: `IMAGE#${imageId}` } },
+    }),
+  );
   for (const item of Items ?? []) {
     await dynamo.send(new DeleteItemCommand({ TableName: table, Key: { PK: item.PK, SK: item.SK } }));
   }

@@ -21,11 +21,23 @@ describe('a deleted upload in local mode', () => {
   let imageId: string;
 
   const items = async () =>
-    (await clients.documents.send(new QueryCommand({ TableName: stack.resources.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': imagePk(imageId) } }))).Items ?? [];
+    (
+      await clients.documents.send(
+        new QueryCommand({
+          TableName: stack.resources.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': imagePk(imageId) },
+        }),
+      )
+    ).Items ?? [];
   const outputs = async (prefix = imagePrefix(imageId)) =>
-    ((await clients.s3.send(new ListObjectsV2Command({ Bucket: stack.resources.processedBucket, Prefix: prefix }))).Contents ?? []).map((object) => object.Key);
+    ((await clients.s3.send(new ListObjectsV2Command({ Bucket: stack.resources.processedBucket, Prefix: prefix }))).Contents ?? []).map(
+      (object) => object.Key,
+    );
   const upload = async () => {
-    const put = await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: await readFile(join(FIXTURES, 'flowers.jpeg')) }));
+    const put = await clients.s3.send(
+      new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: await readFile(join(FIXTURES, 'flowers.jpeg')) }),
+    );
     await stack.waitForIdle();
     return put.VersionId as string;
   };
@@ -72,13 +84,18 @@ describe('a deleted upload in local mode', () => {
     expect((await outputs()).length).toBeGreaterThan(2);
   });
 
-  it('removes only an old version\'s outputs when that version alone is deleted', async () => {
-    // Prepare: two more uploads of the key, so an older revision's outputs exist next to the current ones.
+  it("prunes a replaced revision's outputs once the new one is stored, and deleting that old version then touches nothing current", async () => {
+    // Prepare: two more uploads of the key; the second one's Image Processed reaches PruneSupersededRule, whose
+    // CleanUpImageFunction removes the outputs of the revision it replaced.
     const older = await upload();
-    await upload();
-    const stored = (await items()).find((item) => item.SK === 'IMAGE')!;
     const olderPrefix = revisionPrefix(imageId, revisionFor(stack.resources.uploadsBucket, key, older));
     expect((await outputs(olderPrefix)).length).toBeGreaterThan(2);
+    await upload();
+    const stored = (await items()).find((item) => item.SK === 'IMAGE')!;
+    expect(stored.revision).not.toBe(revisionFor(stack.resources.uploadsBucket, key, older));
+    expect(await outputs(olderPrefix)).toEqual([]);
+    const current = (await outputs(revisionPrefix(imageId, stored.revision))).sort();
+    expect(current.length).toBeGreaterThan(2);
 
     // Act
     await clients.s3.send(new DeleteObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, VersionId: older }));
@@ -87,7 +104,7 @@ describe('a deleted upload in local mode', () => {
     // Assess
     expect((await items()).find((item) => item.SK === 'IMAGE')).toMatchObject({ status: 'SUCCEEDED', revision: stored.revision });
     expect(await outputs(olderPrefix)).toEqual([]);
-    expect((await outputs(revisionPrefix(imageId, stored.revision))).length).toBeGreaterThan(2);
+    expect((await outputs(revisionPrefix(imageId, stored.revision))).sort()).toEqual(current);
   });
 
   it('expires raw Rekognition responses after RawAnalysisRetentionDays and keeps the variants', async () => {

@@ -9,7 +9,21 @@ import { runNpmScript } from './support/run-cli';
 
 jest.setTimeout(300_000);
 
-const RESULT_FIELDS = ['durationMs', 'error', 'executionArn', 'faces', 'file', 'image', 'imageId', 'key', 'labels', 'moderation', 'status', 'text', 'variants'];
+const RESULT_FIELDS = [
+  'durationMs',
+  'error',
+  'executionArn',
+  'faces',
+  'file',
+  'image',
+  'imageId',
+  'key',
+  'labels',
+  'moderation',
+  'status',
+  'text',
+  'variants',
+];
 const EVENTS = join(__dirname, '..', '..', 'events');
 
 describe('npm run process', () => {
@@ -75,7 +89,11 @@ describe('npm run invoke', () => {
 
   const folders = readdirSync(EVENTS);
   const cases = folders.flatMap((folder) => readdirSync(join(EVENTS, folder)).map((file) => [folder, file] as const));
-  const functionFor = (folder: string) => `${folder.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')}Function`;
+  const functionFor = (folder: string) =>
+    `${folder
+      .split('-')
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('')}Function`;
 
   it.each(cases)('runs %s on %s and prints the result or the function error', async (folder, file) => {
     // Act
@@ -100,14 +118,28 @@ describe('npm run invoke', () => {
     // Prepare: the sample names a deployed account's bucket, which the trigger refuses; a copy names the local one.
     const sample = JSON.parse(readFileSync(join(EVENTS, 'trigger-step-function', 's3-put.json'), 'utf8'));
     const local = JSON.parse(JSON.stringify(sample));
-    local.Records[0].s3.bucket = { ...local.Records[0].s3.bucket, name: stack.resources.uploadsBucket, arn: `arn:aws:s3:::${stack.resources.uploadsBucket}` };
+    local.Records[0].s3.bucket = {
+      ...local.Records[0].s3.bucket,
+      name: stack.resources.uploadsBucket,
+      arn: `arn:aws:s3:::${stack.resources.uploadsBucket}`,
+    };
     const localEvent = join(dataDir, 's3-put-local.json');
     writeFileSync(localEvent, JSON.stringify(local));
 
     // Act
-    const refused = await runNpmScript('invoke', ['TriggerStepFunctionFunction', join(EVENTS, 'trigger-step-function', 's3-put.json'), '--edge', stack.edgeUrl]);
+    const refused = await runNpmScript('invoke', [
+      'TriggerStepFunctionFunction',
+      join(EVENTS, 'trigger-step-function', 's3-put.json'),
+      '--edge',
+      stack.edgeUrl,
+    ]);
     const trigger = await runNpmScript('invoke', ['TriggerStepFunctionFunction', localEvent, '--edge', stack.edgeUrl]);
-    const store = await runNpmScript('invoke', ['StoreMetadataFunction', join(EVENTS, 'store-metadata', 'success.json'), '--edge', stack.edgeUrl]);
+    const store = await runNpmScript('invoke', [
+      'StoreMetadataFunction',
+      join(EVENTS, 'store-metadata', 'success.json'),
+      '--edge',
+      stack.edgeUrl,
+    ]);
 
     // Assess
     expect(refused.code).toBe(0);

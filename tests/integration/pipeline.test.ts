@@ -44,13 +44,18 @@ describe('the whole pipeline in local mode, over the wire', () => {
     clients = edgeClients(stack.edgeUrl);
     for (const upload of UPLOADS) {
       // Default SDK settings: the body goes aws-chunked with a trailing CRC32 checksum.
-      await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: upload.key, Body: upload.bytes ?? (await readFile(join(FIXTURES, upload.file))) }));
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: stack.resources.uploadsBucket,
+          Key: upload.key,
+          Body: upload.bytes ?? (await readFile(join(FIXTURES, upload.file))),
+        }),
+      );
     }
     await stack.waitForIdle();
     for (const execution of stack.services.stepfunctions.allExecutions()) {
       const input = JSON.parse(execution.input) as { imageId: string; source: { key: string } };
       imageIds.set(input.source.key, input.imageId);
-
     }
   });
 
@@ -61,7 +66,9 @@ describe('the whole pipeline in local mode, over the wire', () => {
   });
 
   const item = async (key: string): Promise<ImageItem> => {
-    const res = await clients.documents.send(new GetCommand({ TableName: stack.resources.tableName, Key: { PK: `IMAGE#${imageIds.get(key)}`, SK: 'IMAGE' } }));
+    const res = await clients.documents.send(
+      new GetCommand({ TableName: stack.resources.tableName, Key: { PK: `IMAGE#${imageIds.get(key)}`, SK: 'IMAGE' } }),
+    );
     return res.Item as ImageItem;
   };
 
@@ -72,7 +79,10 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Assess
     const byStatus = (listed.executions ?? []).map((e) => e.status).sort();
     expect(listed.executions).toHaveLength(UPLOADS.length);
-    expect(byStatus).toEqual([...UPLOADS.filter((u) => FAILING.has(u.key)).map(() => 'FAILED'), ...UPLOADS.filter((u) => !FAILING.has(u.key)).map(() => 'SUCCEEDED')]);
+    expect(byStatus).toEqual([
+      ...UPLOADS.filter((u) => FAILING.has(u.key)).map(() => 'FAILED'),
+      ...UPLOADS.filter((u) => !FAILING.has(u.key)).map(() => 'SUCCEEDED'),
+    ]);
   });
 
   it('writes variants with the advertised size, oriented by EXIF', async () => {
@@ -99,7 +109,12 @@ describe('the whole pipeline in local mode, over the wire', () => {
     // Act
     const face = await item('uploads/people/ai-face.jpg');
     const byLabel = await clients.documents.send(
-      new QueryCommand({ TableName: stack.resources.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'LABEL#person' } }),
+      new QueryCommand({
+        TableName: stack.resources.tableName,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'LABEL#person' },
+      }),
     );
 
     // Assess
@@ -108,6 +123,24 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(sectionItems(face.analysis, 'faces').length).toBeGreaterThanOrEqual(1);
     expect(face.faceCount).toBe(sectionItems(face.analysis, 'faces').length);
     expect(byLabel.Items?.map((i) => (i as { GSI1SK: string }).GSI1SK.split('#')[1])).toContain(imageIds.get('uploads/people/ai-face.jpg'));
+  });
+
+  it('moderates the person but not the flowers, and keeps the colours and quality ResizeImage measured (defaults)', async () => {
+    // Act
+    const face = await item('uploads/people/ai-face.jpg');
+    const flowers = await item('uploads/flowers.jpeg');
+
+    // Assess
+    expect(face.analysis?.calls).toContain('DetectModerationLabels');
+    expect(flowers.analysis?.calls).not.toContain('DetectModerationLabels');
+    expect(flowers.analysis?.skipped.DetectModerationLabels).toBe('no moderation-like label');
+    for (const analysed of [face, flowers]) {
+      expect(analysed.analysis?.sections.imageProperties).toMatchObject({
+        detector: 'ResizeImage',
+        facts: { brightness: expect.any(Number), sharpness: expect.any(Number), contrast: expect.any(Number) },
+      });
+      expect(sectionItems(analysed.analysis, 'imageProperties').length).toBeGreaterThan(0);
+    }
   });
 
   it('skips analysis for an image too small for Rekognition and still succeeds', async () => {
@@ -125,7 +158,9 @@ describe('the whole pipeline in local mode, over the wire', () => {
     const svg = await item('uploads/check.svg');
     const empty = await item('uploads/empty.jpg');
     const notes = await item('uploads/notes.jpg');
-    const original = await clients.s3.send(new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }));
+    const original = await clients.s3.send(
+      new HeadObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: 'uploads/broken/corrupt-header.jpg' }),
+    );
 
     // Assess
     expect(corrupt).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
@@ -135,17 +170,16 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(original.ContentLength).toBeGreaterThan(0);
   });
 
-  it('puts one notification per upload in the outbox', async () => {
+  it('publishes one event per upload on the bus, of the type its outcome calls for', async () => {
     // Act
-    const page = await stack.services.notifications.outbox.listOutbox({ limit: 100 });
-    const messages = page.items
-      .filter((i): i is Extract<typeof i, { kind: 'sns' }> => i.kind === 'sns')
-      .map((i) => JSON.parse(i.sns.message) as { type: string; imageId: string });
+    const page = await stack.services.eventing.events.listEvents({ limit: 500 });
+    const events = page.items.map((archived) => archived.event as { 'detail-type': string; detail: { imageId: string } });
 
     // Assess
-    const types = messages.map((m) => `${m.imageId}:${m.type}`).sort();
-    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'ImageFailed' : 'ImageProcessed'}`).sort();
+    const types = events.map((event) => `${event.detail.imageId}:${event['detail-type']}`).sort();
+    const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'Image Failed' : 'Image Processed'}`).sort();
     expect(types).toEqual(expected);
+    expect(page.items.every((archived) => archived.eventBusName === stack.app.eventBuses[0].name)).toBe(true);
   });
 
   it('serves the execution history in AWS shape, with the skipped analysis visible', async () => {
@@ -185,5 +219,30 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     expect(listed.Contents?.map((o) => o.Key).sort()).toEqual(UPLOADS.map((u) => u.key).sort());
+  });
+
+  it('answers a smaller re-upload of an analysed photo from its analysis, without calling Rekognition', async () => {
+    // Prepare
+    const key = 'uploads/people/ai-face-again.jpg';
+    const smaller = await sharp(await readFile(join(FIXTURES, 'ai-face.jpg')))
+      .resize(400)
+      .jpeg({ quality: 70 })
+      .toBuffer();
+    await clients.s3.send(new PutObjectCommand({ Bucket: stack.resources.uploadsBucket, Key: key, Body: smaller }));
+    await stack.waitForIdle();
+    const execution = stack.services.stepfunctions
+      .allExecutions()
+      .find((e) => (JSON.parse(e.input) as { source: { key: string } }).source.key === key);
+    imageIds.set(key, (JSON.parse(execution?.input ?? '{}') as { imageId: string }).imageId);
+
+    // Act
+    const again = await item(key);
+    const original = await item('uploads/people/ai-face.jpg');
+
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.analysis).toMatchObject({ calls: [], rawKeys: {}, reusedFrom: { imageId: original.imageId } });
+    expect(again.analysis?.sections.labels).toEqual(original.analysis?.sections.labels);
+    expect(again.faceCount).toBe(original.faceCount);
   });
 });

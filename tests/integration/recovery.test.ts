@@ -59,20 +59,33 @@ describe('recovery after a crash', () => {
     expect(stack.recovered.executions).toBeGreaterThan(0);
     const clients = edgeClients(stack.edgeUrl);
     const images = await clients.documents.send(
-      new ScanCommand({ TableName: stack.resources.tableName, FilterExpression: 'SK = :sk', ExpressionAttributeValues: { ':sk': 'IMAGE' } }),
+      new ScanCommand({
+        TableName: stack.resources.tableName,
+        FilterExpression: 'SK = :sk',
+        ExpressionAttributeValues: { ':sk': 'IMAGE' },
+      }),
     );
     expect(images.Items?.map((i) => i.status)).toEqual(FILES.map(() => 'SUCCEEDED'));
     // One item per image, holding the revision of that image's only execution, and one revision folder of outputs.
-    const revisions = new Map(executions.map((e) => {
-      const input = JSON.parse(e.input) as { imageId: string; revision: string };
-      return [input.imageId, input.revision];
-    }));
+    const revisions = new Map(
+      executions.map((e) => {
+        const input = JSON.parse(e.input) as { imageId: string; revision: string };
+        return [input.imageId, input.revision];
+      }),
+    );
     expect(new Map(images.Items?.map((i) => [i.imageId as string, i.revision as string]))).toEqual(revisions);
     const outputFolders = new Set(
-      stack.services.s3.listObjects(stack.resources.processedBucket, { prefix: 'images/' }).map((o) => o.key.split('/').slice(1, 3).join('/')),
+      stack.services.s3
+        .listObjects(stack.resources.processedBucket, { prefix: 'images/' })
+        .map((o) => o.key.split('/').slice(1, 3).join('/')),
     );
     expect([...outputFolders].sort()).toEqual([...revisions].map(([imageId, revision]) => `${imageId}/${revision}`).sort());
-    expect(stack.services.s3.listObjects(bucket, { prefix: 'uploads/' }).map((o) => o.key).sort()).toEqual(FILES.map((f) => `uploads/${f}`).sort());
+    expect(
+      stack.services.s3
+        .listObjects(bucket, { prefix: 'uploads/' })
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(FILES.map((f) => `uploads/${f}`).sort());
     clients.destroy();
   });
 

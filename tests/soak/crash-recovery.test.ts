@@ -36,7 +36,10 @@ async function photos(count: number, offset = 0): Promise<Array<{ key: string; b
       const index = at + offset;
       return {
         key: `uploads/crash/photo ${index + 1}.jpg`,
-        body: await sharp(base).tint({ r: (40 + index * 7) % 256, g: (255 - index * 7) % 256, b: 128 }).jpeg({ quality: 80 }).toBuffer(),
+        body: await sharp(base)
+          .tint({ r: (40 + index * 7) % 256, g: (255 - index * 7) % 256, b: 128 })
+          .jpeg({ quality: 80 })
+          .toBuffer(),
       };
     }),
   );
@@ -51,69 +54,80 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
 }
 
 describe('local stack killed with SIGKILL mid-run', () => {
-  test(`brings all ${IMAGES + LATE_IMAGES} images to a final state after two crashes, without duplicate runs or items`, async () => {
-    // Prepare
-    const uploads = await photos(IMAGES);
-    const lateUploads = await photos(LATE_IMAGES, IMAGES);
-    running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
-    const first = new PipelineClient(running.endpoints);
-    await Promise.all(uploads.map((upload) => first.upload(upload.key, upload.body, 'image/jpeg')));
-    let beforeKill: Record<string, number> = {};
-    await waitUntil(async () => {
-      const listed = await first.listExecutions();
-      beforeKill = countBy(listed.map((e) => e.status));
-      return (beforeKill.SUCCEEDED ?? 0) >= 2;
-    }, 5 * 60_000);
-    first.destroy();
+  test(
+    `brings all ${IMAGES + LATE_IMAGES} images to a final state after two crashes, without duplicate runs or items`,
+    async () => {
+      // Prepare
+      const uploads = await photos(IMAGES);
+      const lateUploads = await photos(LATE_IMAGES, IMAGES);
+      running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
+      const first = new PipelineClient(running.endpoints);
+      await Promise.all(uploads.map((upload) => first.upload(upload.key, upload.body, 'image/jpeg')));
+      let beforeKill: Record<string, number> = {};
+      await waitUntil(async () => {
+        const listed = await first.listExecutions();
+        beforeKill = countBy(listed.map((e) => e.status));
+        return (beforeKill.SUCCEEDED ?? 0) >= 2;
+      }, 5 * 60_000);
+      first.destroy();
 
-    // Act
-    await running.kill9();
-    running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
-    const recovered = running.endpoints.recovered;
-    const second = new PipelineClient(running.endpoints);
-    await Promise.all(lateUploads.map((upload) => second.upload(upload.key, upload.body, 'image/jpeg')));
-    second.destroy();
-    await running.kill9();
-    running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
-    const recoveredAgain = running.endpoints.recovered;
-    const client = new PipelineClient(running.endpoints);
-    await client.waitForFinal(IMAGES + LATE_IMAGES, RUN_TIMEOUT_MS);
-    uploads.push(...lateUploads);
+      // Act
+      await running.kill9();
+      running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
+      const recovered = running.endpoints.recovered;
+      const second = new PipelineClient(running.endpoints);
+      await Promise.all(lateUploads.map((upload) => second.upload(upload.key, upload.body, 'image/jpeg')));
+      second.destroy();
+      await running.kill9();
+      running = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_CONCURRENCY: '2' });
+      const recoveredAgain = running.endpoints.recovered;
+      const client = new PipelineClient(running.endpoints);
+      await client.waitForFinal(IMAGES + LATE_IMAGES, RUN_TIMEOUT_MS);
+      uploads.push(...lateUploads);
 
-    // Assess
-    const executions = await client.executions();
-    const perImage = await Promise.all(
-      uploads.map(async (upload) => {
-        const imageId = imageIdOf(client.uploadsBucket, upload.key);
-        const items = await client.itemsOf(imageId);
-        const revisions = new Set((await client.processedKeys(`images/${imageId}/`)).map((key) => key.split('/')[2]));
-        return {
-          key: upload.key,
-          executions: executions.filter((e) => e.input.imageId === imageId).map((e) => e.status),
-          imageItems: items.filter((item) => item.SK === 'IMAGE').map((item) => item.status),
-          uniqueSortKeys: new Set(items.map((item) => item.SK)).size === items.length,
-          revisions: revisions.size,
-          kept: (await client.read(upload.key)).body.equals(upload.body),
-        };
-      }),
-    );
-    recordFigures('crash-recovery', {
-      images: IMAGES + LATE_IMAGES,
-      statusesAtKill: beforeKill,
-      recoveredAtFirstRestart: recovered,
-      lateImages: LATE_IMAGES,
-      recoveredAtSecondRestart: recoveredAgain,
-      finalStatuses: countBy(executions.map((e) => e.status)),
-      lost: perImage.filter((entry) => entry.imageItems.length === 0).length,
-    });
-    for (const entry of perImage) {
-      expect(entry).toEqual({ key: entry.key, executions: ['SUCCEEDED'], imageItems: ['SUCCEEDED'], uniqueSortKeys: true, revisions: 1, kept: true });
-    }
-    expect(executions).toHaveLength(IMAGES + LATE_IMAGES);
-    expect(recovered.executions + recovered.uploads).toBeGreaterThan(0);
-    expect(recoveredAgain.executions + recoveredAgain.uploads).toBeGreaterThan(0);
-    client.destroy();
-  }, RUN_TIMEOUT_MS + 5 * 60_000);
+      // Assess
+      const executions = await client.executions();
+      const perImage = await Promise.all(
+        uploads.map(async (upload) => {
+          const imageId = imageIdOf(client.uploadsBucket, upload.key);
+          const items = await client.itemsOf(imageId);
+          const revisions = new Set((await client.processedKeys(`images/${imageId}/`)).map((key) => key.split('/')[2]));
+          return {
+            key: upload.key,
+            executions: executions.filter((e) => e.input.imageId === imageId).map((e) => e.status),
+            imageItems: items.filter((item) => item.SK === 'IMAGE').map((item) => item.status),
+            uniqueSortKeys: new Set(items.map((item) => item.SK)).size === items.length,
+            revisions: revisions.size,
+            kept: (await client.read(upload.key)).body.equals(upload.body),
+          };
+        }),
+      );
+      recordFigures('crash-recovery', {
+        images: IMAGES + LATE_IMAGES,
+        statusesAtKill: beforeKill,
+        recoveredAtFirstRestart: recovered,
+        lateImages: LATE_IMAGES,
+        recoveredAtSecondRestart: recoveredAgain,
+        finalStatuses: countBy(executions.map((e) => e.status)),
+        lost: perImage.filter((entry) => entry.imageItems.length === 0).length,
+      });
+      for (const entry of perImage) {
+        expect(entry).toEqual({
+          key: entry.key,
+          executions: ['SUCCEEDED'],
+          imageItems: ['SUCCEEDED'],
+          uniqueSortKeys: true,
+          revisions: 1,
+          kept: true,
+        });
+      }
+      expect(executions).toHaveLength(IMAGES + LATE_IMAGES);
+      expect(recovered.executions + recovered.uploads).toBeGreaterThan(0);
+      expect(recoveredAgain.executions + recoveredAgain.uploads).toBeGreaterThan(0);
+      client.destroy();
+    },
+    RUN_TIMEOUT_MS + 5 * 60_000,
+  );
 });
 
 function countBy(values: string[]): Record<string, number> {

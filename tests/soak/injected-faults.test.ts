@@ -36,7 +36,10 @@ async function photos(count: number): Promise<Array<{ key: string; body: Buffer 
   return Promise.all(
     Array.from({ length: count }, async (_, index) => ({
       key: `uploads/faults/${index + 1}-${sources[index % sources.length]}`,
-      body: await sharp(fixture(sources[index % sources.length])).resize(480 + index * 8).jpeg({ quality: 80 }).toBuffer(),
+      body: await sharp(fixture(sources[index % sources.length]))
+        .resize(480 + index * 8)
+        .jpeg({ quality: 80 })
+        .toBuffer(),
     })),
   );
 }
@@ -52,95 +55,106 @@ async function injectedInLogs(): Promise<number> {
 }
 
 describe('local pipeline under injected faults', () => {
-  test(`ends all ${IMAGES} runs in SUCCEEDED, or FAILED with the reason in the execution and the table`, async () => {
-    // Prepare
-    const uploads = await photos(IMAGES);
-    stack = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_FAULTS: FAULTS, LOCAL_CONCURRENCY: '2' });
-    const client = new PipelineClient(stack.endpoints);
+  test(
+    `ends all ${IMAGES} runs in SUCCEEDED, or FAILED with the reason in the execution and the table`,
+    async () => {
+      // Prepare
+      const uploads = await photos(IMAGES);
+      stack = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_FAULTS: FAULTS, LOCAL_CONCURRENCY: '2' });
+      const client = new PipelineClient(stack.endpoints);
 
-    // Act
-    await Promise.all(uploads.map((upload) => client.upload(upload.key, upload.body, 'image/jpeg')));
-    await client.waitForFinal(IMAGES, RUN_TIMEOUT_MS);
+      // Act
+      await Promise.all(uploads.map((upload) => client.upload(upload.key, upload.body, 'image/jpeg')));
+      await client.waitForFinal(IMAGES, RUN_TIMEOUT_MS);
 
-    // Assess
-    const executions = await client.executions();
-    let retriedInStateMachine = 0;
-    const faultedTasks: Record<string, number> = {};
-    for (const execution of executions) {
-      const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
-      for (const event of history.events ?? []) {
-        const text = JSON.stringify(event);
-        if (!text.includes(INJECTED) || !/Failed/.test(event.type ?? '')) continue;
-        retriedInStateMachine += 1;
-        const error = /"error":"([A-Za-z]+)"/.exec(text)?.[1] ?? event.type!;
-        faultedTasks[error] = (faultedTasks[error] ?? 0) + 1;
+      // Assess
+      const executions = await client.executions();
+      let retriedInStateMachine = 0;
+      const faultedTasks: Record<string, number> = {};
+      for (const execution of executions) {
+        const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+        for (const event of history.events ?? []) {
+          const text = JSON.stringify(event);
+          if (!text.includes(INJECTED) || !/Failed/.test(event.type ?? '')) continue;
+          retriedInStateMachine += 1;
+          const error = /"error":"([A-Za-z]+)"/.exec(text)?.[1] ?? event.type!;
+          faultedTasks[error] = (faultedTasks[error] ?? 0) + 1;
+        }
       }
-    }
-    const perImage = await Promise.all(
-      uploads.map(async (upload) => {
-        const execution = executions.filter((e) => e.input.source.key === upload.key);
-        const item = (await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key))).find((entry) => entry.SK === 'IMAGE');
-        return { key: upload.key, statuses: execution.map((e) => e.status), error: execution[0]?.error, item };
-      }),
-    );
-    const failed = perImage.filter((entry) => entry.statuses[0] === 'FAILED');
-    recordFigures('injected-faults', {
-      faults: FAULTS,
-      images: IMAGES,
-      succeeded: perImage.filter((entry) => entry.statuses[0] === 'SUCCEEDED').length,
-      failedWithReason: failed.map((entry) => `${entry.key}: ${entry.error} (item ${entry.item?.status ?? 'missing'})`),
-      faultsSeenByStateMachine: retriedInStateMachine,
-      faultsByError: faultedTasks,
-      faultsInFunctionLogs: await injectedInLogs(),
-      lost: perImage.filter((entry) => !entry.item).length,
-    });
-    for (const entry of perImage) {
-      expect(entry.statuses).toHaveLength(1);
-      if (entry.statuses[0] === 'SUCCEEDED') {
-        expect({ key: entry.key, item: entry.item?.status }).toEqual({ key: entry.key, item: 'SUCCEEDED' });
-      } else {
-        expect({ key: entry.key, status: entry.statuses[0], item: entry.item?.status, recorded: entry.item?.error?.name }).toEqual({
-          key: entry.key,
-          status: 'FAILED',
-          item: 'FAILED',
-          recorded: entry.error,
-        });
-      }
-    }
-    expect(retriedInStateMachine).toBeGreaterThan(0);
-    client.destroy();
-  }, RUN_TIMEOUT_MS + 5 * 60_000);
-
-  test('records ThrottlingException as the reason when Rekognition throttles every call, after the retries', async () => {
-    // Prepare
-    const uploads = await photos(3);
-    stack = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_FAULTS: 'rekognition.throttle=1', LOCAL_CONCURRENCY: '2' });
-    const client = new PipelineClient(stack.endpoints);
-
-    const asl = JSON.parse(await readFile(join(__dirname, '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8'));
-    const serviceThrottleRetries: number = asl.States.AnalyseImage.Retry.find((retrier: { ErrorEquals: string[] }) =>
-      retrier.ErrorEquals.includes('ThrottlingException')).MaxAttempts;
-
-    // Act
-    await Promise.all(uploads.map((upload) => client.upload(upload.key, upload.body, 'image/jpeg')));
-    await client.waitForFinal(uploads.length, RUN_TIMEOUT_MS);
-
-    // Assess
-    const executions = await client.executions();
-    for (const upload of uploads) {
-      const [execution] = executions.filter((e) => e.input.source.key === upload.key);
-      const item = (await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key))).find((entry) => entry.SK === 'IMAGE');
-      const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
-      const analyseAttempts = (history.events ?? []).filter((event) => event.type === 'TaskScheduled' && JSON.stringify(event).includes('RekognitionLabels')).length;
-      expect({ status: execution.status, error: execution.error, item: item?.status, reason: item?.error?.name }).toEqual({
-        status: 'FAILED',
-        error: 'ThrottlingException',
-        item: 'FAILED',
-        reason: 'ThrottlingException',
+      const perImage = await Promise.all(
+        uploads.map(async (upload) => {
+          const execution = executions.filter((e) => e.input.source.key === upload.key);
+          const item = (await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key))).find((entry) => entry.SK === 'IMAGE');
+          return { key: upload.key, statuses: execution.map((e) => e.status), error: execution[0]?.error, item };
+        }),
+      );
+      const failed = perImage.filter((entry) => entry.statuses[0] === 'FAILED');
+      recordFigures('injected-faults', {
+        faults: FAULTS,
+        images: IMAGES,
+        succeeded: perImage.filter((entry) => entry.statuses[0] === 'SUCCEEDED').length,
+        failedWithReason: failed.map((entry) => `${entry.key}: ${entry.error} (item ${entry.item?.status ?? 'missing'})`),
+        faultsSeenByStateMachine: retriedInStateMachine,
+        faultsByError: faultedTasks,
+        faultsInFunctionLogs: await injectedInLogs(),
+        lost: perImage.filter((entry) => !entry.item).length,
       });
-      expect(String(item?.error?.cause)).toContain(INJECTED);
-      expect(analyseAttempts).toBe(serviceThrottleRetries + 1); // the first try and every retry the ASL allows
-    }
-    client.destroy();
-  }, RUN_TIMEOUT_MS);
+      for (const entry of perImage) {
+        expect(entry.statuses).toHaveLength(1);
+        if (entry.statuses[0] === 'SUCCEEDED') {
+          expect({ key: entry.key, item: entry.item?.status }).toEqual({ key: entry.key, item: 'SUCCEEDED' });
+        } else {
+          expect({ key: entry.key, status: entry.statuses[0], item: entry.item?.status, recorded: entry.item?.error?.name }).toEqual({
+            key: entry.key,
+            status: 'FAILED',
+            item: 'FAILED',
+            recorded: entry.error,
+          });
+        }
+      }
+      expect(retriedInStateMachine).toBeGreaterThan(0);
+      client.destroy();
+    },
+    RUN_TIMEOUT_MS + 5 * 60_000,
+  );
+
+  test(
+    'records ThrottlingException as the reason when Rekognition throttles every call, after the retries',
+    async () => {
+      // Prepare
+      const uploads = await photos(3);
+      stack = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_FAULTS: 'rekognition.throttle=1', LOCAL_CONCURRENCY: '2' });
+      const client = new PipelineClient(stack.endpoints);
+
+      const asl = JSON.parse(await readFile(join(__dirname, '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8'));
+      const serviceThrottleRetries: number = asl.States.AnalyseImage.Retry.find((retrier: { ErrorEquals: string[] }) =>
+        retrier.ErrorEquals.includes('ThrottlingException'),
+      ).MaxAttempts;
+
+      // Act
+      await Promise.all(uploads.map((upload) => client.upload(upload.key, upload.body, 'image/jpeg')));
+      await client.waitForFinal(uploads.length, RUN_TIMEOUT_MS);
+
+      // Assess
+      const executions = await client.executions();
+      for (const upload of uploads) {
+        const [execution] = executions.filter((e) => e.input.source.key === upload.key);
+        const item = (await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key))).find((entry) => entry.SK === 'IMAGE');
+        const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+        const analyseAttempts = (history.events ?? []).filter(
+          (event) => event.type === 'TaskScheduled' && JSON.stringify(event).includes('RekognitionLabels'),
+        ).length;
+        expect({ status: execution.status, error: execution.error, item: item?.status, reason: item?.error?.name }).toEqual({
+          status: 'FAILED',
+          error: 'ThrottlingException',
+          item: 'FAILED',
+          reason: 'ThrottlingException',
+        });
+        expect(String(item?.error?.cause)).toContain(INJECTED);
+        expect(analyseAttempts).toBe(serviceThrottleRetries + 1); // the first try and every retry the ASL allows
+      }
+      client.destroy();
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -25,10 +25,27 @@ type Mutation =
   | { kind: 'repeat'; at: number; length: number; times: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('flip' as const), flips: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('flip' as const),
+      flips: fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 256 }), times: fc.integer({ min: 2, max: 50 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), junk: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('repeat' as const),
+      at: fc.nat(),
+      length: fc.integer({ min: 1, max: 256 }),
+      times: fc.integer({ min: 2, max: 50 }),
+    }),
+  },
 );
 
 /** The magic number (first 12 bytes) is left alone: without it every case is a plain "unsupported type". */
@@ -61,7 +78,10 @@ async function seeds(): Promise<Array<{ name: string; body: Buffer }>> {
   return [
     { name: 'jpeg', body: await small('ai-face.jpg').jpeg({ quality: 70 }).toBuffer() },
     { name: 'jpeg-progressive', body: await small('flowers.jpeg').jpeg({ progressive: true }).toBuffer() },
-    { name: 'jpeg-exif-orientation', body: await sharp(fixture('Portrait_6.jpg')).resize(80).withMetadata({ orientation: 6 }).jpeg().toBuffer() },
+    {
+      name: 'jpeg-exif-orientation',
+      body: await sharp(fixture('Portrait_6.jpg')).resize(80).withMetadata({ orientation: 6 }).jpeg().toBuffer(),
+    },
     { name: 'jpeg-gps', body: await jpegWithGps(96, 64) },
     { name: 'jpeg-cmyk', body: await small('Channel_digital_image_CMYK_color_no_profile.jpg').toColourspace('cmyk').jpeg().toBuffer() },
     { name: 'png-16-bit-grey-alpha', body: fixture('16-bit-grey-alpha.png') },
@@ -77,45 +97,53 @@ async function seeds(): Promise<Array<{ name: string; body: Buffer }>> {
 }
 
 describe('resize core under byte-level fuzzing (soak)', () => {
-  test(`ends each of ${CASES} mutated inputs in success or a named error, never a crash or a hang`, async () => {
-    // Prepare
-    const corpus = await seeds();
-    const outcomes = new Map<string, number>();
-    const unexpected: string[] = [];
-    let longestMs = 0;
-    const started = Date.now();
+  test(
+    `ends each of ${CASES} mutated inputs in success or a named error, never a crash or a hang`,
+    async () => {
+      // Prepare
+      const corpus = await seeds();
+      const outcomes = new Map<string, number>();
+      const unexpected: string[] = [];
+      let longestMs = 0;
+      const started = Date.now();
 
-    // Act
-    const details = await fc.check(
-      fc.asyncProperty(fc.nat({ max: corpus.length - 1 }), mutation, async (seedIndex, change) => {
-        const caseStarted = Date.now();
-        const outcome = await resizeOnce(mutate(corpus[seedIndex].body, change), { allowSvg: true, maxInputPixels: 4_000_000, variantWidths: [64, 256] }, CASE_TIMEOUT_MS);
-        longestMs = Math.max(longestMs, Date.now() - caseStarted);
-        const label = outcome.kind === 'failed' ? outcome.name : outcome.kind;
-        outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
-        if (label !== 'succeeded' && !NAMED_ERRORS.includes(label)) {
-          unexpected.push(`${corpus[seedIndex].name} ${change.kind}: ${label}${outcome.kind === 'failed' ? ` ${outcome.message}` : ''}`);
-          return false;
-        }
-        return true;
-      }),
-      { numRuns: CASES, interruptAfterTimeLimit: RUN_LIMIT_MS, markInterruptAsFailure: false, endOnFailure: true },
-    );
+      // Act
+      const details = await fc.check(
+        fc.asyncProperty(fc.nat({ max: corpus.length - 1 }), mutation, async (seedIndex, change) => {
+          const caseStarted = Date.now();
+          const outcome = await resizeOnce(
+            mutate(corpus[seedIndex].body, change),
+            { allowSvg: true, maxInputPixels: 4_000_000, variantWidths: [64, 256] },
+            CASE_TIMEOUT_MS,
+          );
+          longestMs = Math.max(longestMs, Date.now() - caseStarted);
+          const label = outcome.kind === 'failed' ? outcome.name : outcome.kind;
+          outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+          if (label !== 'succeeded' && !NAMED_ERRORS.includes(label)) {
+            unexpected.push(`${corpus[seedIndex].name} ${change.kind}: ${label}${outcome.kind === 'failed' ? ` ${outcome.message}` : ''}`);
+            return false;
+          }
+          return true;
+        }),
+        { numRuns: CASES, interruptAfterTimeLimit: RUN_LIMIT_MS, markInterruptAsFailure: false, endOnFailure: true },
+      );
 
-    // Assess
-    recordFigures('resize-fuzz', {
-      cases: details.numRuns,
-      seeds: corpus.length,
-      outcomes: Object.fromEntries(outcomes),
-      unexpected,
-      longestCaseMs: longestMs,
-      totalMs: Date.now() - started,
-      seed: details.seed,
-    });
-    expect(unexpected).toEqual([]);
-    expect(details.failed).toBe(false);
-    expect(details.numRuns).toBeGreaterThanOrEqual(Math.min(CASES, 3000));
-    expect(outcomes.get('succeeded')).toBeGreaterThan(0);
-    expect(NAMED_ERRORS.filter((name) => (outcomes.get(name) ?? 0) > 0).length).toBeGreaterThanOrEqual(2);
-  }, RUN_LIMIT_MS + 120_000);
+      // Assess
+      recordFigures('resize-fuzz', {
+        cases: details.numRuns,
+        seeds: corpus.length,
+        outcomes: Object.fromEntries(outcomes),
+        unexpected,
+        longestCaseMs: longestMs,
+        totalMs: Date.now() - started,
+        seed: details.seed,
+      });
+      expect(unexpected).toEqual([]);
+      expect(details.failed).toBe(false);
+      expect(details.numRuns).toBeGreaterThanOrEqual(Math.min(CASES, 3000));
+      expect(outcomes.get('succeeded')).toBeGreaterThan(0);
+      expect(NAMED_ERRORS.filter((name) => (outcomes.get(name) ?? 0) > 0).length).toBeGreaterThanOrEqual(2);
+    },
+    RUN_LIMIT_MS + 120_000,
+  );
 });

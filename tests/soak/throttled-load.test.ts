@@ -34,50 +34,70 @@ afterAll(async () => {
 });
 
 describe(`local pipeline with each function limited to ${FUNCTION_LIMIT} concurrent invocations`, () => {
-  test(`carries ${IMAGES} uploads through Lambda throttling and injected faults to SUCCEEDED`, async () => {
-    // Prepare
-    const uploads = await Promise.all(Array.from({ length: IMAGES }, async (_, index) => ({ key: `uploads/throttled/${String(index).padStart(4, '0')}.jpg`, body: await smallImage(index) })));
-    stack = await startStackChild({
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_CONCURRENCY: String(EXECUTIONS_AT_ONCE),
-      LOCAL_PARAMETER_OVERRIDES: `FunctionConcurrencyLimit=${FUNCTION_LIMIT}`,
-      LOCAL_FAULTS: FAULTS,
-    });
-    const client = new PipelineClient(stack.endpoints);
+  test(
+    `carries ${IMAGES} uploads through Lambda throttling and injected faults to SUCCEEDED`,
+    async () => {
+      // Prepare
+      const uploads = await Promise.all(
+        Array.from({ length: IMAGES }, async (_, index) => ({
+          key: `uploads/throttled/${String(index).padStart(4, '0')}.jpg`,
+          body: await smallImage(index),
+        })),
+      );
+      stack = await startStackChild({
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_CONCURRENCY: String(EXECUTIONS_AT_ONCE),
+        LOCAL_PARAMETER_OVERRIDES: `FunctionConcurrencyLimit=${FUNCTION_LIMIT}`,
+        LOCAL_FAULTS: FAULTS,
+      });
+      const client = new PipelineClient(stack.endpoints);
 
-    // Act
-    const started = Date.now();
-    await inPool(uploads, 16, async (upload) => {
-      await client.upload(upload.key, upload.body, 'image/jpeg');
-    });
-    await client.waitForFinal(IMAGES, RUN_TIMEOUT_MS, 5000);
-    const runSeconds = (Date.now() - started) / 1000;
+      // Act
+      const started = Date.now();
+      await inPool(uploads, 16, async (upload) => {
+        await client.upload(upload.key, upload.body, 'image/jpeg');
+      });
+      await client.waitForFinal(IMAGES, RUN_TIMEOUT_MS, 5000);
+      const runSeconds = (Date.now() - started) / 1000;
 
-    // Assess
-    const executions = await client.executions();
-    const statuses: Record<string, number> = {};
-    const throttledByState: Record<string, number> = {};
-    for (const execution of executions) {
-      statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
-      const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
-      let state = '';
-      for (const event of history.events ?? []) {
-        if (event.stateEnteredEventDetails?.name) state = event.stateEnteredEventDetails.name;
-        if (event.taskFailedEventDetails?.error === 'Lambda.TooManyRequestsException') throttledByState[state] = (throttledByState[state] ?? 0) + 1;
+      // Assess
+      const executions = await client.executions();
+      const statuses: Record<string, number> = {};
+      const throttledByState: Record<string, number> = {};
+      for (const execution of executions) {
+        statuses[execution.status] = (statuses[execution.status] ?? 0) + 1;
+        const history = await client.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }));
+        let state = '';
+        for (const event of history.events ?? []) {
+          if (event.stateEnteredEventDetails?.name) state = event.stateEnteredEventDetails.name;
+          if (event.taskFailedEventDetails?.error === 'Lambda.TooManyRequestsException')
+            throttledByState[state] = (throttledByState[state] ?? 0) + 1;
+        }
       }
-    }
-    const lost: string[] = [];
-    for (const upload of uploads) {
-      const items = await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key));
-      if (!items.some((item) => item.SK === 'IMAGE' && item.status === 'SUCCEEDED')) lost.push(upload.key);
-    }
-    const throttles = Object.values(throttledByState).reduce((sum, n) => sum + n, 0);
-    recordFigures('throttled-load', { images: IMAGES, functionLimit: FUNCTION_LIMIT, executionsAtOnce: EXECUTIONS_AT_ONCE, faults: FAULTS, runSeconds, statuses, throttles, throttledByState, lost: lost.length });
-    expect(executions).toHaveLength(IMAGES);
-    expect(statuses).toEqual({ SUCCEEDED: IMAGES });
-    expect(lost).toEqual([]);
-    // The limit really bit: without throttles this test would show nothing about the retry budget.
-    expect(throttles).toBeGreaterThan(IMAGES / 10);
-    client.destroy();
-  }, RUN_TIMEOUT_MS + 10 * 60_000);
+      const lost: string[] = [];
+      for (const upload of uploads) {
+        const items = await client.itemsOf(imageIdOf(client.uploadsBucket, upload.key));
+        if (!items.some((item) => item.SK === 'IMAGE' && item.status === 'SUCCEEDED')) lost.push(upload.key);
+      }
+      const throttles = Object.values(throttledByState).reduce((sum, n) => sum + n, 0);
+      recordFigures('throttled-load', {
+        images: IMAGES,
+        functionLimit: FUNCTION_LIMIT,
+        executionsAtOnce: EXECUTIONS_AT_ONCE,
+        faults: FAULTS,
+        runSeconds,
+        statuses,
+        throttles,
+        throttledByState,
+        lost: lost.length,
+      });
+      expect(executions).toHaveLength(IMAGES);
+      expect(statuses).toEqual({ SUCCEEDED: IMAGES });
+      expect(lost).toEqual([]);
+      // The limit really bit: without throttles this test would show nothing about the retry budget.
+      expect(throttles).toBeGreaterThan(IMAGES / 10);
+      client.destroy();
+    },
+    RUN_TIMEOUT_MS + 10 * 60_000,
+  );
 });

@@ -2,23 +2,31 @@
  * Runs the real statemachine/image-pipeline.asl.json through aws-local-stepfunctions with the four real
  * handlers in-process, configured from template.yaml. DynamoDB is dynalite (conditional writes really
  * evaluated), S3 an in-memory map behind aws-sdk-client-mock, Rekognition and SSM are mocked clients with
- * canned API responses, and the SNS/SES Tasks record what they would send.
+ * canned API responses, and the PutEvents and SQS Tasks record what they would send. Every event a run publishes is
+ * checked against its JSON Schema file (what the template registers) and its zod counterpart.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, RekognitionClient, ThrottlingException,
+  DetectFacesCommand,
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
+  DetectTextCommand,
+  RekognitionClient,
+  ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisSummarySchema, notificationSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, DETAIL_TYPES, pipelineEventSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
 import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
-import { runPipeline, TOPIC_ARN, type Handler } from './support/pipeline-runner';
+import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -52,25 +60,27 @@ let handlers: Record<string, Handler>;
 
 /** Loads each handler module with the environment its template entry gives it, as a cold start would. */
 function loadHandlers(): Record<string, Handler> {
-  return Object.fromEntries(Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
-    Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
-      // Powertools would print every JSON log line into the test output.
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-    });
-    const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
-    return [logicalId, handler];
-  }));
+  return Object.fromEntries(
+    Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
+      Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
+        // Powertools would print every JSON log line into the test output.
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      });
+      const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
+      return [logicalId, handler];
+    }),
+  );
 }
 
 /** Rekognition answers with the flower responses; DetectLabels first fails `throttled` times (Infinity = always). */
-function answerRekognition(throttled = 0): void {
+function answerRekognition(throttled = 0, moderation = 'detect-moderation-labels-none'): void {
   let labelCalls = 0;
   rekognition.on(DetectLabelsCommand).callsFake(async () => {
     labelCalls += 1;
     if (labelCalls <= throttled) throw new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
     return loadJson('tests/statemachine/fixtures/detect-labels-flowers.json');
   });
-  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-moderation-labels-none.json'));
+  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson(`tests/statemachine/fixtures/${moderation}.json`));
   rekognition.on(DetectFacesCommand).rejects(new Error('DetectFaces must not run for an image without a person label'));
   rekognition.on(DetectTextCommand).rejects(new Error('DetectText must not run for an image without a text label'));
 }
@@ -81,8 +91,9 @@ let uploads = 0;
  * The state machine input of an events/resize-image case, with its upload put into the fake S3. Each call
  * gets its own imageId and revision, so tests sharing the table never see each other's items.
  */
-function upload(eventName: string, body: Buffer, metadata: Record<string, string> = {}): any {
+function upload(eventName: string, body: Buffer, metadata: Record<string, string> = {}, key?: string): any {
   const input = loadJson(`events/resize-image/${eventName}.json`);
+  if (key !== undefined) input.source.key = key;
   uploads += 1;
   const suffix = uploads.toString(16).padStart(4, '0');
   input.imageId = `${input.imageId.slice(0, -4)}${suffix}`;
@@ -92,19 +103,59 @@ function upload(eventName: string, body: Buffer, metadata: Record<string, string
 }
 
 async function imageItem(imageId: string): Promise<Record<string, any> | undefined> {
-  const { Item } = await table.send(new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${imageId}`, SK: 'IMAGE' } }));
+  const { Item } = await table.send(
+    new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${imageId}`, SK: 'IMAGE' } }),
+  );
   return Item;
 }
 
 async function imagesWithLabel(label: string): Promise<string[]> {
-  const { Items = [] } = await table.send(new QueryCommand({
-    TableName: PHYSICAL_NAMES.ImagesTable,
-    IndexName: 'GSI1',
-    KeyConditionExpression: 'GSI1PK = :label',
-    ExpressionAttributeValues: { ':label': `LABEL#${label}` },
-    ScanIndexForward: false,
-  }));
+  const { Items = [] } = await table.send(
+    new QueryCommand({
+      TableName: PHYSICAL_NAMES.ImagesTable,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :label',
+      ExpressionAttributeValues: { ':label': `LABEL#${label}` },
+      ScanIndexForward: false,
+    }),
+  );
   return Items.map((item) => String(item.PK).replace('IMAGE#', ''));
+}
+
+/** The JSON Schema validators of the files the template registers, by detail type. */
+const schemaValidators = (() => {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  addFormats(ajv, ['date-time']);
+  const file = {
+    [DETAIL_TYPES.processed]: 'image-processed',
+    [DETAIL_TYPES.failed]: 'image-failed',
+    [DETAIL_TYPES.flagged]: 'image-flagged',
+  };
+  return Object.fromEntries(
+    Object.entries(file).map(([type, name]) => [type, ajv.compile(loadJson(`packages/contracts/event-schemas/${name}.v1.json`))]),
+  );
+})();
+
+/**
+ * Checks every event a run published against its JSON Schema and its zod schema, and returns their detail types.
+ * Events go to the stack's bus; none carries the object key (the uploader's file name) or an e-mail address.
+ */
+function validEventTypes(run: PipelineRun, input: { source: { key: string } }): string[] {
+  for (const { eventBusName, ...event } of run.events) {
+    const validate = schemaValidators[event['detail-type']];
+    expect(validate).toBeDefined();
+    expect({ type: event['detail-type'], valid: validate(event), errors: validate.errors ?? null }).toEqual({
+      type: event['detail-type'],
+      valid: true,
+      errors: null,
+    });
+    expect(pipelineEventSchema.parse(event)).toEqual(event);
+    expect(eventBusName).toBe(EVENT_BUS_NAME);
+    expect(event.resources).toContain(run.executionArn);
+    expect(JSON.stringify(event.detail)).not.toContain(input.source.key.slice(input.source.key.lastIndexOf('/') + 1));
+    expect(JSON.stringify(event.detail)).not.toContain('@');
+  }
+  return run.events.map((event) => event['detail-type']);
 }
 
 function callsOf(command: typeof DetectLabelsCommand | typeof DetectModerationLabelsCommand): number {
@@ -142,12 +193,27 @@ beforeAll(async () => {
   handlers = loadHandlers();
 });
 
+// RekognitionLabels caches the SSM config for cacheSeconds (Powertools compares its expiry with Date.now()):
+// useConfig moves Date.now() past it, so the next run reads the new value as a deployed function would a minute later.
+const realNow = Date.now.bind(Date);
+let clockOffsetMs = 0;
+jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffsetMs);
+
+/** Serves the template's default config with the given keys changed as the SSM config parameter. */
+function useConfig(changes: Record<string, unknown>): void {
+  clockOffsetMs += 61_000;
+  const value = JSON.stringify({ ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), ...changes });
+  ssm.reset();
+  ssm
+    .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
+    .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
+}
+
 beforeEach(() => {
   rekognition.reset();
-  ssm.reset();
-  ssm.on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter }).resolves({
-    Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: String(template.Parameters.PipelineConfig.Default) },
-  });
+  // The tests share one table and several upload the same photo: near-duplicate reuse would answer the later runs
+  // from the first one's analysis. The reuse test switches it back on.
+  useConfig({ reuseNearDuplicates: false });
 });
 
 afterAll(async () => {
@@ -159,12 +225,13 @@ afterAll(async () => {
 });
 
 describe('image pipeline state machine', () => {
-  it('runs the execution that the trigger starts for an S3 event with an awkward key, keeping the key intact in the e-mail', async () => {
+  it('runs the execution that the trigger starts for an S3 event with an awkward key, and announces it without the key', async () => {
     // Prepare
     const event = loadJson('events/trigger-step-function/s3-put-special-key.json');
     // The sample names a deployed account's bucket; the trigger serves only the bucket its template entry names.
     const { UPLOADS_BUCKET_NAME } = functionEnvironment('TriggerStepFunctionFunction', PHYSICAL_NAMES);
-    for (const record of event.Records) record.s3.bucket = { ...record.s3.bucket, name: UPLOADS_BUCKET_NAME, arn: `arn:aws:s3:::${UPLOADS_BUCKET_NAME}` };
+    for (const record of event.Records)
+      record.s3.bucket = { ...record.s3.bucket, name: UPLOADS_BUCKET_NAME, arn: `arn:aws:s3:::${UPLOADS_BUCKET_NAME}` };
     const started: { name: string; stateMachineArn: string; input: any }[] = [];
     sfn.reset();
     sfn.on(StartExecutionCommand).callsFake(async (request) => {
@@ -176,8 +243,10 @@ describe('image pipeline state machine', () => {
     // Act
     await handlers.TriggerStepFunctionFunction(event);
     const [execution] = started;
-    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
-    const run = await runPipeline(execution.input, { handlers, emailEnabled: true });
+    s3.upload(execution.input.source.bucket, execution.input.source.key, fixture('tests/fixtures/images/flowers.jpeg'), {
+      'notify-email': UPLOADER,
+    });
+    const run = await runPipeline(execution.input, { handlers });
 
     // Assess
     expect(started).toHaveLength(1);
@@ -185,31 +254,36 @@ describe('image pipeline state machine', () => {
     expect(execution.name).toBe(`img-${execution.input.imageId}-${execution.input.revision}`);
     expect(execution.input.source.key).toBe('uploads/Summer 2026/a b+c (1) Ünïcødé 写真 😀.jpg');
     expect(run.status).toBe('SUCCEEDED');
-    expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket, `images/${execution.input.imageId}/${execution.input.revision}/`).length)
-      .toBeGreaterThanOrEqual(2);
+    expect(
+      s3.keys(PHYSICAL_NAMES.ProcessedBucket, `images/${execution.input.imageId}/${execution.input.revision}/`).length,
+    ).toBeGreaterThanOrEqual(2);
     expect(await imageItem(execution.input.imageId)).toMatchObject({
-      status: 'SUCCEEDED', source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
+      status: 'SUCCEEDED',
+      source: { bucket: execution.input.source.bucket, key: execution.input.source.key },
     });
-    expect(run.published[0].message.source.key).toBe(execution.input.source.key);
-    expect(run.emails.map((email) => email.Content.Simple.Body.Text.Data)).toEqual([
-      `Your upload ${execution.input.source.key} was processed as image ${execution.input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
-    ]);
+    expect(validEventTypes(run, execution.input)).toEqual([DETAIL_TYPES.processed]);
+    expect(JSON.stringify(run.events)).not.toContain(UPLOADER);
   });
 
-  it('resizes, analyses, stores and announces a JPEG, and e-mails the uploader', async () => {
+  it('resizes, analyses, stores and publishes Image Processed for a JPEG', async () => {
     // Prepare
-    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
     expect(run.statesEntered).toEqual([
-      'ResizeImage', 'CheckAnalysable', 'AnalyseImage', 'StoreMetadata', 'CheckLabels', 'ComposeNotification',
-      'Notify', 'CheckRecipient', 'SendEmail', 'Succeed',
+      'ResizeImage',
+      'CheckAnalysable',
+      'AnalyseImage',
+      'StoreMetadata',
+      'CheckEvents',
+      'PublishProcessed',
+      'Succeed',
     ]);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
@@ -221,51 +295,122 @@ describe('image pipeline state machine', () => {
     expect(s3.keys(analysed.Bucket!)).toContain(analysed.Name);
     expect(analysisSummarySchema.parse(analysis.summary)).toEqual(analysis.summary);
     expect(sectionItems(analysis.summary, 'labels').map((label) => label.name)).toEqual(['Flower', 'Plant', 'Petal']);
+    // Defaults: colours and quality come from ResizeImage through the state, and no moderation for a flower photo.
+    expect(labelsRequest.Features).toEqual(['GENERAL_LABELS']);
+    expect(rekognition.commandCalls(DetectModerationLabelsCommand)).toHaveLength(0);
+    expect(analysis.summary.calls).toEqual(['DetectLabels']);
+    expect(resize.imageProperties.DominantColors.length).toBeGreaterThan(0);
+    expect(analysis.summary.sections.imageProperties).toMatchObject({
+      detector: 'ResizeImage',
+      facts: { brightness: Math.round(resize.imageProperties.Quality.Brightness * 10) / 10 },
+    });
+    expect(sectionItems(analysis.summary, 'imageProperties').map((item) => item.attributes?.hex)).toEqual(
+      resize.imageProperties.DominantColors.map((color: { HexCode: string }) => color.HexCode),
+    );
     for (const rawKey of Object.values(analysis.summary.rawKeys)) {
       expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket)).toContain(rawKey);
     }
-    expect(stored).toEqual({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
+    expect(stored).toMatchObject({ imageId: input.imageId, status: 'SUCCEEDED', written: true });
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
     expect(await imagesWithLabel('flower')).toContain(input.imageId);
-    expect(run.published).toEqual([{
-      state: 'Notify',
-      topicArn: TOPIC_ARN,
-      message: {
-        type: 'ImageProcessed', imageId: input.imageId, status: 'SUCCEEDED',
-        source: { bucket: input.source.bucket, key: input.source.key },
-        executionArn: run.executionArn, labels: ['Flower', 'Plant', 'Petal'], error: null,
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
+    expect(run.events[0]).toMatchObject({
+      source: 'smart-image-pipeline',
+      detail: {
+        imageId: input.imageId,
+        revision: input.revision,
+        owner: 'unowned',
+        status: 'SUCCEEDED',
+        analysed: true,
+        moderated: false,
+        labels: [{ name: 'Flower' }, { name: 'Plant' }, { name: 'Petal' }],
+        variants: resize.variants.map(({ key, format, width, height }: any) => ({ key, format, width, height })),
       },
-      attributes: { type: { DataType: 'String', StringValue: 'ImageProcessed' }, status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
-    }]);
-    expect(notificationSchema.parse(run.published[0].message)).toEqual(run.published[0].message);
-    expect(run.emails).toHaveLength(1);
-    expect(run.emails[0]).toMatchObject({ FromEmailAddress: 'images@example.com', Destination: { ToAddresses: [UPLOADER] } });
-    expect(run.emails[0].Content.Simple.Body.Text.Data).toBe(
-      `Your upload ${input.source.key} was processed as image ${input.imageId}. Labels: ["Flower","Plant","Petal"]. Run: ${run.executionArn}`,
-    );
+    });
+    expect(run.kept).toEqual([]);
   });
 
-  it('records and announces an unsupported file, then fails with the resize error', async () => {
+  it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
+    // Prepare
+    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it.
+    useConfig({ reuseNearDuplicates: false, detectModeration: 'always' });
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition(0, 'detect-moderation-labels-suggestive');
+
+    // Act
+    const run = await runPipeline(input, { handlers });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.putEventsCalls).toEqual(['PublishProcessedAndFlagged']);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed, DETAIL_TYPES.flagged]);
+    expect(run.events[1].detail.moderationLabels).toEqual([
+      { name: 'Suggestive', confidence: 88.4, parentName: '' },
+      { name: 'Revealing Clothes', confidence: 81.2, parentName: 'Suggestive' },
+    ]);
+    expect(run.events[0].detail.moderated).toBe(true);
+  });
+
+  it('reuses the analysis of a near-duplicate analysed with the same settings, and analyses again when they differ', async () => {
+    // Prepare
+    useConfig({});
+    answerRekognition();
+    // Not flowers.jpeg: its hash (0f0f0f0f0f0f0f0f, a bright centre) is too plain to reuse on.
+    const photo = fixture('tests/fixtures/images/background.jpg');
+    const original = upload('gif-unversioned', photo, {}, 'uploads/reuse/original.jpg');
+    const smaller = await sharp(photo).resize(800).jpeg({ quality: 70 }).toBuffer();
+    const copy = upload('gif-unversioned', smaller, {}, 'uploads/reuse/copy.jpg');
+
+    // Act
+    const first = await runPipeline(original, { handlers });
+    const callsAfterFirst = callsOf(DetectLabelsCommand);
+    const second = await runPipeline(copy, { handlers });
+    const callsAfterSecond = callsOf(DetectLabelsCommand);
+    useConfig({ minLabelConfidence: 65 });
+    const third = await runPipeline(upload('gif-unversioned', smaller, {}, 'uploads/reuse/copy-other-settings.jpg'), { handlers });
+
+    // Assess
+    expect([first.status, second.status, third.status]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(first.output.analysis.summary.reusedFrom).toBeUndefined();
+    expect(callsAfterFirst).toBe(1);
+    expect(callsAfterSecond).toBe(1);
+    expect(second.output.analysis.summary).toMatchObject({
+      calls: [],
+      reusedFrom: { imageId: original.imageId, revision: original.revision },
+    });
+    expect(second.output.analysis.summary.sections.labels).toEqual(first.output.analysis.summary.sections.labels);
+    expect((await imageItem(copy.imageId))?.analysis.reusedFrom.imageId).toBe(original.imageId);
+    expect(await imagesWithLabel('flower')).toEqual(expect.arrayContaining([original.imageId, copy.imageId]));
+    expect(callsOf(DetectLabelsCommand)).toBe(2);
+    expect(third.output.analysis.summary.reusedFrom).toBeUndefined();
+  });
+
+  it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
     // Prepare
     const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'));
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('UnsupportedImageTypeError');
-    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
     expect(run.retriedStates).toEqual([]);
     expect(callsOf(DetectLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
     expect(await imagesWithLabel('flower')).not.toContain(input.imageId);
-    expect(run.published).toHaveLength(1);
-    expect(run.published[0].message).toMatchObject({
-      type: 'ImageFailed', imageId: input.imageId, status: 'FAILED', labels: [], error: { name: 'UnsupportedImageTypeError' },
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
+    expect(run.events[0].detail).toEqual({
+      schemaVersion: 1,
+      imageId: input.imageId,
+      revision: input.revision,
+      owner: 'unowned',
+      receivedAt: input.receivedAt,
+      status: 'FAILED',
+      error: { name: 'UnsupportedImageTypeError' },
     });
-    expect(run.emails).toEqual([]);
   });
 
   it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {
@@ -274,7 +419,7 @@ describe('image pipeline state machine', () => {
     answerRekognition(1);
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -282,9 +427,7 @@ describe('image pipeline state machine', () => {
     expect(callsOf(DetectLabelsCommand)).toBe(2);
     expect(sectionItems(run.output.analysis.summary, 'labels')).toHaveLength(3);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(run.published.map((entry) => entry.message.type)).toEqual(['ImageProcessed']);
-    expect(run.output.resize.recipient).toBeNull();
-    expect(run.emails).toEqual([]);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
   });
 
   it('records the failure when DetectLabels stays throttled through every retry', async () => {
@@ -292,59 +435,123 @@ describe('image pipeline state machine', () => {
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition(Infinity);
     const analyseRetriers = JSON.parse(fixture('statemachine/image-pipeline.asl.json').toString('utf8')).States.AnalyseImage.Retry;
-    const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('ThrottlingException'));
+    const throttleRetrier = analyseRetriers.find((retrier: { ErrorEquals: string[] }) =>
+      retrier.ErrorEquals.includes('ThrottlingException'),
+    );
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('ThrottlingException');
     expect(run.retriedStates).toEqual(Array(throttleRetrier.MaxAttempts).fill('AnalyseImage'));
     expect(callsOf(DetectLabelsCommand)).toBe(throttleRetrier.MaxAttempts + 1);
-    expect(run.statesEntered.slice(-4)).toEqual(['RecordFailure', 'ComposeFailureNotification', 'NotifyFailure', 'Fail']);
+    expect(run.statesEntered.slice(-4)).toEqual(['RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'ThrottlingException' } });
-    expect(run.published.map((entry) => entry.message)).toEqual([expect.objectContaining({
-      type: 'ImageFailed', status: 'FAILED', error: expect.objectContaining({ name: 'ThrottlingException' }),
-    })]);
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
+    expect(run.events[0].detail.error).toEqual({ name: 'ThrottlingException' });
   });
 
   it('stores and announces an image too small for Rekognition without analysing it', async () => {
     // Prepare
-    const tiny = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
     const input = upload('png-with-recipient', tiny, { 'notify-email': UPLOADER });
     answerRekognition();
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: true });
+    const run = await runPipeline(input, { handlers });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
     expect(run.output.resize.analysable).toBe(false);
     expect(run.output.analysis).toBeUndefined();
     expect(run.statesEntered).not.toContain('AnalyseImage');
-    expect(run.statesEntered).toContain('ComposeNotificationWithoutLabels');
     expect(callsOf(DetectLabelsCommand) + callsOf(DetectModerationLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(run.published[0].message).toMatchObject({ type: 'ImageProcessed', labels: [], error: null });
-    expect(run.emails).toHaveLength(1);
-    expect(run.emails[0].Content.Simple.Body.Text.Data).toContain('. Labels: []. Run: ');
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.processed]);
+    expect(run.events[0].detail).toMatchObject({ analysed: false, labels: [], faceCount: 0, moderated: false });
   });
 
-  it('sends no e-mail when the stack has no sender, even with a recipient', async () => {
+  it('keeps a stored image SUCCEEDED when PutEvents fails through every retry, and parks the events for replay (issue 12, finding 2)', async () => {
     // Prepare
-    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'), { 'notify-email': UPLOADER });
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition();
+    const retrier = JSON.parse(fixture('statemachine/image-pipeline.asl.json').toString('utf8')).States.PublishProcessed.Retry[0];
 
     // Act
-    const run = await runPipeline(input, { handlers, emailEnabled: false });
+    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'EventBridge.FailedEntry' } });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.statesEntered.slice(-2)).toEqual(['CheckRecipient', 'Succeed']);
-    expect(run.published).toHaveLength(1);
-    expect(run.emails).toEqual([]);
+    expect(run.statesEntered).not.toContain('RecordFailure');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishProcessed', 'KeepUnpublishedEvents', 'Succeed']);
+    expect(run.putEventsCalls).toHaveLength(retrier.MaxAttempts + 1);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED', revision: input.revision });
+    expect(run.kept).toEqual([
+      {
+        queueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
+        body: {
+          executionArn: run.executionArn,
+          events: run.output.stored.events,
+          error: expect.objectContaining({ Error: 'EventBridge.FailedEntry' }),
+        },
+      },
+    ]);
   });
+
+  it('still succeeds when neither the bus nor the unpublished-events queue takes the events', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, {
+      handlers,
+      eventBus: { failWith: 'AccessDeniedException' },
+      queueFailsWith: 'SQS.QueueDoesNotExist',
+    });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishProcessed', 'KeepUnpublishedEvents', 'Succeed']);
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
+  it('ends a failed image in Fail with its own error when Image Failed cannot be published either', async () => {
+    // Prepare
+    const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n%%EOF\n'));
+    answerRekognition();
+
+    // Act
+    const run = await runPipeline(input, { handlers, eventBus: { failWith: 'EventBridge.InternalException' } });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('UnsupportedImageTypeError');
+    expect(run.statesEntered.slice(-3)).toEqual(['PublishFailed', 'KeepUnpublishedFailureEvent', 'Fail']);
+    expect(run.kept[0].body.events.failed).toMatchObject({ imageId: input.imageId, error: { name: 'UnsupportedImageTypeError' } });
+  });
+
+  it('publishes nothing for a revision that a newer one already replaced', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+    const newer = { ...input, revision: `${input.revision.slice(0, -4)}ffff`, source: { ...input.source, sourceOrder: 'F'.repeat(32) } };
+    await runPipeline(newer, { handlers });
+
+    // Act
+    const run = await runPipeline(input, { handlers });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.output.stored).toMatchObject({ written: false, events: {} });
+    expect(run.statesEntered.slice(-2)).toEqual(['CheckEvents', 'Succeed']);
+    expect(run.events).toEqual([]);
+  });
+
   it('rides out ten Lambda throttles in a row on ResizeImage and finishes the run', async () => {
     // Prepare
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
@@ -352,7 +559,7 @@ describe('image pipeline state machine', () => {
     const resize = throttledFor(10, handlers.ResizeImageFunction);
 
     // Act
-    const run = await runPipeline(input, { handlers: { ...handlers, ResizeImageFunction: resize }, emailEnabled: false });
+    const run = await runPipeline(input, { handlers: { ...handlers, ResizeImageFunction: resize } });
 
     // Assess
     expect(resize.refused()).toBe(10);
@@ -368,7 +575,7 @@ describe('image pipeline state machine', () => {
     const store = throttledFor(20, handlers.StoreMetadataFunction, (event) => event?.action === 'recordFailure');
 
     // Act
-    const run = await runPipeline(input, { handlers: { ...handlers, StoreMetadataFunction: store }, emailEnabled: false });
+    const run = await runPipeline(input, { handlers: { ...handlers, StoreMetadataFunction: store } });
 
     // Assess
     expect(store.refused()).toBe(20);

@@ -25,28 +25,72 @@ export interface ClipRecipe {
   source?: string;
 }
 
-const ENCODERS = { h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'], hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1'], vp8: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'], vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'], mpeg4: ['-c:v', 'mpeg4'] };
+const ENCODERS = {
+  h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+  hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1'],
+  vp8: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'],
+  vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'],
+  mpeg4: ['-c:v', 'mpeg4'],
+};
 
 const CLIP_DIR = join(tmpdir(), 'sip-test-clips');
 
 /** Makes (or reuses) the clip and returns its path. */
 export async function makeClip(recipe: ClipRecipe): Promise<string> {
-  const { seconds, width = 320, height = 240, fps = 25, container = 'mp4', codec = container === 'webm' ? 'vp9' : 'h264', audio = false } = recipe;
+  const {
+    seconds,
+    width = 320,
+    height = 240,
+    fps = 25,
+    container = 'mp4',
+    codec = container === 'webm' ? 'vp9' : 'h264',
+    audio = false,
+  } = recipe;
   const name = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
   const extension = container;
   const path = join(CLIP_DIR, `${name}.${extension}`);
   if (existsSync(path)) return path;
   mkdirSync(CLIP_DIR, { recursive: true });
-  const video = recipe.audioOnly ? [] : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
+  const video = recipe.audioOnly
+    ? []
+    : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
   const tone = audio || recipe.audioOnly ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : [];
   const audioCodec = audio || recipe.audioOnly ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
   const partial = `${path}.partial.${process.pid}.${extension}`;
   if (recipe.rotate) {
     // ffmpeg writes the rotation matrix only when copying streams, so rotate a copy of the upright clip.
     const upright = await makeClip({ ...recipe, rotate: undefined });
-    await runMediaTool(FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-y', '-i', upright, '-c', 'copy', '-metadata:s:v:0', `rotate=${recipe.rotate}`, partial]);
+    await runMediaTool(FFMPEG_PATH, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      upright,
+      '-c',
+      'copy',
+      '-metadata:s:v:0',
+      `rotate=${recipe.rotate}`,
+      partial,
+    ]);
   } else {
-    await runMediaTool(FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-y', ...video, ...tone, ...(recipe.audioOnly ? [] : ENCODERS[codec]), ...audioCodec, '-t', String(seconds), partial], { timeoutMs: 300_000 });
+    await runMediaTool(
+      FFMPEG_PATH,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        ...video,
+        ...tone,
+        ...(recipe.audioOnly ? [] : ENCODERS[codec]),
+        ...audioCodec,
+        '-t',
+        String(seconds),
+        partial,
+      ],
+      { timeoutMs: 300_000 },
+    );
   }
   renameSync(partial, path);
   return path;

@@ -38,7 +38,10 @@ describe('events/', () => {
 
   it.each(eventFiles)('%s is valid JSON loaded by at least one test', (eventFile) => {
     // Prepare
-    const eventName = eventFile.split('/').pop()!.replace(/\.json$/, '');
+    const eventName = eventFile
+      .split('/')
+      .pop()!
+      .replace(/\.json$/, '');
 
     // Act
     const users = sources.filter((source) => mentions(source.text, eventName)).map((source) => source.path);

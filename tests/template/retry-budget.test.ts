@@ -102,7 +102,9 @@ describe('portability', () => {
     // Assess
     expect(resources.length).toBeGreaterThan(3);
     expect(resources.filter((resource) => !resource.startsWith('arn:${Partition}:states:::'))).toEqual([]);
-    expect(loadTemplate().Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions.Partition).toEqual({ Ref: 'AWS::Partition' });
+    expect(loadTemplate().Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions.Partition).toEqual({
+      Ref: 'AWS::Partition',
+    });
   });
 
   it('names the sharp layer after the stack, so two stacks never share one layer', () => {

@@ -1,22 +1,30 @@
 import aslValidator = require('asl-validator');
-import { ERROR_NAMES } from '@smart-image-pipeline/contracts';
-import { loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
+import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE } from '@smart-image-pipeline/contracts';
+import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
 
 /** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
 const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
-const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata', 'Notify', 'SendEmail'];
+const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata'];
+
+/** The states that publish (or park) events: none of them may lead to RecordFailure (issue 12, finding 2). */
+const EVENT_TASKS = [
+  'PublishProcessed',
+  'PublishProcessedAndFlagged',
+  'KeepUnpublishedEvents',
+  'PublishFailed',
+  'KeepUnpublishedFailureEvent',
+];
 
 /** Well-formed stand-ins for the values CloudFormation substitutes, so checkArn can check the ARNs. */
 function sampleValue(name: string): string {
   const account = 'arn:aws:{service}:us-east-1:123456789012';
   if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
-  if (name.endsWith('TopicArn')) return `${account.replace('{service}', 'sns')}:stack-${name.replace(/Arn$/, '')}-AbC123`;
   if (name === 'MediaConvertRoleArn') return 'arn:aws:iam::123456789012:role/stack-MediaConvertRole-AbC123';
   if (name === 'Partition') return 'aws';
-  if (name === 'EmailEnabled') return 'true';
-  if (name === 'NotificationEmailSender') return 'images@example.com';
+  if (name === 'EventBusName') return 'stack-events';
+  if (name === 'UnpublishedEventsQueueUrl') return 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-UnpublishedEventsQueue-AbC123';
   throw new Error(`no sample value for placeholder ${name}`);
 }
 
@@ -48,11 +56,10 @@ describe('state machine definition', () => {
 
     // Act
     const arnKeys = Object.entries(substitutions).filter(([key]) => key.endsWith('Arn'));
-    const mismatched = arnKeys.filter(([key, value]) =>
-      (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
+    const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(8);
+    expect(arnKeys.length).toBe(7);
     expect(mismatched).toEqual([]);
   });
 
@@ -93,8 +100,12 @@ describe('state machine definition', () => {
       if (reached.has(name)) continue;
       reached.add(name);
       const state = states[name];
-      const targets = [state.Next, state.Default, ...(state.Choices ?? []).map((c: any) => c.Next),
-        ...(state.Catch ?? []).map((c: any) => c.Next)].filter(Boolean);
+      const targets = [
+        state.Next,
+        state.Default,
+        ...(state.Choices ?? []).map((c: any) => c.Next),
+        ...(state.Catch ?? []).map((c: any) => c.Next),
+      ].filter(Boolean);
       queue.push(...targets);
     }
 
@@ -146,23 +157,97 @@ describe('state machine definition', () => {
     }
   });
 
-  it('ends the failure path in Fail with the original error even when recording or notifying fails', () => {
+  it('ends the failure path in Fail with the original error even when recording or publishing fails', () => {
     // Prepare
     const states = loadDefinition().States;
 
     // Act
     const recordCatch = states.RecordFailure.Catch[0];
-    const notifyCatch = states.NotifyFailure.Catch[0];
+    const publishCatch = states.PublishFailed.Catch[0];
+    const keepCatch = states.KeepUnpublishedFailureEvent.Catch[0];
 
     // Assess
-    expect(states.RecordFailure.Next).toBe('ComposeFailureNotification');
-    expect(recordCatch.Next).toBe('ComposeFailureNotification');
+    expect(states.RecordFailure.Next).toBe('CheckFailureEvent');
+    expect(recordCatch.Next).toBe('Fail');
     expect(recordCatch.ResultPath).not.toBe('$.error');
-    expect(states.NotifyFailure.Next).toBe('Fail');
-    expect(notifyCatch.Next).toBe('Fail');
-    expect(notifyCatch.ResultPath).not.toBe('$.error');
+    expect(states.PublishFailed.Next).toBe('Fail');
+    expect(publishCatch).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.publishError', Next: 'KeepUnpublishedFailureEvent' });
+    expect([states.KeepUnpublishedFailureEvent.Next, keepCatch.Next]).toEqual(['Fail', 'Fail']);
+    expect(keepCatch.ResultPath).not.toBe('$.error');
     expect(states.Fail).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
     expect(states.RecordFailure.Parameters.Payload).toMatchObject({ action: 'recordFailure', 'error.$': '$.error' });
+  });
+
+  it('never sends a stored image down the failure path for an event: every publishing state ends in Succeed or Fail (issue 12, finding 2)', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+    const reachable = (from: string): Set<string> => {
+      const seen = new Set<string>();
+      const queue = [from];
+      while (queue.length > 0) {
+        const name = queue.shift()!;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const state = states[name];
+        queue.push(
+          ...[
+            state.Next,
+            state.Default,
+            ...(state.Choices ?? []).map((c: any) => c.Next),
+            ...(state.Catch ?? []).map((c: any) => c.Next),
+          ].filter(Boolean),
+        );
+      }
+      return seen;
+    };
+
+    // Act
+    const afterStore = reachable('CheckEvents');
+    const publishers = Object.entries(states)
+      .filter(([, state]) => state.Type === 'Task' && /:::(events:putEvents|sqs:sendMessage)$/.test(state.Resource))
+      .map(([name]) => name);
+
+    // Assess
+    expect(states.StoreMetadata.Next).toBe('CheckEvents');
+    expect([...afterStore].sort()).toEqual([
+      'CheckEvents',
+      'KeepUnpublishedEvents',
+      'PublishProcessed',
+      'PublishProcessedAndFlagged',
+      'Succeed',
+    ]);
+    expect(publishers.sort()).toEqual([...EVENT_TASKS].sort());
+    for (const name of EVENT_TASKS) {
+      expect(states[name].Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'] })]);
+      expect(reachable(name).has('RecordFailure')).toBe(false);
+    }
+  });
+
+  it('publishes each event with the contracts source and detail type, from the details StoreMetadata built', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed'].map((name) => [
+      name,
+      states[name].Parameters.Entries,
+    ]);
+
+    // Assess
+    expect(Object.fromEntries(entries)).toEqual({
+      PublishProcessed: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.processed, 'Detail.$': '$.stored.events.processed' },
+      ],
+      PublishProcessedAndFlagged: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.processed, 'Detail.$': '$.stored.events.processed' },
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.flagged, 'Detail.$': '$.stored.events.flagged' },
+      ],
+      PublishFailed: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.failed, 'Detail.$': '$.stored.events.failed' },
+      ],
+    });
+    expect(states.StoreMetadata.ResultSelector['events.$']).toBe('$.Payload.events');
+    expect(states.RecordFailure.ResultSelector['events.$']).toBe('$.Payload.events');
   });
 
   it('invokes Lambdas through lambda:invoke and keeps only the payload fields of each contract', () => {
@@ -174,7 +259,14 @@ describe('state machine definition', () => {
 
     // Assess
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
-      'AnalyseImage', 'CollectVideoAnalysis', 'ComposeVideoThumbnails', 'ProbeVideo', 'RecordFailure', 'ResizeImage', 'StartVideoAnalysis', 'StoreMetadata',
+      'AnalyseImage',
+      'CollectVideoAnalysis',
+      'ComposeVideoThumbnails',
+      'ProbeVideo',
+      'RecordFailure',
+      'ResizeImage',
+      'StartVideoAnalysis',
+      'StoreMetadata',
     ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
@@ -207,7 +299,7 @@ describe('state machine definition', () => {
     expect(definition.TimeoutSeconds).toBeGreaterThan(Math.max(...taskTimeouts));
   });
 
-  it('lets the state machine role invoke, publish and send exactly what its tasks use', () => {
+  it('lets the state machine role invoke, publish to its bus and park events exactly as its tasks do', () => {
     // Prepare
     const machine = loadTemplate().Resources.ImagePipelineStateMachine.Properties!;
     const text = loadAslText();
@@ -215,18 +307,30 @@ describe('state machine definition', () => {
     // Act
     const invokedFunctions = [...new Set([...text.matchAll(/"FunctionName": "\$\{(\w+)FunctionArn\}"/g)].map((m) => `${m[1]}Function`))];
     const invokable = (machine.Policies as any[]).filter((p) => p.LambdaInvokePolicy).map((p) => p.LambdaInvokePolicy.FunctionName.Ref);
-    const publishable = (machine.Policies as any[]).filter((p) => p.SNSPublishMessagePolicy)
-      .map((p) => p.SNSPublishMessagePolicy.TopicName['Fn::GetAtt'][0]);
+    const buses = (machine.Policies as any[])
+      .filter((p) => p.EventBridgePutEventsPolicy)
+      .map((p) => p.EventBridgePutEventsPolicy.EventBusName);
+    const queueSends = inlineStatements(machine.Policies).filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('sqs:')),
+    );
 
     // Assess
     expect(invokedFunctions.sort()).toEqual([
-      'ComposeVideoThumbnailsFunction', 'ProbeVideoFunction', 'RekognitionLabelsFunction', 'RekognitionVideoFunction', 'ResizeImageFunction', 'StoreMetadataFunction',
+      'ComposeVideoThumbnailsFunction',
+      'ProbeVideoFunction',
+      'RekognitionLabelsFunction',
+      'RekognitionVideoFunction',
+      'ResizeImageFunction',
+      'StoreMetadataFunction',
     ]);
     expect([...invokable].sort()).toEqual(invokedFunctions);
-    expect(text).toContain('"TopicArn": "${NotificationTopicArn}"');
-    expect(publishable).toEqual(['NotificationTopic']);
-    expect(text).toContain('arn:${Partition}:states:::aws-sdk:sesv2:sendEmail');
-    expect(JSON.stringify(machine.Policies)).toContain('ses:SendEmail');
+    expect(text).toContain('"EventBusName": "${EventBusName}"');
+    expect(buses).toEqual([{ Ref: 'EventBus' }]);
+    expect(machine.DefinitionSubstitutions.EventBusName).toEqual({ Ref: 'EventBus' });
+    expect(queueSends.map((statement) => [statement.Action, statement.Resource])).toEqual([
+      [['sqs:SendMessage'], { 'Fn::GetAtt': ['UnpublishedEventsQueue', 'Arn'] }],
+    ]);
+    expect(JSON.stringify(machine.Policies)).not.toMatch(/ses:|sns:/);
   });
 
   it('lets each task time out only after its Lambda function would have', () => {
@@ -234,13 +338,16 @@ describe('state machine definition', () => {
     const { Globals, Resources } = loadTemplate();
     const states = loadDefinition().States;
     const functionOf: Record<string, string> = {
-      ResizeImage: 'ResizeImageFunction', AnalyseImage: 'RekognitionLabelsFunction',
-      StoreMetadata: 'StoreMetadataFunction', RecordFailure: 'StoreMetadataFunction',
+      ResizeImage: 'ResizeImageFunction',
+      AnalyseImage: 'RekognitionLabelsFunction',
+      StoreMetadata: 'StoreMetadataFunction',
+      RecordFailure: 'StoreMetadataFunction',
     };
 
     // Act
-    const margins = Object.entries(functionOf).map(([state, fn]) =>
-      states[state].TimeoutSeconds - (Resources[fn].Properties!.Timeout ?? Globals.Function.Timeout));
+    const margins = Object.entries(functionOf).map(
+      ([state, fn]) => states[state].TimeoutSeconds - (Resources[fn].Properties!.Timeout ?? Globals.Function.Timeout),
+    );
 
     // Assess
     expect(margins.every((margin) => margin > 0)).toBe(true);

@@ -4,9 +4,22 @@ import { join } from 'node:path';
 import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support/template';
 
 const FUNCTION_IDS = [
-  'TriggerStepFunctionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction', 'CleanUpImageFunction',
-  'ProbeVideoFunction', 'ComposeVideoThumbnailsFunction', 'RekognitionVideoFunction',
+  'TriggerStepFunctionFunction',
+  'ResizeImageFunction',
+  'RekognitionLabelsFunction',
+  'StoreMetadataFunction',
+  'CleanUpImageFunction',
+  'NotifyUserFunction',
+  'ApiFunction',
+  'WebDeployFunction',
+  'ProbeVideoFunction',
+  'ComposeVideoThumbnailsFunction',
+  'RekognitionVideoFunction',
 ];
+/** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
+const ESBUILD_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'WebDeployFunction');
+/** The functions that run the pipeline and the API, whose errors page someone. */
+const ALARMED_FUNCTION_IDS = ESBUILD_FUNCTION_IDS;
 
 /** Variables the runtime needs that are not part of the handlers' contract. */
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
@@ -17,7 +30,10 @@ function contractEnvironment(): Map<string, Set<string>> {
   const rows = section.split('\n').filter((line) => /^\|\s*[A-Za-z]+\s*\|\s*`/.test(line));
   const byFunction = new Map<string, Set<string>>();
   for (const row of rows) {
-    const [owner, variables] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+    const [owner, variables] = row
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim());
     const names = [...variables.matchAll(/`([A-Z0-9_]+)`/g)].map((match) => match[1]);
     const ids = owner === 'all' ? FUNCTION_IDS : [`${owner}Function`];
     for (const id of ids) byFunction.set(id, new Set([...(byFunction.get(id) ?? []), ...names]));
@@ -39,7 +55,8 @@ describe('template functions', () => {
 
     // Act
     const overrides = Object.entries(functions).flatMap(([id, fn]) =>
-      ['Runtime', 'Architectures', 'Tracing'].filter((key) => key in fn.Properties!).map((key) => `${id}.${key}`));
+      ['Runtime', 'Architectures', 'Tracing'].filter((key) => key in fn.Properties!).map((key) => `${id}.${key}`),
+    );
 
     // Assess
     expect(Object.keys(functions).sort()).toEqual([...FUNCTION_IDS].sort());
@@ -54,8 +71,9 @@ describe('template functions', () => {
     // Prepare
     const { Resources } = loadTemplate();
     const functionGroups = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig.LogGroup.Ref as string);
-    const machineGroup = Resources.ImagePipelineStateMachine.Properties!.Logging.Destinations[0]
-      .CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] as string;
+    const machineGroup = Resources.ImagePipelineStateMachine.Properties!.Logging.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn[
+      'Fn::GetAtt'
+    ][0] as string;
 
     // Act
     const groups = [...functionGroups, machineGroup].map((id) => Resources[id]);
@@ -75,9 +93,14 @@ describe('template functions', () => {
     const globals = Object.keys(template.Globals.Function.Environment.Variables);
 
     // Act
-    const actual = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [
-      ...globals, ...Object.keys(template.Resources[id].Properties!.Environment.Variables),
-    ].filter((name) => !RUNTIME_VARIABLES.has(name)).sort()]));
+    const actual = Object.fromEntries(
+      FUNCTION_IDS.map((id) => [
+        id,
+        [...globals, ...Object.keys(template.Resources[id].Properties!.Environment.Variables)]
+          .filter((name) => !RUNTIME_VARIABLES.has(name))
+          .sort(),
+      ]),
+    );
     const expected = Object.fromEntries(FUNCTION_IDS.map((id) => [id, [...(contract.get(id) ?? [])].sort()]));
 
     // Assess
@@ -110,7 +133,7 @@ describe('template functions', () => {
     expect(trigger.Environment.Variables.UPLOADS_PREFIX).toBe('uploads/');
   });
 
-  it('lets only this stack\'s uploads bucket invoke the trigger, and tells the trigger that bucket\'s name', () => {
+  it("lets only this stack's uploads bucket invoke the trigger, and tells the trigger that bucket's name", () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -122,7 +145,9 @@ describe('template functions', () => {
 
     // Assess
     expect(permission.Properties).toMatchObject({
-      Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' },
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
       FunctionName: { 'Fn::GetAtt': ['TriggerStepFunctionFunction', 'Arn'] },
     });
     expect(sourceArnPattern).toBe(`arn:\${AWS::Partition}:s3:::${namePattern}`);
@@ -143,7 +168,8 @@ describe('template functions', () => {
     // Assess
     expect(config.MaximumRetryAttempts).toBe(2);
     expect(config.DestinationConfig.OnFailure).toEqual({
-      Type: 'SQS', Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] },
+      Type: 'SQS',
+      Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] },
     });
   });
 
@@ -154,8 +180,9 @@ describe('template functions', () => {
 
     // Act
     const arn = Resources.TriggerStepFunctionFunction.Properties!.Environment.Variables.STATE_MACHINE_ARN['Fn::Sub'] as string;
-    const policy = (Resources.TriggerStepFunctionFunction.Properties!.Policies as any[])
-      .find((entry) => entry.StepFunctionsExecutionPolicy).StepFunctionsExecutionPolicy;
+    const policy = (Resources.TriggerStepFunctionFunction.Properties!.Policies as any[]).find(
+      (entry) => entry.StepFunctionsExecutionPolicy,
+    ).StepFunctionsExecutionPolicy;
 
     // Assess
     expect(arn.endsWith(`:stateMachine:${machineName}`)).toBe(true);
@@ -167,7 +194,7 @@ describe('template functions', () => {
     const { Resources } = loadTemplate();
 
     // Act
-    const entries = FUNCTION_IDS.map((id) => {
+    const entries = ESBUILD_FUNCTION_IDS.map((id) => {
       const fn = Resources[id];
       const [entry] = fn.Metadata!.BuildProperties.EntryPoints as string[];
       return { id, fn, path: join(repoRoot, fn.Properties!.CodeUri, entry) };
@@ -214,46 +241,63 @@ describe('template functions', () => {
     expect(DEFAULT_ANALYSIS_CONFIG).toEqual(contractJsonAfter('SSM config parameter (JSON string'));
   });
 
-  it('keys the table and its index as docs/contracts.md describes', () => {
+  it('keys the table and its indexes as docs/contracts.md describes', () => {
     // Prepare
     const table = loadTemplate().Resources.ImagesTable.Properties!;
 
     // Act
-    const [index] = table.GlobalSecondaryIndexes;
+    const [global, owned] = table.GlobalSecondaryIndexes;
 
     // Assess
-    expect(table.KeySchema).toEqual([{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }]);
-    expect(index.IndexName).toBe('GSI1');
-    expect(index.KeySchema).toEqual([
-      { AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    expect(global.IndexName).toBe('GSI1');
+    expect(global.KeySchema).toEqual([
+      { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    ]);
+    // The owner-scoped index sorts by the same attribute, so both orders are one by construction.
+    expect(owned.IndexName).toBe('GSI2');
+    expect(owned.KeySchema).toEqual([
+      { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    ]);
+    for (const index of [global, owned]) expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 
-  it('alarms on failures, timeouts, throttling, dropped events and every function\'s errors', () => {
+  it("alarms on failures, timeouts, throttling, dropped events and every function's errors", () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(loadTemplate(), 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties!);
 
     // Act
-    const watched = alarms.flatMap((alarm) => {
-      const metrics = alarm.Metrics
-        ? alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric)
-        : [{ MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }];
-      return metrics.map((metric: any) => `${metric.MetricName}:${JSON.stringify(metric.Dimensions[0].Value)}`);
-    }).sort();
+    const watched = alarms
+      .flatMap((alarm) => {
+        const metrics = alarm.Metrics
+          ? alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric)
+          : [{ MetricName: alarm.MetricName, Dimensions: alarm.Dimensions }];
+        return metrics.map((metric: any) => `${metric.MetricName}:${JSON.stringify(metric.Dimensions[0].Value)}`);
+      })
+      .sort();
 
     // Assess
-    expect(watched).toEqual([
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
-      'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
-      ...FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
-      ...FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
-      'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
-      'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
-      'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
-      'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
-      'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
-    ].sort());
+    expect(watched).toEqual(
+      [
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["TriggerFailureQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["NotificationDeadLetterQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
+        ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
+        ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
+        '5xx:{"Ref":"HttpApi"}',
+        'AsyncEventsDropped:{"Ref":"TriggerStepFunctionFunction"}',
+        'DestinationDeliveryFailures:{"Ref":"TriggerStepFunctionFunction"}',
+        'ExecutionThrottled:{"Ref":"ImagePipelineStateMachine"}',
+        'ExecutionsFailed:{"Ref":"ImagePipelineStateMachine"}',
+        'ExecutionsTimedOut:{"Ref":"ImagePipelineStateMachine"}',
+      ].sort(),
+    );
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
   });
 
@@ -270,8 +314,9 @@ describe('template functions', () => {
     const { Parameters, Resources, Conditions } = loadTemplate();
 
     // Act
-    const reserved = ['ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction']
-      .map((id) => Resources[id].Properties!.ReservedConcurrentExecutions);
+    const reserved = ['ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction'].map(
+      (id) => Resources[id].Properties!.ReservedConcurrentExecutions,
+    );
     const budget = Resources.MonthlyCostBudget;
 
     // Assess
@@ -282,7 +327,10 @@ describe('template functions', () => {
     expect(Parameters.MonthlyBudgetUsd.Default).toBe(0);
     expect(budget.Condition).toBe('HasBudget');
     expect(Conditions!.HasBudget).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'MonthlyBudgetUsd' }, 0] }] });
-    expect(budget.Properties!.NotificationsWithSubscribers.map((n: any) => n.Subscribers[0].Address)).toEqual([{ Ref: 'AlarmTopic' }, { Ref: 'AlarmTopic' }]);
+    expect(budget.Properties!.NotificationsWithSubscribers.map((n: any) => n.Subscribers[0].Address)).toEqual([
+      { Ref: 'AlarmTopic' },
+      { Ref: 'AlarmTopic' },
+    ]);
     expect(Resources.AlarmTopicPolicy.Properties!.PolicyDocument.Statement[0].Principal).toEqual({ Service: 'budgets.amazonaws.com' });
   });
 
@@ -291,7 +339,9 @@ describe('template functions', () => {
     const { Globals, Resources } = loadTemplate();
 
     // Act
-    const levels = FUNCTION_IDS.map((id) => Resources[id].Properties!.LoggingConfig?.ApplicationLogLevel ?? Globals.Function.LoggingConfig.ApplicationLogLevel);
+    const levels = FUNCTION_IDS.map(
+      (id) => Resources[id].Properties!.LoggingConfig?.ApplicationLogLevel ?? Globals.Function.LoggingConfig.ApplicationLogLevel,
+    );
 
     // Assess
     for (const level of levels) expect(level).toEqual({ Ref: 'LogLevel' });
@@ -323,7 +373,11 @@ describe('template functions', () => {
     // Assess
     expect(condition).toBe('ExpiresRawAnalysis');
     expect(Conditions!.ExpiresRawAnalysis).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RawAnalysisRetentionDays' }, 0] }] });
-    expect(rule).toMatchObject({ Status: 'Enabled', ExpirationInDays: { Ref: 'RawAnalysisRetentionDays' }, TagFilters: [{ Key: RAW_ANALYSIS_TAG.key, Value: RAW_ANALYSIS_TAG.value }] });
+    expect(rule).toMatchObject({
+      Status: 'Enabled',
+      ExpirationInDays: { Ref: 'RawAnalysisRetentionDays' },
+      TagFilters: [{ Key: RAW_ANALYSIS_TAG.key, Value: RAW_ANALYSIS_TAG.value }],
+    });
     expect(otherwise).toEqual({ Ref: 'AWS::NoValue' });
     expect(Parameters.RawAnalysisRetentionDays.Default).toBeGreaterThan(0);
   });
@@ -336,7 +390,7 @@ describe('template functions', () => {
     expect(ttl).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 
-  it('lets only this stack\'s uploads bucket invoke the clean-up, and sends its failed events to a queue with an alarm', () => {
+  it("lets only this stack's uploads bucket invoke the clean-up, and sends its failed events to a queue with an alarm", () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -345,7 +399,11 @@ describe('template functions', () => {
     const fn = Resources.CleanUpImageFunction.Properties!;
 
     // Assess
-    expect(permission).toMatchObject({ Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' }, FunctionName: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] } });
+    expect(permission).toMatchObject({
+      Principal: 's3.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      FunctionName: { 'Fn::GetAtt': ['CleanUpImageFunction', 'Arn'] },
+    });
     expect(permission.SourceArn).toEqual(Resources.TriggerStepFunctionS3Permission.Properties!.SourceArn);
     expect(fn.Environment.Variables.UPLOADS_BUCKET_NAME).toEqual(Resources.UploadsBucket.Properties!.BucketName);
     expect(fn.EventInvokeConfig.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': ['CleanUpFailureQueue', 'Arn'] });
@@ -356,7 +414,10 @@ describe('template functions', () => {
     const { Resources } = loadTemplate() as any;
 
     // Act
-    const policies = ['UploadsBucket', 'ProcessedBucket', 'ImagesTable'].map((id) => [Resources[id].DeletionPolicy, Resources[id].UpdateReplacePolicy]);
+    const policies = ['UploadsBucket', 'ProcessedBucket', 'ImagesTable'].map((id) => [
+      Resources[id].DeletionPolicy,
+      Resources[id].UpdateReplacePolicy,
+    ]);
 
     // Assess
     for (const pair of policies) expect(pair).toEqual(['Retain', 'Retain']);
@@ -370,10 +431,26 @@ describe('template functions', () => {
     const names = Object.keys(Outputs);
 
     // Assess
-    expect(names).toEqual(expect.arrayContaining([
-      'UploadsBucketName', 'ProcessedBucketName', 'ImagesTableName', 'ImagePipelineStateMachineArn',
-      'NotificationTopicArn', 'TriggerFailureQueueUrl', 'PipelineConfigParameterName',
-      ...FUNCTION_IDS.map((id) => `${id}Name`),
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'UploadsBucketName',
+        'ProcessedBucketName',
+        'ImagesTableName',
+        'ImagePipelineStateMachineArn',
+        'EventBusName',
+        'EventBusArn',
+        'EventSchemaRegistryName',
+        'UnpublishedEventsQueueUrl',
+        'NotificationDeadLetterQueueUrl',
+        'TriggerFailureQueueUrl',
+        'PipelineConfigParameterName',
+        'WebUrl',
+        'ApiUrl',
+        'UserPoolId',
+        'UserPoolClientId',
+        'AuthDomainUrl',
+        ...ESBUILD_FUNCTION_IDS.map((id) => `${id}Name`),
+      ]),
+    );
   });
 });

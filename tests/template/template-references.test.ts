@@ -1,8 +1,14 @@
 import { loadTemplate, Template } from './support/template';
 
 const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region',
-  'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
 ]);
 
 /** Resources that SAM generates from the Serverless resources, which the template may reference. */
@@ -11,6 +17,11 @@ function samGeneratedIds(template: Template): Set<string> {
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type === 'AWS::Serverless::Function' || resource.Type === 'AWS::Serverless::StateMachine') {
       ids.add(`${id}Role`);
+    }
+    // With AutoPublishAlias, SAM lets `!Ref <Function>.Version` and `.Alias` name the version and alias it creates.
+    if (resource.Type === 'AWS::Serverless::Function' && resource.Properties?.AutoPublishAlias) {
+      ids.add(`${id}.Version`);
+      ids.add(`${id}.Alias`);
     }
   }
   return ids;

@@ -1,6 +1,13 @@
 import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
 import {
-  asArray, inlineStatements, loadAslText, loadTemplate, policyTemplateNames, readRepoFile, resourcesOfType, Statement,
+  asArray,
+  inlineStatements,
+  loadAslText,
+  loadTemplate,
+  policyTemplateNames,
+  readRepoFile,
+  resourcesOfType,
+  Statement,
 } from './support/template';
 
 /**
@@ -8,7 +15,7 @@ import {
  * resource only. Not allowed, and why: SSMParameterReadPolicy adds ssm:DescribeParameters on "*",
  * SQSSendMessagePolicy grants "sqs:SendMessage*", S3WritePolicy/S3CrudPolicy add s3:PutLifecycleConfiguration.
  */
-const SCOPED_POLICY_TEMPLATES = new Set(['SNSPublishMessagePolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
+const SCOPED_POLICY_TEMPLATES = new Set(['EventBridgePutEventsPolicy', 'StepFunctionsExecutionPolicy', 'LambdaInvokePolicy']);
 
 /** The Rekognition actions of the analysis function's detector registry, one per detector. */
 const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAction))].sort();
@@ -17,18 +24,33 @@ const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAct
 const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   REGISTRY_ACTIONS,
   [
-    'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
-    'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
   ],
+  // SNS has no resource for a phone number; the same role denies publishing to any topic.
+  ['sns:Publish'],
   // Rekognition Video's stored-video APIs (issue 14).
-  ['rekognition:GetContentModeration', 'rekognition:GetLabelDetection', 'rekognition:StartContentModeration', 'rekognition:StartLabelDetection'],
+  [
+    'rekognition:GetContentModeration',
+    'rekognition:GetLabelDetection',
+    'rekognition:StartContentModeration',
+    'rekognition:StartLabelDetection',
+  ],
   // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
   ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
 const UPLOADS_BUCKET_NAME = 'sip-uploads-${AWS::AccountId}-${AWS::Region}-${StackSuffix}';
-const UPLOADS_BUCKET_SUFFIX = { StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] } };
+const UPLOADS_BUCKET_SUFFIX = {
+  StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+};
 
 /**
  * What each pipeline function may do, action by action and resource by resource: exactly the calls its code makes
@@ -47,18 +69,77 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }, { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/analysis.jpg' }],
     },
     { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
-    { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
+    // Near-duplicate reuse: the hash bands in GSI1 (read-only), then the candidate's image item.
+    { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
+    { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
   ],
   CleanUpImageFunction: [
-    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}/uploads/*`, UPLOADS_BUCKET_SUFFIX] }] },
-    { actions: ['s3:ListBucket'], resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}`, UPLOADS_BUCKET_SUFFIX] }] },
+    {
+      actions: ['s3:GetObject'],
+      resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}/uploads/*`, UPLOADS_BUCKET_SUFFIX] }],
+    },
+    {
+      actions: ['s3:ListBucket'],
+      resources: [{ 'Fn::Sub': [`arn:\${AWS::Partition}:s3:::${UPLOADS_BUCKET_NAME}`, UPLOADS_BUCKET_SUFFIX] }],
+    },
     { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['ProcessedBucket', 'Arn'] }] },
     { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
-    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
   ],
   StoreMetadataFunction: [
-    { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
+  ],
+  NotifyUserFunction: [
+    { actions: ['cognito-idp:AdminGetUser'], resources: [{ 'Fn::GetAtt': ['UserPool', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
+    {
+      actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+      resources: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }],
+    },
+    { actions: ['ses:SendEmail'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' }] },
+    { actions: ['sns:Publish'], resources: ['*'] },
+    { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
+  ],
+  // Reads only (never a write to the table); presigns uploads into uploads/ and GETs of variants only; the runs.
+  ApiFunction: [
+    {
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+      resources: [
+        { 'Fn::GetAtt': ['ImagesTable', 'Arn'] },
+        { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' },
+        { 'Fn::Sub': '${ImagesTable.Arn}/index/GSI2' },
+      ],
+    },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/w*' }] },
+    {
+      actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'],
+      resources: [{ Ref: 'ImagePipelineStateMachine' }],
+    },
+    {
+      actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution'],
+      resources: [
+        { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
+      ],
+    },
+  ],
+  WebDeployFunction: [
+    { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['WebBucket', 'Arn'] }] },
   ],
   ProbeVideoFunction: [
     { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
@@ -72,11 +153,17 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
   RekognitionVideoFunction: [
     {
       actions: ['s3:GetObject'],
-      resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' }, { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/analysis.mp4' }],
+      resources: [
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/analysis.mp4' },
+      ],
     },
     { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
-    { actions: ['ssm:GetParameter'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }] },
-    { actions: WILDCARD_RESOURCE_ACTIONS[2], resources: ['*'] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
+    { actions: WILDCARD_RESOURCE_ACTIONS[3], resources: ['*'] },
   ],
 };
 
@@ -92,9 +179,11 @@ function policiesOfRoles(): Named<unknown[]>[] {
 function allowStatements(): Named<Statement>[] {
   const template = loadTemplate();
   const fromRoles = policiesOfRoles().flatMap(([id, policies]) =>
-    inlineStatements(policies).map((statement): Named<Statement> => [id, statement]));
+    inlineStatements(policies).map((statement): Named<Statement> => [id, statement]),
+  );
   const fromBuckets = Object.entries(resourcesOfType(template, 'AWS::S3::BucketPolicy')).flatMap(([id, policy]) =>
-    (policy.Properties!.PolicyDocument.Statement as Statement[]).map((statement): Named<Statement> => [id, statement]));
+    (policy.Properties!.PolicyDocument.Statement as Statement[]).map((statement): Named<Statement> => [id, statement]),
+  );
   return [...fromRoles, ...fromBuckets].filter(([, statement]) => statement.Effect === 'Allow');
 }
 
@@ -105,7 +194,10 @@ describe('template security', () => {
 
     // Act
     const wildcardActions = statements.flatMap(([id, statement]) =>
-      asArray(statement.Action).filter((action) => action.includes('*')).map((action) => `${id}: ${action}`));
+      asArray(statement.Action)
+        .filter((action) => action.includes('*'))
+        .map((action) => `${id}: ${action}`),
+    );
 
     // Assess
     expect(statements.length).toBeGreaterThan(5);
@@ -132,30 +224,94 @@ describe('template security', () => {
 
     // Act
     const rekognitionActions = statements.flatMap(([id, statement]) =>
-      asArray(statement.Action).filter((action) => action.startsWith('rekognition:')).map((action) => `${id}: ${action}`));
+      asArray(statement.Action)
+        .filter((action) => action.startsWith('rekognition:'))
+        .map((action) => `${id}: ${action}`),
+    );
 
     // Assess
     expect(REGISTRY_ACTIONS).toContain('rekognition:DetectLabels');
     expect(rekognitionActions.sort()).toEqual([
       ...REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`),
-      ...WILDCARD_RESOURCE_ACTIONS[2].map((action) => `RekognitionVideoFunction: ${action}`),
+      ...WILDCARD_RESOURCE_ACTIONS[3].map((action) => `RekognitionVideoFunction: ${action}`),
     ]);
   });
 
-  it('scopes e-mail sending to the sender identity, only when a sender is configured', () => {
+  it('lets only the notifier send e-mail, as the configured sender, on identity/* so the sandbox recipient check passes too (issue 12, finding 1)', () => {
     // Prepare
-    const policies = loadTemplate().Resources.ImagePipelineStateMachine.Properties!.Policies as any[];
+    const { Resources } = loadTemplate();
+    const policies = Resources.NotifyUserFunction.Properties!.Policies as any[];
 
     // Act
-    const conditional = policies.find((policy) => policy['Fn::If']);
-    const [condition, whenSet, whenUnset] = conditional['Fn::If'];
-    const [statement] = whenSet.Statement as Statement[];
+    const [condition, whenSet, whenUnset] = policies.find((policy) => policy['Fn::If']?.[0] === 'HasEmailSender')['Fn::If'];
+    const [statement] = whenSet.Statement as (Statement & { Condition: unknown })[];
+    const otherSenders = allowStatements().filter(
+      ([id, other]) => id !== 'NotifyUserFunction' && asArray(other.Action).some((action) => action.startsWith('ses:')),
+    );
 
     // Assess
     expect(condition).toBe('HasEmailSender');
     expect(whenUnset).toEqual({ Ref: 'AWS::NoValue' });
-    expect(statement.Action).toEqual(['ses:SendEmail']);
-    expect(JSON.stringify(statement.Resource)).toContain(':identity/${NotificationEmailSender}');
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: ['ses:SendEmail'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*' },
+      Condition: { StringEquals: { 'ses:FromAddress': { Ref: 'NotificationEmailSender' } } },
+    });
+    expect(otherSenders).toEqual([]);
+  });
+
+  it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {
+    // Prepare
+    const statements = inlineStatements(loadTemplate().Resources.NotifyUserFunction.Properties!.Policies) as (Statement & {
+      Condition?: any;
+    })[];
+
+    // Act
+    const table = statements.find((statement) => statement.Sid === 'UserNotificationItems')!;
+    const sms = loadTemplate().Resources.NotifyUserFunction.Properties!.Policies.find((policy: any) => policy['Fn::If']?.[0] === 'SmsOn')[
+      'Fn::If'
+    ];
+
+    // Assess
+    expect(table.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(sms[2]).toEqual({ Ref: 'AWS::NoValue' });
+    expect(sms[1].Statement.map((statement: any) => [statement.Effect, statement.Action, statement.Resource])).toEqual([
+      ['Allow', ['sns:Publish'], '*'],
+      ['Deny', ['sns:Publish'], { 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }],
+    ]);
+  });
+
+  it('lets only the notification rule of this stack send to the notification queue and its DLQ', () => {
+    // Prepare
+    const policy = loadTemplate().Resources.NotificationQueuePolicy.Properties!;
+
+    // Act
+    const [statement] = policy.PolicyDocument.Statement;
+
+    // Assess
+    expect(policy.Queues).toEqual([{ Ref: 'NotificationQueue' }, { Ref: 'NotificationDeadLetterQueue' }]);
+    expect(policy.PolicyDocument.Statement).toHaveLength(1);
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: [{ 'Fn::GetAtt': ['NotificationQueue', 'Arn'] }, { 'Fn::GetAtt': ['NotificationDeadLetterQueue', 'Arn'] }],
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['NotifyOwnerRule', 'Arn'] } } },
+    });
+  });
+
+  it('declares no recipient of its own: no DefaultRecipient, no allowed-domain list, nothing an upload can name (issue 12, finding 3)', () => {
+    // Prepare
+    const text = readRepoFile('template.yaml');
+
+    // Act
+    const parameters = Object.keys(loadTemplate().Parameters);
+
+    // Assess
+    expect(parameters).not.toEqual(expect.arrayContaining(['DefaultRecipient']));
+    expect(parameters.filter((name) => /Recipient/.test(name))).toEqual([]);
+    expect(text).not.toMatch(/RECIPIENT|notify-email/);
   });
 
   it.each(Object.keys(EXPECTED_ACCESS))('grants %s exactly the actions its code calls, on the prefixes it touches', (functionId) => {
@@ -196,16 +352,20 @@ describe('template security', () => {
     const literalArguments = roles.flatMap(([id, policies]) =>
       (policies as any[])
         .filter((policy) => typeof policy === 'object' && !policy.Statement && !policy['Fn::If'])
-        .flatMap((policy) => Object.entries(policy).flatMap(([name, args]) =>
-          Object.entries(args as object)
-            .filter(([, value]) => typeof value === 'string')
-            .map(([argument]) => `${id}: ${name}.${argument}`))));
+        .flatMap((policy) =>
+          Object.entries(policy).flatMap(([name, args]) =>
+            Object.entries(args as object)
+              .filter(([, value]) => typeof value === 'string')
+              .map(([argument]) => `${id}: ${name}.${argument}`),
+          ),
+        ),
+    );
 
     // Assess
     expect(literalArguments).toEqual([]);
   });
 
-  it.each(['UploadsBucket', 'ProcessedBucket'])('keeps %s private, encrypted and owner-enforced', (bucketId) => {
+  it.each(['UploadsBucket', 'ProcessedBucket', 'WebBucket'])('keeps %s private, encrypted and owner-enforced', (bucketId) => {
     // Prepare
     const bucket = loadTemplate().Resources[bucketId];
 
@@ -215,10 +375,14 @@ describe('template security', () => {
     // Assess
     expect(bucket.Type).toBe('AWS::S3::Bucket');
     expect(properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
     });
-    expect(properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm)
-      .toMatch(/^(AES256|aws:kms|aws:kms:dsse)$/);
+    expect(properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(
+      /^(AES256|aws:kms|aws:kms:dsse)$/,
+    );
     expect(properties.OwnershipControls.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
   });
 
@@ -229,19 +393,26 @@ describe('template security', () => {
     const policies = Object.values(resourcesOfType(template, 'AWS::S3::BucketPolicy'));
 
     // Act
-    const bucketsWithTlsOnly = buckets.filter((bucketId) => policies.some((policy) => {
-      const properties = policy.Properties!;
-      return properties.Bucket?.Ref === bucketId && (properties.PolicyDocument.Statement as any[]).some((statement) =>
-        statement.Effect === 'Deny' &&
-        statement.Principal === '*' &&
-        asArray(statement.Action).includes('s3:*') &&
-        statement.Condition?.Bool?.['aws:SecureTransport'] === 'false' &&
-        JSON.stringify(statement.Resource).includes(`{"Fn::GetAtt":["${bucketId}","Arn"]}`) &&
-        JSON.stringify(statement.Resource).includes(`\${${bucketId}.Arn}/*`));
-    }));
+    const bucketsWithTlsOnly = buckets.filter((bucketId) =>
+      policies.some((policy) => {
+        const properties = policy.Properties!;
+        return (
+          properties.Bucket?.Ref === bucketId &&
+          (properties.PolicyDocument.Statement as any[]).some(
+            (statement) =>
+              statement.Effect === 'Deny' &&
+              statement.Principal === '*' &&
+              asArray(statement.Action).includes('s3:*') &&
+              statement.Condition?.Bool?.['aws:SecureTransport'] === 'false' &&
+              JSON.stringify(statement.Resource).includes(`{"Fn::GetAtt":["${bucketId}","Arn"]}`) &&
+              JSON.stringify(statement.Resource).includes(`\${${bucketId}.Arn}/*`),
+          )
+        );
+      }),
+    );
 
     // Assess
-    expect(buckets.length).toBe(2);
+    expect([...buckets].sort()).toEqual(['AnalyticsBucket', 'ProcessedBucket', 'UploadsBucket', 'WebBucket']);
     expect(bucketsWithTlsOnly).toEqual(buckets);
   });
 
@@ -256,7 +427,7 @@ describe('template security', () => {
     expect(versioning).toEqual({ Status: 'Enabled' });
   });
 
-  it('encrypts the table, topic and queue and keeps point-in-time recovery on', () => {
+  it('encrypts the table and every queue, keeps point-in-time recovery on, and has no topic but the alarm topic', () => {
     // Prepare
     const { Resources } = loadTemplate();
 
@@ -267,8 +438,10 @@ describe('template security', () => {
     expect(table.BillingMode).toBe('PAY_PER_REQUEST');
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
-    expect(Resources.NotificationTopic.Properties!.KmsMasterKeyId).toBe('alias/aws/sns');
-    expect(Resources.TriggerFailureQueue.Properties!.SqsManagedSseEnabled).toBe(true);
+    expect(
+      Object.values(resourcesOfType(loadTemplate(), 'AWS::SQS::Queue')).every((queue) => queue.Properties!.SqsManagedSseEnabled === true),
+    ).toBe(true);
+    expect(resourcesOfType(loadTemplate(), 'AWS::SNS::Topic')).toEqual({ AlarmTopic: expect.anything() });
   });
 
   it('holds no secret-looking strings in the template, samconfig or state machine', () => {
@@ -283,7 +456,8 @@ describe('template security', () => {
 
     // Act
     const hits = Object.entries(texts).flatMap(([name, text]) =>
-      secretPatterns.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`));
+      secretPatterns.filter((pattern) => pattern.test(text)).map((pattern) => `${name}: ${pattern}`),
+    );
 
     // Assess
     expect(hits).toEqual([]);

@@ -20,14 +20,48 @@ export const imageMagickAvailable = (): boolean => existsSync(IMAGEMAGICK_CONVER
  */
 export function convertArgs(job: ResizeJob, outDir: string): string[] {
   const box = (side: number) => `${side}x${side}>`;
-  const args = ['-define', `jpeg:size=${job.plan.decodeSide}x${job.plan.decodeSide}`, job.path,
-    '-auto-orient', '-strip', '-colorspace', 'sRGB', '-filter', 'Lanczos', '-define', `webp:method=${ENCODE.webpEffort}`, '-sampling-factor', '4:2:0'];
+  const args = [
+    '-define',
+    `jpeg:size=${job.plan.decodeSide}x${job.plan.decodeSide}`,
+    job.path,
+    '-auto-orient',
+    '-strip',
+    '-colorspace',
+    'sRGB',
+    '-filter',
+    'Lanczos',
+    '-define',
+    `webp:method=${ENCODE.webpEffort}`,
+    '-sampling-factor',
+    '4:2:0',
+  ];
   if (job.plan.analysisCopy) {
-    args.push('(', '+clone', '-resize', box(ENCODE.analysisMaxSide), '-quality', String(ENCODE.analysisQuality), '-write', path.join(outDir, 'analysis.jpg'), '+delete', ')');
+    args.push(
+      '(',
+      '+clone',
+      '-resize',
+      box(ENCODE.analysisMaxSide),
+      '-quality',
+      String(ENCODE.analysisQuality),
+      '-write',
+      path.join(outDir, 'analysis.jpg'),
+      '+delete',
+      ')',
+    );
   }
   for (const side of job.plan.sides) {
-    args.push('-resize', box(side), '-quality', String(ENCODE.webpQuality), '-write', path.join(outDir, `w${side}.webp`),
-      '-quality', String(ENCODE.jpegQuality), '-write', path.join(outDir, `w${side}.jpg`));
+    args.push(
+      '-resize',
+      box(side),
+      '-quality',
+      String(ENCODE.webpQuality),
+      '-write',
+      path.join(outDir, `w${side}.webp`),
+      '-quality',
+      String(ENCODE.jpegQuality),
+      '-write',
+      path.join(outDir, `w${side}.jpg`),
+    );
   }
   args.push('null:');
   return args;

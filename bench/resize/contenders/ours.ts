@@ -12,7 +12,13 @@ function memoryStore(source: Map<string, Buffer>, written: { count: number; byte
     async getObject({ key }): Promise<OpenedObject> {
       const body = source.get(key);
       if (!body) throw new Error(`bench store has no ${key}`);
-      return { contentLength: body.length, metadata: {}, readHead: async (bytes) => body.subarray(0, bytes), readBody: async () => body, discard: () => undefined };
+      return {
+        contentLength: body.length,
+        metadata: {},
+        readHead: async (bytes) => body.subarray(0, bytes),
+        readBody: async () => body,
+        discard: () => undefined,
+      };
     },
     async putObject({ body }): Promise<void> {
       written.count += 1;
@@ -35,7 +41,14 @@ export function oursContender(): Contender {
       runs += 1;
       const imageId = createHash('sha256').update(`bench-uploads/${key}`).digest('hex').slice(0, 32);
       const revision = runs.toString(16).padStart(16, '0');
-      const output = await resizeImage({ imageId, revision, source: { bucket: 'bench-uploads', key, versionId: null, sourceOrder: runs.toString(16).toUpperCase().padStart(32, '0') } }, { store, settings });
+      const output = await resizeImage(
+        {
+          imageId,
+          revision,
+          source: { bucket: 'bench-uploads', key, versionId: null, sourceOrder: runs.toString(16).toUpperCase().padStart(32, '0') },
+        },
+        { store, settings },
+      );
       const analysisWritten = output.analysisImage.bucket === settings.processedBucketName ? 1 : 0;
       return { outputs: output.variants.length + analysisWritten, outputBytes: written.bytes };
     },

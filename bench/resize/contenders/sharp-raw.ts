@@ -8,7 +8,10 @@ const fit = (side: number): sharp.ResizeOptions => ({ width: side, height: side,
 const webp = (s: sharp.Sharp) => s.webp({ quality: ENCODE.webpQuality, effort: ENCODE.webpEffort }).toBuffer();
 const jpeg = (s: sharp.Sharp, quality: number = ENCODE.jpegQuality) => s.jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
 
-const summarise = (buffers: Buffer[]): ResizeResult => ({ outputs: buffers.length, outputBytes: buffers.reduce((n, b) => n + b.length, 0) });
+const summarise = (buffers: Buffer[]): ResizeResult => ({
+  outputs: buffers.length,
+  outputBytes: buffers.reduce((n, b) => n + b.length, 0),
+});
 
 /**
  * Plain sharp, decode once: shrink-on-load to the largest output, then each smaller size from the next
@@ -19,10 +22,16 @@ export function sharpOnceContender(): Contender {
   return {
     name: 'sharp-once',
     async run(job: ResizeJob) {
-      const { data, info } = await sharp(job.bytes, INPUT).autoOrient().resize(fit(job.plan.decodeSide)).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(job.bytes, INPUT)
+        .autoOrient()
+        .resize(fit(job.plan.decodeSide))
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       const raw = (d: Buffer, w: number, h: number) => sharp(d, { raw: { width: w, height: h, channels: info.channels } });
       const work: Array<Promise<Buffer>> = [];
-      if (job.plan.analysisCopy) work.push(jpeg(raw(data, info.width, info.height).resize(fit(ENCODE.analysisMaxSide)), ENCODE.analysisQuality));
+      if (job.plan.analysisCopy)
+        work.push(jpeg(raw(data, info.width, info.height).resize(fit(ENCODE.analysisMaxSide)), ENCODE.analysisQuality));
       let current = { data, width: info.width, height: info.height };
       for (const side of job.plan.sides) {
         const sized = await raw(current.data, current.width, current.height).resize(fit(side)).raw().toBuffer({ resolveWithObject: true });

@@ -29,7 +29,19 @@ describe('walkExecution', () => {
     const asl: AslDefinition = {
       StartAt: 'A',
       States: {
-        A: { Type: 'Choice', Choices: [{ And: [{ Variable: '$.on', StringEquals: 'true' }, { Variable: '$.to', IsString: true }], Next: 'B' }], Default: 'C' },
+        A: {
+          Type: 'Choice',
+          Choices: [
+            {
+              And: [
+                { Variable: '$.on', StringEquals: 'true' },
+                { Variable: '$.to', IsString: true },
+              ],
+              Next: 'B',
+            },
+          ],
+          Default: 'C',
+        },
         B: { Type: 'Succeed' },
         C: { Type: 'Succeed' },
       },
@@ -48,18 +60,26 @@ describe('walkExecution', () => {
     expect(() => walkExecution(asl, {})).toThrow(AslWalkError);
   });
 
-  it('counts more transitions on the pipeline when an e-mail is sent', () => {
+  it('walks a successful run through analysis and the publishing of Image Processed, with no e-mail state', () => {
     // Act
-    const without = walkExecution(pipeline, happyPathFacts(false));
-    const withEmail = walkExecution(pipeline, happyPathFacts(true));
+    const run = walkExecution(pipeline, happyPathFacts());
 
     // Assess
-    expect(without[0]).toBe(pipeline.StartAt);
-    expect(without).toContain('AnalyseImage');
-    expect(without).not.toContain('RecordFailure');
-    // The e-mail path may grow (e.g. a Pass state composing the message); only its direction is fixed.
-    expect(withEmail.some((name) => pipeline.States[name].Type === 'Task' && !without.includes(name))).toBe(true);
-    expect(withEmail.length).toBeGreaterThan(without.length);
-    expect(['Succeed', 'Fail']).toContain(pipeline.States[without[without.length - 1]].Type);
+    expect(run[0]).toBe(pipeline.StartAt);
+    expect(run).toContain('AnalyseImage');
+    expect(run).not.toContain('RecordFailure');
+    // The run publishes the event with an events:putEvents Task; telling the owner is a rule's job, not a state's.
+    expect(run.some((name) => String(pipeline.States[name].Resource ?? '').endsWith(':states:::events:putEvents'))).toBe(true);
+    expect(run.some((name) => /ses|sns/.test(String(pipeline.States[name].Resource ?? '')))).toBe(false);
+    expect(pipeline.States[run[run.length - 1]].Type).toBe('Succeed');
+  });
+
+  it('walks no publishing state when StoreMetadata returned no event (a newer revision holds the item)', () => {
+    // Act
+    const run = walkExecution(pipeline, { ...happyPathFacts(), '$.stored.events.processed': undefined });
+
+    // Assess
+    expect(run.some((name) => String(pipeline.States[name].Resource ?? '').endsWith(':states:::events:putEvents'))).toBe(false);
+    expect(run.length).toBeLessThan(walkExecution(pipeline, happyPathFacts()).length);
   });
 });

@@ -1,7 +1,13 @@
 import { computeCost, kindShares, writeUnits, type CostInputs } from '../../cost/model';
 import { PRICES, tieredCost } from '../../cost/prices';
 
-const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({ calls, imageProperties: true, rawJsonPuts: calls.length });
+const usage = (calls: CostInputs['analysis']['plain']['calls']) => ({
+  calls,
+  imageProperties: true,
+  rawJsonPuts: calls.length,
+  bandQueries: 4,
+  itemReads: 0,
+});
 
 function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
   return {
@@ -10,14 +16,15 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     textShare: 0,
     analysisCopyShare: 0,
     emailShare: 0,
+    duplicateShare: 0,
     lambdas: [{ logicalId: 'ResizeImageFunction', durationMs: 1000, memoryMb: 1024, source: 'test' }],
-    transitionsWithEmail: 10,
-    transitionsWithoutEmail: 9,
+    transitions: 9,
     analysis: {
       plain: usage(['DetectLabels', 'DetectModerationLabels']),
       person: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']),
       text: usage(['DetectLabels', 'DetectModerationLabels', 'DetectText']),
       personAndText: usage(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']),
+      reused: { calls: [], imageProperties: false, rawJsonPuts: 0, bandQueries: 4, itemReads: 1 },
     },
     store: { writes: [{ bytes: 1500, indexed: true }], consistentReads: 1, queries: 1 },
     resize: { gets: 1, variantPuts: 6 },
@@ -30,7 +37,10 @@ const line = (report: ReturnType<typeof computeCost>, item: string) => report.li
 describe('tieredCost', () => {
   it('charges each unit at the price of the tier it falls in', () => {
     // Prepare
-    const tiers = [{ upTo: 10, usd: 1 }, { upTo: Infinity, usd: 0.5 }];
+    const tiers = [
+      { upTo: 10, usd: 1 },
+      { upTo: Infinity, usd: 0.5 },
+    ];
 
     // Act
     const cost = tieredCost(14, tiers);
@@ -69,16 +79,42 @@ describe('computeCost', () => {
     // Assess
     expect(line(naive, 'DetectFaces').unitsPerImage).toBeCloseTo(1);
     expect(line(naive, 'DetectText').unitsPerImage).toBeCloseTo(1);
-    expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000);
+    expect(naive.usdPerThousand - ours.usdPerThousand).toBeCloseTo(
+      2 * PRICES.rekognition.group2PerImage[0].usd * 1000 + 2 * PRICES.s3.putPerRequest * 1000 + 2 * PRICES.s3.getPerRequest * 1000,
+    );
   });
 
-  it('mixes transitions with and without e-mail by the e-mail share', () => {
+  it('bills no Rekognition call for the near-duplicate share, only its lookups', () => {
     // Act
-    const report = computeCost(inputs({ emailShare: 0.5 }));
+    const ours = computeCost(inputs({ duplicateShare: 0.25 }));
+    const none = computeCost(inputs());
 
     // Assess
-    expect(line(report, 'state transitions').unitsPerImage).toBeCloseTo(9.5);
-    expect(line(report, 'state transitions').usdPerThousand).toBeCloseTo(9.5 * 1000 * PRICES.stepFunctions.standardPerTransition);
+    expect(line(ours, 'DetectLabels').unitsPerImage).toBeCloseTo(0.75);
+    expect(line(none, 'DetectLabels').unitsPerImage).toBeCloseTo(1);
+    expect(line(ours, 'near-duplicate lookups').unitsPerImage).toBeCloseTo(4 * 0.5 + 0.25 * 0.5);
+    expect(line(ours, 'Image Properties').unitsPerImage).toBeCloseTo(0.75);
+  });
+
+  it('counts near-duplicates as fresh uploads when the core does not reuse (switch off)', () => {
+    // Prepare
+    const base = inputs({ duplicateShare: 0.25 });
+
+    // Act
+    const report = computeCost({ ...base, analysis: { ...base.analysis, reused: usage(['DetectLabels', 'DetectModerationLabels']) } });
+
+    // Assess
+    expect(line(report, 'DetectLabels').unitsPerImage).toBeCloseTo(1);
+  });
+
+  it('prices the transitions of a run, whoever is told by e-mail', () => {
+    // Act
+    const withoutEmail = computeCost(inputs({ emailShare: 0 }));
+    const withEmail = computeCost(inputs({ emailShare: 1 }));
+
+    // Assess
+    expect(line(withoutEmail, 'state transitions').unitsPerImage).toBe(9);
+    expect(line(withEmail, 'state transitions').usdPerThousand).toBeCloseTo(9 * 1000 * PRICES.stepFunctions.standardPerTransition);
   });
 
   it('adds up the lines into the total', () => {

@@ -17,7 +17,16 @@ const run = (concurrency: number, wallMs: number, timings: Array<[string, number
 describe('summariseRuns', () => {
   it('takes the fastest time seen for each image at concurrency 1', () => {
     // Prepare
-    const runs = [run(1, 0, [['a', 100], ['b', 400]]), run(1, 0, [['a', 300], ['b', 200]])];
+    const runs = [
+      run(1, 0, [
+        ['a', 100],
+        ['b', 400],
+      ]),
+      run(1, 0, [
+        ['a', 300],
+        ['b', 200],
+      ]),
+    ];
 
     // Act
     const summary = summariseRuns(runs);
@@ -29,7 +38,16 @@ describe('summariseRuns', () => {
 
   it('takes the fastest whole pass at concurrency 2', () => {
     // Act
-    const summary = summariseRuns([run(2, 1000, [['a', 900], ['b', 900]]), run(2, 500, [['a', 450], ['b', 450]])]);
+    const summary = summariseRuns([
+      run(2, 1000, [
+        ['a', 900],
+        ['b', 900],
+      ]),
+      run(2, 500, [
+        ['a', 450],
+        ['b', 450],
+      ]),
+    ]);
 
     // Assess
     expect(summary.imagesPerSecond).toBe(4);
@@ -116,5 +134,29 @@ describe('visionFigures on the wall/cpu layout', () => {
     expect(figures.moderationMaxS).toBe(0.4);
     expect(figures.textOnDocumentS).toBe(1);
     expect(figures.textOnDocumentCpuS).toBe(0.305);
+  });
+});
+
+describe('visionFigures on the quality table', () => {
+  it('reads every quality measure and the three issue-16 figures, "not measured" as null', () => {
+    // Prepare
+    const printed = [
+      'analysis quality per capability',
+      '┌─────────┬───────────────────────────────────────────────────────────┬────────────────┬──────────┬────────┐',
+      '│ (index) │ measure                                                   │ value          │ target   │ photos │',
+      '├─────────┼───────────────────────────────────────────────────────────┼────────────────┼──────────┼────────┤',
+      "│ 0       │ 'labels: everyday photos with at least one correct label' │ '0.651'        │ '>= 0.9' │ 43     │",
+      "│ 1       │ 'text: scene text word recall'                            │ '0.921'        │ '>= 0.8' │ 13     │",
+      "│ 2       │ 'moderation: false-positive rate on ordinary photos'      │ '0.023'        │ '<= 0.05'│ 43     │",
+      "│ 3       │ 'moderation: explicit-content recall'                     │ 'not measured' │ ''       │ 0      │",
+      '└─────────┴───────────────────────────────────────────────────────────┴────────────────┴──────────┴────────┘',
+    ].join('\n');
+
+    // Act
+    const figures = visionFigures(parseConsoleTables(printed));
+
+    // Assess
+    expect(figures).toMatchObject({ labelHitRate: 0.651, sceneTextWordRecall: 0.921, moderationFalsePositiveRate: 0.023 });
+    expect(figures.quality['moderation: explicit-content recall']).toBeNull();
   });
 });

@@ -17,7 +17,13 @@ function sections(imageMagickInstalled: boolean): BenchSections {
     rssImage: image,
     variantWidths: [256, 1024, 2048],
     estimator: '',
-    contenders: { ours: contender(1), 'sharp-once': contender(1.25), 'sharp-clone': contender(0.5), imagemagick: contender(0.2, imageMagickInstalled), jimp: contender(0.05) },
+    contenders: {
+      ours: contender(1),
+      'sharp-once': contender(1.25),
+      'sharp-clone': contender(0.5),
+      imagemagick: contender(0.2, imageMagickInstalled),
+      jimp: contender(0.05),
+    },
     runs: [],
   };
   return { resize, errors: {}, skipped: { vision: 'skipped in --quick' } };

@@ -21,6 +21,26 @@ describe('usage counted from the real cores', () => {
     expect(usage.personAndText.rawJsonPuts).toBe(usage.personAndText.calls.length);
   });
 
+  it('measures the defaults: no Image Properties, moderation only with a person, nothing at all for a near-duplicate', async () => {
+    // Act
+    const usage = await measureAnalysisUsage();
+
+    // Assess
+    expect(usage.plain).toEqual({ calls: ['DetectLabels'], imageProperties: false, rawJsonPuts: 1, bandQueries: 4, itemReads: 0 });
+    expect(usage.person.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']);
+    expect(usage.reused).toEqual({ calls: [], imageProperties: false, rawJsonPuts: 0, bandQueries: 4, itemReads: 1 });
+  });
+
+  it('analyses a near-duplicate in full when reuse is switched off, and asks for Image Properties when switched on', async () => {
+    // Act
+    const usage = await measureAnalysisUsage({ ...deployedAnalysisConfig(), reuseNearDuplicates: false, rekognitionImageProperties: true });
+
+    // Assess
+    expect(usage.reused.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
+    expect(usage.reused.bandQueries).toBe(0);
+    expect(usage.plain.imageProperties).toBe(true);
+  });
+
   it('counts the DynamoDB items StoreMetadata writes for the canonical success event', async () => {
     // Act
     const usage = await measureStoreUsage();

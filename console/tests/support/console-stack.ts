@@ -2,20 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startConsoleServer, type ConsoleServer } from '../../server';
+import type { LocalStack } from '../../../local/stack';
 
-/** The real local stack plus a console on free ports, over a fresh data folder; shared by the API and browser tests. */
+/** The real local stack (with its user pool and HTTP API) plus the console on free ports, over a fresh data folder. */
 export interface ConsoleUnderTest {
   console: ConsoleServer;
+  stack: LocalStack;
   edgeUrl: string;
-  resources: { uploadsBucket: string; processedBucket: string; tableName: string; stateMachineArn: string };
-  waitForIdle(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-interface LocalStack {
-  edgeUrl: string;
-  resources: ConsoleUnderTest['resources'] & Record<string, string>;
-  services: { notifications: { outbox: Parameters<typeof startConsoleServer>[0]['outbox'] } };
+  /** What the console's config.json holds. */
+  webApp: NonNullable<LocalStack['webApp']>;
   waitForIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -23,19 +18,29 @@ interface LocalStack {
 /** Starts local/stack.ts on port 0 and the console against it. @throws Error when the stack cannot start. */
 export async function startConsoleUnderTest(options: { withVision?: boolean } = {}): Promise<ConsoleUnderTest> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-console-'));
-  // Loaded at run time so this file type-checks even while local/stack.ts is being written.
-  const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as { startLocalStack(options: Record<string, unknown>): Promise<LocalStack> };
-  // The browser PUTs presigned uploads straight to the edge, which answers CORS only for listed origins. The console's
-  // port is known only once it listens, after the edge; the edge reads this array on every request, so it is filled then.
+  // Loaded at run time, as local mode's start command does.
+  const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as {
+    startLocalStack(options: Record<string, unknown>): Promise<LocalStack>;
+  };
+  // The browser talks to the edge (uploads, images), the HTTP API and the user pool from the console's origin; each of
+  // them reads this array on every request, and the console's port is known only once it listens, so it is filled then.
   const allowedOrigins: string[] = [];
-  // A sender turns on the e-mail step, so uploads that name a recipient produce an e-mail in the outbox.
-  const stack = await startLocalStack({ dataDir, edgePort: 0, allowedOrigins, parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' }, ...options });
-  const server = await startConsoleServer({ port: 0, host: '127.0.0.1', edgeUrl: stack.edgeUrl, resources: stack.resources, outbox: stack.services.notifications.outbox });
+  const stack = await startLocalStack({ dataDir, edgePort: 0, apiPort: 0, authPort: 0, allowedOrigins, ...options });
+  if (!stack.webApp) throw new Error('the local stack started without its web app');
+  const server = await startConsoleServer({
+    port: 0,
+    host: '127.0.0.1',
+    edgeUrl: stack.edgeUrl,
+    webApp: stack.webApp,
+    outbox: stack.services.notifications.outbox,
+    events: stack.services.eventing.events,
+  });
   allowedOrigins.push(server.url);
   return {
     console: server,
+    stack,
     edgeUrl: stack.edgeUrl,
-    resources: stack.resources,
+    webApp: stack.webApp,
     waitForIdle: () => stack.waitForIdle(),
     stop: async () => {
       await server.close();

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import { guardRequest } from '../../server/http/request-guard';
-import { hammingDistance, hashBands } from '../../server/images/perceptual-hash';
 import { layoutAsl } from '../../web/graph-layout';
 
 describe('layoutAsl', () => {
@@ -65,14 +64,5 @@ describe('guardRequest', () => {
 
   it('refuses a foreign Host header, which is what DNS rebinding sends', () => {
     expect(guardRequest(request({ host: 'evil.example:3000' }), own)?.status).toBe(421);
-  });
-});
-
-describe('perceptual hash helpers', () => {
-  it('splits a hash into four bands and counts differing bits', () => {
-    expect(hashBands('0123456789abcdef')).toEqual(['0123', '4567', '89ab', 'cdef']);
-    expect(hashBands('nope')).toEqual([]);
-    expect(hammingDistance('0000000000000000', '000000000000000f')).toBe(4);
-    expect(hammingDistance('ffffffffffffffff', '0000000000000000')).toBe(64);
   });
 });

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_UPLOAD_LIMITS } from '../../server/api-context';
-import { HttpError } from '../../server/http/errors';
-import { parseUploadRequest, uploadKey } from '../../server/uploads/upload-request';
+import { UPLOAD_CONTENT_TYPES } from '../../../functions/api/src/api-deps';
 import { refusalReason, SNIFF_BYTES, sniffImageType } from '../../web/file-check';
 
 const FIXTURES = path.join(__dirname, '../../../tests/fixtures/images');
@@ -36,7 +34,7 @@ describe('sniffImageType', () => {
 });
 
 describe('refusalReason', () => {
-  const accepted = DEFAULT_UPLOAD_LIMITS.contentTypes;
+  const accepted = UPLOAD_CONTENT_TYPES;
 
   it('accepts a JPEG within the limit', () => {
     expect(refusalReason(1000, head('flowers.jpeg'), 2000, accepted)).toBeUndefined();
@@ -53,40 +51,5 @@ describe('refusalReason', () => {
 
   it('refuses a recognised type that the deployment does not accept', () => {
     expect(refusalReason(10, head('G31D_MULTI.TIF'), 1000, ['image/jpeg'])).toMatch(/TIFF images are not accepted/);
-  });
-});
-
-describe('parseUploadRequest', () => {
-  const valid = { fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 };
-
-  it('accepts a valid request with an e-mail', () => {
-    expect(parseUploadRequest({ ...valid, notifyEmail: 'me@example.com' }, DEFAULT_UPLOAD_LIMITS)).toEqual({ ...valid, notifyEmail: 'me@example.com' });
-  });
-
-  it.each([
-    ['an unknown field', { ...valid, bucket: 'other' }],
-    ['a missing name', { ...valid, fileName: '' }],
-    ['a type outside the list', { ...valid, contentType: 'image/svg+xml' }],
-    ['a size over the limit', { ...valid, size: DEFAULT_UPLOAD_LIMITS.maxBytes + 1 }],
-    ['a negative size', { ...valid, size: -1 }],
-    ['a bad e-mail', { ...valid, notifyEmail: 'me@<script>' }],
-  ])('refuses %s with 400', (_case, body) => {
-    let status: number | undefined;
-    try {
-      parseUploadRequest(body as Record<string, unknown>, DEFAULT_UPLOAD_LIMITS);
-    } catch (error) {
-      status = (error as HttpError).status;
-    }
-    expect(status).toBe(400);
-  });
-});
-
-describe('uploadKey', () => {
-  it('keeps the name, replaces path separators and stays under the prefix', () => {
-    // Act
-    const key = uploadKey('uploads/', '../<b>x</b>/a\\b.jpg', new Date('2026-11-25T12:00:00Z'), 'abc123');
-
-    // Assess
-    expect(key).toBe('uploads/2026-11-25/abc123/.._<b>x<_b>_a_b.jpg');
   });
 });

@@ -1,4 +1,10 @@
-import { SECTION_IDS, type AnalysisSection, type AttributeValue, type Box, type SectionItem } from '@smart-image-pipeline/contracts/browser';
+import {
+  SECTION_IDS,
+  type AnalysisSection,
+  type AttributeValue,
+  type Box,
+  type SectionItem,
+} from '@smart-image-pipeline/contracts/browser';
 import { h, type Child } from '../dom';
 import { formatConfidence } from '../format';
 import { hashLink } from '../router';
@@ -28,19 +34,28 @@ export function orderedSections(analysis: AnalysisView | null | undefined): Arra
   const calls = analysis?.calls ?? [];
   const rank = (section: AnalysisSection) => (calls.includes(section.detector) ? calls.indexOf(section.detector) : calls.length);
   const known = (id: string) => (KNOWN_SECTIONS.includes(id) ? KNOWN_SECTIONS.indexOf(id) : KNOWN_SECTIONS.length);
-  return Object.entries(analysis?.sections ?? {}).sort(([idA, a], [idB, b]) => rank(a) - rank(b) || known(idA) - known(idB) || a.title.localeCompare(b.title));
+  return Object.entries(analysis?.sections ?? {}).sort(
+    ([idA, a], [idB, b]) => rank(a) - rank(b) || known(idA) - known(idB) || a.title.localeCompare(b.title),
+  );
 }
 
 export function isBox(box: unknown): box is Box {
   const candidate = box as Box | null;
-  return Boolean(candidate) && [candidate?.left, candidate?.top, candidate?.width, candidate?.height].every((value) => typeof value === 'number' && Number.isFinite(value));
+  return (
+    Boolean(candidate) &&
+    [candidate?.left, candidate?.top, candidate?.width, candidate?.height].every(
+      (value) => typeof value === 'number' && Number.isFinite(value),
+    )
+  );
 }
 
 /** Every box of every section's items, captioned with the item's name and confidence. */
 export function boxesOf(analysis: AnalysisView | null | undefined): DrawnBox[] {
   return orderedSections(analysis).flatMap(([sectionId, section]) =>
     section.items.flatMap((item) =>
-      (item.boxes ?? []).filter(isBox).map((box) => ({ sectionId, box, caption: `${item.name} ${formatConfidence(box.confidence ?? item.confidence)}` })),
+      (item.boxes ?? [])
+        .filter(isBox)
+        .map((box) => ({ sectionId, box, caption: `${item.name} ${formatConfidence(box.confidence ?? item.confidence)}` })),
     ),
   );
 }
@@ -63,7 +78,10 @@ function itemRow(sectionId: string, item: SectionItem): HTMLElement {
   const swatch = typeof hex === 'string' && HEX_COLOUR.test(hex) ? h('span', { class: 'swatch-big', 'aria-hidden': 'true' }) : null;
   if (swatch) swatch.style.backgroundColor = String(hex);
   // Labels are searchable, so a label links to the gallery filtered by it.
-  const name: Child = sectionId === SECTION_IDS.labels ? h('a', { href: hashLink(['gallery'], { label: item.name }) }, item.name) : h('span', { class: 'break' }, item.name);
+  const name: Child =
+    sectionId === SECTION_IDS.labels
+      ? h('a', { href: hashLink(['gallery'], { label: item.name }) }, item.name)
+      : h('span', { class: 'break' }, item.name);
   const details = Object.entries(item.attributes ?? {})
     .filter(([key]) => key !== 'hex')
     .map(([key, value]) => attributeText(key, value))
@@ -84,19 +102,30 @@ function factsList(facts: NonNullable<AnalysisSection['facts']>): HTMLElement {
     'ul',
     { class: 'labels facts-list' },
     ...Object.entries(facts).map(([name, value]) =>
-      h('li', {}, h('span', {}, name), typeof value === 'number' ? bar(value) : h('span', {}), h('span', { class: 'small' }, typeof value === 'number' ? value.toFixed(1) : String(value ?? '—'))),
+      h(
+        'li',
+        {},
+        h('span', {}, name),
+        typeof value === 'number' ? bar(value) : h('span', {}),
+        h('span', { class: 'small' }, typeof value === 'number' ? value.toFixed(1) : String(value ?? '—')),
+      ),
     ),
   );
 }
 
 /** One panel per section, from the data alone: title, items with confidence bars and attributes, whole-image facts. */
-export function analysisPanels(analysis: AnalysisView | null | undefined, panel: (title: string, ...children: Child[]) => HTMLElement): HTMLElement[] {
+export function analysisPanels(
+  analysis: AnalysisView | null | undefined,
+  panel: (title: string, ...children: Child[]) => HTMLElement,
+): HTMLElement[] {
   const sections = orderedSections(analysis);
   if (sections.length === 0) return [panel('Analysis', h('p', { class: 'muted' }, 'Not analysed.'))];
   return sections.map(([id, section]) =>
     panel(
       section.title,
-      section.items.length ? h('ul', { class: `labels section-${id}`, 'data-section': id }, ...section.items.map((item) => itemRow(id, item))) : h('p', { class: 'muted' }, 'None found.'),
+      section.items.length
+        ? h('ul', { class: `labels section-${id}`, 'data-section': id }, ...section.items.map((item) => itemRow(id, item)))
+        : h('p', { class: 'muted' }, 'None found.'),
       section.facts && Object.keys(section.facts).length ? factsList(section.facts) : null,
       h('p', { class: 'muted small' }, `from ${section.detector}`),
     ),

@@ -40,17 +40,33 @@ function edgePath(from: Placed, to: Placed): string {
 export type GraphOutcome = 'succeeded' | 'failed' | 'caught' | 'running' | 'not-run';
 
 /** Draws the ASL as an SVG graph, each state filled by its outcome, with a legend. */
-export function stateGraph(definition: { StartAt?: string; States?: Record<string, never> }, outcomes: Record<string, string>): HTMLElement {
+export function stateGraph(
+  definition: { StartAt?: string; States?: Record<string, never> },
+  outcomes: Record<string, string>,
+): HTMLElement {
   const { nodes, edges } = layoutAsl(definition);
   const columns = Math.max(1, ...nodes.map((node) => node.column + 1));
   const layers = Math.max(1, ...nodes.map((node) => node.layer + 1));
   const width = columns * NODE_WIDTH + (columns - 1) * GAP_X + 80;
   const height = layers * NODE_HEIGHT + (layers - 1) * GAP_Y + 20;
-  const position = new Map(nodes.map((node) => [node.name, { x: 40 + node.column * (NODE_WIDTH + GAP_X), y: 10 + node.layer * (NODE_HEIGHT + GAP_Y), layer: node.layer }]));
+  const position = new Map(
+    nodes.map((node) => [
+      node.name,
+      { x: 40 + node.column * (NODE_WIDTH + GAP_X), y: 10 + node.layer * (NODE_HEIGHT + GAP_Y), layer: node.layer },
+    ]),
+  );
 
   const drawing = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'state-graph', role: 'img', 'aria-label': 'State machine graph' });
   drawing.appendChild(
-    svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }))),
+    svg(
+      'defs',
+      {},
+      svg(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
+        svg('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }),
+      ),
+    ),
   );
   for (const edge of edges) {
     const from = position.get(edge.from);
@@ -59,7 +75,13 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
     const path = edgePath(from, to);
     // Both ends visited: the run went this way (a close enough reading for a graph without loops).
     const taken = outcomes[edge.from] !== undefined && outcomes[edge.to] !== undefined;
-    drawing.appendChild(svg('path', { d: path, class: `edge edge-${edge.kind}${taken ? ' taken' : ''}`, 'marker-end': 'url(#arrow)' }, svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`)));
+    drawing.appendChild(
+      svg(
+        'path',
+        { d: path, class: `edge edge-${edge.kind}${taken ? ' taken' : ''}`, 'marker-end': 'url(#arrow)' },
+        svg('title', {}, edge.label ? `${edge.from} → ${edge.to} (${edge.label})` : `${edge.from} → ${edge.to}`),
+      ),
+    );
   }
   for (const node of nodes) {
     const at = position.get(node.name) as Placed;
@@ -78,7 +100,9 @@ export function stateGraph(definition: { StartAt?: string; States?: Record<strin
   const legend = h(
     'ul',
     { class: 'legend' },
-    ...(['succeeded', 'caught', 'failed', 'running', 'not-run'] as const).map((outcome) => h('li', {}, h('span', { class: `swatch node-${outcome}` }), outcome.replace('-', ' '))),
+    ...(['succeeded', 'caught', 'failed', 'running', 'not-run'] as const).map((outcome) =>
+      h('li', {}, h('span', { class: `swatch node-${outcome}` }), outcome.replace('-', ' ')),
+    ),
   );
   return h('figure', { class: 'graph' }, h('div', { class: 'graph-scroll' }, drawing), legend);
 }

@@ -14,7 +14,10 @@ export function placeholderUrl(placeholder: ImageSummary['placeholder']): string
 }
 
 /** A thumbnail that shows its decoded thumbhash until the real image has loaded. */
-export function thumbnail(image: Pick<ImageSummary, 'thumbnail' | 'placeholder' | 'name' | 'width' | 'height'>, className = 'thumb'): HTMLElement {
+export function thumbnail(
+  image: Pick<ImageSummary, 'thumbnail' | 'placeholder' | 'name' | 'width' | 'height'>,
+  className = 'thumb',
+): HTMLElement {
   const frame = h('div', { class: `${className} loading` });
   const width = image.thumbnail?.width ?? image.width ?? 4;
   const height = image.thumbnail?.height ?? image.height ?? 3;
@@ -22,7 +25,15 @@ export function thumbnail(image: Pick<ImageSummary, 'thumbnail' | 'placeholder' 
   const placeholder = placeholderUrl(image.placeholder);
   if (placeholder) frame.appendChild(h('img', { class: 'placeholder', src: placeholder, alt: '', 'aria-hidden': 'true' }));
   if (image.thumbnail) {
-    const img = h('img', { class: 'real', src: image.thumbnail.url, alt: image.name, loading: 'lazy', decoding: 'async', width: String(width), height: String(height) });
+    const img = h('img', {
+      class: 'real',
+      src: image.thumbnail.url,
+      alt: image.name,
+      loading: 'lazy',
+      decoding: 'async',
+      width: String(width),
+      height: String(height),
+    });
     img.addEventListener('load', () => frame.classList.remove('loading'));
     frame.appendChild(img);
   } else {

@@ -3,8 +3,9 @@ import { h, replaceChildren } from '../dom';
 import { thumbnail } from '../components/thumbnail';
 import { formatConfidence } from '../format';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
-const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'sort'] as const;
+const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'from', 'to', 'sort', 'scope'] as const;
 
 /** A grid card: thumbnail only (never a large variant), name, and the facts that matter for a filter. */
 export function imageCard(image: ImageSummary): HTMLElement {
@@ -21,7 +22,9 @@ export function imageCard(image: ImageSummary): HTMLElement {
         'span',
         { class: 'card-tags' },
         image.status === 'FAILED' ? h('span', { class: 'tag tag-bad' }, image.error?.name ?? 'Failed') : null,
-        ...topLabels.map((label) => h('span', { class: 'tag' }, `${label.name} ${label.confidence !== null ? formatConfidence(label.confidence) : ''}`.trim())),
+        ...topLabels.map((label) =>
+          h('span', { class: 'tag' }, `${label.name} ${label.confidence !== null ? formatConfidence(label.confidence) : ''}`.trim()),
+        ),
         image.faceCount > 0 ? h('span', { class: 'tag tag-info' }, `${image.faceCount} ${image.faceCount === 1 ? 'face' : 'faces'}`) : null,
         image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged') : null,
       ),
@@ -30,23 +33,95 @@ export function imageCard(image: ImageSummary): HTMLElement {
 }
 
 function select(id: string, label: string, value: string, options: Array<[string, string]>): HTMLElement {
-  return h('div', { class: 'field' }, h('label', { for: id }, label), h('select', { id, name: id }, ...options.map(([optionValue, text]) => h('option', { value: optionValue, ...(optionValue === value ? { selected: true } : {}) }, text))));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    h(
+      'select',
+      { id, name: id },
+      ...options.map(([optionValue, text]) =>
+        h('option', { value: optionValue, ...(optionValue === value ? { selected: true } : {}) }, text),
+      ),
+    ),
+  );
 }
 
-/** Gallery: thumbnails with placeholders; filters by label, confidence, faces, text, moderation and status; sort by newest or confidence. */
+/** Gallery: your thumbnails (everyone's for admins) with placeholders; filters by label, confidence, faces, text, moderation, status and dates; sort by best match, newest or confidence. */
 export const galleryPage: Page = (container, route) => {
-  const current = Object.fromEntries(FILTERS.map((name) => [name, route.query.get(name) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const current = Object.fromEntries(FILTERS.map((name) => [name, route.query.get(name) ?? ''])) as Record<
+    (typeof FILTERS)[number],
+    string
+  >;
   const form = h(
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Filter images' },
-    h('div', { class: 'field' }, h('label', { for: 'label' }, 'Label'), h('input', { id: 'label', name: 'label', type: 'search', value: current.label, placeholder: 'e.g. person' })),
-    h('div', { class: 'field' }, h('label', { for: 'minConfidence' }, 'Min. confidence (%)'), h('input', { id: 'minConfidence', name: 'minConfidence', type: 'number', min: '0', max: '100', step: '1', value: current.minConfidence, placeholder: '0' })),
-    h('div', { class: 'field' }, h('label', { for: 'text' }, 'Text contains'), h('input', { id: 'text', name: 'text', type: 'search', value: current.text })),
-    select('hasFaces', 'Faces', current.hasFaces, [['', 'Any'], ['true', 'With faces'], ['false', 'Without faces']]),
-    select('moderated', 'Moderation', current.moderated, [['', 'Any'], ['true', 'Flagged'], ['false', 'Not flagged']]),
-    select('status', 'Status', current.status || 'SUCCEEDED', [['SUCCEEDED', 'Succeeded'], ['FAILED', 'Failed'], ['ALL', 'All']]),
-    select('sort', 'Sort', current.sort || 'newest', [['newest', 'Newest'], ['confidence', 'Label confidence']]),
-    h('div', { class: 'field actions' }, h('button', { type: 'submit', class: 'primary' }, 'Apply'), h('a', { href: '#/gallery', class: 'button secondary' }, 'Reset')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'label' }, 'Label'),
+      h('input', { id: 'label', name: 'label', type: 'search', value: current.label, placeholder: 'e.g. person' }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'minConfidence' }, 'Min. confidence (%)'),
+      h('input', {
+        id: 'minConfidence',
+        name: 'minConfidence',
+        type: 'number',
+        min: '0',
+        max: '100',
+        step: '1',
+        value: current.minConfidence,
+        placeholder: '0',
+      }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'text' }, 'Text contains'),
+      h('input', { id: 'text', name: 'text', type: 'search', value: current.text }),
+    ),
+    select('hasFaces', 'Faces', current.hasFaces, [
+      ['', 'Any'],
+      ['true', 'With faces'],
+      ['false', 'Without faces'],
+    ]),
+    select('moderated', 'Moderation', current.moderated, [
+      ['', 'Any'],
+      ['true', 'Flagged'],
+      ['false', 'Not flagged'],
+    ]),
+    select('status', 'Status', current.status || 'SUCCEEDED', [
+      ['SUCCEEDED', 'Succeeded'],
+      ['FAILED', 'Failed'],
+      ['ALL', 'All'],
+    ]),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'from' }, 'From'),
+      h('input', { id: 'from', name: 'from', type: 'date', value: current.from }),
+    ),
+    h('div', { class: 'field' }, h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'date', value: current.to })),
+    select('sort', 'Sort', current.sort, [
+      ['', 'Best match'],
+      ['newest', 'Newest'],
+      ['confidence', 'Label confidence'],
+    ]),
+    isAdmin()
+      ? select('scope', 'Whose', current.scope, [
+          ['', 'Mine'],
+          ['all', "Everyone's"],
+        ])
+      : null,
+    h(
+      'div',
+      { class: 'field actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Apply'),
+      h('a', { href: '#/gallery', class: 'button secondary' }, 'Reset'),
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -58,7 +133,6 @@ export const galleryPage: Page = (container, route) => {
       query.minConfidence = '';
       if (query.sort === 'confidence') query.sort = '';
     }
-    if (query.sort === 'newest') query.sort = '';
     if (query.status === 'SUCCEEDED') query.status = '';
     location.hash = hashLink(['gallery'], query);
   });
@@ -74,13 +148,27 @@ export const galleryPage: Page = (container, route) => {
     more.disabled = true;
     note.textContent = 'Loading…';
     try {
-      const params = { ...current, minConfidence: current.label ? current.minConfidence : '', sort: current.label ? current.sort : '', limit: 24, cursor };
-      const page = await api<ApiPage<ImageSummary>>(`/api/images${queryString(params)}`);
+      const { scope, ...filters } = current;
+      const params = {
+        ...filters,
+        minConfidence: current.label ? current.minConfidence : '',
+        sort: current.label ? current.sort : '',
+        limit: 24,
+        cursor,
+      };
+      // An admin may look at everyone's images; the API answers that listing to admins only.
+      const listing = scope === 'all' && isAdmin() ? '/admin/images' : '/images';
+      const page = await api<ApiPage<ImageSummary>>(`${listing}${queryString(params)}`);
       for (const image of page.items) grid.appendChild(imageCard(image));
       shown += page.items.length;
       cursor = page.nextCursor;
       more.hidden = !cursor;
-      note.textContent = shown === 0 ? (cursor ? 'Nothing in this stretch; load more to keep searching.' : 'No images match.') : `${shown} image${shown === 1 ? '' : 's'}${cursor ? ' so far' : ''}`;
+      note.textContent =
+        shown === 0
+          ? cursor
+            ? 'Nothing in this stretch; load more to keep searching.'
+            : 'No images match.'
+          : `${shown} image${shown === 1 ? '' : 's'}${cursor ? ' so far' : ''}`;
       if (shown === 0 && cursor) more.hidden = false;
     } catch (error) {
       note.textContent = `Could not load images: ${(error as Error).message}`;

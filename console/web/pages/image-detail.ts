@@ -5,6 +5,7 @@ import { placeholderUrl } from '../components/thumbnail';
 import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
 import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
 interface ImageDetail {
   imageId: string;
@@ -12,7 +13,16 @@ interface ImageDetail {
   status?: string;
   revision?: string;
   source?: { bucket?: string; key?: string; versionId?: string | null };
-  image?: { format?: string; width?: number; height?: number; bytes?: number; pages?: number; animated?: boolean; hasAlpha?: boolean; space?: string };
+  image?: {
+    format?: string;
+    width?: number;
+    height?: number;
+    bytes?: number;
+    pages?: number;
+    animated?: boolean;
+    hasAlpha?: boolean;
+    space?: string;
+  };
   exif?: Record<string, unknown> | null;
   placeholder?: ImageSummary['placeholder'];
   perceptualHash?: string | null;
@@ -32,7 +42,11 @@ function section(title: string, ...children: Child[]): HTMLElement {
 
 function boxElement({ sectionId, box, caption }: DrawnBox): HTMLElement {
   // A box touching the top edge keeps its caption inside, where the stage does not clip it.
-  const element = h('div', { class: `box box-${sectionId}${box.top < 0.08 ? ' caption-inside' : ''}`, title: caption }, h('span', { class: 'box-caption' }, caption));
+  const element = h(
+    'div',
+    { class: `box box-${sectionId}${box.top < 0.08 ? ' caption-inside' : ''}`, title: caption },
+    h('span', { class: 'box-caption' }, caption),
+  );
   element.style.left = `${box.left * 100}%`;
   element.style.top = `${box.top * 100}%`;
   element.style.width = `${box.width * 100}%`;
@@ -43,7 +57,10 @@ function boxElement({ sectionId, box, caption }: DrawnBox): HTMLElement {
 /** The image with every section's boxes drawn over it (faces, objects, any other detector's), each section switchable. */
 function viewer(image: ImageDetail): HTMLElement {
   const candidates = image.variants.filter((variant) => (variant.width ?? 0) <= 1100);
-  const shown = candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ?? candidates[0] ?? image.variants[0];
+  const shown =
+    candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ??
+    candidates[0] ??
+    image.variants[0];
   if (!shown) return h('p', { class: 'muted' }, 'No variant was written for this image.');
   const stage = h('div', { class: 'stage' });
   const ratio = (shown.width ?? 4) / (shown.height ?? 3);
@@ -67,11 +84,23 @@ function viewer(image: ImageDetail): HTMLElement {
       });
       return h('label', { class: 'toggle', for: `show-${id}` }, input, ` ${title} (${count})`);
     });
-  return h('figure', { class: 'viewer' }, stage, h('figcaption', {}, ...toggles, h('span', { class: 'muted small' }, ` ${shown.file} · ${shown.width}×${shown.height}`)));
+  return h(
+    'figure',
+    { class: 'viewer' },
+    stage,
+    h('figcaption', {}, ...toggles, h('span', { class: 'muted small' }, ` ${shown.file} · ${shown.width}×${shown.height}`)),
+  );
 }
 
 function factList(entries: Array<[string, Child]>): HTMLElement {
-  return h('dl', { class: 'facts' }, ...entries.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    ...entries.flatMap(([term, value]) => [
+      h('dt', {}, term),
+      h('dd', {}, value === null || value === undefined || value === '' ? '—' : value),
+    ]),
+  );
 }
 
 function exifValue(value: unknown): string {
@@ -87,9 +116,21 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
   replaceChildren(
     container,
     h('p', { class: 'crumbs' }, h('a', { href: '#/gallery' }, 'Gallery'), ' / ', h('span', {}, image.name)),
-    h('div', { class: 'title-row' }, h('h1', { class: 'break' }, image.name), statusBadge(image.status ?? 'UNKNOWN'), image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged by moderation') : null),
+    h(
+      'div',
+      { class: 'title-row' },
+      h('h1', { class: 'break' }, image.name),
+      statusBadge(image.status ?? 'UNKNOWN'),
+      image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged by moderation') : null,
+    ),
     image.error
-      ? h('div', { class: 'failure-box' }, h('h2', {}, 'Why it failed'), h('p', {}, h('strong', { class: 'error-name' }, image.error.name ?? 'Error')), h('p', { class: 'cause' }, image.error.cause ?? ''))
+      ? h(
+          'div',
+          { class: 'failure-box' },
+          h('h2', {}, 'Why it failed'),
+          h('p', {}, h('strong', { class: 'error-name' }, image.error.name ?? 'Error')),
+          h('p', { class: 'cause' }, image.error.cause ?? ''),
+        )
       : null,
     h(
       'div',
@@ -99,7 +140,12 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
         'div',
         { class: 'side' },
         factList([
-          ['Run', image.executionName ? h('a', { href: hashLink(['runs', image.executionName]), 'data-testid': 'execution-link' }, 'Open execution') : null],
+          [
+            'Run',
+            image.executionName && isAdmin()
+              ? h('a', { href: hashLink(['runs', image.executionName]), 'data-testid': 'execution-link' }, 'Open execution')
+              : null,
+          ],
           ['Format', facts.format ?? null],
           ['Size', facts.width ? `${facts.width} × ${facts.height} px` : null],
           ['Bytes', typeof facts.bytes === 'number' ? formatBytes(facts.bytes) : null],
@@ -122,14 +168,43 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
             h(
               'table',
               { class: 'variants' },
-              h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Format'), h('th', { scope: 'col' }, 'Size'), h('th', { scope: 'col' }, 'Bytes'))),
-              h('tbody', {}, ...image.variants.map((variant) => h('tr', {}, h('td', {}, h('a', { href: variant.url, target: '_blank', rel: 'noopener' }, variant.file)), h('td', {}, variant.format ?? '—'), h('td', {}, `${variant.width ?? '?'} × ${variant.height ?? '?'}`), h('td', {}, typeof variant.bytes === 'number' ? formatBytes(variant.bytes) : '—')))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col' }, 'File'),
+                  h('th', { scope: 'col' }, 'Format'),
+                  h('th', { scope: 'col' }, 'Size'),
+                  h('th', { scope: 'col' }, 'Bytes'),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                ...image.variants.map((variant) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, h('a', { href: variant.url, target: '_blank', rel: 'noopener' }, variant.file)),
+                    h('td', {}, variant.format ?? '—'),
+                    h('td', {}, `${variant.width ?? '?'} × ${variant.height ?? '?'}`),
+                    h('td', {}, typeof variant.bytes === 'number' ? formatBytes(variant.bytes) : '—'),
+                  ),
+                ),
+              ),
             ),
           )
         : h('p', { class: 'muted' }, 'None.'),
     ),
     ...analysisPanels(image.analysis, section),
-    section('EXIF', image.exif && Object.keys(image.exif).length ? factList(Object.entries(image.exif).map(([key, value]) => [key, exifValue(value)])) : h('p', { class: 'muted' }, 'No EXIF.')),
+    section(
+      'EXIF',
+      image.exif && Object.keys(image.exif).length
+        ? factList(Object.entries(image.exif).map(([key, value]) => [key, exifValue(value)]))
+        : h('p', { class: 'muted' }, 'No EXIF.'),
+    ),
     section('Near-duplicates', similar),
   );
   return similar;
@@ -140,26 +215,35 @@ export const imageDetailPage: Page = (container, route) => {
   const imageId = route.path[1];
   let stopped = false;
   replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
-  api<{ image: ImageDetail }>(`/api/images/${encodeURIComponent(imageId)}`)
+  api<{ image: ImageDetail }>(`/images/${encodeURIComponent(imageId)}`)
     .then(async ({ image }) => {
       if (stopped) return;
       const similar = render(container, image);
-      const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(`/api/images/${encodeURIComponent(imageId)}/similar`).catch(() => ({ items: [] }));
+      const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(
+        `/images/${encodeURIComponent(imageId)}/similar`,
+      ).catch(() => ({ items: [] }));
       if (stopped) return;
       replaceChildren(
         similar,
         answer.items.length
-          ? h('ul', { class: 'grid small-grid' }, ...answer.items.map((entry) => {
-              const card = imageCard(entry.image);
-              card.querySelector('.card-tags')?.appendChild(h('span', { class: 'tag' }, `distance ${entry.distance}`));
-              return card;
-            }))
+          ? h(
+              'ul',
+              { class: 'grid small-grid' },
+              ...answer.items.map((entry) => {
+                const card = imageCard(entry.image);
+                card.querySelector('.card-tags')?.appendChild(h('span', { class: 'tag' }, `distance ${entry.distance}`));
+                return card;
+              }),
+            )
           : h('p', { class: 'muted' }, 'None found.'),
       );
     })
     .catch((error) => {
       if (stopped) return;
-      const text = error instanceof ApiError && error.status === 404 ? 'No such image (it may still be processing).' : `Could not load the image: ${(error as Error).message}`;
+      const text =
+        error instanceof ApiError && error.status === 404
+          ? 'No such image among yours (it may still be processing).'
+          : `Could not load the image: ${(error as Error).message}`;
       replaceChildren(container, h('h1', {}, 'Image'), h('p', { class: 'notice' }, text));
     });
   return () => {

@@ -1,5 +1,5 @@
 import { isImageId } from '@smart-image-pipeline/contracts/browser';
-import { api, ApiError, queryString, type Page as ApiPage } from '../api';
+import { showLocalLog } from '../local-pages';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -54,7 +54,10 @@ function linksFor(message: unknown): Child[] {
   }
   const raw = typeof message === 'string' ? message : '';
   const imageId = typeof parsed?.imageId === 'string' ? parsed.imageId : /\bimage ([0-9a-f]{32})\b/.exec(raw)?.[1];
-  const executionArn = typeof parsed?.executionArn === 'string' ? parsed.executionArn : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
+  const executionArn =
+    typeof parsed?.executionArn === 'string'
+      ? parsed.executionArn
+      : /arn:aws[\w-]*:states:[^\s]+:execution:[^\s:]+:[0-9A-Za-z_-]+/.exec(raw)?.[0];
   const links: Child[] = [];
   if (isImageId(imageId)) links.push(h('a', { href: hashLink(['images', imageId]) }, 'Image'));
   if (executionArn) links.push(h('a', { href: hashLink(['runs', executionArn.slice(executionArn.lastIndexOf(':') + 1)]) }, 'Run'));
@@ -68,23 +71,37 @@ function linksFor(message: unknown): Child[] {
 function htmlView(html: string): HTMLElement {
   const frame = h('iframe', { sandbox: '', title: 'HTML version of the e-mail', class: 'mail-frame', referrerpolicy: 'no-referrer' });
   frame.srcdoc = html;
-  return h('details', {}, h('summary', {}, 'HTML version'), frame, h('details', {}, h('summary', {}, 'Source'), h('pre', { class: 'json' }, html)));
+  return h(
+    'details',
+    {},
+    h('summary', {}, 'HTML version'),
+    frame,
+    h('details', {}, h('summary', {}, 'Source'), h('pre', { class: 'json' }, html)),
+  );
 }
 
 /** One sent notification or e-mail; every stored string is shown as text, and HTML e-mails only as source. */
 function outboxEntry(item: OutboxItem): HTMLElement {
-  const channel = text(pick(item, 'kind')) === 'email' ? 'e-mail' : text(pick(item, 'kind')) === 'sns' ? 'SNS' : 'message';
-  const subject = text(pick(item, 'email.subject', 'sns.subject')) ?? notificationTitle(pick(item, 'sns.message'));
-  const to = text(pick(item, 'email.to', 'sns.topicArn'));
+  const channel = ({ email: 'e-mail', sns: 'SNS', sms: 'SMS' } as Record<string, string>)[text(pick(item, 'kind')) ?? ''] ?? 'message';
+  const subject =
+    text(pick(item, 'email.subject', 'sns.subject')) ?? (channel === 'SMS' ? 'Text message' : notificationTitle(pick(item, 'sns.message')));
+  const to = text(pick(item, 'email.to', 'sms.phoneNumber', 'sns.topicArn'));
   const from = text(pick(item, 'email.from'));
   const when = text(pick(item, 'createdAt'));
-  const plain = pick(item, 'email.text', 'sns.message');
+  const plain = pick(item, 'email.text', 'sms.message', 'sns.message');
   const html = text(pick(item, 'email.html'));
   const relay = pick(item, 'email.relay') as { status?: string; error?: string } | undefined;
   return h(
     'article',
     { class: 'panel outbox-item', 'data-channel': channel },
-    h('header', {}, h('span', { class: 'tag' }, channel), ' ', h('strong', { class: 'break' }, subject ?? '(no subject)'), h('span', { class: 'muted small' }, ` ${formatTime(when)}`)),
+    h(
+      'header',
+      {},
+      h('span', { class: 'tag' }, channel),
+      ' ',
+      h('strong', { class: 'break' }, subject ?? '(no subject)'),
+      h('span', { class: 'muted small' }, ` ${formatTime(when)}`),
+    ),
     h(
       'dl',
       { class: 'facts' },
@@ -102,26 +119,31 @@ function outboxEntry(item: OutboxItem): HTMLElement {
   );
 }
 
-/** Outbox: notifications (SNS) and e-mails (SES) the local services recorded, newest first. */
+/** Outbox: e-mails (SES), text messages (SNS SMS) and SNS messages the local services recorded, newest first. */
 export const outboxPage: Page = (container) => {
   const list = h('div', { class: 'outbox' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
-  replaceChildren(container, h('h1', {}, 'Outbox'), h('p', { class: 'lead' }, 'What the pipeline sent: SNS notifications and SES e-mails, as the local services received them.'), note, list, more);
-  let cursor: string | null = null;
-  let shown = 0;
-  const load = async (): Promise<void> => {
-    try {
-      const page = await api<ApiPage<OutboxItem>>(`/api/outbox${queryString({ limit: 20, cursor })}`);
-      for (const item of page.items) list.appendChild(outboxEntry(item));
-      shown += page.items.length;
-      cursor = page.nextCursor;
-      more.hidden = !cursor;
-      note.textContent = shown === 0 ? 'Nothing sent yet.' : '';
-    } catch (error) {
-      note.textContent = error instanceof ApiError && error.status === 501 ? 'This deployment has no outbox: notifications leave through SNS and SES.' : `Could not load the outbox: ${(error as Error).message}`;
-    }
-  };
-  more.addEventListener('click', () => void load());
-  void load();
+  replaceChildren(
+    container,
+    h('h1', {}, 'Outbox'),
+    h(
+      'p',
+      { class: 'lead' },
+      'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them.',
+    ),
+    note,
+    list,
+    more,
+  );
+  showLocalLog<OutboxItem>({
+    path: '/local/outbox',
+    list,
+    note,
+    more,
+    render: outboxEntry,
+    emptyText: 'Nothing sent yet.',
+    noLogText: 'This deployment has no outbox: notifications leave through SNS and SES.',
+    what: 'the outbox',
+  });
 };

@@ -3,7 +3,7 @@ import { h, jsonBlock, replaceChildren, statusBadge } from '../dom';
 import { stateGraph } from '../components/state-graph';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
-import type { StateVisit } from '../../server/executions/state-history';
+import type { StateVisit } from '../../../functions/api/src/executions/state-history';
 
 interface ExecutionDetail {
   execution: {
@@ -43,18 +43,58 @@ function stateSection(visit: StateVisit): HTMLElement {
     {},
     h('span', { class: `dot node-${visit.outcome}`, 'aria-hidden': 'true' }),
     h('strong', {}, visit.name),
-    h('span', { class: 'muted small' }, ` ${visit.type} · ${visit.outcome} · ${formatDuration(visit.durationMs)}${visit.retries > 0 ? ` · ${visit.retries} ${visit.retries === 1 ? 'retry' : 'retries'}` : ''}`),
+    h(
+      'span',
+      { class: 'muted small' },
+      ` ${visit.type} · ${visit.outcome} · ${formatDuration(visit.durationMs)}${visit.retries > 0 ? ` · ${visit.retries} ${visit.retries === 1 ? 'retry' : 'retries'}` : ''}`,
+    ),
   );
   const errors = visit.errors.length
-    ? h('div', {}, h('h4', {}, 'Errors'), h('ol', { class: 'errors' }, ...visit.errors.map((entry) => h('li', {}, h('strong', {}, entry.error ?? 'Error'), ` at ${formatTime(entry.at)}: `, h('span', { class: 'cause' }, causeText(entry.cause))))))
+    ? h(
+        'div',
+        {},
+        h('h4', {}, 'Errors'),
+        h(
+          'ol',
+          { class: 'errors' },
+          ...visit.errors.map((entry) =>
+            h(
+              'li',
+              {},
+              h('strong', {}, entry.error ?? 'Error'),
+              ` at ${formatTime(entry.at)}: `,
+              h('span', { class: 'cause' }, causeText(entry.cause)),
+            ),
+          ),
+        ),
+      )
     : null;
   return h(
     'details',
-    { class: 'state-visit', 'data-state': visit.name, 'data-outcome': visit.outcome, ...(visit.outcome === 'failed' || visit.outcome === 'caught' ? { open: true } : {}) },
+    {
+      class: 'state-visit',
+      'data-state': visit.name,
+      'data-outcome': visit.outcome,
+      ...(visit.outcome === 'failed' || visit.outcome === 'caught' ? { open: true } : {}),
+    },
     summary,
-    h('dl', { class: 'facts' }, h('dt', {}, 'Entered'), h('dd', {}, formatTime(visit.enteredAt)), h('dt', {}, 'Exited'), h('dd', {}, formatTime(visit.exitedAt)), h('dt', {}, 'Attempts'), h('dd', {}, String(visit.attempts))),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, 'Entered'),
+      h('dd', {}, formatTime(visit.enteredAt)),
+      h('dt', {}, 'Exited'),
+      h('dd', {}, formatTime(visit.exitedAt)),
+      h('dt', {}, 'Attempts'),
+      h('dd', {}, String(visit.attempts)),
+    ),
     errors,
-    h('div', { class: 'io' }, h('div', {}, h('h4', {}, 'Input'), jsonBlock(visit.input)), h('div', {}, h('h4', {}, 'Output'), jsonBlock(visit.output))),
+    h(
+      'div',
+      { class: 'io' },
+      h('div', {}, h('h4', {}, 'Input'), jsonBlock(visit.input)),
+      h('div', {}, h('h4', {}, 'Output'), jsonBlock(visit.output)),
+    ),
   );
 }
 
@@ -67,7 +107,11 @@ function timeline(detail: ExecutionDetail): HTMLElement {
       h(
         'li',
         { class: event.error || /Failed|TimedOut|Aborted/.test(event.type) ? 'bad' : '' },
-        h('span', { class: 'mono small muted' }, Number.isFinite(start) ? `+${formatDuration(Date.parse(event.at) - start)}` : formatTime(event.at)),
+        h(
+          'span',
+          { class: 'mono small muted' },
+          Number.isFinite(start) ? `+${formatDuration(Date.parse(event.at) - start)}` : formatTime(event.at),
+        ),
         ' ',
         h('span', {}, event.type),
         event.state ? h('span', { class: 'muted' }, ` · ${event.state}`) : null,
@@ -87,7 +131,7 @@ export const runDetailPage: Page = (container, route) => {
   const act = async (action: 'redrive' | 'rerun', button: HTMLButtonElement): Promise<void> => {
     button.disabled = true;
     try {
-      const answer = await api<{ name: string }>(`/api/executions/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
+      const answer = await api<{ name: string }>(`/admin/executions/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
       if (action === 'rerun') location.hash = hashLink(['runs', answer.name]);
       else {
         message.textContent = 'Redrive started.';
@@ -107,7 +151,13 @@ export const runDetailPage: Page = (container, route) => {
     redrive.addEventListener('click', () => void act('redrive', redrive));
     rerun.addEventListener('click', () => void act('rerun', rerun));
     const failure = execution.error
-      ? h('div', { class: 'failure-box', 'data-testid': 'run-failure' }, h('h2', {}, 'Why it failed'), h('p', {}, h('strong', { class: 'error-name' }, execution.error)), h('p', { class: 'cause' }, causeText(execution.cause)))
+      ? h(
+          'div',
+          { class: 'failure-box', 'data-testid': 'run-failure' },
+          h('h2', {}, 'Why it failed'),
+          h('p', {}, h('strong', { class: 'error-name' }, execution.error)),
+          h('p', { class: 'cause' }, causeText(execution.cause)),
+        )
       : null;
     replaceChildren(
       container,
@@ -133,24 +183,41 @@ export const runDetailPage: Page = (container, route) => {
       h('h2', {}, 'State graph'),
       definition ? stateGraph(definition, detail.outcomes) : h('p', { class: 'muted' }, 'The state machine definition is unavailable.'),
       h('h2', {}, 'States'),
-      detail.states.length ? h('div', { class: 'states' }, ...detail.states.map(stateSection)) : h('p', { class: 'muted' }, 'No state has started yet.'),
+      detail.states.length
+        ? h('div', { class: 'states' }, ...detail.states.map(stateSection))
+        : h('p', { class: 'muted' }, 'No state has started yet.'),
       h('h2', {}, 'Timeline'),
       timeline(detail),
-      h('details', { class: 'raw' }, h('summary', {}, 'Execution input and output'), h('div', { class: 'io' }, h('div', {}, h('h4', {}, 'Input'), jsonBlock(execution.input)), h('div', {}, h('h4', {}, 'Output'), jsonBlock(execution.output)))),
+      h(
+        'details',
+        { class: 'raw' },
+        h('summary', {}, 'Execution input and output'),
+        h(
+          'div',
+          { class: 'io' },
+          h('div', {}, h('h4', {}, 'Input'), jsonBlock(execution.input)),
+          h('div', {}, h('h4', {}, 'Output'), jsonBlock(execution.output)),
+        ),
+      ),
     );
   };
 
   const refresh = async (): Promise<void> => {
     if (timer !== undefined) window.clearTimeout(timer);
     try {
-      definitionCache ??= api('/api/state-machine');
-      const [detail, machine] = await Promise.all([api<ExecutionDetail>(`/api/executions/${encodeURIComponent(name)}`), definitionCache.catch(() => undefined)]);
+      definitionCache ??= api('/admin/state-machine');
+      const [detail, machine] = await Promise.all([
+        api<ExecutionDetail>(`/admin/executions/${encodeURIComponent(name)}`),
+        definitionCache.catch(() => undefined),
+      ]);
       if (stopped) return;
       render(detail, machine?.definition);
-      if (detail.execution.status === 'RUNNING' || detail.execution.status === 'PENDING_REDRIVE') timer = window.setTimeout(() => void refresh(), POLL_MS);
+      if (detail.execution.status === 'RUNNING' || detail.execution.status === 'PENDING_REDRIVE')
+        timer = window.setTimeout(() => void refresh(), POLL_MS);
     } catch (error) {
       if (stopped) return;
-      const text = error instanceof ApiError && error.status === 404 ? `No run named ${name}.` : `Could not load the run: ${(error as Error).message}`;
+      const text =
+        error instanceof ApiError && error.status === 404 ? `No run named ${name}.` : `Could not load the run: ${(error as Error).message}`;
       replaceChildren(container, h('h1', {}, 'Run'), h('p', { class: 'notice' }, text));
     }
   };

@@ -4,7 +4,7 @@ import { thumbnail } from '../components/thumbnail';
 import { formatDuration, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
 
-/** One execution as GET /api/executions lists it. */
+/** One execution as GET /admin/executions lists it. */
 export interface ExecutionRow {
   name: string;
   arn: string;
@@ -33,19 +33,47 @@ function row(execution: ExecutionRow): HTMLTableRowElement {
       h(
         'div',
         { class: 'run-image' },
-        execution.thumbnail ? thumbnail({ thumbnail: execution.thumbnail, placeholder: null, name: '', width: execution.thumbnail.width ?? null, height: execution.thumbnail.height ?? null }, 'run-thumb') : h('span', { class: 'run-thumb empty', 'aria-hidden': 'true' }),
-        h('div', {}, h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name), h('div', { class: 'muted small mono' }, execution.name)),
+        execution.thumbnail
+          ? thumbnail(
+              {
+                thumbnail: execution.thumbnail,
+                placeholder: null,
+                name: '',
+                width: execution.thumbnail.width ?? null,
+                height: execution.thumbnail.height ?? null,
+              },
+              'run-thumb',
+            )
+          : h('span', { class: 'run-thumb empty', 'aria-hidden': 'true' }),
+        h(
+          'div',
+          {},
+          h('a', { href: hashLink(['runs', execution.name]) }, execution.imageName ?? execution.name),
+          h('div', { class: 'muted small mono' }, execution.name),
+        ),
       ),
     ),
     h('td', { 'data-label': 'Started' }, formatTime(execution.startDate)),
-    h('td', { 'data-label': 'Duration' }, running && execution.startDate ? `${formatDuration(Date.now() - Date.parse(execution.startDate))} so far` : formatDuration(execution.durationMs)),
+    h(
+      'td',
+      { 'data-label': 'Duration' },
+      running && execution.startDate
+        ? `${formatDuration(Date.now() - Date.parse(execution.startDate))} so far`
+        : formatDuration(execution.durationMs),
+    ),
   );
 }
 
 /** Runs: executions of the state machine, newest first, refreshed while the page is open. */
 export const runsPage: Page = (container, route) => {
   const status = route.query.get('status') ?? '';
-  const select = h('select', { id: 'run-status' }, ...STATUSES.map((value) => h('option', { value, ...(value === status ? { selected: true } : {}) }, value ? value.replace('_', ' ') : 'All')));
+  const select = h(
+    'select',
+    { id: 'run-status' },
+    ...STATUSES.map((value) =>
+      h('option', { value, ...(value === status ? { selected: true } : {}) }, value ? value.replace('_', ' ') : 'All'),
+    ),
+  );
   select.addEventListener('change', () => {
     location.hash = hashLink(['runs'], { status: select.value });
   });
@@ -55,8 +83,34 @@ export const runsPage: Page = (container, route) => {
   replaceChildren(
     container,
     h('h1', {}, 'Runs'),
-    h('div', { class: 'toolbar' }, h('label', { for: 'run-status' }, 'Status'), select, h('span', { class: 'muted small' }, 'Updates every few seconds')),
-    h('div', { class: 'table-scroll' }, h('table', { class: 'runs' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Image'), h('th', { scope: 'col' }, 'Started'), h('th', { scope: 'col' }, 'Duration'))), body)),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('label', { for: 'run-status' }, 'Status'),
+      select,
+      h('span', { class: 'muted small' }, 'Updates every few seconds'),
+    ),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'runs' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Status'),
+            h('th', { scope: 'col' }, 'Image'),
+            h('th', { scope: 'col' }, 'Started'),
+            h('th', { scope: 'col' }, 'Duration'),
+          ),
+        ),
+        body,
+      ),
+    ),
     note,
     more,
   );
@@ -70,7 +124,7 @@ export const runsPage: Page = (container, route) => {
     note.textContent = ordered.length === 0 ? 'No runs yet. Upload an image to start one.' : '';
   };
   const load = async (next?: string): Promise<void> => {
-    const page = await api<ApiPage<ExecutionRow>>(`/api/executions${queryString({ status, limit: 25, cursor: next })}`);
+    const page = await api<ApiPage<ExecutionRow>>(`/admin/executions${queryString({ status, limit: 25, cursor: next })}`);
     for (const execution of page.items) rows.set(execution.name, execution);
     // Polling reloads the first page; once older pages are loaded, only "Load more" moves the cursor.
     if (next !== undefined || !loadedExtra) cursor = page.nextCursor;

@@ -2,6 +2,7 @@ import { api, ApiError } from '../api';
 import { h, replaceChildren } from '../dom';
 import { refusalReason, SNIFF_BYTES, SNIFFED_TYPES, sniffImageType, formatBytes } from '../file-check';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
 interface UploadConfig {
   maxUploadBytes: number;
@@ -9,9 +10,9 @@ interface UploadConfig {
 }
 
 interface PresignedUpload {
-  method: string;
+  method: 'POST';
   url: string;
-  headers: Record<string, string>;
+  fields: Record<string, string>;
   key: string;
   imageId: string;
 }
@@ -26,18 +27,25 @@ const PARALLEL_UPLOADS = 3;
 const POLL_MS = 1500;
 const POLL_GIVE_UP_MS = 10 * 60 * 1000;
 
-/** PUTs the file to the presigned URL with XMLHttpRequest, because fetch reports no upload progress. */
-function putWithProgress(upload: PresignedUpload, file: File, onProgress: (fraction: number) => void): Promise<void> {
+/**
+ * POSTs the file to the presigned POST's URL as a form (the signed fields first, the file last, as S3 requires), with
+ * XMLHttpRequest because fetch reports no upload progress.
+ */
+function postWithProgress(upload: PresignedUpload, file: File, onProgress: (fraction: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
+    form.append('file', file);
     const request = new XMLHttpRequest();
-    request.open('PUT', upload.url);
-    for (const [name, value] of Object.entries(upload.headers)) request.setRequestHeader(name, value);
+    request.open('POST', upload.url);
     request.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
-    request.addEventListener('load', () => (request.status >= 200 && request.status < 300 ? resolve() : reject(new Error(`the storage answered HTTP ${request.status}`))));
+    request.addEventListener('load', () =>
+      request.status >= 200 && request.status < 300 ? resolve() : reject(new Error(`the storage answered HTTP ${request.status}`)),
+    );
     request.addEventListener('error', () => reject(new Error('the storage could not be reached')));
-    request.send(file);
+    request.send(form);
   });
 }
 
@@ -46,7 +54,6 @@ export const uploadPage: Page = (container) => {
   let stopped = false;
   const timers = new Set<number>();
   const input = h('input', { type: 'file', multiple: true, accept: 'image/*', id: 'file-input', class: 'visually-hidden', tabindex: '-1' });
-  const email = h('input', { type: 'email', id: 'notify-email', autocomplete: 'email', placeholder: 'you@example.com' });
   const list = h('ul', { class: 'upload-list', 'aria-live': 'polite' });
   const chooseButton = h('button', { type: 'button', class: 'primary', on: { click: () => input.click() } }, 'Choose images');
   const limitsNote = h('p', { class: 'muted' }, 'Loading limits…');
@@ -61,17 +68,23 @@ export const uploadPage: Page = (container) => {
   replaceChildren(
     container,
     h('h1', {}, 'Upload'),
-    h('p', { class: 'lead' }, 'Images go straight to the uploads bucket through a presigned URL; each upload starts one pipeline run.'),
+    h(
+      'p',
+      { class: 'lead' },
+      'Images go straight to the uploads bucket with a presigned POST, into your own folder; each upload starts one pipeline run.',
+    ),
     dropZone,
-    h('div', { class: 'field' }, h('label', { for: 'notify-email' }, 'Notify this e-mail when done (optional)'), email),
     input,
     list,
   );
 
   let config: UploadConfig | undefined;
-  const configReady = api<UploadConfig>('/api/config').then((loaded) => {
+  const configReady = api<UploadConfig>('/config').then((loaded) => {
     config = loaded;
-    const names = loaded.contentTypes.map((type) => SNIFFED_TYPES[type]).filter(Boolean).join(', ');
+    const names = loaded.contentTypes
+      .map((type) => SNIFFED_TYPES[type])
+      .filter(Boolean)
+      .join(', ');
     limitsNote.textContent = `${names} · up to ${formatBytes(loaded.maxUploadBytes)} each`;
     return loaded;
   });
@@ -97,7 +110,15 @@ export const uploadPage: Page = (container) => {
       const progress = h('progress', { max: '100', value: '0', 'aria-label': `Upload progress of ${file.name}` });
       const status = h('span', { class: 'upload-status' }, 'Checking…');
       const links = h('span', { class: 'upload-links' });
-      const row = h('li', { class: 'upload-row', 'data-state': 'checking' }, h('span', { class: 'upload-name' }, file.name), h('span', { class: 'muted' }, formatBytes(file.size)), progress, status, links);
+      const row = h(
+        'li',
+        { class: 'upload-row', 'data-state': 'checking' },
+        h('span', { class: 'upload-name' }, file.name),
+        h('span', { class: 'muted' }, formatBytes(file.size)),
+        progress,
+        status,
+        links,
+      );
       row.dataset.fileName = file.name;
       list.prepend(row);
       const setState = (state: string, text: string): void => {
@@ -115,11 +136,11 @@ export const uploadPage: Page = (container) => {
             return;
           }
           setState('uploading', 'Uploading…');
-          const upload = await api<PresignedUpload>('/api/uploads', {
+          const upload = await api<PresignedUpload>('/uploads', {
             method: 'POST',
-            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size, notifyEmail: email.value.trim() || undefined },
+            body: { fileName: file.name, contentType: sniffImageType(head), size: file.size },
           });
-          await putWithProgress(upload, file, (fraction) => {
+          await postWithProgress(upload, file, (fraction) => {
             progress.value = Math.round(fraction * 100);
           });
           progress.value = 100;
@@ -144,14 +165,14 @@ export const uploadPage: Page = (container) => {
         }, POLL_MS);
         timers.add(timer);
       });
-      const image = await api<ImageStatus>(`/api/images/${imageId}/status`);
+      const image = await api<ImageStatus>(`/images/${imageId}/status`);
       if (image.status === 'SUCCEEDED' || image.status === 'FAILED') {
         const failed = image.status === 'FAILED';
         setState(failed ? 'failed' : 'succeeded', failed ? `Failed: ${image.error?.name ?? 'error'}` : 'Done');
         replaceChildren(
           links,
           h('a', { href: hashLink(['images', imageId]) }, 'Image'),
-          image.executionName ? h('a', { href: hashLink(['runs', image.executionName]) }, 'Run') : null,
+          image.executionName && isAdmin() ? h('a', { href: hashLink(['runs', image.executionName]) }, 'Run') : null,
         );
         return;
       }

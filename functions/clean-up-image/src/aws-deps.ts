@@ -42,7 +42,9 @@ export function createAwsDeps({ s3, db, config, now, logger }: AwsDepsSources): 
       }
     },
     async readImage(imageId) {
-      const { Item } = await db.send(new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: IMAGE_SK }, ConsistentRead: true }));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: IMAGE_SK }, ConsistentRead: true }),
+      );
       return Item === undefined ? null : (Item as StoredImage);
     },
     async putTombstone(imageId, deleteOrder) {
@@ -127,9 +129,12 @@ export function createAwsDeps({ s3, db, config, now, logger }: AwsDepsSources): 
     async deleteObjects(keys) {
       for (let start = 0; start < keys.length; start += DELETE_BATCH) {
         const batch = keys.slice(start, start + DELETE_BATCH);
-        const answer = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+        const answer = await s3.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        );
         const failed = answer.Errors ?? [];
-        if (failed.length > 0) throw new Error(`DeleteObjects failed for ${failed.length} key(s); first: ${failed[0]?.Code} ${failed[0]?.Key}`);
+        if (failed.length > 0)
+          throw new Error(`DeleteObjects failed for ${failed.length} key(s); first: ${failed[0]?.Code} ${failed[0]?.Key}`);
       }
     },
   };

@@ -29,7 +29,11 @@ const STORED_DETAIL_TYPES = new Set(['Image Processed', 'Image Failed']);
  */
 export function parseCleanUpEvent(event: unknown, uploads: UploadsLocation): CleanUpRequest[] {
   if (isObject(event) && typeof event['detail-type'] === 'string') return fromImageEvent(event);
-  const parsed = parseWith(s3EventSchema, event, (problems) => new InvalidCleanUpEventError(`Not an S3 event notification or an image event: ${problems.join('; ')}`));
+  const parsed = parseWith(
+    s3EventSchema,
+    event,
+    (problems) => new InvalidCleanUpEventError(`Not an S3 event notification or an image event: ${problems.join('; ')}`),
+  );
   const requests: CleanUpRequest[] = [];
   for (const record of parsed.Records) {
     if (!record.eventName.startsWith('ObjectRemoved:') || record.bucket !== uploads.uploadsBucketName) continue;
@@ -41,7 +45,8 @@ export function parseCleanUpEvent(event: unknown, uploads: UploadsLocation): Cle
       throw error;
     }
     if (!key.startsWith(uploads.uploadsPrefix) || key.endsWith('/')) continue;
-    if (record.sequencer === '') throw new InvalidCleanUpEventError(`ObjectRemoved record for ${JSON.stringify(key.slice(0, 200))} has no sequencer`);
+    if (record.sequencer === '')
+      throw new InvalidCleanUpEventError(`ObjectRemoved record for ${JSON.stringify(key.slice(0, 200))} has no sequencer`);
     requests.push({
       kind: 'removed',
       bucket: record.bucket,
@@ -49,7 +54,8 @@ export function parseCleanUpEvent(event: unknown, uploads: UploadsLocation): Cle
       imageId: imageIdFor(record.bucket, key),
       deleteOrder: sourceOrderFor(record.sequencer),
       // A delete marker's versionId names the marker, not the bytes that were uploaded.
-      deletedRevision: record.eventName === 'ObjectRemoved:Delete' && record.versionId ? revisionFor(record.bucket, key, record.versionId) : null,
+      deletedRevision:
+        record.eventName === 'ObjectRemoved:Delete' && record.versionId ? revisionFor(record.bucket, key, record.versionId) : null,
     });
   }
   return requests;
@@ -58,7 +64,8 @@ export function parseCleanUpEvent(event: unknown, uploads: UploadsLocation): Cle
 function fromImageEvent(event: Record<string, unknown>): CleanUpRequest[] {
   const detailType = String(event['detail-type']);
   const imageId = isObject(event.detail) ? event.detail.imageId : undefined;
-  if (!STORED_DETAIL_TYPES.has(detailType)) throw new InvalidCleanUpEventError(`An event of detail-type ${JSON.stringify(detailType.slice(0, 80))} names no stored image`);
+  if (!STORED_DETAIL_TYPES.has(detailType))
+    throw new InvalidCleanUpEventError(`An event of detail-type ${JSON.stringify(detailType.slice(0, 80))} names no stored image`);
   if (!isImageId(imageId)) throw new InvalidCleanUpEventError(`${detailType} event without a valid detail.imageId`);
   return [{ kind: 'stored', imageId }];
 }

@@ -18,19 +18,29 @@ const MAX_FRAMES = 200;
  * tile n shows second n x interval), and picks the poster (the last poster capture: the one at 10% of the duration).
  * @throws VideoTranscodeFailedError when the frames are missing.
  */
-export async function composeThumbnails(input: ComposeThumbnailsInput & { sourceOrder?: string }, store: FrameStore): Promise<VideoOutputs> {
+export async function composeThumbnails(
+  input: ComposeThumbnailsInput & { sourceOrder?: string },
+  store: FrameStore,
+): Promise<VideoOutputs> {
   const { plan } = input;
   const { bucket } = plan.outputs;
-  const [thumbKeys, posterKeys] = await Promise.all([store.list(bucket, plan.outputs.thumbnailPrefix), store.list(bucket, plan.outputs.posterPrefix)]);
+  const [thumbKeys, posterKeys] = await Promise.all([
+    store.list(bucket, plan.outputs.thumbnailPrefix),
+    store.list(bucket, plan.outputs.posterPrefix),
+  ]);
   if (thumbKeys.length === 0 || posterKeys.length === 0) {
-    throw new VideoTranscodeFailedError(`The transcode left ${thumbKeys.length} thumbnails and ${posterKeys.length} poster frames under s3://${bucket}/${plan.outputs.thumbnailPrefix}`);
+    throw new VideoTranscodeFailedError(
+      `The transcode left ${thumbKeys.length} thumbnails and ${posterKeys.length} poster frames under s3://${bucket}/${plan.outputs.thumbnailPrefix}`,
+    );
   }
   const frames = thumbKeys.slice(0, Math.min(MAX_FRAMES, plan.thumbnails.count));
   const { width: tileWidth, height: tileHeight, columns } = plan.thumbnails;
   const rows = Math.ceil(frames.length / columns);
   const tiles = await Promise.all(
     frames.map(async (key, index) => ({
-      input: await sharp(await store.get(bucket, key)).resize(tileWidth, tileHeight, { fit: 'cover' }).toBuffer(),
+      input: await sharp(await store.get(bucket, key))
+        .resize(tileWidth, tileHeight, { fit: 'cover' })
+        .toBuffer(),
       left: (index % columns) * tileWidth,
       top: Math.floor(index / columns) * tileHeight,
     })),
@@ -47,7 +57,16 @@ export async function composeThumbnails(input: ComposeThumbnailsInput & { source
   return {
     rendition: { key: plan.outputs.renditionKey, width: plan.outputs.renditionWidth, height: plan.outputs.renditionHeight },
     poster: { key: posterKey, width: poster.width ?? plan.outputs.renditionWidth, height: poster.height ?? plan.outputs.renditionHeight },
-    sprite: { key: plan.outputs.spriteKey, columns, rows, tileWidth, tileHeight, count: frames.length, intervalSeconds: plan.thumbnails.intervalSeconds, bytes: sprite.length },
+    sprite: {
+      key: plan.outputs.spriteKey,
+      columns,
+      rows,
+      tileWidth,
+      tileHeight,
+      count: frames.length,
+      intervalSeconds: plan.thumbnails.intervalSeconds,
+      bytes: sprite.length,
+    },
     hls: plan.outputs.hlsKey ? { key: plan.outputs.hlsKey } : null,
   };
 }

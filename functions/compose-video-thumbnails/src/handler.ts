@@ -14,7 +14,11 @@ const store = s3FrameStore(powertools.tracer.captureAWSv3Client(new S3Client({})
  */
 export const handler = withHandler(powertools, {
   parse: (event: unknown) => ({
-    ...parseWith(composeThumbnailsInputSchema, event, (problems) => new InvalidVideoInputError(`Invalid ComposeVideoThumbnails input: ${problems.join('; ')}`)),
+    ...parseWith(
+      composeThumbnailsInputSchema,
+      event,
+      (problems) => new InvalidVideoInputError(`Invalid ComposeVideoThumbnails input: ${problems.join('; ')}`),
+    ),
     sourceOrder: isObject(event) && typeof event.sourceOrder === 'string' ? event.sourceOrder : undefined,
   }),
   logKeys: (input) => ({ imageId: input.imageId, executionArn: input.executionArn }),

@@ -35,5 +35,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Probe
     maxAnalysisMinutes: positive('VIDEO_ANALYSIS_MAX_MINUTES', DEFAULT_VIDEO_LIMITS.maxAnalysisMinutes),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
-  return Object.freeze({ processedBucketName, maxAnalysisMinutes: limits.maxAnalysisMinutes, hlsEnabled: hlsRaw === 'true', limits: Object.freeze(limits) });
+  return Object.freeze({
+    processedBucketName,
+    maxAnalysisMinutes: limits.maxAnalysisMinutes,
+    hlsEnabled: hlsRaw === 'true',
+    limits: Object.freeze(limits),
+  });
 }

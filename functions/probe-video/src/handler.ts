@@ -21,7 +21,15 @@ export const handler = withHandler(powertools, {
   run: async (input, { logger }): Promise<ProbeVideoOutput> => {
     const facts = await probeVideo(await s3RangeSource(s3, input.source), config.limits);
     const plan = planVideo(input, facts, config);
-    logger.info('Video probed', { container: facts.container, codec: facts.videoCodec, seconds: facts.durationSeconds, width: facts.width, height: facts.height, headerBytesRead: facts.headerBytesRead, clipped: plan.analysis.clipped });
+    logger.info('Video probed', {
+      container: facts.container,
+      codec: facts.videoCodec,
+      seconds: facts.durationSeconds,
+      width: facts.width,
+      height: facts.height,
+      headerBytesRead: facts.headerBytesRead,
+      clipped: plan.analysis.clipped,
+    });
     return { facts, plan };
   },
 });

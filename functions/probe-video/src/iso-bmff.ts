@@ -7,8 +7,28 @@ const MAX_TOP_LEVEL_BOXES = 32;
 /** Boxes inside moov that the parser visits at most. */
 const MAX_MOOV_BOXES = 4096;
 
-const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc', mp4v: 'mpeg4', vp09: 'vp9', vp08: 'vp8', av01: 'av1' };
-const AUDIO_CODECS: Record<string, string> = { mp4a: 'aac', '.mp3': 'mp3', Opus: 'opus', 'ac-3': 'ac3', 'ec-3': 'eac3', sowt: 'pcm', twos: 'pcm', lpcm: 'pcm', alac: 'alac', fLaC: 'flac' };
+const VIDEO_CODECS: Record<string, string> = {
+  avc1: 'h264',
+  avc3: 'h264',
+  hvc1: 'hevc',
+  hev1: 'hevc',
+  mp4v: 'mpeg4',
+  vp09: 'vp9',
+  vp08: 'vp8',
+  av01: 'av1',
+};
+const AUDIO_CODECS: Record<string, string> = {
+  mp4a: 'aac',
+  '.mp3': 'mp3',
+  Opus: 'opus',
+  'ac-3': 'ac3',
+  'ec-3': 'eac3',
+  sowt: 'pcm',
+  twos: 'pcm',
+  lpcm: 'pcm',
+  alac: 'alac',
+  fLaC: 'flac',
+};
 
 interface Box {
   type: string;
@@ -53,15 +73,20 @@ export async function readIsoBmffHeader(reader: BudgetedReader): Promise<Contain
     } else if (size === 0) {
       size = reader.size - offset;
     }
-    if (size < headerSize) throw new CorruptVideoError(`The ${type} box at offset ${offset} declares ${size} bytes, less than its own header`);
+    if (size < headerSize)
+      throw new CorruptVideoError(`The ${type} box at offset ${offset} declares ${size} bytes, less than its own header`);
     if (offset + size > reader.size) {
-      throw new CorruptVideoError(`The ${type} box at offset ${offset} declares ${size} bytes but only ${reader.size - offset} remain: the file is truncated`);
+      throw new CorruptVideoError(
+        `The ${type} box at offset ${offset} declares ${size} bytes but only ${reader.size - offset} remain: the file is truncated`,
+      );
     }
     if (type === 'moov') {
       if (moov) throw new CorruptVideoError('The file has two moov boxes');
       moov = await reader.read(offset + headerSize, size - headerSize, 'moov index');
     } else if (type === 'moof' && moov) {
-      throw new UnsupportedVideoFormatError('Fragmented MP4 (moof fragments) is not accepted: its duration and frames are not in the header; re-mux it as a regular MP4');
+      throw new UnsupportedVideoFormatError(
+        'Fragmented MP4 (moof fragments) is not accepted: its duration and frames are not in the header; re-mux it as a regular MP4',
+      );
     }
     offset += size;
   }
@@ -84,7 +109,8 @@ function* children(view: View, start: number, end: number, budget: { boxes: numb
     } else if (size === 0) {
       size = end - offset;
     }
-    if (size < headerSize || offset + size > end) throw new CorruptVideoError(`The ${type} box in moov declares ${size} bytes, beyond its parent`);
+    if (size < headerSize || offset + size > end)
+      throw new CorruptVideoError(`The ${type} box in moov declares ${size} bytes, beyond its parent`);
     yield { type, start: offset + headerSize, end: offset + size };
     offset += size;
   }
@@ -101,7 +127,9 @@ function tableCount(view: View, box: Box, entryBytes: number, countAt = 4): numb
   const entries = view.u32(box.start + countAt);
   const room = box.end - box.start - countAt - 4;
   if (entries * entryBytes > room) {
-    throw new CorruptVideoError(`The ${box.type} table declares ${entries} entries of ${entryBytes} bytes in ${room} bytes: its index is inconsistent`);
+    throw new CorruptVideoError(
+      `The ${box.type} table declares ${entries} entries of ${entryBytes} bytes in ${room} bytes: its index is inconsistent`,
+    );
   }
   return entries;
 }
@@ -149,7 +177,12 @@ function parseTrak(view: View, trak: Box, fileSize: number, budget: { boxes: num
   if (!stsd || stsd.end - stsd.start < 16) throw new CorruptVideoError('A track has no sample description');
   const codecId = ascii(view.bytes, stsd.start + 12, stsd.start + 16);
   const entry = stsd.start + 8;
-  const track: ContainerTrack = { kind, codecId, codec: (kind === 'video' ? VIDEO_CODECS : kind === 'audio' ? AUDIO_CODECS : {})[codecId] ?? null, durationSeconds };
+  const track: ContainerTrack = {
+    kind,
+    codecId,
+    codec: (kind === 'video' ? VIDEO_CODECS : kind === 'audio' ? AUDIO_CODECS : {})[codecId] ?? null,
+    durationSeconds,
+  };
 
   const samples = checkSampleTables(view, stbl, fileSize, budget);
   if (kind === 'video') {
@@ -160,7 +193,9 @@ function parseTrak(view: View, trak: Box, fileSize: number, budget: { boxes: num
     if (durationSeconds && samples > 0) {
       track.frameRate = samples / durationSeconds;
       if (track.frameRate > MAX_PLAUSIBLE_FPS) {
-        throw new CorruptVideoError(`The video track declares ${samples} frames in ${durationSeconds.toFixed(2)} s (${Math.round(track.frameRate)} per second): its index is inconsistent`);
+        throw new CorruptVideoError(
+          `The video track declares ${samples} frames in ${durationSeconds.toFixed(2)} s (${Math.round(track.frameRate)} per second): its index is inconsistent`,
+        );
       }
     }
   } else if (kind === 'audio' && stsd.end - entry >= 36) {
@@ -189,10 +224,12 @@ function checkSampleTables(view: View, stbl: Box, fileSize: number, budget: { bo
         const count = view.u32(box.start + 8);
         if (constant === 0) {
           const room = box.end - box.start - 12;
-          if (count * 4 > room) throw new CorruptVideoError(`The stsz table declares ${count} sample sizes in ${room} bytes: its index is inconsistent`);
+          if (count * 4 > room)
+            throw new CorruptVideoError(`The stsz table declares ${count} sample sizes in ${room} bytes: its index is inconsistent`);
           let total = 0;
           for (let i = 0; i < count; i += 1) total += view.u32(box.start + 12 + i * 4);
-          if (total > fileSize) throw new CorruptVideoError(`The stsz table's samples add up to ${total} bytes, more than the ${fileSize}-byte file`);
+          if (total > fileSize)
+            throw new CorruptVideoError(`The stsz table's samples add up to ${total} bytes, more than the ${fileSize}-byte file`);
         } else if (constant * count > fileSize) {
           throw new CorruptVideoError(`The stsz table declares ${count} samples of ${constant} bytes, more than the ${fileSize}-byte file`);
         }
@@ -205,7 +242,8 @@ function checkSampleTables(view: View, stbl: Box, fileSize: number, budget: { bo
         const entries = tableCount(view, box, wide ? 8 : 4);
         for (let i = 0; i < entries; i += 1) {
           const chunk = wide ? view.u64(box.start + 8 + i * 8) : view.u32(box.start + 8 + i * 4);
-          if (chunk >= fileSize) throw new CorruptVideoError(`A chunk offset (${chunk}) points past the end of the ${fileSize}-byte file: it is truncated`);
+          if (chunk >= fileSize)
+            throw new CorruptVideoError(`A chunk offset (${chunk}) points past the end of the ${fileSize}-byte file: it is truncated`);
         }
         break;
       }
@@ -238,4 +276,3 @@ function rotationOf(view: View, tkhd: Box): 0 | 90 | 180 | 270 {
   const degrees = (720 - Math.round((Math.atan2(b, a) * 180) / Math.PI)) % 360;
   return degrees === 90 || degrees === 180 || degrees === 270 ? degrees : 0;
 }
-

@@ -47,7 +47,14 @@ const VIDEO_CODECS: Record<string, string> = {
   'V_MPEG4/ISO/SP': 'mpeg4',
   'V_MPEG4/ISO/AP': 'mpeg4',
 };
-const AUDIO_CODECS: Record<string, string> = { A_OPUS: 'opus', A_VORBIS: 'vorbis', 'A_MPEG/L3': 'mp3', A_AC3: 'ac3', A_EAC3: 'eac3', A_FLAC: 'flac' };
+const AUDIO_CODECS: Record<string, string> = {
+  A_OPUS: 'opus',
+  A_VORBIS: 'vorbis',
+  'A_MPEG/L3': 'mp3',
+  A_AC3: 'ac3',
+  A_EAC3: 'eac3',
+  A_FLAC: 'flac',
+};
 
 interface Element {
   id: number;
@@ -83,18 +90,21 @@ function* childrenOf(bytes: Uint8Array, start: number, end: number): Generator<E
   while (offset < end) {
     const element = elementAt(bytes, offset);
     if (!element || element.size === null) return;
-    if (element.dataStart + element.size > end) throw new CorruptVideoError(`A Matroska element (0x${element.id.toString(16)}) runs past its parent`);
+    if (element.dataStart + element.size > end)
+      throw new CorruptVideoError(`A Matroska element (0x${element.id.toString(16)}) runs past its parent`);
     yield element;
     offset = element.dataStart + element.size;
   }
 }
 
-const uint = (bytes: Uint8Array, e: Element): number => [...bytes.subarray(e.dataStart, e.dataStart + (e.size ?? 0))].reduce((v, b) => v * 256 + b, 0);
+const uint = (bytes: Uint8Array, e: Element): number =>
+  [...bytes.subarray(e.dataStart, e.dataStart + (e.size ?? 0))].reduce((v, b) => v * 256 + b, 0);
 const float = (bytes: Uint8Array, e: Element): number => {
   const view = new DataView(bytes.buffer, bytes.byteOffset + e.dataStart, e.size ?? 0);
   return e.size === 4 ? view.getFloat32(0) : e.size === 8 ? view.getFloat64(0) : NaN;
 };
-const text = (bytes: Uint8Array, e: Element): string => String.fromCharCode(...bytes.subarray(e.dataStart, e.dataStart + (e.size ?? 0))).replace(/\0+$/, '');
+const text = (bytes: Uint8Array, e: Element): string =>
+  String.fromCharCode(...bytes.subarray(e.dataStart, e.dataStart + (e.size ?? 0))).replace(/\0+$/, '');
 
 /**
  * Reads a WebM/Matroska header with ranged reads: the EBML header, then the Segment's children up to the first
@@ -109,7 +119,10 @@ export async function readMatroskaHeader(reader: BudgetedReader): Promise<Contai
   const segment = elementAt(head, ebml.dataStart + ebml.size);
   if (!segment || segment.id !== ID.segment) throw new CorruptVideoError('The file has no Segment after its EBML header');
   const segmentEnd = segment.size === null ? reader.size : segment.dataStart + segment.size;
-  if (segmentEnd > reader.size) throw new CorruptVideoError(`The Segment declares ${segmentEnd - segment.dataStart} bytes but the file ends at ${reader.size}: it is truncated`);
+  if (segmentEnd > reader.size)
+    throw new CorruptVideoError(
+      `The Segment declares ${segmentEnd - segment.dataStart} bytes but the file ends at ${reader.size}: it is truncated`,
+    );
 
   let info: Uint8Array | null = null;
   let tracks: Uint8Array | null = null;
@@ -121,10 +134,13 @@ export async function readMatroskaHeader(reader: BudgetedReader): Promise<Contai
     if (!element) throw new CorruptVideoError(`A malformed element at offset ${offset}`);
     const dataAt = offset + element.dataStart;
     if (element.id === ID.cluster) break;
-    if (element.size === null) throw new CorruptVideoError(`An element of unknown size (0x${element.id.toString(16)}) before the first Cluster`);
-    if (dataAt + element.size > segmentEnd) throw new CorruptVideoError(`An element at offset ${offset} runs past the end of the file: it is truncated`);
+    if (element.size === null)
+      throw new CorruptVideoError(`An element of unknown size (0x${element.id.toString(16)}) before the first Cluster`);
+    if (dataAt + element.size > segmentEnd)
+      throw new CorruptVideoError(`An element at offset ${offset} runs past the end of the file: it is truncated`);
     if (element.id === ID.info || element.id === ID.tracks || element.id === ID.seekHead) {
-      if (element.size > MAX_META_BYTES) throw new CorruptVideoError(`A ${element.size}-byte header element is larger than any real file's`);
+      if (element.size > MAX_META_BYTES)
+        throw new CorruptVideoError(`A ${element.size}-byte header element is larger than any real file's`);
       const data = await reader.read(dataAt, element.size, 'Matroska header element');
       if (element.id === ID.info) info = data;
       else if (element.id === ID.tracks) tracks = data;
@@ -135,7 +151,8 @@ export async function readMatroskaHeader(reader: BudgetedReader): Promise<Contai
   for (const [id, position] of seekPositions) {
     if ((id === ID.info && !info) || (id === ID.tracks && !tracks)) {
       const element = elementAt(await reader.read(position, Math.min(12, reader.size - position), 'element header'), 0);
-      if (!element || element.id !== id || element.size === null || element.size > MAX_META_BYTES) throw new CorruptVideoError('The SeekHead points at a malformed element');
+      if (!element || element.id !== id || element.size === null || element.size > MAX_META_BYTES)
+        throw new CorruptVideoError('The SeekHead points at a malformed element');
       const data = await reader.read(position + element.dataStart, element.size, 'Matroska header element');
       if (id === ID.info) info = data;
       else tracks = data;
@@ -197,9 +214,19 @@ function readTracks(data: Uint8Array): ContainerTrack[] {
       }
     }
     const kind: ContainerTrack['kind'] = type === 1 ? 'video' : type === 2 ? 'audio' : 'other';
-    const codec = kind === 'video' ? (VIDEO_CODECS[codecId] ?? null) : kind === 'audio' ? (codecId.startsWith('A_AAC') ? 'aac' : codecId.startsWith('A_PCM') ? 'pcm' : (AUDIO_CODECS[codecId] ?? null)) : null;
+    const codec =
+      kind === 'video'
+        ? (VIDEO_CODECS[codecId] ?? null)
+        : kind === 'audio'
+          ? codecId.startsWith('A_AAC')
+            ? 'aac'
+            : codecId.startsWith('A_PCM')
+              ? 'pcm'
+              : (AUDIO_CODECS[codecId] ?? null)
+          : null;
     const frameRate = frameNs > 0 ? 1e9 / frameNs : undefined;
-    if (frameRate !== undefined && frameRate > MAX_PLAUSIBLE_FPS) throw new CorruptVideoError(`A track declares ${Math.round(frameRate)} frames per second`);
+    if (frameRate !== undefined && frameRate > MAX_PLAUSIBLE_FPS)
+      throw new CorruptVideoError(`A track declares ${Math.round(frameRate)} frames per second`);
     result.push({ ...track, kind, codecId, codec, ...(frameRate ? { frameRate } : {}) });
   }
   return result;
@@ -221,7 +248,12 @@ async function durationFromTail(reader: BudgetedReader, timecodeScale: number): 
       const e = elementAt(tail, offset);
       if (!e || e.size === null || e.dataStart + e.size > end) break;
       if (e.id === ID.clusterTimecode) clusterTime = uint(tail, e);
-      const block = e.id === ID.simpleBlock ? e : e.id === ID.blockGroup ? [...childrenOf(tail, e.dataStart, e.dataStart + e.size)].find((c) => c.id === ID.block) : undefined;
+      const block =
+        e.id === ID.simpleBlock
+          ? e
+          : e.id === ID.blockGroup
+            ? [...childrenOf(tail, e.dataStart, e.dataStart + e.size)].find((c) => c.id === ID.block)
+            : undefined;
       if (block) {
         const trackLength = Math.clz32(tail[block.dataStart]) - 23;
         const relative = new DataView(tail.buffer, tail.byteOffset + block.dataStart + trackLength, 2).getInt16(0);

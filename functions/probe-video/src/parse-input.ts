@@ -6,5 +6,9 @@ import { InvalidVideoInputError } from './errors';
  * @throws InvalidVideoInputError naming every field that is wrong.
  */
 export function parseProbeInput(event: unknown): ProbeVideoInput {
-  return parseWith(probeVideoInputSchema, event, (problems) => new InvalidVideoInputError(`Invalid ProbeVideo input: ${problems.join('; ')}`));
+  return parseWith(
+    probeVideoInputSchema,
+    event,
+    (problems) => new InvalidVideoInputError(`Invalid ProbeVideo input: ${problems.join('; ')}`),
+  );
 }

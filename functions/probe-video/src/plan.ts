@@ -1,6 +1,16 @@
 import {
-  VIDEO_OUTPUT_BASES, VIDEO_OUTPUT_SIZES, videoAnalysisClipKey, videoDestination, videoHlsKey, videoPosterCapturesPrefix, videoRenditionKey,
-  videoSpriteKey, videoThumbnailCapturesPrefix, type ThumbnailPlan, type VideoFacts, type VideoPlan,
+  VIDEO_OUTPUT_BASES,
+  VIDEO_OUTPUT_SIZES,
+  videoAnalysisClipKey,
+  videoDestination,
+  videoHlsKey,
+  videoPosterCapturesPrefix,
+  videoRenditionKey,
+  videoSpriteKey,
+  videoThumbnailCapturesPrefix,
+  type ThumbnailPlan,
+  type VideoFacts,
+  type VideoPlan,
 } from '@smart-image-pipeline/contracts';
 
 /** What the plan needs besides the facts. */
@@ -56,16 +66,28 @@ const h264 = (width: number, height: number, maxBitrate: number): Json => ({
   CodecSettings: {
     Codec: 'H_264',
     // QVBR single pass: the Basic pricing tier, and the quality MediaConvert recommends for web delivery.
-    H264Settings: { RateControlMode: 'QVBR', QvbrSettings: { QvbrQualityLevel: 7 }, MaxBitrate: maxBitrate, QualityTuningLevel: 'SINGLE_PASS', SceneChangeDetect: 'TRANSITION_DETECTION', CodecProfile: 'MAIN' },
+    H264Settings: {
+      RateControlMode: 'QVBR',
+      QvbrSettings: { QvbrQualityLevel: 7 },
+      MaxBitrate: maxBitrate,
+      QualityTuningLevel: 'SINGLE_PASS',
+      SceneChangeDetect: 'TRANSITION_DETECTION',
+      CodecProfile: 'MAIN',
+    },
   },
 });
 
-const aac = (): Json[] => [{ CodecSettings: { Codec: 'AAC', AacSettings: { Bitrate: 96_000, CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000 } } }];
+const aac = (): Json[] => [
+  { CodecSettings: { Codec: 'AAC', AacSettings: { Bitrate: 96_000, CodingMode: 'CODING_MODE_2_0', SampleRate: 48_000 } } },
+];
 
 const frameCapture = (width: number, height: number, everySeconds: number, maxCaptures: number, quality: number): Json => ({
   Width: width,
   Height: height,
-  CodecSettings: { Codec: 'FRAME_CAPTURE', FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: everySeconds, MaxCaptures: maxCaptures, Quality: quality } },
+  CodecSettings: {
+    Codec: 'FRAME_CAPTURE',
+    FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: everySeconds, MaxCaptures: maxCaptures, Quality: quality },
+  },
 });
 
 function input(fileInput: string, withAudio: boolean, clipSeconds?: number): Json {
@@ -75,7 +97,9 @@ function input(fileInput: string, withAudio: boolean, clipSeconds?: number): Jso
     VideoSelector: { Rotate: 'AUTO' },
     TimecodeSource: 'ZEROBASED',
     ...(withAudio ? { AudioSelectors: { 'Audio Selector 1': { DefaultSelection: 'DEFAULT' } } } : {}),
-    ...(clipSeconds === undefined ? {} : { InputClippings: [{ StartTimecode: '00:00:00:00', EndTimecode: `${timecode(clipSeconds)}:00` }] }),
+    ...(clipSeconds === undefined
+      ? {}
+      : { InputClippings: [{ StartTimecode: '00:00:00:00', EndTimecode: `${timecode(clipSeconds)}:00` }] }),
   };
 }
 
@@ -118,8 +142,16 @@ export function planVideo(upload: PlanSource, facts: VideoFacts, settings: PlanS
       OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: destination(VIDEO_OUTPUT_BASES.frames) } },
       Outputs: [
         // Captures at 0 s and at the poster second; the last capture is the poster.
-        { NameModifier: '-poster', ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(rendition.width, rendition.height, Math.max(1, poster), poster === 0 ? 1 : 2, 85) },
-        { NameModifier: '-thumb', ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(thumbnails.width, thumbnails.height, thumbnails.intervalSeconds, thumbnails.count, 70) },
+        {
+          NameModifier: '-poster',
+          ContainerSettings: { Container: 'RAW' },
+          VideoDescription: frameCapture(rendition.width, rendition.height, Math.max(1, poster), poster === 0 ? 1 : 2, 85),
+        },
+        {
+          NameModifier: '-thumb',
+          ContainerSettings: { Container: 'RAW' },
+          VideoDescription: frameCapture(thumbnails.width, thumbnails.height, thumbnails.intervalSeconds, thumbnails.count, 70),
+        },
       ],
     },
   ];
@@ -129,7 +161,13 @@ export function planVideo(upload: PlanSource, facts: VideoFacts, settings: PlanS
       Name: 'HLS',
       OutputGroupSettings: {
         Type: 'HLS_GROUP_SETTINGS',
-        HlsGroupSettings: { Destination: destination(VIDEO_OUTPUT_BASES.hls), SegmentLength: 6, MinSegmentLength: 0, OutputSelection: 'MANIFESTS_AND_SEGMENTS', DirectoryStructure: 'SINGLE_DIRECTORY' },
+        HlsGroupSettings: {
+          Destination: destination(VIDEO_OUTPUT_BASES.hls),
+          SegmentLength: 6,
+          MinSegmentLength: 0,
+          OutputSelection: 'MANIFESTS_AND_SEGMENTS',
+          DirectoryStructure: 'SINGLE_DIRECTORY',
+        },
       },
       Outputs: rungs.map((rung) => {
         const size = fitEven(facts.width, facts.height, Math.round((rung.height * 16) / 9), rung.height);
@@ -145,7 +183,12 @@ export function planVideo(upload: PlanSource, facts: VideoFacts, settings: PlanS
 
   const boundSeconds = settings.maxAnalysisMinutes * 60;
   const clipped = facts.durationSeconds > boundSeconds;
-  const clipSize = fitEven(facts.width, facts.height, Math.round((VIDEO_OUTPUT_SIZES.analysisClipMaxHeight * 16) / 9), VIDEO_OUTPUT_SIZES.analysisClipMaxHeight);
+  const clipSize = fitEven(
+    facts.width,
+    facts.height,
+    Math.round((VIDEO_OUTPUT_SIZES.analysisClipMaxHeight * 16) / 9),
+    VIDEO_OUTPUT_SIZES.analysisClipMaxHeight,
+  );
   return {
     transcode: { settings: { Inputs: [input(fileInput, withAudio)], OutputGroups: outputGroups } },
     analysisClip: clipped
@@ -155,8 +198,16 @@ export function planVideo(upload: PlanSource, facts: VideoFacts, settings: PlanS
             OutputGroups: [
               {
                 Name: 'AnalysisClip',
-                OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: destination(VIDEO_OUTPUT_BASES.analysisClip) } },
-                Outputs: [{ ContainerSettings: { Container: 'MP4', Mp4Settings: {} }, VideoDescription: h264(clipSize.width, clipSize.height, 1_500_000) }],
+                OutputGroupSettings: {
+                  Type: 'FILE_GROUP_SETTINGS',
+                  FileGroupSettings: { Destination: destination(VIDEO_OUTPUT_BASES.analysisClip) },
+                },
+                Outputs: [
+                  {
+                    ContainerSettings: { Container: 'MP4', Mp4Settings: {} },
+                    VideoDescription: h264(clipSize.width, clipSize.height, 1_500_000),
+                  },
+                ],
               },
             ],
           },

@@ -44,14 +44,21 @@ export class BudgetedReader {
   async read(offset: number, length: number, what: string): Promise<Uint8Array> {
     if (length <= 0) return new Uint8Array(0);
     if (this.bytes + length > this.budget.maxBytes) {
-      throw new VideoTooLargeError(`Reading the ${what} (${length} bytes at offset ${offset}) would exceed the probe's ${this.budget.maxBytes}-byte header budget`);
+      throw new VideoTooLargeError(
+        `Reading the ${what} (${length} bytes at offset ${offset}) would exceed the probe's ${this.budget.maxBytes}-byte header budget`,
+      );
     }
-    if (this.reads + 1 > this.budget.maxReads) throw new CorruptVideoError(`The header needs more than ${this.budget.maxReads} reads to walk (${what} at offset ${offset})`);
-    if (offset + length > this.source.size) throw new CorruptVideoError(`The ${what} at offset ${offset} needs ${length} bytes but the file ends at ${this.source.size}: it is truncated`);
+    if (this.reads + 1 > this.budget.maxReads)
+      throw new CorruptVideoError(`The header needs more than ${this.budget.maxReads} reads to walk (${what} at offset ${offset})`);
+    if (offset + length > this.source.size)
+      throw new CorruptVideoError(
+        `The ${what} at offset ${offset} needs ${length} bytes but the file ends at ${this.source.size}: it is truncated`,
+      );
     this.reads += 1;
     this.bytes += length;
     const data = await this.source.read(offset, length);
-    if (data.length < length) throw new CorruptVideoError(`The ${what} at offset ${offset}: only ${data.length} of ${length} bytes could be read`);
+    if (data.length < length)
+      throw new CorruptVideoError(`The ${what} at offset ${offset}: only ${data.length} of ${length} bytes could be read`);
     return data;
   }
 }

@@ -9,14 +9,18 @@ const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchVersion', 'NoSuchBuck
  * probe never downloads the video. S3 throttling and 5xx keep the SDK's names (the state machine retries them).
  * @throws SourceNotFoundError when the object or version is missing.
  */
-export async function s3RangeSource(client: S3Client, ref: { bucket: string; key: string; versionId: string | null }): Promise<RangeSource> {
+export async function s3RangeSource(
+  client: S3Client,
+  ref: { bucket: string; key: string; versionId: string | null },
+): Promise<RangeSource> {
   const where = { Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId ?? undefined };
   let size: number;
   try {
     size = (await client.send(new HeadObjectCommand(where))).ContentLength ?? 0;
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (NOT_FOUND.has(e.name ?? '') || e.$metadata?.httpStatusCode === 404) throw new SourceNotFoundError(`s3://${ref.bucket}/${ref.key} does not exist`);
+    if (NOT_FOUND.has(e.name ?? '') || e.$metadata?.httpStatusCode === 404)
+      throw new SourceNotFoundError(`s3://${ref.bucket}/${ref.key} does not exist`);
     throw error;
   }
   return {

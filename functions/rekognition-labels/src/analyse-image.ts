@@ -1,6 +1,15 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
-import { rawResponseKey, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import {
+  analysisSettingsKey,
+  rawResponseKey,
+  SECTION_IDS,
+  type AnalysisConfig,
+  type AnalysisSection,
+  type AnalysisSummary,
+} from '@smart-image-pipeline/contracts';
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
+import { imagePropertiesSection } from './detectors/detect-labels';
+import { findReusableAnalysis, type NearDuplicateStore, type ReusableAnalysis } from './near-duplicate';
 import { classifyRekognitionError } from './rekognition-errors';
 import type { AnalyseImageInput, AnalysisImage } from './types';
 
@@ -11,6 +20,8 @@ export interface AnalyseImageDeps {
   /** Writes `body` as JSON (application/json) to the processed bucket. */
   putJson(key: string, body: unknown): Promise<void>;
   getConfig(): Promise<AnalysisConfig>;
+  /** The table's hash bands and image items, to reuse a near-duplicate's analysis; without it every image is analysed. */
+  nearDuplicates?: NearDuplicateStore;
   log?(message: string, fields: Record<string, unknown>): void;
 }
 
@@ -26,20 +37,40 @@ function withoutMetadata(response: object): object {
 }
 
 /**
- * Runs the registry's detectors on the image: those that run `always` together, then, once DetectLabels has
- * answered, the optional ones its labels and the config call for. Writes each raw response to S3 and returns the
- * summary: every detector's sections, the calls in a fixed order, why optional calls were skipped, and the raw keys.
+ * Whether a detector starts at once, together with DetectLabels: it always runs, or its config switch says
+ * "always" (no need to wait for labels that cannot change the answer).
+ */
+function startsAtOnce(detector: AnyDetector, config: AnalysisConfig): boolean {
+  return detector.runs.kind === 'always' || config[detector.runs.configSwitch] === 'always';
+}
+
+/**
+ * Runs the registry's detectors on the image: those that run `always` (or are switched to "always") together, then,
+ * once DetectLabels has answered, the optional ones its labels and the config call for. Writes each raw response to
+ * S3 and returns the summary: every detector's sections, the calls in a fixed order, why optional calls were skipped,
+ * and the raw keys. Without `rekognitionImageProperties`, the colours and quality ResizeImage measured fill the
+ * imageProperties section.
  * @throws InvalidAnalysisImageError when Rekognition refuses the image; InvalidConfigError from the
  * config; Rekognition's ThrottlingException, ProvisionedThroughputExceededException, InternalServerError
  * and ServiceUnavailableException unchanged, for the state machine to retry.
  */
-export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageDeps, detectors: readonly AnyDetector[] = DETECTORS): Promise<AnalysisSummary> {
+export async function analyseImage(
+  input: AnalyseImageInput,
+  deps: AnalyseImageDeps,
+  detectors: readonly AnyDetector[] = DETECTORS,
+): Promise<AnalysisSummary> {
   const config = await deps.getConfig();
+  const settings = analysisSettingsKey(config);
+  const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
+  if (reusable) {
+    deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
+    return reusedSummary(input, config, settings, reusable);
+  }
   const image = toRekognitionImage(input.image);
   const calls: string[] = [];
   const responses = new Map<AnyDetector, object>();
   const skipped: Record<string, string> = {};
-  // Recorded when the call starts, so the order is fixed: the `always` calls, then the optional ones, each in registry order.
+  // Recorded when the call starts, so the order is fixed: the calls started at once, then the decided ones, each in registry order.
   const run = async (detector: AnyDetector): Promise<object> => {
     calls.push(detector.name);
     const response = await deps.detect(detector, detector.request(image, config)).catch((error: unknown) => {
@@ -49,8 +80,15 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     return response;
   };
   const runOptional = async (labelsResponse: DetectLabelsResponse): Promise<void> => {
-    const decided = detectors.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }] : []));
-    deps.log?.('optional Rekognition calls decided', Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])));
+    const decided = detectors.flatMap((detector) =>
+      detector.runs.kind === 'afterLabels' && !startsAtOnce(detector, config)
+        ? [{ detector, decision: detector.runs.decide(labelsResponse.Labels ?? [], config) }]
+        : [],
+    );
+    deps.log?.(
+      'optional Rekognition calls decided',
+      Object.fromEntries(decided.map(({ detector, decision }) => [detector.name, decision])),
+    );
     await Promise.all(
       decided.map(({ detector, decision }) => {
         if (decision.run) return run(detector);
@@ -61,7 +99,9 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
   };
   // Promise.all observes every promise, so a failure in one never leaves another unhandled.
   await Promise.all(
-    detectors.filter((detector) => detector.runs.kind === 'always').map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
+    detectors
+      .filter((detector) => startsAtOnce(detector, config))
+      .map((detector) => (detector === LABELS_DETECTOR ? run(detector).then(runOptional) : run(detector))),
   );
 
   const rawKeys: Record<string, string> = {};
@@ -72,9 +112,35 @@ export async function analyseImage(input: AnalyseImageInput, deps: AnalyseImageD
     rawKeys[detector.name] = rawResponseKey(input.imageId, input.revision, detector.rawFile);
     Object.assign(sections, detector.summarise(response, config));
   }
-  await Promise.all(calls.map((name) => {
-    const detector = detectors.find((candidate) => candidate.name === name)!;
-    return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
-  }));
-  return { sections, calls, skipped, rawKeys };
+  withMeasuredProperties(sections, input, config);
+  await Promise.all(
+    calls.map((name) => {
+      const detector = detectors.find((candidate) => candidate.name === name)!;
+      return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
+    }),
+  );
+  return { sections, calls, skipped, rawKeys, settings };
+}
+
+/** Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place. */
+function withMeasuredProperties(sections: Record<string, AnalysisSection>, input: AnalyseImageInput, config: AnalysisConfig): void {
+  if (!config.rekognitionImageProperties && input.imageProperties)
+    sections[SECTION_IDS.imageProperties] = imagePropertiesSection(input.imageProperties, 'ResizeImage');
+}
+
+/**
+ * The near-duplicate's sections with no Rekognition call: `calls` and `rawKeys` stay empty (the raw responses belong
+ * to the other image), `reusedFrom` names it. This image's own measured colours and quality replace the copied ones.
+ */
+function reusedSummary(input: AnalyseImageInput, config: AnalysisConfig, settings: string, reusable: ReusableAnalysis): AnalysisSummary {
+  const sections = { ...reusable.summary.sections };
+  withMeasuredProperties(sections, input, config);
+  return {
+    sections,
+    calls: [],
+    skipped: {},
+    rawKeys: {},
+    settings,
+    reusedFrom: { imageId: reusable.imageId, revision: reusable.revision, distance: reusable.distance },
+  };
 }

@@ -1,4 +1,6 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -15,6 +17,7 @@ const { tracer } = powertools;
 export const rekognitionClientConfig = Object.freeze({ maxAttempts: 2 });
 export const rekognition = tracer.captureAWSv3Client(new RekognitionClient({ ...rekognitionClientConfig }));
 export const s3 = tracer.captureAWSv3Client(new S3Client({}));
+export const dynamodb = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})));
 
 // Powertools keeps its own in-memory cache per provider; one provider per cold start is the point.
 export const ssmProvider = new SSMProvider({ awsSdkV3Client: tracer.captureAWSv3Client(new SSMClient({})) });

@@ -4,6 +4,8 @@ import { ConfigurationError } from './errors';
 export interface AnalyseConfig {
   readonly processedBucketName: string;
   readonly configParameterName: string;
+  /** The images table: its hash bands (GSI1) and image items, to reuse a near-duplicate's analysis. */
+  readonly imagesTableName: string;
 }
 
 /**
@@ -11,11 +13,12 @@ export interface AnalyseConfig {
  * @throws ConfigurationError naming every missing variable, so a bad deploy fails at cold start.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AnalyseConfig {
-  const required = ['PROCESSED_BUCKET_NAME', 'CONFIG_PARAMETER_NAME'] as const;
+  const required = ['PROCESSED_BUCKET_NAME', 'CONFIG_PARAMETER_NAME', 'IMAGES_TABLE_NAME'] as const;
   const missing = required.filter((name) => !env[name]?.trim());
   if (missing.length > 0) throw new ConfigurationError(missing);
   return Object.freeze({
     processedBucketName: env.PROCESSED_BUCKET_NAME!.trim(),
     configParameterName: env.CONFIG_PARAMETER_NAME!.trim(),
+    imagesTableName: env.IMAGES_TABLE_NAME!.trim(),
   });
 }

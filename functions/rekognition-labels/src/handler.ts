@@ -1,12 +1,12 @@
 import { recordRekognitionCalls, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { analyseImage } from './analyse-image';
 import { createAwsDeps } from './aws-deps';
-import { powertools, rekognition, s3, ssmProvider } from './clients';
+import { dynamodb, powertools, rekognition, s3, ssmProvider } from './clients';
 import { loadConfig } from './config';
 import { parseAnalyseImageInput } from './parse-input';
 
 // Read at cold start, so a missing variable fails the first invocation loudly, not halfway through.
-const deps = createAwsDeps({ rekognition, s3, ssmProvider, env: loadConfig(), logger: powertools.logger });
+const deps = createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env: loadConfig(), logger: powertools.logger });
 
 /**
  * The AnalyseImage task: the registry's detectors on the analysis image, raw responses to S3, summary to the state.
@@ -20,7 +20,12 @@ export const handler = withHandler(powertools, {
   run: async (input, { logger, metrics }) => {
     const summary = await analyseImage(input, deps);
     recordRekognitionCalls(metrics, summary.calls);
-    logger.info('image analysed', { calls: summary.calls, skipped: summary.skipped, sections: Object.keys(summary.sections) });
+    logger.info('image analysed', {
+      calls: summary.calls,
+      skipped: summary.skipped,
+      sections: Object.keys(summary.sections),
+      reusedFrom: summary.reusedFrom?.imageId,
+    });
     return summary;
   },
 });

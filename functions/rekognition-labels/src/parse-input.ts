@@ -8,5 +8,9 @@ import type { AnalyseImageInput } from './types';
  * @throws InvalidAnalysisInputError naming every field that is wrong.
  */
 export function parseAnalyseImageInput(event: unknown): AnalyseImageInput {
-  return parseWith(analyseImageInputSchema, event, (problems) => new InvalidAnalysisInputError(`Invalid AnalyseImage input: ${problems.join('; ')}`));
+  return parseWith(
+    analyseImageInputSchema,
+    event,
+    (problems) => new InvalidAnalysisInputError(`Invalid AnalyseImage input: ${problems.join('; ')}`),
+  );
 }

@@ -1,10 +1,21 @@
 import {
-  GetContentModerationCommand, GetLabelDetectionCommand, StartContentModerationCommand, StartLabelDetectionCommand,
-  type GetContentModerationCommandOutput, type GetLabelDetectionCommandOutput, type RekognitionClient,
+  GetContentModerationCommand,
+  GetLabelDetectionCommand,
+  StartContentModerationCommand,
+  StartLabelDetectionCommand,
+  type GetContentModerationCommandOutput,
+  type GetLabelDetectionCommandOutput,
+  type RekognitionClient,
 } from '@aws-sdk/client-rekognition';
 import {
-  RAW_ANALYSIS_TAG, rawResponseKey, type AnalysisConfig, type AnalysisSummary, type CollectVideoAnalysisInput, type CollectVideoAnalysisOutput,
-  type StartVideoAnalysisInput, type VideoAnalysisJobs,
+  RAW_ANALYSIS_TAG,
+  rawResponseKey,
+  type AnalysisConfig,
+  type AnalysisSummary,
+  type CollectVideoAnalysisInput,
+  type CollectVideoAnalysisOutput,
+  type StartVideoAnalysisInput,
+  type VideoAnalysisJobs,
 } from '@smart-image-pipeline/contracts';
 import { VideoAnalysisFailedError, VideoAnalysisTimedOutError } from './errors';
 import { labelsSection, moderationSection, type Detection } from './summarise';
@@ -36,15 +47,39 @@ export async function startVideoAnalysis(input: StartVideoAnalysisInput, deps: V
   const token = (kind: string) => `${input.imageId}-${input.revision}-${kind}`;
   try {
     const [labels, moderation] = await Promise.all([
-      deps.rekognition.send(new StartLabelDetectionCommand({ Video, MinConfidence: config.minLabelConfidence, Features: ['GENERAL_LABELS'], ClientRequestToken: token('labels'), JobTag: input.imageId })),
-      deps.rekognition.send(new StartContentModerationCommand({ Video, MinConfidence: config.minModerationConfidence, ClientRequestToken: token('moderation'), JobTag: input.imageId })),
+      deps.rekognition.send(
+        new StartLabelDetectionCommand({
+          Video,
+          MinConfidence: config.minLabelConfidence,
+          Features: ['GENERAL_LABELS'],
+          ClientRequestToken: token('labels'),
+          JobTag: input.imageId,
+        }),
+      ),
+      deps.rekognition.send(
+        new StartContentModerationCommand({
+          Video,
+          MinConfidence: config.minModerationConfidence,
+          ClientRequestToken: token('moderation'),
+          JobTag: input.imageId,
+        }),
+      ),
     ]);
     const analysedSeconds = input.video.seconds ?? 0;
-    const jobs: VideoAnalysisJobs = { labelJobId: labels.JobId!, moderationJobId: moderation.JobId!, startedAt: new Date().toISOString(), analysedSeconds };
+    const jobs: VideoAnalysisJobs = {
+      labelJobId: labels.JobId!,
+      moderationJobId: moderation.JobId!,
+      startedAt: new Date().toISOString(),
+      analysedSeconds,
+    };
     return { jobs, done: false, polls: 0, waitSeconds: waitSeconds(analysedSeconds), summary: null };
   } catch (error) {
     const name = (error as Error).name;
-    if (REFUSALS.has(name)) throw new VideoAnalysisFailedError(`Rekognition Video refused s3://${input.video.bucket}/${input.video.key}: ${name}: ${(error as Error).message}`, { cause: error });
+    if (REFUSALS.has(name))
+      throw new VideoAnalysisFailedError(
+        `Rekognition Video refused s3://${input.video.bucket}/${input.video.key}: ${name}: ${(error as Error).message}`,
+        { cause: error },
+      );
     throw error;
   }
 }
@@ -60,18 +95,38 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
     deps.rekognition.send(new GetLabelDetectionCommand({ JobId: jobs.labelJobId, MaxResults: 1 })),
     deps.rekognition.send(new GetContentModerationCommand({ JobId: jobs.moderationJobId, MaxResults: 1 })),
   ]);
-  for (const [api, head] of [['StartLabelDetection', labelsHead], ['StartContentModeration', moderationHead]] as const) {
+  for (const [api, head] of [
+    ['StartLabelDetection', labelsHead],
+    ['StartContentModeration', moderationHead],
+  ] as const) {
     if (head.JobStatus === 'FAILED') throw new VideoAnalysisFailedError(`${api} job failed: ${head.StatusMessage ?? 'no reason given'}`);
   }
   if (labelsHead.JobStatus !== 'SUCCEEDED' || moderationHead.JobStatus !== 'SUCCEEDED') {
     const polls = input.polls + 1;
     const wait = waitSeconds(jobs.analysedSeconds);
-    if (polls > maxPolls(jobs.analysedSeconds)) throw new VideoAnalysisTimedOutError(`Rekognition Video jobs still running after ${polls} polls (${Math.round((polls * wait) / 60)} min)`);
+    if (polls > maxPolls(jobs.analysedSeconds))
+      throw new VideoAnalysisTimedOutError(
+        `Rekognition Video jobs still running after ${polls} polls (${Math.round((polls * wait) / 60)} min)`,
+      );
     return { jobs, done: false, polls, waitSeconds: wait, summary: null };
   }
   const config = await deps.config();
-  const labelPages = await allPages((NextToken) => deps.rekognition.send(new GetLabelDetectionCommand({ JobId: jobs.labelJobId, MaxResults: 1000, NextToken, SortBy: 'TIMESTAMP', AggregateBy: 'SEGMENTS' })));
-  const moderationPages = await allPages((NextToken) => deps.rekognition.send(new GetContentModerationCommand({ JobId: jobs.moderationJobId, MaxResults: 1000, NextToken, SortBy: 'TIMESTAMP', AggregateBy: 'SEGMENTS' })));
+  const labelPages = await allPages((NextToken) =>
+    deps.rekognition.send(
+      new GetLabelDetectionCommand({ JobId: jobs.labelJobId, MaxResults: 1000, NextToken, SortBy: 'TIMESTAMP', AggregateBy: 'SEGMENTS' }),
+    ),
+  );
+  const moderationPages = await allPages((NextToken) =>
+    deps.rekognition.send(
+      new GetContentModerationCommand({
+        JobId: jobs.moderationJobId,
+        MaxResults: 1000,
+        NextToken,
+        SortBy: 'TIMESTAMP',
+        AggregateBy: 'SEGMENTS',
+      }),
+    ),
+  );
 
   const rawKeys = {
     StartLabelDetection: rawResponseKey(input.imageId, input.revision, 'get-label-detection.json'),
@@ -83,24 +138,28 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
     deps.putJson(deps.processedBucketName, rawKeys.StartContentModeration, strip(moderationPages), tags),
   ]);
 
-  const labels: Detection[] = labelPages.flatMap((page) =>
-    (page.Labels ?? []).map((entry) => ({
-      name: entry.Label?.Name ?? '',
-      confidence: entry.Label?.Confidence ?? 0,
-      startMs: entry.StartTimestampMillis ?? entry.Timestamp ?? 0,
-      endMs: entry.EndTimestampMillis ?? entry.Timestamp ?? 0,
-      parents: (entry.Label?.Parents ?? []).map((parent) => parent.Name ?? '').filter((name) => name !== ''),
-    })),
-  ).filter((d) => d.name !== '');
-  const moderation: Detection[] = moderationPages.flatMap((page) =>
-    (page.ModerationLabels ?? []).map((entry) => ({
-      name: entry.ModerationLabel?.Name ?? '',
-      confidence: entry.ModerationLabel?.Confidence ?? 0,
-      startMs: entry.StartTimestampMillis ?? entry.Timestamp ?? 0,
-      endMs: entry.EndTimestampMillis ?? entry.Timestamp ?? 0,
-      parentName: entry.ModerationLabel?.ParentName ?? '',
-    })),
-  ).filter((d) => d.name !== '');
+  const labels: Detection[] = labelPages
+    .flatMap((page) =>
+      (page.Labels ?? []).map((entry) => ({
+        name: entry.Label?.Name ?? '',
+        confidence: entry.Label?.Confidence ?? 0,
+        startMs: entry.StartTimestampMillis ?? entry.Timestamp ?? 0,
+        endMs: entry.EndTimestampMillis ?? entry.Timestamp ?? 0,
+        parents: (entry.Label?.Parents ?? []).map((parent) => parent.Name ?? '').filter((name) => name !== ''),
+      })),
+    )
+    .filter((d) => d.name !== '');
+  const moderation: Detection[] = moderationPages
+    .flatMap((page) =>
+      (page.ModerationLabels ?? []).map((entry) => ({
+        name: entry.ModerationLabel?.Name ?? '',
+        confidence: entry.ModerationLabel?.Confidence ?? 0,
+        startMs: entry.StartTimestampMillis ?? entry.Timestamp ?? 0,
+        endMs: entry.EndTimestampMillis ?? entry.Timestamp ?? 0,
+        parentName: entry.ModerationLabel?.ParentName ?? '',
+      })),
+    )
+    .filter((d) => d.name !== '');
   const metadata = labelsHead.VideoMetadata;
   const summary: AnalysisSummary = {
     sections: {
@@ -119,7 +178,9 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
   return { jobs, done: true, polls: input.polls + 1, waitSeconds: waitSeconds(jobs.analysedSeconds), summary };
 }
 
-async function allPages<T extends GetLabelDetectionCommandOutput | GetContentModerationCommandOutput>(get: (token: string | undefined) => Promise<T>): Promise<T[]> {
+async function allPages<T extends GetLabelDetectionCommandOutput | GetContentModerationCommandOutput>(
+  get: (token: string | undefined) => Promise<T>,
+): Promise<T[]> {
   const pages: T[] = [];
   let token: string | undefined;
   do {

@@ -15,7 +15,9 @@ const ssm = tracer.captureAWSv3Client(new SSMClient({}));
 
 /** Writes a raw response as JSON with the retention tag. */
 export async function putJson(bucket: string, key: string, body: unknown, tags: string): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json', Tagging: tags }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json', Tagging: tags }),
+  );
 }
 
 /**
@@ -30,7 +32,8 @@ export function configReader(parameterName: string, now: () => number = Date.now
     try {
       text = (await ssm.send(new GetParameterCommand({ Name: parameterName }))).Parameter?.Value;
     } catch (error) {
-      if ((error as Error).name === 'ParameterNotFound') throw new InvalidConfigError(`The config parameter ${parameterName} does not exist`, { cause: error });
+      if ((error as Error).name === 'ParameterNotFound')
+        throw new InvalidConfigError(`The config parameter ${parameterName} does not exist`, { cause: error });
       throw error;
     }
     let parsed: unknown;

@@ -5,7 +5,12 @@ import { loadConfig } from './config';
 import { parseVideoAnalysisRequest } from './parse-input';
 
 const env = loadConfig();
-const deps: VideoAnalysisDeps = { rekognition, putJson, config: configReader(env.configParameterName), processedBucketName: env.processedBucketName };
+const deps: VideoAnalysisDeps = {
+  rekognition,
+  putJson,
+  config: configReader(env.configParameterName),
+  processedBucketName: env.processedBucketName,
+};
 
 /**
  * StartVideoAnalysis (`action: start`: starts the Rekognition Video jobs) and CollectVideoAnalysis (`action: collect`:

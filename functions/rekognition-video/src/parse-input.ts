@@ -1,8 +1,16 @@
-import { collectVideoAnalysisInputSchema, isObject, parseWith, startVideoAnalysisInputSchema, type CollectVideoAnalysisInput, type StartVideoAnalysisInput } from '@smart-image-pipeline/contracts';
+import {
+  collectVideoAnalysisInputSchema,
+  isObject,
+  parseWith,
+  startVideoAnalysisInputSchema,
+  type CollectVideoAnalysisInput,
+  type StartVideoAnalysisInput,
+} from '@smart-image-pipeline/contracts';
 import { InvalidVideoInputError } from './errors';
 
 /** One of the two jobs this function does for the state machine. */
-export type VideoAnalysisRequest = { action: 'start'; input: StartVideoAnalysisInput } | { action: 'collect'; input: CollectVideoAnalysisInput };
+export type VideoAnalysisRequest =
+  { action: 'start'; input: StartVideoAnalysisInput } | { action: 'collect'; input: CollectVideoAnalysisInput };
 
 /**
  * Checks the state input of StartVideoAnalysis (`"action": "start"`) or CollectVideoAnalysis (`"action": "collect"`).

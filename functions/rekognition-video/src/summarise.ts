@@ -65,13 +65,26 @@ function mergeSpans(spans: Array<[number, number, number]>): Array<{ start: numb
 const round = (value: number): number => Math.round(value * 100) / 100;
 
 /** The labels section of a video (what search and the timeline read). */
-export function labelsSection(detections: readonly Detection[], minConfidence: number, facts: Record<string, number | string | null>): AnalysisSection {
-  return { title: 'Labels over time', detector: 'StartLabelDetection', items: itemsOverTime(detections, minConfidence, VIDEO_SUMMARY_LIMITS.labels), facts };
+export function labelsSection(
+  detections: readonly Detection[],
+  minConfidence: number,
+  facts: Record<string, number | string | null>,
+): AnalysisSection {
+  return {
+    title: 'Labels over time',
+    detector: 'StartLabelDetection',
+    items: itemsOverTime(detections, minConfidence, VIDEO_SUMMARY_LIMITS.labels),
+    facts,
+  };
 }
 
 /** The moderation section of a video: each moderation label with the segments it covers. */
 export function moderationSection(detections: readonly Detection[], minConfidence: number): AnalysisSection {
-  return { title: 'Moderation over time', detector: 'StartContentModeration', items: itemsOverTime(detections, minConfidence, VIDEO_SUMMARY_LIMITS.moderation) };
+  return {
+    title: 'Moderation over time',
+    detector: 'StartContentModeration',
+    items: itemsOverTime(detections, minConfidence, VIDEO_SUMMARY_LIMITS.moderation),
+  };
 }
 
 export const VIDEO_SECTION_IDS = Object.freeze({ labels: SECTION_IDS.labels, moderation: SECTION_IDS.moderation });

@@ -4,8 +4,6 @@ import type { ResizeSettings } from './types';
 const DEFAULT_MAX_INPUT_BYTES = 104_857_600;
 const DEFAULT_MAX_INPUT_PIXELS = 100_000_000;
 const DEFAULT_VARIANT_WIDTHS = [256, 1024, 2048];
-/** Two or more dot-separated DNS labels; no wildcard, because a listed domain already admits its subdomains. */
-const DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 /**
  * Reads the ResizeImage settings from the environment (the only reader of process.env).
@@ -46,16 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Resiz
     return false;
   };
 
-  // Empty = any domain (the behaviour before the allow-list); an entry also admits its subdomains.
-  const domainsRaw = env.ALLOWED_RECIPIENT_DOMAINS?.trim() ?? '';
-  const allowedRecipientDomains = domainsRaw
-    ? [...new Set(domainsRaw.split(',').map((part) => part.trim().toLowerCase()).filter((part) => part !== ''))]
-    : [];
-  const badDomains = allowedRecipientDomains.filter((domain) => !DOMAIN.test(domain));
-  if (badDomains.length > 0) {
-    problems.push(`ALLOWED_RECIPIENT_DOMAINS must be comma-separated domains such as example.com (subdomains are included), got "${badDomains.join(', ')}"`);
-  }
-
   const settings: ResizeSettings = {
     processedBucketName,
     maxInputBytes: positiveInt('MAX_INPUT_BYTES', DEFAULT_MAX_INPUT_BYTES),
@@ -63,13 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Resiz
     variantWidths,
     keepGps: flag('KEEP_GPS'),
     allowSvg: flag('ALLOW_SVG'),
-    defaultRecipient: env.DEFAULT_RECIPIENT?.trim() || null,
-    allowedRecipientDomains,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return Object.freeze({
     ...settings,
     variantWidths: Object.freeze([...settings.variantWidths]) as number[],
-    allowedRecipientDomains: Object.freeze(allowedRecipientDomains),
   });
 }

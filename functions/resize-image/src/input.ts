@@ -8,5 +8,9 @@ import type { ResizeInput } from './types';
  * @throws InvalidResizeInputError naming every problem.
  */
 export function parseResizeInput(event: unknown): ResizeInput {
-  return parseWith(resizeInputSchema, event, (problems) => new InvalidResizeInputError(`Invalid ResizeImage input: ${problems.join('; ')}`));
+  return parseWith(
+    resizeInputSchema,
+    event,
+    (problems) => new InvalidResizeInputError(`Invalid ResizeImage input: ${problems.join('; ')}`),
+  );
 }

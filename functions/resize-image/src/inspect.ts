@@ -32,7 +32,8 @@ export function toImageError(error: unknown): Error {
   if (error instanceof UnsupportedImageTypeError || error instanceof ImageTooLargeError || error instanceof CorruptImageError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) return new ImageTooLargeError(message);
-  if (/unsupported image format|bad seek|no decoder|not a known (file )?format/i.test(message)) return new UnsupportedImageTypeError(message);
+  if (/unsupported image format|bad seek|no decoder|not a known (file )?format/i.test(message))
+    return new UnsupportedImageTypeError(message);
   return new CorruptImageError(message.split('\n')[0] || 'image cannot be decoded');
 }
 

@@ -50,7 +50,10 @@ export function planBaseSide(size: Size, variantSides: readonly number[], needsA
 }
 
 /** Bytes a viewer saves by loading the largest WebP variant instead of the upload (0 when the variant is larger). */
-export function bytesSaved(output: { image: { bytes: number }; variants: ReadonlyArray<{ format: string; width: number; bytes: number }> }): number {
+export function bytesSaved(output: {
+  image: { bytes: number };
+  variants: ReadonlyArray<{ format: string; width: number; bytes: number }>;
+}): number {
   const largest = [...output.variants].filter((variant) => variant.format === 'webp').sort((a, b) => b.width - a.width)[0];
   return largest === undefined ? 0 : Math.max(0, output.image.bytes - largest.bytes);
 }

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { toImageProperties, type ImageProperties } from '@smart-image-pipeline/contracts';
 import { toImageError, type Inspection } from './inspect';
 import { differenceHash } from './perceptual-hash';
 import { fitLongestSide, type Size } from './plan';
@@ -54,7 +55,10 @@ export async function decodeUpright(body: Buffer, inspection: Inspection, side: 
 /** Resizes decoded pixels to the given size (Lanczos3, sRGB 8-bit). */
 export async function resizePixels(pixels: Pixels, size: Size): Promise<Pixels> {
   if (size.width === pixels.width && size.height === pixels.height) return pixels;
-  const { data, info } = await fromPixels(pixels).resize(size.width, size.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await fromPixels(pixels)
+    .resize(size.width, size.height, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: pixels.channels };
 }
 
@@ -84,7 +88,11 @@ export async function encodeJpeg(pixels: Pixels, options: EncodeOptions = {}, qu
 /** ThumbHash of the image (rendered at most 100x100 RGBA), base64. */
 export async function thumbHash(pixels: Pixels): Promise<string> {
   const size = fitLongestSide(pixels, 100);
-  const { data, info } = await fromPixels(pixels).resize(size.width, size.height, { fit: 'fill' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await fromPixels(pixels)
+    .resize(size.width, size.height, { fit: 'fill' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return Buffer.from(rgbaToThumbHash(info.width, info.height, data)).toString('base64');
 }
 
@@ -94,4 +102,25 @@ export async function perceptualHash(pixels: Pixels): Promise<string> {
   if (pixels.channels === 4) pipeline = pipeline.flatten({ background: WHITE });
   const data = await pipeline.greyscale().resize(9, 8, { fit: 'fill' }).extractChannel(0).raw().toBuffer();
   return differenceHash(data);
+}
+
+/** Longest side of the thumbnail the colours and quality are measured on (the sharpness scale is calibrated at 160 px). */
+export const PROPERTIES_THUMBNAIL_SIDE = 160;
+/** As many colours as DetectLabels' IMAGE_PROPERTIES returns by default. */
+export const MAX_DOMINANT_COLORS = 10;
+
+/**
+ * Dominant colours and quality (brightness, sharpness, contrast) of the image flattened on white, measured on a
+ * 160 px thumbnail: the free stand-in for DetectLabels' IMAGE_PROPERTIES, in its shape.
+ */
+export async function imageProperties(pixels: Pixels): Promise<ImageProperties> {
+  const size = fitLongestSide(pixels, PROPERTIES_THUMBNAIL_SIDE);
+  let pipeline = fromPixels(pixels);
+  if (pixels.channels === 4) pipeline = pipeline.flatten({ background: WHITE });
+  const { data, info } = await pipeline
+    .resize(size.width, size.height, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return toImageProperties({ data, width: info.width, height: info.height }, MAX_DOMINANT_COLORS);
 }

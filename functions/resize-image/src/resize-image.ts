@@ -4,9 +4,18 @@ import { ImageTooLargeError } from './errors';
 import { inspectImage } from './inspect';
 import { analysisImageKey, SOURCE_ORDER_METADATA, sniffVideoType, variantKey, VIDEO_MAGIC_BYTES } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
-import { pickRecipient } from './recipient';
 import { analysisCopyReason } from './rekognition-readiness';
-import { decodeUpright, encodeJpeg, encodeWebp, perceptualHash, resizePixels, thumbHash, type EncodeOptions, type Pixels } from './render';
+import {
+  decodeUpright,
+  encodeJpeg,
+  encodeWebp,
+  imageProperties,
+  perceptualHash,
+  resizePixels,
+  thumbHash,
+  type EncodeOptions,
+  type Pixels,
+} from './render';
 import type { AnalysisImage, OpenedObject, ResizeDeps, ResizeInput, ResizeOutput, Variant, VideoHandoff } from './types';
 
 /** Variant keys carry the revision, so their bytes never change: cache them for a year. */
@@ -23,7 +32,17 @@ export async function resizeUpload(input: ResizeInput, deps: ResizeDeps): Promis
   const object = await openSource(input, deps);
   if (sniffVideoType(await object.readHead(VIDEO_MAGIC_BYTES)) === null) return resizeOpened(object, input, deps);
   object.discard();
-  return { mediaType: 'video', analysable: false, image: null, exif: null, placeholder: null, perceptualHash: null, variants: [], analysisImage: null, recipient: recipientOf(object, input, deps) };
+  return {
+    mediaType: 'video',
+    analysable: false,
+    image: null,
+    exif: null,
+    placeholder: null,
+    perceptualHash: null,
+    imageProperties: null,
+    variants: [],
+    analysisImage: null,
+  };
 }
 
 /**
@@ -37,10 +56,6 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
 
 const openSource = ({ source }: ResizeInput, { store }: ResizeDeps): Promise<OpenedObject> =>
   store.getObject({ bucket: source.bucket, key: source.key, versionId: source.versionId });
-
-const recipientOf = (object: OpenedObject, { imageId }: ResizeInput, deps: ResizeDeps): string | null =>
-  pickRecipient(object.metadata, deps.settings, ({ maskedAddress, domain }) =>
-    deps.log?.warn('notify-email ignored: its domain is not in ALLOWED_RECIPIENT_DOMAINS', { imageId, notifyEmail: maskedAddress, domain }));
 
 async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: ResizeDeps): Promise<ResizeOutput> {
   const { settings, store } = deps;
@@ -68,7 +83,14 @@ async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: Resi
   // The clean-up tells this revision's outputs from older and newer ones by the upload's order (docs/contracts.md).
   const outputMetadata = { [SOURCE_ORDER_METADATA]: source.sourceOrder };
   const put = (key: string, bodyBytes: Buffer, format: 'webp' | 'jpeg', cacheControl?: string): Promise<void> =>
-    store.putObject({ bucket: settings.processedBucketName, key, body: bodyBytes, contentType: CONTENT_TYPES[format], cacheControl, metadata: outputMetadata });
+    store.putObject({
+      bucket: settings.processedBucketName,
+      key,
+      body: bodyBytes,
+      contentType: CONTENT_TYPES[format],
+      cacheControl,
+      metadata: outputMetadata,
+    });
 
   // Decode once; each smaller size is resized from the next larger one (cheap), then every output is
   // encoded at the same time, so WebP encoding (the slowest step) keeps both vCPUs busy.
@@ -94,10 +116,11 @@ async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: Resi
   };
   const original: AnalysisImage = { bucket: source.bucket, key: source.key, versionId: source.versionId ?? null, ...pick(facts) };
 
-  const [variants, placeholder, hash, analysisImage] = await Promise.all([
+  const [variants, placeholder, hash, properties, analysisImage] = await Promise.all([
     Promise.all(sized.flatMap(({ side, pixels }) => [encodeVariant(side, pixels, 'webp'), encodeVariant(side, pixels, 'jpeg')])),
     thumbHash(smallest),
     perceptualHash(smallest),
+    imageProperties(smallest),
     copyReason === null ? Promise.resolve(original) : writeAnalysisCopy(),
   ]);
 
@@ -108,11 +131,10 @@ async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: Resi
     exif,
     placeholder: { kind: 'thumbhash', value: placeholder },
     perceptualHash: hash,
+    imageProperties: properties,
     variants,
     analysisImage,
-    recipient: recipientOf(object, input, deps),
   };
 }
 
 const pick = ({ width, height, bytes }: { width: number; height: number; bytes: number }) => ({ width, height, bytes });
-

@@ -72,7 +72,10 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
       try {
         response = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId ?? undefined }));
       } catch (error) {
-        if (isNotFound(error)) throw new SourceNotFoundError(`s3://${ref.bucket}/${ref.key}${ref.versionId ? ` (version ${ref.versionId})` : ''} does not exist`);
+        if (isNotFound(error))
+          throw new SourceNotFoundError(
+            `s3://${ref.bucket}/${ref.key}${ref.versionId ? ` (version ${ref.versionId})` : ''} does not exist`,
+          );
         throw error;
       }
       const body = response.Body ? peekable(response.Body as unknown as Body) : undefined;
@@ -87,7 +90,14 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
     },
     async putObject(put): Promise<void> {
       await client.send(
-        new PutObjectCommand({ Bucket: put.bucket, Key: put.key, Body: put.body, ContentType: put.contentType, CacheControl: put.cacheControl, Metadata: put.metadata }),
+        new PutObjectCommand({
+          Bucket: put.bucket,
+          Key: put.key,
+          Body: put.body,
+          ContentType: put.contentType,
+          CacheControl: put.cacheControl,
+          Metadata: put.metadata,
+        }),
       );
     },
   };

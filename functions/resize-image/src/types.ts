@@ -1,6 +1,15 @@
 /** Shapes of the ResizeImage step: the payloads come from the contracts package (docs/contracts.md "ResizeImage"). */
 
-export type { AnalysisImage, ExifSummary, ImageFacts, ImageFormat, ResizeInput, ResizeOutput, Variant, VideoHandoff } from '@smart-image-pipeline/contracts';
+export type {
+  AnalysisImage,
+  ExifSummary,
+  ImageFacts,
+  ImageFormat,
+  ResizeInput,
+  ResizeOutput,
+  Variant,
+  VideoHandoff,
+} from '@smart-image-pipeline/contracts';
 
 /** Settings the core needs; built by config.ts from the environment. */
 export interface ResizeSettings {
@@ -10,9 +19,6 @@ export interface ResizeSettings {
   variantWidths: number[];
   keepGps: boolean;
   allowSvg: boolean;
-  defaultRecipient: string | null;
-  /** Lower-case domains a notify-email may use (subdomains included); empty or absent = any domain. */
-  allowedRecipientDomains?: readonly string[];
 }
 
 /** An object opened for reading: its size and metadata are known before the body is read. */

@@ -31,7 +31,11 @@ function capValue(value: AttributeValue): AttributeValue {
 
 function capEntries<T>(record: Record<string, T> | undefined, max: number, cap: (value: T) => T): Record<string, T> | undefined {
   if (record === undefined) return undefined;
-  return Object.fromEntries(Object.entries(record).slice(0, max).map(([key, value]) => [clip(key, ANALYSIS_LIMITS.keyChars), cap(value)]));
+  return Object.fromEntries(
+    Object.entries(record)
+      .slice(0, max)
+      .map(([key, value]) => [clip(key, ANALYSIS_LIMITS.keyChars), cap(value)]),
+  );
 }
 
 function capItem(item: SectionItem): SectionItem {
@@ -44,7 +48,9 @@ function capItem(item: SectionItem): SectionItem {
 }
 
 function capSection(section: AnalysisSection): AnalysisSection {
-  const facts = capEntries(section.facts, ANALYSIS_LIMITS.factsPerSection, (value) => (typeof value === 'string' ? clip(value, ANALYSIS_LIMITS.valueChars) : value));
+  const facts = capEntries(section.facts, ANALYSIS_LIMITS.factsPerSection, (value) =>
+    typeof value === 'string' ? clip(value, ANALYSIS_LIMITS.valueChars) : value,
+  );
   return {
     title: clip(section.title, ANALYSIS_LIMITS.nameChars),
     detector: clip(section.detector, ANALYSIS_LIMITS.nameChars),
@@ -60,7 +66,9 @@ function fitBudget(sections: Record<string, AnalysisSection>): void {
   const itemSizes = new Map(Object.entries(sections).map(([id, section]) => [id, section.items.map(size)]));
   let total = size(sections);
   while (total > ANALYSIS_LIMITS.bytes) {
-    const [id, sizes] = [...itemSizes].reduce((largest, entry) => (entry[1].reduce((a, b) => a + b, 0) > largest[1].reduce((a, b) => a + b, 0) ? entry : largest));
+    const [id, sizes] = [...itemSizes].reduce((largest, entry) =>
+      entry[1].reduce((a, b) => a + b, 0) > largest[1].reduce((a, b) => a + b, 0) ? entry : largest,
+    );
     if (sizes.length === 0) break;
     total -= (sizes.pop() ?? 0) + 1;
     sections[id].items.pop();
@@ -69,7 +77,18 @@ function fitBudget(sections: Record<string, AnalysisSection>): void {
 
 /** Caps every section of a summary (see ANALYSIS_LIMITS) for the image item. */
 export function storedAnalysis(summary: AnalysisSummary): StoredAnalysis {
-  const sections = Object.fromEntries(Object.entries(summary.sections).slice(0, ANALYSIS_LIMITS.sections).map(([id, section]) => [id, capSection(section)]));
+  const sections = Object.fromEntries(
+    Object.entries(summary.sections)
+      .slice(0, ANALYSIS_LIMITS.sections)
+      .map(([id, section]) => [id, capSection(section)]),
+  );
   fitBudget(sections);
-  return { sections, calls: summary.calls, skipped: summary.skipped, rawKeys: summary.rawKeys };
+  return {
+    sections,
+    calls: summary.calls,
+    skipped: summary.skipped,
+    rawKeys: summary.rawKeys,
+    ...(summary.settings !== undefined ? { settings: summary.settings } : {}),
+    ...(summary.reusedFrom !== undefined ? { reusedFrom: summary.reusedFrom } : {}),
+  };
 }

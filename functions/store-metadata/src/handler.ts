@@ -1,6 +1,7 @@
 import { recordImageFailed, recordImageProcessed, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { documentClient, powertools } from './clients';
 import { loadConfig } from './config';
+import { failedEvents, processedEvents } from './events';
 import { recordFailure, storeImage, type StoreDeps } from './image-store';
 import { parseStoreRequest } from './parse-input';
 
@@ -11,7 +12,8 @@ const deps: StoreDeps = { db: documentClient, tableName: config.imagesTableName,
 
 /**
  * Writes the image item and its search items for a run (default), or records its failure
- * (`"action": "recordFailure"`); counts processed and failed images where they are recorded.
+ * (`"action": "recordFailure"`); counts processed and failed images where they are recorded, and hands the state
+ * machine the events to publish for what it wrote (none when a newer revision holds the item).
  * @throws InvalidStoreInputError when the state breaks the contract (not retried).
  * @throws ProvisionedThroughputExceededException / ThrottlingException from DynamoDB (retried by the state machine).
  */
@@ -22,10 +24,10 @@ export const handler = withHandler(powertools, {
     if (request.action === 'recordFailure') {
       const result = await recordFailure(request.input, deps);
       if (result.written) recordImageFailed(metrics, request.input.error.name);
-      return result;
+      return { ...result, events: result.written ? failedEvents(request.input, powertools.logger) : {} };
     }
     const result = await storeImage(request.input, deps);
     if (result.written) recordImageProcessed(metrics);
-    return result;
+    return { ...result, events: result.written ? processedEvents(request.input, powertools.logger) : {} };
   },
 });

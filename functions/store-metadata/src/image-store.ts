@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocum
 import { IMAGE_SK, imagePk, LABEL_SK_PREFIX, PHASH_SK_PREFIX } from '@smart-image-pipeline/contracts';
 import { failureImageItem, labelItems, perceptualHashItems, successImageItem, type Item } from './items';
 import { FAILURE_MAY_WRITE, OWNS_EXISTING, OWNS_OR_ABSENT, conditionValues, mayWrite, type StoredVersion } from './ownership';
-import type { ImageRef, RecordFailureInput, StoreResult, StoreSuccessInput } from './types';
+import type { ImageRef, RecordFailureInput, StoreWrite, StoreSuccessInput } from './types';
 
 /** The logging calls the core needs; Powertools' Logger fits. */
 export interface Log {
@@ -44,7 +44,14 @@ async function readStored(ref: ImageRef, deps: StoreDeps): Promise<(StoredVersio
 }
 
 /** Puts an item if the condition holds; false when DynamoDB refused it because a newer revision owns it. */
-async function conditionalPut(item: Item, condition: string, ref: ImageRef, deps: StoreDeps, extraValues: Record<string, unknown> = {}, extraNames: Record<string, string> = {}): Promise<boolean> {
+async function conditionalPut(
+  item: Item,
+  condition: string,
+  ref: ImageRef,
+  deps: StoreDeps,
+  extraValues: Record<string, unknown> = {},
+  extraNames: Record<string, string> = {},
+): Promise<boolean> {
   const { names, values } = conditionValues({ revision: ref.revision, sourceOrder: ref.source.sourceOrder });
   try {
     await deps.db.send(
@@ -118,10 +125,10 @@ async function removeStaleSearchItems(ref: ImageRef, keep: ReadonlySet<string>, 
  * that fails midway never leaves an item claiming SUCCEEDED for it. A stale revision writes nothing.
  * @throws ProvisionedThroughputExceededException / ThrottlingException (SDK errors) when DynamoDB throttles; the state machine retries.
  */
-export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Promise<StoreResult> {
+export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Promise<StoreWrite> {
   // imageId, bucket and key are on every line already (the handler's log keys); the revision tells runs apart.
   const logKeys = { revision: input.revision };
-  const notWritten: StoreResult = { imageId: input.imageId, status: 'SUCCEEDED', written: false };
+  const notWritten: StoreWrite = { imageId: input.imageId, status: 'SUCCEEDED', written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('SUCCEEDED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {
     deps.logger.info('A newer revision holds the image item; nothing written', { ...logKeys, storedRevision: stored?.revision });
@@ -149,12 +156,16 @@ export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Pro
  * of the same revision, holds the item; then removes the search items it replaces.
  * @throws ProvisionedThroughputExceededException / ThrottlingException (SDK errors) when DynamoDB throttles; the state machine retries.
  */
-export async function recordFailure(input: RecordFailureInput, deps: StoreDeps): Promise<StoreResult> {
+export async function recordFailure(input: RecordFailureInput, deps: StoreDeps): Promise<StoreWrite> {
   const logKeys = { revision: input.revision };
-  const notWritten: StoreResult = { imageId: input.imageId, status: 'FAILED', written: false };
+  const notWritten: StoreWrite = { imageId: input.imageId, status: 'FAILED', written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('FAILED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {
-    deps.logger.info('Failure not recorded: the item holds a newer revision or this revision succeeded', { ...logKeys, storedRevision: stored?.revision, storedStatus: stored?.status });
+    deps.logger.info('Failure not recorded: the item holds a newer revision or this revision succeeded', {
+      ...logKeys,
+      storedRevision: stored?.revision,
+      storedStatus: stored?.status,
+    });
     return notWritten;
   }
   const updatedAt = deps.now().toISOString();

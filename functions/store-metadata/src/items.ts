@@ -5,6 +5,9 @@ import {
   labelIndexPk,
   labelIndexSk,
   labelSk,
+  ownerLabelIndexPk,
+  ownerPhashIndexPk,
+  ownerStatusIndexPk,
   perceptualHashBands,
   phashIndexPk,
   phashSk,
@@ -14,6 +17,7 @@ import {
   statusIndexSk,
   stringListAttribute,
   type AnalysisSummary,
+  uploadFileName,
 } from '@smart-image-pipeline/contracts';
 import { storedAnalysis } from './analysis-record';
 import type { FailureDescription, ImageRef, RecordFailureInput, StoredResize, StoreSuccessInput } from './types';
@@ -27,7 +31,11 @@ export interface LabelResult {
 
 /** The labels section of a summary, as search reads it (the contract guarantees each has a confidence). */
 export function labelsOf(analysis: AnalysisSummary | null): LabelResult[] {
-  return sectionItems(analysis, SECTION_IDS.labels).map((item) => ({ name: item.name, confidence: item.confidence ?? 0, parents: stringListAttribute(item, 'parents') }));
+  return sectionItems(analysis, SECTION_IDS.labels).map((item) => ({
+    name: item.name,
+    confidence: item.confidence ?? 0,
+    parents: stringListAttribute(item, 'parents'),
+  }));
 }
 
 /** A DynamoDB item as the document client takes it. */
@@ -39,9 +47,9 @@ export const LIMITS = Object.freeze({
   textContent: 2000,
 });
 
-/** Returns the file name part of an object key, for display. */
+/** Returns the file name part of an object key, for display (without the upload id of a browser upload). */
 export function originalNameOf(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1);
+  return uploadFileName(key);
 }
 
 /** A label as indexed for search: Rekognition's own labels plus parents that were not returned on their own. */
@@ -93,6 +101,14 @@ export function thumbnailKeyOf(variants: StoredResize['variants']): string | nul
   return (smallestFirst.find((v) => v.format === 'webp') ?? smallestFirst[0])?.key ?? null;
 }
 
+/** The search flags derived from the known sections: on the image item, and copied onto its label items. */
+export function searchFlagsOf(analysis: AnalysisSummary | null): { moderated: boolean; faceCount: number } {
+  return {
+    moderated: sectionItems(analysis, SECTION_IDS.moderation).length > 0,
+    faceCount: sectionItems(analysis, SECTION_IDS.faces).length,
+  };
+}
+
 /** When an item was first written and when it is being written now. */
 export interface WriteTimes {
   createdAt: string;
@@ -105,6 +121,7 @@ function commonImageAttributes(ref: ImageRef, times: WriteTimes): Item {
     SK: IMAGE_SK,
     type: 'IMAGE',
     imageId: ref.imageId,
+    owner: ref.owner,
     revision: ref.revision,
     sourceOrder: ref.source.sourceOrder,
     source: { bucket: ref.source.bucket, key: ref.source.key, versionId: ref.source.versionId },
@@ -123,6 +140,7 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
   return {
     ...commonImageAttributes(input, times),
     GSI1PK: statusIndexPk('SUCCEEDED'),
+    GSI2PK: ownerStatusIndexPk(input.owner, 'SUCCEEDED'),
     status: 'SUCCEEDED',
     image: resize.image,
     exif: resize.exif,
@@ -135,8 +153,7 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
     analysed: analysis !== null,
     // Every detector's sections, capped alike; the search attributes below are derived from the known ones.
     analysis: analysis === null ? null : storedAnalysis(analysis),
-    moderated: sectionItems(analysis, SECTION_IDS.moderation).length > 0,
-    faceCount: sectionItems(analysis, SECTION_IDS.faces).length,
+    ...searchFlagsOf(analysis),
     textContent: textContentOf(sectionItems(analysis, SECTION_IDS.text).map((line) => line.name)),
     ...videoAttributes(input),
   };
@@ -165,7 +182,13 @@ const VIDEO_LABEL_SEGMENTS = 50;
 /** Builds the image item for a failed run (status FAILED with the error's name and cause). */
 export function failureImageItem(input: RecordFailureInput, times: WriteTimes): Item {
   const error: FailureDescription = { name: input.error.name, cause: input.error.cause };
-  return { ...commonImageAttributes(input, times), GSI1PK: statusIndexPk('FAILED'), status: 'FAILED', error };
+  return {
+    ...commonImageAttributes(input, times),
+    GSI1PK: statusIndexPk('FAILED'),
+    GSI2PK: ownerStatusIndexPk(input.owner, 'FAILED'),
+    status: 'FAILED',
+    error,
+  };
 }
 
 function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string): Item {
@@ -173,20 +196,28 @@ function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string)
     PK: imagePk(input.imageId),
     SK: sk,
     imageId: input.imageId,
+    owner: input.owner,
     revision: input.revision,
     sourceOrder: input.source.sourceOrder,
     updatedAt,
   };
 }
 
-/** Builds one item per search label: GSI1 `LABEL#<lower name>` sorted by confidence. */
+/**
+ * Builds one item per search label: GSI1 `LABEL#<lower name>` and GSI2 `OWNER#<owner>#LABEL#<lower name>`, sorted by
+ * confidence. Each carries the image's face count and moderation flag (a few bytes), so a label search filters on
+ * them inside DynamoDB and reads only the matching images.
+ */
 export function labelItems(input: StoreSuccessInput, updatedAt: string): Item[] {
   const thumbnailKey = input.videoOutputs?.poster?.key ?? thumbnailKeyOf(input.resize.variants);
+  const flags = searchFlagsOf(input.analysis);
   return searchLabels(labelsOf(input.analysis)).map((label) => ({
     ...searchItemBase(input, labelSk(label.name), updatedAt),
     type: 'LABEL',
     GSI1PK: labelIndexPk(label.name),
+    GSI2PK: ownerLabelIndexPk(input.owner, label.name),
     GSI1SK: labelIndexSk(label.confidence, input.imageId),
+    ...flags,
     label: label.name,
     confidence: label.confidence,
     inherited: label.inherited,
@@ -203,6 +234,7 @@ export function perceptualHashItems(input: StoreSuccessInput, updatedAt: string)
     ...searchItemBase(input, phashSk(index), updatedAt),
     type: 'PHASH',
     GSI1PK: phashIndexPk(index, band),
+    GSI2PK: ownerPhashIndexPk(input.owner, index, band),
     GSI1SK: input.imageId,
     // The full hash travels with each band so a candidate can be filtered by distance without a GetItem.
     perceptualHash: hash.toLowerCase(),

@@ -1,10 +1,17 @@
 /** Shapes of StoreMetadata's input and output: the payloads come from the contracts package (docs/contracts.md). */
 import type { StoreSuccessInput } from '@smart-image-pipeline/contracts';
 
-export type { AnalysisSummary, ImageStatus, StoreResult, StoreSuccessInput, StoredResize } from '@smart-image-pipeline/contracts';
+export type {
+  AnalysisSummary,
+  ImageStatus,
+  StoreResult,
+  StoreSuccessInput,
+  StoreWrite,
+  StoredResize,
+} from '@smart-image-pipeline/contracts';
 
-/** What every request names: the image, its revision and where it came from. */
-export type ImageRef = Pick<StoreSuccessInput, 'imageId' | 'revision' | 'source' | 'receivedAt'>;
+/** What every request names: the image, its revision, its owner and where it came from. */
+export type ImageRef = Pick<StoreSuccessInput, 'imageId' | 'revision' | 'owner' | 'source' | 'receivedAt'>;
 
 export interface FailureDescription {
   name: string;

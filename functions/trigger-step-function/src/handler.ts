@@ -21,7 +21,12 @@ export const handler = withHandler(powertools, {
   },
   run: async (event, { logger }) => {
     const summary = await startExecutions(event, { sfn, ...config, logger });
-    logger.info('Processed S3 event', { started: summary.started, duplicates: summary.duplicates, skipped: summary.skipped, failed: summary.failed?.length ?? 0 });
+    logger.info('Processed S3 event', {
+      started: summary.started,
+      duplicates: summary.duplicates,
+      skipped: summary.skipped,
+      failed: summary.failed?.length ?? 0,
+    });
     return summary;
   },
 });

@@ -1,7 +1,7 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { ForeignBucketError, MalformedObjectKeyError, StartExecutionFailedError } from './errors';
 // Execution ARNs follow from the state machine ARN and the name, so a duplicate still reports one.
-import { decodeObjectKey, executionArnFor, identify } from '@smart-image-pipeline/contracts';
+import { decodeObjectKey, executionArnFor, identify, ownerFromKey } from '@smart-image-pipeline/contracts';
 import type { ExecutionInput, FailedRecord, ObjectCreatedRecord, SkipReason, TriggerSummary } from './types';
 
 /** The logging calls the core needs; Powertools' Logger fits. */
@@ -33,12 +33,20 @@ export function skipReasonFor(key: string, size: number, uploadsPrefix: string):
   return null;
 }
 
-/** Builds the state machine input for one record; it depends only on the record, so a redelivery sends identical input. */
-export function executionInputFor(record: ObjectCreatedRecord, key: string): { name: string; input: ExecutionInput } {
+/**
+ * Builds the state machine input for one record; it depends only on the record, so a redelivery sends identical
+ * input. The owner is the Cognito sub the key names (`uploads/<sub>/…`), else `unowned`.
+ */
+export function executionInputFor(
+  record: ObjectCreatedRecord,
+  key: string,
+  uploadsPrefix: string,
+): { name: string; input: ExecutionInput } {
   const id = identify({ bucket: record.bucket, key, versionId: record.versionId, sequencer: record.sequencer });
   const input: ExecutionInput = {
     imageId: id.imageId,
     revision: id.revision,
+    owner: ownerFromKey(key, uploadsPrefix),
     source: {
       bucket: record.bucket,
       key,
@@ -67,7 +75,7 @@ function plan(record: ObjectCreatedRecord, deps: Pick<StartExecutionsDeps, 'uplo
   }
   const reason = skipReasonFor(key, record.size, deps.uploadsPrefix);
   if (reason !== null) return { kind: 'skip', reason, bucket: record.bucket, key };
-  return { kind: 'start', ...executionInputFor(record, key) };
+  return { kind: 'start', ...executionInputFor(record, key, deps.uploadsPrefix) };
 }
 
 /**
@@ -107,7 +115,9 @@ export async function startExecutions(
     }
     seen.add(name);
     try {
-      const response = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }));
+      const response = await deps.sfn.send(
+        new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name, input: JSON.stringify(input) }),
+      );
       const executionArn = response.executionArn ?? executionArnFor(deps.stateMachineArn, name);
       summary.started += 1;
       summary.executions.push({ ...ref, executionArn, duplicate: false });

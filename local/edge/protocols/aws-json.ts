@@ -41,7 +41,11 @@ export function awsJsonProtocol(options: AwsJsonOptions): AwsJsonProtocol {
     errorResponse: (error) => ({
       status: error.status,
       headers: { 'content-type': contentType, 'x-amzn-errortype': error.code, ...error.headers },
-      body: JSON.stringify({ __type: options.namespace ? `${options.namespace}#${error.code}` : error.code, message: error.message, ...error.extra }),
+      body: JSON.stringify({
+        __type: options.namespace ? `${options.namespace}#${error.code}` : error.code,
+        message: error.message,
+        ...error.extra,
+      }),
     }),
     internalError: (cause) => new AwsServiceError(options.internalErrorCode ?? 'InternalServerError', 500, messageOf(cause)),
     parseBody(req) {

@@ -25,7 +25,11 @@ export interface RestJsonOptions {
 /** The REST-JSON protocol of one service: the code in `x-amzn-ErrorType`, the message and extra fields in the body. */
 export function restJsonProtocol(options: RestJsonOptions): RestJsonProtocol {
   return {
-    ok: (output, status = 200, headers = {}) => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(output) }),
+    ok: (output, status = 200, headers = {}) => ({
+      status,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(output),
+    }),
     errorResponse: (error) => ({
       status: error.status,
       headers: { 'content-type': 'application/json', 'x-amzn-errortype': error.code, ...error.headers },

@@ -28,7 +28,11 @@ export const restXmlProtocol: RestXmlProtocol = {
     return {
       status: error.status,
       headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, ...error.headers },
-      body: buildXml('Error', { Code: error.code, Message: error.message, ...error.extra, RequestId: requestId, HostId: 'local' }, { declaration: XML_DECLARATION }),
+      body: buildXml(
+        'Error',
+        { Code: error.code, Message: error.message, ...error.extra, RequestId: requestId, HostId: 'local' },
+        { declaration: XML_DECLARATION },
+      ),
     };
   },
   internalError: (cause) => {

@@ -55,19 +55,22 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
 
   const forward = (headers: Record<string, string>, body: Buffer) =>
     new Promise<EdgeResponse & { body: Buffer }>((resolve, reject) => {
-      const outgoing = request({ host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const passed: Record<string, string> = {};
-          for (const name of ['content-type', 'x-amzn-requestid', 'x-amz-crc32']) {
-            const value = res.headers[name];
-            if (typeof value === 'string') passed[name] = value;
-          }
-          resolve({ status: res.statusCode ?? 500, headers: passed, body: Buffer.concat(chunks) });
-        });
-        res.on('error', reject);
-      });
+      const outgoing = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/', agent, headers: { ...headers, 'content-length': String(body.length) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const passed: Record<string, string> = {};
+            for (const name of ['content-type', 'x-amzn-requestid', 'x-amz-crc32']) {
+              const value = res.headers[name];
+              if (typeof value === 'string') passed[name] = value;
+            }
+            resolve({ status: res.statusCode ?? 500, headers: passed, body: Buffer.concat(chunks) });
+          });
+          res.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -85,7 +88,10 @@ export async function createDynamoDbService(options: DynamoDbServiceOptions): Pr
     );
     const parsed = JSON.parse(response.body.toString('utf8') || '{}') as Record<string, unknown>;
     if (response.status !== 200) {
-      const code = String(parsed.__type ?? 'UnknownError').split('#').pop() ?? 'UnknownError';
+      const code =
+        String(parsed.__type ?? 'UnknownError')
+          .split('#')
+          .pop() ?? 'UnknownError';
       throw new AwsServiceError(code, response.status, String(parsed.message ?? parsed.Message ?? ''));
     }
     return parsed as T;

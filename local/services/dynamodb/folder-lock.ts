@@ -28,7 +28,9 @@ export async function acquireFolderLock(lockPath: string): Promise<() => Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new DataFolderInUseError(`${lockPath} is held by process ${owner}: another local stack is using this data folder (stop it or set LOCAL_DATA_DIR)`);
+        throw new DataFolderInUseError(
+          `${lockPath} is held by process ${owner}: another local stack is using this data folder (stop it or set LOCAL_DATA_DIR)`,
+        );
       }
       await unlink(lockPath).catch(() => undefined);
     }

@@ -64,7 +64,9 @@ export class AsyncInvoker {
         }
         const e = err as Error & { payload?: { errorType: string; errorMessage: string } };
         lastError = e.payload ?? { errorType: e.name, errorMessage: e.message };
-        this.log(`${fn.logicalId} async invoke ${requestId} attempt ${attempt}/${attempts} failed: ${lastError.errorType}: ${lastError.errorMessage}`);
+        this.log(
+          `${fn.logicalId} async invoke ${requestId} attempt ${attempt}/${attempts} failed: ${lastError.errorType}: ${lastError.errorMessage}`,
+        );
         if (attempt < attempts) await new Promise((r) => setTimeout(r, this.retryDelayMs * attempt));
       }
     }

@@ -23,7 +23,8 @@ const npmPackagesExternal: Plugin = {
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith(WORKSPACE_SCOPE)) return undefined;
-      if (args.resolveDir.startsWith(WORKSPACE_PACKAGES_DIR)) return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
+      if (args.resolveDir.startsWith(WORKSPACE_PACKAGES_DIR))
+        return { path: require.resolve(args.path, { paths: [args.resolveDir] }), external: true };
       return { path: args.path, external: true };
     });
   },

@@ -84,7 +84,12 @@ export class FunctionRuntime {
         };
         sandbox.onExit = (code) => {
           clearTimeout(timer);
-          reject(new LambdaFunctionError({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}` }));
+          reject(
+            new LambdaFunctionError({
+              errorType: 'Runtime.ExitError',
+              errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${code}`,
+            }),
+          );
         };
         sandbox.worker.postMessage({
           id: requestId,

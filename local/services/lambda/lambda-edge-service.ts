@@ -26,7 +26,12 @@ export function lambdaEdgeService(runtime: LambdaRuntime, invokeAsync: (idNameOr
     async handle(req: EdgeRequest): Promise<EdgeResponse> {
       if (req.method === 'GET') return describeFunctions(runtime, req.url.pathname);
       const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url.pathname);
-      if (!match || req.method !== 'POST') throw userError(400, 'InvalidRequestContentException', `Local mode implements only Invoke, ListFunctions and GetFunction(Configuration), not ${req.method} ${req.url.pathname}`);
+      if (!match || req.method !== 'POST')
+        throw userError(
+          400,
+          'InvalidRequestContentException',
+          `Local mode implements only Invoke, ListFunctions and GetFunction(Configuration), not ${req.method} ${req.url.pathname}`,
+        );
       const name = decodeURIComponent(match[1]);
       findFunction(runtime, name);
       const event = LAMBDA_JSON.parseBody(req);
@@ -39,7 +44,11 @@ export function lambdaEdgeService(runtime: LambdaRuntime, invokeAsync: (idNameOr
         const result = await runtime.invoke(name, event);
         return LAMBDA_JSON.ok(result, 200, { 'x-amz-executed-version': '$LATEST' });
       } catch (err) {
-        if (err instanceof LambdaServiceError) throw new AwsServiceError(err.name, err.status, err.message, { Type: 'User', Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+        if (err instanceof LambdaServiceError)
+          throw new AwsServiceError(err.name, err.status, err.message, {
+            Type: 'User',
+            Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded',
+          });
         const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
         const payload = e.payload ?? { errorType: e.name, errorMessage: e.message };
         // A function's own failure is a 200 carrying its error document, marked by X-Amz-Function-Error.
@@ -66,10 +75,17 @@ function findFunction(runtime: LambdaRuntime, idNameOrArn: string): FunctionRunt
 function describeFunctions(runtime: LambdaRuntime, path: string): EdgeResponse {
   if (/^\/2015-03-31\/functions\/?$/.test(path)) return LAMBDA_JSON.ok({ Functions: runtime.app.functions.map(functionConfiguration) });
   const match = /^\/2015-03-31\/functions\/([^/]+)(\/configuration)?\/?$/.exec(path);
-  if (!match) throw userError(400, 'InvalidRequestContentException', `Local mode implements only Invoke, ListFunctions and GetFunction(Configuration), not GET ${path}`);
+  if (!match)
+    throw userError(
+      400,
+      'InvalidRequestContentException',
+      `Local mode implements only Invoke, ListFunctions and GetFunction(Configuration), not GET ${path}`,
+    );
   const { fn } = findFunction(runtime, decodeURIComponent(match[1]));
   const configuration = functionConfiguration(fn);
-  return LAMBDA_JSON.ok(match[2] ? configuration : { Configuration: configuration, Code: { RepositoryType: 'Local', Location: fn.codeDir } });
+  return LAMBDA_JSON.ok(
+    match[2] ? configuration : { Configuration: configuration, Code: { RepositoryType: 'Local', Location: fn.codeDir } },
+  );
 }
 
 /** A FunctionConfiguration as Lambda describes it, from the template. */

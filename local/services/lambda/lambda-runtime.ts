@@ -21,7 +21,8 @@ export class LambdaRuntime {
     const bare = idNameOrArn.replace(/:(\$LATEST|\d+)$/, '');
     const fn = this.app.functions.find((f: LocalFunction) => f.logicalId === bare || f.name === bare || f.arn === bare);
     const runtime = fn && this.runtimes.get(fn.logicalId);
-    if (!runtime) throw new LambdaFunctionError({ errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${idNameOrArn}` });
+    if (!runtime)
+      throw new LambdaFunctionError({ errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${idNameOrArn}` });
     return runtime;
   }
 

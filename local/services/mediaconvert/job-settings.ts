@@ -3,7 +3,16 @@ import { AwsServiceError } from '../../edge/aws-error';
 /** What the local transcoder does for one output: an MP4 or HLS rendition, or JPEG frame captures. */
 export type PlannedOutput =
   | { kind: 'mp4'; path: string; width?: number; height?: number; maxBitrate?: number; audio: boolean }
-  | { kind: 'hls'; path: string; width?: number; height?: number; maxBitrate?: number; audio: boolean; segmentSeconds: number; variantName: string }
+  | {
+      kind: 'hls';
+      path: string;
+      width?: number;
+      height?: number;
+      maxBitrate?: number;
+      audio: boolean;
+      segmentSeconds: number;
+      variantName: string;
+    }
   | { kind: 'frames'; pathPrefix: string; width?: number; height?: number; everySeconds: number; maxCaptures: number; quality: number };
 
 /** One job, as the local transcoder runs it. */
@@ -15,6 +24,7 @@ export interface PlannedJob {
   hlsMasters: Array<{ bucket: string; key: string; variants: string[] }>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- MediaConvert JobSettings as sent; planJob checks every field it reads
 type Json = Record<string, any>;
 
 const bad = (message: string) => new AwsServiceError('BadRequestException', 400, `Local MediaConvert: ${message}`);
@@ -49,9 +59,13 @@ export function planJob(settings: Json): PlannedJob {
   if (!Array.isArray(inputs) || inputs.length !== 1) throw bad('exactly one input is supported');
   const source = s3Uri(inputs[0].FileInput, 'Inputs[0].FileInput');
   const clippings = inputs[0].InputClippings;
-  const clip = Array.isArray(clippings) && clippings.length > 0
-    ? { startSeconds: clippings[0].StartTimecode ? seconds(clippings[0].StartTimecode, 'StartTimecode') : 0, endSeconds: seconds(clippings[0].EndTimecode, 'EndTimecode') }
-    : undefined;
+  const clip =
+    Array.isArray(clippings) && clippings.length > 0
+      ? {
+          startSeconds: clippings[0].StartTimecode ? seconds(clippings[0].StartTimecode, 'StartTimecode') : 0,
+          endSeconds: seconds(clippings[0].EndTimecode, 'EndTimecode'),
+        }
+      : undefined;
   const outputs: PlannedJob['outputs'] = [];
   const hlsMasters: PlannedJob['hlsMasters'] = [];
   const groups = settings.OutputGroups;
@@ -66,11 +80,32 @@ export function planJob(settings: Json): PlannedJob {
         const container = output.ContainerSettings?.Container;
         if (container === 'MP4') {
           const { width, height, settings: codec } = video(output.VideoDescription, 'H_264', where);
-          outputs.push({ bucket: base.bucket, output: { kind: 'mp4', path: `${name}.mp4`, width, height, maxBitrate: codec.H264Settings?.MaxBitrate, audio: Array.isArray(output.AudioDescriptions) && output.AudioDescriptions.length > 0 } });
+          outputs.push({
+            bucket: base.bucket,
+            output: {
+              kind: 'mp4',
+              path: `${name}.mp4`,
+              width,
+              height,
+              maxBitrate: codec.H264Settings?.MaxBitrate,
+              audio: Array.isArray(output.AudioDescriptions) && output.AudioDescriptions.length > 0,
+            },
+          });
         } else if (container === 'RAW') {
           const { width, height, settings: codec } = video(output.VideoDescription, 'FRAME_CAPTURE', where);
           const capture = codec.FrameCaptureSettings ?? {};
-          outputs.push({ bucket: base.bucket, output: { kind: 'frames', pathPrefix: name, width, height, everySeconds: (capture.FramerateDenominator ?? 1) / (capture.FramerateNumerator ?? 1), maxCaptures: capture.MaxCaptures ?? 10_000_000, quality: capture.Quality ?? 80 } });
+          outputs.push({
+            bucket: base.bucket,
+            output: {
+              kind: 'frames',
+              pathPrefix: name,
+              width,
+              height,
+              everySeconds: (capture.FramerateDenominator ?? 1) / (capture.FramerateNumerator ?? 1),
+              maxCaptures: capture.MaxCaptures ?? 10_000_000,
+              quality: capture.Quality ?? 80,
+            },
+          });
         } else {
           throw bad(`${where}: container ${JSON.stringify(container)} is not supported in a file group (MP4, RAW)`);
         }
@@ -84,7 +119,19 @@ export function planJob(settings: Json): PlannedJob {
         const { width, height, settings: codec } = video(output.VideoDescription, 'H_264', `OutputGroups[${g}].Outputs[${o}]`);
         const variantName = `${base.key}${output.NameModifier ?? `-${o}`}`;
         variants.push(variantName);
-        outputs.push({ bucket: base.bucket, output: { kind: 'hls', path: `${variantName}.m3u8`, width, height, maxBitrate: codec.H264Settings?.MaxBitrate, audio: Array.isArray(output.AudioDescriptions) && output.AudioDescriptions.length > 0, segmentSeconds: hls.SegmentLength ?? 10, variantName } });
+        outputs.push({
+          bucket: base.bucket,
+          output: {
+            kind: 'hls',
+            path: `${variantName}.m3u8`,
+            width,
+            height,
+            maxBitrate: codec.H264Settings?.MaxBitrate,
+            audio: Array.isArray(output.AudioDescriptions) && output.AudioDescriptions.length > 0,
+            segmentSeconds: hls.SegmentLength ?? 10,
+            variantName,
+          },
+        });
       }
       hlsMasters.push({ bucket: base.bucket, key: `${base.key}.m3u8`, variants });
     } else {

@@ -40,20 +40,28 @@ export interface LocalMediaConvertService extends EdgeService {
  * transcoding with ffmpeg into the local S3 store. Jobs run one at a time (ffmpeg uses every core) and are kept under
  * `<dataDir>/mediaconvert/jobs/`, so GetJob answers after a restart too; a job interrupted by a crash reads ERROR.
  */
-export function createMediaConvertService(options: { dataDir: string; region: string; accountId: string; storage: TranscodeStorage }): LocalMediaConvertService {
+export function createMediaConvertService(options: {
+  dataDir: string;
+  region: string;
+  accountId: string;
+  storage: TranscodeStorage;
+}): LocalMediaConvertService {
   const folder = join(options.dataDir, 'mediaconvert', 'jobs');
   mkdirSync(folder, { recursive: true });
   const jobs = new Map<string, LocalJob>();
   for (const file of readdirSync(folder)) {
     const job = JSON.parse(readFileSync(join(folder, file), 'utf8')) as LocalJob;
-    if (job.Status === 'SUBMITTED' || job.Status === 'PROGRESSING') Object.assign(job, { Status: 'ERROR', ErrorCode: 1999, ErrorMessage: 'The local stack stopped while the job ran' });
+    if (job.Status === 'SUBMITTED' || job.Status === 'PROGRESSING')
+      Object.assign(job, { Status: 'ERROR', ErrorCode: 1999, ErrorMessage: 'The local stack stopped while the job ran' });
     jobs.set(job.Id, job);
   }
   const save = (job: LocalJob) => writeFileSync(join(folder, `${job.Id}.json`), JSON.stringify(job));
   let queue: Promise<void> = Promise.resolve();
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CreateJob wire request; Role is checked here, Settings by planJob
   const createJob = (body: Record<string, any>): LocalJob => {
-    if (typeof body.Role !== 'string' || !body.Role.startsWith('arn:')) throw new AwsServiceError('BadRequestException', 400, 'Role must be an IAM role ARN');
+    if (typeof body.Role !== 'string' || !body.Role.startsWith('arn:'))
+      throw new AwsServiceError('BadRequestException', 400, 'Role must be an IAM role ARN');
     const plan = planJob(body.Settings);
     const now = Date.now() / 1000;
     const id = `${Date.now()}-${randomBytes(3).toString('hex')}`;
@@ -75,7 +83,14 @@ export function createMediaConvertService(options: { dataDir: string; region: st
       save(job);
       try {
         const result = await runTranscode(plan, options.storage);
-        job.OutputGroupDetails = [{ OutputDetails: result.outputs.map((o) => ({ DurationInMs: result.durationMs, ...(o.width && o.height ? { VideoDetails: { WidthInPx: o.width, HeightInPx: o.height } } : {}) })) }];
+        job.OutputGroupDetails = [
+          {
+            OutputDetails: result.outputs.map((o) => ({
+              DurationInMs: result.durationMs,
+              ...(o.width && o.height ? { VideoDetails: { WidthInPx: o.width, HeightInPx: o.height } } : {}),
+            })),
+          },
+        ];
         Object.assign(job, { Status: 'COMPLETE', JobPercentComplete: 100 });
       } catch (error) {
         // 1010: MediaConvert's code for an input it cannot read.
@@ -94,7 +109,7 @@ export function createMediaConvertService(options: { dataDir: string; region: st
     handle: async (req: EdgeRequest): Promise<EdgeResponse> => {
       const path = req.url.pathname.replace(/\/+$/, '');
       if (req.method === 'POST' && path === '/2017-08-29/jobs') {
-        const job = createJob(fromWire(MEDIACONVERT_JSON.parseBody(req)) as Record<string, any>);
+        const job = createJob(fromWire(MEDIACONVERT_JSON.parseBody(req)) as Parameters<typeof createJob>[0]);
         return MEDIACONVERT_JSON.ok(toWire({ Job: job }), 201);
       }
       const match = /^\/2017-08-29\/jobs\/([^/]+)$/.exec(path);

@@ -13,6 +13,15 @@ export interface OutboxSnsMessage {
   messageGroupId?: string;
 }
 
+/** A text message SNS Publish sent to a phone number. */
+export interface OutboxSms {
+  messageId: string;
+  phoneNumber: string;
+  message: string;
+  /** AWS.SNS.SMS.SMSType and the other SMS attributes the publisher set. */
+  messageAttributes?: Record<string, { dataType: string; stringValue?: string }>;
+}
+
 /** What happened when the e-mail was relayed to SMTP_URL. */
 export interface OutboxRelay {
   status: 'sent' | 'failed';
@@ -41,6 +50,7 @@ export interface OutboxEmail {
 /** One notification in the outbox. */
 export type OutboxItem =
   | { id: string; kind: 'sns'; createdAt: string; sns: OutboxSnsMessage }
+  | { id: string; kind: 'sms'; createdAt: string; sms: OutboxSms }
   | { id: string; kind: 'email'; createdAt: string; email: OutboxEmail; emlFile: string };
 
 /** A page of the outbox, newest first. */
@@ -50,12 +60,13 @@ export interface OutboxPage {
   nextCursor?: string;
 }
 
-type NewItem = { kind: 'sns'; sns: OutboxSnsMessage } | { kind: 'email'; email: OutboxEmail; eml: Buffer };
+type NewItem =
+  { kind: 'sns'; sns: OutboxSnsMessage } | { kind: 'sms'; sms: OutboxSms } | { kind: 'email'; email: OutboxEmail; eml: Buffer };
 
 /** Ids are generated here: sortable time, a counter and randomness; anything else is refused when reading. */
-const ID = /^\d{8}T\d{9}Z-\d{6}-(sns|email)-[0-9a-f]{8}$/;
+const ID = /^\d{8}T\d{9}Z-\d{6}-(sns|sms|email)-[0-9a-f]{8}$/;
 
-/** The notification outbox under <dataDir>/outbox: one JSON file per notification (plus an .eml per e-mail). */
+/** The notification outbox under <dataDir>/outbox: one JSON file per SNS message, SMS or e-mail (plus an .eml per e-mail). */
 export class Outbox {
   private counter = 0;
   private readonly listeners = new Set<(item: OutboxItem) => void>();
@@ -75,10 +86,13 @@ export class Outbox {
     this.counter = (this.counter + 1) % 1_000_000;
     const stamp = now.toISOString().replace(/[-:.]/g, '');
     const id = `${stamp}-${String(this.counter).padStart(6, '0')}-${entry.kind}-${randomBytes(4).toString('hex')}`;
+    const createdAt = now.toISOString();
     const item: OutboxItem =
       entry.kind === 'sns'
-        ? { id, kind: 'sns', createdAt: now.toISOString(), sns: entry.sns }
-        : { id, kind: 'email', createdAt: now.toISOString(), email: entry.email, emlFile: `${id}.eml` };
+        ? { id, kind: 'sns', createdAt, sns: entry.sns }
+        : entry.kind === 'sms'
+          ? { id, kind: 'sms', createdAt, sms: entry.sms }
+          : { id, kind: 'email', createdAt, email: entry.email, emlFile: `${id}.eml` };
     if (entry.kind === 'email') await this.writeAtomic(`${id}.eml`, entry.eml);
     await this.writeAtomic(`${id}.json`, JSON.stringify(item, null, 2));
     for (const listener of this.listeners) listener(item);
@@ -103,7 +117,9 @@ export class Outbox {
       .sort()
       .reverse();
     const pageIds = ids.slice(0, limit);
-    const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter((item): item is OutboxItem => item !== undefined);
+    const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter(
+      (item): item is OutboxItem => item !== undefined,
+    );
     return { items, ...(ids.length > limit ? { nextCursor: pageIds.at(-1) } : {}) };
   }
 

@@ -1,3 +1,4 @@
+import { isObject } from '@smart-image-pipeline/contracts';
 import { invalidParameter, RekognitionError } from '../../vision/errors';
 import type { FacesParams, LabelsParams, ModerationParams, RatioBox, TextParams } from '../../vision/request';
 
@@ -18,8 +19,20 @@ export type ParsedRequest =
 
 /** Face attribute names DetectFaces accepts besides DEFAULT and ALL. */
 export const FACE_ATTRIBUTES = [
-  'DEFAULT', 'ALL', 'AGE_RANGE', 'BEARD', 'EMOTIONS', 'EYE_DIRECTION', 'EYEGLASSES', 'EYES_OPEN', 'GENDER',
-  'MOUTH_OPEN', 'MUSTACHE', 'FACE_OCCLUDED', 'SMILE', 'SUNGLASSES',
+  'DEFAULT',
+  'ALL',
+  'AGE_RANGE',
+  'BEARD',
+  'EMOTIONS',
+  'EYE_DIRECTION',
+  'EYEGLASSES',
+  'EYES_OPEN',
+  'GENDER',
+  'MOUTH_OPEN',
+  'MUSTACHE',
+  'FACE_OCCLUDED',
+  'SMILE',
+  'SUNGLASSES',
 ] as const;
 
 /**
@@ -63,13 +76,19 @@ function parseImage(value: unknown): ImageSource {
   const hasS3 = value.S3Object !== undefined && value.S3Object !== null;
   if (hasBytes === hasS3) throw invalidParameter('Image needs exactly one of Bytes or S3Object');
   if (hasBytes) {
-    if (typeof value.Bytes !== 'string' || value.Bytes.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value.Bytes) || value.Bytes.length % 4 !== 0) {
+    if (
+      typeof value.Bytes !== 'string' ||
+      value.Bytes.length === 0 ||
+      !/^[A-Za-z0-9+/]*={0,2}$/.test(value.Bytes) ||
+      value.Bytes.length % 4 !== 0
+    ) {
       throw invalidParameter('Image.Bytes must be non-empty base64');
     }
     return { kind: 'bytes', bytes: Buffer.from(value.Bytes, 'base64') };
   }
   const s3 = value.S3Object;
-  if (!isObject(s3) || !nonEmptyString(s3.Bucket) || !nonEmptyString(s3.Name)) throw invalidParameter('Image.S3Object needs Bucket and Name');
+  if (!isObject(s3) || !nonEmptyString(s3.Bucket) || !nonEmptyString(s3.Name))
+    throw invalidParameter('Image.S3Object needs Bucket and Name');
   if (s3.Version !== undefined && !nonEmptyString(s3.Version)) throw invalidParameter('Image.S3Object.Version must be a string');
   return { kind: 'S3Object', bucket: s3.Bucket, key: s3.Name, versionId: s3.Version as string | undefined };
 }
@@ -83,7 +102,8 @@ function parseLabelsParams(json: Record<string, unknown>): LabelsParams {
   if (!isObject(settings)) throw invalidParameter('Settings must be an object');
   const general = settings.GeneralLabels === undefined ? {} : settings.GeneralLabels;
   const properties = settings.ImageProperties === undefined ? {} : settings.ImageProperties;
-  if (!isObject(general) || !isObject(properties)) throw invalidParameter('Settings.GeneralLabels and Settings.ImageProperties must be objects');
+  if (!isObject(general) || !isObject(properties))
+    throw invalidParameter('Settings.GeneralLabels and Settings.ImageProperties must be objects');
   return {
     minConfidence: optionalNumber(json.MinConfidence, 'MinConfidence', 0, 100) ?? 55,
     maxLabels: optionalNumber(json.MaxLabels, 'MaxLabels', 0, Number.MAX_SAFE_INTEGER) ?? 1000,
@@ -111,7 +131,8 @@ function parseTextParams(value: unknown): TextParams {
   const word = filters.WordFilter === undefined ? {} : filters.WordFilter;
   if (!isObject(word)) throw invalidParameter('Filters.WordFilter must be an object');
   const regionsValue = filters.RegionsOfInterest === undefined ? [] : filters.RegionsOfInterest;
-  if (!Array.isArray(regionsValue) || regionsValue.length > 10) throw invalidParameter('RegionsOfInterest must be a list of at most 10 regions');
+  if (!Array.isArray(regionsValue) || regionsValue.length > 10)
+    throw invalidParameter('RegionsOfInterest must be a list of at most 10 regions');
   return {
     minConfidence: optionalNumber(word.MinConfidence, 'MinConfidence', 0, 100) ?? 80,
     minBoxHeight: optionalNumber(word.MinBoundingBoxHeight, 'MinBoundingBoxHeight', 0, 1) ?? 0,
@@ -135,7 +156,12 @@ function parseRegion(region: unknown): RatioBox {
     const xs = points.map((p) => p.x);
     const ys = points.map((p) => p.y);
     // The polygon's bounding box: a word counts when its box is mostly inside, so this is close enough.
-    return { Left: Math.min(...xs), Top: Math.min(...ys), Width: Math.max(...xs) - Math.min(...xs), Height: Math.max(...ys) - Math.min(...ys) };
+    return {
+      Left: Math.min(...xs),
+      Top: Math.min(...ys),
+      Width: Math.max(...xs) - Math.min(...xs),
+      Height: Math.max(...ys) - Math.min(...ys),
+    };
   }
   throw invalidParameter('each region needs a BoundingBox or a Polygon');
 }
@@ -150,12 +176,9 @@ function optionalNumber(value: unknown, name: string, min: number, max: number):
 
 function optionalStringArray(value: unknown, name: string): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(`${name} must be a list of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+    throw invalidParameter(`${name} must be a list of strings`);
   return value as string[];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function nonEmptyString(value: unknown): value is string {

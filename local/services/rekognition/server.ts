@@ -23,12 +23,16 @@ export async function startRekognitionServer(
       return { status: state.ready ? 200 : 503, headers: { 'content-type': 'application/json' }, body: JSON.stringify(state) };
     },
   };
-  const edge = await startEdgeServer({ host: opts.host, port: opts.port ?? 0, services: [rekognitionEdgeService(service), health], maxBodyBytes: MAX_BODY_BYTES, faults: {} }).catch(
-    async (error: unknown) => {
-      await service.close();
-      throw error;
-    },
-  );
+  const edge = await startEdgeServer({
+    host: opts.host,
+    port: opts.port ?? 0,
+    services: [rekognitionEdgeService(service), health],
+    maxBodyBytes: MAX_BODY_BYTES,
+    faults: {},
+  }).catch(async (error: unknown) => {
+    await service.close();
+    throw error;
+  });
   const close = async () => {
     await edge.close();
     await service.close();

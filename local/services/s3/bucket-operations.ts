@@ -14,7 +14,9 @@ const OWNER = { ID: 'local000000000000000000000000000000000000000000000000000000
 export function listBuckets(ctx: S3Context): EdgeResponse {
   return restXmlProtocol.ok('ListAllMyBucketsResult', {
     Owner: OWNER,
-    Buckets: { Bucket: ctx.store.listBuckets().map((bucket) => ({ Name: bucket.name, CreationDate: bucket.createdAt, BucketRegion: ctx.region })) },
+    Buckets: {
+      Bucket: ctx.store.listBuckets().map((bucket) => ({ Name: bucket.name, CreationDate: bucket.createdAt, BucketRegion: ctx.region })),
+    },
   });
 }
 
@@ -22,7 +24,12 @@ export function listBuckets(ctx: S3Context): EdgeResponse {
 export async function createBucket(ctx: S3Context, bucket: string): Promise<EdgeResponse> {
   const { created } = await ctx.store.createBucket(bucket);
   if (!created && ctx.region !== 'us-east-1') {
-    throw new AwsServiceError('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
+    throw new AwsServiceError(
+      'BucketAlreadyOwnedByYou',
+      409,
+      'Your previous request to create the named bucket succeeded and you already own it.',
+      { BucketName: bucket },
+    );
   }
   return { status: 200, headers: { location: `/${bucket}` } };
 }
@@ -71,7 +78,10 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
   let cursor: ListingCursor | undefined;
   if (v2 && token) {
     cursor = decodeCursor(token);
-    if (!cursor) throw new AwsServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+    if (!cursor)
+      throw new AwsServiceError('InvalidArgument', 400, 'The continuation token provided is incorrect', {
+        ArgumentName: 'continuation-token',
+      });
   } else {
     const after = v2 ? call.query.get('start-after') : call.query.get('marker');
     if (after) cursor = { after };
@@ -81,7 +91,12 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
     Key: encode(key),
     LastModified: version.lastModified,
     ETag: `"${version.etag}"`,
-    ...(version.checksum ? { ChecksumAlgorithm: version.checksum.algorithm.toUpperCase(), ChecksumType: version.checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT' } : {}),
+    ...(version.checksum
+      ? {
+          ChecksumAlgorithm: version.checksum.algorithm.toUpperCase(),
+          ChecksumType: version.checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT',
+        }
+      : {}),
     Size: version.size,
     ...(!v2 || call.query.get('fetch-owner') === 'true' ? { Owner: OWNER } : {}),
     StorageClass: 'STANDARD',
@@ -94,7 +109,8 @@ export function listObjects(ctx: S3Context, call: S3Call, bucket: string): EdgeR
     ...(urlEncoded ? { EncodingType: 'url' } : {}),
     IsTruncated: page.isTruncated,
   };
-  const nextCursor = page.isTruncated && page.last ? { after: page.last.value, ...(page.last.isPrefix ? { skipPrefix: true } : {}) } : undefined;
+  const nextCursor =
+    page.isTruncated && page.last ? { after: page.last.value, ...(page.last.isPrefix ? { skipPrefix: true } : {}) } : undefined;
   const body: XmlNode = v2
     ? {
         ...common,
@@ -125,15 +141,34 @@ export function listObjectVersions(ctx: S3Context, call: S3Call, bucket: string)
   for (const { key, versions: list } of ctx.store.listAllVersions(bucket)) {
     if (!key.startsWith(prefix)) continue;
     list.forEach((version, index) => {
-      const common = { Key: encode(key), VersionId: version.versionId, IsLatest: index === 0, LastModified: version.lastModified, Owner: OWNER };
+      const common = {
+        Key: encode(key),
+        VersionId: version.versionId,
+        IsLatest: index === 0,
+        LastModified: version.lastModified,
+        Owner: OWNER,
+      };
       if (version.deleteMarker) markers.push(common);
-      else versions.push({ ...common, ETag: `"${version.etag}"`, Size: version.size, StorageClass: 'STANDARD', ...(version.checksum ? { ChecksumAlgorithm: version.checksum.algorithm.toUpperCase() } : {}) });
+      else
+        versions.push({
+          ...common,
+          ETag: `"${version.etag}"`,
+          Size: version.size,
+          StorageClass: 'STANDARD',
+          ...(version.checksum ? { ChecksumAlgorithm: version.checksum.algorithm.toUpperCase() } : {}),
+        });
     });
   }
   return restXmlProtocol.ok('ListVersionsResult', {
-    Name: bucket, Prefix: encode(prefix), KeyMarker: '', VersionIdMarker: '', MaxKeys: 1000, IsTruncated: false,
+    Name: bucket,
+    Prefix: encode(prefix),
+    KeyMarker: '',
+    VersionIdMarker: '',
+    MaxKeys: 1000,
+    IsTruncated: false,
     ...(urlEncoded ? { EncodingType: 'url' } : {}),
-    Version: versions, DeleteMarker: markers,
+    Version: versions,
+    DeleteMarker: markers,
   });
 }
 
@@ -162,7 +197,9 @@ export async function deleteObjects(ctx: S3Context, call: S3Call, bucket: string
 function readMaxKeys(value: string | null): number {
   if (value === null) return 1000;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new AwsServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', { ArgumentName: 'max-keys' });
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new AwsServiceError('InvalidArgument', 400, 'Provided max-keys not an integer or within integer range', {
+      ArgumentName: 'max-keys',
+    });
   return Math.min(parsed, 1000);
 }
-

@@ -7,7 +7,17 @@ import * as objects from './object-operations';
 import type { S3Call } from './s3-request';
 
 /** Bucket sub-resources local mode accepts and ignores, because the template's settings have no local effect. */
-const ACCEPTED_SUBRESOURCES = ['policy', 'cors', 'encryption', 'publicAccessBlock', 'tagging', 'notification', 'lifecycle', 'ownershipControls', 'acl'];
+const ACCEPTED_SUBRESOURCES = [
+  'policy',
+  'cors',
+  'encryption',
+  'publicAccessBlock',
+  'tagging',
+  'notification',
+  'lifecycle',
+  'ownershipControls',
+  'acl',
+];
 
 /**
  * Maps an S3 REST call (method, bucket, key, sub-resource) onto its operation.
@@ -48,7 +58,8 @@ export async function dispatchS3(ctx: S3Context, call: S3Call): Promise<EdgeResp
   }
   if (query.has('uploads') && method === 'POST') return multipart.createMultipartUpload(ctx, call, bucket, key);
   if (query.has('tagging') && method === 'GET') return objects.getObjectTagging(ctx, call, bucket, key);
-  if (query.has('tagging') || query.has('acl') || query.has('attributes') || query.has('retention') || query.has('legal-hold')) throw notImplemented(call);
+  if (query.has('tagging') || query.has('acl') || query.has('attributes') || query.has('retention') || query.has('legal-hold'))
+    throw notImplemented(call);
   switch (method) {
     case 'PUT':
       return call.headers['x-amz-copy-source'] ? objects.copyObject(ctx, call, bucket, key) : objects.putObject(ctx, call, bucket, key);
@@ -77,5 +88,9 @@ function acceptSubresource(ctx: S3Context, call: S3Call, bucket: string, name: s
 
 function notImplemented(call: S3Call): AwsServiceError {
   const subresource = [...call.query.keys()].filter((name) => !name.startsWith('X-Amz-')).join('&');
-  return new AwsServiceError('NotImplemented', 501, `Local S3 does not implement ${call.method} ${call.key === undefined ? 'bucket' : 'object'}${subresource ? `?${subresource}` : ''}`);
+  return new AwsServiceError(
+    'NotImplemented',
+    501,
+    `Local S3 does not implement ${call.method} ${call.key === undefined ? 'bucket' : 'object'}${subresource ? `?${subresource}` : ''}`,
+  );
 }

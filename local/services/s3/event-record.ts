@@ -1,7 +1,8 @@
 import type { S3EventRecord } from 'aws-lambda';
 
 /** ObjectCreated event names S3 emits for the calls this service supports. */
-export type ObjectCreatedEventName = 'ObjectCreated:Put' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
+export type ObjectCreatedEventName =
+  'ObjectCreated:Put' | 'ObjectCreated:Post' | 'ObjectCreated:CompleteMultipartUpload' | 'ObjectCreated:Copy';
 
 /** ObjectRemoved event names: a version deleted for good, or a delete marker put on top of a versioned key. */
 export type ObjectRemovedEventName = 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated';
@@ -34,7 +35,12 @@ export interface CreatedObjectFacts {
 }
 
 /** Builds one ObjectCreated record (eventVersion 2.1) exactly as S3 delivers it to Lambda. */
-export function buildObjectCreatedRecord(eventName: ObjectCreatedEventName, facts: CreatedObjectFacts, region: string, requestId: string): S3EventRecord {
+export function buildObjectCreatedRecord(
+  eventName: ObjectCreatedEventName,
+  facts: CreatedObjectFacts,
+  region: string,
+  requestId: string,
+): S3EventRecord {
   return buildRecord(eventName, facts, region, requestId, {
     key: encodeEventKey(facts.key),
     size: facts.size,
@@ -55,7 +61,12 @@ export interface RemovedObjectFacts {
 }
 
 /** Builds one ObjectRemoved record as S3 delivers it to Lambda. */
-export function buildObjectRemovedRecord(eventName: ObjectRemovedEventName, facts: RemovedObjectFacts, region: string, requestId: string): S3EventRecord {
+export function buildObjectRemovedRecord(
+  eventName: ObjectRemovedEventName,
+  facts: RemovedObjectFacts,
+  region: string,
+  requestId: string,
+): S3EventRecord {
   return buildRecord(eventName, facts, region, requestId, {
     key: encodeEventKey(facts.key),
     ...(facts.versionId && facts.versionId !== 'null' ? { versionId: facts.versionId } : {}),
@@ -63,7 +74,13 @@ export function buildObjectRemovedRecord(eventName: ObjectRemovedEventName, fact
   });
 }
 
-function buildRecord(eventName: string, facts: { bucket: string; eventTime: string }, region: string, requestId: string, object: Record<string, unknown>): S3EventRecord {
+function buildRecord(
+  eventName: string,
+  facts: { bucket: string; eventTime: string },
+  region: string,
+  requestId: string,
+  object: Record<string, unknown>,
+): S3EventRecord {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',

@@ -26,7 +26,12 @@ const DAY_MS = 86_400_000;
  * noncurrent for longer than their NoncurrentDays go for good. Like S3, it sends no ObjectRemoved events.
  * S3 runs this about once a day; local mode runs it at start and then every few hours.
  */
-export async function applyLifecycle(store: S3Store, bucket: string, rules: readonly LifecycleRule[], now: Date): Promise<LifecycleOutcome> {
+export async function applyLifecycle(
+  store: S3Store,
+  bucket: string,
+  rules: readonly LifecycleRule[],
+  now: Date,
+): Promise<LifecycleOutcome> {
   const outcome: LifecycleOutcome = { expired: 0, noncurrentExpired: 0 };
   for (const rule of rules.filter((candidate) => candidate.Status === 'Enabled')) {
     const prefix = rule.Filter?.Prefix ?? rule.Prefix ?? '';

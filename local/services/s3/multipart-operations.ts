@@ -21,7 +21,14 @@ export async function createMultipartUpload(ctx: S3Context, call: S3Call, bucket
   ctx.store.bucketInfo(bucket);
   const { contentType, systemHeaders } = readSystemHeaders(call.headers);
   const checksumAlgorithm = requestedAlgorithm(call.headers);
-  const upload = await ctx.multipart.create({ bucket, key, contentType, systemHeaders, metadata: readUserMetadata(call.headers), checksumAlgorithm });
+  const upload = await ctx.multipart.create({
+    bucket,
+    key,
+    contentType,
+    systemHeaders,
+    metadata: readUserMetadata(call.headers),
+    checksumAlgorithm,
+  });
   const headers: Record<string, string> = {};
   if (checksumAlgorithm) {
     headers['x-amz-checksum-algorithm'] = checksumAlgorithm.toUpperCase();
@@ -35,20 +42,35 @@ export async function uploadPart(ctx: S3Context, call: S3Call, bucket: string, k
   const uploadId = call.query.get('uploadId') ?? '';
   const partNumber = Number(call.query.get('partNumber'));
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > 10000) {
-    throw new AwsServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', { ArgumentName: 'partNumber' });
+    throw new AwsServiceError('InvalidArgument', 400, 'Part number must be an integer between 1 and 10000, inclusive', {
+      ArgumentName: 'partNumber',
+    });
   }
   await ctx.multipart.get(uploadId, bucket, key);
   const copySource = header(call.headers, 'x-amz-copy-source');
   if (copySource) return uploadPartCopy(ctx, call, uploadId, partNumber, copySource);
   const checksum = await verifyPayload(call.headers, call.trailers, call.body);
-  const sentChecksum = checksum.algorithm === 'crc64nvme' && !header(call.headers, 'x-amz-checksum-crc64nvme') && !call.trailers['x-amz-checksum-crc64nvme'] ? undefined : checksum;
-  const part = await ctx.multipart.putPart(uploadId, { partNumber, etag: md5(call.body), size: call.body.length, checksum: sentChecksum }, call.body);
+  const sentChecksum =
+    checksum.algorithm === 'crc64nvme' && !header(call.headers, 'x-amz-checksum-crc64nvme') && !call.trailers['x-amz-checksum-crc64nvme']
+      ? undefined
+      : checksum;
+  const part = await ctx.multipart.putPart(
+    uploadId,
+    { partNumber, etag: md5(call.body), size: call.body.length, checksum: sentChecksum },
+    call.body,
+  );
   const headers: Record<string, string> = { etag: `"${part.etag}"`, 'x-amz-server-side-encryption': 'AES256' };
   if (sentChecksum) headers[`x-amz-checksum-${sentChecksum.algorithm}`] = sentChecksum.value;
   return { status: 200, headers };
 }
 
-async function uploadPartCopy(ctx: S3Context, call: S3Call, uploadId: string, partNumber: number, copySource: string): Promise<EdgeResponse> {
+async function uploadPartCopy(
+  ctx: S3Context,
+  call: S3Call,
+  uploadId: string,
+  partNumber: number,
+  copySource: string,
+): Promise<EdgeResponse> {
   const source = parseCopySource(copySource);
   const version = ctx.store.getVersion(source.bucket, source.key, source.versionId);
   const rangeHeader = header(call.headers, 'x-amz-copy-source-range');
@@ -74,23 +96,43 @@ export async function completeMultipartUpload(ctx: S3Context, call: S3Call, buck
   const chosen: UploadedPart[] = [];
   requested.forEach((want, index) => {
     if (index > 0 && want.partNumber <= requested[index - 1].partNumber) {
-      throw new AwsServiceError('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
+      throw new AwsServiceError(
+        'InvalidPartOrder',
+        400,
+        'The list of parts was not in ascending order. Parts must be ordered by part number.',
+        { UploadId: uploadId },
+      );
     }
     const part = stored.get(want.partNumber);
     if (!part || part.etag !== want.etag) {
-      throw new AwsServiceError('InvalidPart', 400, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.", { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag });
+      throw new AwsServiceError(
+        'InvalidPart',
+        400,
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.",
+        { UploadId: uploadId, PartNumber: String(want.partNumber), ETag: want.etag },
+      );
     }
     chosen.push(part);
   });
   chosen.slice(0, -1).forEach((part) => {
     if (part.size < MIN_PART_BYTES) {
-      throw new AwsServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(part.partNumber), ProposedSize: String(part.size), MinSizeAllowed: String(MIN_PART_BYTES) });
+      throw new AwsServiceError('EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed object size.', {
+        PartNumber: String(part.partNumber),
+        ProposedSize: String(part.size),
+        MinSizeAllowed: String(MIN_PART_BYTES),
+      });
     }
   });
-  const etag = `${createHash('md5').update(Buffer.concat(chosen.map((part) => Buffer.from(part.etag, 'hex')))).digest('hex')}-${chosen.length}`;
+  const etag = `${createHash('md5')
+    .update(Buffer.concat(chosen.map((part) => Buffer.from(part.etag, 'hex'))))
+    .digest('hex')}-${chosen.length}`;
   const size = chosen.reduce((sum, part) => sum + part.size, 0);
   const files = chosen.map((part) => ({ path: ctx.multipart.partPath(uploadId, part.partNumber) }));
-  const checksum = await objectChecksum(upload.checksumAlgorithm, chosen, files.map((file) => file.path));
+  const checksum = await objectChecksum(
+    upload.checksumAlgorithm,
+    chosen,
+    files.map((file) => file.path),
+  );
   const version = await ctx.store.putObjectFromFiles(bucket, key, files, size, {
     etag,
     contentType: upload.contentType,
@@ -103,21 +145,29 @@ export async function completeMultipartUpload(ctx: S3Context, call: S3Call, buck
   ctx.emitCreated('ObjectCreated:CompleteMultipartUpload', bucket, key, version);
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (ctx.store.bucketInfo(bucket).versioning) headers['x-amz-version-id'] = version.versionId;
-  return restXmlProtocol.ok('CompleteMultipartUploadResult', {
-    Location: `http://127.0.0.1/${bucket}/${encodeURIComponent(key)}`,
-    Bucket: bucket,
-    Key: key,
-    ETag: `"${etag}"`,
-    [checksumElement(checksum.algorithm)]: checksum.value,
-    ChecksumType: checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT',
-  }, headers);
+  return restXmlProtocol.ok(
+    'CompleteMultipartUploadResult',
+    {
+      Location: `http://127.0.0.1/${bucket}/${encodeURIComponent(key)}`,
+      Bucket: bucket,
+      Key: key,
+      ETag: `"${etag}"`,
+      [checksumElement(checksum.algorithm)]: checksum.value,
+      ChecksumType: checksum.value.includes('-') ? 'COMPOSITE' : 'FULL_OBJECT',
+    },
+    headers,
+  );
 }
 
 /**
  * The whole object's checksum as S3 derives it: for CRC32/CRC32C/SHA a composite "<checksum of the part checksums>-N",
  * otherwise a full-object CRC64NVME.
  */
-async function objectChecksum(algorithm: StoredChecksum['algorithm'] | undefined, parts: UploadedPart[], paths: string[]): Promise<StoredChecksum> {
+async function objectChecksum(
+  algorithm: StoredChecksum['algorithm'] | undefined,
+  parts: UploadedPart[],
+  paths: string[],
+): Promise<StoredChecksum> {
   if (algorithm && algorithm !== 'crc64nvme' && parts.every((part) => part.checksum?.algorithm === algorithm)) {
     const joined = Buffer.concat(parts.map((part) => Buffer.from(part.checksum?.value ?? '', 'base64')));
     return { algorithm, value: `${await computeChecksum(algorithm, joined)}-${parts.length}` };
@@ -174,7 +224,12 @@ export async function listMultipartUploads(ctx: S3Context, bucket: string): Prom
     UploadIdMarker: '',
     MaxUploads: 1000,
     IsTruncated: false,
-    Upload: uploads.map((upload) => ({ Key: upload.key, UploadId: upload.uploadId, Initiated: upload.initiated, StorageClass: 'STANDARD' })),
+    Upload: uploads.map((upload) => ({
+      Key: upload.key,
+      UploadId: upload.uploadId,
+      Initiated: upload.initiated,
+      StorageClass: 'STANDARD',
+    })),
   });
 }
 

@@ -42,7 +42,12 @@ export class MultipartStore {
 
   /** Loads an upload, checking it belongs to the bucket and key. @throws AwsServiceError NoSuchUpload. */
   async get(uploadId: string, bucket: string, key: string): Promise<MultipartUpload> {
-    const missing = new AwsServiceError('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+    const missing = new AwsServiceError(
+      'NoSuchUpload',
+      404,
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      { UploadId: uploadId },
+    );
     if (!UPLOAD_ID.test(uploadId)) throw missing;
     try {
       const upload = JSON.parse(await readFile(join(this.folder(uploadId), 'upload.json'), 'utf8')) as MultipartUpload;
@@ -70,7 +75,9 @@ export class MultipartStore {
   /** The upload's parts by number. */
   async listParts(uploadId: string): Promise<UploadedPart[]> {
     const files = (await readdir(this.folder(uploadId))).filter((file) => /^part-\d+\.json$/.test(file));
-    const parts = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(this.folder(uploadId), file), 'utf8')) as UploadedPart));
+    const parts = await Promise.all(
+      files.map(async (file) => JSON.parse(await readFile(join(this.folder(uploadId), file), 'utf8')) as UploadedPart),
+    );
     return parts.sort((a, b) => a.partNumber - b.partNumber);
   }
 

@@ -12,7 +12,8 @@ const SYSTEM_HEADERS = ['cache-control', 'content-disposition', 'content-encodin
 export function readUserMetadata(headers: IncomingHttpHeaders): Record<string, string> {
   const metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-amz-meta-') && value !== undefined) metadata[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
+    if (name.startsWith('x-amz-meta-') && value !== undefined)
+      metadata[name.slice('x-amz-meta-'.length)] = Array.isArray(value) ? value.join(',') : value;
   }
   return metadata;
 }
@@ -23,7 +24,12 @@ export function readSystemHeaders(headers: IncomingHttpHeaders): { contentType: 
   for (const name of SYSTEM_HEADERS) {
     let value = header(headers, name);
     // aws-chunked describes the transfer, not the object; S3 drops it and keeps any other coding.
-    if (name === 'content-encoding' && value) value = value.split(',').map((part) => part.trim()).filter((part) => part && part !== 'aws-chunked').join(',');
+    if (name === 'content-encoding' && value)
+      value = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part && part !== 'aws-chunked')
+        .join(',');
     if (value) systemHeaders[name] = value;
   }
   return { contentType: header(headers, 'content-type') || 'binary/octet-stream', systemHeaders };
@@ -37,14 +43,19 @@ export function readSystemHeaders(headers: IncomingHttpHeaders): { contentType: 
 export async function verifyPayload(headers: IncomingHttpHeaders, trailers: Record<string, string>, body: Buffer): Promise<StoredChecksum> {
   const md5 = header(headers, 'content-md5');
   if (md5 !== undefined) {
-    if (Buffer.from(md5, 'base64').length !== 16) throw new AwsServiceError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.');
+    if (Buffer.from(md5, 'base64').length !== 16)
+      throw new AwsServiceError('InvalidDigest', 400, 'The Content-MD5 you specified is not valid.');
     if (createHash('md5').update(body).digest('base64') !== md5) {
       throw new AwsServiceError('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
     }
   }
   const contentSha = header(headers, 'x-amz-content-sha256');
   if (contentSha && /^[0-9a-f]{64}$/.test(contentSha) && createHash('sha256').update(body).digest('hex') !== contentSha) {
-    throw new AwsServiceError('XAmzContentSHA256Mismatch', 400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw new AwsServiceError(
+      'XAmzContentSHA256Mismatch',
+      400,
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
   let provided: StoredChecksum | undefined;
   for (const algorithm of CHECKSUM_ALGORITHMS) {

@@ -5,7 +5,15 @@ import { computeChecksum } from './checksums';
 import { restXmlProtocol } from '../../edge/protocols/rest-xml';
 import type { S3Context } from './context';
 import { AwsServiceError } from '../../edge/aws-error';
-import { checksumElement, readSystemHeaders, readTagging, readUserMetadata, requestedAlgorithm, verifyPayload, versionHeaders } from './object-headers';
+import {
+  checksumElement,
+  readSystemHeaders,
+  readTagging,
+  readUserMetadata,
+  requestedAlgorithm,
+  verifyPayload,
+  versionHeaders,
+} from './object-headers';
 import { header, type S3Call } from './s3-request';
 import type { ObjectVersion } from './store';
 
@@ -16,7 +24,9 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 export async function putObject(ctx: S3Context, call: S3Call, bucket: string, key: string): Promise<EdgeResponse> {
   const info = ctx.store.bucketInfo(bucket);
   if (header(call.headers, 'if-none-match') === '*' && ctx.store.hasCurrent(bucket, key)) {
-    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-None-Match',
+    });
   }
   const checksum = await verifyPayload(call.headers, call.trailers, call.body);
   const { contentType, systemHeaders } = readSystemHeaders(call.headers);
@@ -57,7 +67,11 @@ export async function getObject(ctx: S3Context, call: S3Call, bucket: string, ke
     if (span) {
       headers['content-range'] = `bytes ${span.start}-${span.end}/${version.size}`;
       headers['content-length'] = String(span.end - span.start + 1);
-      return { status: 206, headers, body: isHead ? undefined : createReadStream(ctx.store.blobPath(bucket, version), { ...span, highWaterMark: READ_CHUNK_BYTES }) };
+      return {
+        status: 206,
+        headers,
+        body: isHead ? undefined : createReadStream(ctx.store.blobPath(bucket, version), { ...span, highWaterMark: READ_CHUNK_BYTES }),
+      };
     }
   }
   headers['content-length'] = String(version.size);
@@ -91,35 +105,49 @@ export async function copyObject(ctx: S3Context, call: S3Call, bucket: string, k
   const sourceVersion = ctx.store.getVersion(source.bucket, source.key, source.versionId);
   const replace = (header(call.headers, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase() === 'REPLACE';
   if (source.bucket === bucket && source.key === key && !replace && !source.versionId && !requestedAlgorithm(call.headers)) {
-    throw new AwsServiceError('InvalidRequest', 400, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+    throw new AwsServiceError(
+      'InvalidRequest',
+      400,
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
   }
   const sourcePath = ctx.store.blobPath(source.bucket, sourceVersion);
   const algorithm = requestedAlgorithm(call.headers);
   const needsBytes = sourceVersion.etag.includes('-') || (algorithm && algorithm !== sourceVersion.checksum?.algorithm);
   const bytes = needsBytes ? await readWhole(sourcePath) : undefined;
-  const system = replace ? readSystemHeaders(call.headers) : { contentType: sourceVersion.contentType, systemHeaders: sourceVersion.systemHeaders };
-  const checksum = algorithm && bytes && algorithm !== sourceVersion.checksum?.algorithm
-    ? { algorithm, value: await computeChecksum(algorithm, bytes) }
-    : sourceVersion.checksum?.value.includes('-') && bytes
-      ? { algorithm: 'crc64nvme' as const, value: await computeChecksum('crc64nvme', bytes) }
-      : sourceVersion.checksum;
+  const system = replace
+    ? readSystemHeaders(call.headers)
+    : { contentType: sourceVersion.contentType, systemHeaders: sourceVersion.systemHeaders };
+  const checksum =
+    algorithm && bytes && algorithm !== sourceVersion.checksum?.algorithm
+      ? { algorithm, value: await computeChecksum(algorithm, bytes) }
+      : sourceVersion.checksum?.value.includes('-') && bytes
+        ? { algorithm: 'crc64nvme' as const, value: await computeChecksum('crc64nvme', bytes) }
+        : sourceVersion.checksum;
   const version = await ctx.store.putObjectFromFiles(bucket, key, [{ path: sourcePath }], sourceVersion.size, {
     etag: bytes ? createHash('md5').update(bytes).digest('hex') : sourceVersion.etag,
     contentType: system.contentType,
     systemHeaders: system.systemHeaders,
     metadata: replace ? readUserMetadata(call.headers) : sourceVersion.metadata,
-    tags: (header(call.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase() === 'REPLACE' ? readTagging(call.headers) : sourceVersion.tags,
+    tags:
+      (header(call.headers, 'x-amz-tagging-directive') ?? 'COPY').toUpperCase() === 'REPLACE'
+        ? readTagging(call.headers)
+        : sourceVersion.tags,
     checksum,
   });
   ctx.emitCreated('ObjectCreated:Copy', bucket, key, version);
   const headers: Record<string, string> = { 'x-amz-server-side-encryption': 'AES256' };
   if (info.versioning) headers['x-amz-version-id'] = version.versionId;
   if (ctx.store.bucketInfo(source.bucket).versioning) headers['x-amz-copy-source-version-id'] = sourceVersion.versionId;
-  return restXmlProtocol.ok('CopyObjectResult', {
-    LastModified: version.lastModified,
-    ETag: `"${version.etag}"`,
-    ...(checksum ? { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' } : {}),
-  }, headers);
+  return restXmlProtocol.ok(
+    'CopyObjectResult',
+    {
+      LastModified: version.lastModified,
+      ETag: `"${version.etag}"`,
+      ...(checksum ? { [checksumElement(checksum.algorithm)]: checksum.value, ChecksumType: 'FULL_OBJECT' } : {}),
+    },
+    headers,
+  );
 }
 
 /** Bucket, key and version of an x-amz-copy-source header. @throws AwsServiceError InvalidArgument. */
@@ -130,11 +158,15 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   try {
     path = decodeURIComponent(encodedPath.replace(/^\//, ''));
   } catch {
-    throw new AwsServiceError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source' });
+    throw new AwsServiceError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {
+      ArgumentName: 'x-amz-copy-source',
+    });
   }
   const slash = path.indexOf('/');
   if (slash < 1 || slash === path.length - 1) {
-    throw new AwsServiceError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source' });
+    throw new AwsServiceError('InvalidArgument', 400, 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', {
+      ArgumentName: 'x-amz-copy-source',
+    });
   }
   const versionId = new URLSearchParams(query).get('versionId') ?? undefined;
   return { bucket: path.slice(0, slash), key: path.slice(slash + 1), versionId };
@@ -144,7 +176,14 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
 export function parseRange(value: string, size: number): { start: number; end: number } | undefined {
   const match = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
   if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  const invalid = () => new AwsServiceError('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: value, ActualObjectSize: String(size) }, { 'content-range': `bytes */${size}` });
+  const invalid = () =>
+    new AwsServiceError(
+      'InvalidRange',
+      416,
+      'The requested range is not satisfiable',
+      { RangeRequested: value, ActualObjectSize: String(size) },
+      { 'content-range': `bytes */${size}` },
+    );
   if (match[1] === '') {
     const suffix = Number(match[2]);
     if (suffix === 0 || size === 0) throw invalid();
@@ -166,10 +205,14 @@ function checkConditions(call: S3Call, version: ObjectVersion): EdgeResponse | u
   const ifUnmodifiedSince = header(call.headers, 'if-unmodified-since');
   const matches = (list: string) => list.split(',').some((tag) => tag.trim() === '*' || tag.trim() === etag || tag.trim() === version.etag);
   if (ifMatch !== undefined && !matches(ifMatch)) {
-    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-Match',
+    });
   }
   if (ifMatch === undefined && ifUnmodifiedSince !== undefined && modified > Date.parse(ifUnmodifiedSince)) {
-    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Unmodified-Since' });
+    throw new AwsServiceError('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-Unmodified-Since',
+    });
   }
   const notModified = { status: 304, headers: { etag, 'last-modified': new Date(version.lastModified).toUTCString() } };
   if (ifNoneMatch !== undefined) return matches(ifNoneMatch) ? notModified : undefined;

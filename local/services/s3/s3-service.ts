@@ -8,6 +8,7 @@ import type { S3Context } from './context';
 import { dispatchS3 } from './dispatch';
 import { applyLifecycle, type LifecycleOutcome, type LifecycleRule } from './lifecycle';
 import { buildObjectCreatedRecord, buildObjectRemovedRecord, type ObjectCreatedEventName } from './event-record';
+import { postObject } from './post-object';
 import { MultipartStore } from './multipart';
 import { computeChecksum } from './checksums';
 import { parseS3Call } from './s3-request';
@@ -47,7 +48,12 @@ export interface LocalS3Service extends EdgeService {
   /** Buckets and their settings. */
   listBuckets(): BucketInfo[];
   /** Stores an object as PutObject would, queueing ObjectCreated:Put. @throws AwsServiceError NoSuchBucket. */
-  putObject(bucket: string, key: string, body: Buffer, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<S3ObjectSummary>;
+  putObject(
+    bucket: string,
+    key: string,
+    body: Buffer,
+    options?: { contentType?: string; metadata?: Record<string, string> },
+  ): Promise<S3ObjectSummary>;
   /** The bytes of the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
   getObjectBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
   /** Facts about the current (or given) version. @throws AwsServiceError NoSuchBucket, NoSuchKey, NoSuchVersion. */
@@ -105,7 +111,15 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
   const recordFor = (eventName: ObjectCreatedEventName, bucket: string, key: string, version: ObjectVersion) =>
     buildObjectCreatedRecord(
       eventName,
-      { bucket, key, size: version.size, eTag: version.etag, versionId: version.versionId, sequencer: version.sequencer, eventTime: version.lastModified },
+      {
+        bucket,
+        key,
+        size: version.size,
+        eTag: version.etag,
+        versionId: version.versionId,
+        sequencer: version.sequencer,
+        eventTime: version.lastModified,
+      },
       region,
       randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(),
     );
@@ -138,7 +152,8 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
     name: 's3',
     protocol: restXmlProtocol,
     // Only signed calls (header or presigned query): real buckets are private, so anonymous reads are not served.
-    matches: (req) => req.signingService === 's3',
+    // A browser's presigned POST carries its signature inside the form, so a form POST to a bucket is S3's too.
+    matches: (req) => req.signingService === 's3' || isFormPost(req),
     handle: (req) => handleS3(ctx, req),
     async createBucket(name, bucketOptions) {
       await store.createBucket(name, bucketOptions?.versioning ? 'Enabled' : undefined);
@@ -177,7 +192,18 @@ export async function createS3Service(options: S3ServiceOptions): Promise<LocalS
   };
 }
 
+/** A multipart/form-data POST to a bucket path: S3's PostObject (a presigned POST from a browser). */
+function isFormPost(req: EdgeRequest): boolean {
+  return (
+    req.method === 'POST' &&
+    /^multipart\/form-data/i.test(String(req.headers['content-type'] ?? '')) &&
+    /^\/[^/?]+\/?$/.test(req.url.pathname)
+  );
+}
+
 async function handleS3(ctx: S3Context, req: EdgeRequest): Promise<EdgeResponse> {
+  if (isFormPost(req))
+    return postObject(ctx, decodeURIComponent(req.url.pathname.replace(/^\/|\/$/g, '')), String(req.headers['content-type']), req.body);
   checkPresignedExpiry(req);
   return dispatchS3(ctx, parseS3Call(req));
 }
@@ -191,11 +217,19 @@ function checkPresignedExpiry(req: EdgeRequest): void {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
   const seconds = Number(expires);
   if (!match || !Number.isInteger(seconds) || seconds < 1 || seconds > 604800) {
-    throw new AwsServiceError('AuthorizationQueryParametersError', 400, 'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date');
+    throw new AwsServiceError(
+      'AuthorizationQueryParametersError',
+      400,
+      'X-Amz-Expires must be between 1 and 604800 seconds, with a valid X-Amz-Date',
+    );
   }
   const signedAt = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   if (Date.now() > signedAt + seconds * 1000) {
-    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { 'X-Amz-Expires': expires, Expires: new Date(signedAt + seconds * 1000).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', {
+      'X-Amz-Expires': expires,
+      Expires: new Date(signedAt + seconds * 1000).toISOString(),
+      ServerTime: new Date().toISOString(),
+    });
   }
 }
 
@@ -205,6 +239,9 @@ function checkSigV2Expiry(req: EdgeRequest): void {
   if (expires === null || !req.url.searchParams.has('AWSAccessKeyId')) return;
   const seconds = Number(expires);
   if (!Number.isFinite(seconds) || Date.now() > seconds * 1000) {
-    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', { Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(), ServerTime: new Date().toISOString() });
+    throw new AwsServiceError('AccessDenied', 403, 'Request has expired', {
+      Expires: new Date(Number.isFinite(seconds) ? seconds * 1000 : 0).toISOString(),
+      ServerTime: new Date().toISOString(),
+    });
   }
 }

@@ -143,7 +143,8 @@ export class S3Store {
   /** Deletes an empty bucket. @throws AwsServiceError NoSuchBucket, BucketNotEmpty. */
   async deleteBucket(name: string): Promise<void> {
     const bucket = this.bucket(name);
-    if (bucket.keys.size > 0) throw new AwsServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
+    if (bucket.keys.size > 0)
+      throw new AwsServiceError('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty', { BucketName: name });
     this.buckets.delete(name);
     await rm(this.bucketFolder(name), { recursive: true, force: true });
   }
@@ -185,7 +186,13 @@ export class S3Store {
   }
 
   /** Concatenates files (multipart parts, or a copy source) into a new version without loading them whole. */
-  async putObjectFromFiles(bucketName: string, key: string, files: { path: string; start?: number; end?: number }[], size: number, attributes: NewObjectAttributes): Promise<ObjectVersion> {
+  async putObjectFromFiles(
+    bucketName: string,
+    key: string,
+    files: { path: string; start?: number; end?: number }[],
+    size: number,
+    attributes: NewObjectAttributes,
+  ): Promise<ObjectVersion> {
     const { blob, path } = this.newBlobPath(bucketName);
     const temporary = `${path}.tmp`;
     const out = createWriteStream(temporary);
@@ -197,7 +204,13 @@ export class S3Store {
     return this.commitVersion(bucketName, key, blob, size, attributes);
   }
 
-  private async commitVersion(bucketName: string, key: string, blob: string, size: number, attributes: NewObjectAttributes): Promise<ObjectVersion> {
+  private async commitVersion(
+    bucketName: string,
+    key: string,
+    blob: string,
+    size: number,
+    attributes: NewObjectAttributes,
+  ): Promise<ObjectVersion> {
     return this.withKeyLock(bucketName, key, async () => {
       const bucket = this.bucket(bucketName);
       const versioned = bucket.info.versioning === 'Enabled';
@@ -236,7 +249,13 @@ export class S3Store {
         throw new AwsServiceError('NoSuchVersion', 404, 'The specified version does not exist.', { Key: key, VersionId: versionId });
       }
       if (version.deleteMarker) {
-        throw new AwsServiceError('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {}, { 'x-amz-delete-marker': 'true' });
+        throw new AwsServiceError(
+          'MethodNotAllowed',
+          405,
+          'The specified method is not allowed against this resource.',
+          {},
+          { 'x-amz-delete-marker': 'true' },
+        );
       }
       return version;
     }
@@ -262,21 +281,38 @@ export class S3Store {
         if (!record || !version) return { versionId, deleteMarker: false };
         await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate !== version) });
         await this.dropBlobs(bucketName, [version]);
-        return { versionId, deleteMarker: Boolean(version.deleteMarker), removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } };
+        return {
+          versionId,
+          deleteMarker: Boolean(version.deleteMarker),
+          removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() },
+        };
       }
       if (bucket.info.versioning === 'Enabled') {
         const marker: ObjectVersion = {
-          versionId: newVersionId(), deleteMarker: true, size: 0, etag: '', lastModified: new Date().toISOString(),
-          systemHeaders: {}, metadata: {}, sequencer: await this.nextSequencer(),
+          versionId: newVersionId(),
+          deleteMarker: true,
+          size: 0,
+          etag: '',
+          lastModified: new Date().toISOString(),
+          systemHeaders: {},
+          metadata: {},
+          sequencer: await this.nextSequencer(),
         };
         await this.saveRecord(bucketName, { key, versions: [marker, ...(record?.versions ?? [])] });
-        return { versionId: marker.versionId, deleteMarker: true, removed: { eventName: 'ObjectRemoved:DeleteMarkerCreated', sequencer: marker.sequencer } };
+        return {
+          versionId: marker.versionId,
+          deleteMarker: true,
+          removed: { eventName: 'ObjectRemoved:DeleteMarkerCreated', sequencer: marker.sequencer },
+        };
       }
       if (!record) return { deleteMarker: false };
       const nullVersions = record.versions.filter((candidate) => candidate.versionId === 'null');
       await this.saveRecord(bucketName, { key, versions: record.versions.filter((candidate) => candidate.versionId !== 'null') });
       await this.dropBlobs(bucketName, nullVersions);
-      return { deleteMarker: false, ...(nullVersions.length > 0 ? { removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } } : {}) };
+      return {
+        deleteMarker: false,
+        ...(nullVersions.length > 0 ? { removed: { eventName: 'ObjectRemoved:Delete', sequencer: await this.nextSequencer() } } : {}),
+      };
     });
   }
 
@@ -313,7 +349,9 @@ export class S3Store {
     const clock = BigInt(Date.now()) * 1_000_000n;
     this.lastSequencer = this.lastSequencer + 1n > clock ? this.lastSequencer + 1n : clock;
     const value = this.lastSequencer.toString(16).toUpperCase().padStart(18, '0');
-    this.sequencerWrite = this.sequencerWrite.then(() => writeFileAtomic(join(this.root, 'state.json'), JSON.stringify({ sequencer: this.lastSequencer.toString(16).toUpperCase() })));
+    this.sequencerWrite = this.sequencerWrite.then(() =>
+      writeFileAtomic(join(this.root, 'state.json'), JSON.stringify({ sequencer: this.lastSequencer.toString(16).toUpperCase() })),
+    );
     await this.sequencerWrite;
     return value;
   }

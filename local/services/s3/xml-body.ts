@@ -3,7 +3,11 @@ import { MalformedXmlError, parseXml, type ParsedXml } from '../../edge/protocol
 
 /** S3's answer to a request document it cannot read. */
 export function malformedXml(): AwsServiceError {
-  return new AwsServiceError('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema');
+  return new AwsServiceError(
+    'MalformedXML',
+    400,
+    'The XML you provided was not well-formed or did not validate against our published schema',
+  );
 }
 
 /**

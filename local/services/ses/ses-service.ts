@@ -86,21 +86,30 @@ export function createSesService(options: SesServiceOptions): LocalSesService {
 
 async function handleSes(req: EdgeRequest, sendEmail: LocalSesService['sendEmail']): Promise<EdgeResponse> {
   if (req.method !== 'POST' || req.url.pathname !== '/v2/email/outbound-emails') {
-    throw new AwsServiceError('NotFoundException', 404, `Local SES v2 implements only SendEmail (POST /v2/email/outbound-emails), not ${req.method} ${req.url.pathname}`);
+    throw new AwsServiceError(
+      'NotFoundException',
+      404,
+      `Local SES v2 implements only SendEmail (POST /v2/email/outbound-emails), not ${req.method} ${req.url.pathname}`,
+    );
   }
   return SES_JSON.ok(await sendEmail(SES_JSON.parseBody(req) as SesSendEmailInput));
 }
 
 function checkAddresses(field: string, addresses: string[]): void {
   for (const address of addresses) {
-    if (!ADDRESS.test(bareAddress(address))) throw new AwsServiceError('BadRequestException', 400, `Invalid email address in ${field}: ${address}`);
+    if (!ADDRESS.test(bareAddress(address)))
+      throw new AwsServiceError('BadRequestException', 400, `Invalid email address in ${field}: ${address}`);
   }
 }
 
 async function fromSimple(input: SesSendEmailInput, messageId: string): Promise<{ email: OutboxEmail; eml: Buffer }> {
   const simple = input.Content?.Simple;
   if (!simple) {
-    throw new AwsServiceError('BadRequestException', 400, input.Content?.Template ? 'Template content is not supported by local SES; use Simple or Raw' : 'Content must have Simple or Raw');
+    throw new AwsServiceError(
+      'BadRequestException',
+      400,
+      input.Content?.Template ? 'Template content is not supported by local SES; use Simple or Raw' : 'Content must have Simple or Raw',
+    );
   }
   const from = input.FromEmailAddress ?? '';
   const to = input.Destination?.ToAddresses ?? [];
@@ -108,7 +117,8 @@ async function fromSimple(input: SesSendEmailInput, messageId: string): Promise<
   const bcc = input.Destination?.BccAddresses ?? [];
   const replyTo = input.ReplyToAddresses ?? [];
   if (!from) throw new AwsServiceError('BadRequestException', 400, 'FromEmailAddress is required for Simple content');
-  if (to.length + cc.length + bcc.length === 0) throw new AwsServiceError('BadRequestException', 400, 'Destination must have at least one address');
+  if (to.length + cc.length + bcc.length === 0)
+    throw new AwsServiceError('BadRequestException', 400, 'Destination must have at least one address');
   if (to.length + cc.length + bcc.length > 50) throw new AwsServiceError('MessageRejected', 400, 'Recipient count exceeds 50');
   checkAddresses('FromEmailAddress', [from]);
   checkAddresses('Destination', [...to, ...cc, ...bcc]);
@@ -118,7 +128,19 @@ async function fromSimple(input: SesSendEmailInput, messageId: string): Promise<
   const headers = simple.Headers?.map((header) => ({ name: header.Name, value: header.Value }));
   const eml = await composeSimpleEmail({ messageId, from, to, cc, replyTo, subject: simple.Subject.Data, text, html, headers });
   return {
-    email: { messageId, from, to, cc, bcc, replyTo, subject: simple.Subject.Data, text, html, raw: false, ...(input.ConfigurationSetName ? { configurationSetName: input.ConfigurationSetName } : {}) },
+    email: {
+      messageId,
+      from,
+      to,
+      cc,
+      bcc,
+      replyTo,
+      subject: simple.Subject.Data,
+      text,
+      html,
+      raw: false,
+      ...(input.ConfigurationSetName ? { configurationSetName: input.ConfigurationSetName } : {}),
+    },
     eml,
   };
 }
@@ -133,11 +155,22 @@ async function fromRaw(input: SesSendEmailInput, messageId: string): Promise<{ e
   const to = input.Destination?.ToAddresses ?? splitAddresses(headers.to);
   const cc = input.Destination?.CcAddresses ?? splitAddresses(headers.cc);
   const bcc = input.Destination?.BccAddresses ?? splitAddresses(headers.bcc);
-  if (to.length + cc.length + bcc.length === 0) throw new AwsServiceError('BadRequestException', 400, 'No recipients in Destination or the raw message');
+  if (to.length + cc.length + bcc.length === 0)
+    throw new AwsServiceError('BadRequestException', 400, 'No recipients in Destination or the raw message');
   checkAddresses('FromEmailAddress', [from]);
   checkAddresses('Destination', [...to, ...cc, ...bcc]);
   return {
-    email: { messageId, from, to, cc, bcc, replyTo: splitAddresses(headers['reply-to']), subject: headers.subject ?? '', raw: true, ...(input.ConfigurationSetName ? { configurationSetName: input.ConfigurationSetName } : {}) },
+    email: {
+      messageId,
+      from,
+      to,
+      cc,
+      bcc,
+      replyTo: splitAddresses(headers['reply-to']),
+      subject: headers.subject ?? '',
+      raw: true,
+      ...(input.ConfigurationSetName ? { configurationSetName: input.ConfigurationSetName } : {}),
+    },
     eml,
   };
 }

@@ -21,6 +21,8 @@ export interface SnsServiceOptions {
 export interface SnsPublishInput {
   TopicArn?: string;
   TargetArn?: string;
+  /** An E.164 phone number: the message is an SMS (it lands in the outbox as one). */
+  PhoneNumber?: string;
   /** A non-string (as a Step Functions sns:publish task may pass) is sent as its JSON text, as Step Functions does. */
   Message: string | Record<string, unknown> | unknown[];
   Subject?: string;
@@ -55,7 +57,11 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
   const folder = join(options.dataDir, 'sns');
   const topicsFile = join(folder, 'topics.json');
   await mkdir(folder, { recursive: true });
-  const topics = new Set<string>(await readFile(topicsFile, 'utf8').then((text) => JSON.parse(text) as string[]).catch(() => []));
+  const topics = new Set<string>(
+    await readFile(topicsFile, 'utf8')
+      .then((text) => JSON.parse(text) as string[])
+      .catch(() => []),
+  );
   const arnOf = (name: string) => `arn:aws:sns:${region}:${accountId}:${name}`;
 
   const createTopic = async (name: string) => {
@@ -70,14 +76,25 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
   };
 
   const publish = async (raw: SnsPublishInput) => {
-    const input = { ...raw, Message: typeof raw.Message === 'string' || raw.Message === undefined ? raw.Message : JSON.stringify(raw.Message) };
+    const input = {
+      ...raw,
+      Message: typeof raw.Message === 'string' || raw.Message === undefined ? raw.Message : JSON.stringify(raw.Message),
+    };
+    if (input.PhoneNumber !== undefined) return publishSms(input);
     const arn = input.TopicArn ?? input.TargetArn;
-    if (!arn) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+    if (!arn)
+      throw new AwsServiceError(
+        'InvalidParameter',
+        400,
+        'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+      );
     // The topic name decides; region and account in the ARN are not checked, as local mode has one of each.
     const name = arn.split(':').pop() ?? '';
     if (!arn.startsWith('arn:aws:sns:') || !topics.has(name)) throw new AwsServiceError('NotFound', 404, 'Topic does not exist');
-    if (input.Message === undefined || input.Message === '') throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message');
-    if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES) throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message too long');
+    if (input.Message === undefined || input.Message === '')
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message');
+    if (Buffer.byteLength(input.Message, 'utf8') > MAX_MESSAGE_BYTES)
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message too long');
     if (input.MessageStructure === 'json') checkJsonStructure(input.Message);
     const messageId = randomUUID();
     const sns: OutboxSnsMessage = {
@@ -90,12 +107,47 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
       ...(input.MessageAttributes
         ? {
             messageAttributes: Object.fromEntries(
-              Object.entries(input.MessageAttributes).map(([key, value]) => [key, { dataType: value.DataType, stringValue: value.StringValue, binaryValue: value.BinaryValue }]),
+              Object.entries(input.MessageAttributes).map(([key, value]) => [
+                key,
+                { dataType: value.DataType, stringValue: value.StringValue, binaryValue: value.BinaryValue },
+              ]),
             ),
           }
         : {}),
     };
     await options.outbox.add({ kind: 'sns', sns });
+    return { MessageId: messageId };
+  };
+
+  /** SMS to a phone number: no sandbox or origination identity locally, but SNS's own input rules apply. */
+  const publishSms = async (input: SnsPublishInput & { Message?: string }) => {
+    if (input.TopicArn !== undefined || input.TargetArn !== undefined)
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: PhoneNumber, TopicArn and TargetArn are mutually exclusive');
+    if (!/^\+?[0-9]{8,15}$/.test(input.PhoneNumber ?? ''))
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: PhoneNumber Reason: input incorrectly formatted');
+    if (input.Message === undefined || input.Message === '')
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message');
+    if (Buffer.byteLength(input.Message, 'utf8') > 1600)
+      throw new AwsServiceError('InvalidParameter', 400, 'Invalid parameter: Message too long for SMS');
+    const messageId = randomUUID();
+    await options.outbox.add({
+      kind: 'sms',
+      sms: {
+        messageId,
+        phoneNumber: input.PhoneNumber as string,
+        message: input.Message,
+        ...(input.MessageAttributes
+          ? {
+              messageAttributes: Object.fromEntries(
+                Object.entries(input.MessageAttributes).map(([key, value]) => [
+                  key,
+                  { dataType: value.DataType, stringValue: value.StringValue },
+                ]),
+              ),
+            }
+          : {}),
+      },
+    });
     return { MessageId: messageId };
   };
 
@@ -107,6 +159,7 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
         const { MessageId } = await publish({
           TopicArn: params.get('TopicArn') ?? undefined,
           TargetArn: params.get('TargetArn') ?? undefined,
+          PhoneNumber: params.get('PhoneNumber') ?? undefined,
           Message: params.get('Message') ?? '',
           Subject: params.get('Subject') ?? undefined,
           MessageStructure: params.get('MessageStructure') ?? undefined,
@@ -122,15 +175,31 @@ export async function createSnsService(options: SnsServiceOptions): Promise<Loca
       case 'GetTopicAttributes': {
         const name = (params.get('TopicArn') ?? '').split(':').pop() ?? '';
         if (!topics.has(name)) throw new AwsServiceError('NotFound', 404, 'Topic does not exist');
-        const entries = { TopicArn: arnOf(name), Owner: accountId, DisplayName: '', SubscriptionsConfirmed: '0', SubscriptionsPending: '0' };
-        return SNS_QUERY.ok('GetTopicAttributes', { Attributes: { entry: Object.entries(entries).map(([key, value]) => ({ key, value })) } });
+        const entries = {
+          TopicArn: arnOf(name),
+          Owner: accountId,
+          DisplayName: '',
+          SubscriptionsConfirmed: '0',
+          SubscriptionsPending: '0',
+        };
+        return SNS_QUERY.ok('GetTopicAttributes', {
+          Attributes: { entry: Object.entries(entries).map(([key, value]) => ({ key, value })) },
+        });
       }
       default:
         throw new AwsServiceError('InvalidAction', 400, `Local SNS does not implement the action ${action || '(none)'}`);
     }
   };
 
-  return { name: 'sns', protocol: SNS_QUERY, matches: matchSigningService('sns'), handle, createTopic, listTopics: () => [...topics].map(arnOf), publish };
+  return {
+    name: 'sns',
+    protocol: SNS_QUERY,
+    matches: matchSigningService('sns'),
+    handle,
+    createTopic,
+    listTopics: () => [...topics].map(arnOf),
+    publish,
+  };
 }
 
 /** Reads MessageAttributes.entry.N.{Name,Value.DataType,Value.StringValue,Value.BinaryValue}. */

@@ -63,14 +63,26 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
   const file = join(folder, 'parameters.json');
   await mkdir(folder, { recursive: true });
   const parameters = new Map<string, SsmParameter>(
-    Object.entries(await readFile(file, 'utf8').then((text) => JSON.parse(text) as Record<string, SsmParameter>).catch(() => ({}))),
+    Object.entries(
+      await readFile(file, 'utf8')
+        .then((text) => JSON.parse(text) as Record<string, SsmParameter>)
+        .catch(() => ({})),
+    ),
   );
   let saving: Promise<void> = Promise.resolve();
   const save = () => (saving = saving.then(() => writeFileAtomic(file, JSON.stringify(Object.fromEntries(parameters), null, 2))));
 
   const putParameter = async (input: SsmPutParameterInput) => {
-    if (!input.Name || !NAME.test(input.Name) || /^\/?aws/i.test(input.Name.replace(/^\//, '')) || /^\/?ssm/i.test(input.Name.replace(/^\//, ''))) {
-      throw ssmError('ValidationException', `Parameter name ${input.Name} is not valid: use letters, digits and _.-/ and do not start with aws or ssm`);
+    if (
+      !input.Name ||
+      !NAME.test(input.Name) ||
+      /^\/?aws/i.test(input.Name.replace(/^\//, '')) ||
+      /^\/?ssm/i.test(input.Name.replace(/^\//, ''))
+    ) {
+      throw ssmError(
+        'ValidationException',
+        `Parameter name ${input.Name} is not valid: use letters, digits and _.-/ and do not start with aws or ssm`,
+      );
     }
     const tier = input.Tier === 'Advanced' ? 'Advanced' : 'Standard';
     const limit = tier === 'Advanced' ? 8192 : 4096;
@@ -78,7 +90,11 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
       throw ssmError('ValidationException', `Parameter value must be 1 to ${limit} bytes for the ${tier} tier`);
     }
     const existing = parameters.get(input.Name);
-    if (existing && !input.Overwrite) throw ssmError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    if (existing && !input.Overwrite)
+      throw ssmError(
+        'ParameterAlreadyExists',
+        'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+      );
     const stored: SsmParameter = {
       Name: input.Name,
       Type: input.Type ?? existing?.Type ?? 'String',
@@ -87,7 +103,7 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
       LastModified: new Date().toISOString(),
       DataType: input.DataType ?? 'text',
       Tier: tier,
-      ...(input.Description ?? existing?.Description ? { Description: input.Description ?? existing?.Description } : {}),
+      ...((input.Description ?? existing?.Description) ? { Description: input.Description ?? existing?.Description } : {}),
     };
     parameters.set(input.Name, stored);
     await save();
@@ -98,7 +114,10 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
     Name: parameter.Name,
     Type: parameter.Type,
     // SecureString without decryption comes back as ciphertext in AWS; a handler that forgets WithDecryption must fail here too.
-    Value: parameter.Type === 'SecureString' && !withDecryption ? `AQICAH-local-ciphertext-${Buffer.from(parameter.Value).toString('base64')}` : parameter.Value,
+    Value:
+      parameter.Type === 'SecureString' && !withDecryption
+        ? `AQICAH-local-ciphertext-${Buffer.from(parameter.Value).toString('base64')}`
+        : parameter.Value,
     Version: parameter.Version,
     ...(selector ? { Selector: selector } : {}),
     LastModifiedDate: new Date(parameter.LastModified).getTime() / 1000,
@@ -128,15 +147,23 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
       if (names.length === 0 || names.length > 10) throw ssmError('ValidationException', 'Names must have 1 to 10 entries');
       const found = names.map((name) => ({ name, hit: lookup(name) }));
       return {
-        Parameters: found.filter((entry) => entry.hit).map((entry) => present(entry.hit!.parameter, Boolean(input.WithDecryption), entry.hit!.selector)),
+        Parameters: found
+          .filter((entry) => entry.hit)
+          .map((entry) => present(entry.hit!.parameter, Boolean(input.WithDecryption), entry.hit!.selector)),
         InvalidParameters: found.filter((entry) => !entry.hit).map((entry) => entry.name),
       };
     },
     GetParametersByPath: (input) => {
       const path = String(input.Path ?? '/');
       const base = path.endsWith('/') ? path : `${path}/`;
-      const matches = [...parameters.values()].filter((parameter) => parameter.Name.startsWith(base) && (input.Recursive || !parameter.Name.slice(base.length).includes('/')));
-      return { Parameters: matches.sort((a, b) => a.Name.localeCompare(b.Name)).map((parameter) => present(parameter, Boolean(input.WithDecryption))) };
+      const matches = [...parameters.values()].filter(
+        (parameter) => parameter.Name.startsWith(base) && (input.Recursive || !parameter.Name.slice(base.length).includes('/')),
+      );
+      return {
+        Parameters: matches
+          .sort((a, b) => a.Name.localeCompare(b.Name))
+          .map((parameter) => present(parameter, Boolean(input.WithDecryption))),
+      };
     },
     DescribeParameters: (input) => {
       const filters = (input.ParameterFilters as { Key: string; Option?: string; Values?: string[] }[] | undefined) ?? [];
@@ -147,8 +174,17 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
       const page = sorted.slice(start, start + size);
       return {
         Parameters: page.map((parameter) => {
-          const { Value: _value, Selector: _selector, ...metadata } = present(parameter, false) as ReturnType<typeof present> & { Selector?: string };
-          return { ...metadata, Tier: parameter.Tier, Policies: [], ...(parameter.Description ? { Description: parameter.Description } : {}) };
+          const {
+            Value: _value,
+            Selector: _selector,
+            ...metadata
+          } = present(parameter, false) as ReturnType<typeof present> & { Selector?: string };
+          return {
+            ...metadata,
+            Tier: parameter.Tier,
+            Policies: [],
+            ...(parameter.Description ? { Description: parameter.Description } : {}),
+          };
         }),
         ...(start + size < sorted.length ? { NextToken: String(start + size) } : {}),
       };
@@ -169,7 +205,14 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
     return SSM_JSON.ok(await run(SSM_JSON.parseBody(req)));
   };
 
-  return { name: 'ssm', protocol: SSM_JSON, matches: matchTarget('AmazonSSM.'), handle, putParameter, getParameter: (name) => parameters.get(name) };
+  return {
+    name: 'ssm',
+    protocol: SSM_JSON,
+    matches: matchTarget('AmazonSSM.'),
+    handle,
+    putParameter,
+    getParameter: (name) => parameters.get(name),
+  };
 }
 
 /**
@@ -179,7 +222,8 @@ export async function createSsmService(options: SsmServiceOptions): Promise<Loca
 function matchesFilter(parameter: SsmParameter, filter: { Key: string; Option?: string; Values?: string[] }): boolean {
   const values = filter.Values ?? [];
   const option = filter.Option ?? (filter.Key === 'Path' ? 'OneLevel' : 'Equals');
-  if (filter.Key === 'Name' && option === 'Equals') return values.some((value) => parameter.Name === value || parameter.Name === `/${value.replace(/^\//, '')}`);
+  if (filter.Key === 'Name' && option === 'Equals')
+    return values.some((value) => parameter.Name === value || parameter.Name === `/${value.replace(/^\//, '')}`);
   if (filter.Key === 'Name' && option === 'BeginsWith') return values.some((value) => parameter.Name.startsWith(value));
   if (filter.Key === 'Type' && option === 'Equals') return values.includes(parameter.Type);
   if (filter.Key === 'Path' && (option === 'OneLevel' || option === 'Recursive')) {
@@ -188,5 +232,8 @@ function matchesFilter(parameter: SsmParameter, filter: { Key: string; Option?: 
       return parameter.Name.startsWith(base) && (option === 'Recursive' || !parameter.Name.slice(base.length).includes('/'));
     });
   }
-  throw ssmError('ValidationException', `Local SSM supports the filters Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals), not ${filter.Key} ${option}`);
+  throw ssmError(
+    'ValidationException',
+    `Local SSM supports the filters Name (Equals, BeginsWith), Path (OneLevel, Recursive) and Type (Equals), not ${filter.Key} ${option}`,
+  );
 }

@@ -64,7 +64,8 @@ export function transitionsOf(state: AslState): AslTransition[] {
   if (state.Next) transitions.push({ to: state.Next, kind: 'next' });
   for (const rule of state.Choices ?? []) if (rule.Next) transitions.push({ to: rule.Next, kind: 'choice', rule });
   if (state.Default) transitions.push({ to: state.Default, kind: 'default' });
-  for (const handler of state.Catch ?? []) if (handler.Next) transitions.push({ to: handler.Next, kind: 'catch', errorEquals: handler.ErrorEquals ?? [] });
+  for (const handler of state.Catch ?? [])
+    if (handler.Next) transitions.push({ to: handler.Next, kind: 'catch', errorEquals: handler.ErrorEquals ?? [] });
   return transitions;
 }
 

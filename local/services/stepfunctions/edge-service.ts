@@ -26,6 +26,9 @@ export function stepFunctionsEdgeService(service: StepFunctionsService): EdgeSer
     DescribeStateMachine: (p) => service.describeStateMachine(p),
     DescribeStateMachineForExecution: (p) => service.describeStateMachineForExecution(p),
     ListStateMachines: (p) => service.listStateMachines(p),
+    SendTaskSuccess: (p) => service.taskTokens.succeed(p),
+    SendTaskFailure: (p) => service.taskTokens.fail(p),
+    SendTaskHeartbeat: (p) => service.taskTokens.heartbeat(p),
   };
   return {
     name: 'stepfunctions',
@@ -44,7 +47,11 @@ function toWire(value: unknown, key = ''): unknown {
   if (typeof value === 'number' && DATE_KEYS.has(key)) return value / 1000;
   if (Array.isArray(value)) return value.map((v) => toWire(v));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toWire(v, k)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, toWire(v, k)]),
+    );
   }
   return value;
 }

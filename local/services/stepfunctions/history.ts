@@ -25,9 +25,11 @@ const causeText = (cause: unknown): string => (typeof cause === 'string' ? cause
 export class HistoryBuilder {
   private readonly attempts = new Map<string, TaskAttempt[]>();
 
+  /** `stateTypes` names the true type of states the engine runs as another (a Distributed Map runs as a local Task). */
   constructor(
     private readonly events: HistoryEvent[],
     private readonly persist: (event: HistoryEvent) => void,
+    private readonly stateTypes: Record<string, string> = {},
   ) {}
 
   /** Appends a history event of the given type with its details object. */
@@ -51,13 +53,22 @@ export class HistoryBuilder {
     setImmediate(() => this.emitStart(attempt));
   }
 
+  /** A `.waitForTaskToken` call went out: its TaskSubmitted event follows the attempt's Scheduled/Started, on the same deferred turn. */
+  recordSubmitted(attempt: TaskAttempt): void {
+    setImmediate(() => this.emitSubmitted(attempt));
+  }
+
   /** Translates one engine event into history events. */
   apply(event: EngineEvent): void {
     const at = event.timestamp;
     const state = event.state;
     switch (event.type) {
       case 'ExecutionStarted':
-        this.add('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: 'arn:aws:iam::000000000000:role/local' });
+        this.add('ExecutionStarted', at, {
+          input: json(event.input),
+          inputDetails: { truncated: false },
+          roleArn: 'arn:aws:iam::000000000000:role/local',
+        });
         return;
       case 'ExecutionSucceeded':
         this.add('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
@@ -72,12 +83,21 @@ export class HistoryBuilder {
         this.add('ExecutionTimedOut', at, { error: 'States.Timeout' });
         return;
       case 'StateEntered':
-        if (state) this.add(`${state.type}StateEntered`, at, { name: state.name, input: json(state.input), inputDetails: { truncated: false } });
+        if (state)
+          this.add(`${this.stateTypes[state.name] ?? state.type}StateEntered`, at, {
+            name: state.name,
+            input: json(state.input),
+            inputDetails: { truncated: false },
+          });
         return;
       case 'StateExited':
         if (!state) return;
         if (state.type === 'Task') this.flushAttempt(state.name);
-        this.add(`${state.type}StateExited`, at, { name: state.name, output: json(state.output), outputDetails: { truncated: false } });
+        this.add(`${this.stateTypes[state.name] ?? state.type}StateExited`, at, {
+          name: state.name,
+          output: json(state.output),
+          outputDetails: { truncated: false },
+        });
         return;
       case 'StateFailed':
         if (state?.type === 'Task') this.flushAttempt(state.name, event);
@@ -100,19 +120,37 @@ export class HistoryBuilder {
     if (attempt.started) return;
     attempt.started = true;
     const { prefix, what } = describe(attempt);
-    const scheduled = attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
-    this.add(`${prefix}Scheduled`, attempt.startedAt, { ...what, ...scheduled, ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}) });
+    const scheduled =
+      attempt.kind === 'lambda' ? { input: json(attempt.parameters) } : { region: 'us-east-1', parameters: json(attempt.parameters) };
+    const limits = {
+      ...(attempt.timeoutSeconds ? { timeoutInSeconds: attempt.timeoutSeconds } : {}),
+      ...(attempt.heartbeatSeconds ? { heartbeatInSeconds: attempt.heartbeatSeconds } : {}),
+    };
+    this.add(`${prefix}Scheduled`, attempt.startedAt, { ...what, ...scheduled, ...limits });
     this.add(`${prefix}Started`, attempt.startedAt, attempt.kind === 'lambda' ? {} : what);
+  }
+
+  private emitSubmitted(attempt: TaskAttempt & { submitted?: boolean }): void {
+    if (attempt.submitted || attempt.submittedAt === undefined) return;
+    this.emitStart(attempt);
+    attempt.submitted = true;
+    this.add('TaskSubmitted', attempt.submittedAt, {
+      ...describe(attempt).what,
+      output: json(attempt.submitOutput),
+      outputDetails: { truncated: false },
+    });
   }
 
   private flushAttempt(stateName: string, failure?: EngineEvent): void {
     const attempt = this.attempts.get(stateName)?.shift();
     if (!attempt) return;
     this.emitStart(attempt);
+    this.emitSubmitted(attempt);
     const { prefix, what } = describe(attempt);
     const ended = attempt.endedAt ?? failure?.timestamp ?? Date.now();
-    if (attempt.endedAt === undefined || failure?.Error === 'States.Timeout') {
-      this.add(`${prefix}TimedOut`, ended, { ...what, error: 'States.Timeout', cause: causeText(failure?.Cause ?? '') });
+    if (attempt.endedAt === undefined || failure?.Error === 'States.Timeout' || attempt.error === 'States.HeartbeatTimeout') {
+      const error = attempt.error === 'States.HeartbeatTimeout' ? attempt.error : 'States.Timeout';
+      this.add(`${prefix}TimedOut`, ended, { ...what, error, cause: causeText(failure?.Cause ?? attempt.cause ?? '') });
     } else if (attempt.error !== undefined) {
       this.add(`${prefix}Failed`, ended, { ...what, error: attempt.error, cause: attempt.cause });
     } else {

@@ -8,7 +8,10 @@ import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
 import type { AslDefinition } from './asl-walker';
 import { planJsonToString } from './json-to-string-fix';
-import { buildTaskHandlers, type TaskInvokers } from './task-resources';
+import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
+import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
+import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
+import { TaskTokenRegistry } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -45,7 +48,9 @@ export class StepFunctionsService extends EventEmitter {
   private readonly idleWaiters: Array<() => void> = [];
   private active = 0;
   private readonly concurrency: number;
-  private readonly engines = new Map<string, ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine }>();
+  private readonly engines = new Map<string, PreparedMachine>();
+  /** The callback pattern's tokens: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat settle them. */
+  readonly taskTokens = new TaskTokenRegistry();
   private readonly createdAt = Date.now();
   private closed = false;
 
@@ -90,7 +95,16 @@ export class StepFunctionsService extends EventEmitter {
       if (existing.status === 'RUNNING' && sameJson(existing.input, input)) return { executionArn, startDate: existing.startDate };
       throw sfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.arn, name, input, status: 'RUNNING', startDate: Date.now(), redriveCount: 0, history: [] };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: Date.now(),
+      redriveCount: 0,
+      history: [],
+    };
     this.executions.set(executionArn, record);
     this.store.start(record);
     this.enqueue(record);
@@ -126,7 +140,12 @@ export class StepFunctionsService extends EventEmitter {
    * ListExecutions, newest first, with statusFilter and pagination.
    * @throws AwsServiceError StateMachineDoesNotExist or InvalidToken.
    */
-  listExecutions(params: { stateMachineArn?: string; statusFilter?: string; maxResults?: number; nextToken?: string }): Record<string, unknown> {
+  listExecutions(params: {
+    stateMachineArn?: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): Record<string, unknown> {
     const machine = this.machine(params.stateMachineArn);
     const all = [...this.executions.values()]
       .filter((r) => r.stateMachineArn === machine.arn && (!params.statusFilter || r.status === params.statusFilter))
@@ -151,7 +170,13 @@ export class StepFunctionsService extends EventEmitter {
    * GetExecutionHistory in AWS's HistoryEvent shape.
    * @throws AwsServiceError ExecutionDoesNotExist or InvalidToken.
    */
-  getExecutionHistory(params: { executionArn?: string; maxResults?: number; nextToken?: string; reverseOrder?: boolean; includeExecutionData?: boolean }): Record<string, unknown> {
+  getExecutionHistory(params: {
+    executionArn?: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+    includeExecutionData?: boolean;
+  }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
     const events = params.reverseOrder ? [...r.history].reverse() : r.history;
     const { page, nextToken } = paginate(events, params.maxResults, params.nextToken, 1000);
@@ -170,7 +195,10 @@ export class StepFunctionsService extends EventEmitter {
     if (queued >= 0) {
       this.queue.splice(queued, 1);
       this.finish(r, 'ABORTED', { error: params.error, cause: params.cause });
-      new HistoryBuilder(r.history, (e) => this.store.event(r, e)).add('ExecutionAborted', Date.now(), { error: params.error, cause: params.cause });
+      new HistoryBuilder(r.history, (e) => this.store.event(r, e)).add('ExecutionAborted', Date.now(), {
+        error: params.error,
+        cause: params.cause,
+      });
       return { stopDate: r.stopDate as number };
     }
     const run = this.running.get(r.executionArn);
@@ -227,7 +255,10 @@ export class StepFunctionsService extends EventEmitter {
   /** ListStateMachines. */
   listStateMachines(params: { maxResults?: number; nextToken?: string }): Record<string, unknown> {
     const { page, nextToken } = paginate(this.options.stateMachines, params.maxResults, params.nextToken, 1000);
-    return { stateMachines: page.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: this.createdAt })), nextToken };
+    return {
+      stateMachines: page.map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: this.createdAt })),
+      nextToken,
+    };
   }
 
   /** All executions known, for the stack's recovery scan and the console. */
@@ -289,16 +320,57 @@ export class StepFunctionsService extends EventEmitter {
 
   private async run(record: ExecutionRecord): Promise<void> {
     const machine = this.machine(record.stateMachineArn);
-    const history = new HistoryBuilder(record.history, (e) => this.store.event(record, e));
-    const { definition, plan, engine } = this.engineFor(machine);
-    const handlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, (state, attempt) => history.recordAttempt(state, attempt), plan);
+    const { definition, plan, tokens, maps, engine } = this.engineFor(machine);
+    const history = new HistoryBuilder(
+      record.history,
+      (e) => this.store.event(record, e),
+      Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])),
+    );
+    const taskExecution = { executionArn: record.executionArn, stateMachineArn: machine.arn };
+    const callbacks = {
+      plan: tokens,
+      issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
+      submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
+    };
+    const handlers = buildTaskHandlers(
+      definition,
+      this.options.invokers,
+      this.options.region,
+      (state, attempt) => history.recordAttempt(state, attempt),
+      plan,
+      taskExecution,
+      callbacks,
+    );
+    // A Map Run's children are executions of their own in AWS: their task attempts stay out of this history.
+    const childHandlers = buildTaskHandlers(definition, this.options.invokers, this.options.region, () => undefined, plan, taskExecution, {
+      ...callbacks,
+      submitted: () => undefined,
+    });
+    const mapRun = {
+      executionArn: record.executionArn,
+      region: this.options.region,
+      invokers: this.options.invokers,
+      handlers: childHandlers,
+      history: (type: string, details?: Record<string, unknown>) => history.add(type, Date.now(), details),
+    };
+    for (const [name, spec] of Object.entries(maps)) {
+      handlers[name] = distributedMapHandler(name, spec, mapRun);
+      childHandlers[name] = handlers[name];
+    }
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
     const execution = engine.run(JSON.parse(record.input), {
       overrides: { taskResourceLocalHandlers: handlers as never },
       context: {
-        Execution: { Id: record.executionArn, Input: JSON.parse(record.input), Name: record.name, RoleArn: 'arn:aws:iam::000000000000:role/local', StartTime: startTime, RedriveCount: record.redriveCount },
+        Execution: {
+          Id: record.executionArn,
+          Input: JSON.parse(record.input),
+          Name: record.name,
+          RoleArn: 'arn:aws:iam::000000000000:role/local',
+          StartTime: startTime,
+          RedriveCount: record.redriveCount,
+        },
         StateMachine: { Id: machine.arn, Name: machine.name },
       } as never,
     });
@@ -318,12 +390,17 @@ export class StepFunctionsService extends EventEmitter {
       } else if (err instanceof ExecutionTimeoutError) {
         this.finish(record, 'TIMED_OUT', { error: 'States.Timeout' });
       } else {
-        const last = [...record.history].reverse().find((e) => e.type === 'ExecutionFailed')?.executionFailedEventDetails as { error?: string; cause?: string } | undefined;
-        const fallback = err instanceof ExecutionError ? { error: (err.cause as Error | undefined)?.name, cause: (err.cause as Error | undefined)?.message } : { error: 'States.Runtime', cause: String(err) };
+        const last = [...record.history].reverse().find((e) => e.type === 'ExecutionFailed')?.executionFailedEventDetails as
+          { error?: string; cause?: string } | undefined;
+        const fallback =
+          err instanceof ExecutionError
+            ? { error: (err.cause as Error | undefined)?.name, cause: (err.cause as Error | undefined)?.message }
+            : { error: 'States.Runtime', cause: String(err) };
         this.finish(record, 'FAILED', last ?? fallback);
       }
     } finally {
       this.running.delete(record.executionArn);
+      this.taskTokens.closeExecution(record.executionArn);
     }
   }
 
@@ -331,17 +408,30 @@ export class StepFunctionsService extends EventEmitter {
    * The engine of a state machine, built once: the constructor validates the ASL (~0.3 s of main-thread CPU for the
    * pipeline's definition, blocking the edge meanwhile), and `run` keeps all per-execution state apart, so one serves all.
    */
-  private engineFor(machine: LocalStateMachine): ReturnType<typeof planJsonToString<AslDefinition>> & { engine: StateMachine } {
+  private engineFor(machine: LocalStateMachine): PreparedMachine {
     let cached = this.engines.get(machine.arn);
     if (!cached) {
-      const { definition, plan } = planJsonToString(machine.definition as unknown as AslDefinition);
-      cached = { definition, plan, engine: new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } }) };
+      const stringified = planJsonToString(machine.definition as unknown as AslDefinition);
+      const { definition, tokens } = planTaskTokens(stringified.definition);
+      // Task handlers come from `definition` (item processors included); the engine runs Distributed Maps as local Tasks.
+      const distributed = planDistributedMaps(definition);
+      cached = {
+        definition,
+        plan: stringified.plan,
+        tokens,
+        maps: distributed.maps,
+        engine: new StateMachine(distributed.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }),
+      };
       this.engines.set(machine.arn, cached);
     }
     return cached;
   }
 
-  private finish(record: ExecutionRecord, status: ExecutionRecord['status'], details: { output?: string; error?: string; cause?: string }): void {
+  private finish(
+    record: ExecutionRecord,
+    status: ExecutionRecord['status'],
+    details: { output?: string; error?: string; cause?: string },
+  ): void {
     if (this.closed) return;
     Object.assign(record, { status, stopDate: Date.now(), ...details });
     this.store.end(record);
@@ -353,7 +443,8 @@ export class StepFunctionsService extends EventEmitter {
     if (!arn) throw sfnApiError('ValidationException', 'stateMachineArn is required');
     const machine = this.options.stateMachines.find((m) => m.arn === arn);
     if (!machine) {
-      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn)) throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
+      if (!/^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:[\w-]+(:\w+)?$/.test(arn))
+        throw sfnApiError('InvalidArn', `Invalid Arn: '${arn}'`);
       throw sfnApiError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     }
     return machine;
@@ -370,6 +461,13 @@ export class StepFunctionsService extends EventEmitter {
   }
 }
 
+/** A definition as the engine runs it, with the plans of the rewrites the local task handlers complete. */
+type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & {
+  tokens: TaskTokenPlan;
+  maps: DistributedMapPlan;
+  engine: StateMachine;
+};
+
 function sameJson(a: string, b: string): boolean {
   try {
     return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
@@ -378,7 +476,12 @@ function sameJson(a: string, b: string): boolean {
   }
 }
 
-function paginate<T>(items: readonly T[], maxResults: number | undefined, nextToken: string | undefined, cap: number): { page: T[]; nextToken?: string } {
+function paginate<T>(
+  items: readonly T[],
+  maxResults: number | undefined,
+  nextToken: string | undefined,
+  cap: number,
+): { page: T[]; nextToken?: string } {
   let start = 0;
   if (nextToken) {
     start = Number(Buffer.from(nextToken, 'base64url').toString());

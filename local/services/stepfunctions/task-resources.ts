@@ -2,6 +2,8 @@ import { eachState, type AslDefinition } from './asl-walker';
 import { LambdaServiceError } from '../lambda/errors';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
+import { insertTaskToken, WAIT_FOR_TASK_TOKEN, type TaskTokenPlan } from './task-token-fix';
+import type { IssuedToken } from './task-tokens';
 
 /** What the Task states of a definition can call: the local Lambda runtime and the AWS SDK pointed at the edge. */
 export interface TaskInvokers {
@@ -22,6 +24,10 @@ export interface TaskAttempt {
   startedAt: number;
   endedAt?: number;
   output?: unknown;
+  /** For `.waitForTaskToken`: when the resource call returned, and what it returned (the TaskSubmitted event). */
+  submittedAt?: number;
+  submitOutput?: unknown;
+  heartbeatSeconds?: number;
   error?: string;
   cause?: string;
 }
@@ -29,19 +35,55 @@ export interface TaskAttempt {
 type TaskState = { Type: 'Task'; Resource: string; TimeoutSeconds?: number };
 
 // The error prefix Step Functions gives SDK-integration errors, e.g. "SesV2.MessageRejected".
-const ERROR_PREFIX: Record<string, string> = { sns: 'SNS', sesv2: 'SesV2', s3: 'S3', dynamodb: 'DynamoDB', sqs: 'SQS', ssm: 'Ssm', rekognition: 'Rekognition', mediaconvert: 'MediaConvert' };
+const ERROR_PREFIX: Record<string, string> = {
+  sns: 'SNS',
+  sesv2: 'SesV2',
+  s3: 'S3',
+  dynamodb: 'DynamoDB',
+  sqs: 'SQS',
+  ssm: 'Ssm',
+  rekognition: 'Rekognition',
+  events: 'EventBridge',
+  eventbridge: 'EventBridge',
+  mediaconvert: 'MediaConvert',
+};
+
+/** The execution a Task runs in: the optimized PutEvents integration adds both ARNs to each event's resources. */
+export interface TaskExecution {
+  executionArn: string;
+  stateMachineArn: string;
+}
+
+/** What `.waitForTaskToken` states need: their plan, a fresh token per attempt, and a note when the call went out. */
+export interface CallbackTasks {
+  plan: TaskTokenPlan;
+  issue(stateName: string): IssuedToken;
+  submitted(stateName: string, attempt: TaskAttempt): void;
+}
 
 /**
  * The Run a Job (.sync) integrations local mode emulates: start the job, then poll it until it ends, as Step Functions
  * does (it learns of the end through EventBridge and GetJob). The task's output is the final description; a job that
  * ends in failure fails the task with States.TaskFailed and the description as the cause.
  */
-const SYNC_JOBS: Record<string, { describe: string; id(started: Record<string, any>): string; idParam: string; status(description: Record<string, any>): 'running' | 'succeeded' | 'failed' }> = {
+/** What a job service answers to its create and describe calls (MediaConvert: `{ Job: { Id, Status, … } }`). */
+type JobDescription = { Job?: { Id?: string; Status?: string } };
+
+const SYNC_JOBS: Record<
+  string,
+  {
+    describe: string;
+    id(started: JobDescription): string | undefined;
+    idParam: string;
+    status(description: JobDescription): 'running' | 'succeeded' | 'failed';
+  }
+> = {
   'mediaconvert:createJob': {
     describe: 'getJob',
     id: (started) => started.Job?.Id,
     idParam: 'Id',
-    status: (d) => (d.Job?.Status === 'COMPLETE' ? 'succeeded' : d.Job?.Status === 'ERROR' || d.Job?.Status === 'CANCELED' ? 'failed' : 'running'),
+    status: (d) =>
+      d.Job?.Status === 'COMPLETE' ? 'succeeded' : d.Job?.Status === 'ERROR' || d.Job?.Status === 'CANCELED' ? 'failed' : 'running',
   },
 };
 
@@ -59,21 +101,44 @@ export function buildTaskHandlers(
   region: string,
   onAttempt: (stateName: string, attempt: TaskAttempt) => void,
   stringify: StringifyPlan = {},
+  execution?: TaskExecution,
+  callbacks?: CallbackTasks,
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of eachState(definition)) {
     if (state.Type !== 'Task') continue;
     const task = state as unknown as TaskState;
-    const call = resolveResource(task.Resource, invokers);
+    const callback = WAIT_FOR_TASK_TOKEN.test(task.Resource) ? callbacks?.plan[stateName] : undefined;
+    const call = callback
+      ? resolveResource(task.Resource.replace(WAIT_FOR_TASK_TOKEN, ''), invokers, execution)
+      : resolveResource(task.Resource, invokers, execution);
     handlers[stateName] = async (engineInput) => {
-      const input = applyJsonToString(engineInput, stringify[stateName]);
-      const attempt: TaskAttempt = { ...call.describe(region), parameters: input, timeoutSeconds: task.TimeoutSeconds, startedAt: Date.now() };
+      const issued = callback && callbacks?.issue(stateName);
+      const withToken = issued ? insertTaskToken(engineInput, callback.tokenFields, issued.token) : engineInput;
+      const input = applyJsonToString(withToken, stringify[stateName]);
+      const described = call.describe(region);
+      if (callback) described.resource += '.waitForTaskToken';
+      const attempt: TaskAttempt = {
+        ...described,
+        parameters: input,
+        timeoutSeconds: callback ? callback.limits.timeoutSeconds : task.TimeoutSeconds,
+        heartbeatSeconds: callback?.limits.heartbeatSeconds,
+        startedAt: Date.now(),
+      };
       onAttempt(stateName, attempt);
       try {
         attempt.output = await call.run(input);
+        if (issued && callbacks) {
+          attempt.submitOutput = attempt.output;
+          attempt.submittedAt = Date.now();
+          callbacks.submitted(stateName, attempt);
+          attempt.output = await issued.result;
+        }
         return attempt.output as never;
       } catch (err) {
-        const failure = err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
+        issued?.close();
+        const failure =
+          err instanceof TaskFailedError ? err : new TaskFailedError((err as Error).name ?? 'Error', (err as Error).message ?? String(err));
         attempt.error = failure.name;
         attempt.cause = failure.message;
         throw failure;
@@ -90,7 +155,7 @@ interface ResourceCall {
   run(input: unknown): Promise<unknown>;
 }
 
-function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall {
+function resolveResource(resource: string, invokers: TaskInvokers, execution?: TaskExecution): ResourceCall {
   if (/^arn:[^:]+:lambda:/.test(resource)) {
     return {
       describe: () => ({ kind: 'lambda', resourceType: 'lambda', resource }),
@@ -122,7 +187,13 @@ function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall
       run: async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
         const payload = await invokeLambda(invokers, FunctionName, Payload ?? {});
-        return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: {} };
+        return {
+          ExecutedVersion: '$LATEST',
+          Payload: payload,
+          StatusCode: 200,
+          SdkHttpMetadata: { HttpStatusCode: 200 },
+          SdkResponseMetadata: {},
+        };
       },
     };
   }
@@ -137,10 +208,51 @@ function resolveResource(resource: string, invokers: TaskInvokers): ResourceCall
       },
     };
   }
+  if (first === 'events' && second === 'putEvents') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'events', resource: 'putEvents' }),
+      run: async (input) => {
+        const params = input as { Entries?: Array<Record<string, unknown>> };
+        // Step Functions sends a JSON Detail as its text and appends the execution and state machine ARNs to Resources.
+        const entries = (params.Entries ?? []).map((entry) => ({
+          ...entry,
+          Detail: typeof entry.Detail === 'string' ? entry.Detail : JSON.stringify(entry.Detail),
+          Resources: [
+            ...((entry.Resources as string[] | undefined) ?? []),
+            ...(execution ? [execution.executionArn, execution.stateMachineArn] : []),
+          ],
+        }));
+        const output = (await callSdk(invokers, 'eventbridge', 'putEvents', { ...params, Entries: entries }, 'EventBridge')) as {
+          FailedEntryCount?: number;
+        };
+        if ((output.FailedEntryCount ?? 0) > 0) throw new TaskFailedError('EventBridge.FailedEntry', JSON.stringify(output));
+        return output;
+      },
+    };
+  }
+  if (first === 'sqs' && second === 'sendMessage') {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'sqs', resource: 'sendMessage' }),
+      run: (input) => {
+        const params = { ...(input as Record<string, unknown>) };
+        // Step Functions sends a JSON MessageBody as its serialised text.
+        if (params.MessageBody !== undefined && typeof params.MessageBody !== 'string')
+          params.MessageBody = JSON.stringify(params.MessageBody);
+        return callSdk(invokers, 'sqs', 'sendMessage', params, 'SQS');
+      },
+    };
+  }
   if (second && ['dynamodb', 'sqs', 'sns', 'states', 'events'].includes(first)) {
     return {
       describe: () => ({ kind: 'task', resourceType: first, resource: second }),
-      run: (input) => callSdk(invokers, first === 'states' ? 'sfn' : first === 'events' ? 'eventbridge' : first, second, input as Record<string, unknown>, ERROR_PREFIX[first] ?? capitalize(first)),
+      run: (input) =>
+        callSdk(
+          invokers,
+          first === 'states' ? 'sfn' : first === 'events' ? 'eventbridge' : first,
+          second,
+          input as Record<string, unknown>,
+          ERROR_PREFIX[first] ?? capitalize(first),
+        ),
     };
   }
   return unsupported(resource);
@@ -152,31 +264,54 @@ async function invokeLambda(invokers: TaskInvokers, fn: string, payload: unknown
   } catch (err) {
     if (err instanceof TaskFailedError) throw err;
     // A refusal by the Lambda service itself (throttling) is named Lambda.<error> by Step Functions.
-    if (err instanceof LambdaServiceError) throw new TaskFailedError(`Lambda.${err.name}`, `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`);
+    if (err instanceof LambdaServiceError)
+      throw new TaskFailedError(
+        `Lambda.${err.name}`,
+        `${err.message} (Service: AWSLambda; Status Code: ${err.status}; Error Code: ${err.name})`,
+      );
     const e = err as Error & { payload?: { errorType: string; errorMessage: string; trace?: string[] } };
     const body = e.payload ?? { errorType: e.name, errorMessage: e.message };
     // Step Functions puts Lambda's error document, as JSON text, into the Cause.
-    throw new TaskFailedError(body.errorType, JSON.stringify({ errorMessage: body.errorMessage, errorType: body.errorType, trace: body.trace ?? [] }));
+    throw new TaskFailedError(
+      body.errorType,
+      JSON.stringify({ errorMessage: body.errorMessage, errorType: body.errorType, trace: body.trace ?? [] }),
+    );
   }
 }
 
-async function callSdk(invokers: TaskInvokers, service: string, action: string, params: Record<string, unknown>, prefix: string): Promise<unknown> {
+async function callSdk(
+  invokers: TaskInvokers,
+  service: string,
+  action: string,
+  params: Record<string, unknown>,
+  prefix: string,
+): Promise<unknown> {
   try {
     return await invokers.callSdk(service, action, params);
   } catch (err) {
     const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
     const status = e.$metadata?.httpStatusCode ?? 500;
-    throw new TaskFailedError(`${prefix}.${e.name}`, `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`);
+    throw new TaskFailedError(
+      `${prefix}.${e.name}`,
+      `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`,
+    );
   }
 }
 
-async function runSyncJob(invokers: TaskInvokers, service: string, action: string, job: (typeof SYNC_JOBS)[string], params: Record<string, unknown>): Promise<unknown> {
+async function runSyncJob(
+  invokers: TaskInvokers,
+  service: string,
+  action: string,
+  job: (typeof SYNC_JOBS)[string],
+  params: Record<string, unknown>,
+): Promise<unknown> {
   const prefix = ERROR_PREFIX[service] ?? capitalize(service);
-  const started = (await callSdk(invokers, service, action, params, prefix)) as Record<string, any>;
+  const started = (await callSdk(invokers, service, action, params, prefix)) as JobDescription;
   const id = job.id(started);
+  if (!id) throw new TaskFailedError('States.TaskFailed', `${action} answered without a job id: ${JSON.stringify(started)}`);
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, SYNC_POLL_MS));
-    const description = (await callSdk(invokers, service, job.describe, { [job.idParam]: id }, prefix)) as Record<string, any>;
+    const description = (await callSdk(invokers, service, job.describe, { [job.idParam]: id }, prefix)) as JobDescription;
     const status = job.status(description);
     if (status === 'succeeded') return description;
     if (status === 'failed') throw new TaskFailedError('States.TaskFailed', JSON.stringify(description));

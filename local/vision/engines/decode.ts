@@ -8,6 +8,12 @@ export const MIN_SIDE = 80;
 export const MAX_SIDE = 10000;
 /** Models see at most this many pixels on the longest side; results are ratios, so they do not change. */
 export const MAX_ANALYSIS_SIDE = 2048;
+/**
+ * Faces are found on at most this many pixels a side: the detector sees 256 px and the mesh a 192-px crop per face,
+ * and tfjs' WASM memory, which never shrinks, peaks about 95 MB lower per worker than at 2048 px (the same 13
+ * faces on the group photo, and the same one face on each portrait fixture, at 1024–2048 px).
+ */
+export const MAX_FACES_SIDE = 1280;
 /** CenterNet sees 512 px and the face detector 256 px, so label detection needs no more than this. */
 export const MAX_LABELS_SIDE = 1024;
 /** The fixed thumbnail size for colour and quality statistics. */
@@ -26,9 +32,13 @@ export async function checkDimensions(bytes: Buffer): Promise<{ width: number; h
     throw invalidImageFormat((error as Error).message);
   }
   const { width = 0, height = 0 } = metadata;
-  if (width < MIN_SIDE || height < MIN_SIDE) throw invalidParameter(`the image is ${width}x${height} pixels; each side needs at least ${MIN_SIDE}`);
+  if (width < MIN_SIDE || height < MIN_SIDE)
+    throw invalidParameter(`the image is ${width}x${height} pixels; each side needs at least ${MIN_SIDE}`);
   if (width > MAX_SIDE || height > MAX_SIDE) {
-    throw new RekognitionError('ImageTooLargeException', `Input image dimensions ${width} x ${height} exceed maximum dimension size of ${MAX_SIDE} pixels`);
+    throw new RekognitionError(
+      'ImageTooLargeException',
+      `Input image dimensions ${width} x ${height} exceed maximum dimension size of ${MAX_SIDE} pixels`,
+    );
   }
   return { width, height };
 }
@@ -63,24 +73,42 @@ export async function cropRgb(image: RgbPixels, box: RatioBox, side: number): Pr
   const width = clamp(Math.ceil(box.Width * image.width), 1, image.width - left);
   const height = clamp(Math.ceil(box.Height * image.height), 1, image.height - top);
   const raw = { width: image.width, height: image.height, channels: 3 as const };
-  return rgbOf(sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extract({ left, top, width, height }).resize(side, side, { fit: 'fill' }));
+  return rgbOf(
+    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw })
+      .extract({ left, top, width, height })
+      .resize(side, side, { fit: 'fill' }),
+  );
+}
+
+/** Decoded pixels framed by a grey border, and how to map a box found in them back onto the original. */
+export interface PaddedRgb {
+  image: RgbPixels;
+  toOriginal: (box: RatioBox) => RatioBox;
 }
 
 /**
- * Re-encodes as greyscale PNG, fitted inside `maxSide`: tesseract decodes PNG quickly and needs no colour.
- * @throws RekognitionError InvalidImageFormatException when the bytes do not decode
+ * Frames pixels with a mid-grey border `ratio` × the longest side wide on every side, so that a subject filling the
+ * frame appears at the scale detectors trained on COCO (objects in scenes) expect.
  */
-export async function toGreyPng(bytes: Buffer, maxSide: number): Promise<{ png: Buffer; width: number; height: number }> {
-  try {
-    const { data, info } = await sharp(bytes)
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .greyscale()
-      .png({ compressionLevel: 1 })
-      .toBuffer({ resolveWithObject: true });
-    return { png: data, width: info.width, height: info.height };
-  } catch (error) {
-    throw invalidImageFormat((error as Error).message);
-  }
+export async function padRgb(image: RgbPixels, ratio: number): Promise<PaddedRgb> {
+  const border = Math.round(Math.max(image.width, image.height) * ratio);
+  const raw = { width: image.width, height: image.height, channels: 3 as const };
+  const padded = await rgbOf(
+    sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).extend({
+      top: border,
+      bottom: border,
+      left: border,
+      right: border,
+      background: { r: 114, g: 114, b: 114 },
+    }),
+  );
+  const toOriginal = (box: RatioBox): RatioBox => ({
+    Left: (box.Left * padded.width - border) / image.width,
+    Top: (box.Top * padded.height - border) / image.height,
+    Width: (box.Width * padded.width) / image.width,
+    Height: (box.Height * padded.height) / image.height,
+  });
+  return { image: padded, toOriginal };
 }
 
 async function rgbOf(pipeline: sharp.Sharp): Promise<RgbPixels> {

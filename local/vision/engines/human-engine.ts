@@ -4,13 +4,25 @@ import { pathToFileURL } from 'node:url';
 import { registerFileLoader } from './model-files';
 
 /** Where Human's WASM build, its models and tfjs' WASM binaries live (resolved by the parent process). */
-export interface HumanPaths { humanScript: string; humanModels: string; wasmDir: string }
+export interface HumanPaths {
+  humanScript: string;
+  humanModels: string;
+  wasmDir: string;
+}
 
 /** Decoded RGB pixels, as a tfjs tensor wants them. */
-export interface RgbImage { data: Uint8Array; width: number; height: number }
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
 
 /** Which face sub-models a DetectFaces call needs. */
-export interface FaceOptions { mesh: boolean; description: boolean; emotion: boolean }
+export interface FaceOptions {
+  mesh: boolean;
+  description: boolean;
+  emotion: boolean;
+}
 
 // Only the models this service uses are enabled; everything else stays unloaded to save memory and start time.
 function baseConfig(paths: HumanPaths): Partial<Config> {
@@ -46,7 +58,10 @@ function baseConfig(paths: HumanPaths): Partial<Config> {
 
 /** Human (face detector, mesh, age/gender, emotion, centernet objects) on the tfjs WASM backend. */
 export class HumanEngine {
-  private constructor(private readonly human: Human, readonly tf: typeof TfCore) {}
+  private constructor(
+    private readonly human: Human,
+    readonly tf: typeof TfCore,
+  ) {}
 
   /**
    * Loads Human's WASM build by path (its exports map has no usable entry for it) and all models once.
@@ -67,19 +82,24 @@ export class HumanEngine {
   /** Finds faces; the sub-models run only when the call needs their output. */
   async faces(image: RgbImage, options: FaceOptions): Promise<FaceResult[]> {
     const result = await this.run(image, {
-      face: { enabled: true, mesh: { enabled: options.mesh }, description: { enabled: options.description }, emotion: { enabled: options.emotion } } as Config['face'],
+      face: {
+        enabled: true,
+        mesh: { enabled: options.mesh },
+        description: { enabled: options.description },
+        emotion: { enabled: options.emotion },
+      } as Config['face'],
       object: { enabled: false } as Config['object'],
     });
     return result.face;
   }
 
-  /** Finds COCO objects and, for the Person/Face labels, faces (detector only). */
-  async objectsAndFaces(image: RgbImage, minScore: number): Promise<{ objects: ObjectResult[]; faces: FaceResult[] }> {
+  /** Finds COCO objects scoring at least `minScore`. */
+  async objects(image: RgbImage, minScore: number): Promise<ObjectResult[]> {
     const result = await this.run(image, {
-      face: { enabled: true, mesh: { enabled: false }, description: { enabled: false }, emotion: { enabled: false } } as Config['face'],
+      face: { enabled: false } as Config['face'],
       object: { enabled: true, minConfidence: minScore } as Config['object'],
     });
-    return { objects: result.object, faces: result.face };
+    return result.object;
   }
 
   private async run(image: RgbImage, config: Partial<Config>) {

@@ -6,7 +6,11 @@ import type { NsfwScores } from '../mapping/moderation';
 import { readModelArtifacts } from './model-files';
 
 /** nsfwjs' MobileNetV2 as shipped (JS modules holding the topology and base64 weights). */
-export interface NsfwPaths { modelJs: string; weightsJs: string; version: string }
+export interface NsfwPaths {
+  modelJs: string;
+  weightsJs: string;
+  version: string;
+}
 
 /** The classifier's input side, in pixels. */
 export const NSFW_INPUT_SIZE = 224;
@@ -31,7 +35,10 @@ export function ensureNsfwCache(paths: NsfwPaths, cacheDir: string): string {
   const suffix = `.${process.pid}.tmp`;
   writeFileSync(join(dir, `weights.bin${suffix}`), weights);
   renameSync(join(dir, `weights.bin${suffix}`), join(dir, 'weights.bin'));
-  writeFileSync(modelJson + suffix, JSON.stringify({ modelTopology: model.modelTopology, weightsManifest: manifest, format: 'layers-model' }));
+  writeFileSync(
+    modelJson + suffix,
+    JSON.stringify({ modelTopology: model.modelTopology, weightsManifest: manifest, format: 'layers-model' }),
+  );
   renameSync(modelJson + suffix, modelJson);
   return modelJson;
 }

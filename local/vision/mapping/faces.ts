@@ -23,20 +23,47 @@ export interface FaceEvidence {
 }
 
 const EMOTION_NAMES: Readonly<Record<string, EmotionName>> = {
-  angry: 'ANGRY', disgust: 'DISGUSTED', fear: 'FEAR', happy: 'HAPPY', sad: 'SAD', surprise: 'SURPRISED', neutral: 'CALM',
+  angry: 'ANGRY',
+  disgust: 'DISGUSTED',
+  fear: 'FEAR',
+  happy: 'HAPPY',
+  sad: 'SAD',
+  surprise: 'SURPRISED',
+  neutral: 'CALM',
 };
 
 // MediaPipe face-mesh indices. Left and right are the viewer's: "eyeLeft" is the eye nearer the image's left edge.
 const LANDMARK_INDICES: ReadonlyArray<readonly [LandmarkType, readonly number[]]> = [
-  ['eyeLeft', [33, 133, 159, 145]], ['eyeRight', [362, 263, 386, 374]], ['nose', [1]],
-  ['mouthLeft', [61]], ['mouthRight', [291]],
-  ['leftEyeBrowLeft', [70]], ['leftEyeBrowRight', [107]], ['leftEyeBrowUp', [105]],
-  ['rightEyeBrowLeft', [336]], ['rightEyeBrowRight', [300]], ['rightEyeBrowUp', [334]],
-  ['leftEyeLeft', [33]], ['leftEyeRight', [133]], ['leftEyeUp', [159]], ['leftEyeDown', [145]],
-  ['rightEyeLeft', [362]], ['rightEyeRight', [263]], ['rightEyeUp', [386]], ['rightEyeDown', [374]],
-  ['noseLeft', [98]], ['noseRight', [327]], ['mouthUp', [0]], ['mouthDown', [17]],
-  ['leftPupil', [33, 133, 159, 145]], ['rightPupil', [362, 263, 386, 374]],
-  ['upperJawlineLeft', [234]], ['midJawlineLeft', [172]], ['chinBottom', [152]], ['midJawlineRight', [397]], ['upperJawlineRight', [454]],
+  ['eyeLeft', [33, 133, 159, 145]],
+  ['eyeRight', [362, 263, 386, 374]],
+  ['nose', [1]],
+  ['mouthLeft', [61]],
+  ['mouthRight', [291]],
+  ['leftEyeBrowLeft', [70]],
+  ['leftEyeBrowRight', [107]],
+  ['leftEyeBrowUp', [105]],
+  ['rightEyeBrowLeft', [336]],
+  ['rightEyeBrowRight', [300]],
+  ['rightEyeBrowUp', [334]],
+  ['leftEyeLeft', [33]],
+  ['leftEyeRight', [133]],
+  ['leftEyeUp', [159]],
+  ['leftEyeDown', [145]],
+  ['rightEyeLeft', [362]],
+  ['rightEyeRight', [263]],
+  ['rightEyeUp', [386]],
+  ['rightEyeDown', [374]],
+  ['noseLeft', [98]],
+  ['noseRight', [327]],
+  ['mouthUp', [0]],
+  ['mouthDown', [17]],
+  ['leftPupil', [33, 133, 159, 145]],
+  ['rightPupil', [362, 263, 386, 374]],
+  ['upperJawlineLeft', [234]],
+  ['midJawlineLeft', [172]],
+  ['chinBottom', [152]],
+  ['midJawlineRight', [397]],
+  ['upperJawlineRight', [454]],
 ];
 
 const DEFAULT_ONLY = new Set(['DEFAULT']);
@@ -53,7 +80,8 @@ export function toFaceDetail(face: FaceEvidence, attributes: string[]): FaceDeta
     detail.AgeRange = { Low: Math.max(0, Math.floor(face.age - 5)), High: Math.ceil(face.age + 5) };
   }
   const emotionScores = new Map((face.emotions ?? []).map((entry) => [entry.emotion, entry.score]));
-  if (wants('SMILE') && emotionScores.size > 0) detail.Smile = binary((emotionScores.get('happy') ?? 0) >= 0.5, emotionScores.get('happy') ?? 0);
+  if (wants('SMILE') && emotionScores.size > 0)
+    detail.Smile = binary((emotionScores.get('happy') ?? 0) >= 0.5, emotionScores.get('happy') ?? 0);
   if (wants('EYES_OPEN') && face.mesh) detail.EyesOpen = ratioAttribute(eyeOpenness(face.mesh), 0.18, 0.1);
   if (wants('MOUTH_OPEN') && face.mesh) detail.MouthOpen = ratioAttribute(mouthOpenness(face.mesh), 0.12, 0.12);
   if (wants('GENDER') && (face.gender === 'male' || face.gender === 'female')) {
@@ -96,7 +124,8 @@ function toEmotions(scores: Map<string, number>): Emotion[] {
 
 // Eyelid gap over eye width, averaged over both eyes: about 0.3 when open, under 0.1 when shut.
 function eyeOpenness(mesh: [number, number][]): number {
-  const eye = (top: number, bottom: number, outer: number, inner: number) => distance(mesh[top], mesh[bottom]) / Math.max(1e-6, distance(mesh[outer], mesh[inner]));
+  const eye = (top: number, bottom: number, outer: number, inner: number) =>
+    distance(mesh[top], mesh[bottom]) / Math.max(1e-6, distance(mesh[outer], mesh[inner]));
   return (eye(159, 145, 33, 133) + eye(386, 374, 263, 362)) / 2;
 }
 

@@ -1,16 +1,29 @@
 import type { Label } from '@aws-sdk/client-rekognition';
 import type { LabelsParams, RatioBox } from '../request';
+import { calibrate, FACE_POINTS, objectConfidence, TEXT_POINTS } from './calibration';
 import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
 
 /** One object the detector found: COCO class name, score 0–1, and its box in image ratios. */
-export interface ObjectDetection { cocoClass: string; score: number; box: RatioBox }
-
-/** Evidence for labels: the detector's objects and the face detector's scores (0–1). */
-export interface LabelEvidence { objects: ObjectDetection[]; faceScores: number[] }
+export interface ObjectDetection {
+  cocoClass: string;
+  score: number;
+  box: RatioBox;
+}
 
 /**
- * Turns detections into Rekognition Labels: names, Instances, ancestor labels, Parents, Categories and the
- * request's MinConfidence, MaxLabels and filters. Faces add Person, Face and Head, because a found face is a person.
+ * Evidence for labels: the detector's objects, the box scores (0–1) of faces the face mesh accepted, and how surely
+ * the text detector and recogniser found legible text (0–1; absent when not looked for).
+ */
+export interface LabelEvidence {
+  objects: ObjectDetection[];
+  faceScores: number[];
+  textScore?: number;
+}
+
+/**
+ * Turns detections into Rekognition Labels: calibrated confidences (calibration.ts), names, Instances, ancestor
+ * labels, Parents, Categories and the request's MinConfidence, MaxLabels and filters. Faces add Face, Head and
+ * Person, because a found face is a person; legible text adds Text.
  */
 export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[] {
   const confidence = new Map<string, number>();
@@ -20,14 +33,15 @@ export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[]
   for (const object of evidence.objects) {
     const name = COCO_TO_LABEL[object.cocoClass];
     if (!name) continue;
-    const value = round(object.score * 100);
+    const value = objectConfidence(object.cocoClass, object.score);
     raise(name, value);
     if (value >= params.minConfidence) {
       instances.set(name, [...(instances.get(name) ?? []), { BoundingBox: clampBox(object.box), Confidence: value }]);
     }
   }
   const bestFace = Math.max(0, ...evidence.faceScores);
-  if (bestFace > 0) raise('Face', round(bestFace * 100));
+  if (bestFace > 0) raise('Face', calibrate(bestFace, FACE_POINTS));
+  if (evidence.textScore) raise('Text', calibrate(evidence.textScore, TEXT_POINTS));
 
   // Rekognition returns every ancestor as a label too, as confident as its most confident descendant.
   for (const [name, value] of [...confidence]) for (const ancestor of ancestorsOf(name)) raise(ancestor, value);
@@ -68,10 +82,6 @@ function clampBox(box: RatioBox): RatioBox {
 
 function clamp01(value: number): number {
   return Math.min(1, Math.max(0, value));
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 function round4(value: number): number {

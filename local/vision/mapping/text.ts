@@ -1,11 +1,18 @@
 import type { DetectTextResponse, TextDetection } from '@aws-sdk/client-rekognition';
 import type { RatioBox, TextParams } from '../request';
 
-/** A pixel box as tesseract gives it. */
-export interface PixelBox { x0: number; y0: number; x1: number; y1: number }
+/** A pixel box (x1, y1 exclusive). */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
 
 /** One OCR line with its words, in pixels of an image of the given size. */
-export interface OcrLine { words: { text: string; confidence: number; bbox: PixelBox }[] }
+export interface OcrLine {
+  words: { text: string; confidence: number; bbox: PixelBox }[];
+}
 
 /** Rekognition stops at 100 words per image. */
 export const MAX_WORDS = 100;
@@ -20,7 +27,7 @@ export function toTextResponse(lines: OcrLine[], width: number, height: number, 
   for (const line of lines) {
     const words = line.words
       .map((word) => ({ text: word.text.trim(), confidence: word.confidence, box: toRatio(word.bbox, width, height) }))
-      // Tesseract reads stray marks in photos as "=" or "»"; a word needs at least one letter or digit.
+      // OCR reads stray marks in photos as "=" or "»"; a word needs at least one letter or digit.
       .filter((word) => /[\p{L}\p{N}]/u.test(word.text) && word.confidence >= params.minConfidence)
       .filter((word) => word.box.Height >= params.minBoxHeight && word.box.Width >= params.minBoxWidth)
       .filter((word) => params.regions.length === 0 || params.regions.some((region) => mostlyInside(word.box, region)))
@@ -40,7 +47,14 @@ export function toTextResponse(lines: OcrLine[], width: number, height: number, 
   let nextId = kept.length;
   kept.forEach((line, lineId) => {
     for (const word of line.words) {
-      detections.push({ DetectedText: word.text, Type: 'WORD', Id: nextId, ParentId: lineId, Confidence: round(word.confidence), Geometry: geometry(word.box) });
+      detections.push({
+        DetectedText: word.text,
+        Type: 'WORD',
+        Id: nextId,
+        ParentId: lineId,
+        Confidence: round(word.confidence),
+        Geometry: geometry(word.box),
+      });
       nextId += 1;
     }
   });

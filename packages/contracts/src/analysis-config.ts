@@ -35,11 +35,49 @@ export const analysisConfigSchema = z.strictObject({
   minLabelConfidence: bounded(0, 100).default(70),
   maxLabels: bounded(1, 1000, true).default(25),
   minModerationConfidence: bounded(0, 100).default(60),
+  /**
+   * Ask DetectLabels for IMAGE_PROPERTIES (billed as "Image Properties", $0.75 per 1,000 at the first tier) instead of
+   * the dominant colours and quality ResizeImage computes with sharp for free.
+   */
+  rekognitionImageProperties: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(false),
+  /**
+   * DetectModerationLabels: "auto" only when a label (name, alias or parent) is one of moderationTriggerLabels,
+   * i.e. people, bodies, skin-revealing clothing, art and weapons; "always" on every image; "never".
+   */
+  detectModeration: detectSwitch.default('auto'),
   detectFaces: detectSwitch.default('auto'),
   detectText: detectSwitch.default('auto'),
   faceTriggerLabels: labelList.default(['Person', 'Human', 'Face', 'Portrait']),
   textTriggerLabels: labelList.default(['Text', 'Document', 'Poster', 'Sign', 'Book', 'Menu', 'Label', 'Page']),
+  moderationTriggerLabels: labelList.default([
+    'Person',
+    'Human',
+    'Body Part',
+    'Skin',
+    'Swimwear',
+    'Underwear',
+    'Lingerie',
+    'Bikini',
+    'Bra',
+    'Nudity',
+    'Tattoo',
+    'Art',
+    'Painting',
+    'Drawing',
+    'Sculpture',
+    'Weapon',
+    'Gun',
+    'Knife',
+    'Blood',
+  ]),
   minTriggerConfidence: bounded(0, 100).default(50),
+  /**
+   * Reuse the analysis of an image already analysed (same owner) whose perceptual hash is within
+   * `nearDuplicateMaxDistance` bits and whose analysis ran with the same settings, instead of calling Rekognition.
+   */
+  reuseNearDuplicates: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(true),
+  /** Hamming distance (bits of the 64-bit dHash); the four 16-bit hash bands find every hash within 3. */
+  nearDuplicateMaxDistance: bounded(0, 3, true).default(2),
   cacheSeconds: bounded(0, 3600, true).default(60),
 });
 
@@ -50,6 +88,7 @@ function freeze(config: z.output<typeof analysisConfigSchema>): AnalysisConfig {
     ...config,
     faceTriggerLabels: Object.freeze([...config.faceTriggerLabels]),
     textTriggerLabels: Object.freeze([...config.textTriggerLabels]),
+    moderationTriggerLabels: Object.freeze([...config.moderationTriggerLabels]),
   });
 }
 
@@ -59,7 +98,9 @@ export const DEFAULT_ANALYSIS_CONFIG: AnalysisConfig = freeze(analysisConfigSche
 /**
  * Checks a config object and fills in the defaults; `problems` names every bad or unknown key with its value.
  */
-export function checkAnalysisConfig(value: unknown): { config: AnalysisConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
+export function checkAnalysisConfig(
+  value: unknown,
+): { config: AnalysisConfig; problems?: undefined } | { config?: undefined; problems: string[] } {
   if (!isObject(value)) return { problems: ['the config must be a JSON object'] };
   const result = analysisConfigSchema.safeParse(value);
   if (result.success) return { config: freeze(result.data) };
@@ -69,4 +110,26 @@ export function checkAnalysisConfig(value: unknown): { config: AnalysisConfig; p
       : [`${pathText(issue.path)} ${issue.message}`],
   );
   return { problems };
+}
+
+/** Bumped when the analysis step changes what it produces for the same settings, so older analyses are not reused. */
+export const ANALYSIS_PIPELINE_VERSION = 1;
+
+/** Config keys that do not change an analysis' result (caching, and the reuse switches themselves). */
+const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
+
+/**
+ * A short fingerprint (16 hex, FNV-1a 64-bit) of everything that decides what an analysis contains: the pipeline
+ * version and every config key that changes a result, in a fixed order. Two images analysed with the same
+ * fingerprint may share an analysis; a changed threshold, switch or trigger list gives another fingerprint.
+ */
+export function analysisSettingsKey(config: AnalysisConfig): string {
+  const relevant = Object.keys(config)
+    .filter((key) => !KEYS_WITHOUT_EFFECT.has(key))
+    .sort()
+    .map((key) => [key, config[key as keyof AnalysisConfig]]);
+  const text = JSON.stringify([ANALYSIS_PIPELINE_VERSION, relevant]);
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
 }

@@ -31,6 +31,10 @@ export const ERROR_NAMES = Object.freeze({
   videoTranscodeFailed: 'VideoTranscodeFailedError',
   videoAnalysisFailed: 'VideoAnalysisFailedError',
   videoAnalysisTimedOut: 'VideoAnalysisTimedOutError',
+  /** The API function was invoked with something other than an API Gateway HTTP API request. */
+  invalidApiEvent: 'InvalidApiEventError',
+  /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */
+  invalidCustomResourceEvent: 'InvalidCustomResourceEventError',
 });
 
 /** One of the names above. */

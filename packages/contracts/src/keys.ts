@@ -1,4 +1,4 @@
-import { IMAGE_ID_PATTERN } from './ids';
+import { IMAGE_ID_PATTERN, PERCEPTUAL_HASH_PATTERN } from './ids';
 
 /**
  * Every key the pipeline writes (docs/contracts.md "DynamoDB table" and "Processed bucket layout"). The writer
@@ -12,8 +12,13 @@ export const IMAGE_SK = 'IMAGE';
 export const LABEL_SK_PREFIX = 'LABEL#';
 /** Sort-key prefix of an image's perceptual-hash band items. */
 export const PHASH_SK_PREFIX = 'PHASH#';
-/** The single overloaded index. */
+/** The overloaded index across all owners (admins' views). */
 export const GSI1 = 'GSI1';
+/**
+ * The owner-scoped index: the same partitions as GSI1, each prefixed with `OWNER#<owner>#`, and the same sort key
+ * attribute (GSI1SK), so a user's query can only ever read that user's partitions.
+ */
+export const GSI2 = 'GSI2';
 
 /** Final status of an image item. */
 export type ImageStatus = 'SUCCEEDED' | 'FAILED';
@@ -65,9 +70,42 @@ export function perceptualHashBands(hash: string): [string, string, string, stri
   return [h.slice(0, 4), h.slice(4, 8), h.slice(8, 12), h.slice(12, 16)];
 }
 
+/** The number of differing bits between two 64-bit perceptual hashes. @throws TypeError when either is not 16 hex. */
+export function hammingDistance(a: string, b: string): number {
+  if (!PERCEPTUAL_HASH_PATTERN.test(a) || !PERCEPTUAL_HASH_PATTERN.test(b))
+    throw new TypeError('perceptual hashes must be 16 hex characters');
+  let diff = BigInt(`0x${a}`) ^ BigInt(`0x${b}`);
+  let count = 0;
+  while (diff > 0n) {
+    count += Number(diff & 1n);
+    diff >>= 1n;
+  }
+  return count;
+}
+
 /** GSI1 partition of one hash band: every hash within Hamming distance 3 shares at least one. */
 export function phashIndexPk(band: number, bandHex: string): string {
   return `PHASH#${band}#${bandHex.toLowerCase()}`;
+}
+
+/** The GSI2 partition that holds one owner's share of a GSI1 partition: `OWNER#<owner>#<GSI1 partition>`. */
+export function ownerIndexPk(owner: string, globalPartition: string): string {
+  return `OWNER#${owner}#${globalPartition}`;
+}
+
+/** GSI2 partition of one owner's image items with one status. */
+export function ownerStatusIndexPk(owner: string, status: ImageStatus): string {
+  return ownerIndexPk(owner, statusIndexPk(status));
+}
+
+/** GSI2 partition of one owner's label items. */
+export function ownerLabelIndexPk(owner: string, name: string): string {
+  return ownerIndexPk(owner, labelIndexPk(name));
+}
+
+/** GSI2 partition of one owner's hash-band items. */
+export function ownerPhashIndexPk(owner: string, band: number, bandHex: string): string {
+  return ownerIndexPk(owner, phashIndexPk(band, bandHex));
 }
 
 /** Reads the imageId that ends every GSI1 sort key (`…#<imageId>`, or the bare id of a hash band). */

@@ -47,8 +47,10 @@ export function sniffImageType(bytes: Uint8Array): SniffedType | null {
   if (ascii(bytes, 0, 6) === 'GIF87a' || ascii(bytes, 0, 6) === 'GIF89a') return { format: 'gif', contentType: 'image/gif' };
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return { format: 'webp', contentType: 'image/webp' };
   // Classic TIFF and BigTIFF, both byte orders.
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return { format: 'tiff', contentType: 'image/tiff' };
-  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b])) return { format: 'tiff', contentType: 'image/tiff' };
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return { format: 'tiff', contentType: 'image/tiff' };
+  if (startsWith(bytes, [0x49, 0x49, 0x2b, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2b]))
+    return { format: 'tiff', contentType: 'image/tiff' };
   const brands = heifBrands(bytes);
   if (brands.some((brand) => HEIF_BRANDS.has(brand))) {
     return { format: 'heif', contentType: brands.some((brand) => AVIF_BRANDS.has(brand)) ? 'image/avif' : 'image/heic' };
@@ -112,8 +114,36 @@ export const VIDEO_MAGIC_BYTES = 64;
 const QUICKTIME_BRANDS = new Set(['qt  ']);
 /** ISO-BMFF brands that name a video file; HEIF brands (images) are excluded before this is consulted. */
 const VIDEO_BRANDS = new Set([
-  'isom', 'iso2', 'iso3', 'iso4', 'iso5', 'iso6', 'mp41', 'mp42', 'mp71', 'avc1', 'dash', 'M4V ', 'M4VH', 'M4VP', 'f4v ', 'mmp4',
-  '3gp4', '3gp5', '3gp6', '3gp7', '3g2a', '3g2b', '3g2c', 'qt  ', 'MSNV', 'NDAS', 'XAVC', 'hvc1', 'cmfc', 'av01',
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'mp41',
+  'mp42',
+  'mp71',
+  'avc1',
+  'dash',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'f4v ',
+  'mmp4',
+  '3gp4',
+  '3gp5',
+  '3gp6',
+  '3gp7',
+  '3g2a',
+  '3g2b',
+  '3g2c',
+  'qt  ',
+  'MSNV',
+  'NDAS',
+  'XAVC',
+  'hvc1',
+  'cmfc',
+  'av01',
 ]);
 /** Top-level QuickTime atoms an old .mov may start with when it has no `ftyp`. */
 const QUICKTIME_FIRST_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
@@ -155,7 +185,7 @@ function ebmlDocType(bytes: Uint8Array): string | null {
   const header = readEbmlSize(bytes, 4);
   if (!header) return null;
   const end = Math.min(bytes.length, header.next + header.size);
-  for (let offset = header.next; offset + 3 <= end; ) {
+  for (let offset = header.next; offset + 3 <= end;) {
     const idLength = bytes[offset] >= 0x80 ? 1 : bytes[offset] >= 0x40 ? 2 : bytes[offset] >= 0x20 ? 3 : 4;
     const id = [...bytes.subarray(offset, offset + idLength)].reduce((value, byte) => value * 256 + byte, 0);
     const size = readEbmlSize(bytes, offset + idLength);

@@ -10,6 +10,10 @@ export const METRIC_NAMES = Object.freeze({
   imagesFailed: 'ImagesFailed',
   rekognitionCalls: 'RekognitionCalls',
   bytesSavedByResizing: 'BytesSavedByResizing',
+  notificationsSent: 'NotificationsSent',
+  notificationsHeld: 'NotificationsHeld',
+  notificationsSkipped: 'NotificationsSkipped',
+  notificationsFailed: 'NotificationsFailed',
 });
 
 /** One image stored as SUCCEEDED. */
@@ -30,4 +34,24 @@ export function recordRekognitionCalls(metrics: Metrics, apis: readonly string[]
 /** Bytes a viewer saves by loading the largest variant instead of the upload (never negative). */
 export function recordBytesSaved(metrics: Metrics, bytes: number): void {
   metrics.addMetric(METRIC_NAMES.bytesSavedByResizing, MetricUnit.Bytes, Math.max(0, bytes));
+}
+
+/** One message sent to an owner, by channel (`email`, `sms`); a digest counts as one. */
+export function recordNotificationSent(metrics: Metrics, channel: string): void {
+  metrics.singleMetric().addDimension('channel', channel).addMetric(METRIC_NAMES.notificationsSent, MetricUnit.Count, 1);
+}
+
+/** One message the rate limit held back for its window's digest, by channel. */
+export function recordNotificationHeld(metrics: Metrics, channel: string): void {
+  metrics.singleMetric().addDimension('channel', channel).addMetric(METRIC_NAMES.notificationsHeld, MetricUnit.Count, 1);
+}
+
+/** One message not sent on purpose, by reason (a fixed set: `unverified`, `channelOff`, `duplicate`, …). */
+export function recordNotificationSkipped(metrics: Metrics, reason: string): void {
+  metrics.singleMetric().addDimension('reason', reason).addMetric(METRIC_NAMES.notificationsSkipped, MetricUnit.Count, 1);
+}
+
+/** One send a channel's provider refused or failed (the record is retried, then parked in the DLQ). */
+export function recordNotificationFailed(metrics: Metrics, channel: string): void {
+  metrics.singleMetric().addDimension('channel', channel).addMetric(METRIC_NAMES.notificationsFailed, MetricUnit.Count, 1);
 }

@@ -50,7 +50,10 @@ export function withHandler<Input, Output>(tools: Powertools, steps: HandlerStep
       return await steps.run(input, tools);
     } catch (error) {
       if (subsegment !== undefined) tracer.addErrorAsMetadata(error as Error);
-      const fields = { error: error instanceof Error ? error.name : 'UnknownError', reason: error instanceof Error ? error.message : String(error) };
+      const fields = {
+        error: error instanceof Error ? error.name : 'UnknownError',
+        reason: error instanceof Error ? error.message : String(error),
+      };
       if (error instanceof PipelineError) logger.warn('Invocation refused', fields);
       else logger.error('Invocation failed', fields);
       throw error;

@@ -26,7 +26,9 @@ interface TriggerSummary {
 
 /** Delivers one S3 record to the trigger through Lambda's Invoke API on the edge, as S3 would, and returns its summary. */
 async function deliver(record: S3EventRecord): Promise<TriggerSummary> {
-  const response = await lambda.send(new InvokeCommand({ FunctionName: TRIGGER, Payload: Buffer.from(JSON.stringify({ Records: [record] })) }));
+  const response = await lambda.send(
+    new InvokeCommand({ FunctionName: TRIGGER, Payload: Buffer.from(JSON.stringify({ Records: [record] })) }),
+  );
   const payload = JSON.parse(Buffer.from(response.Payload ?? []).toString('utf8'));
   if (response.FunctionError) throw new Error(`trigger failed: ${JSON.stringify(payload)}`);
   return payload as TriggerSummary;
@@ -36,7 +38,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sip-duplicates-'));
   stack = await startLocalStack({ dataDir, edgePort: 0 });
   client = new PipelineClient(stack);
-  lambda = new LambdaClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  lambda = new LambdaClient({
+    endpoint: stack.edgeUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -50,40 +56,44 @@ describe('duplicate S3 event delivery', () => {
   test.each([
     ['while the first run is still going', 'uploads/duplicates/racing.jpg', false],
     ['after the first run has finished', 'uploads/duplicates/late.jpg', true],
-  ])('gives one execution, one revision of outputs and one notification when the event arrives 10 more times %s', async (_when, key, waitFirst) => {
-    // Prepare: catch the very record S3 emits for the upload.
-    const records: S3EventRecord[] = [];
-    const unsubscribe = stack.services.s3.onObjectCreated((record) => {
-      if (decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')) === key) records.push(record);
-    });
-    await client.upload(key, fixture('ai-face.jpg'), 'image/jpeg');
-    await stack.services.s3.drainEvents();
-    unsubscribe();
-    expect(records.length).toBe(1);
-    if (waitFirst) await stack.waitForIdle();
+  ])(
+    'gives one execution, one revision of outputs and one Image Processed event when the event arrives 10 more times %s',
+    async (_when, key, waitFirst) => {
+      // Prepare: catch the very record S3 emits for the upload.
+      const records: S3EventRecord[] = [];
+      const unsubscribe = stack.services.s3.onObjectCreated((record) => {
+        if (decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')) === key) records.push(record);
+      });
+      await client.upload(key, fixture('ai-face.jpg'), 'image/jpeg');
+      await stack.services.s3.drainEvents();
+      unsubscribe();
+      expect(records.length).toBe(1);
+      if (waitFirst) await stack.waitForIdle();
 
-    // Act
-    const summaries = await Promise.all(Array.from({ length: COPIES }, () => deliver(records[0])));
-    await stack.waitForIdle();
+      // Act
+      const summaries = await Promise.all(Array.from({ length: COPIES }, () => deliver(records[0])));
+      await stack.waitForIdle();
 
-    // Assess
-    const imageId = imageIdOf(client.uploadsBucket, key);
-    const executions = (await client.executions()).filter((e) => e.input.imageId === imageId);
-    expect(executions.map((e) => `${e.status} ${e.error ?? ''}`.trim())).toEqual(['SUCCEEDED']);
-    expect(summaries.every((s) => s.failed === undefined || s.failed.length === 0)).toBe(true);
-    if (waitFirst) expect(summaries.map((s) => s.duplicates)).toEqual(Array(COPIES).fill(1));
+      // Assess
+      const imageId = imageIdOf(client.uploadsBucket, key);
+      const executions = (await client.executions()).filter((e) => e.input.imageId === imageId);
+      expect(executions.map((e) => `${e.status} ${e.error ?? ''}`.trim())).toEqual(['SUCCEEDED']);
+      expect(summaries.every((s) => s.failed === undefined || s.failed.length === 0)).toBe(true);
+      if (waitFirst) expect(summaries.map((s) => s.duplicates)).toEqual(Array(COPIES).fill(1));
 
-    const items = await client.itemsOf(imageId);
-    const imageItems = items.filter((item) => item.SK === 'IMAGE');
-    expect(imageItems).toHaveLength(1);
-    expect(imageItems[0]).toMatchObject({ status: 'SUCCEEDED', revision: executions[0].input.revision });
-    expect(new Set(items.map((item) => item.SK)).size).toBe(items.length);
+      const items = await client.itemsOf(imageId);
+      const imageItems = items.filter((item) => item.SK === 'IMAGE');
+      expect(imageItems).toHaveLength(1);
+      expect(imageItems[0]).toMatchObject({ status: 'SUCCEEDED', revision: executions[0].input.revision });
+      expect(new Set(items.map((item) => item.SK)).size).toBe(items.length);
 
-    const revisions = new Set((await client.processedKeys(`images/${imageId}/`)).map((k) => k.split('/')[2]));
-    expect([...revisions]).toEqual([executions[0].input.revision]);
+      const revisions = new Set((await client.processedKeys(`images/${imageId}/`)).map((k) => k.split('/')[2]));
+      expect([...revisions]).toEqual([executions[0].input.revision]);
 
-    const outbox = await stack.services.notifications.outbox.listOutbox({ limit: 1000 });
-    const notices = outbox.items.filter((item) => item.kind === 'sns' && item.sns.message.includes(imageId));
-    expect(notices).toHaveLength(1);
-  }, 300_000);
+      const published = await stack.services.eventing.events.listEvents({ limit: 500 });
+      const notices = published.items.filter((archived) => (archived.event.detail as { imageId?: string }).imageId === imageId);
+      expect(notices.map((archived) => archived.event['detail-type'])).toEqual(['Image Processed']);
+    },
+    300_000,
+  );
 });

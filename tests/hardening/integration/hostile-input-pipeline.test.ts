@@ -50,7 +50,9 @@ beforeAll(async () => {
   uploads.push({ key: CONTROL_KEY, body: fixture('flowers.jpeg') });
 
   // Act (shared by every test below): all uploads at once, then wait until nothing is pending.
-  await Promise.all(uploads.map((upload) => client.upload(upload.key, upload.body, upload.key.endsWith('.png') ? 'image/png' : 'image/jpeg')));
+  await Promise.all(
+    uploads.map((upload) => client.upload(upload.key, upload.body, upload.key.endsWith('.png') ? 'image/png' : 'image/jpeg')),
+  );
   await stack.waitForIdle();
   executions = await client.executions();
 }, RUN_TIMEOUT_MS);
@@ -65,7 +67,12 @@ afterAll(async () => {
 describe('local pipeline with hostile and odd uploads', () => {
   test('starts exactly one execution per upload and ends each in SUCCEEDED or FAILED', () => {
     // Assess
-    const perUpload = uploads.map((upload) => `${upload.key}: ${executionsOf(upload.key).map((e) => e.status).join(',')}`);
+    const perUpload = uploads.map(
+      (upload) =>
+        `${upload.key}: ${executionsOf(upload.key)
+          .map((e) => e.status)
+          .join(',')}`,
+    );
     expect(perUpload).toEqual(uploads.map((upload) => expect.stringMatching(new RegExp(`^${escape(upload.key)}: (SUCCEEDED|FAILED)$`))));
     expect(executions.length).toBe(uploads.length);
   });
@@ -73,19 +80,29 @@ describe('local pipeline with hostile and odd uploads', () => {
   test('ends every hostile file as its expectation says, with the named error in the execution and the table item', async () => {
     // Act
     const results = await Promise.all(
-      uploads.filter((upload) => upload.file).map(async (upload) => {
-        const [execution] = executionsOf(upload.key);
-        const item = await imageItemOf(upload.key);
-        return { name: upload.file!.name, expect: upload.file!.expect, status: execution?.status, error: execution?.error, item };
-      }),
+      uploads
+        .filter((upload) => upload.file)
+        .map(async (upload) => {
+          const [execution] = executionsOf(upload.key);
+          const item = await imageItemOf(upload.key);
+          return { name: upload.file!.name, expect: upload.file!.expect, status: execution?.status, error: execution?.error, item };
+        }),
     );
 
     // Assess
     for (const result of results) {
       if (result.expect.outcome === 'succeeds') {
-        expect({ name: result.name, status: result.status, item: result.item?.status }).toEqual({ name: result.name, status: 'SUCCEEDED', item: 'SUCCEEDED' });
+        expect({ name: result.name, status: result.status, item: result.item?.status }).toEqual({
+          name: result.name,
+          status: 'SUCCEEDED',
+          item: 'SUCCEEDED',
+        });
       } else {
-        expect({ name: result.name, status: result.status, item: result.item?.status }).toEqual({ name: result.name, status: 'FAILED', item: 'FAILED' });
+        expect({ name: result.name, status: result.status, item: result.item?.status }).toEqual({
+          name: result.name,
+          status: 'FAILED',
+          item: 'FAILED',
+        });
         expect(result.expect.errors).toContain(result.error);
         expect(result.item?.error?.name).toBe(result.error);
         expect(String(result.item?.error?.cause ?? '')).not.toBe('');
@@ -112,11 +129,18 @@ describe('local pipeline with hostile and odd uploads', () => {
 
   test('keeps each odd key exactly as uploaded in the execution input and the table item', async () => {
     // Act
-    const stored = await Promise.all(oddKeys('uploads/').map(async (key) => ({ key, status: executionsOf(key)[0]?.status, item: await imageItemOf(key) })));
+    const stored = await Promise.all(
+      oddKeys('uploads/').map(async (key) => ({ key, status: executionsOf(key)[0]?.status, item: await imageItemOf(key) })),
+    );
 
     // Assess
     for (const { key, status, item } of stored) {
-      expect({ key, status, itemKey: item?.source?.key, itemStatus: item?.status }).toEqual({ key, status: 'SUCCEEDED', itemKey: key, itemStatus: 'SUCCEEDED' });
+      expect({ key, status, itemKey: item?.source?.key, itemStatus: item?.status }).toEqual({
+        key,
+        status: 'SUCCEEDED',
+        itemKey: key,
+        itemStatus: 'SUCCEEDED',
+      });
     }
     expect(Buffer.byteLength(oddKeys('uploads/').at(-1)!)).toBe(1024);
     expect(await client.exists('etc/passwd.jpg')).toBe(false);
@@ -135,7 +159,14 @@ describe('local pipeline with hostile and odd uploads', () => {
           (item.variants as Array<{ key: string }>).map(async (variant) => {
             const { body, contentType } = await client.read(variant.key, stack.resources.processedBucket);
             const meta = await sharp(body).metadata();
-            return { contentType, format: meta.format, exif: meta.exif, pages: meta.pages ?? 1, landscape: meta.width! >= meta.height!, script: body.includes('<script') };
+            return {
+              contentType,
+              format: meta.format,
+              exif: meta.exif,
+              pages: meta.pages ?? 1,
+              landscape: meta.width! >= meta.height!,
+              script: body.includes('<script'),
+            };
           }),
         );
         return { name: upload.file!.name, item, variants };
@@ -187,7 +218,12 @@ describe('local pipeline with hostile and odd uploads', () => {
       oddKeys: oddKeys('uploads/').length,
       succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
       failedWithNamedReason: executions.filter((e) => e.status === 'FAILED' && e.error).length,
-      errors: Object.fromEntries([...new Set(executions.map((e) => e.error).filter(Boolean))].map((name) => [name, executions.filter((e) => e.error === name).length])),
+      errors: Object.fromEntries(
+        [...new Set(executions.map((e) => e.error).filter(Boolean))].map((name) => [
+          name,
+          executions.filter((e) => e.error === name).length,
+        ]),
+      ),
       bombRunSeconds: (bombRun.to - bombRun.from) / 1000, // from ExecutionStarted to ExecutionFailed, queueing excluded
       longestRunSeconds: longest / 1000,
       svgListenerHits: listenerHits.length,

@@ -62,7 +62,9 @@ function statusWithHost(url: URL, host: string): Promise<number> {
 }
 
 const externalAddresses = (): string[] =>
-  Object.values(networkInterfaces()).flatMap((entries) => (entries ?? []).filter((entry) => !entry.internal && entry.family === 'IPv4').map((entry) => entry.address));
+  Object.values(networkInterfaces()).flatMap((entries) =>
+    (entries ?? []).filter((entry) => !entry.internal && entry.family === 'IPv4').map((entry) => entry.address),
+  );
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sip-loopback-'));
@@ -120,7 +122,11 @@ describe('npm start network exposure', () => {
   test('refuses a foreign origin and a rebinding Host at the edge, for reads and for presigned-style writes', async () => {
     // Act
     const read = await fetch(new URL('/', edgeUrl), { headers: { origin: 'http://evil.example' } });
-    const write = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), { method: 'PUT', headers: { origin: 'http://evil.example' }, body: 'x' });
+    const write = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), {
+      method: 'PUT',
+      headers: { origin: 'http://evil.example' },
+      body: 'x',
+    });
     const preflight = await fetch(new URL('/any-bucket/uploads/x.jpg', edgeUrl), {
       method: 'OPTIONS',
       headers: { origin: 'http://evil.example', 'access-control-request-method': 'PUT' },
@@ -135,22 +141,35 @@ describe('npm start network exposure', () => {
     expect(rebound).toBe(403);
   });
 
-  test('refuses a foreign origin, a cross-site fetch and a rebinding Host at the console API', async () => {
-    // Act
-    const foreign = await fetch(new URL('/api/images', consoleUrl), { headers: { origin: 'http://evil.example' } });
-    const crossSite = await fetch(new URL('/api/images', consoleUrl), { headers: { 'sec-fetch-site': 'cross-site' } });
-    const upload = await fetch(new URL('/api/uploads', consoleUrl), {
-      method: 'POST',
-      headers: { origin: 'http://evil.example', 'content-type': 'text/plain' },
-      body: '{"fileName":"x.jpg","contentType":"image/jpeg","size":10}',
-    });
-    const rebound = await statusWithHost(new URL('/api/images', consoleUrl), `attacker.example:${consoleUrl.port}`);
-    const own = await fetch(new URL('/api/images', consoleUrl), { headers: { origin: consoleUrl.origin } });
+  test('refuses a foreign origin, a cross-site fetch and a rebinding Host at the console data routes', async () => {
+    // Act: /config.json and /local/outbox are the console server's only data; the API is a server of its own.
+    const foreign = await fetch(new URL('/config.json', consoleUrl), { headers: { origin: 'http://evil.example' } });
+    const crossSite = await fetch(new URL('/local/outbox', consoleUrl), { headers: { 'sec-fetch-site': 'cross-site' } });
+    const rebound = await statusWithHost(new URL('/config.json', consoleUrl), `attacker.example:${consoleUrl.port}`);
+    const own = await fetch(new URL('/config.json', consoleUrl), { headers: { origin: consoleUrl.origin } });
 
     // Assess
-    expect([foreign.status, crossSite.status, upload.status]).toEqual([403, 403, 403]);
+    expect([foreign.status, crossSite.status]).toEqual([403, 403]);
     expect(rebound).toBe(421);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     expect(own.status).toBe(200);
+  });
+
+  test('the API answers no request without a token, and allows no foreign origin', async () => {
+    // Prepare
+    const { apiUrl } = (await (await fetch(new URL('/config.json', consoleUrl))).json()) as { apiUrl: string };
+    const api = new URL(apiUrl);
+
+    // Act
+    const anonymous = await fetch(new URL('/images', api), { headers: { origin: consoleUrl.origin } });
+    const foreign = await fetch(new URL('/images', api), { headers: { origin: 'http://evil.example', authorization: 'Bearer x' } });
+    const listening = await listeningAddresses(Number(api.port));
+
+    // Assess
+    expect(api.hostname).toBe('127.0.0.1');
+    expect(listening).toEqual(['0100007F']);
+    expect(anonymous.status).toBe(401);
+    expect(foreign.status).toBeGreaterThanOrEqual(400);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

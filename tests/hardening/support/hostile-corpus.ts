@@ -36,7 +36,12 @@ export const svgWithNetworkImage = (origin: string): string =>
   `<image href="${origin}/pixel.png" width="50" height="50"/><image xlink:href="${origin}/xlink.png" width="50" height="50"/>` +
   `<rect width="10" height="10" style="fill: url(${origin}/paint.svg#p)"/></svg>`;
 
-const MP4_HEADER = Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1'), Buffer.alloc(8), Buffer.from('\0\0\0\x08free', 'latin1')]);
+const MP4_HEADER = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x20]),
+  Buffer.from('ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1'),
+  Buffer.alloc(8),
+  Buffer.from('\0\0\0\x08free', 'latin1'),
+]);
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
@@ -51,11 +56,26 @@ const HTML = '<!DOCTYPE html><html><head><title>x</title></head><body><script>al
 export function hostileCorpus(networkOrigin: string): CorpusFile[] {
   return [
     { name: 'empty.jpg', what: 'zero bytes', build: async () => Buffer.alloc(0), expect: fails('CorruptImageError') },
-    { name: 'random.jpg', what: 'random bytes named .jpg', build: async () => randomBytes(64 * 1024), expect: fails('UnsupportedImageTypeError') },
-    { name: 'readme.png', what: 'text named .png', build: async () => Buffer.from('This is a text file, not a picture.\n'.repeat(40)), expect: fails('UnsupportedImageTypeError') },
+    {
+      name: 'random.jpg',
+      what: 'random bytes named .jpg',
+      build: async () => randomBytes(64 * 1024),
+      expect: fails('UnsupportedImageTypeError'),
+    },
+    {
+      name: 'readme.png',
+      what: 'text named .png',
+      build: async () => Buffer.from('This is a text file, not a picture.\n'.repeat(40)),
+      expect: fails('UnsupportedImageTypeError'),
+    },
     { name: 'page.png', what: 'HTML named .png', build: async () => Buffer.from(HTML), expect: fails('UnsupportedImageTypeError') },
     { name: 'invoice.pdf', what: 'a PDF', build: async () => PDF, expect: fails('UnsupportedImageTypeError') },
-    { name: 'clip.mp4', what: 'an MP4 header', build: async () => Buffer.concat([MP4_HEADER, randomBytes(4096)]), expect: fails('UnsupportedImageTypeError') },
+    {
+      name: 'clip.mp4',
+      what: 'an MP4 header',
+      build: async () => Buffer.concat([MP4_HEADER, randomBytes(4096)]),
+      expect: fails('UnsupportedImageTypeError'),
+    },
     {
       name: 'cut-at-40-percent.jpg',
       what: 'a JPEG cut at 40%',
@@ -75,18 +95,44 @@ export function hostileCorpus(networkOrigin: string): CorpusFile[] {
       },
       expect: fails('CorruptImageError'),
     },
-    { name: 'bomb-30000x30000.png', what: 'a 30000x30000 PNG of zeros (decompression bomb)', build: () => pngBomb(30_000, 30_000), expect: fails('ImageTooLargeError'), heavy: true },
-    { name: 'claims-65500x65500.jpg', what: 'a JPEG whose header claims 65500x65500', build: () => jpegClaimingSize(65_500, 65_500), expect: fails('ImageTooLargeError') },
+    {
+      name: 'bomb-30000x30000.png',
+      what: 'a 30000x30000 PNG of zeros (decompression bomb)',
+      build: () => pngBomb(30_000, 30_000),
+      expect: fails('ImageTooLargeError'),
+      heavy: true,
+    },
+    {
+      name: 'claims-65500x65500.jpg',
+      what: 'a JPEG whose header claims 65500x65500',
+      build: () => jpegClaimingSize(65_500, 65_500),
+      expect: fails('ImageTooLargeError'),
+    },
     { name: 'frames-5000.gif', what: 'an animated GIF with 5000 frames', build: () => animatedGif(5000), expect: succeeds },
-    { name: 'entity.svg', what: 'an SVG with an external entity (file:///etc/passwd)', build: async () => Buffer.from(SVG_WITH_FILE_ENTITY), expect: fails('UnsupportedImageTypeError') },
-    { name: 'network.svg', what: 'an SVG that references a network URL', build: async () => Buffer.from(svgWithNetworkImage(networkOrigin)), expect: fails('UnsupportedImageTypeError') },
+    {
+      name: 'entity.svg',
+      what: 'an SVG with an external entity (file:///etc/passwd)',
+      build: async () => Buffer.from(SVG_WITH_FILE_ENTITY),
+      expect: fails('UnsupportedImageTypeError'),
+    },
+    {
+      name: 'network.svg',
+      what: 'an SVG that references a network URL',
+      build: async () => Buffer.from(svgWithNetworkImage(networkOrigin)),
+      expect: fails('UnsupportedImageTypeError'),
+    },
     {
       name: 'html-tail.jpg',
       what: 'a valid JPEG with an HTML tail',
       build: async () => Buffer.concat([fixture('ai-face.jpg'), Buffer.from(HTML)]),
       expect: succeeds,
     },
-    { name: 'cmyk.jpg', what: 'CMYK JPEG', build: async () => fixture('Channel_digital_image_CMYK_color_no_profile.jpg'), expect: succeeds },
+    {
+      name: 'cmyk.jpg',
+      what: 'CMYK JPEG',
+      build: async () => fixture('Channel_digital_image_CMYK_color_no_profile.jpg'),
+      expect: succeeds,
+    },
     { name: '16-bit-grey-alpha.png', what: '16-bit grey+alpha PNG', build: async () => fixture('16-bit-grey-alpha.png'), expect: succeeds },
     {
       name: 'grey-alpha-8bit.png',
@@ -98,14 +144,31 @@ export function hostileCorpus(networkOrigin: string): CorpusFile[] {
     { name: 'photo.webp', what: 'WebP', build: async () => fixture('4.webp'), expect: succeeds },
     { name: 'scan.tif', what: 'multi-page TIFF', build: async () => fixture('G31D_MULTI.TIF'), expect: succeeds },
     { name: 'loop.gif', what: 'animated GIF', build: async () => fixture('animated-loop-3.gif'), expect: succeeds },
-    { name: 'one-pixel.png', what: '1x1 PNG', build: () => sharp({ create: { width: 1, height: 1, channels: 3, background: '#ff0000' } }).png().toBuffer(), expect: succeeds },
+    {
+      name: 'one-pixel.png',
+      what: '1x1 PNG',
+      build: () =>
+        sharp({ create: { width: 1, height: 1, channels: 3, background: '#ff0000' } })
+          .png()
+          .toBuffer(),
+      expect: succeeds,
+    },
     {
       name: 'strip-20000x16.png',
       what: '20000x16 PNG',
-      build: () => sharp({ create: { width: 20_000, height: 16, channels: 3, background: '#2050a0' } }).png().toBuffer(),
+      build: () =>
+        sharp({ create: { width: 20_000, height: 16, channels: 3, background: '#2050a0' } })
+          .png()
+          .toBuffer(),
       expect: succeeds,
     },
-    { name: 'camera-48mp.jpg', what: '48 MP JPEG (8000x6000)', build: () => jpeg48Megapixels(fixture('flowers.jpeg')), expect: succeeds, heavy: true },
+    {
+      name: 'camera-48mp.jpg',
+      what: '48 MP JPEG (8000x6000)',
+      build: () => jpeg48Megapixels(fixture('flowers.jpeg')),
+      expect: succeeds,
+      heavy: true,
+    },
     { name: 'rotated-6.jpg', what: 'EXIF orientation 6', build: async () => fixture('Portrait_6.jpg'), expect: succeeds },
     { name: 'rotated-5.jpg', what: 'EXIF orientation 5', build: async () => fixture('Landscape_5.jpg'), expect: succeeds },
     { name: 'gps.jpg', what: 'JPEG with a GPS position', build: () => jpegWithGps(), expect: succeeds },
@@ -116,7 +179,9 @@ export function hostileCorpus(networkOrigin: string): CorpusFile[] {
 export function oddKeys(prefix: string): string[] {
   const base = `${prefix}odd`;
   const long = `${base}/${'k'.repeat(1024)}`;
-  const exactly1024 = `${Buffer.from(long).subarray(0, 1024 - '.jpg'.length).toString('latin1')}.jpg`;
+  const exactly1024 = `${Buffer.from(long)
+    .subarray(0, 1024 - '.jpg'.length)
+    .toString('latin1')}.jpg`;
   return [
     `${base}/with space and  two.jpg`,
     `${base}/a+b+c.jpg`,

@@ -19,7 +19,9 @@ function subBlocksLength(gif: Buffer, offset: number): number {
  * sharp writes, each behind its own Graphic Control Extension: thousands of frames cost a few hundred KB.
  */
 export async function animatedGif(frames: number, side = 48): Promise<Buffer> {
-  const still = await sharp({ create: { width: side, height: side, channels: 3, background: '#c04040' } }).gif().toBuffer();
+  const still = await sharp({ create: { width: side, height: side, channels: 3, background: '#c04040' } })
+    .gif()
+    .toBuffer();
   const packed = still[10];
   let at = 13 + (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0);
   let image: Buffer | undefined;
@@ -43,7 +45,6 @@ export async function animatedGif(frames: number, side = 48): Promise<Buffer> {
   const head = still.subarray(0, 13 + (packed & 0x80 ? 3 * 2 ** ((packed & 0x07) + 1) : 0));
   return Buffer.concat([head, loop, ...Array.from({ length: frames }, () => frame), Buffer.from([0x3b])]);
 }
-
 
 /** A 48 MP JPEG (8000x6000), upscaled from a real photo. */
 export async function jpeg48Megapixels(photo: Buffer): Promise<Buffer> {

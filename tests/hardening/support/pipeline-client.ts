@@ -24,10 +24,11 @@ export interface ExecutionView {
 }
 
 /** A stored DynamoDB item of the image table (docs/contracts.md, "DynamoDB table"). */
-export type TableItem = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type TableItem = Record<string, any>;
 
 /** `imageId` of docs/contracts.md: the first 128 bits of SHA-256 of "<bucket>/<decoded key>". */
-export const imageIdOf = (bucket: string, key: string): string => createHash('sha256').update(`${bucket}/${key}`).digest('hex').slice(0, 32);
+export const imageIdOf = (bucket: string, key: string): string =>
+  createHash('sha256').update(`${bucket}/${key}`).digest('hex').slice(0, 32);
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -38,7 +39,11 @@ export class PipelineClient {
   readonly documents: DynamoDBDocumentClient;
 
   constructor(readonly endpoints: PipelineEndpoints) {
-    const common = { endpoint: endpoints.edgeUrl, region: endpoints.region ?? 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const common = {
+      endpoint: endpoints.edgeUrl,
+      region: endpoints.region ?? 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
     this.s3 = new S3Client({ ...common, forcePathStyle: true });
     this.sfn = new SFNClient(common);
     this.documents = DynamoDBDocumentClient.from(new DynamoDBClient(common));
@@ -66,7 +71,11 @@ export class PipelineClient {
       await this.s3.send(new HeadObjectCommand({ Bucket: this.uploadsBucket, Key: key }));
       return true;
     } catch (error) {
-      if ((error as { name?: string }).name === 'NotFound' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+      if (
+        (error as { name?: string }).name === 'NotFound' ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+      )
+        return false;
       throw error;
     }
   }
@@ -76,7 +85,9 @@ export class PipelineClient {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.endpoints.resources.processedBucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.endpoints.resources.processedBucket, Prefix: prefix, ContinuationToken: token }),
+      );
       keys.push(...(page.Contents ?? []).map((object) => object.Key!));
       token = page.NextContinuationToken;
     } while (token);
@@ -88,7 +99,9 @@ export class PipelineClient {
     const all: Array<{ executionArn: string; name: string; status: string }> = [];
     let token: string | undefined;
     do {
-      const page = await this.sfn.send(new ListExecutionsCommand({ stateMachineArn: this.endpoints.resources.stateMachineArn, nextToken: token, maxResults: 1000 }));
+      const page = await this.sfn.send(
+        new ListExecutionsCommand({ stateMachineArn: this.endpoints.resources.stateMachineArn, nextToken: token, maxResults: 1000 }),
+      );
       all.push(...(page.executions ?? []).map((e) => ({ executionArn: e.executionArn!, name: e.name!, status: e.status! })));
       token = page.nextToken;
     } while (token);
@@ -118,7 +131,9 @@ export class PipelineClient {
   /** When the execution really ran: the first and last history events (queued time excluded). */
   async runInterval(executionArn: string): Promise<{ from: number; to: number }> {
     const first = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, includeExecutionData: false }));
-    const last = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true, includeExecutionData: false }));
+    const last = await this.sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1, reverseOrder: true, includeExecutionData: false }),
+    );
     return { from: first.events![0].timestamp!.getTime(), to: last.events![0].timestamp!.getTime() };
   }
 
@@ -127,12 +142,14 @@ export class PipelineClient {
     const items: TableItem[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.documents.send(new QueryCommand({
-        TableName: this.endpoints.resources.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `IMAGE#${imageId}` },
-        ExclusiveStartKey: start,
-      }));
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.endpoints.resources.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': `IMAGE#${imageId}` },
+          ExclusiveStartKey: start,
+        }),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);

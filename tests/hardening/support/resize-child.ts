@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { resizeOnce } from './resize-harness';
 
 function peakRssKb(): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmHWM:'));
   return Number(line?.replace(/\D+/g, '') ?? 0);
 }
 

@@ -52,7 +52,12 @@ export async function resizeOnce(body: Buffer, settings: Partial<ResizeSettings>
   });
   const run = resizeImage(input, { store, settings: { ...DEFAULT_SETTINGS, ...settings } }).then(
     (output): ResizeOutcome => ({ kind: 'succeeded', output, store }),
-    (error: Error): ResizeOutcome => ({ kind: 'failed', name: error?.name ?? typeof error, message: String(error?.message ?? error), store }),
+    (error: Error): ResizeOutcome => ({
+      kind: 'failed',
+      name: error?.name ?? typeof error,
+      message: String(error?.message ?? error),
+      store,
+    }),
   );
   try {
     return await Promise.race([run, hang]);

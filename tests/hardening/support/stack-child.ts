@@ -115,7 +115,9 @@ async function waitForGroupToEnd(pgid: number, timeoutMs = 15_000): Promise<void
 /** VmHWM of a process in KB, 0 once it is gone. */
 export function peakRssKb(pid: number): number {
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((entry) => entry.startsWith('VmHWM:'));
     return Number(line?.replace(/\D+/g, '') ?? 0);
   } catch {
     return 0;
@@ -132,7 +134,9 @@ export function groupRssKb(pgid: number): number {
       // Fields after the command name (which may hold spaces): state, ppid, pgrp, ...
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
       if (pgrp !== pgid) continue;
-      const line = readFileSync(`/proc/${entry}/status`, 'utf8').split('\n').find((row) => row.startsWith('VmRSS:'));
+      const line = readFileSync(`/proc/${entry}/status`, 'utf8')
+        .split('\n')
+        .find((row) => row.startsWith('VmRSS:'));
       total += Number(line?.replace(/\D+/g, '') ?? 0);
     } catch {
       // The process ended while we looked.

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     concurrency: process.env.LOCAL_CONCURRENCY ? Number(process.env.LOCAL_CONCURRENCY) : undefined,
     asyncRetryDelayMs: 200,
   });
-  process.stdout.write(`${JSON.stringify({ ready: { edgeUrl: stack.edgeUrl, resources: stack.resources, recovered: stack.recovered, pid: process.pid } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ready: { edgeUrl: stack.edgeUrl, resources: stack.resources, recovered: stack.recovered, pid: process.pid } })}\n`,
+  );
   process.once('SIGTERM', () => {
     void stack.stop().then(() => process.exit(0));
   });

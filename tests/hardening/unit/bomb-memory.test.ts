@@ -22,19 +22,25 @@ describe('resize core memory on decompression bombs', () => {
   test.each([
     ['a 30000x30000 PNG of zeros', 'bomb.png', () => pngBomb(30_000, 30_000)],
     ['a JPEG whose header claims 65500x65500', 'claims.jpg', () => jpegClaimingSize(65_500, 65_500)],
-  ])('refuses %s with ImageTooLargeError and a peak RSS under 400 MB', async (_what, name, build) => {
-    // Prepare
-    const file = join(dir, name);
-    await writeFile(file, await build());
+  ])(
+    'refuses %s with ImageTooLargeError and a peak RSS under 400 MB',
+    async (_what, name, build) => {
+      // Prepare
+      const file = join(dir, name);
+      await writeFile(file, await build());
 
-    // Act
-    const report = await resizeInChildProcess(file);
+      // Act
+      const report = await resizeInChildProcess(file);
 
-    // Assess
-    expect(report).toMatchObject({ kind: 'failed', name: 'ImageTooLargeError' });
-    expect(report.peakKb).toBeLessThan(MAX_PEAK_RSS_KB);
-    process.stdout.write(`[hardening] ${name}: refused in ${report.elapsedMs.toFixed(0)} ms, peak RSS ${(report.peakKb / 1024).toFixed(0)} MB\n`);
-  }, 60_000);
+      // Assess
+      expect(report).toMatchObject({ kind: 'failed', name: 'ImageTooLargeError' });
+      expect(report.peakKb).toBeLessThan(MAX_PEAK_RSS_KB);
+      process.stdout.write(
+        `[hardening] ${name}: refused in ${report.elapsedMs.toFixed(0)} ms, peak RSS ${(report.peakKb / 1024).toFixed(0)} MB\n`,
+      );
+    },
+    60_000,
+  );
 
   test('measures a real peak: decoding a normal photo raises VmHWM above the idle process', async () => {
     // Prepare

@@ -39,23 +39,27 @@ const describeOutcome = (outcome: ResizeOutcome): string =>
 describe('resize core with hostile and odd uploads', () => {
   const corpus = hostileCorpus('http://127.0.0.1:9');
 
-  test.each(corpus.map((file) => [file.name, file] as const))('ends %s in its expected final state', async (_name, file: CorpusFile) => {
-    // Prepare
-    const body = await file.build();
+  test.each(corpus.map((file) => [file.name, file] as const))(
+    'ends %s in its expected final state',
+    async (_name, file: CorpusFile) => {
+      // Prepare
+      const body = await file.build();
 
-    // Act
-    const outcome = await resizeOnce(body, {}, FUNCTION_TIMEOUT_MS);
+      // Act
+      const outcome = await resizeOnce(body, {}, FUNCTION_TIMEOUT_MS);
 
-    // Assess
-    expect(outcome.kind).not.toBe('hang');
-    if (file.expect.outcome === 'fails') {
-      expect(file.expect.errors).toContain(outcome.kind === 'failed' ? outcome.name : describeOutcome(outcome));
-      expect(outcome.store.puts).toEqual([]);
-    } else {
-      expect(describeOutcome(outcome)).toBe('succeeded');
-    }
-    expect(outcome.store.body.equals(body)).toBe(true);
-  }, FUNCTION_TIMEOUT_MS + 30_000);
+      // Assess
+      expect(outcome.kind).not.toBe('hang');
+      if (file.expect.outcome === 'fails') {
+        expect(file.expect.errors).toContain(outcome.kind === 'failed' ? outcome.name : describeOutcome(outcome));
+        expect(outcome.store.puts).toEqual([]);
+      } else {
+        expect(describeOutcome(outcome)).toBe('succeeded');
+      }
+      expect(outcome.store.body.equals(body)).toBe(true);
+    },
+    FUNCTION_TIMEOUT_MS + 30_000,
+  );
 
   test.each(corpus.filter((file) => file.expect.outcome === 'succeeds').map((file) => [file.name, file] as const))(
     'writes only decodable, metadata-free WebP/JPEG variants within 2048 px for %s',
@@ -116,21 +120,24 @@ describe('resize core with hostile and odd uploads', () => {
 });
 
 describe('resize core with SVG that reaches outside the file', () => {
-  test.each([false, true])('refuses both SVGs, never contacts the listener and never outputs /etc/passwd (ALLOW_SVG=%s)', async (allowSvg) => {
-    // Prepare
-    const files = [Buffer.from(SVG_WITH_FILE_ENTITY), Buffer.from(svgWithNetworkImage(origin))];
+  test.each([false, true])(
+    'refuses both SVGs, never contacts the listener and never outputs /etc/passwd (ALLOW_SVG=%s)',
+    async (allowSvg) => {
+      // Prepare
+      const files = [Buffer.from(SVG_WITH_FILE_ENTITY), Buffer.from(svgWithNetworkImage(origin))];
 
-    // Act
-    const outcomes = await Promise.all(files.map((body) => resizeOnce(body, { allowSvg })));
+      // Act
+      const outcomes = await Promise.all(files.map((body) => resizeOnce(body, { allowSvg })));
 
-    // Assess
-    for (const outcome of outcomes) {
-      expect(outcome.kind === 'failed' && outcome.name).toBe('UnsupportedImageTypeError');
-      expect(outcome.store.puts).toEqual([]);
-      expect(outcome.kind === 'failed' && outcome.message).not.toMatch(/root:/);
-    }
-    expect(hits).toEqual([]);
-  });
+      // Assess
+      for (const outcome of outcomes) {
+        expect(outcome.kind === 'failed' && outcome.name).toBe('UnsupportedImageTypeError');
+        expect(outcome.store.puts).toEqual([]);
+        expect(outcome.kind === 'failed' && outcome.message).not.toMatch(/root:/);
+      }
+      expect(hits).toEqual([]);
+    },
+  );
 });
 
 describe('resize core after the hostile corpus', () => {
@@ -144,7 +151,8 @@ describe('resize core after the hostile corpus', () => {
     const after = await resizeOnce(photo);
 
     // Assess
-    if (before.kind !== 'succeeded' || after.kind !== 'succeeded') throw new Error(`${describeOutcome(before)} / ${describeOutcome(after)}`);
+    if (before.kind !== 'succeeded' || after.kind !== 'succeeded')
+      throw new Error(`${describeOutcome(before)} / ${describeOutcome(after)}`);
     expect(after.output).toEqual(before.output);
     // The encodes run concurrently, so the puts arrive in any order: compare them by key.
     const bodiesByKey = (puts: typeof before.store.puts) => Object.fromEntries(puts.map((put) => [put.key, put.body.toString('base64')]));

@@ -36,7 +36,10 @@ function trackedTextFiles(): Array<{ path: string; text: string }> {
 function findSecrets(files: Array<{ path: string; text: string }>): string[] {
   return files.flatMap(({ path, text }) =>
     SECRET_PATTERNS.flatMap(([kind, pattern]) =>
-      [...text.matchAll(pattern)].map((match) => match[0]).filter((hit) => !isPlaceholder(hit)).map(() => `${path}: ${kind}`),
+      [...text.matchAll(pattern)]
+        .map((match) => match[0])
+        .filter((hit) => !isPlaceholder(hit))
+        .map(() => `${path}: ${kind}`),
     ),
   );
 }
@@ -76,7 +79,9 @@ describe('repository secrets', () => {
     const ignored = ['.local/dynamodb/x', '.aws-sam/build/x', 'samconfig.local.toml', 'node_modules/x'];
 
     // Act
-    const reported = execFileSync('git', ['check-ignore', '--no-index', ...ignored], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
+    const reported = execFileSync('git', ['check-ignore', '--no-index', ...ignored], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n');
 
     // Assess
     expect(reported).toEqual(ignored);

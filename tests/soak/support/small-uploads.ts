@@ -11,7 +11,9 @@ export function smallImage(index: number): Promise<Buffer> {
 /** Runs `work` over the items with at most `parallelism` at once. */
 export async function inPool<T>(items: readonly T[], parallelism: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: parallelism }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: parallelism }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }

@@ -46,7 +46,10 @@ export class FakeS3 {
 
   /** The keys stored under a bucket and prefix, sorted. */
   keys(bucket: string, prefix = ''): string[] {
-    return [...this.objects.keys()].filter((id) => id.startsWith(`${bucket}/${prefix}`)).map((id) => id.slice(bucket.length + 1)).sort();
+    return [...this.objects.keys()]
+      .filter((id) => id.startsWith(`${bucket}/${prefix}`))
+      .map((id) => id.slice(bucket.length + 1))
+      .sort();
   }
 
   /** Restores the real S3Client. */
@@ -57,7 +60,12 @@ export class FakeS3 {
   private find(bucket: string | undefined, key: string | undefined): StoredObject {
     const object = this.objects.get(`${bucket}/${key}`);
     if (object === undefined) {
-      throw new S3ServiceException({ name: 'NoSuchKey', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'The specified key does not exist.' });
+      throw new S3ServiceException({
+        name: 'NoSuchKey',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 404 },
+        message: 'The specified key does not exist.',
+      });
     }
     return object;
   }

@@ -1,4 +1,5 @@
 import { executionArnFor, executionNameFor } from '@smart-image-pipeline/contracts';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -18,8 +19,9 @@ export function functionArn(logicalId: string): string {
   return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${STACK}-${logicalId}-Xy12Ab34`;
 }
 
-/** The ARN substituted for ${NotificationTopicArn}. */
-export const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT}:${STACK}-NotificationTopic-Xy12Ab34`;
+/** The bus and queue CloudFormation would substitute for ${EventBusName} and ${UnpublishedEventsQueueUrl}. */
+export const EVENT_BUS_NAME = `${STACK}-events`;
+export const UNPUBLISHED_EVENTS_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${STACK}-UnpublishedEventsQueue-Xy12Ab34`;
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STACK}-image-pipeline`;
 
 /** What one run did, as seen from outside: states, retries, messages and the end. */
@@ -30,29 +32,38 @@ export interface PipelineRun {
   executionArn: string;
   statesEntered: string[];
   retriedStates: string[];
-  published: { state: string; topicArn: string; message: Json; attributes: Json }[];
-  emails: Json[];
+  /** Every event PutEvents accepted, as EventBridge delivers it to a rule's target. */
+  events: Json[];
+  /** PutEvents calls made (attempts included), with the state that made them. */
+  putEventsCalls: string[];
+  /** Messages sent to the unpublished-events queue, parsed. */
+  kept: Json[];
 }
 
 /** Options of one run. */
 export interface RunSettings {
   /** Function logical ID -> the real handler export. */
   handlers: Record<string, Handler>;
-  /** The stack has an SES sender (DefinitionSubstitutions EmailEnabled). */
-  emailEnabled: boolean;
+  /** How PutEvents answers: by default it accepts every entry. */
+  eventBus?: { failWith?: 'EventBridge.FailedEntry' | 'EventBridge.InternalException' | 'AccessDeniedException' };
+  /** Make sqs:sendMessage fail with this error name. */
+  queueFailsWith?: string;
 }
 
 /** The real definition with the placeholders CloudFormation fills in for this stack. */
-function loadDefinition(emailEnabled: boolean): StateMachineDefinition {
+function loadDefinition(): StateMachineDefinition {
   const text = readFileSync(join(__dirname, '..', '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8');
   const values: Record<string, string> = {
     Partition: 'aws',
-    NotificationTopicArn: TOPIC_ARN,
-    EmailEnabled: String(emailEnabled),
-    NotificationEmailSender: emailEnabled ? 'images@example.com' : 'disabled@example.invalid',
+    EventBusName: EVENT_BUS_NAME,
+    UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
   };
-  return JSON.parse(text.replace(/\$\{([A-Za-z0-9]+)\}/g, (_m, name: string) =>
-    values[name] ?? (name.endsWith('FunctionArn') ? functionArn(name.replace(/Arn$/, '')) : `\${${name}}`)));
+  return JSON.parse(
+    text.replace(
+      /\$\{([A-Za-z0-9]+)\}/g,
+      (_m, name: string) => values[name] ?? (name.endsWith('FunctionArn') ? functionArn(name.replace(/Arn$/, '')) : `\${${name}}`),
+    ),
+  );
 }
 
 /**
@@ -77,16 +88,56 @@ async function collect(events: AsyncGenerator<EventLog>): Promise<EventLog[]> {
   return all;
 }
 
+/** A Task failure named as Step Functions names it, so Retry and Catch match it. */
+function taskError(name: string, cause: string): Error {
+  return Object.assign(new Error(cause), { name });
+}
+
+/**
+ * The events:putEvents integration as Step Functions and EventBridge perform it: each entry becomes an event with
+ * EventBridge's envelope, and the execution and state machine ARNs appended to its resources; a non-zero
+ * FailedEntryCount fails the Task with EventBridge.FailedEntry.
+ */
+function putEvents(parameters: Json, context: { executionArn: string; failWith?: string }, events: Json[]): Json {
+  if (context.failWith === 'EventBridge.FailedEntry') {
+    throw taskError(
+      'EventBridge.FailedEntry',
+      JSON.stringify({
+        FailedEntryCount: parameters.Entries.length,
+        Entries: parameters.Entries.map(() => ({ ErrorCode: 'InternalFailure' })),
+      }),
+    );
+  }
+  if (context.failWith) throw taskError(context.failWith, 'PutEvents failed (test)');
+  const accepted = (parameters.Entries as Json[]).map((entry) => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': entry.DetailType,
+    source: entry.Source,
+    account: ACCOUNT,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: REGION,
+    resources: [...(entry.Resources ?? []), context.executionArn, STATE_MACHINE_ARN],
+    detail: JSON.parse(JSON.stringify(entry.Detail)),
+    eventBusName: entry.EventBusName,
+  }));
+  events.push(...accepted);
+  return { Entries: accepted.map((event) => ({ EventId: event.id })), FailedEntryCount: 0 };
+}
+
 /**
  * Runs statemachine/image-pipeline.asl.json with aws-local-stepfunctions: each lambda:invoke Task calls the
- * real handler its FunctionName ARN names; SNS and SES Tasks record their parameters instead of sending.
+ * real handler its FunctionName ARN names; PutEvents and SQS Tasks record what they would send.
  * Retry waits are overridden to zero so retries happen, but without sleeping.
  */
 export async function runPipeline(input: Json, settings: RunSettings): Promise<PipelineRun> {
-  const definition = loadDefinition(settings.emailEnabled);
+  const definition = loadDefinition();
   const arnToHandler = new Map(Object.entries(settings.handlers).map(([id, handler]) => [functionArn(id), handler]));
-  const published: PipelineRun['published'] = [];
-  const emails: Json[] = [];
+  const events: Json[] = [];
+  const putEventsCalls: string[] = [];
+  const kept: Json[] = [];
+  const executionName = executionNameFor(input.imageId, input.revision);
+  const executionArn = executionArnFor(STATE_MACHINE_ARN, executionName);
   const localHandlers: Record<string, (input: Json) => Promise<Json>> = {};
   const retryIntervals: Record<string, number> = {};
 
@@ -97,21 +148,20 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
       const handler = arnToHandler.get(state.Parameters.FunctionName);
       if (handler === undefined) throw new Error(`${stateName} invokes ${state.Parameters.FunctionName}, which no handler serves`);
       localHandlers[stateName] = (parameters) => invokeLikeLambda(handler, parameters.Payload);
-    } else if (state.Resource === 'arn:aws:states:::sns:publish') {
+    } else if (state.Resource === 'arn:aws:states:::events:putEvents') {
       localHandlers[stateName] = async (parameters) => {
-        published.push({
-          state: stateName,
-          topicArn: parameters.TopicArn,
-          // Step Functions publishes a JSON Message as its serialised text; subscribers parse that text.
-          message: JSON.parse(typeof parameters.Message === 'string' ? parameters.Message : JSON.stringify(parameters.Message)),
-          attributes: parameters.MessageAttributes,
-        });
-        return { MessageId: `sns-${published.length}` };
+        putEventsCalls.push(stateName);
+        return putEvents(parameters, { executionArn, failWith: settings.eventBus?.failWith }, events);
       };
-    } else if (state.Resource === 'arn:aws:states:::aws-sdk:sesv2:sendEmail') {
+    } else if (state.Resource === 'arn:aws:states:::sqs:sendMessage') {
       localHandlers[stateName] = async (parameters) => {
-        emails.push(parameters);
-        return { MessageId: `ses-${emails.length}` };
+        if (settings.queueFailsWith) throw taskError(settings.queueFailsWith, 'SendMessage failed (test)');
+        // Step Functions sends a JSON MessageBody as its serialised text.
+        kept.push({
+          queueUrl: parameters.QueueUrl,
+          body: JSON.parse(typeof parameters.MessageBody === 'string' ? parameters.MessageBody : JSON.stringify(parameters.MessageBody)),
+        });
+        return { MessageId: `sqs-${kept.length}`, MD5OfMessageBody: 'test' };
       };
     } else if (state.Resource === 'arn:aws:states:::mediaconvert:createJob.sync') {
       // The video branch's transcode; the image runs here never reach it (a video run would fail loudly).
@@ -123,8 +173,6 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
     }
   }
 
-  const executionName = executionNameFor(input.imageId, input.revision);
-  const executionArn = executionArnFor(STATE_MACHINE_ARN, executionName);
   const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
     overrides: { taskResourceLocalHandlers: localHandlers, retryIntervalOverrides: retryIntervals },
@@ -133,19 +181,20 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
       StateMachine: { Id: STATE_MACHINE_ARN, Name: `${STACK}-image-pipeline` },
     } as never,
   });
-  const eventsPromise = collect(execution.eventLogs);
+  const logPromise = collect(execution.eventLogs);
   const output = await execution.result.catch(() => null);
-  const events = await eventsPromise;
+  const log = await logPromise;
 
-  const failed = events.find((event) => event.type === 'ExecutionFailed') as { Error: string; Cause: unknown } | undefined;
+  const failed = log.find((event) => event.type === 'ExecutionFailed') as { Error: string; Cause: unknown } | undefined;
   return {
     status: failed ? 'FAILED' : 'SUCCEEDED',
     output,
     error: failed ? { name: failed.Error, cause: String(failed.Cause) } : null,
     executionArn,
-    statesEntered: events.filter((event) => event.type === 'StateEntered').map((event) => (event as { state: { name: string } }).state.name),
-    retriedStates: events.filter((event) => event.type === 'StateRetried').map((event) => (event as { state: { name: string } }).state.name),
-    published,
-    emails,
+    statesEntered: log.filter((entry) => entry.type === 'StateEntered').map((entry) => (entry as { state: { name: string } }).state.name),
+    retriedStates: log.filter((entry) => entry.type === 'StateRetried').map((entry) => (entry as { state: { name: string } }).state.name),
+    events,
+    putEventsCalls,
+    kept,
   };
 }

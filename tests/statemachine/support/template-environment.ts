@@ -15,7 +15,12 @@ export const template = yamlParse(readFileSync(join(repoRoot, 'template.yaml'), 
 };
 
 /** The pseudo parameters of the stack the tests pretend to run in. */
-export const STACK: PseudoParameters = { partition: 'aws', region: 'us-east-1', accountId: '123456789012', stackName: 'smart-image-pipeline' };
+export const STACK: PseudoParameters = {
+  partition: 'aws',
+  region: 'us-east-1',
+  accountId: '123456789012',
+  stackName: 'smart-image-pipeline',
+};
 
 /**
  * Resolves a template value as CloudFormation would for a stack deployed with default parameters, with local mode's

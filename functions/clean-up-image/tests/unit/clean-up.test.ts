@@ -12,7 +12,10 @@ function removal(deleteOrder: string, deletedRevision: string | null = null): Up
 describe('removeUpload', () => {
   it('leaves a DELETED item and removes every search item and every output of the deleted upload', async () => {
     // Prepare
-    const image = new MemoryImage(IMAGE_ID).store('bbbbbbbbbbbbbbbb', order(20)).outputs('aaaaaaaaaaaaaaaa', order(10)).outputs('0ld0ld0ld0ld0ld0', undefined);
+    const image = new MemoryImage(IMAGE_ID)
+      .store('bbbbbbbbbbbbbbbb', order(20))
+      .outputs('aaaaaaaaaaaaaaaa', order(10))
+      .outputs('0ld0ld0ld0ld0ld0', undefined);
 
     // Act
     const outcome = await removeUpload(removal(order(30)), image.deps());
@@ -50,7 +53,7 @@ describe('removeUpload', () => {
     expect(image.items.size).toBe(3);
   });
 
-  it('removes only the deleted version\'s outputs when the upload still has a current version', async () => {
+  it("removes only the deleted version's outputs when the upload still has a current version", async () => {
     // Prepare
     const image = new MemoryImage(IMAGE_ID).store('bbbbbbbbbbbbbbbb', order(20)).outputs('aaaaaaaaaaaaaaaa', order(10));
     image.uploadPresent = true;
@@ -91,7 +94,10 @@ describe('pruneSupersededRevisions', () => {
     await removeUpload(removal(order(5)), deleted.deps());
 
     // Act
-    const outcomes = [await pruneSupersededRevisions({ kind: 'stored', imageId: IMAGE_ID }, empty.deps()), await pruneSupersededRevisions({ kind: 'stored', imageId: IMAGE_ID }, deleted.deps())];
+    const outcomes = [
+      await pruneSupersededRevisions({ kind: 'stored', imageId: IMAGE_ID }, empty.deps()),
+      await pruneSupersededRevisions({ kind: 'stored', imageId: IMAGE_ID }, deleted.deps()),
+    ];
 
     // Assess
     expect(outcomes.map((o) => o.result)).toEqual(['nothing-stored', 'nothing-stored']);

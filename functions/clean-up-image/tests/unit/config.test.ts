@@ -9,7 +9,13 @@ describe('loadConfig', () => {
     const config = loadConfig(ENV);
 
     // Assess
-    expect(config).toEqual({ uploadsBucketName: 'uploads', uploadsPrefix: 'uploads/', processedBucketName: 'processed', imagesTableName: 'images', tombstoneDays: 7 });
+    expect(config).toEqual({
+      uploadsBucketName: 'uploads',
+      uploadsPrefix: 'uploads/',
+      processedBucketName: 'processed',
+      imagesTableName: 'images',
+      tombstoneDays: 7,
+    });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -29,7 +29,10 @@ describe('parseCleanUpEvent', () => {
     const [request] = parseCleanUpEvent(load('s3-version-deleted'), UPLOADS);
 
     // Assess
-    expect(request).toMatchObject({ kind: 'removed', deletedRevision: revisionFor(UPLOADS.uploadsBucketName, 'uploads/holiday/beach.jpg', 'Q7f2lhBq0h8.Hn6Xo3vW1yJ9tq5m2RcZ') });
+    expect(request).toMatchObject({
+      kind: 'removed',
+      deletedRevision: revisionFor(UPLOADS.uploadsBucketName, 'uploads/holiday/beach.jpg', 'Q7f2lhBq0h8.Hn6Xo3vW1yJ9tq5m2RcZ'),
+    });
   });
 
   it('reads an "Image Processed" event as a prune of older revisions', () => {
@@ -67,7 +70,9 @@ describe('parseCleanUpEvent', () => {
   it('refuses an event that is neither an S3 notification nor an image event, naming what is wrong', () => {
     // Act + Assess
     expect(() => parseCleanUpEvent({ hello: 'world' }, UPLOADS)).toThrow(InvalidCleanUpEventError);
-    expect(() => parseCleanUpEvent({ 'detail-type': 'Image Flagged', detail: { imageId: '5f0c1d2e3f405162738495a6b7c8d9e0' } }, UPLOADS)).toThrow(/names no stored image/);
+    expect(() =>
+      parseCleanUpEvent({ 'detail-type': 'Image Flagged', detail: { imageId: '5f0c1d2e3f405162738495a6b7c8d9e0' } }, UPLOADS),
+    ).toThrow(/names no stored image/);
     expect(() => parseCleanUpEvent({ 'detail-type': 'Image Processed', detail: { imageId: '../x' } }, UPLOADS)).toThrow(/detail.imageId/);
   });
 });

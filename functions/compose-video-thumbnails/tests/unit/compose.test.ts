@@ -15,7 +15,10 @@ function memoryStore(objects: Map<string, Buffer>): FrameStore & { objects: Map<
   };
 }
 
-const frame = (shade: number, width: number, height: number) => sharp({ create: { width, height, channels: 3, background: { r: shade, g: shade, b: shade } } }).jpeg().toBuffer();
+const frame = (shade: number, width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: { r: shade, g: shade, b: shade } } })
+    .jpeg()
+    .toBuffer();
 
 describe('composeThumbnails', () => {
   it('lays the captures out in time order as one sprite and takes the last poster capture', async () => {
@@ -23,7 +26,8 @@ describe('composeThumbnails', () => {
     const input = { ...composeThumbnailsInputSchema.parse(event), sourceOrder: event.sourceOrder };
     const { thumbnails, outputs } = input.plan;
     const objects = new Map<string, Buffer>();
-    for (let i = 0; i < thumbnails.count; i += 1) objects.set(`${outputs.thumbnailPrefix}${String(i).padStart(7, '0')}.jpg`, await frame(i * 5, thumbnails.width, thumbnails.height));
+    for (let i = 0; i < thumbnails.count; i += 1)
+      objects.set(`${outputs.thumbnailPrefix}${String(i).padStart(7, '0')}.jpg`, await frame(i * 5, thumbnails.width, thumbnails.height));
     objects.set(`${outputs.posterPrefix}0000000.jpg`, await frame(0, 1280, 720));
     objects.set(`${outputs.posterPrefix}0000001.jpg`, await frame(200, 1280, 720));
     const store = memoryStore(objects);
@@ -33,15 +37,30 @@ describe('composeThumbnails', () => {
 
     // Assess
     const rows = Math.ceil(thumbnails.count / thumbnails.columns);
-    expect(result.sprite).toMatchObject({ key: outputs.spriteKey, columns: thumbnails.columns, rows, count: thumbnails.count, intervalSeconds: thumbnails.intervalSeconds });
-    expect(await sharp(store.objects.get(outputs.spriteKey)!).metadata()).toMatchObject({ width: thumbnails.columns * thumbnails.width, height: rows * thumbnails.height, format: 'jpeg' });
+    expect(result.sprite).toMatchObject({
+      key: outputs.spriteKey,
+      columns: thumbnails.columns,
+      rows,
+      count: thumbnails.count,
+      intervalSeconds: thumbnails.intervalSeconds,
+    });
+    expect(await sharp(store.objects.get(outputs.spriteKey)!).metadata()).toMatchObject({
+      width: thumbnails.columns * thumbnails.width,
+      height: rows * thumbnails.height,
+      format: 'jpeg',
+    });
     expect(result.poster).toEqual({ key: `${outputs.posterPrefix}0000001.jpg`, width: 1280, height: 720 });
-    const second = await sharp(store.objects.get(outputs.spriteKey)!).extract({ left: thumbnails.width, top: 0, width: 4, height: 4 }).raw().toBuffer();
+    const second = await sharp(store.objects.get(outputs.spriteKey)!)
+      .extract({ left: thumbnails.width, top: 0, width: 4, height: 4 })
+      .raw()
+      .toBuffer();
     expect(second[0]).toBeGreaterThan(0);
   });
 
   it('fails by name when the transcode left no frames', async () => {
     // Act / Assess
-    await expect(composeThumbnails(composeThumbnailsInputSchema.parse(event), memoryStore(new Map()))).rejects.toMatchObject({ name: 'VideoTranscodeFailedError' });
+    await expect(composeThumbnails(composeThumbnailsInputSchema.parse(event), memoryStore(new Map()))).rejects.toMatchObject({
+      name: 'VideoTranscodeFailedError',
+    });
   });
 });

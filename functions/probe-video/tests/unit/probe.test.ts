@@ -13,10 +13,14 @@ const event = JSON.parse(readFileSync(join(__dirname, '../../../../events/probe-
 
 /** The bytes as ranged reads, counting what the probe asked for. */
 function source(bytes: Buffer): RangeSource & { reads: number } {
-  const counted = { size: bytes.length, reads: 0, read: async (offset: number, length: number) => {
-    counted.reads += 1;
-    return bytes.subarray(offset, offset + length);
-  } };
+  const counted = {
+    size: bytes.length,
+    reads: 0,
+    read: async (offset: number, length: number) => {
+      counted.reads += 1;
+      return bytes.subarray(offset, offset + length);
+    },
+  };
   return counted;
 }
 
@@ -62,11 +66,23 @@ describe('probeVideo on accepted videos', () => {
     const input = parseProbeInput(event);
 
     // Act
-    const short = planVideo(input, { ...facts, width: 1920, height: 1080 }, { processedBucketName: 'processed', maxAnalysisMinutes: 10, hlsEnabled: true });
-    const long = planVideo(input, { ...facts, durationSeconds: 1800 }, { processedBucketName: 'processed', maxAnalysisMinutes: 10, hlsEnabled: false });
+    const short = planVideo(
+      input,
+      { ...facts, width: 1920, height: 1080 },
+      { processedBucketName: 'processed', maxAnalysisMinutes: 10, hlsEnabled: true },
+    );
+    const long = planVideo(
+      input,
+      { ...facts, durationSeconds: 1800 },
+      { processedBucketName: 'processed', maxAnalysisMinutes: 10, hlsEnabled: false },
+    );
 
     // Assess
-    expect(probeVideoOutputSchema.parse({ facts, plan: short }).plan.outputs).toMatchObject({ renditionWidth: 1280, renditionHeight: 720, hlsKey: expect.stringMatching(/video\/hls\/index\.m3u8$/) });
+    expect(probeVideoOutputSchema.parse({ facts, plan: short }).plan.outputs).toMatchObject({
+      renditionWidth: 1280,
+      renditionHeight: 720,
+      hlsKey: expect.stringMatching(/video\/hls\/index\.m3u8$/),
+    });
     expect(short.analysisClip).toBeNull();
     expect(short.analysis).toMatchObject({ key: short.outputs.renditionKey, clipped: false });
     expect(long.analysis).toMatchObject({ seconds: 600, clipped: true, key: expect.stringMatching(/video\/analysis\.mp4$/) });
@@ -81,7 +97,10 @@ describe('probeVideo refuses, from the header, before any paid call', () => {
     const bytes = await clipBytes({ seconds: 3 });
 
     // Act / Assess
-    await expect(probe(bytes.subarray(0, Math.floor(bytes.length * 0.6)))).rejects.toMatchObject({ name: 'CorruptVideoError', message: expect.stringMatching(/truncated/) });
+    await expect(probe(bytes.subarray(0, Math.floor(bytes.length * 0.6)))).rejects.toMatchObject({
+      name: 'CorruptVideoError',
+      message: expect.stringMatching(/truncated/),
+    });
   });
 
   it('refuses an MP4 whose index was never written (no moov)', async () => {
@@ -96,7 +115,9 @@ describe('probeVideo refuses, from the header, before any paid call', () => {
 
   it('refuses a file with no video stream', async () => {
     // Act / Assess
-    await expect(probe(await clipBytes({ seconds: 2, audioOnly: true, container: 'mp4' }))).rejects.toMatchObject({ name: 'NoVideoStreamError' });
+    await expect(probe(await clipBytes({ seconds: 2, audioOnly: true, container: 'mp4' }))).rejects.toMatchObject({
+      name: 'NoVideoStreamError',
+    });
   });
 
   it('refuses a 10-hour video from its declared duration', async () => {
@@ -116,7 +137,10 @@ describe('probeVideo refuses, from the header, before any paid call', () => {
     const counted = source(bomb);
 
     // Act / Assess
-    await expect(probeVideo(counted, DEFAULT_VIDEO_LIMITS)).rejects.toMatchObject({ name: 'CorruptVideoError', message: expect.stringMatching(/declares 4000000000/) });
+    await expect(probeVideo(counted, DEFAULT_VIDEO_LIMITS)).rejects.toMatchObject({
+      name: 'CorruptVideoError',
+      message: expect.stringMatching(/declares 4000000000/),
+    });
     expect(counted.reads).toBeLessThan(10);
   });
 
@@ -141,8 +165,13 @@ describe('probeVideo refuses, from the header, before any paid call', () => {
 
   it('refuses frames over the pixel limit and AVI by name', async () => {
     // Act / Assess
-    await expect(probe(await clipBytes({ seconds: 1, width: 640, height: 480 }), { ...DEFAULT_VIDEO_LIMITS, maxPixels: 100_000 })).rejects.toMatchObject({ name: 'VideoTooLargeError' });
-    await expect(probe(await clipBytes({ seconds: 1, container: 'avi', codec: 'mpeg4' }))).rejects.toMatchObject({ name: 'UnsupportedVideoFormatError', message: expect.stringMatching(/AVI/) });
+    await expect(
+      probe(await clipBytes({ seconds: 1, width: 640, height: 480 }), { ...DEFAULT_VIDEO_LIMITS, maxPixels: 100_000 }),
+    ).rejects.toMatchObject({ name: 'VideoTooLargeError' });
+    await expect(probe(await clipBytes({ seconds: 1, container: 'avi', codec: 'mpeg4' }))).rejects.toMatchObject({
+      name: 'UnsupportedVideoFormatError',
+      message: expect.stringMatching(/AVI/),
+    });
   });
 
   it('refuses a truncated WebM', async () => {

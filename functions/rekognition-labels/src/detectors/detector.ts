@@ -1,8 +1,11 @@
 import type { Image, Label } from '@aws-sdk/client-rekognition';
-import type { AnalysisConfig, AnalysisSection } from '@smart-image-pipeline/contracts';
+import type { AnalysisConfig, AnalysisSection, DetectSwitch } from '@smart-image-pipeline/contracts';
 
 /** Whether an optional call runs, and the trigger or the reason it doesn't. */
 export type CallDecision = { run: true; because: string } | { run: false; reason: string };
+
+/** The analysis-config keys that hold an `"auto" | "always" | "never"` switch. */
+export type SwitchKey = { [K in keyof AnalysisConfig]: AnalysisConfig[K] extends DetectSwitch ? K : never }[keyof AnalysisConfig];
 
 /**
  * When a detector runs: on every image (started together, first), or after DetectLabels, decided from its labels
@@ -12,7 +15,7 @@ export type RunsWhen =
   | { readonly kind: 'always' }
   | {
       readonly kind: 'afterLabels';
-      readonly configSwitch: keyof AnalysisConfig;
+      readonly configSwitch: SwitchKey;
       decide(labels: readonly Label[], config: AnalysisConfig): CallDecision;
     };
 

@@ -20,7 +20,10 @@ export const SUMMARY_LIMITS = Object.freeze({
 export const round1 = (value: number | undefined): number => Math.round((value ?? 0) * 10) / 10;
 export const round4 = (value: number | undefined): number => Math.round((value ?? 0) * 10_000) / 10_000;
 /** Cuts by code point, so a surrogate pair is never split. */
-export const clip = (text: string | undefined, max: number): string => Array.from(text ?? '').slice(0, max).join('');
+export const clip = (text: string | undefined, max: number): string =>
+  Array.from(text ?? '')
+    .slice(0, max)
+    .join('');
 export const clipName = (text: string | undefined): string => clip(text, SUMMARY_LIMITS.nameChars);
 export const byConfidence = <T extends { Confidence?: number }>(a: T, b: T): number => (b.Confidence ?? 0) - (a.Confidence ?? 0);
 

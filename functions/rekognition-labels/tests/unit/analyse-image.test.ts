@@ -47,7 +47,53 @@ function fakeDeps({ config = {}, labels, moderation }: FakeOptions = {}) {
 const landscapeLabels = async () => ({ ...responses.labelsLandscape(), ...metadata });
 
 describe('analyseImage', () => {
-  it('skips DetectFaces and DetectText when no person and no text is found', async () => {
+  it("copies a near-duplicate's analysis without any Rekognition call, keeping its own measured colours", async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+    const first = await analyseImage(events.person(), fake.deps);
+    const source = {
+      imageId: 'a'.repeat(32),
+      revision: '0123456789abcdef',
+      status: 'SUCCEEDED',
+      analysis: first,
+      perceptualHash: '8f3c5a1e9b7d2c64',
+    };
+    const imageProperties = { Quality: { Brightness: 20, Sharpness: 30, Contrast: 40 }, DominantColors: [] };
+    const reuser = fakeDeps();
+    reuser.deps.nearDuplicates = { bandMembers: async () => [source], image: async (id) => (id === source.imageId ? source : undefined) };
+
+    // Act
+    const summary = await analyseImage({ ...events.landscape(), perceptualHash: '8f3c5a1e9b7d2c65', imageProperties }, reuser.deps);
+
+    // Assess
+    expect(reuser.requests).toEqual([]);
+    expect(reuser.written.size).toBe(0);
+    expect(summary).toMatchObject({
+      calls: [],
+      rawKeys: {},
+      settings: first.settings,
+      reusedFrom: { imageId: source.imageId, revision: source.revision, distance: 1 },
+    });
+    expect(summary.sections.labels).toEqual(first.sections.labels);
+    expect(summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: 20 } });
+    expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+  });
+
+  it('analyses as usual, recording its settings, when no near-duplicate qualifies', async () => {
+    // Prepare
+    const fake = fakeDeps({ labels: landscapeLabels });
+    fake.deps.nearDuplicates = { bandMembers: async () => [], image: async () => undefined };
+
+    // Act
+    const summary = await analyseImage({ ...events.landscape(), perceptualHash: '8f3c5a1e9b7d2c65' }, fake.deps);
+
+    // Assess
+    expect(summary.calls).toEqual(['DetectLabels']);
+    expect(summary.reusedFrom).toBeUndefined();
+    expect(summary.settings).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('skips DetectModerationLabels, DetectFaces and DetectText when no person, skin, art, weapon or text is found', async () => {
     // Prepare
     const fake = fakeDeps({ labels: landscapeLabels });
 
@@ -55,10 +101,78 @@ describe('analyseImage', () => {
     const summary = await analyseImage(events.landscape(), fake.deps);
 
     // Assess
-    expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(fake.called()).toEqual(['DetectLabels']);
+    expect(summary.calls).toEqual(['DetectLabels']);
+    expect(summary.skipped).toEqual({
+      DetectModerationLabels: 'no moderation-like label',
+      DetectFaces: 'no person-like label',
+      DetectText: 'no text-like label',
+    });
+    expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties']);
+    expect(summary.sections.imageProperties.detector).toBe('ResizeImage');
+  });
+
+  it('runs DetectModerationLabels on a person with "auto", on a landscape with "always", never with "never"', async () => {
+    // Prepare
+    const person = fakeDeps({ config: { detectFaces: 'never', detectText: 'never' } });
+    const landscapeAlways = fakeDeps({ config: { detectModeration: 'always' }, labels: landscapeLabels });
+    const personNever = fakeDeps({ config: { detectModeration: 'never' } });
+
+    // Act
+    const personSummary = await analyseImage(events.person(), person.deps);
+    const landscapeSummary = await analyseImage(events.landscape(), landscapeAlways.deps);
+    const neverSummary = await analyseImage(events.person(), personNever.deps);
+
+    // Assess
+    expect(personSummary.calls).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(landscapeSummary.calls).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect(landscapeSummary.skipped).not.toHaveProperty('DetectModerationLabels');
+    expect(neverSummary.calls).not.toContain('DetectModerationLabels');
+    expect(neverSummary.skipped.DetectModerationLabels).toBe('disabled by config');
+  });
+
+  it('runs DetectModerationLabels for a trigger found only as a parent label (Swimwear under Clothing)', async () => {
+    // Prepare
+    const labels = async () => ({
+      Labels: [{ Name: 'Bikini', Confidence: 91, Parents: [{ Name: 'Swimwear' }, { Name: 'Clothing' }] }],
+      ...metadata,
+    });
+    const fake = fakeDeps({ labels, config: { detectFaces: 'never', detectText: 'never' } });
+
+    // Act
+    const summary = await analyseImage(events.landscape(), fake.deps);
+
+    // Assess
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels']);
-    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
-    expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation']);
+  });
+
+  it('summarises the colours and quality ResizeImage measured, unless Rekognition Image Properties is switched on', async () => {
+    // Prepare
+    const imageProperties = {
+      Quality: { Brightness: 40.5, Sharpness: 77.25, Contrast: 61 },
+      DominantColors: [
+        { Red: 34, Green: 139, Blue: 34, HexCode: '#228b22', CSSColor: 'forestgreen', SimplifiedColor: 'green', PixelPercent: 62.5 },
+      ],
+    };
+    const input = { ...events.landscape(), imageProperties };
+    const ours = fakeDeps({ labels: landscapeLabels });
+    const rekognition = fakeDeps({ labels: landscapeLabels, config: { rekognitionImageProperties: true } });
+
+    // Act
+    const fromResize = await analyseImage(input, ours.deps);
+    const fromRekognition = await analyseImage(input, rekognition.deps);
+
+    // Assess
+    expect(fromResize.sections.imageProperties).toEqual({
+      title: 'Dominant colours and quality',
+      detector: 'ResizeImage',
+      items: [{ name: 'forestgreen', attributes: { hex: '#228b22', simplifiedColor: 'green', pixelPercent: 62.5 } }],
+      facts: { brightness: 40.5, sharpness: 77.3, contrast: 61 },
+    });
+    expect((ours.requests[0].request as { Features: string[] }).Features).toEqual(['GENERAL_LABELS']);
+    expect(fromRekognition.sections.imageProperties.detector).toBe('DetectLabels');
+    expect(fromRekognition.sections.imageProperties.facts).toEqual({ brightness: 64.8, sharpness: 67.7, contrast: 48.9 });
+    expect((rekognition.requests[0].request as { Features: string[] }).Features).toEqual(['GENERAL_LABELS', 'IMAGE_PROPERTIES']);
   });
 
   it('runs DetectFaces with all attributes when Person reaches the trigger confidence', async () => {
@@ -71,7 +185,13 @@ describe('analyseImage', () => {
     // Assess
     const facesRequest = fake.requests.find((r) => r.call === 'DetectFaces')?.request;
     expect(facesRequest).toEqual({
-      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+      Image: {
+        S3Object: {
+          Bucket: 'smart-image-pipeline-uploads-example',
+          Name: 'uploads/ai-body.jpg',
+          Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+        },
+      },
       Attributes: ['ALL'],
     });
     expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces']);
@@ -99,8 +219,8 @@ describe('analyseImage', () => {
     const summary = await analyseImage(events.landscape(), fake.deps);
 
     // Assess
-    expect(fake.called()).toEqual(['DetectFaces', 'DetectLabels', 'DetectModerationLabels', 'DetectText']);
-    expect(summary.calls).toEqual(['DetectLabels', 'DetectModerationLabels', 'DetectFaces', 'DetectText']);
+    expect(fake.called()).toEqual(['DetectFaces', 'DetectLabels', 'DetectText']);
+    expect(summary.calls).toEqual(['DetectLabels', 'DetectFaces', 'DetectText']);
     expect(summary.skipped).not.toHaveProperty('DetectFaces');
     expect(summary.skipped).not.toHaveProperty('DetectText');
   });
@@ -114,7 +234,7 @@ describe('analyseImage', () => {
 
     // Assess
     expect(fake.called()).toEqual(['DetectLabels', 'DetectModerationLabels']);
-    expect(summary.skipped).toMatchObject({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
+    expect(summary.skipped).toEqual({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
   });
 
   it('runs DetectText when a Text label is present', async () => {
@@ -126,7 +246,13 @@ describe('analyseImage', () => {
 
     // Assess
     expect(fake.requests.find((r) => r.call === 'DetectText')?.request).toEqual({
-      Image: { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } },
+      Image: {
+        S3Object: {
+          Bucket: 'smart-image-pipeline-uploads-example',
+          Name: 'uploads/ai-body.jpg',
+          Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+        },
+      },
     });
     expect(summary.sections.text).toEqual({
       title: 'Detected text',
@@ -141,7 +267,14 @@ describe('analyseImage', () => {
   it('asks DetectLabels for both features with thresholds from the config, and no object version when there is none', async () => {
     // Prepare
     const fake = fakeDeps({
-      config: { minLabelConfidence: 80, minTriggerConfidence: 60, maxLabels: 40, minModerationConfidence: 75 },
+      config: {
+        minLabelConfidence: 80,
+        minTriggerConfidence: 60,
+        maxLabels: 40,
+        minModerationConfidence: 75,
+        rekognitionImageProperties: true,
+        detectModeration: 'always',
+      },
       labels: landscapeLabels,
     });
 
@@ -164,13 +297,13 @@ describe('analyseImage', () => {
     expect(fake.requests.find((r) => r.call === 'DetectModerationLabels')?.request).toEqual({ Image: image, MinConfidence: 75 });
   });
 
-  it('starts DetectModerationLabels before DetectLabels has answered', async () => {
+  it('starts DetectModerationLabels before DetectLabels has answered when it is switched to "always"', async () => {
     // Prepare
     let answerLabels: (value: DetectLabelsResponse) => void = () => undefined;
     const labelsAnswered = new Promise<DetectLabelsResponse>((resolve) => {
       answerLabels = resolve;
     });
-    const fake = fakeDeps({ labels: () => labelsAnswered });
+    const fake = fakeDeps({ labels: () => labelsAnswered, config: { detectModeration: 'always' } });
 
     // Act
     const running = analyseImage(events.person(), fake.deps);
@@ -216,23 +349,20 @@ describe('analyseImage', () => {
     const summary = await analyseImage(input, fake.deps);
 
     // Assess
-    expect([...fake.written.keys()].sort()).toEqual([
-      `images/${input.imageId}/${input.revision}/rekognition/detect-labels.json`,
-      `images/${input.imageId}/${input.revision}/rekognition/detect-moderation-labels.json`,
-    ]);
-    expect(Object.keys(summary.rawKeys)).toEqual(['DetectLabels', 'DetectModerationLabels']);
+    expect([...fake.written.keys()].sort()).toEqual([`images/${input.imageId}/${input.revision}/rekognition/detect-labels.json`]);
+    expect(Object.keys(summary.rawKeys)).toEqual(['DetectLabels']);
   });
 
   it('returns the contract summary shape for a person', async () => {
     // Prepare
-    const fake = fakeDeps();
+    const fake = fakeDeps({ config: { rekognitionImageProperties: true } });
 
     // Act
     const summary = await analyseImage(events.person(), fake.deps);
 
     // Assess
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
-    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys']);
+    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys', 'settings']);
     expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation', 'faces', 'text']);
     expect(sectionItems(summary, 'labels').map((label) => label.name)).not.toContain('Outdoors');
     expect(sectionItems(summary, 'labels')[0]).toEqual({
@@ -241,7 +371,11 @@ describe('analyseImage', () => {
       boxes: [{ left: 0.3072, top: 0.0411, width: 0.3959, height: 0.9386, confidence: 99.4 }],
       attributes: { parents: [], instances: 1 },
     });
-    expect(sectionItems(summary, 'moderation')[0]).toEqual({ name: 'Swimwear or Underwear', confidence: 64.3, attributes: { parentName: '' } });
+    expect(sectionItems(summary, 'moderation')[0]).toEqual({
+      name: 'Swimwear or Underwear',
+      confidence: 64.3,
+      attributes: { parentName: '' },
+    });
     expect(sectionItems(summary, 'faces')[0].attributes).toEqual({ gender: 'Female', emotion: 'HAPPY', smile: true, ageRange: '24-32' });
     expect(summary.sections.imageProperties.facts).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
     expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(8 * 1024);
@@ -267,19 +401,28 @@ describe('analyseImage', () => {
 
   it('wraps InvalidS3ObjectException from DetectModerationLabels into InvalidAnalysisImageError', async () => {
     // Prepare
-    const refused = new InvalidS3ObjectException({ message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.', $metadata: {} });
+    const refused = new InvalidS3ObjectException({
+      message: 'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+      $metadata: {},
+    });
     const fake = fakeDeps({ moderation: () => Promise.reject(refused) });
 
     // Act
     const result = analyseImage(events.person(), fake.deps);
 
     // Assess
-    await expect(result).rejects.toMatchObject({ name: 'InvalidAnalysisImageError', message: expect.stringContaining('Unable to get object metadata') });
+    await expect(result).rejects.toMatchObject({
+      name: 'InvalidAnalysisImageError',
+      message: expect.stringContaining('Unable to get object metadata'),
+    });
   });
 
   it.each([
     ['ThrottlingException', new ThrottlingException({ message: 'Rate exceeded', $metadata: {} })],
-    ['ProvisionedThroughputExceededException', new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} })],
+    [
+      'ProvisionedThroughputExceededException',
+      new ProvisionedThroughputExceededException({ message: 'Provisioned rate exceeded', $metadata: {} }),
+    ],
   ])('lets %s propagate unchanged so the state machine retries it', async (name, error) => {
     // Prepare
     const fake = fakeDeps({ labels: () => Promise.reject(error) });

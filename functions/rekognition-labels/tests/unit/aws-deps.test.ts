@@ -1,6 +1,8 @@
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { analyseImage } from '../../src/analyse-image';
 import { createAwsDeps } from '../../src/aws-deps';
@@ -26,11 +28,19 @@ function awsLike(overrides: Record<string, FakeAnswer> = {}, configJson = '{}') 
       return {
         status: 200,
         body: JSON.stringify({
-          Parameter: { Name: PARAMETER_NAME, Type: 'String', Value: configJson, Version: 3, DataType: 'text', LastModifiedDate: 1764072000 },
+          Parameter: {
+            Name: PARAMETER_NAME,
+            Type: 'String',
+            Value: configJson,
+            Version: 3,
+            DataType: 'text',
+            LastModifiedDate: 1764072000,
+          },
         }),
       };
     }
-    if (request.operation && PERSON_ANSWERS[request.operation]) return { status: 200, body: fixtureText(PERSON_ANSWERS[request.operation]) };
+    if (request.operation && PERSON_ANSWERS[request.operation])
+      return { status: 200, body: fixtureText(PERSON_ANSWERS[request.operation]) };
     if (request.method === 'PUT') return { status: 200, headers: { etag: '"9b2cf535f27731c974343645a3985328"' } };
     return { status: 400, body: JSON.stringify({ __type: 'UnknownOperationException' }) };
   };
@@ -43,13 +53,54 @@ function wiredDeps(answer: (request: RecordedRequest) => FakeAnswer) {
     rekognition: new RekognitionClient({ ...rekognitionClientConfig, ...settings }),
     s3: new S3Client(settings),
     ssmProvider: new SSMProvider({ awsSdkV3Client: new SSMClient(settings) }),
-    env: { processedBucketName: PROCESSED_BUCKET, configParameterName: PARAMETER_NAME },
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings)),
+    env: { processedBucketName: PROCESSED_BUCKET, configParameterName: PARAMETER_NAME, imagesTableName: 'images-example' },
   });
   const byOperation = (operation: string) => http.requests.filter((request) => request.operation === operation);
   return { deps, requests: http.requests, byOperation };
 }
 
 describe('createAwsDeps over the SDK wire format', () => {
+  it('looks near-duplicates up in the GSI1 hash bands and the image item, and reuses without calling Rekognition', async () => {
+    // Prepare
+    const sourceId = 'a'.repeat(32);
+    const first = await analyseImage(events.landscape(), wiredDeps(awsLike()).deps);
+    const item = {
+      imageId: { S: sourceId },
+      revision: { S: '0123456789abcdef' },
+      status: { S: 'SUCCEEDED' },
+      analysis: { M: marshallJson(first) },
+    };
+    const wired = wiredDeps(
+      awsLike({
+        Query: {
+          status: 200,
+          body: JSON.stringify({ Items: [{ imageId: { S: sourceId }, perceptualHash: { S: '8f3c5a1e9b7d2c64' } }], Count: 1 }),
+        },
+        GetItem: { status: 200, body: JSON.stringify({ Item: item }) },
+      }),
+    );
+
+    // Act
+    const summary = await analyseImage({ ...events.landscape(), perceptualHash: '8f3c5a1e9b7d2c64' }, wired.deps);
+
+    // Assess
+    const queries = wired.byOperation('Query').map((request) => JSON.parse(request.body));
+    expect(queries.map((query) => query.ExpressionAttributeValues[':pk'].S).sort()).toEqual([
+      'PHASH#0#8f3c',
+      'PHASH#1#5a1e',
+      'PHASH#2#9b7d',
+      'PHASH#3#2c64',
+    ]);
+    expect(queries[0]).toMatchObject({ TableName: 'images-example', IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', Limit: 25 });
+    expect(JSON.parse(wired.byOperation('GetItem')[0].body)).toMatchObject({
+      TableName: 'images-example',
+      Key: { PK: { S: `IMAGE#${sourceId}` }, SK: { S: 'IMAGE' } },
+    });
+    expect(wired.byOperation('DetectLabels')).toHaveLength(0);
+    expect(summary.reusedFrom).toEqual({ imageId: sourceId, revision: '0123456789abcdef', distance: 0 });
+  });
+
   it('sends the image as an S3 object reference with its version, never as bytes', async () => {
     // Prepare
     const wired = wiredDeps(awsLike());
@@ -58,10 +109,16 @@ describe('createAwsDeps over the SDK wire format', () => {
     await analyseImage(events.person(), wired.deps);
 
     // Assess
-    const image = { S3Object: { Bucket: 'smart-image-pipeline-uploads-example', Name: 'uploads/ai-body.jpg', Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY' } };
+    const image = {
+      S3Object: {
+        Bucket: 'smart-image-pipeline-uploads-example',
+        Name: 'uploads/ai-body.jpg',
+        Version: '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY',
+      },
+    };
     expect(JSON.parse(wired.byOperation('DetectLabels')[0].body)).toEqual({
       Image: image,
-      Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'],
+      Features: ['GENERAL_LABELS'],
       MinConfidence: 50,
       MaxLabels: 25,
     });
@@ -125,7 +182,10 @@ describe('createAwsDeps over the SDK wire format', () => {
 
   it('turns InvalidImageFormatException into InvalidAnalysisImageError without an SDK retry', async () => {
     // Prepare
-    const refused = { status: 400, body: JSON.stringify({ __type: 'InvalidImageFormatException', Message: 'Request has invalid image format' }) };
+    const refused = {
+      status: 400,
+      body: JSON.stringify({ __type: 'InvalidImageFormatException', Message: 'Request has invalid image format' }),
+    };
     const wired = wiredDeps(awsLike({ DetectLabels: refused }));
 
     // Act
@@ -153,3 +213,16 @@ describe('createAwsDeps over the SDK wire format', () => {
     expect(summary.skipped).toMatchObject({ DetectFaces: 'disabled by config', DetectText: 'disabled by config' });
   });
 });
+
+/** DynamoDB's JSON form of a plain JSON value (what GetItem returns for a map attribute). */
+function marshallJson(value: object): Record<string, unknown> {
+  const one = (v: unknown): unknown => {
+    if (v === null) return { NULL: true };
+    if (typeof v === 'string') return { S: v };
+    if (typeof v === 'number') return { N: String(v) };
+    if (typeof v === 'boolean') return { BOOL: v };
+    if (Array.isArray(v)) return { L: v.map(one) };
+    return { M: marshallJson(v as object) };
+  };
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, one(v)]));
+}

@@ -25,7 +25,17 @@ describe('createConfigLoader with Powertools SSMProvider', () => {
     // Only Date is faked, so the SDK's own timers keep working.
     jest.useFakeTimers({
       now: new Date('2026-11-25T12:00:00.000Z'),
-      doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'],
+      doNotFake: [
+        'nextTick',
+        'setImmediate',
+        'setTimeout',
+        'setInterval',
+        'clearTimeout',
+        'clearInterval',
+        'queueMicrotask',
+        'hrtime',
+        'performance',
+      ],
     });
   });
 

@@ -11,6 +11,7 @@ type HandlerModule = typeof import('../../src/handler');
 const ENV = {
   PROCESSED_BUCKET_NAME: 'smart-image-pipeline-processed-example',
   CONFIG_PARAMETER_NAME: '/smart-image-pipeline/test/rekognition-config',
+  IMAGES_TABLE_NAME: 'smart-image-pipeline-images-example',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'eu-west-1',
 };
@@ -49,7 +50,9 @@ function coldStart(env: Record<string, string | undefined> = ENV) {
   }
   const { handler, rk, s3, ssm } = loaded!;
   const mocks = { rekognition: mockClient(rk.RekognitionClient), s3: mockClient(s3.S3Client), ssm: mockClient(ssm.SSMClient) };
-  mocks.ssm.on(ssm.GetParameterCommand).resolves({ Parameter: { Name: ENV.CONFIG_PARAMETER_NAME, Type: 'String', Value: '{}', Version: 1 } });
+  mocks.ssm
+    .on(ssm.GetParameterCommand)
+    .resolves({ Parameter: { Name: ENV.CONFIG_PARAMETER_NAME, Type: 'String', Value: '{}', Version: 1 } });
   mocks.rekognition.on(rk.DetectLabelsCommand).resolves(responses.labelsPerson());
   mocks.rekognition.on(rk.DetectModerationLabelsCommand).resolves(responses.moderationPerson());
   mocks.rekognition.on(rk.DetectFacesCommand).resolves(responses.faces());
@@ -75,7 +78,7 @@ describe('handler', () => {
     expect(puts.every((put) => put.Bucket === ENV.PROCESSED_BUCKET_NAME && put.ContentType === 'application/json')).toBe(true);
   });
 
-  it('analyses the landscape event with only DetectLabels and DetectModerationLabels', async () => {
+  it('analyses the landscape event with DetectLabels only, colours and quality coming from ResizeImage', async () => {
     // Prepare
     const { handler, rk, mocks } = coldStart();
     mocks.rekognition.on(rk.DetectLabelsCommand).resolves(responses.labelsLandscape());
@@ -87,9 +90,19 @@ describe('handler', () => {
     // Assess
     expect(mocks.rekognition.commandCalls(rk.DetectFacesCommand)).toHaveLength(0);
     expect(mocks.rekognition.commandCalls(rk.DetectTextCommand)).toHaveLength(0);
-    expect(summary.skipped).toMatchObject({ DetectFaces: 'no person-like label', DetectText: 'no text-like label' });
-    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({ name: 'skyblue', attributes: { hex: '#87ceeb', simplifiedColor: 'blue', pixelPercent: 34.9 } });
-    expect(sectionItems(summary, 'moderation')).toEqual([]);
+    expect(mocks.rekognition.commandCalls(rk.DetectModerationLabelsCommand)).toHaveLength(0);
+    expect(mocks.rekognition.commandCalls(rk.DetectLabelsCommand)[0].args[0].input.Features).toEqual(['GENERAL_LABELS']);
+    expect(summary.skipped).toEqual({
+      DetectModerationLabels: 'no moderation-like label',
+      DetectFaces: 'no person-like label',
+      DetectText: 'no text-like label',
+    });
+    expect(summary.sections.imageProperties.detector).toBe('ResizeImage');
+    expect(sectionItems(summary, 'imageProperties')[0]).toEqual({
+      name: 'skyblue',
+      attributes: { hex: '#87bee6', simplifiedColor: 'blue', pixelPercent: 34.9 },
+    });
+    expect(summary.sections.moderation).toBeUndefined();
   });
 
   it('reads the SSM parameter once across warm invocations', async () => {
@@ -159,7 +172,8 @@ describe('handler', () => {
   it('logs the image id, bucket, key and execution ARN, and never the whole event', async () => {
     // Prepare
     const { handler } = coldStart({ ...ENV, POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_SERVICE_NAME: 'rekognition-labels' });
-    const executionArn = 'arn:aws:states:eu-west-1:123456789012:execution:ImagePipeline:img-99c8682692b01f3ccc7d29daba25750b-71a2f1300d1e127e';
+    const executionArn =
+      'arn:aws:states:eu-west-1:123456789012:execution:ImagePipeline:img-99c8682692b01f3ccc7d29daba25750b-71a2f1300d1e127e';
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -174,7 +188,10 @@ describe('handler', () => {
     }
 
     // Assess
-    const logs = lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line));
+    const logs = lines
+      .flatMap((line) => line.split('\n'))
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     const done = logs.find((log) => log.message === 'image analysed');
     expect(done).toMatchObject({
       service: 'rekognition-labels',
@@ -195,6 +212,11 @@ describe('handler', () => {
     const act = () => coldStart({ ...ENV, PROCESSED_BUCKET_NAME: undefined, CONFIG_PARAMETER_NAME: ' ' });
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ name: 'ConfigurationError', message: 'Missing or invalid environment variables: PROCESSED_BUCKET_NAME; CONFIG_PARAMETER_NAME' }));
+    expect(act).toThrow(
+      expect.objectContaining({
+        name: 'ConfigurationError',
+        message: 'Missing or invalid environment variables: PROCESSED_BUCKET_NAME; CONFIG_PARAMETER_NAME',
+      }),
+    );
   });
 });

@@ -15,7 +15,15 @@ describe('labelsSection', () => {
     // Assess
     expect([title, detector]).toEqual(['Labels', 'DetectLabels']);
     expect(labels.map((label) => label.name)).toEqual([
-      'Person', 'Adult', 'Female', 'Woman', 'Clothing', 'Dress', 'Shoe', 'Footwear', 'Text',
+      'Person',
+      'Adult',
+      'Female',
+      'Woman',
+      'Clothing',
+      'Dress',
+      'Shoe',
+      'Footwear',
+      'Text',
     ]);
     expect(labels[0]).toEqual({
       name: 'Person',
@@ -133,10 +141,13 @@ describe('textSection', () => {
 describe('imagePropertiesSection', () => {
   it('keeps dominant colours as lower-case hex with CSS and simplified names, and the quality', () => {
     // Act
-    const properties = imagePropertiesSection(responses.labelsPerson());
+    const properties = imagePropertiesSection(responses.labelsPerson().ImageProperties);
 
     // Assess
-    expect(properties.items[0]).toEqual({ name: 'antiquewhite', attributes: { hex: '#e9e2d6', simplifiedColor: 'white', pixelPercent: 31.4 } });
+    expect(properties.items[0]).toEqual({
+      name: 'antiquewhite',
+      attributes: { hex: '#e9e2d6', simplifiedColor: 'white', pixelPercent: 31.4 },
+    });
     expect(properties.items.map((color) => color.attributes?.pixelPercent)).toEqual([31.4, 18.8, 14.1, 11.6, 6.3]);
     expect(properties.facts).toEqual({ brightness: 71.2, sharpness: 88, contrast: 60.3 });
   });
@@ -148,7 +159,7 @@ describe('imagePropertiesSection', () => {
     };
 
     // Act
-    const properties = imagePropertiesSection(response);
+    const properties = imagePropertiesSection(response.ImageProperties);
 
     // Assess
     expect(properties).toEqual({
@@ -190,7 +201,7 @@ describe('summary size', () => {
       moderation: moderationSection(moderation),
       faces: facesSection(faces),
       text: textSection(text),
-      imageProperties: imagePropertiesSection(labels),
+      imageProperties: imagePropertiesSection(labels.ImageProperties),
     };
     const summary = { sections, calls: ['DetectLabels'], skipped: {}, rawKeys: {} };
     const bytes = Buffer.byteLength(JSON.stringify(summary));

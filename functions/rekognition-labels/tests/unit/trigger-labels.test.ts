@@ -82,7 +82,9 @@ describe('decideCall', () => {
 
 /** What each optional detector of the registry decides for these labels. */
 function planOptionalCalls(labels: Label[], config: AnalysisConfig) {
-  return Object.fromEntries(DETECTORS.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [[detector.name, detector.runs.decide(labels, config)]] : [])));
+  return Object.fromEntries(
+    DETECTORS.flatMap((detector) => (detector.runs.kind === 'afterLabels' ? [[detector.name, detector.runs.decide(labels, config)]] : [])),
+  );
 }
 
 describe('the optional detectors of the registry', () => {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetContentModerationCommand, GetLabelDetectionCommand, StartContentModerationCommand, StartLabelDetectionCommand } from '@aws-sdk/client-rekognition';
+import {
+  GetContentModerationCommand,
+  GetLabelDetectionCommand,
+  StartContentModerationCommand,
+  StartLabelDetectionCommand,
+} from '@aws-sdk/client-rekognition';
 import { analysisSummarySchema, DEFAULT_ANALYSIS_CONFIG } from '@smart-image-pipeline/contracts';
 import { collectVideoAnalysis, maxPolls, startVideoAnalysis, type VideoAnalysisDeps } from '../../src/analyse-video';
 import { parseVideoAnalysisRequest } from '../../src/parse-input';
@@ -19,7 +24,12 @@ function deps(answer: (command: unknown) => unknown): VideoAnalysisDeps & { puts
   };
 }
 
-const dog = (start: number, end: number, confidence = 95) => ({ Timestamp: start, StartTimestampMillis: start, EndTimestampMillis: end, Label: { Name: 'Dog', Confidence: confidence, Parents: [{ Name: 'Animal' }] } });
+const dog = (start: number, end: number, confidence = 95) => ({
+  Timestamp: start,
+  StartTimestampMillis: start,
+  EndTimestampMillis: end,
+  Label: { Name: 'Dog', Confidence: confidence, Parents: [{ Name: 'Animal' }] },
+});
 
 describe('video analysis', () => {
   it('starts both jobs with revision-derived tokens, so a retried start does not pay twice', async () => {
@@ -63,12 +73,28 @@ describe('video analysis', () => {
       if (command instanceof GetLabelDetectionCommand) {
         if (command.input.MaxResults === 1) return { JobStatus: 'SUCCEEDED' };
         return command.input.NextToken
-          ? { JobStatus: 'SUCCEEDED', Labels: [dog(12_000, 14_000, 97), { Timestamp: 3000, StartTimestampMillis: 3000, EndTimestampMillis: 3000, Label: { Name: 'Cat', Confidence: 40 } }] }
+          ? {
+              JobStatus: 'SUCCEEDED',
+              Labels: [
+                dog(12_000, 14_000, 97),
+                { Timestamp: 3000, StartTimestampMillis: 3000, EndTimestampMillis: 3000, Label: { Name: 'Cat', Confidence: 40 } },
+              ],
+            }
           : { JobStatus: 'SUCCEEDED', Labels: [dog(1000, 2000), dog(2500, 4000)], NextToken: 'page-2', LabelModelVersion: '3.0' };
       }
       if (command instanceof GetContentModerationCommand) {
         if (command.input.MaxResults === 1) return { JobStatus: 'SUCCEEDED' };
-        return { JobStatus: 'SUCCEEDED', ModerationLabels: [{ Timestamp: 20_000, StartTimestampMillis: 20_000, EndTimestampMillis: 22_000, ModerationLabel: { Name: 'Violence', ParentName: '', Confidence: 88 } }] };
+        return {
+          JobStatus: 'SUCCEEDED',
+          ModerationLabels: [
+            {
+              Timestamp: 20_000,
+              StartTimestampMillis: 20_000,
+              EndTimestampMillis: 22_000,
+              ModerationLabel: { Name: 'Violence', ParentName: '', Confidence: 88 },
+            },
+          ],
+        };
       }
       throw new Error(`unexpected ${command.constructor.name}`);
     });
@@ -80,10 +106,23 @@ describe('video analysis', () => {
     const summary = analysisSummarySchema.parse(result.summary);
     expect(result.done).toBe(true);
     expect(summary.sections.labels.items).toEqual([
-      expect.objectContaining({ name: 'Dog', confidence: 97, segments: [{ start: 1, end: 4, confidence: 95 }, { start: 12, end: 14, confidence: 97 }], attributes: expect.objectContaining({ parents: ['Animal'], firstSeenSeconds: 1 }) }),
+      expect.objectContaining({
+        name: 'Dog',
+        confidence: 97,
+        segments: [
+          { start: 1, end: 4, confidence: 95 },
+          { start: 12, end: 14, confidence: 97 },
+        ],
+        attributes: expect.objectContaining({ parents: ['Animal'], firstSeenSeconds: 1 }),
+      }),
     ]);
-    expect(summary.sections.moderation.items).toEqual([expect.objectContaining({ name: 'Violence', segments: [{ start: 20, end: 22, confidence: 88 }] })]);
-    expect(fake.puts.map((p) => [p.key.split('/').pop(), p.tags])).toEqual([['get-label-detection.json', 'retention=raw-analysis'], ['get-content-moderation.json', 'retention=raw-analysis']]);
+    expect(summary.sections.moderation.items).toEqual([
+      expect.objectContaining({ name: 'Violence', segments: [{ start: 20, end: 22, confidence: 88 }] }),
+    ]);
+    expect(fake.puts.map((p) => [p.key.split('/').pop(), p.tags])).toEqual([
+      ['get-label-detection.json', 'retention=raw-analysis'],
+      ['get-content-moderation.json', 'retention=raw-analysis'],
+    ]);
     expect((fake.puts[0].body as unknown[]).length).toBe(2);
   });
 
@@ -92,7 +131,10 @@ describe('video analysis', () => {
     const failed = deps(() => ({ JobStatus: 'FAILED', StatusMessage: 'Unsupported codec' }));
 
     // Act / Assess
-    await expect(collectVideoAnalysis(parseVideoAnalysisRequest(load('collect.json')).input as never, failed)).rejects.toMatchObject({ name: 'VideoAnalysisFailedError', message: expect.stringContaining('Unsupported codec') });
+    await expect(collectVideoAnalysis(parseVideoAnalysisRequest(load('collect.json')).input as never, failed)).rejects.toMatchObject({
+      name: 'VideoAnalysisFailedError',
+      message: expect.stringContaining('Unsupported codec'),
+    });
     expect(() => parseVideoAnalysisRequest({ action: 'other' })).toThrow(expect.objectContaining({ name: 'InvalidVideoInputError' }));
   });
 
@@ -103,7 +145,9 @@ describe('video analysis', () => {
     });
 
     // Act / Assess
-    await expect(startVideoAnalysis(parseVideoAnalysisRequest(load('start.json')).input as never, refusing)).rejects.toMatchObject({ name: 'VideoAnalysisFailedError' });
+    await expect(startVideoAnalysis(parseVideoAnalysisRequest(load('start.json')).input as never, refusing)).rejects.toMatchObject({
+      name: 'VideoAnalysisFailedError',
+    });
     void StartLabelDetectionCommand;
   });
 });

@@ -3,7 +3,12 @@ import sharp from 'sharp';
 import { ANALYSIS_MAX_BYTES, encodeAnalysisJpeg } from '../../src/analysis-image';
 import type { Pixels } from '../../src/render';
 
-const noise = (width: number, height: number, channels: 3 | 4 = 3): Pixels => ({ data: randomBytes(width * height * channels), width, height, channels });
+const noise = (width: number, height: number, channels: 3 | 4 = 3): Pixels => ({
+  data: randomBytes(width * height * channels),
+  width,
+  height,
+  channels,
+});
 
 describe('encodeAnalysisJpeg', () => {
   test('keeps the size and high quality when the limit allows', async () => {

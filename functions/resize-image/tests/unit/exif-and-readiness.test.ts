@@ -6,11 +6,19 @@ import { jpegWithGps } from './helpers/hostile-images';
 describe('summariseExif', () => {
   test('summarises camera, time and GPS of a real phone photo', async () => {
     const summary = summariseExif(await readExifTags(fixture('group-1.jpg')), undefined);
-    expect(summary).toEqual({ make: 'LG Electronics', model: 'LG-H950', takenAt: '2016-09-04T23:58:54.000Z', hasGps: true, orientation: null });
+    expect(summary).toEqual({
+      make: 'LG Electronics',
+      model: 'LG-H950',
+      takenAt: '2016-09-04T23:58:54.000Z',
+      hasGps: true,
+      orientation: null,
+    });
   });
 
   test('applies OffsetTimeOriginal to the capture time', () => {
-    expect(summariseExif({ DateTimeOriginal: '2021:06:01 10:00:00', OffsetTimeOriginal: '+02:00' }, undefined).takenAt).toBe('2021-06-01T08:00:00.000Z');
+    expect(summariseExif({ DateTimeOriginal: '2021:06:01 10:00:00', OffsetTimeOriginal: '+02:00' }, undefined).takenAt).toBe(
+      '2021-06-01T08:00:00.000Z',
+    );
   });
 
   test('prefers the decoder orientation and ignores out-of-range values', () => {
@@ -19,9 +27,18 @@ describe('summariseExif', () => {
   });
 
   test('returns an empty summary for bytes without EXIF or with broken EXIF', async () => {
-    const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10]), Buffer.from('Exif\0\0MM\0*\xff\xff\xff\xff', 'latin1')]);
+    const broken = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10]),
+      Buffer.from('Exif\0\0MM\0*\xff\xff\xff\xff', 'latin1'),
+    ]);
     for (const body of [Buffer.from('nothing'), broken, fixture('4.webp')]) {
-      expect(summariseExif(await readExifTags(body), undefined)).toEqual({ make: null, model: null, takenAt: null, hasGps: false, orientation: null });
+      expect(summariseExif(await readExifTags(body), undefined)).toEqual({
+        make: null,
+        model: null,
+        takenAt: null,
+        hasGps: false,
+        orientation: null,
+      });
     }
   });
 });
@@ -37,7 +54,16 @@ describe('exifForVariants', () => {
 });
 
 describe('analysisCopyReason', () => {
-  const ready: ReadinessFacts = { format: 'jpeg', width: 4000, height: 3000, bytes: 5_000_000, space: 'srgb', bitsPerSample: 8, hasAlpha: false, orientation: 1 };
+  const ready: ReadinessFacts = {
+    format: 'jpeg',
+    width: 4000,
+    height: 3000,
+    bytes: 5_000_000,
+    space: 'srgb',
+    bitsPerSample: 8,
+    hasAlpha: false,
+    orientation: 1,
+  };
 
   test('accepts an upright 8-bit sRGB JPEG or grey PNG within the limits', () => {
     expect(analysisCopyReason(ready)).toBeNull();

@@ -45,7 +45,10 @@ const outcome = async (body: Buffer): Promise<string> => {
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve('hang'), CASE_TIMEOUT_MS);
   });
-  const run = resizeImage(input, { store, settings: settings({ allowSvg: true, maxInputPixels: 4_000_000, variantWidths: [64, 256] }) }).then(
+  const run = resizeImage(input, {
+    store,
+    settings: settings({ allowSvg: true, maxInputPixels: 4_000_000, variantWidths: [64, 256] }),
+  }).then(
     () => 'ok',
     (error: Error) => error.name,
   );
@@ -59,7 +62,14 @@ const outcome = async (body: Buffer): Promise<string> => {
 describe('resizeImage under byte-level fuzzing', () => {
   test('ends every mutated fixture in success or a named error', async () => {
     const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-      fc.array(fc.record({ kind: fc.constant('flip' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.integer({ min: 1, max: 255 }) }), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.record({
+          kind: fc.constant('flip' as const),
+          at: fc.double({ min: 0, max: 1, noNaN: true }),
+          value: fc.integer({ min: 1, max: 255 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.record({ kind: fc.constant('cut' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
     );
     const seen = new Map<string, number>();

@@ -52,7 +52,9 @@ describe('perceptualHash', () => {
 describe('thumbHash', () => {
   test('decodes with the thumbhash package to the image aspect ratio and average colour', async () => {
     // Prepare
-    const red = await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 220, g: 20, b: 20 } } }).png().toBuffer();
+    const red = await sharp({ create: { width: 400, height: 200, channels: 3, background: { r: 220, g: 20, b: 20 } } })
+      .png()
+      .toBuffer();
 
     // Act
     const hash = await thumbHash(await pixelsOf(red));

@@ -16,16 +16,21 @@ describe('planVariantSides', () => {
 
   test('never plans a side longer than the original', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }), fc.uniqueArray(fc.integer({ min: 1, max: 8192 }), { minLength: 1, maxLength: 5 }), (w, h, widths) => {
-        const sides = planVariantSides({ width: w, height: h }, widths);
-        expect(sides.length).toBeGreaterThan(0);
-        for (const side of sides) {
-          const size = fitLongestSide({ width: w, height: h }, side);
-          expect(size.width).toBeLessThanOrEqual(w);
-          expect(size.height).toBeLessThanOrEqual(h);
-          expect(Math.max(size.width, size.height)).toBe(side);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.uniqueArray(fc.integer({ min: 1, max: 8192 }), { minLength: 1, maxLength: 5 }),
+        (w, h, widths) => {
+          const sides = planVariantSides({ width: w, height: h }, widths);
+          expect(sides.length).toBeGreaterThan(0);
+          for (const side of sides) {
+            const size = fitLongestSide({ width: w, height: h }, side);
+            expect(size.width).toBeLessThanOrEqual(w);
+            expect(size.height).toBeLessThanOrEqual(h);
+            expect(Math.max(size.width, size.height)).toBe(side);
+          }
+        },
+      ),
     );
   });
 });

@@ -20,8 +20,7 @@ const gpsOf = async (body: Buffer): Promise<{ latitude: number; longitude: numbe
   return exif ? exifr.gps(exif.subarray(6)) : undefined;
 };
 
-const variantBodies = (store: MemoryStore, output: ResizeOutput): Buffer[] =>
-  output.variants.map((v) => store.put(PROCESSED, v.key)!.body);
+const variantBodies = (store: MemoryStore, output: ResizeOutput): Buffer[] => output.variants.map((v) => store.put(PROCESSED, v.key)!.body);
 
 describe('resizeImage with each supported format', () => {
   test.each([
@@ -249,7 +248,14 @@ describe('resizeImage analysis image', () => {
     const { input, output, store } = await run(fixture('flowers.jpeg'));
 
     // Assess
-    expect(output.analysisImage).toEqual({ bucket: UPLOADS, key: input.source.key, versionId: null, width: 1920, height: 1080, bytes: 85267 });
+    expect(output.analysisImage).toEqual({
+      bucket: UPLOADS,
+      key: input.source.key,
+      versionId: null,
+      width: 1920,
+      height: 1080,
+      bytes: 85267,
+    });
     expect(store.put(PROCESSED, 'images/0123456789abcdef0123456789abcdef/fedcba9876543210/analysis.jpg')).toBeUndefined();
   });
 
@@ -289,31 +295,33 @@ describe('resizeImage analysis image', () => {
   }, 60_000);
 });
 
-describe('resizeImage recipient and result shape', () => {
-  test('takes the recipient from notify-email user metadata', async () => {
+describe('resizeImage result shape', () => {
+  test('never turns upload metadata into a recipient: notify-email reaches no output (issue 12, finding 3)', async () => {
     // Act
-    const { output } = await run(fixture('ai-face.jpg'), { defaultRecipient: 'ops@example.com' }, { 'notify-email': 'ana@example.org' });
+    const { output } = await run(fixture('ai-face.jpg'), {}, { 'notify-email': 'ana@example.org' });
 
     // Assess
-    expect(output.recipient).toBe('ana@example.org');
+    expect(JSON.stringify(output)).not.toContain('ana@example.org');
+    expect(output).not.toHaveProperty('recipient');
   });
 
-  test('falls back to DEFAULT_RECIPIENT when notify-email is not an e-mail address', async () => {
-    // Act
-    const { output } = await run(fixture('ai-face.jpg'), { defaultRecipient: 'ops@example.com' }, { 'notify-email': 'not an address' });
-
-    // Assess
-    expect(output.recipient).toBe('ops@example.com');
-  });
-
-  test('returns null as recipient when neither is set, and only pointers (no bytes)', async () => {
+  test('returns only pointers (no bytes)', async () => {
     // Act
     const { output } = await run(fixture('ai-face.jpg'));
 
     // Assess
-    expect(output.recipient).toBeNull();
     expect(JSON.stringify(output).length).toBeLessThan(4096);
-    expect(Object.keys(output).sort()).toEqual(['analysable', 'analysisImage', 'exif', 'image', 'mediaType', 'perceptualHash', 'placeholder', 'recipient', 'variants']);
+    expect(Object.keys(output).sort()).toEqual([
+      'analysable',
+      'analysisImage',
+      'exif',
+      'image',
+      'imageProperties',
+      'mediaType',
+      'perceptualHash',
+      'placeholder',
+      'variants',
+    ]);
   });
 });
 
@@ -418,10 +426,18 @@ describe('resizeImage refusals', () => {
     ['plain text', Buffer.from('hello, this is not an image\n'), ['UnsupportedImageTypeError']],
     ['HTML', Buffer.from('<!DOCTYPE html><html><body><img src="x.png"></body></html>'), ['UnsupportedImageTypeError']],
     ['a PDF header', Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1'), ['UnsupportedImageTypeError']],
-    ['an MP4 header', Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1'), randomBytes(64)]), ['UnsupportedImageTypeError']],
+    [
+      'an MP4 header',
+      Buffer.concat([Buffer.from([0, 0, 0, 0x20]), Buffer.from('ftypisom\0\0\x02\0isomiso2avc1mp41', 'latin1'), randomBytes(64)]),
+      ['UnsupportedImageTypeError'],
+    ],
     ['zero bytes', Buffer.alloc(0), ['CorruptImageError']],
     ['a lone JPEG signature', Buffer.from([0xff, 0xd8, 0xff]), ['CorruptImageError']],
-    ['a PNG signature and junk', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(100)]), ['CorruptImageError']],
+    [
+      'a PNG signature and junk',
+      Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(100)]),
+      ['CorruptImageError'],
+    ],
   ])('refuses %s with a named error', async (_label, body, names) => {
     // Act
     const result = run(body);

@@ -25,7 +25,11 @@ beforeEach(() => s3Mock.reset());
 describe('s3ObjectStore.getObject', () => {
   test('passes the version, lower-cases user metadata and reads the body', async () => {
     // Prepare
-    s3Mock.on(GetObjectCommand).resolves({ ContentLength: 5, Metadata: { 'Notify-Email': 'a@example.com' }, Body: Readable.from([Buffer.from('he'), Buffer.from('llo')]) as never });
+    s3Mock.on(GetObjectCommand).resolves({
+      ContentLength: 5,
+      Metadata: { 'Notify-Email': 'a@example.com' },
+      Body: Readable.from([Buffer.from('he'), Buffer.from('llo')]) as never,
+    });
 
     // Act
     const object = await s3ObjectStore(client).getObject(ref);
@@ -77,7 +81,10 @@ describe('s3ObjectStore.getObject', () => {
 
   test.each([
     ['NoSuchKey', new NoSuchKey({ message: 'gone', $metadata: { httpStatusCode: 404 } })],
-    ['NoSuchVersion', new S3ServiceException({ name: 'NoSuchVersion', $fault: 'client', message: 'no version', $metadata: { httpStatusCode: 404 } })],
+    [
+      'NoSuchVersion',
+      new S3ServiceException({ name: 'NoSuchVersion', $fault: 'client', message: 'no version', $metadata: { httpStatusCode: 404 } }),
+    ],
     ['a bare 404', new S3ServiceException({ name: 'NotFound', $fault: 'client', message: '', $metadata: { httpStatusCode: 404 } })],
   ])('maps %s to SourceNotFoundError', async (_label, error) => {
     // Prepare
@@ -92,7 +99,9 @@ describe('s3ObjectStore.getObject', () => {
 
   test('keeps the SDK name of throttling errors so the state machine retries them', async () => {
     // Prepare
-    s3Mock.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'slow down', $metadata: { httpStatusCode: 503 } }));
+    s3Mock
+      .on(GetObjectCommand)
+      .rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', message: 'slow down', $metadata: { httpStatusCode: 503 } }));
 
     // Act
     const result = s3ObjectStore(client).getObject(ref);
@@ -108,9 +117,21 @@ describe('s3ObjectStore.putObject', () => {
     s3Mock.on(PutObjectCommand).resolves({});
 
     // Act
-    await s3ObjectStore(client).putObject({ bucket: 'p', key: 'k.webp', body: Buffer.from('x'), contentType: 'image/webp', cacheControl: 'public' });
+    await s3ObjectStore(client).putObject({
+      bucket: 'p',
+      key: 'k.webp',
+      body: Buffer.from('x'),
+      contentType: 'image/webp',
+      cacheControl: 'public',
+    });
 
     // Assess
-    expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input).toEqual({ Bucket: 'p', Key: 'k.webp', Body: Buffer.from('x'), ContentType: 'image/webp', CacheControl: 'public' });
+    expect(s3Mock.commandCalls(PutObjectCommand)[0].args[0].input).toEqual({
+      Bucket: 'p',
+      Key: 'k.webp',
+      Body: Buffer.from('x'),
+      ContentType: 'image/webp',
+      CacheControl: 'public',
+    });
   });
 });

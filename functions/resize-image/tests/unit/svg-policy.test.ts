@@ -6,11 +6,12 @@ import { assertSelfContainedSvg } from '../../src/svg-guard';
 import { PROCESSED, settings, upload } from './helpers/fixtures';
 
 const svg = (body: string, prolog = ''): Buffer =>
-  Buffer.from(`${prolog}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="90">${body}</svg>`);
+  Buffer.from(
+    `${prolog}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="90">${body}</svg>`,
+  );
 
 /** A 1x1 red PNG as a data: URI (allowed: it cannot reach anything). */
-const RED_DOT =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+const RED_DOT = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
 
 let server: Server;
 let origin: string;

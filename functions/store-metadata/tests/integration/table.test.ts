@@ -27,10 +27,20 @@ async function createTable(): Promise<string> {
     new CreateTableCommand({
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
       AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
       GlobalSecondaryIndexes: [
-        { IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+        {
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
     }),
   );
@@ -49,7 +59,13 @@ function revisionOf(order: number, labels: string[]): StoreSuccessInput {
     ...input,
     revision,
     source: { ...input.source, sourceOrder: order.toString(16).toUpperCase().padStart(32, '0') },
-    analysis: { ...analysis, sections: { ...analysis.sections, labels: { title: 'Labels', detector: 'DetectLabels', items: labels.map((name) => ({ name, confidence: 90 })) } } },
+    analysis: {
+      ...analysis,
+      sections: {
+        ...analysis.sections,
+        labels: { title: 'Labels', detector: 'DetectLabels', items: labels.map((name) => ({ name, confidence: 90 })) },
+      },
+    },
   };
 }
 
@@ -63,7 +79,13 @@ async function imageItem(tableName: string, imageId: string): Promise<Record<str
 }
 
 async function sortKeys(tableName: string, imageId: string): Promise<string[]> {
-  const page = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `IMAGE#${imageId}` } }));
+  const page = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `IMAGE#${imageId}` },
+    }),
+  );
   return (page.Items ?? []).map((item) => String(item.SK)).sort();
 }
 
@@ -84,7 +106,11 @@ beforeAll(async () => {
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 });
 

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { storeResultSchema } from '@smart-image-pipeline/contracts';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { loadStoreEvent } from './support/events';
 
@@ -6,7 +7,12 @@ const TABLE = 'smart-image-pipeline-images';
 const savedEnv = { ...process.env };
 
 type Lib = typeof import('@aws-sdk/lib-dynamodb');
-type Loaded = { handler: typeof import('../../src/handler').handler; lib: Lib; dbMock: AwsClientStub<DynamoDBDocumentClient>; errors: typeof import('../../src/errors') };
+type Loaded = {
+  handler: typeof import('../../src/handler').handler;
+  lib: Lib;
+  dbMock: AwsClientStub<DynamoDBDocumentClient>;
+  errors: typeof import('../../src/errors');
+};
 
 // The handler reads its config at import, as on a cold start, so each test loads a fresh module
 // registry; the SDK and the error classes must come from that same registry.
@@ -43,7 +49,12 @@ describe('handler', () => {
     const result = await loaded.handler(loadStoreEvent('success'));
 
     // Assess
-    expect(result).toEqual({ imageId: '4c305750c43906432cd42f52210099f7', status: 'SUCCEEDED', written: true });
+    expect(result).toMatchObject({ imageId: '4c305750c43906432cd42f52210099f7', status: 'SUCCEEDED', written: true });
+    expect(storeResultSchema.parse(result).events.processed).toMatchObject({
+      imageId: '4c305750c43906432cd42f52210099f7',
+      status: 'SUCCEEDED',
+      owner: 'unowned',
+    });
     expect(loaded.dbMock.commandCalls(loaded.lib.PutCommand).every((call) => call.args[0].input.TableName === TABLE)).toBe(true);
     expect(putItems(loaded).at(-1)).toMatchObject({ SK: 'IMAGE', status: 'SUCCEEDED', analysed: true });
   });
@@ -62,7 +73,11 @@ describe('handler', () => {
 
   it('records a failure for action recordFailure and counts it by reason in an EMF metric', async () => {
     // Prepare
-    const loaded = loadHandler({ IMAGES_TABLE_NAME: TABLE, POWERTOOLS_METRICS_NAMESPACE: 'test-stack', POWERTOOLS_SERVICE_NAME: 'store-metadata' });
+    const loaded = loadHandler({
+      IMAGES_TABLE_NAME: TABLE,
+      POWERTOOLS_METRICS_NAMESPACE: 'test-stack',
+      POWERTOOLS_SERVICE_NAME: 'store-metadata',
+    });
     const lines: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -73,9 +88,16 @@ describe('handler', () => {
     const result = await loaded.handler(loadStoreEvent('record-failure')).finally(() => write.mockRestore());
 
     // Assess
-    expect(result).toMatchObject({ status: 'FAILED', written: true });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      written: true,
+      events: { failed: { status: 'FAILED', error: { name: 'CorruptImageError' } } },
+    });
     expect(putItems(loaded)[0]).toMatchObject({ status: 'FAILED', error: { name: 'CorruptImageError' } });
-    const metrics = lines.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const metrics = lines
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
     expect(metrics).toContainEqual(expect.objectContaining({ ImagesFailed: 1, reason: 'CorruptImageError', service: 'store-metadata' }));
   });
 

@@ -62,8 +62,16 @@ describe('storeImage', () => {
     // Assess
     expect(result).toEqual({ imageId: IMAGE_ID, status: 'SUCCEEDED', written: true });
     const written = puts();
-    expect(written.at(-1)?.Item).toMatchObject({ SK: 'IMAGE', status: 'SUCCEEDED', revision: REVISION, sourceOrder: SOURCE_ORDER, createdAt: NOW.toISOString() });
-    expect(written.slice(0, -1).map((p) => p.Item?.SK)).toEqual(expect.arrayContaining(['LABEL#Beach', 'LABEL#Person', 'LABEL#Outdoors', 'PHASH#0', 'PHASH#3']));
+    expect(written.at(-1)?.Item).toMatchObject({
+      SK: 'IMAGE',
+      status: 'SUCCEEDED',
+      revision: REVISION,
+      sourceOrder: SOURCE_ORDER,
+      createdAt: NOW.toISOString(),
+    });
+    expect(written.slice(0, -1).map((p) => p.Item?.SK)).toEqual(
+      expect.arrayContaining(['LABEL#Beach', 'LABEL#Person', 'LABEL#Outdoors', 'PHASH#0', 'PHASH#3']),
+    );
     for (const put of written) {
       expect(put.TableName).toBe(TABLE);
       expect(put.ConditionExpression).toBe('attribute_not_exists(#pk) OR #so < :so OR (#so = :so AND #rev = :rev)');
@@ -75,7 +83,9 @@ describe('storeImage', () => {
   it('does not write anything when a newer revision already holds the image item', async () => {
     // Prepare
     const logger = new RecordingLogger();
-    dbMock.on(GetCommand).resolves({ Item: { revision: 'ffffffffffffffff', sourceOrder: '000000000000000065A1B2C3D4E5F700', status: 'SUCCEEDED' } });
+    dbMock
+      .on(GetCommand)
+      .resolves({ Item: { revision: 'ffffffffffffffff', sourceOrder: '000000000000000065A1B2C3D4E5F700', status: 'SUCCEEDED' } });
 
     // Act
     const result = await storeImage(success(), deps(logger));
@@ -103,7 +113,14 @@ describe('storeImage', () => {
 
   it('keeps the original createdAt when replacing an older revision', async () => {
     // Prepare
-    dbMock.on(GetCommand).resolves({ Item: { revision: '0123456789abcdef', sourceOrder: '0000000000000000000000000000000A', status: 'SUCCEEDED', createdAt: '2026-01-01T00:00:00.000Z' } });
+    dbMock.on(GetCommand).resolves({
+      Item: {
+        revision: '0123456789abcdef',
+        sourceOrder: '0000000000000000000000000000000A',
+        status: 'SUCCEEDED',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
+    });
 
     // Act
     await storeImage(success(), deps());
@@ -123,7 +140,10 @@ describe('storeImage', () => {
     expect(deletedKeys()).toEqual(['LABEL#Cat']);
     const [del] = dbMock.commandCalls(DeleteCommand).map((call) => call.args[0].input);
     expect(del?.ConditionExpression).toBe('#so < :so OR (#so = :so AND #rev = :rev)');
-    expect(dbMock.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `IMAGE#${IMAGE_ID}` } });
+    expect(dbMock.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': `IMAGE#${IMAGE_ID}` },
+    });
   });
 
   it('reads every page of the image partition before cleaning up', async () => {
@@ -209,14 +229,18 @@ describe('recordFailure', () => {
       GSI1PK: 'STATUS#FAILED',
       error: { name: 'CorruptImageError', cause: 'The image data is corrupt: VipsJpeg: Premature end of input file' },
     });
-    expect(put?.ConditionExpression).toBe('attribute_not_exists(#pk) OR #so < :so OR (#so = :so AND #rev = :rev AND #status <> :succeeded)');
+    expect(put?.ConditionExpression).toBe(
+      'attribute_not_exists(#pk) OR #so < :so OR (#so = :so AND #rev = :rev AND #status <> :succeeded)',
+    );
     expect(put?.ExpressionAttributeValues).toMatchObject({ ':succeeded': 'SUCCEEDED' });
     expect(deletedKeys().sort()).toEqual(['LABEL#Dog', 'PHASH#0']);
   });
 
   it('never overwrites a SUCCEEDED item of a newer revision', async () => {
     // Prepare
-    dbMock.on(GetCommand).resolves({ Item: { revision: 'ffffffffffffffff', sourceOrder: 'F0000000000000000000000000000000', status: 'SUCCEEDED' } });
+    dbMock
+      .on(GetCommand)
+      .resolves({ Item: { revision: 'ffffffffffffffff', sourceOrder: 'F0000000000000000000000000000000', status: 'SUCCEEDED' } });
 
     // Act
     const result = await recordFailure(failure(), deps());
@@ -243,7 +267,9 @@ describe('recordFailure', () => {
   it('replaces an earlier failure of the same revision with the latest error', async () => {
     // Prepare
     const input = failure();
-    dbMock.on(GetCommand).resolves({ Item: { revision: input.revision, sourceOrder: input.source.sourceOrder, status: 'FAILED', createdAt: '2026-11-25T11:00:00.000Z' } });
+    dbMock.on(GetCommand).resolves({
+      Item: { revision: input.revision, sourceOrder: input.source.sourceOrder, status: 'FAILED', createdAt: '2026-11-25T11:00:00.000Z' },
+    });
 
     // Act
     const result = await recordFailure(input, deps());

@@ -2,7 +2,16 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { parseStoreRequest } from '../../src/parse-input';
 import { perceptualHashBands, type AnalysisSection } from '@smart-image-pipeline/contracts';
 import { ANALYSIS_LIMITS } from '../../src/analysis-record';
-import { LIMITS, failureImageItem, labelItems, perceptualHashItems, searchLabels, successImageItem, textContentOf, type LabelResult } from '../../src/items';
+import {
+  LIMITS,
+  failureImageItem,
+  labelItems,
+  perceptualHashItems,
+  searchLabels,
+  successImageItem,
+  textContentOf,
+  type LabelResult,
+} from '../../src/items';
 import type { RecordFailureInput, StoreSuccessInput } from '../../src/types';
 import { loadStoreEvent } from './support/events';
 
@@ -78,7 +87,11 @@ describe('successImageItem', () => {
       status: 'SUCCEEDED',
       revision: '4ad423f178deff50',
       sourceOrder: '000000000000000065A1B2C3D4E5F601',
-      source: { bucket: 'smart-image-pipeline-uploads-123456789012', key: 'uploads/holiday/beach.jpg', versionId: 'Q7f2lhBq0h8.Hn6Xo3vW1yJ9tq5m2RcZ' },
+      source: {
+        bucket: 'smart-image-pipeline-uploads-123456789012',
+        key: 'uploads/holiday/beach.jpg',
+        versionId: 'Q7f2lhBq0h8.Hn6Xo3vW1yJ9tq5m2RcZ',
+      },
       originalName: 'beach.jpg',
       perceptualHash: 'c3d2a1f08e4b7765',
       thumbnailKey: 'images/4c305750c43906432cd42f52210099f7/4ad423f178deff50/w256.webp',
@@ -104,7 +117,11 @@ describe('successImageItem', () => {
   it('keeps every section of the summary, a detector it has never heard of too', () => {
     // Prepare
     const input = successInput();
-    const celebrities = section('Celebrities', 1, () => ({ name: 'Ada Lovelace', confidence: 99.2, boxes: [{ left: 0.1, top: 0.1, width: 0.2, height: 0.3 }] }));
+    const celebrities = section('Celebrities', 1, () => ({
+      name: 'Ada Lovelace',
+      confidence: 99.2,
+      boxes: [{ left: 0.1, top: 0.1, width: 0.2, height: 0.3 }],
+    }));
     input.analysis!.sections.celebrities = celebrities;
 
     // Act
@@ -123,12 +140,23 @@ describe('successImageItem', () => {
     const boxes = Array.from({ length: 100 }, () => ({ left: 0.1, top: 0.1, width: 0.1, height: 0.1, confidence: 90 }));
     const longList = Array.from({ length: 40 }, () => 'P'.repeat(1000));
     input.analysis!.sections = {
-      labels: section('Labels', 500, (i) => ({ name: `Label number ${i}`, confidence: 50, boxes, attributes: { parents: ['Parent A', 'Parent B'] } })),
+      labels: section('Labels', 500, (i) => ({
+        name: `Label number ${i}`,
+        confidence: 50,
+        boxes,
+        attributes: { parents: ['Parent A', 'Parent B'] },
+      })),
       moderation: section('Moderation', 200, () => ({ name: 'Suggestive', confidence: 60, attributes: { parentName: '' } })),
       faces: section('Faces', 300, () => ({ name: 'Face', confidence: 99, boxes: [{ left: 0, top: 0, width: 0.1, height: 0.1 }] })),
       text: section('Text', 1000, () => ({ name: 'X'.repeat(5000), confidence: 90 })),
       ...Object.fromEntries(
-        Array.from({ length: 30 }, (_, s) => [`unknown${s}`, section(`Unknown ${s}`, 200, () => ({ name: 'N'.repeat(5000), attributes: Object.fromEntries(Array.from({ length: 50 }, (_, a) => [`a${a}`, longList])) }))]),
+        Array.from({ length: 30 }, (_, s) => [
+          `unknown${s}`,
+          section(`Unknown ${s}`, 200, () => ({
+            name: 'N'.repeat(5000),
+            attributes: Object.fromEntries(Array.from({ length: 50 }, (_, a) => [`a${a}`, longList])),
+          })),
+        ]),
       ),
     };
 
@@ -178,7 +206,7 @@ describe('failureImageItem', () => {
 });
 
 describe('search items', () => {
-  it('builds label items with lower-case GSI1PK and confidence-sorted GSI1SK, carrying revision and sourceOrder', () => {
+  it('builds label items with lower-case GSI1PK, the owner-scoped GSI2PK and confidence-sorted GSI1SK, carrying revision, sourceOrder and the search flags', () => {
     // Act
     const items = labelItems(successInput(), TIMES.updatedAt);
 
@@ -189,8 +217,12 @@ describe('search items', () => {
       SK: 'LABEL#Beach',
       type: 'LABEL',
       GSI1PK: 'LABEL#beach',
+      GSI2PK: 'OWNER#unowned#LABEL#beach',
       GSI1SK: '099100#4c305750c43906432cd42f52210099f7',
       imageId: '4c305750c43906432cd42f52210099f7',
+      owner: 'unowned',
+      faceCount: 1,
+      moderated: false,
       revision: '4ad423f178deff50',
       sourceOrder: '000000000000000065A1B2C3D4E5F601',
       label: 'Beach',

@@ -35,7 +35,10 @@ describe('parseStoreRequest', () => {
     const request = parseStoreRequest(loadStoreEvent('record-failure'));
 
     // Assess
-    expect(request).toMatchObject({ action: 'recordFailure', input: { error: { name: 'CorruptImageError', cause: expect.stringMatching(/^The image data is corrupt/) } } });
+    expect(request).toMatchObject({
+      action: 'recordFailure',
+      input: { error: { name: 'CorruptImageError', cause: expect.stringMatching(/^The image data is corrupt/) } },
+    });
   });
 
   it('normalises sourceOrder to upper case and the hash to lower case', () => {
@@ -71,10 +74,24 @@ describe('parseStoreRequest', () => {
     ['null', null, /not an object/],
     ['an unknown action', { action: 'deleteEverything' }, /unknown action/],
     ['a success without resize', { ...loadStoreEvent('success'), resize: undefined }, /resize must be an object/],
-    ['an analysis in the old field-by-field shape', { ...loadStoreEvent('success'), analysis: { labels: [{ name: 'Dog', confidence: 90 }] } }, /analysis\.summary/],
+    [
+      'an analysis in the old field-by-field shape',
+      { ...loadStoreEvent('success'), analysis: { labels: [{ name: 'Dog', confidence: 90 }] } },
+      /analysis\.summary/,
+    ],
     [
       'a label without confidence',
-      { ...loadStoreEvent('success'), analysis: { summary: { sections: { labels: { title: 'Labels', detector: 'DetectLabels', items: [{ name: 'Dog' }] } }, calls: [], skipped: {}, rawKeys: {} } } },
+      {
+        ...loadStoreEvent('success'),
+        analysis: {
+          summary: {
+            sections: { labels: { title: 'Labels', detector: 'DetectLabels', items: [{ name: 'Dog' }] } },
+            calls: [],
+            skipped: {},
+            rawKeys: {},
+          },
+        },
+      },
       /analysis\.summary\.sections\.labels\.items\[0\]\.confidence/,
     ],
     ['a failure without error', { ...loadStoreEvent('record-failure'), error: undefined }, /error must be/],

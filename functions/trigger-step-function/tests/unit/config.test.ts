@@ -44,6 +44,8 @@ describe('loadConfig', () => {
 
   it('rejects a STATE_MACHINE_ARN that is not an ARN', () => {
     // Act + Assess
-    expect(() => loadConfig({ UPLOADS_BUCKET_NAME: BUCKET, STATE_MACHINE_ARN: 'ImagePipeline' })).toThrow(/STATE_MACHINE_ARN \(not an ARN\)/);
+    expect(() => loadConfig({ UPLOADS_BUCKET_NAME: BUCKET, STATE_MACHINE_ARN: 'ImagePipeline' })).toThrow(
+      /STATE_MACHINE_ARN \(not an ARN\)/,
+    );
   });
 });

@@ -8,7 +8,12 @@ const EVENTS_BUCKET = 'smart-image-pipeline-uploads-123456789012';
 const savedEnv = { ...process.env };
 
 type Sfn = typeof import('@aws-sdk/client-sfn');
-type Loaded = { handler: typeof import('../../src/handler').handler; sfn: Sfn; sfnMock: AwsClientStub<SFNClient>; errors: typeof import('../../src/errors') };
+type Loaded = {
+  handler: typeof import('../../src/handler').handler;
+  sfn: Sfn;
+  sfnMock: AwsClientStub<SFNClient>;
+  errors: typeof import('../../src/errors');
+};
 
 // The handler reads its config at import, as on a cold start, so each test loads a fresh module
 // registry; the SDK and the error classes must come from that same registry.
@@ -18,7 +23,9 @@ function loadHandler(env: Record<string, string | undefined>): Loaded {
   jest.isolateModules(() => {
     const sfn = require('@aws-sdk/client-sfn') as Sfn;
     const sfnMock = mockClient(sfn.SFNClient);
-    sfnMock.on(sfn.StartExecutionCommand).resolves({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:x`, startDate: new Date() });
+    sfnMock
+      .on(sfn.StartExecutionCommand)
+      .resolves({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:x`, startDate: new Date() });
     const errors = require('../../src/errors') as typeof import('../../src/errors');
     const { handler } = require('../../src/handler') as typeof import('../../src/handler');
     loaded = { handler, sfn, sfnMock, errors };

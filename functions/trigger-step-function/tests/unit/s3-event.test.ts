@@ -77,7 +77,11 @@ describe('parseS3Event', () => {
     ['an SQS event', { Records: [{ eventSource: 'aws:sqs', body: '{}' }] }, /eventSource is "aws:sqs"/],
     ['an EventBridge S3 event', { 'detail-type': 'Object Created', source: 'aws.s3', detail: {} }, /no "Records" array/],
     ['an empty Records array', { Records: [] }, /"Records" is empty/],
-    ['a record without a key', { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: {} } }] }, /s3\.object\.key is missing/],
+    [
+      'a record without a key',
+      { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: {} } }] },
+      /s3\.object\.key is missing/,
+    ],
   ])('rejects %s with a clear InvalidS3EventError', (_label, event, message) => {
     // Act
     const parsed = parseS3Event(event);
@@ -107,14 +111,18 @@ describe('parseS3Event', () => {
     const payload = fc.oneof(
       fc.jsonValue(),
       fc.array(fc.jsonValue(), { maxLength: 3 }).map((Records) => ({ Records })),
-      fc.dictionary(fc.constantFrom('eventSource', 'eventName', 's3', 'eventTime'), fc.jsonValue()).map((r) => ({ Records: [{ ...r, eventSource: 'aws:s3' }] })),
+      fc
+        .dictionary(fc.constantFrom('eventSource', 'eventName', 's3', 'eventTime'), fc.jsonValue())
+        .map((r) => ({ Records: [{ ...r, eventSource: 'aws:s3' }] })),
     );
 
     // Act + Assess
     fc.assert(
       fc.property(payload, (event) => {
         const parsed = parseS3Event(event);
-        return parsed.ok ? parsed.records.every((r) => r.bucket !== '' && r.encodedKey !== '') : parsed.error instanceof InvalidS3EventError;
+        return parsed.ok
+          ? parsed.records.every((r) => r.bucket !== '' && r.encodedKey !== '')
+          : parsed.error instanceof InvalidS3EventError;
       }),
       { numRuns: 1000 },
     );

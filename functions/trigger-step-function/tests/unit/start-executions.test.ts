@@ -21,7 +21,13 @@ function recordsOf(name: string) {
 }
 
 function deps(logger = new RecordingLogger()): StartExecutionsDeps {
-  return { sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: STATE_MACHINE_ARN, uploadsPrefix: 'uploads/', uploadsBucketName: EVENTS_BUCKET, logger };
+  return {
+    sfn: new SFNClient({ region: 'eu-west-1' }),
+    stateMachineArn: STATE_MACHINE_ARN,
+    uploadsPrefix: 'uploads/',
+    uploadsBucketName: EVENTS_BUCKET,
+    logger,
+  };
 }
 
 function sentInputs(): { name: string; input: ExecutionInput }[] {
@@ -59,6 +65,7 @@ describe('startExecutions', () => {
     expect(sent?.input).toEqual({
       imageId: expect.stringMatching(/^[0-9a-f]{32}$/),
       revision: expect.stringMatching(/^[0-9a-f]{16}$/),
+      owner: 'unowned',
       source: {
         bucket: 'smart-image-pipeline-uploads-123456789012',
         key: 'uploads/holiday/beach.jpg',
@@ -75,7 +82,13 @@ describe('startExecutions', () => {
       duplicates: 0,
       skipped: 0,
       executions: [
-        { imageId: sent?.input.imageId, revision: sent?.input.revision, executionName: sent?.name, executionArn: executionArnFor(STATE_MACHINE_ARN, sent?.name ?? ''), duplicate: false },
+        {
+          imageId: sent?.input.imageId,
+          revision: sent?.input.revision,
+          executionName: sent?.name,
+          executionArn: executionArnFor(STATE_MACHINE_ARN, sent?.name ?? ''),
+          duplicate: false,
+        },
       ],
     });
   });
@@ -89,7 +102,28 @@ describe('startExecutions', () => {
 
     // Assess
     const [sent] = sentInputs();
-    expect({ imageId: state.imageId, revision: state.revision, source: state.source, receivedAt: state.receivedAt }).toEqual(sent?.input);
+    expect({
+      imageId: state.imageId,
+      revision: state.revision,
+      owner: state.owner,
+      source: state.source,
+      receivedAt: state.receivedAt,
+    }).toEqual(sent?.input);
+  });
+
+  it('names the uploader as owner when the key is under a Cognito sub, and nobody otherwise', async () => {
+    // Prepare
+    const sub = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const event = recordsOf('s3-put');
+    const withKey = (key: string) => ({ ...event, records: event.records.map((record) => ({ ...record, encodedKey: key })) });
+
+    // Act
+    await startExecutions(withKey(`uploads/${sub}/0f8fad5b-d9cb-469f-a165-70867728950e-cat.jpg`), deps());
+    await startExecutions(withKey(`uploads/${sub.toUpperCase()}/cat.jpg`), deps());
+    await startExecutions(withKey('uploads/cat.jpg'), deps());
+
+    // Assess
+    expect(sentInputs().map((sent) => sent?.input.owner)).toEqual([sub, 'unowned', 'unowned']);
   });
 
   it('decodes a key with spaces, plus signs, parentheses and Unicode before naming the image', async () => {
@@ -110,7 +144,10 @@ describe('startExecutions', () => {
     // Assess
     expect(summary).toMatchObject({ started: 0, duplicates: 1, skipped: 0 });
     expect(summary.failed).toBeUndefined();
-    expect(summary.executions[0]).toMatchObject({ duplicate: true, executionArn: expect.stringContaining(':execution:ImagePipeline:img-') });
+    expect(summary.executions[0]).toMatchObject({
+      duplicate: true,
+      executionArn: expect.stringContaining(':execution:ImagePipeline:img-'),
+    });
   });
 
   it('sends identical name and input for a redelivery, so Step Functions treats it as the same execution', async () => {
@@ -180,7 +217,12 @@ describe('startExecutions', () => {
     // Assess
     expect(summary.started).toBe(1);
     expect(summary.failed).toEqual([
-      { bucket: 'smart-image-pipeline-uploads-123456789012', key: 'uploads/100%.jpg', error: 'MalformedObjectKeyError', message: expect.stringContaining('100%') },
+      {
+        bucket: 'smart-image-pipeline-uploads-123456789012',
+        key: 'uploads/100%.jpg',
+        error: 'MalformedObjectKeyError',
+        message: expect.stringContaining('100%'),
+      },
     ]);
   });
 
@@ -193,13 +235,21 @@ describe('startExecutions', () => {
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(StartExecutionFailedError);
-    await expect(run).rejects.toMatchObject({ failedKeys: ['uploads/batch/flowers.jpeg'], message: expect.stringContaining('ThrottlingException') });
+    await expect(run).rejects.toMatchObject({
+      failedKeys: ['uploads/batch/flowers.jpeg'],
+      message: expect.stringContaining('ThrottlingException'),
+    });
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(2);
   });
 
   it('counts the records started before a retry as duplicates on the retry', async () => {
     // Prepare: first invocation is throttled on record 1; the retry finds record 2 already started.
-    sfnMock.on(StartExecutionCommand).rejectsOnce(throttled()).resolvesOnce({ executionArn: 'arn:x', startDate: new Date() }).resolvesOnce({ executionArn: 'arn:y', startDate: new Date() }).rejectsOnce(alreadyExists());
+    sfnMock
+      .on(StartExecutionCommand)
+      .rejectsOnce(throttled())
+      .resolvesOnce({ executionArn: 'arn:x', startDate: new Date() })
+      .resolvesOnce({ executionArn: 'arn:y', startDate: new Date() })
+      .rejectsOnce(alreadyExists());
     await startExecutions(recordsOf('s3-multiple-records'), deps()).catch(() => undefined);
 
     // Act
@@ -225,7 +275,10 @@ describe('startExecutions', () => {
   it('accounts for every record, whatever its encoded key, without throwing', async () => {
     // Prepare: arbitrary raw keys, including broken percent-encoding and folder-like keys.
     const template = recordsOf('s3-put').records[0]!;
-    const rawKey = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ unit: fc.constantFrom('%', '2', 'B', '+', '/', 'u', 'E'), minLength: 1, maxLength: 12 }).map((k) => `uploads/${k}`));
+    const rawKey = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.string({ unit: fc.constantFrom('%', '2', 'B', '+', '/', 'u', 'E'), minLength: 1, maxLength: 12 }).map((k) => `uploads/${k}`),
+    );
 
     // Act + Assess
     await fc.assert(
@@ -251,7 +304,9 @@ describe('startExecutions', () => {
 
     // Assess
     expect(summary.failed).toEqual([expect.objectContaining({ bucket: 'someone-elses-bucket', error: 'ForeignBucketError' })]);
-    expect(sentInputs().map((sent) => `${sent.input.source.bucket}/${sent.input.source.key}`)).toEqual([`${EVENTS_BUCKET}/uploads/batch/group-1.jpg`]);
+    expect(sentInputs().map((sent) => `${sent.input.source.bucket}/${sent.input.source.key}`)).toEqual([
+      `${EVENTS_BUCKET}/uploads/batch/group-1.jpg`,
+    ]);
     expect(logger.entries.some((entry) => entry.level === 'error' && entry.attributes.error === 'ForeignBucketError')).toBe(true);
   });
 });

@@ -19,7 +19,8 @@ function echoService(name: string, protocol: AwsProtocol, matches: (req: EdgeReq
   };
 }
 
-const sign = (service: string) => `AWS4-HMAC-SHA256 Credential=AK/20261125/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00`;
+const sign = (service: string) =>
+  `AWS4-HMAC-SHA256 Credential=AK/20261125/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=00`;
 
 describe('edge server', () => {
   let edge: EdgeServer;
@@ -40,7 +41,11 @@ describe('edge server', () => {
 
   it('routes JSON protocols by X-Amz-Target and REST ones by signing service', async () => {
     // Act
-    const dynamo = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem', authorization: sign('dynamodb') }, body: '{}' });
+    const dynamo = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.GetItem', authorization: sign('dynamodb') },
+      body: '{}',
+    });
     const s3 = await fetch(`${edge.url}/bucket/key`, { method: 'PUT', headers: { authorization: sign('s3') }, body: 'abc' });
 
     // Assess
@@ -75,7 +80,11 @@ describe('edge server', () => {
     // Act
     const response = await fetch(`${edge.url}/bucket/key?X-Amz-Signature=00`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:3000', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://127.0.0.1:3000',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type',
+      },
     });
 
     // Assess
@@ -86,7 +95,11 @@ describe('edge server', () => {
 
   it('gives S3 EntityTooLarge for a body over the cap', async () => {
     // Act
-    const response = await fetch(`${edge.url}/bucket/key`, { method: 'PUT', headers: { authorization: sign('s3') }, body: new Uint8Array(4096) });
+    const response = await fetch(`${edge.url}/bucket/key`, {
+      method: 'PUT',
+      headers: { authorization: sign('s3') },
+      body: new Uint8Array(4096),
+    });
 
     // Assess
     expect(response.status).toBe(400);
@@ -111,7 +124,11 @@ describe('edge server', () => {
 
   it('answers an unrouted call with an UnknownOperationException in JSON 1.1', async () => {
     // Act
-    const response = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'Nobody_20200101.Call', authorization: sign('nobody') }, body: '{}' });
+    const response = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'Nobody_20200101.Call', authorization: sign('nobody') },
+      body: '{}',
+    });
 
     // Assess
     expect(response.status).toBe(400);
@@ -125,13 +142,21 @@ describe('edge server with faults injected', () => {
 
   beforeAll(async () => {
     const dynamodb = awsJsonProtocol({ version: '1.0', namespace: 'com.amazonaws.dynamodb.v20120810' });
-    edge = await startEdgeServer({ port: 0, services: [echoService('dynamodb', dynamodb, matchTarget('DynamoDB_20120810.'))], faults: { dynamodbWrite: 1 } });
+    edge = await startEdgeServer({
+      port: 0,
+      services: [echoService('dynamodb', dynamodb, matchTarget('DynamoDB_20120810.'))],
+      faults: { dynamodbWrite: 1 },
+    });
   });
   afterAll(() => edge.close());
 
   it("answers an injected fault in the routed service's own protocol", async () => {
     // Act
-    const response = await fetch(edge.url, { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.PutItem', authorization: sign('dynamodb') }, body: '{}' });
+    const response = await fetch(edge.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'DynamoDB_20120810.PutItem', authorization: sign('dynamodb') },
+      body: '{}',
+    });
 
     // Assess
     expect(response.status).toBe(400);

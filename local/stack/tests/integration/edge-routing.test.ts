@@ -22,12 +22,24 @@ jest.setTimeout(60_000);
 describe('the local stack: every service behind one edge endpoint', () => {
   let dataDir: string;
   let stack: LocalStack;
-  const config = () => ({ endpoint: stack.edgeUrl, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'any', secretAccessKey: 'any' } });
+  const config = () => ({
+    endpoint: stack.edgeUrl,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+  });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sip-stack-edge-'));
     // No vision models (they take seconds to load); Rekognition's routing is covered by the pipeline tests.
-    stack = await startLocalStack({ dataDir, edgePort: 0, withVision: false, recover: false, allowedOrigins: consoleOrigins(3000), logSink: () => undefined });
+    stack = await startLocalStack({
+      dataDir,
+      edgePort: 0,
+      withVision: false,
+      recover: false,
+      allowedOrigins: consoleOrigins(3000),
+      logSink: () => undefined,
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -43,8 +55,13 @@ describe('the local stack: every service behind one edge endpoint', () => {
     const object = await new S3Client(config()).send(new GetObjectCommand({ Bucket: processedBucket, Key: 'routing/x.txt' }));
     const tables = await new DynamoDBClient(config()).send(new ListTablesCommand({}));
     await new SNSClient(config()).send(new PublishCommand({ TopicArn: topicArn, Message: '{"type":"ImageProcessed"}' }));
+    await new SNSClient(config()).send(new PublishCommand({ PhoneNumber: '+15555550100', Message: 'Your image was processed.' }));
     await new SESv2Client(config()).send(
-      new SendEmailCommand({ FromEmailAddress: 'a@example.com', Destination: { ToAddresses: ['b@example.com'] }, Content: { Simple: { Subject: { Data: 'Done' }, Body: { Text: { Data: 'ok' } } } } }),
+      new SendEmailCommand({
+        FromEmailAddress: 'a@example.com',
+        Destination: { ToAddresses: ['b@example.com'] },
+        Content: { Simple: { Subject: { Data: 'Done' }, Body: { Text: { Data: 'ok' } } } },
+      }),
     );
     const parameter = await new SSMClient(config()).send(new GetParameterCommand({ Name: configParameterName }));
     const machines = await new SFNClient(config()).send(new ListStateMachinesCommand({}));
@@ -57,7 +74,7 @@ describe('the local stack: every service behind one edge endpoint', () => {
     expect(parameter.Parameter?.Value).toBe(stack.app.ssmParameters[0].value);
     expect(machines.stateMachines?.map((machine) => machine.stateMachineArn)).toEqual([stateMachineArn]);
     expect(functions.Functions?.map((fn) => fn.FunctionName).sort()).toEqual(stack.app.functions.map((fn) => fn.name).sort());
-    expect(outbox.items.map((item) => item.kind).sort()).toEqual(['email', 'sns']);
+    expect(outbox.items.map((item) => item.kind).sort()).toEqual(['email', 'sms', 'sns']);
   });
 
   it("answers each protocol's errors as the SDK's named exceptions", async () => {
@@ -87,13 +104,20 @@ describe('the local stack: every service behind one edge endpoint', () => {
 
     // Act
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${stack.edgeUrl}/routing/vhost.txt`, {
-        method: 'PUT',
-        headers: { host: `${bucket}.localhost:${port}`, authorization: 'AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' },
-      }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${stack.edgeUrl}/routing/vhost.txt`,
+        {
+          method: 'PUT',
+          headers: {
+            host: `${bucket}.localhost:${port}`,
+            authorization: 'AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0',
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('v');
     });
@@ -107,7 +131,15 @@ describe('the local stack: every service behind one edge endpoint', () => {
   (AWS_CLI ? it : it.skip)('gives the AWS CLI the error code of every protocol', async () => {
     // Prepare
     const run = promisify(execFile);
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1' };
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'y',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_MAX_ATTEMPTS: '1',
+    };
     const errorOf = (...args: string[]) =>
       run(AWS_CLI as string, ['--endpoint-url', stack.edgeUrl, ...args], { env }).then(
         () => 'no error',
@@ -119,11 +151,25 @@ describe('the local stack: every service behind one edge endpoint', () => {
     const codes = await Promise.all([
       errorOf('s3api', 'get-object', '--bucket', processedBucket, '--key', 'missing', join(dataDir, 'out')),
       errorOf('dynamodb', 'describe-table', '--table-name', 'missing'),
-      errorOf('stepfunctions', 'describe-execution', '--execution-arn', `${stateMachineArn.replace(':stateMachine:', ':execution:')}:missing`),
+      errorOf(
+        'stepfunctions',
+        'describe-execution',
+        '--execution-arn',
+        `${stateMachineArn.replace(':stateMachine:', ':execution:')}:missing`,
+      ),
       errorOf('ssm', 'get-parameter', '--name', '/no/such/parameter'),
       errorOf('sns', 'publish', '--topic-arn', 'arn:aws:sns:us-east-1:000000000000:missing', '--message', 'x'),
       errorOf('lambda', 'get-function', '--function-name', 'NoSuchFunction'),
-      errorOf('sesv2', 'send-email', '--from-email-address', 'not-an-address', '--destination', 'ToAddresses=b@example.com', '--content', 'Simple={Subject={Data=s},Body={Text={Data=t}}}'),
+      errorOf(
+        'sesv2',
+        'send-email',
+        '--from-email-address',
+        'not-an-address',
+        '--destination',
+        'ToAddresses=b@example.com',
+        '--content',
+        'Simple={Subject={Data=s},Body={Text={Data=t}}}',
+      ),
     ]);
 
     // Assess

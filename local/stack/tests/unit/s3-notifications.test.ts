@@ -4,7 +4,14 @@ import { coveredRevisions, revisionKey } from '../../recovery';
 import type { LocalS3Event } from '../../../template/types';
 import type { ExecutionRecord } from '../../../services/stepfunctions/types';
 
-const EVENT: LocalS3Event = { name: 'Upload', bucketLogicalId: 'UploadsBucket', bucketName: 'uploads', events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '' };
+const EVENT: LocalS3Event = {
+  name: 'Upload',
+  bucketLogicalId: 'UploadsBucket',
+  bucketName: 'uploads',
+  events: ['s3:ObjectCreated:*'],
+  prefix: 'uploads/',
+  suffix: '',
+};
 
 function record(key: string, eventName = 'ObjectCreated:Put', bucket = 'uploads'): S3EventRecord {
   return { eventName, s3: { bucket: { name: bucket }, object: { key } } } as unknown as S3EventRecord;

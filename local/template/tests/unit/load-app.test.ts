@@ -98,7 +98,15 @@ function writeProject(samconfig?: string): string {
   const root = mkdtempSync(join(tmpdir(), 'sip-template-'));
   writeFileSync(join(root, 'template.yaml'), TEMPLATE);
   mkdirSync(join(root, 'statemachine'));
-  writeFileSync(join(root, 'statemachine/pipeline.asl.json'), JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Task', Resource: '${TriggerStepFunctionFunctionArn}', Parameters: { 'T': '${TopicArn}', J: '${Joined}' }, End: true } } }));
+  writeFileSync(
+    join(root, 'statemachine/pipeline.asl.json'),
+    JSON.stringify({
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Task', Resource: '${TriggerStepFunctionFunctionArn}', Parameters: { T: '${TopicArn}', J: '${Joined}' }, End: true },
+      },
+    }),
+  );
   mkdirSync(join(root, 'functions/trigger/src'), { recursive: true });
   writeFileSync(join(root, 'functions/trigger/src/handler.ts'), 'export const handler = async () => 1;');
   if (samconfig) writeFileSync(join(root, 'samconfig.toml'), samconfig);
@@ -108,15 +116,29 @@ function writeProject(samconfig?: string): string {
 describe('loadLocalApp', () => {
   it('names resources after the samconfig stack and resolves Sub, GetAtt, If and Globals', () => {
     // Prepare
-    const root = writeProject('version = 0.1\n[default.deploy.parameters]\nstack_name = "My-Stack"\nparameter_overrides = "Stage=prod SenderEmail=\\"a@b.c\\""\n');
+    const root = writeProject(
+      'version = 0.1\n[default.deploy.parameters]\nstack_name = "My-Stack"\nparameter_overrides = "Stage=prod SenderEmail=\\"a@b.c\\""\n',
+    );
 
     // Act
     const app = loadLocalApp({ rootDir: root });
 
     // Assess
     expect(app.buckets).toEqual([
-      { logicalId: 'UploadsBucket', name: 'my-stack-uploadsbucket', arn: 'arn:aws:s3:::my-stack-uploadsbucket', versioned: true, lifecycleRules: [] },
-      { logicalId: 'ProcessedBucket', name: 'my-stack-processedbucket', arn: 'arn:aws:s3:::my-stack-processedbucket', versioned: false, lifecycleRules: [] },
+      {
+        logicalId: 'UploadsBucket',
+        name: 'my-stack-uploadsbucket',
+        arn: 'arn:aws:s3:::my-stack-uploadsbucket',
+        versioned: true,
+        lifecycleRules: [],
+      },
+      {
+        logicalId: 'ProcessedBucket',
+        name: 'my-stack-processedbucket',
+        arn: 'arn:aws:s3:::my-stack-processedbucket',
+        versioned: false,
+        lifecycleRules: [],
+      },
     ]);
     expect(app.ssmParameters[0]).toMatchObject({ name: '/My-Stack/prod/config', value: '{"maxLabels": 10}' });
     const fn = app.functions[0];
@@ -129,9 +151,20 @@ describe('loadLocalApp', () => {
       QUEUE: 'arn:aws:sqs:us-east-1:000000000000:My-Stack-TriggerFailureQueue',
     });
     expect(fn.reservedConcurrency).toBe(3);
-    expect(fn).toMatchObject({ timeoutSeconds: 30, runtime: 'nodejs24.x', onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:My-Stack-TriggerFailureQueue' });
+    expect(fn).toMatchObject({
+      timeoutSeconds: 30,
+      runtime: 'nodejs24.x',
+      onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:My-Stack-TriggerFailureQueue',
+    });
     expect(fn.s3Events).toEqual([
-      { name: 'Upload', bucketLogicalId: 'UploadsBucket', bucketName: 'my-stack-uploadsbucket', events: ['s3:ObjectCreated:*'], prefix: 'uploads/', suffix: '' },
+      {
+        name: 'Upload',
+        bucketLogicalId: 'UploadsBucket',
+        bucketName: 'my-stack-uploadsbucket',
+        events: ['s3:ObjectCreated:*'],
+        prefix: 'uploads/',
+        suffix: '',
+      },
     ]);
     expect(handlerSource(fn).file).toBe(join(root, 'functions/trigger/src/handler.ts'));
     expect(app.outputs.UploadsBucketName).toBe('my-stack-uploadsbucket');
@@ -147,10 +180,19 @@ describe('loadLocalApp', () => {
     // Assess
     const state = (app.stateMachines[0].definition.States as Record<string, { Resource: string; Parameters: Record<string, string> }>).A;
     expect(state.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:smart-image-pipeline-TriggerStepFunctionFunction');
-    expect(state.Parameters).toEqual({ T: 'arn:aws:sns:us-east-1:000000000000:smart-image-pipeline-NotificationTopic', J: 'a-y-smart-image-pipeline-processedbucket' });
+    expect(state.Parameters).toEqual({
+      T: 'arn:aws:sns:us-east-1:000000000000:smart-image-pipeline-NotificationTopic',
+      J: 'a-y-smart-image-pipeline-processedbucket',
+    });
     expect(app.functions[0].environment).not.toHaveProperty('SENDER');
     expect(app.functions[0].reservedConcurrency).toBeUndefined();
-    expect(app.tables[0]).toMatchObject({ name: 'smart-image-pipeline-ImagesTable', keySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }] });
+    expect(app.tables[0]).toMatchObject({
+      name: 'smart-image-pipeline-ImagesTable',
+      keySchema: [
+        { AttributeName: 'PK', KeyType: 'HASH' },
+        { AttributeName: 'SK', KeyType: 'RANGE' },
+      ],
+    });
     expect(app.tables[0].globalSecondaryIndexes).toHaveLength(1);
   });
 });

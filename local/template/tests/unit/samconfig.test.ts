@@ -34,7 +34,9 @@ describe('readSamConfig', () => {
 
   it('reads only the environments it is given', () => {
     // Prepare
-    const path = writeSamConfig('[default.deploy.parameters]\nparameter_overrides = "A=1"\n[local.deploy.parameters]\nparameter_overrides = "A=2"\n');
+    const path = writeSamConfig(
+      '[default.deploy.parameters]\nparameter_overrides = "A=1"\n[local.deploy.parameters]\nparameter_overrides = "A=2"\n',
+    );
 
     // Act
     const config = readSamConfig(path, ['default']);

@@ -2,15 +2,27 @@ import { faceBox, toFaceDetail, type FaceEvidence } from '../../mapping/faces';
 
 // A 468-point mesh laid out on a 100x100 face: every point on a grid, with the few points the mapping reads placed by hand.
 function mesh(overrides: Record<number, [number, number]>): [number, number][] {
-  const points = Array.from({ length: 468 }, (_, index) => [100 + (index % 22) * 4.5, 100 + Math.floor(index / 22) * 4.5] as [number, number]);
+  const points = Array.from(
+    { length: 468 },
+    (_, index) => [100 + (index % 22) * 4.5, 100 + Math.floor(index / 22) * 4.5] as [number, number],
+  );
   for (const [index, point] of Object.entries(overrides)) points[Number(index)] = point;
   return points;
 }
 
 const OPEN_EYES_CLOSED_MOUTH = mesh({
-  33: [120, 140], 133: [140, 140], 159: [130, 134], 145: [130, 146],
-  263: [180, 140], 362: [160, 140], 386: [170, 134], 374: [170, 146],
-  61: [130, 180], 291: [170, 180], 13: [150, 179], 14: [150, 181],
+  33: [120, 140],
+  133: [140, 140],
+  159: [130, 134],
+  145: [130, 146],
+  263: [180, 140],
+  362: [160, 140],
+  386: [170, 134],
+  374: [170, 146],
+  61: [130, 180],
+  291: [170, 180],
+  13: [150, 179],
+  14: [150, 181],
 });
 
 const FACE: FaceEvidence = {
@@ -23,7 +35,11 @@ const FACE: FaceEvidence = {
   age: 31.4,
   gender: 'female',
   genderScore: 0.9,
-  emotions: [{ emotion: 'happy', score: 0.8 }, { emotion: 'neutral', score: 0.15 }, { emotion: 'fear', score: 0.05 }],
+  emotions: [
+    { emotion: 'happy', score: 0.8 },
+    { emotion: 'neutral', score: 0.15 },
+    { emotion: 'fear', score: 0.05 },
+  ],
   quality: { Brightness: 60, Sharpness: 80 },
 };
 
@@ -42,7 +58,11 @@ describe('toFaceDetail', () => {
 
     expect(detail.AgeRange).toEqual({ Low: 26, High: 37 });
     expect(detail.Gender).toEqual({ Value: 'Female', Confidence: 90 });
-    expect(detail.Emotions).toEqual([{ Type: 'HAPPY', Confidence: 80 }, { Type: 'CALM', Confidence: 15 }, { Type: 'FEAR', Confidence: 5 }]);
+    expect(detail.Emotions).toEqual([
+      { Type: 'HAPPY', Confidence: 80 },
+      { Type: 'CALM', Confidence: 15 },
+      { Type: 'FEAR', Confidence: 5 },
+    ]);
     expect(detail.Smile).toEqual({ Value: true, Confidence: 80 });
     expect(detail.EyesOpen?.Value).toBe(true);
     expect(detail.MouthOpen?.Value).toBe(false);
@@ -77,6 +97,17 @@ describe('toFaceDetail', () => {
 
 describe('faceBox', () => {
   it('spans the mesh in image ratios', () => {
-    expect(faceBox({ box: FACE.box, mesh: [[40, 20], [120, 20], [80, 100]], imageWidth: 200, imageHeight: 400 })).toEqual({ Left: 0.2, Top: 0.05, Width: 0.4, Height: 0.2 });
+    expect(
+      faceBox({
+        box: FACE.box,
+        mesh: [
+          [40, 20],
+          [120, 20],
+          [80, 100],
+        ],
+        imageWidth: 200,
+        imageHeight: 400,
+      }),
+    ).toEqual({ Left: 0.2, Top: 0.05, Width: 0.4, Height: 0.2 });
   });
 });

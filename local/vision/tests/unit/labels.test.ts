@@ -3,8 +3,15 @@ import { ancestorsOf, COCO_TO_LABEL, LABEL_TAXONOMY } from '../../mapping/label-
 import type { LabelsParams } from '../../request';
 
 const PARAMS: LabelsParams = {
-  minConfidence: 55, maxLabels: 1000, generalLabels: true, imageProperties: false, maxDominantColors: 10,
-  labelInclusion: [], labelExclusion: [], categoryInclusion: [], categoryExclusion: [],
+  minConfidence: 55,
+  maxLabels: 1000,
+  generalLabels: true,
+  imageProperties: false,
+  maxDominantColors: 10,
+  labelInclusion: [],
+  labelExclusion: [],
+  categoryInclusion: [],
+  categoryExclusion: [],
 };
 const BOX = { Left: 0.1, Top: 0.2, Width: 0.3, Height: 0.4 };
 
@@ -19,18 +26,23 @@ describe('label taxonomy', () => {
     expect(ancestorsOf('Dog')).toEqual(['Canine', 'Pet', 'Mammal', 'Animal']);
     expect(ancestorsOf('Airplane')).toEqual(['Aircraft', 'Vehicle', 'Transportation']);
   });
+
+  it('files fruit under Food and Plant as Rekognition does', () => {
+    expect(ancestorsOf('Orange')).toEqual(['Citrus Fruit', 'Produce', 'Fruit', 'Food', 'Plant']);
+    expect(ancestorsOf('Car')).toEqual(['Vehicle', 'Transportation']);
+  });
 });
 
 describe('toLabels', () => {
   it('names a COCO dog Dog, with instances, parents, a category and its ancestors as labels', () => {
-    const labels = toLabels({ objects: [{ cocoClass: 'dog', score: 0.9, box: BOX }], faceScores: [] }, PARAMS);
+    const labels = toLabels({ objects: [{ cocoClass: 'dog', score: 0.7, box: BOX }], faceScores: [] }, PARAMS);
 
     expect(labels.map((label) => label.Name)).toEqual(['Animal', 'Canine', 'Dog', 'Mammal', 'Pet']);
     const dog = labels.find((label) => label.Name === 'Dog');
     expect(dog).toEqual({
       Name: 'Dog',
-      Confidence: 90,
-      Instances: [{ BoundingBox: { Width: 0.3, Height: 0.4, Left: 0.1, Top: 0.2 }, Confidence: 90 }],
+      Confidence: 96,
+      Instances: [{ BoundingBox: { Width: 0.3, Height: 0.4, Left: 0.1, Top: 0.2 }, Confidence: 96 }],
       Parents: [{ Name: 'Canine' }, { Name: 'Pet' }, { Name: 'Mammal' }, { Name: 'Animal' }],
       Aliases: [],
       Categories: [{ Name: 'Animals and Pets' }],
@@ -38,8 +50,27 @@ describe('toLabels', () => {
     expect(labels.find((label) => label.Name === 'Animal')?.Instances).toEqual([]);
   });
 
+  it('calibrates raw detector scores: 0.3 is 55, and unreliable small-object classes need more', () => {
+    const objects = [
+      { cocoClass: 'person', score: 0.3, box: BOX },
+      { cocoClass: 'remote', score: 0.43, box: BOX },
+    ];
+
+    const labels = toLabels({ objects, faceScores: [] }, { ...PARAMS, minConfidence: 0 });
+
+    expect(labels.map((label) => [label.Name, label.Confidence])).toEqual([
+      ['Person', 55],
+      ['Electronics', 41],
+      ['Remote Control', 41],
+    ]);
+  });
+
   it('drops labels and instances under MinConfidence', () => {
-    const objects = [{ cocoClass: 'car', score: 0.8, box: BOX }, { cocoClass: 'car', score: 0.4, box: BOX }, { cocoClass: 'cat', score: 0.3, box: BOX }];
+    const objects = [
+      { cocoClass: 'car', score: 0.8, box: BOX },
+      { cocoClass: 'car', score: 0.25, box: BOX },
+      { cocoClass: 'cat', score: 0.2, box: BOX },
+    ];
 
     const labels = toLabels({ objects, faceScores: [] }, PARAMS);
 
@@ -48,21 +79,40 @@ describe('toLabels', () => {
   });
 
   it('adds Face, Head and Person when a face is found', () => {
-    const labels = toLabels({ objects: [], faceScores: [0.95, 0.7] }, PARAMS);
+    const labels = toLabels({ objects: [], faceScores: [0.9, 0.7] }, PARAMS);
 
-    expect(labels.map((label) => [label.Name, label.Confidence])).toEqual([['Face', 95], ['Head', 95], ['Person', 95]]);
+    expect(labels.map((label) => [label.Name, label.Confidence])).toEqual([
+      ['Face', 99],
+      ['Head', 99],
+      ['Person', 99],
+    ]);
+  });
+
+  it('adds Text when legible text was found, and nothing for a weak find', () => {
+    expect(toLabels({ objects: [], faceScores: [], textScore: 0.85 }, PARAMS).map((label) => [label.Name, label.Confidence])).toEqual([
+      ['Text', 90],
+    ]);
+    expect(toLabels({ objects: [], faceScores: [], textScore: 0.5 }, PARAMS)).toEqual([]);
   });
 
   it('honours MaxLabels and the label and category filters', () => {
-    const objects = [{ cocoClass: 'dog', score: 0.9, box: BOX }, { cocoClass: 'car', score: 0.8, box: BOX }];
+    const objects = [
+      { cocoClass: 'dog', score: 0.9, box: BOX },
+      { cocoClass: 'car', score: 0.8, box: BOX },
+    ];
 
     expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, maxLabels: 2 })).toHaveLength(2);
     expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, labelInclusion: ['Car'] }).map((label) => label.Name)).toEqual(['Car']);
-    expect(toLabels({ objects, faceScores: [] }, { ...PARAMS, categoryExclusion: ['Animals and Pets'] }).map((label) => label.Name)).toEqual(['Car', 'Transportation', 'Vehicle']);
+    expect(
+      toLabels({ objects, faceScores: [] }, { ...PARAMS, categoryExclusion: ['Animals and Pets'] }).map((label) => label.Name),
+    ).toEqual(['Car', 'Transportation', 'Vehicle']);
   });
 
   it('clamps instance boxes to the image', () => {
-    const labels = toLabels({ objects: [{ cocoClass: 'person', score: 0.9, box: { Left: -0.1, Top: 0.5, Width: 0.5, Height: 0.7 } }], faceScores: [] }, PARAMS);
+    const labels = toLabels(
+      { objects: [{ cocoClass: 'person', score: 0.9, box: { Left: -0.1, Top: 0.5, Width: 0.5, Height: 0.7 } }], faceScores: [] },
+      PARAMS,
+    );
 
     expect(labels[0].Instances?.[0].BoundingBox).toEqual({ Left: 0, Top: 0.5, Width: 0.4, Height: 0.5 });
   });

@@ -16,11 +16,18 @@ describe('toModerationResponse', () => {
     });
   });
 
-  it('maps Sexy onto Swimwear or Underwear and drawings onto the Illustrated content type', () => {
+  it('maps drawings onto the Illustrated content type', () => {
     const response = toModerationResponse({ Drawing: 0.3, Hentai: 0.3, Neutral: 0, Porn: 0, Sexy: 0.4 }, 35);
 
-    expect(response.ModerationLabels?.map((label) => label.Name)).toEqual(['Swimwear or Underwear']);
     expect(response.ContentTypes).toEqual([{ Name: 'Illustrated', Confidence: 60 }]);
+  });
+
+  it('gives Swimwear or Underwear only for a near-certain Sexy score, which clothed people in sport kit reach too', () => {
+    const footballer = toModerationResponse({ Drawing: 0.02, Hentai: 0, Neutral: 0.08, Porn: 0.01, Sexy: 0.89 }, 50);
+    const swimwear = toModerationResponse({ Drawing: 0, Hentai: 0, Neutral: 0.01, Porn: 0.01, Sexy: 0.98 }, 50);
+
+    expect(footballer.ModerationLabels).toEqual([]);
+    expect(swimwear.ModerationLabels).toEqual([{ Name: 'Swimwear or Underwear', ParentName: '', TaxonomyLevel: 1, Confidence: 81.25 }]);
   });
 
   it('flags nothing on a neutral image', () => {
@@ -38,12 +45,20 @@ describe('toTextResponse', () => {
     const response = toTextResponse(lines, 200, 100, params);
 
     expect(response.TextDetections?.map((d) => [d.Type, d.Id, d.ParentId, d.DetectedText])).toEqual([
-      ['LINE', 0, undefined, 'OPEN NOW'], ['LINE', 1, undefined, 'Exit'],
-      ['WORD', 2, 0, 'OPEN'], ['WORD', 3, 0, 'NOW'], ['WORD', 4, 1, 'Exit'],
+      ['LINE', 0, undefined, 'OPEN NOW'],
+      ['LINE', 1, undefined, 'Exit'],
+      ['WORD', 2, 0, 'OPEN'],
+      ['WORD', 3, 0, 'NOW'],
+      ['WORD', 4, 1, 'Exit'],
     ]);
     expect(response.TextDetections?.[0].Geometry).toEqual({
       BoundingBox: { Width: 0.45, Height: 0.2, Left: 0, Top: 0.1 },
-      Polygon: [{ X: 0, Y: 0.1 }, { X: 0.45, Y: 0.1 }, { X: 0.45, Y: 0.3 }, { X: 0, Y: 0.3 }],
+      Polygon: [
+        { X: 0, Y: 0.1 },
+        { X: 0.45, Y: 0.1 },
+        { X: 0.45, Y: 0.3 },
+        { X: 0, Y: 0.3 },
+      ],
     });
   });
 

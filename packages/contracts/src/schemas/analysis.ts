@@ -3,8 +3,12 @@ import * as z from 'zod';
 import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+import { imagePropertiesSchema } from './resize';
 
-/** AnalyseImage's input: the ids and ResizeImage's `analysisImage` (docs/contracts.md "AnalyseImage"). */
+/**
+ * AnalyseImage's input: the ids, ResizeImage's `analysisImage` and its sharp-computed `imageProperties` (summarised
+ * unless the config asks Rekognition for them; docs/contracts.md "AnalyseImage").
+ */
 export const analyseImageInputSchema = objectOf({
   imageId: imageIdSchema,
   revision: revisionSchema,
@@ -16,6 +20,14 @@ export const analyseImageInputSchema = objectOf({
     height: z.number().optional(),
     bytes: z.number().optional(),
   }),
+  imageProperties: imagePropertiesSchema.optional(),
+  /** ResizeImage's dHash: finds an already analysed near-duplicate whose analysis can be reused. */
+  perceptualHash: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional(),
+  /** The uploader (issue 11); an analysis is only ever reused from an image of the same owner (absent = none). */
+  owner: z.string().min(1).optional(),
   executionArn: executionArnSchema,
 });
 
@@ -67,11 +79,19 @@ export const analysisSummarySchema = z
     calls: z.array(z.string()),
     skipped: z.record(z.string(), z.string()),
     rawKeys: z.record(z.string(), z.string()),
+    /** `analysisSettingsKey` of the config the analysis ran with (absent on analyses older than reuse). */
+    settings: z.string().optional(),
+    /** Set when no Rekognition call ran: the sections were copied from this near-duplicate's analysis. */
+    reusedFrom: z.object({ imageId: imageIdSchema, revision: revisionSchema, distance: z.number().int().min(0).max(64) }).optional(),
   })
   .superRefine((summary, context) => {
     summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {
       if (typeof item.confidence !== 'number') {
-        context.addIssue({ code: 'custom', path: ['sections', SECTION_IDS.labels, 'items', index, 'confidence'], message: 'must be a number: labels are searched by confidence' });
+        context.addIssue({
+          code: 'custom',
+          path: ['sections', SECTION_IDS.labels, 'items', index, 'confidence'],
+          message: 'must be a number: labels are searched by confidence',
+        });
       }
     });
   });

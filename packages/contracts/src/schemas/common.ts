@@ -1,6 +1,7 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
 import { IMAGE_ID_PATTERN, PERCEPTUAL_HASH_PATTERN, REVISION_PATTERN, SEQUENCER_PATTERN, SOURCE_ORDER_PATTERN } from '../ids';
+import { OWNER_PATTERN } from '../owner';
 import { matching, nonEmptyString } from '../validation';
 
 /** The field schemas every step payload uses. Ids are strict because they become parts of keys. */
@@ -11,6 +12,8 @@ export const sequencerSchema = matching(SEQUENCER_PATTERN, 'must be 1-32 hex dig
 export const sourceOrderSchema = matching(SOURCE_ORDER_PATTERN, 'must be 32 hex').transform((value) => value.toUpperCase());
 /** Lower-cased 64-bit dHash; absent or null when there is none. */
 export const perceptualHashSchema = matching(PERCEPTUAL_HASH_PATTERN, 'must be 16 hex').transform((value) => value.toLowerCase());
+/** The image's owner: a Cognito sub, or `unowned` (docs/contracts.md "Ownership"). */
+export const ownerSchema = matching(OWNER_PATTERN, 'must be a Cognito sub (lower-case UUID) or "unowned"');
 export const bucketSchema = nonEmptyString();
 export const keySchema = nonEmptyString();
 /** S3 versionId; absent means null (unversioned bucket, or an object the pipeline wrote). */

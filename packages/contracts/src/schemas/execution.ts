@@ -1,7 +1,17 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
 import { objectOf } from '../validation';
-import { bucketSchema, imageIdSchema, keySchema, revisionSchema, sequencerSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
+import {
+  bucketSchema,
+  imageIdSchema,
+  keySchema,
+  ownerSchema,
+  revisionSchema,
+  sequencerSchema,
+  sourceOrderSchema,
+  timestampSchema,
+  versionIdSchema,
+} from './common';
 
 /** The uploaded object as the state machine receives it (docs/contracts.md "State machine input"). */
 export const executionSourceSchema = objectOf({
@@ -18,6 +28,7 @@ export const executionSourceSchema = objectOf({
 export const executionInputSchema = objectOf({
   imageId: imageIdSchema,
   revision: revisionSchema,
+  owner: ownerSchema,
   source: executionSourceSchema,
   receivedAt: timestampSchema,
 });

@@ -1,16 +1,23 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
-import { imageIdSchema } from './common';
+import { CHANNEL_NAMES } from './preferences';
 
-/** The SNS message of Notify and NotifyFailure, composed by the state machine (docs/contracts.md "Notification"). */
-export const notificationSchema = z.object({
-  type: z.enum(['ImageProcessed', 'ImageFailed']),
-  imageId: imageIdSchema,
-  status: z.enum(['SUCCEEDED', 'FAILED']),
-  source: z.object({ bucket: z.string(), key: z.string() }),
-  executionArn: z.string(),
-  labels: z.array(z.string()),
-  error: z.object({ name: z.string(), cause: z.string() }).nullable(),
+/**
+ * The messages of the notification queue that are not pipeline events: the digest the notifier queues for itself,
+ * delayed to the end of a rate-limit window that held messages back (docs/contracts.md "Notifications").
+ */
+export const digestRequestSchema = z.strictObject({
+  kind: z.literal('digest'),
+  owner: z.string().min(1),
+  channel: z.enum(CHANNEL_NAMES),
+  /** The window's first second (epoch seconds). */
+  windowStart: z.number().int().nonnegative(),
 });
 
-export type Notification = z.output<typeof notificationSchema>;
+/** The SQS event Lambda's event source mapping delivers, as far as a consumer reads it. */
+export const sqsEventSchema = z.object({
+  Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() }), { error: 'must be the Records of an SQS event' }),
+});
+
+export type DigestRequest = z.output<typeof digestRequestSchema>;
+export type SqsEvent = z.output<typeof sqsEventSchema>;

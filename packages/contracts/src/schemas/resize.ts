@@ -60,6 +60,30 @@ export const analysisImageSchema = z.object({
   bytes: count,
 });
 
+const percent = z.number().min(0).max(100);
+const channel = z.number().int().min(0).max(255);
+
+/**
+ * Dominant colours and quality that ResizeImage computes from its thumbnail with sharp, in the shape of DetectLabels'
+ * ImageProperties (so AnalyseImage summarises either the same way).
+ */
+export const imagePropertiesSchema = z.object({
+  Quality: z.object({ Brightness: percent, Sharpness: percent, Contrast: percent }),
+  DominantColors: z
+    .array(
+      z.object({
+        Red: channel,
+        Green: channel,
+        Blue: channel,
+        HexCode: z.string(),
+        CSSColor: z.string(),
+        SimplifiedColor: z.string(),
+        PixelPercent: percent,
+      }),
+    )
+    .max(10),
+});
+
 /** ResizeImage's output, the state's `$.resize` (docs/contracts.md "ResizeImage"). */
 export const resizeOutputSchema = z.object({
   /** `image` here; a video gets the empty result of schemas/video.ts instead, and the state machine routes on this. */
@@ -69,9 +93,9 @@ export const resizeOutputSchema = z.object({
   exif: exifSummarySchema,
   placeholder: z.object({ kind: z.literal('thumbhash'), value: z.string() }),
   perceptualHash: z.string().regex(/^[0-9a-f]{16}$/),
+  imageProperties: imagePropertiesSchema,
   variants: z.array(variantSchema),
   analysisImage: analysisImageSchema,
-  recipient: z.string().nullable(),
 });
 
 export type ResizeInput = z.output<typeof resizeInputSchema>;
@@ -80,4 +104,5 @@ export type ImageFacts = z.output<typeof imageFactsSchema>;
 export type ExifSummary = z.output<typeof exifSummarySchema>;
 export type Variant = z.output<typeof variantSchema>;
 export type AnalysisImage = z.output<typeof analysisImageSchema>;
+export type ImagePropertiesOutput = z.output<typeof imagePropertiesSchema>;
 export type ResizeOutput = z.output<typeof resizeOutputSchema>;

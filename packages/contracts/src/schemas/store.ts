@@ -4,12 +4,25 @@ import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
 import { videoFactsSchema, videoOutputsSchema, videoPlanSchema } from './video';
-import { bucketSchema, imageIdSchema, keySchema, perceptualHashSchema, revisionSchema, sourceOrderSchema, timestampSchema, versionIdSchema } from './common';
+import { ownerFromKey } from '../owner';
+import { storedEventsSchema } from './events';
+import {
+  bucketSchema,
+  imageIdSchema,
+  keySchema,
+  ownerSchema,
+  perceptualHashSchema,
+  revisionSchema,
+  sourceOrderSchema,
+  timestampSchema,
+  versionIdSchema,
+} from './common';
 
-/** The fields StoreMetadata and RecordFailure both need: the image, its revision and where it came from. */
+/** The fields StoreMetadata and RecordFailure both need: the image, its revision, its owner and where it came from. */
 const imageRefShape = {
   imageId: imageIdSchema,
   revision: revisionSchema,
+  owner: ownerSchema.optional(),
   source: z.object(
     { bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema },
     { error: 'must be an object' },
@@ -17,12 +30,23 @@ const imageRefShape = {
   receivedAt: timestampSchema,
 };
 
+/**
+ * The owner the trigger put on the execution input; an execution started before owners existed has none, and gets
+ * the one its key names, by the trigger's own rule.
+ */
+function withOwner<T extends { owner?: string; source: { key: string } }>(value: T): T & { owner: string } {
+  return { ...value, owner: value.owner ?? ownerFromKey(value.source.key) };
+}
+
 /** A part of the resize result that is only stored: any object, else null. */
-const storedObject = z.unknown().optional().transform((value) => (isObject(value) ? value : null));
+const storedObject = z
+  .unknown()
+  .optional()
+  .transform((value) => (isObject(value) ? value : null));
 
 /**
  * The resize result as StoreMetadata reads it. Only what it indexes or derives from is checked; the rest is
- * stored as it came. The e-mail recipient is dropped: it is never stored.
+ * stored as it came.
  */
 export const storedResizeSchema = z.object(
   {
@@ -35,10 +59,16 @@ export const storedResizeSchema = z.object(
     variants: z.array(
       z.object({
         key: z.string({ error: 'must be a string' }),
-        format: z.unknown().optional().transform((value) => String(value ?? '')),
+        format: z
+          .unknown()
+          .optional()
+          .transform((value) => String(value ?? '')),
         width: finiteNumber(),
         height: finiteNumber(),
-        bytes: z.unknown().optional().transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
+        bytes: z
+          .unknown()
+          .optional()
+          .transform((value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0)),
       }),
       { error: 'must be an array' },
     ),
@@ -56,34 +86,43 @@ export const storeSuccessInputSchema = objectOf({
     .nullish()
     .transform((value) => value?.summary ?? null),
   // A video's probe result and finished outputs (issue 14); absent for images.
-  video: z.object({ facts: videoFactsSchema, plan: videoPlanSchema }, { error: 'must be the ProbeVideo result' }).nullish().transform((value) => value ?? null),
+  video: z
+    .object({ facts: videoFactsSchema, plan: videoPlanSchema }, { error: 'must be the ProbeVideo result' })
+    .nullish()
+    .transform((value) => value ?? null),
   videoOutputs: videoOutputsSchema.nullish().transform((value) => value ?? null),
-});
+}).transform(withOwner);
 
 /** RecordFailure's input: the ids and the Catch's `{ Error, Cause }` at `error`. */
 export const recordFailureInputSchema = objectOf({
   ...imageRefShape,
   error: z.object({ Error: z.unknown().optional(), Cause: z.unknown().optional() }, { error: 'must be the Catch result { Error, Cause }' }),
-});
+}).transform(withOwner);
 
 /** Which of StoreMetadataFunction's two jobs a state asks for. */
 export const storeActionSchema = objectOf(
   {
     action: z
-      .enum(['storeMetadata', 'recordFailure'], { error: (issue) => `must be storeMetadata or recordFailure (unknown action ${String(JSON.stringify(issue.input)).slice(0, 60)})` })
+      .enum(['storeMetadata', 'recordFailure'], {
+        error: (issue) => `must be storeMetadata or recordFailure (unknown action ${String(JSON.stringify(issue.input)).slice(0, 60)})`,
+      })
       .default('storeMetadata'),
   },
   'is not an object',
 );
 
-/** StoreMetadata's output, the state's `$.stored`. */
-export const storeResultSchema = z.object({
+/** What StoreMetadata's core reports about its write. */
+export const storeWriteSchema = z.object({
   imageId: z.string(),
   status: z.enum(['SUCCEEDED', 'FAILED']),
   written: z.boolean(),
 });
 
+/** StoreMetadata's output, the state's `$.stored`: the write, and the events the state machine publishes for it. */
+export const storeResultSchema = storeWriteSchema.extend({ events: storedEventsSchema });
+
 export type StoreSuccessInput = z.output<typeof storeSuccessInputSchema>;
 export type RecordFailureInput = z.output<typeof recordFailureInputSchema>;
 export type StoredResize = z.output<typeof storedResizeSchema>;
+export type StoreWrite = z.output<typeof storeWriteSchema>;
 export type StoreResult = z.output<typeof storeResultSchema>;

@@ -19,9 +19,9 @@ export const videoHandoffSchema = z.object({
   exif: z.null(),
   placeholder: z.null(),
   perceptualHash: z.null(),
+  imageProperties: z.null(),
   variants: z.array(z.never()),
   analysisImage: z.null(),
-  recipient: z.string().nullable(),
 });
 
 /** ProbeVideo's input: the ids and the upload, as ResizeImage got them. */
@@ -153,7 +153,16 @@ export const videoOutputsSchema = z.object({
   rendition: z.object({ key: keySchema, width: side, height: side }),
   poster: z.object({ key: keySchema, width: side, height: side }).nullable(),
   sprite: z
-    .object({ key: keySchema, columns: side, rows: side, tileWidth: side, tileHeight: side, count: side, intervalSeconds: side, bytes: count })
+    .object({
+      key: keySchema,
+      columns: side,
+      rows: side,
+      tileWidth: side,
+      tileHeight: side,
+      count: side,
+      intervalSeconds: side,
+      bytes: count,
+    })
     .nullable(),
   hls: z.object({ key: keySchema }).nullable(),
 });

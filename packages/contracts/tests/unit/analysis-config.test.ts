@@ -7,7 +7,11 @@ describe('analysis config', () => {
 
     // Assess (every default is compared with docs/contracts.md by tests/template/template-functions.test.ts)
     expect(empty.config).toEqual(DEFAULT_ANALYSIS_CONFIG);
-    expect(DEFAULT_ANALYSIS_CONFIG).toMatchObject({ minLabelConfidence: 70, detectFaces: 'auto', faceTriggerLabels: ['Person', 'Human', 'Face', 'Portrait'] });
+    expect(DEFAULT_ANALYSIS_CONFIG).toMatchObject({
+      minLabelConfidence: 70,
+      detectFaces: 'auto',
+      faceTriggerLabels: ['Person', 'Human', 'Face', 'Portrait'],
+    });
     expect(Object.isFrozen(DEFAULT_ANALYSIS_CONFIG)).toBe(true);
     expect(Object.isFrozen(DEFAULT_ANALYSIS_CONFIG.faceTriggerLabels)).toBe(true);
   });

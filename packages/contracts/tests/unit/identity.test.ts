@@ -113,6 +113,10 @@ describe('identity', () => {
     const parsed = [parseExecutionName(name), parseExecutionName(`${name}-rerun-x1`), parseExecutionName('nightly-run')];
 
     // Assess
-    expect(parsed).toEqual([{ imageId: 'a'.repeat(32), revision: 'b'.repeat(16) }, { imageId: 'a'.repeat(32), revision: 'b'.repeat(16) }, undefined]);
+    expect(parsed).toEqual([
+      { imageId: 'a'.repeat(32), revision: 'b'.repeat(16) },
+      { imageId: 'a'.repeat(32), revision: 'b'.repeat(16) },
+      undefined,
+    ]);
   });
 });

@@ -5,6 +5,9 @@ import {
   imagePk,
   labelIndexPk,
   labelIndexSk,
+  ownerLabelIndexPk,
+  ownerPhashIndexPk,
+  ownerStatusIndexPk,
   perceptualHashBands,
   phashIndexPk,
   rawResponseKey,
@@ -25,6 +28,13 @@ describe('key builders', () => {
     expect(phashIndexPk(2, 'C3D2')).toBe('PHASH#2#c3d2');
   });
 
+  it('prefixes the owner-scoped GSI2 partitions with the owner', () => {
+    const sub = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    expect(ownerStatusIndexPk(sub, 'SUCCEEDED')).toBe(`OWNER#${sub}#STATUS#SUCCEEDED`);
+    expect(ownerLabelIndexPk('unowned', 'Hot Dog')).toBe('OWNER#unowned#LABEL#hot dog');
+    expect(ownerPhashIndexPk(sub, 1, 'A1F0')).toBe(`OWNER#${sub}#PHASH#1#a1f0`);
+  });
+
   it('orders confidences as strings the way they order as numbers, clamped to 0-100', () => {
     const keys = [0, 5.5, 9.99, 10, 70, 98.1, 100, 140, -3].map(confidenceKey);
     expect(keys).toEqual(['000000', '005500', '009990', '010000', '070000', '098100', '100000', '100000', '000000']);
@@ -35,7 +45,11 @@ describe('key builders', () => {
   });
 
   it('reads the imageId back from any GSI1 sort key and nothing else', () => {
-    expect([imageIdFromIndexSk(labelIndexSk(50, ID)), imageIdFromIndexSk(ID), imageIdFromIndexSk('2026#nope')]).toEqual([ID, ID, undefined]);
+    expect([imageIdFromIndexSk(labelIndexSk(50, ID)), imageIdFromIndexSk(ID), imageIdFromIndexSk('2026#nope')]).toEqual([
+      ID,
+      ID,
+      undefined,
+    ]);
   });
 
   it('spells the processed-bucket layout', () => {

@@ -56,7 +56,7 @@ describe('step payload schemas', () => {
     expect(parsed.source.sourceOrder).toMatch(/^[0-9A-F]{32}$/);
   });
 
-  it('turns a failed parse into the caller\'s own error, naming every problem', () => {
+  it("turns a failed parse into the caller's own error, naming every problem", () => {
     // Act
     const act = () => parseWith(storeActionSchema, { action: 'deleteEverything' }, (problems) => new RangeError(problems.join('; ')));
 

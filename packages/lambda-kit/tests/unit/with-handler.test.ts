@@ -6,7 +6,13 @@ class RefusedError extends PipelineError {
   override readonly name = ERROR_NAMES.unsupportedImageType;
 }
 
-const context = { functionName: 'resize', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:resize', memoryLimitInMB: '512', functionVersion: '$LATEST' } as unknown as Context;
+const context = {
+  functionName: 'resize',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:resize',
+  memoryLimitInMB: '512',
+  functionVersion: '$LATEST',
+} as unknown as Context;
 
 /** Runs `act` with stdout and stderr captured and returns every JSON line written (Powertools logs and EMF alike). */
 async function capture(act: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
@@ -15,13 +21,19 @@ async function capture(act: () => Promise<unknown>): Promise<Array<Record<string
     lines.push(String(chunk));
     return true;
   };
-  const writes = [jest.spyOn(process.stdout, 'write').mockImplementation(record), jest.spyOn(process.stderr, 'write').mockImplementation(record)];
+  const writes = [
+    jest.spyOn(process.stdout, 'write').mockImplementation(record),
+    jest.spyOn(process.stderr, 'write').mockImplementation(record),
+  ];
   try {
     await act().catch(() => undefined);
   } finally {
     for (const write of writes) write.mockRestore();
   }
-  return lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 function tools(): Powertools {
@@ -53,10 +65,18 @@ describe('withHandler', () => {
 
     // Act
     const first = await capture(() => handler({ imageId: 'a'.repeat(32), key: 'uploads/a.jpg' }, context));
-    const second = await capture(() => withHandler(kit, { parse: () => null, run: async (_input, { logger }) => logger.info('other') })(null));
+    const second = await capture(() =>
+      withHandler(kit, { parse: () => null, run: async (_input, { logger }) => logger.info('other') })(null),
+    );
 
     // Assess
-    expect(first.find((line) => line.message === 'done')).toMatchObject({ imageId: 'a'.repeat(32), bucket: 'uploads', key: 'uploads/a.jpg', function_request_id: 'req-1', function_name: 'resize' });
+    expect(first.find((line) => line.message === 'done')).toMatchObject({
+      imageId: 'a'.repeat(32),
+      bucket: 'uploads',
+      key: 'uploads/a.jpg',
+      function_request_id: 'req-1',
+      function_name: 'resize',
+    });
     expect(first.find((line) => line.message === 'done')).not.toHaveProperty('executionArn');
     expect(second.find((line) => line.message === 'other')).not.toHaveProperty('imageId');
   });
@@ -78,13 +98,27 @@ describe('withHandler', () => {
     const metrics = emf(lines);
     expect(metrics.find((line) => line.ImagesFailed === 1)).toMatchObject({ reason: 'CorruptImageError', service: 'resize-image' });
     expect(metrics.filter((line) => line.RekognitionCalls === 1).map((line) => line.api)).toEqual(['DetectLabels', 'DetectFaces']);
-    expect(metrics.every((line) => (line._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0].Namespace === 'test-stack')).toBe(true);
+    expect(
+      metrics.every(
+        (line) => (line._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics[0].Namespace === 'test-stack',
+      ),
+    ).toBe(true);
   });
 
   it('logs a named refusal at WARN and anything else at ERROR, and rethrows both', async () => {
     // Prepare
-    const refuse = withHandler(tools(), { parse: () => { throw new RefusedError('not an image'); }, run: async () => undefined });
-    const crash = withHandler(tools(), { parse: () => null, run: async () => { throw new TypeError('bug'); } });
+    const refuse = withHandler(tools(), {
+      parse: () => {
+        throw new RefusedError('not an image');
+      },
+      run: async () => undefined,
+    });
+    const crash = withHandler(tools(), {
+      parse: () => null,
+      run: async () => {
+        throw new TypeError('bug');
+      },
+    });
 
     // Act
     const refused = await capture(() => refuse({}));
@@ -92,7 +126,15 @@ describe('withHandler', () => {
 
     // Assess
     await expect(refuse({})).rejects.toBeInstanceOf(RefusedError);
-    expect(refused.find((line) => line.message === 'Invocation refused')).toMatchObject({ level: 'WARN', error: 'UnsupportedImageTypeError', reason: 'not an image' });
-    expect(crashed.find((line) => line.message === 'Invocation failed')).toMatchObject({ level: 'ERROR', error: 'TypeError', reason: 'bug' });
+    expect(refused.find((line) => line.message === 'Invocation refused')).toMatchObject({
+      level: 'WARN',
+      error: 'UnsupportedImageTypeError',
+      reason: 'not an image',
+    });
+    expect(crashed.find((line) => line.message === 'Invocation failed')).toMatchObject({
+      level: 'ERROR',
+      error: 'TypeError',
+      reason: 'bug',
+    });
   });
 });

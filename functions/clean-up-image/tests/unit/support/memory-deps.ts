@@ -19,7 +19,8 @@ export class MemoryImage {
 
   /** Outputs of a revision, with its order as metadata (undefined: written before the metadata existed). */
   outputs(revision: string, sourceOrder: string | undefined): this {
-    for (const name of ['w256.webp', 'w256.jpg', 'rekognition/detect-faces.json']) this.objects.set(`images/${this.imageId}/${revision}/${name}`, sourceOrder);
+    for (const name of ['w256.webp', 'w256.jpg', 'rekognition/detect-faces.json'])
+      this.objects.set(`images/${this.imageId}/${revision}/${name}`, sourceOrder);
     return this;
   }
 
@@ -48,7 +49,10 @@ export class MemoryImage {
         return deleted;
       },
       listRevisionFolders: async () =>
-        this.revisions().map((revision): RevisionFolder => ({ revision, keys: [...this.objects.keys()].filter((key) => key.split('/')[2] === revision) })),
+        this.revisions().map((revision): RevisionFolder => ({
+          revision,
+          keys: [...this.objects.keys()].filter((key) => key.split('/')[2] === revision),
+        })),
       folderSourceOrder: async (folder) => this.objects.get(folder.keys[0]),
       deleteObjects: async (keys) => {
         for (const key of keys) this.objects.delete(key);

@@ -38,12 +38,19 @@ export async function pngOfZeros(width: number, height: number): Promise<Buffer>
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 0; // greyscale
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', Buffer.concat(parts)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', Buffer.concat(parts)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A real JPEG whose SOF0 header is rewritten to claim another size (the scan data stays small). */
 export async function jpegClaiming(width: number, height: number): Promise<Buffer> {
-  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).jpeg({ quality: 80 }).toBuffer();
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
   for (let offset = 2; offset < jpeg.length - 9; offset++) {
     if (jpeg[offset] === 0xff && jpeg[offset + 1] === 0xc0) {
       jpeg.writeUInt16BE(height, offset + 5);

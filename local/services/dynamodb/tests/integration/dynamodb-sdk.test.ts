@@ -34,7 +34,12 @@ const TABLE = {
 async function startStack(dataDir: string, faults = {}) {
   const dynamodb = await createDynamoDbService({ dataDir });
   const edge = await startEdgeServer({ port: 0, services: [dynamodb], faults });
-  const client = new DynamoDBClient({ endpoint: edge.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  const client = new DynamoDBClient({
+    endpoint: edge.url,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
   return { dynamodb, edge, client, documents: DynamoDBDocumentClient.from(client) };
 }
 
@@ -57,16 +62,31 @@ describe('local DynamoDB through the edge', () => {
     const first = await startStack(dataDir);
     const table = await first.dynamodb.createTable(TABLE);
     await first.dynamodb.createTable(TABLE);
-    for (const [id, at] of [['a', '2026-01-01'], ['b', '2026-01-03'], ['c', '2026-01-02']]) {
-      await first.documents.send(new PutCommand({ TableName: 'images', Item: { PK: `IMAGE#${id}`, SK: 'IMAGE', GSI1PK: 'STATUS#SUCCEEDED', GSI1SK: `${at}#${id}`, imageId: id } }));
+    for (const [id, at] of [
+      ['a', '2026-01-01'],
+      ['b', '2026-01-03'],
+      ['c', '2026-01-02'],
+    ]) {
+      await first.documents.send(
+        new PutCommand({
+          TableName: 'images',
+          Item: { PK: `IMAGE#${id}`, SK: 'IMAGE', GSI1PK: 'STATUS#SUCCEEDED', GSI1SK: `${at}#${id}`, imageId: id },
+        }),
+      );
     }
     await stopStack(first);
 
     // Act
     const second = await startStack(dataDir);
-    const newest = await second.documents.send(new QueryCommand({
-      TableName: 'images', IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'STATUS#SUCCEEDED' }, ScanIndexForward: false,
-    }));
+    const newest = await second.documents.send(
+      new QueryCommand({
+        TableName: 'images',
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'STATUS#SUCCEEDED' },
+        ScanIndexForward: false,
+      }),
+    );
     const one = await second.documents.send(new GetCommand({ TableName: 'images', Key: { PK: 'IMAGE#a', SK: 'IMAGE' } }));
     await stopStack(second);
 
@@ -83,10 +103,14 @@ describe('local DynamoDB through the edge', () => {
     await stack.documents.send(new PutCommand({ TableName: 'images', Item: { PK: 'IMAGE#cond', SK: 'IMAGE', sourceOrder: '2' } }));
 
     // Act
-    const attempt = stack.documents.send(new PutCommand({
-      TableName: 'images', Item: { PK: 'IMAGE#cond', SK: 'IMAGE', sourceOrder: '1' },
-      ConditionExpression: 'attribute_not_exists(PK) OR sourceOrder < :order', ExpressionAttributeValues: { ':order': '1' },
-    }));
+    const attempt = stack.documents.send(
+      new PutCommand({
+        TableName: 'images',
+        Item: { PK: 'IMAGE#cond', SK: 'IMAGE', sourceOrder: '1' },
+        ConditionExpression: 'attribute_not_exists(PK) OR sourceOrder < :order',
+        ExpressionAttributeValues: { ':order': '1' },
+      }),
+    );
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
@@ -98,7 +122,9 @@ describe('local DynamoDB through the edge', () => {
     const stack = await startStack(dataDir);
 
     // Act
-    const attempt = stack.documents.send(new PutCommand({ TableName: 'images', Item: { PK: 'IMAGE#big', SK: 'IMAGE', blob: 'x'.repeat(410 * 1024) } }));
+    const attempt = stack.documents.send(
+      new PutCommand({ TableName: 'images', Item: { PK: 'IMAGE#big', SK: 'IMAGE', blob: 'x'.repeat(410 * 1024) } }),
+    );
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'ValidationException' });
@@ -110,7 +136,9 @@ describe('local DynamoDB through the edge', () => {
     const stack = await startStack(dataDir);
 
     // Act
-    const attempt = stack.client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'images', Item: { PK: { S: 'x' }, SK: { S: 'y' } } } }] }));
+    const attempt = stack.client.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'images', Item: { PK: { S: 'x' }, SK: { S: 'y' } } } }] }),
+    );
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'UnknownOperationException', $metadata: { httpStatusCode: 400 } });

@@ -12,21 +12,42 @@ function appWith(root: string, body: string): LocalApp {
   mkdirSync(codeDir, { recursive: true });
   writeFileSync(join(codeDir, 'handler.ts'), body);
   const fn: LocalFunction = {
-    logicalId: 'TriggerFunction', name: 'stack-TriggerFunction', arn: 'arn:aws:lambda:us-east-1:000000000000:function:stack-TriggerFunction',
-    codeDir, handler: 'handler.handler', entryPoints: ['handler.ts'], runtime: 'nodejs24.x', environment: { COUNTER_FILE: join(root, 'calls') },
-    timeoutSeconds: 3, memorySize: 256, s3Events: [], onFailureDestination: QUEUE_ARN, maximumRetryAttempts: 2,
+    logicalId: 'TriggerFunction',
+    name: 'stack-TriggerFunction',
+    arn: 'arn:aws:lambda:us-east-1:000000000000:function:stack-TriggerFunction',
+    codeDir,
+    handler: 'handler.handler',
+    entryPoints: ['handler.ts'],
+    runtime: 'nodejs24.x',
+    environment: { COUNTER_FILE: join(root, 'calls') },
+    timeoutSeconds: 3,
+    memorySize: 256,
+    s3Events: [],
+    onFailureDestination: QUEUE_ARN,
+    maximumRetryAttempts: 2,
   };
-  return { functions: [fn], pseudo: { region: 'us-east-1', accountId: '000000000000', stackName: 'stack', partition: 'aws' } } as unknown as LocalApp;
+  return {
+    functions: [fn],
+    pseudo: { region: 'us-east-1', accountId: '000000000000', stackName: 'stack', partition: 'aws' },
+  } as unknown as LocalApp;
 }
 
 describe('AsyncInvoker', () => {
   it('retries a failing asynchronous invoke twice, then records the event on the failure queue', async () => {
     // Prepare
     const root = mkdtempSync(join(tmpdir(), 'sip-async-'));
-    const app = appWith(root, `import { appendFileSync } from 'node:fs';
+    const app = appWith(
+      root,
+      `import { appendFileSync } from 'node:fs';
       class StartExecutionFailedError extends Error { name = 'StartExecutionFailedError'; }
-      export const handler = async () => { appendFileSync(process.env.COUNTER_FILE as string, 'x'); throw new StartExecutionFailedError('throttled'); };`);
-    const runtime = new LambdaRuntime(app, { edgeUrl: 'http://127.0.0.1:1', region: 'us-east-1', accountId: '000000000000', logSink: () => undefined });
+      export const handler = async () => { appendFileSync(process.env.COUNTER_FILE as string, 'x'); throw new StartExecutionFailedError('throttled'); };`,
+    );
+    const runtime = new LambdaRuntime(app, {
+      edgeUrl: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      accountId: '000000000000',
+      logSink: () => undefined,
+    });
     const invoker = new AsyncInvoker(runtime, root, 10);
 
     // Act

@@ -21,9 +21,18 @@ function makeFunction(root: string, logicalId: string, bucket: string, timeoutSe
   writeFileSync(join(codeDir, 'src/handler.ts'), HANDLER);
   writeFileSync(join(codeDir, 'src/config.ts'), CONFIG);
   return {
-    logicalId, name: `stack-${logicalId}`, arn: `arn:aws:lambda:us-east-1:000000000000:function:stack-${logicalId}`, codeDir,
-    handler: 'handler.handler', entryPoints: ['src/handler.ts'], runtime: 'nodejs24.x', environment: { BUCKET_NAME: bucket },
-    timeoutSeconds, memorySize: 256, s3Events: [], maximumRetryAttempts: 2,
+    logicalId,
+    name: `stack-${logicalId}`,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:stack-${logicalId}`,
+    codeDir,
+    handler: 'handler.handler',
+    entryPoints: ['src/handler.ts'],
+    runtime: 'nodejs24.x',
+    environment: { BUCKET_NAME: bucket },
+    timeoutSeconds,
+    memorySize: 256,
+    s3Events: [],
+    maximumRetryAttempts: 2,
   };
 }
 
@@ -75,7 +84,11 @@ describe('FunctionRuntime', () => {
     const failure = runtime.invoke({ mode: 'fail' });
 
     // Assess
-    await expect(failure).rejects.toMatchObject({ name: 'NotAnImageError', message: 'bytes are not an image', payload: { errorType: 'NotAnImageError' } });
+    await expect(failure).rejects.toMatchObject({
+      name: 'NotAnImageError',
+      message: 'bytes are not an image',
+      payload: { errorType: 'NotAnImageError' },
+    });
   });
 
   it('ends an invocation that passes its Timeout with Sandbox.Timedout and recovers with a cold start', async () => {
@@ -87,7 +100,10 @@ describe('FunctionRuntime', () => {
     const hung = runtime.invoke({ mode: 'hang' });
 
     // Assess
-    await expect(hung).rejects.toMatchObject({ name: 'Sandbox.Timedout', message: expect.stringContaining('Task timed out after 1.00 seconds') });
+    await expect(hung).rejects.toMatchObject({
+      name: 'Sandbox.Timedout',
+      message: expect.stringContaining('Task timed out after 1.00 seconds'),
+    });
     await expect(runtime.invoke({ mode: 'ok' })).resolves.toMatchObject({ bucket: 'd' });
   });
 });

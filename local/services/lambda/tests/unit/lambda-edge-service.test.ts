@@ -9,7 +9,13 @@ const runtime = new LambdaRuntime(app, { edgeUrl: 'http://127.0.0.1:1', region: 
 const service = lambdaEdgeService(runtime, () => undefined);
 
 const get = async (path: string) => {
-  const response = await answerWith(service, { method: 'GET', url: new URL(`http://edge.local${path}`), headers: {}, body: Buffer.alloc(0), signingService: 'lambda' });
+  const response = await answerWith(service, {
+    method: 'GET',
+    url: new URL(`http://edge.local${path}`),
+    headers: {},
+    body: Buffer.alloc(0),
+    signingService: 'lambda',
+  });
   return { status: response.status, json: JSON.parse(String(response.body)) as Record<string, unknown> };
 };
 

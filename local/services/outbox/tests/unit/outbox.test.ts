@@ -14,7 +14,10 @@ describe('Outbox', () => {
     // Prepare
     const outbox = await Outbox.open(dataDir);
     for (let index = 0; index < 5; index += 1) {
-      await outbox.add({ kind: 'sns', sns: { topicArn: 'arn:aws:sns:us-east-1:000000000000:t', messageId: `m${index}`, message: `message ${index}` } });
+      await outbox.add({
+        kind: 'sns',
+        sns: { topicArn: 'arn:aws:sns:us-east-1:000000000000:t', messageId: `m${index}`, message: `message ${index}` },
+      });
     }
 
     // Act

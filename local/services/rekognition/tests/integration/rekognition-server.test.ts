@@ -1,7 +1,15 @@
 import {
-  DetectFacesCommand, DetectLabelsCommand, DetectModerationLabelsCommand, DetectTextCommand, ImageTooLargeException,
-  InvalidImageFormatException, InvalidParameterException, InvalidS3ObjectException, RekognitionClient,
-  type DetectFacesResponse, type DetectLabelsResponse,
+  DetectFacesCommand,
+  DetectLabelsCommand,
+  DetectModerationLabelsCommand,
+  DetectTextCommand,
+  ImageTooLargeException,
+  InvalidImageFormatException,
+  InvalidParameterException,
+  InvalidS3ObjectException,
+  RekognitionClient,
+  type DetectFacesResponse,
+  type DetectLabelsResponse,
 } from '@aws-sdk/client-rekognition';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,7 +94,9 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     });
 
     it('finds the 13 faces of the group photo, give or take two', async () => {
-      const response: DetectFacesResponse = await client.send(new DetectFacesCommand({ Image: { Bytes: await fixture('group-1.jpg') }, Attributes: ['ALL'] }));
+      const response: DetectFacesResponse = await client.send(
+        new DetectFacesCommand({ Image: { Bytes: await fixture('group-1.jpg') }, Attributes: ['ALL'] }),
+      );
 
       checkFacesResponse(response);
       expect(response.FaceDetails?.length).toBeGreaterThanOrEqual(11);
@@ -102,7 +112,9 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
 
   describe('DetectLabels', () => {
     it('labels the people in the group photo as Person with instances', async () => {
-      const response: DetectLabelsResponse = await client.send(new DetectLabelsCommand({ Image: { Bytes: await fixture('group-1.jpg') }, MinConfidence: 50 }));
+      const response: DetectLabelsResponse = await client.send(
+        new DetectLabelsCommand({ Image: { Bytes: await fixture('group-1.jpg') }, MinConfidence: 50 }),
+      );
 
       checkLabelsResponse(response);
       const person = response.Labels?.find((label) => label.Name === 'Person');
@@ -138,7 +150,9 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     });
 
     it('measures a dark flat image as dark, low in contrast and not sharp', async () => {
-      const dark = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 20, g: 20, b: 30 } } }).png().toBuffer();
+      const dark = await sharp({ create: { width: 200, height: 200, channels: 3, background: { r: 20, g: 20, b: 30 } } })
+        .png()
+        .toBuffer();
 
       const response = await client.send(new DetectLabelsCommand({ Image: { Bytes: dark }, Features: ['IMAGE_PROPERTIES'] }));
 
@@ -146,13 +160,19 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
       expect(response.ImageProperties?.Quality?.Brightness).toBeLessThan(15);
       expect(response.ImageProperties?.Quality?.Contrast).toBeLessThan(5);
       expect(response.ImageProperties?.Quality?.Sharpness).toBeLessThan(5);
-      expect(response.ImageProperties?.DominantColors?.[0]).toMatchObject({ HexCode: '#14141e', SimplifiedColor: 'black', PixelPercent: 100 });
+      expect(response.ImageProperties?.DominantColors?.[0]).toMatchObject({
+        HexCode: '#14141e',
+        SimplifiedColor: 'black',
+        PixelPercent: 100,
+      });
     });
   });
 
   it('analyses a CMYK JPEG and a 16-bit grey PNG with alpha like any other image', async () => {
     for (const name of ['Channel_digital_image_CMYK_color_no_profile.jpg', '16-bit-grey-alpha.png']) {
-      const response = await client.send(new DetectLabelsCommand({ Image: { Bytes: await fixture(name) }, Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] }));
+      const response = await client.send(
+        new DetectLabelsCommand({ Image: { Bytes: await fixture(name) }, Features: ['GENERAL_LABELS', 'IMAGE_PROPERTIES'] }),
+      );
 
       checkLabelsResponse(response);
       expect(response.ImageProperties?.DominantColors?.length).toBeGreaterThan(0);
@@ -169,10 +189,16 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     });
 
     it('returns every label at or above MinConfidence 0 with its taxonomy', async () => {
-      const response = await client.send(new DetectModerationLabelsCommand({ Image: { Bytes: await fixture('ai-body.jpg') }, MinConfidence: 0 }));
+      const response = await client.send(
+        new DetectModerationLabelsCommand({ Image: { Bytes: await fixture('ai-body.jpg') }, MinConfidence: 0 }),
+      );
 
       checkModerationResponse(response);
-      expect(response.ModerationLabels?.map((label) => label.Name).sort()).toEqual(['Explicit', 'Explicit Nudity', 'Swimwear or Underwear']);
+      expect(response.ModerationLabels?.map((label) => label.Name).sort()).toEqual([
+        'Explicit',
+        'Explicit Nudity',
+        'Swimwear or Underwear',
+      ]);
     });
   });
 
@@ -203,7 +229,9 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     });
 
     it('refuses a 60-pixel image with InvalidParameterException', async () => {
-      const small = await sharp({ create: { width: 60, height: 200, channels: 3, background: '#888888' } }).png().toBuffer();
+      const small = await sharp({ create: { width: 60, height: 200, channels: 3, background: '#888888' } })
+        .png()
+        .toBuffer();
 
       await expect(client.send(new DetectFacesCommand({ Image: { Bytes: small } }))).rejects.toBeInstanceOf(InvalidParameterException);
     });
@@ -257,7 +285,11 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     });
 
     it('answers a body that is not JSON with InvalidParameterException', async () => {
-      const response = await fetch(server.url, { method: 'POST', headers: { 'x-amz-target': 'RekognitionService.DetectText' }, body: '{not json' });
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'RekognitionService.DetectText' },
+        body: '{not json',
+      });
 
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ __type: 'InvalidParameterException' });
@@ -267,7 +299,11 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
   it('serves a client configured only through AWS_ENDPOINT_URL_REKOGNITION, as the Lambda code is', async () => {
     const previous = process.env.AWS_ENDPOINT_URL_REKOGNITION;
     process.env.AWS_ENDPOINT_URL_REKOGNITION = server.url;
-    const envClient = new RekognitionClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const envClient = new RekognitionClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     try {
       const response = await envClient.send(new DetectModerationLabelsCommand({ Image: { Bytes: await fixture('ai-face.jpg') } }));
 
@@ -292,7 +328,9 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
       headers: { 'x-amz-target': `RekognitionService.${operation}`, 'content-type': 'application/x-amz-json-1.1' },
       body: JSON.stringify({ ...input, Image: { Bytes: bytes.toString('base64') } }),
     });
-    const { $metadata: _metadata, ...parsed } = await client.send(new (Command as new (input: object) => DetectFacesCommand)({ ...input, Image: { Bytes: bytes } }));
+    const { $metadata: _metadata, ...parsed } = await client.send(
+      new (Command as new (input: object) => DetectFacesCommand)({ ...input, Image: { Bytes: bytes } }),
+    );
 
     expect(raw.status).toBe(200);
     expect(parsed).toEqual(await raw.json());

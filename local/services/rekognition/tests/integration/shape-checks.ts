@@ -1,16 +1,52 @@
 import type {
-  BoundingBox, DetectFacesResponse, DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse, DominantColor,
-  Emotion, FaceDetail, Instance, Label, Landmark, ModerationLabel, TextDetection,
+  BoundingBox,
+  DetectFacesResponse,
+  DetectLabelsResponse,
+  DetectModerationLabelsResponse,
+  DetectTextResponse,
+  DominantColor,
+  Emotion,
+  FaceDetail,
+  Instance,
+  Label,
+  Landmark,
+  ModerationLabel,
+  TextDetection,
 } from '@aws-sdk/client-rekognition';
 
 // Key lists checked against the SDK's own types at compile time (`satisfies`), then used at run time to refuse
 // any field the SDK does not know. Ranges follow the Rekognition API reference.
-const FACE_KEYS = ['BoundingBox', 'AgeRange', 'Smile', 'Eyeglasses', 'Sunglasses', 'Gender', 'Beard', 'Mustache', 'EyesOpen', 'MouthOpen',
-  'Emotions', 'Landmarks', 'Pose', 'Quality', 'Confidence', 'FaceOccluded', 'EyeDirection'] as const satisfies readonly (keyof FaceDetail)[];
+const FACE_KEYS = [
+  'BoundingBox',
+  'AgeRange',
+  'Smile',
+  'Eyeglasses',
+  'Sunglasses',
+  'Gender',
+  'Beard',
+  'Mustache',
+  'EyesOpen',
+  'MouthOpen',
+  'Emotions',
+  'Landmarks',
+  'Pose',
+  'Quality',
+  'Confidence',
+  'FaceOccluded',
+  'EyeDirection',
+] as const satisfies readonly (keyof FaceDetail)[];
 const BOX_KEYS = ['Width', 'Height', 'Left', 'Top'] as const satisfies readonly (keyof BoundingBox)[];
 const LABEL_KEYS = ['Name', 'Confidence', 'Instances', 'Parents', 'Aliases', 'Categories'] as const satisfies readonly (keyof Label)[];
 const INSTANCE_KEYS = ['BoundingBox', 'Confidence', 'DominantColors'] as const satisfies readonly (keyof Instance)[];
-const COLOR_KEYS = ['Red', 'Blue', 'Green', 'HexCode', 'CSSColor', 'SimplifiedColor', 'PixelPercent'] as const satisfies readonly (keyof DominantColor)[];
+const COLOR_KEYS = [
+  'Red',
+  'Blue',
+  'Green',
+  'HexCode',
+  'CSSColor',
+  'SimplifiedColor',
+  'PixelPercent',
+] as const satisfies readonly (keyof DominantColor)[];
 const MODERATION_KEYS = ['Confidence', 'Name', 'ParentName', 'TaxonomyLevel'] as const satisfies readonly (keyof ModerationLabel)[];
 const TEXT_KEYS = ['DetectedText', 'Type', 'Id', 'ParentId', 'Confidence', 'Geometry'] as const satisfies readonly (keyof TextDetection)[];
 const LANDMARK_KEYS = ['Type', 'X', 'Y'] as const satisfies readonly (keyof Landmark)[];
@@ -49,7 +85,8 @@ export function checkFacesResponse(response: DetectFacesResponse): void {
     onlyKeys(face, FACE_KEYS, where);
     box(face.BoundingBox, `${where}.BoundingBox`, false);
     percent(face.Confidence, `${where}.Confidence`);
-    if (face.AgeRange && !((face.AgeRange.Low ?? -1) >= 0 && (face.AgeRange.Low ?? 0) <= (face.AgeRange.High ?? -1))) throw new Error(`${where}.AgeRange: bad range`);
+    if (face.AgeRange && !((face.AgeRange.Low ?? -1) >= 0 && (face.AgeRange.Low ?? 0) <= (face.AgeRange.High ?? -1)))
+      throw new Error(`${where}.AgeRange: bad range`);
     if (face.Gender && !['Male', 'Female'].includes(String(face.Gender.Value))) throw new Error(`${where}.Gender: ${face.Gender.Value}`);
     if (face.Gender) percent(face.Gender.Confidence, `${where}.Gender.Confidence`);
     for (const name of ['Smile', 'EyesOpen', 'MouthOpen'] as const) booleanWithConfidence(face[name], `${where}.${name}`);
@@ -83,17 +120,20 @@ export function checkLabelsResponse(response: DetectLabelsResponse): void {
       box(instance.BoundingBox, `Label ${label.Name}.Instances.BoundingBox`);
       percent(instance.Confidence, `Label ${label.Name}.Instances.Confidence`);
     }
-    for (const parent of label.Parents ?? []) if (typeof parent.Name !== 'string') throw new Error(`Label ${label.Name}: parent without Name`);
+    for (const parent of label.Parents ?? [])
+      if (typeof parent.Name !== 'string') throw new Error(`Label ${label.Name}: parent without Name`);
     if (!label.Categories?.length) throw new Error(`Label ${label.Name}: no Categories`);
   }
   const properties = response.ImageProperties;
   if (properties) {
-    for (const key of ['Brightness', 'Sharpness', 'Contrast'] as const) percent(properties.Quality?.[key], `ImageProperties.Quality.${key}`);
+    for (const key of ['Brightness', 'Sharpness', 'Contrast'] as const)
+      percent(properties.Quality?.[key], `ImageProperties.Quality.${key}`);
     for (const color of properties.DominantColors ?? []) {
       onlyKeys(color, COLOR_KEYS, 'DominantColors');
       for (const channel of ['Red', 'Green', 'Blue'] as const) {
         const value = color[channel];
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255) throw new Error(`DominantColors.${channel}: ${value}`);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 255)
+          throw new Error(`DominantColors.${channel}: ${value}`);
       }
       if (!/^#[0-9a-f]{6}$/.test(String(color.HexCode))) throw new Error(`DominantColors.HexCode: ${color.HexCode}`);
       if (!color.CSSColor || !color.SimplifiedColor) throw new Error('DominantColors: colour names missing');
@@ -109,8 +149,10 @@ export function checkModerationResponse(response: DetectModerationLabelsResponse
     onlyKeys(label, MODERATION_KEYS, `ModerationLabel ${label.Name}`);
     percent(label.Confidence, `ModerationLabel ${label.Name}.Confidence`);
     if (typeof label.ParentName !== 'string') throw new Error(`ModerationLabel ${label.Name}: ParentName missing`);
-    if (![1, 2, 3].includes(Number(label.TaxonomyLevel))) throw new Error(`ModerationLabel ${label.Name}: TaxonomyLevel ${label.TaxonomyLevel}`);
-    if ((label.TaxonomyLevel === 1) !== (label.ParentName === '')) throw new Error(`ModerationLabel ${label.Name}: level and parent disagree`);
+    if (![1, 2, 3].includes(Number(label.TaxonomyLevel)))
+      throw new Error(`ModerationLabel ${label.Name}: TaxonomyLevel ${label.TaxonomyLevel}`);
+    if ((label.TaxonomyLevel === 1) !== (label.ParentName === ''))
+      throw new Error(`ModerationLabel ${label.Name}: level and parent disagree`);
   }
 }
 
@@ -121,7 +163,8 @@ export function checkTextResponse(response: DetectTextResponse): void {
   for (const detection of detections) {
     onlyKeys(detection, TEXT_KEYS, `TextDetection ${detection.Id}`);
     if (detection.Type !== 'LINE' && detection.Type !== 'WORD') throw new Error(`TextDetection ${detection.Id}: Type ${detection.Type}`);
-    if (detection.Type === 'WORD' && !lineIds.has(detection.ParentId)) throw new Error(`WORD ${detection.Id}: ParentId ${detection.ParentId} is no LINE`);
+    if (detection.Type === 'WORD' && !lineIds.has(detection.ParentId))
+      throw new Error(`WORD ${detection.Id}: ParentId ${detection.ParentId} is no LINE`);
     if (detection.Type === 'LINE' && detection.ParentId !== undefined) throw new Error(`LINE ${detection.Id} has a ParentId`);
     percent(detection.Confidence, `TextDetection ${detection.Id}.Confidence`);
     box(detection.Geometry?.BoundingBox, `TextDetection ${detection.Id}.BoundingBox`);

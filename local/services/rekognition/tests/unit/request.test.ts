@@ -27,7 +27,13 @@ describe('parseRequest', () => {
   it('applies Rekognition defaults for DetectLabels', () => {
     const request = parseRequest('DetectLabels', JSON.stringify({ Image: IMAGE }));
 
-    expect(request.params).toMatchObject({ minConfidence: 55, maxLabels: 1000, generalLabels: true, imageProperties: false, maxDominantColors: 10 });
+    expect(request.params).toMatchObject({
+      minConfidence: 55,
+      maxLabels: 1000,
+      generalLabels: true,
+      imageProperties: false,
+      maxDominantColors: 10,
+    });
   });
 
   it('decodes Image.Bytes from base64', () => {
@@ -38,7 +44,10 @@ describe('parseRequest', () => {
   });
 
   it('keeps the S3 object and its version', () => {
-    const request = parseRequest('DetectFaces', JSON.stringify({ Image: { S3Object: { Bucket: 'b', Name: 'k.jpg', Version: 'v1' } }, Attributes: ['ALL'] }));
+    const request = parseRequest(
+      'DetectFaces',
+      JSON.stringify({ Image: { S3Object: { Bucket: 'b', Name: 'k.jpg', Version: 'v1' } }, Attributes: ['ALL'] }),
+    );
 
     expect(request.image).toEqual({ kind: 'S3Object', bucket: 'b', key: 'k.jpg', versionId: 'v1' });
     expect(request.params).toEqual({ attributes: ['ALL'] });
@@ -64,7 +73,11 @@ describe('parseRequest', () => {
   });
 
   it('turns a polygon region of interest into its bounding box', () => {
-    const polygon = [{ X: 0.1, Y: 0.2 }, { X: 0.5, Y: 0.2 }, { X: 0.5, Y: 0.6 }];
+    const polygon = [
+      { X: 0.1, Y: 0.2 },
+      { X: 0.5, Y: 0.2 },
+      { X: 0.5, Y: 0.6 },
+    ];
 
     const request = parseRequest('DetectText', JSON.stringify({ Image: IMAGE, Filters: { RegionsOfInterest: [{ Polygon: polygon }] } }));
 

@@ -4,8 +4,17 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import {
-  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand,
-  ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand, S3Client, NoSuchKey,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  NoSuchKey,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -42,12 +51,20 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
       events.push(record);
     });
     // Record how bodies arrive, so the tests prove that the aws-chunked path ran.
-    const recording = { ...s3Service, handle: (req: EdgeRequest) => {
-      transfers.push(`${req.method} ${String(req.headers['x-amz-content-sha256'])} ${String(req.headers['content-encoding'] ?? '')}`);
-      return s3Service.handle(req);
-    } };
+    const recording = {
+      ...s3Service,
+      handle: (req: EdgeRequest) => {
+        transfers.push(`${req.method} ${String(req.headers['x-amz-content-sha256'])} ${String(req.headers['content-encoding'] ?? '')}`);
+        return s3Service.handle(req);
+      },
+    };
     edge = await startEdgeServer({ port: 0, services: [recording], faults: {} });
-    client = new S3Client({ endpoint: edge.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    client = new S3Client({
+      endpoint: edge.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await client.send(new CreateBucketCommand({ Bucket: 'uploads' }));
     await client.send(new PutBucketVersioningCommand({ Bucket: 'uploads', VersioningConfiguration: { Status: 'Enabled' } }));
     await client.send(new CreateBucketCommand({ Bucket: 'plain' }));
@@ -64,7 +81,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     const body = pattern(70_000, 1);
 
     // Act
-    const put = await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: 'uploads/small.bin', Body: body, ContentType: 'image/jpeg' }));
+    const put = await client.send(
+      new PutObjectCommand({ Bucket: 'uploads', Key: 'uploads/small.bin', Body: body, ContentType: 'image/jpeg' }),
+    );
     const got = await client.send(new GetObjectCommand({ Bucket: 'uploads', Key: 'uploads/small.bin', ChecksumMode: 'ENABLED' }));
     const bytes = await got.Body!.transformToByteArray();
 
@@ -135,8 +154,14 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
   it('accepts a presigned PUT through fetch and serves a presigned GET', async () => {
     // Prepare
     const body = pattern(5000, 4);
-    const putUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: 'uploads', Key: 'uploads/presigned photo.jpg', ContentType: 'image/jpeg' }), { expiresIn: 60 });
-    const getUrl = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'uploads', Key: 'uploads/presigned photo.jpg' }), { expiresIn: 60 });
+    const putUrl = await getSignedUrl(
+      client,
+      new PutObjectCommand({ Bucket: 'uploads', Key: 'uploads/presigned photo.jpg', ContentType: 'image/jpeg' }),
+      { expiresIn: 60 },
+    );
+    const getUrl = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'uploads', Key: 'uploads/presigned photo.jpg' }), {
+      expiresIn: 60,
+    });
 
     // Act
     const put = await fetch(putUrl, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': 'image/jpeg' } });
@@ -165,7 +190,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     // Prepare
     const key = 'uploads/a b+(1)%?#ü.jpg';
     const body = pattern(3000, 5);
-    await client.send(new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: body, Metadata: { 'notify-email': 'someone@example.com' } }));
+    await client.send(
+      new PutObjectCommand({ Bucket: 'uploads', Key: key, Body: body, Metadata: { 'notify-email': 'someone@example.com' } }),
+    );
 
     // Act
     await client.send(new CopyObjectCommand({ Bucket: 'plain', Key: 'copied/å b+.jpg', CopySource: `uploads/${encodeURIComponent(key)}` }));
@@ -188,7 +215,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: 'plain', Prefix: 'list/', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: 'plain', Prefix: 'list/', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }),
+      );
       seen.push(...(page.Contents ?? []).map((item) => item.Key!), ...(page.CommonPrefixes ?? []).map((item) => item.Prefix!));
       token = page.NextContinuationToken;
       pages += 1;
@@ -203,7 +232,15 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
 
   it('round-trips user metadata and Content-Type on HEAD', async () => {
     // Act
-    await client.send(new PutObjectCommand({ Bucket: 'plain', Key: 'meta.txt', Body: 'hello', ContentType: 'text/plain', Metadata: { Owner: 'ada', 'notify-email': 'a@b.c' } }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'plain',
+        Key: 'meta.txt',
+        Body: 'hello',
+        ContentType: 'text/plain',
+        Metadata: { Owner: 'ada', 'notify-email': 'a@b.c' },
+      }),
+    );
     const head = await client.send(new HeadObjectCommand({ Bucket: 'plain', Key: 'meta.txt' }));
 
     // Assess
@@ -218,7 +255,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
 
     // Act
     for (const key of keys) await client.send(new PutObjectCommand({ Bucket: 'plain', Key: key, Body: `body of ${key}` }));
-    const bodies = await Promise.all(keys.map(async (key) => (await client.send(new GetObjectCommand({ Bucket: 'plain', Key: key }))).Body!.transformToString()));
+    const bodies = await Promise.all(
+      keys.map(async (key) => (await client.send(new GetObjectCommand({ Bucket: 'plain', Key: key }))).Body!.transformToString()),
+    );
     const listed = (await client.send(new ListObjectsV2Command({ Bucket: 'plain' }))).Contents!.map((item) => item.Key);
 
     // Assess
@@ -233,7 +272,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
 
   it('answers a missing key with NoSuchKey and a missing bucket with NoSuchBucket', async () => {
     await expect(client.send(new GetObjectCommand({ Bucket: 'plain', Key: 'nope' }))).rejects.toBeInstanceOf(NoSuchKey);
-    await expect(client.send(new GetObjectCommand({ Bucket: 'no-such-bucket', Key: 'nope' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(client.send(new GetObjectCommand({ Bucket: 'no-such-bucket', Key: 'nope' }))).rejects.toMatchObject({
+      name: 'NoSuchBucket',
+    });
   });
 
   it('deletes objects one by one and in batches', async () => {
@@ -242,7 +283,9 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
 
     // Act
     await client.send(new DeleteObjectCommand({ Bucket: 'plain', Key: 'del/1' }));
-    const batch = await client.send(new DeleteObjectsCommand({ Bucket: 'plain', Delete: { Objects: [{ Key: 'del/2' }, { Key: 'del/3' }] } }));
+    const batch = await client.send(
+      new DeleteObjectsCommand({ Bucket: 'plain', Delete: { Objects: [{ Key: 'del/2' }, { Key: 'del/3' }] } }),
+    );
     const left = await client.send(new ListObjectsV2Command({ Bucket: 'plain', Prefix: 'del/' }));
 
     // Assess
@@ -281,8 +324,14 @@ describe('local S3 with the AWS SDK v3 at default checksum settings', () => {
     expect(events).toHaveLength(2);
     const [a, b] = events;
     expect(a).toMatchObject({
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventName: 'ObjectCreated:Put',
-      s3: { bucket: { name: 'uploads', arn: 'arn:aws:s3:::uploads' }, object: { key: 'uploads/a+b%2B%281%29.jpg', size: 3, versionId: first.VersionId } },
+      eventVersion: '2.1',
+      eventSource: 'aws:s3',
+      awsRegion: 'us-east-1',
+      eventName: 'ObjectCreated:Put',
+      s3: {
+        bucket: { name: 'uploads', arn: 'arn:aws:s3:::uploads' },
+        object: { key: 'uploads/a+b%2B%281%29.jpg', size: 3, versionId: first.VersionId },
+      },
     });
     expect(b.s3.object.versionId).toBe(second.VersionId);
     expect(b.s3.object.eTag).toBe(createHash('md5').update('two!').digest('hex'));

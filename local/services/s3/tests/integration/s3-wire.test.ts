@@ -56,8 +56,11 @@ describe('local S3 on the wire', () => {
       method: 'PUT',
       body: new Uint8Array(body),
       headers: {
-        authorization: AUTH, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked',
-        'x-amz-decoded-content-length': String(payload.length), 'x-amz-trailer': 'x-amz-checksum-crc32',
+        authorization: AUTH,
+        'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(payload.length),
+        'x-amz-trailer': 'x-amz-checksum-crc32',
       },
     });
 
@@ -73,8 +76,14 @@ describe('local S3 on the wire', () => {
 
     // Act
     const response = await fetch(`${edge.url}/wire/bad-crc.bin`, {
-      method: 'PUT', body: new Uint8Array(body),
-      headers: { authorization: AUTH, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': '10' },
+      method: 'PUT',
+      body: new Uint8Array(body),
+      headers: {
+        authorization: AUTH,
+        'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': '10',
+      },
     });
 
     // Assess
@@ -86,7 +95,8 @@ describe('local S3 on the wire', () => {
   it('refuses a chunked body shorter than its decoded length with IncompleteBody', async () => {
     // Act
     const response = await fetch(`${edge.url}/wire/short.bin`, {
-      method: 'PUT', body: new Uint8Array(signedChunks(Buffer.from('12345'), 5)),
+      method: 'PUT',
+      body: new Uint8Array(signedChunks(Buffer.from('12345'), 5)),
       headers: { authorization: AUTH, 'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', 'x-amz-decoded-content-length': '99' },
     });
 
@@ -98,7 +108,9 @@ describe('local S3 on the wire', () => {
   it('refuses a payload whose x-amz-content-sha256 does not match', async () => {
     // Act
     const response = await fetch(`${edge.url}/wire/sha.bin`, {
-      method: 'PUT', body: 'abc', headers: { authorization: AUTH, 'x-amz-content-sha256': createHash('sha256').update('abd').digest('hex') },
+      method: 'PUT',
+      body: 'abc',
+      headers: { authorization: AUTH, 'x-amz-content-sha256': createHash('sha256').update('abd').digest('hex') },
     });
 
     // Assess
@@ -112,7 +124,9 @@ describe('local S3 on the wire', () => {
     events.length = 0;
 
     // Act
-    const responses = await Promise.all(['one', 'two', 'three'].map((text) => fetch(`${edge.url}/race/k`, { method: 'PUT', body: text, headers: { authorization: AUTH } })));
+    const responses = await Promise.all(
+      ['one', 'two', 'three'].map((text) => fetch(`${edge.url}/race/k`, { method: 'PUT', body: text, headers: { authorization: AUTH } })),
+    );
     await s3.drainEvents();
     const versions = responses.map((response) => response.headers.get('x-amz-version-id'));
 
@@ -130,7 +144,9 @@ describe('local S3 on the wire', () => {
     await s3.putObject('wire', 'enc/top&.txt', Buffer.from('2'));
 
     // Act
-    const response = await fetch(`${edge.url}/wire?list-type=2&prefix=enc%2F&delimiter=%2F&encoding-type=url`, { headers: { authorization: AUTH } });
+    const response = await fetch(`${edge.url}/wire?list-type=2&prefix=enc%2F&delimiter=%2F&encoding-type=url`, {
+      headers: { authorization: AUTH },
+    });
     const xml = await response.text();
 
     // Assess
@@ -145,7 +161,11 @@ describe('local S3 on the wire', () => {
     await s3.putObject('wire', 'keep/me', Buffer.from('1'));
 
     // Act
-    const response = await fetch(`${edge.url}/wire?delete`, { method: 'POST', body: '<Delete><Object><Key>keep/me</Key></Object>', headers: { authorization: AUTH } });
+    const response = await fetch(`${edge.url}/wire?delete`, {
+      method: 'POST',
+      body: '<Delete><Object><Key>keep/me</Key></Object>',
+      headers: { authorization: AUTH },
+    });
 
     // Assess
     expect(response.status).toBe(400);
@@ -161,45 +181,71 @@ describe('local S3 on the wire', () => {
     const xml = await (await fetch(`${edge.url}/wire?list-type=2&prefix=esc%2F`, { headers: { authorization: AUTH } })).text();
 
     // Assess
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<ListBucketResult xmlns="http:\/\/s3.amazonaws.com\/doc\/2006-03-01\/">/,
+    );
     expect(xml).toContain('<Key>esc/&lt;a&gt;&amp;&quot;b&quot;&#13;</Key>');
   });
 
-  (AWS_CLI ? it : it.skip)('lists and batch-deletes odd keys with the AWS CLI (encoding-type=url listing, DeleteObjects XML)', async () => {
-    // Prepare
-    const run = promisify(execFile);
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
-    const keys = ['cli-rm/a b+c.txt', 'cli-rm/x&y<z>.txt', 'cli-rm/ünï 😀.txt', 'cli-rm/100%.txt'];
-    for (const key of keys) await s3.putObject('wire', key, Buffer.from(key));
+  (AWS_CLI ? it : it.skip)(
+    'lists and batch-deletes odd keys with the AWS CLI (encoding-type=url listing, DeleteObjects XML)',
+    async () => {
+      // Prepare
+      const run = promisify(execFile);
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
+      const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
+      const keys = ['cli-rm/a b+c.txt', 'cli-rm/x&y<z>.txt', 'cli-rm/ünï 😀.txt', 'cli-rm/100%.txt'];
+      for (const key of keys) await s3.putObject('wire', key, Buffer.from(key));
 
-    // Act
-    const listed = JSON.parse((await cli('s3api', 'list-objects-v2', '--bucket', 'wire', '--prefix', 'cli-rm/')).stdout) as { Contents: { Key: string }[] };
-    await cli('s3', 'rm', 's3://wire/cli-rm/', '--recursive', '--only-show-errors');
+      // Act
+      const listed = JSON.parse((await cli('s3api', 'list-objects-v2', '--bucket', 'wire', '--prefix', 'cli-rm/')).stdout) as {
+        Contents: { Key: string }[];
+      };
+      await cli('s3', 'rm', 's3://wire/cli-rm/', '--recursive', '--only-show-errors');
 
-    // Assess
-    expect(listed.Contents.map((item) => item.Key).sort()).toEqual([...keys].sort());
-    expect(s3.listObjects('wire', { prefix: 'cli-rm/' })).toEqual([]);
-  }, 60_000);
+      // Assess
+      expect(listed.Contents.map((item) => item.Key).sort()).toEqual([...keys].sort());
+      expect(s3.listObjects('wire', { prefix: 'cli-rm/' })).toEqual([]);
+    },
+    60_000,
+  );
 
-  (AWS_CLI ? it : it.skip)('works with the AWS CLI (multipart upload of an odd key, download)', async () => {
-    // Prepare
-    const run = promisify(execFile);
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
-    const source = join(dataDir, 'cli-source.bin');
-    const back = join(dataDir, 'cli-back.bin');
-    const payload = Buffer.from(Array.from({ length: 9 * 1024 * 1024 }, (_, index) => (index * 7) & 255));
-    await writeFile(source, payload);
+  (AWS_CLI ? it : it.skip)(
+    'works with the AWS CLI (multipart upload of an odd key, download)',
+    async () => {
+      // Prepare
+      const run = promisify(execFile);
+      const env = {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+        AWS_DEFAULT_REGION: 'us-east-1',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
+      const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
+      const source = join(dataDir, 'cli-source.bin');
+      const back = join(dataDir, 'cli-back.bin');
+      const payload = Buffer.from(Array.from({ length: 9 * 1024 * 1024 }, (_, index) => (index * 7) & 255));
+      await writeFile(source, payload);
 
-    // Act
-    await cli('s3', 'cp', source, 's3://wire/cli/a b+(1)&ü.bin', '--only-show-errors');
-    await cli('s3', 'cp', 's3://wire/cli/a b+(1)&ü.bin', back, '--only-show-errors');
+      // Act
+      await cli('s3', 'cp', source, 's3://wire/cli/a b+(1)&ü.bin', '--only-show-errors');
+      await cli('s3', 'cp', 's3://wire/cli/a b+(1)&ü.bin', back, '--only-show-errors');
 
-    // Assess
-    expect((await readFile(back)).equals(payload)).toBe(true);
-    expect(s3.headObject('wire', 'cli/a b+(1)&ü.bin').eTag).toMatch(/-\d+$/);
-  }, 60_000);
+      // Assess
+      expect((await readFile(back)).equals(payload)).toBe(true);
+      expect(s3.headObject('wire', 'cli/a b+(1)&ü.bin').eTag).toMatch(/-\d+$/);
+    },
+    60_000,
+  );
   it('serves a SigV2 presigned GET (AWS CLI v1 `s3 presign`) and refuses it once expired', async () => {
     // Prepare
     await s3.putObject('wire', 'v2/phöto one.jpg', Buffer.from('v2 bytes'));

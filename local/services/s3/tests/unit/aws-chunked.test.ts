@@ -3,7 +3,9 @@ import { decodeAwsChunked, isAwsChunked, MalformedChunkedBodyError } from '../..
 function frame(chunks: Buffer[], trailer: string, signed: boolean): Buffer {
   const signature = (index: number) => (signed ? `;chunk-signature=${String(index).repeat(64).slice(0, 64)}` : '');
   const parts: Buffer[] = [];
-  chunks.forEach((chunk, index) => parts.push(Buffer.from(`${chunk.length.toString(16)}${signature(index)}\r\n`), chunk, Buffer.from('\r\n')));
+  chunks.forEach((chunk, index) =>
+    parts.push(Buffer.from(`${chunk.length.toString(16)}${signature(index)}\r\n`), chunk, Buffer.from('\r\n')),
+  );
   parts.push(Buffer.from(`0${signature(chunks.length)}\r\n${trailer}\r\n`));
   return Buffer.concat(parts);
 }

@@ -17,7 +17,8 @@ describe('applyLifecycle', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  const put = (bucket: string, key: string, tags?: Record<string, string>) => store.putObject(bucket, key, Buffer.from(key), { etag: 'e', tags });
+  const put = (bucket: string, key: string, tags?: Record<string, string>) =>
+    store.putObject(bucket, key, Buffer.from(key), { etag: 'e', tags });
   const keys = (bucket: string) => store.listCurrent(bucket).map((entry) => entry.key);
 
   it('expires only current objects that match the prefix and every tag filter, once they are old enough', async () => {
@@ -26,7 +27,9 @@ describe('applyLifecycle', () => {
     await put('processed', 'images/a/r/rekognition/detect-faces.json', { retention: 'raw-analysis' });
     await put('processed', 'images/a/r/w256.webp');
     await put('processed', 'other/detect-faces.json', { retention: 'raw-analysis' });
-    const rules = [{ Status: 'Enabled', Prefix: 'images/', TagFilters: [{ Key: 'retention', Value: 'raw-analysis' }], ExpirationInDays: 90 }];
+    const rules = [
+      { Status: 'Enabled', Prefix: 'images/', TagFilters: [{ Key: 'retention', Value: 'raw-analysis' }], ExpirationInDays: 90 },
+    ];
 
     // Act
     const early = await applyLifecycle(store, 'processed', rules, later(89));
@@ -43,7 +46,10 @@ describe('applyLifecycle', () => {
     await store.createBucket('uploads', 'Enabled');
     await put('uploads', 'uploads/a.jpg');
     await put('uploads', 'uploads/a.jpg');
-    const rules = [{ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }, { Status: 'Disabled', ExpirationInDays: 1 }];
+    const rules = [
+      { Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } },
+      { Status: 'Disabled', ExpirationInDays: 1 },
+    ];
 
     // Act
     const outcome = await applyLifecycle(store, 'uploads', rules, later(31));

@@ -3,7 +3,15 @@ import { decodeCursor, encodeCursor, listPage } from '../../listing';
 import { parseCopySource, parseRange } from '../../object-operations';
 import type { ObjectVersion } from '../../store';
 
-const version = { versionId: 'null', size: 1, etag: 'e', lastModified: '', systemHeaders: {}, metadata: {}, sequencer: '1' } as ObjectVersion;
+const version = {
+  versionId: 'null',
+  size: 1,
+  etag: 'e',
+  lastModified: '',
+  systemHeaders: {},
+  metadata: {},
+  sequencer: '1',
+} as ObjectVersion;
 const entries = (keys: string[]) => keys.map((key) => ({ key, version }));
 
 describe('encodeEventKey', () => {
@@ -55,7 +63,12 @@ describe('listPage', () => {
 
   it('resumes after a common prefix without repeating it', () => {
     // Act
-    const page = listPage(entries(['a/1', 'a/2', 'b']), { prefix: '', delimiter: '/', maxKeys: 10, cursor: decodeCursor(encodeCursor({ after: 'a/', skipPrefix: true })) });
+    const page = listPage(entries(['a/1', 'a/2', 'b']), {
+      prefix: '',
+      delimiter: '/',
+      maxKeys: 10,
+      cursor: decodeCursor(encodeCursor({ after: 'a/', skipPrefix: true })),
+    });
 
     // Assess
     expect(page.commonPrefixes).toEqual([]);

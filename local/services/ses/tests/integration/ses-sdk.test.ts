@@ -53,7 +53,12 @@ describe('local SES v2 through the edge', () => {
     outbox = await Outbox.open(dataDir);
     ses = createSesService({ outbox, smtpUrl: smtp.url });
     edge = await startEdgeServer({ port: 0, services: [ses], faults: {} });
-    client = new SESv2Client({ endpoint: edge.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    client = new SESv2Client({
+      endpoint: edge.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -65,18 +70,28 @@ describe('local SES v2 through the edge', () => {
 
   it('stores a Simple e-mail as JSON and .eml and relays it to SMTP', async () => {
     // Act
-    const sent = await client.send(new SendEmailCommand({
-      FromEmailAddress: 'pipeline@example.com',
-      Destination: { ToAddresses: ['someone@example.com'], BccAddresses: ['audit@example.com'] },
-      Content: { Simple: { Subject: { Data: 'Your image is ready' }, Body: { Text: { Data: 'Labels: Dog, Animal' }, Html: { Data: '<p>Labels: <b>Dog</b></p>' } } } },
-    }));
+    const sent = await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'pipeline@example.com',
+        Destination: { ToAddresses: ['someone@example.com'], BccAddresses: ['audit@example.com'] },
+        Content: {
+          Simple: {
+            Subject: { Data: 'Your image is ready' },
+            Body: { Text: { Data: 'Labels: Dog, Animal' }, Html: { Data: '<p>Labels: <b>Dog</b></p>' } },
+          },
+        },
+      }),
+    );
     await ses.drainRelays();
     const [item] = (await outbox.listOutbox({ limit: 1 })).items;
     const eml = (await outbox.readEml(item.id))!.toString('utf8');
 
     // Assess
     expect(sent.MessageId).toBeTruthy();
-    expect(item).toMatchObject({ kind: 'email', email: { messageId: sent.MessageId, subject: 'Your image is ready', to: ['someone@example.com'], relay: { status: 'sent' } } });
+    expect(item).toMatchObject({
+      kind: 'email',
+      email: { messageId: sent.MessageId, subject: 'Your image is ready', to: ['someone@example.com'], relay: { status: 'sent' } },
+    });
     expect(eml).toContain('Subject: Your image is ready');
     expect(eml).not.toContain('audit@example.com');
     expect(smtp.received).toHaveLength(1);
@@ -86,7 +101,10 @@ describe('local SES v2 through the edge', () => {
 
   it('stores a Raw e-mail byte-exact and reads its headers', async () => {
     // Prepare
-    const raw = Buffer.from('From: a@example.com\r\nTo: b@example.com, "C, D" <c@example.com>\r\nSubject: raw test\r\n\r\nbody ✓\r\n', 'utf8');
+    const raw = Buffer.from(
+      'From: a@example.com\r\nTo: b@example.com, "C, D" <c@example.com>\r\nSubject: raw test\r\n\r\nbody ✓\r\n',
+      'utf8',
+    );
 
     // Act
     await client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
@@ -94,13 +112,22 @@ describe('local SES v2 through the edge', () => {
     const [item] = (await outbox.listOutbox({ limit: 1 })).items;
 
     // Assess
-    expect(item).toMatchObject({ kind: 'email', email: { raw: true, subject: 'raw test', from: 'a@example.com', to: ['b@example.com', '"C, D" <c@example.com>'] } });
+    expect(item).toMatchObject({
+      kind: 'email',
+      email: { raw: true, subject: 'raw test', from: 'a@example.com', to: ['b@example.com', '"C, D" <c@example.com>'] },
+    });
     expect((await outbox.readEml(item.id))!.equals(raw)).toBe(true);
   });
 
   it('refuses an e-mail without recipients with BadRequestException', async () => {
     // Act
-    const attempt = client.send(new SendEmailCommand({ FromEmailAddress: 'a@example.com', Destination: {}, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } }));
+    const attempt = client.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'a@example.com',
+        Destination: {},
+        Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+      }),
+    );
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'BadRequestException' });

@@ -18,7 +18,12 @@ describe('local SNS through the edge', () => {
     outbox = await Outbox.open(dataDir);
     sns = await createSnsService({ dataDir, outbox });
     edge = await startEdgeServer({ port: 0, services: [sns], faults: {} });
-    client = new SNSClient({ endpoint: edge.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    client = new SNSClient({
+      endpoint: edge.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -32,17 +37,27 @@ describe('local SNS through the edge', () => {
     const message = JSON.stringify({ type: 'ImageProcessed', imageId: 'abc', labels: ['Dog'] });
 
     // Act
-    const published = await client.send(new PublishCommand({
-      TopicArn: topicArn, Message: message, Subject: 'Image processed & stored',
-      MessageAttributes: { status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
-    }));
+    const published = await client.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: message,
+        Subject: 'Image processed & stored',
+        MessageAttributes: { status: { DataType: 'String', StringValue: 'SUCCEEDED' } },
+      }),
+    );
     const { items } = await outbox.listOutbox({ limit: 1 });
 
     // Assess
     expect(published.MessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(items[0]).toMatchObject({
       kind: 'sns',
-      sns: { topicArn, messageId: published.MessageId, message, subject: 'Image processed & stored', messageAttributes: { status: { dataType: 'String', stringValue: 'SUCCEEDED' } } },
+      sns: {
+        topicArn,
+        messageId: published.MessageId,
+        message,
+        subject: 'Image processed & stored',
+        messageAttributes: { status: { dataType: 'String', stringValue: 'SUCCEEDED' } },
+      },
     });
   });
 

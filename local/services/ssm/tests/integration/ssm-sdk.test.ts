@@ -15,7 +15,12 @@ describe('local SSM Parameter Store through the edge', () => {
     const ssm = await createSsmService({ dataDir });
     await ssm.putParameter({ Name: '/sip/config', Value: JSON.stringify({ minLabelConfidence: 80 }) });
     edge = await startEdgeServer({ port: 0, services: [ssm], faults: {} });
-    client = new SSMClient({ endpoint: edge.url, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    client = new SSMClient({
+      endpoint: edge.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -35,8 +40,12 @@ describe('local SSM Parameter Store through the edge', () => {
 
   it('versions overwrites, refuses overwriting without the flag and persists across reopening', async () => {
     // Act
-    const put = await client.send(new PutParameterCommand({ Name: '/sip/config', Value: '{"maxLabels":5}', Type: 'String', Overwrite: true }));
-    const refused = await client.send(new PutParameterCommand({ Name: '/sip/config', Value: '{}', Type: 'String' })).catch((error: unknown) => error);
+    const put = await client.send(
+      new PutParameterCommand({ Name: '/sip/config', Value: '{"maxLabels":5}', Type: 'String', Overwrite: true }),
+    );
+    const refused = await client
+      .send(new PutParameterCommand({ Name: '/sip/config', Value: '{}', Type: 'String' }))
+      .catch((error: unknown) => error);
     const reopened = await createSsmService({ dataDir });
 
     // Assess
@@ -75,9 +84,19 @@ describe('local SSM Parameter Store through the edge', () => {
     await client.send(new PutParameterCommand({ Name: '/describe/deep/c', Value: 'c' }));
 
     // Act
-    const firstPage = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }], MaxResults: 1 }));
-    const secondPage = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }], MaxResults: 1, NextToken: firstPage.NextToken }));
-    const recursive = await client.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/describe'] }] }));
+    const firstPage = await client.send(
+      new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }], MaxResults: 1 }),
+    );
+    const secondPage = await client.send(
+      new DescribeParametersCommand({
+        ParameterFilters: [{ Key: 'Path', Values: ['/describe'] }],
+        MaxResults: 1,
+        NextToken: firstPage.NextToken,
+      }),
+    );
+    const recursive = await client.send(
+      new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Path', Option: 'Recursive', Values: ['/describe'] }] }),
+    );
 
     // Assess
     expect(firstPage.Parameters?.map((p) => [p.Name, p.Type])).toEqual([['/describe/a', 'SecureString']]);

@@ -12,7 +12,10 @@ const MACHINE: LocalStateMachine = {
   type: 'STANDARD',
   definitionPath: '',
   substitutions: {},
-  definition: { StartAt: 'Work', States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:work', End: true } } },
+  definition: {
+    StartAt: 'Work',
+    States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:work', End: true } },
+  },
 };
 
 /** A task that holds until the test releases it, counting how many run at once. */
@@ -55,11 +58,18 @@ describe('local Step Functions concurrency', () => {
     else process.env.LOCAL_CONCURRENCY = env;
     const limit = option ?? (env ? Number(env) : cpus().length);
     const { gate, invokers } = gatedInvokers();
-    const service = new StepFunctionsService({ dataDir: mkdtempSync(join(tmpdir(), 'sip-sfn-conc-')), stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: option });
+    const service = new StepFunctionsService({
+      dataDir: mkdtempSync(join(tmpdir(), 'sip-sfn-conc-')),
+      stateMachines: [MACHINE],
+      invokers,
+      region: 'us-east-1',
+      concurrency: option,
+    });
     const total = limit + 3;
 
     // Act
-    for (let index = 0; index < total; index += 1) service.startExecution({ stateMachineArn: MACHINE.arn, name: `run-${index}`, input: '{}' });
+    for (let index = 0; index < total; index += 1)
+      service.startExecution({ stateMachineArn: MACHINE.arn, name: `run-${index}`, input: '{}' });
     await untilHolding(gate, limit);
     const whileFull = service.allExecutions().map((execution) => execution.status);
     while (service.allExecutions().some((execution) => execution.status === 'RUNNING')) {

@@ -59,7 +59,8 @@ function makeInvokers(seen: unknown[]): TaskInvokers {
         flaky.set(input.id, 1);
         throw Object.assign(new FlakyError('try again'), { payload: { errorType: 'FlakyError', errorMessage: 'try again', trace: [] } });
       }
-      if (input.mode === 'broken') throw new TaskFailedError('CorruptImageError', JSON.stringify({ errorMessage: 'bad bytes', errorType: 'CorruptImageError' }));
+      if (input.mode === 'broken')
+        throw new TaskFailedError('CorruptImageError', JSON.stringify({ errorMessage: 'bad bytes', errorType: 'CorruptImageError' }));
       if (input.mode === 'slow') await new Promise((r) => setTimeout(r, 1500));
       return { done: input.id };
     },
@@ -79,7 +80,13 @@ describe('local Step Functions over the wire', () => {
   let sfn: SFNClient;
 
   beforeAll(async () => {
-    service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers(seen), region: 'us-east-1', concurrency: 2 });
+    service = new StepFunctionsService({
+      dataDir,
+      stateMachines: [MACHINE],
+      invokers: makeInvokers(seen),
+      region: 'us-east-1',
+      concurrency: 2,
+    });
     edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
     sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
@@ -88,7 +95,8 @@ describe('local Step Functions over the wire', () => {
     await edge.close();
   });
 
-  const start = (name: string, input: object) => sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name, input: JSON.stringify(input) }));
+  const start = (name: string, input: object) =>
+    sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name, input: JSON.stringify(input) }));
 
   it('retries a flaky task and records AWS-shaped history', async () => {
     // Prepare
@@ -168,7 +176,12 @@ describe('local Step Functions over the wire', () => {
     const done = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
 
     // Assess
-    expect(live.events?.map((e) => e.type)).toEqual(['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted']);
+    expect(live.events?.map((e) => e.type)).toEqual([
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+    ]);
     expect(done.events?.map((e) => e.type).slice(4, 6)).toEqual(['LambdaFunctionSucceeded', 'TaskStateExited']);
   });
 
@@ -211,7 +224,13 @@ describe('local Step Functions over the wire', () => {
     const executionArn = (await start('interrupted-1', { mode: 'slow', id: 'd' })).executionArn as string;
     await service.close();
     await edge.close();
-    service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers(seen), region: 'us-east-1', concurrency: 2 });
+    service = new StepFunctionsService({
+      dataDir,
+      stateMachines: [MACHINE],
+      invokers: makeInvokers(seen),
+      region: 'us-east-1',
+      concurrency: 2,
+    });
     edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
     sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 

@@ -19,11 +19,28 @@ const definition: AslDefinition = {
 
 describe('eachState', () => {
   it('visits nested Parallel branches and Map processors right after the state that holds them', () => {
-    expect([...eachState(definition)].map(([name]) => name)).toEqual(['Fan', 'Left', 'Each', 'Item', 'Legacy', 'Old', 'Pick', 'Done', 'Failed']);
+    expect([...eachState(definition)].map(([name]) => name)).toEqual([
+      'Fan',
+      'Left',
+      'Each',
+      'Item',
+      'Legacy',
+      'Old',
+      'Pick',
+      'Done',
+      'Failed',
+    ]);
   });
 
   it('stays at the top level when asked to', () => {
-    expect([...eachState(definition, { nested: false })].map(([name]) => name)).toEqual(['Fan', 'Each', 'Legacy', 'Pick', 'Done', 'Failed']);
+    expect([...eachState(definition, { nested: false })].map(([name]) => name)).toEqual([
+      'Fan',
+      'Each',
+      'Legacy',
+      'Pick',
+      'Done',
+      'Failed',
+    ]);
   });
 
   it("hands out the definition's own state objects, so a copy can be rewritten in place", () => {

@@ -5,7 +5,14 @@ describe('planJsonToString', () => {
     // Prepare
     const definition = {
       States: {
-        Notify: { Type: 'Task', Parameters: { TopicArn: 't', 'Message.$': 'States.JsonToString($.notification)', Nested: { 'Body.$': 'States.JsonToString($.x)' } } },
+        Notify: {
+          Type: 'Task',
+          Parameters: {
+            TopicArn: 't',
+            'Message.$': 'States.JsonToString($.notification)',
+            Nested: { 'Body.$': 'States.JsonToString($.x)' },
+          },
+        },
         Compose: { Type: 'Pass', Parameters: { 'm.$': 'States.JsonToString($.n)' } },
       },
     };
@@ -13,7 +20,10 @@ describe('planJsonToString', () => {
 
     // Act
     const { definition: rewritten, plan } = planJsonToString(definition);
-    const sent = applyJsonToString({ TopicArn: 't', Message: notification, Nested: { Body: [1] } }, plan.Notify) as { Message: string; Nested: { Body: string } };
+    const sent = applyJsonToString({ TopicArn: 't', Message: notification, Nested: { Body: [1] } }, plan.Notify) as {
+      Message: string;
+      Nested: { Body: string };
+    };
 
     // Assess
     expect(rewritten.States.Notify.Parameters).toEqual({ TopicArn: 't', 'Message.$': '$.notification', Nested: { 'Body.$': '$.x' } });

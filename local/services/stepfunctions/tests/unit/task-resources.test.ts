@@ -24,15 +24,22 @@ describe('lambda:invoke task errors', () => {
     const attempt = handlersFailingWith(throttledError()).Resize({ FunctionName: 'fn', Payload: {} });
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'Lambda.TooManyRequestsException', message: expect.stringContaining('Status Code: 429') });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'Lambda.TooManyRequestsException',
+      message: expect.stringContaining('Status Code: 429'),
+    });
   });
 
   it("keeps a handler's own error name and puts Lambda's error document into the cause", async () => {
     // Act
-    const attempt = handlersFailingWith(new LambdaFunctionError({ errorType: 'CorruptImageError', errorMessage: 'truncated' })).Resize({ FunctionName: 'fn' });
+    const attempt = handlersFailingWith(new LambdaFunctionError({ errorType: 'CorruptImageError', errorMessage: 'truncated' })).Resize({
+      FunctionName: 'fn',
+    });
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'CorruptImageError' });
-    await expect(attempt).rejects.toMatchObject({ message: JSON.stringify({ errorMessage: 'truncated', errorType: 'CorruptImageError', trace: [] }) });
+    await expect(attempt).rejects.toMatchObject({
+      message: JSON.stringify({ errorMessage: 'truncated', errorType: 'CorruptImageError', trace: [] }),
+    });
   });
 });

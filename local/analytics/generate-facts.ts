@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AnalyticsFact } from '@smart-image-pipeline/contracts';
+
+/** Generated facts for tests and the bench: seeded, so a run can be replayed. Not used by the pipeline. */
+export const GENERATED_LABELS = ['Dog', 'Cat', 'Tree', 'Car', 'Person'];
+export const GENERATED_REASONS = ['CorruptImageError', 'UnsupportedImageTypeError', 'ImageTooLargeError'];
+export const GENERATED_FORMATS = ['jpeg', 'png', 'webp'] as const;
+
+function random(seed: number) {
+  let state = seed;
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+}
+
+/** `count` facts spread over `dates` (YYYY-MM-DD): about 65 % processed, 25 % failed, 10 % flagged. */
+export function generateFacts(count: number, dates: string[], seed: number): Array<{ dt: string; fact: AnalyticsFact }> {
+  const next = random(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  return Array.from({ length: count }, (_, index) => {
+    const dt = pick(dates);
+    const base = {
+      schemaVersion: 1 as const,
+      eventId: `e-${seed}-${index}`,
+      occurredAt: `${dt}T10:00:00Z`,
+      imageId: index.toString(16).padStart(32, '0'),
+      revision: 'a'.repeat(16),
+      owner: 'unowned',
+      receivedAt: `${dt}T09:59:59.000Z`,
+    };
+    const kind = next();
+    const fact: AnalyticsFact =
+      kind < 0.65
+        ? {
+            ...base,
+            factType: 'processed',
+            status: 'SUCCEEDED',
+            format: pick(GENERATED_FORMATS),
+            width: 1 + Math.floor(next() * 4000),
+            height: 1 + Math.floor(next() * 3000),
+            bytesIn: Math.floor(next() * 5_000_000),
+            analysed: next() < 0.7,
+            labels: [...new Set([pick(GENERATED_LABELS), pick(GENERATED_LABELS)])].map((name) => ({ name, confidence: 90 })),
+            moderated: false,
+            faceCount: 0,
+          }
+        : kind < 0.9
+          ? { ...base, factType: 'failed', status: 'FAILED', failureReason: pick(GENERATED_REASONS) }
+          : { ...base, factType: 'flagged', moderationLabels: [{ name: 'Violence', confidence: 80, parentName: '' }] };
+    return { dt, fact };
+  });
+}
+
+/** Writes facts where the local delivery stream would: <dataDir>/firehose/<stream>/dt=<day>/records.jsonl. */
+export function writeFacts(
+  dataDir: string,
+  rows: Array<{ dt: string; fact: AnalyticsFact }>,
+  stream = 'smart-image-pipeline-AnalyticsDeliveryStream',
+): void {
+  const byDay = new Map<string, string[]>();
+  for (const { dt, fact } of rows) byDay.set(dt, [...(byDay.get(dt) ?? []), JSON.stringify(fact)]);
+  for (const [dt, lines] of byDay) {
+    const folder = join(dataDir, 'firehose', stream, `dt=${dt}`);
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'records.jsonl'), `${lines.join('\n')}\n`, { flag: 'a' });
+  }
+}

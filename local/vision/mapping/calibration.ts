@@ -1,0 +1,99 @@
+/**
+ * Raw model scores mapped onto Rekognition's confidence scale, where 55 (DetectLabels' default MinConfidence) means
+ * "more likely right than wrong" and 90+ means "sure". Each map is piecewise linear through a few points chosen from
+ * the scores the models give on the evaluation photos (bench/vision/eval): where true detections start, and where
+ * the detector's typical false detections stop. The points are the calibration; README.md gives the reasoning.
+ */
+export type CalibrationPoints = readonly (readonly [score: number, confidence: number])[];
+
+/**
+ * CenterNet's COCO objects: true objects score 0.3–0.8 (people in the evaluation photos 0.4–0.76, cars 0.43–0.64,
+ * cups, birds, motorcycles 0.45–0.55), while clutter it mistakes for objects stays mostly under 0.3.
+ */
+export const OBJECT_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.2, 35],
+  [0.3, 55],
+  [0.5, 82],
+  [0.7, 96],
+  [1, 99.5],
+];
+
+/**
+ * COCO classes, mostly small hand-held things, that the detector finds in texture and clutter (a "remote" on a door
+ * frame, "clocks" on a circuit board): their score counts this much less, so they need about 0.5 to pass 55.
+ */
+export const UNRELIABLE_CLASS_PENALTY = 0.2;
+export const UNRELIABLE_CLASSES: ReadonlySet<string> = new Set([
+  'remote',
+  'clock',
+  'cell phone',
+  'mouse',
+  'toothbrush',
+  'hair drier',
+  'scissors',
+  'knife',
+  'fork',
+  'spoon',
+  'tie',
+  'frisbee',
+  'kite',
+]);
+
+/**
+ * BlazeFace's box score for faces the face mesh accepted: human faces score 0.74–0.90, animal and statue faces that
+ * get past the mesh 0.34–0.48.
+ */
+export const FACE_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.45, 35],
+  [0.6, 55],
+  [0.75, 85],
+  [0.9, 99],
+  [1, 99.9],
+];
+
+/**
+ * Text presence: the detector's region score times the recogniser's mean character probability for the best region
+ * that reads as at least two letters or digits. Signs and pages give 0.8–0.99; patterns read as text, under 0.6.
+ */
+export const TEXT_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.5, 30],
+  [0.7, 60],
+  [0.85, 90],
+  [1, 99],
+];
+
+/**
+ * nsfwjs' "Sexy" probability for "Swimwear or Underwear". Ordinary photos of clothed people reach 0.82–0.92 with
+ * this class (a footballer in kit 0.89, a woman in a dress 0.84), so 55 sits at 0.95. nsfwjs' Porn and Hentai
+ * ("Explicit") are not recalibrated: their mapping, and so their recall, stays as it was (score × 100).
+ */
+export const SWIMWEAR_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.5, 10],
+  [0.9, 30],
+  [0.95, 55],
+  [0.99, 90],
+  [1, 99],
+];
+
+/** Maps a raw score (0–1) through calibration points; rounded to 3 decimals like the rest of the responses. */
+export function calibrate(score: number, points: CalibrationPoints): number {
+  const clamped = Math.min(1, Math.max(0, score));
+  for (let i = 1; i < points.length; i += 1) {
+    const [x1, y1] = points[i];
+    if (clamped <= x1) {
+      const [x0, y0] = points[i - 1];
+      const value = x1 === x0 ? y1 : y0 + ((clamped - x0) / (x1 - x0)) * (y1 - y0);
+      return Math.round(value * 1000) / 1000;
+    }
+  }
+  return points[points.length - 1][1];
+}
+
+/** A COCO object's confidence: its class's penalty applied, then the object calibration. */
+export function objectConfidence(cocoClass: string, score: number): number {
+  return calibrate(UNRELIABLE_CLASSES.has(cocoClass) ? score - UNRELIABLE_CLASS_PENALTY : score, OBJECT_POINTS);
+}
