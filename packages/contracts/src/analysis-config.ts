@@ -79,6 +79,17 @@ export const analysisConfigSchema = z.strictObject({
   /** Hamming distance (bits of the 64-bit dHash); the four 16-bit hash bands find every hash within 3. */
   nearDuplicateMaxDistance: bounded(0, 3, true).default(2),
   cacheSeconds: bounded(0, 3600, true).default(60),
+  /**
+   * Faces -> people (biometric data, so off unless switched on): each face the analysis finds is indexed in the
+   * stack's Rekognition face collection (a face vector; ExternalImageId = imageId) and grouped with the same owner's
+   * matching faces into a person. README "People (face grouping)" says what is stored and how to delete it.
+   */
+  groupFacesIntoPeople: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(false),
+  /**
+   * SearchFaces' FaceMatchThreshold (similarity 0-100) at or above which a new face joins an existing person of the
+   * same owner. Rekognition's own default is 80; 90 trades a few split people for fewer wrong merges.
+   */
+  personMatchThreshold: bounded(0, 100).default(90),
 });
 
 export type AnalysisConfig = Readonly<z.output<typeof analysisConfigSchema>>;
