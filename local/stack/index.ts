@@ -146,7 +146,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rekognition =
     options.withVision === false
       ? undefined
-      : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
+      : new LocalRekognitionService({
+          dataDir,
+          readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId),
+          accountId: app.pseudo.accountId,
+          region,
+        });
+  // The template's face collections exist from the start, as after a deployment; their faces survive restarts.
+  for (const collectionId of app.faceCollections) await rekognition?.collections.ensure(collectionId);
 
   // Web app (issue 11): the user pools (their admin API joins the edge), then their sign-in server and the HTTP API.
   const webApp = await openWebApp(app, dataDir);
