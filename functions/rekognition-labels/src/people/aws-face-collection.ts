@@ -24,7 +24,9 @@ export function createAwsFaceCollection(rekognition: Pick<RekognitionClient, 'se
         }),
       );
       return (response.FaceRecords ?? []).flatMap((record) =>
-        record.Face?.FaceId ? [{ faceId: record.Face.FaceId, box: box(record.Face.BoundingBox), confidence: round1(record.Face.Confidence) }] : [],
+        record.Face?.FaceId
+          ? [{ faceId: record.Face.FaceId, box: box(record.Face.BoundingBox), confidence: round1(record.Face.Confidence) }]
+          : [],
       );
     },
     async searchFaces(faceId, threshold) {

@@ -1,4 +1,11 @@
-import { BatchGetCommand, type BatchGetCommandOutput, DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { FACE_SK_PREFIX, faceIndexSk, faceSk, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
 import type { FaceStore, StoredFace } from './group-faces';
 

@@ -57,47 +57,64 @@ export const UNOWNED = 'unowned';
 /** The IndexFaces call recorded in the summary's `calls` (each SearchFaces per face follows it). */
 export const GROUP_FACES_CALL = 'IndexFaces';
 
+/** How often, and how long apart, a match whose record is not written yet is read again (a concurrent run's face). */
+const RECORD_RETRIES = 3;
+const RECORD_RETRY_MS = 300;
+
 /**
- * Indexes the image's faces in the collection and gives each a person: the person of the most similar face (at or
- * above `threshold`) that the same owner has in ANOTHER image, else a new person named after the face itself. Faces
- * of other owners are never matched (one collection serves the whole stack, so their matches are dropped here), and
- * two faces in one photo are never one person. A re-analysed image first loses the faces it had, in the collection
- * and in the table, so a face is never indexed twice.
+ * Indexes the image's faces in the collection and gives each a person: the person of the OLDEST face record (earliest
+ * `indexedAt`, then FaceId) among the face itself and its matches (at or above `threshold`) that the same owner has
+ * in another image. Oldest-first is a rule every concurrent run agrees on: each face's record is written (as its own
+ * person) before any search, so two photos of one person analysed at the same moment see each other and both pick
+ * the older face's person. Faces of other owners are never matched (one collection serves the whole stack, so their
+ * matches are dropped here), and two faces in one photo are never one person. A re-analysed image first loses the
+ * faces it had, in the collection and in the table, so a face is never indexed twice.
  * @returns the `people` section: one item per face, its box, and its personId and faceId
  */
 export async function groupFaces(input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<AnalysisSection> {
   await forgetFacesOfImage(input.imageId, collection, store);
   const owner = input.owner ?? UNOWNED;
-  const indexed = await collection.indexFaces(input.image, input.imageId);
-  const items: AnalysisSection['items'] = [];
   const indexedAt = input.now().toISOString();
-  for (const face of indexed) {
-    const personId = await personOf(face, owner, input, collection, store);
-    await store.putFace({ ...face, imageId: input.imageId, owner, personId, indexedAt });
+  const records = (await collection.indexFaces(input.image, input.imageId)).map((face): StoredFace => ({
+    ...face,
+    imageId: input.imageId,
+    owner,
+    personId: face.faceId,
+    indexedAt,
+  }));
+  for (const record of records) await store.putFace(record);
+  const items: AnalysisSection['items'] = [];
+  for (const record of records) {
+    const personId = await personOf(record, input, collection, store);
+    if (personId !== record.personId) await store.putFace({ ...record, personId });
     items.push({
       name: 'Person',
-      confidence: face.confidence,
-      boxes: [face.box],
-      attributes: { personId, faceId: face.faceId },
+      confidence: record.confidence,
+      boxes: [record.box],
+      attributes: { personId, faceId: record.faceId },
     });
   }
   return { title: 'People', detector: GROUP_FACES_CALL, items };
 }
 
-async function personOf(
-  face: IndexedFace,
-  owner: string,
-  input: GroupFacesInput,
-  collection: FaceCollection,
-  store: FaceStore,
-): Promise<string> {
+const olderFirst = (a: StoredFace, b: StoredFace): number =>
+  a.indexedAt === b.indexedAt ? a.faceId.localeCompare(b.faceId) : a.indexedAt.localeCompare(b.indexedAt);
+
+async function personOf(face: StoredFace, input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<string> {
   const matches = (await collection.searchFaces(face.faceId, input.threshold)).filter((match) => match.imageId !== input.imageId);
-  if (matches.length === 0) return face.faceId;
-  const records = new Map((await store.facesById(matches)).map((record) => [record.faceId, record]));
-  const best = [...matches]
-    .sort((a, b) => b.similarity - a.similarity)
-    .find((match) => records.get(match.faceId)?.owner === owner && records.get(match.faceId)?.imageId === match.imageId);
-  return best ? records.get(best.faceId)!.personId : face.faceId;
+  const found = new Map<string, StoredFace>();
+  let missing = matches;
+  for (let attempt = 0; missing.length > 0 && attempt <= RECORD_RETRIES; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+    for (const record of await store.facesById(missing)) found.set(record.faceId, record);
+    missing = missing.filter((match) => !found.has(match.faceId));
+  }
+  // A record must be the match's own (same image) and the same owner's; a face still without one is left out.
+  const candidates = matches.flatMap((match) => {
+    const record = found.get(match.faceId);
+    return record && record.imageId === match.imageId && record.owner === face.owner ? [record] : [];
+  });
+  return [face, ...candidates].sort(olderFirst)[0].personId;
 }
 
 /**
@@ -105,7 +122,11 @@ async function personOf(
  * failure still finds the records that name the vectors).
  * @returns how many faces were removed
  */
-export async function forgetFacesOfImage(imageId: string, collection: Pick<FaceCollection, 'deleteFaces'>, store: FaceStore): Promise<number> {
+export async function forgetFacesOfImage(
+  imageId: string,
+  collection: Pick<FaceCollection, 'deleteFaces'>,
+  store: FaceStore,
+): Promise<number> {
   const faces = await store.facesOfImage(imageId);
   if (faces.length === 0) return 0;
   const faceIds = faces.map((face) => face.faceId);

@@ -78,6 +78,17 @@ describe('groupFaces', () => {
     expect(second.items[0]).toMatchObject({ name: 'Person', confidence: 99.5, boxes: [{ left: 0.1 }] });
   });
 
+  it('gives two photos of one person analysed at the same moment one person', async () => {
+    // Prepare
+    const { group, personIds } = setUp();
+
+    // Act: the two runs interleave at every await, as two concurrent analyses do.
+    const [first, second] = await Promise.all([group('img1', 'ann-1.jpg', 'alice'), group('img2', 'ann-2.jpg', 'alice')]);
+
+    // Assess
+    expect(personIds(first)).toEqual(personIds(second));
+  });
+
   it("never matches a face to another owner's person, however similar", async () => {
     // Prepare
     const { group, personIds } = setUp();
