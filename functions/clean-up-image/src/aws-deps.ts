@@ -1,7 +1,14 @@
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteFacesCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
-import { ConfigurationError, FACE_SK_PREFIX, IMAGE_SK, imagePrefix, imagePk, SOURCE_ORDER_METADATA } from '@smart-image-pipeline/contracts';
+import {
+  ConfigurationError,
+  IMAGE_SK,
+  imageFacesQuery,
+  imagePrefix,
+  imagePk,
+  SOURCE_ORDER_METADATA,
+} from '@smart-image-pipeline/contracts';
 import { tombstoneItem, type CleanUpDeps, type Log, type StoredImage } from './clean-up';
 import type { CleanUpConfig } from './config';
 import type { RevisionFolder } from './types';
@@ -108,14 +115,7 @@ export function createAwsDeps({ s3, db, rekognition, config, now, logger }: AwsD
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
-            ExpressionAttributeValues: { ':pk': imagePk(imageId), ':face': FACE_SK_PREFIX },
-            ProjectionExpression: 'faceId',
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
+          new QueryCommand({ ...imageFacesQuery(table, imageId), ProjectionExpression: 'faceId', ExclusiveStartKey: startKey }),
         );
         faceIds.push(...(page.Items ?? []).map((item) => String(item.faceId)));
         startKey = page.LastEvaluatedKey;

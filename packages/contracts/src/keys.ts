@@ -41,6 +41,19 @@ export function faceSk(faceId: string): string {
 }
 
 /**
+ * The Query input (without paging) that reads one image's face items: the analysis step replaces them on re-analysis,
+ * CleanUpImage deletes their vectors. Strongly consistent, so a face just written is never missed.
+ */
+export function imageFacesQuery(tableName: string, imageId: string) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
+    ExpressionAttributeValues: { ':pk': imagePk(imageId), ':face': FACE_SK_PREFIX },
+    ConsistentRead: true,
+  };
+}
+
+/**
  * GSI2 partition of one owner's face items. There is no GSI1 partition for faces: people are never listed across
  * owners, so a user's faces can only be read through this partition.
  */

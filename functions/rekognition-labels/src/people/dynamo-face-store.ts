@@ -6,7 +6,7 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { FACE_SK_PREFIX, faceIndexSk, faceSk, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
+import { faceIndexSk, faceSk, imageFacesQuery, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
 import type { FaceStore, StoredFace } from './group-faces';
 
 /** BatchGetItem reads at most 100 keys per call. */
@@ -27,15 +27,7 @@ export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
       const faces: StoredFace[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
-            ExpressionAttributeValues: { ':pk': imagePk(imageId), ':face': FACE_SK_PREFIX },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        const page = await db.send(new QueryCommand({ ...imageFacesQuery(tableName, imageId), ExclusiveStartKey: startKey }));
         faces.push(...(page.Items ?? []).map(toStoredFace));
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
