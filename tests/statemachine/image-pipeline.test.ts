@@ -37,6 +37,7 @@ const PHYSICAL_NAMES = {
   ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
   ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
   PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
+  FaceCollection: 'smart-image-pipeline-faces',
 };
 const FUNCTIONS = {
   TriggerStepFunctionFunction: 'functions/trigger-step-function/src/handler',
