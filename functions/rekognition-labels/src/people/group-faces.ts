@@ -57,16 +57,20 @@ export const UNOWNED = 'unowned';
 /** The IndexFaces call recorded in the summary's `calls` (each SearchFaces per face follows it). */
 export const GROUP_FACES_CALL = 'IndexFaces';
 
-/** How often, and how long apart, a match whose record is not written yet is read again (a concurrent run's face). */
-const RECORD_RETRIES = 3;
+/**
+ * How often, and how long apart, a match whose record is not written yet is read again: a concurrent run's face, whose
+ * record follows its IndexFaces within milliseconds unless the machine is very busy (3 s in all).
+ */
+const RECORD_RETRIES = 10;
 const RECORD_RETRY_MS = 300;
 
 /**
  * Indexes the image's faces in the collection and gives each a person: the person of the OLDEST face record (earliest
  * `indexedAt`, then FaceId) among the face itself and its matches (at or above `threshold`) that the same owner has
  * in another image. Oldest-first is a rule every concurrent run agrees on: each face's record is written (as its own
- * person) before any search, so two photos of one person analysed at the same moment see each other and both pick
- * the older face's person. Faces of other owners are never matched (one collection serves the whole stack, so their
+ * person) before any search, and a match without a record yet is read again for up to 3 s, so two photos of one
+ * person analysed at the same moment see each other and both pick the older face's person. (A run whose record write
+ * is delayed past that can still leave the two photos as two people; nothing merges them later.) Faces of other owners are never matched (one collection serves the whole stack, so their
  * matches are dropped here), and two faces in one photo are never one person. A re-analysed image first loses the
  * faces it had, in the collection and in the table, so a face is never indexed twice.
  * @returns the `people` section: one item per face, its box, and its personId and faceId
@@ -74,8 +78,10 @@ const RECORD_RETRY_MS = 300;
 export async function groupFaces(input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<AnalysisSection> {
   await forgetFacesOfImage(input.imageId, collection, store);
   const owner = input.owner ?? UNOWNED;
+  const indexed = await collection.indexFaces(input.image, input.imageId);
+  // Taken once the vectors exist, so "older" follows the order in which other runs can find the faces.
   const indexedAt = input.now().toISOString();
-  const records = (await collection.indexFaces(input.image, input.imageId)).map((face): StoredFace => ({
+  const records = indexed.map((face): StoredFace => ({
     ...face,
     imageId: input.imageId,
     owner,
