@@ -126,8 +126,17 @@ export function checkAnalysisConfig(
 /** Bumped when the analysis step changes what it produces for the same settings, so older analyses are not reused. */
 export const ANALYSIS_PIPELINE_VERSION = 1;
 
-/** Config keys that do not change an analysis' result (caching, and the reuse switches themselves). */
-const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
+/**
+ * Config keys that do not change the part of an analysis that can be reused: caching, the reuse switches themselves,
+ * and people grouping (the `people` section is never copied from a near-duplicate: each image indexes its own faces).
+ */
+const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
+  'cacheSeconds',
+  'reuseNearDuplicates',
+  'nearDuplicateMaxDistance',
+  'groupFacesIntoPeople',
+  'personMatchThreshold',
+]);
 
 /**
  * A short fingerprint (16 hex, FNV-1a 64-bit) of everything that decides what an analysis contains: the pipeline
