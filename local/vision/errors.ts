@@ -10,8 +10,9 @@ export type RekognitionErrorType =
   | 'ImageTooLargeException'
   | 'InvalidS3ObjectException'
   | 'UnknownOperationException'
-  | 'VideoTooLargeException'
   | 'ResourceNotFoundException'
+  | 'ResourceAlreadyExistsException'
+  | 'VideoTooLargeException'
   | 'InvalidPaginationTokenException'
   | 'InternalServerError'
   | 'ServiceUnavailableException';
@@ -22,8 +23,9 @@ const STATUS: Record<RekognitionErrorType, number> = {
   ImageTooLargeException: 400,
   InvalidS3ObjectException: 400,
   UnknownOperationException: 400,
-  VideoTooLargeException: 400,
   ResourceNotFoundException: 400,
+  ResourceAlreadyExistsException: 400,
+  VideoTooLargeException: 400,
   InvalidPaginationTokenException: 400,
   InternalServerError: 500,
   ServiceUnavailableException: 503,
