@@ -6,8 +6,8 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack, type LocalStack } from '../../local/stack';
-import { makeClip } from '../support/video-clips';
-import { edgeClients, FIXTURES } from './support/clients';
+import { flowersThenPersonClip } from '../support/video-clips';
+import { edgeClients } from './support/clients';
 
 // Bounds a hang: the transcode, frame sampling and models share 2 cores with other suites. It times nothing.
 jest.setTimeout(600_000);
@@ -29,17 +29,7 @@ describe('a video upload in local mode: MediaConvert and Rekognition Video answe
 
   beforeAll(async () => {
     // Prepare: 4 s of flowers then 4 s of a person at 720p, and the same file cut in half (truncated), made now.
-    const slides = await readFile(
-      await makeClip({
-        seconds: 8,
-        width: 1280,
-        height: 720,
-        slides: [
-          { path: join(FIXTURES, 'flowers.jpeg'), seconds: 4 },
-          { path: join(FIXTURES, 'ai-body.jpg'), seconds: 4 },
-        ],
-      }),
-    );
+    const slides = await readFile(await flowersThenPersonClip());
     dataDir = await mkdtemp(join(tmpdir(), 'sip-video-'));
     // The local moderation model scores the second still at about 32%: a 20% threshold flags it (the default is 60%).
     stack = await startLocalStack({

@@ -115,3 +115,17 @@ function slideshow(slides: NonNullable<ClipRecipe['slides']>, width: number, hei
 export async function clipBytes(recipe: ClipRecipe): Promise<Buffer> {
   return readFileSync(await makeClip(recipe));
 }
+
+/** 8 s of 720p: 4 s of tests/fixtures/images/flowers.jpeg, then 4 s of ai-body.jpg (a person; the one flagged still). */
+export function flowersThenPersonClip(): Promise<string> {
+  const fixtures = join(__dirname, '..', 'fixtures', 'images');
+  return makeClip({
+    seconds: 8,
+    width: 1280,
+    height: 720,
+    slides: [
+      { path: join(fixtures, 'flowers.jpeg'), seconds: 4 },
+      { path: join(fixtures, 'ai-body.jpg'), seconds: 4 },
+    ],
+  });
+}

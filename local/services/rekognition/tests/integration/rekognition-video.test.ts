@@ -12,10 +12,8 @@ import {
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeClip } from '../../../../../tests/support/video-clips';
+import { flowersThenPersonClip, makeClip } from '../../../../../tests/support/video-clips';
 import { startRekognitionServer } from '../../server';
-
-const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', 'tests', 'fixtures', 'images');
 
 // Generous: model loading and ffmpeg share 2 cores with other suites; this bounds a hang, it times nothing.
 jest.setTimeout(600_000);
@@ -39,18 +37,7 @@ describe('local Rekognition Video (stored-video jobs through @aws-sdk/client-rek
 
   beforeAll(async () => {
     // Prepare: 4 s of flowers then 4 s of a person, 1280x720 H.264, made by ffmpeg now.
-    videos.set(
-      'slides.mp4',
-      await makeClip({
-        seconds: 8,
-        width: 1280,
-        height: 720,
-        slides: [
-          { path: join(FIXTURES, 'flowers.jpeg'), seconds: 4 },
-          { path: join(FIXTURES, 'ai-body.jpg'), seconds: 4 },
-        ],
-      }),
-    );
+    videos.set('slides.mp4', await flowersThenPersonClip());
     videos.set('audio-only.mp4', await makeClip({ seconds: 2, audioOnly: true }));
     dataDir = await mkdtemp(join(tmpdir(), 'vision-video-'));
     server = await startRekognitionServer({
