@@ -67,6 +67,9 @@ const dataset = (label: string, data: Array<number | null>, index: number, type?
   ...(type === 'line' ? { borderWidth: 2, pointRadius: 2, spanGaps: true } : {}),
 });
 
+/** One bar series from per-day (or per-reason) rows. */
+const series = <T>(rows: T[], label: string, value: (row: T) => number | null, colour: number) => dataset(label, rows.map(value), colour);
+
 /** The page's charts, built from the API's summary. */
 export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
   const days = summary.days.map(shortDay);
@@ -80,21 +83,9 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         data: {
           labels: days,
           datasets: [
-            dataset(
-              'Processed',
-              summary.imagesPerDay.map((d) => d.processed),
-              0,
-            ),
-            dataset(
-              'Failed',
-              summary.imagesPerDay.map((d) => d.failed),
-              1,
-            ),
-            dataset(
-              'Flagged',
-              summary.imagesPerDay.map((d) => d.flagged),
-              3,
-            ),
+            series(summary.imagesPerDay, 'Processed', (d) => d.processed, 0),
+            series(summary.imagesPerDay, 'Failed', (d) => d.failed, 1),
+            series(summary.imagesPerDay, 'Flagged', (d) => d.flagged, 3),
           ],
         },
         options: baseOptions(false),
@@ -136,13 +127,7 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         type: 'bar',
         data: {
           labels: summary.failureReasons.map((r) => twoLines(r.reason)),
-          datasets: [
-            dataset(
-              'Images',
-              summary.failureReasons.map((r) => r.images),
-              1,
-            ),
-          ],
+          datasets: [series(summary.failureReasons, 'Images', (r) => r.images, 1)],
         },
         options: { ...baseOptions(false, true), plugins: { legend: { display: false } } },
       },
@@ -181,16 +166,8 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         data: {
           labels: days,
           datasets: [
-            dataset(
-              'Uploaded (MB)',
-              summary.resizeSavings.map((d) => mb(d.bytesIn)),
-              0,
-            ),
-            dataset(
-              'Variants (MB)',
-              summary.resizeSavings.map((d) => mb(d.bytesOut)),
-              2,
-            ),
+            series(summary.resizeSavings, 'Uploaded (MB)', (d) => mb(d.bytesIn), 0),
+            series(summary.resizeSavings, 'Variants (MB)', (d) => mb(d.bytesOut), 2),
           ],
         },
         options: baseOptions(),
@@ -209,16 +186,8 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         data: {
           labels: days,
           datasets: [
-            dataset(
-              'Made',
-              summary.rekognitionCalls.map((d) => d.calls),
-              0,
-            ),
-            dataset(
-              'Skipped by the configuration',
-              summary.rekognitionCalls.map((d) => d.skipped),
-              4,
-            ),
+            series(summary.rekognitionCalls, 'Made', (d) => d.calls, 0),
+            series(summary.rekognitionCalls, 'Skipped by the configuration', (d) => d.skipped, 4),
           ],
         },
         options: baseOptions(true),
@@ -237,16 +206,8 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         data: {
           labels: days,
           datasets: [
-            dataset(
-              'Rekognition',
-              summary.spend.perDay.map((d) => d.rekognitionUsd),
-              0,
-            ),
-            dataset(
-              'Pipeline',
-              summary.spend.perDay.map((d) => d.pipelineUsd),
-              2,
-            ),
+            series(summary.spend.perDay, 'Rekognition', (d) => d.rekognitionUsd, 0),
+            series(summary.spend.perDay, 'Pipeline', (d) => d.pipelineUsd, 2),
           ],
         },
         options: { ...baseOptions(true), scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
