@@ -112,8 +112,8 @@ export interface LocalFactsEngine extends FactsEngine {
 
 /**
  * Opens DuckDB (in memory) over the facts of `dataDir`. Before each query, past days that still have JSON lines are
- * compacted (a day ends at UTC midnight: the stream then writes to the next folder) and the `facts` view is rebuilt
- * when the set of files changed. Queries run one at a time on one connection.
+ * compacted (a day ends at UTC midnight: the stream then writes to the next folder), new lines are loaded and the
+ * `facts` view is rebuilt when the set of files changed (one at a time); then each query runs on its own connection.
  */
 export async function openFactsEngine(dataDir: string, options: { now?: () => Date } = {}): Promise<LocalFactsEngine> {
   const now = options.now ?? (() => new Date());
@@ -208,13 +208,20 @@ export async function openFactsEngine(dataDir: string, options: { now?: () => Da
 
   return {
     compact: () => serial(compact),
-    query: (query: SqlQuery) =>
-      serial(async () => {
+    async query(query: SqlQuery) {
+      await serial(async () => {
         await compact();
         await refreshView();
-        const reader = await connection.runAndReadAll(query.sql, query.params);
+      });
+      // Each query on its own connection, so the page's charts run side by side instead of queueing.
+      const reading = await instance.connect();
+      try {
+        const reader = await reading.runAndReadAll(query.sql, query.params);
         return reader.getRowObjectsJson() as SqlRow[];
-      }),
+      } finally {
+        reading.closeSync();
+      }
+    },
     close: () => {
       connection.closeSync();
       instance.closeSync();

@@ -11,7 +11,7 @@ import type { FactsEngine, SqlQuery, SqlRow } from '@smart-image-pipeline/contra
 export interface AthenaFactsOptions {
   workGroup: string;
   database: string;
-  /** First wait between status checks; it doubles up to 1 s. */
+  /** First wait between status checks; it grows by half up to 1 s. */
   pollMs?: number;
   /** A query still running after this long is given up (API Gateway answers in at most 30 s). */
   timeoutMs?: number;
@@ -39,7 +39,7 @@ export function createAthenaFactsEngine(athena: Pick<AthenaClient, 'send'>, opti
 
   async function waitFor(queryExecutionId: string): Promise<void> {
     const started = Date.now();
-    for (let wait = options.pollMs ?? 100; ; wait = Math.min(wait * 2, 1000)) {
+    for (let wait = options.pollMs ?? 50; ; wait = Math.min(Math.round(wait * 1.5), 1000)) {
       const { QueryExecution } = await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: queryExecutionId }));
       const state = QueryExecution?.Status?.State;
       if (state === 'SUCCEEDED') return;
