@@ -434,7 +434,7 @@ describe('console in Chromium', () => {
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe('second@example.com');
     expect(await page.locator('.card').count()).toBe(0);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Outbox', 'Events']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Analytics', 'Outbox', 'Events']);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {
