@@ -13,9 +13,10 @@ import { renderChart } from './report/chart';
 import { resultsBlock } from './report/markdown';
 import { computeTargets, type BenchSections } from './report/targets';
 import { runResizeBench } from './resize/section';
+import { runSearchBench } from './search/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -29,6 +30,8 @@ const PLANS = {
     coldSamples: 7,
     visionRuns: 2,
     e2ePhotos: 50,
+    searchImages: 10_000,
+    searchSamples: 40,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -40,6 +43,8 @@ const PLANS = {
     coldSamples: 2,
     visionRuns: 0,
     e2ePhotos: 6,
+    searchImages: 3_000,
+    searchSamples: 10,
   },
 };
 
@@ -99,6 +104,9 @@ async function main(): Promise<void> {
     else sections.skipped.coldStart = '--only';
     if (wanted('e2e')) sections.e2e = await attempt(sections, 'e2e', () => runE2eBench(plan.e2ePhotos, log));
     else sections.skipped.e2e = '--only';
+    if (wanted('search'))
+      sections.search = await attempt(sections, 'search', () => runSearchBench(plan.searchImages, plan.searchSamples, log));
+    else sections.skipped.search = '--only';
     if (!wanted('vision')) sections.skipped.vision = '--only';
     else if (plan.visionRuns === 0) sections.skipped.vision = 'skipped in --quick: npm run bench:vision takes minutes';
     else sections.vision = await attempt(sections, 'vision', () => runVisionBench(plan.visionRuns, log));
