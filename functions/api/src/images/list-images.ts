@@ -150,6 +150,19 @@ function keyRange(query: ImageListQuery, labelPartition: boolean): { atLeast?: s
   return { atLeast: query.from, below: query.to === undefined ? undefined : `${query.to}#~` };
 }
 
+/**
+ * How many index entries one Query reads. When the partition and its key range already say everything the query asks
+ * (a label with its minimum confidence; a status with its time window), every entry is a match, so a page reads
+ * exactly `limit` entries: reading more would fetch entries, and for status partitions whole image items, that the
+ * page never shows. Other filters drop some entries, so a read takes twice the page (at least 25, at most 200).
+ */
+export function readSize(query: ImageListQuery, labelPartition: boolean, filter: IndexFilter | undefined): number {
+  // Label items exist for succeeded images only, and carry no text; image items carry no label index.
+  const checkedOnlyInMemory = labelPartition ? query.text !== undefined || query.status === 'FAILED' : query.label !== undefined;
+  if (filter === undefined && !checkedOnlyInMemory) return query.limit;
+  return Math.min(200, Math.max(query.limit * 2, 25));
+}
+
 /** One partition being read: entries read but not yet handed out, how far DynamoDB got, and where to resume. */
 class PartitionStream {
   buffer: IndexEntry[] = [];
@@ -179,7 +192,7 @@ export async function listImages(query: ImageListQuery, scope: ListScope, index:
   const range = keyRange(query, labelPartition);
   const filter = indexFilterFor(query, labelPartition ? 'label' : 'status');
   const streams = partitions.map((partition, i) => new PartitionStream(partition, position ? position[i] : undefined));
-  const pageSize = Math.min(200, Math.max(query.limit * 2, 25));
+  const pageSize = readSize(query, labelPartition, filter);
   const page: ImagePage = { items: [], readUnits: 0, scanned: 0 };
 
   const fill = async (stream: PartitionStream) => {

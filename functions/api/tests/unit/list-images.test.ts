@@ -203,6 +203,30 @@ describe('listImages', () => {
     expect(confident).toEqual([id(1)]);
   });
 
+  it('reads exactly a page of entries when the partition says everything, and more when a filter drops some', async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 60; n += 1) {
+      const confidence = 60 + (n % 40);
+      index.add(image(n, { labels: [{ name: 'Dog', confidence }], faceCount: n % 2 }), [['Dog', confidence]]);
+    }
+    const page = async (search: string) => {
+      const query = parseImageListQuery(new URLSearchParams(search));
+      index.query = query;
+      return listImages(query, MINE, index);
+    };
+
+    // Act
+    const label = await page('label=dog&minConfidence=60&limit=5');
+    const newest = await page('from=2026-11-25T00:00:00Z&limit=5');
+    const filtered = await page('hasFaces=true&limit=5');
+
+    // Assess
+    expect([label.items.length, label.scanned]).toEqual([5, 5]);
+    expect([newest.items.length, newest.scanned]).toEqual([5, 5]);
+    expect(filtered.scanned).toBeGreaterThanOrEqual(25);
+  });
+
   it('returns a short page with a cursor instead of reading without bound', async () => {
     // Prepare
     const index = new MemoryIndex();
