@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +16,11 @@ export interface SearchPageResult {
   p50Ms: number;
   p95Ms: number;
   maxMs: number;
+  /**
+   * CPU time of this process (every thread: the HTTP client, the local API, ApiFunction's sandbox, the edge and local
+   * DynamoDB) per request: less sensitive than latency to other jobs on a shared machine.
+   */
+  cpuMsPerRequest: number;
   /** Images the page returned. */
   returned: number;
   /** Index entries DynamoDB read for the page (before its FilterExpression), from the same listing code. */
@@ -35,6 +41,8 @@ export interface SearchBenchResult {
   imagesOfSearcher: number;
   itemsWritten: number;
   seedSeconds: number;
+  /** The machine's 1-minute load average when the timed requests began (the cores are shared). */
+  loadAverageAtStart: number;
   queries: SearchQueryResult[];
 }
 
@@ -72,6 +80,7 @@ export async function runSearchBench(images: number, samples: number, log: (line
     log(`  search: ${seeded.length} images (${itemsWritten} items) seeded in ${Math.round(seedSeconds)} s`);
 
     const index = new DynamoImageIndex(documents, tableName);
+    const loadAverageAtStart = round(os.loadavg()[0], 2);
     const queries: SearchQueryResult[] = [];
     for (const search of SEARCHES) {
       const first = await timePage(searcher, search.query, samples);
@@ -86,7 +95,7 @@ export async function runSearchBench(images: number, samples: number, log: (line
       ];
       for (const page of pages)
         log(
-          `  search ${search.name} (${page.page} page): p50 ${page.p50Ms} ms, p95 ${page.p95Ms} ms; ${page.returned} returned, ${page.scanned} index entries read, ${page.consumedReadUnits} RCU`,
+          `  search ${search.name} (${page.page} page): p50 ${page.p50Ms} ms, p95 ${page.p95Ms} ms, CPU ${page.cpuMsPerRequest} ms; ${page.returned} returned, ${page.scanned} index entries read, ${page.consumedReadUnits} RCU`,
         );
       queries.push({ name: search.name, query: search.query, pages });
     }
@@ -95,6 +104,7 @@ export async function runSearchBench(images: number, samples: number, log: (line
       imagesOfSearcher: seeded.filter((image) => image.owner === searcher.sub).length,
       itemsWritten,
       seedSeconds: round(seedSeconds, 1),
+      loadAverageAtStart,
       queries,
     };
   } finally {
@@ -107,15 +117,22 @@ async function timePage(
   user: TestUser,
   pathQuery: string,
   samples: number,
-): Promise<{ latency: Pick<SearchPageResult, 'samples' | 'p50Ms' | 'p95Ms' | 'maxMs'>; returned: number; cursor: string | null }> {
+): Promise<{
+  latency: Pick<SearchPageResult, 'samples' | 'p50Ms' | 'p95Ms' | 'maxMs' | 'cpuMsPerRequest'>;
+  returned: number;
+  cursor: string | null;
+}> {
   const times: number[] = [];
   let last: { status: number; body: any } | undefined;
+  let cpu = process.cpuUsage();
   for (let i = -2; i < samples; i += 1) {
+    if (i === 0) cpu = process.cpuUsage();
     const started = performance.now();
     last = await user.call(`/images?${pathQuery}`);
     if (i >= 0) times.push(performance.now() - started);
     if (last.status !== 200) throw new Error(`/images?${pathQuery} answered ${last.status}: ${JSON.stringify(last.body).slice(0, 300)}`);
   }
+  const used = process.cpuUsage(cpu);
   const body = last?.body as { items: unknown[]; nextCursor: string | null };
   return {
     latency: {
@@ -123,6 +140,7 @@ async function timePage(
       p50Ms: round(quantile(times, 0.5), 1),
       p95Ms: round(quantile(times, 0.95), 1),
       maxMs: round(Math.max(...times), 1),
+      cpuMsPerRequest: round((used.user + used.system) / 1000 / samples, 1),
     },
     returned: body.items.length,
     cursor: body.nextCursor,

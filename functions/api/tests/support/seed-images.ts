@@ -163,6 +163,6 @@ export async function writeSeed(
     if (n % 1000 === 0) onProgress?.(n, written);
   }
   if (batch.length) await flush();
-  onProgress?.(count, written);
+  if (count % 1000 !== 0) onProgress?.(count, written);
   return images;
 }
