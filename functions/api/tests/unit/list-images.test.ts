@@ -8,6 +8,7 @@ import {
   EXAMINE_BUDGET,
   indexFilterFor,
   listImages,
+  nextReadSize,
   type ImageIndex,
   type IndexEntry,
   type IndexFilter,
@@ -225,6 +226,24 @@ describe('listImages', () => {
     expect([label.items.length, label.scanned]).toEqual([5, 5]);
     expect([newest.items.length, newest.scanned]).toEqual([5, 5]);
     expect(filtered.scanned).toBeGreaterThanOrEqual(25);
+  });
+
+  it('sizes the next read by the share the filter kept, so a selective filter fills a page in two queries', async () => {
+    // Prepare: one image in six has a face
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 600; n += 1) index.add(image(n, { faceCount: n % 6 === 0 ? 1 : 0 }));
+    const query = parseImageListQuery(new URLSearchParams('hasFaces=true&limit=24'));
+    index.query = query;
+
+    // Act
+    const page = await listImages(query, MINE, index);
+
+    // Assess
+    expect(page.items).toHaveLength(24);
+    expect(index.reads).toBe(2);
+    expect(nextReadSize(16, 48, 8, false)).toBe(120);
+    expect(nextReadSize(16, 48, 0, false)).toBe(200);
+    expect(nextReadSize(3, 24, 21, true)).toBe(3);
   });
 
   it('returns a short page with a cursor instead of reading without bound', async () => {
