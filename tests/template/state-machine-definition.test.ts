@@ -58,7 +58,7 @@ describe('state machine definition', () => {
     const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(3);
+    expect(arnKeys.length).toBe(4);
     expect(mismatched).toEqual([]);
   });
 
@@ -257,7 +257,13 @@ describe('state machine definition', () => {
     const selections = lambdaTasks.map(([name, state]) => [name, Object.values(state.ResultSelector) as string[]] as const);
 
     // Assess
-    expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
+    expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
+      'AnalyseImage',
+      'RecordFailure',
+      'ResizeImage',
+      'ResolveVersion',
+      'StoreMetadata',
+    ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
       expect(paths.length).toBeGreaterThan(2);
@@ -305,7 +311,12 @@ describe('state machine definition', () => {
     );
 
     // Assess
-    expect(invokedFunctions.sort()).toEqual(['RekognitionLabelsFunction', 'ResizeImageFunction', 'StoreMetadataFunction']);
+    expect(invokedFunctions.sort()).toEqual([
+      'RekognitionLabelsFunction',
+      'ResizeImageFunction',
+      'ResolveVersionFunction',
+      'StoreMetadataFunction',
+    ]);
     expect([...invokable].sort()).toEqual(invokedFunctions);
     expect(text).toContain('"EventBusName": "${EventBusName}"');
     expect(buses).toEqual([{ Ref: 'EventBus' }]);

@@ -5,6 +5,7 @@ import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support
 
 const FUNCTION_IDS = [
   'TriggerStepFunctionFunction',
+  'ResolveVersionFunction',
   'ResizeImageFunction',
   'RekognitionLabelsFunction',
   'StoreMetadataFunction',

@@ -116,7 +116,7 @@ export function checkAnalysisConfig(
 export const ANALYSIS_PIPELINE_VERSION = 1;
 
 /** Config keys that do not change an analysis' result (caching, and the reuse switches themselves). */
-const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
+export const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
 
 /**
  * A short fingerprint (16 hex, FNV-1a 64-bit) of everything that decides what an analysis contains: the pipeline
