@@ -12,6 +12,7 @@ const FUNCTION_IDS = [
   'CleanUpImageFunction',
   'NotifyUserFunction',
   'ApiFunction',
+  'ReprocessFunction',
   'WebDeployFunction',
 ];
 /** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
