@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
+import { reprocessCost } from './cost/reprocess';
 import { gatherCostInputs } from './cost/gather';
 import { DOCUMENTED_MIX } from './cost/mix';
 import { runE2eBench } from './e2e/section';
@@ -12,10 +13,11 @@ import { repoPath } from './lib/paths';
 import { renderChart } from './report/chart';
 import { resultsBlock } from './report/markdown';
 import { computeTargets, type BenchSections } from './report/targets';
+import { runReprocessBench } from './reprocess/section';
 import { runResizeBench } from './resize/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost' | 'reprocess';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -29,6 +31,7 @@ const PLANS = {
     coldSamples: 7,
     visionRuns: 2,
     e2ePhotos: 50,
+    reprocessImages: 300,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -40,6 +43,7 @@ const PLANS = {
     coldSamples: 2,
     visionRuns: 0,
     e2ePhotos: 6,
+    reprocessImages: 40,
   },
 };
 
@@ -103,6 +107,10 @@ async function main(): Promise<void> {
     else if (plan.visionRuns === 0) sections.skipped.vision = 'skipped in --quick: npm run bench:vision takes minutes';
     else sections.vision = await attempt(sections, 'vision', () => runVisionBench(plan.visionRuns, log));
 
+    if (wanted('reprocess'))
+      sections.reprocess = await attempt(sections, 'reprocess', () => runReprocessBench(plan.reprocessImages, 4, log));
+    else sections.skipped.reprocess = '--only';
+
     if (wanted('cost')) {
       sections.cost = await attempt(sections, 'cost', async () => {
         // The cost model reads measured durations from a results file: give it this run's.
@@ -111,9 +119,18 @@ async function main(): Promise<void> {
         const inputs = await gatherCostInputs({ ...DOCUMENTED_MIX, resultsFile: interim });
         const ours = computeCost(inputs);
         const naive = computeCost({ ...inputs, naive: true });
+        const million = { ...inputs, images: 1e6 };
+        const reprocessUsdPerMillion = {
+          everyStep: reprocessCost(million, false).usdPerThousand * 1000,
+          variantsReused: reprocessCost(million, true).usdPerThousand * 1000,
+        };
         log(`  cost: $${ours.usdPerThousand.toFixed(3)} per 1,000 (naive $${naive.usdPerThousand.toFixed(3)})`);
+        log(
+          `  reprocessing 1 M images: $${reprocessUsdPerMillion.everyStep.toFixed(0)} every step, $${reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused`,
+        );
         return {
           usdPerThousand: ours.usdPerThousand,
+          reprocessUsdPerMillion,
           naiveUsdPerThousand: naive.usdPerThousand,
           inputs,
           lines: ours.lines,

@@ -1,5 +1,6 @@
 import type { ColdStartResult } from '../cold-start/section';
 import type { E2eResult } from '../e2e/section';
+import type { ReprocessBench } from '../reprocess/section';
 import type { ResizeBenchResult } from '../resize/section';
 import type { VisionResult } from '../vision/section';
 
@@ -21,7 +22,8 @@ export interface BenchSections {
   vision?: VisionResult;
   e2e?: E2eResult;
   coldStart?: ColdStartResult[];
-  cost?: { usdPerThousand: number; naiveUsdPerThousand: number };
+  cost?: { usdPerThousand: number; naiveUsdPerThousand: number; reprocessUsdPerMillion?: { everyStep: number; variantsReused: number } };
+  reprocess?: ReprocessBench;
   errors: Record<string, string>;
   skipped: Record<string, string>;
 }
