@@ -1,3 +1,4 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -19,3 +20,6 @@ export const documents = DynamoDBDocumentClient.from(powertools.tracer.captureAW
   marshallOptions: { removeUndefinedValues: true },
 });
 export const sfn = powertools.tracer.captureAWSv3Client(new SFNClient({}));
+
+// The PipelineConfig parameter, read when an admin starts a reprocess.
+export const ssm = powertools.tracer.captureAWSv3Client(new SSMClient({}));

@@ -11,6 +11,10 @@ export interface ApiConfig {
   readonly userPoolClientId: string;
   /** Largest upload the presigned POST allows (ResizeImage's MaxInputBytes). */
   readonly maxUploadBytes: number;
+  /** The reprocess state machine admins start (POST /admin/reprocess). */
+  readonly reprocessStateMachineArn: string;
+  /** The PipelineConfig SSM parameter, read to refuse a version it does not hold. */
+  readonly configParameterName: string;
 }
 
 const REQUIRED = {
@@ -21,6 +25,8 @@ const REQUIRED = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  reprocessStateMachineArn: 'REPROCESS_STATE_MACHINE_ARN',
+  configParameterName: 'CONFIG_PARAMETER_NAME',
 } as const;
 
 /**

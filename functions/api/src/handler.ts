@@ -3,7 +3,8 @@ import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { UPLOAD_CONTENT_TYPES, type ApiDeps } from './api-deps';
 import { createApi } from './api';
 import { createTokenVerifier } from './auth/token-verifier';
-import { documents, powertools, s3, sfn } from './clients';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { documents, powertools, s3, sfn, ssm } from './clients';
 import { loadConfig } from './config';
 import { parseApiEvent } from './http/api-request';
 import { DynamoImageIndex } from './images/dynamo-image-index';
@@ -27,6 +28,11 @@ const deps: ApiDeps = {
   logger: powertools.logger,
   now: () => new Date(),
   uuid: randomUUID,
+  reprocess: {
+    stateMachineArn: config.reprocessStateMachineArn,
+    // Read on each request (rare, admins only), so a version added a moment ago is known.
+    pipelineConfig: async () => (await ssm.send(new GetParameterCommand({ Name: config.configParameterName }))).Parameter?.Value,
+  },
 };
 const api = createApi(deps);
 

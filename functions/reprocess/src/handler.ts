@@ -1,12 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { isObject } from '@smart-image-pipeline/contracts';
+import { isObject, parseReprocessRequest, type ReprocessRequest } from '@smart-image-pipeline/contracts';
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { documentClient, powertools, s3 } from './clients';
 import { loadConfig } from './config';
 import { InvalidReprocessRequestError } from './errors';
 import { prepareImage, type PrepareDeps } from './prepare-image';
 import { selectImages, type SelectDeps } from './select-images';
-import { parseReprocessRequest, type ReprocessRequest } from './selection';
 
 // Read at cold start so a missing variable fails the first invocation loudly, not a later one.
 const config = loadConfig();

@@ -8,9 +8,11 @@ import {
   labelIndexPk,
   ownerStatusIndexPk,
   statusIndexPk,
+  isOlderVersion,
   storedPipelineVersion,
+  type ReprocessRequest,
+  type Selection,
 } from '@smart-image-pipeline/contracts';
-import { isOlderVersion, type ReprocessRequest, type Selection } from './selection';
 
 /** Where manifests go and how the table and bucket are reached; passed in so tests can replace them. */
 export interface SelectDeps {

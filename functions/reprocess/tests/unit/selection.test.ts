@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reprocessExecutionName } from '../../src/prepare-image';
-import { isOlderVersion, parseReprocessRequest, parseWhere } from '../../src/selection';
+import { isOlderVersion, parseReprocessRequest, parseWhere } from '@smart-image-pipeline/contracts';
 
 const EVENTS = join(__dirname, '..', '..', '..', '..', 'events', 'reprocess');
 const event = (name: string) => JSON.parse(readFileSync(join(EVENTS, name), 'utf8'));

@@ -1,7 +1,14 @@
-import { OWNER_PATTERN, PIPELINE_VERSION_PATTERN, versionNumber } from '@smart-image-pipeline/contracts';
-import { InvalidReprocessRequestError } from './errors';
+import { ERROR_NAMES, PipelineError } from './errors';
+import { PIPELINE_VERSION_PATTERN } from './ids';
+import { OWNER_PATTERN } from './owner';
+import { versionNumber } from './pipeline-version';
 
-/** Which images a reprocess run takes. */
+/** The selection, the version or the concurrency of a reprocess request cannot be run; nothing was changed. */
+export class InvalidReprocessRequestError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidReprocessRequest;
+}
+
+/** Which images a reprocess run takes (docs/reprocessing.md). */
 export type Selection =
   | { kind: 'all' }
   | { kind: 'failed' }
@@ -13,7 +20,7 @@ export type Selection =
 export const DEFAULT_MAX_CONCURRENCY = 10;
 export const MAX_MAX_CONCURRENCY = 1000;
 
-/** A reprocess request as the state machine receives it. */
+/** A reprocess request as the reprocess state machine receives it (the API and `npm run reprocess` send it). */
 export interface ReprocessRequest {
   version: string;
   selection: Selection;
