@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { eachState, type AslDefinition, type AslStates } from './asl-walker';
 import { TaskFailedError } from './errors';
+import { MAX_LOCAL_WAIT_SECONDS } from './task-token-fix';
 import type { TaskInvokers } from './task-resources';
 
 /** The Distributed Map fields the local handler runs, per (rewritten) Map state name. */
@@ -76,7 +77,8 @@ export function planDistributedMaps<D extends AslStates>(definition: D): { defin
       resultWriter: state.ResultWriter as DistributedMapSpec['resultWriter'],
     };
     for (const key of Object.keys(state)) if (!KEPT_FIELDS.includes(key)) delete state[key];
-    Object.assign(state, { Type: 'Task', Resource: LOCAL_RESOURCE });
+    // A Map state has no timeout of its own on AWS; the local Task it becomes would get the engine's 60-second default.
+    Object.assign(state, { Type: 'Task', Resource: LOCAL_RESOURCE, TimeoutSeconds: MAX_LOCAL_WAIT_SECONDS });
   }
   return { definition: copy, maps };
 }
