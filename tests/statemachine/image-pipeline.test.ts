@@ -44,6 +44,10 @@ const FUNCTIONS = {
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
+  // The video branch's functions (issue 14): loaded so every lambda:invoke state has its real handler.
+  ProbeVideoFunction: 'functions/probe-video/src/handler',
+  ComposeVideoThumbnailsFunction: 'functions/compose-video-thumbnails/src/handler',
+  RekognitionVideoFunction: 'functions/rekognition-video/src/handler',
 } as const;
 const UPLOADER = 'owner@example.com';
 
@@ -494,7 +498,7 @@ describe('image pipeline state machine', () => {
     const first = await runPipeline(input, { handlers });
     const stored = await imageItem(input.imageId);
     const { analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties } = stored!;
-    const resize = { analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties };
+    const resize = { mediaType: 'image', analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties };
 
     // Act
     const again = await runPipeline({ ...input, resize }, { handlers });

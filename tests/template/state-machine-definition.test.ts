@@ -21,6 +21,7 @@ const EVENT_TASKS = [
 function sampleValue(name: string): string {
   const account = 'arn:aws:{service}:us-east-1:123456789012';
   if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name === 'MediaConvertRoleArn') return 'arn:aws:iam::123456789012:role/stack-MediaConvertRole-AbC123';
   if (name === 'Partition') return 'aws';
   if (name === 'EventBusName') return 'stack-events';
   if (name === 'UnpublishedEventsQueueUrl') return 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-UnpublishedEventsQueue-AbC123';
@@ -58,7 +59,7 @@ describe('state machine definition', () => {
     const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(4);
+    expect(arnKeys.length).toBe(8);
     expect(mismatched).toEqual([]);
   });
 
@@ -259,14 +260,18 @@ describe('state machine definition', () => {
     // Assess
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
       'AnalyseImage',
+      'CollectVideoAnalysis',
+      'ComposeVideoThumbnails',
+      'ProbeVideo',
       'RecordFailure',
       'ResizeImage',
       'ResolveVersion',
+      'StartVideoAnalysis',
       'StoreMetadata',
     ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
-      expect(paths.length).toBeGreaterThan(2);
+      expect(paths.length).toBeGreaterThan(1);
       expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
     }
   });
@@ -312,7 +317,10 @@ describe('state machine definition', () => {
 
     // Assess
     expect(invokedFunctions.sort()).toEqual([
+      'ComposeVideoThumbnailsFunction',
+      'ProbeVideoFunction',
       'RekognitionLabelsFunction',
+      'RekognitionVideoFunction',
       'ResizeImageFunction',
       'ResolveVersionFunction',
       'StoreMetadataFunction',

@@ -47,11 +47,13 @@ async function variantWidthsOf(version: string, deps: PrepareDeps): Promise<stri
 
 /** The stored resize result, when it is complete enough for the states after ResizeImage (older items lack parts). */
 function storedResize(item: Record<string, unknown>): Record<string, unknown> | undefined {
+  // Videos are transcoded by their own branch: their outputs are never handed back as a resize result.
+  if (item.mediaType === 'video') return undefined;
   if (item.status !== 'SUCCEEDED' || !Array.isArray(item.variants) || typeof item.analysable !== 'boolean' || !isObject(item.image))
     return undefined;
   if (item.analysable && (!isObject(item.analysisImage) || !isObject(item.imageProperties) || typeof item.perceptualHash !== 'string'))
     return undefined;
-  return Object.fromEntries(RESIZE_FIELDS.map((field) => [field, item[field] ?? null]));
+  return { mediaType: 'image', ...Object.fromEntries(RESIZE_FIELDS.map((field) => [field, item[field] ?? null])) };
 }
 
 /** A pipeline execution name for this image, revision, version and reprocess run (`img-…` so the console links it). */
