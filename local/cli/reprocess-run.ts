@@ -1,5 +1,7 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { LocalStack } from '../stack';
 
 /** What `npm run reprocess` asks the reprocess state machine for. */
 export interface ReprocessRequest {
@@ -92,4 +94,17 @@ export async function runReprocess(
   }
   summary.seconds = (Date.now() - started) / 1000;
   return summary;
+}
+
+/** SDK settings for a client of the local stack's edge (any credentials pass). */
+export function edgeClientOptions(stack: LocalStack) {
+  return { endpoint: stack.edgeUrl, region: stack.app.pseudo.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+}
+
+/** The Step Functions and S3 clients a reprocess run needs, and the reprocess state machine's ARN. */
+export function reprocessClients(stack: LocalStack): { sfn: SFNClient; s3: S3Client; stateMachineArn: string } {
+  const machine = stack.app.stateMachines.find((m) => m.logicalId === 'ReprocessStateMachine');
+  if (!machine) throw new Error('template.yaml has no ReprocessStateMachine');
+  const options = edgeClientOptions(stack);
+  return { sfn: new SFNClient(options), s3: new S3Client({ ...options, forcePathStyle: true }), stateMachineArn: machine.arn };
 }

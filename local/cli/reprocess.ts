@@ -1,9 +1,7 @@
 import { resolve } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalStack, type LocalStack } from '../stack';
 import { parseCommandLine } from './command-line';
-import { runReprocess } from './reprocess-run';
+import { reprocessClients, runReprocess } from './reprocess-run';
 
 const USAGE = `Usage: npm run reprocess -- --version vN --where all|failed|user=<sub>|label=<name>|older-than=vN
                            [--concurrency N] [--data-dir DIR] [--json]
@@ -39,16 +37,8 @@ export async function reprocessCommand(
   let stack: LocalStack | undefined;
   try {
     stack = await startLocalStack({ dataDir, edgePort: 0, recover: false });
-    const machine = stack.app.stateMachines.find((m) => m.logicalId === 'ReprocessStateMachine');
-    if (!machine) throw new Error('template.yaml has no ReprocessStateMachine');
-    const options = {
-      endpoint: stack.edgeUrl,
-      region: stack.app.pseudo.region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    };
-    const sfn = new SFNClient(options);
-    const s3 = new S3Client({ ...options, forcePathStyle: true });
-    const summary = await runReprocess({ sfn, s3 }, machine.arn, {
+    const { sfn, s3, stateMachineArn } = reprocessClients(stack);
+    const summary = await runReprocess({ sfn, s3 }, stateMachineArn, {
       version: flags.version,
       where: flags.where,
       ...(maxConcurrency === undefined ? {} : { maxConcurrency }),

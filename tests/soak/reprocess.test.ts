@@ -1,5 +1,5 @@
 import { recordFigures } from '../hardening/support/figures';
-import { maxOverlap, seedReprocessWorld, type ReprocessWorld } from '../integration/support/reprocess-scenario';
+import { maxRunOverlap, seedReprocessWorld, type ReprocessWorld } from '../integration/support/reprocess-scenario';
 
 /**
  * Issue 13's acceptance run: 1,000 images seeded through the real pipeline, then reprocessed to v2 by the reprocess
@@ -46,7 +46,7 @@ describe(`reprocessing ${IMAGES} seeded images locally`, () => {
         reprocessSeconds: first.seconds,
         imagesPerMinute: Math.round((IMAGES / first.seconds) * 60),
         secondRunSeconds: second.seconds,
-        maxOverlap: maxOverlap(reprocessRuns),
+        maxOverlap: maxRunOverlap(reprocessRuns),
         lost: lost.length,
         duplicates,
       });
@@ -54,7 +54,7 @@ describe(`reprocessing ${IMAGES} seeded images locally`, () => {
       expect(lost).toEqual([]);
       expect(duplicates).toBe(0);
       expect(perImage.size).toBe(IMAGES);
-      expect(maxOverlap(reprocessRuns)).toBeLessThanOrEqual(CONCURRENCY);
+      expect(maxRunOverlap(reprocessRuns)).toBeLessThanOrEqual(CONCURRENCY);
       expect(second).toMatchObject({ status: 'SUCCEEDED', selected: 0, reprocessed: 0, alreadyCurrent: IMAGES });
       expect(afterSecond.length).toBe(afterFirst.length);
     },

@@ -2,11 +2,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ListExecutionsCommand, SFNClient, type ExecutionListItem } from '@aws-sdk/client-sfn';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ListExecutionsCommand, type ExecutionListItem, type SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
-import { runReprocess, type ReprocessRequest, type ReprocessSummary } from '../../../local/cli/reprocess-run';
+import { maxOverlap } from '../../hardening/support/pipeline-client';
+import {
+  edgeClientOptions,
+  reprocessClients,
+  runReprocess,
+  type ReprocessRequest,
+  type ReprocessSummary,
+} from '../../../local/cli/reprocess-run';
 import { startLocalStack, type LocalStack } from '../../../local/stack';
 
 /**
@@ -83,16 +90,9 @@ export async function seedReprocessWorld(count: number, concurrency = 2): Promis
     recover: false,
     parameterOverrides: { PipelineConfig: JSON.stringify(CONFIG) },
   });
-  const options = {
-    endpoint: stack.edgeUrl,
-    region: stack.app.pseudo.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  const sfn = new SFNClient(options);
-  const s3 = new S3Client({ ...options, forcePathStyle: true });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient(options));
+  const { sfn, s3, stateMachineArn: reprocessArn } = reprocessClients(stack);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(edgeClientOptions(stack)));
   const table = stack.resources.tableName;
-  const reprocessArn = stack.app.stateMachines.find((machine) => machine.logicalId === 'ReprocessStateMachine')!.arn;
 
   const images = async () => {
     const all = [...(await queryAll(db, table, 'STATUS#SUCCEEDED')), ...(await queryAll(db, table, 'STATUS#FAILED'))];
@@ -156,17 +156,6 @@ export async function seedReprocessWorld(count: number, concurrency = 2): Promis
 }
 
 /** The largest number of the runs that were running at the same moment. */
-export function maxOverlap(runs: readonly ExecutionListItem[]): number {
-  const edges = runs.flatMap((run) => [
-    { at: run.startDate!.getTime(), step: 1 },
-    { at: (run.stopDate ?? new Date()).getTime(), step: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.step - b.step);
-  let running = 0;
-  let most = 0;
-  for (const edge of edges) {
-    running += edge.step;
-    most = Math.max(most, running);
-  }
-  return most;
+export function maxRunOverlap(runs: readonly ExecutionListItem[]): number {
+  return maxOverlap(runs.map((run) => ({ from: run.startDate!.getTime(), to: (run.stopDate ?? new Date()).getTime() })));
 }
