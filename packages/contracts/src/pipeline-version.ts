@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkAnalysisConfig, KEYS_WITHOUT_EFFECT, type AnalysisConfig } from './analysis-config';
+import { checkAnalysisConfig, type AnalysisConfig } from './analysis-config';
 import { ERROR_NAMES, PipelineError } from './errors';
 import { PIPELINE_VERSION_PATTERN } from './ids';
 import { isObject } from './is-object';
@@ -50,12 +50,15 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Config keys that only tune caching and near-duplicate reuse: they may change under a version's name. */
+const KEYS_WITHOUT_MEANING: ReadonlySet<string> = new Set(['cacheSeconds', 'reuseNearDuplicates', 'nearDuplicateMaxDistance']);
+
 /**
  * SHA-256 (hex) of the canonical JSON of the settings that decide what a run produces: the config keys that only
- * tune caching or near-duplicate reuse (the ones analysisSettingsKey leaves out too) may change under a version.
+ * tune caching or near-duplicate reuse may change under a version.
  */
 export function pipelineVersionFingerprint(settings: PipelineVersionSettings): string {
-  const analysis = Object.fromEntries(Object.entries(settings.analysis).filter(([key]) => !KEYS_WITHOUT_EFFECT.has(key)));
+  const analysis = Object.fromEntries(Object.entries(settings.analysis).filter(([key]) => !KEYS_WITHOUT_MEANING.has(key)));
   return createHash('sha256')
     .update(canonicalJson({ analysis, variantWidths: settings.variantWidths }))
     .digest('hex');
