@@ -17,6 +17,8 @@ export const DEFAULT_DURATIONS_MS: Record<string, number> = {
   ResizeImageFunction: 1500,
   RekognitionLabelsFunction: 1200,
   StoreMetadataFunction: 150,
+  // One cached SSM read and, once per container and version, a GetItem: a few milliseconds when warm.
+  ResolveVersionFunction: 30,
 };
 
 /**
@@ -52,6 +54,11 @@ export function measuredDurations(
   return found;
 }
 
+/** Functions an upload can invoke; ReprocessFunction only runs in a reprocess (bench/cost/reprocess.ts prices it). */
+export function uploadPathFunctions(): ReturnType<typeof templateFunctions> {
+  return templateFunctions().filter((fn) => fn.logicalId !== 'ReprocessFunction');
+}
+
 /** The states a successful run enters, counted by walking the ASL from template.yaml's state machine. */
 export function transitionsPerRun(): string[] {
   const asl = JSON.parse(readFileSync(templateStateMachineFile(loadTemplate()), 'utf8')) as AslDefinition;
@@ -72,7 +79,7 @@ export async function gatherCostInputs(
   config: AnalysisConfig = deployedAnalysisConfig(),
 ): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
-  const lambdas = templateFunctions().map((fn) => {
+  const lambdas = uploadPathFunctions().map((fn) => {
     const m = measured[fn.logicalId];
     return {
       logicalId: fn.logicalId,

@@ -74,6 +74,16 @@ export function otherTables(s: BenchSections): string {
       ].join('\n'),
     );
   }
+  if (s.reprocess) {
+    const r = s.reprocess;
+    parts.push(
+      `Local reprocessing (reprocess state machine, Distributed Map at concurrency ${r.concurrency}, ${r.images} small seeded images): ${r.reuseImagesPerMinute} images/min with the stored variants reused (${fmt(r.reuseSeconds, 1)} s), ${r.fullImagesPerMinute} images/min resizing again (${fmt(r.fullSeconds, 1)} s); a second run of the same selection ${fmt(r.secondRunSeconds, 1)} s with 0 selected.`,
+    );
+  }
+  if (s.cost?.reprocessUsdPerMillion)
+    parts.push(
+      `Reprocessing 1,000,000 images with a new version: $${s.cost.reprocessUsdPerMillion.everyStep.toFixed(0)} running every step, $${s.cost.reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused (\`npm run cost\`).`,
+    );
   if (s.cost)
     parts.push(
       `Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`,

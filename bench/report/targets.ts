@@ -1,6 +1,7 @@
 import type { AnalyticsBenchResult } from '../analytics/section';
 import type { ColdStartResult } from '../cold-start/section';
 import type { E2eResult } from '../e2e/section';
+import type { ReprocessBench } from '../reprocess/section';
 import type { ResizeBenchResult } from '../resize/section';
 import type { SearchBenchResult } from '../search/section';
 import type { VisionResult } from '../vision/section';
@@ -24,7 +25,8 @@ export interface BenchSections {
   e2e?: E2eResult;
   coldStart?: ColdStartResult[];
   search?: SearchBenchResult;
-  cost?: { usdPerThousand: number; naiveUsdPerThousand: number };
+  cost?: { usdPerThousand: number; naiveUsdPerThousand: number; reprocessUsdPerMillion?: { everyStep: number; variantsReused: number } };
+  reprocess?: ReprocessBench;
   analytics?: AnalyticsBenchResult;
   errors: Record<string, string>;
   skipped: Record<string, string>;

@@ -166,6 +166,11 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
     },
+    { actions: ['states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
   ],
   WebDeployFunction: [
     { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },

@@ -11,6 +11,8 @@ export * from './is-object';
 export * from './keys';
 export * from './object-key';
 export * from './owner';
+export * from './pipeline-version';
+export * from './reprocess-request';
 export * from './sections';
 export * from './sniff';
 export * from './user-keys';

@@ -142,6 +142,25 @@ describe('listImages', () => {
     expect(theirs).toEqual([6, 4, 2].map(id));
   });
 
+  it("filters by pipeline version within the caller's own images, counting items from before versions as v1", async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 12; n += 1) {
+      const version = n % 3 === 0 ? 'v2' : n % 3 === 1 ? 'v1' : undefined;
+      index.add(image(n, { owner: n > 10 ? OTHER : OWNER, ...(version ? { pipelineVersion: version } : {}) }));
+    }
+
+    // Act
+    const v2 = await collect(index, 'version=v2&limit=2');
+    const v1 = await collect(index, 'version=v1');
+    const bad = () => parseImageListQuery(new URLSearchParams('version=latest'));
+
+    // Assess
+    expect(v2).toEqual([9, 6, 3].map(id));
+    expect(v1).toEqual([10, 8, 7, 5, 4, 2, 1].map(id));
+    expect(bad).toThrow('"version" must be a pipeline version name such as v2.');
+  });
+
   it('merges succeeded and failed images by time for status=ALL', async () => {
     // Prepare
     const index = new MemoryIndex();
