@@ -61,6 +61,18 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** Prints the peak RSS (VmHWM) of every worker and of this process, and their total. */
+function printPeakRss(service: LocalVisionService, when: string): void {
+  const workers = service.workerPids().map(peakRssMb);
+  const parent = process.resourceUsage().maxRSS / 1024;
+  console.log(`\npeak RSS, MB (default pool of 2 workers, ${when}; target total <= 1536)`);
+  console.table([
+    ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
+    { process: 'service (this process)', peakMb: parent.toFixed(0) },
+    { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
+  ]);
+}
+
 async function timeReady(dataDir: string, workers: number): Promise<{ ms: number; service: LocalVisionService }> {
   const started = performance.now();
   const service = new LocalVisionService({ dataDir, workers });
@@ -167,16 +179,11 @@ async function main(): Promise<void> {
       for (const call of Object.keys(CALLS) as Call[])
         await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
     }
-    const workers = pool.service.workerPids().map(peakRssMb);
-    const parent = process.resourceUsage().maxRSS / 1024;
-    console.log('\npeak RSS, MB (default pool of 2 workers, each having run every call on every image; target total <= 1536)');
-    console.table([
-      ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
-      { process: 'service (this process)', peakMb: parent.toFixed(0) },
-      { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
-    ]);
+    printPeakRss(pool.service, 'each having run every call on every image');
     console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
     await runQuality(pool.service);
+    // The evaluation photos are larger than the fixtures (up to 2 Mpx), and WASM memory keeps its peak.
+    printPeakRss(pool.service, 'after the evaluation photos too');
     await pool.service.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
