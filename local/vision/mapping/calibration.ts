@@ -66,6 +66,26 @@ export const TEXT_POINTS: CalibrationPoints = [
 ];
 
 /**
+ * Scene cues (scene-cues.ts). Their thresholds were chosen on a calibration split of 15 other photos from the same
+ * Debian package (opencv-doc: a house under a blue sky, a potted plant, an aerial view, a painting, indoor scenes,
+ * drawings and renders), none of them in the evaluation set: the one photo with blue sky scored 0.70 and the rest 0;
+ * the plant 0.19 for vegetation and the rest at most 0.09 (the painting). 55 sits above those negatives.
+ */
+export const SKY_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.15, 55],
+  [0.5, 85],
+  [1, 95],
+];
+export const VEGETATION_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.12, 55],
+  [0.3, 80],
+  [0.6, 95],
+  [1, 97],
+];
+
+/**
  * nsfwjs' "Sexy" probability for "Swimwear or Underwear". Ordinary photos of clothed people reach 0.82–0.92 with
  * this class (a footballer in kit 0.89, a woman in a dress 0.84), so 55 sits at 0.95. nsfwjs' Porn and Hentai
  * ("Explicit") are not recalibrated: their mapping, and so their recall, stays as it was (score × 100).

@@ -11,10 +11,13 @@ export interface LabelSource {
 }
 
 /** Labels that evidence other than the object detector adds (labels.ts): a face means a person, legible text Text. */
-const OTHER_SOURCES: Readonly<Record<string, string>> = {
-  Face: 'face detector + face mesh',
-  Text: 'text detector + recogniser',
-};
+const OTHER_SOURCES: Readonly<[label: string, foundBy: string][]> = [
+  ['Face', 'face detector + face mesh'],
+  ['Text', 'text detector + recogniser'],
+  ['Sky', 'colour cue: blue, smooth top of the image'],
+  ['Outdoors', 'colour cue: blue, smooth top of the image'],
+  ['Vegetation', 'colour cue: green, textured area'],
+];
 
 /**
  * Every label DetectLabels can return locally, derived from the same tables toLabels uses, so the list cannot drift
@@ -31,7 +34,7 @@ export function producibleLabels(): LabelSource[] {
   };
   const direct: [label: string, foundBy: string][] = [
     ...Object.entries(COCO_TO_LABEL).map(([coco, label]): [string, string] => [label, `COCO "${coco}"`]),
-    ...Object.entries(OTHER_SOURCES),
+    ...OTHER_SOURCES,
   ];
   for (const [label, foundBy] of direct) {
     entry(label).foundBy.push(foundBy);
