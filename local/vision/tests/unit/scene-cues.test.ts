@@ -1,5 +1,3 @@
-import type { LabelsParams } from '../../request';
-import { toLabels } from '../../mapping/labels';
 import { sceneCues } from '../../mapping/scene-cues';
 
 type Paint = (x: number, y: number) => [number, number, number];
@@ -35,27 +33,5 @@ describe('scene cues', () => {
 
   it('does not call smooth green (paint, a wall) vegetation', () => {
     expect(sceneCues(image(160, 120, () => [60, 140, 60])).vegetation).toBe(0);
-  });
-
-  it('turns the cues into Sky, Outdoors and Vegetation (under Plant) at calibrated confidences', () => {
-    const params: LabelsParams = {
-      minConfidence: 55,
-      maxLabels: 100,
-      generalLabels: true,
-      imageProperties: false,
-      maxDominantColors: 10,
-      labelInclusion: [],
-      labelExclusion: [],
-      categoryInclusion: [],
-      categoryExclusion: [],
-    };
-    const labels = toLabels({ objects: [], faceScores: [], scene: { sky: 0.8, vegetation: 0.3 } }, params);
-    const byName = new Map(labels.map((label) => [label.Name, label]));
-    expect(byName.get('Sky')?.Confidence).toBeCloseTo(byName.get('Outdoors')?.Confidence ?? 0);
-    expect(byName.get('Sky')?.Confidence).toBeGreaterThan(85);
-    expect(byName.get('Vegetation')).toMatchObject({ Confidence: 80, Parents: [{ Name: 'Plant' }] });
-    expect(byName.get('Plant')?.Confidence).toBe(80);
-    const faint = toLabels({ objects: [], faceScores: [], scene: { sky: 0.1, vegetation: 0.1 } }, params);
-    expect(faint).toEqual([]);
   });
 });
