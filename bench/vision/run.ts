@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     console.table(rows);
     await service.close();
 
-    // Memory: the default pool (min(2, cores) workers) after one pass over every call and image.
+    // Memory: a pool of 2 workers (the default on this machine) after one pass over every call and image.
     const pool = await timeReady(dataDir, 2);
     // Each call twice at once, so both workers see every image: the worst case for memory.
     for (const [, image] of inputs) {
