@@ -27,7 +27,7 @@ describe('scene cues', () => {
   });
 
   it('needs the blue to reach the top edge: a blue object lower in the frame is not sky', () => {
-    const cues = sceneCues(image(160, 120, (x, y) => (y > 10 && y < 40 ? sky : [128, 128, 128])));
+    const cues = sceneCues(image(160, 120, (_x, y) => (y > 10 && y < 40 ? sky : [128, 128, 128])));
     expect(cues.sky).toBe(0);
   });
 
