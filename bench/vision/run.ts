@@ -2,13 +2,14 @@
  * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
  * fixture images, peak RSS of the service and its workers (targets from issue 3), and the analysis quality on the
  * labelled evaluation photos (quality.ts, targets from issue 16). `npm run bench:vision -- --quality` runs only
- * the quality part.
+ * the quality part; `-- --calibration` prints the scene cues on the held-out calibration photos (calibration.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
+import { printCalibration } from './calibration';
 import { runQuality } from './quality';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
@@ -110,6 +111,10 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
   try {
+    if (process.argv.includes('--calibration')) {
+      await printCalibration();
+      return;
+    }
     if (process.argv.includes('--quality')) {
       const { service } = await timeReady(dataDir, 1);
       await runQuality(service);
