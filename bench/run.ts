@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runAnalyticsBench } from './analytics/section';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
 import { gatherCostInputs } from './cost/gather';
@@ -15,7 +16,7 @@ import { computeTargets, type BenchSections } from './report/targets';
 import { runResizeBench } from './resize/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost' | 'analytics';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -29,6 +30,8 @@ const PLANS = {
     coldSamples: 7,
     visionRuns: 2,
     e2ePhotos: 50,
+    analyticsFacts: 1_000_000,
+    analyticsRuns: 20,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -40,6 +43,8 @@ const PLANS = {
     coldSamples: 2,
     visionRuns: 0,
     e2ePhotos: 6,
+    analyticsFacts: 100_000,
+    analyticsRuns: 5,
   },
 };
 
@@ -121,6 +126,11 @@ async function main(): Promise<void> {
         };
       });
     } else sections.skipped.cost = '--only';
+    if (wanted('analytics'))
+      sections.analytics = await attempt(sections, 'analytics', () =>
+        runAnalyticsBench({ facts: plan.analyticsFacts, runs: plan.analyticsRuns, log }),
+      );
+    else sections.skipped.analytics = '--only';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }

@@ -1,3 +1,4 @@
+import type { AnalyticsBenchResult } from '../analytics/section';
 import type { ColdStartResult } from '../cold-start/section';
 import type { E2eResult } from '../e2e/section';
 import type { ResizeBenchResult } from '../resize/section';
@@ -22,6 +23,7 @@ export interface BenchSections {
   e2e?: E2eResult;
   coldStart?: ColdStartResult[];
   cost?: { usdPerThousand: number; naiveUsdPerThousand: number };
+  analytics?: AnalyticsBenchResult;
   errors: Record<string, string>;
   skipped: Record<string, string>;
 }
@@ -192,6 +194,19 @@ export function computeTargets(s: BenchSections): Target[] {
       'USD',
       'lower',
       s.cost ? `naive design: $${s.cost.naiveUsdPerThousand.toFixed(3)}` : whyMissing(s, 'cost'),
+    ),
+  );
+  const a = s.analytics;
+  targets.push(
+    target(
+      `analytics: slowest chart query p95, ${a ? a.facts.toLocaleString('en-US') : '1,000,000'} facts, 7-day window`,
+      a?.worstP95Ms,
+      300,
+      'ms',
+      'lower',
+      a
+        ? `${a.worstChart}; the shared query layer on DuckDB (past days Parquet, today's lines in memory), ${a.runs} runs per chart, admin and one-user scopes`
+        : whyMissing(s, 'analytics'),
     ),
   );
   return targets;

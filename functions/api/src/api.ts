@@ -4,6 +4,7 @@ import type { ApiRequest } from './http/api-request';
 import { HttpError } from './http/http-error';
 import { errorReply, toResponse, type ApiResponse, type Reply } from './http/responses';
 import { Router } from './http/router';
+import { registerAnalyticsRoutes } from './routes/analytics-routes';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerPeopleRoutes } from './routes/people-routes';
@@ -26,6 +27,7 @@ export function createRouter(deps: ApiDeps): Router {
   registerImageRoutes(router, deps);
   registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
+  registerAnalyticsRoutes(router, deps);
   return router;
 }
 

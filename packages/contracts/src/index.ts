@@ -27,3 +27,4 @@ export * from './schemas/s3-event';
 export * from './schemas/store';
 export * from './schemas/video';
 export * from './schemas/analytics';
+export * from './analytics-queries';
