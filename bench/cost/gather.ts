@@ -17,7 +17,12 @@ export const DEFAULT_DURATIONS_MS: Record<string, number> = {
   ResizeImageFunction: 1500,
   RekognitionLabelsFunction: 1200,
   StoreMetadataFunction: 150,
+  /** One event: a consistent GetItem, AdminGetUser, three small conditional writes and one SES/SNS call. */
+  NotifyUserFunction: 300,
 };
+
+/** The notifier is priced on the notification lines (per message), not as a function of the image run. */
+const NOTIFIER = 'NotifyUserFunction';
 
 /**
  * Path facts of a successful run with labels, for the ASL walker: StoreMetadata wrote the item and returned its
@@ -65,26 +70,30 @@ export async function gatherCostInputs(
     facesShare: number;
     textShare: number;
     analysisCopyShare: number;
+    notifiedShare: number;
     emailShare: number;
+    smsShare: number;
     duplicateShare: number;
     resultsFile?: string;
   },
   config: AnalysisConfig = deployedAnalysisConfig(),
 ): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
-  const lambdas = templateFunctions().map((fn) => {
-    const m = measured[fn.logicalId];
-    return {
-      logicalId: fn.logicalId,
-      memoryMb: fn.memoryMb,
-      durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500,
-      source: m?.source ?? 'default (stated)',
-    };
-  });
+  const functions = templateFunctions();
+  const duration = (logicalId: string) => {
+    const m = measured[logicalId];
+    return { durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[logicalId] ?? 500, source: m?.source ?? 'default (stated)' };
+  };
+  const notifier = functions.find((fn) => fn.logicalId === NOTIFIER);
+  if (!notifier) throw new Error(`template.yaml has no ${NOTIFIER}`);
+  const lambdas = functions
+    .filter((fn) => fn.logicalId !== NOTIFIER)
+    .map((fn) => ({ logicalId: fn.logicalId, memoryMb: fn.memoryMb, ...duration(fn.logicalId) }));
   const transitions = transitionsPerRun();
   return {
     ...options,
     lambdas,
+    notifier: { memoryMb: notifier.memoryMb, ...duration(NOTIFIER) },
     transitions: transitions.length,
     analysis: await measureAnalysisUsage(config),
     store: await measureStoreUsage(),
