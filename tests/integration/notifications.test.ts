@@ -1,11 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { NotificationPreferences } from '@smart-image-pipeline/contracts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writePreferences } from '../../functions/notify-user/src/preferences-store';
 import type { FaultConfig } from '../../local/edge/faults';
 import type { OutboxItem } from '../../local/services/outbox/outbox';
 import { startLocalStack, type LocalStack } from '../../local/stack';
@@ -25,7 +22,6 @@ const WEB_ORIGIN = 'http://127.0.0.1:9';
 
 let dataDir: string;
 let stack: LocalStack;
-let documents: DynamoDBDocumentClient;
 /** Switched on only for the refused-channel case; the edge reads it on every request. */
 const faults: FaultConfig = {};
 /** How far the local queues' clock runs ahead of the wall clock (moved only once no message is held for a window). */
@@ -48,8 +44,8 @@ const textsTo = (items: OutboxItem[], phone: string) =>
   items.flatMap((item) => (item.kind === 'sms' && item.sms.phoneNumber === phone ? [{ createdAt: item.createdAt, ...item.sms }] : []));
 
 async function choose(user: WebUser, preferences: NotificationPreferences): Promise<void> {
-  // What PUT /me/preferences would store (the notifier's own validated writer), through the edge's DynamoDB.
-  await writePreferences(user.sub, preferences, { db: documents, tableName: stack.resources.tableName }, new Date());
+  const answer = await callApi<{ preferences: NotificationPreferences }>(stack, user, 'PUT', '/me/preferences', preferences);
+  expect(answer.preferences).toEqual(preferences);
 }
 
 async function imagesOf(user: WebUser): Promise<Array<{ imageId: string; status: string }>> {
@@ -76,15 +72,31 @@ beforeAll(async () => {
       NotificationWindowMinutes: String(WINDOW_SECONDS / 60),
     },
   });
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
 });
 
 afterAll(async () => {
-  documents?.destroy();
   await stack?.stop();
   if (dataDir && !process.env.KEEP_DATA) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('notification preferences through the API', () => {
+  it('start at the default, take a valid choice, and refuse an invalid one with every reason, keeping the stored one', async () => {
+    // Prepare
+    const user = await createWebUser(stack, 'prefs@example.com', { redirectUri: `${WEB_ORIGIN}/` });
+
+    // Act
+    const before = await callApi<{ source: string; preferences: NotificationPreferences }>(stack, user, 'GET', '/me/preferences');
+    await choose(user, { channels: ['sms'], events: ['Image Failed'] });
+    const refused = callApi(stack, user, 'PUT', '/me/preferences', { channels: ['sms', 'pigeon'], events: [], extra: 1 });
+    const after = await refused.catch(() =>
+      callApi<{ source: string; preferences: NotificationPreferences }>(stack, user, 'GET', '/me/preferences'),
+    );
+
+    // Assess
+    expect(before).toEqual({ source: 'default', preferences: { channels: ['email'], events: ['Image Processed', 'Image Failed'] } });
+    await expect(refused).rejects.toThrow(/answered 400: .*pigeon.*extra|answered 400: .*extra.*pigeon/);
+    expect(after).toEqual({ source: 'stored', preferences: { channels: ['sms'], events: ['Image Failed'] } });
+  });
 });
 
 describe('50 uploads by one user', () => {
