@@ -329,6 +329,34 @@ describe('console in Chromium', () => {
     expect(page.url()).toMatch(/#\/images\/[0-9a-f-]+$/);
   });
 
+  it('lets the user choose channels and events on the Notifications page, and keeps the choice', async () => {
+    // Prepare
+    await open('#/upload');
+    await page.locator('.account a', { hasText: 'Notifications' }).click();
+    await page.waitForSelector('form.preferences');
+    const defaultNote = await page.locator('[data-testid="preferences-status"]').textContent();
+
+    // Act
+    await page.getByLabel('E-mail, to the verified address').uncheck();
+    await page.getByLabel('Text message (SMS)').check();
+    await page.getByLabel('An image of mine was processed').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="preferences-status"]')?.textContent === 'Saved.');
+    const stored = await apiJson('/me/preferences');
+    await page.reload();
+    await page.waitForSelector('form.preferences[data-source="stored"]');
+    await screenshot('07c-notifications');
+    const ticked = await page
+      .locator('form.preferences input:checked')
+      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+
+    // Assess
+    expect(defaultNote).toMatch(/not chosen yet/);
+    expect(stored).toEqual({ source: 'stored', preferences: { channels: ['sms'], events: ['Image Failed'] } });
+    expect(ticked).toEqual(['sms', 'Image Failed']);
+    expect(await page.locator('.account a[aria-current="page"]').textContent()).toBe('Notifications');
+  });
+
   it('reaches the sections with the keyboard and moves focus into the new page', async () => {
     // Prepare
     await page.goto('about:blank');
@@ -374,6 +402,7 @@ describe('console in Chromium', () => {
       ['failures', '#/failures', '.failure'],
       ['outbox', '#/outbox', '.outbox-item'],
       ['events', '#/events', '.outbox-item[data-detail-type]'],
+      ['notifications', '#/notifications', 'form.preferences'],
     ] as const) {
       await open(hash, narrow);
       await narrow.waitForSelector(ready);
@@ -391,8 +420,18 @@ describe('console in Chromium', () => {
     await narrow.close();
 
     // Assess
-    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0, events: 0 });
-    expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0, events: 0 });
+    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0, events: 0, notifications: 0 });
+    expect(tableOverflows).toEqual({
+      upload: 0,
+      runs: 0,
+      gallery: 0,
+      image: 0,
+      run: 0,
+      failures: 0,
+      outbox: 0,
+      events: 0,
+      notifications: 0,
+    });
   });
 
   it('signs in, uploads, watches the run and finds the image by its label at 375 px', async () => {
