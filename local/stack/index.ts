@@ -20,6 +20,7 @@ import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
 import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
+import { createMediaConvertService } from '../services/mediaconvert/mediaconvert-service';
 import { openWebApp, type LocalWebApp, type WebAppInfo } from './web-app';
 
 /** Options of the local stack; every one has an environment variable and a default. */
@@ -156,6 +157,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? undefined
       : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
 
+  // MediaConvert transcodes with ffmpeg (from npm) straight from and into the local S3 store.
+  const mediaconvert = createMediaConvertService({ dataDir, region, accountId: app.pseudo.accountId, storage: s3 });
   // Web app (issue 11): the user pools (their admin API joins the edge), then their sign-in server and the HTTP API.
   const webApp = await openWebApp(app, dataDir);
   const webOrigins = options.allowedOrigins ?? [];
@@ -181,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...notifications.edgeServices,
     ...eventing.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
+    mediaconvert,
     ...webApp.edgeServices,
     lazyLambdaService,
     s3,

@@ -43,6 +43,10 @@ const FUNCTIONS = {
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
+  // The video branch's functions (issue 14): loaded so every lambda:invoke state has its real handler.
+  ProbeVideoFunction: 'functions/probe-video/src/handler',
+  ComposeVideoThumbnailsFunction: 'functions/compose-video-thumbnails/src/handler',
+  RekognitionVideoFunction: 'functions/rekognition-video/src/handler',
 } as const;
 const UPLOADER = 'owner@example.com';
 

@@ -35,6 +35,15 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
   // SNS has no resource for a phone number; the same role denies publishing to any topic.
   ['sns:Publish'],
+  // Rekognition Video's stored-video APIs (issue 14).
+  [
+    'rekognition:GetContentModeration',
+    'rekognition:GetLabelDetection',
+    'rekognition:StartContentModeration',
+    'rekognition:StartLabelDetection',
+  ],
+  // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
+  ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
@@ -134,6 +143,30 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },
     { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['WebBucket', 'Arn'] }] },
   ],
+  ProbeVideoFunction: [
+    { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['UploadsBucket', 'Arn'] }] },
+  ],
+  ComposeVideoThumbnailsFunction: [
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['ProcessedBucket', 'Arn'] }] },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/frame-*' }] },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/sprite.jpg' }] },
+  ],
+  RekognitionVideoFunction: [
+    {
+      actions: ['s3:GetObject'],
+      resources: [
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/analysis.mp4' },
+      ],
+    },
+    { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
+    { actions: WILDCARD_RESOURCE_ACTIONS[3], resources: ['*'] },
+  ],
 };
 
 type Named<T> = [string, T];
@@ -187,7 +220,7 @@ describe('template security', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('grants the analysis function exactly the Rekognition actions of its detector registry, and no other role any', () => {
+  it('grants the analysis functions exactly their Rekognition actions (the detector registry; the video jobs), and no other role any', () => {
     // Prepare
     const statements = allowStatements();
 
@@ -200,7 +233,10 @@ describe('template security', () => {
 
     // Assess
     expect(REGISTRY_ACTIONS).toContain('rekognition:DetectLabels');
-    expect(rekognitionActions.sort()).toEqual(REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`));
+    expect(rekognitionActions.sort()).toEqual([
+      ...REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`),
+      ...WILDCARD_RESOURCE_ACTIONS[3].map((action) => `RekognitionVideoFunction: ${action}`),
+    ]);
   });
 
   it('lets only the notifier send e-mail, as the configured sender, on identity/* so the sandbox recipient check passes too (issue 12, finding 1)', () => {

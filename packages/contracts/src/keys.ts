@@ -153,3 +153,60 @@ export function analysisImageKey(imageId: string, revision: string): string {
 export function rawResponseKey(imageId: string, revision: string, fileName: string): string {
   return `${revisionPrefix(imageId, revision)}rekognition/${fileName}`;
 }
+
+// ---- Video outputs (issue 14): under the revision's folder, so the clean-up removes them with the image's. ------
+
+/** Folder of a video revision's outputs: the rendition, frame captures, sprite, HLS ladder and analysis clip. */
+export function videoPrefix(imageId: string, revision: string): string {
+  return `${revisionPrefix(imageId, revision)}video/`;
+}
+
+/**
+ * MediaConvert names a file output `<destination base><NameModifier>.<extension>` (frame captures add
+ * `.<7-digit index>`), so each output is given as a destination base here and its files are found under it.
+ */
+export const VIDEO_OUTPUT_BASES = Object.freeze({
+  /** The H.264 MP4 rendition (≤ 720p): `rendition.mp4`. */
+  rendition: 'rendition',
+  /** The first minutes of a long video, when analysis is bounded: `analysis.mp4`. */
+  analysisClip: 'analysis',
+  /** Frame captures: `frame-poster.<n>.jpg` and `frame-thumb.<n>.jpg`. */
+  frames: 'frame',
+  /** The HLS ladder's master playlist: `hls/index.m3u8` (and its variants and segments beside it). */
+  hls: 'hls/index',
+});
+
+/** S3 URI of one output base of a video revision, as a MediaConvert destination. */
+export function videoDestination(bucket: string, imageId: string, revision: string, base: string): string {
+  return `s3://${bucket}/${videoPrefix(imageId, revision)}${base}`;
+}
+
+/** Key of the H.264 MP4 rendition. */
+export function videoRenditionKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.rendition}.mp4`;
+}
+
+/** Key of the analysis clip (only for videos longer than the analysis bound). */
+export function videoAnalysisClipKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.analysisClip}.mp4`;
+}
+
+/** Key prefix of the poster frame captures (`frame-poster.0000000.jpg`, …). */
+export function videoPosterCapturesPrefix(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.frames}-poster.`;
+}
+
+/** Key prefix of the thumbnail frame captures (`frame-thumb.0000000.jpg`, …). */
+export function videoThumbnailCapturesPrefix(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.frames}-thumb.`;
+}
+
+/** Key of the thumbnail sprite sheet (one JPEG grid of every thumbnail). */
+export function videoSpriteKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}sprite.jpg`;
+}
+
+/** Key of the HLS master playlist (only when the HLS ladder is switched on). */
+export function videoHlsKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.hls}.m3u8`;
+}

@@ -163,6 +163,11 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
         });
         return { MessageId: `sqs-${kept.length}`, MD5OfMessageBody: 'test' };
       };
+    } else if (state.Resource === 'arn:aws:states:::mediaconvert:createJob.sync') {
+      // The video branch's transcode; the image runs here never reach it (a video run would fail loudly).
+      localHandlers[stateName] = async () => {
+        throw Object.assign(new Error(`${stateName}: MediaConvert is not emulated in this runner`), { name: 'States.Runtime' });
+      };
     } else {
       throw new Error(`${stateName} uses ${state.Resource}, which this test does not emulate`);
     }
