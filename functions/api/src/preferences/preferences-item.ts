@@ -1,9 +1,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  DEFAULT_NOTIFICATION_PREFERENCES,
-  notificationPreferencesSchema,
   PREFERENCES_SK,
-  problemsOf,
+  preferencesItem,
+  readStoredPreferences,
   userPk,
   type NotificationPreferences,
 } from '@smart-image-pipeline/contracts';
@@ -27,11 +26,10 @@ export async function readPreferencesItem(
       ProjectionExpression: 'preferences',
     }),
   );
-  if (Item === undefined) return { source: 'default', preferences: { ...DEFAULT_NOTIFICATION_PREFERENCES } };
-  const parsed = notificationPreferencesSchema.safeParse(Item.preferences);
-  return parsed.success
-    ? { source: 'stored', preferences: parsed.data }
-    : { source: 'invalid', preferences: null, problems: problemsOf(parsed.error, 'preferences') };
+  const read = readStoredPreferences(Item);
+  return read.kind === 'invalid'
+    ? { source: 'invalid', preferences: null, problems: read.problems }
+    : { source: read.kind, preferences: read.preferences };
 }
 
 /**
@@ -45,20 +43,8 @@ export async function writePreferencesItem(
   value: unknown,
   now: Date,
 ): Promise<NotificationPreferences> {
-  const parsed = notificationPreferencesSchema.safeParse(value);
-  if (!parsed.success) throw badRequest(`Invalid notification preferences: ${problemsOf(parsed.error, 'preferences').join('; ')}`);
-  await db.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: {
-        PK: userPk(sub),
-        SK: PREFERENCES_SK,
-        type: 'PREFERENCES',
-        owner: sub,
-        preferences: parsed.data,
-        updatedAt: now.toISOString(),
-      },
-    }),
-  );
-  return parsed.data;
+  const built = preferencesItem(sub, value, now);
+  if ('problems' in built) throw badRequest(`Invalid notification preferences: ${built.problems.join('; ')}`);
+  await db.send(new PutCommand({ TableName: tableName, Item: built.item }));
+  return built.preferences;
 }
