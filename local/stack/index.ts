@@ -155,7 +155,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rekognition =
     options.withVision === false
       ? undefined
-      : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
+      : new LocalRekognitionService({
+          dataDir,
+          readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId),
+          accountId: app.pseudo.accountId,
+          region,
+        });
+  // The template's face collections exist from the start, as after a deployment; their faces survive restarts.
+  for (const collectionId of app.faceCollections) await rekognition?.collections.ensure(collectionId);
 
   // MediaConvert transcodes with ffmpeg (from npm) straight from and into the local S3 store.
   const mediaconvert = createMediaConvertService({ dataDir, region, accountId: app.pseudo.accountId, storage: s3 });

@@ -6,6 +6,7 @@ import { errorReply, toResponse, type ApiResponse, type Reply } from './http/res
 import { Router } from './http/router';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
+import { registerPeopleRoutes } from './routes/people-routes';
 import { registerPreferenceRoutes } from './routes/preference-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 
@@ -24,6 +25,7 @@ export function createRouter(deps: ApiDeps): Router {
   const router = new Router();
   registerUploadRoutes(router, deps);
   registerImageRoutes(router, deps);
+  registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
   registerPreferenceRoutes(router, deps);
   return router;

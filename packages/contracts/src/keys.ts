@@ -10,6 +10,8 @@ import { IMAGE_ID_PATTERN, PERCEPTUAL_HASH_PATTERN } from './ids';
 export const IMAGE_SK = 'IMAGE';
 /** Sort-key prefix of an image's label items. */
 export const LABEL_SK_PREFIX = 'LABEL#';
+/** Sort-key prefix of an image's face items (one per face indexed in the face collection). */
+export const FACE_SK_PREFIX = 'FACE#';
 /** Sort-key prefix of an image's perceptual-hash band items. */
 export const PHASH_SK_PREFIX = 'PHASH#';
 /** The overloaded index across all owners (admins' views). */
@@ -31,6 +33,37 @@ export function imagePk(imageId: string): string {
 /** Returns the sort key of one label item; the name keeps Rekognition's casing. */
 export function labelSk(name: string): string {
   return `${LABEL_SK_PREFIX}${name}`;
+}
+
+/** Returns the sort key of one face item; faceId is the face collection's FaceId. */
+export function faceSk(faceId: string): string {
+  return `${FACE_SK_PREFIX}${faceId}`;
+}
+
+/**
+ * The Query input (without paging) that reads one image's face items: the analysis step replaces them on re-analysis,
+ * CleanUpImage deletes their vectors. Strongly consistent, so a face just written is never missed.
+ */
+export function imageFacesQuery(tableName: string, imageId: string) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
+    ExpressionAttributeValues: { ':pk': imagePk(imageId), ':face': FACE_SK_PREFIX },
+    ConsistentRead: true,
+  };
+}
+
+/**
+ * GSI2 partition of one owner's face items. There is no GSI1 partition for faces: people are never listed across
+ * owners, so a user's faces can only be read through this partition.
+ */
+export function ownerFacesIndexPk(owner: string): string {
+  return ownerIndexPk(owner, 'FACES');
+}
+
+/** GSI1SK of a face item: the person first, so `begins_with(<personId>#)` reads one person's faces, newest last. */
+export function faceIndexSk(personId: string, indexedAt: string, imageId: string): string {
+  return `${personId}#${indexedAt}#${imageId}`;
 }
 
 /** Returns the sort key of one perceptual-hash band item (band 0-3). */
