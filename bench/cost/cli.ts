@@ -28,7 +28,9 @@ export function parseCostArgs(argv: readonly string[]): CostMix {
     facesShare: share('faces-share', DOCUMENTED_MIX.facesShare),
     textShare: share('text-share', DOCUMENTED_MIX.textShare),
     analysisCopyShare: share('analysis-copy-share', DOCUMENTED_MIX.analysisCopyShare),
+    notifiedShare: share('notified-share', DOCUMENTED_MIX.notifiedShare),
     emailShare: share('email-share', DOCUMENTED_MIX.emailShare),
+    smsShare: share('sms-share', DOCUMENTED_MIX.smsShare),
     duplicateShare: share('duplicate-share', DOCUMENTED_MIX.duplicateShare),
   };
 }
@@ -118,8 +120,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Cost per 1,000 images at ${options.images.toLocaleString('en-US')} images/month (${PRICES.region} list prices checked ${PRICES.checkedOn}; free tiers ignored)`,
-      `Mix: faces-share ${options.facesShare}, text-share ${options.textShare}, duplicate-share ${options.duplicateShare}, analysis-copy-share ${options.analysisCopyShare}, email-share ${options.emailShare} (documented mix unless flags say otherwise; bench/README.md)`,
+      `Mix: faces-share ${options.facesShare}, text-share ${options.textShare}, duplicate-share ${options.duplicateShare}, analysis-copy-share ${options.analysisCopyShare}, notified-share ${options.notifiedShare}, email-share ${options.emailShare}, sms-share ${options.smsShare} (documented mix unless flags say otherwise; bench/README.md)`,
       `Step Functions: ${transitions.length} transitions per successful run (${transitions.join(' > ')}); notifications are rules on the bus, not states`,
+      `Notifier: ${Math.round(inputs.notifier.durationMs)} ms at ${inputs.notifier.memoryMb} MB per message (${inputs.notifier.source}); SMS priced for ${PRICES.sms.country} numbers ($${PRICES.sms.perMessage.toFixed(5)} per message, carrier fee included)`,
       `Lambda durations: ${inputs.lambdas.map((l) => `${l.logicalId} ${Math.round(l.durationMs)} ms (${l.source})`).join('; ')}`,
       '',
       formatCostTable(ours, naive),

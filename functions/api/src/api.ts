@@ -9,6 +9,7 @@ import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerPeopleRoutes } from './routes/people-routes';
 import { registerReprocessRoutes } from './routes/reprocess-routes';
+import { registerPreferenceRoutes } from './routes/preference-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 
 /** The API: its route table, and the one entry that turns a request into a response. */
@@ -30,6 +31,7 @@ export function createRouter(deps: ApiDeps): Router {
   registerExecutionRoutes(router, deps);
   registerAnalyticsRoutes(router, deps);
   registerReprocessRoutes(router, deps);
+  registerPreferenceRoutes(router, deps);
   return router;
 }
 

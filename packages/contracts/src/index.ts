@@ -24,6 +24,7 @@ export * from './schemas/events';
 export * from './schemas/execution';
 export * from './schemas/notification';
 export * from './schemas/preferences';
+export * from './preferences-item';
 export * from './schemas/resize';
 export * from './schemas/s3-event';
 export * from './schemas/store';
