@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runAnalyticsBench } from './analytics/section';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
+import { reprocessCost } from './cost/reprocess';
 import { gatherCostInputs } from './cost/gather';
 import { DOCUMENTED_MIX } from './cost/mix';
 import { runE2eBench } from './e2e/section';
@@ -13,10 +14,12 @@ import { repoPath } from './lib/paths';
 import { renderChart } from './report/chart';
 import { resultsBlock } from './report/markdown';
 import { computeTargets, type BenchSections } from './report/targets';
+import { runReprocessBench } from './reprocess/section';
 import { runResizeBench } from './resize/section';
+import { runSearchBench } from './search/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost' | 'analytics';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics' | 'reprocess';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -32,6 +35,9 @@ const PLANS = {
     e2ePhotos: 50,
     analyticsFacts: 1_000_000,
     analyticsRuns: 20,
+    searchImages: 10_000,
+    searchSamples: 40,
+    reprocessImages: 300,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -45,6 +51,9 @@ const PLANS = {
     e2ePhotos: 6,
     analyticsFacts: 100_000,
     analyticsRuns: 5,
+    searchImages: 3_000,
+    searchSamples: 10,
+    reprocessImages: 40,
   },
 };
 
@@ -104,9 +113,16 @@ async function main(): Promise<void> {
     else sections.skipped.coldStart = '--only';
     if (wanted('e2e')) sections.e2e = await attempt(sections, 'e2e', () => runE2eBench(plan.e2ePhotos, log));
     else sections.skipped.e2e = '--only';
+    if (wanted('search'))
+      sections.search = await attempt(sections, 'search', () => runSearchBench(plan.searchImages, plan.searchSamples, log));
+    else sections.skipped.search = '--only';
     if (!wanted('vision')) sections.skipped.vision = '--only';
     else if (plan.visionRuns === 0) sections.skipped.vision = 'skipped in --quick: npm run bench:vision takes minutes';
     else sections.vision = await attempt(sections, 'vision', () => runVisionBench(plan.visionRuns, log));
+
+    if (wanted('reprocess'))
+      sections.reprocess = await attempt(sections, 'reprocess', () => runReprocessBench(plan.reprocessImages, 4, log));
+    else sections.skipped.reprocess = '--only';
 
     if (wanted('cost')) {
       sections.cost = await attempt(sections, 'cost', async () => {
@@ -116,9 +132,18 @@ async function main(): Promise<void> {
         const inputs = await gatherCostInputs({ ...DOCUMENTED_MIX, resultsFile: interim });
         const ours = computeCost(inputs);
         const naive = computeCost({ ...inputs, naive: true });
+        const million = { ...inputs, images: 1e6 };
+        const reprocessUsdPerMillion = {
+          everyStep: reprocessCost(million, false).usdPerThousand * 1000,
+          variantsReused: reprocessCost(million, true).usdPerThousand * 1000,
+        };
         log(`  cost: $${ours.usdPerThousand.toFixed(3)} per 1,000 (naive $${naive.usdPerThousand.toFixed(3)})`);
+        log(
+          `  reprocessing 1 M images: $${reprocessUsdPerMillion.everyStep.toFixed(0)} every step, $${reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused`,
+        );
         return {
           usdPerThousand: ours.usdPerThousand,
+          reprocessUsdPerMillion,
           naiveUsdPerThousand: naive.usdPerThousand,
           inputs,
           lines: ours.lines,

@@ -1,4 +1,5 @@
 import { computeCost, type CostReport } from './model';
+import { reprocessCost } from './reprocess';
 import { PRICES } from './prices';
 import { gatherCostInputs, transitionsPerRun } from './gather';
 import { DOCUMENTED_MIX, type CostMix } from './mix';
@@ -27,7 +28,9 @@ export function parseCostArgs(argv: readonly string[]): CostMix {
     facesShare: share('faces-share', DOCUMENTED_MIX.facesShare),
     textShare: share('text-share', DOCUMENTED_MIX.textShare),
     analysisCopyShare: share('analysis-copy-share', DOCUMENTED_MIX.analysisCopyShare),
+    notifiedShare: share('notified-share', DOCUMENTED_MIX.notifiedShare),
     emailShare: share('email-share', DOCUMENTED_MIX.emailShare),
+    smsShare: share('sms-share', DOCUMENTED_MIX.smsShare),
     duplicateShare: share('duplicate-share', DOCUMENTED_MIX.duplicateShare),
   };
 }
@@ -94,6 +97,22 @@ export async function costReports(argv: readonly string[]) {
   return { options, inputs, ours: computeCost(inputs), naive: computeCost({ ...inputs, naive: true }), transitions: transitionsPerRun() };
 }
 
+/** The price of reprocessing 1 M images with a new version, with and without the skip of unchanged steps. */
+function reprocessLines(inputs: Awaited<ReturnType<typeof gatherCostInputs>>): string[] {
+  const million = { ...inputs, images: 1e6 };
+  const full = reprocessCost(million, false);
+  const skip = reprocessCost(million, true);
+  const row = (label: string, report: typeof full) =>
+    `  ${label}: $${(report.usdPerThousand * 1000).toFixed(0)} per 1,000,000 images ($${report.usdPerThousand.toFixed(4)} per 1,000; ${report.transitions} transitions per image, Rekognition $${(report.lines.filter((l) => l.service === 'Rekognition').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)}, Lambda $${(report.lines.filter((l) => l.service === 'Lambda').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)}, Step Functions $${(report.lines.filter((l) => l.service === 'Step Functions').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)})`;
+  return [
+    'Reprocessing 1,000,000 images with a new version (statemachine/reprocess.asl.json: a Distributed Map child per image, 1 transition to start it, then the pipeline run; same mix, no near-duplicate reuse, tiers from zero):',
+    row('every step again (new variants too)', full),
+    row('stored variants reused (ResizeImage skipped)', skip),
+    '  Images already at the target version are left out of the manifest and cost one BatchGetItem read each.',
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   const { options, inputs, ours, naive, transitions } = await costReports(process.argv.slice(2));
   const switches = await switchPrices(options);
@@ -101,8 +120,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       `Cost per 1,000 images at ${options.images.toLocaleString('en-US')} images/month (${PRICES.region} list prices checked ${PRICES.checkedOn}; free tiers ignored)`,
-      `Mix: faces-share ${options.facesShare}, text-share ${options.textShare}, duplicate-share ${options.duplicateShare}, analysis-copy-share ${options.analysisCopyShare}, email-share ${options.emailShare} (documented mix unless flags say otherwise; bench/README.md)`,
+      `Mix: faces-share ${options.facesShare}, text-share ${options.textShare}, duplicate-share ${options.duplicateShare}, analysis-copy-share ${options.analysisCopyShare}, notified-share ${options.notifiedShare}, email-share ${options.emailShare}, sms-share ${options.smsShare} (documented mix unless flags say otherwise; bench/README.md)`,
       `Step Functions: ${transitions.length} transitions per successful run (${transitions.join(' > ')}); notifications are rules on the bus, not states`,
+      `Notifier: ${Math.round(inputs.notifier.durationMs)} ms at ${inputs.notifier.memoryMb} MB per message (${inputs.notifier.source}); SMS priced for ${PRICES.sms.country} numbers ($${PRICES.sms.perMessage.toFixed(5)} per message, carrier fee included)`,
       `Lambda durations: ${inputs.lambdas.map((l) => `${l.logicalId} ${Math.round(l.durationMs)} ms (${l.source})`).join('; ')}`,
       '',
       formatCostTable(ours, naive),
@@ -115,6 +135,7 @@ async function main(): Promise<void> {
           `  ${row.setting.padEnd(settingWidth)}  ${money(row.usdPerThousand)}  (${row.usdPerThousand >= ours.usdPerThousand ? '+' : '-'}${money(Math.abs(row.usdPerThousand - ours.usdPerThousand))})`,
       ),
       '',
+      ...reprocessLines(inputs),
       `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,
       '',

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { repoPath } from '../lib/paths';
-import { loadTemplate, templateFunctions, templateStateMachineFile } from '../lib/template';
+import { loadTemplate, templateFunctions, templateStateMachineFile, type TemplateFunction } from '../lib/template';
 import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
 import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
@@ -17,7 +17,16 @@ export const DEFAULT_DURATIONS_MS: Record<string, number> = {
   ResizeImageFunction: 1500,
   RekognitionLabelsFunction: 1200,
   StoreMetadataFunction: 150,
+  // One cached SSM read and, once per container and version, a GetItem: a few milliseconds when warm.
+  ResolveVersionFunction: 30,
+  /** One event: a consistent GetItem, AdminGetUser, three small conditional writes and one SES/SNS call. */
+  NotifyUserFunction: 300,
 };
+
+/** The notifier is priced on the notification lines (per message), not as a function of the image run. */
+const NOTIFIER = 'NotifyUserFunction';
+/** S3 invokes it for every upload; the state machine invokes the rest. */
+const TRIGGER = 'TriggerStepFunctionFunction';
 
 /**
  * Path facts of a successful run with labels, for the ASL walker: StoreMetadata wrote the item and returned its
@@ -52,6 +61,46 @@ export function measuredDurations(
   return found;
 }
 
+/**
+ * The functions one image upload invokes: the S3 trigger, and each Lambda task a successful image run enters (the ASL
+ * walk; a task's FunctionName resolved through the state machine's DefinitionSubstitutions). Not per upload: the
+ * notifier (priced per notification), ApiFunction (per request), CleanUpImage (per delete), the video functions (per
+ * video), ReprocessFunction (per reprocess, bench/cost/reprocess.ts) and WebDeploy (per deploy).
+ */
+export function uploadPathFunctions(template = loadTemplate()): TemplateFunction[] {
+  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Serverless::StateMachine');
+  const substitutions: Record<string, unknown> = machine?.Properties?.DefinitionSubstitutions ?? {};
+  const asl = JSON.parse(readFileSync(templateStateMachineFile(template), 'utf8')) as AslDefinition;
+  const invoked = new Set([TRIGGER]);
+  for (const name of walkExecution(asl, happyPathFacts())) {
+    const functionName = findState(asl, name)?.Parameters?.FunctionName;
+    const substitution = typeof functionName === 'string' ? /^\$\{(\w+)\}$/.exec(functionName)?.[1] : undefined;
+    const logicalId = substitution ? getAttTarget(substitutions[substitution]) : undefined;
+    if (logicalId) invoked.add(logicalId);
+  }
+  return templateFunctions(template).filter((fn) => invoked.has(fn.logicalId));
+}
+
+/** The resource a `!GetAtt X.Arn` (short or long form) names. */
+function getAttTarget(value: unknown): string | undefined {
+  const target = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(target)) return String(target[0]);
+  return typeof target === 'string' ? target.split('.')[0] : undefined;
+}
+
+/** A state by name anywhere in the ASL (inside Parallel branches and Map processors too). */
+function findState(asl: AslDefinition, name: string): Record<string, any> | undefined {
+  for (const [stateName, state] of Object.entries(asl.States as Record<string, any>)) {
+    if (stateName === name) return state;
+    const nested = [...(state.Branches ?? []), state.ItemProcessor ?? state.Iterator].filter(Boolean);
+    for (const inner of nested) {
+      const found = findState(inner as AslDefinition, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** The states a successful run enters, counted by walking the ASL from template.yaml's state machine. */
 export function transitionsPerRun(): string[] {
   const asl = JSON.parse(readFileSync(templateStateMachineFile(loadTemplate()), 'utf8')) as AslDefinition;
@@ -65,26 +114,28 @@ export async function gatherCostInputs(
     facesShare: number;
     textShare: number;
     analysisCopyShare: number;
+    notifiedShare: number;
     emailShare: number;
+    smsShare: number;
     duplicateShare: number;
     resultsFile?: string;
   },
   config: AnalysisConfig = deployedAnalysisConfig(),
 ): Promise<CostInputs> {
   const measured = measuredDurations(options.resultsFile);
-  const lambdas = templateFunctions().map((fn) => {
-    const m = measured[fn.logicalId];
-    return {
-      logicalId: fn.logicalId,
-      memoryMb: fn.memoryMb,
-      durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[fn.logicalId] ?? 500,
-      source: m?.source ?? 'default (stated)',
-    };
-  });
+  const functions = templateFunctions();
+  const duration = (logicalId: string) => {
+    const m = measured[logicalId];
+    return { durationMs: m?.ms ?? DEFAULT_DURATIONS_MS[logicalId] ?? 500, source: m?.source ?? 'default (stated)' };
+  };
+  const notifier = functions.find((fn) => fn.logicalId === NOTIFIER);
+  if (!notifier) throw new Error(`template.yaml has no ${NOTIFIER}`);
+  const lambdas = uploadPathFunctions().map((fn) => ({ logicalId: fn.logicalId, memoryMb: fn.memoryMb, ...duration(fn.logicalId) }));
   const transitions = transitionsPerRun();
   return {
     ...options,
     lambdas,
+    notifier: { memoryMb: notifier.memoryMb, ...duration(NOTIFIER) },
     transitions: transitions.length,
     analysis: await measureAnalysisUsage(config),
     store: await measureStoreUsage(),

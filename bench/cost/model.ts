@@ -8,8 +8,17 @@ export interface CostInputs {
   textShare: number;
   /** Share of uploads that need analysis.jpg (EXIF-rotated, over 4096 px, not JPEG/PNG…). */
   analysisCopyShare: number;
-  /** Share of runs whose owner is told by e-mail (the notifier sends it; the run itself is the same). */
+  /**
+   * Share of images that have an owner (web-app uploads; CLI and S3-console uploads are `unowned`): their events reach
+   * the notification queue and the notifier, whatever the owner chose.
+   */
+  notifiedShare: number;
+  /** E-mails sent per image, after the rate limit (a digest is one e-mail for many images). */
   emailShare: number;
+  /** SMS sent per image, after the rate limit (one GSM-7 part each). */
+  smsShare: number;
+  /** The notifier's billed duration per invocation (ms) and memory (MB); one invocation per message is assumed. */
+  notifier: { durationMs: number; memoryMb: number; source: string };
   /** Share of uploads that are near-duplicates of an image the same owner had analysed with the same settings. */
   duplicateShare: number;
   /** Lambda duration per image (ms) and configured memory (MB), per function. */
@@ -122,8 +131,40 @@ export function computeCost(inputs: CostInputs): CostReport {
   const lookupRru = 0.5 * bandQueries + 0.5 * Math.ceil(imageItemBytes / 4096) * itemReads;
   add('DynamoDB', 'near-duplicate lookups (GSI1 bands + image item)', lookupRru, lookupRru * n * PRICES.dynamodb.onDemandPerRru);
 
-  add('SNS', 'publish', 1, n * PRICES.sns.perPublish);
-  add('SES', 'e-mail', inputs.emailShare, inputs.emailShare * n * PRICES.ses.perEmail);
+  addNotificationLines(inputs, add);
 
   return { lines, usdPerThousand: lines.reduce((sum, line) => sum + line.usdPerThousand, 0) };
+}
+
+/** Custom events a run publishes: Image Processed (or Image Failed); Image Flagged on top for flagged images is not counted. */
+const EVENTS_PER_RUN = 1;
+/** SQS requests per notified image: the rule's SendMessage, the event source mapping's ReceiveMessage and DeleteMessage. */
+const QUEUE_REQUESTS_PER_MESSAGE = 3;
+/** The notifier's table requests per image on the owner's one default channel: GetItem (preferences, consistent). */
+const NOTIFIER_READ_UNITS = 1;
+/** ... and the sent marker claim, the rate-limit window update and the marker settle (each item under 1 KB). */
+const NOTIFIER_WRITE_UNITS = 3;
+
+/**
+ * The notification path: not states of the run (issue 12) but the run's event on the bus, the notification rule's queue,
+ * the notifier and what it sends. Every notified image costs the queue, the Lambda and the table requests whether or not
+ * a message goes out; e-mails and SMS are priced per message actually sent (`emailShare`, `smsShare`).
+ */
+function addNotificationLines(inputs: CostInputs, add: (service: string, item: string, unitsPerImage: number, monthlyUsd: number) => void) {
+  const n = inputs.images;
+  const notified = inputs.notifiedShare;
+  add('EventBridge', 'custom events (PutEvents on the bus)', EVENTS_PER_RUN, EVENTS_PER_RUN * n * PRICES.eventBridge.customEventPerEvent);
+  const requests = QUEUE_REQUESTS_PER_MESSAGE * notified;
+  add('SQS', 'notification queue (send, receive, delete)', requests, requests * n * PRICES.sqs.standardPerRequest);
+  const gbSeconds = notified * (Math.ceil(inputs.notifier.durationMs) / 1000) * (inputs.notifier.memoryMb / 1024);
+  add(
+    'Lambda',
+    'notifier (GB-seconds + requests)',
+    notified,
+    tieredCost(gbSeconds * n, PRICES.lambda.arm64GbSecond) + notified * n * PRICES.lambda.perRequest,
+  );
+  const units = notified * (NOTIFIER_READ_UNITS * PRICES.dynamodb.onDemandPerRru + NOTIFIER_WRITE_UNITS * PRICES.dynamodb.onDemandPerWru);
+  add('DynamoDB', 'notifier (preferences, rate limit, sent markers)', notified * (NOTIFIER_READ_UNITS + NOTIFIER_WRITE_UNITS), units * n);
+  add('SES', 'e-mail (Essentials plan)', inputs.emailShare, inputs.emailShare * n * PRICES.ses.perEmail);
+  add('SMS', `text message (${PRICES.sms.country}, toll-free)`, inputs.smsShare, inputs.smsShare * n * PRICES.sms.perMessage);
 }

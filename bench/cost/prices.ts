@@ -19,7 +19,7 @@ export interface Tier {
  * the stored pages did not show them in full.
  */
 export const PRICES = {
-  checkedOn: '2026-11-25',
+  checkedOn: '2026-11-25 (notification lines 2026-12-05)',
   region: 'us-east-1',
   sources: {
     lambda: 'https://aws.amazon.com/lambda/pricing/',
@@ -27,8 +27,10 @@ export const PRICES = {
     rekognition: 'https://aws.amazon.com/rekognition/pricing/',
     s3: 'https://aws.amazon.com/s3/pricing/',
     dynamodb: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
-    sns: 'https://aws.amazon.com/sns/pricing/',
+    eventBridge: 'https://aws.amazon.com/eventbridge/pricing/',
+    sqs: 'https://aws.amazon.com/sqs/pricing/',
     ses: 'https://aws.amazon.com/ses/pricing/',
+    sms: 'https://aws.amazon.com/end-user-messaging/pricing/',
   },
   lambda: {
     /** arm64 price per GB-second, by monthly GB-seconds. */
@@ -58,8 +60,34 @@ export const PRICES = {
   },
   s3: { putPerRequest: 0.005 / 1000, getPerRequest: 0.0004 / 1000 },
   dynamodb: { onDemandPerWru: 0.625 / 1e6, onDemandPerRru: 0.125 / 1e6 },
-  sns: { perPublish: 0.5 / 1e6 },
-  ses: { perEmail: 0.1 / 1000 },
+  /**
+   * Custom events on a custom bus, per event of up to 64 KB (ours are ~1 KB). Checked 2026-12-05 with the search
+   * tool: https://aws.amazon.com/eventbridge/pricing/ (64 KB chunks) and
+   * https://blog.awsfundamentals.com/aws-eventbridge-pricing-guide ("Custom ... events cost $1.00 per 1 million events").
+   */
+  eventBridge: { customEventPerEvent: 1.0 / 1e6 },
+  /**
+   * Standard queue, per request (SendMessage, ReceiveMessage, DeleteMessage; 64 KB chunks), after the 1 M free.
+   * Checked 2026-12-05: https://cloudburn.io/blog/amazon-sqs-pricing (us-east-1, March 2026: $0.40/M for the first
+   * 100 B) and https://www.factualminds.com/blog/amazon-sqs-pricing-64kb-rule-fifo-vs-standard/ (June 2026).
+   */
+  sqs: { standardPerRequest: 0.4 / 1e6 },
+  /**
+   * SES outbound e-mail on the Essentials plan, which every new SES account gets since 2026-07-21 ($0.00016 per
+   * e-mail up to 10 M a month; accounts that sent before 2025-06-01 keep a la carte at $0.0001). Checked 2026-12-05:
+   * https://raw.githubusercontent.com/api-evangelist/amazon-ses/refs/heads/main/plans/amazon-ses-plans-pricing.yml
+   * (read from the AWS Price List API, AmazonSES us-east-1, 2026-07-22).
+   */
+  ses: { perEmail: 0.00016 },
+  /**
+   * One SMS part to a US number (the notifier keeps every SMS to one GSM-7 part) from a US toll-free number:
+   * AWS's message fee plus the carrier's pass-through fee. The carrier fee is the highest of the 2026 US carrier fees
+   * for toll-free SMS ($0.0045 Verizon/T-Mobile, $0.0035 AT&T: https://help.textvolt.com/articles/7310656083-carrier-fee-snapshot-by-carrier-2026;
+   * the formula message fee + carrier fee per part is AWS's: https://www.repost.aws/knowledge-center/sns-pinpoint-high-sms-charges).
+   * The AWS message fee ($0.00581 per part for US toll-free) is NOT confirmed by a stored page: the search tool found
+   * no copy of https://aws.amazon.com/end-user-messaging/pricing/ with the US row; check it before relying on SMS lines.
+   */
+  sms: { country: 'US', perMessage: 0.00581 + 0.0045 },
 } as const;
 
 /** Cost of `units` in one month under tiered prices (each unit at the price of the tier it falls in). */

@@ -59,7 +59,8 @@ const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(
  * prints one row per photo and one row per measure (precision/recall per capability, with issue 16's targets).
  */
 export async function runQuality(service: LocalRekognitionService): Promise<void> {
-  const photos = ensureEvalPhotos();
+  // Calibration photos only choose thresholds (calibration.ts); scoring them here would mix the two splits.
+  const photos = ensureEvalPhotos().filter(({ image }) => image.sets.some((set) => set !== 'calibration'));
   const results: PhotoResult[] = [];
   for (const { image, file } of photos) results.push(await analysePhoto(service, image, await readFile(file)));
 

@@ -2,13 +2,14 @@
  * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
  * fixture images, peak RSS of the service and its workers (targets from issue 3), and the analysis quality on the
  * labelled evaluation photos (quality.ts, targets from issue 16). `npm run bench:vision -- --quality` runs only
- * the quality part.
+ * the quality part; `-- --calibration` prints the scene cues on the held-out calibration photos (calibration.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
+import { printCalibration } from './calibration';
 import { runQuality } from './quality';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
@@ -61,6 +62,18 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/** Prints the peak RSS (VmHWM) of every worker and of this process, and their total. */
+function printPeakRss(service: LocalVisionService, when: string): void {
+  const workers = service.workerPids().map(peakRssMb);
+  const parent = process.resourceUsage().maxRSS / 1024;
+  console.log(`\npeak RSS, MB (default pool of 2 workers, ${when}; target total <= 1536)`);
+  console.table([
+    ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
+    { process: 'service (this process)', peakMb: parent.toFixed(0) },
+    { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
+  ]);
+}
+
 async function timeReady(dataDir: string, workers: number): Promise<{ ms: number; service: LocalVisionService }> {
   const started = performance.now();
   const service = new LocalVisionService({ dataDir, workers });
@@ -98,6 +111,10 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
   try {
+    if (process.argv.includes('--calibration')) {
+      await printCalibration();
+      return;
+    }
     if (process.argv.includes('--quality')) {
       const { service } = await timeReady(dataDir, 1);
       await runQuality(service);
@@ -160,23 +177,18 @@ async function main(): Promise<void> {
     console.table(rows);
     await service.close();
 
-    // Memory: the default pool (min(2, cores) workers) after one pass over every call and image.
+    // Memory: a pool of 2 workers (the default on this machine) after one pass over every call and image.
     const pool = await timeReady(dataDir, 2);
     // Each call twice at once, so both workers see every image: the worst case for memory.
     for (const [, image] of inputs) {
       for (const call of Object.keys(CALLS) as Call[])
         await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
     }
-    const workers = pool.service.workerPids().map(peakRssMb);
-    const parent = process.resourceUsage().maxRSS / 1024;
-    console.log('\npeak RSS, MB (default pool of 2 workers, each having run every call on every image; target total <= 1536)');
-    console.table([
-      ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
-      { process: 'service (this process)', peakMb: parent.toFixed(0) },
-      { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
-    ]);
+    printPeakRss(pool.service, 'each having run every call on every image');
     console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
     await runQuality(pool.service);
+    // The evaluation photos are larger than the fixtures (up to 2 Mpx), and WASM memory keeps its peak.
+    printPeakRss(pool.service, 'after the evaluation photos too');
     await pool.service.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });

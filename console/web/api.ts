@@ -105,6 +105,8 @@ export interface ImageSummary {
   moderated: boolean;
   error: { name?: string; cause?: string } | null;
   executionName: string | null;
+  /** The pipeline version that made the stored result (`v1` for results from before versions). */
+  pipelineVersion: string;
 }
 
 /** A page of any listing. */

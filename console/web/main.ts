@@ -15,6 +15,7 @@ import { analyticsPage } from './pages/analytics';
 import { peoplePage } from './pages/people';
 import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
+import { notificationsPage } from './pages/notifications';
 
 interface Section {
   path: string;
@@ -39,6 +40,8 @@ function pageFor(path: string[]): { page: Page; section: string; title: string }
   const [name = 'upload', id] = path;
   if (name === 'runs' && id && isAdmin()) return { page: runDetailPage, section: 'runs', title: 'Run' };
   if (name === 'images' && id) return { page: imageDetailPage, section: 'gallery', title: 'Image' };
+  // Everyone's own settings: reached from the account corner, not a section of the nav.
+  if (name === 'notifications') return { page: notificationsPage, section: 'notifications', title: 'Notifications' };
   const found = SECTIONS.find((section) => section.path === name && section.shown()) ?? SECTIONS[0];
   return { page: found.page, section: found.path, title: found.label };
 }
@@ -63,6 +66,7 @@ async function start(): Promise<void> {
   const main = h('main', { id: 'main', tabindex: '-1' });
   const sections = SECTIONS.filter((section) => section.shown());
   const links = sections.map((entry) => h('a', { href: `#/${entry.path}`, 'data-section': entry.path }, entry.label));
+  const notificationsLink = h('a', { href: '#/notifications', 'data-section': 'notifications' }, 'Notifications');
   const header = h(
     'header',
     { class: 'top' },
@@ -87,6 +91,7 @@ async function start(): Promise<void> {
       { class: 'account' },
       h('span', { class: 'who', 'data-testid': 'signed-in-as' }, user?.email ?? ''),
       isAdmin() ? h('span', { class: 'tag' }, 'admin') : null,
+      notificationsLink,
       h('button', { type: 'button', class: 'link-button', on: { click: () => signOut() } }, 'Sign out'),
     ),
   );
@@ -98,7 +103,7 @@ async function start(): Promise<void> {
     if (typeof cleanup === 'function') cleanup();
     const route = parseHash(location.hash || '#/upload');
     const { page, section, title } = pageFor(route.path);
-    for (const link of links) {
+    for (const link of [...links, notificationsLink]) {
       if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }

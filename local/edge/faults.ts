@@ -9,6 +9,8 @@ export interface FaultConfig {
   s3SlowMs?: number;
   /** Share (0..1) of Rekognition calls answered with ThrottlingException. */
   rekognitionThrottle?: number;
+  /** Share (0..1) of SES SendEmail calls refused with MessageRejected (as SES refuses, e.g., a sandbox recipient). */
+  sesReject?: number;
 }
 
 /** A LOCAL_FAULTS entry that cannot be understood; refusing it beats silently testing nothing. */
@@ -19,7 +21,7 @@ export class InvalidFaultSpecError extends Error {
 const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 /**
- * Parses e.g. "dynamodb.write=0.1,s3.slow=200ms,rekognition.throttle=0.3".
+ * Parses e.g. "dynamodb.write=0.1,s3.slow=200ms,rekognition.throttle=0.3,ses.reject=1".
  * @throws InvalidFaultSpecError for an unknown switch or a value out of range.
  */
 export function parseFaults(spec: string | undefined): FaultConfig {
@@ -32,7 +34,8 @@ export function parseFaults(spec: string | undefined): FaultConfig {
     if (name === 'dynamodb.write') config.dynamodbWrite = share(name, raw);
     else if (name === 'rekognition.throttle') config.rekognitionThrottle = share(name, raw);
     else if (name === 's3.slow') config.s3SlowMs = milliseconds(name, raw);
-    else throw new InvalidFaultSpecError(`unknown fault "${name}" (known: dynamodb.write, s3.slow, rekognition.throttle)`);
+    else if (name === 'ses.reject') config.sesReject = share(name, raw);
+    else throw new InvalidFaultSpecError(`unknown fault "${name}" (known: dynamodb.write, s3.slow, rekognition.throttle, ses.reject)`);
   }
   return config;
 }
@@ -69,6 +72,9 @@ export async function applyFaults(
   }
   if (config.rekognitionThrottle && target.startsWith('RekognitionService.') && random() < config.rekognitionThrottle) {
     return new AwsServiceError('ThrottlingException', 400, 'Injected by LOCAL_FAULTS rekognition.throttle');
+  }
+  if (config.sesReject && req.method === 'POST' && req.url.pathname === '/v2/email/outbound-emails' && random() < config.sesReject) {
+    return new AwsServiceError('MessageRejected', 400, 'Injected by LOCAL_FAULTS ses.reject');
   }
   if (config.s3SlowMs && req.signingService === 's3') {
     await new Promise((resolve) => setTimeout(resolve, config.s3SlowMs));

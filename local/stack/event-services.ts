@@ -29,9 +29,9 @@ export interface EventServices {
   close(): Promise<void>;
 }
 
-/** Opens the local EventBridge and SQS over one data folder and creates the template's resources in them. */
-export async function createEventServices(app: LocalApp, dataDir: string): Promise<EventServices> {
-  const sqs = await createSqsService({ dataDir });
+/** Opens the local EventBridge and SQS over one data folder (SQS on `queueClock`) and creates the template's resources in them. */
+export async function createEventServices(app: LocalApp, dataDir: string, queueClock?: () => number): Promise<EventServices> {
+  const sqs = await createSqsService({ dataDir, now: queueClock });
   const deliveryStreams = createLocalDeliveryStreams(dataDir);
   const athena = createAthenaService({ dataDir });
   for (const queue of app.queues) await sqs.createQueue(queue);

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { S3EventRecord } from 'aws-lambda';
+import type { FaultConfig } from '../edge/faults';
 import { startEdgeServer, type EdgeServer } from '../edge/server';
 import type { EdgeService } from '../edge/types';
 import { LambdaRuntime, type LogSink } from '../services/lambda';
@@ -52,6 +53,13 @@ export interface LocalStackOptions {
   authPort?: number;
   /** Sign the default user in without a prompt (LOCAL_AUTO_SIGN_IN, default true). */
   autoSignIn?: boolean;
+  /** Fault injection at the edge (default: LOCAL_FAULTS). Read on every request, so a test may switch a fault on and off. */
+  faults?: FaultConfig;
+  /**
+   * The clock of the local SQS queues (delays, visibility timeouts; default Date.now). A test moves it forward to see
+   * a message redriven to its dead-letter queue without waiting out five visibility timeouts.
+   */
+  queueClock?: () => number;
 }
 
 /** Names of the template's main resources, as local mode created them. */
@@ -126,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3 = await createS3Service({ dataDir, region });
   const dynamodb = await createDynamoDbService({ dataDir });
   const notifications = await createNotificationServices({ dataDir, region });
-  const eventing = await createEventServices(app, dataDir);
+  const eventing = await createEventServices(app, dataDir, options.queueClock);
   let lambda: LambdaRuntime | undefined;
   let asyncInvoker: AsyncInvoker | undefined;
   let edgeUrl = '';
@@ -190,7 +198,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ];
   let edge: EdgeServer;
   try {
-    edge = await startEdgeServer({ host: '127.0.0.1', port: edgePort, services, allowedOrigins: options.allowedOrigins });
+    edge = await startEdgeServer({
+      host: '127.0.0.1',
+      port: edgePort,
+      services,
+      allowedOrigins: options.allowedOrigins,
+      faults: options.faults,
+    });
   } catch (err) {
     await Promise.allSettled([dynamodb.close(), stepfunctions.close(), rekognition?.close()]);
     throw err;

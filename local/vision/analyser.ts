@@ -25,6 +25,7 @@ import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
 import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
 import { toLabels, type ObjectDetection } from './mapping/labels';
 import { toModerationResponse } from './mapping/moderation';
+import { sceneCues } from './mapping/scene-cues';
 import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
 
@@ -106,8 +107,9 @@ export class Analyser {
       // The face mesh runs too: it rejects the animal faces (cats, dogs) that the detector alone scores as human.
       const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
       const textScore = await this.ocr.textPresence(image);
+      const scene = sceneCues(await shrinkRgb(image, THUMBNAIL_SIDE));
       response.Labels = toLabels(
-        { objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore },
+        { objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore, scene },
         params,
       );
     }

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { AnalysisJob } from './analyser';
 import { resolveModelPaths } from './model-paths';
@@ -9,8 +9,22 @@ import { workerScript } from './worker-script';
 export interface VisionServiceOptions {
   /** folder for the weight cache and the worker bundle (the local mode's data dir) */
   dataDir: string;
-  /** worker processes; default min(2, cores) */
+  /** worker processes; default defaultWorkerCount() */
   workers?: number;
+}
+
+/** A worker's peak RSS once it has analysed large photos (582–670 MB measured by npm run bench:vision), rounded up. */
+export const WORKER_PEAK_MB = 700;
+/** The share of the machine's memory the worker pool may take at its peak; the rest is the stack's and the OS's. */
+const POOL_MEMORY_SHARE = 0.5;
+
+/**
+ * Workers for a machine: one per core up to 2 (each call is single-threaded, and two cover the pipeline's default
+ * concurrency), but never more than half the machine's memory holds at their peak, and at least one.
+ */
+export function defaultWorkerCount(cores = availableParallelism(), totalMemoryBytes = totalmem()): number {
+  const byMemory = Math.floor((totalMemoryBytes * POOL_MEMORY_SHARE) / (WORKER_PEAK_MB * 1024 * 1024));
+  return Math.max(1, Math.min(2, cores, byMemory));
 }
 
 /**
@@ -26,7 +40,7 @@ export class LocalVisionService {
   constructor(options: VisionServiceOptions) {
     const cacheDir = join(options.dataDir, 'vision');
     this.pool = new WorkerPool({
-      size: Math.max(1, options.workers ?? Math.min(2, availableParallelism())),
+      size: Math.max(1, options.workers ?? defaultWorkerCount()),
       paths: resolveModelPaths(),
       cacheDir,
       script: () => workerScript(cacheDir),

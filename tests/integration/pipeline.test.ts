@@ -191,12 +191,14 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered.slice(0, 3)).toEqual(['ResizeImage', 'CheckAnalysable', 'StoreMetadata']);
+    expect(entered.slice(0, 5)).toEqual(['ResolveVersion', 'CheckStoredResize', 'ResizeImage', 'CheckAnalysable', 'StoreMetadata']);
     expect(entered).not.toContain('AnalyseImage');
     expect(history.events?.[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');
-    const scheduled = history.events?.find((e) => e.type === 'TaskScheduled');
-    expect(JSON.parse(scheduled?.taskScheduledEventDetails?.parameters as string).FunctionName).toMatch(/:function:.*ResizeImageFunction$/);
+    const scheduled = (history.events ?? []).filter((e) => e.type === 'TaskScheduled');
+    const invoked = scheduled.map((e) => JSON.parse(e.taskScheduledEventDetails?.parameters as string).FunctionName as string);
+    expect(invoked[0]).toMatch(/:function:.*ResolveVersionFunction$/);
+    expect(invoked[1]).toMatch(/:function:.*ResizeImageFunction$/);
   });
 
   it('gives one execution for a duplicate S3 event', async () => {

@@ -50,6 +50,7 @@ const PHYSICAL_NAMES = {
 };
 const FUNCTIONS = {
   TriggerStepFunctionFunction: 'functions/trigger-step-function/src/handler',
+  ResolveVersionFunction: 'functions/resolve-version/src/handler',
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
@@ -209,10 +210,22 @@ const realNow = Date.now.bind(Date);
 let clockOffsetMs = 0;
 jest.spyOn(Date, 'now').mockImplementation(() => realNow() + clockOffsetMs);
 
-/** Serves the template's default config with the given keys changed as the SSM config parameter. */
+let configVersions = 0;
+
+/**
+ * Serves the template's default config with the given keys changed as the SSM config parameter, as a new pipeline
+ * version each time: a version's settings are pinned on its first run and may never change under its name.
+ */
 function useConfig(changes: Record<string, unknown>): void {
+  configVersions += 1;
+  const settings = { ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), ...changes };
+  useRawConfig({ current: `v${configVersions}`, versions: { [`v${configVersions}`]: settings } });
+}
+
+/** Serves this PipelineConfig value as the SSM parameter (after the config caches expire). */
+function useRawConfig(config: unknown): void {
   clockOffsetMs += 61_000;
-  const value = JSON.stringify({ ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), ...changes });
+  const value = JSON.stringify(config);
   ssm.reset();
   ssm
     .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
@@ -287,6 +300,8 @@ describe('image pipeline state machine', () => {
     expect(run.error).toBeNull();
     expect(run.status).toBe('SUCCEEDED');
     expect(run.statesEntered).toEqual([
+      'ResolveVersion',
+      'CheckStoredResize',
       'ResizeImage',
       'CheckAnalysable',
       'AnalyseImage',
@@ -451,7 +466,15 @@ describe('image pipeline state machine', () => {
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('UnsupportedImageTypeError');
-    expect(run.statesEntered).toEqual(['ResizeImage', 'RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
+    expect(run.statesEntered).toEqual([
+      'ResolveVersion',
+      'CheckStoredResize',
+      'ResizeImage',
+      'RecordFailure',
+      'CheckFailureEvent',
+      'PublishFailed',
+      'Fail',
+    ]);
     expect(run.retriedStates).toEqual([]);
     expect(callsOf(DetectLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
@@ -463,9 +486,84 @@ describe('image pipeline state machine', () => {
       revision: input.revision,
       owner: 'unowned',
       receivedAt: input.receivedAt,
+      pipelineVersion: expect.stringMatching(/^v[0-9]+$/),
       status: 'FAILED',
       error: { name: 'UnsupportedImageTypeError' },
     });
+  });
+
+  it('runs the version the input names, else the current one, and records it on the item and its event', async () => {
+    // Prepare
+    const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
+    const base = { ...defaults, reuseNearDuplicates: false };
+    useRawConfig({ current: 'v902', versions: { v901: base, v902: { ...base, minLabelConfidence: 75, variantWidths: [256] } } });
+    answerRekognition();
+    const older = { ...upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg')), pipelineVersion: 'v901' };
+    const current = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+
+    // Act
+    const olderRun = await runPipeline(older, { handlers });
+    const currentRun = await runPipeline(current, { handlers });
+
+    // Assess
+    expect([olderRun.status, currentRun.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(await imageItem(older.imageId)).toMatchObject({ status: 'SUCCEEDED', pipelineVersion: 'v901' });
+    expect(await imageItem(current.imageId)).toMatchObject({ status: 'SUCCEEDED', pipelineVersion: 'v902' });
+    expect(olderRun.output.resize.variants.length).toBeGreaterThan(currentRun.output.resize.variants.length);
+    expect(
+      new Set(
+        currentRun.output.resize.variants.map((variant: { width: number; height: number }) => Math.max(variant.width, variant.height)),
+      ),
+    ).toEqual(new Set([256]));
+    expect(olderRun.events[0].detail.pipelineVersion).toBe('v901');
+    expect(currentRun.events[0].detail.pipelineVersion).toBe('v902');
+    const pinned = await table.send(new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: 'VERSION#v902', SK: 'VERSION' } }));
+    expect(pinned.Item).toMatchObject({ name: 'v902', fingerprint: currentRun.output.resolvedVersion.fingerprint });
+  });
+
+  it('fails a run of an unknown or changed version and leaves the stored success as it was', async () => {
+    // Prepare
+    const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
+    const base = { ...defaults, reuseNearDuplicates: false };
+    useRawConfig({ current: 'v911', versions: { v911: base } });
+    answerRekognition();
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    await runPipeline(input, { handlers });
+    const before = await imageItem(input.imageId);
+
+    // Act
+    const unknown = await runPipeline({ ...input, pipelineVersion: 'v999' }, { handlers });
+    useRawConfig({ current: 'v911', versions: { v911: { ...base, maxLabels: 3 } } });
+    const changed = await runPipeline(input, { handlers });
+
+    // Assess
+    expect(unknown.status).toBe('FAILED');
+    expect(unknown.error?.name).toBe('UnknownPipelineVersionError');
+    expect(unknown.statesEntered.slice(0, 3)).toEqual(['ResolveVersion', 'MarkUnresolvedVersion', 'RecordFailure']);
+    expect(changed.error?.name).toBe('PipelineVersionChangedError');
+    expect(changed.error?.cause).toContain('add a new version');
+    expect(callsOf(DetectLabelsCommand)).toBe(1);
+    expect(await imageItem(input.imageId)).toEqual(before);
+  });
+
+  it('skips ResizeImage when a reprocess run brings the stored resize result, and analyses again', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+    const first = await runPipeline(input, { handlers });
+    const stored = await imageItem(input.imageId);
+    const { analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties } = stored!;
+    const resize = { mediaType: 'image', analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties };
+
+    // Act
+    const again = await runPipeline({ ...input, resize }, { handlers });
+
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.statesEntered.slice(0, 4)).toEqual(['ResolveVersion', 'CheckStoredResize', 'CheckAnalysable', 'AnalyseImage']);
+    expect(callsOf(DetectLabelsCommand)).toBe(2);
+    expect(again.output.analysis.summary.sections.imageProperties).toEqual(first.output.analysis.summary.sections.imageProperties);
+    expect((await imageItem(input.imageId))?.variants).toEqual(first.output.resize.variants);
   });
 
   it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {

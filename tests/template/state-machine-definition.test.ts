@@ -59,7 +59,7 @@ describe('state machine definition', () => {
     const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(7);
+    expect(arnKeys.length).toBe(8);
     expect(mismatched).toEqual([]);
   });
 
@@ -265,6 +265,7 @@ describe('state machine definition', () => {
       'ProbeVideo',
       'RecordFailure',
       'ResizeImage',
+      'ResolveVersion',
       'StartVideoAnalysis',
       'StoreMetadata',
     ]);
@@ -321,6 +322,7 @@ describe('state machine definition', () => {
       'RekognitionLabelsFunction',
       'RekognitionVideoFunction',
       'ResizeImageFunction',
+      'ResolveVersionFunction',
       'StoreMetadataFunction',
     ]);
     expect([...invokable].sort()).toEqual(invokedFunctions);

@@ -5,12 +5,14 @@ import { loadTemplate, readRepoFile, repoRoot, resourcesOfType } from './support
 
 const FUNCTION_IDS = [
   'TriggerStepFunctionFunction',
+  'ResolveVersionFunction',
   'ResizeImageFunction',
   'RekognitionLabelsFunction',
   'StoreMetadataFunction',
   'CleanUpImageFunction',
   'NotifyUserFunction',
   'ApiFunction',
+  'ReprocessFunction',
   'WebDeployFunction',
   'ProbeVideoFunction',
   'ComposeVideoThumbnailsFunction',

@@ -125,8 +125,10 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
-  // Reads only (never a write to the table); presigns uploads into uploads/ and GETs of variants only; the runs.
+  // Reads images only (the one table write is the caller's preferences item); presigns uploads into uploads/ and GETs
+  // of variants only; the runs.
   ApiFunction: [
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       resources: [
@@ -165,6 +167,11 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     {
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
+    },
+    { actions: ['states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
     },
   ],
   WebDeployFunction: [
@@ -309,6 +316,20 @@ describe('template security', () => {
       Condition: { StringEquals: { 'ses:FromAddress': { Ref: 'NotificationEmailSender' } } },
     });
     expect(otherSenders).toEqual([]);
+  });
+
+  it('lets the API write only per-user items of the table (the preferences), never an image item', () => {
+    // Prepare
+    const statements = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
+
+    // Act
+    const writes = statements.filter((statement) =>
+      asArray(statement.Action).some((action) => /^dynamodb:(Put|Update|Delete)/.test(String(action))),
+    );
+
+    // Assess
+    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
+    expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
   });
 
   it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {

@@ -15,8 +15,11 @@ function inputs(overrides: Partial<CostInputs> = {}): CostInputs {
     facesShare: 0,
     textShare: 0,
     analysisCopyShare: 0,
+    notifiedShare: 1,
     emailShare: 0,
+    smsShare: 0,
     duplicateShare: 0,
+    notifier: { durationMs: 100, memoryMb: 256, source: 'test' },
     lambdas: [{ logicalId: 'ResizeImageFunction', durationMs: 1000, memoryMb: 1024, source: 'test' }],
     transitions: 9,
     analysis: {
@@ -115,6 +118,21 @@ describe('computeCost', () => {
     // Assess
     expect(line(withoutEmail, 'state transitions').unitsPerImage).toBe(9);
     expect(line(withEmail, 'state transitions').usdPerThousand).toBeCloseTo(9 * 1000 * PRICES.stepFunctions.standardPerTransition);
+  });
+
+  it('prices the notification path per notified image, and e-mails and SMS per message sent', () => {
+    // Act
+    const quiet = computeCost(inputs({ notifiedShare: 0 }));
+    const told = computeCost(inputs({ notifiedShare: 1, emailShare: 0.5, smsShare: 0.1 }));
+
+    // Assess
+    expect(line(quiet, 'notification queue').usdPerThousand).toBe(0);
+    expect(line(quiet, 'notifier (GB').usdPerThousand).toBe(0);
+    expect(line(told, 'custom events').usdPerThousand).toBeCloseTo(1000 * PRICES.eventBridge.customEventPerEvent);
+    expect(line(told, 'notification queue').usdPerThousand).toBeCloseTo(3 * 1000 * PRICES.sqs.standardPerRequest);
+    expect(line(told, 'e-mail').usdPerThousand).toBeCloseTo(0.5 * 1000 * PRICES.ses.perEmail);
+    expect(line(told, 'text message').usdPerThousand).toBeCloseTo(0.1 * 1000 * PRICES.sms.perMessage);
+    expect(told.lines.some((l) => l.service === 'SNS')).toBe(false);
   });
 
   it('adds up the lines into the total', () => {

@@ -101,6 +101,24 @@ describe('parseConsoleTables and visionFigures', () => {
     expect(figures.textOnDocumentS).toBe(0.25);
     expect(figures.rssTotalMb).toBe(1186);
   });
+
+  it('takes the larger total when peak RSS is printed again after the evaluation photos', () => {
+    // Prepare
+    const later = [
+      'peak RSS after the evaluation photos',
+      '┌───┐',
+      '│ (index) │ process │ peakMb │',
+      '├───┤',
+      "│ 0 │ 'total' │ '1290' │",
+      '└───┘',
+    ];
+
+    // Act
+    const figures = visionFigures(parseConsoleTables([printed, ...later].join('\n')));
+
+    // Assess
+    expect(figures.rssTotalMb).toBe(1290);
+  });
 });
 
 describe('visionFigures on the wall/cpu layout', () => {

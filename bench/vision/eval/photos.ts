@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoPath } from '../../lib/paths';
 
-/** What an evaluation photo is used for: label hit rate, word recall, or moderation false positives. */
-export type EvalSet = 'everyday' | 'sceneText' | 'document' | 'ordinary';
+/** What an evaluation photo is used for: label hit rate, word recall, moderation false positives, or choosing thresholds. */
+export type EvalSet = 'everyday' | 'sceneText' | 'document' | 'ordinary' | 'calibration';
 
 /** A box in image ratios, as Rekognition's RegionsOfInterest take it. */
 export interface EvalRegion {

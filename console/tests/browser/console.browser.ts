@@ -332,6 +332,67 @@ describe('console in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   });
 
+  it('lists the events the runs published, with their owner, the rules that took them and a link to the image', async () => {
+    // Prepare: by now the runs above have published Image Processed (the photos, the hostile name) and Image Failed
+    // (the corrupt header and its re-run), all owned by the default user.
+    const me = await apiJson('/me');
+
+    // Act
+    await open('#/events');
+    await page.waitForSelector('.outbox-item[data-detail-type="Image Failed"]');
+    await screenshot('07b-events');
+    const entries = await page.locator('.outbox-item').evaluateAll((items) =>
+      items.map((item) => ({
+        type: (item as HTMLElement).dataset.detailType,
+        owner: item.querySelector('header strong')?.textContent,
+        rules: item.querySelectorAll('.facts dd')[1]?.textContent ?? '',
+      })),
+    );
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const namesAFile = await page.evaluate(() => (document.querySelector('main')?.textContent ?? '').includes('onerror'));
+    await page.locator('.outbox-item[data-detail-type="Image Processed"]').first().getByRole('link', { name: 'Image' }).click();
+    await page.waitForFunction(() => ((document.querySelector('.stage img.real') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0);
+
+    // Assess
+    const processed = entries.filter((entry) => entry.type === 'Image Processed');
+    expect(processed.length).toBeGreaterThanOrEqual(4);
+    expect(entries.filter((entry) => entry.type === 'Image Failed').length).toBeGreaterThanOrEqual(1);
+    expect(new Set(entries.map((entry) => entry.owner))).toEqual(new Set([me.sub]));
+    for (const entry of processed) expect(entry.rules).toMatch(/NotifyOwnerRule -> \S+: delivered/);
+    // Events name ids, never an object key or file name, so the hostile name cannot reach this page.
+    expect(namesAFile).toBe(false);
+    expect(overflow).toBe(0);
+    expect(page.url()).toMatch(/#\/images\/[0-9a-f-]+$/);
+  });
+
+  it('lets the user choose channels and events on the Notifications page, and keeps the choice', async () => {
+    // Prepare
+    await open('#/upload');
+    await page.locator('.account a', { hasText: 'Notifications' }).click();
+    await page.waitForSelector('form.preferences');
+    const defaultNote = await page.locator('[data-testid="preferences-status"]').textContent();
+
+    // Act
+    await page.getByLabel('E-mail, to the verified address').uncheck();
+    await page.getByLabel('Text message (SMS)').check();
+    await page.getByLabel('An image of mine was processed').uncheck();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="preferences-status"]')?.textContent === 'Saved.');
+    const stored = await apiJson('/me/preferences');
+    await page.reload();
+    await page.waitForSelector('form.preferences[data-source="stored"]');
+    await screenshot('07c-notifications');
+    const ticked = await page
+      .locator('form.preferences input:checked')
+      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
+
+    // Assess
+    expect(defaultNote).toMatch(/not chosen yet/);
+    expect(stored).toEqual({ source: 'stored', preferences: { channels: ['sms'], events: ['Image Failed'] } });
+    expect(ticked).toEqual(['sms', 'Image Failed']);
+    expect(await page.locator('.account a[aria-current="page"]').textContent()).toBe('Notifications');
+  });
+
   it('reaches the sections with the keyboard and moves focus into the new page', async () => {
     // Prepare
     await page.goto('about:blank');
@@ -377,6 +438,8 @@ describe('console in Chromium', () => {
       ['run', `#/runs/${failed.executionName}`, 'svg.state-graph'],
       ['failures', '#/failures', '.failure'],
       ['outbox', '#/outbox', '.outbox-item'],
+      ['events', '#/events', '.outbox-item[data-detail-type]'],
+      ['notifications', '#/notifications', 'form.preferences'],
     ] as const) {
       await open(hash, narrow);
       await narrow.waitForSelector(ready);
@@ -394,8 +457,9 @@ describe('console in Chromium', () => {
     await narrow.close();
 
     // Assess
-    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0 });
-    expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+    const expected = { upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0, events: 0, notifications: 0 };
+    expect(overflows).toEqual(expected);
+    expect(tableOverflows).toEqual(expected);
   });
 
   it('signs in, uploads, watches the run and finds the image by its label at 375 px', async () => {

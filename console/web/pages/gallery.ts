@@ -5,7 +5,7 @@ import { formatConfidence } from '../format';
 import { hashLink, type Page } from '../router';
 import { isAdmin } from '../session';
 
-const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'from', 'to', 'sort', 'scope'] as const;
+const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'version', 'from', 'to', 'sort', 'scope'] as const;
 
 /** A grid card: thumbnail only (never a large variant), name, and the facts that matter for a filter. */
 export function imageCard(image: ImageSummary): HTMLElement {
@@ -27,6 +27,7 @@ export function imageCard(image: ImageSummary): HTMLElement {
         ),
         image.faceCount > 0 ? h('span', { class: 'tag tag-info' }, `${image.faceCount} ${image.faceCount === 1 ? 'face' : 'faces'}`) : null,
         image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged') : null,
+        h('span', { class: 'tag', title: 'Pipeline version', 'data-testid': 'pipeline-version' }, image.pipelineVersion),
       ),
     ),
   );
@@ -98,6 +99,19 @@ export const galleryPage: Page = (container, route) => {
       ['FAILED', 'Failed'],
       ['ALL', 'All'],
     ]),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'version' }, 'Pipeline version'),
+      h('input', {
+        id: 'version',
+        name: 'version',
+        type: 'search',
+        value: current.version,
+        placeholder: 'e.g. v2',
+        pattern: 'v[1-9][0-9]{0,5}',
+      }),
+    ),
     h(
       'div',
       { class: 'field' },

@@ -35,6 +35,7 @@ interface ImageDetail {
   createdAt?: string;
   updatedAt?: string;
   executionName?: string;
+  pipelineVersion?: string;
 }
 
 function section(title: string, ...children: Child[]): HTMLElement {
@@ -146,6 +147,10 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
             image.executionName && isAdmin()
               ? h('a', { href: hashLink(['runs', image.executionName]), 'data-testid': 'execution-link' }, 'Open execution')
               : null,
+          ],
+          [
+            'Pipeline version',
+            image.pipelineVersion ? h('span', { class: 'mono', 'data-testid': 'pipeline-version' }, image.pipelineVersion) : null,
           ],
           ['Format', facts.format ?? null],
           ['Size', facts.width ? `${facts.width} × ${facts.height} px` : null],

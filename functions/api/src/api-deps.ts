@@ -45,6 +45,8 @@ export interface ApiDeps {
   now: () => Date;
   /** A fresh random UUID (node:crypto's randomUUID in production). */
   uuid: () => string;
+  /** Bulk reprocessing (POST /admin/reprocess): the state machine, and the PipelineConfig parameter's text. */
+  reprocess?: { stateMachineArn: string; pipelineConfig: () => Promise<string | undefined> };
 }
 
 /** The image types ResizeImage accepts by default; the web app uploads raster images only, so never SVG. */

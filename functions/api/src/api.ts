@@ -8,6 +8,8 @@ import { registerAnalyticsRoutes } from './routes/analytics-routes';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerPeopleRoutes } from './routes/people-routes';
+import { registerReprocessRoutes } from './routes/reprocess-routes';
+import { registerPreferenceRoutes } from './routes/preference-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 
 /** The API: its route table, and the one entry that turns a request into a response. */
@@ -28,6 +30,8 @@ export function createRouter(deps: ApiDeps): Router {
   registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
   registerAnalyticsRoutes(router, deps);
+  registerReprocessRoutes(router, deps);
+  registerPreferenceRoutes(router, deps);
   return router;
 }
 

@@ -1,4 +1,5 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -21,3 +22,6 @@ export const documents = DynamoDBDocumentClient.from(powertools.tracer.captureAW
 });
 export const sfn = powertools.tracer.captureAWSv3Client(new SFNClient({}));
 export const athena = powertools.tracer.captureAWSv3Client(new AthenaClient({}));
+
+// The PipelineConfig parameter, read when an admin starts a reprocess.
+export const ssm = powertools.tracer.captureAWSv3Client(new SSMClient({}));

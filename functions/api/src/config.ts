@@ -14,6 +14,10 @@ export interface ApiConfig {
   /** Athena workgroup and Glue database of the analytics facts (GET /analytics). */
   readonly analyticsWorkGroup: string;
   readonly analyticsDatabase: string;
+  /** The reprocess state machine admins start (POST /admin/reprocess). */
+  readonly reprocessStateMachineArn: string;
+  /** The PipelineConfig SSM parameter, read to refuse a version it does not hold. */
+  readonly configParameterName: string;
 }
 
 const REQUIRED = {
@@ -26,6 +30,8 @@ const REQUIRED = {
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
   analyticsWorkGroup: 'ANALYTICS_WORKGROUP',
   analyticsDatabase: 'ANALYTICS_DATABASE',
+  reprocessStateMachineArn: 'REPROCESS_STATE_MACHINE_ARN',
+  configParameterName: 'CONFIG_PARAMETER_NAME',
 } as const;
 
 /**

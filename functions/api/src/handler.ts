@@ -4,7 +4,8 @@ import { UPLOAD_CONTENT_TYPES, type ApiDeps } from './api-deps';
 import { createAthenaFactsEngine } from './analytics/athena-facts';
 import { createApi } from './api';
 import { createTokenVerifier } from './auth/token-verifier';
-import { athena, documents, powertools, s3, sfn } from './clients';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { athena, documents, powertools, s3, sfn, ssm } from './clients';
 import { loadConfig } from './config';
 import { parseApiEvent } from './http/api-request';
 import { DynamoImageIndex } from './images/dynamo-image-index';
@@ -34,6 +35,11 @@ const deps: ApiDeps = {
   logger: powertools.logger,
   now: () => new Date(),
   uuid: randomUUID,
+  reprocess: {
+    stateMachineArn: config.reprocessStateMachineArn,
+    // Read on each request (rare, admins only), so a version added a moment ago is known.
+    pipelineConfig: async () => (await ssm.send(new GetParameterCommand({ Name: config.configParameterName }))).Parameter?.Value,
+  },
 };
 const api = createApi(deps);
 

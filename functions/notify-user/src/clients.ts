@@ -15,7 +15,9 @@ const traced = <T>(client: T): T => powertools.tracer.captureAWSv3Client(client)
 export const documentClient = DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });
-export const sqsClient = traced(new SQSClient({}));
+// The queue is in the function's own region, so the regional endpoint is the queue URL's host in AWS; without this the
+// SDK sends to the queue URL's host even when AWS_ENDPOINT_URL names another endpoint (local mode's edge).
+export const sqsClient = traced(new SQSClient({ useQueueUrlAsEndpoint: false }));
 export const cognitoClient = traced(new CognitoIdentityProviderClient({}));
 /** One client per channel of the registry (types.ts ChannelClients). */
 export const channelClients = { email: traced(new SESv2Client({})), sms: traced(new SNSClient({})) };

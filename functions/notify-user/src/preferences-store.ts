@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  DEFAULT_NOTIFICATION_PREFERENCES,
-  notificationPreferencesSchema,
   PREFERENCES_SK,
-  problemsOf,
+  preferencesItem,
+  readStoredPreferences,
   userPk,
   type NotificationPreferences,
+  type StoredPreferences,
 } from '@smart-image-pipeline/contracts';
 
 /** Where the preferences item lives. */
@@ -15,8 +15,7 @@ export interface PreferencesTable {
 }
 
 /** A user's preferences as read: the stored ones, the default when there are none, or the stored item's problems. */
-export type ReadPreferences =
-  { kind: 'stored' | 'default'; preferences: NotificationPreferences } | { kind: 'invalid'; problems: string[] };
+export type ReadPreferences = StoredPreferences;
 
 /** The preferences a user gave, refused with every reason when they break the contracts' schema. */
 export class InvalidPreferencesError extends Error {
@@ -40,15 +39,11 @@ export async function readPreferences(owner: string, table: PreferencesTable): P
       ProjectionExpression: 'preferences',
     }),
   );
-  if (Item === undefined) return { kind: 'default', preferences: { ...DEFAULT_NOTIFICATION_PREFERENCES } };
-  const parsed = notificationPreferencesSchema.safeParse(Item.preferences);
-  return parsed.success
-    ? { kind: 'stored', preferences: parsed.data }
-    : { kind: 'invalid', problems: problemsOf(parsed.error, 'preferences') };
+  return readStoredPreferences(Item);
 }
 
 /**
- * Validates and stores one user's preferences (what `PUT /me/preferences` calls).
+ * Validates and stores one user's preferences (what `PUT /me/preferences` does in the API).
  * @throws InvalidPreferencesError with every reason, before anything is written.
  */
 export async function writePreferences(
@@ -57,13 +52,8 @@ export async function writePreferences(
   table: PreferencesTable,
   now: Date,
 ): Promise<NotificationPreferences> {
-  const parsed = notificationPreferencesSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidPreferencesError(problemsOf(parsed.error, 'preferences'));
-  await table.db.send(
-    new PutCommand({
-      TableName: table.tableName,
-      Item: { PK: userPk(owner), SK: PREFERENCES_SK, type: 'PREFERENCES', owner, preferences: parsed.data, updatedAt: now.toISOString() },
-    }),
-  );
-  return parsed.data;
+  const built = preferencesItem(owner, value, now);
+  if ('problems' in built) throw new InvalidPreferencesError(built.problems);
+  await table.db.send(new PutCommand({ TableName: table.tableName, Item: built.item }));
+  return built.preferences;
 }

@@ -20,7 +20,8 @@ export interface AnalyseImageDeps {
   detect(detector: AnyDetector, request: object): Promise<object>;
   /** Writes `body` as JSON (application/json) to the processed bucket. */
   putJson(key: string, body: unknown): Promise<void>;
-  getConfig(): Promise<AnalysisConfig>;
+  /** The analysis settings of a pipeline version (absent = the config's current one). */
+  getConfig(pipelineVersion?: string): Promise<AnalysisConfig>;
   /** The table's hash bands and image items, to reuse a near-duplicate's analysis; without it every image is analysed. */
   nearDuplicates?: NearDuplicateStore;
   /** The face collection and face records, for `groupFacesIntoPeople`; without it that switch fails the analysis. */
@@ -62,7 +63,7 @@ export async function analyseImage(
   deps: AnalyseImageDeps,
   detectors: readonly AnyDetector[] = DETECTORS,
 ): Promise<AnalysisSummary> {
-  const config = await deps.getConfig();
+  const config = await deps.getConfig(input.pipelineVersion);
   const settings = analysisSettingsKey(config);
   const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
   if (reusable) {

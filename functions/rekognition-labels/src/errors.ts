@@ -6,7 +6,7 @@
  */
 import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-export { ConfigurationError } from '@smart-image-pipeline/contracts';
+export { ConfigurationError, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
 
 /** Rekognition refused the analysis image (format, size, or S3 object); retrying cannot help. */
 export class InvalidAnalysisImageError extends PipelineError {

@@ -72,7 +72,7 @@ async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: Resi
   const exif = summariseExif(exifTags, inspection.orientation);
 
   const copyReason = analysisCopyReason({ ...facts, orientation: inspection.orientation });
-  const variantSides = planVariantSides(facts, settings.variantWidths);
+  const variantSides = planVariantSides(facts, input.variantWidths ?? settings.variantWidths);
   const baseSide = planBaseSide(facts, variantSides, copyReason !== null, facts.format === 'jpeg');
   const base = await decodeUpright(body, inspection, baseSide);
 

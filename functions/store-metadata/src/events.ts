@@ -28,6 +28,7 @@ const ids = (ref: ImageRef) => ({
   revision: ref.revision,
   owner: eventOwner(ref),
   receivedAt: ref.receivedAt,
+  ...(ref.resolvedVersion?.name ? { pipelineVersion: ref.resolvedVersion.name } : {}),
 });
 
 const byConfidence = <T extends { confidence: number }>(items: T[]): T[] => [...items].sort((a, b) => b.confidence - a.confidence);

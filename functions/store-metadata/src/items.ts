@@ -128,6 +128,7 @@ function commonImageAttributes(ref: ImageRef, times: WriteTimes): Item {
     originalName: originalNameOf(ref.source.key),
     receivedAt: ref.receivedAt,
     executionName: executionNameFor(ref.imageId, ref.revision),
+    ...(ref.resolvedVersion?.name ? { pipelineVersion: ref.resolvedVersion.name } : {}),
     createdAt: times.createdAt,
     updatedAt: times.updatedAt,
     GSI1SK: statusIndexSk(times.updatedAt, ref.imageId),
@@ -150,6 +151,7 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
     thumbnailKey: thumbnailKeyOf(resize.variants),
     analysisImage: resize.analysisImage,
     analysable: resize.analysable,
+    imageProperties: resize.imageProperties,
     analysed: analysis !== null,
     // Every detector's sections, capped alike; the search attributes below are derived from the known ones.
     analysis: analysis === null ? null : storedAnalysis(analysis),

@@ -13,8 +13,8 @@ const invalid = (problems: string[]) => new InvalidStoreInputError(`Invalid Stor
 export function parseStoreRequest(event: unknown): StoreRequest {
   const { action } = parseWith(storeActionSchema, event, invalid);
   if (action === 'recordFailure') {
-    const { imageId, revision, owner, source, receivedAt, error } = parseWith(recordFailureInputSchema, event, invalid);
-    return { action, input: { imageId, revision, owner, source, receivedAt, error: describeFailure(error) } };
+    const { imageId, revision, owner, source, receivedAt, resolvedVersion, error } = parseWith(recordFailureInputSchema, event, invalid);
+    return { action, input: { imageId, revision, owner, source, receivedAt, resolvedVersion, error: describeFailure(error) } };
   }
   return { action, input: parseWith(storeSuccessInputSchema, event, invalid) };
 }

@@ -11,7 +11,7 @@ export type {
 } from '@smart-image-pipeline/contracts';
 
 /** What every request names: the image, its revision, its owner and where it came from. */
-export type ImageRef = Pick<StoreSuccessInput, 'imageId' | 'revision' | 'owner' | 'source' | 'receivedAt'>;
+export type ImageRef = Pick<StoreSuccessInput, 'imageId' | 'revision' | 'owner' | 'source' | 'receivedAt' | 'resolvedVersion'>;
 
 export interface FailureDescription {
   name: string;

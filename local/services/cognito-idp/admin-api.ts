@@ -15,6 +15,12 @@ function describeUser(user: LocalUser) {
     { Name: 'sub', Value: user.sub },
     { Name: 'email', Value: user.email },
     { Name: 'email_verified', Value: 'true' },
+    ...(user.phoneNumber === undefined
+      ? []
+      : [
+          { Name: 'phone_number', Value: user.phoneNumber },
+          { Name: 'phone_number_verified', Value: String(user.phoneNumberVerified === true) },
+        ]),
   ];
   return {
     Username: user.username,
@@ -24,6 +30,33 @@ function describeUser(user: LocalUser) {
     UserLastModifiedDate: Date.parse(user.updatedAt) / 1000,
     Attributes: attributes,
   };
+}
+
+type AttributeList = Array<{ Name?: string; Value?: string }>;
+
+/** The attributes local users can have besides e-mail; anything else is refused rather than silently dropped. */
+const PHONE_ATTRIBUTES = new Set(['phone_number', 'phone_number_verified']);
+
+/**
+ * The phone change an attribute list asks for (AdminCreateUser, AdminUpdateUserAttributes).
+ * @throws AwsServiceError InvalidParameterException for an attribute local mode does not keep, or a verified flag
+ * that is neither "true" nor "false".
+ */
+function phoneChange(attributes: AttributeList, ignored: readonly string[]): { phoneNumber?: string; verified?: boolean } {
+  const change: { phoneNumber?: string; verified?: boolean } = {};
+  for (const { Name = '', Value = '' } of attributes) {
+    if (ignored.includes(Name)) continue;
+    if (!PHONE_ATTRIBUTES.has(Name))
+      throw new AwsServiceError(
+        'InvalidParameterException',
+        400,
+        `Local mode's user pool keeps only email, phone_number and phone_number_verified, not ${Name}`,
+      );
+    if (Name === 'phone_number') change.phoneNumber = Value;
+    else if (Value === 'true' || Value === 'false') change.verified = Value === 'true';
+    else throw new AwsServiceError('InvalidParameterException', 400, 'phone_number_verified must be "true" or "false".');
+  }
+  return change;
 }
 
 function required(body: Record<string, unknown>, name: string): string {
@@ -41,7 +74,7 @@ function required(body: Record<string, unknown>, name: string): string {
  * The admin side of Cognito's API on the edge (JSON 1.1, `X-Amz-Target: AWSCognitoIdentityProviderService.*`), so the
  * SDK and `aws cognito-idp … --endpoint-url` manage local users: AdminCreateUser (Username = e-mail; with
  * TemporaryPassword, or a generated one), AdminSetUserPassword, AdminAddUserToGroup, AdminRemoveUserFromGroup,
- * AdminGetUser, AdminListGroupsForUser, AdminDeleteUser, ListUsers, ListGroups, DescribeUserPool.
+ * AdminUpdateUserAttributes (phone_number, phone_number_verified), AdminGetUser, AdminListGroupsForUser, AdminDeleteUser, ListUsers, ListGroups, DescribeUserPool.
  */
 export function cognitoAdminEdgeService(pools: readonly LocalUserPoolService[]): EdgeService {
   const poolOf = (body: Record<string, unknown>) => {
@@ -53,10 +86,19 @@ export function cognitoAdminEdgeService(pools: readonly LocalUserPoolService[]):
   const actions: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     async AdminCreateUser(body) {
       const pool = poolOf(body);
-      const attributes = Array.isArray(body.UserAttributes) ? (body.UserAttributes as Array<{ Name?: string; Value?: string }>) : [];
+      const attributes = Array.isArray(body.UserAttributes) ? (body.UserAttributes as AttributeList) : [];
       const email = attributes.find((entry) => entry.Name === 'email')?.Value ?? required(body, 'Username');
+      const phone = phoneChange(attributes, ['email', 'email_verified']);
       const temporary = typeof body.TemporaryPassword === 'string' ? body.TemporaryPassword : generatedPassword();
-      return { User: describeUser(await pool.createUser(email, temporary, { permanent: false })) };
+      const user = await pool.createUser(email, temporary, { permanent: false });
+      return { User: describeUser(Object.keys(phone).length > 0 ? await pool.updatePhone(user.username, phone) : user) };
+    },
+    async AdminUpdateUserAttributes(body) {
+      const pool = poolOf(body);
+      const username = required(body, 'Username');
+      const attributes = Array.isArray(body.UserAttributes) ? (body.UserAttributes as AttributeList) : [];
+      await pool.updatePhone(username, phoneChange(attributes, []));
+      return {};
     },
     async AdminSetUserPassword(body) {
       await poolOf(body).setPassword(required(body, 'Username'), required(body, 'Password'), body.Permanent === true);

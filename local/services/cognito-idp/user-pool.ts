@@ -38,6 +38,8 @@ interface PendingCode {
 
 /** How long an authorization code may be exchanged, as in Cognito. */
 const CODE_TTL_MS = 5 * 60 * 1000;
+/** Cognito's phone_number format: E.164. */
+const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /**
  * One of the template's Cognito user pools in local mode: users (persisted), groups, app clients, and the tokens it
@@ -119,6 +121,23 @@ export class LocalUserPoolService {
       { passwordHash: hashPassword(password), status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD' },
       this.now(),
     );
+  }
+
+  /**
+   * Sets a user's phone number and whether it is verified, as AdminUpdateUserAttributes does: a new number is
+   * unverified unless the same call marks it verified (an administrator's confirmation).
+   * @throws UserPoolError UserNotFoundException, InvalidParameterException (not E.164).
+   */
+  async updatePhone(usernameOrEmail: string, change: { phoneNumber?: string; verified?: boolean }): Promise<LocalUser> {
+    const user = this.user(usernameOrEmail);
+    if (change.phoneNumber !== undefined && !E164.test(change.phoneNumber))
+      throw new UserPoolError('InvalidParameterException', 'Invalid phone number format.');
+    const phoneNumber = change.phoneNumber ?? user.phoneNumber;
+    if (phoneNumber === undefined && change.verified === true)
+      throw new UserPoolError('InvalidParameterException', 'phone_number_verified cannot be true without a phone_number.');
+    const renumbered = change.phoneNumber !== undefined && change.phoneNumber !== user.phoneNumber;
+    const verified = change.verified ?? (renumbered ? false : (user.phoneNumberVerified ?? false));
+    return this.users.update(user, { phoneNumber, phoneNumberVerified: verified }, this.now());
   }
 
   /** @throws UserPoolError UserNotFoundException, ResourceNotFoundException (no such group). */

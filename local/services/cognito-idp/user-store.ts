@@ -8,6 +8,10 @@ export interface LocalUser {
   username: string;
   sub: string;
   email: string;
+  /** E.164 phone number (the `phone_number` attribute), absent until one is set. */
+  phoneNumber?: string;
+  /** `phone_number_verified`: only a verified number is ever texted. */
+  phoneNumberVerified?: boolean;
   status: 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD';
   enabled: boolean;
   passwordHash: string;

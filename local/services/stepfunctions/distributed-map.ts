@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { eachState, type AslDefinition, type AslStates } from './asl-walker';
 import { TaskFailedError } from './errors';
+import { MAX_LOCAL_WAIT_SECONDS } from './task-token-fix';
 import type { TaskInvokers } from './task-resources';
 
 /** The Distributed Map fields the local handler runs, per (rewritten) Map state name. */
@@ -23,6 +24,8 @@ interface DistributedMapSpec {
   itemReader?: { Resource: string; Parameters?: Record<string, unknown>; ReaderConfig?: ReaderConfig };
   itemBatcher?: { MaxItemsPerBatch?: number; BatchInput?: Record<string, unknown> };
   maxConcurrency?: number;
+  /** MaxConcurrencyPath: the limit read from the state input (a non-negative integer; 0 = no limit, as on AWS). */
+  maxConcurrencyPath?: string;
   toleratedFailureCount?: number;
   toleratedFailurePercentage?: number;
   resultWriter?: { Resource?: string; Parameters?: Record<string, unknown> };
@@ -39,6 +42,8 @@ interface ReaderConfig {
 /** Where a Map Run reports to: the execution it belongs to and its history. */
 export interface MapRunContext {
   executionArn: string;
+  /** The parent execution's Context object: ItemSelector may read `$$.Execution.*` and `$$.StateMachine.*`. */
+  context?: Record<string, unknown>;
   region: string;
   invokers: TaskInvokers;
   /** The Task handlers of the whole definition, item processors included. */
@@ -66,12 +71,14 @@ export function planDistributedMaps<D extends AslStates>(definition: D): { defin
       itemReader: state.ItemReader as DistributedMapSpec['itemReader'],
       itemBatcher: state.ItemBatcher as DistributedMapSpec['itemBatcher'],
       maxConcurrency: state.MaxConcurrency as number | undefined,
+      maxConcurrencyPath: state.MaxConcurrencyPath as string | undefined,
       toleratedFailureCount: state.ToleratedFailureCount as number | undefined,
       toleratedFailurePercentage: state.ToleratedFailurePercentage as number | undefined,
       resultWriter: state.ResultWriter as DistributedMapSpec['resultWriter'],
     };
     for (const key of Object.keys(state)) if (!KEPT_FIELDS.includes(key)) delete state[key];
-    Object.assign(state, { Type: 'Task', Resource: LOCAL_RESOURCE });
+    // A Map state has no timeout of its own on AWS; the local Task it becomes would get the engine's 60-second default.
+    Object.assign(state, { Type: 'Task', Resource: LOCAL_RESOURCE, TimeoutSeconds: MAX_LOCAL_WAIT_SECONDS });
   }
   return { definition: copy, maps };
 }
@@ -122,7 +129,9 @@ export function distributedMapHandler(
       const items = spec.itemReader ? await readItems(spec.itemReader, input, run.invokers) : await itemsAt(spec.itemsPath, input);
       const selected = spec.itemSelector
         ? await Promise.all(
-            items.map((item, index) => evaluate(spec.itemSelector as object, input, { Map: { Item: { Index: index, Value: item } } })),
+            items.map((item, index) =>
+              evaluate(spec.itemSelector as object, input, { ...run.context, Map: { Item: { Index: index, Value: item } } }),
+            ),
           )
         : items;
       const children = batch(selected, spec.itemBatcher);
@@ -160,7 +169,9 @@ export function distributedMapHandler(
           results[index] = result;
         }
       };
-      const concurrency = spec.maxConcurrency || LOCAL_DEFAULT_MAX_CONCURRENCY;
+      const concurrency =
+        (spec.maxConcurrencyPath ? await concurrencyAt(spec.maxConcurrencyPath, input) : spec.maxConcurrency) ||
+        LOCAL_DEFAULT_MAX_CONCURRENCY;
       await Promise.all(Array.from({ length: Math.min(concurrency, children.length) }, worker));
 
       const output = spec.resultWriter?.Parameters
@@ -360,4 +371,16 @@ async function evaluateInputPath(path: string, input: unknown): Promise<unknown>
     validationOptions: { noValidate: true },
   });
   return pass.run(input as never).result;
+}
+
+/** The MaxConcurrencyPath value: a non-negative integer, else the state fails as AWS fails it (States.Runtime). */
+async function concurrencyAt(path: string, input: unknown): Promise<number> {
+  const value = await evaluateInputPath(path, input).catch(() => undefined);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TaskFailedError(
+      'States.Runtime',
+      `MaxConcurrencyPath ${path} must point at a non-negative integer (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value;
 }

@@ -346,8 +346,21 @@ export class StepFunctionsService extends EventEmitter {
       ...callbacks,
       submitted: () => undefined,
     });
+    const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
+    const context = {
+      Execution: {
+        Id: record.executionArn,
+        Input: JSON.parse(record.input),
+        Name: record.name,
+        RoleArn: 'arn:aws:iam::000000000000:role/local',
+        StartTime: startTime,
+        RedriveCount: record.redriveCount,
+      },
+      StateMachine: { Id: machine.arn, Name: machine.name },
+    };
     const mapRun = {
       executionArn: record.executionArn,
+      context,
       region: this.options.region,
       invokers: this.options.invokers,
       handlers: childHandlers,
@@ -359,20 +372,9 @@ export class StepFunctionsService extends EventEmitter {
     }
     const control: Running = {};
     this.running.set(record.executionArn, control);
-    const startTime = new Date(record.redriveDate ?? record.startDate).toISOString();
     const execution = engine.run(JSON.parse(record.input), {
       overrides: { taskResourceLocalHandlers: handlers as never },
-      context: {
-        Execution: {
-          Id: record.executionArn,
-          Input: JSON.parse(record.input),
-          Name: record.name,
-          RoleArn: 'arn:aws:iam::000000000000:role/local',
-          StartTime: startTime,
-          RedriveCount: record.redriveCount,
-        },
-        StateMachine: { Id: machine.arn, Name: machine.name },
-      } as never,
+      context: context as never,
     });
     control.abort = execution.abort;
     const logging = (async () => {

@@ -2,6 +2,7 @@ import { eachState, type AslDefinition } from './asl-walker';
 import { LambdaServiceError } from '../lambda/errors';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
+import { startExecutionSync } from './sync-executions';
 import { insertTaskToken, WAIT_FOR_TASK_TOKEN, type TaskTokenPlan } from './task-token-fix';
 import type { IssuedToken } from './task-tokens';
 
@@ -165,6 +166,12 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
   const integration = /^arn:[^:]+:states:::([^:.]+)(?::([^:.]+))?(?::([^.]+))?(\.(sync|waitForTaskToken)(:2)?)?$/.exec(resource);
   if (!integration) return unsupported(resource);
   const [, first, second, third, pattern] = integration;
+  if (first === 'states' && second === 'startExecution' && (pattern === '.sync' || pattern === '.sync:2')) {
+    return {
+      describe: () => ({ kind: 'task', resourceType: 'states', resource: `startExecution${pattern}` }),
+      run: (input) => startExecutionSync(invokers, input as Record<string, unknown>, pattern === '.sync:2'),
+    };
+  }
   const sync = pattern === '.sync' && second ? SYNC_JOBS[`${first}:${second}`] : undefined;
   if (sync) {
     return {

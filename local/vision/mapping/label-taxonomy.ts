@@ -106,6 +106,7 @@ const TOYS = 'Hobbies and Interests';
 const PLANTS = 'Plants and Flowers';
 const TOOLS = 'Tools and Machinery';
 const DOCS = 'Text and Documents';
+const NATURE = 'Nature and Outdoors';
 
 /** Every label this service can return, with its direct parents and Rekognition category. */
 export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
@@ -207,6 +208,9 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Table: { parents: ['Furniture'], category: FURNITURE },
   'Dining Table': { parents: ['Table'], category: FURNITURE },
   'Potted Plant': { parents: ['Plant'], category: PLANTS },
+  Vegetation: { parents: ['Plant'], category: PLANTS },
+  Sky: { parents: [], category: NATURE },
+  Outdoors: { parents: [], category: NATURE },
   Indoors: { parents: [], category: HOME },
   Toilet: { parents: ['Indoors'], category: HOME },
   Sink: { parents: ['Indoors'], category: HOME },

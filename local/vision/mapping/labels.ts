@@ -1,7 +1,8 @@
 import type { Label } from '@aws-sdk/client-rekognition';
 import type { LabelsParams, RatioBox } from '../request';
-import { calibrate, FACE_POINTS, objectConfidence, TEXT_POINTS } from './calibration';
+import { calibrate, FACE_POINTS, objectConfidence, SKY_POINTS, TEXT_POINTS, VEGETATION_POINTS } from './calibration';
 import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
+import type { SceneCues } from './scene-cues';
 
 /** One object the detector found: COCO class name, score 0–1, and its box in image ratios. */
 export interface ObjectDetection {
@@ -18,12 +19,15 @@ export interface LabelEvidence {
   objects: ObjectDetection[];
   faceScores: number[];
   textScore?: number;
+  /** colour-and-texture cues for sky and vegetation (absent when not looked for) */
+  scene?: SceneCues;
 }
 
 /**
  * Turns detections into Rekognition Labels: calibrated confidences (calibration.ts), names, Instances, ancestor
  * labels, Parents, Categories and the request's MinConfidence, MaxLabels and filters. Faces add Face, Head and
- * Person, because a found face is a person; legible text adds Text.
+ * Person, because a found face is a person; legible text adds Text; blue sky adds Sky and Outdoors; foliage adds
+ * Vegetation (and Plant).
  */
 export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[] {
   const confidence = new Map<string, number>();
@@ -42,6 +46,12 @@ export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[]
   const bestFace = Math.max(0, ...evidence.faceScores);
   if (bestFace > 0) raise('Face', calibrate(bestFace, FACE_POINTS));
   if (evidence.textScore) raise('Text', calibrate(evidence.textScore, TEXT_POINTS));
+  if (evidence.scene?.sky) {
+    // Sky over the top of a photo means it was taken outdoors; Rekognition returns both, neither as the other's parent.
+    raise('Sky', calibrate(evidence.scene.sky, SKY_POINTS));
+    raise('Outdoors', calibrate(evidence.scene.sky, SKY_POINTS));
+  }
+  if (evidence.scene?.vegetation) raise('Vegetation', calibrate(evidence.scene.vegetation, VEGETATION_POINTS));
 
   // Rekognition returns every ancestor as a label too, as confident as its most confident descendant.
   for (const [name, value] of [...confidence]) for (const ancestor of ancestorsOf(name)) raise(ancestor, value);

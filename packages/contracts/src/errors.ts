@@ -35,6 +35,12 @@ export const ERROR_NAMES = Object.freeze({
   invalidApiEvent: 'InvalidApiEventError',
   /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */
   invalidCustomResourceEvent: 'InvalidCustomResourceEventError',
+  /** The run or the reprocess request names a pipeline version the PipelineConfig parameter does not hold. */
+  unknownPipelineVersion: 'UnknownPipelineVersionError',
+  /** The PipelineConfig gives a version that already ran other settings (its VERSION# item's fingerprint). */
+  pipelineVersionChanged: 'PipelineVersionChangedError',
+  /** A reprocess request (selection, version, concurrency) that cannot be run. */
+  invalidReprocessRequest: 'InvalidReprocessRequestError',
 });
 
 /** One of the names above. */

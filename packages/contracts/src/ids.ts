@@ -15,6 +15,9 @@ export const PERCEPTUAL_HASH_PATTERN = /^[0-9A-Fa-f]{16}$/;
 /** A pipeline execution name, `img-<imageId>-<revision>`, possibly followed by a suffix (a console re-run). */
 export const EXECUTION_NAME_PREFIX_PATTERN = /^img-([0-9a-f]{32})-([0-9a-f]{16})/;
 
+/** A pipeline version name: `v` and a positive integer (`v1`, `v2`, ...), so versions order by number. */
+export const PIPELINE_VERSION_PATTERN = /^v[1-9][0-9]{0,5}$/;
+
 /** True when the value has the shape of an imageId. */
 export function isImageId(value: unknown): value is string {
   return typeof value === 'string' && IMAGE_ID_PATTERN.test(value);

@@ -1,3 +1,4 @@
+import { storedPipelineVersion } from '@smart-image-pipeline/contracts';
 import { faceCountOf, labelsOf, textContentOf } from './image-analysis';
 import type { ImageItem } from './image-item';
 import type { ImageListQuery } from './image-query';
@@ -24,6 +25,7 @@ export function labelConfidence(item: ImageItem, label: string): number | undefi
 /** True when the image item passes every filter of the query; the index already narrowed status or label where it could. */
 export function matchesImageQuery(item: ImageItem, query: ImageListQuery): boolean {
   if (query.status !== 'ALL' && item.status !== query.status) return false;
+  if (query.version !== undefined && storedPipelineVersion(item) !== query.version) return false;
   if (query.label !== undefined) {
     const confidence = labelConfidence(item, query.label);
     if (confidence === undefined) return false;

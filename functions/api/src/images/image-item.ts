@@ -38,6 +38,8 @@ export interface ImageItem {
   createdAt?: string;
   updatedAt?: string;
   executionName?: string;
+  /** The pipeline version that made the stored result (absent on items from before versions: v1). */
+  pipelineVersion?: string;
   [other: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { QueryReader } from '../http/query-reader';
 import { badRequest } from '../http/http-error';
-import { OWNER_PATTERN } from '@smart-image-pipeline/contracts';
+import { OWNER_PATTERN, PIPELINE_VERSION_PATTERN } from '@smart-image-pipeline/contracts';
 
 /** Filters and sort of an image listing, validated. */
 export interface ImageListQuery {
@@ -19,10 +19,25 @@ export interface ImageListQuery {
   cursor?: string;
   /** Admins only: one owner's images (a Cognito sub, or `unowned`). */
   owner?: string;
+  /** Only images whose stored result this pipeline version made (`v1` includes results from before versions). */
+  version?: string;
 }
 
 /** The parameters of a listing; admins' listing of every user's images also takes `owner`. */
-const FILTERS = ['status', 'label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'from', 'to', 'sort', 'limit', 'cursor'] as const;
+const FILTERS = [
+  'status',
+  'label',
+  'minConfidence',
+  'hasFaces',
+  'text',
+  'moderated',
+  'from',
+  'to',
+  'version',
+  'sort',
+  'limit',
+  'cursor',
+] as const;
 
 /**
  * Parses an image listing's query parameters. Without `sort`, a label search is ordered by the label's confidence
@@ -47,17 +62,20 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
     limit: reader.integer('limit', 1, 100, 24),
     cursor: reader.string('cursor', 4096),
     owner: reader.string('owner', 40),
+    version: reader.string('version', 8),
   };
   if (query.sort === 'confidence' && !query.label) throw badRequest('"sort=confidence" needs "label": confidence belongs to a label.');
   if (query.minConfidence !== undefined && !query.label) throw badRequest('"minConfidence" needs "label": confidence belongs to a label.');
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw badRequest('"from" must not be after "to".');
   if (query.owner !== undefined && !OWNER_PATTERN.test(query.owner))
     throw badRequest('"owner" must be a user id (a Cognito sub) or "unowned".');
+  if (query.version !== undefined && !PIPELINE_VERSION_PATTERN.test(query.version))
+    throw badRequest('"version" must be a pipeline version name such as v2.');
   return query;
 }
 
 /** A stable string of the filters (not limit or cursor), so a cursor can be tied to the query that made it. */
 export function imageQueryFingerprint(query: ImageListQuery): string {
-  const { status, label, minConfidence, hasFaces, text, moderated, from, to, sort, owner } = query;
-  return JSON.stringify([status, label?.toLowerCase(), minConfidence, hasFaces, text, moderated, from, to, sort, owner]);
+  const { status, label, minConfidence, hasFaces, text, moderated, from, to, sort, owner, version } = query;
+  return JSON.stringify([status, label?.toLowerCase(), minConfidence, hasFaces, text, moderated, from, to, sort, owner, version]);
 }

@@ -1,3 +1,4 @@
+import { storedPipelineVersion } from '@smart-image-pipeline/contracts';
 import { displayName, variantFileName, type ImageItem, type VariantItem } from './image-item';
 import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { ownerOf } from './image-access';
@@ -62,6 +63,7 @@ export async function toImageSummary(item: ImageItem, urlFor: VariantUrl, label?
     moderated: Boolean(item.moderated),
     error: item.error ?? null,
     executionName: item.executionName ?? null,
+    pipelineVersion: storedPipelineVersion(item),
   };
 }
 
@@ -83,6 +85,7 @@ export async function toImageDetail(item: ImageItem, urlFor: VariantUrl) {
   return {
     ...fields,
     owner: ownerOf(item),
+    pipelineVersion: storedPipelineVersion(item),
     analysis: analysisOf(item),
     faceCount: faceCountOf(item),
     name: displayName(item),

@@ -8,6 +8,7 @@ import {
   EXAMINE_BUDGET,
   indexFilterFor,
   listImages,
+  nextReadSize,
   type ImageIndex,
   type IndexEntry,
   type IndexFilter,
@@ -141,6 +142,25 @@ describe('listImages', () => {
     expect(theirs).toEqual([6, 4, 2].map(id));
   });
 
+  it("filters by pipeline version within the caller's own images, counting items from before versions as v1", async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 12; n += 1) {
+      const version = n % 3 === 0 ? 'v2' : n % 3 === 1 ? 'v1' : undefined;
+      index.add(image(n, { owner: n > 10 ? OTHER : OWNER, ...(version ? { pipelineVersion: version } : {}) }));
+    }
+
+    // Act
+    const v2 = await collect(index, 'version=v2&limit=2');
+    const v1 = await collect(index, 'version=v1');
+    const bad = () => parseImageListQuery(new URLSearchParams('version=latest'));
+
+    // Assess
+    expect(v2).toEqual([9, 6, 3].map(id));
+    expect(v1).toEqual([10, 8, 7, 5, 4, 2, 1].map(id));
+    expect(bad).toThrow('"version" must be a pipeline version name such as v2.');
+  });
+
   it('merges succeeded and failed images by time for status=ALL', async () => {
     // Prepare
     const index = new MemoryIndex();
@@ -201,6 +221,48 @@ describe('listImages', () => {
     // Assess
     expect(animals).toEqual([id(3), id(1)]);
     expect(confident).toEqual([id(1)]);
+  });
+
+  it('reads exactly a page of entries when the partition says everything, and more when a filter drops some', async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 60; n += 1) {
+      const confidence = 60 + (n % 40);
+      index.add(image(n, { labels: [{ name: 'Dog', confidence }], faceCount: n % 2 }), [['Dog', confidence]]);
+    }
+    const page = async (search: string) => {
+      const query = parseImageListQuery(new URLSearchParams(search));
+      index.query = query;
+      return listImages(query, MINE, index);
+    };
+
+    // Act
+    const label = await page('label=dog&minConfidence=60&limit=5');
+    const newest = await page('from=2026-11-25T00:00:00Z&limit=5');
+    const filtered = await page('hasFaces=true&limit=5');
+
+    // Assess
+    expect([label.items.length, label.scanned]).toEqual([5, 5]);
+    expect([newest.items.length, newest.scanned]).toEqual([5, 5]);
+    expect(filtered.scanned).toBeGreaterThanOrEqual(25);
+  });
+
+  it('sizes the next read by the share the filter kept, so a selective filter fills a page in two queries', async () => {
+    // Prepare: one image in six has a face
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 600; n += 1) index.add(image(n, { faceCount: n % 6 === 0 ? 1 : 0 }));
+    const query = parseImageListQuery(new URLSearchParams('hasFaces=true&limit=24'));
+    index.query = query;
+
+    // Act
+    const page = await listImages(query, MINE, index);
+
+    // Assess
+    expect(page.items).toHaveLength(24);
+    expect(index.reads).toBe(2);
+    expect(nextReadSize(16, 48, 8, false)).toBe(120);
+    expect(nextReadSize(16, 48, 0, false)).toBe(200);
+    expect(nextReadSize(3, 24, 21, true)).toBe(3);
   });
 
   it('returns a short page with a cursor instead of reading without bound', async () => {

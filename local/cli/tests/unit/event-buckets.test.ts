@@ -27,11 +27,14 @@ describe('bucketsNamedIn', () => {
       Array.isArray(event.Records) && event.Records.every((record: { eventSource?: unknown }) => record.eventSource === 'aws:sqs');
 
     // Act
-    // The video analysis polling step (action "collect") names only Rekognition job ids.
+    // The video analysis polling step (action "collect") names only Rekognition job ids; the reprocess steps (actions
+    // "select" and "prepare") name a selection or an image id, and the function finds the buckets itself.
     const counts = samples
       .filter(
         (event) =>
-          !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) && !isSqsBatch(event) && event.action !== 'collect',
+          !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) &&
+          !isSqsBatch(event) &&
+          !['collect', 'select', 'prepare'].includes(String(event.action)),
       )
       .map((event) => bucketsNamedIn(event).length);
 

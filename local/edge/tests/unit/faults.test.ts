@@ -1,8 +1,8 @@
 import { applyFaults, InvalidFaultSpecError, parseFaults } from '../../faults';
 import type { EdgeRequest } from '../../types';
 
-function request(target: string | undefined, signingService?: string): EdgeRequest {
-  return { method: 'POST', url: new URL('http://edge.local/'), headers: {}, body: Buffer.alloc(0), target, signingService };
+function request(target: string | undefined, signingService?: string, path = '/'): EdgeRequest {
+  return { method: 'POST', url: new URL(`http://edge.local${path}`), headers: {}, body: Buffer.alloc(0), target, signingService };
 }
 
 describe('parseFaults', () => {
@@ -47,6 +47,21 @@ describe('applyFaults', () => {
 
     // Assess
     expect(response).toMatchObject({ code: 'ThrottlingException', status: 400 });
+  });
+
+  it('refuses SES v2 SendEmail with MessageRejected at the configured share, and nothing else', async () => {
+    // Prepare
+    const config = parseFaults('ses.reject=1');
+
+    // Act
+    const send = await applyFaults(config, request(undefined, 'ses', '/v2/email/outbound-emails'), () => 0.5);
+    const other = await applyFaults(config, request(undefined, 'ses', '/v2/email/identities'), () => 0.5);
+    const sns = await applyFaults(config, request(undefined, 'sns'), () => 0.5);
+
+    // Assess
+    expect(send).toMatchObject({ code: 'MessageRejected', status: 400 });
+    expect(other).toBeUndefined();
+    expect(sns).toBeUndefined();
   });
 
   it('holds S3 calls back by the configured delay and leaves other services alone', async () => {

@@ -117,3 +117,16 @@ describe('toLabels', () => {
     expect(labels[0].Instances?.[0].BoundingBox).toEqual({ Left: 0, Top: 0.5, Width: 0.4, Height: 0.5 });
   });
 });
+
+describe('scene labels', () => {
+  it('turns the cues into Sky, Outdoors and Vegetation (under Plant) at calibrated confidences', () => {
+    const labels = toLabels({ objects: [], faceScores: [], scene: { sky: 0.8, vegetation: 0.3 } }, PARAMS);
+    const byName = new Map(labels.map((label) => [label.Name, label]));
+    expect(byName.get('Sky')?.Confidence).toBeCloseTo(byName.get('Outdoors')?.Confidence ?? 0);
+    expect(byName.get('Sky')?.Confidence).toBeGreaterThan(85);
+    expect(byName.get('Vegetation')).toMatchObject({ Confidence: 80, Parents: [{ Name: 'Plant' }] });
+    expect(byName.get('Plant')?.Confidence).toBe(80);
+    const faint = toLabels({ objects: [], faceScores: [], scene: { sky: 0.1, vegetation: 0.1 } }, PARAMS);
+    expect(faint).toEqual([]);
+  });
+});

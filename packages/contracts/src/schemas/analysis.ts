@@ -1,5 +1,6 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
+import { PIPELINE_VERSION_PATTERN } from '../ids';
 import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
@@ -28,6 +29,8 @@ export const analyseImageInputSchema = objectOf({
     .optional(),
   /** The uploader (issue 11); an analysis is only ever reused from an image of the same owner (absent = none). */
   owner: z.string().min(1).optional(),
+  /** The pipeline version whose analysis settings apply (absent = the config's current one). */
+  pipelineVersion: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional(),
   executionArn: executionArnSchema,
 });
 

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { imageFormatSchema } from './resize';
 import { imageIdSchema, revisionSchema, timestampSchema } from './common';
+import { PIPELINE_VERSION_PATTERN } from '../ids';
 
 /**
  * The events the state machine publishes on the stack's EventBridge bus (docs/contracts.md "Events"). These zod schemas
@@ -41,6 +42,8 @@ const detailBase = {
   revision: revisionSchema,
   owner: z.string().regex(EVENT_OWNER_PATTERN, { error: 'must be a Cognito sub or "unowned"' }),
   receivedAt: timestampSchema,
+  /** The pipeline version that produced the result (absent on events of runs from before versions). */
+  pipelineVersion: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional(),
 };
 
 /** An image format, or a video container (a video upload's facts use the same fields). */

@@ -12,6 +12,12 @@ export const resizeInputSchema = objectOf({
   revision: revisionSchema,
   source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema }),
   receivedAt: z.string().optional(),
+  /** The pipeline version's variant widths (ResolveVersion's); absent = the function's VARIANT_WIDTHS. */
+  variantWidths: z
+    .array(z.number().int().min(1).max(16383), { error: 'must be a list of widths from 1 to 16383' })
+    .min(1)
+    .max(10)
+    .optional(),
   executionArn: executionArnSchema,
 });
 

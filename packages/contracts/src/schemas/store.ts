@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
+import { PIPELINE_VERSION_PATTERN } from '../ids';
 import { videoFactsSchema, videoOutputsSchema, videoPlanSchema } from './video';
 import { ownerFromKey } from '../owner';
 import { storedEventsSchema } from './events';
@@ -28,6 +29,10 @@ const imageRefShape = {
     { error: 'must be an object' },
   ),
   receivedAt: timestampSchema,
+  /** ResolveVersion's result; empty when the run failed before a version was resolved. */
+  resolvedVersion: z
+    .object({ name: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional() })
+    .optional(),
 };
 
 /**
@@ -73,6 +78,8 @@ export const storedResizeSchema = z.object(
       { error: 'must be an array' },
     ),
     analysisImage: storedObject,
+    /** sharp's colours and quality: kept so a reprocess that reuses this resize can still summarise them. */
+    imageProperties: storedObject,
   },
   { error: 'must be an object' },
 );

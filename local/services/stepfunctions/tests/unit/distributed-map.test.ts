@@ -1,6 +1,6 @@
 import { parseItems, planDistributedMaps } from '../../distributed-map';
 import { TaskFailedError } from '../../errors';
-import { insertTaskToken, planTaskTokens } from '../../task-token-fix';
+import { insertTaskToken, MAX_LOCAL_WAIT_SECONDS, planTaskTokens } from '../../task-token-fix';
 
 describe('ItemReader parsing', () => {
   it('reads CSV with quoted fields, CRLF and a given header', () => {
@@ -53,7 +53,14 @@ describe('definition rewrites', () => {
     const { definition: rewritten, maps } = planDistributedMaps(definition);
 
     // Assess
-    expect(rewritten.States.D).toEqual({ Type: 'Task', Resource: 'arn:aws:states:::local:distributedMap', ResultPath: '$.r', Next: 'I' });
+    // A Map has no timeout on AWS: the Task must not get the local engine's 60-second default.
+    expect(rewritten.States.D).toEqual({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::local:distributedMap',
+      ResultPath: '$.r',
+      Next: 'I',
+      TimeoutSeconds: MAX_LOCAL_WAIT_SECONDS,
+    });
     expect(rewritten.States.I).toEqual(definition.States.I);
     expect(maps.D).toMatchObject({ processor, maxConcurrency: 4 });
     expect(definition.States.D.Type).toBe('Map'); // the input is not changed

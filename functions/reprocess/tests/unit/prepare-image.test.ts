@@ -1,0 +1,84 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { prepareImage, type PrepareDeps } from '../../src/prepare-image';
+
+const IMAGE_ID = '5f0c2d7e9a1b3c4d5e6f708192a3b4c5';
+
+/** A table holding one image item and the pinned versions, answering GetItem as DynamoDB does. */
+function table(image: Record<string, unknown> | undefined, versions: Record<string, number[]>): PrepareDeps {
+  const items = new Map<string, Record<string, unknown>>(
+    Object.entries(versions).map(([name, widths]) => [`VERSION#${name}`, { name, settings: { variantWidths: widths } }]),
+  );
+  if (image) items.set(`IMAGE#${IMAGE_ID}`, image);
+  return {
+    db: {
+      send: async (command: unknown) => {
+        if (!(command instanceof GetCommand)) throw new Error('unexpected command');
+        return { Item: items.get(String((command.input.Key as { PK: string }).PK)) };
+      },
+    } as PrepareDeps['db'],
+    tableName: 'images',
+    pinnedWidths: new Map(),
+  };
+}
+
+const stored = {
+  imageId: IMAGE_ID,
+  status: 'SUCCEEDED',
+  pipelineVersion: 'v1',
+  revision: '9a1b2c3d4e5f6071',
+  sourceOrder: '0000000000000000000055AED6DCD902',
+  owner: 'unowned',
+  receivedAt: '2026-12-05T18:00:00.000Z',
+  source: { bucket: 'uploads', key: 'uploads/a.jpg', versionId: null },
+  analysable: true,
+  image: { format: 'jpeg', width: 800, height: 600 },
+  variants: [{ key: `images/${IMAGE_ID}/9a1b2c3d4e5f6071/w256.webp`, format: 'webp', width: 256, height: 192 }],
+  analysisImage: { bucket: 'uploads', key: 'uploads/a.jpg', versionId: null },
+  imageProperties: { Quality: { Brightness: 50, Sharpness: 50, Contrast: 50 }, DominantColors: [] },
+  perceptualHash: '0f0f0f0f0f0f0f0f',
+};
+
+describe('prepareImage', () => {
+  it('carries the stored resize result when the target version writes the same variants', async () => {
+    // Act
+    const prepared = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(stored, { v1: [256], v2: [256] }));
+
+    // Assess
+    expect(prepared).toMatchObject({ action: 'run', reusesResize: true, input: { pipelineVersion: 'v2', resize: { mediaType: 'image' } } });
+  });
+
+  it('resizes again when the widths differ, when the item lacks part of the result, and for a video', async () => {
+    // Act
+    const otherWidths = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(stored, { v1: [256], v2: [512] }));
+    const older = await prepareImage(IMAGE_ID, 'v2', 'run-1', table({ ...stored, imageProperties: undefined }, { v1: [256], v2: [256] }));
+    const video = await prepareImage(IMAGE_ID, 'v2', 'run-1', table({ ...stored, mediaType: 'video' }, { v1: [256], v2: [256] }));
+
+    // Assess
+    for (const prepared of [otherWidths, older, video]) {
+      expect(prepared).toMatchObject({ action: 'run', reusesResize: false });
+      expect(prepared.action === 'run' && 'resize' in prepared.input).toBe(false);
+    }
+  });
+
+  it('skips an image already at the target version and one that is gone', async () => {
+    // Act
+    const current = await prepareImage(IMAGE_ID, 'v1', 'run-1', table(stored, { v1: [256] }));
+    const deleted = await prepareImage(IMAGE_ID, 'v2', 'run-1', table({ ...stored, status: 'DELETED' }, { v2: [256] }));
+    const missing = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(undefined, { v2: [256] }));
+
+    // Assess
+    expect(current).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'current' });
+    expect(deleted).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'gone' });
+    expect(missing).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'gone' });
+  });
+
+  it('reprocesses a failed image even at the target version, and refuses a target version never pinned', async () => {
+    // Act
+    const failed = await prepareImage(IMAGE_ID, 'v1', 'run-1', table({ ...stored, status: 'FAILED' }, { v1: [256] }));
+    const unpinned = prepareImage(IMAGE_ID, 'v3', 'run-1', table(stored, { v1: [256] }));
+
+    // Assess
+    expect(failed).toMatchObject({ action: 'run', reusesResize: false });
+    await expect(unpinned).rejects.toMatchObject({ name: 'UnknownPipelineVersionError' });
+  });
+});
