@@ -21,6 +21,10 @@ export const ERROR_NAMES = Object.freeze({
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
   invalidCleanUpEvent: 'InvalidCleanUpEventError',
+  /** ModerationReview got a payload that breaks docs/contracts.md "Moderation review". */
+  invalidReviewInput: 'InvalidReviewInputError',
+  /** A newer revision of the image holds its review item: this run's review is void. */
+  reviewSuperseded: 'ReviewSupersededError',
   /** The API function was invoked with something other than an API Gateway HTTP API request. */
   invalidApiEvent: 'InvalidApiEventError',
   /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */

@@ -25,3 +25,5 @@ export * from './schemas/resize';
 export * from './schemas/s3-event';
 export * from './schemas/store';
 export * from './schemas/analytics';
+export * from './schemas/moderation';
+export * from './moderation';
