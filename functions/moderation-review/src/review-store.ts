@@ -178,6 +178,7 @@ async function writeAudit(
           decision: input.review.decision,
           reason: input.review.reason,
           decidedBy: input.review.decidedBy,
+          decidedByName: input.review.decidedByName,
           decidedAt,
           timedOut: input.review.decidedBy === REVIEW_TIMEOUT_DECIDER,
           labels: input.quarantine.labels,

@@ -48,6 +48,8 @@ export const reviewDecisionSchema = objectOf({
   decision: z.enum(REVIEW_DECISIONS, { error: 'must be "approve" or "reject"' }),
   reason: reasonSchema,
   decidedBy: nonEmptyString(),
+  /** The reviewer's user name, for people reading the audit (decidedBy is the stable sub). */
+  decidedByName: z.string().max(256).optional(),
   /** Absent on the timeout default: ApplyReviewDecision records its own time then. */
   decidedAt: timestampSchema.optional(),
 });
