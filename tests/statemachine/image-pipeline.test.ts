@@ -43,6 +43,7 @@ const FUNCTIONS = {
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
+  ModerationReviewFunction: 'functions/moderation-review/src/handler',
 } as const;
 const UPLOADER = 'owner@example.com';
 
@@ -277,6 +278,7 @@ describe('image pipeline state machine', () => {
       'CheckAnalysable',
       'AnalyseImage',
       'StoreMetadata',
+      'CheckQuarantine',
       'CheckEvents',
       'PublishProcessed',
       'Succeed',
@@ -328,8 +330,9 @@ describe('image pipeline state machine', () => {
 
   it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
     // Prepare
-    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it.
-    useConfig({ reuseNearDuplicates: false, detectModeration: 'always' });
+    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it. Quarantine
+    // is off, so the labels are announced but the image is served (moderation-review.test.ts runs the quarantine).
+    useConfig({ reuseNearDuplicates: false, detectModeration: 'always', quarantineMinConfidence: 101 });
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition(0, 'detect-moderation-labels-suggestive');
 

@@ -15,6 +15,7 @@ const EVENT_TASKS = [
   'KeepUnpublishedEvents',
   'PublishFailed',
   'KeepUnpublishedFailureEvent',
+  'PublishFlaggedForReview',
 ];
 
 /** Well-formed stand-ins for the values CloudFormation substitutes, so checkArn can check the ARNs. */
@@ -24,6 +25,8 @@ function sampleValue(name: string): string {
   if (name === 'Partition') return 'aws';
   if (name === 'EventBusName') return 'stack-events';
   if (name === 'UnpublishedEventsQueueUrl') return 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-UnpublishedEventsQueue-AbC123';
+  if (name === 'ReviewTimeoutSeconds') return '259200';
+  if (name === 'ReviewTimeoutDecision') return 'reject';
   throw new Error(`no sample value for placeholder ${name}`);
 }
 
@@ -58,7 +61,7 @@ describe('state machine definition', () => {
     const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(3);
+    expect(arnKeys.length).toBe(4);
     expect(mismatched).toEqual([]);
   });
 
@@ -207,7 +210,8 @@ describe('state machine definition', () => {
       .map(([name]) => name);
 
     // Assess
-    expect(states.StoreMetadata.Next).toBe('CheckEvents');
+    expect(states.StoreMetadata.Next).toBe('CheckQuarantine');
+    expect(states.CheckQuarantine.Default).toBe('CheckEvents');
     expect([...afterStore].sort()).toEqual([
       'CheckEvents',
       'KeepUnpublishedEvents',
@@ -227,7 +231,7 @@ describe('state machine definition', () => {
     const states = loadDefinition().States as Record<string, any>;
 
     // Act
-    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed'].map((name) => [
+    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed', 'PublishFlaggedForReview'].map((name) => [
       name,
       states[name].Parameters.Entries,
     ]);
@@ -244,6 +248,9 @@ describe('state machine definition', () => {
       PublishFailed: [
         { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.failed, 'Detail.$': '$.stored.events.failed' },
       ],
+      PublishFlaggedForReview: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.flagged, 'Detail.$': '$.stored.events.flagged' },
+      ],
     });
     expect(states.StoreMetadata.ResultSelector['events.$']).toBe('$.Payload.events');
     expect(states.RecordFailure.ResultSelector['events.$']).toBe('$.Payload.events');
@@ -257,7 +264,13 @@ describe('state machine definition', () => {
     const selections = lambdaTasks.map(([name, state]) => [name, Object.values(state.ResultSelector) as string[]] as const);
 
     // Assess
-    expect(lambdaTasks.map(([name]) => name).sort()).toEqual(['AnalyseImage', 'RecordFailure', 'ResizeImage', 'StoreMetadata']);
+    expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
+      'AnalyseImage',
+      'ApplyReviewDecision',
+      'RecordFailure',
+      'ResizeImage',
+      'StoreMetadata',
+    ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
       expect(paths.length).toBeGreaterThan(2);
@@ -282,7 +295,13 @@ describe('state machine definition', () => {
     const definition = loadDefinition();
 
     // Act
-    const taskTimeouts = taskStates(definition).map(([, state]) => state.TimeoutSeconds as number);
+    // AwaitReview's timeout is the template's ReviewTimeoutSeconds (through PrepareReview), at most its MaxValue.
+    const longestReview = loadTemplate().Parameters.ReviewTimeoutSeconds.MaxValue as number;
+    const taskTimeouts = taskStates(definition).map(([name, state]) =>
+      name === 'AwaitReview' && state.TimeoutSecondsPath === '$.reviewSettings.timeoutSeconds'
+        ? longestReview
+        : (state.TimeoutSeconds as number),
+    );
 
     // Assess
     expect(taskTimeouts.every((seconds) => seconds > 0)).toBe(true);
@@ -305,7 +324,12 @@ describe('state machine definition', () => {
     );
 
     // Assess
-    expect(invokedFunctions.sort()).toEqual(['RekognitionLabelsFunction', 'ResizeImageFunction', 'StoreMetadataFunction']);
+    expect(invokedFunctions.sort()).toEqual([
+      'ModerationReviewFunction',
+      'RekognitionLabelsFunction',
+      'ResizeImageFunction',
+      'StoreMetadataFunction',
+    ]);
     expect([...invokable].sort()).toEqual(invokedFunctions);
     expect(text).toContain('"EventBusName": "${EventBusName}"');
     expect(buses).toEqual([{ Ref: 'EventBus' }]);
@@ -325,6 +349,7 @@ describe('state machine definition', () => {
       AnalyseImage: 'RekognitionLabelsFunction',
       StoreMetadata: 'StoreMetadataFunction',
       RecordFailure: 'StoreMetadataFunction',
+      ApplyReviewDecision: 'ModerationReviewFunction',
     };
 
     // Act
@@ -334,5 +359,51 @@ describe('state machine definition', () => {
 
     // Assess
     expect(margins.every((margin) => margin > 0)).toBe(true);
+  });
+});
+
+describe('moderation review branch (issue 13)', () => {
+  it('waits for the review through a task token, bounded by the template parameter, with a default decision on timeout', () => {
+    // Prepare
+    const { Parameters, Resources } = loadTemplate();
+    const states = loadDefinition().States as Record<string, any>;
+    const substitutions = Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions;
+
+    // Act
+    const wait = states.AwaitReview;
+    const timeoutCatch = wait.Catch.find((c: any) => c.ErrorEquals.includes('States.Timeout'));
+
+    // Assess
+    expect(states.CheckQuarantine.Choices[0].Next).toBe('PrepareReview');
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.TimeoutSecondsPath).toBe('$.reviewSettings.timeoutSeconds');
+    expect(wait.TimeoutSeconds).toBeUndefined();
+    expect(states.PrepareReview.Parameters).toEqual({
+      'timeoutSeconds.$': "States.StringToJson('259200')",
+      timeoutDecision: 'reject',
+    });
+    expect(timeoutCatch.Next).toBe('ReviewTimedOut');
+    expect(states.ReviewTimedOut.Parameters['decision.$']).toBe('$.reviewSettings.timeoutDecision');
+    expect(states.ReviewTimedOut.Next).toBe('ApplyReviewDecision');
+    expect(substitutions.ReviewTimeoutSeconds).toEqual({ Ref: 'ReviewTimeoutSeconds' });
+    expect(substitutions.ReviewTimeoutDecision).toEqual({ Ref: 'ReviewTimeoutDecision' });
+    // The safe default: an image nobody looked at is never served.
+    expect(Parameters.ReviewTimeoutDecision).toMatchObject({ Default: 'reject', AllowedValues: ['reject', 'approve'] });
+    expect(Parameters.ReviewTimeoutSeconds.MinValue).toBeGreaterThanOrEqual(60);
+  });
+
+  it('never marks a quarantined image FAILED when the review machinery fails: it stays unserved and the run fails', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const catchTargets = ['AwaitReview', 'ApplyReviewDecision'].flatMap((name) => states[name].Catch.map((c: any) => c.Next));
+
+    // Assess
+    expect(catchTargets).not.toContain('RecordFailure');
+    expect(catchTargets).toContain('Fail');
+    expect(states.CheckApproved.Choices[0].Next).toBe('PublishProcessed');
+    expect(states.CheckApproved.Default).toBe('Succeed');
   });
 });

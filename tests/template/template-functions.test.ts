@@ -8,6 +8,7 @@ const FUNCTION_IDS = [
   'ResizeImageFunction',
   'RekognitionLabelsFunction',
   'StoreMetadataFunction',
+  'ModerationReviewFunction',
   'CleanUpImageFunction',
   'NotifyUserFunction',
   'ApiFunction',

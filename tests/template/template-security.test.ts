@@ -127,6 +127,11 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
       ],
     },
+    { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+  ],
+  ModerationReviewFunction: [
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    { actions: ['s3:DeleteObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
   ],
   WebDeployFunction: [
     { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },

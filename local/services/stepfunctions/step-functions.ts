@@ -11,7 +11,7 @@ import { planJsonToString } from './json-to-string-fix';
 import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
 import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
 import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
-import { TaskTokenRegistry } from './task-tokens';
+import { TaskTokenRegistry, type CallbackLimits } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -329,7 +329,8 @@ export class StepFunctionsService extends EventEmitter {
     const taskExecution = { executionArn: record.executionArn, stateMachineArn: machine.arn };
     const callbacks = {
       plan: tokens,
-      issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
+      issue: (state: string, limits?: Partial<CallbackLimits>) =>
+        this.taskTokens.issue(record.executionArn, { ...tokens[state].limits, ...limits }),
       submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
     };
     const handlers = buildTaskHandlers(
