@@ -370,4 +370,20 @@ describe('moderation review in the real state machine', () => {
     expect((await auditItems(input.imageId))[0]).toMatchObject({ decision: 'approve', timedOut: true });
     expect(publishedTypes(executionArn)).toEqual([DETAIL_TYPES.flagged, DETAIL_TYPES.processed]);
   });
+
+  it('lets more runs wait for a review than local mode runs executions at once (a waiting run gives up its slot)', async () => {
+    // Prepare: the service runs 4 executions at once
+    const inputs = Array.from({ length: 6 }, () => upload());
+
+    // Act
+    const arns = await Promise.all(inputs.map((input) => start(PIPELINE, input)));
+    const reviews = await Promise.all(inputs.map((input) => pendingReview(input.imageId)));
+    for (const review of reviews)
+      await sfn.send(new SendTaskSuccessCommand({ taskToken: review.taskToken, output: decision('approve', 'batch') }));
+    const done = await Promise.all(arns.map((arn) => finished(arn)));
+
+    // Assess
+    expect(reviews).toHaveLength(6);
+    expect(done.map((execution) => execution.status)).toEqual(Array(6).fill('SUCCEEDED'));
+  });
 });

@@ -36,7 +36,9 @@ export interface WebAppStack {
 const PASSWORD = 'Correct-horse-9-battery';
 
 /** Starts the stack for API tests. @throws Error when it cannot start. */
-export async function startWebAppStack(options: { withVision?: boolean } = {}): Promise<WebAppStack> {
+export async function startWebAppStack(
+  options: { withVision?: boolean; parameterOverrides?: Record<string, string> } = {},
+): Promise<WebAppStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-api-'));
   const stack = await startLocalStack({
     dataDir,
@@ -45,7 +47,7 @@ export async function startWebAppStack(options: { withVision?: boolean } = {}): 
     authPort: 0,
     allowedOrigins: [WEB_ORIGIN],
     withVision: options.withVision,
-    parameterOverrides: { NotificationEmailSender: 'pipeline@example.com' },
+    parameterOverrides: { NotificationEmailSender: 'pipeline@example.com', ...options.parameterOverrides },
   });
   const web = stack.webApp;
   if (!web) throw new Error('the local stack started without its web app');
