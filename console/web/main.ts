@@ -13,6 +13,7 @@ import { imageDetailPage } from './pages/image-detail';
 import { failuresPage } from './pages/failures';
 import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
+import { reviewPage } from './pages/review';
 
 interface Section {
   path: string;
@@ -27,6 +28,7 @@ const SECTIONS: Section[] = [
   { path: 'gallery', label: 'Gallery', page: galleryPage, shown: () => true },
   { path: 'failures', label: 'Failures', page: failuresPage, shown: () => true },
   { path: 'runs', label: 'Runs', page: runsPage, shown: isAdmin },
+  { path: 'review', label: 'Review', page: reviewPage, shown: isAdmin },
   { path: 'outbox', label: 'Outbox', page: outboxPage, shown: () => appConfig().local?.outbox === true },
   { path: 'events', label: 'Events', page: eventsPage, shown: () => appConfig().local?.events === true },
 ];

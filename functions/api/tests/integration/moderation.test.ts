@@ -154,7 +154,7 @@ describe('moderation review through the API', () => {
     expect((await queue()).map((item) => item.imageId)).not.toContain(images.approved.imageId);
   });
 
-  it('rejects: the variants are gone, the image stays a placeholder, and the decision is audited with who and why', async () => {
+  it('rejects: the image becomes REJECTED, stays a placeholder, and the decision is audited with who and why', async () => {
     // Act
     const decided = await decide(admin, images.rejected.imageId, { decision: 'reject', reason: 'Not for this site.' });
     const status = await statusOf(owner, images.rejected.imageId, (value) => value !== 'QUARANTINED');
