@@ -113,7 +113,7 @@ describe('console in Chromium', () => {
 
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe(stack.webApp.defaultUser.email);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Outbox', 'Events']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Review', 'Outbox', 'Events']);
     expect(new URL(page.url()).search).toBe('');
   });
 

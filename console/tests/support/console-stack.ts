@@ -16,7 +16,9 @@ export interface ConsoleUnderTest {
 }
 
 /** Starts local/stack.ts on port 0 and the console against it. @throws Error when the stack cannot start. */
-export async function startConsoleUnderTest(options: { withVision?: boolean } = {}): Promise<ConsoleUnderTest> {
+export async function startConsoleUnderTest(
+  options: { withVision?: boolean; parameterOverrides?: Record<string, string> } = {},
+): Promise<ConsoleUnderTest> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-console-'));
   // Loaded at run time, as local mode's start command does.
   const { startLocalStack } = (await import(path.join(__dirname, '../../../local/stack'))) as {
