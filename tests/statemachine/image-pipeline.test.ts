@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DetectFacesCommand,
   DetectLabelsCommand,
@@ -24,7 +23,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
-import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
+import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
@@ -176,17 +175,7 @@ function throttledFor(times: number, handler: Handler, when: (event: any) => boo
 }
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    // dynalite checks that requests are signed, not by whom.
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  });
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  await createImagesTable(client, PHYSICAL_NAMES.ImagesTable);
-  table = DynamoDBDocumentClient.from(client);
+  ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
   handlers = loadHandlers();
 });
 

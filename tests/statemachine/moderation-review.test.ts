@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DetectFacesCommand,
   DetectLabelsCommand,
@@ -25,7 +24,7 @@ import { stepFunctionsEdgeService } from '../../local/services/stepfunctions/edg
 import { StepFunctionsService } from '../../local/services/stepfunctions/step-functions';
 import type { TaskInvokers } from '../../local/services/stepfunctions/task-resources';
 import type { LocalStateMachine } from '../../local/template/types';
-import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
+import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, functionArn, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
@@ -206,16 +205,7 @@ function publishedTypes(executionArn: string): string[] {
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  });
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  await createImagesTable(client, PHYSICAL_NAMES.ImagesTable);
-  table = DynamoDBDocumentClient.from(client);
+  ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
   service = new StepFunctionsService({
     dataDir: mkdtempSync(join(tmpdir(), 'sip-review-')),
     stateMachines: [PIPELINE, QUICK_TIMEOUT, QUICK_APPROVE],

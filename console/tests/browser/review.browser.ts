@@ -63,11 +63,16 @@ async function upload(page: Page, files: string[]): Promise<void> {
 async function galleryUntil(page: Page, hash: string, selector: string): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt += 1) {
     await open(page, hash);
-    await page.waitForFunction(() => document.querySelector('.filters + p')?.textContent !== '', undefined, { polling: 100 });
+    // The listing has answered once its note is neither empty nor "Loading…".
+    await page.waitForFunction(() => !['', 'Loading…'].includes(document.querySelector('.filters + p')?.textContent ?? ''), undefined, {
+      polling: 100,
+    });
     if ((await page.locator(selector).count()) > 0) return;
     await page.waitForTimeout(500);
   }
-  throw new Error(`${selector} never showed on ${hash}`);
+  const shown = await page.locator('.card').evaluateAll((cards) => cards.map((card) => card.outerHTML.slice(0, 300)));
+  const note = await page.locator('.filters + p').textContent();
+  throw new Error(`${selector} never showed on ${hash}; the page said "${note}" and showed ${JSON.stringify(shown)}`);
 }
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -130,7 +135,7 @@ describe('Review page in Chromium', () => {
     await card.locator('textarea').fill('Only flowers.');
     await card.locator('button[data-decision="approve"]').click();
     await page.waitForFunction(() => !document.querySelector('.review-card img[alt*="flowers.jpeg"]'));
-    const note = await page.locator('main > p[role="status"]').textContent();
+    const note = await page.locator('.review-note').textContent();
     await galleryUntil(page, '#/gallery?status=SUCCEEDED', '.card[data-name="flowers.jpeg"] img.real');
     await page.close();
 

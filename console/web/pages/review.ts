@@ -63,7 +63,7 @@ function reviewCard(entry: ReviewEntry, onDecided: (card: HTMLElement, text: str
 /** Review (admins): images moderation put in quarantine, oldest first; approve serves them, reject deletes their variants. */
 export const reviewPage: Page = (container) => {
   const list = h('ul', { class: 'reviews' });
-  const note = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' }, 'Loading…');
+  const note = h('p', { class: 'muted review-note', role: 'status', 'aria-live': 'polite' }, 'Loading…');
   const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load more');
   replaceChildren(
     container,
