@@ -61,8 +61,13 @@ async function upload(page: Page, files: string[]): Promise<void> {
 
 /** Opens a gallery listing until a card matching `selector` shows (the run applies a decision just after it is sent). */
 async function galleryUntil(page: Page, hash: string, selector: string): Promise<void> {
+  await open(page, hash);
   for (let attempt = 0; attempt < 120; attempt += 1) {
-    await open(page, hash);
+    // Going to the same hash again does not reload the listing; a reload does.
+    if (attempt > 0) {
+      await page.reload();
+      await page.waitForSelector('[data-testid="signed-in-as"]');
+    }
     // The listing has answered once its note is neither empty nor "Loading…".
     await page.waitForFunction(() => !['', 'Loading…'].includes(document.querySelector('.filters + p')?.textContent ?? ''), undefined, {
       polling: 100,
