@@ -11,6 +11,7 @@ import { runDetailPage } from './pages/run-detail';
 import { galleryPage } from './pages/gallery';
 import { imageDetailPage } from './pages/image-detail';
 import { failuresPage } from './pages/failures';
+import { peoplePage } from './pages/people';
 import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
 import { reviewPage } from './pages/review';
@@ -26,6 +27,7 @@ interface Section {
 const SECTIONS: Section[] = [
   { path: 'upload', label: 'Upload', page: uploadPage, shown: () => true },
   { path: 'gallery', label: 'Gallery', page: galleryPage, shown: () => true },
+  { path: 'people', label: 'People', page: peoplePage, shown: () => true },
   { path: 'failures', label: 'Failures', page: failuresPage, shown: () => true },
   { path: 'runs', label: 'Runs', page: runsPage, shown: isAdmin },
   { path: 'review', label: 'Review', page: reviewPage, shown: isAdmin },

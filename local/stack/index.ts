@@ -19,6 +19,7 @@ import { uncoveredUploads } from './recovery';
 import { matchingFunctions } from './s3-notifications';
 import { createSdkCaller } from './sdk-caller';
 import { LocalRekognitionService, rekognitionEdgeService } from '../services/rekognition/rekognition-service';
+import { createMediaConvertService } from '../services/mediaconvert/mediaconvert-service';
 import { openWebApp, type LocalWebApp, type WebAppInfo } from './web-app';
 
 /** Options of the local stack; every one has an environment variable and a default. */
@@ -146,8 +147,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rekognition =
     options.withVision === false
       ? undefined
-      : new LocalRekognitionService({ dataDir, readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId) });
+      : new LocalRekognitionService({
+          dataDir,
+          readS3Object: (bucket, key, versionId) => s3.getObjectBytes(bucket, key, versionId),
+          accountId: app.pseudo.accountId,
+          region,
+        });
+  // The template's face collections exist from the start, as after a deployment; their faces survive restarts.
+  for (const collectionId of app.faceCollections) await rekognition?.collections.ensure(collectionId);
 
+  // MediaConvert transcodes with ffmpeg (from npm) straight from and into the local S3 store.
+  const mediaconvert = createMediaConvertService({ dataDir, region, accountId: app.pseudo.accountId, storage: s3 });
   // Web app (issue 11): the user pools (their admin API joins the edge), then their sign-in server and the HTTP API.
   const webApp = await openWebApp(app, dataDir);
   const webOrigins = options.allowedOrigins ?? [];
@@ -173,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...notifications.edgeServices,
     ...eventing.edgeServices,
     ...(rekognition ? [rekognitionEdgeService(rekognition)] : []),
+    mediaconvert,
     ...webApp.edgeServices,
     lazyLambdaService,
     s3,

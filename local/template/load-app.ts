@@ -128,6 +128,7 @@ export function loadLocalApp(options: LoadAppOptions): LocalApp {
     })),
     eventRules: ofType('AWS::Events::Rule').map(([logicalId, r]) => toEventRule(logicalId, r, id(logicalId), prop)),
     eventSourceMappings: [],
+    faceCollections: ofType('AWS::Rekognition::Collection').map(([logicalId]) => id(logicalId).ref),
     ssmParameters: ofType('AWS::SSM::Parameter').map(([logicalId, r]) => ({
       logicalId,
       name: id(logicalId).ref,

@@ -109,6 +109,10 @@ export function identify(
       const name = named('RoleName') ?? generated;
       return { ref: name, attributes: { Arn: `arn:${partition}:iam::${accountId}:role/${name}`, RoleId: name } };
     }
+    case 'AWS::Rekognition::Collection': {
+      const name = named('CollectionId') ?? generated;
+      return { ref: name, attributes: { Arn: arn('rekognition', `collection/${name}`) } };
+    }
     case 'AWS::KinesisFirehose::DeliveryStream': {
       const name = named('DeliveryStreamName') ?? generated;
       return { ref: name, attributes: { Arn: arn('firehose', `deliverystream/${name}`) } };

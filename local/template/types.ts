@@ -139,6 +139,8 @@ export interface LocalApp {
   eventRules: LocalEventRule[];
   eventSourceMappings: LocalEventSourceMapping[];
   ssmParameters: LocalParameter[];
+  /** AWS::Rekognition::Collection ids: the local Rekognition creates each at start unless it exists. */
+  faceCollections: string[];
   functions: LocalFunction[];
   stateMachines: LocalStateMachine[];
   /** The web app's user pools and HTTP APIs (issue 11). */

@@ -20,6 +20,7 @@ import {
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
+import { toEmbeddedFaces, type EmbedFacesResponse } from './face-embeddings';
 import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
 import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
 import { toLabels, type ObjectDetection } from './mapping/labels';
@@ -39,9 +40,12 @@ export type AnalysisJob =
   | { operation: 'DetectLabels'; params: LabelsParams; bytes: Buffer }
   | { operation: 'DetectFaces'; params: FacesParams; bytes: Buffer }
   | { operation: 'DetectModerationLabels'; params: ModerationParams; bytes: Buffer }
-  | { operation: 'DetectText'; params: TextParams; bytes: Buffer };
+  | { operation: 'DetectText'; params: TextParams; bytes: Buffer }
+  /** Not a Rekognition call: the faces with their embeddings, for the face-collection operations (IndexFaces…). */
+  | { operation: 'EmbedFaces'; params: Record<string, never>; bytes: Buffer };
 
-export type AnalysisResponse = DetectLabelsResponse | DetectFacesResponse | DetectModerationLabelsResponse | DetectTextResponse;
+export type AnalysisResponse =
+  DetectLabelsResponse | DetectFacesResponse | DetectModerationLabelsResponse | DetectTextResponse | EmbedFacesResponse;
 
 const FACE_QUALITY_SIDE = 96;
 const OBJECT_MIN_SCORE = 0.15;
@@ -86,6 +90,8 @@ export class Analyser {
         return this.detectModerationLabels(job.bytes, job.params);
       case 'DetectText':
         return this.detectText(job.bytes, job.params);
+      case 'EmbedFaces':
+        return this.embedFaces(job.bytes);
     }
   }
 
@@ -143,6 +149,12 @@ export class Analyser {
       (a, b) => (b.BoundingBox?.Width ?? 0) * (b.BoundingBox?.Height ?? 0) - (a.BoundingBox?.Width ?? 0) * (a.BoundingBox?.Height ?? 0),
     );
     return { FaceDetails: details };
+  }
+
+  private async embedFaces(bytes: Buffer): Promise<EmbedFacesResponse> {
+    const image = await decodeRgb(bytes, MAX_FACES_SIDE);
+    const faces = await this.human.faces(image, { mesh: true, description: true, emotion: false });
+    return toEmbeddedFaces(faces, (face) => faceBox(toEvidence(face, image)));
   }
 
   private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {

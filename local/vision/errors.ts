@@ -10,6 +10,8 @@ export type RekognitionErrorType =
   | 'ImageTooLargeException'
   | 'InvalidS3ObjectException'
   | 'UnknownOperationException'
+  | 'ResourceNotFoundException'
+  | 'ResourceAlreadyExistsException'
   | 'InternalServerError'
   | 'ServiceUnavailableException';
 
@@ -19,6 +21,8 @@ const STATUS: Record<RekognitionErrorType, number> = {
   ImageTooLargeException: 400,
   InvalidS3ObjectException: 400,
   UnknownOperationException: 400,
+  ResourceNotFoundException: 400,
+  ResourceAlreadyExistsException: 400,
   InternalServerError: 500,
   ServiceUnavailableException: 503,
 };

@@ -8,3 +8,4 @@ export * from './src/owner';
 export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';
+export * from './src/video';

@@ -12,7 +12,9 @@ import {
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
   DetectTextCommand,
+  IndexFacesCommand,
   RekognitionClient,
+  SearchFacesCommand,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -36,6 +38,7 @@ const PHYSICAL_NAMES = {
   ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
   ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
   PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
+  FaceCollection: 'smart-image-pipeline-faces',
 };
 const FUNCTIONS = {
   TriggerStepFunctionFunction: 'functions/trigger-step-function/src/handler',
@@ -43,6 +46,10 @@ const FUNCTIONS = {
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
   ModerationReviewFunction: 'functions/moderation-review/src/handler',
+  // The video branch's functions (issue 14): loaded so every lambda:invoke state has its real handler.
+  ProbeVideoFunction: 'functions/probe-video/src/handler',
+  ComposeVideoThumbnailsFunction: 'functions/compose-video-thumbnails/src/handler',
+  RekognitionVideoFunction: 'functions/rekognition-video/src/handler',
 } as const;
 const UPLOADER = 'owner@example.com';
 
@@ -371,6 +378,51 @@ describe('image pipeline state machine', () => {
     expect(await imagesWithLabel('flower')).toEqual(expect.arrayContaining([original.imageId, copy.imageId]));
     expect(callsOf(DetectLabelsCommand)).toBe(2);
     expect(third.output.analysis.summary.reusedFrom).toBeUndefined();
+  });
+
+  it('groups the faces of two photos of one owner into one person when groupFacesIntoPeople is on', async () => {
+    // Prepare: DetectFaces finds a face; the collection indexes one face per photo and SearchFaces finds the earlier ones.
+    useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
+    answerRekognition();
+    rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
+    const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
+    rekognition.on(IndexFacesCommand).callsFake(async (request) => {
+      const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
+      indexed.push(face);
+      return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
+    });
+    rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
+      SearchedFaceId: request.FaceId,
+      FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
+    }));
+    const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/one.jpg');
+    const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/two.jpg');
+
+    // Act
+    const runs = [await runPipeline(first, { handlers }), await runPipeline(second, { handlers })];
+    const people = await Promise.all(
+      [first, second].map(async (input) => sectionItems((await imageItem(input.imageId))?.analysis, 'people')),
+    );
+    const { Items: faceItems = [] } = await table.send(
+      new QueryCommand({
+        TableName: PHYSICAL_NAMES.ImagesTable,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
+        ExpressionAttributeValues: { ':pk': `IMAGE#${second.imageId}`, ':face': 'FACE#' },
+      }),
+    );
+
+    // Assess
+    expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(rekognition.commandCalls(IndexFacesCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ CollectionId: PHYSICAL_NAMES.FaceCollection, ExternalImageId: first.imageId }),
+      expect.objectContaining({ CollectionId: PHYSICAL_NAMES.FaceCollection, ExternalImageId: second.imageId }),
+    ]);
+    expect(runs[1].output.analysis.summary.calls).toContain('IndexFaces');
+    expect(people[0][0].attributes?.personId).toBe(indexed[0].FaceId);
+    expect(people[1][0].attributes?.personId).toBe(indexed[0].FaceId);
+    expect(faceItems).toEqual([
+      expect.objectContaining({ SK: `FACE#${indexed[1].FaceId}`, personId: indexed[0].FaceId, GSI2PK: expect.stringMatching(/#FACES$/) }),
+    ]);
   });
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {

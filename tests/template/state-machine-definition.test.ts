@@ -22,6 +22,7 @@ const EVENT_TASKS = [
 function sampleValue(name: string): string {
   const account = 'arn:aws:{service}:us-east-1:123456789012';
   if (name.endsWith('FunctionArn')) return `${account.replace('{service}', 'lambda')}:function:stack-${name.replace(/Arn$/, '')}-AbC123`;
+  if (name === 'MediaConvertRoleArn') return 'arn:aws:iam::123456789012:role/stack-MediaConvertRole-AbC123';
   if (name === 'Partition') return 'aws';
   if (name === 'EventBusName') return 'stack-events';
   if (name === 'UnpublishedEventsQueueUrl') return 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-UnpublishedEventsQueue-AbC123';
@@ -61,7 +62,7 @@ describe('state machine definition', () => {
     const mismatched = arnKeys.filter(([key, value]) => (value.Ref ?? value['Fn::GetAtt']?.[0]) !== key.replace(/Arn$/, ''));
 
     // Assess
-    expect(arnKeys.length).toBe(4);
+    expect(arnKeys.length).toBe(8);
     expect(mismatched).toEqual([]);
   });
 
@@ -267,13 +268,17 @@ describe('state machine definition', () => {
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
       'AnalyseImage',
       'ApplyReviewDecision',
+      'CollectVideoAnalysis',
+      'ComposeVideoThumbnails',
+      'ProbeVideo',
       'RecordFailure',
       'ResizeImage',
+      'StartVideoAnalysis',
       'StoreMetadata',
     ]);
     for (const [name, paths] of selections) {
       if (name === 'AnalyseImage') continue;
-      expect(paths.length).toBeGreaterThan(2);
+      expect(paths.length).toBeGreaterThan(1);
       expect(paths.every((path) => path.startsWith('$.Payload.'))).toBe(true);
     }
   });
@@ -325,8 +330,11 @@ describe('state machine definition', () => {
 
     // Assess
     expect(invokedFunctions.sort()).toEqual([
+      'ComposeVideoThumbnailsFunction',
       'ModerationReviewFunction',
+      'ProbeVideoFunction',
       'RekognitionLabelsFunction',
+      'RekognitionVideoFunction',
       'ResizeImageFunction',
       'StoreMetadataFunction',
     ]);

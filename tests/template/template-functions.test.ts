@@ -13,6 +13,9 @@ const FUNCTION_IDS = [
   'NotifyUserFunction',
   'ApiFunction',
   'WebDeployFunction',
+  'ProbeVideoFunction',
+  'ComposeVideoThumbnailsFunction',
+  'RekognitionVideoFunction',
 ];
 /** The functions sam build bundles with esbuild (WebDeployFunction's Makefile also builds the console). */
 const ESBUILD_FUNCTION_IDS = FUNCTION_IDS.filter((id) => id !== 'WebDeployFunction');

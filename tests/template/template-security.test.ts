@@ -20,6 +20,10 @@ const SCOPED_POLICY_TEMPLATES = new Set(['EventBridgePutEventsPolicy', 'StepFunc
 /** The Rekognition actions of the analysis function's detector registry, one per detector. */
 const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAction))].sort();
 
+/** What grouping faces into people calls on the stack's face collection, and that collection's ARN. */
+const FACE_COLLECTION_ACTIONS = ['rekognition:DeleteFaces', 'rekognition:IndexFaces', 'rekognition:SearchFaces'];
+const FACE_COLLECTION_ARN = { 'Fn::GetAtt': ['FaceCollection', 'Arn'] };
+
 /** The only action sets that may use Resource "*": the services have no resource-level permissions for them. */
 const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   REGISTRY_ACTIONS,
@@ -35,6 +39,15 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
   // SNS has no resource for a phone number; the same role denies publishing to any topic.
   ['sns:Publish'],
+  // Rekognition Video's stored-video APIs (issue 14).
+  [
+    'rekognition:GetContentModeration',
+    'rekognition:GetLabelDetection',
+    'rekognition:StartContentModeration',
+    'rekognition:StartLabelDetection',
+  ],
+  // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
+  ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
@@ -68,6 +81,12 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
+    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys.
+    { actions: FACE_COLLECTION_ACTIONS, resources: [FACE_COLLECTION_ARN] },
+    {
+      actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
   ],
   CleanUpImageFunction: [
     {
@@ -84,6 +103,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
     },
+    { actions: ['rekognition:DeleteFaces'], resources: [FACE_COLLECTION_ARN] },
   ],
   StoreMetadataFunction: [
     {
@@ -136,6 +156,30 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
   WebDeployFunction: [
     { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },
     { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['WebBucket', 'Arn'] }] },
+  ],
+  ProbeVideoFunction: [
+    { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['UploadsBucket', 'Arn'] }] },
+  ],
+  ComposeVideoThumbnailsFunction: [
+    { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': ['ProcessedBucket', 'Arn'] }] },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/frame-*' }] },
+    { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/sprite.jpg' }] },
+  ],
+  RekognitionVideoFunction: [
+    {
+      actions: ['s3:GetObject'],
+      resources: [
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/analysis.mp4' },
+      ],
+    },
+    { actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/rekognition/*' }] },
+    {
+      actions: ['ssm:GetParameter'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
+    },
+    { actions: WILDCARD_RESOURCE_ACTIONS[3], resources: ['*'] },
   ],
 };
 
@@ -190,9 +234,9 @@ describe('template security', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('grants the analysis function exactly the Rekognition actions of its detector registry, and no other role any', () => {
+  it('grants the analysis functions exactly their Rekognition actions (the detector registry; the video jobs), and no other role any', () => {
     // Prepare
-    const statements = allowStatements();
+    const statements = allowStatements().filter(([, statement]) => asArray(statement.Resource as unknown).includes('*'));
 
     // Act
     const rekognitionActions = statements.flatMap(([id, statement]) =>
@@ -203,7 +247,30 @@ describe('template security', () => {
 
     // Assess
     expect(REGISTRY_ACTIONS).toContain('rekognition:DetectLabels');
-    expect(rekognitionActions.sort()).toEqual(REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`));
+    expect(rekognitionActions.sort()).toEqual([
+      ...REGISTRY_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`),
+      ...WILDCARD_RESOURCE_ACTIONS[3].map((action) => `RekognitionVideoFunction: ${action}`),
+    ]);
+  });
+
+  it("scopes every face-collection action to the stack's one collection: the analysis step indexes, searches and deletes, CleanUpImage only deletes", () => {
+    // Prepare
+    const statements = allowStatements().filter(([, statement]) => !asArray(statement.Resource as unknown).includes('*'));
+
+    // Act
+    const collectionGrants = statements.flatMap(([id, statement]) =>
+      asArray(statement.Action)
+        .filter((action) => action.startsWith('rekognition:'))
+        .map((action) => ({ grant: `${id}: ${action}`, resources: asArray(statement.Resource as unknown) })),
+    );
+
+    // Assess
+    expect(collectionGrants.map(({ grant }) => grant).sort()).toEqual([
+      'CleanUpImageFunction: rekognition:DeleteFaces',
+      ...FACE_COLLECTION_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`),
+    ]);
+    for (const { resources } of collectionGrants) expect(resources).toEqual([FACE_COLLECTION_ARN]);
+    expect(loadTemplate().Resources.FaceCollection.Type).toBe('AWS::Rekognition::Collection');
   });
 
   it('lets only the notifier send e-mail, as the configured sender, on identity/* so the sandbox recipient check passes too (issue 12, finding 1)', () => {

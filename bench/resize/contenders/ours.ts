@@ -12,7 +12,13 @@ function memoryStore(source: Map<string, Buffer>, written: { count: number; byte
     async getObject({ key }): Promise<OpenedObject> {
       const body = source.get(key);
       if (!body) throw new Error(`bench store has no ${key}`);
-      return { contentLength: body.length, metadata: {}, readBody: async () => body, discard: () => undefined };
+      return {
+        contentLength: body.length,
+        metadata: {},
+        readHead: async (bytes) => body.subarray(0, bytes),
+        readBody: async () => body,
+        discard: () => undefined,
+      };
     },
     async putObject({ body }): Promise<void> {
       written.count += 1;

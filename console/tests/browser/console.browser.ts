@@ -84,7 +84,10 @@ async function startStep<T>(what: string, step: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  stack = await startStep('starting the local stack and console', () => startConsoleUnderTest());
+  // People grouping on, so the People page has faces to show (the uploads below include a group photo).
+  stack = await startStep('starting the local stack and console', () =>
+    startConsoleUnderTest({ parameterOverrides: { PipelineConfig: JSON.stringify({ groupFacesIntoPeople: true }) } }),
+  );
   adminToken = (
     await signInThroughHostedUi({
       authDomainUrl: stack.webApp.authDomainUrl,
@@ -113,7 +116,16 @@ describe('console in Chromium', () => {
 
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe(stack.webApp.defaultUser.email);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Runs', 'Review', 'Outbox', 'Events']);
+    expect(await page.locator('nav a').allTextContents()).toEqual([
+      'Upload',
+      'Gallery',
+      'People',
+      'Failures',
+      'Runs',
+      'Review',
+      'Outbox',
+      'Events',
+    ]);
     expect(new URL(page.url()).search).toBe('');
   });
 
@@ -180,10 +192,34 @@ describe('console in Chromium', () => {
 
     // Assess
     expect(await page.locator('.box-faces').count()).toBeGreaterThan(1);
-    expect(await page.locator('.labels li[data-label="Person"]').count()).toBe(1);
+    expect(await page.locator('.section-labels li[data-label="Person"]').count()).toBe(1);
     expect(await page.locator('.variants tbody tr').count()).toBeGreaterThan(1);
     await page.locator('#show-faces').uncheck();
     expect(await page.locator('.box-faces').first().isVisible()).toBe(false);
+  });
+
+  it("lists the faces' people, opens a person's photos, and links an image's faces to their people", async () => {
+    // Act
+    await open('#/people');
+    await page.waitForSelector('.card.person');
+    await screenshot('04b-people');
+    const people = await page.locator('.card.person').count();
+    await page.locator('.card.person a').first().click();
+    await page.waitForSelector('.card[data-image-id]');
+    await screenshot('04c-person-photos');
+    const photos = await page.locator('.card[data-image-id]').count();
+    await open('#/gallery?label=person');
+    await page.locator('.card[data-name="group-1.jpg"] a').click();
+    await page.waitForSelector('.people-links a');
+    const links = await page.locator('.people-links a').count();
+    await page.locator('.people-links a').first().click();
+    await page.waitForSelector('.card[data-name="group-1.jpg"]');
+
+    // Assess: the group photo's faces are several people; each person has at least the photo it came from.
+    expect(people).toBeGreaterThan(1);
+    expect(photos).toBeGreaterThanOrEqual(1);
+    expect(links).toBeGreaterThan(1);
+    expect(new URL(page.url()).hash).toMatch(/^#\/people\/[0-9a-f-]{36}$/);
   });
 
   it('draws the object box of a detected person', async () => {
@@ -336,6 +372,7 @@ describe('console in Chromium', () => {
       ['upload', '#/upload', '.drop-zone'],
       ['runs', '#/runs', 'tr[data-status]'],
       ['gallery', '#/gallery', '.card'],
+      ['people', '#/people', '.card.person'],
       ['image', `#/images/${image.imageId}`, '.stage img.real'],
       ['run', `#/runs/${failed.executionName}`, 'svg.state-graph'],
       ['failures', '#/failures', '.failure'],
@@ -357,8 +394,8 @@ describe('console in Chromium', () => {
     await narrow.close();
 
     // Assess
-    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
-    expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+    expect(overflows).toEqual({ upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0 });
+    expect(tableOverflows).toEqual({ upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0 });
   });
 
   it('signs in, uploads, watches the run and finds the image by its label at 375 px', async () => {
@@ -426,7 +463,10 @@ describe('console in Chromium', () => {
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe('second@example.com');
     expect(await page.locator('.card').count()).toBe(0);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'Failures', 'Outbox', 'Events']);
+    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'People', 'Failures', 'Outbox', 'Events']);
+    await page.locator('nav a', { hasText: 'People' }).click();
+    await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent?.includes('People appear here'));
+    expect(await page.locator('.card.person').count()).toBe(0);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {

@@ -2,6 +2,7 @@ import { api, ApiError, type ImageSummary, type Variant } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
 import { placeholderUrl, withheldPlaceholder } from '../components/thumbnail';
+import { peopleLinks } from '../components/people-links';
 import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
 import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -217,6 +218,7 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
         : h('p', { class: 'muted' }, 'None.'),
     ),
     ...analysisPanels(image.analysis, section),
+    peopleLinks(image.analysis, section),
     section(
       'EXIF',
       image.exif && Object.keys(image.exif).length

@@ -7,6 +7,7 @@ import { Router } from './http/router';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerReviewRoutes } from './routes/review-routes';
+import { registerPeopleRoutes } from './routes/people-routes';
 import { registerUploadRoutes } from './routes/upload-routes';
 
 /** The API: its route table, and the one entry that turns a request into a response. */
@@ -24,6 +25,7 @@ export function createRouter(deps: ApiDeps): Router {
   const router = new Router();
   registerUploadRoutes(router, deps);
   registerImageRoutes(router, deps);
+  registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
   registerReviewRoutes(router, deps);
   return router;

@@ -1,6 +1,14 @@
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { IMAGE_SK, imagePrefix, imagePk, SOURCE_ORDER_METADATA } from '@smart-image-pipeline/contracts';
+import { DeleteFacesCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import {
+  ConfigurationError,
+  IMAGE_SK,
+  imageFacesQuery,
+  imagePrefix,
+  imagePk,
+  SOURCE_ORDER_METADATA,
+} from '@smart-image-pipeline/contracts';
 import { tombstoneItem, type CleanUpDeps, type Log, type StoredImage } from './clean-up';
 import type { CleanUpConfig } from './config';
 import type { RevisionFolder } from './types';
@@ -9,11 +17,14 @@ import type { RevisionFolder } from './types';
 export interface AwsDepsSources {
   s3: Pick<S3Client, 'send'>;
   db: Pick<DynamoDBDocumentClient, 'send'>;
+  rekognition: Pick<RekognitionClient, 'send'>;
   config: CleanUpConfig;
   now: () => Date;
   logger: Log;
 }
 
+/** Rekognition's DeleteFaces takes at most this many face ids per call. */
+const FACE_DELETE_BATCH = 4096;
 /** S3's DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000;
 /** A folder is judged by the metadata of its first few objects (the resizer writes it on every object it makes). */
@@ -27,7 +38,7 @@ const isNotFound = (error: unknown): boolean => {
 const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** Builds the core's deps on the AWS SDK: HeadObject/ListObjectsV2/DeleteObjects and DynamoDB Get/Put/Query/Delete. */
-export function createAwsDeps({ s3, db, config, now, logger }: AwsDepsSources): CleanUpDeps {
+export function createAwsDeps({ s3, db, rekognition, config, now, logger }: AwsDepsSources): CleanUpDeps {
   const table = config.imagesTableName;
   const bucket = config.processedBucketName;
   return {
@@ -98,6 +109,27 @@ export function createAwsDeps({ s3, db, config, now, logger }: AwsDepsSources): 
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
       return deleted;
+    },
+    async deleteFaceVectors(imageId) {
+      const faceIds: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({ ...imageFacesQuery(table, imageId), ProjectionExpression: 'faceId', ExclusiveStartKey: startKey }),
+        );
+        faceIds.push(...(page.Items ?? []).map((item) => String(item.faceId)));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      if (faceIds.length === 0) return 0;
+      // Face records without a collection to delete from would leave vectors behind unseen: fail loudly instead.
+      if (!config.faceCollectionId)
+        throw new ConfigurationError([`FACE_COLLECTION_ID (image ${imageId} has ${faceIds.length} indexed faces)`]);
+      for (let start = 0; start < faceIds.length; start += FACE_DELETE_BATCH) {
+        await rekognition.send(
+          new DeleteFacesCommand({ CollectionId: config.faceCollectionId, FaceIds: faceIds.slice(start, start + FACE_DELETE_BATCH) }),
+        );
+      }
+      return faceIds.length;
     },
     async listRevisionFolders(imageId) {
       const prefix = imagePrefix(imageId);

@@ -29,13 +29,18 @@ export interface CleanUpDeps {
   /** The sourceOrder the folder's outputs were made from (their metadata), or undefined for outputs without it. */
   folderSourceOrder(folder: RevisionFolder): Promise<string | undefined>;
   deleteObjects(keys: readonly string[]): Promise<void>;
+  /**
+   * Deletes the image's face vectors from the face collection (its FACE# items name them; deleteChildItems removes
+   * the items afterwards, so a failed call is retried with the items still there). @returns how many faces
+   */
+  deleteFaceVectors(imageId: string): Promise<number>;
   readonly logger: Log;
 }
 
 /**
  * Forgets a deleted upload: a DELETED item (so a late run of the deleted bytes cannot bring it back), no search
- * items, and no variants, analysis copy or raw Rekognition responses (which hold face attributes) of any revision up
- * to the deletion. An upload made after the deletion, even one whose run is still going, keeps what it wrote. When
+ * items, no face vectors in the face collection, and no variants, analysis copy or raw Rekognition responses (which
+ * hold face attributes) of any revision up to the deletion. An upload made after the deletion, even one whose run is still going, keeps what it wrote. When
  * only one old version of a still-present upload was deleted, only that revision's outputs go.
  */
 export async function removeUpload(request: UploadRemoved, deps: CleanUpDeps): Promise<CleanUpOutcome> {
@@ -52,9 +57,10 @@ export async function removeUpload(request: UploadRemoved, deps: CleanUpDeps): P
     deps.logger.info('A later upload owns the image; nothing removed', { imageId: request.imageId, key: request.key });
     return { ...base, result: 'newer-upload-kept' };
   }
+  const deletedFaces = await deps.deleteFaceVectors(request.imageId);
   const deletedItems = await deps.deleteChildItems(request.imageId, request.deleteOrder);
   const folders = await foldersUpTo(request.imageId, request.deleteOrder, deps);
-  return { ...base, result: 'image-removed', deletedItems, deletedObjects: await deleteFolders(folders, deps) };
+  return { ...base, result: 'image-removed', deletedItems, deletedObjects: await deleteFolders(folders, deps), deletedFaces };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createPowertools } from '@smart-image-pipeline/lambda-kit';
@@ -8,6 +9,8 @@ export const powertools = createPowertools();
 
 /** S3 and DynamoDB clients, created once per cold start; endpoints come only from AWS_ENDPOINT_URL*. */
 export const s3 = powertools.tracer.captureAWSv3Client(new S3Client({}));
+/** Rekognition, for DeleteFaces on the stack's face collection. */
+export const rekognition = powertools.tracer.captureAWSv3Client(new RekognitionClient({}));
 export const documentClient = DynamoDBDocumentClient.from(powertools.tracer.captureAWSv3Client(new DynamoDBClient({})), {
   marshallOptions: { removeUndefinedValues: true },
 });

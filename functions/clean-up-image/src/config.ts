@@ -8,6 +8,8 @@ export interface CleanUpConfig {
   readonly imagesTableName: string;
   /** How long the DELETED item stays (DynamoDB TTL), refusing late runs of the deleted upload. */
   readonly tombstoneDays: number;
+  /** The stack's face collection (FACE_COLLECTION_ID): a deleted image's face vectors are deleted from it. */
+  readonly faceCollectionId?: string;
 }
 
 const DEFAULT_UPLOADS_PREFIX = 'uploads/';
@@ -29,5 +31,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CleanUpConfig 
     processedBucketName: String(env.PROCESSED_BUCKET_NAME).trim(),
     imagesTableName: String(env.IMAGES_TABLE_NAME).trim(),
     tombstoneDays,
+    ...(env.FACE_COLLECTION_ID?.trim() ? { faceCollectionId: env.FACE_COLLECTION_ID.trim() } : {}),
   });
 }

@@ -1,14 +1,14 @@
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { createAwsDeps } from './aws-deps';
 import { pruneSupersededRevisions, removeUpload } from './clean-up';
-import { documentClient, powertools, s3 } from './clients';
+import { documentClient, powertools, rekognition, s3 } from './clients';
 import { loadConfig } from './config';
 import { parseCleanUpEvent } from './parse-event';
 import type { CleanUpOutcome } from './types';
 
 // Read at cold start so a missing variable fails the first invocation loudly, not a later one.
 const config = loadConfig();
-const deps = createAwsDeps({ s3, db: documentClient, config, now: () => new Date(), logger: powertools.logger });
+const deps = createAwsDeps({ s3, db: documentClient, rekognition, config, now: () => new Date(), logger: powertools.logger });
 
 /**
  * Removes what the pipeline keeps for a deleted upload (S3 ObjectRemoved), and the outputs of revisions an image

@@ -26,6 +26,8 @@ export interface CleanUpOutcome {
   readonly result: 'image-removed' | 'version-removed' | 'newer-upload-kept' | 'revisions-pruned' | 'nothing-stored';
   readonly deletedItems: number;
   readonly deletedObjects: number;
+  /** Face vectors deleted from the face collection (people grouping), when the image had any. */
+  readonly deletedFaces?: number;
 }
 
 /** An image's outputs in the processed bucket for one revision. */

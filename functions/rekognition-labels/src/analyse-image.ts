@@ -11,6 +11,7 @@ import {
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
 import { imagePropertiesSection } from './detectors/detect-labels';
 import { findReusableAnalysis, type NearDuplicateStore, type ReusableAnalysis } from './near-duplicate';
+import { addPeopleSection, type PeopleDeps } from './people/people-section';
 import { classifyRekognitionError } from './rekognition-errors';
 import type { AnalyseImageInput, AnalysisImage } from './types';
 
@@ -23,6 +24,8 @@ export interface AnalyseImageDeps {
   getConfig(): Promise<AnalysisConfig>;
   /** The table's hash bands and image items, to reuse a near-duplicate's analysis; without it every image is analysed. */
   nearDuplicates?: NearDuplicateStore;
+  /** The face collection and face records, for `groupFacesIntoPeople`; without it that switch fails the analysis. */
+  people?: PeopleDeps;
   log?(message: string, fields: Record<string, unknown>): void;
 }
 
@@ -65,7 +68,9 @@ export async function analyseImage(
   const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
   if (reusable) {
     deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
-    return withQuarantineVerdict(reusedSummary(input, config, settings, reusable), config);
+    const summary = reusedSummary(input, config, settings, reusable);
+    await addPeopleSection(summary, input, toRekognitionImage(input.image), config, deps.people);
+    return withQuarantineVerdict(summary, config);
   }
   const image = toRekognitionImage(input.image);
   const calls: string[] = [];
@@ -114,8 +119,10 @@ export async function analyseImage(
     Object.assign(sections, detector.summarise(response, config));
   }
   withMeasuredProperties(sections, input, config);
+  // After the raw keys: IndexFaces' response is not kept (it is face vectors' ids, in the table already).
+  await addPeopleSection({ sections, calls, skipped }, input, image, config, deps.people);
   await Promise.all(
-    calls.map((name) => {
+    Object.keys(rawKeys).map((name) => {
       const detector = detectors.find((candidate) => candidate.name === name)!;
       return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
     }),

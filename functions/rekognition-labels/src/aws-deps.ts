@@ -8,6 +8,8 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AnalyseImageDeps } from './analyse-image';
 import type { AnalyseConfig } from './config';
 import { createConfigLoader } from './config-loader';
+import { createAwsFaceCollection } from './people/aws-face-collection';
+import { createDynamoFaceStore } from './people/dynamo-face-store';
 import type { HashCandidate, NearDuplicateStore, StoredImage } from './near-duplicate';
 
 /** The SDK clients and settings the real deps are built from. */
@@ -73,6 +75,14 @@ export function createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env, log
     },
     getConfig: createConfigLoader((name, maxAge) => ssmProvider.get(name, { maxAge }), env.configParameterName),
     nearDuplicates: createNearDuplicateStore(dynamodb, env.imagesTableName),
+    ...(env.faceCollectionId
+      ? {
+          people: {
+            collection: createAwsFaceCollection(rekognition, env.faceCollectionId),
+            store: createDynamoFaceStore(dynamodb, env.imagesTableName),
+          },
+        }
+      : {}),
     log: logger ? (message, fields) => logger.info(message, fields) : undefined,
   };
 }

@@ -6,6 +6,8 @@ export interface AnalyseConfig {
   readonly configParameterName: string;
   /** The images table: its hash bands (GSI1) and image items, to reuse a near-duplicate's analysis. */
   readonly imagesTableName: string;
+  /** The stack's Rekognition face collection (groupFacesIntoPeople); absent = grouping cannot be switched on. */
+  readonly faceCollectionId?: string;
 }
 
 /**
@@ -20,5 +22,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AnalyseConfig 
     processedBucketName: env.PROCESSED_BUCKET_NAME!.trim(),
     configParameterName: env.CONFIG_PARAMETER_NAME!.trim(),
     imagesTableName: env.IMAGES_TABLE_NAME!.trim(),
+    ...(env.FACE_COLLECTION_ID?.trim() ? { faceCollectionId: env.FACE_COLLECTION_ID.trim() } : {}),
   });
 }

@@ -3,14 +3,15 @@ import { powertools, s3 } from './clients';
 import { loadConfig } from './config';
 import { parseResizeInput } from './input';
 import { bytesSaved } from './plan';
-import { resizeImage } from './resize-image';
+import { resizeUpload } from './resize-image';
 import { s3ObjectStore } from './s3-store';
 
 const settings = loadConfig();
 const store = s3ObjectStore(s3);
 
 /**
- * ResizeImage step: validates the state, runs the core and returns pointers (never bytes).
+ * ResizeImage step: validates the state, runs the core and returns pointers (never bytes); a video gets the empty
+ * result that routes it to the video branch.
  * @throws InvalidResizeInputError, SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
  * (caught into RecordFailure); S3 throttling errors such as SlowDown (retried by the state machine).
  */
@@ -18,7 +19,11 @@ export const handler = withHandler(powertools, {
   parse: parseResizeInput,
   logKeys: (input) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key, executionArn: input.executionArn }),
   run: async (input, { logger, metrics }) => {
-    const result = await resizeImage(input, { store, settings, log: logger });
+    const result = await resizeUpload(input, { store, settings, log: logger });
+    if (result.mediaType === 'video') {
+      logger.info('Video recognised; handed to the video branch');
+      return result;
+    }
     recordBytesSaved(metrics, bytesSaved(result));
     logger.info('Image resized', { format: result.image.format, variants: result.variants.length, analysable: result.analysable });
     return result;

@@ -2,7 +2,7 @@ import { encodeAnalysisJpeg } from './analysis-image';
 import { exifForVariants, readExifTags, summariseExif } from './exif';
 import { ImageTooLargeError } from './errors';
 import { inspectImage } from './inspect';
-import { analysisImageKey, SOURCE_ORDER_METADATA, variantKey } from '@smart-image-pipeline/contracts';
+import { analysisImageKey, SOURCE_ORDER_METADATA, sniffVideoType, variantKey, VIDEO_MAGIC_BYTES } from '@smart-image-pipeline/contracts';
 import { fitLongestSide, planBaseSide, planVariantSides, REKOGNITION_MIN_SIDE } from './plan';
 import { analysisCopyReason } from './rekognition-readiness';
 import {
@@ -16,7 +16,7 @@ import {
   type EncodeOptions,
   type Pixels,
 } from './render';
-import type { AnalysisImage, ResizeDeps, ResizeInput, ResizeOutput, Variant } from './types';
+import type { AnalysisImage, OpenedObject, ResizeDeps, ResizeInput, ResizeOutput, Variant, VideoHandoff } from './types';
 
 /** Variant keys carry the revision, so their bytes never change: cache them for a year. */
 export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -24,15 +24,42 @@ export const VARIANT_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const CONTENT_TYPES = { webp: 'image/webp', jpeg: 'image/jpeg' } as const;
 
 /**
+ * The ResizeImage step: an image is resized (resizeImage); a video, recognised from its first bytes, is handed on
+ * untouched to the state machine's video branch, before any byte limit (videos are far larger, ProbeVideo has its own).
+ * @throws SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
+ */
+export async function resizeUpload(input: ResizeInput, deps: ResizeDeps): Promise<ResizeOutput | VideoHandoff> {
+  const object = await openSource(input, deps);
+  if (sniffVideoType(await object.readHead(VIDEO_MAGIC_BYTES)) === null) return resizeOpened(object, input, deps);
+  object.discard();
+  return {
+    mediaType: 'video',
+    analysable: false,
+    image: null,
+    exif: null,
+    placeholder: null,
+    perceptualHash: null,
+    imageProperties: null,
+    variants: [],
+    analysisImage: null,
+  };
+}
+
+/**
  * Checks the uploaded object by its bytes, writes the variants (and the Rekognition-ready copy when the
  * original is not acceptable as it is) to the processed bucket, and returns the image facts and pointers.
  * @throws SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
  */
 export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise<ResizeOutput> {
+  return resizeOpened(await openSource(input, deps), input, deps);
+}
+
+const openSource = ({ source }: ResizeInput, { store }: ResizeDeps): Promise<OpenedObject> =>
+  store.getObject({ bucket: source.bucket, key: source.key, versionId: source.versionId });
+
+async function resizeOpened(object: OpenedObject, input: ResizeInput, deps: ResizeDeps): Promise<ResizeOutput> {
   const { settings, store } = deps;
   const { source, imageId, revision } = input;
-
-  const object = await store.getObject({ bucket: source.bucket, key: source.key, versionId: source.versionId });
   if (object.contentLength !== undefined && object.contentLength > settings.maxInputBytes) {
     object.discard();
     throw new ImageTooLargeError(`${object.contentLength} bytes exceeds the limit of ${settings.maxInputBytes} bytes`);
@@ -98,6 +125,7 @@ export async function resizeImage(input: ResizeInput, deps: ResizeDeps): Promise
   ]);
 
   return {
+    mediaType: 'image',
     analysable: Math.min(facts.width, facts.height) >= REKOGNITION_MIN_SIDE,
     image: facts,
     exif,

@@ -24,6 +24,43 @@ async function readLimited(body: AsyncIterable<Uint8Array> & { destroy?: () => v
   return Buffer.concat(chunks, total);
 }
 
+type Body = AsyncIterable<Uint8Array> & { destroy?: () => void };
+
+/**
+ * Lets the first bytes be read (to sniff the type) before deciding whether to read the rest; the rest then
+ * continues from the same stream, so the object is downloaded once.
+ */
+function peekable(body: Body): { head(bytes: number): Promise<Buffer>; whole: Body } {
+  const iterator = body[Symbol.asyncIterator]();
+  const buffered: Buffer[] = [];
+  let bufferedBytes = 0;
+  let ended = false;
+  return {
+    async head(bytes) {
+      while (bufferedBytes < bytes && !ended) {
+        const next = await iterator.next();
+        if (next.done) ended = true;
+        else {
+          buffered.push(Buffer.from(next.value.buffer, next.value.byteOffset, next.value.length));
+          bufferedBytes += next.value.length;
+        }
+      }
+      return Buffer.concat(buffered).subarray(0, bytes);
+    },
+    whole: {
+      async *[Symbol.asyncIterator]() {
+        yield* buffered;
+        while (!ended) {
+          const next = await iterator.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+      destroy: () => body.destroy?.(),
+    },
+  };
+}
+
 /**
  * The core's ObjectStore backed by S3: GetObject (size and user metadata are known before the body is
  * read) and PutObject. S3 throttling and 5xx errors keep the SDK's names so the state machine retries them.
@@ -41,13 +78,14 @@ export function s3ObjectStore(client: S3Client): ObjectStore {
           );
         throw error;
       }
-      const body = response.Body as unknown as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+      const body = response.Body ? peekable(response.Body as unknown as Body) : undefined;
       const metadata = Object.fromEntries(Object.entries(response.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
       return {
         contentLength: response.ContentLength,
         metadata,
-        readBody: (maxBytes) => (body ? readLimited(body, maxBytes) : Promise.resolve(Buffer.alloc(0))),
-        discard: () => body?.destroy?.(),
+        readHead: (bytes) => (body ? body.head(bytes) : Promise.resolve(Buffer.alloc(0))),
+        readBody: (maxBytes) => (body ? readLimited(body.whole, maxBytes) : Promise.resolve(Buffer.alloc(0))),
+        discard: () => body?.whole.destroy?.(),
       };
     },
     async putObject(put): Promise<void> {

@@ -8,6 +8,7 @@ export type {
   ResizeInput,
   ResizeOutput,
   Variant,
+  VideoHandoff,
 } from '@smart-image-pipeline/contracts';
 
 /** Settings the core needs; built by config.ts from the environment. */
@@ -25,6 +26,8 @@ export interface OpenedObject {
   contentLength: number | undefined;
   /** User metadata (x-amz-meta-*), keys in lower case without the prefix. */
   metadata: Record<string, string>;
+  /** Reads the first bytes (fewer when the object is shorter); readBody still returns the whole body afterwards. */
+  readHead(bytes: number): Promise<Buffer>;
   /** Reads the whole body; rejects with ImageTooLargeError once more than maxBytes arrive. */
   readBody(maxBytes: number): Promise<Buffer>;
   /** Releases the body without reading it (closes the connection). */

@@ -162,8 +162,29 @@ export function successImageItem(input: StoreSuccessInput, times: WriteTimes): I
     analysis: analysis === null ? null : storedAnalysis(analysis),
     ...searchFlagsOf(analysis),
     textContent: textContentOf(sectionItems(analysis, SECTION_IDS.text).map((line) => line.name)),
+    ...videoAttributes(input),
   };
 }
+
+/** A video's item attributes (issue 14): its facts, outputs and what the analysis covered; none for an image. */
+function videoAttributes({ video, videoOutputs }: StoreSuccessInput): Item {
+  if (video === null) return {};
+  return {
+    mediaType: 'video',
+    video: { ...video.facts, outputs: videoOutputs, analysis: video.plan.analysis },
+    thumbnailKey: videoOutputs?.poster?.key ?? null,
+  };
+}
+
+/** Label items of a video also say when the label is seen (its first segments), so "second 12" is one Query away. */
+function videoLabelAttributes(input: StoreSuccessInput, name: string): Item {
+  if (input.video === null) return {};
+  const item = sectionItems(input.analysis, SECTION_IDS.labels).find((label) => label.name === name);
+  return { mediaType: 'video', segments: (item?.segments ?? []).slice(0, VIDEO_LABEL_SEGMENTS).map(({ start, end }) => ({ start, end })) };
+}
+
+/** Segments kept on a label item (the image item's summary keeps up to 100 per label). */
+const VIDEO_LABEL_SEGMENTS = 50;
 
 /** Builds the image item for a failed run (status FAILED with the error's name and cause). */
 export function failureImageItem(input: RecordFailureInput, times: WriteTimes): Item {
@@ -195,7 +216,7 @@ function searchItemBase(input: StoreSuccessInput, sk: string, updatedAt: string)
  * them inside DynamoDB and reads only the matching images.
  */
 export function labelItems(input: StoreSuccessInput, updatedAt: string): Item[] {
-  const thumbnailKey = thumbnailKeyOf(input.resize.variants);
+  const thumbnailKey = input.videoOutputs?.poster?.key ?? thumbnailKeyOf(input.resize.variants);
   const flags = searchFlagsOf(input.analysis);
   return searchLabels(labelsOf(input.analysis)).map((label) => ({
     ...searchItemBase(input, labelSk(label.name), updatedAt),
@@ -208,6 +229,7 @@ export function labelItems(input: StoreSuccessInput, updatedAt: string): Item[] 
     confidence: label.confidence,
     inherited: label.inherited,
     thumbnailKey,
+    ...videoLabelAttributes(input, label.name),
   }));
 }
 

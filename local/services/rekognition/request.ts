@@ -50,13 +50,7 @@ export function parseTarget(target: string): Operation {
  * @throws RekognitionError InvalidParameterException when the body is malformed or a field is out of range
  */
 export function parseRequest(operation: Operation, body: string): ParsedRequest {
-  let json: unknown;
-  try {
-    json = JSON.parse(body || '{}');
-  } catch {
-    throw invalidParameter('the body is not JSON');
-  }
-  if (!isObject(json)) throw invalidParameter('the body is not a JSON object');
+  const json = parseBody(body);
   const image = parseImage(json.Image);
   switch (operation) {
     case 'DetectLabels':
@@ -70,7 +64,20 @@ export function parseRequest(operation: Operation, body: string): ParsedRequest 
   }
 }
 
-function parseImage(value: unknown): ImageSource {
+/** Parses a JSON 1.1 body into an object. @throws RekognitionError InvalidParameterException */
+export function parseBody(body: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body || '{}');
+  } catch {
+    throw invalidParameter('the body is not JSON');
+  }
+  if (!isObject(json)) throw invalidParameter('the body is not a JSON object');
+  return json;
+}
+
+/** Reads `Image` (Bytes or S3Object) the way every image operation does. @throws RekognitionError InvalidParameterException */
+export function parseImage(value: unknown): ImageSource {
   if (!isObject(value)) throw invalidParameter('Image is required');
   const hasBytes = value.Bytes !== undefined && value.Bytes !== null;
   const hasS3 = value.S3Object !== undefined && value.S3Object !== null;
@@ -166,7 +173,8 @@ function parseRegion(region: unknown): RatioBox {
   throw invalidParameter('each region needs a BoundingBox or a Polygon');
 }
 
-function optionalNumber(value: unknown, name: string, min: number, max: number): number | undefined {
+/** A number in [min, max] when present. @throws RekognitionError InvalidParameterException */
+export function optionalNumber(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw invalidParameter(`${name} must be a number from ${min} to ${max}`);

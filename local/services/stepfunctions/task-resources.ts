@@ -45,6 +45,7 @@ const ERROR_PREFIX: Record<string, string> = {
   rekognition: 'Rekognition',
   events: 'EventBridge',
   eventbridge: 'EventBridge',
+  mediaconvert: 'MediaConvert',
 };
 
 /** The execution a Task runs in: the optimized PutEvents integration adds both ARNs to each event's resources. */
@@ -60,6 +61,35 @@ export interface CallbackTasks {
   issue(stateName: string, limits?: Partial<CallbackLimits>): IssuedToken;
   submitted(stateName: string, attempt: TaskAttempt): void;
 }
+
+/**
+ * The Run a Job (.sync) integrations local mode emulates: start the job, then poll it until it ends, as Step Functions
+ * does (it learns of the end through EventBridge and GetJob). The task's output is the final description; a job that
+ * ends in failure fails the task with States.TaskFailed and the description as the cause.
+ */
+/** What a job service answers to its create and describe calls (MediaConvert: `{ Job: { Id, Status, … } }`). */
+type JobDescription = { Job?: { Id?: string; Status?: string } };
+
+const SYNC_JOBS: Record<
+  string,
+  {
+    describe: string;
+    id(started: JobDescription): string | undefined;
+    idParam: string;
+    status(description: JobDescription): 'running' | 'succeeded' | 'failed';
+  }
+> = {
+  'mediaconvert:createJob': {
+    describe: 'getJob',
+    id: (started) => started.Job?.Id,
+    idParam: 'Id',
+    status: (d) =>
+      d.Job?.Status === 'COMPLETE' ? 'succeeded' : d.Job?.Status === 'ERROR' || d.Job?.Status === 'CANCELED' ? 'failed' : 'running',
+  },
+};
+
+/** How often a .sync job is polled locally (Step Functions is told by an event; this keeps tests quick). */
+export const SYNC_POLL_MS = 500;
 
 /**
  * Builds aws-local-stepfunctions' `taskResourceLocalHandlers` (keyed by state name) for every Task state of a
@@ -139,7 +169,14 @@ function resolveResource(resource: string, invokers: TaskInvokers, execution?: T
   const integration = /^arn:[^:]+:states:::([^:.]+)(?::([^:.]+))?(?::([^.]+))?(\.(sync|waitForTaskToken)(:2)?)?$/.exec(resource);
   if (!integration) return unsupported(resource);
   const [, first, second, third, pattern] = integration;
-  if (pattern) return unsupported(resource, 'the .sync and .waitForTaskToken patterns');
+  const sync = pattern === '.sync' && second ? SYNC_JOBS[`${first}:${second}`] : undefined;
+  if (sync) {
+    return {
+      describe: () => ({ kind: 'task', resourceType: first, resource: `${second}.sync` }),
+      run: (input) => runSyncJob(invokers, first, second as string, sync, input as Record<string, unknown>),
+    };
+  }
+  if (pattern) return unsupported(resource, `the ${pattern} pattern for this integration`);
   if (first === 'aws-sdk' && second && third) {
     const service = second;
     const action = third;
@@ -262,6 +299,26 @@ async function callSdk(
       `${prefix}.${e.name}`,
       `${e.message} (Service: ${prefix}, Status Code: ${status}, Request ID: ${e.$metadata?.requestId ?? 'local'})`,
     );
+  }
+}
+
+async function runSyncJob(
+  invokers: TaskInvokers,
+  service: string,
+  action: string,
+  job: (typeof SYNC_JOBS)[string],
+  params: Record<string, unknown>,
+): Promise<unknown> {
+  const prefix = ERROR_PREFIX[service] ?? capitalize(service);
+  const started = (await callSdk(invokers, service, action, params, prefix)) as JobDescription;
+  const id = job.id(started);
+  if (!id) throw new TaskFailedError('States.TaskFailed', `${action} answered without a job id: ${JSON.stringify(started)}`);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SYNC_POLL_MS));
+    const description = (await callSdk(invokers, service, job.describe, { [job.idParam]: id }, prefix)) as JobDescription;
+    const status = job.status(description);
+    if (status === 'succeeded') return description;
+    if (status === 'failed') throw new TaskFailedError('States.TaskFailed', JSON.stringify(description));
   }
 }
 

@@ -85,6 +85,17 @@ export const analysisConfigSchema = z.strictObject({
   /** Hamming distance (bits of the 64-bit dHash); the four 16-bit hash bands find every hash within 3. */
   nearDuplicateMaxDistance: bounded(0, 3, true).default(2),
   cacheSeconds: bounded(0, 3600, true).default(60),
+  /**
+   * Faces -> people (biometric data, so off unless switched on): each face the analysis finds is indexed in the
+   * stack's Rekognition face collection (a face vector; ExternalImageId = imageId) and grouped with the same owner's
+   * matching faces into a person. README "People (face grouping)" says what is stored and how to delete it.
+   */
+  groupFacesIntoPeople: z.boolean({ error: (issue) => `must be true or false ${got(issue.input)}` }).default(false),
+  /**
+   * SearchFaces' FaceMatchThreshold (similarity 0-100) at or above which a new face joins an existing person of the
+   * same owner. Rekognition's own default is 80; 90 trades a few split people for fewer wrong merges.
+   */
+  personMatchThreshold: bounded(0, 100).default(90),
 });
 
 export type AnalysisConfig = Readonly<z.output<typeof analysisConfigSchema>>;
@@ -121,13 +132,18 @@ export function checkAnalysisConfig(
 /** Bumped when the analysis step changes what it produces for the same settings, so older analyses are not reused. */
 export const ANALYSIS_PIPELINE_VERSION = 1;
 
-/** Config keys that do not change an analysis' result (caching, and the reuse switches themselves). */
-// quarantineMinConfidence decides what happens to an analysis (see moderation.ts), not what it contains.
+/**
+ * Config keys that do not change the part of an analysis that can be reused: caching, the reuse switches themselves,
+ * and people grouping (the `people` section is never copied from a near-duplicate: each image indexes its own faces).
+ * quarantineMinConfidence decides what happens to an analysis (see moderation.ts), not what it contains.
+ */
 const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
   'cacheSeconds',
   'reuseNearDuplicates',
   'nearDuplicateMaxDistance',
   'quarantineMinConfidence',
+  'groupFacesIntoPeople',
+  'personMatchThreshold',
 ]);
 
 /**

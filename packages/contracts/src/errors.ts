@@ -25,6 +25,16 @@ export const ERROR_NAMES = Object.freeze({
   invalidReviewInput: 'InvalidReviewInputError',
   /** A newer revision of the image holds its review item: this run's review is void. */
   reviewSuperseded: 'ReviewSupersededError',
+  // Video uploads (issue 14): refused from the container header before any paid call, or failed in a paid step.
+  invalidVideoInput: 'InvalidVideoInputError',
+  unsupportedVideoFormat: 'UnsupportedVideoFormatError',
+  videoTooLarge: 'VideoTooLargeError',
+  videoTooLong: 'VideoTooLongError',
+  corruptVideo: 'CorruptVideoError',
+  noVideoStream: 'NoVideoStreamError',
+  videoTranscodeFailed: 'VideoTranscodeFailedError',
+  videoAnalysisFailed: 'VideoAnalysisFailedError',
+  videoAnalysisTimedOut: 'VideoAnalysisTimedOutError',
   /** The API function was invoked with something other than an API Gateway HTTP API request. */
   invalidApiEvent: 'InvalidApiEventError',
   /** The web-deploy custom resource got something other than a CloudFormation request, or a bad site config. */

@@ -10,6 +10,8 @@ import { IMAGE_ID_PATTERN, PERCEPTUAL_HASH_PATTERN } from './ids';
 export const IMAGE_SK = 'IMAGE';
 /** Sort-key prefix of an image's label items. */
 export const LABEL_SK_PREFIX = 'LABEL#';
+/** Sort-key prefix of an image's face items (one per face indexed in the face collection). */
+export const FACE_SK_PREFIX = 'FACE#';
 /** Sort-key prefix of an image's perceptual-hash band items. */
 export const PHASH_SK_PREFIX = 'PHASH#';
 /** The overloaded index across all owners (admins' views). */
@@ -34,6 +36,37 @@ export function imagePk(imageId: string): string {
 /** Returns the sort key of one label item; the name keeps Rekognition's casing. */
 export function labelSk(name: string): string {
   return `${LABEL_SK_PREFIX}${name}`;
+}
+
+/** Returns the sort key of one face item; faceId is the face collection's FaceId. */
+export function faceSk(faceId: string): string {
+  return `${FACE_SK_PREFIX}${faceId}`;
+}
+
+/**
+ * The Query input (without paging) that reads one image's face items: the analysis step replaces them on re-analysis,
+ * CleanUpImage deletes their vectors. Strongly consistent, so a face just written is never missed.
+ */
+export function imageFacesQuery(tableName: string, imageId: string) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
+    ExpressionAttributeValues: { ':pk': imagePk(imageId), ':face': FACE_SK_PREFIX },
+    ConsistentRead: true,
+  };
+}
+
+/**
+ * GSI2 partition of one owner's face items. There is no GSI1 partition for faces: people are never listed across
+ * owners, so a user's faces can only be read through this partition.
+ */
+export function ownerFacesIndexPk(owner: string): string {
+  return ownerIndexPk(owner, 'FACES');
+}
+
+/** GSI1SK of a face item: the person first, so `begins_with(<personId>#)` reads one person's faces, newest last. */
+export function faceIndexSk(personId: string, indexedAt: string, imageId: string): string {
+  return `${personId}#${indexedAt}#${imageId}`;
 }
 
 /** Returns the sort key of one perceptual-hash band item (band 0-3). */
@@ -155,4 +188,61 @@ export function analysisImageKey(imageId: string, revision: string): string {
 /** Key of one raw Rekognition response, e.g. images/<imageId>/<revision>/rekognition/detect-labels.json. */
 export function rawResponseKey(imageId: string, revision: string, fileName: string): string {
   return `${revisionPrefix(imageId, revision)}rekognition/${fileName}`;
+}
+
+// ---- Video outputs (issue 14): under the revision's folder, so the clean-up removes them with the image's. ------
+
+/** Folder of a video revision's outputs: the rendition, frame captures, sprite, HLS ladder and analysis clip. */
+export function videoPrefix(imageId: string, revision: string): string {
+  return `${revisionPrefix(imageId, revision)}video/`;
+}
+
+/**
+ * MediaConvert names a file output `<destination base><NameModifier>.<extension>` (frame captures add
+ * `.<7-digit index>`), so each output is given as a destination base here and its files are found under it.
+ */
+export const VIDEO_OUTPUT_BASES = Object.freeze({
+  /** The H.264 MP4 rendition (≤ 720p): `rendition.mp4`. */
+  rendition: 'rendition',
+  /** The first minutes of a long video, when analysis is bounded: `analysis.mp4`. */
+  analysisClip: 'analysis',
+  /** Frame captures: `frame-poster.<n>.jpg` and `frame-thumb.<n>.jpg`. */
+  frames: 'frame',
+  /** The HLS ladder's master playlist: `hls/index.m3u8` (and its variants and segments beside it). */
+  hls: 'hls/index',
+});
+
+/** S3 URI of one output base of a video revision, as a MediaConvert destination. */
+export function videoDestination(bucket: string, imageId: string, revision: string, base: string): string {
+  return `s3://${bucket}/${videoPrefix(imageId, revision)}${base}`;
+}
+
+/** Key of the H.264 MP4 rendition. */
+export function videoRenditionKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.rendition}.mp4`;
+}
+
+/** Key of the analysis clip (only for videos longer than the analysis bound). */
+export function videoAnalysisClipKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.analysisClip}.mp4`;
+}
+
+/** Key prefix of the poster frame captures (`frame-poster.0000000.jpg`, …). */
+export function videoPosterCapturesPrefix(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.frames}-poster.`;
+}
+
+/** Key prefix of the thumbnail frame captures (`frame-thumb.0000000.jpg`, …). */
+export function videoThumbnailCapturesPrefix(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.frames}-thumb.`;
+}
+
+/** Key of the thumbnail sprite sheet (one JPEG grid of every thumbnail). */
+export function videoSpriteKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}sprite.jpg`;
+}
+
+/** Key of the HLS master playlist (only when the HLS ladder is switched on). */
+export function videoHlsKey(imageId: string, revision: string): string {
+  return `${videoPrefix(imageId, revision)}${VIDEO_OUTPUT_BASES.hls}.m3u8`;
 }

@@ -8,4 +8,6 @@ export const SECTION_IDS = Object.freeze({
   faces: 'faces',
   text: 'text',
   imageProperties: 'imageProperties',
+  /** Faces grouped into people (IndexFaces + SearchFaces), only with groupFacesIntoPeople on. */
+  people: 'people',
 });

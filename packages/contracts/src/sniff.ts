@@ -95,3 +95,114 @@ function isSvg(bytes: Uint8Array): boolean {
     }
   }
 }
+
+// ---- Video containers (issue 14) -------------------------------------------------------------------------------
+
+/** The video containers the pipeline recognises by their bytes; which of them it accepts is VIDEO_CONTAINERS. */
+export type SniffedVideoContainer = 'mp4' | 'mov' | 'webm' | 'matroska' | 'avi';
+
+/** What the bytes of a video are: its container and the content type a browser or S3 would use. */
+export interface SniffedVideoType {
+  container: SniffedVideoContainer;
+  contentType: string;
+}
+
+/** How many leading bytes identify every video container (a WebM's DocType sits after the EBML header's first fields). */
+export const VIDEO_MAGIC_BYTES = 64;
+
+/** ISO-BMFF brands of QuickTime movies; every other video brand is MP4-family (mp41, mp42, isom, avc1, M4V, 3GP, …). */
+const QUICKTIME_BRANDS = new Set(['qt  ']);
+/** ISO-BMFF brands that name a video file; HEIF brands (images) are excluded before this is consulted. */
+const VIDEO_BRANDS = new Set([
+  'isom',
+  'iso2',
+  'iso3',
+  'iso4',
+  'iso5',
+  'iso6',
+  'mp41',
+  'mp42',
+  'mp71',
+  'avc1',
+  'dash',
+  'M4V ',
+  'M4VH',
+  'M4VP',
+  'f4v ',
+  'mmp4',
+  '3gp4',
+  '3gp5',
+  '3gp6',
+  '3gp7',
+  '3g2a',
+  '3g2b',
+  '3g2c',
+  'qt  ',
+  'MSNV',
+  'NDAS',
+  'XAVC',
+  'hvc1',
+  'cmfc',
+  'av01',
+]);
+/** Top-level QuickTime atoms an old .mov may start with when it has no `ftyp`. */
+const QUICKTIME_FIRST_ATOMS = new Set(['moov', 'mdat', 'wide', 'free', 'skip', 'pnot']);
+
+/**
+ * Names the video container from the leading bytes only (ISO-BMFF `ftyp` brands, QuickTime's first atom, the EBML
+ * DocType, the RIFF form type); never from a name or Content-Type. Returns null for anything else, images included.
+ */
+export function sniffVideoType(bytes: Uint8Array): SniffedVideoType | null {
+  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') {
+    const brands = heifBrands(bytes);
+    // HEIF/AVIF still images share the box format; any HEIF brand makes the file an image.
+    if (brands.some((brand) => HEIF_BRANDS.has(brand))) return null;
+    if (QUICKTIME_BRANDS.has(brands[0])) return { container: 'mov', contentType: 'video/quicktime' };
+    if (brands.some((brand) => VIDEO_BRANDS.has(brand))) return { container: 'mp4', contentType: 'video/mp4' };
+    return null;
+  }
+  if (bytes.length >= 8 && QUICKTIME_FIRST_ATOMS.has(ascii(bytes, 4, 8))) return { container: 'mov', contentType: 'video/quicktime' };
+  if (startsWith(bytes, [0x1a, 0x45, 0xdf, 0xa3])) {
+    const docType = ebmlDocType(bytes);
+    if (docType === 'webm') return { container: 'webm', contentType: 'video/webm' };
+    if (docType === 'matroska') return { container: 'matroska', contentType: 'video/x-matroska' };
+    return null;
+  }
+  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'AVI ') return { container: 'avi', contentType: 'video/x-msvideo' };
+  return null;
+}
+
+/** Whether the bytes are an image or a video the pipeline recognises, and which; null for anything else. */
+export function sniffMediaType(bytes: Uint8Array): ({ kind: 'image' } & SniffedType) | ({ kind: 'video' } & SniffedVideoType) | null {
+  const video = sniffVideoType(bytes);
+  if (video) return { kind: 'video', ...video };
+  const image = sniffImageType(bytes);
+  return image ? { kind: 'image', ...image } : null;
+}
+
+/** Reads the DocType string (element 0x4282) of the EBML header at the start of the bytes. */
+function ebmlDocType(bytes: Uint8Array): string | null {
+  const header = readEbmlSize(bytes, 4);
+  if (!header) return null;
+  const end = Math.min(bytes.length, header.next + header.size);
+  for (let offset = header.next; offset + 3 <= end;) {
+    const idLength = bytes[offset] >= 0x80 ? 1 : bytes[offset] >= 0x40 ? 2 : bytes[offset] >= 0x20 ? 3 : 4;
+    const id = [...bytes.subarray(offset, offset + idLength)].reduce((value, byte) => value * 256 + byte, 0);
+    const size = readEbmlSize(bytes, offset + idLength);
+    if (!size) return null;
+    if (id === 0x4282) return ascii(bytes, size.next, Math.min(end, size.next + size.size)).replace(/\0+$/, '');
+    offset = size.next + size.size;
+  }
+  return null;
+}
+
+/** An EBML variable-length size at `offset`: its value and where the data after it starts. */
+function readEbmlSize(bytes: Uint8Array, offset: number): { size: number; next: number } | null {
+  const first = bytes[offset];
+  if (first === undefined || first === 0) return null;
+  const length = Math.clz32(first) - 23;
+  if (offset + length > bytes.length) return null;
+  let value = first & (0xff >> length);
+  for (let i = 1; i < length; i += 1) value = value * 256 + bytes[offset + i];
+  return { size: value, next: offset + length };
+}

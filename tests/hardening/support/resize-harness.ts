@@ -21,6 +21,7 @@ export class SingleUploadStore implements ObjectStore {
     return {
       contentLength: this.body.length,
       metadata: {},
+      readHead: async (bytes) => this.body.subarray(0, bytes),
       readBody: async () => this.body,
       discard: () => undefined,
     };

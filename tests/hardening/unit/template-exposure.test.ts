@@ -33,6 +33,16 @@ const allowsOf = (template: Template) => everyStatement(template).filter(({ stat
 
 /** Rekognition's image APIs have no resource ARNs: the actions of the analysis function's detector registry. */
 const REKOGNITION_ACTIONS = new Set<string>(DETECTORS.map((detector) => detector.iamAction));
+/** Rekognition Video's stored-video APIs and the mediaconvert:createJob.sync integration: no resource-level permissions (issue 14). */
+const VIDEO_STAR_ACTIONS = new Set([
+  'rekognition:StartLabelDetection',
+  'rekognition:GetLabelDetection',
+  'rekognition:StartContentModeration',
+  'rekognition:GetContentModeration',
+  'mediaconvert:CreateJob',
+  'mediaconvert:GetJob',
+  'mediaconvert:CancelJob',
+]);
 const LOG_DELIVERY =
   /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
 
@@ -76,7 +86,7 @@ function starResources(template: Template): string[] {
     .flatMap(({ at, statement }) =>
       list(statement.Action)
         .map(String)
-        .filter((action) => !REKOGNITION_ACTIONS.has(action) && !LOG_DELIVERY.test(action))
+        .filter((action) => !REKOGNITION_ACTIONS.has(action) && !VIDEO_STAR_ACTIONS.has(action) && !LOG_DELIVERY.test(action))
         .map((action) => `${at}: ${action}`),
     );
 }

@@ -169,6 +169,11 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
       localHandlers[stateName] = async () => {
         throw taskError('TestRunner.NoTaskTokens', `${stateName} waits for a task token; see moderation-review.test.ts`);
       };
+    } else if (state.Resource === 'arn:aws:states:::mediaconvert:createJob.sync') {
+      // The video branch's transcode; the image runs here never reach it (a video run would fail loudly).
+      localHandlers[stateName] = async () => {
+        throw Object.assign(new Error(`${stateName}: MediaConvert is not emulated in this runner`), { name: 'States.Runtime' });
+      };
     } else {
       throw new Error(`${stateName} uses ${state.Resource}, which this test does not emulate`);
     }

@@ -21,10 +21,28 @@ describe('removeUpload', () => {
     const outcome = await removeUpload(removal(order(30)), image.deps());
 
     // Assess
-    expect(outcome).toEqual({ imageId: IMAGE_ID, result: 'image-removed', deletedItems: 2, deletedObjects: 9 });
+    expect(outcome).toEqual({ imageId: IMAGE_ID, result: 'image-removed', deletedItems: 2, deletedObjects: 9, deletedFaces: 0 });
     expect(image.status()).toBe(DELETED_STATUS);
     expect([...image.items.keys()]).toEqual(['IMAGE']);
     expect(image.objects.size).toBe(0);
+  });
+
+  it('deletes the face vectors its face items name from the collection, then the face items', async () => {
+    // Prepare: two faces indexed for people grouping, each a FACE# item and a vector in the collection.
+    const image = new MemoryImage(IMAGE_ID).store('bbbbbbbbbbbbbbbb', order(20));
+    for (const faceId of ['f1', 'f2']) {
+      image.items.set(`FACE#${faceId}`, { faceId });
+      image.faceVectors.add(faceId);
+    }
+    image.faceVectors.add('other-image-face');
+
+    // Act
+    const outcome = await removeUpload(removal(order(30)), image.deps());
+
+    // Assess
+    expect(outcome.deletedFaces).toBe(2);
+    expect([...image.faceVectors]).toEqual(['other-image-face']);
+    expect([...image.items.keys()]).toEqual(['IMAGE']);
   });
 
   it('keeps the outputs and items of an upload made after the deletion, even while its run is going', async () => {

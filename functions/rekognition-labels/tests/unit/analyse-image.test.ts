@@ -448,3 +448,89 @@ describe('analyseImage', () => {
     expect(fake.requests).toEqual([]);
   });
 });
+
+describe('analyseImage with groupFacesIntoPeople', () => {
+  /** A collection and store that record what was asked: one face per IndexFaces, no matches. */
+  function people() {
+    const calls: string[] = [];
+    const store = { faces: [] as string[] };
+    const deps: NonNullable<AnalyseImageDeps['people']> = {
+      collection: {
+        indexFaces: async (_image, imageId) => {
+          calls.push(`IndexFaces ${imageId}`);
+          return [
+            { faceId: '11111111-1111-4111-8111-111111111111', box: { left: 0.1, top: 0.1, width: 0.3, height: 0.4 }, confidence: 99 },
+          ];
+        },
+        searchFaces: async () => {
+          calls.push('SearchFaces');
+          return [];
+        },
+        deleteFaces: async () => undefined,
+      },
+      store: {
+        facesOfImage: async () => [],
+        facesById: async () => [],
+        putFace: async (face) => void store.faces.push(face.faceId),
+        deleteFaceRecords: async () => undefined,
+      },
+      now: () => new Date('2026-12-05T19:00:00Z'),
+    };
+    return { deps, calls, store };
+  }
+
+  it('indexes nothing while the switch is off (the default), even with faces found', async () => {
+    // Prepare
+    const fake = fakeDeps();
+    const grouping = people();
+    fake.deps.people = grouping.deps;
+
+    // Act
+    const summary = await analyseImage(events.person(), fake.deps);
+
+    // Assess
+    expect(grouping.calls).toEqual([]);
+    expect(summary.sections.people).toBeUndefined();
+    expect(summary.calls).not.toContain('IndexFaces');
+  });
+
+  it('indexes the faces and adds the people section when on and faces were found; IndexFaces is listed, its response not stored', async () => {
+    // Prepare
+    const fake = fakeDeps({ config: { groupFacesIntoPeople: true } });
+    const grouping = people();
+    fake.deps.people = grouping.deps;
+    const input = events.person();
+
+    // Act
+    const summary = await analyseImage(input, fake.deps);
+
+    // Assess
+    expect(grouping.calls).toEqual([`IndexFaces ${input.imageId}`, 'SearchFaces']);
+    expect(summary.calls).toContain('IndexFaces');
+    expect(summary.rawKeys.IndexFaces).toBeUndefined();
+    expect(sectionItems(summary, 'people')).toEqual([
+      expect.objectContaining({
+        name: 'Person',
+        attributes: { personId: '11111111-1111-4111-8111-111111111111', faceId: '11111111-1111-4111-8111-111111111111' },
+      }),
+    ]);
+    expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+  });
+
+  it('skips IndexFaces with a reason when no face was found, and fails clearly when on without a collection', async () => {
+    // Prepare
+    const landscape = fakeDeps({ config: { groupFacesIntoPeople: true }, labels: landscapeLabels });
+    const grouping = people();
+    landscape.deps.people = grouping.deps;
+    const withoutCollection = fakeDeps({ config: { groupFacesIntoPeople: true } });
+
+    // Act
+    const summary = await analyseImage(events.landscape(), landscape.deps);
+    const failure = analyseImage(events.person(), withoutCollection.deps);
+
+    // Assess
+    expect(grouping.calls).toEqual([]);
+    expect(summary.skipped.IndexFaces).toBe('no face found');
+    await expect(failure).rejects.toBeInstanceOf(InvalidConfigError);
+  });
+});

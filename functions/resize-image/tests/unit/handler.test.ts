@@ -75,7 +75,7 @@ describe('handler', () => {
       key: `images/${input.imageId}/${input.revision}/analysis.jpg`,
       versionId: null,
     });
-    const copy = puts().find((p) => p.Key === output.analysisImage.key)!;
+    const copy = puts().find((p) => p.Key === output.analysisImage?.key)!;
     expect(copy.ContentType).toBe('image/jpeg');
     expect((await sharp(copy.Body as Buffer).metadata()).channels).toBe(3);
   });

@@ -317,6 +317,7 @@ describe('resizeImage result shape', () => {
       'exif',
       'image',
       'imageProperties',
+      'mediaType',
       'perceptualHash',
       'placeholder',
       'variants',

@@ -27,8 +27,12 @@ describe('bucketsNamedIn', () => {
       Array.isArray(event.Records) && event.Records.every((record: { eventSource?: unknown }) => record.eventSource === 'aws:sqs');
 
     // Act
+    // The video analysis polling step (action "collect") names only Rekognition job ids.
     const counts = samples
-      .filter((event) => !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) && !isSqsBatch(event))
+      .filter(
+        (event) =>
+          !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) && !isSqsBatch(event) && event.action !== 'collect',
+      )
       .map((event) => bucketsNamedIn(event).length);
 
     // Assess

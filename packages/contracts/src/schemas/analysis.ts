@@ -54,6 +54,8 @@ export const sectionItemSchema = z.object({
   confidence: finiteNumber('must be a number or null').nullable().optional(),
   boxes: z.array(boxSchema).optional(),
   attributes: z.record(z.string(), attributeValueSchema).optional(),
+  /** When a video shows it: time ranges in seconds from the start (video analysis only). */
+  segments: z.array(z.object({ start: finiteNumber(), end: finiteNumber(), confidence: finiteNumber().optional() })).optional(),
 });
 
 /** Whole-image facts of a section (e.g. quality: brightness, sharpness, contrast). */

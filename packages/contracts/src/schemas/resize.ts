@@ -86,6 +86,8 @@ export const imagePropertiesSchema = z.object({
 
 /** ResizeImage's output, the state's `$.resize` (docs/contracts.md "ResizeImage"). */
 export const resizeOutputSchema = z.object({
+  /** `image` here; a video gets the empty result of schemas/video.ts instead, and the state machine routes on this. */
+  mediaType: z.literal('image'),
   analysable: z.boolean(),
   image: imageFactsSchema,
   exif: exifSummarySchema,

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
+import { videoFactsSchema, videoOutputsSchema, videoPlanSchema } from './video';
 import { ownerFromKey } from '../owner';
 import { storedEventsSchema } from './events';
 import {
@@ -50,7 +51,8 @@ const storedObject = z
 export const storedResizeSchema = z.object(
   {
     analysable: z.boolean({ error: 'must be a boolean' }),
-    image: z.record(z.string(), z.unknown(), { error: 'must be an object' }),
+    // null for a video (its facts are at `video`).
+    image: z.record(z.string(), z.unknown(), { error: 'must be an object' }).nullable(),
     exif: storedObject,
     placeholder: storedObject,
     perceptualHash: perceptualHashSchema.nullish().transform((value) => value ?? null),
@@ -83,6 +85,12 @@ export const storeSuccessInputSchema = objectOf({
     .object({ summary: analysisSummarySchema }, { error: 'must be an object when present' })
     .nullish()
     .transform((value) => value?.summary ?? null),
+  // A video's probe result and finished outputs (issue 14); absent for images.
+  video: z
+    .object({ facts: videoFactsSchema, plan: videoPlanSchema }, { error: 'must be the ProbeVideo result' })
+    .nullish()
+    .transform((value) => value ?? null),
+  videoOutputs: videoOutputsSchema.nullish().transform((value) => value ?? null),
 }).transform(withOwner);
 
 /** RecordFailure's input: the ids and the Catch's `{ Error, Cause }` at `error`. */

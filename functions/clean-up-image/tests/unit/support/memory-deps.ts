@@ -6,6 +6,8 @@ import type { RevisionFolder } from '../../../src/types';
 export class MemoryImage {
   readonly items = new Map<string, Record<string, unknown>>();
   readonly objects = new Map<string, string | undefined>();
+  /** The face collection's vectors of this image (face ids), as a fake collection holds them. */
+  readonly faceVectors = new Set<string>();
   uploadPresent = false;
 
   constructor(readonly imageId: string) {}
@@ -42,7 +44,8 @@ export class MemoryImage {
       deleteChildItems: async (_imageId, order) => {
         let deleted = 0;
         for (const [sk, item] of this.items) {
-          if (sk === IMAGE_SK || String(item.sourceOrder) > order) continue;
+          // As the real condition: items without a sourceOrder (face items) always go.
+          if (sk === IMAGE_SK || (item.sourceOrder !== undefined && String(item.sourceOrder) > order)) continue;
           this.items.delete(sk);
           deleted += 1;
         }
@@ -54,6 +57,11 @@ export class MemoryImage {
           keys: [...this.objects.keys()].filter((key) => key.split('/')[2] === revision),
         })),
       folderSourceOrder: async (folder) => this.objects.get(folder.keys[0]),
+      deleteFaceVectors: async () => {
+        const faceIds = [...this.items.keys()].filter((sk) => sk.startsWith('FACE#')).map((sk) => sk.slice('FACE#'.length));
+        for (const faceId of faceIds) this.faceVectors.delete(faceId);
+        return faceIds.length;
+      },
       deleteObjects: async (keys) => {
         for (const key of keys) this.objects.delete(key);
       },

@@ -28,6 +28,7 @@ export class MemoryStore implements ObjectStore {
     return {
       contentLength: object.contentLength ?? object.body.length,
       metadata: object.metadata ?? {},
+      readHead: async (bytes) => object.body.subarray(0, bytes),
       readBody: async (maxBytes) => {
         this.bodiesRead += 1;
         if (object.body.length > maxBytes) throw new ImageTooLargeError('body over the limit');

@@ -275,7 +275,7 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
     it('answers an unknown target with UnknownOperationException in JSON 1.1 form', async () => {
       const response = await fetch(server.url, {
         method: 'POST',
-        headers: { 'x-amz-target': 'RekognitionService.IndexFaces', 'content-type': 'application/x-amz-json-1.1' },
+        headers: { 'x-amz-target': 'RekognitionService.CreateUser', 'content-type': 'application/x-amz-json-1.1' },
         body: '{}',
       });
 

@@ -1,0 +1,72 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { faceIndexSk, faceSk, imageFacesQuery, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
+import type { FaceStore, StoredFace } from './group-faces';
+
+/** BatchGetItem reads at most 100 keys per call. */
+const BATCH_GET_LIMIT = 100;
+const FACE_FIELDS = ['faceId', 'imageId', 'owner', 'personId', 'box', 'confidence', 'indexedAt'] as const;
+
+function toStoredFace(item: Record<string, unknown>): StoredFace {
+  return Object.fromEntries(FACE_FIELDS.map((field) => [field, item[field]])) as unknown as StoredFace;
+}
+
+/**
+ * Face records as items of the images table: PK IMAGE#<imageId>, SK FACE#<faceId> (so deleting an image's items
+ * deletes them), and in the owner's GSI2 partition OWNER#<owner>#FACES sorted by person (docs/contracts.md).
+ */
+export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, tableName: string): FaceStore {
+  return {
+    async facesOfImage(imageId) {
+      const faces: StoredFace[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new QueryCommand({ ...imageFacesQuery(tableName, imageId), ExclusiveStartKey: startKey }));
+        faces.push(...(page.Items ?? []).map(toStoredFace));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return faces;
+    },
+    async facesById(refs) {
+      const found: StoredFace[] = [];
+      for (let start = 0; start < refs.length; start += BATCH_GET_LIMIT) {
+        let keys: Record<string, unknown>[] | undefined = refs
+          .slice(start, start + BATCH_GET_LIMIT)
+          .map((ref) => ({ PK: imagePk(ref.imageId), SK: faceSk(ref.faceId) }));
+        // Unprocessed keys (throttling) are asked again; a handful of rounds is plenty for 100 keys.
+        for (let round = 0; keys && keys.length > 0 && round < 5; round += 1) {
+          const answer: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+          found.push(...(answer.Responses?.[tableName] ?? []).map(toStoredFace));
+          keys = answer.UnprocessedKeys?.[tableName]?.Keys;
+        }
+      }
+      return found;
+    },
+    async putFace(face) {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            PK: imagePk(face.imageId),
+            SK: faceSk(face.faceId),
+            type: 'FACE',
+            ...face,
+            GSI2PK: ownerFacesIndexPk(face.owner),
+            GSI1SK: faceIndexSk(face.personId, face.indexedAt, face.imageId),
+          },
+        }),
+      );
+    },
+    async deleteFaceRecords(imageId, faceIds) {
+      for (const faceId of faceIds) {
+        await db.send(new DeleteCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: faceSk(faceId) } }));
+      }
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { Image } from '@aws-sdk/client-rekognition';
+import type { AnalysisSection, Box } from '@smart-image-pipeline/contracts';
+
+/** A face the collection just indexed. */
+export interface IndexedFace {
+  faceId: string;
+  box: Box;
+  confidence: number;
+}
+
+/** A collection face that SearchFaces found similar, with the image it was indexed from (its ExternalImageId). */
+export interface FaceMatch {
+  faceId: string;
+  imageId: string;
+  similarity: number;
+}
+
+/** The table's record of one indexed face: which image and owner it came from and which person it belongs to. */
+export interface StoredFace {
+  faceId: string;
+  imageId: string;
+  owner: string;
+  personId: string;
+  box: Box;
+  confidence: number;
+  indexedAt: string;
+}
+
+/** Where face records live (the images table); tests pass an in-memory one. */
+export interface FaceStore {
+  facesOfImage(imageId: string): Promise<StoredFace[]>;
+  /** The records of these faces that exist; faces of other stacks' tables or deleted images are simply absent. */
+  facesById(refs: readonly { imageId: string; faceId: string }[]): Promise<StoredFace[]>;
+  putFace(face: StoredFace): Promise<void>;
+  deleteFaceRecords(imageId: string, faceIds: readonly string[]): Promise<void>;
+}
+
+/** The face collection calls (IndexFaces, SearchFaces, DeleteFaces) behind small functions. */
+export interface FaceCollection {
+  indexFaces(image: Image, imageId: string): Promise<IndexedFace[]>;
+  searchFaces(faceId: string, threshold: number): Promise<FaceMatch[]>;
+  deleteFaces(faceIds: readonly string[]): Promise<void>;
+}
+
+export interface GroupFacesInput {
+  imageId: string;
+  /** absent for images uploaded without an owner; they are grouped among themselves as `unowned` */
+  owner?: string;
+  image: Image;
+  threshold: number;
+  now: () => Date;
+}
+
+/** The owner faces are grouped under when the image has none. */
+export const UNOWNED = 'unowned';
+
+/** The IndexFaces call recorded in the summary's `calls` (each SearchFaces per face follows it). */
+export const GROUP_FACES_CALL = 'IndexFaces';
+
+/**
+ * How often, and how long apart, a match whose record is not written yet is read again: a concurrent run's face, whose
+ * record follows its IndexFaces within milliseconds unless the machine is very busy (3 s in all).
+ */
+const RECORD_RETRIES = 10;
+const RECORD_RETRY_MS = 300;
+
+/**
+ * Indexes the image's faces in the collection and gives each a person: the person of the OLDEST face record (earliest
+ * `indexedAt`, then FaceId) among the face itself and its matches (at or above `threshold`) that the same owner has
+ * in another image. Oldest-first is a rule every concurrent run agrees on: each face's record is written (as its own
+ * person) before any search, and a match without a record yet is read again for up to 3 s, so two photos of one
+ * person analysed at the same moment see each other and both pick the older face's person. (A run whose record write
+ * is delayed past that can still leave the two photos as two people; nothing merges them later.) Faces of other owners are never matched (one collection serves the whole stack, so their
+ * matches are dropped here), and two faces in one photo are never one person. A re-analysed image first loses the
+ * faces it had, in the collection and in the table, so a face is never indexed twice.
+ * @returns the `people` section: one item per face, its box, and its personId and faceId
+ */
+export async function groupFaces(input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<AnalysisSection> {
+  await forgetFacesOfImage(input.imageId, collection, store);
+  const owner = input.owner ?? UNOWNED;
+  const indexed = await collection.indexFaces(input.image, input.imageId);
+  // Taken once the vectors exist, so "older" follows the order in which other runs can find the faces.
+  const indexedAt = input.now().toISOString();
+  const records = indexed.map((face): StoredFace => ({
+    ...face,
+    imageId: input.imageId,
+    owner,
+    personId: face.faceId,
+    indexedAt,
+  }));
+  for (const record of records) await store.putFace(record);
+  const items: AnalysisSection['items'] = [];
+  for (const record of records) {
+    const personId = await personOf(record, input, collection, store);
+    if (personId !== record.personId) await store.putFace({ ...record, personId });
+    items.push({
+      name: 'Person',
+      confidence: record.confidence,
+      boxes: [record.box],
+      attributes: { personId, faceId: record.faceId },
+    });
+  }
+  return { title: 'People', detector: GROUP_FACES_CALL, items };
+}
+
+const olderFirst = (a: StoredFace, b: StoredFace): number =>
+  a.indexedAt === b.indexedAt ? a.faceId.localeCompare(b.faceId) : a.indexedAt.localeCompare(b.indexedAt);
+
+async function personOf(face: StoredFace, input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<string> {
+  const matches = (await collection.searchFaces(face.faceId, input.threshold)).filter((match) => match.imageId !== input.imageId);
+  const found = new Map<string, StoredFace>();
+  let missing = matches;
+  for (let attempt = 0; missing.length > 0 && attempt <= RECORD_RETRIES; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
+    for (const record of await store.facesById(missing)) found.set(record.faceId, record);
+    missing = missing.filter((match) => !found.has(match.faceId));
+  }
+  // A record must be the match's own (same image) and the same owner's; a face still without one is left out.
+  const candidates = matches.flatMap((match) => {
+    const record = found.get(match.faceId);
+    return record && record.imageId === match.imageId && record.owner === face.owner ? [record] : [];
+  });
+  return [face, ...candidates].sort(olderFirst)[0].personId;
+}
+
+/**
+ * Deletes an image's face vectors from the collection, then its face records (in that order, so a retry after a
+ * failure still finds the records that name the vectors).
+ * @returns how many faces were removed
+ */
+export async function forgetFacesOfImage(
+  imageId: string,
+  collection: Pick<FaceCollection, 'deleteFaces'>,
+  store: FaceStore,
+): Promise<number> {
+  const faces = await store.facesOfImage(imageId);
+  if (faces.length === 0) return 0;
+  const faceIds = faces.map((face) => face.faceId);
+  await collection.deleteFaces(faceIds);
+  await store.deleteFaceRecords(imageId, faceIds);
+  return faceIds.length;
+}

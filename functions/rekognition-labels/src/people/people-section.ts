@@ -1,0 +1,47 @@
+import type { Image } from '@aws-sdk/client-rekognition';
+import { SECTION_IDS, type AnalysisConfig, type AnalysisSection } from '@smart-image-pipeline/contracts';
+import { InvalidConfigError } from '../errors';
+import type { AnalyseImageInput } from '../types';
+import { GROUP_FACES_CALL, groupFaces, type FaceCollection, type FaceStore } from './group-faces';
+
+/** What grouping faces into people needs: the stack's face collection and the table's face records. */
+export interface PeopleDeps {
+  collection: FaceCollection;
+  store: FaceStore;
+  now?: () => Date;
+}
+
+/** The summary parts grouping adds to or takes from: sections, the calls made and the reasons calls were skipped. */
+export interface SummaryParts {
+  sections: Record<string, AnalysisSection>;
+  calls: string[];
+  skipped: Record<string, string>;
+}
+
+/**
+ * With `groupFacesIntoPeople` on and at least one face found, indexes the faces and writes the `people` section;
+ * otherwise says why it was skipped. A `people` section copied from a near-duplicate is always dropped first: its
+ * faces belong to the other image.
+ * @throws InvalidConfigError when grouping is switched on but the function has no face collection (FACE_COLLECTION_ID unset)
+ */
+export async function addPeopleSection(
+  parts: SummaryParts,
+  input: AnalyseImageInput,
+  image: Image,
+  config: AnalysisConfig,
+  people: PeopleDeps | undefined,
+): Promise<void> {
+  delete parts.sections[SECTION_IDS.people];
+  if (!config.groupFacesIntoPeople) return;
+  if (!people) throw new InvalidConfigError('groupFacesIntoPeople is on, but this function has no face collection (FACE_COLLECTION_ID)');
+  if ((parts.sections[SECTION_IDS.faces]?.items.length ?? 0) === 0) {
+    parts.skipped[GROUP_FACES_CALL] = 'no face found';
+    return;
+  }
+  parts.calls.push(GROUP_FACES_CALL);
+  parts.sections[SECTION_IDS.people] = await groupFaces(
+    { imageId: input.imageId, owner: input.owner, image, threshold: config.personMatchThreshold, now: people.now ?? (() => new Date()) },
+    people.collection,
+    people.store,
+  );
+}

@@ -1,0 +1,144 @@
+import { forgetFacesOfImage, groupFaces, type FaceCollection, type FaceStore, type StoredFace } from '../../src/people/group-faces';
+
+/**
+ * A collection whose "images" are lists of identities (who is in the photo): faces of one identity are 95 % similar,
+ * others 10 %. SearchFaces answers over every owner's faces, as Rekognition's one collection per stack does.
+ */
+class FakeCollection implements FaceCollection {
+  readonly faces = new Map<string, { identity: string; imageId: string }>();
+  private next = 1;
+  constructor(readonly photos: Record<string, string[]>) {}
+
+  async indexFaces(image: { S3Object?: { Name?: string } }, imageId: string) {
+    return (this.photos[image.S3Object!.Name!] ?? []).map((identity) => {
+      const faceId = `face-${this.next++}`;
+      this.faces.set(faceId, { identity, imageId });
+      return { faceId, box: { left: 0.1, top: 0.1, width: 0.2, height: 0.2 }, confidence: 99.5 };
+    });
+  }
+
+  async searchFaces(faceId: string, threshold: number) {
+    const searched = this.faces.get(faceId)!;
+    return [...this.faces]
+      .filter(([id]) => id !== faceId)
+      .map(([id, face]) => ({ faceId: id, imageId: face.imageId, similarity: face.identity === searched.identity ? 95 : 10 }))
+      .filter((match) => match.similarity >= threshold);
+  }
+
+  async deleteFaces(faceIds: readonly string[]) {
+    for (const faceId of faceIds) this.faces.delete(faceId);
+  }
+}
+
+class MemoryFaceStore implements FaceStore {
+  readonly records = new Map<string, StoredFace>();
+  async facesOfImage(imageId: string) {
+    return [...this.records.values()].filter((face) => face.imageId === imageId);
+  }
+  async facesById(refs: readonly { faceId: string }[]) {
+    return refs.flatMap((ref) => (this.records.has(ref.faceId) ? [this.records.get(ref.faceId)!] : []));
+  }
+  async putFace(face: StoredFace) {
+    this.records.set(face.faceId, face);
+  }
+  async deleteFaceRecords(_imageId: string, faceIds: readonly string[]) {
+    for (const faceId of faceIds) this.records.delete(faceId);
+  }
+}
+
+const PHOTOS = { 'ann-1.jpg': ['ann'], 'ann-and-bob.jpg': ['ann', 'bob'], 'ann-2.jpg': ['ann'], 'twins.jpg': ['cat', 'cat'] };
+
+function setUp() {
+  const collection = new FakeCollection(PHOTOS);
+  const store = new MemoryFaceStore();
+  const group = (imageId: string, photo: string, owner?: string) =>
+    groupFaces(
+      { imageId, owner, image: { S3Object: { Bucket: 'b', Name: photo } }, threshold: 90, now: () => new Date('2026-12-05T19:00:00Z') },
+      collection,
+      store,
+    );
+  const personIds = (section: Awaited<ReturnType<typeof group>>) => section.items.map((item) => item.attributes?.personId);
+  return { collection, store, group, personIds };
+}
+
+describe('groupFaces', () => {
+  it("puts one owner's matching faces from different photos into one person, and a new face into a new person", async () => {
+    // Prepare
+    const { group, personIds } = setUp();
+
+    // Act
+    const first = await group('img1', 'ann-1.jpg', 'alice');
+    const second = await group('img2', 'ann-and-bob.jpg', 'alice');
+
+    // Assess
+    const [ann] = personIds(first);
+    expect(personIds(second)[0]).toBe(ann);
+    expect(personIds(second)[1]).not.toBe(ann);
+    expect(second).toMatchObject({ title: 'People', detector: 'IndexFaces' });
+    expect(second.items[0]).toMatchObject({ name: 'Person', confidence: 99.5, boxes: [{ left: 0.1 }] });
+  });
+
+  it('gives two photos of one person analysed at the same moment one person', async () => {
+    // Prepare
+    const { group, personIds } = setUp();
+
+    // Act: the two runs interleave at every await, as two concurrent analyses do.
+    const [first, second] = await Promise.all([group('img1', 'ann-1.jpg', 'alice'), group('img2', 'ann-2.jpg', 'alice')]);
+
+    // Assess
+    expect(personIds(first)).toEqual(personIds(second));
+  });
+
+  it("never matches a face to another owner's person, however similar", async () => {
+    // Prepare
+    const { group, personIds } = setUp();
+    const alices = await group('img1', 'ann-1.jpg', 'alice');
+
+    // Act
+    const bobs = await group('img2', 'ann-2.jpg', 'bob');
+
+    // Assess
+    expect(personIds(bobs)[0]).not.toBe(personIds(alices)[0]);
+  });
+
+  it('never makes two faces of one photo one person, and groups unowned images among themselves', async () => {
+    // Prepare
+    const { group, personIds, store } = setUp();
+
+    // Act
+    const twins = await group('img1', 'twins.jpg');
+
+    // Assess
+    const [a, b] = personIds(twins);
+    expect(a).not.toBe(b);
+    expect([...store.records.values()].map((face) => face.owner)).toEqual(['unowned', 'unowned']);
+  });
+
+  it('re-analysing an image replaces its faces in the collection and the table instead of adding more', async () => {
+    // Prepare
+    const { group, collection, store } = setUp();
+    await group('img1', 'ann-and-bob.jpg', 'alice');
+
+    // Act
+    await group('img1', 'ann-and-bob.jpg', 'alice');
+
+    // Assess
+    expect(collection.faces.size).toBe(2);
+    expect(store.records.size).toBe(2);
+  });
+
+  it("forgetting an image deletes only that image's vectors and records", async () => {
+    // Prepare
+    const { group, collection, store } = setUp();
+    await group('img1', 'ann-1.jpg', 'alice');
+    await group('img2', 'ann-2.jpg', 'alice');
+
+    // Act
+    const removed = await forgetFacesOfImage('img1', collection, store);
+
+    // Assess
+    expect(removed).toBe(1);
+    expect([...collection.faces.values()].map((face) => face.imageId)).toEqual(['img2']);
+    expect([...store.records.values()].map((face) => face.imageId)).toEqual(['img2']);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Test videos made by ffmpeg (the one `npm ci` installs) at test time, so no binary is committed. Each distinct clip
+ * is made once per machine and cached in the temp folder under a name derived from its recipe.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FFMPEG_PATH, runMediaTool } from '../../local/media/ffmpeg';
+
+/** What to make: a moving test pattern (and a tone), in one container and codec. */
+export interface ClipRecipe {
+  seconds: number;
+  width?: number;
+  height?: number;
+  fps?: number;
+  container?: 'mp4' | 'mov' | 'webm' | 'mkv' | 'avi';
+  codec?: 'h264' | 'hevc' | 'vp8' | 'vp9' | 'mpeg4';
+  audio?: boolean;
+  /** Only an audio track (no video). */
+  audioOnly?: boolean;
+  /** Display rotation written into the container (MP4/MOV). */
+  rotate?: 90 | 180 | 270;
+  /** A lavfi source other than the moving test pattern, e.g. "color=c=black". */
+  source?: string;
+}
+
+const ENCODERS = {
+  h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
+  hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1'],
+  vp8: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'],
+  vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'],
+  mpeg4: ['-c:v', 'mpeg4'],
+};
+
+const CLIP_DIR = join(tmpdir(), 'sip-test-clips');
+
+/** Makes (or reuses) the clip and returns its path. */
+export async function makeClip(recipe: ClipRecipe): Promise<string> {
+  const {
+    seconds,
+    width = 320,
+    height = 240,
+    fps = 25,
+    container = 'mp4',
+    codec = container === 'webm' ? 'vp9' : 'h264',
+    audio = false,
+  } = recipe;
+  const name = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
+  const extension = container;
+  const path = join(CLIP_DIR, `${name}.${extension}`);
+  if (existsSync(path)) return path;
+  mkdirSync(CLIP_DIR, { recursive: true });
+  const video = recipe.audioOnly
+    ? []
+    : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
+  const tone = audio || recipe.audioOnly ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : [];
+  const audioCodec = audio || recipe.audioOnly ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
+  const partial = `${path}.partial.${process.pid}.${extension}`;
+  if (recipe.rotate) {
+    // ffmpeg writes the rotation matrix only when copying streams, so rotate a copy of the upright clip.
+    const upright = await makeClip({ ...recipe, rotate: undefined });
+    await runMediaTool(FFMPEG_PATH, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      upright,
+      '-c',
+      'copy',
+      '-metadata:s:v:0',
+      `rotate=${recipe.rotate}`,
+      partial,
+    ]);
+  } else {
+    await runMediaTool(
+      FFMPEG_PATH,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        ...video,
+        ...tone,
+        ...(recipe.audioOnly ? [] : ENCODERS[codec]),
+        ...audioCodec,
+        '-t',
+        String(seconds),
+        partial,
+      ],
+      { timeoutMs: 300_000 },
+    );
+  }
+  renameSync(partial, path);
+  return path;
+}
+
+/** The clip's bytes. */
+export async function clipBytes(recipe: ClipRecipe): Promise<Buffer> {
+  return readFileSync(await makeClip(recipe));
+}
