@@ -36,6 +36,7 @@ const PHYSICAL_NAMES = {
   ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
   ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
   PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
+  FaceCollection: 'smart-image-pipeline-faces',
 };
 const FUNCTIONS = {
   ResizeImageFunction: 'functions/resize-image/src/handler',
