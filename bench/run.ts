@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runAnalyticsBench } from './analytics/section';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
 import { gatherCostInputs } from './cost/gather';
@@ -13,9 +14,10 @@ import { renderChart } from './report/chart';
 import { resultsBlock } from './report/markdown';
 import { computeTargets, type BenchSections } from './report/targets';
 import { runResizeBench } from './resize/section';
+import { runSearchBench } from './search/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'cost';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -29,6 +31,10 @@ const PLANS = {
     coldSamples: 7,
     visionRuns: 2,
     e2ePhotos: 50,
+    analyticsFacts: 1_000_000,
+    analyticsRuns: 20,
+    searchImages: 10_000,
+    searchSamples: 40,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -40,6 +46,10 @@ const PLANS = {
     coldSamples: 2,
     visionRuns: 0,
     e2ePhotos: 6,
+    analyticsFacts: 100_000,
+    analyticsRuns: 5,
+    searchImages: 3_000,
+    searchSamples: 10,
   },
 };
 
@@ -99,6 +109,9 @@ async function main(): Promise<void> {
     else sections.skipped.coldStart = '--only';
     if (wanted('e2e')) sections.e2e = await attempt(sections, 'e2e', () => runE2eBench(plan.e2ePhotos, log));
     else sections.skipped.e2e = '--only';
+    if (wanted('search'))
+      sections.search = await attempt(sections, 'search', () => runSearchBench(plan.searchImages, plan.searchSamples, log));
+    else sections.skipped.search = '--only';
     if (!wanted('vision')) sections.skipped.vision = '--only';
     else if (plan.visionRuns === 0) sections.skipped.vision = 'skipped in --quick: npm run bench:vision takes minutes';
     else sections.vision = await attempt(sections, 'vision', () => runVisionBench(plan.visionRuns, log));
@@ -121,6 +134,11 @@ async function main(): Promise<void> {
         };
       });
     } else sections.skipped.cost = '--only';
+    if (wanted('analytics'))
+      sections.analytics = await attempt(sections, 'analytics', () =>
+        runAnalyticsBench({ facts: plan.analyticsFacts, runs: plan.analyticsRuns, log }),
+      );
+    else sections.skipped.analytics = '--only';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }

@@ -80,10 +80,13 @@ function probeOnce(bundle: string, fn: TemplateFunction, resultFile: string, ext
   });
 }
 
-/** Bundles every function from template.yaml and measures import-to-ready `samples` times each. */
+/**
+ * Bundles every esbuild-built function from template.yaml and measures import-to-ready `samples` times each
+ * (a makefile-built function, such as the web app's deployer custom resource, is built by its own Makefile).
+ */
 export async function runColdStartBench(tmpDir: string, samples: number, log: (line: string) => void): Promise<ColdStartResult[]> {
   const results: ColdStartResult[] = [];
-  for (const fn of templateFunctions().filter((f) => f.codeUri.startsWith('functions/'))) {
+  for (const fn of templateFunctions().filter((f) => f.codeUri.startsWith('functions/') && f.buildMethod === 'esbuild')) {
     const outDir = path.join(tmpDir, 'cold-start', fn.logicalId);
     await mkdir(outDir, { recursive: true });
     try {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { yamlParse } from 'yaml-cfn';
+import { NO_VALUE, resolveValue as resolveTemplateValue } from '../../local/template/intrinsics';
 import { repoPath } from './paths';
 
 /** One AWS::Serverless::Function as the bench needs it. */
@@ -12,6 +13,8 @@ export interface TemplateFunction {
   architecture: string;
   /** Plain-string environment variables (intrinsics are replaced by placeholders). */
   environment: Record<string, string>;
+  /** Metadata.BuildMethod (`esbuild`, `makefile`, ...); undefined when sam build uses its default. */
+  buildMethod?: string;
   build: { minify: boolean; target: string; sourcemap: boolean; entryPoints: string[]; external: string[] };
 }
 
@@ -23,15 +26,38 @@ export function loadTemplate(file = repoPath('template.yaml')): Node {
   return yamlParse(readFileSync(file, 'utf8')) as Node;
 }
 
-/** A plain value as is, a Ref to a parameter as its Default, any other intrinsic as a placeholder string. */
-function resolveValue(template: Node, key: string, value: unknown): string {
+/** Resolves intrinsics (Ref, Sub, GetAtt, If, ...) with local mode's resolver: parameter defaults, `bench-<id>` resources. */
+function resolveIntrinsic(template: Node, value: unknown): unknown {
+  const identities = Object.fromEntries(
+    Object.keys(template.Resources as Node).map((id) => [id, { ref: `bench-${id.toLowerCase()}`, attributes: {} }]),
+  );
+  const parameters = Object.fromEntries(Object.entries((template.Parameters ?? {}) as Node).map(([name, p]) => [name, p.Default ?? '']));
+  return resolveTemplateValue(value, {
+    pseudo: { region: 'us-east-1', accountId: '123456789012', stackName: 'bench', partition: 'aws' },
+    parameters,
+    conditions: template.Conditions ?? {},
+    identities,
+  });
+}
+
+/**
+ * A plain value as is; an intrinsic resolved as a stack with default parameters would have it (resources as
+ * `bench-<logical id>`), undefined for `AWS::NoValue`; a `*_ARN` variable that does not resolve to an ARN, or a value
+ * that does not resolve, as a placeholder string.
+ */
+function resolveValue(template: Node, key: string, value: unknown): string | undefined {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const ref = (value as Node | null)?.Ref;
-  const fallback = typeof ref === 'string' ? template.Parameters?.[ref]?.Default : undefined;
-  if (fallback !== undefined) return String(fallback);
-  return key.endsWith('_ARN')
-    ? `arn:aws:states:us-east-1:123456789012:stateMachine:bench-${key.toLowerCase()}`
-    : `bench-${key.toLowerCase().replace(/_/g, '-')}`;
+  let resolved: unknown;
+  try {
+    resolved = resolveIntrinsic(template, value);
+  } catch {
+    // An attribute the resolver has no value for: the placeholder below.
+  }
+  if (resolved === NO_VALUE) return undefined;
+  if (key.endsWith('_ARN') && !String(resolved).startsWith('arn:'))
+    return `arn:aws:states:us-east-1:123456789012:stateMachine:bench-${key.toLowerCase()}`;
+  if (typeof resolved === 'string' || typeof resolved === 'number' || typeof resolved === 'boolean') return String(resolved);
+  return `bench-${key.toLowerCase().replace(/_/g, '-')}`;
 }
 
 /** Every serverless function with Globals applied: memory, timeout, environment and esbuild Metadata. */
@@ -50,7 +76,13 @@ export function templateFunctions(template: Node = loadTemplate()): TemplateFunc
         memoryMb: Number(props.MemorySize ?? globals.MemorySize ?? 128),
         timeoutSeconds: Number(props.Timeout ?? globals.Timeout ?? 3),
         architecture: String((props.Architectures ?? globals.Architectures ?? ['x86_64'])[0]),
-        environment: Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, resolveValue(template, k, v)])),
+        environment: Object.fromEntries(
+          Object.entries(variables).flatMap(([k, v]) => {
+            const resolved = resolveValue(template, k, v);
+            return resolved === undefined ? [] : [[k, resolved]];
+          }),
+        ),
+        buildMethod: typeof resource.Metadata?.BuildMethod === 'string' ? resource.Metadata.BuildMethod : undefined,
         build: {
           minify: build.Minify !== false,
           target: String(build.Target ?? 'es2020'),
@@ -71,7 +103,7 @@ export function templateConfigParameter(template: Node = loadTemplate()): string
   const value: unknown = parameter?.Properties?.Value;
   if (value === undefined) return undefined;
   const resolved = resolveValue(template, 'PipelineConfig', value);
-  return resolved.startsWith('bench-') ? undefined : resolved;
+  return resolved === undefined || resolved.startsWith('bench-') ? undefined : resolved;
 }
 
 /** The state machine's ASL file named by DefinitionUri. */

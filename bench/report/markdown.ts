@@ -57,6 +57,23 @@ export function otherTables(s: BenchSections): string {
       ].join('\n'),
     );
   }
+  if (s.search) {
+    const q = s.search;
+    parts.push(
+      [
+        `Search over ${q.images.toLocaleString('en')} seeded images (${q.imagesOfSearcher.toLocaleString('en')} of them the searcher's, ${q.itemsWritten.toLocaleString('en')} table items), HTTP through the local API and ApiFunction against local DynamoDB; load average ${q.loadAverageAtStart} when timing began:`,
+        '',
+        '| search | page | p50 ms | p95 ms | max ms | CPU ms per request | returned | index entries read | read units (local DynamoDB) |',
+        '|---|---|---|---|---|---|---|---|---|',
+        ...q.queries.flatMap((query) =>
+          query.pages.map(
+            (page) =>
+              `| ${query.name} | ${page.page} | ${fmt(page.p50Ms, 1)} | ${fmt(page.p95Ms, 1)} | ${fmt(page.maxMs, 1)} | ${fmt(page.cpuMsPerRequest, 1)} | ${page.returned} | ${page.scanned} | ${page.consumedReadUnits} |`,
+          ),
+        ),
+      ].join('\n'),
+    );
+  }
   if (s.cost)
     parts.push(
       `Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`,

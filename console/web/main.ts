@@ -11,6 +11,7 @@ import { runDetailPage } from './pages/run-detail';
 import { galleryPage } from './pages/gallery';
 import { imageDetailPage } from './pages/image-detail';
 import { failuresPage } from './pages/failures';
+import { analyticsPage } from './pages/analytics';
 import { peoplePage } from './pages/people';
 import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
@@ -29,6 +30,7 @@ const SECTIONS: Section[] = [
   { path: 'gallery', label: 'Gallery', page: galleryPage, shown: () => true },
   { path: 'people', label: 'People', page: peoplePage, shown: () => true },
   { path: 'failures', label: 'Failures', page: failuresPage, shown: () => true },
+  { path: 'analytics', label: 'Analytics', page: analyticsPage, shown: () => true },
   { path: 'runs', label: 'Runs', page: runsPage, shown: isAdmin },
   { path: 'review', label: 'Review', page: reviewPage, shown: isAdmin },
   { path: 'outbox', label: 'Outbox', page: outboxPage, shown: () => appConfig().local?.outbox === true },

@@ -1,31 +1,40 @@
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { yamlParse } from 'yaml-cfn';
+import type { FactsEngine, SqlQuery, SqlRow } from '@smart-image-pipeline/contracts';
 
 /**
- * Local analytics: the facts the local delivery stream wrote (JSON lines, one folder per day) queried with DuckDB,
- * embedded through npm (no server). The queries are the template's AWS::Athena::NamedQuery resources, run as written:
- * one macro gives DuckDB Athena's `date_format`, and the window of `interval '6' day` (7 days) is the one thing
- * replaced, by the window asked for.
+ * Local analytics storage and engine: the facts the local delivery stream writes (JSON lines, one folder per UTC day)
+ * queried with DuckDB, embedded through npm (no server). Every past day is compacted once into one Parquet file in its
+ * folder (as Firehose writes Parquet in the cloud), so a query reads compressed columns instead of parsing lines again;
+ * today's JSON lines (the stream still appends to them) are loaded into an in-memory table incrementally: each query
+ * parses only the lines appended since the last one. The queries are the shared query
+ * layer's (packages/contracts analytics-queries), in Athena's dialect: macros give DuckDB the functions it lacks.
  */
 
-/** DuckDB types of the fact columns (packages/contracts analyticsFactSchema v1; the Glue table declares the same). */
-const FACT_COLUMNS: Record<string, string> = {
+/**
+ * DuckDB types of the fact columns (packages/contracts analyticsFactSchema v1; the Glue table declares the same, except
+ * the two times: kept as timestamps here, parsed once when a line is loaded instead of at every latency query).
+ */
+export const FACT_COLUMNS: Record<string, string> = {
   schemaVersion: 'INTEGER',
   factType: 'VARCHAR',
   eventId: 'VARCHAR',
-  occurredAt: 'VARCHAR',
+  occurredAt: 'TIMESTAMPTZ',
   imageId: 'VARCHAR',
   revision: 'VARCHAR',
   owner: 'VARCHAR',
-  receivedAt: 'VARCHAR',
+  receivedAt: 'TIMESTAMPTZ',
   status: 'VARCHAR',
   format: 'VARCHAR',
   width: 'INTEGER',
   height: 'INTEGER',
   bytesIn: 'BIGINT',
+  bytesOut: 'BIGINT',
   analysed: 'BOOLEAN',
+  rekognitionCalls: 'INTEGER',
+  rekognitionSkipped: 'INTEGER',
   labels: 'STRUCT(name VARCHAR, confidence DOUBLE)[]',
   moderated: 'BOOLEAN',
   faceCount: 'INTEGER',
@@ -33,66 +42,190 @@ const FACT_COLUMNS: Record<string, string> = {
   moderationLabels: 'STRUCT(name VARCHAR, confidence DOUBLE, parentName VARCHAR)[]',
 };
 
-/** The template's analytics questions, by name. */
-export function namedQueries(templateFile: string): Map<string, string> {
-  const template = yamlParse(readFileSync(templateFile, 'utf8')) as {
-    Resources: Record<string, { Type: string; Properties?: { Name: string; QueryString: string } }>;
-  };
-  return new Map(
-    Object.values(template.Resources)
-      .filter((resource) => resource.Type === 'AWS::Athena::NamedQuery')
-      .map((resource) => [resource.Properties!.Name, resource.Properties!.QueryString]),
-  );
-}
+/** Athena (Trino) functions the shared queries use that DuckDB names differently. */
+const ATHENA_MACROS = [
+  'CREATE MACRO date_format(d, f) AS strftime(d, f)',
+  'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
+  'CREATE MACRO to_unixtime(t) AS epoch_ms(t) / 1000.0',
+  'CREATE MACRO approx_percentile(x, q) AS approx_quantile(x, q)',
+];
 
-/** Where the local delivery stream keeps the facts: <dataDir>/firehose/<stream>/dt=YYYY-MM-DD/records.jsonl. */
-export function factFiles(dataDir: string, streamSuffix = 'AnalyticsDeliveryStream'): string[] {
+const JSON_LINES = 'records.jsonl';
+/** A day's JSON lines while they are being compacted: the stream starts a new records.jsonl if it writes late. */
+const COMPACTING = 'records.jsonl.compacting';
+const PARQUET = 'facts.parquet';
+const DAY_FOLDER = /^dt=(\d{4}-\d{2}-\d{2})$/;
+
+/** The local delivery streams' folders of analytics facts: <dataDir>/firehose/<stack>-AnalyticsDeliveryStream. */
+export function factStreamFolders(dataDir: string, streamSuffix = 'AnalyticsDeliveryStream'): string[] {
   const root = join(dataDir, 'firehose');
   if (!existsSync(root)) return [];
   return readdirSync(root)
     .filter((stream) => stream.endsWith(streamSuffix))
-    .flatMap((stream) =>
-      readdirSync(join(root, stream))
-        .filter((day) => /^dt=\d{4}-\d{2}-\d{2}$/.test(day))
-        .map((day) => join(root, stream, day, 'records.jsonl'))
-        .filter((file) => existsSync(file)),
-    );
+    .map((stream) => join(root, stream));
+}
+
+interface DayFiles {
+  day: string;
+  folder: string;
+  parquet?: string;
+  jsonLines: string[];
+}
+
+/** Every day folder of the streams with the files in it. */
+function listDays(streamFolders: string[]): DayFiles[] {
+  return streamFolders.flatMap((stream) =>
+    readdirSync(stream)
+      .map((name) => ({ name, day: DAY_FOLDER.exec(name)?.[1] }))
+      .filter((entry): entry is { name: string; day: string } => entry.day !== undefined)
+      .map(({ name, day }) => {
+        const folder = join(stream, name);
+        const files = new Set(readdirSync(folder));
+        return {
+          day,
+          folder,
+          ...(files.has(PARQUET) ? { parquet: join(folder, PARQUET) } : {}),
+          jsonLines: [COMPACTING, JSON_LINES].filter((file) => files.has(file)).map((file) => join(folder, file)),
+        };
+      }),
+  );
 }
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const list = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
+const JSON_COLUMNS = `{${Object.entries(FACT_COLUMNS)
+  .map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`)
+  .join(', ')}}`;
+const readJsonLines = (files: string[], hive: boolean) =>
+  `SELECT * FROM read_json(${list(files)}, format = 'newline_delimited', columns = ${JSON_COLUMNS}${
+    hive ? ", hive_partitioning = true, hive_types = {'dt': 'VARCHAR'}" : ''
+  })`;
+const readParquet = (files: string[], hive: boolean) =>
+  `SELECT * FROM read_parquet(${list(files)}, union_by_name = true${hive ? ", hive_partitioning = true, hive_types = {'dt': 'VARCHAR'}" : ''})`;
 
-export interface FactsDb {
-  /** Runs a named query over the last `days` days (today included); rows as JSON-safe objects. */
-  run(name: string, days: number): Promise<Array<Record<string, unknown>>>;
+/** A local facts engine: the shared queries over the facts folder, plus the compaction it runs before each query. */
+export interface LocalFactsEngine extends FactsEngine {
+  /** Compacts every past day that still has JSON lines; returns how many days it compacted. */
+  compact(): Promise<number>;
   close(): void;
 }
 
-/** Opens an in-memory DuckDB with a `facts` view over the given JSON-lines files (an empty table when there are none). */
-export async function openFactsDb(files: string[], queries: Map<string, string>): Promise<FactsDb> {
+/**
+ * Opens DuckDB (in memory) over the facts of `dataDir`. Before each query, past days that still have JSON lines are
+ * compacted (a day ends at UTC midnight: the stream then writes to the next folder), new lines are loaded and the
+ * `facts` view is rebuilt when the set of files changed (one at a time); then each query runs on its own connection.
+ */
+export async function openFactsEngine(dataDir: string, options: { now?: () => Date } = {}): Promise<LocalFactsEngine> {
+  const now = options.now ?? (() => new Date());
   const instance = await DuckDBInstance.create(':memory:');
   const connection: DuckDBConnection = await instance.connect();
-  await connection.run('CREATE MACRO date_format(d, f) AS strftime(d, f)');
-  const columns = Object.entries(FACT_COLUMNS);
-  if (files.length === 0) {
-    await connection.run(`CREATE TABLE facts (${columns.map(([name, type]) => `"${name}" ${type}`).join(', ')}, dt VARCHAR)`);
-  } else {
-    const columnSpec = `{${columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(', ')}}`;
+  for (const macro of ATHENA_MACROS) await connection.run(macro);
+  // Today's facts, loaded line by line as they arrive; its columns are every fact column, so the view always has
+  // them all (even when no Parquet file has a newer column yet).
+  const columns = `${Object.entries(FACT_COLUMNS)
+    .map(([name, type]) => `"${name}" ${type}`)
+    .join(', ')}, dt VARCHAR`;
+  await connection.run(`CREATE TABLE live_facts (${columns})`);
+  await connection.run(`CREATE TABLE fact_columns (${columns})`);
+  let viewKey: string | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  /** Rewrites one past day as Parquet: the old Parquet (if any) plus its JSON lines, one row per event id. */
+  async function compactDay(day: DayFiles): Promise<void> {
+    const live = join(day.folder, JSON_LINES);
+    const compacting = join(day.folder, COMPACTING);
+    if (existsSync(live) && !existsSync(compacting)) renameSync(live, compacting);
+    const sources = ['SELECT * EXCLUDE (dt) FROM fact_columns'];
+    if (day.parquet) sources.push(readParquet([day.parquet], false));
+    if (existsSync(compacting)) sources.push(readJsonLines([compacting], false));
+    const temporary = join(day.folder, `${PARQUET}.tmp`);
     await connection.run(
-      `CREATE VIEW facts AS SELECT * FROM read_json([${files.map(sqlString).join(', ')}], format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR'}, columns = ${columnSpec})`,
+      `COPY (SELECT * FROM (${sources.join(' UNION ALL BY NAME ')}) QUALIFY row_number() OVER (PARTITION BY eventId) = 1) TO ${sqlString(
+        temporary,
+      )} (FORMAT parquet, COMPRESSION zstd)`,
     );
+    renameSync(temporary, join(day.folder, PARQUET));
+    rmSync(compacting, { force: true });
   }
+
+  async function compact(): Promise<number> {
+    const today = now().toISOString().slice(0, 10);
+    const due = listDays(factStreamFolders(dataDir)).filter((day) => day.day < today && day.jsonLines.length > 0);
+    for (const day of due) await compactDay(day);
+    return due.length;
+  }
+
+  /** Bytes of each JSON-lines file already loaded into `live_facts` (whole lines only). */
+  const loaded = new Map<string, { day: string; offset: number }>();
+  const tail = join(tmpdir(), `sip-facts-tail-${process.pid}-${Math.random().toString(36).slice(2)}.jsonl`);
+
+  /** Loads the lines appended to the JSON-lines files since the last query; forgets files that were compacted away. */
+  async function loadNewLines(days: DayFiles[]): Promise<void> {
+    const present = new Map(days.flatMap((day) => day.jsonLines.map((file) => [file, day.day] as const)));
+    for (const [file, { day }] of loaded) {
+      if (present.has(file)) continue;
+      loaded.delete(file);
+      await connection.run('DELETE FROM live_facts WHERE dt = ?', [day]);
+      for (const [other, entry] of loaded) if (entry.day === day) loaded.set(other, { day, offset: 0 });
+    }
+    for (const [file, day] of present) {
+      const offset = loaded.get(file)?.offset ?? 0;
+      const size = statSync(file).size;
+      if (size <= offset) continue;
+      const buffer = Buffer.alloc(size - offset);
+      const handle = openSync(file, 'r');
+      try {
+        readSync(handle, buffer, 0, buffer.length, offset);
+      } finally {
+        closeSync(handle);
+      }
+      // Only whole lines: the stream may be half-way through appending the last one.
+      const end = buffer.lastIndexOf(0x0a) + 1;
+      if (end === 0) continue;
+      writeFileSync(tail, buffer.subarray(0, end));
+      await connection.run(`INSERT INTO live_facts BY NAME SELECT *, ? AS dt FROM (${readJsonLines([tail], false)})`, [day]);
+      loaded.set(file, { day, offset: offset + end });
+    }
+  }
+
+  /** Points the `facts` view at the past days' Parquet files and today's loaded lines. */
+  async function refreshView(): Promise<void> {
+    const days = listDays(factStreamFolders(dataDir));
+    await loadNewLines(days);
+    const parquet = days.flatMap((day) => (day.parquet ? [day.parquet] : []));
+    const key = JSON.stringify(parquet);
+    if (key === viewKey) return;
+    const sources = ['SELECT * FROM live_facts'];
+    if (parquet.length > 0) sources.push(readParquet(parquet, true));
+    await connection.run(`CREATE OR REPLACE VIEW facts AS ${sources.join(' UNION ALL BY NAME ')}`);
+    viewKey = key;
+  }
+
   return {
-    async run(name, days) {
-      const text = queries.get(name);
-      if (text === undefined) throw new Error(`No named query "${name}" in the template (${[...queries.keys()].join(', ')})`);
-      if (!Number.isInteger(days) || days < 1) throw new Error(`The window must be a whole number of days, at least 1 (got ${days})`);
-      if (!text.includes("interval '6' day")) throw new Error(`Named query "${name}" has no 7-day window to replace`);
-      const reader = await connection.runAndReadAll(text.replaceAll("interval '6' day", `interval '${days - 1}' day`));
-      return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+    compact: () => serial(compact),
+    async query(query: SqlQuery) {
+      await serial(async () => {
+        await compact();
+        await refreshView();
+      });
+      // Each query on its own connection, so the page's charts run side by side instead of queueing.
+      const reading = await instance.connect();
+      try {
+        const reader = await reading.runAndReadAll(query.sql, query.params);
+        return reader.getRowObjectsJson() as SqlRow[];
+      } finally {
+        reading.closeSync();
+      }
     },
     close: () => {
       connection.closeSync();
       instance.closeSync();
+      rmSync(tail, { force: true });
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AnalyticsFact } from '@smart-image-pipeline/contracts';
 export const GENERATED_LABELS = ['Dog', 'Cat', 'Tree', 'Car', 'Person'];
 export const GENERATED_REASONS = ['CorruptImageError', 'UnsupportedImageTypeError', 'ImageTooLargeError'];
 export const GENERATED_FORMATS = ['jpeg', 'png', 'webp'] as const;
+export const GENERATED_OWNERS = ['0b6c9f1e-2d4a-4c8e-9f3a-7e5d1c2b3a40', '7d1e0c4b-95a2-4f6e-8c3d-2b1a0f9e8d7c', 'unowned'];
 
 function random(seed: number) {
   let state = seed;
@@ -18,14 +19,16 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
   return Array.from({ length: count }, (_, index) => {
     const dt = pick(dates);
+    // The run took 0.5 to 30.5 s: the event is at 10:00 UTC, the upload arrived that long before.
+    const runMs = 500 + Math.floor(next() * 30_000);
     const base = {
       schemaVersion: 1 as const,
       eventId: `e-${seed}-${index}`,
       occurredAt: `${dt}T10:00:00Z`,
       imageId: index.toString(16).padStart(32, '0'),
       revision: 'a'.repeat(16),
-      owner: 'unowned',
-      receivedAt: `${dt}T09:59:59.000Z`,
+      owner: pick(GENERATED_OWNERS),
+      receivedAt: new Date(Date.parse(`${dt}T10:00:00Z`) - runMs).toISOString(),
     };
     const kind = next();
     const fact: AnalyticsFact =
@@ -38,7 +41,10 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
             width: 1 + Math.floor(next() * 4000),
             height: 1 + Math.floor(next() * 3000),
             bytesIn: Math.floor(next() * 5_000_000),
+            bytesOut: Math.floor(next() * 800_000),
             analysed: next() < 0.7,
+            rekognitionCalls: Math.floor(next() * 5),
+            rekognitionSkipped: Math.floor(next() * 3),
             labels: [...new Set([pick(GENERATED_LABELS), pick(GENERATED_LABELS)])].map((name) => ({ name, confidence: 90 })),
             moderated: false,
             faceCount: 0,

@@ -1,4 +1,5 @@
-import { factFiles, namedQueries, openFactsDb } from './facts-db';
+import { analyticsScope, summariseFacts, type AnalyticsSummary } from '@smart-image-pipeline/contracts';
+import { openFactsEngine } from './facts-db';
 
 /** `7d`, `30d`: a window of whole days ending today (UTC), at most a year. */
 export function parseWindow(text: string): number {
@@ -10,68 +11,53 @@ export function parseWindow(text: string): number {
 
 /** The UTC dates of the window, oldest first. */
 export function daysOf(days: number, today = new Date()): string[] {
-  const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  return Array.from({ length: days }, (_, index) => new Date(end - (days - 1 - index) * 86_400_000).toISOString().slice(0, 10));
+  return analyticsScope({ days, today }).days;
 }
 
-export interface AnalyticsSummary {
-  days: number;
-  /** Every day of the window, a day without facts as zeros. */
-  imagesPerDay: Array<{ day: string; processed: number; failed: number }>;
-  failureReasons: Array<{ reason: string; images: number }>;
-  topLabels: Array<{ label: string; images: number }>;
-  rekognitionCalls: { analysed: number; skipped: number };
-  inputVolume: Array<{ format: string; images: number; bytesIn: number; megapixels: number }>;
-}
-
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
-
-/** Runs the template's named queries over the local facts of the last `days` days. */
-export async function summarise(options: { dataDir: string; templateFile: string; days: number; today?: Date }): Promise<AnalyticsSummary> {
-  const db = await openFactsDb(factFiles(options.dataDir), namedQueries(options.templateFile));
+/** The shared query layer's summary of the local facts of the last `days` days (every owner, or one). */
+export async function summarise(options: { dataDir: string; days: number; today?: Date; owner?: string }): Promise<AnalyticsSummary> {
+  const engine = await openFactsEngine(options.dataDir, options.today ? { now: () => options.today! } : {});
   try {
-    const perDay = new Map((await db.run('images-per-day', options.days)).map((row) => [String(row.day), row]));
-    const [calls] = await db.run('rekognition-calls', options.days);
-    return {
-      days: options.days,
-      imagesPerDay: daysOf(options.days, options.today).map((day) => ({
-        day,
-        processed: num(perDay.get(day)?.processed),
-        failed: num(perDay.get(day)?.failed),
-      })),
-      failureReasons: (await db.run('failure-reasons', options.days)).map((row) => ({
-        reason: String(row.reason),
-        images: num(row.images),
-      })),
-      topLabels: (await db.run('top-labels', options.days)).map((row) => ({ label: String(row.label), images: num(row.images) })),
-      rekognitionCalls: { analysed: num(calls?.analysed), skipped: num(calls?.skipped) },
-      inputVolume: (await db.run('input-volume-by-format', options.days)).map((row) => ({
-        format: String(row.format),
-        images: num(row.images),
-        bytesIn: num(row.bytes_in),
-        megapixels: num(row.megapixels),
-      })),
-    };
+    return await summariseFacts(engine, analyticsScope({ days: options.days, today: options.today, owner: options.owner }));
   } finally {
-    db.close();
+    engine.close();
   }
 }
 
+const bytes = (value: number) => `${(value / 1e6).toFixed(1)} MB`;
+const usd = (value: number) => `$${value.toFixed(4)}`;
+
 /** The summary as text lines for the terminal. */
 export function summaryLines(summary: AnalyticsSummary): string[] {
-  const lines = [`Analytics, last ${summary.days} day(s) (UTC)`, '', 'Images per day:    processed  failed'];
+  const lines = [`Analytics, last ${summary.days.length} day(s) (UTC), owner ${summary.owner}`, ''];
+  lines.push('Images per day:    processed  failed  flagged');
   for (const row of summary.imagesPerDay)
-    lines.push(`  ${row.day}        ${String(row.processed).padStart(9)}  ${String(row.failed).padStart(6)}`);
+    lines.push(
+      `  ${row.day}        ${String(row.processed).padStart(9)}  ${String(row.failed).padStart(6)}  ${String(row.flagged).padStart(7)}`,
+    );
   lines.push('', 'Failure reasons:');
   for (const row of summary.failureReasons) lines.push(`  ${row.reason}: ${row.images}`);
   if (summary.failureReasons.length === 0) lines.push('  none');
-  lines.push('', 'Top labels:');
-  for (const row of summary.topLabels) lines.push(`  ${row.label}: ${row.images}`);
-  if (summary.topLabels.length === 0) lines.push('  none');
-  lines.push(
-    '',
-    `Rekognition: called for ${summary.rekognitionCalls.analysed} image(s), skipped by the configuration for ${summary.rekognitionCalls.skipped}`,
+  lines.push('', 'Top labels (images in the window):');
+  for (const label of summary.topLabels.labels)
+    lines.push(`  ${label}: ${summary.topLabels.perDay.reduce((sum, day) => sum + (day.counts[label] ?? 0), 0)}`);
+  if (summary.topLabels.labels.length === 0) lines.push('  none');
+  lines.push('', 'Run latency, upload to result (ms):  p50  p95  p99');
+  for (const row of summary.runLatency.filter((day) => day.images > 0))
+    lines.push(`  ${row.day}: ${row.p50}  ${row.p95}  ${row.p99} (${row.images} runs)`);
+  const savings = summary.resizeSavings.reduce((sum, day) => ({ in: sum.in + day.bytesIn, out: sum.out + day.bytesOut }), {
+    in: 0,
+    out: 0,
+  });
+  lines.push('', `Resizing: ${bytes(savings.in)} in, ${bytes(savings.out)} of variants out, ${bytes(savings.in - savings.out)} saved`);
+  const calls = summary.rekognitionCalls.reduce(
+    (sum, day) => ({ calls: sum.calls + day.calls, skipped: sum.skipped + day.skipped, notAnalysed: sum.notAnalysed + day.notAnalysed }),
+    { calls: 0, skipped: 0, notAnalysed: 0 },
   );
+  lines.push(
+    `Rekognition: ${calls.calls} call(s) made, ${calls.skipped} skipped by the configuration; ${calls.notAnalysed} image(s) not analysed`,
+  );
+  lines.push(`Estimated spend: ${usd(summary.spend.totalUsd)} (avoided ${usd(summary.spend.avoidedUsd)}; ${summary.spend.prices.source})`);
   lines.push('', 'Input by format:');
   for (const row of summary.inputVolume) lines.push(`  ${row.format}: ${row.images} image(s), ${row.bytesIn} bytes, ${row.megapixels} MP`);
   if (summary.inputVolume.length === 0) lines.push('  none');
@@ -86,14 +72,18 @@ const csvField = (value: unknown) => {
 /** The summary as CSV in long form: section, key, measure, value (one row per number). */
 export function summaryCsv(summary: AnalyticsSummary): string {
   const rows: unknown[][] = [['section', 'key', 'measure', 'value']];
-  for (const row of summary.imagesPerDay)
-    rows.push(['images-per-day', row.day, 'processed', row.processed], ['images-per-day', row.day, 'failed', row.failed]);
+  const perDay = (section: string, series: Array<{ day: string } & Record<string, unknown>>) => {
+    for (const row of series)
+      for (const [measure, value] of Object.entries(row)) if (measure !== 'day') rows.push([section, row.day, measure, value ?? '']);
+  };
+  perDay('images-per-day', summary.imagesPerDay);
   for (const row of summary.failureReasons) rows.push(['failure-reasons', row.reason, 'images', row.images]);
-  for (const row of summary.topLabels) rows.push(['top-labels', row.label, 'images', row.images]);
-  rows.push(
-    ['rekognition-calls', '', 'analysed', summary.rekognitionCalls.analysed],
-    ['rekognition-calls', '', 'skipped', summary.rekognitionCalls.skipped],
-  );
+  for (const row of summary.topLabels.perDay)
+    for (const label of summary.topLabels.labels) rows.push(['top-labels', row.day, label, row.counts[label] ?? 0]);
+  perDay('run-latency-ms', summary.runLatency);
+  perDay('resize-savings', summary.resizeSavings);
+  perDay('rekognition-calls', summary.rekognitionCalls);
+  perDay('spend-usd', summary.spend.perDay);
   for (const row of summary.inputVolume)
     rows.push(
       ['input-volume-by-format', row.format, 'images', row.images],

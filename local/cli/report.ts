@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseWindow, summarise, summaryCsv, summaryLines } from '../analytics/report';
 import { parseCommandLine } from './command-line';
 
 const USAGE = `Usage: npm run report -- [--since 7d] [--csv FILE] [--data-dir DIR]
-Prints the analytics summary of the local facts (the template's named Athena queries, run with DuckDB).
+Prints the analytics summary of the local facts (the API's analytics queries, run with DuckDB).
 Exit code: 0 printed, 2 bad arguments or error.`;
 
 /** `npm run report`: the summary over LOCAL_DATA_DIR (default .local) or --data-dir. @returns the exit code. */
@@ -35,7 +35,7 @@ export async function runReport(
     return 2;
   }
   const dataDir = resolve(flags['data-dir'] ?? process.env.LOCAL_DATA_DIR ?? '.local');
-  const summary = await summarise({ dataDir, templateFile: join(__dirname, '..', '..', 'template.yaml'), days });
+  const summary = await summarise({ dataDir, days });
   for (const line of summaryLines(summary)) out(line);
   if (flags.csv) {
     await writeFile(resolve(flags.csv), summaryCsv(summary));

@@ -1,11 +1,15 @@
 import type { EdgeService } from '../edge/types';
+import { createAthenaService } from '../services/athena/athena-service';
 import { createEventsService, type LocalEventsService } from '../services/events/events-service';
 import { createLocalDeliveryStreams } from '../services/firehose/delivery-stream';
 import { SqsEventSource } from '../services/lambda/sqs-event-source';
 import { createSqsService, type LocalSqsService } from '../services/sqs/sqs-service';
 import type { LocalApp } from '../template/types';
 
-/** EventBridge, SQS and Firehose (JSON lines in the data folder) with the template's buses, rules, queues and SQS event source mappings (issue 12). */
+/**
+ * EventBridge, SQS and Firehose (JSON lines in the data folder) with the template's buses, rules, queues and SQS event
+ * source mappings (issue 12), and Athena over the facts Firehose wrote (issue 15).
+ */
 export interface EventServices {
   events: LocalEventsService;
   sqs: LocalSqsService;
@@ -29,6 +33,7 @@ export interface EventServices {
 export async function createEventServices(app: LocalApp, dataDir: string): Promise<EventServices> {
   const sqs = await createSqsService({ dataDir });
   const deliveryStreams = createLocalDeliveryStreams(dataDir);
+  const athena = createAthenaService({ dataDir });
   for (const queue of app.queues) await sqs.createQueue(queue);
   let invokeAsync: ((functionArn: string, event: unknown) => void) | undefined;
   const events = await createEventsService({
@@ -51,7 +56,7 @@ export async function createEventServices(app: LocalApp, dataDir: string): Promi
   return {
     events,
     sqs,
-    edgeServices: [events, sqs],
+    edgeServices: [events, sqs, athena],
     startEventSources(invoke, invokeFunction, log) {
       invokeAsync = invokeFunction;
       for (const mapping of app.eventSourceMappings)
@@ -63,6 +68,7 @@ export async function createEventServices(app: LocalApp, dataDir: string): Promi
     async close() {
       await Promise.all(sources.map((source) => source.stop()));
       await sqs.close();
+      athena.close();
     },
   };
 }

@@ -8,4 +8,5 @@ export * from './src/owner';
 export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';
+export type { AnalyticsChart, AnalyticsSummary } from './src/analytics-queries';
 export * from './src/video';

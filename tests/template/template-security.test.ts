@@ -148,6 +148,25 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       ],
     },
     { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    // GET /analytics: Athena in the analytics workgroup, the facts table's definition, the facts, the results.
+    {
+      actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:athena:${AWS::Region}:${AWS::AccountId}:workgroup/${AnalyticsWorkGroup}' }],
+    },
+    {
+      actions: ['glue:GetDatabase', 'glue:GetTable'],
+      resources: [
+        { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:database/${AnalyticsDatabase}' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:table/${AnalyticsDatabase}/${AnalyticsFactsTable}' },
+      ],
+    },
+    { actions: ['s3:GetBucketLocation', 's3:ListBucket'], resources: [{ 'Fn::GetAtt': ['AnalyticsBucket', 'Arn'] }] },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/facts/*' }] },
+    {
+      actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+      resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
+    },
   ],
   ModerationReviewFunction: [
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },

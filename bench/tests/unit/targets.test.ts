@@ -62,6 +62,60 @@ describe('computeTargets', () => {
   });
 });
 
+describe('search and API cold-start targets', () => {
+  const page = (name: 'first' | 'cursor', p95Ms: number) => ({
+    page: name,
+    samples: 40,
+    p50Ms: p95Ms / 2,
+    p95Ms,
+    maxMs: p95Ms,
+    cpuMsPerRequest: 10,
+    returned: 24,
+    scanned: 24,
+    consumedReadUnits: 13.5,
+  });
+
+  it('judges each search by its worse page, and the API bundle by its median import time', () => {
+    // Arrange
+    const s: BenchSections = {
+      errors: {},
+      skipped: {},
+      search: {
+        images: 10000,
+        imagesOfSearcher: 9000,
+        itemsWritten: 97000,
+        seedSeconds: 40,
+        loadAverageAtStart: 1,
+        queries: [
+          { name: 'label', query: 'label=dog', pages: [page('first', 30), page('cursor', 45)] },
+          { name: 'combined', query: 'label=person&hasFaces=true', pages: [page('first', 49), page('cursor', 51)] },
+        ],
+      },
+      coldStart: [
+        {
+          logicalId: 'ApiFunction',
+          bundleBytes: 1,
+          external: [],
+          samples: 7,
+          importMsMedian: 180,
+          importMsMin: 170,
+          processStartToReadyMsMedian: 200,
+          sourceMapsCostMsMedian: 40,
+          ready: true,
+        },
+      ],
+    };
+
+    // Act
+    const targets = computeTargets(s);
+
+    // Assess
+    expect(targets.find((t) => t.name.startsWith('search: one label'))).toMatchObject({ value: 45, target: 50, met: true });
+    expect(targets.find((t) => t.name.startsWith('search: combined'))).toMatchObject({ value: 51, met: false });
+    expect(targets.find((t) => t.name.startsWith('cold start: ApiFunction'))).toMatchObject({ value: 180, target: 300, met: true });
+  });
+});
+
 describe('target', () => {
   it('meets a lower-is-better goal only at or under it', () => {
     expect(target('a', 600, 600, 'MB', 'lower').met).toBe(true);

@@ -121,6 +121,7 @@ describe('console in Chromium', () => {
       'Gallery',
       'People',
       'Failures',
+      'Analytics',
       'Runs',
       'Review',
       'Outbox',
@@ -463,7 +464,15 @@ describe('console in Chromium', () => {
     // Assess
     await expect(page.locator('[data-testid="signed-in-as"]').textContent()).resolves.toBe('second@example.com');
     expect(await page.locator('.card').count()).toBe(0);
-    expect(await page.locator('nav a').allTextContents()).toEqual(['Upload', 'Gallery', 'People', 'Failures', 'Outbox', 'Events']);
+    expect(await page.locator('nav a').allTextContents()).toEqual([
+      'Upload',
+      'Gallery',
+      'People',
+      'Failures',
+      'Analytics',
+      'Outbox',
+      'Events',
+    ]);
     await page.locator('nav a', { hasText: 'People' }).click();
     await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent?.includes('People appear here'));
     expect(await page.locator('.card.person').count()).toBe(0);

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { FactsEngine } from '@smart-image-pipeline/contracts';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { DynamoImageIndex } from './images/dynamo-image-index';
 import type { ImageIndex } from './images/list-images';
@@ -35,6 +36,8 @@ export interface ApiDeps {
   documents: Pick<DynamoDBDocumentClient, 'send'>;
   sfn: Pick<SFNClient, 'send'>;
   index: ImageReads;
+  /** Runs the analytics queries over the facts (Athena in the cloud; locally the local Athena on DuckDB). */
+  analytics: FactsEngine;
   verifier: TokenVerifier;
   resources: ApiResources;
   limits: UploadLimits;

@@ -4,6 +4,7 @@ import type { ApiRequest } from './http/api-request';
 import { HttpError } from './http/http-error';
 import { errorReply, toResponse, type ApiResponse, type Reply } from './http/responses';
 import { Router } from './http/router';
+import { registerAnalyticsRoutes } from './routes/analytics-routes';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
 import { registerReviewRoutes } from './routes/review-routes';
@@ -28,6 +29,7 @@ export function createRouter(deps: ApiDeps): Router {
   registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
   registerReviewRoutes(router, deps);
+  registerAnalyticsRoutes(router, deps);
   return router;
 }
 

@@ -1,3 +1,4 @@
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -19,3 +20,4 @@ export const documents = DynamoDBDocumentClient.from(powertools.tracer.captureAW
   marshallOptions: { removeUndefinedValues: true },
 });
 export const sfn = powertools.tracer.captureAWSv3Client(new SFNClient({}));
+export const athena = powertools.tracer.captureAWSv3Client(new AthenaClient({}));

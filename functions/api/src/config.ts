@@ -11,6 +11,9 @@ export interface ApiConfig {
   readonly userPoolClientId: string;
   /** Largest upload the presigned POST allows (ResizeImage's MaxInputBytes). */
   readonly maxUploadBytes: number;
+  /** Athena workgroup and Glue database of the analytics facts (GET /analytics). */
+  readonly analyticsWorkGroup: string;
+  readonly analyticsDatabase: string;
 }
 
 const REQUIRED = {
@@ -21,6 +24,8 @@ const REQUIRED = {
   userPoolIssuer: 'USER_POOL_ISSUER',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  analyticsWorkGroup: 'ANALYTICS_WORKGROUP',
+  analyticsDatabase: 'ANALYTICS_DATABASE',
 } as const;
 
 /**

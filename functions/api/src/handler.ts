@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { UPLOAD_CONTENT_TYPES, type ApiDeps } from './api-deps';
+import { createAthenaFactsEngine } from './analytics/athena-facts';
 import { createApi } from './api';
 import { createTokenVerifier } from './auth/token-verifier';
-import { documents, powertools, s3, sfn } from './clients';
+import { athena, documents, powertools, s3, sfn } from './clients';
 import { loadConfig } from './config';
 import { parseApiEvent } from './http/api-request';
 import { DynamoImageIndex } from './images/dynamo-image-index';
@@ -16,6 +17,12 @@ const deps: ApiDeps = {
   documents,
   sfn,
   index: new DynamoImageIndex(documents, config.imagesTableName),
+  // 12 s leaves the function (15 s) time to answer a clear error instead of timing out.
+  analytics: createAthenaFactsEngine(athena, {
+    workGroup: config.analyticsWorkGroup,
+    database: config.analyticsDatabase,
+    timeoutMs: 12_000,
+  }),
   verifier: createTokenVerifier({ issuer: config.userPoolIssuer, clientId: config.userPoolClientId }),
   resources: {
     uploadsBucket: config.uploadsBucketName,

@@ -58,7 +58,10 @@ export function processedEvents(input: StoreSuccessInput, log: EventLog): Stored
       ...ids(input),
       status: 'SUCCEEDED',
       image: { format: image.format, width: image.width, height: image.height, bytes: image.bytes },
+      bytesOut: input.resize.variants.reduce((sum, variant) => sum + variant.bytes, 0),
       analysed: input.analysis !== null,
+      rekognitionCalls: input.analysis?.calls.length ?? 0,
+      rekognitionSkipped: Object.keys(input.analysis?.skipped ?? {}).length,
       labels: byConfidence(labelsOf(input.analysis))
         .slice(0, EVENT_LABEL_LIMIT)
         .map(({ name, confidence }) => ({ name: name.slice(0, 100), confidence })),

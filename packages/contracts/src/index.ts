@@ -29,3 +29,4 @@ export * from './schemas/video';
 export * from './schemas/analytics';
 export * from './schemas/moderation';
 export * from './moderation';
+export * from './analytics-queries';

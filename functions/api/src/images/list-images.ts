@@ -150,12 +150,39 @@ function keyRange(query: ImageListQuery, labelPartition: boolean): { atLeast?: s
   return { atLeast: query.from, below: query.to === undefined ? undefined : `${query.to}#~` };
 }
 
+/**
+ * How many index entries one Query reads. When the partition and its key range already say everything the query asks
+ * (a label with its minimum confidence; a status with its time window), every entry is a match, so a page reads
+ * exactly `limit` entries: reading more would fetch entries, and for status partitions whole image items, that the
+ * page never shows. Other filters drop some entries, so a read takes twice the page (at least 25, at most 200).
+ */
+export function readSize(query: ImageListQuery, labelPartition: boolean, filter: IndexFilter | undefined): number {
+  // Label items exist for succeeded images only, and carry no text; image items carry no label index.
+  const checkedOnlyInMemory = labelPartition ? query.text !== undefined || query.status === 'FAILED' : query.label !== undefined;
+  if (filter === undefined && !checkedOnlyInMemory) return query.limit;
+  return Math.min(200, Math.max(query.limit * 2, 25));
+}
+
+/**
+ * The size of a further read of a partition that did not fill the page: what is still missing at the share of entries
+ * the filter kept so far, with a quarter to spare (within 25 and 200), so a selective filter costs one more Query
+ * rather than several; a partition that needs no filter reads just what is missing.
+ */
+export function nextReadSize(missing: number, read: number, kept: number, exact: boolean): number {
+  if (exact) return Math.max(missing, 1);
+  const wanted = kept === 0 ? 200 : Math.ceil(((missing * read) / kept) * 1.25);
+  return Math.min(200, Math.max(25, wanted));
+}
+
 /** One partition being read: entries read but not yet handed out, how far DynamoDB got, and where to resume. */
 class PartitionStream {
   buffer: IndexEntry[] = [];
   frontier?: string;
   exhausted: boolean;
   resumeBelow?: string;
+  /** Entries DynamoDB read from this partition in this request, and how many passed its filter. */
+  read = 0;
+  kept = 0;
 
   constructor(
     readonly partition: IndexPartition,
@@ -179,12 +206,17 @@ export async function listImages(query: ImageListQuery, scope: ListScope, index:
   const range = keyRange(query, labelPartition);
   const filter = indexFilterFor(query, labelPartition ? 'label' : 'status');
   const streams = partitions.map((partition, i) => new PartitionStream(partition, position ? position[i] : undefined));
-  const pageSize = Math.min(200, Math.max(query.limit * 2, 25));
+  const firstRead = readSize(query, labelPartition, filter);
+  const exact = firstRead === query.limit;
+  let handedOut = 0;
   const page: ImagePage = { items: [], readUnits: 0, scanned: 0 };
 
   const fill = async (stream: PartitionStream) => {
     const below = [stream.frontier, range.below].filter((key): key is string => key !== undefined).sort()[0];
-    const read = await index.queryPartition(stream.partition, { below, atLeast: range.atLeast }, pageSize, filter);
+    const size = stream.read === 0 ? firstRead : nextReadSize(query.limit - handedOut, stream.read, stream.kept, exact);
+    const read = await index.queryPartition(stream.partition, { below, atLeast: range.atLeast }, size, filter);
+    stream.read += read.scanned;
+    stream.kept += read.entries.length;
     page.scanned += read.scanned;
     page.readUnits += read.readUnits;
     stream.buffer.push(...read.entries);
@@ -215,6 +247,7 @@ export async function listImages(query: ImageListQuery, scope: ListScope, index:
       const entry = best.buffer.shift() as IndexEntry;
       // Everything this partition read above its frontier and did not buffer was filtered out by DynamoDB.
       best.resumeBelow = best.buffer.length === 0 ? best.frontier : entry.sortKey;
+      handedOut += 1;
       return entry;
     }
   };

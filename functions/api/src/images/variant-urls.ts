@@ -1,6 +1,6 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { variantFileName, type VariantItem } from './image-item';
+import { objectUrlSigner } from './object-url-signer';
 import type { VariantUrl } from './image-views';
 
 /** Content types by variant extension; the resizer wrote each variant in the format its name says. */
@@ -29,10 +29,14 @@ export function variantContentType(variant: VariantItem): string {
  * Only keys under `images/` (where the resizer writes) are signed; the function's role can read nothing else anyway.
  */
 export function presignedVariantUrls(s3: Pick<S3Client, 'send' | 'config'>, bucket: string, now: () => Date): VariantUrl {
+  const sign = objectUrlSigner(s3, bucket);
   return async (variant) => {
     if (!variant.key.startsWith('images/')) throw new Error(`Refusing to sign a variant key outside images/: ${variant.key}`);
     const windowStart = Math.floor(now().getTime() / (VARIANT_URL_WINDOW_SECONDS * 1000)) * VARIANT_URL_WINDOW_SECONDS * 1000;
-    const command = new GetObjectCommand({ Bucket: bucket, Key: variant.key, ResponseContentType: variantContentType(variant) });
-    return getSignedUrl(s3 as S3Client, command, { expiresIn: 2 * VARIANT_URL_WINDOW_SECONDS, signingDate: new Date(windowStart) });
+    return sign(variant.key, {
+      responseContentType: variantContentType(variant),
+      expiresIn: 2 * VARIANT_URL_WINDOW_SECONDS,
+      signingDate: new Date(windowStart),
+    });
   };
 }

@@ -139,10 +139,11 @@ export async function writeSeed(
   tableName: string,
   count: number,
   owners: readonly string[],
-  onProgress?: (done: number) => void,
+  onProgress?: (images: number, items: number) => void,
 ): Promise<SeededImage[]> {
   const images: SeededImage[] = [];
   let batch: Item[] = [];
+  let written = 0;
   const flush = async () => {
     let requests = batch.map((Item) => ({ PutRequest: { Item } }));
     batch = [];
@@ -155,11 +156,13 @@ export async function writeSeed(
     const { image, items } = seedImage(n, owners[n % owners.length]);
     images.push(image);
     for (const item of items) {
+      written += 1;
       batch.push(item);
       if (batch.length === 25) await flush();
     }
-    if (n % 500 === 0) onProgress?.(n);
+    if (n % 1000 === 0) onProgress?.(n, written);
   }
   if (batch.length) await flush();
+  if (count % 1000 !== 0) onProgress?.(count, written);
   return images;
 }

@@ -8,6 +8,7 @@ import {
   EXAMINE_BUDGET,
   indexFilterFor,
   listImages,
+  nextReadSize,
   type ImageIndex,
   type IndexEntry,
   type IndexFilter,
@@ -201,6 +202,48 @@ describe('listImages', () => {
     // Assess
     expect(animals).toEqual([id(3), id(1)]);
     expect(confident).toEqual([id(1)]);
+  });
+
+  it('reads exactly a page of entries when the partition says everything, and more when a filter drops some', async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 60; n += 1) {
+      const confidence = 60 + (n % 40);
+      index.add(image(n, { labels: [{ name: 'Dog', confidence }], faceCount: n % 2 }), [['Dog', confidence]]);
+    }
+    const page = async (search: string) => {
+      const query = parseImageListQuery(new URLSearchParams(search));
+      index.query = query;
+      return listImages(query, MINE, index);
+    };
+
+    // Act
+    const label = await page('label=dog&minConfidence=60&limit=5');
+    const newest = await page('from=2026-11-25T00:00:00Z&limit=5');
+    const filtered = await page('hasFaces=true&limit=5');
+
+    // Assess
+    expect([label.items.length, label.scanned]).toEqual([5, 5]);
+    expect([newest.items.length, newest.scanned]).toEqual([5, 5]);
+    expect(filtered.scanned).toBeGreaterThanOrEqual(25);
+  });
+
+  it('sizes the next read by the share the filter kept, so a selective filter fills a page in two queries', async () => {
+    // Prepare: one image in six has a face
+    const index = new MemoryIndex();
+    for (let n = 1; n <= 600; n += 1) index.add(image(n, { faceCount: n % 6 === 0 ? 1 : 0 }));
+    const query = parseImageListQuery(new URLSearchParams('hasFaces=true&limit=24'));
+    index.query = query;
+
+    // Act
+    const page = await listImages(query, MINE, index);
+
+    // Assess
+    expect(page.items).toHaveLength(24);
+    expect(index.reads).toBe(2);
+    expect(nextReadSize(16, 48, 8, false)).toBe(120);
+    expect(nextReadSize(16, 48, 0, false)).toBe(200);
+    expect(nextReadSize(3, 24, 21, true)).toBe(3);
   });
 
   it('returns a short page with a cursor instead of reading without bound', async () => {

@@ -44,6 +44,34 @@ describe('events of a stored run', () => {
     expect(flagged).toBeUndefined();
   });
 
+  it('counts the bytes written as variants and the Rekognition calls made and skipped by the configuration', () => {
+    // Prepare
+    const input = successInput((state) => {
+      state.resize.variants = state.resize.variants.map((variant: any, index: number) => ({ ...variant, bytes: 1000 * (index + 1) }));
+      state.analysis.summary.calls = ['DetectLabels', 'DetectModerationLabels'];
+      state.analysis.summary.skipped = { DetectFaces: 'no person found', DetectText: 'switched off' };
+    });
+    const variantCount = input.resize.variants.length;
+
+    // Act
+    const { processed } = processedEvents(input, recordingLog());
+
+    // Assess
+    expect(processed).toMatchObject({
+      bytesOut: (1000 * variantCount * (variantCount + 1)) / 2,
+      rekognitionCalls: 2,
+      rekognitionSkipped: 2,
+    });
+  });
+
+  it('counts no Rekognition call when the analysis did not run', () => {
+    const input = successInput((state) => delete state.analysis);
+
+    const { processed } = processedEvents(input, recordingLog());
+
+    expect(processed).toMatchObject({ analysed: false, rekognitionCalls: 0, rekognitionSkipped: 0 });
+  });
+
   it('adds Image Flagged with the moderation labels when there are any', () => {
     // Prepare
     const input = successInput((state) => {

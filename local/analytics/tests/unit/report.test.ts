@@ -1,83 +1,162 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyticsFactSchema } from '@smart-image-pipeline/contracts';
+import { analyticsFactSchema, type AnalyticsFact } from '@smart-image-pipeline/contracts';
 import { runReport } from '../../../cli/report';
-import { generateFacts, GENERATED_FORMATS, writeFacts } from '../../generate-facts';
+import { openFactsEngine } from '../../facts-db';
+import { generateFacts, GENERATED_FORMATS, GENERATED_OWNERS, writeFacts } from '../../generate-facts';
 import { daysOf, parseWindow, summarise, summaryCsv } from '../../report';
-
-const templateFile = join(__dirname, '..', '..', '..', '..', 'template.yaml');
-const FORMATS = GENERATED_FORMATS;
 
 const countBy = <T>(items: T[], key: (item: T) => string) =>
   items.reduce((counts, item) => counts.set(key(item), (counts.get(key(item)) ?? 0) + 1), new Map<string, number>());
+const sum = <T>(items: T[], value: (item: T) => number) => items.reduce((total, item) => total + value(item), 0);
+type Processed = Extract<AnalyticsFact, { factType: 'processed' }>;
 
-describe('local analytics: the template named queries on DuckDB over generated facts', () => {
+/** The percentile DuckDB's approx_quantile approximates; its answer is checked within a tolerance. */
+const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))];
+
+describe('local analytics: the shared query layer on DuckDB over generated facts', () => {
   let dataDir: string;
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'report-'));
   });
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('answers every question as a direct count of the facts would, a day without facts as zero, older facts left out', async () => {
+  it('answers every chart as a direct count of the facts would, a day without facts as zero, older facts left out', async () => {
     // Prepare
     const window = daysOf(7);
     const withFacts = window.filter((_, index) => index !== 2);
     const rows = generateFacts(600, withFacts, 42).map(({ dt, fact }) => ({ dt, fact: analyticsFactSchema.parse(fact) }));
     writeFacts(dataDir, [...rows, ...generateFacts(50, [daysOf(30)[0]], 7)]);
     const facts = rows.map((row) => row.fact);
-    const processed = facts.filter((fact) => fact.factType === 'processed');
-    const failed = facts.filter((fact) => fact.factType === 'failed');
+    const processed = facts.filter((fact): fact is Processed => fact.factType === 'processed');
 
     // Act
-    const summary = await summarise({ dataDir, templateFile, days: 7 });
+    const summary = await summarise({ dataDir, days: 7 });
 
     // Assess
-    const processedByDay = countBy(
-      rows.filter((row) => row.fact.factType === 'processed'),
-      (row) => row.dt,
-    );
-    const failedByDay = countBy(
-      rows.filter((row) => row.fact.factType === 'failed'),
-      (row) => row.dt,
-    );
-    expect(summary.imagesPerDay).toEqual(
-      window.map((day) => ({ day, processed: processedByDay.get(day) ?? 0, failed: failedByDay.get(day) ?? 0 })),
-    );
-    expect(summary.imagesPerDay[2]).toEqual({ day: window[2], processed: 0, failed: 0 });
-    expect(new Map(summary.failureReasons.map((row) => [row.reason, row.images]))).toEqual(countBy(failed, (fact) => fact.failureReason));
-    expect(new Map(summary.topLabels.map((row) => [row.label, row.images]))).toEqual(
+    const byType = (type: string) =>
       countBy(
-        processed.flatMap((fact) => fact.labels),
-        (label) => label.name,
+        rows.filter((row) => row.fact.factType === type),
+        (row) => row.dt,
+      );
+    const [processedByDay, failedByDay, flaggedByDay] = ['processed', 'failed', 'flagged'].map(byType);
+    expect(summary.imagesPerDay).toEqual(
+      window.map((day) => ({
+        day,
+        processed: processedByDay.get(day) ?? 0,
+        failed: failedByDay.get(day) ?? 0,
+        flagged: flaggedByDay.get(day) ?? 0,
+      })),
+    );
+    expect(summary.imagesPerDay[2]).toEqual({ day: window[2], processed: 0, failed: 0, flagged: 0 });
+    expect(new Map(summary.failureReasons.map((row) => [row.reason, row.images]))).toEqual(
+      countBy(
+        facts.flatMap((fact) => (fact.factType === 'failed' ? [fact.failureReason] : [])),
+        (reason) => reason,
       ),
     );
-    expect(summary.rekognitionCalls).toEqual({
-      analysed: processed.filter((fact) => fact.analysed).length,
-      skipped: processed.filter((fact) => !fact.analysed).length,
-    });
-    for (const format of FORMATS) {
+    const labelTotals = countBy(
+      processed.flatMap((fact) => fact.labels),
+      (label) => label.name,
+    );
+    expect(new Set(summary.topLabels.labels)).toEqual(new Set(labelTotals.keys()));
+    for (const label of summary.topLabels.labels)
+      expect(sum(summary.topLabels.perDay, (day) => day.counts[label])).toBe(labelTotals.get(label));
+    expect(summary.rekognitionCalls.map((day) => day.calls)).toEqual(
+      window.map((day) =>
+        sum(
+          processed.filter((_, index) => rows.filter((row) => row.fact.factType === 'processed')[index].dt === day),
+          (fact) => fact.rekognitionCalls ?? 0,
+        ),
+      ),
+    );
+    expect(sum(summary.rekognitionCalls, (day) => day.skipped)).toBe(sum(processed, (fact) => fact.rekognitionSkipped ?? 0));
+    expect(sum(summary.rekognitionCalls, (day) => day.notAnalysed)).toBe(processed.filter((fact) => !fact.analysed).length);
+    expect(sum(summary.resizeSavings, (day) => day.bytesIn)).toBe(sum(processed, (fact) => fact.bytesIn));
+    expect(sum(summary.resizeSavings, (day) => day.bytesSaved)).toBe(sum(processed, (fact) => fact.bytesIn - (fact.bytesOut ?? 0)));
+    const runMs = facts
+      .filter((fact) => fact.factType !== 'flagged')
+      .map((fact) => Date.parse(fact.occurredAt) - Date.parse(fact.receivedAt));
+    const latencyRuns = sum(summary.runLatency, (day) => day.images);
+    expect(latencyRuns).toBe(runMs.length);
+    const lastDay = summary.runLatency.at(-1)!;
+    const lastDayMs = rows
+      .filter((row) => row.dt === lastDay.day && row.fact.factType !== 'flagged')
+      .map((row) => Date.parse(row.fact.occurredAt) - Date.parse(row.fact.receivedAt));
+    expect(Math.abs(lastDay.p50! - quantile(lastDayMs, 0.5))).toBeLessThan(1500);
+    expect(summary.runLatency[2]).toEqual({ day: window[2], images: 0, p50: null, p95: null, p99: null });
+    expect(summary.spend.totalUsd).toBeCloseTo(
+      sum(processed, (fact) => (fact.rekognitionCalls ?? 0) * 0.001 + (fact.analysed ? 0.00075 : 0)) +
+        facts.filter((fact) => fact.factType !== 'flagged').length * 0.00032,
+      4,
+    );
+    for (const format of GENERATED_FORMATS) {
       const ofFormat = processed.filter((fact) => fact.format === format);
       expect(summary.inputVolume.find((row) => row.format === format)).toEqual({
         format,
         images: ofFormat.length,
-        bytesIn: ofFormat.reduce((sum, fact) => sum + fact.bytesIn, 0),
-        megapixels: Math.round(ofFormat.reduce((sum, fact) => sum + fact.width * fact.height, 0) / 1e5) / 10,
+        bytesIn: sum(ofFormat, (fact) => fact.bytesIn),
+        megapixels: Math.round(sum(ofFormat, (fact) => fact.width * fact.height) / 1e5) / 10,
       });
     }
   });
 
-  it('summarises an empty data folder as zeros', async () => {
+  it("counts one owner's facts only when asked for one owner", async () => {
+    // Prepare
+    const rows = generateFacts(300, daysOf(3), 5);
+    writeFacts(dataDir, rows);
+    const owner = GENERATED_OWNERS[1];
+
     // Act
-    const summary = await summarise({ dataDir, templateFile, days: 3 });
+    const summary = await summarise({ dataDir, days: 3, owner });
 
     // Assess
-    expect(summary.imagesPerDay.map((row) => [row.processed, row.failed])).toEqual([
-      [0, 0],
-      [0, 0],
-      [0, 0],
+    expect(summary.owner).toBe(owner);
+    expect(sum(summary.imagesPerDay, (day) => day.processed)).toBe(
+      rows.filter((row) => row.fact.factType === 'processed' && row.fact.owner === owner).length,
+    );
+  });
+
+  it("compacts past days into Parquet once, keeps today's lines, and counts a redelivered fact once", async () => {
+    // Prepare
+    const [yesterday, today] = daysOf(2);
+    const rows = generateFacts(200, [yesterday, today], 9);
+    writeFacts(dataDir, [...rows, rows.find((row) => row.dt === yesterday)!]);
+    const stream = join(dataDir, 'firehose', readdirSync(join(dataDir, 'firehose'))[0]);
+
+    // Act
+    const engine = await openFactsEngine(dataDir);
+    const compacted = await engine.compact();
+    const again = await engine.compact();
+    const [perDay] = [await engine.query({ sql: 'SELECT dt, count(*) AS facts FROM facts GROUP BY dt ORDER BY dt', params: [] })];
+    writeFacts(dataDir, generateFacts(10, [today], 10));
+    const [{ facts: todayAfterAppend }] = await engine.query({ sql: 'SELECT count(*) AS facts FROM facts WHERE dt = ?', params: [today] });
+    engine.close();
+
+    // Assess
+    expect([compacted, again]).toEqual([1, 0]);
+    expect(readdirSync(join(stream, `dt=${yesterday}`))).toEqual(['facts.parquet']);
+    expect(existsSync(join(stream, `dt=${today}`, 'records.jsonl'))).toBe(true);
+    expect(perDay).toEqual([
+      { dt: yesterday, facts: String(rows.filter((row) => row.dt === yesterday).length) },
+      { dt: today, facts: String(rows.filter((row) => row.dt === today).length) },
     ]);
-    expect(summary.rekognitionCalls).toEqual({ analysed: 0, skipped: 0 });
+    expect(todayAfterAppend).toBe(String(rows.filter((row) => row.dt === today).length + 10));
+  });
+
+  it('summarises an empty data folder as zeros', async () => {
+    // Act
+    const summary = await summarise({ dataDir, days: 3 });
+
+    // Assess
+    expect(summary.imagesPerDay.map((row) => [row.processed, row.failed, row.flagged])).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(summary.topLabels).toEqual({ labels: [], perDay: daysOf(3).map((day) => ({ day, counts: {} })) });
+    expect(summary.spend.totalUsd).toBe(0);
     expect(summaryCsv(summary).split('\n')[0]).toBe('section,key,measure,value');
   });
 
@@ -99,7 +178,7 @@ describe('local analytics: the template named queries on DuckDB over generated f
 
     // Assess
     expect([ok, bad]).toEqual([0, 2]);
-    expect(lines[0]).toBe('Analytics, last 1 day(s) (UTC)');
+    expect(lines[0]).toBe('Analytics, last 1 day(s) (UTC), owner all');
     expect(lines.at(-1)).toBe(`CSV written to ${csv}`);
     expect(readFileSync(csv, 'utf8')).toMatch(new RegExp(`^section,key,measure,value\nimages-per-day,${daysOf(1)[0]},processed,\\d+\n`));
   });

@@ -37,8 +37,13 @@ export const processedFactSchema = z.strictObject({
   width: z.number().int().min(1),
   height: z.number().int().min(1),
   bytesIn: z.number().int().min(0),
+  /** Bytes of all variants written; null for events published before the field existed. */
+  bytesOut: z.number().int().min(0).nullable(),
   /** true: the analysis step called Rekognition; false: the configuration skipped it. */
   analysed: z.boolean(),
+  /** Rekognition calls made, and optional calls the configuration skipped; null on older events. */
+  rekognitionCalls: z.number().int().min(0).nullable(),
+  rekognitionSkipped: z.number().int().min(0).nullable(),
   labels: z.array(z.strictObject({ name: labelName, confidence })).max(EVENT_LABEL_LIMIT),
   moderated: z.boolean(),
   faceCount: z.number().int().min(0),
@@ -90,7 +95,10 @@ export function factFromEvent(event: PipelineEvent): AnalyticsFact {
         width: processed.image.width,
         height: processed.image.height,
         bytesIn: processed.image.bytes,
+        bytesOut: processed.bytesOut ?? null,
         analysed: processed.analysed,
+        rekognitionCalls: processed.rekognitionCalls ?? null,
+        rekognitionSkipped: processed.rekognitionSkipped ?? null,
         labels: processed.labels,
         moderated: processed.moderated,
         faceCount: processed.faceCount,

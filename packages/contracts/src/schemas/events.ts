@@ -48,7 +48,12 @@ export const imageProcessedDetailSchema = z.strictObject({
   ...detailBase,
   status: z.literal('SUCCEEDED'),
   image: z.strictObject({ format: imageFormatSchema, width: side, height: side, bytes: z.number().int().min(0) }),
+  /** Bytes of every variant written; absent on events published before it existed. */
+  bytesOut: z.number().int().min(0).optional(),
   analysed: z.boolean(),
+  /** Rekognition calls made for this image, and optional calls the configuration skipped (absent on older events). */
+  rekognitionCalls: z.number().int().min(0).optional(),
+  rekognitionSkipped: z.number().int().min(0).optional(),
   labels: z.array(z.strictObject({ name: labelName, confidence }), { error: 'must be an array' }).max(EVENT_LABEL_LIMIT),
   moderated: z.boolean(),
   faceCount: z.number().int().min(0),

@@ -1,0 +1,125 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { AnalyticsSummary } from '@smart-image-pipeline/contracts';
+import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
+import { generateFacts, writeFacts } from '../../../local/analytics/generate-facts';
+import { daysOf } from '../../../local/analytics/report';
+import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
+import { launchChromium } from './chromium';
+
+jest.setTimeout(300_000);
+
+const ARTIFACTS = path.join(path.resolve(__dirname, '../../..'), 'test-artifacts/console');
+const CHARTS = ['images-per-day', 'top-labels', 'failure-reasons', 'run-latency', 'resize-savings', 'rekognition-calls', 'spend'];
+
+let stack: ConsoleUnderTest;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let summary: AnalyticsSummary;
+const windowDays = daysOf(7);
+const emptyDay = windowDays[4];
+const pageErrors: string[] = [];
+
+async function openAnalytics(width: number): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+  });
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(`${stack.console.url}/#/analytics?days=7`);
+  await page.waitForSelector('.page[data-loaded="true"]');
+  return page;
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  stack = await startConsoleUnderTest({ withVision: false });
+  // Facts where the stack's delivery stream writes them, one day of the window without any.
+  writeFacts(
+    stack.stack.dataDir,
+    generateFacts(
+      700,
+      windowDays.filter((day) => day !== emptyDay),
+      21,
+    ),
+    `${stack.stack.app.pseudo.stackName}-AnalyticsDeliveryStream`,
+  );
+  const token = (
+    await signInThroughHostedUi({
+      authDomainUrl: stack.webApp.authDomainUrl,
+      clientId: stack.webApp.userPoolClientId,
+      redirectUri: `${stack.console.url}/`,
+    })
+  ).access_token;
+  summary = await (await fetch(`${stack.webApp.apiUrl}/analytics?days=7`, { headers: { authorization: `Bearer ${token}` } })).json();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('Analytics page in Chromium', () => {
+  it('draws every chart at 1280 px, with its numbers in a table that matches the API, a missing day as zero', async () => {
+    // Act
+    const page = await openAnalytics(1280);
+    const charts = await page.locator('figure.chart').evaluateAll((figures) =>
+      figures.map((figure) => {
+        const canvas = figure.querySelector('canvas');
+        return {
+          id: (figure as HTMLElement).dataset.chart,
+          width: canvas?.getBoundingClientRect().width ?? 0,
+          height: canvas?.getBoundingClientRect().height ?? 0,
+          hiddenFromReaders: canvas?.getAttribute('aria-hidden'),
+          caption: figure.querySelector('table caption')?.textContent,
+        };
+      }),
+    );
+    const perDayRows = await page
+      .locator('figure[data-chart="images-per-day"] tbody tr')
+      .evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent)));
+    await page.locator('figure[data-chart="images-per-day"] button').click();
+    const shownTable = await page.locator('#numbers-images-per-day').boundingBox();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'analytics-1280.png'), fullPage: true });
+    await page.close();
+
+    // Assess
+    expect(charts.map((chart) => chart.id)).toEqual(CHARTS);
+    for (const chart of charts) {
+      expect(chart.width).toBeGreaterThan(300);
+      expect(chart.height).toBeGreaterThan(150);
+      expect(chart.hiddenFromReaders).toBe('true');
+      expect(chart.caption).toMatch(/the numbers$/);
+    }
+    expect(perDayRows).toEqual(
+      summary.imagesPerDay.map((day) => [day.day, String(day.processed), String(day.failed), String(day.flagged)]),
+    );
+    expect(perDayRows.find((row) => row[0] === emptyDay)).toEqual([emptyDay, '0', '0', '0']);
+    expect(shownTable!.width).toBeGreaterThan(200);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('stays readable at 375 px: no page overflow, each chart as wide as the screen allows', async () => {
+    // Act
+    const page = await openAnalytics(375);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const widths = await page
+      .locator('figure.chart canvas')
+      .evaluateAll((canvases) => canvases.map((canvas) => canvas.getBoundingClientRect().width));
+    const tiles = await page.locator('[data-testid="analytics-totals"] dd').allTextContents();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'analytics-375.png'), fullPage: true });
+    await page.close();
+
+    // Assess
+    expect(overflow).toBe(0);
+    expect(widths).toHaveLength(CHARTS.length);
+    for (const width of widths) {
+      expect(width).toBeGreaterThan(250);
+      expect(width).toBeLessThanOrEqual(375);
+    }
+    expect(tiles[0]).toBe(summary.imagesPerDay.reduce((sum, day) => sum + day.processed + day.failed, 0).toLocaleString('en-US'));
+    expect(pageErrors).toEqual([]);
+  });
+});
