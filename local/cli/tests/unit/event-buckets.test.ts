@@ -27,11 +27,15 @@ describe('bucketsNamedIn', () => {
       Array.isArray(event.Records) && event.Records.every((record: { eventSource?: unknown }) => record.eventSource === 'aws:sqs');
 
     // Act
-    // The video analysis polling step (action "collect") names only Rekognition job ids.
+    // The video analysis polling step (action "collect") names only Rekognition job ids; the moderation review's
+    // steps (requestReview, applyDecision) name the image by id and read its keys from the table.
+    const byIdOnly = new Set(['collect', 'requestReview', 'applyDecision']);
     const counts = samples
       .filter(
         (event) =>
-          !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) && !isSqsBatch(event) && event.action !== 'collect',
+          !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) &&
+          !isSqsBatch(event) &&
+          !byIdOnly.has(String(event.action)),
       )
       .map((event) => bucketsNamedIn(event).length);
 
