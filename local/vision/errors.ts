@@ -12,6 +12,8 @@ export type RekognitionErrorType =
   | 'UnknownOperationException'
   | 'ResourceNotFoundException'
   | 'ResourceAlreadyExistsException'
+  | 'VideoTooLargeException'
+  | 'InvalidPaginationTokenException'
   | 'InternalServerError'
   | 'ServiceUnavailableException';
 
@@ -23,6 +25,8 @@ const STATUS: Record<RekognitionErrorType, number> = {
   UnknownOperationException: 400,
   ResourceNotFoundException: 400,
   ResourceAlreadyExistsException: 400,
+  VideoTooLargeException: 400,
+  InvalidPaginationTokenException: 400,
   InternalServerError: 500,
   ServiceUnavailableException: 503,
 };

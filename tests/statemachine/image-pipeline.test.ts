@@ -13,9 +13,13 @@ import {
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
   DetectTextCommand,
+  GetContentModerationCommand,
+  GetLabelDetectionCommand,
   IndexFacesCommand,
   RekognitionClient,
   SearchFacesCommand,
+  StartContentModerationCommand,
+  StartLabelDetectionCommand,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -31,6 +35,9 @@ import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './sup
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
+import { planJob } from '../../local/services/mediaconvert/job-settings';
+import { runTranscode } from '../../local/services/mediaconvert/transcoder';
+import { clipBytes } from '../support/video-clips';
 
 const repoRoot = join(__dirname, '..', '..');
 const fixture = (relativePath: string): Buffer => readFileSync(join(repoRoot, relativePath));
@@ -746,5 +753,190 @@ describe('image pipeline state machine', () => {
     expect(run.error?.name).toBe('UnsupportedImageTypeError');
     expect(run.retriedStates.filter((state) => state === 'RecordFailure')).toHaveLength(20);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
+  });
+});
+
+/**
+ * MediaConvert for the runner: the CreateJob settings the ASL passes are planned and transcoded by the local
+ * MediaConvert's ffmpeg transcoder straight into the fake S3, and the Task answers GetJob's final `{ Job }`.
+ */
+async function transcodeIntoFakeS3(parameters: any): Promise<any> {
+  const storage = {
+    getObjectBytes: async (bucket: string, key: string) => s3.objects.get(`${bucket}/${key}`)!.body,
+    putObject: async (bucket: string, key: string, body: Buffer, options?: { contentType?: string }) =>
+      s3.objects.set(`${bucket}/${key}`, { body, contentType: options?.contentType, metadata: {} }),
+  };
+  await runTranscode(planJob(parameters.Settings), storage);
+  return { Job: { Id: `job-${Date.now()}`, Status: 'COMPLETE', Role: parameters.Role, UserMetadata: parameters.UserMetadata } };
+}
+
+/**
+ * Rekognition Video answers: both jobs start, the first poll finds them IN_PROGRESS, the next SUCCEEDED with a dog
+ * seen from 2 s to 6 s (SEGMENTS) and one moderation segment; `failModeration` ends the moderation job FAILED.
+ */
+function answerRekognitionVideo(options: { failModeration?: boolean } = {}): void {
+  const polls = { labels: 0, moderation: 0 };
+  const head = {
+    VideoMetadata: { Codec: 'h264', DurationMillis: 8000, Format: 'QuickTime / MOV', FrameRate: 25, FrameWidth: 640, FrameHeight: 360 },
+  };
+  rekognition.on(StartLabelDetectionCommand).resolves({ JobId: 'labels-job-1' });
+  rekognition.on(StartContentModerationCommand).resolves({ JobId: 'moderation-job-1' });
+  rekognition.on(GetLabelDetectionCommand).callsFake(async (request) => {
+    if (request.MaxResults === 1) polls.labels += 1;
+    if (polls.labels < 2) return { ...head, JobStatus: 'IN_PROGRESS', Labels: [] };
+    const segment = (Name: string, Confidence: number, start: number, end: number, Parents: string[] = []) => ({
+      Timestamp: start,
+      StartTimestampMillis: start,
+      EndTimestampMillis: end,
+      DurationMillis: end - start,
+      Label: { Name, Confidence, Instances: [], Parents: Parents.map((parent) => ({ Name: parent })), Aliases: [], Categories: [] },
+    });
+    return {
+      ...head,
+      JobStatus: 'SUCCEEDED',
+      LabelModelVersion: '3.0',
+      Labels: [segment('Dog', 96.5, 2000, 6000, ['Animal', 'Pet']), segment('Animal', 96.5, 2000, 6000), segment('Grass', 88, 0, 8000)],
+    };
+  });
+  rekognition.on(GetContentModerationCommand).callsFake(async (request) => {
+    if (request.MaxResults === 1) polls.moderation += 1;
+    if (polls.moderation < 2) return { ...head, JobStatus: 'IN_PROGRESS', ModerationLabels: [] };
+    if (options.failModeration) return { ...head, JobStatus: 'FAILED', StatusMessage: 'Unsupported codec' };
+    return {
+      ...head,
+      JobStatus: 'SUCCEEDED',
+      ModerationModelVersion: '7.0',
+      ModerationLabels: [
+        {
+          Timestamp: 3000,
+          StartTimestampMillis: 3000,
+          EndTimestampMillis: 4000,
+          DurationMillis: 1000,
+          ModerationLabel: { Name: 'Alcoholic Beverages', Confidence: 91, ParentName: 'Alcohol', TaxonomyLevel: 2 },
+        },
+      ],
+    };
+  });
+}
+
+describe('video branch of the state machine (issue 14)', () => {
+  // Clips are made and transcoded by ffmpeg; bounds a hang on a shared machine, times nothing.
+  jest.setTimeout(300_000);
+
+  it('probes, transcodes with ffmpeg, composes the sprite, polls Rekognition Video, stores labels over time and announces the video', async () => {
+    // Prepare: an 8 s 640x360 H.264 clip with audio, made by ffmpeg now.
+    const input = upload(
+      'jpeg-upload',
+      await clipBytes({ seconds: 8, width: 640, height: 360, audio: true }),
+      {},
+      'uploads/holiday/dog.mp4',
+    );
+    answerRekognitionVideo();
+
+    // Act
+    const run = await runPipeline(input, { handlers, mediaConvert: transcodeIntoFakeS3 });
+
+    // Assess
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.statesEntered).toEqual(
+      expect.arrayContaining([
+        'ProbeVideo',
+        'TranscodeVideo',
+        'ComposeVideoThumbnails',
+        'StartVideoAnalysis',
+        'CollectVideoAnalysis',
+        'StoreMetadata',
+      ]),
+    );
+    expect(run.statesEntered).not.toContain('AnalyseImage');
+    expect(run.statesEntered).not.toContain('CutAnalysisClip');
+    expect(run.statesEntered.filter((state) => state === 'CollectVideoAnalysis')).toHaveLength(2);
+    const item = await imageItem(input.imageId);
+    expect(item).toMatchObject({ status: 'SUCCEEDED', mediaType: 'video', video: { width: 640, height: 360, container: 'mp4' } });
+    const outputs = item!.video.outputs;
+    const prefix = `images/${input.imageId}/${input.revision}/video/`;
+    for (const output of [outputs.rendition, outputs.poster, outputs.sprite]) expect(output.key.startsWith(prefix)).toBe(true);
+    expect(s3.keys(PHYSICAL_NAMES.ProcessedBucket, prefix)).toEqual(
+      expect.arrayContaining([outputs.rendition.key, outputs.poster.key, outputs.sprite.key]),
+    );
+    expect(item!.thumbnailKey).toBe(outputs.poster.key);
+    const dog = sectionItems(item!.analysis, 'labels').find((label) => label.name === 'Dog');
+    expect(dog?.segments).toEqual([expect.objectContaining({ start: 2, end: 6 })]);
+    expect(sectionItems(item!.analysis, 'moderation').map((label) => [label.name, label.segments?.[0]?.start])).toEqual([
+      ['Alcoholic Beverages', 3],
+    ]);
+    // "Videos with a dog": the label index finds it; its label item says when.
+    expect(await imagesWithLabel('dog')).toContain(input.imageId);
+    const { Item: dogItem } = await table.send(
+      new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: { PK: `IMAGE#${input.imageId}`, SK: 'LABEL#Dog' } }),
+    );
+    expect(dogItem).toMatchObject({ mediaType: 'video', segments: [{ start: 2, end: 6 }] });
+    // Events: Image Processed (the container as format, the duration) and Image Flagged, both valid against their schemas.
+    expect(validEventTypes(run, input).sort()).toEqual([DETAIL_TYPES.flagged, DETAIL_TYPES.processed]);
+    const processed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.processed);
+    expect(processed.detail.image).toMatchObject({ format: 'mp4', width: 640, height: 360 });
+    expect(processed.detail.video.durationSeconds).toBeCloseTo(8, 0);
+  });
+
+  it('names a failed transcode VideoTranscodeFailedError and records it', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/clip.mp4');
+    const mediaConvert = async () => {
+      throw Object.assign(
+        new Error(JSON.stringify({ Job: { Status: 'ERROR', ErrorCode: 1010, ErrorMessage: 'Unable to open input file' } })),
+        {
+          name: 'States.TaskFailed',
+        },
+      );
+    };
+
+    // Act
+    const run = await runPipeline(input, { handlers, mediaConvert });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('VideoTranscodeFailedError');
+    expect(run.statesEntered).toEqual(expect.arrayContaining(['TranscodeVideo', 'NameTranscodeFailure', 'RecordFailure']));
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'VideoTranscodeFailedError' } });
+    expect(validEventTypes(run, input)).toEqual([DETAIL_TYPES.failed]);
+  });
+
+  it('fails with VideoAnalysisFailedError when a Rekognition Video job ends FAILED', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/clip2.mp4');
+    answerRekognitionVideo({ failModeration: true });
+
+    // Act
+    const run = await runPipeline(input, { handlers, mediaConvert: transcodeIntoFakeS3 });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('VideoAnalysisFailedError');
+    expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'VideoAnalysisFailedError' } });
+  });
+
+  it('refuses a zip bomb in MP4 clothing at ProbeVideo, before any transcode', async () => {
+    // Prepare: a real clip whose sample-size table claims 4 billion entries.
+    const bytes = Buffer.from(await clipBytes({ seconds: 2 }));
+    const stsz = bytes.indexOf('stsz');
+    bytes.writeUInt32BE(4_000_000_000, stsz + 12);
+    const input = upload('jpeg-upload', bytes, {}, 'uploads/holiday/bomb.mp4');
+    let transcodes = 0;
+
+    // Act
+    const run = await runPipeline(input, {
+      handlers,
+      mediaConvert: async (parameters) => {
+        transcodes += 1;
+        return transcodeIntoFakeS3(parameters);
+      },
+    });
+
+    // Assess
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.name).toBe('CorruptVideoError');
+    expect(transcodes).toBe(0);
+    expect(rekognition.commandCalls(StartLabelDetectionCommand)).toHaveLength(0);
   });
 });

@@ -23,6 +23,8 @@ export interface ClipRecipe {
   rotate?: 90 | 180 | 270;
   /** A lavfi source other than the moving test pattern, e.g. "color=c=black". */
   source?: string;
+  /** A slideshow of still images instead of a generated pattern: each file shown for its seconds, letterboxed. */
+  slides?: Array<{ path: string; seconds: number }>;
 }
 
 const ENCODERS = {
@@ -53,7 +55,9 @@ export async function makeClip(recipe: ClipRecipe): Promise<string> {
   mkdirSync(CLIP_DIR, { recursive: true });
   const video = recipe.audioOnly
     ? []
-    : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
+    : recipe.slides
+      ? slideshow(recipe.slides, width, height, fps)
+      : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
   const tone = audio || recipe.audioOnly ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : [];
   const audioCodec = audio || recipe.audioOnly ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
   const partial = `${path}.partial.${process.pid}.${extension}`;
@@ -96,7 +100,32 @@ export async function makeClip(recipe: ClipRecipe): Promise<string> {
   return path;
 }
 
+// Each still looped for its seconds, fitted into the frame, then the pieces joined in order.
+function slideshow(slides: NonNullable<ClipRecipe['slides']>, width: number, height: number, fps: number): string[] {
+  const inputs = slides.flatMap(({ path, seconds }) => ['-loop', '1', '-t', String(seconds), '-i', path]);
+  const fit = slides.map(
+    (_slide, i) =>
+      `[${i}:v]scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=yuv420p[s${i}]`,
+  );
+  const join = `${slides.map((_slide, i) => `[s${i}]`).join('')}concat=n=${slides.length}:v=1:a=0`;
+  return [...inputs, '-filter_complex', [...fit, join].join(';')];
+}
+
 /** The clip's bytes. */
 export async function clipBytes(recipe: ClipRecipe): Promise<Buffer> {
   return readFileSync(await makeClip(recipe));
+}
+
+/** 8 s of 720p: 4 s of tests/fixtures/images/flowers.jpeg, then 4 s of ai-body.jpg (a person; the one flagged still). */
+export function flowersThenPersonClip(): Promise<string> {
+  const fixtures = join(__dirname, '..', 'fixtures', 'images');
+  return makeClip({
+    seconds: 8,
+    width: 1280,
+    height: 720,
+    slides: [
+      { path: join(fixtures, 'flowers.jpeg'), seconds: 4 },
+      { path: join(fixtures, 'ai-body.jpg'), seconds: 4 },
+    ],
+  });
 }

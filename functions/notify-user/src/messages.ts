@@ -40,7 +40,9 @@ export function eventMessage(detailType: NotifyingDetailType, detail: ImageProce
     '',
     `Image id: ${detail.imageId}`,
     processed.analysed ? `Labels: ${labels.length > 0 ? labels.join(', ') : 'none found'}` : 'It was too small to analyse.',
-    `Sizes: ${sizes.join(', ')} px`,
+    processed.video
+      ? `Video: ${Math.round(processed.video.durationSeconds)} s, ${processed.image.width}x${processed.image.height}`
+      : `Sizes: ${sizes.join(', ')} px`,
     ...(processed.moderated ? ['It was flagged for review.'] : []),
   ];
   return {

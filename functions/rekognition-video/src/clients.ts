@@ -1,7 +1,7 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { checkAnalysisConfig, type AnalysisConfig } from '@smart-image-pipeline/contracts';
+import { checkPipelineConfig, DEFAULT_VARIANT_WIDTHS, pickPipelineVersion, type AnalysisConfig } from '@smart-image-pipeline/contracts';
 import { createPowertools } from '@smart-image-pipeline/lambda-kit';
 import { InvalidConfigError } from './errors';
 
@@ -42,9 +42,11 @@ export function configReader(parameterName: string, now: () => number = Date.now
     } catch {
       throw new InvalidConfigError(`The config parameter ${parameterName} is not JSON`);
     }
-    const checked = checkAnalysisConfig(parsed);
+    // The flat form (version v1) or the versions form; a video is analysed with the current version's thresholds.
+    const checked = checkPipelineConfig(parsed, DEFAULT_VARIANT_WIDTHS);
     if (!checked.config) throw new InvalidConfigError(`The config parameter ${parameterName} is invalid: ${checked.problems.join('; ')}`);
-    cached = { config: checked.config, until: now() + checked.config.cacheSeconds * 1000 };
-    return checked.config;
+    const analysis = pickPipelineVersion(checked.config)!.settings.analysis;
+    cached = { config: analysis, until: now() + analysis.cacheSeconds * 1000 };
+    return analysis;
   };
 }

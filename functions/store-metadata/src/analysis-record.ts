@@ -8,6 +8,8 @@ export const ANALYSIS_LIMITS = Object.freeze({
   sections: 20,
   itemsPerSection: 50,
   boxesPerItem: 10,
+  /** Time segments of a video's label (the video analysis keeps up to 100). */
+  segmentsPerItem: 100,
   attributesPerItem: 20,
   factsPerSection: 20,
   nameChars: 200,
@@ -43,6 +45,7 @@ function capItem(item: SectionItem): SectionItem {
     name: clip(item.name, ANALYSIS_LIMITS.nameChars),
     ...(item.confidence !== undefined ? { confidence: item.confidence } : {}),
     ...(item.boxes !== undefined ? { boxes: item.boxes.slice(0, ANALYSIS_LIMITS.boxesPerItem) } : {}),
+    ...(item.segments !== undefined ? { segments: item.segments.slice(0, ANALYSIS_LIMITS.segmentsPerItem) } : {}),
     ...(item.attributes !== undefined ? { attributes: capEntries(item.attributes, ANALYSIS_LIMITS.attributesPerItem, capValue) } : {}),
   };
 }

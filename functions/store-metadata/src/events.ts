@@ -51,7 +51,11 @@ function checked<T>(
  * Ids, owner, image facts, the most confident labels and the variant keys; never the object key or its file name.
  */
 export function processedEvents(input: StoreSuccessInput, log: EventLog): StoredEvents {
-  const image = input.resize.image as Record<string, unknown>;
+  const video = input.video?.facts;
+  // A video has no image facts: its container, frame size and bytes stand in (events and analytics read one shape).
+  const image = (
+    video ? { format: video.container, width: video.width, height: video.height, bytes: video.bytes } : input.resize.image
+  ) as Record<string, unknown>;
   const moderation = sectionItems(input.analysis, SECTION_IDS.moderation);
   const processed = checked(
     imageProcessedDetailSchema,
@@ -59,6 +63,7 @@ export function processedEvents(input: StoreSuccessInput, log: EventLog): Stored
       ...ids(input),
       status: 'SUCCEEDED',
       image: { format: image.format, width: image.width, height: image.height, bytes: image.bytes },
+      ...(video ? { video: { durationSeconds: video.durationSeconds } } : {}),
       bytesOut: input.resize.variants.reduce((sum, variant) => sum + variant.bytes, 0),
       analysed: input.analysis !== null,
       rekognitionCalls: input.analysis?.calls.length ?? 0,

@@ -9,6 +9,8 @@ import { isCollectionOperation, runCollectionOperation } from './collection-oper
 import { FaceCollectionStore } from './face-collections';
 import { loadImageBytes, type ReadS3Object } from './image-input';
 import { parseBody, parseRequest, parseTarget, type ImageSource } from './request';
+import { LocalVideoJobs, VIDEO_OPERATIONS, type VideoOperation } from './video/video-jobs';
+import type { SamplingLimits } from './video/frame-sampler';
 
 /** Rekognition's JSON 1.1 protocol; its `__type` is the bare code. */
 export const REKOGNITION_JSON = awsJsonProtocol({ version: '1.1' });
@@ -20,6 +22,8 @@ export interface RekognitionServiceOptions extends VisionServiceOptions {
   /** account and region for collection ARNs (default the local stack's 000000000000 / us-east-1) */
   accountId?: string;
   region?: string;
+  /** How Rekognition Video's stored-video jobs sample frames (default 1 per second, at most 600 frames). */
+  videoSampling?: Partial<SamplingLimits>;
 }
 
 /**
@@ -32,17 +36,26 @@ export class LocalRekognitionService extends LocalVisionService {
   private readonly readS3Object?: ReadS3Object;
   /** The face collections; the local stack creates the template's AWS::Rekognition::Collection resources here. */
   readonly collections: FaceCollectionStore;
+  /** Rekognition Video's stored-video jobs: frames sampled with ffmpeg, each analysed like a Detect call. */
+  readonly videoJobs: LocalVideoJobs;
 
   constructor(options: RekognitionServiceOptions) {
     super(options);
     this.readS3Object = options.readS3Object;
     const arnPrefix = `arn:aws:rekognition:${options.region ?? 'us-east-1'}:${options.accountId ?? '000000000000'}:collection/`;
     this.collections = new FaceCollectionStore(options.dataDir, (id) => `${arnPrefix}${id}`);
+    this.videoJobs = new LocalVideoJobs({
+      readS3Object: options.readS3Object,
+      analyse: (job) => this.analyse(job),
+      sampling: options.videoSampling,
+    });
   }
 
   /** Answers one call; target is the X-Amz-Target header, e.g. "RekognitionService.DetectLabels", body the JSON text. */
   async handle(target: string, body: string): Promise<TextResponse> {
     try {
+      const videoOperation = VIDEO_OPERATIONS.find((operation) => target === `RekognitionService.${operation}`);
+      if (videoOperation) return await this.handleVideo(videoOperation, body);
       const operation = target.startsWith('RekognitionService.') ? target.slice('RekognitionService.'.length) : '';
       if (isCollectionOperation(operation)) {
         const answer = await runCollectionOperation(operation, parseBody(body), this.collections, (image) => this.embedFaces(image));
@@ -55,6 +68,11 @@ export class LocalRekognitionService extends LocalVisionService {
     } catch (error) {
       return REKOGNITION_JSON.errorResponse(asServiceError(REKOGNITION_JSON, error));
     }
+  }
+
+  private async handleVideo(operation: VideoOperation, body: string): Promise<TextResponse> {
+    const answer = await this.videoJobs.handle(operation, parseBody(body));
+    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(answer) };
   }
 
   /** The faces of an image with their embeddings, from a vision worker. */

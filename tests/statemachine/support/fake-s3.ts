@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 
 /** One stored object of the fake S3. */
@@ -20,9 +27,13 @@ export class FakeS3 {
   constructor() {
     this.mock.on(GetObjectCommand).callsFake(async (input) => {
       const object = this.find(input.Bucket, input.Key);
+      // A Range ("bytes=a-b", as ProbeVideo reads headers) returns that slice, as S3 does.
+      const range = /^bytes=(\d+)-(\d*)$/.exec(input.Range ?? '');
+      const body = range ? object.body.subarray(Number(range[1]), range[2] ? Number(range[2]) + 1 : undefined) : object.body;
       return {
-        Body: Readable.from([object.body]) as never,
-        ContentLength: object.body.length,
+        // A stream with the SDK's transformToByteArray, as the SDK's own response bodies have.
+        Body: Object.assign(Readable.from([body]), { transformToByteArray: async () => new Uint8Array(body) }) as never,
+        ContentLength: body.length,
         ContentType: object.contentType,
         Metadata: object.metadata,
       };
@@ -30,6 +41,14 @@ export class FakeS3 {
     this.mock.on(HeadObjectCommand).callsFake(async (input) => {
       const object = this.find(input.Bucket, input.Key);
       return { ContentLength: object.body.length, ContentType: object.contentType, Metadata: object.metadata };
+    });
+    this.mock.on(ListObjectsV2Command).callsFake(async (input) => {
+      const keys = this.keys(input.Bucket ?? '', input.Prefix ?? '');
+      return {
+        KeyCount: keys.length,
+        IsTruncated: false,
+        Contents: keys.map((Key) => ({ Key, Size: this.find(input.Bucket, Key).body.length })),
+      };
     });
     this.mock.on(PutObjectCommand).callsFake(async (input) => {
       const body = input.Body;

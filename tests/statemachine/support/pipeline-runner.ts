@@ -22,6 +22,7 @@ export function functionArn(logicalId: string): string {
 /** The bus and queue CloudFormation would substitute for ${EventBusName} and ${UnpublishedEventsQueueUrl}. */
 export const EVENT_BUS_NAME = `${STACK}-events`;
 export const UNPUBLISHED_EVENTS_QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${STACK}-UnpublishedEventsQueue-Xy12Ab34`;
+export const MEDIACONVERT_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${STACK}-MediaConvertRole-Xy12Ab34`;
 const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STACK}-image-pipeline`;
 
 /** What one run did, as seen from outside: states, retries, messages and the end. */
@@ -48,6 +49,11 @@ export interface RunSettings {
   eventBus?: { failWith?: 'EventBridge.FailedEntry' | 'EventBridge.InternalException' | 'AccessDeniedException' };
   /** Make sqs:sendMessage fail with this error name. */
   queueFailsWith?: string;
+  /**
+   * Runs a mediaconvert:createJob.sync Task: CreateJob's parameters in, the final GetJob answer (`{ Job }`) out; a
+   * throw fails the Task. Without it a video run fails at its first transcode.
+   */
+  mediaConvert?: (parameters: Json) => Promise<Json>;
 }
 
 /** The real definition with the placeholders CloudFormation fills in for this stack. */
@@ -55,6 +61,7 @@ function loadDefinition(): StateMachineDefinition {
   const text = readFileSync(join(__dirname, '..', '..', '..', 'statemachine', 'image-pipeline.asl.json'), 'utf8');
   const values: Record<string, string> = {
     Partition: 'aws',
+    MediaConvertRoleArn: MEDIACONVERT_ROLE_ARN,
     EventBusName: EVENT_BUS_NAME,
     UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
   };
@@ -141,7 +148,10 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
   const localHandlers: Record<string, (input: Json) => Promise<Json>> = {};
   const retryIntervals: Record<string, number> = {};
 
+  // Wait states (the video analysis polling) pass at once; the polls still happen.
+  const waitTimes: Record<string, number> = {};
   for (const [stateName, state] of Object.entries(definition.States) as [string, Json][]) {
+    if (state.Type === 'Wait') waitTimes[stateName] = 0;
     if (state.Type !== 'Task') continue;
     retryIntervals[stateName] = 0;
     if (state.Resource === 'arn:aws:states:::lambda:invoke') {
@@ -164,9 +174,11 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
         return { MessageId: `sqs-${kept.length}`, MD5OfMessageBody: 'test' };
       };
     } else if (state.Resource === 'arn:aws:states:::mediaconvert:createJob.sync') {
-      // The video branch's transcode; the image runs here never reach it (a video run would fail loudly).
-      localHandlers[stateName] = async () => {
-        throw Object.assign(new Error(`${stateName}: MediaConvert is not emulated in this runner`), { name: 'States.Runtime' });
+      // The video branch's transcodes: the test says how MediaConvert answers.
+      localHandlers[stateName] = async (parameters) => {
+        if (!settings.mediaConvert)
+          throw Object.assign(new Error(`${stateName}: this run has no MediaConvert`), { name: 'States.Runtime' });
+        return settings.mediaConvert(parameters);
       };
     } else {
       throw new Error(`${stateName} uses ${state.Resource}, which this test does not emulate`);
@@ -175,7 +187,7 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
 
   const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
   const execution = machine.run(input, {
-    overrides: { taskResourceLocalHandlers: localHandlers, retryIntervalOverrides: retryIntervals },
+    overrides: { taskResourceLocalHandlers: localHandlers, retryIntervalOverrides: retryIntervals, waitTimeOverrides: waitTimes },
     context: {
       Execution: { Id: executionArn, Name: executionName, Input: input, StartTime: new Date().toISOString() },
       StateMachine: { Id: STATE_MACHINE_ARN, Name: `${STACK}-image-pipeline` },

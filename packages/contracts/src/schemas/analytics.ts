@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { imageFormatSchema } from './resize';
 import { imageIdSchema, revisionSchema, timestampSchema } from './common';
-import { DETAIL_TYPES, EVENT_LABEL_LIMIT, EVENT_OWNER_PATTERN, type PipelineEvent } from './events';
+import { DETAIL_TYPES, EVENT_LABEL_LIMIT, EVENT_OWNER_PATTERN, uploadFormatSchema, type PipelineEvent } from './events';
 
 /**
  * Analytics facts (issue 15): one flat, append-only record per pipeline event, written once. In the cloud the
@@ -33,7 +32,8 @@ export const processedFactSchema = z.strictObject({
   ...factBase,
   factType: z.literal('processed'),
   status: z.literal('SUCCEEDED'),
-  format: imageFormatSchema,
+  /** An image format, or a video's container (issue 14). */
+  format: uploadFormatSchema,
   width: z.number().int().min(1),
   height: z.number().int().min(1),
   bytesIn: z.number().int().min(0),

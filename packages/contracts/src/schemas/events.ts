@@ -46,11 +46,16 @@ const detailBase = {
   pipelineVersion: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional(),
 };
 
-/** Detail of `Image Processed`: ids, owner, image facts, a labels summary and the variant keys. */
+/** An image format, or a video container (a video upload's facts use the same fields). */
+export const uploadFormatSchema = z.union([imageFormatSchema, z.enum(['mp4', 'mov', 'webm', 'matroska'])]);
+
+/** Detail of `Image Processed`: ids, owner, image (or video) facts, a labels summary and the variant keys. */
 export const imageProcessedDetailSchema = z.strictObject({
   ...detailBase,
   status: z.literal('SUCCEEDED'),
-  image: z.strictObject({ format: imageFormatSchema, width: side, height: side, bytes: z.number().int().min(0) }),
+  /** The upload's facts; for a video (issue 14) `format` is its container and `video` adds the duration. */
+  image: z.strictObject({ format: uploadFormatSchema, width: side, height: side, bytes: z.number().int().min(0) }),
+  video: z.strictObject({ durationSeconds: z.number().min(0) }).optional(),
   /** Bytes of every variant written; absent on events published before it existed. */
   bytesOut: z.number().int().min(0).optional(),
   analysed: z.boolean(),

@@ -52,6 +52,13 @@ const TYPE_VARIATIONS: Record<string, Variation[]> = {
     { name: 'a confidence over 100', change: (event) => (event.detail.labels[0].confidence = 100.5), valid: false },
     { name: 'a variant outside images/', change: (event) => (event.detail.variants[0].key = 'uploads/x/w256.webp'), valid: false },
     { name: 'status FAILED', change: (event) => (event.detail.status = 'FAILED'), valid: false },
+    {
+      name: 'a video (container as format, its duration)',
+      change: (event) =>
+        Object.assign(event.detail, { image: { ...event.detail.image, format: 'mp4' }, video: { durationSeconds: 8 }, variants: [] }),
+      valid: true,
+    },
+    { name: 'a video with a negative duration', change: (event) => (event.detail.video = { durationSeconds: -1 }), valid: false },
   ],
   [DETAIL_TYPES.failed]: [
     { name: 'a States error name', change: (event) => (event.detail.error.name = 'States.Runtime'), valid: true },
