@@ -107,6 +107,23 @@ export interface ImageSummary {
   executionName: string | null;
   /** The pipeline version that made the stored result (`v1` for results from before versions). */
   pipelineVersion: string;
+  /** QUARANTINED (waiting for a review) or REJECTED: no URL, no preview; the console shows a placeholder. */
+  withheld?: boolean;
+}
+
+/** One pending moderation review (GET /admin/reviews), with a presigned URL valid for minutes. */
+export interface ReviewEntry {
+  imageId: string;
+  owner: string | null;
+  revision: string | null;
+  name: string | null;
+  status: string | null;
+  requestedAt: string | null;
+  timeoutAt: string | null;
+  threshold: number | null;
+  labels: Array<{ name: string; confidence: number; parentName?: string }>;
+  image: { format?: string; width?: number; height?: number } | null;
+  url: string | null;
 }
 
 /** A page of any listing. */

@@ -16,6 +16,7 @@ import { peoplePage } from './pages/people';
 import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
 import { notificationsPage } from './pages/notifications';
+import { reviewPage } from './pages/review';
 
 interface Section {
   path: string;
@@ -32,6 +33,7 @@ const SECTIONS: Section[] = [
   { path: 'failures', label: 'Failures', page: failuresPage, shown: () => true },
   { path: 'analytics', label: 'Analytics', page: analyticsPage, shown: () => true },
   { path: 'runs', label: 'Runs', page: runsPage, shown: isAdmin },
+  { path: 'review', label: 'Review', page: reviewPage, shown: isAdmin },
   { path: 'outbox', label: 'Outbox', page: outboxPage, shown: () => appConfig().local?.outbox === true },
   { path: 'events', label: 'Events', page: eventsPage, shown: () => appConfig().local?.events === true },
 ];

@@ -7,7 +7,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DetectFacesCommand,
   DetectLabelsCommand,
@@ -31,7 +30,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
-import { createImagesTable, startLocalDynamoDb, type LocalDynamoDb } from './support/dynamodb-local';
+import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
 import { functionEnvironment, template } from './support/template-environment';
@@ -55,6 +54,7 @@ const FUNCTIONS = {
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
+  ModerationReviewFunction: 'functions/moderation-review/src/handler',
   // The video branch's functions (issue 14): loaded so every lambda:invoke state has its real handler.
   ProbeVideoFunction: 'functions/probe-video/src/handler',
   ComposeVideoThumbnailsFunction: 'functions/compose-video-thumbnails/src/handler',
@@ -196,17 +196,7 @@ function throttledFor(times: number, handler: Handler, when: (event: any) => boo
 }
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb();
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    // dynalite checks that requests are signed, not by whom.
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  });
-  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
-  await createImagesTable(client, PHYSICAL_NAMES.ImagesTable);
-  table = DynamoDBDocumentClient.from(client);
+  ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
   handlers = loadHandlers();
 });
 
@@ -311,6 +301,7 @@ describe('image pipeline state machine', () => {
       'CheckAnalysable',
       'AnalyseImage',
       'StoreMetadata',
+      'CheckQuarantine',
       'CheckEvents',
       'PublishProcessed',
     ]);
@@ -361,8 +352,9 @@ describe('image pipeline state machine', () => {
 
   it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
     // Prepare
-    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it.
-    useConfig({ reuseNearDuplicates: false, detectModeration: 'always' });
+    // Moderation runs on every image here: in the default `auto` mode these flower labels would not call it. Quarantine
+    // is off, so the labels are announced but the image is served (moderation-review.test.ts runs the quarantine).
+    useConfig({ reuseNearDuplicates: false, detectModeration: 'always', quarantineMinConfidence: 101 });
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition(0, 'detect-moderation-labels-suggestive');
 

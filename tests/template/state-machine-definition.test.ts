@@ -15,6 +15,7 @@ const EVENT_TASKS = [
   'KeepUnpublishedEvents',
   'PublishFailed',
   'KeepUnpublishedFailureEvent',
+  'PublishFlaggedForReview',
 ];
 
 /** Well-formed stand-ins for the values CloudFormation substitutes, so checkArn can check the ARNs. */
@@ -25,6 +26,8 @@ function sampleValue(name: string): string {
   if (name === 'Partition') return 'aws';
   if (name === 'EventBusName') return 'stack-events';
   if (name === 'UnpublishedEventsQueueUrl') return 'https://sqs.us-east-1.amazonaws.com/123456789012/stack-UnpublishedEventsQueue-AbC123';
+  if (name === 'ReviewTimeoutSeconds') return '259200';
+  if (name === 'ReviewTimeoutDecision') return 'reject';
   throw new Error(`no sample value for placeholder ${name}`);
 }
 
@@ -208,7 +211,8 @@ describe('state machine definition', () => {
       .map(([name]) => name);
 
     // Assess
-    expect(states.StoreMetadata.Next).toBe('CheckEvents');
+    expect(states.StoreMetadata.Next).toBe('CheckQuarantine');
+    expect(states.CheckQuarantine.Default).toBe('CheckEvents');
     expect([...afterStore].sort()).toEqual([
       'CheckEvents',
       'KeepUnpublishedEvents',
@@ -228,7 +232,7 @@ describe('state machine definition', () => {
     const states = loadDefinition().States as Record<string, any>;
 
     // Act
-    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed'].map((name) => [
+    const entries = ['PublishProcessed', 'PublishProcessedAndFlagged', 'PublishFailed', 'PublishFlaggedForReview'].map((name) => [
       name,
       states[name].Parameters.Entries,
     ]);
@@ -245,6 +249,9 @@ describe('state machine definition', () => {
       PublishFailed: [
         { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.failed, 'Detail.$': '$.stored.events.failed' },
       ],
+      PublishFlaggedForReview: [
+        { EventBusName: 'stack-events', Source: EVENT_SOURCE, DetailType: DETAIL_TYPES.flagged, 'Detail.$': '$.stored.events.flagged' },
+      ],
     });
     expect(states.StoreMetadata.ResultSelector['events.$']).toBe('$.Payload.events');
     expect(states.RecordFailure.ResultSelector['events.$']).toBe('$.Payload.events');
@@ -260,6 +267,7 @@ describe('state machine definition', () => {
     // Assess
     expect(lambdaTasks.map(([name]) => name).sort()).toEqual([
       'AnalyseImage',
+      'ApplyReviewDecision',
       'CollectVideoAnalysis',
       'ComposeVideoThumbnails',
       'ProbeVideo',
@@ -293,7 +301,13 @@ describe('state machine definition', () => {
     const definition = loadDefinition();
 
     // Act
-    const taskTimeouts = taskStates(definition).map(([, state]) => state.TimeoutSeconds as number);
+    // AwaitReview's timeout is the template's ReviewTimeoutSeconds (through PrepareReview), at most its MaxValue.
+    const longestReview = loadTemplate().Parameters.ReviewTimeoutSeconds.MaxValue as number;
+    const taskTimeouts = taskStates(definition).map(([name, state]) =>
+      name === 'AwaitReview' && state.TimeoutSecondsPath === '$.reviewSettings.timeoutSeconds'
+        ? longestReview
+        : (state.TimeoutSeconds as number),
+    );
 
     // Assess
     expect(taskTimeouts.every((seconds) => seconds > 0)).toBe(true);
@@ -318,6 +332,7 @@ describe('state machine definition', () => {
     // Assess
     expect(invokedFunctions.sort()).toEqual([
       'ComposeVideoThumbnailsFunction',
+      'ModerationReviewFunction',
       'ProbeVideoFunction',
       'RekognitionLabelsFunction',
       'RekognitionVideoFunction',
@@ -344,6 +359,7 @@ describe('state machine definition', () => {
       AnalyseImage: 'RekognitionLabelsFunction',
       StoreMetadata: 'StoreMetadataFunction',
       RecordFailure: 'StoreMetadataFunction',
+      ApplyReviewDecision: 'ModerationReviewFunction',
     };
 
     // Act
@@ -353,5 +369,51 @@ describe('state machine definition', () => {
 
     // Assess
     expect(margins.every((margin) => margin > 0)).toBe(true);
+  });
+});
+
+describe('moderation review branch (issue 13)', () => {
+  it('waits for the review through a task token, bounded by the template parameter, with a default decision on timeout', () => {
+    // Prepare
+    const { Parameters, Resources } = loadTemplate();
+    const states = loadDefinition().States as Record<string, any>;
+    const substitutions = Resources.ImagePipelineStateMachine.Properties!.DefinitionSubstitutions;
+
+    // Act
+    const wait = states.AwaitReview;
+    const timeoutCatch = wait.Catch.find((c: any) => c.ErrorEquals.includes('States.Timeout'));
+
+    // Assess
+    expect(states.CheckQuarantine.Choices[0].Next).toBe('PrepareReview');
+    expect(wait.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(wait.Parameters.Payload['taskToken.$']).toBe('$$.Task.Token');
+    expect(wait.TimeoutSecondsPath).toBe('$.reviewSettings.timeoutSeconds');
+    expect(wait.TimeoutSeconds).toBeUndefined();
+    expect(states.PrepareReview.Parameters).toEqual({
+      'timeoutSeconds.$': "States.StringToJson('259200')",
+      timeoutDecision: 'reject',
+    });
+    expect(timeoutCatch.Next).toBe('ReviewTimedOut');
+    expect(states.ReviewTimedOut.Parameters['decision.$']).toBe('$.reviewSettings.timeoutDecision');
+    expect(states.ReviewTimedOut.Next).toBe('ApplyReviewDecision');
+    expect(substitutions.ReviewTimeoutSeconds).toEqual({ Ref: 'ReviewTimeoutSeconds' });
+    expect(substitutions.ReviewTimeoutDecision).toEqual({ Ref: 'ReviewTimeoutDecision' });
+    // The safe default: an image nobody looked at is never served.
+    expect(Parameters.ReviewTimeoutDecision).toMatchObject({ Default: 'reject', AllowedValues: ['reject', 'approve'] });
+    expect(Parameters.ReviewTimeoutSeconds.MinValue).toBeGreaterThanOrEqual(60);
+  });
+
+  it('never marks a quarantined image FAILED when the review machinery fails: it stays unserved and the run fails', () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const catchTargets = ['AwaitReview', 'ApplyReviewDecision'].flatMap((name) => states[name].Catch.map((c: any) => c.Next));
+
+    // Assess
+    expect(catchTargets).not.toContain('RecordFailure');
+    expect(catchTargets).toContain('Fail');
+    expect(states.CheckApproved.Choices[0].Next).toBe('PublishProcessed');
+    expect(states.CheckApproved.Default).toBe('Succeed');
   });
 });

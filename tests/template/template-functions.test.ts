@@ -9,6 +9,7 @@ const FUNCTION_IDS = [
   'ResizeImageFunction',
   'RekognitionLabelsFunction',
   'StoreMetadataFunction',
+  'ModerationReviewFunction',
   'CleanUpImageFunction',
   'NotifyUserFunction',
   'ApiFunction',

@@ -149,6 +149,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
       ],
     },
+    { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
     // GET /analytics: Athena in the analytics workgroup, the facts table's definition, the facts, the results.
     {
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
@@ -173,6 +174,10 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['ssm:GetParameter'],
       resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
     },
+  ],
+  ModerationReviewFunction: [
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    { actions: ['s3:DeleteObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*' }] },
   ],
   WebDeployFunction: [
     { actions: ['s3:DeleteObject', 's3:PutObject'], resources: [{ 'Fn::Sub': '${WebBucket.Arn}/*' }] },

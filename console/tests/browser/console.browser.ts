@@ -123,6 +123,7 @@ describe('console in Chromium', () => {
       'Failures',
       'Analytics',
       'Runs',
+      'Review',
       'Outbox',
       'Events',
     ]);

@@ -13,11 +13,22 @@ export function placeholderUrl(placeholder: ImageSummary['placeholder']): string
   }
 }
 
+/** The placeholder of an image whose variants are not served: waiting for a review, or rejected by one. */
+export function withheldPlaceholder(status: string | undefined, className = 'thumb'): HTMLElement {
+  const text = status === 'REJECTED' ? 'Removed after review' : 'Held for review';
+  return h(
+    'div',
+    { class: `${className} withheld`, 'data-withheld': status ?? 'QUARANTINED' },
+    h('span', { class: 'withheld-text' }, text),
+  );
+}
+
 /** A thumbnail that shows its decoded thumbhash until the real image has loaded. */
 export function thumbnail(
-  image: Pick<ImageSummary, 'thumbnail' | 'placeholder' | 'name' | 'width' | 'height'>,
+  image: Pick<ImageSummary, 'thumbnail' | 'placeholder' | 'name' | 'width' | 'height'> & Partial<Pick<ImageSummary, 'withheld' | 'status'>>,
   className = 'thumb',
 ): HTMLElement {
+  if (image.withheld) return withheldPlaceholder(image.status, className);
   const frame = h('div', { class: `${className} loading` });
   const width = image.thumbnail?.width ?? image.width ?? 4;
   const height = image.thumbnail?.height ?? image.height ?? 3;

@@ -97,6 +97,8 @@ export const galleryPage: Page = (container, route) => {
     select('status', 'Status', current.status || 'SUCCEEDED', [
       ['SUCCEEDED', 'Succeeded'],
       ['FAILED', 'Failed'],
+      ['QUARANTINED', 'Held for review'],
+      ['REJECTED', 'Removed after review'],
       ['ALL', 'All'],
     ]),
     h(

@@ -1,7 +1,7 @@
 import { api, ApiError, type ImageSummary, type Variant } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
-import { placeholderUrl } from '../components/thumbnail';
+import { placeholderUrl, withheldPlaceholder } from '../components/thumbnail';
 import { peopleLinks } from '../components/people-links';
 import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
 import { formatBytes, formatTime } from '../format';
@@ -36,6 +36,9 @@ interface ImageDetail {
   updatedAt?: string;
   executionName?: string;
   pipelineVersion?: string;
+  /** QUARANTINED or REJECTED: the API gives no variant and no preview. */
+  withheld?: boolean;
+  review?: { decision?: string; reason?: string; decidedAt?: string } | null;
 }
 
 function section(title: string, ...children: Child[]): HTMLElement {
@@ -58,6 +61,21 @@ function boxElement({ sectionId, box, caption }: DrawnBox): HTMLElement {
 
 /** The image with every section's boxes drawn over it (faces, objects, any other detector's), each section switchable. */
 function viewer(image: ImageDetail): HTMLElement {
+  if (image.withheld) {
+    const rejected = image.status === 'REJECTED';
+    return h(
+      'div',
+      { class: 'withheld-box', role: 'note' },
+      withheldPlaceholder(image.status, 'stage'),
+      h(
+        'p',
+        {},
+        rejected
+          ? `A reviewer removed this image${image.review?.reason ? `: ${image.review.reason}` : '.'}`
+          : 'Moderation flagged this image; it stays hidden until an administrator reviews it.',
+      ),
+    );
+  }
   const candidates = image.variants.filter((variant) => (variant.width ?? 0) <= 1100);
   const shown =
     candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ??

@@ -166,9 +166,14 @@ export const uploadPage: Page = (container) => {
         timers.add(timer);
       });
       const image = await api<ImageStatus>(`/images/${imageId}/status`);
-      if (image.status === 'SUCCEEDED' || image.status === 'FAILED') {
+      if (image.status === 'SUCCEEDED' || image.status === 'FAILED' || image.status === 'QUARANTINED' || image.status === 'REJECTED') {
         const failed = image.status === 'FAILED';
-        setState(failed ? 'failed' : 'succeeded', failed ? `Failed: ${image.error?.name ?? 'error'}` : 'Done');
+        // A quarantined image waits for an administrator, maybe for days: the upload is done, the image held for review.
+        const held = image.status === 'QUARANTINED' || image.status === 'REJECTED';
+        setState(
+          failed ? 'failed' : held ? 'held' : 'succeeded',
+          failed ? `Failed: ${image.error?.name ?? 'error'}` : held ? 'Held for review' : 'Done',
+        );
         replaceChildren(
           links,
           h('a', { href: hashLink(['images', imageId]) }, 'Image'),

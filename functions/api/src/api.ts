@@ -7,6 +7,7 @@ import { Router } from './http/router';
 import { registerAnalyticsRoutes } from './routes/analytics-routes';
 import { registerExecutionRoutes } from './routes/execution-routes';
 import { registerImageRoutes } from './routes/image-routes';
+import { registerReviewRoutes } from './routes/review-routes';
 import { registerPeopleRoutes } from './routes/people-routes';
 import { registerReprocessRoutes } from './routes/reprocess-routes';
 import { registerPreferenceRoutes } from './routes/preference-routes';
@@ -29,6 +30,7 @@ export function createRouter(deps: ApiDeps): Router {
   registerImageRoutes(router, deps);
   registerPeopleRoutes(router, deps);
   registerExecutionRoutes(router, deps);
+  registerReviewRoutes(router, deps);
   registerAnalyticsRoutes(router, deps);
   registerReprocessRoutes(router, deps);
   registerPreferenceRoutes(router, deps);

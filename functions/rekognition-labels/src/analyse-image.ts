@@ -1,6 +1,7 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
 import {
   analysisSettingsKey,
+  quarantineVerdict,
   rawResponseKey,
   SECTION_IDS,
   type AnalysisConfig,
@@ -70,7 +71,7 @@ export async function analyseImage(
     deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
     const summary = reusedSummary(input, config, settings, reusable);
     await addPeopleSection(summary, input, toRekognitionImage(input.image), config, deps.people);
-    return summary;
+    return withQuarantineVerdict(summary, config);
   }
   const image = toRekognitionImage(input.image);
   const calls: string[] = [];
@@ -127,7 +128,13 @@ export async function analyseImage(
       return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
     }),
   );
-  return { sections, calls, skipped, rawKeys, settings };
+  return withQuarantineVerdict({ sections, calls, skipped, rawKeys, settings }, config);
+}
+
+/** Marks the summary for quarantine when a moderation label reaches the config's quarantineMinConfidence. */
+function withQuarantineVerdict(summary: AnalysisSummary, config: AnalysisConfig): AnalysisSummary {
+  const quarantine = quarantineVerdict(summary, config.quarantineMinConfidence);
+  return quarantine ? { ...summary, quarantine } : summary;
 }
 
 /** Without Rekognition's Image Properties, the colours and quality ResizeImage measured with sharp take their place. */

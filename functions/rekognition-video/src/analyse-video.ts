@@ -94,7 +94,12 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
   const [labelsHead, moderationHead] = await Promise.all([
     deps.rekognition.send(new GetLabelDetectionCommand({ JobId: jobs.labelJobId, MaxResults: 1 })),
     deps.rekognition.send(new GetContentModerationCommand({ JobId: jobs.moderationJobId, MaxResults: 1 })),
-  ]);
+  ]).catch((error: unknown) => {
+    // A job id Rekognition does not know (expired results, another account or region) never becomes known: not retried.
+    if ((error as Error).name === 'ResourceNotFoundException')
+      throw new VideoAnalysisFailedError(`Rekognition Video has no such job: ${(error as Error).message}`, { cause: error });
+    throw error;
+  });
   for (const [api, head] of [
     ['StartLabelDetection', labelsHead],
     ['StartContentModeration', moderationHead],

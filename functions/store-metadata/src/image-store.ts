@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { IMAGE_SK, imagePk, LABEL_SK_PREFIX, PHASH_SK_PREFIX } from '@smart-image-pipeline/contracts';
-import { failureImageItem, labelItems, perceptualHashItems, successImageItem, type Item } from './items';
+import { failureImageItem, labelItems, perceptualHashItems, storedStatusOf, successImageItem, type Item } from './items';
 import { FAILURE_MAY_WRITE, OWNS_EXISTING, OWNS_OR_ABSENT, conditionValues, mayWrite, type StoredVersion } from './ownership';
 import type { ImageRef, RecordFailureInput, StoreWrite, StoreSuccessInput } from './types';
 
@@ -128,7 +128,7 @@ async function removeStaleSearchItems(ref: ImageRef, keep: ReadonlySet<string>, 
 export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Promise<StoreWrite> {
   // imageId, bucket and key are on every line already (the handler's log keys); the revision tells runs apart.
   const logKeys = { revision: input.revision };
-  const notWritten: StoreWrite = { imageId: input.imageId, status: 'SUCCEEDED', written: false };
+  const notWritten: StoreWrite = { imageId: input.imageId, status: storedStatusOf(input), written: false };
   const stored = await readStored(input, deps);
   if (!mayWrite('SUCCEEDED', stored, { revision: input.revision, sourceOrder: input.source.sourceOrder })) {
     deps.logger.info('A newer revision holds the image item; nothing written', { ...logKeys, storedRevision: stored?.revision });
@@ -148,7 +148,7 @@ export async function storeImage(input: StoreSuccessInput, deps: StoreDeps): Pro
     return notWritten;
   }
   deps.logger.info('Stored image metadata', { ...logKeys, searchItems: searchItems.length, removedSearchItems: removed });
-  return { imageId: input.imageId, status: 'SUCCEEDED', written: true };
+  return { imageId: input.imageId, status: storedStatusOf(input), written: true };
 }
 
 /**

@@ -135,14 +135,21 @@ function commonImageAttributes(ref: ImageRef, times: WriteTimes): Item {
   };
 }
 
-/** Builds the image item for a successful run (status SUCCEEDED, everything the console shows). */
+/** The status a successful run stores: QUARANTINED when AnalyseImage asked for a moderation review, else SUCCEEDED. */
+export function storedStatusOf(input: StoreSuccessInput): 'SUCCEEDED' | 'QUARANTINED' {
+  return input.analysis?.quarantine ? 'QUARANTINED' : 'SUCCEEDED';
+}
+
+/** Builds the image item for a successful run (status SUCCEEDED or QUARANTINED, everything the console shows). */
 export function successImageItem(input: StoreSuccessInput, times: WriteTimes): Item {
   const { resize, analysis } = input;
+  const status = storedStatusOf(input);
   return {
     ...commonImageAttributes(input, times),
-    GSI1PK: statusIndexPk('SUCCEEDED'),
-    GSI2PK: ownerStatusIndexPk(input.owner, 'SUCCEEDED'),
-    status: 'SUCCEEDED',
+    GSI1PK: statusIndexPk(status),
+    GSI2PK: ownerStatusIndexPk(input.owner, status),
+    status,
+    ...(analysis?.quarantine ? { quarantine: analysis.quarantine } : {}),
     image: resize.image,
     exif: resize.exif,
     placeholder: resize.placeholder,

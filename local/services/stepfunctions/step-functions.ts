@@ -11,7 +11,7 @@ import { planJsonToString } from './json-to-string-fix';
 import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-resources';
 import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
 import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
-import { TaskTokenRegistry } from './task-tokens';
+import { TaskTokenRegistry, type CallbackLimits } from './task-tokens';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -327,10 +327,30 @@ export class StepFunctionsService extends EventEmitter {
       Object.fromEntries(Object.keys(maps).map((name) => [name, 'Map'])),
     );
     const taskExecution = { executionArn: record.executionArn, stateMachineArn: machine.arn };
+    // An execution waiting for a task token (a review that may take days) gives its concurrency slot to the queue and
+    // takes one back when the token settles, so waiting runs never stall new uploads; AWS has no such slots at all.
+    const latestToken = new Map<string, string>();
+    const parked = new Set<string>();
     const callbacks = {
       plan: tokens,
-      issue: (state: string) => this.taskTokens.issue(record.executionArn, tokens[state].limits),
-      submitted: (_state: string, attempt: TaskAttempt) => history.recordSubmitted(attempt),
+      issue: (state: string, limits?: Partial<CallbackLimits>) => {
+        const issued = this.taskTokens.issue(record.executionArn, { ...tokens[state].limits, ...limits });
+        latestToken.set(state, issued.token);
+        const unpark = () => {
+          if (parked.delete(issued.token) && !this.closed) this.active += 1;
+        };
+        issued.result.then(unpark, unpark);
+        return issued;
+      },
+      submitted: (state: string, attempt: TaskAttempt) => {
+        history.recordSubmitted(attempt);
+        const token = latestToken.get(state);
+        if (token === undefined || this.closed || !this.taskTokens.isOpen(token)) return;
+        parked.add(token);
+        this.active -= 1;
+        this.pump();
+        this.notifyIdle();
+      },
     };
     const handlers = buildTaskHandlers(
       definition,

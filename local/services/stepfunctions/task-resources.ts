@@ -3,8 +3,8 @@ import { LambdaServiceError } from '../lambda/errors';
 import { TaskFailedError } from './errors';
 import { applyJsonToString, type StringifyPlan } from './json-to-string-fix';
 import { startExecutionSync } from './sync-executions';
-import { insertTaskToken, WAIT_FOR_TASK_TOKEN, type TaskTokenPlan } from './task-token-fix';
-import type { IssuedToken } from './task-tokens';
+import { insertTaskToken, takeInputTimeout, WAIT_FOR_TASK_TOKEN, type TaskTokenPlan } from './task-token-fix';
+import type { CallbackLimits, IssuedToken } from './task-tokens';
 
 /** What the Task states of a definition can call: the local Lambda runtime and the AWS SDK pointed at the edge. */
 export interface TaskInvokers {
@@ -58,7 +58,8 @@ export interface TaskExecution {
 /** What `.waitForTaskToken` states need: their plan, a fresh token per attempt, and a note when the call went out. */
 export interface CallbackTasks {
   plan: TaskTokenPlan;
-  issue(stateName: string): IssuedToken;
+  /** `limits` overrides the plan's (a timeout read from the state input through TimeoutSecondsPath). */
+  issue(stateName: string, limits?: Partial<CallbackLimits>): IssuedToken;
   submitted(stateName: string, attempt: TaskAttempt): void;
 }
 
@@ -113,8 +114,11 @@ export function buildTaskHandlers(
     const call = callback
       ? resolveResource(task.Resource.replace(WAIT_FOR_TASK_TOKEN, ''), invokers, execution)
       : resolveResource(task.Resource, invokers, execution);
-    handlers[stateName] = async (engineInput) => {
-      const issued = callback && callbacks?.issue(stateName);
+    handlers[stateName] = async (engineInputWithTimeout) => {
+      const { input: engineInput, timeoutSeconds: inputTimeout } = callback?.timeoutFromInput
+        ? takeInputTimeout(engineInputWithTimeout)
+        : { input: engineInputWithTimeout, timeoutSeconds: undefined };
+      const issued = callback && callbacks?.issue(stateName, inputTimeout ? { timeoutSeconds: inputTimeout } : undefined);
       const withToken = issued ? insertTaskToken(engineInput, callback.tokenFields, issued.token) : engineInput;
       const input = applyJsonToString(withToken, stringify[stateName]);
       const described = call.describe(region);
@@ -122,7 +126,7 @@ export function buildTaskHandlers(
       const attempt: TaskAttempt = {
         ...described,
         parameters: input,
-        timeoutSeconds: callback ? callback.limits.timeoutSeconds : task.TimeoutSeconds,
+        timeoutSeconds: callback ? (inputTimeout ?? callback.limits.timeoutSeconds) : task.TimeoutSeconds,
         heartbeatSeconds: callback?.limits.heartbeatSeconds,
         startedAt: Date.now(),
       };

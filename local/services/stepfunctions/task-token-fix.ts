@@ -4,6 +4,9 @@
  * value is `$$.Task.Token` out of the engine's hands and records where it was; the local task handler writes the
  * attempt's fresh token there before calling the resource, so the resource receives what Step Functions would send.
  * It also lifts the engine's 60-second default task timeout, which AWS does not have, for those states.
+ * The engine reads TimeoutSecondsPath from the Task's processed Parameters, where AWS reads it from the state input;
+ * such a path is moved into a Parameters field the task handler takes out again (TIMEOUT_FIELD), so it resolves
+ * against the state input as on AWS and the token expires with it.
  */
 
 import { eachState, type AslStates } from './asl-walker';
@@ -14,8 +17,14 @@ const TASK_TOKEN = '$$.Task.Token';
 // The longest timer Node arms (2^31 - 1 ms, ~24.8 days); the engine's setTimeout fires at once beyond it.
 export const MAX_LOCAL_WAIT_SECONDS = Math.floor(0x7fffffff / 1000);
 
-/** Per callback Task state: where its token goes (field paths within the processed Parameters) and its limits. */
-export type TaskTokenPlan = Record<string, { tokenFields: string[][]; limits: CallbackLimits }>;
+/** The Parameters field that carries a TimeoutSecondsPath's value from the state input to the task handler. */
+export const TIMEOUT_FIELD = '__localTimeoutSeconds';
+
+/**
+ * Per callback Task state: where its token goes (field paths within the processed Parameters), its limits, and
+ * whether its timeout comes from the state input (TIMEOUT_FIELD of the processed Parameters).
+ */
+export type TaskTokenPlan = Record<string, { tokenFields: string[][]; limits: CallbackLimits; timeoutFromInput?: boolean }>;
 
 /** Returns a copy of the definition prepared for the callback pattern, and the plan the task handlers follow. */
 export function planTaskTokens<D extends AslStates>(definition: D): { definition: D; tokens: TaskTokenPlan } {
@@ -28,8 +37,13 @@ export function planTaskTokens<D extends AslStates>(definition: D): { definition
       takeTokenFields(state.Parameters as Record<string, unknown>, [], tokenFields);
     const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
     const heartbeatSeconds = typeof state.HeartbeatSeconds === 'number' ? state.HeartbeatSeconds : undefined;
+    const timeoutFromInput = typeof state.TimeoutSecondsPath === 'string' && !!state.Parameters && typeof state.Parameters === 'object';
+    if (timeoutFromInput) {
+      (state.Parameters as Record<string, unknown>)[`${TIMEOUT_FIELD}.$`] = state.TimeoutSecondsPath;
+      state.TimeoutSecondsPath = `$.${TIMEOUT_FIELD}`;
+    }
     if (timeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = MAX_LOCAL_WAIT_SECONDS;
-    tokens[name] = { tokenFields, limits: { timeoutSeconds, heartbeatSeconds } };
+    tokens[name] = { tokenFields, limits: { timeoutSeconds, heartbeatSeconds }, ...(timeoutFromInput ? { timeoutFromInput } : {}) };
   }
   return { definition: copy, tokens };
 }
@@ -58,4 +72,11 @@ function takeTokenFields(template: Record<string, unknown>, at: string[], fields
       takeTokenFields(value as Record<string, unknown>, [...at, key], fields);
     }
   }
+}
+
+/** Takes TIMEOUT_FIELD out of a Task's processed input: the resource never sees it; the token expires with it. */
+export function takeInputTimeout(input: unknown): { input: unknown; timeoutSeconds?: number } {
+  if (!input || typeof input !== 'object' || !(TIMEOUT_FIELD in input)) return { input };
+  const { [TIMEOUT_FIELD]: value, ...rest } = input as Record<string, unknown>;
+  return { input: rest, timeoutSeconds: typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined };
 }

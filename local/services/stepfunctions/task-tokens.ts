@@ -62,6 +62,11 @@ export class TaskTokenRegistry {
     return { token, result, close: () => this.expire(token, 'States.Runtime', 'The task token was closed') };
   }
 
+  /** Whether a token is still waiting for SendTaskSuccess/SendTaskFailure (not settled, expired or closed). */
+  isOpen(token: string): boolean {
+    return this.pending.has(token);
+  }
+
   /**
    * SendTaskSuccess.
    * @throws AwsServiceError InvalidToken, TaskDoesNotExist, TaskTimedOut or InvalidOutput; nothing changes then.

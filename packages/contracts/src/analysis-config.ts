@@ -36,6 +36,12 @@ export const analysisConfigSchema = z.strictObject({
   maxLabels: bounded(1, 1000, true).default(25),
   minModerationConfidence: bounded(0, 100).default(60),
   /**
+   * An image with a moderation label at or above this confidence is QUARANTINED until an admin reviews it (its
+   * variants are never served meanwhile); 101 turns quarantine off. Labels from minModerationConfidence up to this
+   * are still recorded and announced (Image Flagged), but the image is served.
+   */
+  quarantineMinConfidence: bounded(0, 101).default(80),
+  /**
    * Ask DetectLabels for IMAGE_PROPERTIES (billed as "Image Properties", $0.75 per 1,000 at the first tier) instead of
    * the dominant colours and quality ResizeImage computes with sharp for free.
    */
@@ -129,11 +135,13 @@ export const ANALYSIS_PIPELINE_VERSION = 1;
 /**
  * Config keys that do not change the part of an analysis that can be reused: caching, the reuse switches themselves,
  * and people grouping (the `people` section is never copied from a near-duplicate: each image indexes its own faces).
+ * quarantineMinConfidence decides what happens to an analysis (see moderation.ts), not what it contains.
  */
 const KEYS_WITHOUT_EFFECT: ReadonlySet<string> = new Set([
   'cacheSeconds',
   'reuseNearDuplicates',
   'nearDuplicateMaxDistance',
+  'quarantineMinConfidence',
   'groupFacesIntoPeople',
   'personMatchThreshold',
 ]);

@@ -21,6 +21,10 @@ export const ERROR_NAMES = Object.freeze({
   invalidConfig: 'InvalidConfigError',
   invalidStoreInput: 'InvalidStoreInputError',
   invalidCleanUpEvent: 'InvalidCleanUpEventError',
+  /** ModerationReview got a payload that breaks docs/contracts.md "Moderation review". */
+  invalidReviewInput: 'InvalidReviewInputError',
+  /** A newer revision of the image holds its review item: this run's review is void. */
+  reviewSuperseded: 'ReviewSupersededError',
   // Video uploads (issue 14): refused from the container header before any paid call, or failed in a paid step.
   invalidVideoInput: 'InvalidVideoInputError',
   unsupportedVideoFormat: 'UnsupportedVideoFormatError',

@@ -31,4 +31,6 @@ export * from './schemas/s3-event';
 export * from './schemas/store';
 export * from './schemas/video';
 export * from './schemas/analytics';
+export * from './schemas/moderation';
+export * from './moderation';
 export * from './analytics-queries';

@@ -22,8 +22,11 @@ export const GSI1 = 'GSI1';
  */
 export const GSI2 = 'GSI2';
 
-/** Final status of an image item. */
-export type ImageStatus = 'SUCCEEDED' | 'FAILED';
+/**
+ * Status of an image item: SUCCEEDED and FAILED are final; QUARANTINED waits for a moderation review (variants
+ * stored, never served); REJECTED is a reviewer's (or the review timeout's) no, with the variants deleted.
+ */
+export type ImageStatus = 'SUCCEEDED' | 'FAILED' | 'QUARANTINED' | 'REJECTED';
 
 /** Returns the partition key shared by an image and all its search items. */
 export function imagePk(imageId: string): string {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { template } from './template-environment';
 
 // dynalite ships no types; this is the part of its API used here.
@@ -34,4 +35,22 @@ export async function createImagesTable(client: DynamoDBClient, tableName: strin
     GlobalSecondaryIndexes,
   };
   await client.send(new CreateTableCommand(input));
+}
+
+/**
+ * Starts dynalite, points the handlers' SDK at it (AWS_ENDPOINT_URL_DYNAMODB, a region and stand-in credentials), and
+ * creates the images table; returns the server and a document client on the table.
+ */
+export async function startImagesTable(tableName: string): Promise<{ dynamo: LocalDynamoDb; table: DynamoDBDocumentClient }> {
+  const dynamo = await startLocalDynamoDb();
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    // dynalite checks that requests are signed, not by whom.
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
+  const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint });
+  await createImagesTable(client, tableName);
+  return { dynamo, table: DynamoDBDocumentClient.from(client) };
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -17,7 +18,7 @@ export interface StoredObject {
 }
 
 /**
- * An in-memory S3 behind aws-sdk-client-mock: GetObject/HeadObject read and PutObject writes a map keyed
+ * An in-memory S3 behind aws-sdk-client-mock: GetObject/HeadObject read, PutObject writes and DeleteObjects deletes in a map keyed
  * by "bucket/key", so what ResizeImage writes is what RekognitionLabels is pointed at.
  */
 export class FakeS3 {
@@ -55,6 +56,12 @@ export class FakeS3 {
       const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body as Uint8Array);
       this.objects.set(`${input.Bucket}/${input.Key}`, { body: bytes, contentType: input.ContentType, metadata: input.Metadata ?? {} });
       return { ETag: '"fake"' };
+    });
+    // Like S3, deleting a key that is not there is a success.
+    this.mock.on(DeleteObjectsCommand).callsFake(async (input) => {
+      const keys = (input.Delete?.Objects ?? []).map((object: { Key?: string }) => String(object.Key));
+      for (const key of keys) this.objects.delete(`${input.Bucket}/${key}`);
+      return { Deleted: input.Delete?.Quiet ? [] : keys.map((Key: string) => ({ Key })), Errors: [] };
     });
   }
 

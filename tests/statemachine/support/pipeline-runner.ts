@@ -173,6 +173,12 @@ export async function runPipeline(input: Json, settings: RunSettings): Promise<P
         });
         return { MessageId: `sqs-${kept.length}`, MD5OfMessageBody: 'test' };
       };
+    } else if (state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+      // The callback pattern needs task tokens, which this runner does not issue: moderation-review.test.ts runs the
+      // review branch on local mode's engine. A run that gets here fails loudly instead of waiting.
+      localHandlers[stateName] = async () => {
+        throw taskError('TestRunner.NoTaskTokens', `${stateName} waits for a task token; see moderation-review.test.ts`);
+      };
     } else if (state.Resource === 'arn:aws:states:::mediaconvert:createJob.sync') {
       // The video branch's transcodes: the test says how MediaConvert answers.
       localHandlers[stateName] = async (parameters) => {

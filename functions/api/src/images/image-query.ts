@@ -4,7 +4,7 @@ import { OWNER_PATTERN, PIPELINE_VERSION_PATTERN } from '@smart-image-pipeline/c
 
 /** Filters and sort of an image listing, validated. */
 export interface ImageListQuery {
-  status: 'SUCCEEDED' | 'FAILED' | 'ALL';
+  status: 'SUCCEEDED' | 'FAILED' | 'QUARANTINED' | 'REJECTED' | 'ALL';
   label?: string;
   minConfidence?: number;
   hasFaces?: boolean;
@@ -50,7 +50,7 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
   const reader = new QueryReader(params, allowed);
   const label = reader.string('label', 100);
   const query: ImageListQuery = {
-    status: options.status ?? reader.choice('status', ['SUCCEEDED', 'FAILED', 'ALL'] as const, 'SUCCEEDED'),
+    status: options.status ?? reader.choice('status', ['SUCCEEDED', 'FAILED', 'QUARANTINED', 'REJECTED', 'ALL'] as const, 'SUCCEEDED'),
     label,
     minConfidence: reader.number('minConfidence', 0, 100),
     hasFaces: reader.boolean('hasFaces'),

@@ -1,4 +1,4 @@
-import { storedPipelineVersion } from '@smart-image-pipeline/contracts';
+import { isWithheld, storedPipelineVersion } from '@smart-image-pipeline/contracts';
 import { displayName, variantFileName, type ImageItem, type VariantItem } from './image-item';
 import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { ownerOf } from './image-access';
@@ -17,8 +17,18 @@ export interface VariantView {
 /** Turns a variant's key into a URL the browser can load (a presigned GET of the processed bucket). */
 export type VariantUrl = (variant: VariantItem) => Promise<string>;
 
+/**
+ * The variants the API may serve: none while an image is QUARANTINED or after it was REJECTED, whoever asks (admins
+ * see a quarantined image only in the review queue). Every view below lists variants through this one gate.
+ */
 function listedVariants(item: ImageItem): VariantItem[] {
+  if (isWithheld(item.status)) return [];
   return (item.variants ?? []).filter((variant) => typeof variant?.key === 'string');
+}
+
+/** What the console shows instead of a withheld image: the reason, never a URL or a preview of its content. */
+function withheldPlaceholder(item: ImageItem): { withheld: boolean; placeholder: ImageItem['placeholder'] } {
+  return isWithheld(item.status) ? { withheld: true, placeholder: null } : { withheld: false, placeholder: item.placeholder ?? null };
 }
 
 async function variantView(variant: VariantItem, urlFor: VariantUrl): Promise<VariantView> {
@@ -53,7 +63,7 @@ export async function toImageSummary(item: ImageItem, urlFor: VariantUrl, label?
     width: item.image?.width ?? null,
     height: item.image?.height ?? null,
     bytes: item.image?.bytes ?? null,
-    placeholder: item.placeholder ?? null,
+    ...withheldPlaceholder(item),
     thumbnail: thumbnail ? await variantView(thumbnail, urlFor) : null,
     labels: labelsOf(item)
       .slice(0, 5)
@@ -84,6 +94,7 @@ export async function toImageDetail(item: ImageItem, urlFor: VariantUrl) {
   const thumbnail = thumbnailVariant(item);
   return {
     ...fields,
+    ...withheldPlaceholder(item),
     owner: ownerOf(item),
     pipelineVersion: storedPipelineVersion(item),
     analysis: analysisOf(item),

@@ -91,7 +91,7 @@ export function partitionsFor(query: ImageListQuery, scope: ListScope): IndexPar
     const label = query.label;
     return [partition(labelIndexPk(label), (who) => ownerLabelIndexPk(who, label))];
   }
-  const statuses: ImageStatus[] = query.status === 'ALL' ? ['SUCCEEDED', 'FAILED'] : [query.status];
+  const statuses: ImageStatus[] = query.status === 'ALL' ? ['SUCCEEDED', 'FAILED', 'QUARANTINED', 'REJECTED'] : [query.status];
   return statuses.map((status) => partition(statusIndexPk(status), (who) => ownerStatusIndexPk(who, status)));
 }
 

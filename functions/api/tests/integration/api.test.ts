@@ -431,7 +431,9 @@ describe('admins', () => {
     expect(rerun.status).toBe(201);
     expect(rerun.body.name).toMatch(new RegExp(`^${image.executionName}-rerun-`));
     expect(redrive.status).toBe(200);
-    expect(graph.body.definition.StartAt).toBe('ResizeImage');
+    expect(graph.body.definition.StartAt).toBe(
+      JSON.parse(await readFile(path.join(__dirname, '../../../../statemachine/image-pipeline.asl.json'), 'utf8')).StartAt,
+    );
     expect(withBody.status).toBe(400);
   });
 

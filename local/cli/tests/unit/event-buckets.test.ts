@@ -28,13 +28,15 @@ describe('bucketsNamedIn', () => {
 
     // Act
     // The video analysis polling step (action "collect") names only Rekognition job ids; the reprocess steps (actions
-    // "select" and "prepare") name a selection or an image id, and the function finds the buckets itself.
+    // "select" and "prepare") name a selection or an image id, and the function finds the buckets itself; the
+    // moderation review's steps (requestReview, applyDecision) name the image by id and read its keys from the table.
+    const byIdOnly = new Set(['collect', 'select', 'prepare', 'requestReview', 'applyDecision']);
     const counts = samples
       .filter(
         (event) =>
           !['detail-type', 'routeKey', 'RequestType'].some((field) => field in event) &&
           !isSqsBatch(event) &&
-          !['collect', 'select', 'prepare'].includes(String(event.action)),
+          !byIdOnly.has(String(event.action)),
       )
       .map((event) => bucketsNamedIn(event).length);
 

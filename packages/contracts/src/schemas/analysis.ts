@@ -5,6 +5,7 @@ import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
 import { imagePropertiesSchema } from './resize';
+import { quarantineSchema } from './moderation';
 
 /**
  * AnalyseImage's input: the ids, ResizeImage's `analysisImage` and its sharp-computed `imageProperties` (summarised
@@ -86,6 +87,8 @@ export const analysisSummarySchema = z
     settings: z.string().optional(),
     /** Set when no Rekognition call ran: the sections were copied from this near-duplicate's analysis. */
     reusedFrom: z.object({ imageId: imageIdSchema, revision: revisionSchema, distance: z.number().int().min(0).max(64) }).optional(),
+    /** Set when moderation labels reach quarantineMinConfidence: the image waits for a review (moderation.ts). */
+    quarantine: quarantineSchema.optional(),
   })
   .superRefine((summary, context) => {
     summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {

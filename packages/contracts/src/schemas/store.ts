@@ -121,7 +121,7 @@ export const storeActionSchema = objectOf(
 /** What StoreMetadata's core reports about its write. */
 export const storeWriteSchema = z.object({
   imageId: z.string(),
-  status: z.enum(['SUCCEEDED', 'FAILED']),
+  status: z.enum(['SUCCEEDED', 'FAILED', 'QUARANTINED']),
   written: z.boolean(),
 });
 
