@@ -301,7 +301,6 @@ describe('image pipeline state machine', () => {
       'CheckAnalysable',
       'AnalyseImage',
       'StoreMetadata',
-      'CheckQuarantine',
       'CheckEvents',
       'PublishProcessed',
     ]);

@@ -39,6 +39,7 @@ const PHYSICAL_NAMES = {
   FaceCollection: 'smart-image-pipeline-faces',
 };
 const FUNCTIONS = {
+  ResolveVersionFunction: 'functions/resolve-version/src/handler',
   ResizeImageFunction: 'functions/resize-image/src/handler',
   RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
   StoreMetadataFunction: 'functions/store-metadata/src/handler',
