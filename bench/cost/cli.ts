@@ -107,7 +107,7 @@ function reprocessLines(inputs: Awaited<ReturnType<typeof gatherCostInputs>>): s
   return [
     'Reprocessing 1,000,000 images with a new version (statemachine/reprocess.asl.json: a Distributed Map child per image, 1 transition to start it, then the pipeline run; same mix, no near-duplicate reuse, tiers from zero):',
     row('every step again (new variants too)', full),
-    row('stored variants reused (ResizeImage skipped)', skip),
+    row('stored variants reused (ResizeImage returns them, no S3)', skip),
     '  Images already at the target version are left out of the manifest and cost one BatchGetItem read each.',
     '',
   ];

@@ -9,9 +9,10 @@ import { PRICES } from './prices';
 
 /**
  * ReprocessFunction's `prepare` (one consistent GetItem, and the VERSION# items once per container) and `select`
- * (paged index queries and BatchGetItem, per image): stated estimates, not measurements.
+ * (paged index queries and BatchGetItem, per image), and ResizeImage handing back a stored result (input validation
+ * only, no S3): stated estimates, not measurements.
  */
-export const REPROCESS_DURATIONS_MS = { prepare: 25, selectPerImage: 0.5 };
+export const REPROCESS_DURATIONS_MS = { prepare: 25, selectPerImage: 0.5, storedResize: 5 };
 
 /** The states one Distributed Map child enters for an image it reprocesses, walked from statemachine/reprocess.asl.json. */
 export function childTransitions(): string[] {
@@ -21,29 +22,34 @@ export function childTransitions(): string[] {
   return walkExecution(processor as AslDefinition, { '$.action': 'run' });
 }
 
-/** The states a pipeline run started by the reprocessor enters: with the stored resize result, ResizeImage is skipped. */
-export function pipelineTransitions(reuseResize: boolean): string[] {
+/**
+ * The states a pipeline run started by the reprocessor enters: the same with or without a stored resize result
+ * (ResizeImage then returns it without reading S3; no Choice state decides it).
+ */
+export function pipelineTransitions(): string[] {
   const asl = JSON.parse(readFileSync(repoPath('statemachine', 'image-pipeline.asl.json'), 'utf8')) as AslDefinition;
-  return walkExecution(asl, { ...happyPathFacts(), ...(reuseResize ? { '$.resize': {} } : {}) });
+  return walkExecution(asl, happyPathFacts());
 }
 
 /**
  * The cost of reprocessing `inputs.images` images with a new version (one month's volume, tiers from zero), per 1,000:
  * each image is one Distributed Map child (1 transition to start it, plus its own states), one pipeline run, and the
- * manifest's reads. `skipUnchanged` reuses the stored resize (variants unchanged: no ResizeImage, no S3 reads of the
- * original or variant writes); analysis always runs again (the version's analysis settings differ, so no earlier
+ * manifest's reads. `skipUnchanged` reuses the stored resize (variants unchanged: ResizeImage returns it in a few ms,
+ * no S3 reads of the original or variant writes); analysis always runs again (the version's analysis settings differ, so no earlier
  * analysis may be reused). Images already at the target version are left out by SelectImages and cost only its reads.
  */
 export function reprocessCost(upload: CostInputs, skipUnchanged: boolean): CostReport & { transitions: number } {
   const lambdaOf = (id: string) => upload.lambdas.find((fn) => fn.logicalId === id);
-  const pipelineIds = [
-    'ResolveVersionFunction',
-    ...(skipUnchanged ? [] : ['ResizeImageFunction']),
-    'RekognitionLabelsFunction',
-    'StoreMetadataFunction',
-  ];
+  const pipelineIds = ['ResolveVersionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction'];
+  const storedResize = (fn: CostInputs['lambdas'][number]) =>
+    skipUnchanged && fn.logicalId === 'ResizeImageFunction'
+      ? { ...fn, durationMs: REPROCESS_DURATIONS_MS.storedResize, source: 'stated estimate (stored result returned)' }
+      : fn;
   const lambdas = [
-    ...pipelineIds.map((id) => lambdaOf(id)).filter((fn): fn is CostInputs['lambdas'][number] => fn !== undefined),
+    ...pipelineIds
+      .map((id) => lambdaOf(id))
+      .filter((fn): fn is CostInputs['lambdas'][number] => fn !== undefined)
+      .map(storedResize),
     ...templateFunctions()
       .filter((fn) => fn.logicalId === 'ReprocessFunction')
       .map((fn) => ({
@@ -53,7 +59,7 @@ export function reprocessCost(upload: CostInputs, skipUnchanged: boolean): CostR
         source: 'stated estimate',
       })),
   ];
-  const transitions = 1 + childTransitions().length + pipelineTransitions(skipUnchanged).length;
+  const transitions = 1 + childTransitions().length + pipelineTransitions().length;
   const report = computeCost({
     ...upload,
     lambdas,

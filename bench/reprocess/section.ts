@@ -5,7 +5,7 @@ export interface ReprocessBench {
   images: number;
   concurrency: number;
   seedSeconds: number;
-  /** Reprocessing to a version with the same variants: ResizeImage skipped (stored variants reused). */
+  /** Reprocessing to a version with the same variants: ResizeImage returns the stored result (no S3 read or variant write). */
   reuseSeconds: number;
   reuseImagesPerMinute: number;
   /** Reprocessing to a version with other variants: every step runs. */

@@ -20,7 +20,7 @@ export interface ReprocessSummary {
   selected: number;
   alreadyCurrent: number;
   reprocessed: number;
-  /** Of the reprocessed images, those whose stored variants served (ResizeImage skipped). */
+  /** Of the reprocessed images, those whose stored variants served (ResizeImage returned them without resizing). */
   reusedResize: number;
   /** Images the children found gone or already current when they got to them. */
   skipped: number;

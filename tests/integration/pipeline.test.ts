@@ -191,7 +191,7 @@ describe('the whole pipeline in local mode, over the wire', () => {
 
     // Assess
     const entered = (history.events ?? []).filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered.slice(0, 5)).toEqual(['ResolveVersion', 'CheckStoredResize', 'ResizeImage', 'CheckAnalysable', 'StoreMetadata']);
+    expect(entered.slice(0, 4)).toEqual(['ResolveVersion', 'ResizeImage', 'CheckAnalysable', 'StoreMetadata']);
     expect(entered).not.toContain('AnalyseImage');
     expect(history.events?.[0]).toMatchObject({ id: 1, type: 'ExecutionStarted' });
     expect(history.events?.at(-1)?.type).toBe('ExecutionSucceeded');

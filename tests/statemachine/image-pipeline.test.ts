@@ -21,6 +21,7 @@ import {
   StartLabelDetectionCommand,
   ThrottlingException,
 } from '@aws-sdk/client-rekognition';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -169,6 +170,11 @@ function validEventTypes(run: PipelineRun, input: { source: { key: string } }): 
   return run.events.map((event) => event['detail-type']);
 }
 
+/** GetObject calls that read this key (ResizeImage reading the upload). */
+function sourceReads(key: string): number {
+  return s3.mock.commandCalls(GetObjectCommand).filter((call) => call.args[0].input.Key === key).length;
+}
+
 function callsOf(command: typeof DetectLabelsCommand | typeof DetectModerationLabelsCommand): number {
   return rekognition.commandCalls(command).length;
 }
@@ -291,15 +297,12 @@ describe('image pipeline state machine', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.statesEntered).toEqual([
       'ResolveVersion',
-      'CheckStoredResize',
       'ResizeImage',
       'CheckAnalysable',
       'AnalyseImage',
       'StoreMetadata',
-      'CheckQuarantine',
       'CheckEvents',
       'PublishProcessed',
-      'Succeed',
     ]);
     const { resize, analysis, stored } = run.output;
     expect(resize.variants.length).toBeGreaterThanOrEqual(2);
@@ -458,15 +461,7 @@ describe('image pipeline state machine', () => {
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.error?.name).toBe('UnsupportedImageTypeError');
-    expect(run.statesEntered).toEqual([
-      'ResolveVersion',
-      'CheckStoredResize',
-      'ResizeImage',
-      'RecordFailure',
-      'CheckFailureEvent',
-      'PublishFailed',
-      'Fail',
-    ]);
+    expect(run.statesEntered).toEqual(['ResolveVersion', 'ResizeImage', 'RecordFailure', 'CheckFailureEvent', 'PublishFailed', 'Fail']);
     expect(run.retriedStates).toEqual([]);
     expect(callsOf(DetectLabelsCommand)).toBe(0);
     expect(await imageItem(input.imageId)).toMatchObject({ status: 'FAILED', error: { name: 'UnsupportedImageTypeError' } });
@@ -538,7 +533,7 @@ describe('image pipeline state machine', () => {
     expect(await imageItem(input.imageId)).toEqual(before);
   });
 
-  it('skips ResizeImage when a reprocess run brings the stored resize result, and analyses again', async () => {
+  it('reuses the stored resize result a reprocess run brings without reading the source, and analyses again', async () => {
     // Prepare
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     answerRekognition();
@@ -546,16 +541,37 @@ describe('image pipeline state machine', () => {
     const stored = await imageItem(input.imageId);
     const { analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties } = stored!;
     const resize = { mediaType: 'image', analysable, image, exif, placeholder, perceptualHash, variants, analysisImage, imageProperties };
+    const readsBefore = sourceReads(input.source.key);
 
     // Act
     const again = await runPipeline({ ...input, resize }, { handlers });
 
     // Assess
     expect(again.status).toBe('SUCCEEDED');
-    expect(again.statesEntered.slice(0, 4)).toEqual(['ResolveVersion', 'CheckStoredResize', 'CheckAnalysable', 'AnalyseImage']);
+    expect(again.statesEntered.slice(0, 4)).toEqual(['ResolveVersion', 'ResizeImage', 'CheckAnalysable', 'AnalyseImage']);
+    expect(sourceReads(input.source.key)).toBe(readsBefore);
+    expect(again.output.resize).toEqual(first.output.resize);
     expect(callsOf(DetectLabelsCommand)).toBe(2);
     expect(again.output.analysis.summary.sections.imageProperties).toEqual(first.output.analysis.summary.sections.imageProperties);
     expect((await imageItem(input.imageId))?.variants).toEqual(first.output.resize.variants);
+  });
+
+  it('resizes again when the stored resize result lacks a variant the version writes', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    answerRekognition();
+    const first = await runPipeline(input, { handlers });
+    const resize = { ...first.output.resize, variants: first.output.resize.variants.slice(1) };
+    const readsBefore = sourceReads(input.source.key);
+
+    // Act
+    const again = await runPipeline({ ...input, resize }, { handlers });
+
+    // Assess
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.output.resolvedVersion.storedResize).toBeNull();
+    expect(sourceReads(input.source.key)).toBeGreaterThan(readsBefore);
+    expect(again.output.resize.variants).toEqual(first.output.resize.variants);
   });
 
   it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {

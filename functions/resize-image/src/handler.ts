@@ -11,7 +11,7 @@ const store = s3ObjectStore(s3);
 
 /**
  * ResizeImage step: validates the state, runs the core and returns pointers (never bytes); a video gets the empty
- * result that routes it to the video branch.
+ * result that routes it to the video branch. A stored result ResolveVersion matched to the version is returned as is.
  * @throws InvalidResizeInputError, SourceNotFoundError, ImageTooLargeError, UnsupportedImageTypeError, CorruptImageError
  * (caught into RecordFailure); S3 throttling errors such as SlowDown (retried by the state machine).
  */
@@ -19,6 +19,11 @@ export const handler = withHandler(powertools, {
   parse: parseResizeInput,
   logKeys: (input) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key, executionArn: input.executionArn }),
   run: async (input, { logger, metrics }) => {
+    if (input.storedResize) {
+      // A reprocess run whose version writes the same variants: the stored outputs stand, nothing is read or written.
+      logger.info('Stored resize result reused', { variants: input.storedResize.variants.length });
+      return input.storedResize;
+    }
     const result = await resizeUpload(input, { store, settings, log: logger });
     if (result.mediaType === 'video') {
       logger.info('Video recognised; handed to the video branch');

@@ -20,16 +20,8 @@ export function fitLongestSide(size: Size, side: number): Size {
     : { width: Math.max(1, Math.round(size.width * scale)), height: side };
 }
 
-/**
- * Longest sides of the variants, largest first. Sizes above the original are skipped (never upscaled);
- * when the original is smaller than the largest configured size, one variant at the original size is added.
- */
-export function planVariantSides(size: Size, widths: readonly number[]): number[] {
-  const longest = Math.max(size.width, size.height);
-  const sides = new Set(widths.filter((w) => w <= longest));
-  if (widths.some((w) => w > longest)) sides.add(longest);
-  return [...sides].sort((a, b) => b - a);
-}
+// Shared with ResolveVersion, which checks a stored resize result against the same plan.
+export { planVariantSides } from '@smart-image-pipeline/contracts';
 
 /**
  * The longest side to decode once, from which every output is derived: the largest variant, or, when an

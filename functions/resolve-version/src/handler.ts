@@ -1,8 +1,9 @@
-import { isObject, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
+import { isObject, reusableResize, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { documentClient, powertools, ssmProvider } from './clients';
 import { loadConfig } from './config';
 import { resolveVersion, type ResolveDeps } from './resolve-version';
+import type { ResolveVersionInput, ResolveVersionOutput } from './types';
 
 // Read at cold start so a missing variable fails the first invocation loudly, not a later one.
 const config = loadConfig();
@@ -17,23 +18,29 @@ const deps: ResolveDeps = {
   pinned: new Map(),
 };
 
-/** The requested version from the state input: absent means the config's current one. */
-function requestedVersion(event: unknown): string | undefined {
-  const requested = isObject(event) ? event.pipelineVersion : undefined;
-  if (requested === undefined || requested === null) return undefined;
-  if (typeof requested !== 'string') throw new UnknownPipelineVersionError(JSON.stringify(requested), []);
-  return requested;
+/** The requested version (absent means the config's current one) and any stored resize result, from the state input. */
+function parseInput(event: unknown): ResolveVersionInput {
+  const fields: Record<string, unknown> = isObject(event) ? event : {};
+  const requested = fields.pipelineVersion ?? undefined;
+  if (requested !== undefined && typeof requested !== 'string') throw new UnknownPipelineVersionError(JSON.stringify(requested), []);
+  return { pipelineVersion: requested, resize: fields.resize };
 }
 
 /**
- * The ResolveVersion task: the version this run uses, pinned in the table, with the variant widths it writes.
+ * The ResolveVersion task: the version this run uses, pinned in the table, with the variant widths it writes, and the
+ * stored resize result a reprocess run brought when those widths make the same variants (so no Choice state is billed).
  * @throws InvalidConfigError, UnknownPipelineVersionError, PipelineVersionChangedError (none retried).
  */
 export const handler = withHandler(powertools, {
-  parse: requestedVersion,
-  run: async (requested, { logger }) => {
-    const resolved = await resolveVersion(requested, deps);
-    logger.info('pipeline version resolved', { pipelineVersion: resolved.name, fingerprint: resolved.fingerprint });
-    return resolved;
+  parse: parseInput,
+  run: async (input, { logger }): Promise<ResolveVersionOutput> => {
+    const resolved = await resolveVersion(input.pipelineVersion, deps);
+    const storedResize = reusableResize(input.resize, resolved.variantWidths);
+    logger.info('pipeline version resolved', {
+      pipelineVersion: resolved.name,
+      fingerprint: resolved.fingerprint,
+      reusesStoredResize: storedResize !== null,
+    });
+    return { ...resolved, storedResize };
   },
 });

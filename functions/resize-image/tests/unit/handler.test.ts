@@ -24,6 +24,33 @@ const puts = () => s3Mock.commandCalls(PutObjectCommand).map((call) => call.args
 beforeEach(() => s3Mock.reset());
 
 describe('handler', () => {
+  test('returns a stored resize result ResolveVersion matched as it is, reading and writing nothing', async () => {
+    // Prepare
+    const input = event('jpeg-upload.json');
+    serve(fixture('flowers.jpeg'));
+    const resized = await handler(input);
+    s3Mock.reset();
+
+    // Act
+    const output = await handler({ ...input, storedResize: resized });
+
+    // Assess
+    expect(output).toEqual(resized);
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
+  test('refuses a storedResize that is not a resize result', async () => {
+    // Prepare
+    const input = { ...event('jpeg-upload.json'), storedResize: { mediaType: 'video', variants: [] } };
+
+    // Act
+    const act = handler(input as unknown as ResizeInput);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({ name: 'InvalidResizeInputError' });
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
   test('resizes the JPEG of jpeg-upload.json and returns pointers for the state machine', async () => {
     // Prepare
     const input = event('jpeg-upload.json');

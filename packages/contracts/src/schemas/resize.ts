@@ -3,24 +3,6 @@ import * as z from 'zod';
 import { objectOf } from '../validation';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, sourceOrderSchema, versionIdSchema } from './common';
 
-/**
- * ResizeImage's input: the state machine input plus `executionArn`. Only the ids, the object pointer and its
- * sourceOrder (written on every output, for the clean-up) are used, so only they are required.
- */
-export const resizeInputSchema = objectOf({
-  imageId: imageIdSchema,
-  revision: revisionSchema,
-  source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema }),
-  receivedAt: z.string().optional(),
-  /** The pipeline version's variant widths (ResolveVersion's); absent = the function's VARIANT_WIDTHS. */
-  variantWidths: z
-    .array(z.number().int().min(1).max(16383), { error: 'must be a list of widths from 1 to 16383' })
-    .min(1)
-    .max(10)
-    .optional(),
-  executionArn: executionArnSchema,
-});
-
 const count = z.number().int().nonnegative();
 const side = z.number().int().positive();
 
@@ -102,6 +84,29 @@ export const resizeOutputSchema = z.object({
   imageProperties: imagePropertiesSchema,
   variants: z.array(variantSchema),
   analysisImage: analysisImageSchema,
+});
+
+/**
+ * ResizeImage's input: the state machine input plus `executionArn`. Only the ids, the object pointer and its
+ * sourceOrder (written on every output, for the clean-up) are used, so only they are required.
+ */
+export const resizeInputSchema = objectOf({
+  imageId: imageIdSchema,
+  revision: revisionSchema,
+  source: objectOf({ bucket: bucketSchema, key: keySchema, versionId: versionIdSchema, sourceOrder: sourceOrderSchema }),
+  receivedAt: z.string().optional(),
+  /** The pipeline version's variant widths (ResolveVersion's); absent = the function's VARIANT_WIDTHS. */
+  variantWidths: z
+    .array(z.number().int().min(1).max(16383), { error: 'must be a list of widths from 1 to 16383' })
+    .min(1)
+    .max(10)
+    .optional(),
+  executionArn: executionArnSchema,
+  /**
+   * A stored resize result that ResolveVersion found to match these widths (reprocessing, `$.resolvedVersion.storedResize`):
+   * returned as the result at once, without reading the source. Null or absent = resize.
+   */
+  storedResize: resizeOutputSchema.nullable().optional(),
 });
 
 export type ResizeInput = z.output<typeof resizeInputSchema>;
