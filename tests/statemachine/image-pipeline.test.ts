@@ -33,6 +33,7 @@ import sharp from 'sharp';
 import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, runPipeline, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler, type PipelineRun } from './support/pipeline-runner';
+import { PHYSICAL_NAMES, PIPELINE_FUNCTIONS } from './support/pipeline-functions';
 import { functionEnvironment, template } from './support/template-environment';
 import { planJob } from '../../local/services/mediaconvert/job-settings';
 import { runTranscode } from '../../local/services/mediaconvert/transcoder';
@@ -42,24 +43,6 @@ const repoRoot = join(__dirname, '..', '..');
 const fixture = (relativePath: string): Buffer => readFileSync(join(repoRoot, relativePath));
 const loadJson = (relativePath: string): any => JSON.parse(fixture(relativePath).toString('utf8'));
 
-const PHYSICAL_NAMES = {
-  ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
-  ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
-  PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
-  FaceCollection: 'smart-image-pipeline-faces',
-};
-const FUNCTIONS = {
-  TriggerStepFunctionFunction: 'functions/trigger-step-function/src/handler',
-  ResolveVersionFunction: 'functions/resolve-version/src/handler',
-  ResizeImageFunction: 'functions/resize-image/src/handler',
-  RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
-  StoreMetadataFunction: 'functions/store-metadata/src/handler',
-  ModerationReviewFunction: 'functions/moderation-review/src/handler',
-  // The video branch's functions (issue 14): loaded so every lambda:invoke state has its real handler.
-  ProbeVideoFunction: 'functions/probe-video/src/handler',
-  ComposeVideoThumbnailsFunction: 'functions/compose-video-thumbnails/src/handler',
-  RekognitionVideoFunction: 'functions/rekognition-video/src/handler',
-} as const;
 const UPLOADER = 'owner@example.com';
 
 const s3 = new FakeS3();
@@ -73,7 +56,7 @@ let handlers: Record<string, Handler>;
 /** Loads each handler module with the environment its template entry gives it, as a cold start would. */
 function loadHandlers(): Record<string, Handler> {
   return Object.fromEntries(
-    Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
+    Object.entries(PIPELINE_FUNCTIONS).map(([logicalId, modulePath]) => {
       Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), {
         // Powertools would print every JSON log line into the test output.
         POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -27,24 +27,12 @@ import type { LocalStateMachine } from '../../local/template/types';
 import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, functionArn, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler } from './support/pipeline-runner';
+import { PHYSICAL_NAMES, PIPELINE_FUNCTIONS } from './support/pipeline-functions';
 import { functionEnvironment, template } from './support/template-environment';
 
 const repoRoot = join(__dirname, '..', '..');
 const loadJson = (relativePath: string): any => JSON.parse(readFileSync(join(repoRoot, relativePath), 'utf8'));
 
-const PHYSICAL_NAMES = {
-  ProcessedBucket: 'smart-image-pipeline-processed-123456789012',
-  ImagesTable: 'smart-image-pipeline-ImagesTable-1ABCDEF',
-  PipelineConfigParameter: '/smart-image-pipeline/pipeline-config',
-  FaceCollection: 'smart-image-pipeline-faces',
-};
-const FUNCTIONS = {
-  ResolveVersionFunction: 'functions/resolve-version/src/handler',
-  ResizeImageFunction: 'functions/resize-image/src/handler',
-  RekognitionLabelsFunction: 'functions/rekognition-labels/src/handler',
-  StoreMetadataFunction: 'functions/store-metadata/src/handler',
-  ModerationReviewFunction: 'functions/moderation-review/src/handler',
-} as const;
 const REVIEWER = '8c1f2e4a-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 
 const s3 = new FakeS3();
@@ -88,7 +76,7 @@ const QUICK_APPROVE = machine('image-pipeline-quick-approve', { timeoutSeconds: 
 /** Loads each handler module with the environment its template entry gives it, as a cold start would. */
 function loadHandlers(): Map<string, Handler> {
   return new Map(
-    Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
+    Object.entries(PIPELINE_FUNCTIONS).map(([logicalId, modulePath]) => {
       Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
       const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
       return [functionArn(logicalId), handler];
