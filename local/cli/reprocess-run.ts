@@ -22,6 +22,8 @@ export interface ReprocessSummary {
   reprocessed: number;
   /** Of the reprocessed images, those whose stored variants served (ResizeImage returned them without resizing). */
   reusedResize: number;
+  /** Of the reprocessed images, those handed their stored analysis, made with the target's analysis settings (no Rekognition call). */
+  reusedAnalysis: number;
   /** Images the children found gone or already current when they got to them. */
   skipped: number;
   failed: number;
@@ -71,6 +73,7 @@ export async function runReprocess(
     alreadyCurrent: output.selection?.alreadyCurrent ?? 0,
     reprocessed: 0,
     reusedResize: 0,
+    reusedAnalysis: 0,
     skipped: 0,
     failed: 0,
     resultsManifest: null,
@@ -87,6 +90,7 @@ export async function runReprocess(
         if (result.outcome === 'reprocessed') summary.reprocessed += 1;
         else summary.skipped += 1;
         if (result.reusedResize === true) summary.reusedResize += 1;
+        if (result.reusedAnalysis === true) summary.reusedAnalysis += 1;
       }
     }
     for (const file of manifest.ResultFiles?.FAILED ?? [])

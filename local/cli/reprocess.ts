@@ -50,7 +50,7 @@ export async function reprocessCommand(
       out(`reprocess ${summary.version} where ${summary.where}: ${summary.status} in ${summary.seconds.toFixed(1)} s`);
       out(`  selected ${summary.selected} (already at ${summary.version}: ${summary.alreadyCurrent})`);
       out(
-        `  reprocessed ${summary.reprocessed} (stored variants reused: ${summary.reusedResize}), skipped ${summary.skipped}, failed ${summary.failed}`,
+        `  reprocessed ${summary.reprocessed} (stored variants reused: ${summary.reusedResize}, stored analyses reused: ${summary.reusedAnalysis}), skipped ${summary.skipped}, failed ${summary.failed}`,
       );
       if (summary.resultsManifest) out(`  results: ${summary.resultsManifest}`);
       if (summary.error) out(`  error: ${summary.error.name}: ${summary.error.cause}`);

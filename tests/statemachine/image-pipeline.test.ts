@@ -25,7 +25,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisSummarySchema, DETAIL_TYPES, pipelineEventSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, DETAIL_TYPES, pipelineEventSchema, sectionItems, storedAnalysisRef } from '@smart-image-pipeline/contracts';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -555,6 +555,73 @@ describe('image pipeline state machine', () => {
     expect(again.output.resolvedVersion.storedResize).toBeNull();
     expect(sourceReads(input.source.key)).toBeGreaterThan(readsBefore);
     expect(again.output.resize.variants).toEqual(first.output.resize.variants);
+  });
+
+  it('reuses the stored analysis of a reprocess run whose version analyses with the same settings, without calling Rekognition', async () => {
+    // Prepare: v921 and v922 analyse alike (v922 only writes other variants); the reprocessor refers to the stored analysis.
+    // Moderation runs on every image and finds labels, quarantine off (moderation-review.test.ts runs the quarantine).
+    const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
+    const base = { ...defaults, reuseNearDuplicates: false, detectModeration: 'always', quarantineMinConfidence: 101 };
+    useRawConfig({ current: 'v921', versions: { v921: base, v922: { ...base, variantWidths: [256] } } });
+    answerRekognition(0, 'detect-moderation-labels-suggestive');
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    const first = await runPipeline(input, { handlers });
+    const stored = await imageItem(input.imageId);
+    const labelCallsBefore = callsOf(DetectLabelsCommand);
+    const moderationCallsBefore = callsOf(DetectModerationLabelsCommand);
+
+    // Act
+    const again = await runPipeline({ ...input, pipelineVersion: 'v922', storedAnalysis: storedAnalysisRef(stored) }, { handlers });
+
+    // Assess
+    expect([first.status, again.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(again.statesEntered).toEqual(first.statesEntered);
+    expect(again.output.resolvedVersion.storedAnalysis).toEqual({
+      pipelineVersion: 'v921',
+      fingerprint: stored?.analysis.settingsFingerprint,
+    });
+    expect([callsOf(DetectLabelsCommand), callsOf(DetectModerationLabelsCommand)]).toEqual([labelCallsBefore, moderationCallsBefore]);
+    expect(again.output.analysis.summary).toMatchObject({
+      calls: [],
+      reusedFromVersion: 'v921',
+      rawKeys: first.output.analysis.summary.rawKeys,
+    });
+    expect(again.output.analysis.summary.sections).toEqual(stored?.analysis.sections);
+    const item = await imageItem(input.imageId);
+    expect(item).toMatchObject({ status: 'SUCCEEDED', pipelineVersion: 'v922', moderated: true, analysis: { reusedFromVersion: 'v921' } });
+    expect(await imagesWithLabel('flower')).toContain(input.imageId);
+    expect(validEventTypes(again, input)).toEqual([DETAIL_TYPES.processed, DETAIL_TYPES.flagged]);
+  });
+
+  it('analyses again when the target version changes an analysis threshold, and when the stored analysis is of another revision', async () => {
+    // Prepare
+    const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
+    const base = { ...defaults, reuseNearDuplicates: false };
+    useRawConfig({ current: 'v931', versions: { v931: base, v932: { ...base, minModerationConfidence: 75 }, v933: base } });
+    answerRekognition();
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    await runPipeline(input, { handlers });
+    const ref = storedAnalysisRef(await imageItem(input.imageId));
+    const labelCallsBefore = callsOf(DetectLabelsCommand);
+
+    // Act
+    const otherThreshold = await runPipeline({ ...input, pipelineVersion: 'v932', storedAnalysis: ref }, { handlers });
+    const newerUpload = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+    const otherRevision = await runPipeline(
+      { ...input, revision: newerUpload.revision, source: newerUpload.source, pipelineVersion: 'v933', storedAnalysis: ref },
+      { handlers },
+    );
+
+    // Assess
+    expect([otherThreshold.status, otherRevision.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(otherThreshold.output.resolvedVersion.storedAnalysis).toBeNull();
+    expect(otherRevision.output.resolvedVersion.storedAnalysis).toEqual(ref);
+    expect(callsOf(DetectLabelsCommand)).toBe(labelCallsBefore + 2);
+    for (const run of [otherThreshold, otherRevision]) {
+      expect(run.output.analysis.summary.reusedFromVersion).toBeUndefined();
+      expect(run.output.analysis.summary.calls).toContain('DetectLabels');
+    }
+    expect((await imageItem(input.imageId))?.analysis.reusedFromVersion).toBeUndefined();
   });
 
   it('retries a throttled DetectLabels and succeeds on the next attempt', async () => {

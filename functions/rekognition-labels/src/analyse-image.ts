@@ -1,8 +1,11 @@
 import type { DetectLabelsResponse, Image } from '@aws-sdk/client-rekognition';
 import {
+  analysisFingerprint,
   analysisSettingsKey,
   quarantineVerdict,
   rawResponseKey,
+  reusableAnalysis,
+  reusedAnalysisSummary,
   SECTION_IDS,
   type AnalysisConfig,
   type AnalysisSection,
@@ -25,6 +28,8 @@ export interface AnalyseImageDeps {
   getConfig(pipelineVersion?: string): Promise<AnalysisConfig>;
   /** The table's hash bands and image items, to reuse a near-duplicate's analysis; without it every image is analysed. */
   nearDuplicates?: NearDuplicateStore;
+  /** The image item as stored (read consistently), for a reprocess run's stored analysis; without it every image is analysed. */
+  storedImage?(imageId: string): Promise<unknown>;
   /** The face collection and face records, for `groupFacesIntoPeople`; without it that switch fails the analysis. */
   people?: PeopleDeps;
   log?(message: string, fields: Record<string, unknown>): void;
@@ -65,11 +70,18 @@ export async function analyseImage(
   detectors: readonly AnyDetector[] = DETECTORS,
 ): Promise<AnalysisSummary> {
   const config = await deps.getConfig(input.pipelineVersion);
+  const stored =
+    input.storedAnalysis && deps.storedImage ? reusableAnalysis(await deps.storedImage(input.imageId), input.revision, config) : null;
+  if (stored) {
+    deps.log?.('stored analysis reused', { reusedFromVersion: stored.summary.reusedFromVersion ?? stored.pipelineVersion });
+    return withQuarantineVerdict(reusedAnalysisSummary(stored), config);
+  }
   const settings = analysisSettingsKey(config);
+  const settingsFingerprint = analysisFingerprint(config);
   const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
   if (reusable) {
     deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
-    const summary = reusedSummary(input, config, settings, reusable);
+    const summary = { ...reusedSummary(input, config, settings, reusable), settingsFingerprint };
     await addPeopleSection(summary, input, toRekognitionImage(input.image), config, deps.people);
     return withQuarantineVerdict(summary, config);
   }
@@ -128,7 +140,7 @@ export async function analyseImage(
       return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
     }),
   );
-  return withQuarantineVerdict({ sections, calls, skipped, rawKeys, settings }, config);
+  return withQuarantineVerdict({ sections, calls, skipped, rawKeys, settings, settingsFingerprint }, config);
 }
 
 /** Marks the summary for quarantine when a moderation label reaches the config's quarantineMinConfidence. */

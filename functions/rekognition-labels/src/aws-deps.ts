@@ -75,6 +75,19 @@ export function createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env, log
     },
     getConfig: createConfigLoader((name, maxAge) => ssmProvider.get(name, { maxAge }), env.configParameterName),
     nearDuplicates: createNearDuplicateStore(dynamodb, env.imagesTableName),
+    storedImage: async (imageId) => {
+      // Consistent: the reuse decision must see the latest write of the item (another run may have replaced it).
+      const result = await dynamodb.send(
+        new GetCommand({
+          TableName: env.imagesTableName,
+          Key: { PK: imagePk(imageId), SK: IMAGE_SK },
+          ConsistentRead: true,
+          ProjectionExpression: 'imageId, revision, #status, mediaType, pipelineVersion, analysis',
+          ExpressionAttributeNames: { '#status': 'status' },
+        }),
+      );
+      return result.Item;
+    },
     ...(env.faceCollectionId
       ? {
           people: {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  analysisFingerprint,
+  checkAnalysisConfig,
   DELETED_STATUS,
   IMAGE_SK,
   imagePk,
   isObject,
+  storedAnalysisRef,
   storedPipelineVersion,
   UnknownPipelineVersionError,
   VERSION_SK,
@@ -15,13 +18,19 @@ import {
 export interface PrepareDeps {
   readonly db: Pick<DynamoDBDocumentClient, 'send'>;
   readonly tableName: string;
-  /** Pinned variant widths per version (VERSION# items never change), remembered per container. */
-  readonly pinnedWidths: Map<string, string | null>;
+  /** What a pinned version writes and analyses with (VERSION# items never change), remembered per container. */
+  readonly pinnedVersions: Map<string, PinnedVersion>;
+}
+
+/** The parts of a pinned version the reuse decisions compare: its variant widths and its analysis fingerprint. */
+export interface PinnedVersion {
+  readonly widths: string;
+  readonly analysisFingerprint: string | null;
 }
 
 /** What the Distributed Map child does with one image: start a pipeline run, or nothing (and why). */
 export type Preparation =
-  | { action: 'run'; imageId: string; name: string; input: Record<string, unknown>; reusesResize: boolean }
+  | { action: 'run'; imageId: string; name: string; input: Record<string, unknown>; reusesResize: boolean; reusesAnalysis: boolean }
   | { action: 'skip'; imageId: string; reason: 'gone' | 'current' };
 
 // The fields of ResizeImage's output that the image item keeps and the later states read.
@@ -36,13 +45,18 @@ const RESIZE_FIELDS = [
   'imageProperties',
 ] as const;
 
-async function variantWidthsOf(version: string, deps: PrepareDeps): Promise<string | null> {
-  const known = deps.pinnedWidths.get(version);
+async function pinnedVersion(version: string, deps: PrepareDeps): Promise<PinnedVersion | undefined> {
+  const known = deps.pinnedVersions.get(version);
   if (known !== undefined) return known;
   const { Item: item } = await deps.db.send(new GetCommand({ TableName: deps.tableName, Key: { PK: versionPk(version), SK: VERSION_SK } }));
-  const widths = isObject(item) && isObject(item.settings) ? JSON.stringify(item.settings.variantWidths ?? null) : null;
-  if (widths !== null) deps.pinnedWidths.set(version, widths);
-  return widths;
+  if (!isObject(item) || !isObject(item.settings)) return undefined;
+  const analysis = checkAnalysisConfig(item.settings.analysis).config;
+  const pinned = {
+    widths: JSON.stringify(item.settings.variantWidths ?? null),
+    analysisFingerprint: analysis ? analysisFingerprint(analysis) : null,
+  };
+  deps.pinnedVersions.set(version, pinned);
+  return pinned;
 }
 
 /** The stored resize result, when it is complete enough for the states after ResizeImage (older items lack parts). */
@@ -65,7 +79,9 @@ export function reprocessExecutionName(imageId: string, revision: string, versio
 /**
  * Reads the image item and decides: nothing to do when the image is gone or its stored success was made by the target
  * version; otherwise the input of a pipeline run of the target version, carrying the stored resize result when the
- * stored and the target version write the same variants (pinned VERSION# items), so ResizeImage is skipped.
+ * stored and the target version write the same variants (pinned VERSION# items), so ResizeImage is skipped, and a
+ * reference to the stored analysis (version + settings fingerprint), which the run reuses instead of calling
+ * Rekognition when the target version analyses with the same settings.
  * @throws UnknownPipelineVersionError when the target version was never pinned (ResolveVersion runs first).
  */
 export async function prepareImage(imageId: string, version: string, runName: string, deps: PrepareDeps): Promise<Preparation> {
@@ -75,10 +91,13 @@ export async function prepareImage(imageId: string, version: string, runName: st
   if (!isObject(item) || item.status === DELETED_STATUS || !isObject(item.source)) return { action: 'skip', imageId, reason: 'gone' };
   const stored = storedPipelineVersion(item);
   if (item.status === 'SUCCEEDED' && stored === version) return { action: 'skip', imageId, reason: 'current' };
-  const targetWidths = await variantWidthsOf(version, deps);
-  if (targetWidths === null) throw new UnknownPipelineVersionError(version, []);
+  const target = await pinnedVersion(version, deps);
+  if (target === undefined) throw new UnknownPipelineVersionError(version, []);
   const resize = storedResize(item);
-  const reusesResize = resize !== undefined && (await variantWidthsOf(stored, deps)) === targetWidths;
+  const reusesResize = resize !== undefined && (await pinnedVersion(stored, deps))?.widths === target.widths;
+  // ResolveVersion and AnalyseImage decide again on the config and the item; this is the count the run reports.
+  const analysisRef = storedAnalysisRef(item);
+  const reusesAnalysis = analysisRef !== undefined && analysisRef.fingerprint === target.analysisFingerprint;
   const source = item.source as Record<string, unknown>;
   const sourceOrder = String(item.sourceOrder);
   const revision = String(item.revision);
@@ -90,6 +109,8 @@ export async function prepareImage(imageId: string, version: string, runName: st
     receivedAt: item.receivedAt,
     pipelineVersion: version,
     ...(reusesResize ? { resize } : {}),
+    ...(analysisRef ? { storedAnalysis: analysisRef } : {}),
   };
-  return { action: 'run', imageId, name: reprocessExecutionName(imageId, revision, version, runName), input, reusesResize };
+  const name = reprocessExecutionName(imageId, revision, version, runName);
+  return { action: 'run', imageId, name, input, reusesResize, reusesAnalysis };
 }

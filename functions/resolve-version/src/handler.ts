@@ -1,4 +1,4 @@
-import { isObject, reusableResize, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
+import { isObject, reusableAnalysisRef, reusableResize, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { documentClient, powertools, ssmProvider } from './clients';
 import { loadConfig } from './config';
@@ -18,17 +18,18 @@ const deps: ResolveDeps = {
   pinned: new Map(),
 };
 
-/** The requested version (absent means the config's current one) and any stored resize result, from the state input. */
+/** The requested version (absent means the config's current one) and any stored resize and analysis, from the state input. */
 function parseInput(event: unknown): ResolveVersionInput {
   const fields: Record<string, unknown> = isObject(event) ? event : {};
   const requested = fields.pipelineVersion ?? undefined;
   if (requested !== undefined && typeof requested !== 'string') throw new UnknownPipelineVersionError(JSON.stringify(requested), []);
-  return { pipelineVersion: requested, resize: fields.resize };
+  return { pipelineVersion: requested, resize: fields.resize, storedAnalysis: fields.storedAnalysis };
 }
 
 /**
- * The ResolveVersion task: the version this run uses, pinned in the table, with the variant widths it writes, and the
- * stored resize result a reprocess run brought when those widths make the same variants (so no Choice state is billed).
+ * The ResolveVersion task: the version this run uses, pinned in the table, with the variant widths it writes, the
+ * stored resize result a reprocess run brought when those widths make the same variants, and its stored analysis
+ * reference when the version's analysis settings are those it was made with (so no Choice state is billed).
  * @throws InvalidConfigError, UnknownPipelineVersionError, PipelineVersionChangedError (none retried).
  */
 export const handler = withHandler(powertools, {
@@ -36,11 +37,13 @@ export const handler = withHandler(powertools, {
   run: async (input, { logger }): Promise<ResolveVersionOutput> => {
     const resolved = await resolveVersion(input.pipelineVersion, deps);
     const storedResize = reusableResize(input.resize, resolved.variantWidths);
+    const storedAnalysis = reusableAnalysisRef(input.storedAnalysis, resolved.analysisFingerprint);
     logger.info('pipeline version resolved', {
       pipelineVersion: resolved.name,
       fingerprint: resolved.fingerprint,
       reusesStoredResize: storedResize !== null,
+      reusesStoredAnalysis: storedAnalysis !== null,
     });
-    return { ...resolved, storedResize };
+    return { ...resolved, storedResize, storedAnalysis };
   },
 });

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
+  analysisFingerprint,
   checkPipelineConfig,
   isObject,
   PipelineVersionChangedError,
@@ -86,5 +87,10 @@ export async function resolveVersion(requested: string | undefined, deps: Resolv
   const config = parseConfig(await deps.fetchConfig(), deps.defaultWidths);
   const version = requirePipelineVersion(config, requested);
   await pinPipelineVersion(version, deps);
-  return { name: version.name, fingerprint: version.fingerprint, variantWidths: [...version.settings.variantWidths] };
+  return {
+    name: version.name,
+    fingerprint: version.fingerprint,
+    variantWidths: [...version.settings.variantWidths],
+    analysisFingerprint: analysisFingerprint(version.settings.analysis),
+  };
 }

@@ -93,5 +93,7 @@ export function storedAnalysis(summary: AnalysisSummary): StoredAnalysis {
     rawKeys: summary.rawKeys,
     ...(summary.settings !== undefined ? { settings: summary.settings } : {}),
     ...(summary.reusedFrom !== undefined ? { reusedFrom: summary.reusedFrom } : {}),
+    ...(summary.settingsFingerprint !== undefined ? { settingsFingerprint: summary.settingsFingerprint } : {}),
+    ...(summary.reusedFromVersion !== undefined ? { reusedFromVersion: summary.reusedFromVersion } : {}),
   };
 }

@@ -15,6 +15,7 @@ export * from './pipeline-version';
 export * from './reprocess-request';
 export * from './sections';
 export * from './sniff';
+export * from './stored-analysis';
 export * from './stored-resize';
 export * from './user-keys';
 export * from './validation';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkAnalysisConfig, type AnalysisConfig } from './analysis-config';
+import { canonicalJson } from './canonical-json';
 import { ERROR_NAMES, PipelineError } from './errors';
 import { PIPELINE_VERSION_PATTERN } from './ids';
 import { isObject } from './is-object';
@@ -38,16 +39,6 @@ export function versionPk(name: string): string {
 /** The number in a version name (`v12` -> 12); NaN for anything that is not a version name. */
 export function versionNumber(name: string): number {
   return PIPELINE_VERSION_PATTERN.test(name) ? Number(name.slice(1)) : Number.NaN;
-}
-
-/** JSON with object keys sorted at every level, so equal settings always give equal text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isObject(value)) {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Config keys that only tune caching and near-duplicate reuse: they may change under a version's name. */

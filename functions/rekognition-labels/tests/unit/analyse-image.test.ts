@@ -362,7 +362,7 @@ describe('analyseImage', () => {
 
     // Assess
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
-    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys', 'settings']);
+    expect(Object.keys(summary)).toEqual(['sections', 'calls', 'skipped', 'rawKeys', 'settings', 'settingsFingerprint']);
     expect(Object.keys(summary.sections)).toEqual(['labels', 'imageProperties', 'moderation', 'faces', 'text']);
     expect(sectionItems(summary, 'labels').map((label) => label.name)).not.toContain('Outdoors');
     expect(sectionItems(summary, 'labels')[0]).toEqual({

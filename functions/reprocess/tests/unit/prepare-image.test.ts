@@ -1,12 +1,20 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { analysisFingerprint, checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '@smart-image-pipeline/contracts';
 import { prepareImage, type PrepareDeps } from '../../src/prepare-image';
 
 const IMAGE_ID = '5f0c2d7e9a1b3c4d5e6f708192a3b4c5';
 
 /** A table holding one image item and the pinned versions, answering GetItem as DynamoDB does. */
-function table(image: Record<string, unknown> | undefined, versions: Record<string, number[]>): PrepareDeps {
+function table(
+  image: Record<string, unknown> | undefined,
+  versions: Record<string, number[]>,
+  analysis: Record<string, AnalysisConfig> = {},
+): PrepareDeps {
   const items = new Map<string, Record<string, unknown>>(
-    Object.entries(versions).map(([name, widths]) => [`VERSION#${name}`, { name, settings: { variantWidths: widths } }]),
+    Object.entries(versions).map(([name, widths]) => [
+      `VERSION#${name}`,
+      { name, settings: { variantWidths: widths, analysis: analysis[name] } },
+    ]),
   );
   if (image) items.set(`IMAGE#${IMAGE_ID}`, image);
   return {
@@ -17,7 +25,7 @@ function table(image: Record<string, unknown> | undefined, versions: Record<stri
       },
     } as PrepareDeps['db'],
     tableName: 'images',
-    pinnedWidths: new Map(),
+    pinnedVersions: new Map(),
   };
 }
 
@@ -58,6 +66,24 @@ describe('prepareImage', () => {
       expect(prepared).toMatchObject({ action: 'run', reusesResize: false });
       expect(prepared.action === 'run' && 'resize' in prepared.input).toBe(false);
     }
+  });
+
+  it('refers to the stored analysis, and counts it reused when the target version analyses with the same settings', async () => {
+    // Prepare
+    const analysed = { ...stored, analysis: { settingsFingerprint: analysisFingerprint(DEFAULT_ANALYSIS_CONFIG) } };
+    const stricter = checkAnalysisConfig({ minLabelConfidence: 90 }).config!;
+
+    // Act
+    const same = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(analysed, { v1: [256], v2: [512] }, { v2: DEFAULT_ANALYSIS_CONFIG }));
+    const other = await prepareImage(IMAGE_ID, 'v3', 'run-1', table(analysed, { v1: [256], v3: [256] }, { v3: stricter }));
+    const older = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(stored, { v1: [256], v2: [256] }, { v2: DEFAULT_ANALYSIS_CONFIG }));
+
+    // Assess
+    const ref = { pipelineVersion: 'v1', fingerprint: analysisFingerprint(DEFAULT_ANALYSIS_CONFIG) };
+    expect(same).toMatchObject({ action: 'run', reusesResize: false, reusesAnalysis: true, input: { storedAnalysis: ref } });
+    expect(other).toMatchObject({ action: 'run', reusesResize: true, reusesAnalysis: false, input: { storedAnalysis: ref } });
+    expect(older).toMatchObject({ action: 'run', reusesAnalysis: false });
+    expect(older.action === 'run' && 'storedAnalysis' in older.input).toBe(false);
   });
 
   it('skips an image already at the target version and one that is gone', async () => {

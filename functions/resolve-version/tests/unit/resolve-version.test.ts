@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { analysisFingerprint, checkAnalysisConfig } from '@smart-image-pipeline/contracts';
 import { resolveVersion, type ResolveDeps } from '../../src/resolve-version';
 
 const EVENTS = join(__dirname, '..', '..', '..', '..', 'events', 'resolve-version');
@@ -59,7 +60,12 @@ describe('resolveVersion', () => {
     const second = await resolveVersion(undefined, d);
 
     // Assess
-    expect(first).toEqual({ name: 'v1', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), variantWidths: [256, 1024, 2048] });
+    expect(first).toEqual({
+      name: 'v1',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+      variantWidths: [256, 1024, 2048],
+      analysisFingerprint: analysisFingerprint(checkAnalysisConfig({ maxLabels: 10 }).config!),
+    });
     expect(second).toEqual(first);
     expect(d.table.puts).toBe(1);
     expect(d.table.items.get('VERSION#v1|VERSION')).toMatchObject({ name: 'v1', fingerprint: first.fingerprint });

@@ -32,6 +32,15 @@ export const analyseImageInputSchema = objectOf({
   owner: z.string().min(1).optional(),
   /** The pipeline version whose analysis settings apply (absent = the config's current one). */
   pipelineVersion: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional(),
+  /**
+   * ResolveVersion's `storedAnalysis`: a reprocess run's reference to this image's stored analysis, made with the same
+   * analysis settings; AnalyseImage re-reads the item and returns that analysis instead of calling Rekognition. Null or
+   * absent on every other run.
+   */
+  storedAnalysis: z
+    .object({ pipelineVersion: z.string().regex(PIPELINE_VERSION_PATTERN), fingerprint: z.string().regex(/^[0-9a-f]{64}$/) })
+    .nullable()
+    .optional(),
   executionArn: executionArnSchema,
 });
 
@@ -85,6 +94,13 @@ export const analysisSummarySchema = z
     rawKeys: z.record(z.string(), z.string()),
     /** `analysisSettingsKey` of the config the analysis ran with (absent on analyses older than reuse). */
     settings: z.string().optional(),
+    /** `analysisFingerprint` of the config the analysis ran with: a reprocess reuses the analysis when the target's is equal. */
+    settingsFingerprint: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    /** Set when a reprocess reused this image's stored analysis (no Rekognition call): the version whose run made it. */
+    reusedFromVersion: z.string().regex(PIPELINE_VERSION_PATTERN).optional(),
     /** Set when no Rekognition call ran: the sections were copied from this near-duplicate's analysis. */
     reusedFrom: z.object({ imageId: imageIdSchema, revision: revisionSchema, distance: z.number().int().min(0).max(64) }).optional(),
     /** Set when moderation labels reach quarantineMinConfidence: the image waits for a review (moderation.ts). */
