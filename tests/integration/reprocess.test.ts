@@ -100,4 +100,33 @@ describe('bulk reprocessing in local mode', () => {
     },
     TEST_TIMEOUT_MS,
   );
+
+  it(
+    'processes each image once when two runs of the same version start together; the other run counts it skipped',
+    async () => {
+      // Prepare: every image is at v3 now; both runs take all of them back to v1.
+      const runsBefore = new Set((await world.pipelineRuns()).map((run) => run.name));
+
+      // Act
+      const [one, two] = await Promise.all([
+        world.reprocess({ version: 'v1', where: 'all', maxConcurrency: CONCURRENCY }),
+        world.reprocess({ version: 'v1', where: 'all', maxConcurrency: CONCURRENCY }),
+      ]);
+      const newRuns = (await world.pipelineRuns()).filter((run) => !runsBefore.has(run.name));
+
+      // Assess
+      expect([one.status, two.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      expect(one.selected + two.selected).toBeGreaterThanOrEqual(IMAGES);
+      expect(one.reprocessed + two.reprocessed).toBe(IMAGES);
+      expect(one.skipped + two.skipped).toBe(one.selected + two.selected - IMAGES);
+      expect([one.failed, two.failed]).toEqual([0, 0]);
+      const runsPerImage = new Map<string, number>();
+      for (const run of newRuns) runsPerImage.set(run.name!.slice(4, 36), (runsPerImage.get(run.name!.slice(4, 36)) ?? 0) + 1);
+      expect([...runsPerImage.keys()].sort()).toEqual(world.imageIds);
+      expect([...runsPerImage.values()].filter((count) => count > 1)).toEqual([]);
+      const images = await world.images();
+      expect([...images.values()].every((image) => image.status === 'SUCCEEDED' && image.pipelineVersion === 'v1')).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -1,6 +1,6 @@
 import aslValidator = require('asl-validator');
-import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE } from '@smart-image-pipeline/contracts';
-import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
+import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE, REPROCESS_CLAIM_SECONDS } from '@smart-image-pipeline/contracts';
+import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, readRepoFile, substitute } from './support/template';
 
 /** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
 const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
@@ -439,5 +439,20 @@ describe('moderation review branch (issue 13)', () => {
     expect(catchTargets).toContain('Fail');
     expect(states.CheckApproved.Choices[0].Next).toBe('PublishProcessed');
     expect(states.CheckApproved.Default).toBe('Succeed');
+  });
+});
+
+describe('reprocess state machine (issue 13)', () => {
+  it('keeps an image claimed for longer than the Distributed Map child that claimed it can live', () => {
+    // Prepare
+    const states = JSON.parse(readRepoFile('statemachine/reprocess.asl.json')).States.ReprocessImages.ItemProcessor.States;
+
+    // Act
+    const childLifetime = states.PrepareImage.TimeoutSeconds + states.RunPipeline.TimeoutSeconds;
+
+    // Assess
+    expect(childLifetime).toBeLessThanOrEqual(REPROCESS_CLAIM_SECONDS);
+    expect(states.PrepareImage.Next).toBe('CheckPreparation');
+    expect(states.CheckPreparation.Default).toBe('Skipped');
   });
 });

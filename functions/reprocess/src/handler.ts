@@ -17,7 +17,12 @@ const selectDeps: SelectDeps = {
     await s3.send(new PutObjectCommand({ Bucket: config.manifestBucketName, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
   },
 };
-const prepareDeps: PrepareDeps = { db: documentClient, tableName: config.imagesTableName, pinnedVersions: new Map() };
+const prepareDeps: PrepareDeps = {
+  db: documentClient,
+  tableName: config.imagesTableName,
+  pinnedVersions: new Map(),
+  now: () => new Date(),
+};
 
 type Request =
   | { action: 'select'; request: ReprocessRequest; runName: string }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   analysisFingerprint,
   checkAnalysisConfig,
@@ -13,11 +13,10 @@ import {
   VERSION_SK,
   versionPk,
 } from '@smart-image-pipeline/contracts';
+import { claimImage, type ClaimDeps } from './claim-image';
 
-/** The table, passed in so tests can replace it. */
-export interface PrepareDeps {
-  readonly db: Pick<DynamoDBDocumentClient, 'send'>;
-  readonly tableName: string;
+/** The table and a clock, passed in so tests can replace them. */
+export interface PrepareDeps extends ClaimDeps {
   /** What a pinned version writes and analyses with (VERSION# items never change), remembered per container. */
   readonly pinnedVersions: Map<string, PinnedVersion>;
 }
@@ -31,7 +30,7 @@ export interface PinnedVersion {
 /** What the Distributed Map child does with one image: start a pipeline run, or nothing (and why). */
 export type Preparation =
   | { action: 'run'; imageId: string; name: string; input: Record<string, unknown>; reusesResize: boolean; reusesAnalysis: boolean }
-  | { action: 'skip'; imageId: string; reason: 'gone' | 'current' };
+  | { action: 'skip'; imageId: string; reason: 'gone' | 'current' | 'claimed' };
 
 // The fields of ResizeImage's output that the image item keeps and the later states read.
 const RESIZE_FIELDS = [
@@ -77,8 +76,8 @@ export function reprocessExecutionName(imageId: string, revision: string, versio
 }
 
 /**
- * Reads the image item and decides: nothing to do when the image is gone or its stored success was made by the target
- * version; otherwise the input of a pipeline run of the target version, carrying the stored resize result when the
+ * Reads the image item and decides: nothing to do when the image is gone, its stored success was made by the target
+ * version, or another reprocess run of that version has claimed it (`claimImage`); otherwise the input of a pipeline run of the target version, carrying the stored resize result when the
  * stored and the target version write the same variants (pinned VERSION# items), so ResizeImage is skipped, and a
  * reference to the stored analysis (version + settings fingerprint), which the run reuses instead of calling
  * Rekognition when the target version analyses with the same settings.
@@ -101,6 +100,8 @@ export async function prepareImage(imageId: string, version: string, runName: st
   const source = item.source as Record<string, unknown>;
   const sourceOrder = String(item.sourceOrder);
   const revision = String(item.revision);
+  // Last, so a skip for another reason never takes a claim; a refusal means another run of this version has the image.
+  if (!(await claimImage({ imageId, revision, version, runName }, deps))) return { action: 'skip', imageId, reason: 'claimed' };
   const input = {
     imageId,
     revision,

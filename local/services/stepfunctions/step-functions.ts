@@ -331,6 +331,8 @@ export class StepFunctionsService extends EventEmitter {
     // takes one back when the token settles, so waiting runs never stall new uploads; AWS has no such slots at all.
     const latestToken = new Map<string, string>();
     const parked = new Set<string>();
+    // Likewise while it waits on child executions (startExecution.sync), however many at once.
+    let childWaits = 0;
     const callbacks = {
       plan: tokens,
       issue: (state: string, limits?: Partial<CallbackLimits>) => {
@@ -350,6 +352,20 @@ export class StepFunctionsService extends EventEmitter {
         this.active -= 1;
         this.pump();
         this.notifyIdle();
+      },
+      // One slot per execution, however many of its Map children wait at once; the child it waits for is queued or
+      // running meanwhile, so the service is never idle then (no notifyIdle).
+      waitingOnChild: async <T>(wait: () => Promise<T>): Promise<T> => {
+        if (this.closed) return wait();
+        if (childWaits++ === 0) {
+          this.active -= 1;
+          this.pump();
+        }
+        try {
+          return await wait();
+        } finally {
+          if (--childWaits === 0 && !this.closed) this.active += 1;
+        }
       },
     };
     const handlers = buildTaskHandlers(

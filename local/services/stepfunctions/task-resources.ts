@@ -61,7 +61,14 @@ export interface CallbackTasks {
   /** `limits` overrides the plan's (a timeout read from the state input through TimeoutSecondsPath). */
   issue(stateName: string, limits?: Partial<CallbackLimits>): IssuedToken;
   submitted(stateName: string, attempt: TaskAttempt): void;
+  /**
+   * Runs a wait on a child execution (`startExecution.sync`) outside the execution's concurrency slot, so parents that
+   * fill every slot never stall the children they wait for.
+   */
+  waitingOnChild?<T>(wait: () => Promise<T>): Promise<T>;
 }
+
+const START_EXECUTION_SYNC = /^arn:[^:]+:states:::states:startExecution\.sync(:2)?$/;
 
 /**
  * The Run a Job (.sync) integrations local mode emulates: start the job, then poll it until it ends, as Step Functions
@@ -132,7 +139,8 @@ export function buildTaskHandlers(
       };
       onAttempt(stateName, attempt);
       try {
-        attempt.output = await call.run(input);
+        const waitsOnChild = START_EXECUTION_SYNC.test(task.Resource) && callbacks?.waitingOnChild;
+        attempt.output = waitsOnChild ? await waitsOnChild(() => call.run(input)) : await call.run(input);
         if (issued && callbacks) {
           attempt.submitOutput = attempt.output;
           attempt.submittedAt = Date.now();

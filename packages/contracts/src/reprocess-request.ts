@@ -78,3 +78,18 @@ export function parseReprocessRequest(event: unknown): ReprocessRequest {
 export function isOlderVersion(stored: string, version: string): boolean {
   return versionNumber(stored) < versionNumber(version);
 }
+
+/** Sort-key prefix of an image's reprocess claims (`IMAGE#<id>` / `REPROCESS#<version>`, one per target version). */
+export const REPROCESS_CLAIM_SK_PREFIX = 'REPROCESS#';
+
+/** Sort key of the claim a reprocess run holds on an image for one target version. */
+export function reprocessClaimSk(version: string): string {
+  return `${REPROCESS_CLAIM_SK_PREFIX}${version}`;
+}
+
+/**
+ * How long a reprocess run's claim on an image keeps other runs of the same version away: longer than a Distributed
+ * Map child can live (PrepareImage's 30 s plus RunPipeline's 7,500 s; tests/template checks it against the ASL), so a
+ * claim only lapses once the child that took it has ended, whatever its outcome.
+ */
+export const REPROCESS_CLAIM_SECONDS = 7_800;

@@ -1,8 +1,17 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { analysisFingerprint, checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '@smart-image-pipeline/contracts';
 import { prepareImage, type PrepareDeps } from '../../src/prepare-image';
 
 const IMAGE_ID = '5f0c2d7e9a1b3c4d5e6f708192a3b4c5';
+const NOW = new Date('2026-12-05T22:00:00.000Z');
+/** Claims the fake table accepted, and which run holds a claim already (sort key -> run name). */
+let claims: Array<Record<string, unknown>> = [];
+let claimedBy = new Map<string, string>();
+
+beforeEach(() => {
+  claims = [];
+  claimedBy = new Map();
+});
 
 /** A table holding one image item and the pinned versions, answering GetItem as DynamoDB does. */
 function table(
@@ -20,11 +29,20 @@ function table(
   return {
     db: {
       send: async (command: unknown) => {
+        if (command instanceof PutCommand) {
+          // The claim: refused as DynamoDB refuses a failed condition when another run holds it (claimedBy).
+          const holder = claimedBy.get(String(command.input.Item?.SK));
+          if (holder !== undefined && holder !== command.input.ExpressionAttributeValues?.[':run'])
+            throw Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+          claims.push(command.input.Item as Record<string, unknown>);
+          return {};
+        }
         if (!(command instanceof GetCommand)) throw new Error('unexpected command');
         return { Item: items.get(String((command.input.Key as { PK: string }).PK)) };
       },
     } as PrepareDeps['db'],
     tableName: 'images',
+    now: () => NOW,
     pinnedVersions: new Map(),
   };
 }
@@ -84,6 +102,28 @@ describe('prepareImage', () => {
     expect(other).toMatchObject({ action: 'run', reusesResize: true, reusesAnalysis: false, input: { storedAnalysis: ref } });
     expect(older).toMatchObject({ action: 'run', reusesAnalysis: false });
     expect(older.action === 'run' && 'storedAnalysis' in older.input).toBe(false);
+  });
+
+  it('claims the image for its run and version, and skips it when another run of that version holds it', async () => {
+    // Act
+    const claimed = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(stored, { v1: [256], v2: [256] }));
+    claimedBy.set('REPROCESS#v2', 'run-1');
+    const again = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(stored, { v1: [256], v2: [256] }));
+    const other = await prepareImage(IMAGE_ID, 'v2', 'run-2', table(stored, { v1: [256], v2: [256] }));
+
+    // Assess
+    expect(claimed).toMatchObject({ action: 'run' });
+    expect(again).toMatchObject({ action: 'run' });
+    expect(other).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'claimed' });
+    expect(claims[0]).toEqual({
+      PK: `IMAGE#${IMAGE_ID}`,
+      SK: 'REPROCESS#v2',
+      type: 'REPROCESS_CLAIM',
+      runName: 'run-1',
+      revision: stored.revision,
+      claimedAt: NOW.toISOString(),
+      expiresAt: NOW.getTime() / 1000 + 7_800,
+    });
   });
 
   it('skips an image already at the target version and one that is gone', async () => {

@@ -1,0 +1,54 @@
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { imagePk, REPROCESS_CLAIM_SECONDS, reprocessClaimSk } from '@smart-image-pipeline/contracts';
+
+/** What claiming needs: the table and a clock. */
+export interface ClaimDeps {
+  readonly db: Pick<DynamoDBDocumentClient, 'send'>;
+  readonly tableName: string;
+  readonly now: () => Date;
+}
+
+/** One image revision, claimed for a target version by one reprocess run. */
+export interface Claim {
+  imageId: string;
+  revision: string;
+  version: string;
+  runName: string;
+}
+
+/**
+ * Claims the image for this reprocess run and version (a conditional put of `IMAGE#<id>` / `REPROCESS#<version>`), so
+ * two runs of one version started together never both process it. The claim is granted when there is none, when this
+ * run holds it already (a retried PrepareImage), when it was taken for another revision, or when it is older than
+ * REPROCESS_CLAIM_SECONDS (the run that took it has ended). `expiresAt` lets the table's TTL remove it afterwards.
+ * @returns false when another run of the same version holds the claim.
+ */
+export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean> {
+  const now = deps.now();
+  try {
+    await deps.db.send(
+      new PutCommand({
+        TableName: deps.tableName,
+        Item: {
+          PK: imagePk(claim.imageId),
+          SK: reprocessClaimSk(claim.version),
+          type: 'REPROCESS_CLAIM',
+          runName: claim.runName,
+          revision: claim.revision,
+          claimedAt: now.toISOString(),
+          expiresAt: Math.ceil(now.getTime() / 1000) + REPROCESS_CLAIM_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR runName = :run OR revision <> :rev OR claimedAt < :lapsed',
+        ExpressionAttributeValues: {
+          ':run': claim.runName,
+          ':rev': claim.revision,
+          ':lapsed': new Date(now.getTime() - REPROCESS_CLAIM_SECONDS * 1000).toISOString(),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
