@@ -516,6 +516,29 @@ describe('image pipeline state machine', () => {
     expect(await imageItem(input.imageId)).toEqual(before);
   });
 
+  it('records a failure before any version resolved under the version the input asked for, else as unresolved', async () => {
+    // Prepare: the config holds v941 only; one run asks for v998, the other for nothing while the config is broken.
+    const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
+    useRawConfig({ current: 'v941', versions: { v941: { ...defaults, reuseNearDuplicates: false } } });
+    answerRekognition();
+    const asked = { ...upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg')), pipelineVersion: 'v998' };
+    const unasked = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
+
+    // Act
+    const askedRun = await runPipeline(asked, { handlers });
+    useRawConfig({ current: 'v942', versions: { v941: {} } });
+    const unaskedRun = await runPipeline(unasked, { handlers });
+
+    // Assess
+    expect([askedRun.error?.name, unaskedRun.error?.name]).toEqual(['UnknownPipelineVersionError', 'InvalidConfigError']);
+    expect(await imageItem(asked.imageId)).toMatchObject({ status: 'FAILED', pipelineVersion: 'v998' });
+    expect(await imageItem(unasked.imageId)).toMatchObject({ status: 'FAILED', pipelineVersion: 'unresolved' });
+    expect(validEventTypes(askedRun, asked)).toEqual([DETAIL_TYPES.failed]);
+    expect(askedRun.events[0].detail.pipelineVersion).toBe('v998');
+    expect(validEventTypes(unaskedRun, unasked)).toEqual([DETAIL_TYPES.failed]);
+    expect(unaskedRun.events[0].detail).not.toHaveProperty('pipelineVersion');
+  });
+
   it('reuses the stored resize result a reprocess run brings without reading the source, and analyses again', async () => {
     // Prepare
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));

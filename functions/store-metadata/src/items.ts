@@ -17,6 +17,7 @@ import {
   statusIndexSk,
   stringListAttribute,
   type AnalysisSummary,
+  UNRESOLVED_PIPELINE_VERSION,
   uploadFileName,
 } from '@smart-image-pipeline/contracts';
 import { storedAnalysis } from './analysis-record';
@@ -188,11 +189,15 @@ function videoLabelAttributes(input: StoreSuccessInput, name: string): Item {
 /** Segments kept on a label item (the image item's summary keeps up to 100 per label). */
 const VIDEO_LABEL_SEGMENTS = 50;
 
-/** Builds the image item for a failed run (status FAILED with the error's name and cause). */
+/**
+ * Builds the image item for a failed run (status FAILED with the error's name and cause). A run that failed before a
+ * version was resolved records the version it asked for, else `unresolved` (never read as v1).
+ */
 export function failureImageItem(input: RecordFailureInput, times: WriteTimes): Item {
   const error: FailureDescription = { name: input.error.name, cause: input.error.cause };
   return {
     ...commonImageAttributes(input, times),
+    pipelineVersion: input.resolvedVersion?.name ?? UNRESOLVED_PIPELINE_VERSION,
     GSI1PK: statusIndexPk('FAILED'),
     GSI2PK: ownerStatusIndexPk(input.owner, 'FAILED'),
     status: 'FAILED',

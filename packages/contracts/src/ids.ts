@@ -48,3 +48,19 @@ export function sourceOrderFor(sequencer: string): string {
   if (!SEQUENCER_PATTERN.test(sequencer)) throw new RangeError(`Not a sequencer: ${JSON.stringify(sequencer)}`);
   return sequencer.toUpperCase().padStart(32, '0');
 }
+
+/**
+ * What a failure that happened before any version was resolved (ResolveVersion itself failed) and that no version was
+ * asked for records as its `pipelineVersion`: it ran under no version, so a filter for `v1` (or the current one) must not
+ * find it; `?version=unresolved` does. A run that asked for a version records that one instead (`requestedPipelineVersion`).
+ */
+export const UNRESOLVED_PIPELINE_VERSION = 'unresolved';
+
+/** The version an execution input asks for (`pipelineVersion`, set by the reprocessor), when it is a version name. */
+export function requestedPipelineVersion(executionInput: unknown): string | undefined {
+  const requested =
+    typeof executionInput === 'object' && executionInput !== null
+      ? (executionInput as { pipelineVersion?: unknown }).pipelineVersion
+      : undefined;
+  return typeof requested === 'string' && PIPELINE_VERSION_PATTERN.test(requested) ? requested : undefined;
+}

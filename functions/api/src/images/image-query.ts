@@ -1,6 +1,6 @@
 import { QueryReader } from '../http/query-reader';
 import { badRequest } from '../http/http-error';
-import { OWNER_PATTERN, PIPELINE_VERSION_PATTERN } from '@smart-image-pipeline/contracts';
+import { OWNER_PATTERN, PIPELINE_VERSION_PATTERN, UNRESOLVED_PIPELINE_VERSION } from '@smart-image-pipeline/contracts';
 
 /** Filters and sort of an image listing, validated. */
 export interface ImageListQuery {
@@ -62,15 +62,15 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
     limit: reader.integer('limit', 1, 100, 24),
     cursor: reader.string('cursor', 4096),
     owner: reader.string('owner', 40),
-    version: reader.string('version', 8),
+    version: reader.string('version', UNRESOLVED_PIPELINE_VERSION.length),
   };
   if (query.sort === 'confidence' && !query.label) throw badRequest('"sort=confidence" needs "label": confidence belongs to a label.');
   if (query.minConfidence !== undefined && !query.label) throw badRequest('"minConfidence" needs "label": confidence belongs to a label.');
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw badRequest('"from" must not be after "to".');
   if (query.owner !== undefined && !OWNER_PATTERN.test(query.owner))
     throw badRequest('"owner" must be a user id (a Cognito sub) or "unowned".');
-  if (query.version !== undefined && !PIPELINE_VERSION_PATTERN.test(query.version))
-    throw badRequest('"version" must be a pipeline version name such as v2.');
+  if (query.version !== undefined && query.version !== UNRESOLVED_PIPELINE_VERSION && !PIPELINE_VERSION_PATTERN.test(query.version))
+    throw badRequest('"version" must be a pipeline version name such as v2, or "unresolved".');
   return query;
 }
 

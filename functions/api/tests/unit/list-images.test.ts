@@ -158,7 +158,23 @@ describe('listImages', () => {
     // Assess
     expect(v2).toEqual([9, 6, 3].map(id));
     expect(v1).toEqual([10, 8, 7, 5, 4, 2, 1].map(id));
-    expect(bad).toThrow('"version" must be a pipeline version name such as v2.');
+    expect(bad).toThrow('"version" must be a pipeline version name such as v2, or "unresolved".');
+  });
+
+  it('finds the failures of runs that resolved no version with version=unresolved, never with version=v1', async () => {
+    // Prepare
+    const index = new MemoryIndex();
+    index.add(image(1, { owner: OWNER, status: 'FAILED', pipelineVersion: 'unresolved' }));
+    index.add(image(2, { owner: OWNER, status: 'FAILED' }));
+    index.add(image(3, { owner: OWNER, status: 'FAILED', pipelineVersion: 'v4' }));
+
+    // Act
+    const unresolved = await collect(index, 'status=FAILED&version=unresolved');
+    const v1 = await collect(index, 'status=FAILED&version=v1');
+
+    // Assess
+    expect(unresolved).toEqual([id(1)]);
+    expect(v1).toEqual([id(2)]);
   });
 
   it('merges succeeded and failed images by time for status=ALL', async () => {

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { isObject } from '../is-object';
 import { finiteNumber, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
-import { PIPELINE_VERSION_PATTERN } from '../ids';
+import { PIPELINE_VERSION_PATTERN, requestedPipelineVersion } from '../ids';
 import { videoFactsSchema, videoOutputsSchema, videoPlanSchema } from './video';
 import { ownerFromKey } from '../owner';
 import { storedEventsSchema } from './events';
@@ -29,9 +29,19 @@ const imageRefShape = {
     { error: 'must be an object' },
   ),
   receivedAt: timestampSchema,
-  /** ResolveVersion's result; empty when the run failed before a version was resolved. */
+  /**
+   * ResolveVersion's result. When the run failed before a version was resolved, MarkUnresolvedVersion gives
+   * `{ executionInput }` instead, and the version the input asked for (if any) becomes the name.
+   */
   resolvedVersion: z
-    .object({ name: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional() })
+    .object({
+      name: z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional(),
+      executionInput: z.unknown().optional(),
+    })
+    .transform(({ name, executionInput }) => {
+      const resolved = name ?? requestedPipelineVersion(executionInput);
+      return resolved === undefined ? {} : { name: resolved };
+    })
     .optional(),
 };
 
