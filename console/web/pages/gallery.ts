@@ -111,7 +111,7 @@ export const galleryPage: Page = (container, route) => {
         type: 'search',
         value: current.version,
         placeholder: 'e.g. v2',
-        pattern: 'v[1-9][0-9]{0,5}',
+        pattern: 'v[1-9][0-9]{0,5}|unresolved',
       }),
     ),
     h(
