@@ -5,8 +5,10 @@ import { runAnalyticsBench } from './analytics/section';
 import { runColdStartBench } from './cold-start/section';
 import { computeCost } from './cost/model';
 import { reprocessCost } from './cost/reprocess';
+import { measureStoredAnalysisUsage } from './cost/reprocess-analysis-skip';
 import { gatherCostInputs } from './cost/gather';
 import { DOCUMENTED_MIX } from './cost/mix';
+import { deployedAnalysisConfig } from './cost/usage';
 import { runE2eBench } from './e2e/section';
 import { describeMachine } from './lib/machine';
 import { SOURCE_PHOTOS } from './lib/inputs';
@@ -38,6 +40,7 @@ const PLANS = {
     searchImages: 10_000,
     searchSamples: 40,
     reprocessImages: 300,
+    reprocessAnalysedImages: 60,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -54,6 +57,7 @@ const PLANS = {
     searchImages: 3_000,
     searchSamples: 10,
     reprocessImages: 40,
+    reprocessAnalysedImages: 12,
   },
 };
 
@@ -121,7 +125,9 @@ async function main(): Promise<void> {
     else sections.vision = await attempt(sections, 'vision', () => runVisionBench(plan.visionRuns, log));
 
     if (wanted('reprocess'))
-      sections.reprocess = await attempt(sections, 'reprocess', () => runReprocessBench(plan.reprocessImages, 4, log));
+      sections.reprocess = await attempt(sections, 'reprocess', () =>
+        runReprocessBench(plan.reprocessImages, plan.reprocessAnalysedImages, 4, log),
+      );
     else sections.skipped.reprocess = '--only';
 
     if (wanted('cost')) {
@@ -133,13 +139,15 @@ async function main(): Promise<void> {
         const ours = computeCost(inputs);
         const naive = computeCost({ ...inputs, naive: true });
         const million = { ...inputs, images: 1e6 };
+        const storedAnalysis = await measureStoredAnalysisUsage(deployedAnalysisConfig());
         const reprocessUsdPerMillion = {
-          everyStep: reprocessCost(million, false).usdPerThousand * 1000,
-          variantsReused: reprocessCost(million, true).usdPerThousand * 1000,
+          everyStep: reprocessCost(million, 'none').usdPerThousand * 1000,
+          variantsReused: reprocessCost(million, 'resize').usdPerThousand * 1000,
+          variantsAndAnalysisReused: reprocessCost(million, 'resizeAndAnalysis', storedAnalysis).usdPerThousand * 1000,
         };
         log(`  cost: $${ours.usdPerThousand.toFixed(3)} per 1,000 (naive $${naive.usdPerThousand.toFixed(3)})`);
         log(
-          `  reprocessing 1 M images: $${reprocessUsdPerMillion.everyStep.toFixed(0)} every step, $${reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused`,
+          `  reprocessing 1 M images: $${reprocessUsdPerMillion.everyStep.toFixed(0)} every step, $${reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused, $${reprocessUsdPerMillion.variantsAndAnalysisReused.toFixed(0)} with the stored variants and analysis reused`,
         );
         return {
           usdPerThousand: ours.usdPerThousand,

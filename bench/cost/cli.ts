@@ -1,5 +1,6 @@
 import { computeCost, type CostReport } from './model';
 import { reprocessCost } from './reprocess';
+import { measureStoredAnalysisUsage, STORED_ANALYSIS_MS } from './reprocess-analysis-skip';
 import { PRICES } from './prices';
 import { gatherCostInputs, transitionsPerRun } from './gather';
 import { DOCUMENTED_MIX, type CostMix } from './mix';
@@ -98,16 +99,21 @@ export async function costReports(argv: readonly string[]) {
 }
 
 /** The price of reprocessing 1 M images with a new version, with and without the skip of unchanged steps. */
-function reprocessLines(inputs: Awaited<ReturnType<typeof gatherCostInputs>>): string[] {
+async function reprocessLines(inputs: Awaited<ReturnType<typeof gatherCostInputs>>): Promise<string[]> {
   const million = { ...inputs, images: 1e6 };
-  const full = reprocessCost(million, false);
-  const skip = reprocessCost(million, true);
+  const full = reprocessCost(million, 'none');
+  const skip = reprocessCost(million, 'resize');
+  const skipBoth = reprocessCost(million, 'resizeAndAnalysis', await measureStoredAnalysisUsage(deployedAnalysisConfig()));
   const row = (label: string, report: typeof full) =>
     `  ${label}: $${(report.usdPerThousand * 1000).toFixed(0)} per 1,000,000 images ($${report.usdPerThousand.toFixed(4)} per 1,000; ${report.transitions} transitions per image, Rekognition $${(report.lines.filter((l) => l.service === 'Rekognition').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)}, Lambda $${(report.lines.filter((l) => l.service === 'Lambda').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)}, Step Functions $${(report.lines.filter((l) => l.service === 'Step Functions').reduce((sum, l) => sum + l.usdPerThousand, 0) * 1000).toFixed(0)})`;
   return [
     'Reprocessing 1,000,000 images with a new version (statemachine/reprocess.asl.json: a Distributed Map child per image, 1 transition to start it, then the pipeline run; same mix, no near-duplicate reuse, tiers from zero):',
     row('every step again (new variants too)', full),
     row('stored variants reused (ResizeImage returns them, no S3)', skip),
+    row(
+      `stored variants and analysis reused (analysis settings unchanged: AnalyseImage returns the stored one, no Rekognition; ${STORED_ANALYSIS_MS} ms stated)`,
+      skipBoth,
+    ),
     '  Images already at the target version are left out of the manifest and cost one BatchGetItem read each.',
     '',
   ];
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
           `  ${row.setting.padEnd(settingWidth)}  ${money(row.usdPerThousand)}  (${row.usdPerThousand >= ours.usdPerThousand ? '+' : '-'}${money(Math.abs(row.usdPerThousand - ours.usdPerThousand))})`,
       ),
       '',
-      ...reprocessLines(inputs),
+      ...(await reprocessLines(inputs)),
       `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,
       '',

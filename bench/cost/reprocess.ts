@@ -6,6 +6,7 @@ import { walkExecution } from './asl-transitions';
 import { happyPathFacts } from './gather';
 import { computeCost, type CostInputs, type CostLine, type CostReport } from './model';
 import { PRICES } from './prices';
+import { storedAnalysisReadLine, withStoredAnalysis, type StoredAnalysisUsage } from './reprocess-analysis-skip';
 
 /**
  * ReprocessFunction's `prepare` (one consistent GetItem, and the VERSION# items once per container) and `select`
@@ -31,14 +32,26 @@ export function pipelineTransitions(): string[] {
   return walkExecution(asl, happyPathFacts());
 }
 
+/** What a reprocess run reuses: nothing, the stored resize (variants unchanged), or that and the stored analysis. */
+export type ReprocessReuse = 'none' | 'resize' | 'resizeAndAnalysis';
+
 /**
  * The cost of reprocessing `inputs.images` images with a new version (one month's volume, tiers from zero), per 1,000:
  * each image is one Distributed Map child (1 transition to start it, plus its own states), one pipeline run, and the
- * manifest's reads. `skipUnchanged` reuses the stored resize (variants unchanged: ResizeImage returns it in a few ms,
- * no S3 reads of the original or variant writes); analysis always runs again (the version's analysis settings differ, so no earlier
- * analysis may be reused). Images already at the target version are left out by SelectImages and cost only its reads.
+ * manifest's reads. `resize` reuses the stored resize (variants unchanged: ResizeImage returns it in a few ms, no S3
+ * reads of the original or variant writes) and analyses again (the version's analysis settings differ);
+ * `resizeAndAnalysis` also reuses the stored analysis (analysis settings unchanged: no Rekognition call, see
+ * reprocess-analysis-skip.ts; `storedAnalysis` is that module's measured usage). The transitions are the same in every
+ * case. Images already at the target version are left out by SelectImages and cost only its reads.
  */
-export function reprocessCost(upload: CostInputs, skipUnchanged: boolean): CostReport & { transitions: number } {
+export function reprocessCost(
+  upload: CostInputs,
+  reuse: ReprocessReuse,
+  storedAnalysis?: StoredAnalysisUsage,
+): CostReport & { transitions: number } {
+  const skipUnchanged = reuse !== 'none';
+  if (reuse === 'resizeAndAnalysis' && !storedAnalysis) throw new Error('reprocessCost: resizeAndAnalysis needs the stored-analysis usage');
+  if (reuse === 'resizeAndAnalysis' && storedAnalysis) upload = withStoredAnalysis(upload, storedAnalysis);
   const lambdaOf = (id: string) => upload.lambdas.find((fn) => fn.logicalId === id);
   const pipelineIds = ['ResolveVersionFunction', 'ResizeImageFunction', 'RekognitionLabelsFunction', 'StoreMetadataFunction'];
   const storedResize = (fn: CostInputs['lambdas'][number]) =>
@@ -86,5 +99,6 @@ export function reprocessCost(upload: CostInputs, skipUnchanged: boolean): CostR
       : line,
   );
   lines.push(extra);
+  if (reuse === 'resizeAndAnalysis' && storedAnalysis) lines.push(storedAnalysisReadLine(upload, storedAnalysis));
   return { lines, usdPerThousand: lines.reduce((sum, line) => sum + line.usdPerThousand, 0), transitions };
 }

@@ -79,10 +79,15 @@ export function otherTables(s: BenchSections): string {
     parts.push(
       `Local reprocessing (reprocess state machine, Distributed Map at concurrency ${r.concurrency}, ${r.images} small seeded images): ${r.reuseImagesPerMinute} images/min with the stored variants reused (${fmt(r.reuseSeconds, 1)} s), ${r.fullImagesPerMinute} images/min resizing again (${fmt(r.fullSeconds, 1)} s); a second run of the same selection ${fmt(r.secondRunSeconds, 1)} s with 0 selected.`,
     );
+    // Older results files have no analysed part.
+    if (r.analysed)
+      parts.push(
+        `Reprocessing ${r.analysed.images} analysed images (160×120, the local vision service analyses each): ${r.analysed.analysisReusedImagesPerMinute} images/min with the stored variants and analysis reused (same analysis settings, ${fmt(r.analysed.analysisReusedSeconds, 1)} s), ${r.analysed.analysedAgainImagesPerMinute} images/min analysing again (${fmt(r.analysed.analysedAgainSeconds, 1)} s).`,
+      );
   }
   if (s.cost?.reprocessUsdPerMillion)
     parts.push(
-      `Reprocessing 1,000,000 images with a new version: $${s.cost.reprocessUsdPerMillion.everyStep.toFixed(0)} running every step, $${s.cost.reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused (\`npm run cost\`).`,
+      `Reprocessing 1,000,000 images with a new version: $${s.cost.reprocessUsdPerMillion.everyStep.toFixed(0)} running every step, $${s.cost.reprocessUsdPerMillion.variantsReused.toFixed(0)} with the stored variants reused${s.cost.reprocessUsdPerMillion.variantsAndAnalysisReused === undefined ? '' : `, $${s.cost.reprocessUsdPerMillion.variantsAndAnalysisReused.toFixed(0)} with the stored variants and analysis reused`} (\`npm run cost\`).`,
     );
   if (s.cost)
     parts.push(

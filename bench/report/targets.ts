@@ -25,7 +25,11 @@ export interface BenchSections {
   e2e?: E2eResult;
   coldStart?: ColdStartResult[];
   search?: SearchBenchResult;
-  cost?: { usdPerThousand: number; naiveUsdPerThousand: number; reprocessUsdPerMillion?: { everyStep: number; variantsReused: number } };
+  cost?: {
+    usdPerThousand: number;
+    naiveUsdPerThousand: number;
+    reprocessUsdPerMillion?: { everyStep: number; variantsReused: number; variantsAndAnalysisReused?: number };
+  };
   reprocess?: ReprocessBench;
   analytics?: AnalyticsBenchResult;
   errors: Record<string, string>;

@@ -35,19 +35,25 @@ export interface ReprocessWorld {
   stop(): Promise<void>;
 }
 
+/** v4 analyses and resizes exactly as v1 does: a reprocess from v1 to v4 reuses both the variants and the analysis. */
 const CONFIG = {
   current: 'v1',
   versions: {
     v1: { detectText: 'never' },
     v2: { detectText: 'never', minLabelConfidence: 55 },
     v3: { detectText: 'never', variantWidths: [64] },
+    v4: { detectText: 'never' },
   },
 };
 
-/** A 60×40 PNG, different for each index: under Rekognition's 80 px, so a run resizes and stores without analysis. */
-function tinyImage(index: number): Promise<Buffer> {
+/**
+ * A PNG different for each index: 60×40 (under Rekognition's 80 px, so a run resizes and stores without analysis), or
+ * with `analysable` 160×120, which the local vision service analyses.
+ */
+function seedImage(index: number, analysable: boolean): Promise<Buffer> {
   const colour = { r: (index * 37) % 256, g: (index * 91) % 256, b: (index * 53) % 256 };
-  return sharp({ create: { width: 60, height: 40, channels: 3, background: colour } })
+  const [width, height] = analysable ? [160, 120] : [60, 40];
+  return sharp({ create: { width, height, channels: 3, background: colour } })
     .png()
     .toBuffer();
 }
@@ -80,8 +86,11 @@ async function queryAll(db: DynamoDBDocumentClient, table: string, partition: st
   return items;
 }
 
-/** Starts the stack in a fresh data folder and runs `count` uploads through the pipeline until every one is stored. */
-export async function seedReprocessWorld(count: number, concurrency = 2): Promise<ReprocessWorld> {
+/**
+ * Starts the stack in a fresh data folder and runs `count` uploads through the pipeline until every one is stored;
+ * `analysable` seeds images large enough to be analysed.
+ */
+export async function seedReprocessWorld(count: number, concurrency = 2, analysable = false): Promise<ReprocessWorld> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sip-reprocess-'));
   const stack = await startLocalStack({
     dataDir,
@@ -118,7 +127,7 @@ export async function seedReprocessWorld(count: number, concurrency = 2): Promis
 
   const indexes = Array.from({ length: count }, (_, index) => index);
   await inPool(indexes, 16, async (index) => {
-    const body = await tinyImage(index);
+    const body = await seedImage(index, analysable);
     await s3.send(
       new PutObjectCommand({
         Bucket: stack.resources.uploadsBucket,
