@@ -10,7 +10,7 @@ import { analyseImage, type AnalyseImageDeps } from '../../src/analyse-image';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis-config';
 import { InvalidAnalysisImageError, InvalidConfigError } from '../../src/errors';
 import type { AnalysisConfig } from '../../src/types';
-import { analysisSummarySchema, sectionItems } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, sectionItems, storedAnalysisRef } from '@smart-image-pipeline/contracts';
 import { events, responses } from './fixtures';
 
 const metadata = { $metadata: { httpStatusCode: 200, requestId: 'b1f0c7a2-0000-4000-8000-000000000000', attempts: 1 } };
@@ -77,6 +77,37 @@ describe('analyseImage', () => {
     expect(summary.sections.labels).toEqual(first.sections.labels);
     expect(summary.sections.imageProperties).toMatchObject({ detector: 'ResizeImage', facts: { brightness: 20 } });
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+  });
+
+  it('returns the stored analysis a reprocess run refers to, re-reading the item, and reads nothing without a reference', async () => {
+    // Prepare
+    const first = await analyseImage(events.person(), fakeDeps().deps);
+    const input = events.person();
+    const item = { imageId: input.imageId, revision: input.revision, status: 'SUCCEEDED', pipelineVersion: 'v1', analysis: first };
+    const reads: string[] = [];
+    const reuser = fakeDeps();
+    reuser.deps.storedImage = async (imageId) => {
+      reads.push(imageId);
+      return item;
+    };
+    const stale = fakeDeps();
+    stale.deps.storedImage = async () => ({ ...item, revision: 'ffffffffffffffff' });
+
+    // Act
+    const ref = storedAnalysisRef(item);
+    const reused = await analyseImage({ ...input, storedAnalysis: ref }, reuser.deps);
+    const withoutRef = await analyseImage({ ...input, storedAnalysis: null }, reuser.deps);
+    const otherRevision = await analyseImage({ ...input, storedAnalysis: ref }, stale.deps);
+
+    // Assess
+    expect(first.settingsFingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(reads).toEqual([input.imageId]);
+    expect(reuser.requests.filter((request) => request.call === 'DetectLabels')).toHaveLength(1);
+    expect(reuser.written.size).toBe(withoutRef.calls.length);
+    expect(reused).toEqual({ ...first, calls: [], skipped: {}, reusedFromVersion: 'v1' });
+    expect(withoutRef.reusedFromVersion).toBeUndefined();
+    expect(otherRevision.calls).toContain('DetectLabels');
+    expect(analysisSummarySchema.parse(reused)).toEqual(reused);
   });
 
   it('analyses as usual, recording its settings, when no near-duplicate qualifies', async () => {
