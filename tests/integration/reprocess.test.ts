@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { maxRunOverlap, seedReprocessWorld, type ReprocessWorld } from './support/reprocess-scenario';
 
 /**
@@ -126,6 +127,39 @@ describe('bulk reprocessing in local mode', () => {
       expect([...runsPerImage.values()].filter((count) => count > 1)).toEqual([]);
       const images = await world.images();
       expect([...images.values()].every((image) => image.status === 'SUCCEEDED' && image.pipelineVersion === 'v1')).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'gives a claim back when its pipeline run fails, so the next run of that version tries the image again at once',
+    async () => {
+      // Prepare: one image's item names an upload key that does not exist, so resizing it for v3 (other variants) fails;
+      // the failure is not recorded over the stored success, so the next run selects it again.
+      const [broken] = world.imageIds;
+      await world.db.send(
+        new UpdateCommand({
+          TableName: world.stack.resources.tableName,
+          Key: { PK: `IMAGE#${broken}`, SK: 'IMAGE' },
+          UpdateExpression: 'SET #source.#key = :missing',
+          ExpressionAttributeNames: { '#source': 'source', '#key': 'key' },
+          ExpressionAttributeValues: { ':missing': 'uploads/seed/missing.png' },
+        }),
+      );
+      const runsOf = async (imageId: string) => (await world.pipelineRuns()).filter((run) => run.name!.slice(4, 36) === imageId).length;
+      const before = await runsOf(broken);
+
+      // Act
+      const first = await world.reprocess({ version: 'v3', where: 'all', maxConcurrency: CONCURRENCY });
+      const afterFirst = await runsOf(broken);
+      const second = await world.reprocess({ version: 'v3', where: 'all', maxConcurrency: CONCURRENCY });
+
+      // Assess
+      expect(first).toMatchObject({ status: 'SUCCEEDED', selected: IMAGES, reprocessed: IMAGES - 1, failed: 1 });
+      expect(afterFirst).toBe(before + 1);
+      // The second run's one child fails again (100 % > the 5 % tolerated, so that run fails): it was tried, not skipped.
+      expect(second.skipped).toBe(0);
+      expect(await runsOf(broken)).toBe(afterFirst + 1);
     },
     TEST_TIMEOUT_MS,
   );

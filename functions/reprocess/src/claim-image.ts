@@ -1,4 +1,4 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { imagePk, REPROCESS_CLAIM_SECONDS, reprocessClaimSk } from '@smart-image-pipeline/contracts';
 
 /** What claiming needs: the table and a clock. */
@@ -14,13 +14,16 @@ export interface Claim {
   revision: string;
   version: string;
   runName: string;
+  /** `updatedAt` of the image item as this run read it (consistently); absent on items without one. */
+  itemUpdatedAt?: string;
 }
 
 /**
  * Claims the image for this reprocess run and version (a conditional put of `IMAGE#<id>` / `REPROCESS#<version>`), so
  * two runs of one version started together never both process it. The claim is granted when there is none, when this
- * run holds it already (a retried PrepareImage), when it was taken for another revision, or when it is older than
- * REPROCESS_CLAIM_SECONDS (the run that took it has ended). `expiresAt` lets the table's TTL remove it afterwards.
+ * run holds it already (a retried PrepareImage), when it was taken for another revision, when the image item this run
+ * read was written after it (the claiming run stored its result, or the image moved on since), or when it is older
+ * than REPROCESS_CLAIM_SECONDS (the run that took it has ended). `expiresAt` lets the table's TTL remove it afterwards.
  * @returns false when another run of the same version holds the claim.
  */
 export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean> {
@@ -38,12 +41,37 @@ export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean
           claimedAt: now.toISOString(),
           expiresAt: Math.ceil(now.getTime() / 1000) + REPROCESS_CLAIM_SECONDS,
         },
-        ConditionExpression: 'attribute_not_exists(PK) OR runName = :run OR revision <> :rev OR claimedAt < :lapsed',
+        ConditionExpression: `attribute_not_exists(PK) OR runName = :run OR revision <> :rev OR claimedAt < :lapsed${
+          claim.itemUpdatedAt === undefined ? '' : ' OR claimedAt < :itemWritten'
+        }`,
         ExpressionAttributeValues: {
           ':run': claim.runName,
           ':rev': claim.revision,
           ':lapsed': new Date(now.getTime() - REPROCESS_CLAIM_SECONDS * 1000).toISOString(),
+          ...(claim.itemUpdatedAt === undefined ? {} : { ':itemWritten': claim.itemUpdatedAt }),
         },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Gives a claim back after the claiming run's pipeline run failed (it has ended), so another run of the version may
+ * try the image at once; only this run's own claim is deleted.
+ * @returns false when the claim was not this run's (or is gone already).
+ */
+export async function releaseClaim(claim: Omit<Claim, 'revision'>, deps: Omit<ClaimDeps, 'now'>): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.tableName,
+        Key: { PK: imagePk(claim.imageId), SK: reprocessClaimSk(claim.version) },
+        ConditionExpression: 'runName = :run',
+        ExpressionAttributeValues: { ':run': claim.runName },
       }),
     );
     return true;

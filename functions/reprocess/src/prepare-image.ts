@@ -29,7 +29,16 @@ export interface PinnedVersion {
 
 /** What the Distributed Map child does with one image: start a pipeline run, or nothing (and why). */
 export type Preparation =
-  | { action: 'run'; imageId: string; name: string; input: Record<string, unknown>; reusesResize: boolean; reusesAnalysis: boolean }
+  | {
+      action: 'run';
+      imageId: string;
+      name: string;
+      input: Record<string, unknown>;
+      reusesResize: boolean;
+      reusesAnalysis: boolean;
+      /** The reprocess run holding the claim (ReleaseClaim gives it back when the pipeline run fails). */
+      runName: string;
+    }
   | { action: 'skip'; imageId: string; reason: 'gone' | 'current' | 'claimed' };
 
 // The fields of ResizeImage's output that the image item keeps and the later states read.
@@ -89,7 +98,9 @@ export async function prepareImage(imageId: string, version: string, runName: st
   );
   if (!isObject(item) || item.status === DELETED_STATUS || !isObject(item.source)) return { action: 'skip', imageId, reason: 'gone' };
   const stored = storedPipelineVersion(item);
-  if (item.status === 'SUCCEEDED' && stored === version) return { action: 'skip', imageId, reason: 'current' };
+  // A QUARANTINED result of the target version is current too: that version's run stored it and waits for its review.
+  if ((item.status === 'SUCCEEDED' || item.status === 'QUARANTINED') && stored === version)
+    return { action: 'skip', imageId, reason: 'current' };
   const target = await pinnedVersion(version, deps);
   if (target === undefined) throw new UnknownPipelineVersionError(version, []);
   const resize = storedResize(item);
@@ -101,7 +112,9 @@ export async function prepareImage(imageId: string, version: string, runName: st
   const sourceOrder = String(item.sourceOrder);
   const revision = String(item.revision);
   // Last, so a skip for another reason never takes a claim; a refusal means another run of this version has the image.
-  if (!(await claimImage({ imageId, revision, version, runName }, deps))) return { action: 'skip', imageId, reason: 'claimed' };
+  const itemUpdatedAt = typeof item.updatedAt === 'string' ? item.updatedAt : undefined;
+  if (!(await claimImage({ imageId, revision, version, runName, itemUpdatedAt }, deps)))
+    return { action: 'skip', imageId, reason: 'claimed' };
   const input = {
     imageId,
     revision,
@@ -113,5 +126,5 @@ export async function prepareImage(imageId: string, version: string, runName: st
     ...(analysisRef ? { storedAnalysis: analysisRef } : {}),
   };
   const name = reprocessExecutionName(imageId, revision, version, runName);
-  return { action: 'run', imageId, name, input, reusesResize, reusesAnalysis };
+  return { action: 'run', imageId, name, input, reusesResize, reusesAnalysis, runName };
 }

@@ -129,11 +129,13 @@ describe('prepareImage', () => {
   it('skips an image already at the target version and one that is gone', async () => {
     // Act
     const current = await prepareImage(IMAGE_ID, 'v1', 'run-1', table(stored, { v1: [256] }));
+    const inReview = await prepareImage(IMAGE_ID, 'v1', 'run-1', table({ ...stored, status: 'QUARANTINED' }, { v1: [256] }));
     const deleted = await prepareImage(IMAGE_ID, 'v2', 'run-1', table({ ...stored, status: 'DELETED' }, { v2: [256] }));
     const missing = await prepareImage(IMAGE_ID, 'v2', 'run-1', table(undefined, { v2: [256] }));
 
     // Assess
     expect(current).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'current' });
+    expect(inReview).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'current' });
     expect(deleted).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'gone' });
     expect(missing).toEqual({ action: 'skip', imageId: IMAGE_ID, reason: 'gone' });
   });
