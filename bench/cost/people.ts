@@ -3,6 +3,7 @@ import {
   groupFaces,
   type FaceCollection,
   type FaceStore,
+  type PeopleLock,
   type StoredFace,
 } from '../../functions/rekognition-labels/src/people/group-faces';
 import type { CostLine } from './model';
@@ -53,8 +54,10 @@ export interface PeopleUsage {
 
 /** A face item (FACE#, about 400 bytes) lands in the table and in GSI2: two write units per put. */
 const FACE_PUT_WRU = 2;
-/** A face record read by BatchGetItem (eventually consistent, under 4 KB): half a read unit. */
-const FACE_READ_RRU = 0.5;
+/** A face record read by BatchGetItem (strongly consistent, under 4 KB): one read unit. */
+const FACE_READ_RRU = 1;
+/** The owner's lock item (no index): one write unit to take it, one to release it. */
+const LOCK_WRU = 1;
 /** The image's own faces, read first (one consistent Query of a few small items): one read unit. */
 const IMAGE_FACES_QUERY_RRU = 1;
 
@@ -104,8 +107,14 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
     },
     deleteFaceRecords: async () => undefined,
   };
+  const lock: PeopleLock = {
+    withOwnerLock: async (_owner, work) => {
+      usage.writeUnits += 2 * LOCK_WRU;
+      return work();
+    },
+  };
   const image: Image = { S3Object: { Bucket: 'b', Name: 'k.jpg' } };
-  await groupFaces({ imageId: 'new-image', owner: 'owner', image, threshold: 90, now: () => new Date() }, collection, store);
+  await groupFaces({ imageId: 'new-image', owner: 'owner', image, threshold: 90, now: () => new Date() }, collection, store, lock);
   return usage;
 }
 
@@ -136,7 +145,7 @@ export interface PeopleCostInputs {
 /**
  * The lines `groupFacesIntoPeople` adds, per 1,000 images for a month of `images` uploads: IndexFaces and SearchFaces
  * on one Group 1 tier ladder, one month of face metadata storage for the faces those images add (each further month
- * they are kept costs the same again), and the face records and match reads in the table.
+ * they are kept costs the same again), and the face records, the owner's lock and the match reads in the table.
  */
 export function peopleCostLines(images: number, people: PeopleCostInputs, prices: { perWru: number; perRru: number }): CostLine[] {
   const share = people.faceImageShare;
@@ -158,6 +167,6 @@ export function peopleCostLines(images: number, people: PeopleCostInputs, prices
     line('Rekognition', 'IndexFaces (people, Group 1)', index, group1Share(index)),
     line('Rekognition', 'SearchFaces (people, Group 1, one per face)', search, group1Share(search)),
     line('Rekognition', 'face metadata storage (people, first month)', faces, faces * images * PEOPLE_PRICES.faceMetadataPerFaceMonth),
-    line('DynamoDB', 'people (face records, match reads)', wru + rru, images * (wru * prices.perWru + rru * prices.perRru)),
+    line('DynamoDB', 'people (face records, owner lock, match reads)', wru + rru, images * (wru * prices.perWru + rru * prices.perRru)),
   ];
 }

@@ -433,6 +433,41 @@ describe('image pipeline state machine', () => {
     ]);
   });
 
+  it('groups two photos of one person analysed at the same moment into one person, however slow one run is', async () => {
+    // Prepare: two runs at once; the first IndexFaces call adds its face to the collection at once but answers after
+    // 4 s. The owner's people lock (a conditional put in the local table) makes the runs decide one after the other.
+    // (The interleaving that split people before the lock, a record write delayed past 3 s, is reproduced in
+    // functions/rekognition-labels/tests/unit/group-faces.test.ts, where the store can be slowed down.)
+    useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
+    answerRekognition();
+    rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
+    const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
+    rekognition.on(IndexFacesCommand).callsFake(async (request) => {
+      const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
+      indexed.push(face);
+      if (indexed.length === 1) await new Promise((resolve) => setTimeout(resolve, 4000));
+      return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
+    });
+    rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
+      SearchedFaceId: request.FaceId,
+      FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
+    }));
+    const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-1.jpg');
+    const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-2.jpg');
+
+    // Act
+    const runs = await Promise.all([runPipeline(first, { handlers }), runPipeline(second, { handlers })]);
+    const people = await Promise.all(
+      [first, second].map(async (input) => sectionItems((await imageItem(input.imageId))?.analysis, 'people')),
+    );
+
+    // Assess
+    expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(indexed).toHaveLength(2);
+    expect(people[0][0].attributes?.personId).toBeDefined();
+    expect(people[1][0].attributes?.personId).toBe(people[0][0].attributes?.personId);
+  });
+
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
     // Prepare
     const input = upload('unsupported-pdf', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n'));

@@ -81,7 +81,8 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
-    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys.
+    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys (and the owner's
+    // people lock under PEOPLE# keys).
     { actions: FACE_COLLECTION_ACTIONS, resources: [FACE_COLLECTION_ARN] },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
