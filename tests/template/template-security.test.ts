@@ -126,10 +126,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
-  // Reads images only (the one table write is the caller's preferences item); presigns uploads into uploads/ and GETs
-  // of variants only; the runs.
+  // Reads images only (the table writes are the caller's preferences item and person items, under PEOPLE#); presigns
+  // uploads into uploads/ and GETs of variants only; the runs.
   ApiFunction: [
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       resources: [
@@ -324,7 +328,7 @@ describe('template security', () => {
     expect(otherSenders).toEqual([]);
   });
 
-  it('lets the API write only per-user items of the table (the preferences), never an image item', () => {
+  it('lets the API write only per-user items of the table (the preferences, the people items), never an image item', () => {
     // Prepare
     const statements = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
 
@@ -334,8 +338,9 @@ describe('template security', () => {
     );
 
     // Assess
-    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
+    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences', 'OwnPeople']);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(writes[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PEOPLE#*'] } });
   });
 
   it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {

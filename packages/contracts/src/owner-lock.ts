@@ -40,6 +40,36 @@ export interface LockTable {
   deleteIf(request: LockRequest): Promise<void>;
 }
 
+const conditionFailed = (error: unknown) => (error as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+
+/**
+ * The LockTable over a DynamoDB document client; the caller passes lib-dynamodb's PutCommand and DeleteCommand, so this
+ * package stays free of the AWS SDK.
+ */
+export function documentClientLockTable(
+  db: { send(command: never): Promise<unknown> },
+  commands: { Put: new (input: never) => unknown; Delete: new (input: never) => unknown },
+): LockTable {
+  return {
+    async tryPut(request) {
+      try {
+        await db.send(new commands.Put(request as never) as never);
+        return true;
+      } catch (error) {
+        if (conditionFailed(error)) return false;
+        throw error;
+      }
+    },
+    async deleteIf(request) {
+      try {
+        await db.send(new commands.Delete(request as never) as never);
+      } catch (error) {
+        if (!conditionFailed(error)) throw error;
+      }
+    },
+  };
+}
+
 /** Another run of the same owner held the people lock for longer than PEOPLE_LOCK_WAIT_MS; retry later. */
 export class PeopleLockBusyError extends PipelineError {
   public override readonly name = ERROR_NAMES.peopleLockBusy;
