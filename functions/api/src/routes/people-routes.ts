@@ -56,9 +56,18 @@ export function registerPeopleRoutes(router: Router, deps: ApiDeps): void {
     const items = await readPersonItems(deps.documents, table, caller.sub);
     const merged = new Set([...items.values()].filter((item) => item.mergedInto).map((item) => item.personId));
     const page = await ownerPeoplePage(deps.documents, table, caller.sub, { after, limit, skip: merged });
+    // A person others were merged into is listed at its own id even when none of its own faces is left (their photos
+    // deleted): it takes its place in the order beside the people the scan found, up to where the scan stopped.
+    const mergeTargets = [...new Set([...merged].map((id) => rootOf(id, items)))].filter(
+      (root) => (!after || root > after) && (!page.lastPersonId || root <= page.lastPersonId),
+    );
+    const ordered = [...new Set([...page.byPerson.keys(), ...mergeTargets])].sort();
+    const onPage = ordered.slice(0, limit);
+    const last = page.lastPersonId || ordered.length > limit ? onPage.at(-1) : undefined;
     // A person's faces, plus the faces of the people merged into it (read apart: they sort elsewhere).
     const groups = await Promise.all(
-      [...page.byPerson].map(async ([personId, faces]) => {
+      onPage.map(async (personId) => {
+        const faces = page.byPerson.get(personId) ?? [];
         const others = membersOf(personId, items).filter((member) => member !== personId);
         const more = await Promise.all(others.map((member) => ownerFaces(deps.documents, table, caller.sub, member)));
         return [personId, [...faces, ...more.flatMap((result) => result.faces)]] as const;
@@ -87,7 +96,7 @@ export function registerPeopleRoutes(router: Router, deps: ApiDeps): void {
     );
     const listed = people.filter((person) => person !== undefined);
     deps.logger.info('Listed people', { people: listed.length, facesRead: page.facesRead });
-    return ok({ items: listed, nextCursor: page.lastPersonId ? encodeCursor(binding, page.lastPersonId) : null });
+    return ok({ items: listed, nextCursor: last ? encodeCursor(binding, last) : null });
   });
 
   router.on('GET', '/people/{personId}/images', async ({ params, request, caller }) => {

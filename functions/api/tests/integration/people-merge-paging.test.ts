@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { faceIndexSk, faceSk, imagePk, ownerFacesIndexPk, peoplePk, PEOPLE_LOCK_SK } from '@smart-image-pipeline/contracts';
 import { listAll, startWebAppStack, type TestUser, type WebAppStack } from '../support/web-app-stack';
 import { writeSeed, type SeededImage } from '../support/seed-images';
@@ -169,5 +169,30 @@ describe('merging and naming people', () => {
     expect(named.body).toEqual({ personId: target, name: 'Grandma' });
     expect(byDave.status).toBe(404);
     expect(all.find((person) => person.personId === target)?.name).toBe('Grandma');
+  });
+
+  it("keeps a merged person listed when the target's own photos are all deleted", async () => {
+    // Prepare: merge person 20 into person 21, then remove 21's own face items (as deleting its photos does).
+    const [from, into] = [personId(20), personId(21)];
+    await carol.call(`/people/${from}/merge`, json({ into }));
+    for (const [i, imageId] of carolsPeople.get(into)!.entries())
+      await documents.send(
+        new DeleteCommand({ TableName: app.stack.resources.tableName, Key: { PK: imagePk(imageId), SK: faceSk(faceId(21, i)) } }),
+      );
+
+    // Act
+    const all = await listAll(carol, '/people', 'limit=7');
+    const photos = await carol.call(`/people/${into}/images`);
+
+    // Assess
+    const ids = all.map((person) => person.personId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(all.find((person) => person.personId === into)).toMatchObject({
+      imageCount: carolsPeople.get(from)!.length,
+      mergedFrom: [from],
+    });
+    expect(ids).not.toContain(from);
+    expect(all).toHaveLength(PEOPLE - 2);
+    expect(new Set(photos.body.items.map((item: { imageId: string }) => item.imageId))).toEqual(new Set(carolsPeople.get(from)));
   });
 });
