@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClientLockTable, peoplePk, withOwnerLock } from '@smart-image-pipeline/contracts';
+import { documentClientLockTable, peoplePk, SECTION_IDS, withOwnerLock, type AnalysisSection } from '@smart-image-pipeline/contracts';
 
 /** SK prefix of an owner's person items (`PEOPLE#<owner>` / `PERSON#<personId>`): a name, or the person merged into. */
 export const PERSON_SK_PREFIX = 'PERSON#';
@@ -98,4 +98,21 @@ export function personWrites(documents: Pick<DynamoDBDocumentClient, 'send'>, ta
         );
       }),
   };
+}
+
+/**
+ * The analysis with each face of its `people` section pointing at the person it is part of now (merges applied), so
+ * an image's "photos of this person" links name the person the People page lists.
+ */
+export function withCurrentPeople<T extends { sections: Record<string, AnalysisSection> }>(
+  analysis: T,
+  items: ReadonlyMap<string, PersonItem>,
+): T {
+  const people = analysis.sections[SECTION_IDS.people];
+  if (!people || items.size === 0) return analysis;
+  const mapped = people.items.map((item) => {
+    const personId = item.attributes?.personId;
+    return typeof personId === 'string' ? { ...item, attributes: { ...item.attributes, personId: rootOf(personId, items) } } : item;
+  });
+  return { ...analysis, sections: { ...analysis.sections, [SECTION_IDS.people]: { ...people, items: mapped } } };
 }

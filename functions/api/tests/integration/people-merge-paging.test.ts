@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { faceIndexSk, faceSk, imagePk, ownerFacesIndexPk, peoplePk, PEOPLE_LOCK_SK } from '@smart-image-pipeline/contracts';
 import { listAll, startWebAppStack, type TestUser, type WebAppStack } from '../support/web-app-stack';
 import { writeSeed, type SeededImage } from '../support/seed-images';
@@ -157,6 +157,31 @@ describe('merging and naming people', () => {
     expect(sourcePhotos.body.personId).toBe(target);
     expect(again.status).toBe(400);
     expect(lock.Item).toBeUndefined();
+  });
+
+  it("points an image's people section at the person a face is part of now", async () => {
+    // Prepare: the people section AnalyseImage wrote for one of the merged person's photos.
+    const imageId = carolsPeople.get(source)![0];
+    await documents.send(
+      new UpdateCommand({
+        TableName: app.stack.resources.tableName,
+        Key: { PK: imagePk(imageId), SK: 'IMAGE' },
+        UpdateExpression: 'SET analysis.sections.people = :people',
+        ExpressionAttributeValues: {
+          ':people': {
+            title: 'People',
+            detector: 'IndexFaces',
+            items: [{ name: 'Person', confidence: 99, boxes: [], attributes: { personId: source, faceId: faceId(5, 0) } }],
+          },
+        },
+      }),
+    );
+
+    // Act
+    const detail = await carol.call(`/images/${imageId}`);
+
+    // Assess
+    expect(detail.body.image.analysis.sections.people.items[0].attributes).toEqual({ personId: target, faceId: faceId(5, 0) });
   });
 
   it('names a person (owner only) and shows the name in the listing', async () => {
