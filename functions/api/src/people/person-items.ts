@@ -1,5 +1,14 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { documentClientLockTable, peoplePk, SECTION_IDS, withOwnerLock, type AnalysisSection } from '@smart-image-pipeline/contracts';
+import {
+  documentClientLockTable,
+  PeopleLockBusyError,
+  peoplePk,
+  SECTION_IDS,
+  withOwnerLock,
+  type AnalysisSection,
+  type OwnerLockOptions,
+} from '@smart-image-pipeline/contracts';
+import { HttpError } from '../http/http-error';
 
 /** SK prefix of an owner's person items (`PEOPLE#<owner>` / `PERSON#<personId>`): a name, or the person merged into. */
 export const PERSON_SK_PREFIX = 'PERSON#';
@@ -59,9 +68,22 @@ export function membersOf(root: string, items: ReadonlyMap<string, PersonItem>):
   return [root, ...[...items.keys()].filter((id) => id !== root && rootOf(id, items) === root)];
 }
 
+/** How long a request waits for the owner's lock: well inside API Gateway's 30-s integration timeout. */
+const API_LOCK_WAIT_MS = 10_000;
+
 /** The owner's person-item writes, each under the owner's people lock (the one face grouping takes). */
-export function personWrites(documents: Pick<DynamoDBDocumentClient, 'send'>, tableName: string) {
+export function personWrites(documents: Pick<DynamoDBDocumentClient, 'send'>, tableName: string, lockOptions: OwnerLockOptions = {}) {
   const lockTable = documentClientLockTable(documents, { Put: PutCommand, Delete: DeleteCommand });
+  /** @throws HttpError 503 when the owner's photos are being grouped for longer than the wait */
+  const underLock = async (owner: string, work: () => Promise<void>) => {
+    try {
+      await withOwnerLock(lockTable, tableName, owner, work, { waitMs: API_LOCK_WAIT_MS, ...lockOptions });
+    } catch (error) {
+      if (error instanceof PeopleLockBusyError)
+        throw new HttpError(503, 'PeopleBusy', 'Your photos are being grouped into people right now; try again in a minute.');
+      throw error;
+    }
+  };
   const key = (owner: string, personId: string) => ({ PK: peoplePk(owner), SK: `${PERSON_SK_PREFIX}${personId}` });
   return {
     /**
@@ -70,7 +92,7 @@ export function personWrites(documents: Pick<DynamoDBDocumentClient, 'send'>, ta
      * @param check runs under the lock first, on the person items as they are then (it may refuse the merge)
      */
     merge: (owner: string, source: string, target: string, check: (items: Map<string, PersonItem>) => void) =>
-      withOwnerLock(lockTable, tableName, owner, async () => {
+      underLock(owner, async () => {
         check(await readPersonItems(documents, tableName, owner));
         await documents.send(
           new UpdateCommand({
@@ -84,7 +106,7 @@ export function personWrites(documents: Pick<DynamoDBDocumentClient, 'send'>, ta
       }),
     /** Gives a person a name (or removes it with `undefined`). */
     rename: (owner: string, personId: string, name: string | undefined) =>
-      withOwnerLock(lockTable, tableName, owner, async () => {
+      underLock(owner, async () => {
         await documents.send(
           new UpdateCommand({
             TableName: tableName,
