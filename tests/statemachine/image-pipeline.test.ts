@@ -877,18 +877,17 @@ describe('video branch of the state machine (issue 14)', () => {
     answerRekognitionVideo({ benchAt70: true });
 
     // Act
+    // The MinConfidence of the StartLabelDetection and StartContentModeration calls since the last reset.
+    const startThresholds = () =>
+      [...rekognition.commandCalls(StartLabelDetectionCommand), ...rekognition.commandCalls(StartContentModerationCommand)].map(
+        (call) => call.args[0].input.MinConfidence,
+      );
     const pinnedRun = await runPipeline(pinned, { handlers, mediaConvert: transcodeIntoFakeS3 });
-    const pinnedStarts = [
-      ...rekognition.commandCalls(StartLabelDetectionCommand),
-      ...rekognition.commandCalls(StartContentModerationCommand),
-    ].map((call) => call.args[0].input.MinConfidence);
+    const pinnedStarts = startThresholds();
     rekognition.reset();
     answerRekognitionVideo({ benchAt70: true });
     const currentRun = await runPipeline(current, { handlers, mediaConvert: transcodeIntoFakeS3 });
-    const currentStarts = [
-      ...rekognition.commandCalls(StartLabelDetectionCommand),
-      ...rekognition.commandCalls(StartContentModerationCommand),
-    ].map((call) => call.args[0].input.MinConfidence);
+    const currentStarts = startThresholds();
     const labelNames = async (imageId: string) => sectionItems((await imageItem(imageId))!.analysis, 'labels').map((label) => label.name);
 
     // Assess
