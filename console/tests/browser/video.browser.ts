@@ -115,11 +115,12 @@ describe('a video in the console, in Chromium', () => {
     const card = page.locator(`.card[data-image-id="${imageId}"]`);
     await card.waitFor();
     const badge = await card.locator('[data-testid="duration-badge"]').textContent();
-    const posterShown = await card.locator('img.real').evaluate(async (img: HTMLImageElement) => {
-      await img.decode();
-      return img.naturalWidth;
-    });
+    // The thumbnail frame drops `loading` when the poster has loaded; wait out its fade-in for the screenshot.
+    await card.locator('.thumb:not(.loading) img.real').waitFor();
+    const posterShown = await card.locator('img.real').evaluate((img: HTMLImageElement) => img.naturalWidth);
     const href = await card.locator('a.card-link').getAttribute('href');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'video-gallery-1280.png') });
     await card.locator('a.card-link').click();
     const duration = await metadataLoaded(page);
     const openedAt = await seekedTo(page, personAt);
