@@ -93,7 +93,7 @@ beforeAll(async () => {
   await stack.waitForIdle();
   const api = async (route: string) =>
     (await fetch(`${stack.webApp.apiUrl}${route}`, { headers: { authorization: `Bearer ${token}` } })).json();
-  const found = (await api('/images?label=Person')).items.find((item: { mediaType: string }) => item.mediaType === 'video');
+  const found = (await api('/images?label=Person&mediaType=video')).items.find((item: { mediaType: string }) => item.mediaType === 'video');
   if (!found) throw new Error(`the video did not end SUCCEEDED with a Person label: ${JSON.stringify(await api('/images?status=ALL'))}`);
   imageId = found.imageId;
   personAt = found.matchedLabel.seconds;
@@ -111,9 +111,10 @@ afterAll(async () => {
 describe('a video in the console, in Chromium', () => {
   it('finds "videos with a person" in the gallery with poster and duration, and opens the player at that second (1280 px)', async () => {
     // Act
-    const page = await openPage(1280, '#/gallery?label=Person');
+    const page = await openPage(1280, '#/gallery?label=Person&mediaType=video');
     const card = page.locator(`.card[data-image-id="${imageId}"]`);
     await card.waitFor();
+    const typeFilter = await page.locator('#mediaType').inputValue();
     const badge = await card.locator('[data-testid="duration-badge"]').textContent();
     // The thumbnail frame drops `loading` when the poster has loaded; wait out its fade-in for the screenshot.
     await card.locator('.thumb:not(.loading) img.real').waitFor();
@@ -128,6 +129,7 @@ describe('a video in the console, in Chromium', () => {
     await page.close();
 
     // Assess
+    expect(typeFilter).toBe('video');
     expect(badge).toBe('0:08');
     expect(posterShown).toBeGreaterThan(0);
     expect(personAt).toBeGreaterThanOrEqual(3);

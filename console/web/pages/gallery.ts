@@ -5,7 +5,20 @@ import { formatClock, formatConfidence } from '../format';
 import { hashLink, type Page } from '../router';
 import { isAdmin } from '../session';
 
-const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'version', 'from', 'to', 'sort', 'scope'] as const;
+const FILTERS = [
+  'label',
+  'minConfidence',
+  'hasFaces',
+  'text',
+  'moderated',
+  'status',
+  'mediaType',
+  'version',
+  'from',
+  'to',
+  'sort',
+  'scope',
+] as const;
 
 /** The card's preview: the thumbnail (a video's poster frame, with its duration over it). */
 function cardPreview(image: ImageSummary): HTMLElement {
@@ -114,6 +127,11 @@ export const galleryPage: Page = (container, route) => {
       ['', 'Any'],
       ['true', 'Flagged'],
       ['false', 'Not flagged'],
+    ]),
+    select('mediaType', 'Type', current.mediaType, [
+      ['', 'Images and videos'],
+      ['image', 'Images'],
+      ['video', 'Videos'],
     ]),
     select('status', 'Status', current.status || 'SUCCEEDED', [
       ['SUCCEEDED', 'Succeeded'],
