@@ -656,7 +656,7 @@ describe('image pipeline state machine', () => {
     // Prepare
     const defaults = JSON.parse(String(template.Parameters.PipelineConfig.Default));
     const base = { ...defaults, reuseNearDuplicates: false };
-    useRawConfig({ current: 'v931', versions: { v931: base, v932: { ...base, minModerationConfidence: 75 }, v933: base } });
+    useRawConfig({ current: 'v951', versions: { v951: base, v952: { ...base, minModerationConfidence: 75 }, v953: base } });
     answerRekognition();
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     await runPipeline(input, { handlers });
@@ -664,10 +664,10 @@ describe('image pipeline state machine', () => {
     const labelCallsBefore = callsOf(DetectLabelsCommand);
 
     // Act
-    const otherThreshold = await runPipeline({ ...input, pipelineVersion: 'v932', storedAnalysis: ref }, { handlers });
+    const otherThreshold = await runPipeline({ ...input, pipelineVersion: 'v952', storedAnalysis: ref }, { handlers });
     const newerUpload = upload('jpeg-upload', fixture('tests/fixtures/images/flowers.jpeg'));
     const otherRevision = await runPipeline(
-      { ...input, revision: newerUpload.revision, source: newerUpload.source, pipelineVersion: 'v933', storedAnalysis: ref },
+      { ...input, revision: newerUpload.revision, source: newerUpload.source, pipelineVersion: 'v953', storedAnalysis: ref },
       { handlers },
     );
 
