@@ -4,9 +4,8 @@ import sharp from 'sharp';
 import type { RgbPixels } from '../mapping/image-properties';
 import { EFFICIENTNET_INPUT_SIDE, efficientNetLiteGraph } from './efficientnet-lite';
 import { encodeOnnxModel } from './onnx-graph';
+import { loadOrt, WORKER_SESSION_OPTIONS, type Ort } from './onnx-session';
 import { readTorchCheckpoint } from './torch-checkpoint';
-
-type Ort = typeof import('onnxruntime-node');
 
 // TensorFlow's EfficientNet-Lite input scaling, which the converted weights keep: (pixel − 127) / 128.
 const INPUT_MEAN = 127;
@@ -28,18 +27,9 @@ export class ImagenetClassifier {
    * @throws Error when the file is missing or is not an EfficientNet-Lite0 checkpoint, or onnxruntime cannot load
    */
   static async load(weightsPath: string): Promise<ImagenetClassifier> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ort = require('onnxruntime-node') as Ort;
+    const ort = loadOrt();
     const model = encodeOnnxModel(efficientNetLiteGraph(readTorchCheckpoint(readFileSync(weightsPath))));
-    // Same settings as the OCR sessions: one thread per worker, buffers freed after each run.
-    const session = await ort.InferenceSession.create(model, {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: false,
-      enableMemPattern: false,
-    });
+    const session = await ort.InferenceSession.create(model, WORKER_SESSION_OPTIONS);
     return new ImagenetClassifier(ort, session);
   }
 

@@ -91,8 +91,14 @@ function isTensor(value: unknown): value is TensorRef {
 
 /** Copies a (possibly strided) float tensor out of its storage into a row-major array. */
 function gather(storage: Uint8Array, tensor: TensorRef): Float32Array {
-  const floats = new Float32Array(storage.buffer.slice(storage.byteOffset, storage.byteOffset + storage.byteLength));
   const count = tensor.shape.reduce((product, side) => product * side, 1);
+  if (isRowMajor(tensor)) {
+    // The common case, one copy: storages start at any byte, so the floats are copied out to be aligned.
+    const start = storage.byteOffset + tensor.offset * 4;
+    if (tensor.offset + count > storage.byteLength / 4) throw new TorchCheckpointError('a tensor reaches past its storage');
+    return new Float32Array(storage.buffer.slice(start, start + count * 4));
+  }
+  const floats = new Float32Array(storage.buffer.slice(storage.byteOffset, storage.byteOffset + storage.byteLength));
   const out = new Float32Array(count);
   const index = new Array<number>(tensor.shape.length).fill(0);
   for (let i = 0; i < count; i += 1) {
@@ -107,6 +113,15 @@ function gather(storage: Uint8Array, tensor: TensorRef): Float32Array {
     }
   }
   return out;
+}
+
+function isRowMajor(tensor: TensorRef): boolean {
+  let expected = 1;
+  for (let d = tensor.shape.length - 1; d >= 0; d -= 1) {
+    if (tensor.shape[d] !== 1 && tensor.stride[d] !== expected) return false;
+    expected *= tensor.shape[d];
+  }
+  return true;
 }
 
 /** The part of Python's pickle machine (protocols 2–4) that torch.save's state dicts use. */
