@@ -106,18 +106,21 @@ function bnParams(tensor: (name: string) => CheckpointTensor, name: string): Bat
   };
 }
 
-/** conv(x) then BN = conv'(x) + b' with w' = w·γ/√(σ²+ε) per output channel and b' = β − μ·γ/√(σ²+ε). */
+/**
+ * conv(x) then BN = conv'(x) + b' with w' = w·γ/√(σ²+ε) per output channel and b' = β − μ·γ/√(σ²+ε). The weights are
+ * scaled in place: the checkpoint's copy is not needed afterwards, and a second copy of every weight would raise the
+ * worker's peak memory.
+ */
 export function foldBatchNorm(weight: CheckpointTensor, bn: BatchNorm): { weight: Float32Array; bias: Float32Array } {
   const outChannels = weight.shape[0];
   if (bn.gamma.length !== outChannels)
     throw new EfficientNetWeightsError(`BatchNorm of ${bn.gamma.length} channels after a ${outChannels}-channel conv`);
   const perChannel = weight.data.length / outChannels;
-  const folded = new Float32Array(weight.data.length);
   const bias = new Float32Array(outChannels);
   for (let c = 0; c < outChannels; c += 1) {
     const scale = bn.gamma[c] / Math.sqrt(bn.variance[c] + BATCH_NORM_EPSILON);
-    for (let i = 0; i < perChannel; i += 1) folded[c * perChannel + i] = weight.data[c * perChannel + i] * scale;
+    for (let i = 0; i < perChannel; i += 1) weight.data[c * perChannel + i] *= scale;
     bias[c] = bn.beta[c] - bn.mean[c] * scale;
   }
-  return { weight: folded, bias };
+  return { weight: weight.data, bias };
 }

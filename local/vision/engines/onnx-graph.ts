@@ -116,8 +116,8 @@ function encodeValueInfo(name: string, shape: number[]): Message {
 
 /** A protobuf message being written: fields appended in order as byte chunks. */
 class Message {
-  private readonly chunks: Uint8Array[] = [];
-  private length = 0;
+  readonly chunks: Uint8Array[] = [];
+  length = 0;
 
   varint(field: number, value: number): void {
     this.push(varint(field * 8));
@@ -141,8 +141,11 @@ class Message {
     this.push(value);
   }
 
+  /** A nested message: its chunks are kept by reference, so only the outermost bytes() copies (weights are large). */
   message(field: number, value: Message): void {
-    this.bytesField(field, value.bytes());
+    this.push(varint(field * 8 + 2));
+    this.push(varint(value.length));
+    for (const chunk of value.chunks) this.push(chunk);
   }
 
   bytes(): Uint8Array {
