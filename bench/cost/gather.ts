@@ -4,6 +4,7 @@ import { loadTemplate, templateFunctions, templateStateMachineFile, type Templat
 import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
 import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
+import { measurePeopleUsage, PEOPLE_MIX } from './people';
 import { deployedAnalysisConfig, measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
 import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
 
@@ -68,17 +69,31 @@ export function measuredDurations(
  * video), ReprocessFunction (per reprocess, bench/cost/reprocess.ts) and WebDeploy (per deploy).
  */
 export function uploadPathFunctions(template = loadTemplate()): TemplateFunction[] {
-  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Serverless::StateMachine');
-  const substitutions: Record<string, unknown> = machine?.Properties?.DefinitionSubstitutions ?? {};
-  const asl = JSON.parse(readFileSync(templateStateMachineFile(template), 'utf8')) as AslDefinition;
+  const { asl, functionOf } = stateFunctions(template);
   const invoked = new Set([TRIGGER]);
   for (const name of walkExecution(asl, happyPathFacts())) {
-    const functionName = findState(asl, name)?.Parameters?.FunctionName;
-    const substitution = typeof functionName === 'string' ? /^\$\{(\w+)\}$/.exec(functionName)?.[1] : undefined;
-    const logicalId = substitution ? getAttTarget(substitutions[substitution]) : undefined;
+    const logicalId = functionOf(name);
     if (logicalId) invoked.add(logicalId);
   }
   return templateFunctions(template).filter((fn) => invoked.has(fn.logicalId));
+}
+
+/**
+ * The template's state machine definition, and the Lambda function (logical id) a state invokes: its FunctionName
+ * resolved through the state machine's DefinitionSubstitutions; undefined for a state that invokes none.
+ */
+export function stateFunctions(template = loadTemplate()): { asl: AslDefinition; functionOf(stateName: string): string | undefined } {
+  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Serverless::StateMachine');
+  const substitutions: Record<string, unknown> = machine?.Properties?.DefinitionSubstitutions ?? {};
+  const asl = JSON.parse(readFileSync(templateStateMachineFile(template), 'utf8')) as AslDefinition;
+  return {
+    asl,
+    functionOf: (stateName) => {
+      const functionName = findState(asl, stateName)?.Parameters?.FunctionName;
+      const substitution = typeof functionName === 'string' ? /^\$\{(\w+)\}$/.exec(functionName)?.[1] : undefined;
+      return substitution ? getAttTarget(substitutions[substitution]) : undefined;
+    },
+  };
 }
 
 /** The resource a `!GetAtt X.Arn` (short or long form) names. */
@@ -132,12 +147,19 @@ export async function gatherCostInputs(
   if (!notifier) throw new Error(`template.yaml has no ${NOTIFIER}`);
   const lambdas = uploadPathFunctions().map((fn) => ({ logicalId: fn.logicalId, memoryMb: fn.memoryMb, ...duration(fn.logicalId) }));
   const transitions = transitionsPerRun();
+  const analysis = await measureAnalysisUsage(config);
+  // Grouping runs on every image whose faces section has a face: the person share, when DetectFaces runs on it (a
+  // near-duplicate copies its source's faces and is grouped too).
+  const faceImageShare = analysis.person.calls.includes('DetectFaces') ? options.facesShare : 0;
   return {
     ...options,
     lambdas,
     notifier: { memoryMb: notifier.memoryMb, ...duration(NOTIFIER) },
     transitions: transitions.length,
-    analysis: await measureAnalysisUsage(config),
+    analysis,
+    ...(config.groupFacesIntoPeople
+      ? { people: { faceImageShare, perFaceImage: await measurePeopleUsage(PEOPLE_MIX.facesPerFaceImage, PEOPLE_MIX.matchesPerFace) } }
+      : {}),
     store: await measureStoreUsage(),
     resize: resizeUsage(),
   };

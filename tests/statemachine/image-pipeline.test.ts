@@ -226,6 +226,26 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
+/**
+ * A face collection stand-in: IndexFaces indexes one face per photo (added at once; the first call may answer late),
+ * SearchFaces finds every other indexed face at 98 %.
+ * @returns the faces indexed so far
+ */
+function answerFaceCollection(options: { firstAnswerAfterMs?: number } = {}): Array<{ FaceId: string; ExternalImageId: string }> {
+  const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
+  rekognition.on(IndexFacesCommand).callsFake(async (request) => {
+    const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
+    indexed.push(face);
+    if (indexed.length === 1 && options.firstAnswerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.firstAnswerAfterMs));
+    return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
+  });
+  rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
+    SearchedFaceId: request.FaceId,
+    FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
+  }));
+  return indexed;
+}
+
 describe('image pipeline state machine', () => {
   it('runs the execution that the trigger starts for an S3 event with an awkward key, and announces it without the key', async () => {
     // Prepare
@@ -393,16 +413,7 @@ describe('image pipeline state machine', () => {
     useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
     answerRekognition();
     rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
-    const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
-    rekognition.on(IndexFacesCommand).callsFake(async (request) => {
-      const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
-      indexed.push(face);
-      return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
-    });
-    rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
-      SearchedFaceId: request.FaceId,
-      FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
-    }));
+    const indexed = answerFaceCollection();
     const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/one.jpg');
     const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/two.jpg');
 
@@ -431,6 +442,31 @@ describe('image pipeline state machine', () => {
     expect(faceItems).toEqual([
       expect.objectContaining({ SK: `FACE#${indexed[1].FaceId}`, personId: indexed[0].FaceId, GSI2PK: expect.stringMatching(/#FACES$/) }),
     ]);
+  });
+
+  it('groups two photos of one person analysed at the same moment into one person, however slow one run is', async () => {
+    // Prepare: two runs at once; the first IndexFaces call adds its face to the collection at once but answers after
+    // 4 s. The owner's people lock (a conditional put in the local table) makes the runs decide one after the other.
+    // (The interleaving that split people before the lock, a record write delayed past 3 s, is reproduced in
+    // functions/rekognition-labels/tests/unit/group-faces.test.ts, where the store can be slowed down.)
+    useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
+    answerRekognition();
+    rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
+    const indexed = answerFaceCollection({ firstAnswerAfterMs: 4000 });
+    const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-1.jpg');
+    const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-2.jpg');
+
+    // Act
+    const runs = await Promise.all([runPipeline(first, { handlers }), runPipeline(second, { handlers })]);
+    const people = await Promise.all(
+      [first, second].map(async (input) => sectionItems((await imageItem(input.imageId))?.analysis, 'people')),
+    );
+
+    // Assess
+    expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(indexed).toHaveLength(2);
+    expect(people[0][0].attributes?.personId).toBeDefined();
+    expect(people[1][0].attributes?.personId).toBe(people[0][0].attributes?.personId);
   });
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
@@ -746,9 +782,10 @@ async function transcodeIntoFakeS3(parameters: any): Promise<any> {
 
 /**
  * Rekognition Video answers: both jobs start, the first poll finds them IN_PROGRESS, the next SUCCEEDED with a dog
- * seen from 2 s to 6 s (SEGMENTS) and one moderation segment; `failModeration` ends the moderation job FAILED.
+ * seen from 2 s to 6 s (SEGMENTS) and one moderation segment; `failModeration` ends the moderation job FAILED;
+ * `benchAt70` adds a Bench seen at 70 % confidence (kept or dropped by the version's label threshold).
  */
-function answerRekognitionVideo(options: { failModeration?: boolean } = {}): void {
+function answerRekognitionVideo(options: { failModeration?: boolean; benchAt70?: boolean } = {}): void {
   const polls = { labels: 0, moderation: 0 };
   const head = {
     VideoMetadata: { Codec: 'h264', DurationMillis: 8000, Format: 'QuickTime / MOV', FrameRate: 25, FrameWidth: 640, FrameHeight: 360 },
@@ -769,7 +806,12 @@ function answerRekognitionVideo(options: { failModeration?: boolean } = {}): voi
       ...head,
       JobStatus: 'SUCCEEDED',
       LabelModelVersion: '3.0',
-      Labels: [segment('Dog', 96.5, 2000, 6000, ['Animal', 'Pet']), segment('Animal', 96.5, 2000, 6000), segment('Grass', 88, 0, 8000)],
+      Labels: [
+        segment('Dog', 96.5, 2000, 6000, ['Animal', 'Pet']),
+        segment('Animal', 96.5, 2000, 6000),
+        segment('Grass', 88, 0, 8000),
+        ...(options.benchAt70 ? [segment('Bench', 70, 0, 2000)] : []),
+      ],
     };
   });
   rekognition.on(GetContentModerationCommand).callsFake(async (request) => {
@@ -851,6 +893,48 @@ describe('video branch of the state machine (issue 14)', () => {
     const processed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.processed);
     expect(processed.detail.image).toMatchObject({ format: 'mp4', width: 640, height: 360 });
     expect(processed.detail.video.durationSeconds).toBeCloseTo(8, 0);
+  });
+
+  it("analyses a video with the thresholds of the run's pipeline version, not the config's current one", async () => {
+    // Prepare: v931 keeps labels from 55 % and moderation from 45 %; the current v932 from 85 % and 75 %.
+    const base = { ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), reuseNearDuplicates: false };
+    useRawConfig({
+      current: 'v932',
+      versions: {
+        v931: { ...base, minLabelConfidence: 55, minModerationConfidence: 45 },
+        v932: { ...base, minLabelConfidence: 85, minModerationConfidence: 75 },
+      },
+    });
+    const pinned = {
+      ...upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/pinned.mp4'),
+      pipelineVersion: 'v931',
+    };
+    const current = upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/current.mp4');
+    answerRekognitionVideo({ benchAt70: true });
+
+    // Act
+    // The MinConfidence of the StartLabelDetection and StartContentModeration calls since the last reset.
+    const startThresholds = () =>
+      [...rekognition.commandCalls(StartLabelDetectionCommand), ...rekognition.commandCalls(StartContentModerationCommand)].map(
+        (call) => call.args[0].input.MinConfidence,
+      );
+    const pinnedRun = await runPipeline(pinned, { handlers, mediaConvert: transcodeIntoFakeS3 });
+    const pinnedStarts = startThresholds();
+    rekognition.reset();
+    answerRekognitionVideo({ benchAt70: true });
+    const currentRun = await runPipeline(current, { handlers, mediaConvert: transcodeIntoFakeS3 });
+    const currentStarts = startThresholds();
+    const labelNames = async (imageId: string) => sectionItems((await imageItem(imageId))!.analysis, 'labels').map((label) => label.name);
+
+    // Assess
+    expect([pinnedRun.status, currentRun.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(pinnedStarts).toEqual([55, 45]);
+    expect(currentStarts).toEqual([85, 75]);
+    expect(await imageItem(pinned.imageId)).toMatchObject({ pipelineVersion: 'v931', mediaType: 'video' });
+    expect(await imageItem(current.imageId)).toMatchObject({ pipelineVersion: 'v932', mediaType: 'video' });
+    // The collected summary is filtered with the same version's threshold: the 70 % bench passes v931 only.
+    expect(await labelNames(pinned.imageId)).toContain('Bench');
+    expect(await labelNames(current.imageId)).not.toContain('Bench');
   });
 
   it('names a failed transcode VideoTranscodeFailedError and records it', async () => {

@@ -1,3 +1,10 @@
+import {
+  videoAnalysisClipKey,
+  videoPosterCapturesPrefix,
+  videoRenditionKey,
+  videoSpriteKey,
+  videoThumbnailCapturesPrefix,
+} from '@smart-image-pipeline/contracts';
 import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
 import {
   asArray,
@@ -81,7 +88,8 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
-    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys.
+    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys (and the owner's
+    // people lock under PEOPLE# keys).
     { actions: FACE_COLLECTION_ACTIONS, resources: [FACE_COLLECTION_ARN] },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
@@ -125,10 +133,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
-  // Reads images only (the one table write is the caller's preferences item); presigns uploads into uploads/ and GETs
-  // of variants only; the runs.
+  // Reads images only (the table writes are the caller's preferences item and person items, under PEOPLE#); presigns
+  // uploads into uploads/ and GETs of variants only; the runs.
   ApiFunction: [
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       resources: [
@@ -139,6 +151,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     },
     { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
     { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/w*' }] },
+    {
+      actions: ['s3:GetObject'],
+      resources: [
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/frame-poster.*' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/sprite.jpg' },
+      ],
+    },
     {
       actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'],
       resources: [{ Ref: 'ImagePipelineStateMachine' }],
@@ -323,7 +343,7 @@ describe('template security', () => {
     expect(otherSenders).toEqual([]);
   });
 
-  it('lets the API write only per-user items of the table (the preferences), never an image item', () => {
+  it('lets the API write only per-user items of the table (the preferences, the people items), never an image item', () => {
     // Prepare
     const statements = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
 
@@ -333,8 +353,30 @@ describe('template security', () => {
     );
 
     // Assess
-    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
+    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences', 'OwnPeople']);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(writes[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PEOPLE#*'] } });
+  });
+
+  it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records, not the raw responses or the clip', () => {
+    // Prepare
+    const statement = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies).find(
+      (candidate) => candidate.Sid === 'PresignVideoOutputs',
+    )!;
+    const patterns = asArray(statement.Resource).map((resource) => {
+      const glob = String((resource as { 'Fn::Sub': string })['Fn::Sub']).replace('${ProcessedBucket.Arn}/', '');
+      return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    });
+    const signed = (key: string) => patterns.some((pattern) => pattern.test(key));
+    const [id, revision] = ['a'.repeat(32), 'r1'];
+
+    // Assess
+    expect(signed(videoRenditionKey(id, revision))).toBe(true);
+    expect(signed(`${videoPosterCapturesPrefix(id, revision)}0000001.jpg`)).toBe(true);
+    expect(signed(videoSpriteKey(id, revision))).toBe(true);
+    expect(signed(videoAnalysisClipKey(id, revision))).toBe(false);
+    expect(signed(`${videoThumbnailCapturesPrefix(id, revision)}0000001.jpg`)).toBe(false);
+    expect(signed(`images/${id}/${revision}/video/rekognition/get-label-detection.json`)).toBe(false);
   });
 
   it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {
