@@ -126,6 +126,51 @@ export interface ReviewEntry {
   url: string | null;
 }
 
+/** GET /admin/reprocess: the config's versions and the latest reprocess runs. */
+export interface ReprocessOverview {
+  current: string;
+  versions: string[];
+  runs: Array<{ name: string; status: string; startDate: string | null; stopDate: string | null }>;
+}
+
+/** GET /admin/reprocess/{name}: one run's status and, once it ended, its results manifest counts. */
+export interface ReprocessRun {
+  name: string;
+  status: string;
+  startDate: string | null;
+  stopDate: string | null;
+  request: { version?: string; where?: string; maxConcurrency?: number } | null;
+  error: { name: string; cause: string } | null;
+  counts: {
+    selected: number;
+    alreadyCurrent: number;
+    reprocessed: number;
+    reusedResize: number;
+    skipped: number;
+    failed: number;
+    resultsManifest: string | null;
+    complete: boolean;
+  } | null;
+}
+
+/** GET /admin/audit: one moderation decision. */
+export interface AuditEntry {
+  imageId: string;
+  owner: string | null;
+  revision: string | null;
+  decision: string | null;
+  reason: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  timedOut: boolean;
+  labels: Array<{ name: string; confidence: number }>;
+  threshold: number | null;
+  statusBefore: string | null;
+  statusAfter: string | null;
+  applied: boolean;
+}
+
 /** A page of any listing. */
 export interface Page<T> {
   items: T[];

@@ -169,7 +169,13 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
     },
-    { actions: ['states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    // Reprocessing: start and list runs; one run's status (its executions only) and its results manifest counts.
+    { actions: ['states:ListExecutions', 'states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    {
+      actions: ['states:DescribeExecution'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReprocessStateMachine.Name}:*' }],
+    },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/reprocess/results/*' }] },
     {
       actions: ['ssm:GetParameter'],
       resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],

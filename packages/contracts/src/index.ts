@@ -13,6 +13,7 @@ export * from './object-key';
 export * from './owner';
 export * from './pipeline-version';
 export * from './reprocess-request';
+export * from './reprocess-summary';
 export * from './sections';
 export * from './sniff';
 export * from './stored-resize';
