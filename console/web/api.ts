@@ -114,6 +114,15 @@ export interface ImageSummary {
 /** One pending moderation review (GET /admin/reviews), with a presigned URL valid for minutes. */
 export interface ReviewEntry {
   imageId: string;
+  /** FAILED: the wait or the decision's step failed after its retries; re-run the image to review it again. */
+  reviewStatus: 'PENDING' | 'FAILED';
+  failure: {
+    error: string | null;
+    cause: string | null;
+    failedAt: string | null;
+    executionName: string | null;
+    attemptedDecision: string | null;
+  } | null;
   owner: string | null;
   revision: string | null;
   name: string | null;

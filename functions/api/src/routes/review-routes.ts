@@ -50,8 +50,20 @@ export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
     // Only the revision under review, still quarantined, is shown: anything else is being decided or superseded.
     const current = image?.status === 'QUARANTINED' && image.revision === review.revision ? image : undefined;
     const variant = current ? reviewVariant(current) : undefined;
+    const failed = review.status === 'FAILED';
     return {
       imageId: review.imageId,
+      reviewStatus: failed ? 'FAILED' : 'PENDING',
+      // A failed review: what went wrong and which run to re-run (POST /admin/executions/{name}/rerun).
+      failure: failed
+        ? {
+            error: review.error?.name ?? null,
+            cause: review.error?.cause ?? null,
+            failedAt: review.failedAt ?? null,
+            executionName: review.executionName ?? null,
+            attemptedDecision: review.attempted?.decision ?? null,
+          }
+        : null,
       owner: review.owner ?? null,
       revision: review.revision ?? null,
       name: current ? displayName(current) : null,
@@ -94,6 +106,12 @@ export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
       if (!parsed.success) throw badRequest(`Invalid decision: ${problemsOf(parsed.error, 'body').join('; ')}.`);
       const review = await reviewOf(deps.documents, table, params.imageId);
       if (!review) throw notFound(`No review for image ${params.imageId}.`);
+      if (review.status === 'FAILED')
+        throw conflict(
+          'ReviewFailed',
+          `The review of image ${params.imageId} failed (${review.error?.name ?? 'unknown error'}); re-run the image ` +
+            `(POST /admin/executions/${review.executionName ?? '{name}'}/rerun) to review it again; nothing changed.`,
+        );
       if (review.status !== 'PENDING' || typeof review.taskToken !== 'string')
         throw conflict(
           'AlreadyDecided',
