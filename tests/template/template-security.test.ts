@@ -48,6 +48,9 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
   // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
   ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
+  // The review decision (ApiFunction): the Service Authorization Reference for Step Functions lists no resource type
+  // for SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat; the task token itself names the task.
+  ['states:SendTaskSuccess'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
@@ -149,7 +152,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
       ],
     },
-    { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    { actions: ['states:SendTaskSuccess'], resources: ['*'] },
     // GET /analytics: Athena in the analytics workgroup, the facts table's definition, the facts, the results.
     {
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
