@@ -1,3 +1,4 @@
+import type { ReprocessCounts } from '@smart-image-pipeline/contracts/browser';
 import { accessToken, signIn } from './auth';
 import { appConfig } from './config';
 
@@ -150,16 +151,7 @@ export interface ReprocessRun {
   stopDate: string | null;
   request: { version?: string; where?: string; maxConcurrency?: number } | null;
   error: { name: string; cause: string } | null;
-  counts: {
-    selected: number;
-    alreadyCurrent: number;
-    reprocessed: number;
-    reusedResize: number;
-    skipped: number;
-    failed: number;
-    resultsManifest: string | null;
-    complete: boolean;
-  } | null;
+  counts: ReprocessCounts | null;
 }
 
 /** GET /admin/audit: one moderation decision. */
