@@ -14,6 +14,7 @@ export * from './owner';
 export * from './owner-lock';
 export * from './pipeline-version';
 export * from './reprocess-request';
+export * from './reprocess-summary';
 export * from './sections';
 export * from './sniff';
 export * from './stored-analysis';
