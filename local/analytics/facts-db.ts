@@ -40,6 +40,11 @@ export const FACT_COLUMNS: Record<string, string> = {
   faceCount: 'INTEGER',
   failureReason: 'VARCHAR',
   moderationLabels: 'STRUCT(name VARCHAR, confidence DOUBLE, parentName VARCHAR)[]',
+  pipelineVersion: 'VARCHAR',
+  resolveVersionMs: 'INTEGER',
+  resizeMs: 'INTEGER',
+  analyseMs: 'INTEGER',
+  storeMs: 'INTEGER',
 };
 
 /** Athena (Trino) functions the shared queries use that DuckDB names differently. */

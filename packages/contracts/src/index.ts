@@ -14,6 +14,7 @@ export * from './owner';
 export * from './pipeline-version';
 export * from './reprocess-request';
 export * from './sections';
+export * from './step-durations';
 export * from './sniff';
 export * from './stored-resize';
 export * from './user-keys';

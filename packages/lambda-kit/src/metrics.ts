@@ -9,6 +9,8 @@ export const METRIC_NAMES = Object.freeze({
   imagesProcessed: 'ImagesProcessed',
   imagesFailed: 'ImagesFailed',
   rekognitionCalls: 'RekognitionCalls',
+  rekognitionCallsSkipped: 'RekognitionCallsSkipped',
+  stepDuration: 'StepDuration',
   bytesSavedByResizing: 'BytesSavedByResizing',
   notificationsSent: 'NotificationsSent',
   notificationsHeld: 'NotificationsHeld',
@@ -29,6 +31,16 @@ export function recordImageFailed(metrics: Metrics, reason: string): void {
 /** One Rekognition call per API name (the `api` dimension), so the bill can be read per API. */
 export function recordRekognitionCalls(metrics: Metrics, apis: readonly string[]): void {
   for (const api of apis) metrics.singleMetric().addDimension('api', api).addMetric(METRIC_NAMES.rekognitionCalls, MetricUnit.Count, 1);
+}
+
+/** Optional Rekognition calls the configuration switched off for one image (0 is published too: a per-image mean). */
+export function recordRekognitionCallsSkipped(metrics: Metrics, count: number): void {
+  metrics.addMetric(METRIC_NAMES.rekognitionCallsSkipped, MetricUnit.Count, count);
+}
+
+/** A timed step's own duration (ms), by `step` (resolveVersion, resize, analyse, store): the dashboard's p50/p95. */
+export function recordStepDuration(metrics: Metrics, step: string, milliseconds: number): void {
+  metrics.singleMetric().addDimension('step', step).addMetric(METRIC_NAMES.stepDuration, MetricUnit.Milliseconds, milliseconds);
 }
 
 /** Bytes a viewer saves by loading the largest variant instead of the upload (never negative). */
