@@ -1,4 +1,4 @@
-import { recordRekognitionCalls, recordRekognitionCallsSkipped, withHandler } from '@smart-image-pipeline/lambda-kit';
+import { recordRekognitionCalls, recordRekognitionPerImage, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { analyseImage } from './analyse-image';
 import { createAwsDeps } from './aws-deps';
 import { dynamodb, powertools, rekognition, s3, ssmProvider } from './clients';
@@ -21,7 +21,7 @@ export const handler = withHandler(powertools, {
   run: async (input, { logger, metrics }) => {
     const summary = await analyseImage(input, deps);
     recordRekognitionCalls(metrics, summary.calls);
-    recordRekognitionCallsSkipped(metrics, Object.keys(summary.skipped).length);
+    recordRekognitionPerImage(metrics, summary.calls.length, Object.keys(summary.skipped).length);
     logger.info('image analysed', {
       calls: summary.calls,
       skipped: summary.skipped,

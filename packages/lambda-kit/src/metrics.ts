@@ -9,6 +9,7 @@ export const METRIC_NAMES = Object.freeze({
   imagesProcessed: 'ImagesProcessed',
   imagesFailed: 'ImagesFailed',
   rekognitionCalls: 'RekognitionCalls',
+  rekognitionCallsPerImage: 'RekognitionCallsPerImage',
   rekognitionCallsSkipped: 'RekognitionCallsSkipped',
   stepDuration: 'StepDuration',
   bytesSavedByResizing: 'BytesSavedByResizing',
@@ -33,9 +34,14 @@ export function recordRekognitionCalls(metrics: Metrics, apis: readonly string[]
   for (const api of apis) metrics.singleMetric().addDimension('api', api).addMetric(METRIC_NAMES.rekognitionCalls, MetricUnit.Count, 1);
 }
 
-/** Optional Rekognition calls the configuration switched off for one image (0 is published too: a per-image mean). */
-export function recordRekognitionCallsSkipped(metrics: Metrics, count: number): void {
-  metrics.addMetric(METRIC_NAMES.rekognitionCallsSkipped, MetricUnit.Count, count);
+/**
+ * One analysed image's Rekognition calls made, and optional calls the configuration switched off (0s too), with only
+ * the `service` dimension: their Sum is the calls, their Average the calls per analysed image (the dashboard's
+ * cost-per-1,000 and calls-per-image widgets read them).
+ */
+export function recordRekognitionPerImage(metrics: Metrics, made: number, skipped: number): void {
+  metrics.addMetric(METRIC_NAMES.rekognitionCallsPerImage, MetricUnit.Count, made);
+  metrics.addMetric(METRIC_NAMES.rekognitionCallsSkipped, MetricUnit.Count, skipped);
 }
 
 /** A timed step's own duration (ms), by `step` (resolveVersion, resize, analyse, store): the dashboard's p50/p95. */
