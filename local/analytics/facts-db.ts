@@ -53,6 +53,7 @@ const ATHENA_MACROS = [
   'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
   'CREATE MACRO to_unixtime(t) AS epoch_ms(t) / 1000.0',
   'CREATE MACRO approx_percentile(x, q) AS approx_quantile(x, q)',
+  'CREATE MACRO array_join(l, sep) AS array_to_string(l, sep)',
 ];
 
 const JSON_LINES = 'records.jsonl';

@@ -53,11 +53,9 @@ export function summaryLines(summary: AnalyticsSummary): string[] {
   lines.push('', 'Run latency, upload to result (ms):  p50  p95  p99');
   for (const row of summary.runLatency.filter((day) => day.images > 0))
     lines.push(`  ${row.day}: ${row.p50}  ${row.p95}  ${row.p99} (${row.images} runs)`);
-  lines.push('', 'Step latency, each step its own time (ms):  p50  p95  (runs timed)');
-  for (const entry of summary.stepLatency) {
-    lines.push(`  ${entry.version === 'all' ? 'every version' : entry.version} (${entry.runs} runs):`);
-    for (const step of entry.steps) lines.push(`    ${step.step}: ${step.p50 ?? '-'}  ${step.p95 ?? '-'}  (${step.timed})`);
-  }
+  lines.push('', `Step latency, each step its own time (ms), ${summary.stepLatency.runs} runs:  p50  p95  (runs timed)`);
+  for (const step of summary.stepLatency.steps) lines.push(`  ${step.step}: ${step.p50 ?? '-'}  ${step.p95 ?? '-'}  (${step.timed})`);
+  lines.push(`Versions in the window: ${summary.versions.join(', ') || 'none'}`);
   const savings = summary.resizeSavings.reduce((sum, day) => ({ in: sum.in + day.bytesIn, out: sum.out + day.bytesOut }), {
     in: 0,
     out: 0,
@@ -94,10 +92,8 @@ export function summaryCsv(summary: AnalyticsSummary): string {
   for (const row of summary.topLabels.perDay)
     for (const label of summary.topLabels.labels) rows.push(['top-labels', row.day, label, row.counts[label] ?? 0]);
   perDay('run-latency-ms', summary.runLatency);
-  for (const entry of summary.stepLatency)
-    for (const step of entry.steps)
-      for (const measure of ['timed', 'p50', 'p95'] as const)
-        rows.push([`step-latency-ms:${entry.version}`, step.step, measure, step[measure] ?? '']);
+  for (const step of summary.stepLatency.steps)
+    for (const measure of ['timed', 'p50', 'p95'] as const) rows.push(['step-latency-ms', step.step, measure, step[measure] ?? '']);
   perDay('resize-savings', summary.resizeSavings);
   perDay('rekognition-calls', summary.rekognitionCalls);
   perDay('spend-usd', summary.spend.perDay);

@@ -96,8 +96,7 @@ const STEP_NAMES: Record<string, string> = {
  * filter narrows it). The table also gives how many runs each step timed.
  */
 function stepLatencyChart(summary: AnalyticsSummary): ChartSpec {
-  const all = summary.stepLatency[0];
-  const steps = all.runs === 0 ? [] : all.steps;
+  const steps = summary.stepLatency.runs === 0 ? [] : summary.stepLatency.steps;
   return {
     id: 'step-latency',
     title: 'Step latency',
@@ -393,8 +392,7 @@ export const analyticsPage: Page = (container, route) => {
     const me = mineOnly ? (await api<{ sub: string }>('/me')).sub : undefined;
     const summary = await api<AnalyticsSummary>(`/analytics${queryString({ days, owner: me, version })}`);
     if (stopped) return;
-    for (const entry of summary.stepLatency)
-      if (entry.version !== 'all' && entry.version !== version) versionSelect.append(h('option', { value: entry.version }, entry.version));
+    for (const name of summary.versions) if (name !== version) versionSelect.append(h('option', { value: name }, name));
     status.textContent = `${summary.days[0]} to ${summary.days[summary.days.length - 1]} (UTC)`;
     replaceChildren(body, totals(summary), h('div', { class: 'charts' }, ...chartSpecs(summary).map((spec) => figure(spec, charts))));
     container.dataset.loaded = 'true';

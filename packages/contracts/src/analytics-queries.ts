@@ -174,20 +174,26 @@ function chartSql(chart: AnalyticsChart, window: Window): SqlQuery {
     case 'run-latency': {
       const w = where(window);
       return {
-        sql: `SELECT dt AS day, count(*) AS images, approx_percentile(ms, 0.5) AS p50, approx_percentile(ms, 0.95) AS p95, approx_percentile(ms, 0.99) AS p99 FROM (SELECT dt, ${RUN_MS} AS ms FROM facts ${w.sql} AND facttype IN ('processed', 'failed')) AS runs GROUP BY dt ORDER BY dt`,
+        // One array percentile (one sketch) instead of three.
+        sql: `SELECT day, images, p[1] AS p50, p[2] AS p95, p[3] AS p99 FROM (SELECT dt AS day, count(*) AS images, approx_percentile(ms, ARRAY[0.5, 0.95, 0.99]) AS p FROM (SELECT dt, ${RUN_MS} AS ms FROM facts ${w.sql} AND facttype IN ('processed', 'failed')) AS runs GROUP BY dt) AS stats ORDER BY day`,
         params: w.params,
       };
     }
     case 'step-latency': {
       const w = where(window);
-      // One row per version and one for every version together (the NULL version of the empty grouping set).
+      // One array percentile per step (one sketch for p50 and p95) and no per-version grouping: that halved this
+      // query's time on DuckDB (bench). The versions the rows name come along, for the page's version filter.
       const columns = LATENCY_STEPS.map((step) => `${latencyMs(step)} AS ${step.toLowerCase()}_ms`).join(', ');
       const stats = LATENCY_STEPS.map((step) => {
-        const ms = `${step.toLowerCase()}_ms`;
-        return `count(${ms}) AS ${step.toLowerCase()}_n, approx_percentile(${ms}, 0.5) AS ${step.toLowerCase()}_p50, approx_percentile(${ms}, 0.95) AS ${step.toLowerCase()}_p95`;
+        const key = step.toLowerCase();
+        return `count(${key}_ms) AS ${key}_n, approx_percentile(${key}_ms, ARRAY[0.5, 0.95]) AS ${key}_p`;
+      }).join(', ');
+      const picks = LATENCY_STEPS.map((step) => {
+        const key = step.toLowerCase();
+        return `${key}_n, ${key}_p[1] AS ${key}_p50, ${key}_p[2] AS ${key}_p95`;
       }).join(', ');
       return {
-        sql: `SELECT version, count(*) AS runs, ${stats} FROM (SELECT ${VERSION_OF_FACT} AS version, ${columns} FROM facts ${w.sql} AND facttype IN ('processed', 'failed')) AS runs GROUP BY GROUPING SETS ((version), ()) ORDER BY version NULLS FIRST`,
+        sql: `SELECT versions, runs, ${picks} FROM (SELECT array_join(array_agg(DISTINCT version), ',') AS versions, count(*) AS runs, ${stats} FROM (SELECT ${VERSION_OF_FACT} AS version, ${columns} FROM facts ${w.sql} AND facttype IN ('processed', 'failed')) AS runs) AS stats`,
         params: w.params,
       };
     }
@@ -250,16 +256,14 @@ export interface AnalyticsSummary {
   failureReasons: Array<{ reason: string; images: number }>;
   /** Upload received to result event, milliseconds; null on a day without runs. */
   runLatency: Array<{ day: string; images: number; p50: number | null; p95: number | null; p99: number | null }>;
+  /** The pipeline versions the window's runs name (`unknown`: runs without one), for a version filter. */
+  versions: string[];
   /**
-   * Each step's own time and the whole run's, p50/p95 in ms over the window: first every version together
-   * (`version: 'all'`), then one entry per version. `timed` counts the runs with a time for that step (null times: the
-   * step did not run, failed, or the fact predates step times); p50/p95 are null when none was timed.
+   * Each step's own time and the whole run's, p50/p95 in ms over the window (the scope's version, or all). `timed`
+   * counts the runs with a time for that step (null times: the step did not run, failed, or the fact predates step
+   * times); p50/p95 are null when none was timed.
    */
-  stepLatency: Array<{
-    version: string;
-    runs: number;
-    steps: Array<{ step: LatencyStep; timed: number; p50: number | null; p95: number | null }>;
-  }>;
+  stepLatency: { runs: number; steps: Array<{ step: LatencyStep; timed: number; p50: number | null; p95: number | null }> };
   resizeSavings: Array<{ day: string; images: number; bytesIn: number; bytesOut: number; bytesSaved: number }>;
   rekognitionCalls: Array<{ day: string; images: number; analysed: number; notAnalysed: number; calls: number; skipped: number }>;
   inputVolume: Array<{ format: string; images: number; bytesIn: number; megapixels: number }>;
@@ -280,19 +284,15 @@ function byDay(rows: SqlRow[]): Map<string, SqlRow> {
   return new Map(rows.map((row) => [String(row.day), row]));
 }
 
-/** The step-latency rows as the summary gives them: every version together first (a window without runs: zeros). */
-function stepLatencyOf(rows: SqlRow[]): AnalyticsSummary['stepLatency'] {
-  const entry = (version: string, row: SqlRow | undefined) => ({
-    version,
+/** The step-latency row as the summary gives it (a window without runs: zeros and nulls). */
+function stepLatencyOf(row: SqlRow | undefined): AnalyticsSummary['stepLatency'] {
+  return {
     runs: num(row?.runs),
     steps: LATENCY_STEPS.map((step) => {
       const key = step.toLowerCase();
       return { step, timed: num(row?.[`${key}_n`]), p50: numOrNull(row?.[`${key}_p50`]), p95: numOrNull(row?.[`${key}_p95`]) };
     }),
-  });
-  const all = rows.find((row) => row.version === null || row.version === undefined);
-  const versions = rows.filter((row) => row !== all).map((row) => entry(String(row.version), row));
-  return [entry('all', all), ...versions];
+  };
 }
 
 /** Runs every chart's query on `engine` and shapes the answers: the whole Analytics page in one object. */
@@ -360,7 +360,11 @@ export async function summariseFacts(engine: FactsEngine, scope: AnalyticsScope)
       const row = latency.get(day);
       return { day, images: num(row?.images), p50: numOrNull(row?.p50), p95: numOrNull(row?.p95), p99: numOrNull(row?.p99) };
     }),
-    stepLatency: stepLatencyOf(rows['step-latency']),
+    versions: String(rows['step-latency'][0]?.versions ?? '')
+      .split(',')
+      .filter(Boolean)
+      .sort(),
+    stepLatency: stepLatencyOf(rows['step-latency'][0]),
     resizeSavings: scope.days.map((day) => {
       const row = savings.get(day);
       const bytesIn = num(row?.bytes_in);
