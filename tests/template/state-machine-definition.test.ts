@@ -3,7 +3,8 @@ import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE } from '@smart-image-pipeline/c
 import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
 
 /** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
-const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
+/** Every named error but the one transient one: PeopleLockBusyError (another run of the owner is grouping faces). */
+const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES).filter((name) => name !== ERROR_NAMES.peopleLockBusy);
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
 const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata'];
@@ -155,6 +156,11 @@ describe('state machine definition', () => {
     expect(retried).toContain('ThrottlingException');
     expect(retried).toContain('Lambda.TooManyRequestsException');
     expect(retried.filter((error) => DOMAIN_ERRORS.includes(error) || error.startsWith('States.'))).toEqual([]);
+    // The owner's people lock was busy: AnalyseImage (the only state that groups faces) tries again later.
+    const lockRetries = tasks.filter(([, state]) =>
+      (state.Retry ?? []).some((retrier: any) => retrier.ErrorEquals.includes(ERROR_NAMES.peopleLockBusy)),
+    );
+    expect(lockRetries.map(([name]) => name)).toEqual(['AnalyseImage']);
   });
 
   it('catches every main-path task into RecordFailure, keeping the error at $.error', () => {
@@ -236,10 +242,12 @@ describe('state machine definition', () => {
       'CheckEvents',
       'Fail',
       'KeepUnpublishedEvents',
+      'MarkReviewUndecided',
       'PrepareReview',
       'PublishFlaggedForReview',
       'PublishProcessed',
       'PublishProcessedAndFlagged',
+      'RecordReviewFailure',
       'ReviewTimedOut',
       'Succeed',
     ]);
@@ -296,6 +304,7 @@ describe('state machine definition', () => {
       'ComposeVideoThumbnails',
       'ProbeVideo',
       'RecordFailure',
+      'RecordReviewFailure',
       'ResizeImage',
       'ResolveVersion',
       'StartVideoAnalysis',
@@ -446,16 +455,21 @@ describe('moderation review branch (issue 13)', () => {
     expect(Parameters.ReviewTimeoutSeconds.MinValue).toBeGreaterThanOrEqual(60);
   });
 
-  it('never marks a quarantined image FAILED when the review machinery fails: it stays unserved and the run fails', () => {
+  it('never marks a quarantined image FAILED when the review machinery fails: the review is marked FAILED and the run fails', () => {
     // Prepare
     const states = loadDefinition().States as Record<string, any>;
 
     // Act
     const catchTargets = ['AwaitReview', 'ApplyReviewDecision'].flatMap((name) => states[name].Catch.map((c: any) => c.Next));
+    const recordCatch = states.RecordReviewFailure.Catch.map((c: any) => c.Next);
 
     // Assess
     expect(catchTargets).not.toContain('RecordFailure');
-    expect(catchTargets).toContain('Fail');
+    expect(catchTargets).toEqual(['ReviewTimedOut', 'MarkReviewUndecided', 'RecordReviewFailure']);
+    expect(states.MarkReviewUndecided.Next).toBe('RecordReviewFailure');
+    expect(states.RecordReviewFailure.Parameters.Payload.action).toBe('recordReviewFailure');
+    expect(states.RecordReviewFailure.Next).toBe('Fail');
+    expect(recordCatch).toEqual(['Fail']);
     expect(states.CheckApproved.Choices[0].Next).toBe('PublishProcessed');
     expect(states.CheckApproved.Default).toBe('Succeed');
   });

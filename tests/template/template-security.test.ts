@@ -55,6 +55,9 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
   // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
   ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
+  // The review decision (ApiFunction): the Service Authorization Reference for Step Functions lists no resource type
+  // for SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat; the task token itself names the task.
+  ['states:SendTaskSuccess'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
@@ -88,7 +91,8 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
-    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys.
+    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys (and the owner's
+    // people lock under PEOPLE# keys).
     { actions: FACE_COLLECTION_ACTIONS, resources: [FACE_COLLECTION_ARN] },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
@@ -132,10 +136,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
-  // Reads images only (the one table write is the caller's preferences item); presigns uploads into uploads/ and GETs
-  // of variants only; the runs.
+  // Reads images only (the table writes are the caller's preferences item and person items, under PEOPLE#); presigns
+  // uploads into uploads/ and GETs of variants only; the runs.
   ApiFunction: [
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       resources: [
@@ -164,7 +172,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
       ],
     },
-    { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    { actions: ['states:SendTaskSuccess'], resources: ['*'] },
     // GET /analytics: Athena in the analytics workgroup, the facts table's definition, the facts, the results.
     {
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
@@ -184,7 +192,13 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
     },
-    { actions: ['states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    // Reprocessing: start and list runs; one run's status (its executions only) and its results manifest counts.
+    { actions: ['states:ListExecutions', 'states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    {
+      actions: ['states:DescribeExecution'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReprocessStateMachine.Name}:*' }],
+    },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/reprocess/results/*' }] },
     {
       actions: ['ssm:GetParameter'],
       resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],
@@ -338,7 +352,7 @@ describe('template security', () => {
     expect(otherSenders).toEqual([]);
   });
 
-  it('lets the API write only per-user items of the table (the preferences), never an image item', () => {
+  it('lets the API write only per-user items of the table (the preferences, the people items), never an image item', () => {
     // Prepare
     const statements = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
 
@@ -348,8 +362,9 @@ describe('template security', () => {
     );
 
     // Assess
-    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
+    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences', 'OwnPeople']);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(writes[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PEOPLE#*'] } });
   });
 
   it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records, not the raw responses or the clip', () => {
