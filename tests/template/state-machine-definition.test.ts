@@ -325,8 +325,27 @@ describe('state machine definition', () => {
     const analyse = states.AnalyseImage;
 
     // Assess
-    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload' });
+    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload', 'durationMs.$': '$.Payload.durationMs' });
     expect(analyse.ResultPath).toBe('$.analysis');
+  });
+
+  it("keeps each timed step's own duration beside its result, and hands RecordFailure the whole state", () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const kept = ['ResolveVersion', 'ResizeImage', 'AnalyseImage'].map((name) => [
+      states[name].ResultPath,
+      states[name].ResultSelector['durationMs.$'],
+    ]);
+
+    // Assess
+    expect(kept).toEqual([
+      ['$.resolvedVersion', '$.Payload.durationMs'],
+      ['$.resize', '$.Payload.durationMs'],
+      ['$.analysis', '$.Payload.durationMs'],
+    ]);
+    expect(states.RecordFailure.Parameters.Payload['state.$']).toBe('$');
   });
 
   it('bounds every task and the whole execution with a timeout', () => {

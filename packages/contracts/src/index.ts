@@ -16,6 +16,7 @@ export * from './pipeline-version';
 export * from './reprocess-request';
 export * from './reprocess-summary';
 export * from './sections';
+export * from './step-durations';
 export * from './sniff';
 export * from './stored-analysis';
 export * from './stored-resize';
