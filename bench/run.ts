@@ -17,9 +17,10 @@ import { computeTargets, type BenchSections } from './report/targets';
 import { runReprocessBench } from './reprocess/section';
 import { runResizeBench } from './resize/section';
 import { runSearchBench } from './search/section';
+import { runVideoBench } from './video/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics' | 'reprocess';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics' | 'reprocess' | 'video';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -38,6 +39,7 @@ const PLANS = {
     searchImages: 10_000,
     searchSamples: 40,
     reprocessImages: 300,
+    videoSeconds: 60,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -54,6 +56,7 @@ const PLANS = {
     searchImages: 3_000,
     searchSamples: 10,
     reprocessImages: 40,
+    videoSeconds: 10,
   },
 };
 
@@ -156,6 +159,8 @@ async function main(): Promise<void> {
         runAnalyticsBench({ facts: plan.analyticsFacts, runs: plan.analyticsRuns, log }),
       );
     else sections.skipped.analytics = '--only';
+    if (wanted('video')) sections.video = await attempt(sections, 'video', () => runVideoBench({ seconds: plan.videoSeconds, log }));
+    else sections.skipped.video = '--only';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }
