@@ -55,6 +55,12 @@ export class LocalRekognitionService extends LocalVisionService {
     });
   }
 
+  /** Stops the video jobs (an unfinished one resumes at the next start), then the vision workers. */
+  override async close(): Promise<void> {
+    this.videoJobs.stop();
+    await super.close();
+  }
+
   /** Answers one call; target is the X-Amz-Target header, e.g. "RekognitionService.DetectLabels", body the JSON text. */
   async handle(target: string, body: string): Promise<TextResponse> {
     try {

@@ -61,6 +61,7 @@ export class LocalVideoJobs {
   private readonly frames: SharedFrames;
   private readonly store: JsonRecordFolder<VideoJob>;
   private readonly warn: (message: string) => void;
+  private stopping = false;
 
   constructor(private readonly deps: VideoJobsDeps) {
     this.sampling = { ...DEFAULT_SAMPLING, ...deps.sampling };
@@ -99,6 +100,14 @@ export class LocalVideoJobs {
       await seen;
     }
     await this.store.flushed();
+  }
+
+  /**
+   * Stops with the stack: a job whose frames fail from now on (the vision workers are being shut down) stays
+   * IN_PROGRESS on disk, so the next start runs it again instead of recording a failure the video did not cause.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -140,6 +149,7 @@ export class LocalVideoJobs {
 
   /** Runs a job that was IN_PROGRESS when the process stopped, from its first frame. */
   private async resume(job: VideoJob): Promise<void> {
+    if (this.stopping) return;
     let bytes: Buffer;
     try {
       bytes = await this.readVideo(job.video);
@@ -152,6 +162,7 @@ export class LocalVideoJobs {
   }
 
   private async run(job: VideoJob, lease: FrameLease): Promise<void> {
+    if (this.stopping) return lease.release();
     try {
       const { metadata, frames, intervalSeconds } = await lease.frames();
       const answers = await mapInOrder(frames, this.deps.frameConcurrency ?? 1, async (frame) => {
@@ -173,6 +184,7 @@ export class LocalVideoJobs {
       job.modelVersion = answers.find((answer) => answer.modelVersion)?.modelVersion ?? job.modelVersion;
       job.status = 'SUCCEEDED';
     } catch (error) {
+      if (this.stopping) return;
       this.fail(job, `The video could not be analysed: ${(error as Error).message}`);
     } finally {
       lease.release();

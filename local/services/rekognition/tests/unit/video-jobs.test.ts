@@ -143,6 +143,34 @@ describe('local Rekognition Video jobs', () => {
     expect(vision.calls).toEqual(['DetectModerationLabels', 'DetectModerationLabels', 'DetectModerationLabels']);
   });
 
+  it('leaves a job whose frames fail while the stack stops IN_PROGRESS, so the next start runs it to the end', async () => {
+    // Prepare: the vision workers are shut down under the job (each call then fails, as the pool's close makes it).
+    let release!: () => void;
+    const shutDown = new Promise<void>((resolve) => (release = resolve));
+    const stopping = jobsWith({
+      analyse: async () => {
+        await shutDown;
+        throw new Error('InternalServerError: the vision worker stopped');
+      },
+    });
+    const { JobId } = await stopping.handle('StartLabelDetection', { Video });
+
+    // Act
+    stopping.stop();
+    release();
+    await stopping.idle();
+    const onDisk = JSON.parse(await readFile(join(dataDir, 'rekognition', 'video-jobs', `${String(JobId)}.json`), 'utf8')) as {
+      status: string;
+    };
+    const restarted = jobsWith({ analyse: fakeVision().analyse });
+    await restarted.idle();
+    const after = await restarted.handle('GetLabelDetection', { JobId });
+
+    // Assess
+    expect(onDisk.status).toBe('IN_PROGRESS');
+    expect(after.JobStatus).toBe('SUCCEEDED');
+  });
+
   it('fails an interrupted job whose video is gone, saying why, and skips a job file it cannot read', async () => {
     // Prepare
     const stopped = jobsWith({ analyse: fakeVision({ hold: true }).analyse });
