@@ -159,7 +159,10 @@ async function main(): Promise<void> {
         runAnalyticsBench({ facts: plan.analyticsFacts, runs: plan.analyticsRuns, log }),
       );
     else sections.skipped.analytics = '--only';
-    if (wanted('video')) sections.video = await attempt(sections, 'video', () => runVideoBench({ seconds: plan.videoSeconds, log }));
+    if (wanted('video'))
+      sections.video = await attempt(sections, 'video', () =>
+        runVideoBench({ seconds: plan.videoSeconds, priority: argv.includes('--video-priority'), log }),
+      );
     else sections.skipped.video = '--only';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });

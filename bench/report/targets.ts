@@ -250,7 +250,7 @@ function videoTarget(s: BenchSections): Target {
     'x',
     'lower',
     v
-      ? `${v.clip.seconds} s clip: transcode ${v.transcode.wallSeconds} s + analysis ${v.analysis.wallSeconds} s (${v.sampling.frames} frames, labels and moderation, ${v.visionWorkers} vision workers), ${v.wallSecondsPerVideoMinute} s per minute of video; CPU ${v.cpuSecondsPerVideoMinute} s per minute (${v.cpuRealTimeFactorOnAllCores}x with every core to itself); peak RSS ${v.peakTreeRssMb} MB; load ${v.loadAverage.before[0]} before, ${v.loadAverage.after[0]} after`
+      ? `${v.clip.seconds} s clip: transcode ${v.transcode.wallSeconds} s + analysis ${v.analysis.wallSeconds} s (${v.sampling.frames} frames, labels and moderation, ${v.visionWorkers} vision workers), ${v.wallSecondsPerVideoMinute} s per minute of video; CPU ${v.cpuSecondsPerVideoMinute} s per minute (${v.cpuRealTimeFactorOnAllCores}x with every core to itself); peak RSS ${v.peakTreeRssMb} MB; load ${v.loadAverage.before[0]} before, ${v.loadAverage.after[0]} after${v.autogroupNice ? `; autogroup nice ${v.autogroupNice}` : ''}`
       : whyMissing(s, 'video'),
   );
 }

@@ -127,6 +127,7 @@ describe('target', () => {
 describe('video target', () => {
   const video = (transcode: number, analysis: number): NonNullable<BenchSections['video']> => ({
     clip: { seconds: 60, width: 1280, height: 720, fps: 30, bytes: 50e6, content: 'pattern and photos' },
+    autogroupNice: 0,
     loadAverage: { before: [1.5, 1, 1], after: [2, 1, 1] },
     visionWorkers: 2,
     sampling: { everySeconds: 1, frames: 60, maxSide: 960 },
