@@ -1,6 +1,7 @@
 import { computeCost, type CostReport } from './model';
 import { reprocessCost } from './reprocess';
 import { PRICES } from './prices';
+import { videoCostLines } from './video';
 import { gatherCostInputs, transitionsPerRun } from './gather';
 import { DOCUMENTED_MIX, type CostMix } from './mix';
 import { deployedAnalysisConfig } from './usage';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
       ),
       '',
       ...reprocessLines(inputs),
+      ...videoCostLines(),
       `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,
       '',

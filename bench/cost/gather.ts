@@ -68,17 +68,31 @@ export function measuredDurations(
  * video), ReprocessFunction (per reprocess, bench/cost/reprocess.ts) and WebDeploy (per deploy).
  */
 export function uploadPathFunctions(template = loadTemplate()): TemplateFunction[] {
-  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Serverless::StateMachine');
-  const substitutions: Record<string, unknown> = machine?.Properties?.DefinitionSubstitutions ?? {};
-  const asl = JSON.parse(readFileSync(templateStateMachineFile(template), 'utf8')) as AslDefinition;
+  const { asl, functionOf } = stateFunctions(template);
   const invoked = new Set([TRIGGER]);
   for (const name of walkExecution(asl, happyPathFacts())) {
-    const functionName = findState(asl, name)?.Parameters?.FunctionName;
-    const substitution = typeof functionName === 'string' ? /^\$\{(\w+)\}$/.exec(functionName)?.[1] : undefined;
-    const logicalId = substitution ? getAttTarget(substitutions[substitution]) : undefined;
+    const logicalId = functionOf(name);
     if (logicalId) invoked.add(logicalId);
   }
   return templateFunctions(template).filter((fn) => invoked.has(fn.logicalId));
+}
+
+/**
+ * The template's state machine definition, and the Lambda function (logical id) a state invokes: its FunctionName
+ * resolved through the state machine's DefinitionSubstitutions; undefined for a state that invokes none.
+ */
+export function stateFunctions(template = loadTemplate()): { asl: AslDefinition; functionOf(stateName: string): string | undefined } {
+  const machine = Object.values(template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Serverless::StateMachine');
+  const substitutions: Record<string, unknown> = machine?.Properties?.DefinitionSubstitutions ?? {};
+  const asl = JSON.parse(readFileSync(templateStateMachineFile(template), 'utf8')) as AslDefinition;
+  return {
+    asl,
+    functionOf: (stateName) => {
+      const functionName = findState(asl, stateName)?.Parameters?.FunctionName;
+      const substitution = typeof functionName === 'string' ? /^\$\{(\w+)\}$/.exec(functionName)?.[1] : undefined;
+      return substitution ? getAttTarget(substitutions[substitution]) : undefined;
+    },
+  };
 }
 
 /** The resource a `!GetAtt X.Arn` (short or long form) names. */

@@ -31,7 +31,8 @@ export interface E2eResult {
   photos: number;
   succeeded: number;
   failed: number;
-  notified: number;
+  /** Runs that ended SUCCEEDED, their last state having published Image Processed. */
+  published: number;
   visionReadyMs: number;
   batchWallMs: number;
   imagesPerMinute: number;
@@ -80,7 +81,8 @@ export function lambdaSpans(history: HistoryEvent[]): TaskSpan[] {
 
 /**
  * Starts local mode in a temp data dir, uploads `count` photos at once through the edge's S3 API, waits until every
- * run is done, and reads latencies from the SNS outbox, busy times from the execution histories.
+ * run is done, and reads latencies (upload -> the run's end, after Image Processed is published) and busy times from the
+ * execution histories.
  */
 export async function runE2eBench(count: number, log: (line: string) => void): Promise<E2eResult> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-bench-e2e-'));
@@ -113,20 +115,17 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
     s3.destroy();
 
     const executions = stack.services.stepfunctions.allExecutions().filter((e) => e.startDate >= batchStart);
-    const notifiedAt = new Map<string, number>();
-    let cursor: string | undefined;
-    do {
-      const page = await stack.services.notifications.outbox.listOutbox({ limit: 500, cursor });
-      for (const item of page.items) {
-        if (item.kind !== 'sns') continue;
-        const message = JSON.parse(item.sns.message) as { source?: { key?: string } };
-        if (message.source?.key && uploadedAt.has(message.source.key)) notifiedAt.set(message.source.key, Date.parse(item.createdAt));
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    // "Done" is the run's end: its last state publishes Image Processed, which the notification rule delivers (the
+    // notifier then rate-limits per user, so outbox messages are no longer one per image).
+    const publishedAt = new Map<string, number>();
+    for (const execution of executions) {
+      const sourceKey = (JSON.parse(execution.input) as { source?: { key?: string } }).source?.key;
+      const succeeded = execution.history.find((e) => e.type === 'ExecutionSucceeded')?.timestamp;
+      if (sourceKey && uploadedAt.has(sourceKey) && succeeded !== undefined) publishedAt.set(sourceKey, succeeded);
+    }
 
-    const latencies = [...notifiedAt].map(([key, at]) => at - (uploadedAt.get(key) ?? at));
-    const lastNotification = Math.max(...notifiedAt.values());
+    const latencies = [...publishedAt].map(([key, at]) => at - (uploadedAt.get(key) ?? at));
+    const lastPublished = Math.max(...publishedAt.values());
     const busyByFunction = new Map<string, number[]>();
     const rekognitionCalls: Record<string, number> = {};
     let wallTotal = 0;
@@ -153,15 +152,15 @@ export async function runE2eBench(count: number, log: (line: string) => void): P
       const output = JSON.parse(execution.output ?? '{}') as { analysis?: { summary?: { calls?: string[] } } };
       for (const call of output.analysis?.summary?.calls ?? []) rekognitionCalls[call] = (rekognitionCalls[call] ?? 0) + 1;
     }
-    const batchWallMs = lastNotification - batchStart;
+    const batchWallMs = lastPublished - batchStart;
     return {
       photos: count,
       succeeded: executions.filter((e) => e.status === 'SUCCEEDED').length,
       failed: executions.filter((e) => e.status !== 'SUCCEEDED').length,
-      notified: notifiedAt.size,
+      published: publishedAt.size,
       visionReadyMs: round(visionReadyMs, 0),
       batchWallMs,
-      imagesPerMinute: round((notifiedAt.size / batchWallMs) * 60_000, 1),
+      imagesPerMinute: round((publishedAt.size / batchWallMs) * 60_000, 1),
       latencyMs: { p50: round(quantile(latencies, 0.5), 0), p95: round(quantile(latencies, 0.95), 0), max: Math.max(...latencies) },
       executionWallMsTotal: wallTotal,
       queuedMsTotal: queuedTotal,

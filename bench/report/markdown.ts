@@ -38,7 +38,7 @@ export function otherTables(s: BenchSections): string {
   if (s.e2e) {
     const e = s.e2e;
     parts.push(
-      `Local mode, ${e.photos} photos uploaded at once: ${e.succeeded} succeeded, ${e.failed} failed; ${fmt(e.imagesPerMinute, 1)} images/min; upload→notification p50 ${fmt(e.latencyMs.p50 / 1000, 1)} s, p95 ${fmt(e.latencyMs.p95 / 1000, 1)} s (upload→execution start p50 ${fmt(e.uploadToExecutionStartMs.p50 / 1000, 2)} s); overhead ${fmt(e.overhead * 100, 2)} % (${Math.round(e.executionWallMsTotal / 1000)} s of run wall time over ${Math.round(e.handlerBusyMsTotal / 1000)} s of handler busy time); handler busy medians: ${Object.entries(
+      `Local mode, ${e.photos} photos uploaded at once: ${e.succeeded} succeeded, ${e.failed} failed; ${fmt(e.imagesPerMinute, 1)} images/min; upload→Image Processed p50 ${fmt(e.latencyMs.p50 / 1000, 1)} s, p95 ${fmt(e.latencyMs.p95 / 1000, 1)} s (upload→execution start p50 ${fmt(e.uploadToExecutionStartMs.p50 / 1000, 2)} s); overhead ${fmt(e.overhead * 100, 2)} % (${Math.round(e.executionWallMsTotal / 1000)} s of run wall time over ${Math.round(e.handlerBusyMsTotal / 1000)} s of handler busy time); handler busy medians: ${Object.entries(
         e.handlerBusyMsMedian,
       )
         .map(([k, v]) => `${k.replace('Function', '')} ${Math.round(v)} ms`)

@@ -100,7 +100,12 @@ export interface ImageSummary {
   placeholder: { kind?: string; value?: string } | null;
   thumbnail: Variant | null;
   labels: Array<{ name: string; confidence: number | null }>;
-  matchedLabel: { name: string; confidence: number | null } | null;
+  /** For a video, `seconds` is where the matched label is first seen (null for an image). */
+  matchedLabel: { name: string; confidence: number | null; seconds?: number | null } | null;
+  /** `video` for a video upload (its thumbnail is the poster frame). */
+  mediaType?: 'image' | 'video';
+  /** A video's length in seconds; null for an image. */
+  durationSeconds?: number | null;
   faceCount: number;
   moderated: boolean;
   error: { name?: string; cause?: string } | null;
@@ -109,6 +114,35 @@ export interface ImageSummary {
   pipelineVersion: string;
   /** QUARANTINED (waiting for a review) or REJECTED: no URL, no preview; the console shows a placeholder. */
   withheld?: boolean;
+}
+
+/** A video's detail (GET /images/{id} `video`): stream metadata and short-lived URLs (null while withheld). */
+export interface VideoDetail {
+  durationSeconds: number | null;
+  width: number | null;
+  height: number | null;
+  bytes: number | null;
+  container: string | null;
+  contentType: string | null;
+  frameRate: number | null;
+  rotation: number;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  streams: Array<{ kind: string; codec: string | null; codecId: string | null; sampleRate: number | null; channels: number | null }>;
+  analysedSeconds: number | null;
+  analysisClipped: boolean;
+  rendition: { url: string; width: number | null; height: number | null } | null;
+  poster: { url: string; width: number | null; height: number | null } | null;
+  sprite: {
+    url: string;
+    columns: number;
+    rows: number;
+    tileWidth: number;
+    tileHeight: number;
+    count: number;
+    intervalSeconds: number;
+  } | null;
+  hls: boolean;
 }
 
 /** One pending moderation review (GET /admin/reviews), with a presigned URL valid for minutes. */

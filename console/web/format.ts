@@ -19,3 +19,14 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatConfidence(value: number | null | undefined): string {
   return typeof value === 'number' ? `${value.toFixed(1)} %` : '—';
 }
+
+/** A position in a video as "0:07", "1:02:03" or "0:03.5" (tenths only when the time has them). */
+export function formatClock(seconds: number | null | undefined): string {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const tenths = Math.round(seconds * 10);
+  const whole = Math.floor(tenths / 10);
+  const fraction = tenths % 10 === 0 ? '' : `.${tenths % 10}`;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const [hours, minutes, secs] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(secs)}${fraction}` : `${minutes}:${pad(secs)}${fraction}`;
+}

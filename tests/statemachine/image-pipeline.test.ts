@@ -746,9 +746,10 @@ async function transcodeIntoFakeS3(parameters: any): Promise<any> {
 
 /**
  * Rekognition Video answers: both jobs start, the first poll finds them IN_PROGRESS, the next SUCCEEDED with a dog
- * seen from 2 s to 6 s (SEGMENTS) and one moderation segment; `failModeration` ends the moderation job FAILED.
+ * seen from 2 s to 6 s (SEGMENTS) and one moderation segment; `failModeration` ends the moderation job FAILED;
+ * `benchAt70` adds a Bench seen at 70 % confidence (kept or dropped by the version's label threshold).
  */
-function answerRekognitionVideo(options: { failModeration?: boolean } = {}): void {
+function answerRekognitionVideo(options: { failModeration?: boolean; benchAt70?: boolean } = {}): void {
   const polls = { labels: 0, moderation: 0 };
   const head = {
     VideoMetadata: { Codec: 'h264', DurationMillis: 8000, Format: 'QuickTime / MOV', FrameRate: 25, FrameWidth: 640, FrameHeight: 360 },
@@ -769,7 +770,12 @@ function answerRekognitionVideo(options: { failModeration?: boolean } = {}): voi
       ...head,
       JobStatus: 'SUCCEEDED',
       LabelModelVersion: '3.0',
-      Labels: [segment('Dog', 96.5, 2000, 6000, ['Animal', 'Pet']), segment('Animal', 96.5, 2000, 6000), segment('Grass', 88, 0, 8000)],
+      Labels: [
+        segment('Dog', 96.5, 2000, 6000, ['Animal', 'Pet']),
+        segment('Animal', 96.5, 2000, 6000),
+        segment('Grass', 88, 0, 8000),
+        ...(options.benchAt70 ? [segment('Bench', 70, 0, 2000)] : []),
+      ],
     };
   });
   rekognition.on(GetContentModerationCommand).callsFake(async (request) => {
@@ -851,6 +857,48 @@ describe('video branch of the state machine (issue 14)', () => {
     const processed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.processed);
     expect(processed.detail.image).toMatchObject({ format: 'mp4', width: 640, height: 360 });
     expect(processed.detail.video.durationSeconds).toBeCloseTo(8, 0);
+  });
+
+  it("analyses a video with the thresholds of the run's pipeline version, not the config's current one", async () => {
+    // Prepare: v931 keeps labels from 55 % and moderation from 45 %; the current v932 from 85 % and 75 %.
+    const base = { ...JSON.parse(String(template.Parameters.PipelineConfig.Default)), reuseNearDuplicates: false };
+    useRawConfig({
+      current: 'v932',
+      versions: {
+        v931: { ...base, minLabelConfidence: 55, minModerationConfidence: 45 },
+        v932: { ...base, minLabelConfidence: 85, minModerationConfidence: 75 },
+      },
+    });
+    const pinned = {
+      ...upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/pinned.mp4'),
+      pipelineVersion: 'v931',
+    };
+    const current = upload('jpeg-upload', await clipBytes({ seconds: 2 }), {}, 'uploads/holiday/current.mp4');
+    answerRekognitionVideo({ benchAt70: true });
+
+    // Act
+    // The MinConfidence of the StartLabelDetection and StartContentModeration calls since the last reset.
+    const startThresholds = () =>
+      [...rekognition.commandCalls(StartLabelDetectionCommand), ...rekognition.commandCalls(StartContentModerationCommand)].map(
+        (call) => call.args[0].input.MinConfidence,
+      );
+    const pinnedRun = await runPipeline(pinned, { handlers, mediaConvert: transcodeIntoFakeS3 });
+    const pinnedStarts = startThresholds();
+    rekognition.reset();
+    answerRekognitionVideo({ benchAt70: true });
+    const currentRun = await runPipeline(current, { handlers, mediaConvert: transcodeIntoFakeS3 });
+    const currentStarts = startThresholds();
+    const labelNames = async (imageId: string) => sectionItems((await imageItem(imageId))!.analysis, 'labels').map((label) => label.name);
+
+    // Assess
+    expect([pinnedRun.status, currentRun.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(pinnedStarts).toEqual([55, 45]);
+    expect(currentStarts).toEqual([85, 75]);
+    expect(await imageItem(pinned.imageId)).toMatchObject({ pipelineVersion: 'v931', mediaType: 'video' });
+    expect(await imageItem(current.imageId)).toMatchObject({ pipelineVersion: 'v932', mediaType: 'video' });
+    // The collected summary is filtered with the same version's threshold: the 70 % bench passes v931 only.
+    expect(await labelNames(pinned.imageId)).toContain('Bench');
+    expect(await labelNames(current.imageId)).not.toContain('Bench');
   });
 
   it('names a failed transcode VideoTranscodeFailedError and records it', async () => {

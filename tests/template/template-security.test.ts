@@ -1,3 +1,10 @@
+import {
+  videoAnalysisClipKey,
+  videoPosterCapturesPrefix,
+  videoRenditionKey,
+  videoSpriteKey,
+  videoThumbnailCapturesPrefix,
+} from '@smart-image-pipeline/contracts';
 import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
 import {
   asArray,
@@ -139,6 +146,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     },
     { actions: ['s3:PutObject'], resources: [{ 'Fn::Sub': '${UploadsBucket.Arn}/uploads/*' }] },
     { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/w*' }] },
+    {
+      actions: ['s3:GetObject'],
+      resources: [
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/frame-poster.*' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/sprite.jpg' },
+      ],
+    },
     {
       actions: ['states:DescribeStateMachine', 'states:ListExecutions', 'states:StartExecution'],
       resources: [{ Ref: 'ImagePipelineStateMachine' }],
@@ -335,6 +350,27 @@ describe('template security', () => {
     // Assess
     expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+  });
+
+  it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records, not the raw responses or the clip', () => {
+    // Prepare
+    const statement = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies).find(
+      (candidate) => candidate.Sid === 'PresignVideoOutputs',
+    )!;
+    const patterns = asArray(statement.Resource).map((resource) => {
+      const glob = String((resource as { 'Fn::Sub': string })['Fn::Sub']).replace('${ProcessedBucket.Arn}/', '');
+      return new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    });
+    const signed = (key: string) => patterns.some((pattern) => pattern.test(key));
+    const [id, revision] = ['a'.repeat(32), 'r1'];
+
+    // Assess
+    expect(signed(videoRenditionKey(id, revision))).toBe(true);
+    expect(signed(`${videoPosterCapturesPrefix(id, revision)}0000001.jpg`)).toBe(true);
+    expect(signed(videoSpriteKey(id, revision))).toBe(true);
+    expect(signed(videoAnalysisClipKey(id, revision))).toBe(false);
+    expect(signed(`${videoThumbnailCapturesPrefix(id, revision)}0000001.jpg`)).toBe(false);
+    expect(signed(`images/${id}/${revision}/video/rekognition/get-label-detection.json`)).toBe(false);
   });
 
   it('limits the notifier to the per-user items of the table and keeps its SMS grant off every topic', () => {

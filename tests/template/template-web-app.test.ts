@@ -137,6 +137,8 @@ describe('console behind CloudFront', () => {
     const csp = subText(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
+    // A video's rendition plays from the processed bucket's presigned GETs.
+    expect(csp).toContain('media-src https://${ProcessedBucket.RegionalDomainName};');
     expect(csp).toContain("frame-ancestors 'none'");
   });
 

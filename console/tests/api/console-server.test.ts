@@ -78,6 +78,7 @@ describe('front end', () => {
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain(`connect-src 'self' ${stack.webApp.apiUrl} ${new URL(stack.webApp.authDomainUrl).origin} ${stack.edgeUrl}`);
     expect(policy).toContain(`img-src 'self' data: blob: ${stack.edgeUrl}`);
+    expect(policy).toContain(`media-src ${stack.edgeUrl}`);
   });
 
   it('names content-hashed assets that may be cached for ever', async () => {

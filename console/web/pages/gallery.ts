@@ -1,22 +1,55 @@
 import { api, queryString, type ImageSummary, type Page as ApiPage } from '../api';
 import { h, replaceChildren } from '../dom';
 import { thumbnail } from '../components/thumbnail';
-import { formatConfidence } from '../format';
+import { formatClock, formatConfidence } from '../format';
 import { hashLink, type Page } from '../router';
 import { isAdmin } from '../session';
 
-const FILTERS = ['label', 'minConfidence', 'hasFaces', 'text', 'moderated', 'status', 'version', 'from', 'to', 'sort', 'scope'] as const;
+const FILTERS = [
+  'label',
+  'minConfidence',
+  'hasFaces',
+  'text',
+  'moderated',
+  'status',
+  'mediaType',
+  'version',
+  'from',
+  'to',
+  'sort',
+  'scope',
+] as const;
 
-/** A grid card: thumbnail only (never a large variant), name, and the facts that matter for a filter. */
+/** The card's preview: the thumbnail (a video's poster frame, with its duration over it). */
+function cardPreview(image: ImageSummary): HTMLElement {
+  const preview = thumbnail(image);
+  if (image.mediaType === 'video' && typeof image.durationSeconds === 'number') {
+    preview.appendChild(
+      h(
+        'span',
+        { class: 'duration-badge', 'data-testid': 'duration-badge', 'aria-label': `Video, ${formatClock(image.durationSeconds)} long` },
+        formatClock(image.durationSeconds),
+      ),
+    );
+  }
+  return preview;
+}
+
+/**
+ * A grid card: thumbnail only (never a large variant), name, and the facts that matter for a filter. A video found by
+ * a label opens its player at the second the label is first seen.
+ */
 export function imageCard(image: ImageSummary): HTMLElement {
   const topLabels = image.matchedLabel ? [image.matchedLabel] : image.labels.slice(0, 3);
+  const seconds = image.matchedLabel?.seconds;
+  const at = typeof seconds === 'number' ? seconds : undefined;
   return h(
     'li',
-    { class: 'card', 'data-image-id': image.imageId, 'data-name': image.name },
+    { class: 'card', 'data-image-id': image.imageId, 'data-name': image.name, 'data-media-type': image.mediaType ?? 'image' },
     h(
       'a',
-      { href: hashLink(['images', image.imageId]), class: 'card-link' },
-      thumbnail(image),
+      { href: hashLink(['images', image.imageId], at !== undefined ? { t: String(at) } : undefined), class: 'card-link' },
+      cardPreview(image),
       h('span', { class: 'card-name' }, image.name),
       h(
         'span',
@@ -27,6 +60,7 @@ export function imageCard(image: ImageSummary): HTMLElement {
         ),
         image.faceCount > 0 ? h('span', { class: 'tag tag-info' }, `${image.faceCount} ${image.faceCount === 1 ? 'face' : 'faces'}`) : null,
         image.moderated ? h('span', { class: 'tag tag-warn' }, 'flagged') : null,
+        at !== undefined ? h('span', { class: 'tag tag-info', 'data-testid': 'seen-at' }, `seen at ${formatClock(at)}`) : null,
         h('span', { class: 'tag', title: 'Pipeline version', 'data-testid': 'pipeline-version' }, image.pipelineVersion),
       ),
     ),
@@ -93,6 +127,11 @@ export const galleryPage: Page = (container, route) => {
       ['', 'Any'],
       ['true', 'Flagged'],
       ['false', 'Not flagged'],
+    ]),
+    select('mediaType', 'Type', current.mediaType, [
+      ['', 'Images and videos'],
+      ['image', 'Images'],
+      ['video', 'Videos'],
     ]),
     select('status', 'Status', current.status || 'SUCCEEDED', [
       ['SUCCEEDED', 'Succeeded'],

@@ -1,9 +1,10 @@
-import { api, ApiError, type ImageSummary, type Variant } from '../api';
+import { api, ApiError, type ImageSummary, type Variant, type VideoDetail } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
 import { placeholderUrl, withheldPlaceholder } from '../components/thumbnail';
 import { peopleLinks } from '../components/people-links';
 import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
+import { thumbnailStrip, videoFacts, videoPlayer, videoTimeline, type Seek } from '../components/video-panels';
 import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
 import { isAdmin } from '../session';
@@ -39,6 +40,9 @@ interface ImageDetail {
   /** QUARANTINED or REJECTED: the API gives no variant and no preview. */
   withheld?: boolean;
   review?: { decision?: string; reason?: string; decidedAt?: string } | null;
+  /** `video` for a video upload: `video` then holds its metadata and signed outputs. */
+  mediaType?: 'image' | 'video';
+  video?: VideoDetail | null;
 }
 
 function section(title: string, ...children: Child[]): HTMLElement {
@@ -61,21 +65,28 @@ function boxElement({ sectionId, box, caption }: DrawnBox): HTMLElement {
 
 /** The image with every section's boxes drawn over it (faces, objects, any other detector's), each section switchable. */
 function viewer(image: ImageDetail): HTMLElement {
-  if (image.withheld) {
-    const rejected = image.status === 'REJECTED';
-    return h(
-      'div',
-      { class: 'withheld-box', role: 'note' },
-      withheldPlaceholder(image.status, 'stage'),
-      h(
-        'p',
-        {},
-        rejected
-          ? `A reviewer removed this image${image.review?.reason ? `: ${image.review.reason}` : '.'}`
-          : 'Moderation flagged this image; it stays hidden until an administrator reviews it.',
-      ),
-    );
-  }
+  if (image.withheld) return withheldBox(image);
+  return imageViewer(image);
+}
+
+/** What a quarantined or rejected upload shows instead of its content. */
+function withheldBox(image: ImageDetail): HTMLElement {
+  const rejected = image.status === 'REJECTED';
+  return h(
+    'div',
+    { class: 'withheld-box', role: 'note' },
+    withheldPlaceholder(image.status, 'stage'),
+    h(
+      'p',
+      {},
+      rejected
+        ? `A reviewer removed this image${image.review?.reason ? `: ${image.review.reason}` : '.'}`
+        : 'Moderation flagged this image; it stays hidden until an administrator reviews it.',
+    ),
+  );
+}
+
+function imageViewer(image: ImageDetail): HTMLElement {
   const candidates = image.variants.filter((variant) => (variant.width ?? 0) <= 1100);
   const shown =
     candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0)).find((variant) => variant.format === 'webp') ??
@@ -130,9 +141,28 @@ function exifValue(value: unknown): string {
   return String(value);
 }
 
-function render(container: HTMLElement, image: ImageDetail): HTMLElement {
+/** A video's player (or its withheld placeholder), and how the timeline and thumbnails move it. */
+function videoStage(image: ImageDetail, video: VideoDetail, startAt: number | undefined): { element: HTMLElement; seek: Seek } {
+  if (image.withheld) return { element: withheldBox(image), seek: () => undefined };
+  if (!video.rendition) return { element: h('p', { class: 'muted' }, 'No rendition was written for this video.'), seek: () => undefined };
+  return videoPlayer(video, image.name, startAt);
+}
+
+function render(container: HTMLElement, image: ImageDetail, startAt?: number): HTMLElement {
   const facts = image.image ?? {};
   const similar = h('div', {}, h('p', { class: 'muted' }, 'Looking for near-duplicates…'));
+  const video = image.mediaType === 'video' && image.video ? image.video : undefined;
+  const stage = video ? videoStage(image, video, startAt) : { element: viewer(image), seek: () => undefined };
+  const mediaFacts: Array<[string, Child]> = video
+    ? videoFacts(video)
+    : [
+        ['Format', facts.format ?? null],
+        ['Size', facts.width ? `${facts.width} × ${facts.height} px` : null],
+        ['Bytes', typeof facts.bytes === 'number' ? formatBytes(facts.bytes) : null],
+        ['Animated', facts.animated ? `yes (${facts.pages ?? '?'} frames)` : 'no'],
+        ['Alpha', facts.hasAlpha ? 'yes' : 'no'],
+        ['Colour space', facts.space ?? null],
+      ];
   replaceChildren(
     container,
     h('p', { class: 'crumbs' }, h('a', { href: '#/gallery' }, 'Gallery'), ' / ', h('span', {}, image.name)),
@@ -155,7 +185,7 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
     h(
       'div',
       { class: 'detail-layout' },
-      viewer(image),
+      stage.element,
       h(
         'div',
         { class: 'side' },
@@ -170,12 +200,7 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
             'Pipeline version',
             image.pipelineVersion ? h('span', { class: 'mono', 'data-testid': 'pipeline-version' }, image.pipelineVersion) : null,
           ],
-          ['Format', facts.format ?? null],
-          ['Size', facts.width ? `${facts.width} × ${facts.height} px` : null],
-          ['Bytes', typeof facts.bytes === 'number' ? formatBytes(facts.bytes) : null],
-          ['Animated', facts.animated ? `yes (${facts.pages ?? '?'} frames)` : 'no'],
-          ['Alpha', facts.hasAlpha ? 'yes' : 'no'],
-          ['Colour space', facts.space ?? null],
+          ...mediaFacts,
           ['Source key', h('span', { class: 'mono break' }, image.source?.key ?? '—')],
           ['Revision', h('span', { class: 'mono' }, image.revision ?? '—')],
           ['Perceptual hash', h('span', { class: 'mono' }, image.perceptualHash ?? '—')],
@@ -183,53 +208,59 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
         ]),
       ),
     ),
-    section(
-      'Variants',
-      image.variants.length
-        ? h(
-            'div',
-            { class: 'table-scroll' },
-            h(
-              'table',
-              { class: 'variants' },
-              h(
-                'thead',
-                {},
+    video ? section('Timeline', videoTimeline(image.analysis, video.durationSeconds, stage.seek)) : null,
+    video ? section('Thumbnails', thumbnailStrip(video, stage.seek)) : null,
+    video
+      ? null
+      : section(
+          'Variants',
+          image.variants.length
+            ? h(
+                'div',
+                { class: 'table-scroll' },
                 h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'col' }, 'File'),
-                  h('th', { scope: 'col' }, 'Format'),
-                  h('th', { scope: 'col' }, 'Size'),
-                  h('th', { scope: 'col' }, 'Bytes'),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                ...image.variants.map((variant) =>
+                  'table',
+                  { class: 'variants' },
                   h(
-                    'tr',
+                    'thead',
                     {},
-                    h('td', {}, h('a', { href: variant.url, target: '_blank', rel: 'noopener' }, variant.file)),
-                    h('td', {}, variant.format ?? '—'),
-                    h('td', {}, `${variant.width ?? '?'} × ${variant.height ?? '?'}`),
-                    h('td', {}, typeof variant.bytes === 'number' ? formatBytes(variant.bytes) : '—'),
+                    h(
+                      'tr',
+                      {},
+                      h('th', { scope: 'col' }, 'File'),
+                      h('th', { scope: 'col' }, 'Format'),
+                      h('th', { scope: 'col' }, 'Size'),
+                      h('th', { scope: 'col' }, 'Bytes'),
+                    ),
+                  ),
+                  h(
+                    'tbody',
+                    {},
+                    ...image.variants.map((variant) =>
+                      h(
+                        'tr',
+                        {},
+                        h('td', {}, h('a', { href: variant.url, target: '_blank', rel: 'noopener' }, variant.file)),
+                        h('td', {}, variant.format ?? '—'),
+                        h('td', {}, `${variant.width ?? '?'} × ${variant.height ?? '?'}`),
+                        h('td', {}, typeof variant.bytes === 'number' ? formatBytes(variant.bytes) : '—'),
+                      ),
+                    ),
                   ),
                 ),
-              ),
-            ),
-          )
-        : h('p', { class: 'muted' }, 'None.'),
-    ),
+              )
+            : h('p', { class: 'muted' }, 'None.'),
+        ),
     ...analysisPanels(image.analysis, section),
     peopleLinks(image.analysis, section),
-    section(
-      'EXIF',
-      image.exif && Object.keys(image.exif).length
-        ? factList(Object.entries(image.exif).map(([key, value]) => [key, exifValue(value)]))
-        : h('p', { class: 'muted' }, 'No EXIF.'),
-    ),
+    video
+      ? null
+      : section(
+          'EXIF',
+          image.exif && Object.keys(image.exif).length
+            ? factList(Object.entries(image.exif).map(([key, value]) => [key, exifValue(value)]))
+            : h('p', { class: 'muted' }, 'No EXIF.'),
+        ),
     section('Near-duplicates', similar),
   );
   return similar;
@@ -238,12 +269,14 @@ function render(container: HTMLElement, image: ImageDetail): HTMLElement {
 /** Image detail: variants, every analysis section with its boxes over the image, EXIF, near-duplicates and the run. */
 export const imageDetailPage: Page = (container, route) => {
   const imageId = route.path[1];
+  // `t` opens a video at a second (a label search result links there).
+  const startAt = route.query.has('t') ? Number(route.query.get('t')) : undefined;
   let stopped = false;
   replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
   api<{ image: ImageDetail }>(`/images/${encodeURIComponent(imageId)}`)
     .then(async ({ image }) => {
       if (stopped) return;
-      const similar = render(container, image);
+      const similar = render(container, image, startAt);
       const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(
         `/images/${encodeURIComponent(imageId)}/similar`,
       ).catch(() => ({ items: [] }));

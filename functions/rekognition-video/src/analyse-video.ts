@@ -24,7 +24,8 @@ import { labelsSection, moderationSection, type Detection } from './summarise';
 export interface VideoAnalysisDeps {
   rekognition: Pick<RekognitionClient, 'send'>;
   putJson(bucket: string, key: string, body: unknown, tags: string): Promise<void>;
-  config(): Promise<AnalysisConfig>;
+  /** The analysis settings of a pipeline version (the run's; absent: the config's current one). */
+  config(pipelineVersion?: string): Promise<AnalysisConfig>;
   processedBucketName: string;
 }
 
@@ -42,7 +43,7 @@ const REFUSALS = new Set(['InvalidS3ObjectException', 'VideoTooLargeException', 
  * @throws VideoAnalysisFailedError when Rekognition refuses the video; throttling and 5xx keep the SDK's names.
  */
 export async function startVideoAnalysis(input: StartVideoAnalysisInput, deps: VideoAnalysisDeps): Promise<CollectVideoAnalysisOutput> {
-  const config = await deps.config();
+  const config = await deps.config(input.pipelineVersion);
   const Video = { S3Object: { Bucket: input.video.bucket, Name: input.video.key } };
   const token = (kind: string) => `${input.imageId}-${input.revision}-${kind}`;
   try {
@@ -115,7 +116,7 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
       );
     return { jobs, done: false, polls, waitSeconds: wait, summary: null };
   }
-  const config = await deps.config();
+  const config = await deps.config(input.pipelineVersion);
   const labelPages = await allPages((NextToken) =>
     deps.rekognition.send(
       new GetLabelDetectionCommand({ JobId: jobs.labelJobId, MaxResults: 1000, NextToken, SortBy: 'TIMESTAMP', AggregateBy: 'SEGMENTS' }),

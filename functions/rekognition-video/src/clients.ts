@@ -1,7 +1,13 @@
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { checkPipelineConfig, DEFAULT_VARIANT_WIDTHS, pickPipelineVersion, type AnalysisConfig } from '@smart-image-pipeline/contracts';
+import {
+  checkPipelineConfig,
+  DEFAULT_VARIANT_WIDTHS,
+  requirePipelineVersion,
+  type AnalysisConfig,
+  type PipelineConfig,
+} from '@smart-image-pipeline/contracts';
 import { createPowertools } from '@smart-image-pipeline/lambda-kit';
 import { InvalidConfigError } from './errors';
 
@@ -21,12 +27,14 @@ export async function putJson(bucket: string, key: string, body: unknown, tags: 
 }
 
 /**
- * The analysis thresholds from the SSM parameter (the same JSON the image analysis reads), cached per cold start for cacheSeconds.
- * @throws InvalidConfigError when the parameter is missing or invalid.
+ * The analysis thresholds of the run's pipeline version (absent: the config's current one) from the SSM parameter (the
+ * same JSON the image analysis reads), cached per cold start for the current version's cacheSeconds.
+ * @throws InvalidConfigError when the parameter is missing or invalid; UnknownPipelineVersionError when it holds no
+ * such version.
  */
-export function configReader(parameterName: string, now: () => number = Date.now): () => Promise<AnalysisConfig> {
-  let cached: { config: AnalysisConfig; until: number } | undefined;
-  return async () => {
+export function configReader(parameterName: string, now: () => number = Date.now): (pipelineVersion?: string) => Promise<AnalysisConfig> {
+  let cached: { config: PipelineConfig; until: number } | undefined;
+  const pipelineConfig = async (): Promise<PipelineConfig> => {
     if (cached && cached.until > now()) return cached.config;
     let text: string | undefined;
     try {
@@ -42,11 +50,12 @@ export function configReader(parameterName: string, now: () => number = Date.now
     } catch {
       throw new InvalidConfigError(`The config parameter ${parameterName} is not JSON`);
     }
-    // The flat form (version v1) or the versions form; a video is analysed with the current version's thresholds.
+    // The flat form (version v1) or the versions form.
     const checked = checkPipelineConfig(parsed, DEFAULT_VARIANT_WIDTHS);
     if (!checked.config) throw new InvalidConfigError(`The config parameter ${parameterName} is invalid: ${checked.problems.join('; ')}`);
-    const analysis = pickPipelineVersion(checked.config)!.settings.analysis;
-    cached = { config: analysis, until: now() + analysis.cacheSeconds * 1000 };
-    return analysis;
+    const current = requirePipelineVersion(checked.config).settings.analysis;
+    cached = { config: checked.config, until: now() + current.cacheSeconds * 1000 };
+    return checked.config;
   };
+  return async (pipelineVersion) => requirePipelineVersion(await pipelineConfig(), pipelineVersion).settings.analysis;
 }

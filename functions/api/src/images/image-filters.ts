@@ -26,6 +26,7 @@ export function labelConfidence(item: ImageItem, label: string): number | undefi
 export function matchesImageQuery(item: ImageItem, query: ImageListQuery): boolean {
   if (query.status !== 'ALL' && item.status !== query.status) return false;
   if (query.version !== undefined && storedPipelineVersion(item) !== query.version) return false;
+  if (query.mediaType !== undefined && (item.mediaType === 'video' ? 'video' : 'image') !== query.mediaType) return false;
   if (query.label !== undefined) {
     const confidence = labelConfidence(item, query.label);
     if (confidence === undefined) return false;

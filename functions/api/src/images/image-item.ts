@@ -38,6 +38,8 @@ export interface ImageItem {
   createdAt?: string;
   updatedAt?: string;
   executionName?: string;
+  /** `video` for a video upload (its `video` attribute holds the facts and outputs; see video-view.ts); absent for images. */
+  mediaType?: 'video' | string;
   /** The pipeline version that made the stored result (absent on items from before versions: v1). */
   pipelineVersion?: string;
   [other: string]: unknown;

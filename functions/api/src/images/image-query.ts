@@ -21,6 +21,8 @@ export interface ImageListQuery {
   owner?: string;
   /** Only images whose stored result this pipeline version made (`v1` includes results from before versions). */
   version?: string;
+  /** Only videos, or only images ("videos with a dog": `label=dog&mediaType=video`). */
+  mediaType?: 'image' | 'video';
 }
 
 /** The parameters of a listing; admins' listing of every user's images also takes `owner`. */
@@ -34,6 +36,7 @@ const FILTERS = [
   'from',
   'to',
   'version',
+  'mediaType',
   'sort',
   'limit',
   'cursor',
@@ -63,6 +66,7 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
     cursor: reader.string('cursor', 4096),
     owner: reader.string('owner', 40),
     version: reader.string('version', 8),
+    mediaType: reader.choice('mediaType', ['image', 'video'] as const),
   };
   if (query.sort === 'confidence' && !query.label) throw badRequest('"sort=confidence" needs "label": confidence belongs to a label.');
   if (query.minConfidence !== undefined && !query.label) throw badRequest('"minConfidence" needs "label": confidence belongs to a label.');
@@ -76,6 +80,19 @@ export function parseImageListQuery(params: URLSearchParams, options: { withOwne
 
 /** A stable string of the filters (not limit or cursor), so a cursor can be tied to the query that made it. */
 export function imageQueryFingerprint(query: ImageListQuery): string {
-  const { status, label, minConfidence, hasFaces, text, moderated, from, to, sort, owner, version } = query;
-  return JSON.stringify([status, label?.toLowerCase(), minConfidence, hasFaces, text, moderated, from, to, sort, owner, version]);
+  const { status, label, minConfidence, hasFaces, text, moderated, from, to, sort, owner, version, mediaType } = query;
+  return JSON.stringify([
+    status,
+    label?.toLowerCase(),
+    minConfidence,
+    hasFaces,
+    text,
+    moderated,
+    from,
+    to,
+    sort,
+    owner,
+    version,
+    ...(mediaType ? [mediaType] : []),
+  ]);
 }

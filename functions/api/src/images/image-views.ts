@@ -3,6 +3,7 @@ import { displayName, variantFileName, type ImageItem, type VariantItem } from '
 import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { ownerOf } from './image-access';
 import { matchLabel } from './image-filters';
+import { durationOf, firstSecondOf, posterVariant, toVideoView } from './video-view';
 
 /** A variant as the API shows it, with a short-lived URL that serves its bytes. */
 export interface VariantView {
@@ -18,11 +19,17 @@ export interface VariantView {
 export type VariantUrl = (variant: VariantItem) => Promise<string>;
 
 /**
- * The variants the API may serve: none while an image is QUARANTINED or after it was REJECTED, whoever asks (admins
- * see a quarantined image only in the review queue). Every view below lists variants through this one gate.
+ * The one withholding check: nothing of an image is served (no variant, no video rendition, poster or sprite) while it
+ * is QUARANTINED or after it was REJECTED, whoever asks (admins see a quarantined image only in the review queue).
+ * Every view below signs URLs only through this gate.
  */
+function isServed(item: ImageItem): boolean {
+  return !isWithheld(item.status);
+}
+
+/** The variants the API may serve (none for a withheld image). */
 function listedVariants(item: ImageItem): VariantItem[] {
-  if (isWithheld(item.status)) return [];
+  if (!isServed(item)) return [];
   return (item.variants ?? []).filter((variant) => typeof variant?.key === 'string');
 }
 
@@ -42,10 +49,10 @@ async function variantView(variant: VariantItem, urlFor: VariantUrl): Promise<Va
   };
 }
 
-/** The smallest WebP (else smallest of any format) variant: the grid only ever loads this one. */
+/** The smallest WebP (else smallest of any format) variant, or a video's poster: the grid only ever loads this one. */
 export function thumbnailVariant(item: ImageItem): VariantItem | undefined {
   const variants = listedVariants(item).sort((a, b) => (a.width ?? 0) - (b.width ?? 0));
-  return variants.find((variant) => variant.format === 'webp') ?? variants[0];
+  return variants.find((variant) => variant.format === 'webp') ?? variants[0] ?? (isServed(item) ? posterVariant(item) : undefined);
 }
 
 /** The compact listing shape: enough for a grid card, nothing heavy; only the thumbnail gets a URL. */
@@ -63,12 +70,16 @@ export async function toImageSummary(item: ImageItem, urlFor: VariantUrl, label?
     width: item.image?.width ?? null,
     height: item.image?.height ?? null,
     bytes: item.image?.bytes ?? null,
+    mediaType: item.mediaType === 'video' ? ('video' as const) : ('image' as const),
+    /** A video's length (the gallery's duration badge); null for an image. */
+    durationSeconds: durationOf(item),
     ...withheldPlaceholder(item),
     thumbnail: thumbnail ? await variantView(thumbnail, urlFor) : null,
     labels: labelsOf(item)
       .slice(0, 5)
       .map((entry) => ({ name: entry.name, confidence: entry.confidence ?? null })),
-    matchedLabel: label ? (matchLabel(item, label) ?? { name: label, confidence: null }) : null,
+    // For a video, `seconds` is where the label is first seen, so a search result can open the player there.
+    matchedLabel: label ? { ...(matchLabel(item, label) ?? { name: label, confidence: null }), seconds: firstSecondOf(item, label) } : null,
     faceCount: faceCountOf(item),
     moderated: Boolean(item.moderated),
     error: item.error ?? null,
@@ -102,5 +113,8 @@ export async function toImageDetail(item: ImageItem, urlFor: VariantUrl) {
     name: displayName(item),
     variants,
     thumbnail: thumbnail ? (variants.find((view) => view.file === variantFileName(thumbnail)) ?? null) : null,
+    mediaType: item.mediaType === 'video' ? 'video' : 'image',
+    // A video's metadata and signed outputs instead of the stored keys (null for an image).
+    video: await toVideoView(item, isServed(item), urlFor),
   };
 }

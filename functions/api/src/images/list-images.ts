@@ -158,7 +158,9 @@ function keyRange(query: ImageListQuery, labelPartition: boolean): { atLeast?: s
  */
 export function readSize(query: ImageListQuery, labelPartition: boolean, filter: IndexFilter | undefined): number {
   // Label items exist for succeeded images only, and carry no text; image items carry no label index.
-  const checkedOnlyInMemory = labelPartition ? query.text !== undefined || query.status === 'FAILED' : query.label !== undefined;
+  // The media type is checked on the image item only.
+  const checkedOnlyInMemory =
+    query.mediaType !== undefined || (labelPartition ? query.text !== undefined || query.status === 'FAILED' : query.label !== undefined);
   if (filter === undefined && !checkedOnlyInMemory) return query.limit;
   return Math.min(200, Math.max(query.limit * 2, 25));
 }

@@ -10,6 +10,8 @@ const CONTENT_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   avif: 'image/avif',
+  // A video's rendition (its poster and sprite are JPEGs).
+  mp4: 'video/mp4',
 };
 
 /** How long a variant URL stays the same (so browsers can cache it) and how long past that it stays valid. */

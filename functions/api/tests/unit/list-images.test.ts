@@ -142,6 +142,26 @@ describe('listImages', () => {
     expect(theirs).toEqual([6, 4, 2].map(id));
   });
 
+  it('finds "videos with a dog": the label search narrowed to videos (or to images), across pages', async () => {
+    // Prepare: a dog in every image; every third one is a video.
+    const index = new MemoryIndex();
+    const dog = {
+      analysis: { sections: { labels: { title: 'Labels', detector: 'DetectLabels', items: [{ name: 'Dog', confidence: 90 }] } } },
+    };
+    for (let n = 1; n <= 12; n += 1) index.add(image(n, { ...dog, ...(n % 3 === 0 ? { mediaType: 'video' } : {}) }), [['Dog', 90 - n]]);
+
+    // Act
+    const videos = await collect(index, 'label=dog&mediaType=video&limit=2');
+    const images = await collect(index, 'label=dog&mediaType=image&limit=3');
+    const newestVideos = await collect(index, 'mediaType=video&limit=1');
+
+    // Assess
+    expect(videos).toEqual([3, 6, 9, 12].map(id));
+    expect(images).toEqual([1, 2, 4, 5, 7, 8, 10, 11].map(id));
+    expect(newestVideos).toEqual([12, 9, 6, 3].map(id));
+    expect(() => parseImageListQuery(new URLSearchParams('mediaType=audio'))).toThrow('"mediaType" must be one of image, video.');
+  });
+
   it("filters by pipeline version within the caller's own images, counting items from before versions as v1", async () => {
     // Prepare
     const index = new MemoryIndex();

@@ -1,5 +1,6 @@
 // A namespace import lets esbuild drop what is unused (zod's locales alone are ~350 KB minified).
 import * as z from 'zod';
+import { PIPELINE_VERSION_PATTERN } from '../ids';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
 import { analysisSummarySchema } from './analysis';
 import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, sourceOrderSchema, versionIdSchema } from './common';
@@ -7,6 +8,8 @@ import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSch
 const count = z.number().int().nonnegative();
 const side = z.number().int().positive();
 const seconds = z.number().nonnegative();
+/** The run's pipeline version (ResolveVersion's name): its thresholds apply; absent means the config's current one. */
+const pipelineVersion = z.string().regex(PIPELINE_VERSION_PATTERN, { error: 'must be a version name such as v2' }).optional();
 
 /**
  * What ResizeImage returns for a video: the fields of an image result, empty, so the state machine's ResultSelector
@@ -107,6 +110,7 @@ export const startVideoAnalysisInputSchema = objectOf({
   revision: revisionSchema,
   video: objectOf({ bucket: bucketSchema, key: keySchema, seconds: seconds.optional() }),
   executionArn: executionArnSchema,
+  pipelineVersion,
 });
 
 /** The Rekognition Video jobs one run started. */
@@ -125,6 +129,7 @@ export const collectVideoAnalysisInputSchema = objectOf({
   jobs: videoAnalysisJobsSchema,
   polls: count.default(0),
   executionArn: executionArnSchema,
+  pipelineVersion,
 });
 
 /**

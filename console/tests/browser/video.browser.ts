@@ -1,0 +1,212 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { uploadKeyFor } from '@smart-image-pipeline/contracts';
+import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
+import { flowersThenPersonClip } from '../../../tests/support/video-clips';
+import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
+import { launchChromium } from './chromium';
+
+// Bounds a hang: the clip is transcoded and sampled through the local models on a shared 2-core machine. It times nothing.
+jest.setTimeout(600_000);
+
+const ARTIFACTS = path.join(path.resolve(__dirname, '../../..'), 'test-artifacts/console');
+
+interface Segment {
+  start: number;
+  end: number;
+}
+
+let stack: ConsoleUnderTest;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let imageId: string;
+/** Where the API says Person is first seen, and every labelled segment of the video. */
+let personAt: number;
+let segments: Segment[];
+let detail: {
+  video: { durationSeconds: number; poster: { url: string; width: number }; sprite: { count: number; intervalSeconds: number } };
+};
+const pageErrors: string[] = [];
+
+async function openPage(width: number, hash: string): Promise<Page> {
+  const page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Console errors include CSP violations and failed loads (a refused rendition or poster), not just exceptions.
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+  });
+  await page.setViewportSize({ width, height: 900 });
+  await page.goto(`${stack.console.url}/${hash}`);
+  await page.waitForSelector('[data-testid="signed-in-as"]');
+  return page;
+}
+
+/** Waits until the player knows the video's duration (its metadata loaded from the presigned rendition URL). */
+async function metadataLoaded(page: Page): Promise<number> {
+  const player = page.locator('[data-testid="video-player"]');
+  await player.waitFor();
+  await page.waitForFunction(() => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="video-player"]');
+    return Boolean(video && video.readyState >= HTMLMediaElement.HAVE_METADATA && video.duration > 0);
+  });
+  return player.evaluate((video: HTMLVideoElement) => video.duration);
+}
+
+/** The player's current time once it has settled on `seconds` (a seek completes asynchronously). */
+async function seekedTo(page: Page, seconds: number): Promise<number> {
+  await page.waitForFunction(
+    (target) => {
+      const video = document.querySelector<HTMLVideoElement>('[data-testid="video-player"]');
+      return Boolean(video && !video.seeking && Math.abs(video.currentTime - target) < 0.25);
+    },
+    seconds,
+    { timeout: 30_000 },
+  );
+  return page.locator('[data-testid="video-player"]').evaluate((video: HTMLVideoElement) => video.currentTime);
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  // Made by the ffmpeg `npm ci` installs: 4 s of flowers, then 4 s of a person, at 720p.
+  const clip = await readFile(await flowersThenPersonClip());
+  stack = await startConsoleUnderTest();
+  const token = (
+    await signInThroughHostedUi({
+      authDomainUrl: stack.webApp.authDomainUrl,
+      clientId: stack.webApp.userPoolClientId,
+      redirectUri: `${stack.console.url}/`,
+    })
+  ).access_token;
+  const sub = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).sub as string;
+  // Uploaded into the default user's folder, as a browser upload lands, so the video is theirs.
+  const s3 = new S3Client({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: stack.stack.resources.uploadsBucket,
+      Key: uploadKeyFor(sub, '00000000-0000-4000-8000-000000000a1d', 'walk.mp4'),
+      Body: clip,
+      ContentType: 'video/mp4',
+    }),
+  );
+  s3.destroy();
+  await stack.waitForIdle();
+  const api = async (route: string) =>
+    (await fetch(`${stack.webApp.apiUrl}${route}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const found = (await api('/images?label=Person&mediaType=video')).items.find((item: { mediaType: string }) => item.mediaType === 'video');
+  if (!found) throw new Error(`the video did not end SUCCEEDED with a Person label: ${JSON.stringify(await api('/images?status=ALL'))}`);
+  imageId = found.imageId;
+  personAt = found.matchedLabel.seconds;
+  detail = (await api(`/images/${imageId}`)).image;
+  const analysis = (detail as unknown as { analysis: { sections: Record<string, { items: Array<{ segments?: Segment[] }> }> } }).analysis;
+  segments = Object.values(analysis.sections).flatMap((section) => section.items.flatMap((item) => item.segments ?? []));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('a video in the console, in Chromium', () => {
+  it('finds "videos with a person" in the gallery with poster and duration, and opens the player at that second (1280 px)', async () => {
+    // Act
+    const page = await openPage(1280, '#/gallery?label=Person&mediaType=video');
+    const card = page.locator(`.card[data-image-id="${imageId}"]`);
+    await card.waitFor();
+    const typeFilter = await page.locator('#mediaType').inputValue();
+    const badge = await card.locator('[data-testid="duration-badge"]').textContent();
+    // The thumbnail frame drops `loading` when the poster has loaded; wait out its fade-in for the screenshot.
+    await card.locator('.thumb:not(.loading) img.real').waitFor();
+    const posterShown = await card.locator('img.real').evaluate((img: HTMLImageElement) => img.naturalWidth);
+    const href = await card.locator('a.card-link').getAttribute('href');
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'video-gallery-1280.png') });
+    await card.locator('a.card-link').click();
+    const duration = await metadataLoaded(page);
+    const openedAt = await seekedTo(page, personAt);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'video-1280.png'), fullPage: true });
+    await page.close();
+
+    // Assess
+    expect(typeFilter).toBe('video');
+    expect(badge).toBe('0:08');
+    expect(posterShown).toBeGreaterThan(0);
+    expect(personAt).toBeGreaterThanOrEqual(3);
+    expect(href).toBe(`#/images/${imageId}?t=${personAt}`);
+    expect(duration).toBeCloseTo(detail.video.durationSeconds, 0);
+    expect(openedAt).toBeCloseTo(personAt, 0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the poster, the stream metadata and the thumbnails; clicking a label segment seeks the player (1280 px)', async () => {
+    // Prepare
+    const page = await openPage(1280, `#/images/${imageId}`);
+    await metadataLoaded(page);
+    const last = segments.reduce((latest, segment) => (segment.start > latest.start ? segment : latest));
+    const first = segments.reduce((earliest, segment) => (segment.start < earliest.start ? segment : earliest));
+    // A thumbnail whose second no label segment starts at, to move the player away before each label click.
+    const { intervalSeconds, count } = detail.video.sprite;
+    const awayIndex = Array.from({ length: count }, (_, index) => index).find(
+      (index) => !segments.some((segment) => Math.abs(segment.start - index * intervalSeconds) < 0.5),
+    )!;
+    const away = awayIndex * intervalSeconds;
+
+    // Act
+    const poster = await page.locator('[data-testid="video-player"]').getAttribute('poster');
+    const posterWidth = await page.evaluate(async (url) => {
+      const image = new Image();
+      image.src = url;
+      await image.decode();
+      return image.naturalWidth;
+    }, poster ?? '');
+    const facts = {
+      duration: await page.locator('[data-testid="video-duration"]').textContent(),
+      codec: await page.locator('[data-testid="video-codec"]').textContent(),
+    };
+    const tiles = await page.locator('[data-testid="sprite-strip"] button').count();
+    const rows = await page.locator('[data-testid="timeline-table"] tbody tr').count();
+    // Each label click starts from elsewhere: a thumbnail moves the player to its own second first.
+    const tile = page.locator('[data-testid="sprite-strip"] button');
+    await tile.nth(awayIndex).click();
+    const afterTile = await seekedTo(page, away);
+    await page.locator(`[data-testid="timeline-table"] button[data-start="${last.start}"]`).first().click();
+    const afterTable = await seekedTo(page, last.start);
+    await tile.nth(awayIndex).click();
+    await seekedTo(page, away);
+    await page.locator(`.video-timeline-bars .segment[data-start="${first.start}"]`).first().click();
+    const afterBar = await seekedTo(page, first.start);
+    await page.close();
+
+    // Assess
+    expect(poster).toBe(detail.video.poster.url);
+    expect(posterWidth).toBe(detail.video.poster.width);
+    expect(facts).toEqual({ duration: '0:08', codec: 'h264' });
+    expect(tiles).toBe(detail.video.sprite.count);
+    expect(rows).toBe(segments.length);
+    expect(afterTile).toBeCloseTo(away, 0);
+    expect(afterTable).toBeCloseTo(last.start, 0);
+    expect(afterBar).toBeCloseTo(first.start, 0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('fits 375 px: no horizontal scroll, the player and the timeline table as wide as the screen allows', async () => {
+    // Act
+    const page = await openPage(375, `#/images/${imageId}?t=${personAt}`);
+    await metadataLoaded(page);
+    const openedAt = await seekedTo(page, personAt);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const playerWidth = (await page.locator('[data-testid="video-player"]').boundingBox())!.width;
+    const table = (await page.locator('[data-testid="timeline-table"]').boundingBox())!;
+    await page.screenshot({ path: path.join(ARTIFACTS, 'video-375.png'), fullPage: true });
+    await page.close();
+
+    // Assess
+    expect(overflow).toBe(0);
+    expect(playerWidth).toBeGreaterThan(250);
+    expect(playerWidth).toBeLessThanOrEqual(375);
+    expect(table.x + table.width).toBeLessThanOrEqual(375);
+    expect(openedAt).toBeCloseTo(personAt, 0);
+    expect(pageErrors).toEqual([]);
+  });
+});
