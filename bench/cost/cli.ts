@@ -1,5 +1,6 @@
 import { computeCost, type CostReport } from './model';
 import { reprocessCost } from './reprocess';
+import { PEOPLE_MIX, PEOPLE_PRICES } from './people';
 import { PRICES } from './prices';
 import { videoCostLines } from './video';
 import { gatherCostInputs, transitionsPerRun } from './gather';
@@ -46,6 +47,7 @@ export const SWITCHES: ReadonlyArray<{ key: keyof AnalysisConfig; value: unknown
   { key: 'detectText', value: 'always' },
   { key: 'detectText', value: 'never' },
   { key: 'reuseNearDuplicates', value: false },
+  { key: 'groupFacesIntoPeople', value: true },
 ];
 
 /** The price per 1,000 with each switch turned, everything else at the defaults and the same mix. */
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
       ),
       '',
       ...reprocessLines(inputs),
+      `People (groupFacesIntoPeople, off by default): an image with a face holds ${PEOPLE_MIX.facesPerFaceImage} faces and each face matches ${PEOPLE_MIX.matchesPerFace} earlier faces (stated); IndexFaces once per image with a face, SearchFaces once per face, Group 1: ${tiers(PEOPLE_PRICES.group1PerImage)}; face metadata $${PEOPLE_PRICES.faceMetadataPerFaceMonth} per face per month (the line is the first month; every further month adds it again). Confirmed: ${PEOPLE_PRICES.confirmed}. NOT confirmed: ${PEOPLE_PRICES.notConfirmed}.`,
       ...videoCostLines(),
       `Rekognition (tiered per month; Group 2 = DetectLabels, DetectModerationLabels, DetectFaces, DetectText, one tier ladder, each API on each image one image): ${tiers(PRICES.rekognition.group2PerImage)}; Image Properties: ${tiers(PRICES.rekognition.imagePropertiesPerImage)}.`,
       `Prices: ${Object.values(PRICES.sources).join(' ')}`,

@@ -4,6 +4,7 @@ import { loadTemplate, templateFunctions, templateStateMachineFile, type Templat
 import type { AslDefinition } from '../../local/services/stepfunctions/asl-walker';
 import { walkExecution, type PathFacts } from './asl-transitions';
 import type { CostInputs } from './model';
+import { measurePeopleUsage, PEOPLE_MIX } from './people';
 import { deployedAnalysisConfig, measureAnalysisUsage, measureStoreUsage, resizeUsage } from './usage';
 import type { AnalysisConfig } from '../../functions/rekognition-labels/src/types';
 
@@ -146,12 +147,19 @@ export async function gatherCostInputs(
   if (!notifier) throw new Error(`template.yaml has no ${NOTIFIER}`);
   const lambdas = uploadPathFunctions().map((fn) => ({ logicalId: fn.logicalId, memoryMb: fn.memoryMb, ...duration(fn.logicalId) }));
   const transitions = transitionsPerRun();
+  const analysis = await measureAnalysisUsage(config);
+  // Grouping runs on every image whose faces section has a face: the person share, when DetectFaces runs on it (a
+  // near-duplicate copies its source's faces and is grouped too).
+  const faceImageShare = analysis.person.calls.includes('DetectFaces') ? options.facesShare : 0;
   return {
     ...options,
     lambdas,
     notifier: { memoryMb: notifier.memoryMb, ...duration(NOTIFIER) },
     transitions: transitions.length,
-    analysis: await measureAnalysisUsage(config),
+    analysis,
+    ...(config.groupFacesIntoPeople
+      ? { people: { faceImageShare, perFaceImage: await measurePeopleUsage(PEOPLE_MIX.facesPerFaceImage, PEOPLE_MIX.matchesPerFace) } }
+      : {}),
     store: await measureStoreUsage(),
     resize: resizeUsage(),
   };

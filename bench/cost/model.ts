@@ -1,3 +1,4 @@
+import { peopleCostLines, type PeopleCostInputs } from './people';
 import { PRICES, tieredCost } from './prices';
 import type { AnalysisUsageByKind, ResizeUsage, StoreUsage } from './usage';
 
@@ -30,6 +31,8 @@ export interface CostInputs {
   resize: ResizeUsage;
   /** Price every image as if all four Detect calls ran (the naive design). */
   naive?: boolean;
+  /** Face grouping (`groupFacesIntoPeople`); absent when it is off, as it is by default. */
+  people?: PeopleCostInputs;
 }
 
 /** One row of the cost table. */
@@ -132,6 +135,9 @@ export function computeCost(inputs: CostInputs): CostReport {
   add('DynamoDB', 'near-duplicate lookups (GSI1 bands + image item)', lookupRru, lookupRru * n * PRICES.dynamodb.onDemandPerRru);
 
   addNotificationLines(inputs, add);
+  // Face grouping (opt-in) is the same in both designs.
+  if (inputs.people)
+    lines.push(...peopleCostLines(n, inputs.people, { perWru: PRICES.dynamodb.onDemandPerWru, perRru: PRICES.dynamodb.onDemandPerRru }));
 
   return { lines, usdPerThousand: lines.reduce((sum, line) => sum + line.usdPerThousand, 0) };
 }

@@ -226,6 +226,26 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
+/**
+ * A face collection stand-in: IndexFaces indexes one face per photo (added at once; the first call may answer late),
+ * SearchFaces finds every other indexed face at 98 %.
+ * @returns the faces indexed so far
+ */
+function answerFaceCollection(options: { firstAnswerAfterMs?: number } = {}): Array<{ FaceId: string; ExternalImageId: string }> {
+  const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
+  rekognition.on(IndexFacesCommand).callsFake(async (request) => {
+    const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
+    indexed.push(face);
+    if (indexed.length === 1 && options.firstAnswerAfterMs) await new Promise((resolve) => setTimeout(resolve, options.firstAnswerAfterMs));
+    return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
+  });
+  rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
+    SearchedFaceId: request.FaceId,
+    FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
+  }));
+  return indexed;
+}
+
 describe('image pipeline state machine', () => {
   it('runs the execution that the trigger starts for an S3 event with an awkward key, and announces it without the key', async () => {
     // Prepare
@@ -393,16 +413,7 @@ describe('image pipeline state machine', () => {
     useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
     answerRekognition();
     rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
-    const indexed: Array<{ FaceId: string; ExternalImageId: string }> = [];
-    rekognition.on(IndexFacesCommand).callsFake(async (request) => {
-      const face = { FaceId: `0000000${indexed.length + 1}-0000-4000-8000-000000000000`, ExternalImageId: request.ExternalImageId };
-      indexed.push(face);
-      return { FaceRecords: [{ Face: { ...face, BoundingBox: { Left: 0.3, Top: 0.2, Width: 0.2, Height: 0.3 }, Confidence: 99.9 } }] };
-    });
-    rekognition.on(SearchFacesCommand).callsFake(async (request) => ({
-      SearchedFaceId: request.FaceId,
-      FaceMatches: indexed.filter((face) => face.FaceId !== request.FaceId).map((Face) => ({ Similarity: 98, Face })),
-    }));
+    const indexed = answerFaceCollection();
     const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/one.jpg');
     const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/two.jpg');
 
@@ -431,6 +442,31 @@ describe('image pipeline state machine', () => {
     expect(faceItems).toEqual([
       expect.objectContaining({ SK: `FACE#${indexed[1].FaceId}`, personId: indexed[0].FaceId, GSI2PK: expect.stringMatching(/#FACES$/) }),
     ]);
+  });
+
+  it('groups two photos of one person analysed at the same moment into one person, however slow one run is', async () => {
+    // Prepare: two runs at once; the first IndexFaces call adds its face to the collection at once but answers after
+    // 4 s. The owner's people lock (a conditional put in the local table) makes the runs decide one after the other.
+    // (The interleaving that split people before the lock, a record write delayed past 3 s, is reproduced in
+    // functions/rekognition-labels/tests/unit/group-faces.test.ts, where the store can be slowed down.)
+    useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
+    answerRekognition();
+    rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
+    const indexed = answerFaceCollection({ firstAnswerAfterMs: 4000 });
+    const first = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-1.jpg');
+    const second = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/same-2.jpg');
+
+    // Act
+    const runs = await Promise.all([runPipeline(first, { handlers }), runPipeline(second, { handlers })]);
+    const people = await Promise.all(
+      [first, second].map(async (input) => sectionItems((await imageItem(input.imageId))?.analysis, 'people')),
+    );
+
+    // Assess
+    expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(indexed).toHaveLength(2);
+    expect(people[0][0].attributes?.personId).toBeDefined();
+    expect(people[1][0].attributes?.personId).toBe(people[0][0].attributes?.personId);
   });
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {

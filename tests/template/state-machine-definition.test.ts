@@ -3,7 +3,8 @@ import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE } from '@smart-image-pipeline/c
 import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, substitute } from './support/template';
 
 /** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
-const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES);
+/** Every named error but the one transient one: PeopleLockBusyError (another run of the owner is grouping faces). */
+const DOMAIN_ERRORS: string[] = Object.values(ERROR_NAMES).filter((name) => name !== ERROR_NAMES.peopleLockBusy);
 
 /** The states that run when the image is processed; each catches into RecordFailure. */
 const MAIN_PATH_TASKS = ['ResizeImage', 'AnalyseImage', 'StoreMetadata'];
@@ -155,6 +156,11 @@ describe('state machine definition', () => {
     expect(retried).toContain('ThrottlingException');
     expect(retried).toContain('Lambda.TooManyRequestsException');
     expect(retried.filter((error) => DOMAIN_ERRORS.includes(error) || error.startsWith('States.'))).toEqual([]);
+    // The owner's people lock was busy: AnalyseImage (the only state that groups faces) tries again later.
+    const lockRetries = tasks.filter(([, state]) =>
+      (state.Retry ?? []).some((retrier: any) => retrier.ErrorEquals.includes(ERROR_NAMES.peopleLockBusy)),
+    );
+    expect(lockRetries.map(([name]) => name)).toEqual(['AnalyseImage']);
   });
 
   it('catches every main-path task into RecordFailure, keeping the error at $.error', () => {

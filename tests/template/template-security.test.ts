@@ -88,7 +88,8 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['dynamodb:Query'], resources: [{ 'Fn::Sub': '${ImagesTable.Arn}/index/GSI1' }] },
     { actions: ['dynamodb:GetItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
     { actions: WILDCARD_RESOURCE_ACTIONS[0], resources: ['*'] },
-    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys.
+    // groupFacesIntoPeople: the stack's face collection only, and the face records under IMAGE# keys (and the owner's
+    // people lock under PEOPLE# keys).
     { actions: FACE_COLLECTION_ACTIONS, resources: [FACE_COLLECTION_ARN] },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
@@ -132,10 +133,14 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
     { actions: ['sns:Publish'], resources: ['*'] },
     { actions: ['sns:Publish'], resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:sns:*:*:*' }] },
   ],
-  // Reads images only (the one table write is the caller's preferences item); presigns uploads into uploads/ and GETs
-  // of variants only; the runs.
+  // Reads images only (the table writes are the caller's preferences item and person items, under PEOPLE#); presigns
+  // uploads into uploads/ and GETs of variants only; the runs.
   ApiFunction: [
     { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }] },
+    {
+      actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
+    },
     {
       actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       resources: [
@@ -338,7 +343,7 @@ describe('template security', () => {
     expect(otherSenders).toEqual([]);
   });
 
-  it('lets the API write only per-user items of the table (the preferences), never an image item', () => {
+  it('lets the API write only per-user items of the table (the preferences, the people items), never an image item', () => {
     // Prepare
     const statements = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies) as (Statement & { Condition?: any })[];
 
@@ -348,8 +353,9 @@ describe('template security', () => {
     );
 
     // Assess
-    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences']);
+    expect(writes.map((statement) => statement.Sid)).toEqual(['OwnPreferences', 'OwnPeople']);
     expect(writes[0].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(writes[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PEOPLE#*'] } });
   });
 
   it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records, not the raw responses or the clip', () => {

@@ -223,6 +223,36 @@ describe('console in Chromium', () => {
     expect(new URL(page.url()).hash).toMatch(/^#\/people\/[0-9a-f-]{36}$/);
   });
 
+  it('names a person and merges it into another from the person page at 1280 px; the People list shows the result', async () => {
+    // Prepare: the group photo gave several people.
+    const before = (await apiJson('/people?limit=100')).items as Array<{ personId: string; imageCount: number }>;
+    const [source, target] = before;
+
+    // Act
+    await open(`#/people/${source.personId}`);
+    await page.waitForSelector('form.person-merge[data-ready]');
+    await page.fill('#person-name', 'Aunt Test');
+    await page.click('form.person-name button');
+    await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Photos of Aunt Test');
+    await screenshot('04d-person-actions');
+    await page.selectOption('#merge-target', target.personId);
+    await page.click('form.person-merge button');
+    await page.waitForFunction((id) => location.hash === `#/people/${id}`, target.personId);
+    await page.waitForSelector('.card[data-image-id]');
+    const photos = await page.locator('.card[data-image-id]').count();
+    await open('#/people');
+    await page.waitForSelector('.card.person');
+    const cards = await page.locator('.card.person').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.personId));
+    const after = (await apiJson('/people?limit=100')).items as Array<{ personId: string; mergedFrom: string[] }>;
+
+    // Assess
+    expect(cards).not.toContain(source.personId);
+    expect(cards).toContain(target.personId);
+    expect(cards).toHaveLength(before.length - 1);
+    expect(after.find((person) => person.personId === target.personId)?.mergedFrom).toEqual([source.personId]);
+    expect(photos).toBeGreaterThanOrEqual(1);
+  });
+
   it('draws the object box of a detected person', async () => {
     // Act
     await open('#/gallery?label=person');
@@ -426,6 +456,7 @@ describe('console in Chromium', () => {
     await narrow.setViewportSize({ width: 375, height: 800 });
     const image = (await apiJson('/images?label=person&limit=1')).items[0];
     const failed = (await apiJson('/failures?limit=1')).items[0];
+    const person = (await apiJson('/people?limit=1')).items[0];
     const overflows: Record<string, number> = {};
     const tableOverflows: Record<string, number> = {};
 
@@ -435,6 +466,7 @@ describe('console in Chromium', () => {
       ['runs', '#/runs', 'tr[data-status]'],
       ['gallery', '#/gallery', '.card'],
       ['people', '#/people', '.card.person'],
+      ['person', `#/people/${person.personId}`, 'form.person-merge[data-ready]'],
       ['image', `#/images/${image.imageId}`, '.stage img.real'],
       ['run', `#/runs/${failed.executionName}`, 'svg.state-graph'],
       ['failures', '#/failures', '.failure'],
@@ -458,7 +490,19 @@ describe('console in Chromium', () => {
     await narrow.close();
 
     // Assess
-    const expected = { upload: 0, runs: 0, gallery: 0, people: 0, image: 0, run: 0, failures: 0, outbox: 0, events: 0, notifications: 0 };
+    const expected = {
+      upload: 0,
+      runs: 0,
+      gallery: 0,
+      people: 0,
+      person: 0,
+      image: 0,
+      run: 0,
+      failures: 0,
+      outbox: 0,
+      events: 0,
+      notifications: 0,
+    };
     expect(overflows).toEqual(expected);
     expect(tableOverflows).toEqual(expected);
   });

@@ -7,6 +7,7 @@ import { imageCard } from './gallery';
 /** One person as GET /people gives it. */
 interface PersonView {
   personId: string;
+  name: string | null;
   faceCount: number;
   imageCount: number;
   cover: { imageId: string; box: Box; thumbnail: Variant | null; width: number | null; height: number | null };
@@ -31,8 +32,13 @@ export function faceCrop(cover: PersonView['cover'], label: string): HTMLElement
   return frame;
 }
 
-function personCard(person: PersonView, index: number): HTMLElement {
-  const name = `Person ${index + 1}`;
+/** The name the owner gave, else a stable stand-in from the id (the list's order is by id, so an index would move). */
+function displayName(person: { personId: string; name: string | null }): string {
+  return person.name ?? `Person ${person.personId.slice(0, 4)}`;
+}
+
+function personCard(person: PersonView): HTMLElement {
+  const name = displayName(person);
   return h(
     'li',
     { class: 'card person', 'data-person-id': person.personId },
@@ -49,35 +55,139 @@ function personCard(person: PersonView, index: number): HTMLElement {
 const OFF_NOTE =
   'People appear here when face grouping is switched on (groupFacesIntoPeople in the pipeline config; it stores face vectors, which are biometric data) and your photos have faces.';
 
+/** Every page of GET /people (the action's choice of people to merge into needs all of them). */
+async function allPeople(): Promise<PersonView[]> {
+  const people: PersonView[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: PersonView[]; nextCursor: string | null } = await api(
+      `/people?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    people.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return people;
+}
+
 /** People: your photos' faces grouped into people (only your own photos), each opening "photos of this person". */
 export const peoplePage: Page = (container, route) => {
   const personId = route.path[1];
   if (personId) return personPage(container, personId);
   const list = h('ul', { class: 'grid small-grid people' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  replaceChildren(container, h('h1', {}, 'People'), h('p', { class: 'lead' }, 'Faces in your photos, grouped by person.'), note, list);
-  api<{ items: PersonView[]; truncated: boolean }>('/people')
-    .then((answer) => {
-      answer.items.forEach((person, index) => list.appendChild(personCard(person, index)));
-      note.textContent = answer.items.length === 0 ? OFF_NOTE : answer.truncated ? 'Showing the people of your first 5,000 faces.' : '';
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'More people');
+  replaceChildren(
+    container,
+    h('h1', {}, 'People'),
+    h('p', { class: 'lead' }, 'Faces in your photos, grouped by person. Open a person to name it or merge it into another.'),
+    note,
+    list,
+    more,
+  );
+  let cursor: string | null = null;
+  const load = () => {
+    more.disabled = true;
+    api<{ items: PersonView[]; nextCursor: string | null }>(`/people?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      .then((answer) => {
+        answer.items.forEach((person) => list.appendChild(personCard(person)));
+        cursor = answer.nextCursor;
+        more.hidden = !cursor;
+        more.disabled = false;
+        note.textContent = list.children.length === 0 ? OFF_NOTE : '';
+      })
+      .catch((error: Error) => {
+        more.disabled = false;
+        note.textContent = `Could not load people: ${error.message}`;
+      });
+  };
+  more.addEventListener('click', load);
+  load();
+};
+
+/** Naming the person and merging it into another: the owner's corrections of the grouping. */
+function personActions(personId: string, name: string | null, status: HTMLElement): HTMLElement {
+  const nameInput = h('input', {
+    id: 'person-name',
+    name: 'name',
+    type: 'text',
+    maxlength: '80',
+    value: name ?? '',
+    placeholder: 'e.g. Grandma',
+  });
+  const saveName = h('button', { type: 'submit', class: 'secondary' }, 'Save name');
+  const nameForm = h(
+    'form',
+    { class: 'actions person-name' },
+    h('div', { class: 'field' }, h('label', { for: 'person-name' }, 'Name'), nameInput),
+    saveName,
+  );
+  nameForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveName.disabled = true;
+    api<{ name: string | null }>(`/people/${encodeURIComponent(personId)}/name`, { method: 'PUT', body: { name: nameInput.value } })
+      .then((answer) => {
+        status.textContent = answer.name ? `Named ${answer.name}.` : 'Name removed.';
+        document.querySelector('h1')!.textContent = answer.name ? `Photos of ${answer.name}` : 'Photos of this person';
+      })
+      .catch((error: Error) => {
+        status.textContent = `Could not save the name: ${error.message}`;
+      })
+      .finally(() => {
+        saveName.disabled = false;
+      });
+  });
+  const target = h('select', { id: 'merge-target', name: 'into' }, h('option', { value: '' }, 'Choose a person…'));
+  const merge = h('button', { type: 'submit', class: 'secondary', disabled: true }, 'Merge');
+  const mergeForm = h(
+    'form',
+    { class: 'actions person-merge' },
+    h('div', { class: 'field' }, h('label', { for: 'merge-target' }, 'Same person as'), target),
+    merge,
+  );
+  allPeople()
+    .then((people) => {
+      for (const person of people.filter((other) => other.personId !== personId))
+        target.appendChild(
+          h(
+            'option',
+            { value: person.personId },
+            `${displayName(person)} (${person.imageCount} photo${person.imageCount === 1 ? '' : 's'})`,
+          ),
+        );
+      mergeForm.dataset.ready = 'true';
     })
     .catch((error: Error) => {
-      note.textContent = `Could not load people: ${error.message}`;
+      status.textContent = `Could not load the people to merge into: ${error.message}`;
     });
-};
+  target.addEventListener('change', () => {
+    merge.disabled = !target.value;
+  });
+  mergeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!target.value) return;
+    merge.disabled = true;
+    api<{ personId: string }>(`/people/${encodeURIComponent(personId)}/merge`, { method: 'POST', body: { into: target.value } })
+      .then((answer) => {
+        location.hash = hashLink(['people', answer.personId]);
+      })
+      .catch((error: Error) => {
+        merge.disabled = false;
+        status.textContent = `Could not merge: ${error.message}`;
+      });
+  });
+  return h('div', { class: 'person-actions' }, nameForm, mergeForm);
+}
 
 function personPage(container: HTMLElement, personId: string): void {
   const list = h('ul', { class: 'grid' });
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  replaceChildren(
-    container,
-    h('p', {}, h('a', { href: hashLink(['people']) }, '← People')),
-    h('h1', {}, 'Photos of this person'),
-    note,
-    list,
-  );
-  api<{ items: ImageSummary[] }>(`/people/${encodeURIComponent(personId)}/images`)
+  const heading = h('h1', {}, 'Photos of this person');
+  const actions = h('div', {});
+  replaceChildren(container, h('p', {}, h('a', { href: hashLink(['people']) }, '← People')), heading, actions, note, list);
+  api<{ personId: string; name: string | null; items: ImageSummary[] }>(`/people/${encodeURIComponent(personId)}/images`)
     .then((answer) => {
+      if (answer.name) heading.textContent = `Photos of ${answer.name}`;
+      replaceChildren(actions, personActions(answer.personId, answer.name, note));
       for (const image of answer.items) list.appendChild(imageCard(image));
       note.textContent = '';
     })

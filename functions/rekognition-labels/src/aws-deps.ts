@@ -10,6 +10,7 @@ import type { AnalyseConfig } from './config';
 import { createConfigLoader } from './config-loader';
 import { createAwsFaceCollection } from './people/aws-face-collection';
 import { createDynamoFaceStore } from './people/dynamo-face-store';
+import { createDynamoPeopleLock } from './people/dynamo-people-lock';
 import type { HashCandidate, NearDuplicateStore, StoredImage } from './near-duplicate';
 
 /** The SDK clients and settings the real deps are built from. */
@@ -80,6 +81,7 @@ export function createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env, log
           people: {
             collection: createAwsFaceCollection(rekognition, env.faceCollectionId),
             store: createDynamoFaceStore(dynamodb, env.imagesTableName),
+            lock: createDynamoPeopleLock(dynamodb, env.imagesTableName),
           },
         }
       : {}),

@@ -1,7 +1,7 @@
 /**
- * Error names the pipeline's functions throw. The state machine never names them in `ErrorEquals`: every Task
- * retries a list of transient AWS error names (throttling, 5xx, Lambda service errors) and catches `States.ALL`
- * into RecordFailure. These names are what RecordFailure stores as the image's `error.name`, what the console,
+ * Error names the pipeline's functions throw. The state machine names none of them in `ErrorEquals` but the one
+ * transient one (PeopleLockBusyError, retried by AnalyseImage): every Task retries a list of transient AWS error names
+ * (throttling, 5xx, Lambda service errors) and catches `States.ALL` into RecordFailure. These names are what RecordFailure stores as the image's `error.name`, what the console,
  * the notifications and the logs show, and what tests and operators match on, so they must stay stable.
  */
 export const ERROR_NAMES = Object.freeze({
@@ -45,6 +45,11 @@ export const ERROR_NAMES = Object.freeze({
   pipelineVersionChanged: 'PipelineVersionChangedError',
   /** A reprocess request (selection, version, concurrency) that cannot be run. */
   invalidReprocessRequest: 'InvalidReprocessRequestError',
+  /**
+   * Another run held the owner's people lock too long (face grouping): transient, so AnalyseImage's retrier names it
+   * (the one function error the state machine retries).
+   */
+  peopleLockBusy: 'PeopleLockBusyError',
 });
 
 /** One of the names above. */

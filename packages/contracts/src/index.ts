@@ -11,6 +11,7 @@ export * from './is-object';
 export * from './keys';
 export * from './object-key';
 export * from './owner';
+export * from './owner-lock';
 export * from './pipeline-version';
 export * from './reprocess-request';
 export * from './sections';

@@ -43,3 +43,51 @@ export async function ownerFaces(
   } while (startKey !== undefined && faces.length < MAX_FACES_READ);
   return { faces, truncated: startKey !== undefined };
 }
+
+/** One page of the owner's people: the faces of up to `limit` persons, in person-id order (GSI2's sort order). */
+export interface PeoplePage {
+  /** Faces by person id, in person-id order; each person's faces complete. */
+  byPerson: Map<string, FaceEntry[]>;
+  /** The last person on this page when more follow (the cursor's position), else undefined. */
+  lastPersonId?: string;
+  facesRead: number;
+}
+
+/**
+ * Reads the faces of the next `limit` persons after `after` (exclusive) from the owner's GSI2 face partition, which
+ * is sorted by person first (`<personId>#<indexedAt>#<imageId>`), skipping the persons in `skip` (merged into
+ * another). A page reads only its persons' faces (and the skipped persons' in its range), whatever the owner holds.
+ */
+export async function ownerPeoplePage(
+  documents: Pick<DynamoDBDocumentClient, 'send'>,
+  tableName: string,
+  owner: string,
+  options: { after?: string; limit: number; skip: ReadonlySet<string> },
+): Promise<PeoplePage> {
+  const byPerson = new Map<string, FaceEntry[]>();
+  let facesRead = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'GSI2',
+        // '$' sorts right after '#', so `<after>$` is past every face of `after` and before the next person's.
+        KeyConditionExpression: options.after ? 'GSI2PK = :pk AND GSI1SK > :after' : 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': ownerFacesIndexPk(owner), ...(options.after ? { ':after': `${options.after}$` } : {}) },
+        ProjectionExpression: 'faceId, imageId, personId, box, confidence, indexedAt',
+        Limit: 500,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const face of (page.Items ?? []) as FaceEntry[]) {
+      facesRead += 1;
+      if (options.skip.has(face.personId)) continue;
+      if (!byPerson.has(face.personId) && byPerson.size === options.limit)
+        return { byPerson, lastPersonId: [...byPerson.keys()].at(-1), facesRead };
+      byPerson.set(face.personId, [...(byPerson.get(face.personId) ?? []), face]);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return { byPerson, facesRead };
+}

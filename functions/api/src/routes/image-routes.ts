@@ -1,4 +1,4 @@
-import { isImageId } from '@smart-image-pipeline/contracts';
+import { isImageId, SECTION_IDS } from '@smart-image-pipeline/contracts';
 import type { ApiDeps } from '../api-deps';
 import type { Caller } from '../auth/caller';
 import { decodeCursor, encodeCursor, type CursorBinding } from '../http/cursor';
@@ -13,6 +13,7 @@ import { toImageDetail, toImageSummary } from '../images/image-views';
 import { isListPosition, listImages, partitionsFor, type ListScope } from '../images/list-images';
 import { hammingDistance, hashBands } from '../images/perceptual-hash';
 import { presignedVariantUrls } from '../images/variant-urls';
+import { readPersonItems, withCurrentPeople } from '../people/person-items';
 
 function requireImageId(value: string): string {
   if (!isImageId(value)) throw badRequest('The image id must be 32 lowercase hex characters.');
@@ -67,7 +68,11 @@ export function registerImageRoutes(router: Router, deps: ApiDeps): void {
     const imageId = requireImageId(params.imageId);
     const family = await deps.index.getImageFamily(imageId);
     if (!family.image || !canSee(caller, family.image)) throw notFound(`No image ${imageId} among yours.`);
-    return ok({ image: await toImageDetail(family.image, urlFor) });
+    const detail = await toImageDetail(family.image, urlFor);
+    // Faces grouped into people: each names the person it is part of now (after the owner's merges).
+    if (detail.analysis?.sections[SECTION_IDS.people])
+      detail.analysis = withCurrentPeople(detail.analysis, await readPersonItems(deps.documents, deps.resources.tableName, detail.owner));
+    return ok({ image: detail });
   });
 
   // The upload page polls this until the run has recorded a result; "PENDING" (not 404) while nothing is stored yet.

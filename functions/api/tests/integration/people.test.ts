@@ -46,7 +46,7 @@ describe('people (groupFacesIntoPeople on)', () => {
 
     // Assess
     expect(people.status).toBe(200);
-    expect(people.body.truncated).toBe(false);
+    expect(people.body.nextCursor).toBeNull();
     const [person] = people.body.items;
     expect(people.body.items).toHaveLength(1);
     expect(person).toMatchObject({ faceCount: 2, imageCount: 2, cover: { box: { width: expect.any(Number) } } });

@@ -39,9 +39,12 @@ export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
         let keys: Record<string, unknown>[] | undefined = refs
           .slice(start, start + BATCH_GET_LIMIT)
           .map((ref) => ({ PK: imagePk(ref.imageId), SK: faceSk(ref.faceId) }));
+        // Consistent: the previous holder of the owner's lock may have written these records a moment ago.
         // Unprocessed keys (throttling) are asked again; a handful of rounds is plenty for 100 keys.
         for (let round = 0; keys && keys.length > 0 && round < 5; round += 1) {
-          const answer: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+          const answer: BatchGetCommandOutput = await db.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
           found.push(...(answer.Responses?.[tableName] ?? []).map(toStoredFace));
           keys = answer.UnprocessedKeys?.[tableName]?.Keys;
         }

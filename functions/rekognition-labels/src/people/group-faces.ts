@@ -35,6 +35,11 @@ export interface FaceStore {
   deleteFaceRecords(imageId: string, faceIds: readonly string[]): Promise<void>;
 }
 
+/** The owner's people lock (contracts' withOwnerLock over the table); tests pass an in-memory one. */
+export interface PeopleLock {
+  withOwnerLock<T>(owner: string, work: () => Promise<T>): Promise<T>;
+}
+
 /** The face collection calls (IndexFaces, SearchFaces, DeleteFaces) behind small functions. */
 export interface FaceCollection {
   indexFaces(image: Image, imageId: string): Promise<IndexedFace[]>;
@@ -58,49 +63,50 @@ export const UNOWNED = 'unowned';
 export const GROUP_FACES_CALL = 'IndexFaces';
 
 /**
- * How often, and how long apart, a match whose record is not written yet is read again: a concurrent run's face, whose
- * record follows its IndexFaces within milliseconds unless the machine is very busy (3 s in all).
- */
-const RECORD_RETRIES = 10;
-const RECORD_RETRY_MS = 300;
-
-/**
  * Indexes the image's faces in the collection and gives each a person: the person of the OLDEST face record (earliest
  * `indexedAt`, then FaceId) among the face itself and its matches (at or above `threshold`) that the same owner has
- * in another image. Oldest-first is a rule every concurrent run agrees on: each face's record is written (as its own
- * person) before any search, and a match without a record yet is read again for up to 3 s, so two photos of one
- * person analysed at the same moment see each other and both pick the older face's person. (A run whose record write
- * is delayed past that can still leave the two photos as two people; nothing merges them later.) Faces of other owners are never matched (one collection serves the whole stack, so their
- * matches are dropped here), and two faces in one photo are never one person. A re-analysed image first loses the
- * faces it had, in the collection and in the table, so a face is never indexed twice.
+ * in another image. All of it runs under the owner's people lock, so runs of one owner decide people one after the
+ * other: a run sees every earlier run's faces with their final person, and two photos of one person analysed at the
+ * same moment become one person (the second run joins the first one's). A match without a record (a vector whose run
+ * died before writing it) is ignored. Faces of other owners are never matched (one collection serves the whole
+ * stack, so their matches are dropped here), and two faces in one photo are never one person. A re-analysed image
+ * first loses the faces it had, in the collection and in the table, so a face is never indexed twice.
  * @returns the `people` section: one item per face, its box, and its personId and faceId
+ * @throws PeopleLockBusyError (from the lock) when another run of the owner holds it too long
  */
-export async function groupFaces(input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<AnalysisSection> {
-  await forgetFacesOfImage(input.imageId, collection, store);
+export async function groupFaces(
+  input: GroupFacesInput,
+  collection: FaceCollection,
+  store: FaceStore,
+  lock: PeopleLock,
+): Promise<AnalysisSection> {
   const owner = input.owner ?? UNOWNED;
-  const indexed = await collection.indexFaces(input.image, input.imageId);
-  // Taken once the vectors exist, so "older" follows the order in which other runs can find the faces.
-  const indexedAt = input.now().toISOString();
-  const records = indexed.map((face): StoredFace => ({
-    ...face,
-    imageId: input.imageId,
-    owner,
-    personId: face.faceId,
-    indexedAt,
-  }));
-  for (const record of records) await store.putFace(record);
-  const items: AnalysisSection['items'] = [];
-  for (const record of records) {
-    const personId = await personOf(record, input, collection, store);
-    if (personId !== record.personId) await store.putFace({ ...record, personId });
-    items.push({
-      name: 'Person',
-      confidence: record.confidence,
-      boxes: [record.box],
-      attributes: { personId, faceId: record.faceId },
-    });
-  }
-  return { title: 'People', detector: GROUP_FACES_CALL, items };
+  return lock.withOwnerLock(owner, async () => {
+    await forgetFacesOfImage(input.imageId, collection, store);
+    const indexed = await collection.indexFaces(input.image, input.imageId);
+    const indexedAt = input.now().toISOString();
+    const records = indexed.map((face): StoredFace => ({
+      ...face,
+      imageId: input.imageId,
+      owner,
+      personId: face.faceId,
+      indexedAt,
+    }));
+    // Written first, so a retry after a failure below still finds (and deletes) the vectors just indexed.
+    for (const record of records) await store.putFace(record);
+    const items: AnalysisSection['items'] = [];
+    for (const record of records) {
+      const personId = await personOf(record, input, collection, store);
+      if (personId !== record.personId) await store.putFace({ ...record, personId });
+      items.push({
+        name: 'Person',
+        confidence: record.confidence,
+        boxes: [record.box],
+        attributes: { personId, faceId: record.faceId },
+      });
+    }
+    return { title: 'People', detector: GROUP_FACES_CALL, items };
+  });
 }
 
 const olderFirst = (a: StoredFace, b: StoredFace): number =>
@@ -108,14 +114,8 @@ const olderFirst = (a: StoredFace, b: StoredFace): number =>
 
 async function personOf(face: StoredFace, input: GroupFacesInput, collection: FaceCollection, store: FaceStore): Promise<string> {
   const matches = (await collection.searchFaces(face.faceId, input.threshold)).filter((match) => match.imageId !== input.imageId);
-  const found = new Map<string, StoredFace>();
-  let missing = matches;
-  for (let attempt = 0; missing.length > 0 && attempt <= RECORD_RETRIES; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS));
-    for (const record of await store.facesById(missing)) found.set(record.faceId, record);
-    missing = missing.filter((match) => !found.has(match.faceId));
-  }
-  // A record must be the match's own (same image) and the same owner's; a face still without one is left out.
+  const found = new Map((await store.facesById(matches)).map((record) => [record.faceId, record]));
+  // A record must be the match's own (same image) and the same owner's.
   const candidates = matches.flatMap((match) => {
     const record = found.get(match.faceId);
     return record && record.imageId === match.imageId && record.owner === face.owner ? [record] : [];

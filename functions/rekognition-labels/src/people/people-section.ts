@@ -2,12 +2,14 @@ import type { Image } from '@aws-sdk/client-rekognition';
 import { SECTION_IDS, type AnalysisConfig, type AnalysisSection } from '@smart-image-pipeline/contracts';
 import { InvalidConfigError } from '../errors';
 import type { AnalyseImageInput } from '../types';
-import { GROUP_FACES_CALL, groupFaces, type FaceCollection, type FaceStore } from './group-faces';
+import { GROUP_FACES_CALL, groupFaces, type FaceCollection, type FaceStore, type PeopleLock } from './group-faces';
 
 /** What grouping faces into people needs: the stack's face collection and the table's face records. */
 export interface PeopleDeps {
   collection: FaceCollection;
   store: FaceStore;
+  /** The owner's people lock: grouping for one owner runs one image at a time. */
+  lock: PeopleLock;
   now?: () => Date;
 }
 
@@ -43,5 +45,6 @@ export async function addPeopleSection(
     { imageId: input.imageId, owner: input.owner, image, threshold: config.personMatchThreshold, now: people.now ?? (() => new Date()) },
     people.collection,
     people.store,
+    people.lock,
   );
 }

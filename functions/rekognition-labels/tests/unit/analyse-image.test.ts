@@ -474,6 +474,12 @@ describe('analyseImage with groupFacesIntoPeople', () => {
         putFace: async (face) => void store.faces.push(face.faceId),
         deleteFaceRecords: async () => undefined,
       },
+      lock: {
+        withOwnerLock: async (owner, work) => {
+          calls.push(`lock ${owner}`);
+          return work();
+        },
+      },
       now: () => new Date('2026-12-05T19:00:00Z'),
     };
     return { deps, calls, store };
@@ -505,7 +511,7 @@ describe('analyseImage with groupFacesIntoPeople', () => {
     const summary = await analyseImage(input, fake.deps);
 
     // Assess
-    expect(grouping.calls).toEqual([`IndexFaces ${input.imageId}`, 'SearchFaces']);
+    expect(grouping.calls).toEqual(['lock unowned', `IndexFaces ${input.imageId}`, 'SearchFaces']);
     expect(summary.calls).toContain('IndexFaces');
     expect(summary.rawKeys.IndexFaces).toBeUndefined();
     expect(sectionItems(summary, 'people')).toEqual([

@@ -1,4 +1,12 @@
-import { forgetFacesOfImage, groupFaces, type FaceCollection, type FaceStore, type StoredFace } from '../../src/people/group-faces';
+import { withOwnerLock, type LockTable } from '@smart-image-pipeline/contracts';
+import {
+  forgetFacesOfImage,
+  groupFaces,
+  type FaceCollection,
+  type FaceStore,
+  type PeopleLock,
+  type StoredFace,
+} from '../../src/people/group-faces';
 
 /**
  * A collection whose "images" are lists of identities (who is in the photo): faces of one identity are 95 % similar,
@@ -46,17 +54,39 @@ class MemoryFaceStore implements FaceStore {
   }
 }
 
+/** contracts' real lock over an in-memory table with DynamoDB's conditional-put semantics. */
+function memoryLock(): PeopleLock {
+  const items = new Map<string, Record<string, unknown>>();
+  const table: LockTable = {
+    async tryPut(request) {
+      const key = String(request.Item!.PK);
+      const held = items.get(key);
+      if (held && (held.leaseUntil as number) >= (request.ExpressionAttributeValues[':now'] as number)) return false;
+      items.set(key, request.Item!);
+      return true;
+    },
+    async deleteIf(request) {
+      const key = String(request.Key!.PK);
+      if (items.get(key)?.holder === request.ExpressionAttributeValues[':token']) items.delete(key);
+    },
+  };
+  return {
+    withOwnerLock: (owner, work) => withOwnerLock(table, 'T', owner, work, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 20)) }),
+  };
+}
+
+/** A lock that locks nothing: what grouping did before the owner lock. */
+const noLock: PeopleLock = { withOwnerLock: (_owner, work) => work() };
+
 const PHOTOS = { 'ann-1.jpg': ['ann'], 'ann-and-bob.jpg': ['ann', 'bob'], 'ann-2.jpg': ['ann'], 'twins.jpg': ['cat', 'cat'] };
 
-function setUp() {
+function setUp(lock: PeopleLock = memoryLock(), store: MemoryFaceStore = new MemoryFaceStore()) {
   const collection = new FakeCollection(PHOTOS);
-  const store = new MemoryFaceStore();
+  let tick = 0;
+  // Every run reads a later clock, as runs started one after the other do.
+  const now = () => new Date(Date.UTC(2026, 11, 5, 19, 0, tick++));
   const group = (imageId: string, photo: string, owner?: string) =>
-    groupFaces(
-      { imageId, owner, image: { S3Object: { Bucket: 'b', Name: photo } }, threshold: 90, now: () => new Date('2026-12-05T19:00:00Z') },
-      collection,
-      store,
-    );
+    groupFaces({ imageId, owner, image: { S3Object: { Bucket: 'b', Name: photo } }, threshold: 90, now }, collection, store, lock);
   const personIds = (section: Awaited<ReturnType<typeof group>>) => section.items.map((item) => item.attributes?.personId);
   return { collection, store, group, personIds };
 }
@@ -87,6 +117,39 @@ describe('groupFaces', () => {
 
     // Assess
     expect(personIds(first)).toEqual(personIds(second));
+  });
+
+  it("gives one person even when the other run's face record is written late (the race the owner lock closes)", async () => {
+    // Prepare: img2's first record write takes 200 ms (a slow table), so without the lock img1 searches while img2's
+    // vector exists and its record does not, and img2 (indexed first, so older) keeps a person of its own.
+    const slowStore = () => {
+      const store = new MemoryFaceStore();
+      const put = store.putFace.bind(store);
+      let delayed = false;
+      store.putFace = async (face) => {
+        if (face.imageId === 'img2' && !delayed) {
+          delayed = true;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+        return put(face);
+      };
+      return store;
+    };
+    const race = async (lock: PeopleLock) => {
+      const { group, personIds } = setUp(lock, slowStore());
+      const second = group('img2', 'ann-2.jpg', 'alice');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const first = await group('img1', 'ann-1.jpg', 'alice');
+      return [personIds(first)[0], personIds(await second)[0]];
+    };
+
+    // Act
+    const [unlockedA, unlockedB] = await race(noLock);
+    const [lockedA, lockedB] = await race(memoryLock());
+
+    // Assess: the test can fail (it does without the lock), and the lock makes it one person.
+    expect(unlockedA).not.toBe(unlockedB);
+    expect(lockedA).toBe(lockedB);
   });
 
   it("never matches a face to another owner's person, however similar", async () => {

@@ -1,0 +1,172 @@
+import type { Image } from '@aws-sdk/client-rekognition';
+import {
+  groupFaces,
+  type FaceCollection,
+  type FaceStore,
+  type PeopleLock,
+  type StoredFace,
+} from '../../functions/rekognition-labels/src/people/group-faces';
+import type { CostLine } from './model';
+import { tieredCost, type Tier } from './prices';
+
+/**
+ * Face grouping (`groupFacesIntoPeople`, off by default: it stores biometric data) prices, us-east-1.
+ *
+ * Confirmed 2026-12-05 with the search tool: the pricing page (its Vietnamese edition,
+ * https://aws.amazon.com/vi/rekognition/pricing/) puts IndexFaces, SearchFaces, SearchFacesByImage and CompareFaces in
+ * Group 1, bills each API run on an image as one image processed in monthly volume tiers, and bills face metadata
+ * storage monthly, pro-rated for part of a month.
+ *
+ * NOT confirmed (the stored pages render the price tables from templates the copies do not hold): the Group 1 unit
+ * prices below ($1.00 per 1,000 for the first 1 M, $0.80, $0.60, $0.40 over 35 M) and the face metadata storage price
+ * ($0.00001 per face per month). The storage price is consistent with a real bill posted in
+ * https://github.com/ddps-lab/cloud-usage/issues/50 (a `USW2-FaceVectorsStored` line of $0.00001), which shows the
+ * billing item but not the number of faces behind it. Check both on https://aws.amazon.com/rekognition/pricing/
+ * before relying on the people lines.
+ */
+export const PEOPLE_PRICES = {
+  group1PerImage: [
+    { upTo: 1e6, usd: 0.001 },
+    { upTo: 5e6, usd: 0.0008 },
+    { upTo: 35e6, usd: 0.0006 },
+    { upTo: Infinity, usd: 0.0004 },
+  ] as Tier[],
+  faceMetadataPerFaceMonth: 0.00001,
+  confirmed: 'IndexFaces and SearchFaces are Group 1 APIs billed per image; face metadata storage is billed per month',
+  notConfirmed: 'the Group 1 unit prices and the $0.00001 per face per month storage price',
+} as const;
+
+/**
+ * The documented mix's people assumptions (stated, not measured): an image with a face holds 1.6 faces (portraits,
+ * couples, the odd group photo; IndexFaces keeps at most 20), and each face's SearchFaces finds 10 earlier faces of
+ * the same owner (a person seen in ten earlier photos), whose records are then read.
+ */
+export const PEOPLE_MIX = Object.freeze({ facesPerFaceImage: 1.6, matchesPerFace: 10 });
+
+/** What grouping does for one image with faces: Rekognition calls, face vectors stored and table requests. */
+export interface PeopleUsage {
+  indexFaces: number;
+  searchFaces: number;
+  storedFaces: number;
+  writeUnits: number;
+  readUnits: number;
+}
+
+/** A face item (FACE#, about 400 bytes) lands in the table and in GSI2: two write units per put. */
+const FACE_PUT_WRU = 2;
+/** A face record read by BatchGetItem (strongly consistent, under 4 KB): one read unit. */
+const FACE_READ_RRU = 1;
+/** The owner's lock item (no index): one write unit to take it, one to release it. */
+const LOCK_WRU = 1;
+/** The image's own faces, read first (one consistent Query of a few small items): one read unit. */
+const IMAGE_FACES_QUERY_RRU = 1;
+
+/**
+ * Runs the real grouping core (`groupFaces`) on an image with `faces` faces against counting stand-ins: every face
+ * matches `matches` older faces of the same owner in other images, so each joins an existing person.
+ */
+export async function measureGroupingRun(faces: number, matches: number): Promise<PeopleUsage> {
+  const usage: PeopleUsage = { indexFaces: 0, searchFaces: 0, storedFaces: 0, writeUnits: 0, readUnits: 0 };
+  const older = (i: number, m: number): StoredFace => ({
+    faceId: `older-${i}-${m}`,
+    imageId: `image-${m}`,
+    owner: 'owner',
+    personId: `person-${i}`,
+    box: { left: 0, top: 0, width: 0.1, height: 0.1 },
+    confidence: 99,
+    indexedAt: '2020-01-01T00:00:00.000Z',
+  });
+  const collection: FaceCollection = {
+    indexFaces: async () => {
+      usage.indexFaces += 1;
+      usage.storedFaces += faces;
+      return Array.from({ length: faces }, (_, i) => ({
+        faceId: `new-${i}`,
+        box: { left: 0, top: 0, width: 0.1, height: 0.1 },
+        confidence: 99,
+      }));
+    },
+    searchFaces: async (faceId) => {
+      usage.searchFaces += 1;
+      const i = Number(faceId.split('-')[1]);
+      return Array.from({ length: matches }, (_, m) => ({ faceId: older(i, m).faceId, imageId: older(i, m).imageId, similarity: 99 }));
+    },
+    deleteFaces: async () => undefined,
+  };
+  const store: FaceStore = {
+    facesOfImage: async () => {
+      usage.readUnits += IMAGE_FACES_QUERY_RRU;
+      return [];
+    },
+    facesById: async (refs) => {
+      usage.readUnits += refs.length * FACE_READ_RRU;
+      return refs.map((ref) => older(Number(ref.faceId.split('-')[1]), Number(ref.imageId.split('-')[1])));
+    },
+    putFace: async () => {
+      usage.writeUnits += FACE_PUT_WRU;
+    },
+    deleteFaceRecords: async () => undefined,
+  };
+  const lock: PeopleLock = {
+    withOwnerLock: async (_owner, work) => {
+      usage.writeUnits += 2 * LOCK_WRU;
+      return work();
+    },
+  };
+  const image: Image = { S3Object: { Bucket: 'b', Name: 'k.jpg' } };
+  await groupFaces({ imageId: 'new-image', owner: 'owner', image, threshold: 90, now: () => new Date() }, collection, store, lock);
+  return usage;
+}
+
+/**
+ * Usage for a (possibly fractional) number of faces per image: the core's usage is linear in the faces, so it is
+ * measured for one and two faces and extended along that line.
+ */
+export async function measurePeopleUsage(facesPerImage: number, matchesPerFace: number): Promise<PeopleUsage> {
+  const one = await measureGroupingRun(1, matchesPerFace);
+  const two = await measureGroupingRun(2, matchesPerFace);
+  const at = (key: keyof PeopleUsage) => one[key] + (facesPerImage - 1) * (two[key] - one[key]);
+  return {
+    indexFaces: at('indexFaces'),
+    searchFaces: at('searchFaces'),
+    storedFaces: at('storedFaces'),
+    writeUnits: at('writeUnits'),
+    readUnits: at('readUnits'),
+  };
+}
+
+/** The people inputs of the cost model: the share of images grouped and what grouping one of them does. */
+export interface PeopleCostInputs {
+  /** Share of images with at least one face found (the only ones IndexFaces runs on). */
+  faceImageShare: number;
+  perFaceImage: PeopleUsage;
+}
+
+/**
+ * The lines `groupFacesIntoPeople` adds, per 1,000 images for a month of `images` uploads: IndexFaces and SearchFaces
+ * on one Group 1 tier ladder, one month of face metadata storage for the faces those images add (each further month
+ * they are kept costs the same again), and the face records, the owner's lock and the match reads in the table.
+ */
+export function peopleCostLines(images: number, people: PeopleCostInputs, prices: { perWru: number; perRru: number }): CostLine[] {
+  const share = people.faceImageShare;
+  const usage = people.perFaceImage;
+  const line = (service: string, item: string, unitsPerImage: number, monthlyUsd: number): CostLine => ({
+    service,
+    item,
+    unitsPerImage,
+    usdPerThousand: (monthlyUsd / images) * 1000,
+  });
+  const index = share * usage.indexFaces;
+  const search = share * usage.searchFaces;
+  const group1Usd = tieredCost((index + search) * images, PEOPLE_PRICES.group1PerImage);
+  const group1Share = (units: number) => (index + search === 0 ? 0 : (group1Usd * units) / (index + search));
+  const faces = share * usage.storedFaces;
+  const wru = share * usage.writeUnits;
+  const rru = share * usage.readUnits;
+  return [
+    line('Rekognition', 'IndexFaces (people, Group 1)', index, group1Share(index)),
+    line('Rekognition', 'SearchFaces (people, Group 1, one per face)', search, group1Share(search)),
+    line('Rekognition', 'face metadata storage (people, first month)', faces, faces * images * PEOPLE_PRICES.faceMetadataPerFaceMonth),
+    line('DynamoDB', 'people (face records, owner lock, match reads)', wru + rru, images * (wru * prices.perWru + rru * prices.perRru)),
+  ];
+}
