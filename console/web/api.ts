@@ -1,3 +1,4 @@
+import type { ReprocessCounts } from '@smart-image-pipeline/contracts/browser';
 import { accessToken, signIn } from './auth';
 import { appConfig } from './config';
 
@@ -148,6 +149,15 @@ export interface VideoDetail {
 /** One pending moderation review (GET /admin/reviews), with a presigned URL valid for minutes. */
 export interface ReviewEntry {
   imageId: string;
+  /** FAILED: the wait or the decision's step failed after its retries; re-run the image to review it again. */
+  reviewStatus: 'PENDING' | 'FAILED';
+  failure: {
+    error: string | null;
+    cause: string | null;
+    failedAt: string | null;
+    executionName: string | null;
+    attemptedDecision: string | null;
+  } | null;
   owner: string | null;
   revision: string | null;
   name: string | null;
@@ -158,6 +168,42 @@ export interface ReviewEntry {
   labels: Array<{ name: string; confidence: number; parentName?: string }>;
   image: { format?: string; width?: number; height?: number } | null;
   url: string | null;
+}
+
+/** GET /admin/reprocess: the config's versions and the latest reprocess runs. */
+export interface ReprocessOverview {
+  current: string;
+  versions: string[];
+  runs: Array<{ name: string; status: string; startDate: string | null; stopDate: string | null }>;
+}
+
+/** GET /admin/reprocess/{name}: one run's status and, once it ended, its results manifest counts. */
+export interface ReprocessRun {
+  name: string;
+  status: string;
+  startDate: string | null;
+  stopDate: string | null;
+  request: { version?: string; where?: string; maxConcurrency?: number } | null;
+  error: { name: string; cause: string } | null;
+  counts: ReprocessCounts | null;
+}
+
+/** GET /admin/audit: one moderation decision. */
+export interface AuditEntry {
+  imageId: string;
+  owner: string | null;
+  revision: string | null;
+  decision: string | null;
+  reason: string | null;
+  decidedBy: string | null;
+  decidedByName: string | null;
+  decidedAt: string | null;
+  timedOut: boolean;
+  labels: Array<{ name: string; confidence: number }>;
+  threshold: number | null;
+  statusBefore: string | null;
+  statusAfter: string | null;
+  applied: boolean;
 }
 
 /** A page of any listing. */

@@ -17,6 +17,7 @@ import { eventsPage } from './pages/events';
 import { outboxPage } from './pages/outbox';
 import { notificationsPage } from './pages/notifications';
 import { reviewPage } from './pages/review';
+import { adminPage } from './pages/admin';
 
 interface Section {
   path: string;
@@ -34,6 +35,7 @@ const SECTIONS: Section[] = [
   { path: 'analytics', label: 'Analytics', page: analyticsPage, shown: () => true },
   { path: 'runs', label: 'Runs', page: runsPage, shown: isAdmin },
   { path: 'review', label: 'Review', page: reviewPage, shown: isAdmin },
+  { path: 'admin', label: 'Admin', page: adminPage, shown: isAdmin },
   { path: 'outbox', label: 'Outbox', page: outboxPage, shown: () => appConfig().local?.outbox === true },
   { path: 'events', label: 'Events', page: eventsPage, shown: () => appConfig().local?.events === true },
 ];

@@ -7,6 +7,7 @@ export const GENERATED_LABELS = ['Dog', 'Cat', 'Tree', 'Car', 'Person'];
 export const GENERATED_REASONS = ['CorruptImageError', 'UnsupportedImageTypeError', 'ImageTooLargeError'];
 export const GENERATED_FORMATS = ['jpeg', 'png', 'webp'] as const;
 export const GENERATED_OWNERS = ['0b6c9f1e-2d4a-4c8e-9f3a-7e5d1c2b3a40', '7d1e0c4b-95a2-4f6e-8c3d-2b1a0f9e8d7c', 'unowned'];
+export const GENERATED_VERSIONS = ['v1', 'v2'];
 
 function random(seed: number) {
   let state = seed;
@@ -17,6 +18,9 @@ function random(seed: number) {
 export function generateFacts(count: number, dates: string[], seed: number): Array<{ dt: string; fact: AnalyticsFact }> {
   const next = random(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)];
+  // The fields added later (version, step times) draw from a second stream, so the older fields keep their values.
+  const later = random(seed + 0x5eed);
+  const between = (low: number, high: number) => low + Math.floor(later() * (high - low));
   return Array.from({ length: count }, (_, index) => {
     const dt = pick(dates);
     // The run took 0.5 to 30.5 s: the event is at 10:00 UTC, the upload arrived that long before.
@@ -29,13 +33,18 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
       revision: 'a'.repeat(16),
       owner: pick(GENERATED_OWNERS),
       receivedAt: new Date(Date.parse(`${dt}T10:00:00Z`) - runMs).toISOString(),
+      pipelineVersion: GENERATED_VERSIONS[Math.floor(later() * GENERATED_VERSIONS.length)],
     };
+    const resolveVersionMs = between(5, 80);
     const kind = next();
     const fact: AnalyticsFact =
       kind < 0.65
         ? {
             ...base,
             factType: 'processed',
+            resolveVersionMs,
+            resizeMs: between(80, 2_500),
+            storeMs: between(15, 250),
             status: 'SUCCEEDED',
             format: pick(GENERATED_FORMATS),
             width: 1 + Math.floor(next() * 4000),
@@ -43,6 +52,7 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
             bytesIn: Math.floor(next() * 5_000_000),
             bytesOut: Math.floor(next() * 800_000),
             analysed: next() < 0.7,
+            analyseMs: null,
             rekognitionCalls: Math.floor(next() * 5),
             rekognitionSkipped: Math.floor(next() * 3),
             labels: [...new Set([pick(GENERATED_LABELS), pick(GENERATED_LABELS)])].map((name) => ({ name, confidence: 90 })),
@@ -50,8 +60,19 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
             faceCount: 0,
           }
         : kind < 0.9
-          ? { ...base, factType: 'failed', status: 'FAILED', failureReason: pick(GENERATED_REASONS) }
+          ? {
+              ...base,
+              factType: 'failed',
+              status: 'FAILED',
+              failureReason: pick(GENERATED_REASONS),
+              // The generated reasons are the resize step's refusals: the steps after it never ran.
+              resolveVersionMs,
+              resizeMs: null,
+              analyseMs: null,
+              storeMs: null,
+            }
           : { ...base, factType: 'flagged', moderationLabels: [{ name: 'Violence', confidence: 80, parentName: '' }] };
+    if (fact.factType === 'processed' && fact.analysed) fact.analyseMs = between(250, 4_000);
     return { dt, fact };
   });
 }

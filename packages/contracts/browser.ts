@@ -9,4 +9,5 @@ export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';
 export type { AnalyticsChart, AnalyticsSummary } from './src/analytics-queries';
+export type { ReprocessCounts } from './src/reprocess-summary';
 export * from './src/video';

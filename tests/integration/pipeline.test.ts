@@ -1,4 +1,5 @@
-import { sectionItems, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { analyticsFactSchema, sectionItems, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
+import { factStreamFolders } from '../../local/analytics/facts-db';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { edgeClients, FIXTURES } from './support/clients';
 
@@ -180,6 +182,35 @@ describe('the whole pipeline in local mode, over the wire', () => {
     const expected = UPLOADS.map((u) => `${imageIds.get(u.key)}:${FAILING.has(u.key) ? 'Image Failed' : 'Image Processed'}`).sort();
     expect(types).toEqual(expected);
     expect(page.items.every((archived) => archived.eventBusName === stack.app.eventBuses[0].name)).toBe(true);
+  });
+
+  it("writes one analytics fact per run with its pipeline version and each step's own time, null where a step did not run", async () => {
+    // Act
+    const facts = factStreamFolders(dataDir)
+      .flatMap((stream) => readdirSync(stream).map((day) => join(stream, day, 'records.jsonl')))
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean))
+      .map((line) => analyticsFactSchema.parse(JSON.parse(line)));
+    const factOf = (key: string) => facts.find((fact) => fact.imageId === imageIds.get(key))!;
+    const timed = (ms: number | null) => typeof ms === 'number' && Number.isInteger(ms) && ms >= 0;
+
+    // Assess
+    expect(facts).toHaveLength(UPLOADS.length);
+    const flowers = factOf('uploads/flowers.jpeg');
+    expect(flowers).toMatchObject({ factType: 'processed', pipelineVersion: 'v1' });
+    if (flowers.factType !== 'processed') return;
+    expect([flowers.resolveVersionMs, flowers.resizeMs, flowers.analyseMs, flowers.storeMs].every(timed)).toBe(true);
+    const tiny = factOf('uploads/tiny.gif');
+    expect(tiny).toMatchObject({ factType: 'processed', analyseMs: null });
+    const corrupt = factOf('uploads/broken/corrupt-header.jpg');
+    expect(corrupt).toMatchObject({
+      factType: 'failed',
+      failureReason: 'CorruptImageError',
+      resizeMs: null,
+      analyseMs: null,
+      storeMs: null,
+    });
+    if (corrupt.factType !== 'failed') return;
+    expect(timed(corrupt.resolveVersionMs)).toBe(true);
   });
 
   it('serves the execution history in AWS shape, with the skipped analysis visible', async () => {

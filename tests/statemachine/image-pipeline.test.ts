@@ -25,7 +25,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisSummarySchema, DETAIL_TYPES, pipelineEventSchema, sectionItems } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, DETAIL_TYPES, factFromEvent, pipelineEventSchema, sectionItems } from '@smart-image-pipeline/contracts';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -293,7 +293,9 @@ describe('image pipeline state machine', () => {
     answerRekognition();
 
     // Act
+    const startedAt = Date.now();
     const run = await runPipeline(input, { handlers });
+    const wallMs = Date.now() - startedAt;
 
     // Assess
     expect(run.error).toBeNull();
@@ -350,6 +352,22 @@ describe('image pipeline state machine', () => {
       },
     });
     expect(run.kept).toEqual([]);
+    // Each Lambda step timed itself; the event, and the analytics fact made from it, carry those times and the version.
+    const { stepDurations } = run.events[0].detail;
+    expect(stepDurations).toEqual({
+      resolveVersionMs: run.output.resolvedVersion.durationMs,
+      resizeMs: resize.durationMs,
+      analyseMs: analysis.durationMs,
+      storeMs: expect.any(Number),
+    });
+    const times = Object.values(stepDurations) as number[];
+    expect(times.every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
+    expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(wallMs);
+    expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
+      factType: 'processed',
+      pipelineVersion: run.output.resolvedVersion.name,
+      ...stepDurations,
+    });
   });
 
   it('publishes Image Flagged beside Image Processed, in one PutEvents call, when moderation labels are found', async () => {
@@ -495,6 +513,15 @@ describe('image pipeline state machine', () => {
       pipelineVersion: expect.stringMatching(/^v[0-9]+$/),
       status: 'FAILED',
       error: { name: 'UnsupportedImageTypeError' },
+      // ResolveVersion finished; ResizeImage failed, so it and the steps after it have no time.
+      stepDurations: { resolveVersionMs: expect.any(Number), resizeMs: null, analyseMs: null, storeMs: null },
+    });
+    expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
+      factType: 'failed',
+      failureReason: 'UnsupportedImageTypeError',
+      pipelineVersion: run.events[0].detail.pipelineVersion,
+      resolveVersionMs: run.events[0].detail.stepDurations.resolveVersionMs,
+      resizeMs: null,
     });
   });
 
@@ -569,7 +596,8 @@ describe('image pipeline state machine', () => {
     expect(again.status).toBe('SUCCEEDED');
     expect(again.statesEntered.slice(0, 4)).toEqual(['ResolveVersion', 'ResizeImage', 'CheckAnalysable', 'AnalyseImage']);
     expect(sourceReads(input.source.key)).toBe(readsBefore);
-    expect(again.output.resize).toEqual(first.output.resize);
+    // The same result; only the step's own time differs (returning the stored result is quick).
+    expect({ ...again.output.resize, durationMs: 0 }).toEqual({ ...first.output.resize, durationMs: 0 });
     expect(callsOf(DetectLabelsCommand)).toBe(2);
     expect(again.output.analysis.summary.sections.imageProperties).toEqual(first.output.analysis.summary.sections.imageProperties);
     expect((await imageItem(input.imageId))?.variants).toEqual(first.output.resize.variants);

@@ -316,6 +316,49 @@ describe('moderation review in the real state machine', () => {
     expect(publishedTypes(executionArn)).toEqual([DETAIL_TYPES.flagged]);
   });
 
+  it('records a failed decision as a FAILED review in the queue, keeps the image withheld, and a re-run reviews it again', async () => {
+    // Prepare: the reject's DeleteObjects fails (S3 answers AccessDenied per key), which ApplyReviewDecision does not retry.
+    const input = upload();
+    const executionArn = await start(PIPELINE, input);
+    const review = await pendingReview(input.imageId);
+    s3.failDeletes = true;
+
+    // Act
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: review.taskToken, output: decision('reject', 'Not for this site.') }));
+    const done = await finished(executionArn);
+    s3.failDeletes = false;
+    const failed = await item(input.imageId, 'REVIEW');
+    const image = await item(input.imageId, 'IMAGE');
+    const audits = await auditItems(input.imageId);
+    // An admin re-runs the image (POST /admin/executions/{name}/rerun starts the same input under a new name).
+    const { executionArn: rerunArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: PIPELINE.arn, name: `rerun-${input.imageId}`, input: JSON.stringify(input) }),
+    );
+    const again = await pendingReview(input.imageId);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: again.taskToken, output: decision('approve', 'Fine after all.') }));
+    const rerun = await finished(rerunArn!);
+
+    // Assess
+    expect(done).toMatchObject({ status: 'FAILED', error: 'Error' });
+    expect(done.cause).toContain('Could not delete');
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      GSI1PK: 'REVIEW#PENDING',
+      revision: input.revision,
+      executionName: `img-${input.imageId}-${input.revision}`,
+      attempted: { decision: 'reject', decidedBy: REVIEWER, reason: 'Not for this site.' },
+      error: { name: 'Error' },
+    });
+    expect(failed!.error.cause).toContain('AccessDenied');
+    expect(failed).not.toHaveProperty('taskToken');
+    expect(image).toMatchObject({ status: 'QUARANTINED', GSI1PK: 'STATUS#QUARANTINED' });
+    expect(audits).toEqual([]);
+    expect(again.taskToken).not.toBe(review.taskToken);
+    expect(rerun.status).toBe('SUCCEEDED');
+    expect(await item(input.imageId, 'IMAGE')).toMatchObject({ status: 'SUCCEEDED', review: { decision: 'approve' } });
+    expect(await auditItems(input.imageId)).toHaveLength(1);
+  });
+
   it('applies the default decision (reject) when nobody decides within ReviewTimeoutSeconds, audited as system:timeout', async () => {
     // Prepare
     const input = upload();

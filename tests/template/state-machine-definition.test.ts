@@ -242,10 +242,12 @@ describe('state machine definition', () => {
       'CheckEvents',
       'Fail',
       'KeepUnpublishedEvents',
+      'MarkReviewUndecided',
       'PrepareReview',
       'PublishFlaggedForReview',
       'PublishProcessed',
       'PublishProcessedAndFlagged',
+      'RecordReviewFailure',
       'ReviewTimedOut',
       'Succeed',
     ]);
@@ -302,6 +304,7 @@ describe('state machine definition', () => {
       'ComposeVideoThumbnails',
       'ProbeVideo',
       'RecordFailure',
+      'RecordReviewFailure',
       'ResizeImage',
       'ResolveVersion',
       'StartVideoAnalysis',
@@ -322,8 +325,27 @@ describe('state machine definition', () => {
     const analyse = states.AnalyseImage;
 
     // Assess
-    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload' });
+    expect(analyse.ResultSelector).toEqual({ 'summary.$': '$.Payload', 'durationMs.$': '$.Payload.durationMs' });
     expect(analyse.ResultPath).toBe('$.analysis');
+  });
+
+  it("keeps each timed step's own duration beside its result, and hands RecordFailure the whole state", () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const kept = ['ResolveVersion', 'ResizeImage', 'AnalyseImage'].map((name) => [
+      states[name].ResultPath,
+      states[name].ResultSelector['durationMs.$'],
+    ]);
+
+    // Assess
+    expect(kept).toEqual([
+      ['$.resolvedVersion', '$.Payload.durationMs'],
+      ['$.resize', '$.Payload.durationMs'],
+      ['$.analysis', '$.Payload.durationMs'],
+    ]);
+    expect(states.RecordFailure.Parameters.Payload['state.$']).toBe('$');
   });
 
   it('bounds every task and the whole execution with a timeout', () => {
@@ -433,16 +455,21 @@ describe('moderation review branch (issue 13)', () => {
     expect(Parameters.ReviewTimeoutSeconds.MinValue).toBeGreaterThanOrEqual(60);
   });
 
-  it('never marks a quarantined image FAILED when the review machinery fails: it stays unserved and the run fails', () => {
+  it('never marks a quarantined image FAILED when the review machinery fails: the review is marked FAILED and the run fails', () => {
     // Prepare
     const states = loadDefinition().States as Record<string, any>;
 
     // Act
     const catchTargets = ['AwaitReview', 'ApplyReviewDecision'].flatMap((name) => states[name].Catch.map((c: any) => c.Next));
+    const recordCatch = states.RecordReviewFailure.Catch.map((c: any) => c.Next);
 
     // Assess
     expect(catchTargets).not.toContain('RecordFailure');
-    expect(catchTargets).toContain('Fail');
+    expect(catchTargets).toEqual(['ReviewTimedOut', 'MarkReviewUndecided', 'RecordReviewFailure']);
+    expect(states.MarkReviewUndecided.Next).toBe('RecordReviewFailure');
+    expect(states.RecordReviewFailure.Parameters.Payload.action).toBe('recordReviewFailure');
+    expect(states.RecordReviewFailure.Next).toBe('Fail');
+    expect(recordCatch).toEqual(['Fail']);
     expect(states.CheckApproved.Choices[0].Next).toBe('PublishProcessed');
     expect(states.CheckApproved.Default).toBe('Succeed');
   });

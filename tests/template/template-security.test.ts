@@ -55,6 +55,9 @@ const WILDCARD_RESOURCE_ACTIONS: string[][] = [
   ],
   // The mediaconvert:createJob.sync integration: Step Functions' documented policy (partial resource-level support).
   ['mediaconvert:CancelJob', 'mediaconvert:CreateJob', 'mediaconvert:GetJob'],
+  // The review decision (ApiFunction): the Service Authorization Reference for Step Functions lists no resource type
+  // for SendTaskSuccess, SendTaskFailure or SendTaskHeartbeat; the task token itself names the task.
+  ['states:SendTaskSuccess'],
 ];
 
 /** How the template spells the uploads bucket's name where a reference would close a dependency cycle. */
@@ -169,7 +172,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ImagePipelineStateMachine.Name}:*' },
       ],
     },
-    { actions: ['states:SendTaskSuccess'], resources: [{ Ref: 'ImagePipelineStateMachine' }] },
+    { actions: ['states:SendTaskSuccess'], resources: ['*'] },
     // GET /analytics: Athena in the analytics workgroup, the facts table's definition, the facts, the results.
     {
       actions: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution'],
@@ -189,7 +192,13 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
       resources: [{ 'Fn::Sub': '${AnalyticsBucket.Arn}/athena-results/*' }],
     },
-    { actions: ['states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    // Reprocessing: start and list runs; one run's status (its executions only) and its results manifest counts.
+    { actions: ['states:ListExecutions', 'states:StartExecution'], resources: [{ Ref: 'ReprocessStateMachine' }] },
+    {
+      actions: ['states:DescribeExecution'],
+      resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReprocessStateMachine.Name}:*' }],
+    },
+    { actions: ['s3:GetObject'], resources: [{ 'Fn::Sub': '${ProcessedBucket.Arn}/reprocess/results/*' }] },
     {
       actions: ['ssm:GetParameter'],
       resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${PipelineConfigParameter}' }],

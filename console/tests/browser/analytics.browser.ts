@@ -11,14 +11,37 @@ import { launchChromium } from './chromium';
 jest.setTimeout(300_000);
 
 const ARTIFACTS = path.join(path.resolve(__dirname, '../../..'), 'test-artifacts/console');
-const CHARTS = ['images-per-day', 'top-labels', 'failure-reasons', 'run-latency', 'resize-savings', 'rekognition-calls', 'spend'];
+const CHARTS = [
+  'images-per-day',
+  'top-labels',
+  'failure-reasons',
+  'run-latency',
+  'step-latency',
+  'resize-savings',
+  'rekognition-calls',
+  'spend',
+];
+const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Store', 'Whole run'];
 
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
 let summary: AnalyticsSummary;
+let summaryOfV2: AnalyticsSummary;
 const windowDays = daysOf(7);
 const emptyDay = windowDays[4];
 const pageErrors: string[] = [];
+
+const rowsOf = (page: Page, chart: string) =>
+  page
+    .locator(`figure[data-chart="${chart}"] tbody tr`)
+    .evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent)));
+const stepRows = (of: AnalyticsSummary) =>
+  of.stepLatency.steps.map((step, index) => [
+    STEP_NAMES[index],
+    String(step.timed),
+    step.p50 === null ? '—' : step.p50.toLocaleString('en-US'),
+    step.p95 === null ? '—' : step.p95.toLocaleString('en-US'),
+  ]);
 
 async function openAnalytics(width: number): Promise<Page> {
   const page = await browser.context.newPage();
@@ -52,7 +75,10 @@ beforeAll(async () => {
       redirectUri: `${stack.console.url}/`,
     })
   ).access_token;
-  summary = await (await fetch(`${stack.webApp.apiUrl}/analytics?days=7`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const ask = async (query: string) =>
+    (await fetch(`${stack.webApp.apiUrl}/analytics?${query}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  summary = await ask('days=7');
+  summaryOfV2 = await ask('days=7&version=v2');
   browser = await launchChromium();
 });
 
@@ -77,9 +103,8 @@ describe('Analytics page in Chromium', () => {
         };
       }),
     );
-    const perDayRows = await page
-      .locator('figure[data-chart="images-per-day"] tbody tr')
-      .evaluateAll((rows) => rows.map((row) => Array.from(row.children).map((cell) => cell.textContent)));
+    const perDayRows = await rowsOf(page, 'images-per-day');
+    const latencyRows = await rowsOf(page, 'step-latency');
     await page.locator('figure[data-chart="images-per-day"] button').click();
     const shownTable = await page.locator('#numbers-images-per-day').boundingBox();
     await page.screenshot({ path: path.join(ARTIFACTS, 'analytics-1280.png'), fullPage: true });
@@ -97,7 +122,39 @@ describe('Analytics page in Chromium', () => {
       summary.imagesPerDay.map((day) => [day.day, String(day.processed), String(day.failed), String(day.flagged)]),
     );
     expect(perDayRows.find((row) => row[0] === emptyDay)).toEqual([emptyDay, '0', '0', '0']);
+    expect(latencyRows).toEqual(stepRows(summary));
     expect(shownTable!.width).toBeGreaterThan(200);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("narrows every chart to one pipeline version chosen from the versions the window's facts name", async () => {
+    // Prepare
+    const page = await openAnalytics(1280);
+    const offered = await page
+      .locator('#analytics-version option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+
+    // Act
+    await page.locator('#analytics-version').selectOption('v2');
+    await page.waitForFunction(() => location.hash.includes('version=v2'));
+    await page.waitForSelector('.page[data-loaded="true"] figure[data-chart="step-latency"]');
+    await page.waitForFunction(
+      (expected) => document.querySelector('figure[data-chart="images-per-day"] tbody tr td')?.textContent === expected,
+      String(summaryOfV2.imagesPerDay[0].processed),
+    );
+    const perDayRows = await rowsOf(page, 'images-per-day');
+    const latencyRows = await rowsOf(page, 'step-latency');
+    const chosen = await page.locator('#analytics-version').inputValue();
+    await page.close();
+
+    // Assess
+    expect(offered).toEqual(['', ...summary.versions]);
+    expect(chosen).toBe('v2');
+    expect(perDayRows).toEqual(
+      summaryOfV2.imagesPerDay.map((day) => [day.day, String(day.processed), String(day.failed), String(day.flagged)]),
+    );
+    expect(latencyRows).toEqual(stepRows(summaryOfV2));
+    expect(summaryOfV2.imagesPerDay).not.toEqual(summary.imagesPerDay);
     expect(pageErrors).toEqual([]);
   });
 

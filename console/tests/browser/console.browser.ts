@@ -124,6 +124,7 @@ describe('console in Chromium', () => {
       'Analytics',
       'Runs',
       'Review',
+      'Admin',
       'Outbox',
       'Events',
     ]);

@@ -151,7 +151,7 @@ describe('Review page in Chromium', () => {
     expect(note).toContain('flowers.jpeg: approved.');
   });
 
-  it('rejects at 375 px with no horizontal overflow, and the rejected image stays a placeholder', async () => {
+  it('rejects at 375 px with no horizontal overflow, the rejected image stays a placeholder, and the audit log lists both decisions', async () => {
     // Prepare
     const page = await newPage(375);
     await open(page, '#/review');
@@ -173,11 +173,26 @@ describe('Review page in Chromium', () => {
     await galleryUntil(page, '#/gallery?status=ALL', '.card[data-name="group-1.jpg"] .withheld');
     const galleryOverflow = await overflow(page);
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-04-rejected-375.png'), fullPage: true });
+    // The Admin page's audit log lists both decisions, newest first, with who and why.
+    await open(page, '#/admin');
+    await page.waitForFunction(() => document.querySelectorAll('.audit-log tbody tr').length === 2);
+    const audit = await page
+      .locator('.audit-log tbody tr')
+      .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent ?? '')));
+    const adminOverflow = await overflow(page);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'review-05-audit-375.png'), fullPage: true });
     await page.close();
 
     // Assess
     expect(narrowOverflow).toBe(0);
     expect(galleryOverflow).toBe(0);
+    expect(adminOverflow).toBe(0);
+    expect(audit.map((cells) => [cells[2], cells[4], cells[5]])).toEqual([
+      ['reject', 'Not for this site.', 'QUARANTINED → REJECTED'],
+      ['approve', 'Only flowers.', 'QUARANTINED → SUCCEEDED'],
+    ]);
+    // Who decided: the reviewer's user name, not the timeout default.
+    expect(audit.every((cells) => cells[3] !== '' && cells[3] !== '—' && cells[3] !== 'Timeout default')).toBe(true);
     // Only the approved image's variants were loaded by the gallery; the rejected and the still held ones never.
     expect(approvedId).toMatch(/^[0-9a-f]{32}$/);
     expect(variantRequests.filter((url) => !url.includes(`/images/${approvedId}/`))).toEqual([]);

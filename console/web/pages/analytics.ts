@@ -7,6 +7,7 @@ import {
   Legend,
   LinearScale,
   LineController,
+  LogarithmicScale,
   LineElement,
   PointElement,
   Tooltip,
@@ -18,7 +19,18 @@ import type { Page } from '../router';
 import { isAdmin } from '../session';
 
 // Only the parts the page draws, so the bundle carries no unused chart types.
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  LineController,
+  LineElement,
+  PointElement,
+  CategoryScale,
+  LinearScale,
+  LogarithmicScale,
+  Legend,
+  Tooltip,
+);
 
 /** Colours that stay apart for common colour-vision deficiencies (Okabe-Ito). */
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
@@ -69,6 +81,42 @@ const dataset = (label: string, data: Array<number | null>, index: number, type?
 
 /** One bar series from per-day (or per-reason) rows. */
 const series = <T>(rows: T[], label: string, value: (row: T) => number | null, colour: number) => dataset(label, rows.map(value), colour);
+
+/** How the step-latency chart names each step. */
+const STEP_NAMES: Record<string, string> = {
+  resolveVersion: 'Resolve version',
+  resize: 'Resize',
+  analyse: 'Analyse',
+  store: 'Store',
+  run: 'Whole run',
+};
+
+/**
+ * Each step's own time and the whole run's, p50 and p95 over the window (every version together; the page's version
+ * filter narrows it). The table also gives how many runs each step timed.
+ */
+function stepLatencyChart(summary: AnalyticsSummary): ChartSpec {
+  const steps = summary.stepLatency.runs === 0 ? [] : summary.stepLatency.steps;
+  return {
+    id: 'step-latency',
+    title: 'Step latency',
+    description:
+      'Milliseconds each step took by its own measure, and the whole run from upload to result (which also holds queueing and retries), p50 and p95 over the window; logarithmic scale, so a 50 ms step and a 20 s run both show.',
+    config: {
+      type: 'bar',
+      data: {
+        // One word a line, so five steps fit side by side at 375 px.
+        labels: steps.map((step) => (STEP_NAMES[step.step] ?? step.step).split(' ')),
+        datasets: [series(steps, 'p50', (step) => step.p50, 0), series(steps, 'p95', (step) => step.p95, 1)],
+      },
+      options: { ...baseOptions(), scales: { x: { ticks: { autoSkip: false, maxRotation: 0 } }, y: { type: 'logarithmic', min: 1 } } },
+    },
+    table: {
+      head: ['Step', 'Runs timed', 'p50 (ms)', 'p95 (ms)'],
+      rows: steps.map((step) => [STEP_NAMES[step.step] ?? step.step, step.timed, integer(step.p50), integer(step.p95)]),
+    },
+  };
+}
 
 /** The page's charts, built from the API's summary. */
 export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
@@ -135,7 +183,7 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
     },
     {
       id: 'run-latency',
-      title: 'Processing time percentiles',
+      title: 'Whole-run time per day',
       description: 'Milliseconds from the upload arriving to its result being published (resize, analysis and store), per day.',
       config: {
         type: 'line',
@@ -157,6 +205,7 @@ export function chartSpecs(summary: AnalyticsSummary): ChartSpec[] {
         rows: summary.runLatency.map((d) => [d.day, d.images, integer(d.p50), integer(d.p95), integer(d.p99)]),
       },
     },
+    stepLatencyChart(summary),
     {
       id: 'resize-savings',
       title: 'Savings from resizing',
@@ -289,6 +338,7 @@ function totals(summary: AnalyticsSummary): HTMLElement {
 export const analyticsPage: Page = (container, route) => {
   const days = WINDOWS.includes(Number(route.query.get('days'))) ? Number(route.query.get('days')) : 7;
   const mineOnly = route.query.get('owner') === 'mine';
+  const version = route.query.get('version') ?? undefined;
   const charts: Chart[] = [];
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const body = h('div', {});
@@ -305,12 +355,20 @@ export const analyticsPage: Page = (container, route) => {
         h('option', { value: 'mine', ...(mineOnly ? { selected: true } : {}) }, 'Only mine'),
       )
     : null;
+  // Filled with the versions the window's facts name once they load; the chosen one stays listed.
+  const versionSelect = h(
+    'select',
+    { id: 'analytics-version' },
+    h('option', { value: '' }, 'All versions'),
+    ...(version ? [h('option', { value: version, selected: true }, version)] : []),
+  );
   const change = () => {
     const owner = ownerSelect && ownerSelect.value === 'mine' ? 'mine' : undefined;
-    location.hash = `#/analytics${queryString({ days: windowSelect.value, owner })}`;
+    location.hash = `#/analytics${queryString({ days: windowSelect.value, owner, version: versionSelect.value || undefined })}`;
   };
   windowSelect.addEventListener('change', change);
   ownerSelect?.addEventListener('change', change);
+  versionSelect.addEventListener('change', change);
   replaceChildren(
     container,
     h('h1', {}, 'Analytics'),
@@ -324,6 +382,7 @@ export const analyticsPage: Page = (container, route) => {
       { class: 'filters', on: { submit: (event) => event.preventDefault() } },
       h('div', { class: 'field' }, h('label', { for: 'analytics-days' }, 'Window'), windowSelect),
       ownerSelect ? h('div', { class: 'field' }, h('label', { for: 'analytics-owner' }, 'Whose images'), ownerSelect) : null,
+      h('div', { class: 'field' }, h('label', { for: 'analytics-version' }, 'Pipeline version'), versionSelect),
     ),
     status,
     body,
@@ -331,8 +390,9 @@ export const analyticsPage: Page = (container, route) => {
   let stopped = false;
   const load = async () => {
     const me = mineOnly ? (await api<{ sub: string }>('/me')).sub : undefined;
-    const summary = await api<AnalyticsSummary>(`/analytics${queryString({ days, owner: me })}`);
+    const summary = await api<AnalyticsSummary>(`/analytics${queryString({ days, owner: me, version })}`);
     if (stopped) return;
+    for (const name of summary.versions) if (name !== version) versionSelect.append(h('option', { value: name }, name));
     status.textContent = `${summary.days[0]} to ${summary.days[summary.days.length - 1]} (UTC)`;
     replaceChildren(body, totals(summary), h('div', { class: 'charts' }, ...chartSpecs(summary).map((spec) => figure(spec, charts))));
     container.dataset.loaded = 'true';

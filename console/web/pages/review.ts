@@ -1,10 +1,27 @@
 import { api, ApiError, queryString, type Page as ApiPage, type ReviewEntry } from '../api';
 import { h, replaceChildren } from '../dom';
 import { formatConfidence, formatTime } from '../format';
-import type { Page } from '../router';
+import { hashLink, type Page } from '../router';
 
 /** The longest reason the API takes (REVIEW_REASON_MAX_LENGTH in packages/contracts). */
 const REASON_MAX = 500;
+
+/** What a FAILED review shows instead of the form: the error, and the run to re-run (Runs page: "Re-run"). */
+function failedReview(entry: ReviewEntry): HTMLElement {
+  const failure = entry.failure;
+  const attempted = failure?.attemptedDecision ? ` while applying "${failure.attemptedDecision}"` : '';
+  return h(
+    'div',
+    { class: 'review-failed', role: 'alert' },
+    h(
+      'p',
+      {},
+      `The review failed${attempted} (${failure?.error ?? 'unknown error'}) ${formatTime(failure?.failedAt)}; the image stays held.`,
+    ),
+    failure?.cause ? h('p', { class: 'muted small break' }, failure.cause) : null,
+    failure?.executionName ? h('a', { href: hashLink(['runs', failure.executionName]) }, 'Open the run to re-run the image') : null,
+  );
+}
 
 /** One queued image: the image (its short-lived URL), the labels that put it here, and the decision form. */
 function reviewCard(entry: ReviewEntry, onDecided: (card: HTMLElement, text: string) => void): HTMLElement {
@@ -15,7 +32,7 @@ function reviewCard(entry: ReviewEntry, onDecided: (card: HTMLElement, text: str
   const reject = h('button', { type: 'button', class: 'danger', 'data-decision': 'reject' }, 'Reject');
   const card = h(
     'li',
-    { class: 'review-card', 'data-image-id': entry.imageId },
+    { class: 'review-card', 'data-image-id': entry.imageId, 'data-review-status': entry.reviewStatus },
     entry.url
       ? h('img', { class: 'review-image', src: entry.url, alt: `Flagged image ${entry.name ?? entry.imageId}`, decoding: 'async' })
       : h('div', { class: 'review-image withheld' }, h('span', { class: 'withheld-text' }, 'No image (superseded or being decided)')),
@@ -29,10 +46,14 @@ function reviewCard(entry: ReviewEntry, onDecided: (card: HTMLElement, text: str
         { class: 'review-labels', 'aria-label': 'Moderation labels' },
         ...entry.labels.map((label) => h('li', { class: 'tag tag-warn' }, `${label.name} ${formatConfidence(label.confidence)}`.trim())),
       ),
-      h('label', { for: reasonId }, 'Reason (recorded with your decision)'),
-      reason,
-      h('div', { class: 'actions' }, approve, reject),
-      status,
+      ...(entry.reviewStatus === 'FAILED'
+        ? [failedReview(entry)]
+        : [
+            h('label', { for: reasonId }, 'Reason (recorded with your decision)'),
+            reason,
+            h('div', { class: 'actions' }, approve, reject),
+            status,
+          ]),
     ),
   );
   const decide = async (decision: 'approve' | 'reject'): Promise<void> => {

@@ -13,7 +13,7 @@ import {
   statusIndexSk,
 } from '@smart-image-pipeline/contracts';
 import { ReviewSupersededError } from './errors';
-import type { ApplyDecisionInput, RequestReviewInput } from '@smart-image-pipeline/contracts';
+import type { ApplyDecisionInput, RecordReviewFailureInput, RequestReviewInput } from '@smart-image-pipeline/contracts';
 
 /** The logging calls the core needs; Powertools' Logger fits. */
 export interface Log {
@@ -258,4 +258,55 @@ export async function applyDecision(input: ApplyDecisionInput, deps: ReviewDeps)
     ...result,
   });
   return result;
+}
+
+/** Longest error name and cause kept on a failed review (Step Functions allows 256 and 32,768; the queue shows them). */
+const MAX_ERROR_NAME = 256;
+const MAX_ERROR_CAUSE = 2000;
+
+/**
+ * Marks this revision's review FAILED after AwaitReview or ApplyReviewDecision failed for good: the item stays in the
+ * admins' queue (GSI1 REVIEW#PENDING) without a token, with the error, the decision that was being applied and the
+ * run to re-run. The image item is not touched (it stays QUARANTINED, so nothing is served). Creates the item when the
+ * wait failed before storing one; leaves a newer revision's review alone.
+ */
+export async function recordReviewFailure(
+  input: RecordReviewFailureInput,
+  deps: ReviewDeps,
+): Promise<{ imageId: string; status: 'FAILED' | 'SUPERSEDED' }> {
+  const failedAt = deps.now().toISOString();
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.tableName,
+        Key: { PK: imagePk(input.imageId), SK: REVIEW_SK },
+        UpdateExpression:
+          'SET #type = :type, imageId = :id, #owner = :owner, #rev = :rev, #status = :failed, failedAt = :at, #error = :error, ' +
+          'executionName = :execution, attempted = :attempted, GSI1PK = :queue, GSI1SK = if_not_exists(GSI1SK, :sk) REMOVE taskToken',
+        ConditionExpression: 'attribute_not_exists(PK) OR #rev = :rev',
+        ExpressionAttributeNames: { '#type': 'type', '#owner': 'owner', '#rev': 'revision', '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':type': 'REVIEW',
+          ':id': input.imageId,
+          ':owner': input.owner,
+          ':rev': input.revision,
+          ':failed': 'FAILED',
+          ':at': failedAt,
+          ':error': {
+            name: (input.error.Error || 'States.TaskFailed').slice(0, MAX_ERROR_NAME),
+            cause: (input.error.Cause ?? '').slice(0, MAX_ERROR_CAUSE),
+          },
+          ':execution': input.executionName,
+          ':attempted': input.review,
+          ':queue': REVIEW_QUEUE_PK,
+          ':sk': statusIndexSk(failedAt, input.imageId),
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) return { imageId: input.imageId, status: 'SUPERSEDED' };
+    throw error;
+  }
+  deps.logger.info('Review failed', { revision: input.revision, error: input.error.Error });
+  return { imageId: input.imageId, status: 'FAILED' };
 }

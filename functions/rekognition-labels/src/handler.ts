@@ -1,4 +1,4 @@
-import { recordRekognitionCalls, withHandler } from '@smart-image-pipeline/lambda-kit';
+import { recordRekognitionCalls, recordRekognitionPerImage, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { analyseImage } from './analyse-image';
 import { createAwsDeps } from './aws-deps';
 import { dynamodb, powertools, rekognition, s3, ssmProvider } from './clients';
@@ -15,11 +15,13 @@ const deps = createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env: loadCo
  * ServiceUnavailableException (retried by the state machine).
  */
 export const handler = withHandler(powertools, {
+  step: 'analyse',
   parse: parseAnalyseImageInput,
   logKeys: ({ imageId, image, executionArn }) => ({ imageId, bucket: image.bucket, key: image.key, executionArn }),
   run: async (input, { logger, metrics }) => {
     const summary = await analyseImage(input, deps);
     recordRekognitionCalls(metrics, summary.calls);
+    recordRekognitionPerImage(metrics, summary.calls.length, Object.keys(summary.skipped).length);
     logger.info('image analysed', {
       calls: summary.calls,
       skipped: summary.skipped,

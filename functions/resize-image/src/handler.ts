@@ -16,6 +16,7 @@ const store = s3ObjectStore(s3);
  * (caught into RecordFailure); S3 throttling errors such as SlowDown (retried by the state machine).
  */
 export const handler = withHandler(powertools, {
+  step: 'resize',
   parse: parseResizeInput,
   logKeys: (input) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key, executionArn: input.executionArn }),
   run: async (input, { logger, metrics }) => {

@@ -32,6 +32,7 @@ function parseInput(event: unknown): ResolveVersionInput {
  * @throws InvalidConfigError, UnknownPipelineVersionError, PipelineVersionChangedError (none retried).
  */
 export const handler = withHandler(powertools, {
+  step: 'resolveVersion',
   parse: parseInput,
   run: async (input, { logger }): Promise<ResolveVersionOutput> => {
     const resolved = await resolveVersion(input.pipelineVersion, deps);

@@ -7,6 +7,7 @@ import {
   imageProcessedDetailSchema,
   SECTION_IDS,
   sectionItems,
+  type StepDurations,
   type StoredEvents,
 } from '@smart-image-pipeline/contracts';
 import { labelsOf } from './items';
@@ -50,7 +51,7 @@ function checked<T>(
  * The events a stored run announces: `Image Processed` always, and `Image Flagged` when moderation labels were found.
  * Ids, owner, image facts, the most confident labels and the variant keys; never the object key or its file name.
  */
-export function processedEvents(input: StoreSuccessInput, log: EventLog): StoredEvents {
+export function processedEvents(input: StoreSuccessInput, log: EventLog, stepDurations?: StepDurations): StoredEvents {
   const video = input.video?.facts;
   // A video has no image facts: its container, frame size and bytes stand in (events and analytics read one shape).
   const image = (
@@ -73,6 +74,7 @@ export function processedEvents(input: StoreSuccessInput, log: EventLog): Stored
         .map(({ name, confidence }) => ({ name: name.slice(0, 100), confidence })),
       moderated: moderation.length > 0,
       faceCount: sectionItems(input.analysis, SECTION_IDS.faces).length,
+      ...(stepDurations ? { stepDurations } : {}),
       variants: input.resize.variants.map(({ key, format, width, height }) => ({ key, format, width, height })),
     },
     log,
@@ -94,9 +96,17 @@ export function processedEvents(input: StoreSuccessInput, log: EventLog): Stored
   return { ...(processed ? { processed } : {}), ...(flagged ? { flagged } : {}) };
 }
 
-/** The `Image Failed` event of a recorded failure: ids, owner and the error name (the cause stays on the item). */
-export function failedEvents(input: RecordFailureInput, log: EventLog): StoredEvents {
+/**
+ * The `Image Failed` event of a recorded failure: ids, owner, the error name (the cause stays on the item) and the
+ * durations of the steps that finished before it.
+ */
+export function failedEvents(input: RecordFailureInput, log: EventLog, stepDurations?: StepDurations): StoredEvents {
   const name = input.error.name.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 128);
-  const failed = checked(imageFailedDetailSchema, { ...ids(input), status: 'FAILED', error: { name } }, log, 'Image Failed');
+  const failed = checked(
+    imageFailedDetailSchema,
+    { ...ids(input), status: 'FAILED', error: { name }, ...(stepDurations ? { stepDurations } : {}) },
+    log,
+    'Image Failed',
+  );
   return failed ? { failed } : {};
 }

@@ -19,15 +19,19 @@ const deps: StoreDeps = { db: documentClient, tableName: config.imagesTableName,
  */
 export const handler = withHandler(powertools, {
   parse: parseStoreRequest,
+  // Storing is the timed `store` step; recording a failure is not a step of the run.
+  step: (request) => (request.action === 'storeMetadata' ? 'store' : undefined),
   logKeys: ({ input }) => ({ imageId: input.imageId, bucket: input.source.bucket, key: input.source.key }),
-  run: async (request, { metrics }) => {
+  run: async (request, { metrics, elapsedMs }) => {
     if (request.action === 'recordFailure') {
       const result = await recordFailure(request.input, deps);
       if (result.written) recordImageFailed(metrics, request.input.error.name);
-      return { ...result, events: result.written ? failedEvents(request.input, powertools.logger) : {} };
+      return { ...result, events: result.written ? failedEvents(request.input, powertools.logger, request.stepDurations) : {} };
     }
     const result = await storeImage(request.input, deps);
     if (result.written) recordImageProcessed(metrics);
-    return { ...result, events: result.written ? processedEvents(request.input, powertools.logger) : {} };
+    // The store step's time: the invocation until its items are written (the events are built from here on).
+    const stepDurations = { ...request.stepDurations, storeMs: Math.round(elapsedMs()) };
+    return { ...result, events: result.written ? processedEvents(request.input, powertools.logger, stepDurations) : {} };
   },
 });

@@ -1,4 +1,11 @@
-import { parseWith, recordFailureInputSchema, storeActionSchema, storeSuccessInputSchema } from '@smart-image-pipeline/contracts';
+import {
+  isObject,
+  parseWith,
+  recordFailureInputSchema,
+  stepDurationsOf,
+  storeActionSchema,
+  storeSuccessInputSchema,
+} from '@smart-image-pipeline/contracts';
 import { InvalidStoreInputError } from './errors';
 import { describeFailure } from './failure-cause';
 import type { StoreRequest } from './types';
@@ -7,14 +14,18 @@ const invalid = (problems: string[]) => new InvalidStoreInputError(`Invalid Stor
 
 /**
  * Validates the state handed to StoreMetadataFunction against the contracts' schemas and tells a success from a
- * failure record.
+ * failure record; picks up the durations the earlier steps put on the state (RecordFailure gets the state at `state`).
  * @throws InvalidStoreInputError naming every field that breaks docs/contracts.md.
  */
 export function parseStoreRequest(event: unknown): StoreRequest {
   const { action } = parseWith(storeActionSchema, event, invalid);
   if (action === 'recordFailure') {
     const { imageId, revision, owner, source, receivedAt, resolvedVersion, error } = parseWith(recordFailureInputSchema, event, invalid);
-    return { action, input: { imageId, revision, owner, source, receivedAt, resolvedVersion, error: describeFailure(error) } };
+    return {
+      action,
+      input: { imageId, revision, owner, source, receivedAt, resolvedVersion, error: describeFailure(error) },
+      stepDurations: stepDurationsOf(isObject(event) ? event.state : undefined, null),
+    };
   }
-  return { action, input: parseWith(storeSuccessInputSchema, event, invalid) };
+  return { action, input: parseWith(storeSuccessInputSchema, event, invalid), stepDurations: stepDurationsOf(event, null) };
 }

@@ -1,5 +1,5 @@
 /** Shapes of StoreMetadata's input and output: the payloads come from the contracts package (docs/contracts.md). */
-import type { StoreSuccessInput } from '@smart-image-pipeline/contracts';
+import type { StepDurations, StoreSuccessInput } from '@smart-image-pipeline/contracts';
 
 export type {
   AnalysisSummary,
@@ -21,5 +21,7 @@ export interface FailureDescription {
 /** RecordFailure's input, with Step Functions' error already reduced to a clean name and cause. */
 export type RecordFailureInput = ImageRef & { error: FailureDescription };
 
-/** A validated request to the function. */
-export type StoreRequest = { action: 'storeMetadata'; input: StoreSuccessInput } | { action: 'recordFailure'; input: RecordFailureInput };
+/** A validated request to the function, with the durations of the steps before it (`storeMs` still null). */
+export type StoreRequest =
+  | { action: 'storeMetadata'; input: StoreSuccessInput; stepDurations: StepDurations }
+  | { action: 'recordFailure'; input: RecordFailureInput; stepDurations: StepDurations };

@@ -12,6 +12,7 @@ import { buildTaskHandlers, type TaskAttempt, type TaskInvokers } from './task-r
 import { planTaskTokens, type TaskTokenPlan } from './task-token-fix';
 import { distributedMapHandler, planDistributedMaps, type DistributedMapPlan } from './distributed-map';
 import { TaskTokenRegistry, type CallbackLimits } from './task-tokens';
+import { TaskTokenStore } from './task-token-store';
 import type { ExecutionFinished, ExecutionRecord, HistoryEvent } from './types';
 
 /** How the local Step Functions service runs. */
@@ -60,6 +61,9 @@ export class StepFunctionsService extends EventEmitter {
     this.store = new ExecutionStore(options.dataDir);
     this.concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
     for (const record of this.store.loadAll()) this.executions.set(record.executionArn, record);
+    // Tokens handed out before a restart stay usable: their runs are redriven (resumeInterrupted) and each old token
+    // settles the same callback state of the redriven run.
+    this.taskTokens.restore(new TaskTokenStore(options.dataDir), (arn) => this.executions.get(arn)?.status === 'RUNNING');
   }
 
   /** Executions that were running when the process stopped; `resumeInterrupted` runs them again. */
@@ -280,6 +284,7 @@ export class StepFunctionsService extends EventEmitter {
   /** Aborts running executions without recording an end, as a crash would: they are redriven at the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.taskTokens.detach();
     this.queue.length = 0;
     for (const run of this.running.values()) run.abort?.();
     this.running.clear();
@@ -334,7 +339,7 @@ export class StepFunctionsService extends EventEmitter {
     const callbacks = {
       plan: tokens,
       issue: (state: string, limits?: Partial<CallbackLimits>) => {
-        const issued = this.taskTokens.issue(record.executionArn, { ...tokens[state].limits, ...limits });
+        const issued = this.taskTokens.issue(record.executionArn, { ...tokens[state].limits, ...limits }, state);
         latestToken.set(state, issued.token);
         const unpark = () => {
           if (parked.delete(issued.token) && !this.closed) this.active += 1;
@@ -422,7 +427,8 @@ export class StepFunctionsService extends EventEmitter {
       }
     } finally {
       this.running.delete(record.executionArn);
-      this.taskTokens.closeExecution(record.executionArn);
+      // A run aborted by close() is redriven at the next start: its tokens stay open for it.
+      if (!this.closed) this.taskTokens.closeExecution(record.executionArn);
     }
   }
 

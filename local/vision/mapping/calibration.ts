@@ -87,6 +87,33 @@ export const VEGETATION_POINTS: CalibrationPoints = [
 ];
 
 /**
+ * The sky cue is not used when a face covers at least this share of the image (a portrait or close-up, where the
+ * blue behind the head is as likely a backdrop or a wall). Chosen by reasoning, not measured: none of the calibration
+ * photos has both a face and sky; in a group or street photo each face covers well under 1 %.
+ */
+export const PORTRAIT_FACE_SHARE = 0.04;
+
+/**
+ * The ImageNet classifier (imagenet-labels.ts): a label's score is the summed probability of the classes under it.
+ * Chosen on the 15 calibration photos (`npm run bench:vision -- --calibration`), before the evaluation photos were
+ * scored: labels a person gave the photo scored 0.38-0.97 (Landscape 0.38 on the aerial view, Building 0.43 and
+ * Architecture 0.44 on the house, Potted Plant 0.43, Electronics 0.43 on the desk with a computer, Outdoors 0.79,
+ * Butterfly 0.95); wrong ones mostly stayed under 0.31, but drawings, renders and shapes reached 0.41-0.64 (Ball on a
+ * rendered sphere 0.64 and on desk objects 0.50, Electronics on a fish drawing 0.46, Clock on shapes 0.41). 55 sits at
+ * 0.40: it keeps most right labels on photos and gives up on some of the synthetic pictures.
+ */
+export const CLASSIFIER_POINTS: CalibrationPoints = [
+  [0, 0],
+  [0.2, 30],
+  [0.4, 55],
+  [0.7, 85],
+  [0.95, 97],
+  [1, 99],
+];
+/** Label scores under this are dropped before calibration: they could not reach any useful confidence. */
+export const CLASSIFIER_MIN_SCORE = 0.1;
+
+/**
  * nsfwjs' "Sexy" probability for "Swimwear or Underwear". Ordinary photos of clothed people reach 0.82–0.92 with
  * this class (a footballer in kit 0.89, a woman in a dress 0.84), so 55 sits at 0.95. nsfwjs' Porn and Hentai
  * ("Explicit") are not recalibrated: their mapping, and so their recall, stays as it was (score × 100).

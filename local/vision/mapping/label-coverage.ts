@@ -1,3 +1,5 @@
+import { IMAGENET_CLASSES } from './imagenet-classes';
+import { imagenetClassLabels } from './imagenet-labels';
 import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
 
 /** Where a label the local service can return comes from. */
@@ -35,6 +37,7 @@ export function producibleLabels(): LabelSource[] {
   const direct: [label: string, foundBy: string][] = [
     ...Object.entries(COCO_TO_LABEL).map(([coco, label]): [string, string] => [label, `COCO "${coco}"`]),
     ...OTHER_SOURCES,
+    ...imagenetSources(),
   ];
   for (const [label, foundBy] of direct) {
     entry(label).foundBy.push(foundBy);
@@ -44,6 +47,19 @@ export function producibleLabels(): LabelSource[] {
     }
   }
   return [...sources.values()].sort((a, b) => a.category.localeCompare(b.category) || a.label.localeCompare(b.label));
+}
+
+/** Each label the optional ImageNet classifier gives, with how many of its classes stand for it and a few of them. */
+function imagenetSources(): [label: string, foundBy: string][] {
+  const classes = new Map<string, string[]>();
+  imagenetClassLabels().forEach((label, index) => {
+    if (label) classes.set(label, [...(classes.get(label) ?? []), IMAGENET_CLASSES[index]]);
+  });
+  return [...classes].map(([label, names]) => {
+    const examples = names.slice(0, 3).map((name) => `"${name}"`);
+    const more = names.length > 3 ? `, … (${names.length} classes)` : '';
+    return [label, `ImageNet ${examples.join(', ')}${more}`];
+  });
 }
 
 /**

@@ -1,6 +1,16 @@
 import type { Label } from '@aws-sdk/client-rekognition';
 import type { LabelsParams, RatioBox } from '../request';
-import { calibrate, FACE_POINTS, objectConfidence, SKY_POINTS, TEXT_POINTS, VEGETATION_POINTS } from './calibration';
+import {
+  calibrate,
+  CLASSIFIER_POINTS,
+  FACE_POINTS,
+  objectConfidence,
+  PORTRAIT_FACE_SHARE,
+  SKY_POINTS,
+  TEXT_POINTS,
+  VEGETATION_POINTS,
+} from './calibration';
+import type { ClassifierLabel } from './imagenet-labels';
 import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
 import type { SceneCues } from './scene-cues';
 
@@ -18,9 +28,13 @@ export interface ObjectDetection {
 export interface LabelEvidence {
   objects: ObjectDetection[];
   faceScores: number[];
+  /** the largest accepted face's box area as a share of the image (0–1; absent or 0 when there is none) */
+  largestFaceShare?: number;
   textScore?: number;
   /** colour-and-texture cues for sky and vegetation (absent when not looked for) */
   scene?: SceneCues;
+  /** the ImageNet classifier's label scores, ancestors included (absent when the classifier is not installed) */
+  classes?: ClassifierLabel[];
 }
 
 /**
@@ -46,12 +60,16 @@ export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[]
   const bestFace = Math.max(0, ...evidence.faceScores);
   if (bestFace > 0) raise('Face', calibrate(bestFace, FACE_POINTS));
   if (evidence.textScore) raise('Text', calibrate(evidence.textScore, TEXT_POINTS));
-  if (evidence.scene?.sky) {
+  // Behind a face that fills much of the frame, smooth blue is a studio backdrop or a wall as often as sky.
+  const portrait = (evidence.largestFaceShare ?? 0) >= PORTRAIT_FACE_SHARE;
+  if (evidence.scene?.sky && !portrait) {
     // Sky over the top of a photo means it was taken outdoors; Rekognition returns both, neither as the other's parent.
     raise('Sky', calibrate(evidence.scene.sky, SKY_POINTS));
     raise('Outdoors', calibrate(evidence.scene.sky, SKY_POINTS));
   }
   if (evidence.scene?.vegetation) raise('Vegetation', calibrate(evidence.scene.vegetation, VEGETATION_POINTS));
+  // The classifier sees the whole image: its labels get no Instances (Rekognition gives boxes only for objects).
+  for (const { label, score } of evidence.classes ?? []) raise(label, calibrate(score, CLASSIFIER_POINTS));
 
   // Rekognition returns every ancestor as a label too, as confident as its most confident descendant.
   for (const [name, value] of [...confidence]) for (const ancestor of ancestorsOf(name)) raise(ancestor, value);

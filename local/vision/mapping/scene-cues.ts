@@ -4,9 +4,12 @@ import type { RgbPixels } from './image-properties';
  * Colour-and-texture evidence for two scene labels that no local model has a class for, measured on a small
  * thumbnail. Both are deliberately narrow, so that what they claim is rarely wrong:
  * - sky: the share of the top third that is blue, bright and smooth, counted only when such pixels also run along
- *   the top edge (overcast, night and sunset skies are not claimed);
- * - vegetation: the share of the image that is green and textured (leaves and grass; smooth green paint and
- *   green-tinted walls are not).
+ *   the top edge (overcast, night and sunset skies are not claimed), and only when that blue is brighter than the
+ *   rest of the picture: daylight sky is the light source of the scene below it, while the blue-grey haze at the top
+ *   of an aerial view or a painted backdrop is not brighter than what it frames;
+ * - vegetation: the share of the image that is green and textured (leaves and grass), counted only when most of the
+ *   green is textured: foliage is uneven throughout, while a green sign, a circuit board or painted green is flat
+ *   with sharp edges (letters, traces) that alone look textured.
  */
 export interface SceneCues {
   sky: number;
@@ -23,6 +26,8 @@ const TOP_EDGE_MIN_SHARE = 0.3;
 // a 3 × 3 patch, which is what separates foliage from a green wall).
 const GREEN_LEAD = 12;
 const FOLIAGE_MIN_TEXTURE = 10;
+/** At least this share of the green pixels must be textured for any of it to count as foliage. */
+const FOLIAGE_MIN_TEXTURED_SHARE = 0.5;
 
 /** Scene cues of an RGB image; meant for a thumbnail of about 160 px (every pixel is visited a few times). */
 export function sceneCues(image: RgbPixels): SceneCues {
@@ -45,20 +50,34 @@ export function sceneCues(image: RgbPixels): SceneCues {
   for (let x = 0; x < width; x += 1) if (isSky(x, 0) || isSky(x, 1)) topEdge += 1;
   const topRows = Math.max(1, Math.floor(height / 3));
   let skyPixels = 0;
-  for (let y = 0; y < topRows; y += 1) for (let x = 0; x < width; x += 1) if (isSky(x, y)) skyPixels += 1;
-  const sky = topEdge / width >= TOP_EDGE_MIN_SHARE ? skyPixels / (topRows * width) : 0;
+  let skyLuma = 0;
+  for (let y = 0; y < topRows; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      if (!isSky(x, y)) continue;
+      skyPixels += 1;
+      skyLuma += luma[y * width + x];
+    }
+  }
+  let belowLuma = 0;
+  for (let i = topRows * width; i < width * height; i += 1) belowLuma += luma[i];
+  const belowMean = height > topRows ? belowLuma / ((height - topRows) * width) : 0;
+  const brighterThanBelow = skyPixels > 0 && skyLuma / skyPixels > belowMean;
+  const sky = topEdge / width >= TOP_EDGE_MIN_SHARE && brighterThanBelow ? skyPixels / (topRows * width) : 0;
 
   let foliage = 0;
+  let green = 0;
   for (let y = 1; y < height - 1; y += 1) {
     for (let x = 1; x < width - 1; x += 1) {
       const i = (y * width + x) * 3;
       const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
       if (g - r < GREEN_LEAD || g - b < GREEN_LEAD) continue;
+      green += 1;
       let texture = 0;
       for (let dy = -1; dy <= 1; dy += 1) for (let dx = -1; dx <= 1; dx += 1) texture += gradient(x + dx, y + dy);
       if (texture / 9 >= FOLIAGE_MIN_TEXTURE) foliage += 1;
     }
   }
-  const vegetation = width > 2 && height > 2 ? foliage / ((width - 2) * (height - 2)) : 0;
+  const mostlyTextured = green > 0 && foliage / green >= FOLIAGE_MIN_TEXTURED_SHARE;
+  const vegetation = width > 2 && height > 2 && mostlyTextured ? foliage / ((width - 2) * (height - 2)) : 0;
   return { sky, vegetation };
 }

@@ -9,6 +9,9 @@ export const METRIC_NAMES = Object.freeze({
   imagesProcessed: 'ImagesProcessed',
   imagesFailed: 'ImagesFailed',
   rekognitionCalls: 'RekognitionCalls',
+  rekognitionCallsPerImage: 'RekognitionCallsPerImage',
+  rekognitionCallsSkipped: 'RekognitionCallsSkipped',
+  stepDuration: 'StepDuration',
   bytesSavedByResizing: 'BytesSavedByResizing',
   notificationsSent: 'NotificationsSent',
   notificationsHeld: 'NotificationsHeld',
@@ -29,6 +32,21 @@ export function recordImageFailed(metrics: Metrics, reason: string): void {
 /** One Rekognition call per API name (the `api` dimension), so the bill can be read per API. */
 export function recordRekognitionCalls(metrics: Metrics, apis: readonly string[]): void {
   for (const api of apis) metrics.singleMetric().addDimension('api', api).addMetric(METRIC_NAMES.rekognitionCalls, MetricUnit.Count, 1);
+}
+
+/**
+ * One analysed image's Rekognition calls made, and optional calls the configuration switched off (0s too), with only
+ * the `service` dimension: their Sum is the calls, their Average the calls per analysed image (the dashboard's
+ * cost-per-1,000 and calls-per-image widgets read them).
+ */
+export function recordRekognitionPerImage(metrics: Metrics, made: number, skipped: number): void {
+  metrics.addMetric(METRIC_NAMES.rekognitionCallsPerImage, MetricUnit.Count, made);
+  metrics.addMetric(METRIC_NAMES.rekognitionCallsSkipped, MetricUnit.Count, skipped);
+}
+
+/** A timed step's own duration (ms), by `step` (resolveVersion, resize, analyse, store): the dashboard's p50/p95. */
+export function recordStepDuration(metrics: Metrics, step: string, milliseconds: number): void {
+  metrics.singleMetric().addDimension('step', step).addMetric(METRIC_NAMES.stepDuration, MetricUnit.Milliseconds, milliseconds);
 }
 
 /** Bytes a viewer saves by loading the largest variant instead of the upload (never negative). */

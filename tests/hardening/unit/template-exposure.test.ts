@@ -43,6 +43,8 @@ const VIDEO_STAR_ACTIONS = new Set([
   'mediaconvert:GetJob',
   'mediaconvert:CancelJob',
 ]);
+/** The callback pattern's calls: the Service Authorization Reference lists no resource type for them (the token names the task). */
+const TASK_TOKEN_ACTIONS = new Set(['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']);
 const LOG_DELIVERY =
   /^logs:(Create|Delete|Get|List|Update)LogDeliver(y|ies)$|^logs:(DescribeLogGroups|DescribeResourcePolicies|PutResourcePolicy)$/;
 
@@ -86,7 +88,13 @@ function starResources(template: Template): string[] {
     .flatMap(({ at, statement }) =>
       list(statement.Action)
         .map(String)
-        .filter((action) => !REKOGNITION_ACTIONS.has(action) && !VIDEO_STAR_ACTIONS.has(action) && !LOG_DELIVERY.test(action))
+        .filter(
+          (action) =>
+            !REKOGNITION_ACTIONS.has(action) &&
+            !VIDEO_STAR_ACTIONS.has(action) &&
+            !TASK_TOKEN_ACTIONS.has(action) &&
+            !LOG_DELIVERY.test(action),
+        )
         .map((action) => `${at}: ${action}`),
     );
 }
@@ -131,7 +139,7 @@ describe('template exposure, over every statement and bucket', () => {
     expect(wildcardActions(loadTemplate())).toEqual([]);
   });
 
-  test('uses Resource "*" only for the detector registry\'s Rekognition actions, the log-delivery actions and SMS publishing (beside a Deny on every topic), which have no resource ARNs', () => {
+  test('uses Resource "*" only for the detector registry\'s Rekognition actions, the log-delivery actions, the task-token calls and SMS publishing (beside a Deny on every topic), which have no resource ARNs', () => {
     expect(starResources(loadTemplate())).toEqual([]);
   });
 

@@ -24,6 +24,8 @@ export interface StoredObject {
 export class FakeS3 {
   readonly objects = new Map<string, StoredObject>();
   readonly mock = mockClient(S3Client);
+  /** While true, DeleteObjects deletes nothing and answers AccessDenied for every key (S3's per-key failure answer). */
+  failDeletes = false;
 
   constructor() {
     this.mock.on(GetObjectCommand).callsFake(async (input) => {
@@ -60,6 +62,8 @@ export class FakeS3 {
     // Like S3, deleting a key that is not there is a success.
     this.mock.on(DeleteObjectsCommand).callsFake(async (input) => {
       const keys = (input.Delete?.Objects ?? []).map((object: { Key?: string }) => String(object.Key));
+      if (this.failDeletes)
+        return { Deleted: [], Errors: keys.map((Key: string) => ({ Key, Code: 'AccessDenied', Message: 'Access Denied' })) };
       for (const key of keys) this.objects.delete(`${input.Bucket}/${key}`);
       return { Deleted: input.Delete?.Quiet ? [] : keys.map((Key: string) => ({ Key })), Errors: [] };
     });

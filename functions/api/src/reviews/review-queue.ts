@@ -6,7 +6,8 @@ export interface ReviewItem {
   imageId: string;
   owner?: string;
   revision?: string;
-  status?: 'PENDING' | 'DECIDED' | string;
+  /** PENDING (waiting, with a token), DECIDED, or FAILED (the wait or the decision's step failed: re-run the image). */
+  status?: 'PENDING' | 'DECIDED' | 'FAILED' | string;
   /** Present only while the review is pending; never leaves the API. */
   taskToken?: string;
   quarantine?: Quarantine;
@@ -15,9 +16,14 @@ export interface ReviewItem {
   decision?: string;
   decidedBy?: string;
   decidedAt?: string;
+  /** On a FAILED review: the step's error, when, the run to re-run, and the decision that was being applied. */
+  error?: { name?: string; cause?: string };
+  failedAt?: string;
+  executionName?: string;
+  attempted?: { decision?: string; decidedBy?: string; reason?: string };
 }
 
-/** One page of the pending reviews, oldest first (the queue's order), and where the next page starts. */
+/** One page of the reviews waiting for an admin (pending, or failed and waiting for a re-run), oldest first, and where the next page starts. */
 export async function pendingReviews(
   documents: Pick<DynamoDBDocumentClient, 'send'>,
   tableName: string,

@@ -7,11 +7,12 @@ import type { Router } from '../http/router';
 
 /**
  * GET /analytics: the Analytics page's numbers for a window (`days`, or `from`/`to` dates), from the facts through the
- * shared query layer. A user sees their own facts; an admin sees every owner's, or one owner's with `owner`.
+ * shared query layer. A user sees their own facts; an admin sees every owner's, or one owner's with `owner`; `version`
+ * keeps one pipeline version's facts.
  */
 export function registerAnalyticsRoutes(router: Router, deps: ApiDeps): void {
   router.on('GET', '/analytics', async ({ request, caller }) => {
-    const query = new QueryReader(request.query, ['days', 'from', 'to', 'owner']);
+    const query = new QueryReader(request.query, ['days', 'from', 'to', 'owner', 'version']);
     const days = request.query.has('days') ? query.integer('days', 1, 366, 7) : undefined;
     const owner = query.string('owner', 40);
     if (owner !== undefined && !caller.isAdmin) throw forbidden('Only members of the admins group may ask for another owner.');
@@ -20,7 +21,14 @@ export function registerAnalyticsRoutes(router: Router, deps: ApiDeps): void {
     const scopeOwner = caller.isAdmin ? (owner === undefined || owner === 'all' ? undefined : owner) : caller.sub;
     let scope;
     try {
-      scope = analyticsScope({ days, from: query.string('from', 10), to: query.string('to', 10), today: deps.now(), owner: scopeOwner });
+      scope = analyticsScope({
+        days,
+        from: query.string('from', 10),
+        to: query.string('to', 10),
+        today: deps.now(),
+        owner: scopeOwner,
+        version: query.string('version', 40),
+      });
     } catch (error) {
       if (error instanceof AnalyticsInputError) throw badRequest(`${error.message}.`);
       throw error;

@@ -9,6 +9,7 @@ import { ok, type Reply } from '../http/responses';
 import type { Router } from '../http/router';
 import { displayName, type ImageItem, type VariantItem } from '../images/image-item';
 import { presignedVariantUrls } from '../images/variant-urls';
+import { auditPage, isAuditPosition, type AuditItem } from '../reviews/audit-log';
 import { pendingReviews, reviewOf, type ReviewItem } from '../reviews/review-queue';
 
 /** Step Functions' answers to a token that cannot be used (any more): unknown, malformed, used, timed out, run ended. */
@@ -36,9 +37,10 @@ function reviewVariant(image: ImageItem): VariantItem | undefined {
 }
 
 /**
- * Admins only: the moderation review queue and the decision. The queue is the one place a QUARANTINED image's bytes
- * are reachable (a presigned URL of its largest variant, valid at most 10 minutes); a decision hands the task token
- * to the waiting run (SendTaskSuccess), which applies it (ApplyReviewDecision) and writes the AUDIT item.
+ * Admins only: the moderation review queue, the decision, and the audit log of decisions (GET /admin/audit). The queue
+ * is the one place a QUARANTINED image's bytes are reachable (a presigned URL of its largest variant, valid at most 10
+ * minutes); a decision hands the task token to the waiting run (SendTaskSuccess), which applies it
+ * (ApplyReviewDecision) and writes the AUDIT item.
  */
 export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
   const urlFor = presignedVariantUrls(deps.s3, deps.resources.processedBucket, deps.now);
@@ -48,8 +50,20 @@ export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
     // Only the revision under review, still quarantined, is shown: anything else is being decided or superseded.
     const current = image?.status === 'QUARANTINED' && image.revision === review.revision ? image : undefined;
     const variant = current ? reviewVariant(current) : undefined;
+    const failed = review.status === 'FAILED';
     return {
       imageId: review.imageId,
+      reviewStatus: failed ? 'FAILED' : 'PENDING',
+      // A failed review: what went wrong and which run to re-run (POST /admin/executions/{name}/rerun).
+      failure: failed
+        ? {
+            error: review.error?.name ?? null,
+            cause: review.error?.cause ?? null,
+            failedAt: review.failedAt ?? null,
+            executionName: review.executionName ?? null,
+            attemptedDecision: review.attempted?.decision ?? null,
+          }
+        : null,
       owner: review.owner ?? null,
       revision: review.revision ?? null,
       name: current ? displayName(current) : null,
@@ -92,6 +106,12 @@ export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
       if (!parsed.success) throw badRequest(`Invalid decision: ${problemsOf(parsed.error, 'body').join('; ')}.`);
       const review = await reviewOf(deps.documents, table, params.imageId);
       if (!review) throw notFound(`No review for image ${params.imageId}.`);
+      if (review.status === 'FAILED')
+        throw conflict(
+          'ReviewFailed',
+          `The review of image ${params.imageId} failed (${review.error?.name ?? 'unknown error'}); re-run the image ` +
+            `(POST /admin/executions/${review.executionName ?? '{name}'}/rerun) to review it again; nothing changed.`,
+        );
       if (review.status !== 'PENDING' || typeof review.taskToken !== 'string')
         throw conflict(
           'AlreadyDecided',
@@ -123,6 +143,41 @@ export function registerReviewRoutes(router: Router, deps: ApiDeps): void {
       deps.logger.info('Review decided', { imageId: params.imageId, decision: decision.decision, decidedBy: caller.sub });
       // 202: the run applies the decision (ApplyReviewDecision) right after; GET /images/{imageId}/status shows the outcome.
       return { status: 202, body: { imageId: params.imageId, decision: decision.decision, status: 'DECIDING' } };
+    },
+    'admin',
+  );
+
+  /** An audit entry as the API shows it: the decision, who, why, and what it changed; never a token or a key. */
+  const auditEntry = (item: AuditItem) => ({
+    imageId: item.imageId,
+    owner: item.owner ?? null,
+    revision: item.revision ?? null,
+    decision: item.decision ?? null,
+    reason: item.reason ?? null,
+    decidedBy: item.decidedBy ?? null,
+    decidedByName: item.decidedByName ?? null,
+    decidedAt: item.decidedAt ?? null,
+    timedOut: item.timedOut === true,
+    labels: item.labels ?? [],
+    threshold: item.threshold ?? null,
+    statusBefore: item.statusBefore ?? null,
+    statusAfter: item.statusAfter ?? null,
+    applied: item.applied !== false,
+  });
+
+  router.on(
+    'GET',
+    '/admin/audit',
+    async ({ request }): Promise<Reply> => {
+      const reader = new QueryReader(request.query, ['limit', 'cursor', 'imageId']);
+      const limit = reader.integer('limit', 1, 100, 25);
+      const cursor = reader.string('cursor', 4096);
+      const imageId = reader.string('imageId', 64);
+      if (imageId !== undefined && !isImageId(imageId)) throw badRequest('"imageId" must be 32 lowercase hex characters.');
+      const binding = { kind: 'audit', scope: 'all', fingerprint: imageId ?? 'ALL' };
+      const startKey = cursor ? decodeCursor(cursor, binding, isAuditPosition(imageId)) : undefined;
+      const page = await auditPage(deps.documents, table, { limit, imageId, startKey });
+      return ok({ items: page.items.map(auditEntry), nextCursor: page.next ? encodeCursor(binding, page.next) : null });
     },
     'admin',
   );

@@ -74,7 +74,24 @@ describe('GET /analytics through the local HTTP API, the API function and the lo
     expect((answer.body as AnalyticsSummary).imagesPerDay.reduce((sum, day) => sum + day.processed, 0)).toBe(processedOf(alice.sub).length);
   });
 
+  it("keeps one pipeline version's facts when asked, with each step's own latency", async () => {
+    // Act
+    const answer = await admin.call('/analytics?days=7&version=v2');
+
+    // Assess
+    expect(answer.status).toBe(200);
+    const summary = answer.body as AnalyticsSummary;
+    const ofV2 = rows.filter(({ fact }) => fact.factType !== 'flagged' && fact.pipelineVersion === 'v2').map(({ fact }) => fact);
+    expect(summary.version).toBe('v2');
+    expect(summary.versions).toEqual(['v2']);
+    expect(summary.stepLatency.runs).toBe(ofV2.length);
+    const resize = summary.stepLatency.steps.find((step) => step.step === 'resize')!;
+    expect(resize.timed).toBe(ofV2.filter((fact) => fact.factType !== 'flagged' && fact.resizeMs !== null).length);
+    expect(resize.p50).toBeGreaterThan(0);
+  });
+
   it.each([
+    ['version=latest', /"version" must be a version name/],
     ['days=0', /"days" must be between 1 and 366/],
     ['days=abc', /"days" must be a whole number/],
     ['from=2026-02-30', /"from" must be a date/],

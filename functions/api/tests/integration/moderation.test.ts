@@ -192,4 +192,43 @@ describe('moderation review through the API', () => {
       statusAfter: 'REJECTED',
     });
   });
+
+  it('lists the audit log for admins, newest first, paged, filtered by image; 403 for a user, 400 for a bad cursor', async () => {
+    // Act
+    const whole = await admin.call('/admin/audit');
+    const first = await admin.call('/admin/audit?limit=1');
+    const second = await admin.call(`/admin/audit?limit=1&cursor=${first.body.nextCursor}`);
+    const oneImage = await admin.call(`/admin/audit?imageId=${images.approved.imageId}`);
+    const asUser = await owner.call('/admin/audit');
+    const forged = Buffer.from(JSON.stringify({ k: 'audit', s: 'all', f: 'ALL', p: { PK: 'USER#x', SK: 'PREFERENCES' } })).toString(
+      'base64url',
+    );
+    const badCursor = await admin.call('/admin/audit?cursor=not-a-cursor!');
+    const forgedCursor = await admin.call(`/admin/audit?cursor=${forged}`);
+    const otherFilters = await admin.call(`/admin/audit?imageId=${images.rejected.imageId}&cursor=${first.body.nextCursor}`);
+    const badImage = await admin.call('/admin/audit?imageId=nope');
+
+    // Assess
+    expect(whole.status).toBe(200);
+    expect(whole.body.items.map((item: { imageId: string }) => item.imageId)).toEqual([images.rejected.imageId, images.approved.imageId]);
+    expect(whole.body.items[0]).toMatchObject({
+      decision: 'reject',
+      reason: 'Not for this site.',
+      decidedBy: admin.sub,
+      statusBefore: 'QUARANTINED',
+      statusAfter: 'REJECTED',
+      applied: true,
+      timedOut: false,
+    });
+    expect(whole.body.items[0].labels.length).toBeGreaterThan(0);
+    expect(JSON.stringify(whole.body)).not.toMatch(/taskToken|X-Amz-Signature/i);
+    expect(whole.body.nextCursor).toBeNull();
+    expect(first.body.items).toEqual([whole.body.items[0]]);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect(second.body.items).toEqual([whole.body.items[1]]);
+    expect(oneImage.body.items).toEqual([whole.body.items[1]]);
+    expect(asUser.status).toBe(403);
+    expect([badCursor.status, forgedCursor.status, otherFilters.status, badImage.status]).toEqual([400, 400, 400, 400]);
+    expect(otherFilters.body.error.message).toContain('other filters');
+  });
 });

@@ -38,13 +38,14 @@ beforeEach(() => {
 });
 
 describe('parseReviewEvent', () => {
-  it('reads both sample payloads, and names every bad field of a broken one', () => {
+  it('reads the sample payloads, and names every bad field of a broken one', () => {
     // Prepare
     const broken = { ...sample('apply-decision.json'), review: { decision: 'maybe', reason: ' ', decidedBy: '' } };
 
     // Act
     const request = parseReviewEvent(sample('request-review.json'));
     const apply = parseReviewEvent(sample('apply-decision.json'));
+    const recordFailure = parseReviewEvent(sample('record-review-failure.json'));
     const failure = (() => {
       try {
         parseReviewEvent(broken);
@@ -57,11 +58,15 @@ describe('parseReviewEvent', () => {
     // Assess
     expect(request).toMatchObject({ action: 'requestReview', input: { timeoutSeconds: 259200, quarantine: { threshold: 80 } } });
     expect(apply).toMatchObject({ action: 'applyDecision', input: { review: { decision: 'reject', decidedByName: 'reviewer' } } });
+    expect(recordFailure).toMatchObject({
+      action: 'recordReviewFailure',
+      input: { error: { Error: 'Error' }, review: { decision: 'reject' } },
+    });
     expect(failure?.name).toBe(ERROR_NAMES.invalidReviewInput);
     expect(failure?.message).toContain('review.decision must be "approve" or "reject"');
     expect(failure?.message).toContain('review.reason must not be empty');
     expect(failure?.message).toContain('review.decidedBy');
-    expect(() => parseReviewEvent({ action: 'deleteEverything' })).toThrow(/must be requestReview or applyDecision/);
+    expect(() => parseReviewEvent({ action: 'deleteEverything' })).toThrow(/must be requestReview, applyDecision or recordReviewFailure/);
   });
 });
 

@@ -35,7 +35,7 @@ describe('handler', () => {
     const output = await handler({ ...input, storedResize: resized });
 
     // Assess
-    expect(output).toEqual(resized);
+    expect(output).toEqual({ ...resized, durationMs: expect.any(Number) });
     expect(s3Mock.calls()).toHaveLength(0);
   });
 

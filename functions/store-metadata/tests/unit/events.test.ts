@@ -128,8 +128,28 @@ describe('events of a stored run', () => {
       revision: input.revision,
       owner: 'unowned',
       receivedAt: input.receivedAt,
+      pipelineVersion: 'v1',
       status: 'FAILED',
       error: { name: 'CorruptImageError' },
     });
+  });
+
+  it('carries the step times it is given on Image Processed and Image Failed, and none when given none', () => {
+    // Prepare
+    const raw = recordFailureInputSchema.parse(loadStoreEvent('record-failure'));
+    const failure = { ...raw, error: describeFailure(raw.error) };
+    const times = { resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, storeMs: 95 };
+    const beforeResize = { resolveVersionMs: 41, resizeMs: null, analyseMs: null, storeMs: null };
+
+    // Act
+    const processed = processedEvents(successInput(), recordingLog(), times).processed;
+    const failed = failedEvents(failure, recordingLog(), beforeResize).failed;
+    const untimed = processedEvents(successInput(), recordingLog()).processed;
+
+    // Assess
+    expect(processed?.stepDurations).toEqual(times);
+    expect(failed?.stepDurations).toEqual(beforeResize);
+    expect(failed?.pipelineVersion).toBe('v1');
+    expect(untimed).not.toHaveProperty('stepDurations');
   });
 });

@@ -41,6 +41,32 @@ describe('parseStoreRequest', () => {
     });
   });
 
+  it('picks up the times the earlier steps put on the state, leaving the store time to the handler', () => {
+    // Act
+    const stored = parseStoreRequest(loadStoreEvent('success'));
+    const unanalysed = parseStoreRequest(loadStoreEvent('success-no-analysis'));
+    const failed = parseStoreRequest(loadStoreEvent('record-failure'));
+
+    // Assess
+    expect(stored.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, storeMs: null });
+    expect(unanalysed.stepDurations).toEqual({ resolveVersionMs: null, resizeMs: null, analyseMs: null, storeMs: null });
+    // RecordFailure gets the state at `state`: ResolveVersion finished, ResizeImage (the failing step) left no result.
+    expect(failed.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: null, analyseMs: null, storeMs: null });
+  });
+
+  it('reads no time from a duration that is not a whole, non-negative number', () => {
+    // Prepare
+    const state = loadStoreEvent<{ resize: { durationMs: unknown }; analysis: { durationMs: unknown } }>('success');
+    state.resize.durationMs = -5;
+    state.analysis.durationMs = 'slow';
+
+    // Act
+    const request = parseStoreRequest(state);
+
+    // Assess
+    expect(request.stepDurations).toMatchObject({ resizeMs: null, analyseMs: null });
+  });
+
   it('normalises sourceOrder to upper case and the hash to lower case', () => {
     // Prepare
     const state = loadStoreEvent<{ source: { sourceOrder: string }; resize: { perceptualHash: string } }>('success');

@@ -102,6 +102,50 @@ describe('local analytics: the shared query layer on DuckDB over generated facts
     }
   });
 
+  it('gives each step its own p50/p95 and the whole run, for every version or one, and names the versions', async () => {
+    // Prepare
+    const rows = generateFacts(800, daysOf(3), 11).map(({ dt, fact }) => ({ dt, fact: analyticsFactSchema.parse(fact) }));
+    // A fact from before versions and step times existed: counted under `unknown`, with no step time.
+    const old = { ...rows.find((row) => row.fact.factType === 'processed')! };
+    const { pipelineVersion: _version, resolveVersionMs: _r, resizeMs: _s, analyseMs: _a, storeMs: _t, ...oldFact } = old.fact as Processed;
+    writeFacts(dataDir, [...rows, { dt: old.dt, fact: { ...oldFact, eventId: 'before-versions' } as AnalyticsFact }]);
+    const runs = rows
+      .map((row) => row.fact)
+      .filter((fact): fact is Exclude<AnalyticsFact, { factType: 'flagged' }> => fact.factType !== 'flagged');
+    const timesOf = (facts: typeof runs, field: 'resolveVersionMs' | 'resizeMs' | 'analyseMs' | 'storeMs') =>
+      facts.map((fact) => fact[field]).filter((ms): ms is number => ms !== null);
+
+    // Act
+    const summary = await summarise({ dataDir, days: 3 });
+    const v2 = await summarise({ dataDir, days: 3, version: 'v2' });
+
+    // Assess
+    expect(summary.versions).toEqual(['unknown', 'v1', 'v2']);
+    const all = summary.stepLatency;
+    expect(all.runs).toBe(runs.length + 1);
+    expect(all.steps.map((step) => step.step)).toEqual(['resolveVersion', 'resize', 'analyse', 'store', 'run']);
+    for (const [index, field] of (['resolveVersionMs', 'resizeMs', 'analyseMs', 'storeMs'] as const).entries()) {
+      const times = timesOf(runs, field);
+      expect(all.steps[index].timed).toBe(times.length);
+      expect(Math.abs(all.steps[index].p50! - quantile(times, 0.5))).toBeLessThanOrEqual(0.05 * quantile(times, 0.95));
+      expect(Math.abs(all.steps[index].p95! - quantile(times, 0.95))).toBeLessThanOrEqual(0.05 * quantile(times, 0.95));
+    }
+    const wholeRun = runs.map((fact) => Date.parse(fact.occurredAt) - Date.parse(fact.receivedAt));
+    expect(all.steps[4].timed).toBe(runs.length + 1);
+    expect(Math.abs(all.steps[4].p95! - quantile(wholeRun, 0.95))).toBeLessThanOrEqual(0.05 * quantile(wholeRun, 0.95));
+    const ofV2 = runs.filter((fact) => fact.pipelineVersion === 'v2');
+    expect(v2.version).toBe('v2');
+    expect(v2.versions).toEqual(['v2']);
+    expect(v2.stepLatency.runs).toBe(ofV2.length);
+    expect(v2.stepLatency.steps[1].timed).toBe(timesOf(ofV2, 'resizeMs').length);
+    expect(sum(v2.imagesPerDay, (day) => day.processed)).toBe(ofV2.filter((fact) => fact.factType === 'processed').length);
+  });
+
+  it('refuses a version that is not a version name', async () => {
+    // Act / Assess
+    await expect(summarise({ dataDir, days: 3, version: "v1' OR 1=1" })).rejects.toThrow(/"version" must be a version name/);
+  });
+
   it("counts one owner's facts only when asked for one owner", async () => {
     // Prepare
     const rows = generateFacts(300, daysOf(3), 5);
@@ -164,7 +208,7 @@ describe('local analytics: the shared query layer on DuckDB over generated facts
     expect(() => parseWindow(text)).toThrow(/--since must be a number of days from 1d to 366d/);
   });
 
-  it('npm run report prints the summary and writes CSV; a bad window exits 2 without output', async () => {
+  it('npm run report prints the summary and writes CSV; a bad window or version exits 2 without output', async () => {
     // Prepare
     writeFacts(dataDir, generateFacts(20, [daysOf(1)[0]], 3));
     const lines: string[] = [];
@@ -174,11 +218,14 @@ describe('local analytics: the shared query layer on DuckDB over generated facts
     // Act
     const ok = await runReport(['--since', '1d', '--csv', csv, '--data-dir', dataDir], (line) => lines.push(line));
     const bad = await runReport(['--since', '0d', '--data-dir', dataDir], (line) => lines.push(line));
+    const badVersion = await runReport(['--version', 'latest', '--data-dir', dataDir], (line) => lines.push(line));
+    const refusals = stderr.mock.calls.map(([text]) => String(text));
     stderr.mockRestore();
 
     // Assess
-    expect([ok, bad]).toEqual([0, 2]);
-    expect(lines[0]).toBe('Analytics, last 1 day(s) (UTC), owner all');
+    expect([ok, bad, badVersion]).toEqual([0, 2, 2]);
+    expect(refusals.some((text) => text.includes('"version" must be a version name'))).toBe(true);
+    expect(lines[0]).toBe('Analytics, last 1 day(s) (UTC), owner all, version all');
     expect(lines.at(-1)).toBe(`CSV written to ${csv}`);
     expect(readFileSync(csv, 'utf8')).toMatch(new RegExp(`^section,key,measure,value\nimages-per-day,${daysOf(1)[0]},processed,\\d+\n`));
   });

@@ -29,8 +29,9 @@ describe('bucketsNamedIn', () => {
     // Act
     // The video analysis polling step (action "collect") names only Rekognition job ids; the reprocess steps (actions
     // "select" and "prepare") name a selection or an image id, and the function finds the buckets itself; the
-    // moderation review's steps (requestReview, applyDecision) name the image by id and read its keys from the table.
-    const byIdOnly = new Set(['collect', 'select', 'prepare', 'requestReview', 'applyDecision']);
+    // moderation review's steps (requestReview, applyDecision, recordReviewFailure) name the image by id and read its
+    // keys from the table.
+    const byIdOnly = new Set(['collect', 'select', 'prepare', 'requestReview', 'applyDecision', 'recordReviewFailure']);
     const counts = samples
       .filter(
         (event) =>

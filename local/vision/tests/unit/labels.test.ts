@@ -129,4 +129,36 @@ describe('scene labels', () => {
     const faint = toLabels({ objects: [], faceScores: [], scene: { sky: 0.1, vegetation: 0.1 } }, PARAMS);
     expect(faint).toEqual([]);
   });
+
+  it('does not claim sky behind a portrait: a face that fills much of the frame, but does behind a small face', () => {
+    const scene = { sky: 0.8, vegetation: 0 };
+    const portrait = toLabels({ objects: [], faceScores: [0.85], largestFaceShare: 0.12, scene }, PARAMS).map((label) => label.Name);
+    const street = toLabels({ objects: [], faceScores: [0.85], largestFaceShare: 0.005, scene }, PARAMS).map((label) => label.Name);
+    expect(portrait).not.toContain('Sky');
+    expect(portrait).toContain('Face');
+    expect(street).toEqual(expect.arrayContaining(['Sky', 'Outdoors', 'Face']));
+  });
+});
+
+describe('classifier labels', () => {
+  it('adds whole-image labels at calibrated confidences, without instances, and raises an object label it agrees with', () => {
+    // Prepare: the detector found a dog weakly; the classifier is sure of Dog and finds a Building.
+    const classes = [
+      { label: 'Dog', score: 0.9 },
+      { label: 'Animal', score: 0.9 },
+      { label: 'Building', score: 0.45 },
+      { label: 'Clock', score: 0.2 },
+    ];
+
+    // Act
+    const labels = toLabels({ objects: [{ cocoClass: 'dog', score: 0.32, box: BOX }], faceScores: [], classes }, PARAMS);
+
+    // Assess
+    const byName = new Map(labels.map((label) => [label.Name, label]));
+    expect(byName.get('Dog')?.Confidence).toBeGreaterThan(90);
+    expect(byName.get('Dog')?.Instances).toHaveLength(1);
+    expect(byName.get('Building')).toMatchObject({ Instances: [], Parents: [{ Name: 'Architecture' }] });
+    expect(byName.get('Architecture')?.Confidence).toBe(byName.get('Building')?.Confidence);
+    expect(byName.has('Clock')).toBe(false);
+  });
 });

@@ -35,3 +35,21 @@ describe('scene cues', () => {
     expect(sceneCues(image(160, 120, () => [60, 140, 60])).vegetation).toBe(0);
   });
 });
+
+describe('scene cues that look like sky or foliage but are not', () => {
+  it('does not call blue at the top sky when it is darker than the rest (aerial haze, a backdrop)', () => {
+    const haze: [number, number, number] = [70, 95, 130];
+    const cues = sceneCues(image(160, 120, (x, y) => (y < 50 ? haze : [200 + (speckle(x, y) % 20), 200, 190])));
+    expect(cues.sky).toBe(0);
+  });
+
+  it('does not call a flat green sign with sharp white letters vegetation', () => {
+    // Green everywhere, with white strokes every few pixels: textured only along the strokes' edges.
+    const sign = image(160, 120, (x, y) => (x % 12 < 2 && y % 30 < 20 ? [240, 240, 240] : [20, 120, 60]));
+    expect(sceneCues(sign).vegetation).toBe(0);
+  });
+
+  it('still finds foliage that is textured throughout', () => {
+    expect(sceneCues(image(160, 120, foliage)).vegetation).toBeGreaterThan(0.5);
+  });
+});

@@ -89,6 +89,8 @@ export const analysisSummarySchema = z
     reusedFrom: z.object({ imageId: imageIdSchema, revision: revisionSchema, distance: z.number().int().min(0).max(64) }).optional(),
     /** Set when moderation labels reach quarantineMinConfidence: the image waits for a review (moderation.ts). */
     quarantine: quarantineSchema.optional(),
+    /** The analysis step's own time in ms (lambda-kit's `step` option); the run's facts read it, the item never keeps it. */
+    durationMs: z.number().int().min(0).optional(),
   })
   .superRefine((summary, context) => {
     summary.sections[SECTION_IDS.labels]?.items.forEach((item, index) => {

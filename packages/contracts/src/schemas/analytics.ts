@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { imageIdSchema, revisionSchema, timestampSchema } from './common';
 import { DETAIL_TYPES, EVENT_LABEL_LIMIT, EVENT_OWNER_PATTERN, uploadFormatSchema, type PipelineEvent } from './events';
+import { PIPELINE_VERSION_PATTERN } from '../ids';
+import { PIPELINE_STEPS, stepDurationField, type StepDurations } from '../step-durations';
 
 /**
  * Analytics facts (issue 15): one flat, append-only record per pipeline event, written once. In the cloud the
@@ -25,7 +27,20 @@ const factBase = {
   revision: revisionSchema,
   owner: z.string().regex(EVENT_OWNER_PATTERN, { error: 'must be a Cognito sub or "unowned"' }),
   receivedAt: timestampSchema,
+  /**
+   * The pipeline version of the run; '' when the event had none (a run that failed before its version was resolved:
+   * the transformer's quoted placeholder of an absent path), null in facts written before the field existed.
+   */
+  pipelineVersion: z
+    .string()
+    .regex(new RegExp(`^(?:${PIPELINE_VERSION_PATTERN.source.slice(1, -1)})?$`), { error: "must be a version name such as v2, or ''" })
+    .nullable(),
 };
+
+/** Each step's measured time in ms (`resolveVersionMs`, `resizeMs`, `analyseMs`, `storeMs`); null = not measured. */
+const stepDurationFields = Object.fromEntries(
+  PIPELINE_STEPS.map((step) => [stepDurationField(step), z.number().int().min(0).nullable()]),
+) as Record<keyof StepDurations, z.ZodNullable<z.ZodNumber>>;
 
 /** An image stored: its format, size, input bytes, whether Rekognition was called, and the labels found. */
 export const processedFactSchema = z.strictObject({
@@ -47,6 +62,7 @@ export const processedFactSchema = z.strictObject({
   labels: z.array(z.strictObject({ name: labelName, confidence })).max(EVENT_LABEL_LIMIT),
   moderated: z.boolean(),
   faceCount: z.number().int().min(0),
+  ...stepDurationFields,
 });
 
 /** An image that failed, with the error name as its failure reason. */
@@ -55,6 +71,7 @@ export const failedFactSchema = z.strictObject({
   factType: z.literal('failed'),
   status: z.literal('FAILED'),
   failureReason: z.string().regex(/^[A-Za-z0-9_.]{1,128}$/, { error: 'must be an error name' }),
+  ...stepDurationFields,
 });
 
 /** An image whose moderation labels flagged it. */
@@ -83,7 +100,12 @@ export function factFromEvent(event: PipelineEvent): AnalyticsFact {
     revision: detail.revision,
     owner: detail.owner,
     receivedAt: detail.receivedAt,
+    pipelineVersion: detail.pipelineVersion ?? '',
   } as const;
+  const durations = (measured: Partial<StepDurations> | undefined): StepDurations =>
+    Object.fromEntries(
+      PIPELINE_STEPS.map((step) => [stepDurationField(step), measured?.[stepDurationField(step)] ?? null]),
+    ) as StepDurations;
   switch (event['detail-type']) {
     case DETAIL_TYPES.processed: {
       const processed = event.detail;
@@ -102,10 +124,17 @@ export function factFromEvent(event: PipelineEvent): AnalyticsFact {
         labels: processed.labels,
         moderated: processed.moderated,
         faceCount: processed.faceCount,
+        ...durations(processed.stepDurations),
       };
     }
     case DETAIL_TYPES.failed:
-      return { ...base, factType: 'failed', status: event.detail.status, failureReason: event.detail.error.name };
+      return {
+        ...base,
+        factType: 'failed',
+        status: event.detail.status,
+        failureReason: event.detail.error.name,
+        ...durations(event.detail.stepDurations),
+      };
     case DETAIL_TYPES.flagged:
       return { ...base, factType: 'flagged', moderationLabels: event.detail.moderationLabels };
   }

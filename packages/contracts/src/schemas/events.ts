@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { imageFormatSchema } from './resize';
 import { imageIdSchema, revisionSchema, timestampSchema } from './common';
 import { PIPELINE_VERSION_PATTERN } from '../ids';
+import { stepDurationsSchema } from '../step-durations';
 
 /**
  * The events the state machine publishes on the stack's EventBridge bus (docs/contracts.md "Events"). These zod schemas
@@ -65,6 +66,8 @@ export const imageProcessedDetailSchema = z.strictObject({
   labels: z.array(z.strictObject({ name: labelName, confidence }), { error: 'must be an array' }).max(EVENT_LABEL_LIMIT),
   moderated: z.boolean(),
   faceCount: z.number().int().min(0),
+  /** Each step's own measured time (ms, null when it did not run); absent on events published before it existed. */
+  stepDurations: stepDurationsSchema.optional(),
   variants: z
     .array(
       z.strictObject({
@@ -82,6 +85,8 @@ export const imageFailedDetailSchema = z.strictObject({
   ...detailBase,
   status: z.literal('FAILED'),
   error: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_.]{1,128}$/, { error: 'must be an error name' }) }),
+  /** The steps that finished before the failure (ms); the failing step and those after it are null. */
+  stepDurations: stepDurationsSchema.optional(),
 });
 
 /** Detail of `Image Flagged`: ids, owner and the moderation labels found. */

@@ -80,9 +80,27 @@ export const applyDecisionInputSchema = objectOf({
   review: reviewDecisionSchema,
 });
 
-/** Which of ModerationReviewFunction's two jobs a state asks for. */
+/**
+ * RecordReviewFailure's input: AwaitReview or ApplyReviewDecision failed after their retries. The review item becomes
+ * FAILED (kept in the admins' queue, token dropped) with the error and the run to re-run; the image stays withheld.
+ */
+export const recordReviewFailureInputSchema = objectOf({
+  action: z.literal('recordReviewFailure'),
+  imageId: imageIdSchema,
+  revision: revisionSchema,
+  owner: nonEmptyString(),
+  /** The Catch's error output: `{ Error, Cause }`. */
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
+  /** The decision that was being applied (`$.review`); empty when the wait itself failed. */
+  review: z.object({ decision: z.string().optional(), decidedBy: z.string().optional(), reason: z.string().optional() }),
+  executionName: nonEmptyString().max(80),
+});
+
+/** Which of ModerationReviewFunction's jobs a state asks for. */
 export const reviewActionSchema = objectOf({
-  action: z.enum(['requestReview', 'applyDecision'], { error: 'must be requestReview or applyDecision' }),
+  action: z.enum(['requestReview', 'applyDecision', 'recordReviewFailure'], {
+    error: 'must be requestReview, applyDecision or recordReviewFailure',
+  }),
 });
 
 export type QuarantineLabel = z.output<typeof quarantineLabelSchema>;
@@ -91,3 +109,4 @@ export type ReviewRequest = z.output<typeof reviewRequestSchema>;
 export type ReviewDecision = z.output<typeof reviewDecisionSchema>;
 export type RequestReviewInput = z.output<typeof requestReviewInputSchema>;
 export type ApplyDecisionInput = z.output<typeof applyDecisionInputSchema>;
+export type RecordReviewFailureInput = z.output<typeof recordReviewFailureInputSchema>;

@@ -137,4 +137,37 @@ describe('withHandler', () => {
       reason: 'bug',
     });
   });
+
+  it('times a step: its own duration goes on the result as durationMs and out as the StepDuration metric', async () => {
+    // Prepare
+    const kit = tools();
+    const timed = withHandler(kit, {
+      step: 'resize',
+      parse: (event) => event as { wait: number },
+      run: async (input) => {
+        await new Promise((resolve) => setTimeout(resolve, input.wait));
+        return { variants: 3 };
+      },
+    });
+    const untimed = withHandler(kit, {
+      step: (input: { action: string }) => (input.action === 'store' ? 'store' : undefined),
+      parse: (event) => event as { action: string },
+      run: async () => ({ written: true }),
+    });
+    let result: unknown;
+
+    // Act
+    const lines = await capture(async () => {
+      result = await timed({ wait: 30 });
+    });
+    const skipped = await untimed({ action: 'recordFailure' });
+    const skippedLines = await capture(() => untimed({ action: 'recordFailure' }));
+
+    // Assess
+    expect(result).toEqual({ variants: 3, durationMs: expect.any(Number) });
+    expect((result as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(25);
+    expect(emf(lines)).toEqual([expect.objectContaining({ step: 'resize', StepDuration: (result as { durationMs: number }).durationMs })]);
+    expect(skipped).toEqual({ written: true });
+    expect(emf(skippedLines)).toEqual([]);
+  });
 });
