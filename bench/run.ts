@@ -19,9 +19,10 @@ import { computeTargets, type BenchSections } from './report/targets';
 import { runReprocessBench } from './reprocess/section';
 import { runResizeBench } from './resize/section';
 import { runSearchBench } from './search/section';
+import { runVideoBench } from './video/section';
 import { runVisionBench } from './vision/section';
 
-type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics' | 'reprocess';
+type Section = 'resize' | 'vision' | 'e2e' | 'coldStart' | 'search' | 'cost' | 'analytics' | 'reprocess' | 'video';
 
 /** How much each section measures in a full run and in --quick (a smoke check under 3 minutes). */
 const PLANS = {
@@ -41,6 +42,7 @@ const PLANS = {
     searchSamples: 40,
     reprocessImages: 300,
     reprocessAnalysedImages: 60,
+    videoSeconds: 60,
   },
   quick: {
     photos: [SOURCE_PHOTOS[0], SOURCE_PHOTOS[3]],
@@ -58,6 +60,7 @@ const PLANS = {
     searchSamples: 10,
     reprocessImages: 40,
     reprocessAnalysedImages: 12,
+    videoSeconds: 10,
   },
 };
 
@@ -164,6 +167,11 @@ async function main(): Promise<void> {
         runAnalyticsBench({ facts: plan.analyticsFacts, runs: plan.analyticsRuns, log }),
       );
     else sections.skipped.analytics = '--only';
+    if (wanted('video'))
+      sections.video = await attempt(sections, 'video', () =>
+        runVideoBench({ seconds: plan.videoSeconds, priority: argv.includes('--video-priority'), log }),
+      );
+    else sections.skipped.video = '--only';
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
   }

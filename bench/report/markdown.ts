@@ -93,7 +93,13 @@ export function otherTables(s: BenchSections): string {
     parts.push(
       `Cost per 1,000 images (default switches, 1M images/month): ours $${s.cost.usdPerThousand.toFixed(3)}, naive (all four Detect calls) $${s.cost.naiveUsdPerThousand.toFixed(3)}. Full table: \`npm run cost\`.`,
     );
+  if (s.video) parts.push(videoLine(s.video));
   return parts.join('\n\n');
+}
+
+/** The video section in one paragraph: what ran, how long it took, how much memory and CPU. */
+function videoLine(v: NonNullable<BenchSections['video']>): string {
+  return `Local video (${v.clip.seconds} s of ${v.clip.width}x${v.clip.height} at ${v.clip.fps} fps, ${fmt(v.clip.bytes / 1e6, 1)} MB, ${v.clip.content}): transcode (rendition, poster, thumbnails: ${v.transcode.outputs} files) ${fmt(v.transcode.wallSeconds, 1)} s wall / ${fmt(v.transcode.cpuSeconds, 1)} s CPU; analysis (labels and moderation of ${v.sampling.frames} frames, one every ${v.sampling.everySeconds} s, <= ${v.sampling.maxSide} px, ${v.visionWorkers} vision workers; labels done at ${fmt(v.analysis.labelsDoneSeconds, 1)} s, moderation at ${fmt(v.analysis.moderationDoneSeconds, 1)} s) ${fmt(v.analysis.wallSeconds, 1)} s wall / ${fmt(v.analysis.cpuSeconds, 1)} s CPU; model load once per stack start ${fmt(v.modelLoad.wallSeconds, 1)} s. ${fmt(v.wallSecondsPerVideoMinute, 1)} s per minute of video (${fmt(v.realTimeFactor)}x real time; CPU ${fmt(v.cpuSecondsPerVideoMinute, 1)} s per minute); peak RSS of the process tree ${v.peakTreeRssMb} MB; load average ${v.loadAverage.before.join(' ')} before, ${v.loadAverage.after.join(' ')} after${v.autogroupNice ? ` (bench session's autogroup at nice ${v.autogroupNice})` : ''}; jobs ${v.jobStatus.labels}/${v.jobStatus.moderation}, ${v.labelSegments} label and ${v.moderationSegments} moderation segments.`;
 }
 
 /** The whole generated results block for bench/README.md. */

@@ -4,6 +4,7 @@ import type { E2eResult } from '../e2e/section';
 import type { ReprocessBench } from '../reprocess/section';
 import type { ResizeBenchResult } from '../resize/section';
 import type { SearchBenchResult } from '../search/section';
+import type { VideoBenchResult } from '../video/section';
 import type { VisionResult } from '../vision/section';
 
 /** One target of issue 6 (or of issue 3 for the vision figures), as bench/results/latest.json lists it. */
@@ -32,6 +33,7 @@ export interface BenchSections {
   };
   reprocess?: ReprocessBench;
   analytics?: AnalyticsBenchResult;
+  video?: VideoBenchResult;
   errors: Record<string, string>;
   skipped: Record<string, string>;
 }
@@ -238,5 +240,21 @@ export function computeTargets(s: BenchSections): Target[] {
         : whyMissing(s, 'analytics'),
     ),
   );
+  targets.push(videoTarget(s));
   return targets;
+}
+
+/** Issue 14: local transcode + analysis of 720p video within real time on this machine, with its peak RSS beside it. */
+function videoTarget(s: BenchSections): Target {
+  const v = s.video;
+  return target(
+    'video: local transcode + analysis time / video duration, 720p30',
+    v?.realTimeFactor,
+    1,
+    'x',
+    'lower',
+    v
+      ? `${v.clip.seconds} s clip: transcode ${v.transcode.wallSeconds} s + analysis ${v.analysis.wallSeconds} s (${v.sampling.frames} frames, labels and moderation, ${v.visionWorkers} vision workers), ${v.wallSecondsPerVideoMinute} s per minute of video; CPU ${v.cpuSecondsPerVideoMinute} s per minute (${v.cpuRealTimeFactorOnAllCores}x with every core to itself); peak RSS ${v.peakTreeRssMb} MB; load ${v.loadAverage.before[0]} before, ${v.loadAverage.after[0]} after${v.autogroupNice ? `; autogroup nice ${v.autogroupNice}` : ''}`
+      : whyMissing(s, 'video'),
+  );
 }

@@ -123,3 +123,45 @@ describe('target', () => {
     expect(target('a', Number.NaN, 600, 'MB', 'lower')).toMatchObject({ value: null, met: false });
   });
 });
+
+describe('video target', () => {
+  const video = (transcode: number, analysis: number): NonNullable<BenchSections['video']> => ({
+    clip: { seconds: 60, width: 1280, height: 720, fps: 30, bytes: 50e6, content: 'pattern and photos' },
+    autogroupNice: 0,
+    loadAverage: { before: [1.5, 1, 1], after: [2, 1, 1] },
+    visionWorkers: 2,
+    sampling: { everySeconds: 1, frames: 60, maxSide: 960 },
+    transcode: { wallSeconds: transcode, cpuSeconds: transcode * 1.8, outputs: 63 },
+    modelLoad: { wallSeconds: 2, cpuSeconds: 3 },
+    analysis: { wallSeconds: analysis, cpuSeconds: analysis * 1.9, labelsDoneSeconds: analysis - 2, moderationDoneSeconds: analysis },
+    wallSecondsPerVideoMinute: transcode + analysis,
+    realTimeFactor: (transcode + analysis) / 60,
+    cpuSecondsPerVideoMinute: transcode * 1.8 + analysis * 1.9,
+    cpuRealTimeFactorOnAllCores: (transcode * 1.8 + analysis * 1.9) / 120,
+    peakTreeRssMb: 1010,
+    jobStatus: { labels: 'SUCCEEDED', moderation: 'SUCCEEDED' },
+    labelSegments: 12,
+    moderationSegments: 0,
+  });
+  const videoTarget = (s: BenchSections) => computeTargets(s).find((t) => t.name.startsWith('video:'))!;
+
+  it('is met when transcode + analysis wall time fits in the video duration, and names the peak RSS and the load', () => {
+    // Act
+    const met = videoTarget({ video: video(20, 25), errors: {}, skipped: {} });
+    const missed = videoTarget({ video: video(30, 40), errors: {}, skipped: {} });
+
+    // Assess
+    expect(met).toMatchObject({ value: 0.75, target: 1, better: 'lower', met: true });
+    expect(met.note).toContain('peak RSS 1010 MB');
+    expect(met.note).toContain('load 1.5 before, 2 after');
+    expect(missed).toMatchObject({ value: 1.167, met: false });
+  });
+
+  it('has no value when the section failed, and says why', () => {
+    // Act
+    const failed = videoTarget({ errors: { video: 'ffmpeg exited with 1' }, skipped: {} });
+
+    // Assess
+    expect(failed).toMatchObject({ value: null, met: false, note: 'failed: ffmpeg exited with 1' });
+  });
+});

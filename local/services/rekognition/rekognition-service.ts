@@ -3,7 +3,7 @@ import { asServiceError } from '../../edge/protocols/protocol';
 import { matchTarget } from '../../edge/router';
 import type { EdgeService } from '../../edge/types';
 import type { AnalysisJob } from '../../vision';
-import { LocalVisionService, type VisionServiceOptions } from '../../vision/service';
+import { defaultWorkerCount, LocalVisionService, type VisionServiceOptions } from '../../vision/service';
 import type { EmbedFacesResponse } from '../../vision/face-embeddings';
 import { isCollectionOperation, runCollectionOperation } from './collection-operations';
 import { FaceCollectionStore } from './face-collections';
@@ -30,7 +30,8 @@ export interface RekognitionServiceOptions extends VisionServiceOptions {
  * Rekognition's DetectLabels, DetectFaces, DetectModerationLabels and DetectText over the JSON 1.1 protocol: the local
  * vision models (local/vision) plus what Rekognition's API adds, reading and validating each request (Image.Bytes or
  * Image.S3Object, Rekognition's size and format rules). Models begin loading at construction; calls made meanwhile wait.
- * Face collections (CreateCollection, IndexFaces, SearchFaces, …) persist under `<dataDir>/rekognition/collections`.
+ * Face collections (CreateCollection, IndexFaces, SearchFaces, …) persist under `<dataDir>/rekognition/collections`,
+ * Rekognition Video's jobs under `<dataDir>/rekognition/video-jobs`.
  */
 export class LocalRekognitionService extends LocalVisionService {
   private readonly readS3Object?: ReadS3Object;
@@ -47,8 +48,17 @@ export class LocalRekognitionService extends LocalVisionService {
     this.videoJobs = new LocalVideoJobs({
       readS3Object: options.readS3Object,
       analyse: (job) => this.analyse(job),
+      dataDir: options.dataDir,
       sampling: options.videoSampling,
+      // One frame per worker at a time: every worker stays busy, and images queue behind at most that many frames.
+      frameConcurrency: Math.max(1, options.workers ?? defaultWorkerCount()),
     });
+  }
+
+  /** Stops the video jobs (an unfinished one resumes at the next start), then the vision workers. */
+  override async close(): Promise<void> {
+    this.videoJobs.stop();
+    await super.close();
   }
 
   /** Answers one call; target is the X-Amz-Target header, e.g. "RekognitionService.DetectLabels", body the JSON text. */

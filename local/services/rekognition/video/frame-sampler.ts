@@ -20,6 +20,14 @@ export interface SampledFrame {
   jpeg: Buffer;
 }
 
+/** A video's metadata and its sampled frames, oldest first. */
+export interface SampledVideo {
+  metadata: VideoMetadata;
+  frames: SampledFrame[];
+  /** Seconds between two frames. */
+  intervalSeconds: number;
+}
+
 /** How densely to sample. */
 export interface SamplingLimits {
   /** Seconds between frames (default 1). */
@@ -42,10 +50,7 @@ export function samplingInterval(durationSeconds: number, limits: SamplingLimits
  * scaled down, as JPEGs with their timestamps. The bytes go through a temporary file (MP4's index may sit at the end).
  * @throws MediaToolError when ffprobe or ffmpeg cannot read the video (corrupt, no video stream).
  */
-export async function sampleFrames(
-  video: Buffer,
-  limits: SamplingLimits = DEFAULT_SAMPLING,
-): Promise<{ metadata: VideoMetadata; frames: SampledFrame[]; intervalSeconds: number }> {
+export async function sampleFrames(video: Buffer, limits: SamplingLimits = DEFAULT_SAMPLING): Promise<SampledVideo> {
   const work = await mkdtemp(join(tmpdir(), 'sip-rekognition-video-'));
   try {
     const input = join(work, 'input');

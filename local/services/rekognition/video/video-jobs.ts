@@ -4,14 +4,16 @@ import type { AnalysisJob } from '../../../vision';
 import { invalidParameter, RekognitionError } from '../../../vision/errors';
 import type { LabelsParams } from '../../../vision/request';
 import type { ReadS3Object } from '../image-input';
-import { DEFAULT_SAMPLING, sampleFrames, type SamplingLimits, type VideoMetadata } from './frame-sampler';
+import { DEFAULT_SAMPLING, sampleFrames, type SampledVideo, type SamplingLimits } from './frame-sampler';
+import { SharedFrames, type FrameLease } from './shared-frames';
+import type { JsonRecordFolder } from '../../json-record-folder';
+import { openVideoJobStore, type VideoJob } from './video-job-store';
 import {
   aggregate,
   InvalidTokenError,
   page,
   sortEntries,
   type AggregateBy,
-  type FrameFindings,
   type FrameLabel,
   type FrameModerationLabel,
   type SortBy,
@@ -24,44 +26,56 @@ export type VideoOperation = (typeof VIDEO_OPERATIONS)[number];
 /** Rekognition Video's limit on a stored video (larger ones fail with VideoTooLargeException). */
 export const MAX_VIDEO_BYTES = 10 * 1024 ** 3;
 
-type Kind = 'labels' | 'moderation';
+type Kind = VideoJob['kind'];
 
-interface VideoJob {
-  id: string;
-  kind: Kind;
-  token?: string;
-  video: { Bucket: string; Name: string; Version?: string };
-  jobTag?: string;
-  minConfidence: number;
-  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
-  statusMessage?: string;
-  metadata?: VideoMetadata;
-  intervalMillis?: number;
-  frames?: Array<FrameFindings<FrameLabel | FrameModerationLabel>>;
-  modelVersion?: string;
-}
-
-/** What the jobs need: the local S3 store and the vision service's Detect calls. */
+/** What the jobs need: the local S3 store, the vision service's Detect calls and where to keep the jobs. */
 export interface VideoJobsDeps {
   readS3Object?: ReadS3Object;
   analyse(job: AnalysisJob): Promise<string>;
+  /** Jobs are kept under `<dataDir>/rekognition/video-jobs/`. */
+  dataDir: string;
   sampling?: Partial<SamplingLimits>;
+  /** Samples a video's frames (default: ffmpeg, sampleFrames). */
+  sample?: (bytes: Buffer, limits: SamplingLimits) => Promise<SampledVideo>;
+  /** Frames of one job analysed at once: the vision service's worker count keeps every worker busy (default 1). */
+  frameConcurrency?: number;
+  /** Where a job file that cannot be read or written is reported (default stderr). */
+  warn?: (message: string) => void;
 }
 
 /**
  * Rekognition Video's StartLabelDetection/StartContentModeration and GetLabelDetection/GetContentModeration, answered by
  * sampling the video's frames with ffmpeg and running each through the local vision service. A job is IN_PROGRESS
- * until every frame is analysed, then SUCCEEDED (or FAILED with a StatusMessage when the video cannot be read). Jobs run
- * one at a time and live in memory: a restarted stack no longer knows them (ResourceNotFoundException).
+ * until every frame is analysed, then SUCCEEDED (or FAILED with a StatusMessage when the video cannot be read).
+ * Jobs run one at a time, each keeping `frameConcurrency` frames in the vision service, and the label and moderation
+ * jobs of one video share its sampled frames. Jobs are kept on disk: after a restart Get* answers finished jobs, and
+ * a job that was IN_PROGRESS when the process stopped runs again from its first frame (the local Step Functions
+ * redrives the interrupted execution, whose StartLabelDetection carries the same ClientRequestToken and so gets the
+ * same job back); if its video can no longer be read, it ends FAILED saying so.
  */
 export class LocalVideoJobs {
   private readonly jobs = new Map<string, VideoJob>();
   private readonly byToken = new Map<string, string>();
   private queue: Promise<void> = Promise.resolve();
   private readonly sampling: SamplingLimits;
+  private readonly frames: SharedFrames;
+  private readonly store: JsonRecordFolder<VideoJob>;
+  private readonly warn: (message: string) => void;
+  private stopping = false;
 
   constructor(private readonly deps: VideoJobsDeps) {
     this.sampling = { ...DEFAULT_SAMPLING, ...deps.sampling };
+    const sample = deps.sample ?? sampleFrames;
+    this.frames = new SharedFrames((bytes) => sample(bytes, this.sampling));
+    this.warn = deps.warn ?? ((message) => process.stderr.write(`local Rekognition Video: ${message}\n`));
+    this.store = openVideoJobStore(deps.dataDir);
+    const { records: jobs, skipped } = this.store.load();
+    for (const file of skipped) this.warn(`skipped ${file}: not a readable job file`);
+    for (const job of jobs) {
+      this.jobs.set(job.id, job);
+      if (job.token) this.byToken.set(`${job.kind}:${job.token}`, job.id);
+      if (job.status === 'IN_PROGRESS') this.enqueue(() => this.resume(job));
+    }
   }
 
   /** Answers one call with the response object. @throws RekognitionError as Rekognition names it. */
@@ -78,9 +92,26 @@ export class LocalVideoJobs {
     }
   }
 
-  /** Resolves when every queued job has ended (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue;
+  /** Resolves when every queued job has ended and is on disk (tests, shutdown). */
+  async idle(): Promise<void> {
+    let seen: Promise<void> | undefined;
+    while (seen !== this.queue) {
+      seen = this.queue;
+      await seen;
+    }
+    await this.store.flushed();
+  }
+
+  /**
+   * Stops with the stack: a job whose frames fail from now on (the vision workers are being shut down) stays
+   * IN_PROGRESS on disk, so the next start runs it again instead of recording a failure the video did not cause.
+   */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queue = this.queue.then(work).catch((error: unknown) => this.warn(`a job stopped unexpectedly: ${(error as Error).message}`));
   }
 
   private async start(kind: Kind, body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -92,6 +123,19 @@ export class LocalVideoJobs {
     const tokenKey = token && `${kind}:${token}`;
     const known = tokenKey ? this.byToken.get(tokenKey) : undefined;
     if (known) return { JobId: known };
+    const bytes = await this.readVideo(video);
+    const job: VideoJob = { id: randomUUID().replace(/-/g, ''), kind, token, video, jobTag, minConfidence, status: 'IN_PROGRESS' };
+    this.jobs.set(job.id, job);
+    if (tokenKey) this.byToken.set(tokenKey, job.id);
+    // On disk before the JobId is answered, so a job the caller knows of is never lost by a crash.
+    await this.store.save(job.id, job);
+    // Claimed now, so that the other job of this video, started next, finds the frames this one samples.
+    const lease = this.frames.lease(bytes);
+    this.enqueue(() => this.run(job, lease));
+    return { JobId: job.id };
+  }
+
+  private async readVideo(video: VideoJob['video']): Promise<Buffer> {
     if (!this.deps.readS3Object) throw new RekognitionError('InvalidS3ObjectException', 'This local Rekognition has no S3 store attached');
     let bytes: Buffer;
     try {
@@ -100,38 +144,65 @@ export class LocalVideoJobs {
       throw new RekognitionError('InvalidS3ObjectException', `Unable to get object metadata from S3: ${(error as Error).message}`);
     }
     if (bytes.length > MAX_VIDEO_BYTES) throw new RekognitionError('VideoTooLargeException', `${bytes.length} bytes exceed 10 GB`);
-    const job: VideoJob = { id: randomUUID().replace(/-/g, ''), kind, token, video, jobTag, minConfidence, status: 'IN_PROGRESS' };
-    this.jobs.set(job.id, job);
-    if (tokenKey) this.byToken.set(tokenKey, job.id);
-    this.queue = this.queue.then(() => this.run(job, bytes));
-    return { JobId: job.id };
+    return bytes;
   }
 
-  private async run(job: VideoJob, bytes: Buffer): Promise<void> {
+  /** Runs a job that was IN_PROGRESS when the process stopped, from its first frame. */
+  private async resume(job: VideoJob): Promise<void> {
+    if (this.stopping) return;
+    let bytes: Buffer;
     try {
-      const { metadata, frames, intervalSeconds } = await sampleFrames(bytes, this.sampling);
-      job.metadata = metadata;
-      job.intervalMillis = Math.round(intervalSeconds * 1000);
-      job.frames = [];
-      for (const frame of frames) {
+      bytes = await this.readVideo(job.video);
+    } catch (error) {
+      this.fail(job, `The local stack stopped while this job ran, and its video can no longer be read: ${(error as Error).message}`);
+      await this.persist(job);
+      return;
+    }
+    await this.run(job, this.frames.lease(bytes));
+  }
+
+  private async run(job: VideoJob, lease: FrameLease): Promise<void> {
+    if (this.stopping) return lease.release();
+    try {
+      const { metadata, frames, intervalSeconds } = await lease.frames();
+      const answers = await mapInOrder(frames, this.deps.frameConcurrency ?? 1, async (frame) => {
         const answer = JSON.parse(await this.deps.analyse(this.detectJob(job, frame.jpeg))) as {
           Labels?: FrameLabel[];
           ModerationLabels?: FrameModerationLabel[];
           LabelModelVersion?: string;
           ModerationModelVersion?: string;
         };
-        job.modelVersion = answer.LabelModelVersion ?? answer.ModerationModelVersion ?? job.modelVersion;
-        job.frames.push({
+        return {
           timestampMillis: frame.timestampMillis,
           labels: (job.kind === 'labels' ? answer.Labels : answer.ModerationLabels) ?? [],
-        });
-      }
+          modelVersion: answer.LabelModelVersion ?? answer.ModerationModelVersion,
+        };
+      });
+      job.metadata = metadata;
+      job.intervalMillis = Math.round(intervalSeconds * 1000);
+      job.frames = answers.map(({ timestampMillis, labels }) => ({ timestampMillis, labels }));
+      job.modelVersion = answers.find((answer) => answer.modelVersion)?.modelVersion ?? job.modelVersion;
       job.status = 'SUCCEEDED';
     } catch (error) {
-      job.status = 'FAILED';
-      job.frames = undefined;
-      job.statusMessage = `The video could not be analysed: ${(error as Error).message}`.slice(0, 1000);
+      if (this.stopping) return;
+      this.fail(job, `The video could not be analysed: ${(error as Error).message}`);
+    } finally {
+      lease.release();
     }
+    await this.persist(job);
+  }
+
+  private fail(job: VideoJob, message: string): void {
+    job.status = 'FAILED';
+    job.frames = undefined;
+    job.statusMessage = message.slice(0, 1000);
+  }
+
+  /** Saves a finished job; if the disk refuses, the job still answers from memory until the process stops. */
+  private async persist(job: VideoJob): Promise<void> {
+    await this.store
+      .save(job.id, job)
+      .catch((error: unknown) => this.warn(`job ${job.id} could not be saved: ${(error as Error).message}`));
   }
 
   private detectJob(job: VideoJob, bytes: Buffer): AnalysisJob {
@@ -214,4 +285,25 @@ function optionalEnum(value: unknown, name: string, allowed: readonly string[]):
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !allowed.includes(value)) throw invalidParameter(`${name} must be one of ${allowed.join(', ')}`);
   return value;
+}
+
+/** Runs `work` on every item, at most `limit` at once, and returns the results in the items' order; stops at the first error. */
+export async function mapInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next;
+      next += 1;
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
 }
