@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   GetContentModerationCommand,
   GetLabelDetectionCommand,
@@ -38,30 +39,33 @@ const MAX_PAGES = 50;
 const REFUSALS = new Set(['InvalidS3ObjectException', 'VideoTooLargeException', 'InvalidParameterException', 'AccessDeniedException']);
 
 /**
- * Starts Rekognition Video's label detection and content moderation on the analysis video. The client request tokens
- * derive from the revision, so a retried start returns the same jobs instead of paying twice.
+ * A start request's idempotency token: the revision, the job kind and a digest of the request's settings (59 of the 64
+ * characters Rekognition allows). A retried start gets the same job back instead of paying twice; a reprocess under a
+ * version with other thresholds gets a new job, not the first one's results.
+ */
+export function jobToken(input: Pick<StartVideoAnalysisInput, 'imageId' | 'revision'>, kind: 'l' | 'm', settings: object): string {
+  const digest = createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8);
+  return `${input.imageId}-${input.revision}-${kind}${digest}`;
+}
+
+/**
+ * Starts Rekognition Video's label detection and content moderation on the analysis video, each with its `jobToken`.
  * @throws VideoAnalysisFailedError when Rekognition refuses the video; throttling and 5xx keep the SDK's names.
  */
 export async function startVideoAnalysis(input: StartVideoAnalysisInput, deps: VideoAnalysisDeps): Promise<CollectVideoAnalysisOutput> {
   const config = await deps.config(input.pipelineVersion);
   const Video = { S3Object: { Bucket: input.video.bucket, Name: input.video.key } };
-  const token = (kind: string) => `${input.imageId}-${input.revision}-${kind}`;
+  const labelJob = { Video, MinConfidence: config.minLabelConfidence, Features: ['GENERAL_LABELS' as const] };
+  const moderationJob = { Video, MinConfidence: config.minModerationConfidence };
   try {
     const [labels, moderation] = await Promise.all([
       deps.rekognition.send(
-        new StartLabelDetectionCommand({
-          Video,
-          MinConfidence: config.minLabelConfidence,
-          Features: ['GENERAL_LABELS'],
-          ClientRequestToken: token('labels'),
-          JobTag: input.imageId,
-        }),
+        new StartLabelDetectionCommand({ ...labelJob, ClientRequestToken: jobToken(input, 'l', labelJob), JobTag: input.imageId }),
       ),
       deps.rekognition.send(
         new StartContentModerationCommand({
-          Video,
-          MinConfidence: config.minModerationConfidence,
-          ClientRequestToken: token('moderation'),
+          ...moderationJob,
+          ClientRequestToken: jobToken(input, 'm', moderationJob),
           JobTag: input.imageId,
         }),
       ),

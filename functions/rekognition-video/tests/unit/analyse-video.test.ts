@@ -7,7 +7,7 @@ import {
   StartLabelDetectionCommand,
 } from '@aws-sdk/client-rekognition';
 import { analysisSummarySchema, DEFAULT_ANALYSIS_CONFIG } from '@smart-image-pipeline/contracts';
-import { collectVideoAnalysis, maxPolls, startVideoAnalysis, type VideoAnalysisDeps } from '../../src/analyse-video';
+import { collectVideoAnalysis, jobToken, maxPolls, startVideoAnalysis, type VideoAnalysisDeps } from '../../src/analyse-video';
 import { parseVideoAnalysisRequest } from '../../src/parse-input';
 
 const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../../../events/rekognition-video', name), 'utf8'));
@@ -48,8 +48,26 @@ describe('video analysis', () => {
     expect(started).toMatchObject({ done: false, polls: 0, jobs: { labelJobId: 'labels-job', moderationJobId: 'moderation-job' } });
     const { imageId, revision } = request.input;
     const moderationStart: any = sent.find((c) => c instanceof StartContentModerationCommand);
-    expect(sent.map((c) => c.input.ClientRequestToken)).toEqual([`${imageId}-${revision}-labels`, `${imageId}-${revision}-moderation`]);
+    const tokens = sent.map((c) => c.input.ClientRequestToken as string);
+    expect(tokens[0]).toMatch(new RegExp(`^${imageId}-${revision}-l[0-9a-f]{8}$`));
+    expect(tokens[1]).toMatch(new RegExp(`^${imageId}-${revision}-m[0-9a-f]{8}$`));
+    expect(tokens.every((token) => /^[a-zA-Z0-9-_]{1,64}$/.test(token))).toBe(true);
     expect(moderationStart.input.Video.S3Object.Name).toMatch(/video\/rendition\.mp4$/);
+  });
+
+  it('gives a retried start the same tokens, and a start with other thresholds new ones', () => {
+    // Prepare
+    const run = { imageId: 'a'.repeat(32), revision: 'b'.repeat(16) };
+    const video = { S3Object: { Bucket: 'processed', Name: 'images/x/video/rendition.mp4' } };
+
+    // Act
+    const first = jobToken(run, 'l', { Video: video, MinConfidence: 55 });
+    const retried = jobToken(run, 'l', { Video: video, MinConfidence: 55 });
+    const stricter = jobToken(run, 'l', { Video: video, MinConfidence: 85 });
+
+    // Assess
+    expect(retried).toBe(first);
+    expect(stricter).not.toBe(first);
   });
 
   it('polls again while a job runs, and gives up after the polls the duration allows', async () => {
