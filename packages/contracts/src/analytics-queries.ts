@@ -233,12 +233,13 @@ export function namedQueryText(chart: AnalyticsChart): string {
 
 /**
  * Estimated spend: list prices, us-east-1, first tier (bench/cost/prices.ts, checked 2026-11-25; `npm run cost`).
- * Per Rekognition call (Group 2 API), per analysed image (DetectLabels' Image Properties feature), and per image for
- * the rest of the pipeline (Lambda, Step Functions, S3, DynamoDB, SNS: $0.32 per 1,000 images in `npm run cost`).
+ * Per Rekognition call (Group 2 API) and per image for the rest of the pipeline (Lambda, Step Functions, S3, DynamoDB,
+ * events and notifications: about $0.30-0.32 per 1,000 images in `npm run cost`). DetectLabels' Image Properties
+ * feature is left out: it is off by default (sharp measures colours and quality) and the facts do not say whether a
+ * version turned it on, so charging it on every analysed image overstated the default spend by half.
  */
 export const SPEND_PRICES = Object.freeze({
   usdPerRekognitionCall: 0.001,
-  usdPerImagePropertiesImage: 0.00075,
   usdPerImagePipeline: 0.00032,
   source: 'AWS list prices, us-east-1, first volume tier, checked 2026-11-25 (npm run cost)',
 });
@@ -333,7 +334,7 @@ export async function summariseFacts(engine: FactsEngine, scope: AnalyticsScope)
   const spendPerDay = scope.days.map((day, index) => {
     const day_ = rekognitionCalls[index];
     const images = imagesPerDay[index].processed + imagesPerDay[index].failed;
-    const rekognitionUsd = day_.calls * SPEND_PRICES.usdPerRekognitionCall + day_.analysed * SPEND_PRICES.usdPerImagePropertiesImage;
+    const rekognitionUsd = day_.calls * SPEND_PRICES.usdPerRekognitionCall;
     const pipelineUsd = images * SPEND_PRICES.usdPerImagePipeline;
     return {
       day,

@@ -87,8 +87,7 @@ describe('local analytics: the shared query layer on DuckDB over generated facts
     expect(Math.abs(lastDay.p50! - quantile(lastDayMs, 0.5))).toBeLessThan(1500);
     expect(summary.runLatency[2]).toEqual({ day: window[2], images: 0, p50: null, p95: null, p99: null });
     expect(summary.spend.totalUsd).toBeCloseTo(
-      sum(processed, (fact) => (fact.rekognitionCalls ?? 0) * 0.001 + (fact.analysed ? 0.00075 : 0)) +
-        facts.filter((fact) => fact.factType !== 'flagged').length * 0.00032,
+      sum(processed, (fact) => (fact.rekognitionCalls ?? 0) * 0.001) + facts.filter((fact) => fact.factType !== 'flagged').length * 0.00032,
       4,
     );
     for (const format of GENERATED_FORMATS) {
