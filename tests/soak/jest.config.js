@@ -13,5 +13,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: [path.join(root, 'tests/setup/polyfills.js')],
   testMatch: ['<rootDir>/tests/soak/**/*.test.ts'],
+  // As in the root config: a local stack's stray timer or child process must not hold CI open after the results.
+  forceExit: true,
   maxWorkers: 1,
 };

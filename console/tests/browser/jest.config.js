@@ -12,5 +12,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: [path.join(root, 'tests/setup/polyfills.js')],
   testMatch: ['<rootDir>/console/tests/browser/**/*.browser.ts'],
+  // As in the root config: a local stack's stray timer or child process must not hold CI open after the results.
+  forceExit: true,
   reporters: ['default', path.join(__dirname, 'summary-reporter.js')],
 };
