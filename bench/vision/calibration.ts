@@ -11,6 +11,8 @@ import { ensureEvalPhotos } from './eval/photos';
 
 const TOP_CLASSES = 3;
 const TOP_LABELS = 8;
+/** Summed-probability thresholds the sweep below reports, to place CLASSIFIER_POINTS' 55 on. */
+const SWEEP = [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6];
 
 /**
  * `npm run bench:vision -- --calibration`: the raw scores of the scene cues and of the ImageNet classifier (when
@@ -46,8 +48,11 @@ export async function printCalibration(): Promise<void> {
   console.log(
     `\nImageNet classifier on the calibration photos: top classes, and label scores (summed probability) -> confidence; * = a label the photo has`,
   );
+  const scored: { label: string; score: number; right: boolean; photo: string }[] = [];
   for (const { image, file } of photos) {
     const probabilities = await classifier.classify(await decodeRgb(await readFile(file), MAX_LABELS_SIDE));
+    for (const { label, score } of classifierLabels(probabilities, CLASSIFIER_MIN_SCORE))
+      scored.push({ label, score, right: (image.labels ?? []).includes(label), photo: image.id });
     const top = [...probabilities]
       .map((probability, index) => ({ probability, index }))
       .sort((a, b) => b.probability - a.probability)
@@ -61,4 +66,17 @@ export async function printCalibration(): Promise<void> {
       );
     console.log(`${image.id}: [${top.join(', ')}] ${labels.join(', ')}`);
   }
+  console.log('\nclassifier labels at or above each summed probability: share right (precision), photos with a right one');
+  console.table(
+    SWEEP.map((threshold) => {
+      const kept = scored.filter(({ score }) => score >= threshold);
+      const right = kept.filter(({ right }) => right);
+      return {
+        threshold,
+        labels: kept.length,
+        precision: kept.length ? (right.length / kept.length).toFixed(3) : 'n/a',
+        'photos with a right one': new Set(right.map(({ photo }) => photo)).size,
+      };
+    }),
+  );
 }

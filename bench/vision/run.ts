@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
 import { printCalibration } from './calibration';
-import { runQuality } from './quality';
+import { runLabelCalibration, runQuality } from './quality';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
 const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];
@@ -113,6 +113,12 @@ async function main(): Promise<void> {
   try {
     if (process.argv.includes('--calibration')) {
       await printCalibration();
+      return;
+    }
+    if (process.argv.includes('--calibration-labels')) {
+      const { service } = await timeReady(dataDir, 1);
+      await runLabelCalibration(service);
+      await service.close();
       return;
     }
     if (process.argv.includes('--quality')) {
