@@ -124,6 +124,7 @@ export class Analyser {
           textScore,
           scene,
           classes,
+          classifierVariant: this.classifier?.variant,
         },
         params,
       );

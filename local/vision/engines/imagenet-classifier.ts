@@ -33,6 +33,8 @@ export class ImagenetClassifier {
     private readonly session: InferenceSession,
     private readonly side: number,
     private readonly view: ClassifierView,
+    /** the EfficientNet-Lite variant (0…4) the checkpoint's name says; undefined when it does not say */
+    readonly variant: number | undefined,
   ) {}
 
   /**
@@ -41,10 +43,11 @@ export class ImagenetClassifier {
    */
   static async load(weightsPath: string, view: ClassifierView = CLASSIFIER_VIEW): Promise<ImagenetClassifier> {
     const ort = loadOrt();
-    const side = EFFICIENTNET_LITE_INPUT_SIDE[efficientNetLiteVariant(basename(weightsPath)) ?? 0];
+    const variant = efficientNetLiteVariant(basename(weightsPath));
+    const side = EFFICIENTNET_LITE_INPUT_SIDE[variant ?? 0];
     const model = encodeOnnxModel(efficientNetLiteGraph(readTorchCheckpoint(readFileSync(weightsPath)), side));
     const session = await ort.InferenceSession.create(model, WORKER_SESSION_OPTIONS);
-    return new ImagenetClassifier(ort, session, side, view);
+    return new ImagenetClassifier(ort, session, side, view, variant);
   }
 
   /** The 1000 class probabilities (softmax) for decoded RGB pixels. */

