@@ -95,6 +95,15 @@ describe('HttpApi', () => {
   });
 });
 
+describe('processed bucket', () => {
+  it("lets the console's origin, and no other, GET its objects from script (the HLS player's segment fetches)", () => {
+    const rules = resource('ProcessedBucket').Properties.CorsConfiguration.CorsRules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0].AllowedOrigins.map(subText)).toEqual([WEB_ORIGIN]);
+    expect(rules[0].AllowedMethods).toEqual(['GET']);
+  });
+});
+
 describe('console behind CloudFront', () => {
   const distribution = resource('WebDistribution').Properties.DistributionConfig;
 
@@ -137,8 +146,10 @@ describe('console behind CloudFront', () => {
     const csp = subText(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
-    // A video's rendition plays from the processed bucket's presigned GETs.
-    expect(csp).toContain('media-src https://${ProcessedBucket.RegionalDomainName};');
+    // A video's rendition plays from the processed bucket's presigned GETs; the HLS player fetches segments from there
+    // and plays them through a MediaSource (a blob: URL).
+    expect(csp).toContain('media-src blob: https://${ProcessedBucket.RegionalDomainName};');
+    expect(csp).toMatch(/connect-src 'self' https:\/\/\$\{ProcessedBucket\.RegionalDomainName\}\s/);
     expect(csp).toContain("frame-ancestors 'none'");
   });
 
