@@ -96,11 +96,19 @@ describe('HttpApi', () => {
 });
 
 describe('processed bucket', () => {
-  it("lets the console's origin, and no other, GET its objects from script (the HLS player's segment fetches)", () => {
+  it("lets script GET its objects with a presigned URL (the HLS player's segment fetches) and nothing more", () => {
     const rules = resource('ProcessedBucket').Properties.CorsConfiguration.CorsRules;
     expect(rules).toHaveLength(1);
-    expect(rules[0].AllowedOrigins.map(subText)).toEqual([WEB_ORIGIN]);
-    expect(rules[0].AllowedMethods).toEqual(['GET']);
+    // The signature grants the read; CORS only lets a page's script see the answer: GET, no headers, no credentials.
+    expect(rules[0]).toEqual({ AllowedOrigins: ['*'], AllowedMethods: ['GET'], MaxAge: 600 });
+    const policy = resource('ProcessedBucketPolicy').Properties.PolicyDocument.Statement;
+    expect(policy.every((statement: { Effect: string }) => statement.Effect === 'Deny')).toBe(true);
+    expect(resource('ProcessedBucket').Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
   });
 });
 
