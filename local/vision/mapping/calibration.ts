@@ -135,8 +135,12 @@ const CLASSIFIER_POINTS_BY_VARIANT: Readonly<Record<number, CalibrationPoints>> 
 export function classifierPoints(variant: number | undefined): CalibrationPoints {
   return CLASSIFIER_POINTS_BY_VARIANT[variant ?? 0] ?? LITE0_POINTS;
 }
-/** Label scores under this are dropped before calibration: they could not reach any useful confidence. */
-export const CLASSIFIER_MIN_SCORE = 0.1;
+/**
+ * Label scores under this are dropped before calibration. Summing the 398 animal classes (or the 100 of another large
+ * parent) gives 0.09-0.14 on photos with no animal at all (a face portrait, a vase of flowers): that is the sum's noise
+ * floor, so nothing under 0.15 is returned even at a low MinConfidence (it maps to 30 at most, under the 55 default).
+ */
+export const CLASSIFIER_MIN_SCORE = 0.15;
 
 /**
  * nsfwjs' "Sexy" probability for "Swimwear or Underwear". Ordinary photos of clothed people reach 0.82–0.92 with
