@@ -532,7 +532,9 @@ describe('image pipeline state machine', () => {
     expect(Date.now()).toBeGreaterThan(leaseUntil);
     const made = detectCalls().map((count, index) => count - before[index]);
     expect(made.every((count) => count <= 1)).toBe(true);
-    expect(made.reduce((sum, count) => sum + count, 0)).toBe(item?.analysis.calls.filter((call: string) => call.startsWith('Detect')).length);
+    expect(made.reduce((sum, count) => sum + count, 0)).toBe(
+      item?.analysis.calls.filter((call: string) => call.startsWith('Detect')).length,
+    );
     expect(indexed).toHaveLength(1);
     expect(sectionItems(item?.analysis, 'people')).toHaveLength(1);
     expect(checkpoint.Items).toEqual([]);
