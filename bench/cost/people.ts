@@ -60,6 +60,17 @@ const FACE_READ_RRU = 1;
 const LOCK_WRU = 1;
 /** The image's own faces, read first (one consistent Query of a few small items): one read unit. */
 const IMAGE_FACES_QUERY_RRU = 1;
+/** The "faces being indexed" marker (a tiny item): one write unit to set, one to clear, one consistent read. */
+const MARKER_WRU = 1;
+const MARKER_READ_RRU = 1;
+/**
+ * The detections checkpoint AnalyseImage writes before grouping and deletes after it: the analysis summary of an image
+ * with a face, assumed under 4 KB (the item's `analysis` is capped at 100 KB; a typical one is a few KB), so at most 4
+ * write units to put and 4 to delete (a delete is billed by the deleted item's size). Stated, not measured.
+ */
+export const CHECKPOINT_WRU = 8;
+/** Every analysed image (with or without faces) first looks for a checkpoint: one consistent GetItem. */
+export const CHECKPOINT_READ_RRU = 1;
 
 /**
  * Runs the real grouping core (`groupFaces`) on an image with `faces` faces against counting stand-ins: every face
@@ -92,6 +103,7 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
       return Array.from({ length: matches }, (_, m) => ({ faceId: older(i, m).faceId, imageId: older(i, m).imageId, similarity: 99 }));
     },
     deleteFaces: async () => undefined,
+    facesOfImage: async () => [],
   };
   const store: FaceStore = {
     facesOfImage: async () => {
@@ -106,6 +118,16 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
       usage.writeUnits += FACE_PUT_WRU;
     },
     deleteFaceRecords: async () => undefined,
+    markIndexing: async () => {
+      usage.writeUnits += MARKER_WRU;
+    },
+    isIndexingMarked: async () => {
+      usage.readUnits += MARKER_READ_RRU;
+      return false;
+    },
+    clearIndexingMark: async () => {
+      usage.writeUnits += MARKER_WRU;
+    },
   };
   const lock: PeopleLock = {
     withOwnerLock: async (_owner, work) => {
@@ -161,12 +183,17 @@ export function peopleCostLines(images: number, people: PeopleCostInputs, prices
   const group1Usd = tieredCost((index + search) * images, PEOPLE_PRICES.group1PerImage);
   const group1Share = (units: number) => (index + search === 0 ? 0 : (group1Usd * units) / (index + search));
   const faces = share * usage.storedFaces;
-  const wru = share * usage.writeUnits;
-  const rru = share * usage.readUnits;
+  const wru = share * (usage.writeUnits + CHECKPOINT_WRU);
+  const rru = share * usage.readUnits + CHECKPOINT_READ_RRU;
   return [
     line('Rekognition', 'IndexFaces (people, Group 1)', index, group1Share(index)),
     line('Rekognition', 'SearchFaces (people, Group 1, one per face)', search, group1Share(search)),
     line('Rekognition', 'face metadata storage (people, first month)', faces, faces * images * PEOPLE_PRICES.faceMetadataPerFaceMonth),
-    line('DynamoDB', 'people (face records, owner lock, match reads)', wru + rru, images * (wru * prices.perWru + rru * prices.perRru)),
+    line(
+      'DynamoDB',
+      'people (face records, owner lock, indexing marker, match reads, detections checkpoint)',
+      wru + rru,
+      images * (wru * prices.perWru + rru * prices.perRru),
+    ),
   ];
 }

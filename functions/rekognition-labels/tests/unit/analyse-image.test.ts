@@ -501,12 +501,16 @@ describe('analyseImage with groupFacesIntoPeople', () => {
           return [];
         },
         deleteFaces: async () => undefined,
+        facesOfImage: async () => [],
       },
       store: {
         facesOfImage: async () => [],
         facesById: async () => [],
         putFace: async (face) => void store.faces.push(face.faceId),
         deleteFaceRecords: async () => undefined,
+        markIndexing: async () => undefined,
+        isIndexingMarked: async () => false,
+        clearIndexingMark: async () => undefined,
       },
       lock: {
         withOwnerLock: async (owner, work) => {
