@@ -19,10 +19,15 @@ import { tieredCost, type Tier } from './prices';
  *
  * NOT confirmed (the stored pages render the price tables from templates the copies do not hold): the Group 1 unit
  * prices below ($1.00 per 1,000 for the first 1 M, $0.80, $0.60, $0.40 over 35 M) and the face metadata storage price
- * ($0.00001 per face per month). The storage price is consistent with a real bill posted in
- * https://github.com/ddps-lab/cloud-usage/issues/50 (a `USW2-FaceVectorsStored` line of $0.00001), which shows the
- * billing item but not the number of faces behind it. Check both on https://aws.amazon.com/rekognition/pricing/
- * before relying on the people lines.
+ * ($0.00001 per face per month). Searched again 2026-12-06 (docs, pages, issues and code corpora); what was found is
+ * consistent with them but is not the us-east-1 Group 1 table itself:
+ * - a transcription of the pricing page's worked example (api-evangelist/amazon-rekognition, plans pricing, read
+ *   2026-10-07) gives $0.0010 per image for the first 1 M and $0.0008 for the next images, for Group 2 (DetectLabels);
+ * - a project's cost notes read Group 1 from the AWS Price List API for Mumbai: $0.00125 per image for the first 1 M
+ *   (`APS3-Group1-ImagesProcessed`; Mumbai prices run above us-east-1's);
+ * - a real bill line `USW2-FaceVectorsStored $1e-05` (ddps-lab/cloud-usage#50) shows the storage billing item, but
+ *   not the number of faces behind it.
+ * Check both on https://aws.amazon.com/rekognition/pricing/ before relying on the people lines.
  */
 export const PEOPLE_PRICES = {
   group1PerImage: [
@@ -33,7 +38,8 @@ export const PEOPLE_PRICES = {
   ] as Tier[],
   faceMetadataPerFaceMonth: 0.00001,
   confirmed: 'IndexFaces and SearchFaces are Group 1 APIs billed per image; face metadata storage is billed per month',
-  notConfirmed: 'the Group 1 unit prices and the $0.00001 per face per month storage price',
+  notConfirmed:
+    "the us-east-1 Group 1 unit prices and the $0.00001 per face per month storage price (searched again 2026-12-06: only consistent evidence found, a Group 2 first-tier $0.0010 from the page's worked example, Mumbai Group 1 $0.00125 from the Price List API, a $0.00001 FaceVectorsStored bill line)",
 } as const;
 
 /**
@@ -65,10 +71,10 @@ const MARKER_WRU = 1;
 const MARKER_READ_RRU = 1;
 /**
  * The detections checkpoint AnalyseImage writes before grouping and deletes after it: the analysis summary of an image
- * with a face, assumed under 4 KB (the item's `analysis` is capped at 100 KB; a typical one is a few KB), so at most 4
- * write units to put and 4 to delete (a delete is billed by the deleted item's size). Stated, not measured.
+ * with a face, taken as 8 KB (functions/rekognition-labels/README.md: the person fixture's summary is under 8 KB), so
+ * 8 write units to put and 8 to delete (a delete is billed by the deleted item's size). Stated, not measured per image.
  */
-export const CHECKPOINT_WRU = 8;
+export const CHECKPOINT_WRU = 16;
 /** Every analysed image (with or without faces) first looks for a checkpoint: one consistent GetItem. */
 export const CHECKPOINT_READ_RRU = 1;
 
