@@ -3,6 +3,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { RgbPixels } from '../mapping/image-properties';
 import type { OcrLine } from '../mapping/text';
+import { simplifyOcrGraph } from './ocr-graph';
 import { loadOrt, WORKER_SESSION_OPTIONS, type Ort } from './onnx-session';
 import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
 
@@ -45,8 +46,12 @@ export class PaddleOcrEngine {
    */
   static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
     const ort = loadOrt();
-    const detector = await ort.InferenceSession.create(paths.detectorModel, WORKER_SESSION_OPTIONS);
-    const recognizer = await ort.InferenceSession.create(paths.recognizerModel, WORKER_SESSION_OPTIONS);
+    // The graphs as exported spend most of their time in scalar element-wise passes; ocr-graph.ts folds them away.
+    const detector = await ort.InferenceSession.create(simplifyOcrGraph(readFileSync(paths.detectorModel)).model, WORKER_SESSION_OPTIONS);
+    const recognizer = await ort.InferenceSession.create(
+      simplifyOcrGraph(readFileSync(paths.recognizerModel)).model,
+      WORKER_SESSION_OPTIONS,
+    );
     // One character per line; the recogniser's last class is the space, which the list leaves out.
     const charset = [
       ...readFileSync(paths.dictionary, 'utf8')
