@@ -57,6 +57,10 @@ const FACE_QUALITY_SIDE = 96;
 const OBJECT_MIN_SCORE = 0.15;
 const OBJECT_PADDING = 0.25;
 const OBJECT_INPUT_SIDE = 512;
+// Labels need only whether there are faces and how large: the detector sees 256 px and the mesh a 192-px crop, so a
+// 768-px copy finds the same faces with about the same scores as 1024 px (the 13 of the group photo too) for ~25%
+// less face work.
+const LABEL_FACES_SIDE = 768;
 const NEEDS_DESCRIPTION = ['ALL', 'AGE_RANGE', 'GENDER'];
 const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
@@ -113,7 +117,7 @@ export class Analyser {
       const image = await decodeRgb(bytes, MAX_LABELS_SIDE);
       thumbnail = await shrinkRgb(image, THUMBNAIL_SIDE);
       // The face mesh runs too: it rejects the animal faces (cats, dogs) that the detector alone scores as human.
-      const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
+      const faces = await this.human.faces(await shrinkRgb(image, LABEL_FACES_SIDE), { mesh: true, description: false, emotion: false });
       const textScore = await this.ocr.textPresence(image);
       const scene = sceneCues(thumbnail);
       const classes = this.classifier ? classifierLabels(await this.classifier.classify(image), CLASSIFIER_MIN_SCORE) : undefined;
