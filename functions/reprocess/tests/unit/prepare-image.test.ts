@@ -1,5 +1,11 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisFingerprint, checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '@smart-image-pipeline/contracts';
+import {
+  analysisFingerprint,
+  checkAnalysisConfig,
+  DEFAULT_ANALYSIS_CONFIG,
+  reprocessClaimSeconds,
+  type AnalysisConfig,
+} from '@smart-image-pipeline/contracts';
 import { prepareImage, type PrepareDeps } from '../../src/prepare-image';
 
 const IMAGE_ID = '5f0c2d7e9a1b3c4d5e6f708192a3b4c5';
@@ -44,6 +50,7 @@ function table(
     tableName: 'images',
     now: () => NOW,
     pinnedVersions: new Map(),
+    claimSeconds: reprocessClaimSeconds(259_200),
   };
 }
 
@@ -122,7 +129,8 @@ describe('prepareImage', () => {
       runName: 'run-1',
       revision: stored.revision,
       claimedAt: NOW.toISOString(),
-      expiresAt: NOW.getTime() / 1000 + 7_800,
+      // Three days of review (the template's default) plus the run's 7,800 s.
+      expiresAt: NOW.getTime() / 1000 + 259_200 + 7_800,
     });
   });
 
