@@ -5,16 +5,9 @@
  * configured from template.yaml (dynalite evaluates the claim's conditional put). Upload at v1 (no quarantine), then
  * reprocess to v2, whose threshold quarantines the photo: the run waits in AwaitReview.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DetectFacesCommand,
-  DetectLabelsCommand,
-  DetectModerationLabelsCommand,
-  DetectTextCommand,
-  RekognitionClient,
-} from '@aws-sdk/client-rekognition';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
@@ -23,20 +16,16 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { countReprocessResults, reprocessClaimSeconds } from '@smart-image-pipeline/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { startEdgeServer, type EdgeServer } from '../../local/edge/server';
-import { stepFunctionsEdgeService } from '../../local/services/stepfunctions/edge-service';
-import { StepFunctionsService } from '../../local/services/stepfunctions/step-functions';
 import type { TaskInvokers } from '../../local/services/stepfunctions/task-resources';
-import type { LocalStateMachine } from '../../local/template/types';
-import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
-import { EVENT_BUS_NAME, functionArn, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler } from './support/pipeline-runner';
+import { localStateMachine, loadHandlers, moderatedConfig, startReviewEngine, until, type ReviewEngine } from './support/local-engine';
+import { functionArn, type Handler } from './support/pipeline-runner';
 import { PHYSICAL_NAMES, PIPELINE_FUNCTIONS } from './support/pipeline-functions';
-import { functionEnvironment, template } from './support/template-environment';
+import { template } from './support/template-environment';
 
 const repoRoot = join(__dirname, '..', '..');
 const loadJson = (relativePath: string): any => JSON.parse(readFileSync(join(repoRoot, relativePath), 'utf8'));
@@ -46,51 +35,16 @@ const REVIEW_TIMEOUT_SECONDS = Number(template.Parameters.ReviewTimeoutSeconds.D
 const s3 = new FakeS3();
 const rekognition = mockClient(RekognitionClient);
 const ssm = mockClient(SSMClient);
-let dynamo: LocalDynamoDb;
+let engine: ReviewEngine;
 let table: DynamoDBDocumentClient;
-let service: StepFunctionsService;
-let edge: EdgeServer;
 let sfn: SFNClient;
 let handlers: Map<string, Handler>;
 
-/** A definition as CloudFormation would store it (template defaults for the review parameters). */
-function machine(name: string, file: string, extra: Record<string, string> = {}): LocalStateMachine {
-  const values: Record<string, string> = {
-    Partition: 'aws',
-    EventBusName: EVENT_BUS_NAME,
-    UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
-    ReviewTimeoutSeconds: String(REVIEW_TIMEOUT_SECONDS),
-    ReviewTimeoutDecision: String(template.Parameters.ReviewTimeoutDecision.Default),
-    ReprocessBucketName: PHYSICAL_NAMES.ProcessedBucket,
-    ...extra,
-  };
-  const text = readFileSync(join(repoRoot, 'statemachine', file), 'utf8').replace(
-    /\$\{([A-Za-z0-9]+)\}/g,
-    (_m, key: string) => values[key] ?? (key.endsWith('FunctionArn') ? functionArn(key.replace(/Arn$/, '')) : `\${${key}}`),
-  );
-  return {
-    logicalId: name,
-    name,
-    arn: `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`,
-    type: 'STANDARD',
-    definitionPath: `statemachine/${file}`,
-    definition: JSON.parse(text),
-    substitutions: values,
-  };
-}
-const PIPELINE = machine('image-pipeline', 'image-pipeline.asl.json');
-const REPROCESS = machine('reprocess', 'reprocess.asl.json', { ImagePipelineStateMachineArn: PIPELINE.arn });
-const FUNCTIONS = { ...PIPELINE_FUNCTIONS, ReprocessFunction: 'functions/reprocess/src/handler' };
-
-function loadHandlers(): Map<string, Handler> {
-  return new Map(
-    Object.entries(FUNCTIONS).map(([logicalId, modulePath]) => {
-      Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-      const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
-      return [functionArn(logicalId), handler];
-    }),
-  );
-}
+const PIPELINE = localStateMachine('image-pipeline', 'image-pipeline.asl.json');
+const REPROCESS = localStateMachine('reprocess', 'reprocess.asl.json', {
+  ImagePipelineStateMachineArn: PIPELINE.arn,
+  ReprocessBucketName: PHYSICAL_NAMES.ProcessedBucket,
+});
 
 /** The Lambda steps run in-process; S3 (ItemReader, ResultWriter) is the fake; .sync runs go to the engine's edge. */
 function invokers(): TaskInvokers {
@@ -119,20 +73,15 @@ async function item(imageId: string, sk: string): Promise<Record<string, any> | 
   return (await table.send(new GetCommand({ TableName: PHYSICAL_NAMES.ImagesTable, Key: key, ConsistentRead: true }))).Item;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 1200; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const finished = (executionArn: string) =>
-  until('the execution to end', async () => {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    return described.status === 'RUNNING' ? undefined : described;
-  });
+  until(
+    'the execution to end',
+    async () => {
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return described.status === 'RUNNING' ? undefined : described;
+    },
+    1200,
+  );
 
 async function reprocess(name: string, where: string): Promise<string> {
   const input = JSON.stringify({ version: 'v2', where, maxConcurrency: 2 });
@@ -148,6 +97,10 @@ async function counts(executionArn: string) {
   );
 }
 
+/** A Map child's first step for the image in run `runName` of v2 (the real ReprocessFunction). */
+const prepare = (imageId: string, runName: string) =>
+  handlers.get(functionArn('ReprocessFunction'))!({ action: 'prepare', imageId, version: 'v2', runName });
+
 const pipelineRuns = async (imageId: string) =>
   ((await sfn.send(new ListExecutionsCommand({ stateMachineArn: PIPELINE.arn }))).executions ?? []).filter((run) =>
     run.name?.startsWith(`img-${imageId}-`),
@@ -156,43 +109,23 @@ const pipelineRuns = async (imageId: string) =>
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
-  ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
-  handlers = loadHandlers();
-  service = new StepFunctionsService({
-    dataDir: mkdtempSync(join(tmpdir(), 'sip-reprocess-claim-')),
+  handlers = loadHandlers({ ...PIPELINE_FUNCTIONS, ReprocessFunction: 'functions/reprocess/src/handler' });
+  // v1 quarantines nothing the suggestive fixture scores (88.4 at most); v2 quarantines from 80, so its run waits.
+  const base = moderatedConfig();
+  engine = await startReviewEngine({
     stateMachines: [PIPELINE, REPROCESS],
     invokers: invokers(),
-    region: 'us-east-1',
-    concurrency: 4,
+    pipelineConfig: JSON.stringify({
+      current: 'v1',
+      versions: { v1: { ...base, quarantineMinConfidence: 99 }, v2: { ...base, quarantineMinConfidence: 80 } },
+    }),
+    mocks: { s3, rekognition, ssm },
   });
-  edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-  sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  // v1 quarantines nothing the suggestive fixture scores (88.4 at most); v2 quarantines from 80, so its run waits.
-  const base = {
-    ...JSON.parse(String(template.Parameters.PipelineConfig.Default)),
-    detectModeration: 'always',
-    reuseNearDuplicates: false,
-  };
-  const config = JSON.stringify({
-    current: 'v1',
-    versions: { v1: { ...base, quarantineMinConfidence: 99 }, v2: { ...base, quarantineMinConfidence: 80 } },
-  });
-  ssm
-    .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
-    .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: config } });
-  rekognition.on(DetectLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-labels-flowers.json'));
-  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-moderation-labels-suggestive.json'));
-  rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] });
-  rekognition.on(DetectTextCommand).resolves({ TextDetections: [] });
+  ({ table, sfn } = engine);
 });
 
 afterAll(async () => {
-  await service?.close();
-  await edge?.close();
-  s3.restore();
-  rekognition.restore();
-  ssm.restore();
-  await dynamo?.stop();
+  await engine?.close();
 });
 
 describe('a reprocess claim while the pipeline run waits for a moderation review', () => {
@@ -219,12 +152,7 @@ describe('a reprocess claim while the pipeline run waits for a moderation review
     // Act: while A waits, run B of the same version (its selection, and its child's PrepareImage, the real handler).
     const runB = await reprocess('reprocess-b', 'all');
     const countsB = await counts(runB);
-    const prepareB = await handlers.get(functionArn('ReprocessFunction'))!({
-      action: 'prepare',
-      imageId: upload.imageId,
-      version: 'v2',
-      runName: 'reprocess-b',
-    });
+    const prepareB = await prepare(upload.imageId, 'reprocess-b');
     const runsDuringWait = await pipelineRuns(upload.imageId);
     const claimDuringWait = await item(upload.imageId, 'REPROCESS#v2');
     // The reviewer rejects: the run ends (REJECTED), and with it the claim.
@@ -235,12 +163,7 @@ describe('a reprocess claim while the pipeline run waits for a moderation review
       }),
     );
     const countsA = await counts(runA);
-    const prepareC = await handlers.get(functionArn('ReprocessFunction'))!({
-      action: 'prepare',
-      imageId: upload.imageId,
-      version: 'v2',
-      runName: 'reprocess-c',
-    });
+    const prepareC = await prepare(upload.imageId, 'reprocess-c');
 
     // Assess: A's claim lasts the review timeout plus the run's work, and is still A's during the wait.
     expect(claim).toMatchObject({ runName: 'reprocess-a', revision: upload.revision });
