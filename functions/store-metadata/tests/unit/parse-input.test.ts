@@ -41,6 +41,18 @@ describe('parseStoreRequest', () => {
     });
   });
 
+  it('tells a reprocess run (its input names the target pipelineVersion) from an upload', () => {
+    // Prepare
+    const upload = loadStoreEvent<Record<string, unknown>>('success');
+    const reprocess = { ...upload, pipelineVersion: 'v2' };
+
+    // Act
+    const requests = [upload, reprocess].map((state) => parseStoreRequest(state));
+
+    // Assess
+    expect(requests.map((request) => request.action === 'storeMetadata' && request.run)).toEqual(['upload', 'reprocess']);
+  });
+
   it('picks up the times the earlier steps put on the state, leaving the store time to the handler', () => {
     // Act
     const stored = parseStoreRequest(loadStoreEvent('success'));
