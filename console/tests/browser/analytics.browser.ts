@@ -21,7 +21,7 @@ const CHARTS = [
   'rekognition-calls',
   'spend',
 ];
-const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Store', 'Whole run'];
+const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Video transcode', 'Video analysis', 'Store', 'Whole run'];
 
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
