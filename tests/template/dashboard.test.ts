@@ -103,9 +103,11 @@ describe('pipeline dashboard', () => {
       const published = [...emitted.entries()].some(([recorder, metrics]) => {
         const keys = metrics.get(name);
         if (!keys || keys.join() !== Object.keys(dimensions).sort().join()) return false;
-        // StepDuration comes from withHandler's `step` option; the others from a recorder the function calls.
+        // StepDuration comes from withHandler's `step` option, or a recordStepDuration call for a step that spans
+        // invocations (the video analysis); the others from a recorder the function calls.
         return recorder === 'step'
-          ? new RegExp(`['"]${dimensions.step}['"]`).test(source) && /\bstep:/.test(source)
+          ? (new RegExp(`['"]${dimensions.step}['"]`).test(source) && /\bstep:/.test(source)) ||
+              new RegExp(`recordStepDuration\\(metrics, ['"]${dimensions.step}['"]`).test(source)
           : source.includes(`${recorder}(`);
       });
       return published ? [] : [`${name} ${JSON.stringify(dimensions)}`];
