@@ -123,6 +123,9 @@ describe('Analytics page in Chromium', () => {
     );
     expect(perDayRows.find((row) => row[0] === emptyDay)).toEqual([emptyDay, '0', '0', '0']);
     expect(latencyRows).toEqual(stepRows(summary));
+    // The generated facts hold videos: their transcode and analysis are timed rows, not dashes.
+    for (const step of ['Video transcode', 'Video analysis'])
+      expect(Number(latencyRows.find((row) => row[0] === step)![1])).toBeGreaterThan(0);
     expect(shownTable!.width).toBeGreaterThan(200);
     expect(pageErrors).toEqual([]);
   });
