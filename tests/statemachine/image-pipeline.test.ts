@@ -365,9 +365,13 @@ describe('image pipeline state machine', () => {
       resolveVersionMs: run.output.resolvedVersion.durationMs,
       resizeMs: resize.durationMs,
       analyseMs: analysis.durationMs,
+      // An image has no video steps.
+      transcodeMs: null,
+      videoAnalysisMs: null,
       storeMs: expect.any(Number),
     });
-    const times = Object.values(stepDurations) as number[];
+    const { transcodeMs: _transcode, videoAnalysisMs: _analysis, ...imageSteps } = stepDurations;
+    const times = Object.values(imageSteps) as number[];
     expect(times.every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
     expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(wallMs);
     expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
@@ -521,7 +525,14 @@ describe('image pipeline state machine', () => {
       status: 'FAILED',
       error: { name: 'UnsupportedImageTypeError' },
       // ResolveVersion finished; ResizeImage failed, so it and the steps after it have no time.
-      stepDurations: { resolveVersionMs: expect.any(Number), resizeMs: null, analyseMs: null, storeMs: null },
+      stepDurations: {
+        resolveVersionMs: expect.any(Number),
+        resizeMs: null,
+        analyseMs: null,
+        transcodeMs: null,
+        videoAnalysisMs: null,
+        storeMs: null,
+      },
     });
     expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
       factType: 'failed',
