@@ -21,7 +21,7 @@ const CHARTS = [
   'rekognition-calls',
   'spend',
 ];
-const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Store', 'Whole run'];
+const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Video transcode', 'Video analysis', 'Store', 'Whole run'];
 
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
@@ -123,6 +123,9 @@ describe('Analytics page in Chromium', () => {
     );
     expect(perDayRows.find((row) => row[0] === emptyDay)).toEqual([emptyDay, '0', '0', '0']);
     expect(latencyRows).toEqual(stepRows(summary));
+    // The generated facts hold videos: their transcode and analysis are timed rows, not dashes.
+    for (const step of ['Video transcode', 'Video analysis'])
+      expect(Number(latencyRows.find((row) => row[0] === step)![1])).toBeGreaterThan(0);
     expect(shownTable!.width).toBeGreaterThan(200);
     expect(pageErrors).toEqual([]);
   });
