@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
 import { printCalibration } from './calibration';
-import { runQuality } from './quality';
+import { runLabelCalibration, runQuality } from './quality';
 import { ServiceProcess } from './service-client';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
@@ -163,6 +163,12 @@ async function main(): Promise<void> {
   try {
     if (process.argv.includes('--calibration')) {
       await printCalibration();
+      return;
+    }
+    if (process.argv.includes('--calibration-labels')) {
+      const { service } = await timeReady(dataDir, 1);
+      await runLabelCalibration(service);
+      await service.close();
       return;
     }
     if (process.argv.includes('--quality')) {

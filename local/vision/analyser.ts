@@ -129,6 +129,7 @@ export class Analyser {
           textScore,
           scene,
           classes,
+          classifierVariant: this.classifier?.variant,
         },
         params,
       );

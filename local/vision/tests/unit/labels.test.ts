@@ -92,7 +92,7 @@ describe('toLabels', () => {
     expect(toLabels({ objects: [], faceScores: [], textScore: 0.85 }, PARAMS).map((label) => [label.Name, label.Confidence])).toEqual([
       ['Text', 90],
     ]);
-    expect(toLabels({ objects: [], faceScores: [], textScore: 0.5 }, PARAMS)).toEqual([]);
+    expect(toLabels({ objects: [], faceScores: [], textScore: 0.4 }, PARAMS)).toEqual([]);
   });
 
   it('honours MaxLabels and the label and category filters', () => {

@@ -97,10 +97,12 @@ describe('local Rekognition Video (stored-video jobs through @aws-sdk/client-rek
       expect(entry.Timestamp).toBe(entry.StartTimestampMillis);
       expect(entry.Label?.Confidence).toBeGreaterThanOrEqual(20);
     }
-    // The first still gets labels of its own (whatever the local model calls it), which end when it does.
+    // The first still gets labels of its own (whatever the local model calls it), which end when it does at the latest
+    // (a label near MinConfidence 20 may flicker off between frames of one still) and at least one lasts to its end.
     const firstStill = segments.filter((entry) => entry.StartTimestampMillis! < 4000);
     expect(firstStill.length).toBeGreaterThan(0);
-    expect(firstStill.every((entry) => entry.EndTimestampMillis === 4000 && entry.Label?.Name !== 'Person')).toBe(true);
+    expect(firstStill.every((entry) => entry.EndTimestampMillis! <= 4000 && entry.Label?.Name !== 'Person')).toBe(true);
+    expect(firstStill.some((entry) => entry.EndTimestampMillis === 4000)).toBe(true);
     // Sorted by time; pages of 2 add up to the whole list.
     expect(segments.map((entry) => entry.Timestamp)).toEqual([...segments.map((entry) => entry.Timestamp!)].sort((a, b) => a - b));
     expect(pages.flatMap((p) => p.Labels ?? [])).toEqual(segments);
