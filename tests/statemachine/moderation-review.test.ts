@@ -14,16 +14,14 @@ import {
   DetectTextCommand,
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DETAIL_TYPES, imageFlaggedDetailSchema, imageProcessedDetailSchema } from '@smart-image-pipeline/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { startEdgeServer, type EdgeServer } from '../../local/edge/server';
-import { stepFunctionsEdgeService } from '../../local/services/stepfunctions/edge-service';
-import { StepFunctionsService } from '../../local/services/stepfunctions/step-functions';
 import type { TaskInvokers } from '../../local/services/stepfunctions/task-resources';
 import type { LocalStateMachine } from '../../local/template/types';
+import { startSfnOverEdge, type SfnOverEdge } from '../../local/services/stepfunctions/tests/support/sfn-over-edge';
 import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
 import { EVENT_BUS_NAME, functionArn, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler } from './support/pipeline-runner';
@@ -40,8 +38,7 @@ const rekognition = mockClient(RekognitionClient);
 const ssm = mockClient(SSMClient);
 let dynamo: LocalDynamoDb;
 let table: DynamoDBDocumentClient;
-let service: StepFunctionsService;
-let edge: EdgeServer;
+let local: SfnOverEdge | undefined;
 let sfn: SFNClient;
 /** Every event PutEvents accepted, by execution ARN. */
 const published = new Map<string, any[]>();
@@ -196,15 +193,14 @@ jest.setTimeout(60_000);
 
 beforeAll(async () => {
   ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
-  service = new StepFunctionsService({
+  local = await startSfnOverEdge({
     dataDir: mkdtempSync(join(tmpdir(), 'sip-review-')),
     stateMachines: [PIPELINE, QUICK_TIMEOUT, QUICK_APPROVE],
     invokers: invokersFor(loadHandlers()),
     region: 'us-east-1',
     concurrency: 4,
   });
-  edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-  sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  sfn = local.sfn;
   // The template's default quarantineMinConfidence (80), which the suggestive labels (88.4, 81.2) reach; moderation on
   // every image (the flowers have no trigger label) and no near-duplicate reuse (every test uploads the same photo).
   const config = JSON.stringify({
@@ -222,8 +218,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await service?.close();
-  await edge?.close();
+  await local?.stop();
   s3.restore();
   rekognition.restore();
   ssm.restore();

@@ -9,17 +9,15 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
 import type { LocalStateMachine } from '../../../../template/types';
-import { StepFunctionsService } from '../../step-functions';
-import { stepFunctionsEdgeService } from '../../edge-service';
 import type { TaskInvokers } from '../../task-resources';
+import { eventually, executionEnd, startSfnOverEdge, type SfnOverEdge } from '../support/sfn-over-edge';
 
 const REVIEW_CATCH = [
   { ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' },
@@ -71,8 +69,7 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-sfn-tokens-'));
   /** What each resource received, by the item id in the state input. */
   const sent = new Map<string, Array<{ token: string }>>();
-  let service: StepFunctionsService;
-  let edge: EdgeServer;
+  let local: SfnOverEdge;
   let sfn: SFNClient;
 
   const invokers: TaskInvokers = {
@@ -92,34 +89,17 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
   };
 
   beforeAll(async () => {
-    service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 8 });
-    edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-    sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    local = await startSfnOverEdge({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 8 });
+    ({ sfn } = local);
   });
-  afterAll(async () => {
-    await service.close();
-    await edge.close();
-  });
+  afterAll(() => local.stop());
 
   const start = async (id: string, via = 'sqs') =>
     (await sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name: id, input: JSON.stringify({ id, via }) })))
       .executionArn as string;
   /** The token of the n-th attempt for an item, once the resource has received it. */
-  const tokenFor = async (id: string, attempt = 0): Promise<string> => {
-    for (let i = 0; i < 200; i += 1) {
-      const token = sent.get(id)?.[attempt]?.token;
-      if (token) return token;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no token for ${id}`);
-  };
-  const finished = async (executionArn: string) => {
-    for (;;) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== 'RUNNING') return d;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const tokenFor = (id: string, attempt = 0) => eventually(`token for ${id}`, () => sent.get(id)?.[attempt]?.token, { attempts: 200 });
+  const finished = (executionArn: string) => executionEnd(sfn, executionArn, { intervalMs: 50 });
   const eventTypes = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
 
   it('waits for SendTaskSuccess and continues with its output', async () => {

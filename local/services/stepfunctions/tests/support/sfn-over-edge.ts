@@ -1,0 +1,59 @@
+/**
+ * Test support: the local Step Functions service behind its own edge, with an SDK client pointed at it, and the
+ * polling helpers the wire tests share (the run's end, a value a task resource has received).
+ */
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
+import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { stepFunctionsEdgeService } from '../../edge-service';
+import { StepFunctionsService, type StepFunctionsOptions } from '../../step-functions';
+
+/** Credentials the local edge accepts (it does not check them; the SDK needs some to sign). */
+export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export interface SfnOverEdge {
+  service: StepFunctionsService;
+  edge: EdgeServer;
+  sfn: SFNClient;
+  /** Stops as Ctrl-C does: running executions are aborted without an end (the next service redrives them). */
+  stop(): Promise<void>;
+}
+
+/** One local-mode process's Step Functions: the service on `options.dataDir` behind an edge on a free port. */
+export async function startSfnOverEdge(options: StepFunctionsOptions): Promise<SfnOverEdge> {
+  const service = new StepFunctionsService(options);
+  const edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
+  const sfn = new SFNClient({ endpoint: edge.url, region: options.region, credentials: TEST_CREDENTIALS });
+  return {
+    service,
+    edge,
+    sfn,
+    stop: async () => {
+      await service.close();
+      await edge.close();
+    },
+  };
+}
+
+/** Polls DescribeExecution until the run is no longer RUNNING. */
+export async function executionEnd(
+  sfn: SFNClient,
+  executionArn: string,
+  { attempts = 400, intervalMs = 25 } = {},
+): Promise<DescribeExecutionCommandOutput> {
+  for (let i = 0; i < attempts; i += 1) {
+    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    if (described.status !== 'RUNNING') return described;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`${executionArn} never ended`);
+}
+
+/** Polls `read` until it gives a value (e.g. the task token a resource has received), or fails naming `what`. */
+export async function eventually<T>(what: string, read: () => T | undefined, { attempts = 400, intervalMs = 20 } = {}): Promise<T> {
+  for (let i = 0; i < attempts; i += 1) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`no ${what}`);
+}
