@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { uploadKeyFor } from '@smart-image-pipeline/contracts';
 import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
 import { flowersThenPersonClip } from '../../../tests/support/video-clips';
+import { newWatchedPage, openRoute } from '../support/browser-page';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
@@ -33,15 +34,9 @@ let detail: {
 const pageErrors: string[] = [];
 
 async function openPage(width: number, hash: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  // Console errors include CSP violations and failed loads (a refused rendition or poster), not just exceptions.
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
-  await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${stack.console.url}/${hash}`);
-  await page.waitForSelector('[data-testid="signed-in-as"]');
+  // Console errors count too: a refused rendition or poster shows only there.
+  const page = await newWatchedPage(browser.context, width, pageErrors);
+  await openRoute(page, stack.console.url, hash);
   return page;
 }
 
