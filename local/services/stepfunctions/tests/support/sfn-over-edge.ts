@@ -4,11 +4,9 @@
  */
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { TEST_CREDENTIALS } from '../../../../edge/tests/support/edge-client';
 import { stepFunctionsEdgeService } from '../../edge-service';
 import { StepFunctionsService, type StepFunctionsOptions } from '../../step-functions';
-
-/** Credentials the local edge accepts (it does not check them; the SDK needs some to sign). */
-export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 export interface SfnOverEdge {
   service: StepFunctionsService;
