@@ -105,8 +105,9 @@ function htmlPolicy(options: ConsoleServerOptions): string {
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' data: blob: ${origin(options.edgeUrl)}`,
-    // A video's rendition plays from a presigned GET of the processed bucket, as images load.
-    `media-src ${origin(options.edgeUrl)}`,
+    // A video's rendition plays from a presigned GET of the processed bucket, as images load; the HLS player feeds
+    // segments it fetched (connect-src) into a MediaSource, whose object URL is a blob:.
+    `media-src blob: ${origin(options.edgeUrl)}`,
     `connect-src 'self' ${connect}`,
     "base-uri 'none'",
     "form-action 'none'",

@@ -12,7 +12,8 @@ export const CONSOLE_DIR = path.resolve(__dirname, '..');
 
 /**
  * Builds the front end with esbuild's API (about 100 ms), so a fresh clone needs no build step. Script and style
- * names carry a content hash (`/assets/app-<hash>.js`), and index.html is rewritten to name them, so a CDN may cache
+ * names carry a content hash (`/assets/app-<hash>.js`, and `chunk-<hash>.js` for code loaded on demand), and index.html
+ * is rewritten to name the entry's, so a CDN may cache
  * them for ever while index.html is revalidated. The same build is served locally and shipped to the web bucket.
  * @throws Error when the TypeScript of the front end does not compile.
  */
@@ -24,6 +25,9 @@ export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<stri
     write: false,
     outdir: path.join(consoleDir, 'dist', 'assets'),
     entryNames: '[name]-[hash]',
+    // Code only some pages need (the HLS player) is its own file, loaded when a page first imports it.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     format: 'esm',
     target: ['es2020', 'chrome100', 'firefox100', 'safari15'],
     minify: true,
@@ -40,7 +44,7 @@ export async function buildWebAssets(consoleDir = CONSOLE_DIR): Promise<Map<stri
       body: Buffer.from(file.contents),
       contentType: extension === '.css' ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8',
     });
-    html = html.replace(`/assets/app${extension}`, name);
+    if (path.basename(file.path).startsWith('app-')) html = html.replace(`/assets/app${extension}`, name);
   }
   assets.set('/', { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' });
   assets.set('/favicon.svg', { body: await readFile(path.join(consoleDir, 'web', 'favicon.svg')), contentType: 'image/svg+xml' });

@@ -137,6 +137,8 @@ export interface VideoDetail {
     intervalSeconds: number;
   } | null;
   hls: boolean;
+  /** The HLS master playlist's path under the API (GET it with the token), or null without a ladder or while withheld. */
+  hlsPlaylist: string | null;
 }
 
 /** One pending moderation review (GET /admin/reviews), with a presigned URL valid for minutes. */

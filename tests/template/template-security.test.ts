@@ -3,6 +3,7 @@ import {
   videoPosterCapturesPrefix,
   videoRenditionKey,
   videoSpriteKey,
+  videoHlsKey,
   videoThumbnailCapturesPrefix,
 } from '@smart-image-pipeline/contracts';
 import { DETECTORS } from '../../functions/rekognition-labels/src/detectors';
@@ -160,6 +161,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
         { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/rendition.mp4' },
         { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/frame-poster.*' },
         { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/sprite.jpg' },
+        { 'Fn::Sub': '${ProcessedBucket.Arn}/images/*/video/hls/*' },
       ],
     },
     {
@@ -367,7 +369,7 @@ describe('template security', () => {
     expect(writes[1].Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PEOPLE#*'] } });
   });
 
-  it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records, not the raw responses or the clip', () => {
+  it('lets the API sign exactly the video outputs the console shows: the keys StoreMetadata records and the HLS ladder, not the raw responses or the clip', () => {
     // Prepare
     const statement = inlineStatements(loadTemplate().Resources.ApiFunction.Properties!.Policies).find(
       (candidate) => candidate.Sid === 'PresignVideoOutputs',
@@ -383,6 +385,8 @@ describe('template security', () => {
     expect(signed(videoRenditionKey(id, revision))).toBe(true);
     expect(signed(`${videoPosterCapturesPrefix(id, revision)}0000001.jpg`)).toBe(true);
     expect(signed(videoSpriteKey(id, revision))).toBe(true);
+    expect(signed(videoHlsKey(id, revision))).toBe(true);
+    expect(signed(`${videoHlsKey(id, revision).replace(/index\.m3u8$/, '')}index_720p_00001.ts`)).toBe(true);
     expect(signed(videoAnalysisClipKey(id, revision))).toBe(false);
     expect(signed(`${videoThumbnailCapturesPrefix(id, revision)}0000001.jpg`)).toBe(false);
     expect(signed(`images/${id}/${revision}/video/rekognition/get-label-detection.json`)).toBe(false);

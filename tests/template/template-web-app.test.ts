@@ -95,6 +95,23 @@ describe('HttpApi', () => {
   });
 });
 
+describe('processed bucket', () => {
+  it("lets script GET its objects with a presigned URL (the HLS player's segment fetches) and nothing more", () => {
+    const rules = resource('ProcessedBucket').Properties.CorsConfiguration.CorsRules;
+    expect(rules).toHaveLength(1);
+    // The signature grants the read; CORS only lets a page's script see the answer: GET, no headers, no credentials.
+    expect(rules[0]).toEqual({ AllowedOrigins: ['*'], AllowedMethods: ['GET'], MaxAge: 600 });
+    const policy = resource('ProcessedBucketPolicy').Properties.PolicyDocument.Statement;
+    expect(policy.every((statement: { Effect: string }) => statement.Effect === 'Deny')).toBe(true);
+    expect(resource('ProcessedBucket').Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+});
+
 describe('console behind CloudFront', () => {
   const distribution = resource('WebDistribution').Properties.DistributionConfig;
 
@@ -137,8 +154,10 @@ describe('console behind CloudFront', () => {
     const csp = subText(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
-    // A video's rendition plays from the processed bucket's presigned GETs.
-    expect(csp).toContain('media-src https://${ProcessedBucket.RegionalDomainName};');
+    // A video's rendition plays from the processed bucket's presigned GETs; the HLS player fetches segments from there
+    // and plays them through a MediaSource (a blob: URL).
+    expect(csp).toContain('media-src blob: https://${ProcessedBucket.RegionalDomainName};');
+    expect(csp).toMatch(/connect-src 'self' https:\/\/\$\{ProcessedBucket\.RegionalDomainName\}\s/);
     expect(csp).toContain("frame-ancestors 'none'");
   });
 

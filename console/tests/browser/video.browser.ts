@@ -29,13 +29,25 @@ let imageId: string;
 let personAt: number;
 let segments: Segment[];
 let detail: {
-  video: { durationSeconds: number; poster: { url: string; width: number }; sprite: { count: number; intervalSeconds: number } };
+  video: {
+    durationSeconds: number;
+    poster: { url: string; width: number };
+    sprite: { count: number; intervalSeconds: number };
+    rendition: { url: string; height: number };
+    hlsPlaylist: string | null;
+  };
 };
 const pageErrors: string[] = [];
 
-async function openPage(width: number, hash: string): Promise<Page> {
+async function openPage(width: number, hash: string, options: { withoutMediaSource?: boolean } = {}): Promise<Page> {
   // Console errors count too: a refused rendition or poster shows only there.
   const page = await newWatchedPage(browser.context, width, pageErrors);
+  // A browser that cannot play HLS through Media Source Extensions (an old or locked-down one).
+  if (options.withoutMediaSource)
+    await page.addInitScript(() => {
+      Object.defineProperty(window, 'MediaSource', { value: undefined });
+      Object.defineProperty(window, 'ManagedMediaSource', { value: undefined });
+    });
   await openRoute(page, stack.console.url, hash);
   return page;
 }
@@ -68,7 +80,8 @@ beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   // Made by the ffmpeg `npm ci` installs: 4 s of flowers, then 4 s of a person, at 720p.
   const clip = await readFile(await flowersThenPersonClip());
-  stack = await startConsoleUnderTest();
+  // With the HLS ladder: pages play it through hls.js; a browser without Media Source Extensions plays the MP4.
+  stack = await startConsoleUnderTest({ parameterOverrides: { EnableHls: 'true' } });
   const token = (
     await signInThroughHostedUi({
       authDomainUrl: stack.webApp.authDomainUrl,
@@ -186,6 +199,61 @@ describe('a video in the console, in Chromium', () => {
     expect(afterTile).toBeCloseTo(away, 0);
     expect(afterTable).toBeCloseTo(last.start, 0);
     expect(afterBar).toBeCloseTo(first.start, 0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('plays the HLS ladder through the API: a quality menu of its rungs, a chosen rung plays, a seek loads a later segment (1280 px)', async () => {
+    // Prepare
+    const page = await openPage(1280, `#/images/${imageId}`);
+    const source = page.locator('[data-testid="video-source"]');
+    const player = page.locator('[data-testid="video-player"]');
+    await metadataLoaded(page);
+
+    // Act
+    const kind = await source.getAttribute('data-kind');
+    const playsFrom = await player.evaluate((video: HTMLVideoElement) => video.currentSrc);
+    await page.locator('[data-testid="video-quality"]:not([hidden])').waitFor();
+    const rungs = await page.locator('[data-testid="video-quality"] option').allTextContents();
+    await page.locator('[data-testid="video-quality"]').selectOption({ label: '360p' });
+    await page.waitForFunction(() => /fixed · 360p/.test(document.querySelector('[data-testid="video-source"]')?.textContent ?? ''));
+    const nearEnd = Math.floor(detail.video.durationSeconds) - 1;
+    await player.evaluate((video: HTMLVideoElement, at: number) => (video.currentTime = at), nearEnd);
+    const seeked = await seekedTo(page, nearEnd);
+    // Playing (muted, as browsers allow without a gesture) advances the clock: segments were fetched and decoded.
+    await player.evaluate(async (video: HTMLVideoElement) => {
+      video.muted = true;
+      video.currentTime = 0;
+      await video.play();
+    });
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > 0.5);
+    const caption = await source.textContent();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'video-hls-1280.png') });
+    await page.close();
+
+    // Assess
+    expect(detail.video.hlsPlaylist).toBe(`/images/${imageId}/hls/index.m3u8`);
+    expect(kind).toBe('hls');
+    expect(playsFrom).toMatch(/^blob:/);
+    expect(rungs).toEqual(['Auto', '720p', '540p', '360p']);
+    expect(caption).toBe('HLS · fixed · 360p');
+    expect(seeked).toBeCloseTo(nearEnd, 0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('plays the MP4 rendition in a browser without Media Source Extensions', async () => {
+    // Act
+    const page = await openPage(1280, `#/images/${imageId}`, { withoutMediaSource: true });
+    const duration = await metadataLoaded(page);
+    const kind = await page.locator('[data-testid="video-source"]').getAttribute('data-kind');
+    const playsFrom = await page.locator('[data-testid="video-player"]').evaluate((video: HTMLVideoElement) => video.currentSrc);
+    const menuHidden = await page.locator('[data-testid="video-quality"]').isHidden();
+    await page.close();
+
+    // Assess
+    expect(kind).toBe('mp4');
+    expect(withoutQuery(playsFrom)).toBe(withoutQuery(detail.video.rendition.url));
+    expect(menuHidden).toBe(true);
+    expect(duration).toBeCloseTo(detail.video.durationSeconds, 0);
     expect(pageErrors).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import type { VideoDetail } from '../api';
 import { h, type Child } from '../dom';
 import { formatBytes, formatClock, formatConfidence } from '../format';
 import type { AnalysisView } from './analysis-sections';
+import { playHls } from './hls-player';
 
 /** Moves the player to a second (and shows it): what every timeline segment, table row and thumbnail does. */
 export type Seek = (seconds: number) => void;
@@ -37,11 +38,16 @@ export function timelineEntries(analysis: AnalysisView | null | undefined): Time
   }).sort((a, b) => a.start - b.start || a.name.localeCompare(b.name));
 }
 
+/** The caption's words for the rendition being played. */
+const mp4Caption = (video: VideoDetail) => `H.264 MP4 · ${video.rendition?.width ?? '?'}×${video.rendition?.height ?? '?'}`;
+
 /**
- * The HTML5 player of the H.264 rendition with its poster frame; `startAt` (a search result's second) is applied once
- * the metadata has loaded. Without a rendition (a withheld video has no URL) the caller shows the placeholder instead.
+ * The HTML5 player with the poster frame: the HLS ladder when the video has one (adaptive, with a quality menu;
+ * hls-player.ts), else, or when this browser cannot play it, the H.264 MP4 rendition. `startAt` (a search result's
+ * second) is applied once the metadata has loaded. Without a rendition (a withheld video has no URL) the caller shows
+ * the placeholder instead. `stop` lets the ladder's loading go when the page changes.
  */
-export function videoPlayer(video: VideoDetail, name: string, startAt?: number): { element: HTMLElement; seek: Seek } {
+export function videoPlayer(video: VideoDetail, name: string, startAt?: number): { element: HTMLElement; seek: Seek; stop: () => void } {
   const player = h('video', {
     class: 'player',
     controls: true,
@@ -54,7 +60,48 @@ export function videoPlayer(video: VideoDetail, name: string, startAt?: number):
       ? { width: String(video.rendition.width), height: String(video.rendition.height) }
       : {}),
   });
-  if (video.rendition) player.appendChild(h('source', { src: video.rendition.url, type: 'video/mp4' }));
+  const source = h('span', { class: 'muted small', 'data-testid': 'video-source' }, mp4Caption(video));
+  const quality = h('select', { 'aria-label': 'Quality', 'data-testid': 'video-quality', hidden: true });
+  const playMp4 = () => {
+    quality.hidden = true;
+    source.textContent = mp4Caption(video);
+    source.dataset.kind = 'mp4';
+    if (video.rendition) player.appendChild(h('source', { src: video.rendition.url, type: 'video/mp4' }));
+    player.load();
+  };
+  let stop = () => undefined as void;
+  if (video.hlsPlaylist) {
+    source.textContent = 'HLS';
+    source.dataset.kind = 'hls';
+    let stopped = false;
+    const playback = playHls(
+      player,
+      video.hlsPlaylist,
+      (state) => {
+        const playing = state.levels.find((level) => level.index === state.playing);
+        source.textContent = `HLS · ${state.chosen < 0 ? 'auto' : 'fixed'}${playing ? ` · ${playing.height}p` : ''}`;
+        if (quality.options.length !== state.levels.length + 1)
+          quality.replaceChildren(
+            h('option', { value: '-1' }, 'Auto'),
+            ...[...state.levels].reverse().map((level) => h('option', { value: String(level.index) }, `${level.height}p`)),
+          );
+        quality.value = String(state.chosen);
+        quality.hidden = state.levels.length < 2;
+      },
+      playMp4,
+    ).catch(() => {
+      playMp4(); // hls.js failed to load: the MP4 rendition still plays
+      return undefined;
+    });
+    quality.addEventListener('change', () => void playback.then((hls) => hls?.choose(Number(quality.value))));
+    stop = () => {
+      stopped = true;
+      void playback.then((hls) => hls?.destroy());
+    };
+    void playback.then((hls) => {
+      if (stopped) hls?.destroy();
+    });
+  } else playMp4();
   const position = h('span', { class: 'muted small', role: 'status', 'data-testid': 'player-position' });
   const seek: Seek = (seconds) => {
     const apply = () => {
@@ -67,13 +114,8 @@ export function videoPlayer(video: VideoDetail, name: string, startAt?: number):
     player.focus();
   };
   if (startAt !== undefined && Number.isFinite(startAt) && startAt > 0) seek(startAt);
-  const caption = h(
-    'figcaption',
-    {},
-    h('span', { class: 'muted small' }, `H.264 MP4 · ${video.rendition?.width ?? '?'}×${video.rendition?.height ?? '?'}`),
-    position,
-  );
-  return { element: h('figure', { class: 'viewer video-viewer' }, player, caption), seek };
+  const caption = h('figcaption', {}, source, quality, position);
+  return { element: h('figure', { class: 'viewer video-viewer' }, player, caption), seek, stop };
 }
 
 /** The stream metadata as fact-list entries: duration, size, codecs, container, frame rate, what was analysed. */

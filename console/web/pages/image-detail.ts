@@ -134,17 +134,24 @@ function exifValue(value: unknown): string {
 }
 
 /** A video's player (or its withheld placeholder), and how the timeline and thumbnails move it. */
-function videoStage(image: ImageDetail, video: VideoDetail, startAt: number | undefined): { element: HTMLElement; seek: Seek } {
+function videoStage(
+  image: ImageDetail,
+  video: VideoDetail,
+  startAt: number | undefined,
+): { element: HTMLElement; seek: Seek; stop?: () => void } {
   if (image.withheld) return { element: withheldBox(image), seek: () => undefined };
   if (!video.rendition) return { element: h('p', { class: 'muted' }, 'No rendition was written for this video.'), seek: () => undefined };
   return videoPlayer(video, image.name, startAt);
 }
 
-function render(container: HTMLElement, image: ImageDetail, startAt?: number): HTMLElement {
+/** Draws the page; returns where near-duplicates go and how to stop the video player's loading. */
+function render(container: HTMLElement, image: ImageDetail, startAt?: number): { similar: HTMLElement; stopPlayer: () => void } {
   const facts = image.image ?? {};
   const similar = h('div', {}, h('p', { class: 'muted' }, 'Looking for near-duplicates…'));
   const video = image.mediaType === 'video' && image.video ? image.video : undefined;
-  const stage = video ? videoStage(image, video, startAt) : { element: viewer(image), seek: () => undefined };
+  const stage: ReturnType<typeof videoStage> = video
+    ? videoStage(image, video, startAt)
+    : { element: viewer(image), seek: () => undefined };
   const mediaFacts: Array<[string, Child]> = video
     ? videoFacts(video)
     : [
@@ -255,7 +262,7 @@ function render(container: HTMLElement, image: ImageDetail, startAt?: number): H
         ),
     section('Near-duplicates', similar),
   );
-  return similar;
+  return { similar, stopPlayer: () => stage.stop?.() };
 }
 
 /** Image detail: variants, every analysis section with its boxes over the image, EXIF, near-duplicates and the run. */
@@ -264,11 +271,14 @@ export const imageDetailPage: Page = (container, route) => {
   // `t` opens a video at a second (a label search result links there).
   const startAt = route.query.has('t') ? Number(route.query.get('t')) : undefined;
   let stopped = false;
+  let stopPlayer = () => undefined as void;
   replaceChildren(container, h('p', { class: 'muted' }, 'Loading…'));
   api<{ image: ImageDetail }>(`/images/${encodeURIComponent(imageId)}`)
     .then(async ({ image }) => {
       if (stopped) return;
-      const similar = render(container, image, startAt);
+      const drawn = render(container, image, startAt);
+      stopPlayer = drawn.stopPlayer;
+      const similar = drawn.similar;
       const answer = await api<{ items: Array<{ distance: number; image: ImageSummary }> }>(
         `/images/${encodeURIComponent(imageId)}/similar`,
       ).catch(() => ({ items: [] }));
@@ -298,5 +308,6 @@ export const imageDetailPage: Page = (container, route) => {
     });
   return () => {
     stopped = true;
+    stopPlayer();
   };
 };

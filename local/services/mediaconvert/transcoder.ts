@@ -90,6 +90,10 @@ export async function runTranscode(job: PlannedJob, storage: TranscodeStorage): 
           '-map',
           `[v${i}]`,
           ...h264Args(output),
+          // A key frame at every segment boundary, as MediaConvert aligns GOPs with segments, so each segment starts
+          // one (else x264's 250-frame GOP makes a short video a single segment and seeking fetches all of it).
+          '-force_key_frames',
+          `expr:gte(t,n_forced*${output.segmentSeconds})`,
           '-f',
           'hls',
           '-hls_time',

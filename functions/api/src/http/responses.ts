@@ -9,6 +9,8 @@ export interface ApiResponse {
 export interface Reply {
   status: number;
   body: unknown;
+  /** A non-JSON answer's content type; its body is then sent as the text it is. */
+  contentType?: string;
 }
 
 /** Headers every answer carries: JSON never sniffed as HTML, never cached, never framed. */
@@ -25,6 +27,11 @@ export function ok(body: unknown): Reply {
   return { status: 200, body };
 }
 
+/** A 200 answer in another format than JSON (an HLS playlist), sent as the text it is. */
+export function okText(body: string, contentType: string): Reply {
+  return { status: 200, body, contentType };
+}
+
 /** A 201 answer, for something the request created. */
 export function created(body: unknown): Reply {
   return { status: 201, body };
@@ -32,6 +39,8 @@ export function created(body: unknown): Reply {
 
 /** Serialises a reply; JSON.stringify keeps stored strings as strings, so nothing in them becomes markup. */
 export function toResponse(reply: Reply): ApiResponse {
+  if (reply.contentType !== undefined && typeof reply.body === 'string')
+    return { statusCode: reply.status, headers: { ...BASE_HEADERS, 'content-type': reply.contentType }, body: reply.body };
   return { statusCode: reply.status, headers: { ...BASE_HEADERS }, body: JSON.stringify(reply.body) };
 }
 

@@ -3,7 +3,7 @@ import { displayName, variantFileName, type ImageItem, type VariantItem } from '
 import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { ownerOf } from './image-access';
 import { matchLabel } from './image-filters';
-import { durationOf, firstSecondOf, posterVariant, toVideoView } from './video-view';
+import { durationOf, firstSecondOf, hlsMasterKeyOf, posterVariant, toVideoView } from './video-view';
 
 export type { VariantView } from '@smart-image-pipeline/contracts';
 
@@ -17,6 +17,11 @@ export type VariantUrl = (variant: VariantItem) => Promise<string>;
  */
 function isServed(item: ImageItem): boolean {
   return !isWithheld(item.status);
+}
+
+/** The HLS master playlist the API may serve for a video (none while it is withheld, or without a ladder). */
+export function servedHlsMasterKey(item: ImageItem): string | undefined {
+  return isServed(item) ? hlsMasterKeyOf(item) : undefined;
 }
 
 /** The variants the API may serve (none for a withheld image). */

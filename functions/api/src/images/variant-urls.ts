@@ -10,8 +10,12 @@ const CONTENT_TYPES: Record<string, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   avif: 'image/avif',
-  // A video's rendition (its poster and sprite are JPEGs).
+  // A video's rendition (its poster and sprite are JPEGs), and its HLS ladder's media files.
   mp4: 'video/mp4',
+  ts: 'video/mp2t',
+  m4s: 'video/iso.segment',
+  aac: 'audio/aac',
+  vtt: 'text/vtt',
 };
 
 /** How long a variant URL stays the same (so browsers can cache it) and how long past that it stays valid. */

@@ -19,6 +19,12 @@ export function storedVideoOf(item: ImageItem): StoredVideo | undefined {
   return item.mediaType === 'video' && isObject(item.video) ? (item.video as StoredVideo) : undefined;
 }
 
+/** The stored key of a video's HLS master playlist; undefined without a ladder (switched off, or an image). */
+export function hlsMasterKeyOf(item: ImageItem): string | undefined {
+  const key = storedVideoOf(item)?.outputs?.hls?.key;
+  return typeof key === 'string' && key.endsWith('.m3u8') ? key : undefined;
+}
+
 /** The duration of a video item in seconds; null for an image. */
 export function durationOf(item: ImageItem): number | null {
   return num(storedVideoOf(item)?.durationSeconds);
@@ -50,13 +56,14 @@ export function firstSecondOf(item: ImageItem, label: string): number | null {
 /**
  * What the detail page shows of a video: its stream metadata, and short-lived URLs of the rendition, the poster and the
  * sprite. `served` is the caller's answer to the one withholding check (image-views.ts): a quarantined or rejected
- * video gets its metadata only, never a URL. The HLS ladder is reported but not signed: its playlists name segment
- * files that a single presigned URL does not cover.
+ * video gets its metadata only, never a URL. The HLS ladder is served through the API (`hlsPlaylist`, a path under
+ * the API's URL: GET /images/{id}/hls/{playlist} signs its segments), since one presigned URL cannot cover its files.
  */
 export async function toVideoView(item: ImageItem, served: boolean, urlFor: ObjectUrl) {
   const video = storedVideoOf(item);
   if (!video) return null;
   const outputs = served ? (video.outputs ?? null) : null;
+  const master = hlsMasterKeyOf(item);
   const signed = async (object: { key: string; width?: number; height?: number } | null | undefined, format: string) =>
     object && typeof object.key === 'string'
       ? {
@@ -105,6 +112,7 @@ export async function toVideoView(item: ImageItem, served: boolean, urlFor: Obje
         }
       : null,
     hls: Boolean(video.outputs?.hls),
+    hlsPlaylist: served && master ? `/images/${item.imageId}/hls/${master.slice(master.lastIndexOf('/') + 1)}` : null,
   };
 }
 

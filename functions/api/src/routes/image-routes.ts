@@ -1,15 +1,17 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { isImageId, SECTION_IDS } from '@smart-image-pipeline/contracts';
 import type { ApiDeps } from '../api-deps';
 import type { Caller } from '../auth/caller';
 import { decodeCursor, encodeCursor, type CursorBinding } from '../http/cursor';
-import { badRequest, notFound } from '../http/http-error';
+import { badRequest, HttpError, notFound } from '../http/http-error';
 import { QueryReader } from '../http/query-reader';
-import { ok, type Reply } from '../http/responses';
+import { ok, okText, type Reply } from '../http/responses';
 import type { Router } from '../http/router';
 import { canSee } from '../images/image-access';
 import type { ImageItem } from '../images/image-item';
 import { imageQueryFingerprint, parseImageListQuery } from '../images/image-query';
-import { toImageDetail, toImageSummary } from '../images/image-views';
+import { HlsPlaylistError, hlsFolderOf, PLAYLIST_NAME, rewritePlaylist } from '../images/hls-playlist';
+import { servedHlsMasterKey, toImageDetail, toImageSummary } from '../images/image-views';
 import { isListPosition, listImages, partitionsFor, type ListScope } from '../images/list-images';
 import { hammingDistance, hashBands } from '../images/perceptual-hash';
 import { presignedVariantUrls } from '../images/variant-urls';
@@ -73,6 +75,32 @@ export function registerImageRoutes(router: Router, deps: ApiDeps): void {
     if (detail.analysis?.sections[SECTION_IDS.people])
       detail.analysis = withCurrentPeople(detail.analysis, await readPersonItems(deps.documents, deps.resources.tableName, detail.owner));
     return ok({ image: detail });
+  });
+
+  // A video's HLS ladder (the detail's `hlsPlaylist`): each playlist read from the processed bucket with its media
+  // files presigned, behind the same owner and withholding checks as the rendition.
+  router.on('GET', '/images/{imageId}/hls/{playlist}', async ({ params, request, caller }) => {
+    new QueryReader(request.query, []);
+    if (!PLAYLIST_NAME.test(params.playlist)) throw badRequest('The playlist must be a file name ending in .m3u8.');
+    const image = await visibleImage(caller, requireImageId(params.imageId));
+    const master = servedHlsMasterKey(image);
+    if (!master) throw notFound(`Image ${image.imageId} has no HLS ladder to play.`);
+    const key = `${hlsFolderOf(master)}${params.playlist}`;
+    let text: string;
+    try {
+      text = await (
+        await deps.s3.send(new GetObjectCommand({ Bucket: deps.resources.processedBucket, Key: key }))
+      ).Body!.transformToString();
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey') throw notFound(`Image ${image.imageId} has no playlist ${params.playlist}.`);
+      throw error;
+    }
+    try {
+      return okText(await rewritePlaylist(text, key, urlFor), 'application/vnd.apple.mpegurl');
+    } catch (error) {
+      if (error instanceof HlsPlaylistError) throw new HttpError(502, 'UnexpectedPlaylist', error.message);
+      throw error;
+    }
   });
 
   // The upload page polls this until the run has recorded a result; "PENDING" (not 404) while nothing is stored yet.
