@@ -12,36 +12,27 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { LocalStateMachine } from '../../../../template/types';
 import { StepFunctionsService } from '../../step-functions';
 import { TaskFailedError } from '../../errors';
 import type { TaskInvokers } from '../../task-resources';
-import { startSfnOverEdge, type SfnOverEdge } from '../support/sfn-over-edge';
+import { startSfnOverEdge, type SfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:work';
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Machine',
-  name: 'Machine',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Machine',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Work',
-    States: {
-      Work: {
-        Type: 'Task',
-        Resource: FN,
-        ResultPath: '$.work',
-        Retry: [{ ErrorEquals: ['FlakyError'], IntervalSeconds: 0, MaxAttempts: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 1 }],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
-        Next: 'Ok',
-      },
-      Ok: { Type: 'Pass', Parameters: { 'done.$': '$.work.done', 'execution.$': '$$.Execution.Id' }, End: true },
-      Failed: { Type: 'Fail', Error: 'WorkFailed', Cause: 'see history' },
+const MACHINE = testStateMachine('Machine', {
+  StartAt: 'Work',
+  States: {
+    Work: {
+      Type: 'Task',
+      Resource: FN,
+      ResultPath: '$.work',
+      Retry: [{ ErrorEquals: ['FlakyError'], IntervalSeconds: 0, MaxAttempts: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 1 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
+      Next: 'Ok',
     },
+    Ok: { Type: 'Pass', Parameters: { 'done.$': '$.work.done', 'execution.$': '$$.Execution.Id' }, End: true },
+    Failed: { Type: 'Fail', Error: 'WorkFailed', Cause: 'see history' },
   },
-};
+});
 
 class FlakyError extends Error {
   name = 'FlakyError';

@@ -7,35 +7,26 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
-import type { LocalStateMachine } from '../../../../template/types';
 import type { TaskInvokers } from '../../task-resources';
-import { eventually, executionEnd, startSfnOverEdge } from '../support/sfn-over-edge';
+import { eventually, executionEnd, startSfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Review',
-  name: 'Review',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Review',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Prepare',
-    States: {
-      Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.prepared', Next: 'AwaitReview' },
-      AwaitReview: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
-        TimeoutSeconds: 600,
-        ResultPath: '$.review',
-        Catch: [{ ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' }],
-        Next: 'Done',
-      },
-      Rejected: { Type: 'Pass', End: true },
-      Done: { Type: 'Succeed' },
+const MACHINE = testStateMachine('Review', {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.prepared', Next: 'AwaitReview' },
+    AwaitReview: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
+      TimeoutSeconds: 600,
+      ResultPath: '$.review',
+      Catch: [{ ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' }],
+      Next: 'Done',
     },
+    Rejected: { Type: 'Pass', End: true },
+    Done: { Type: 'Succeed' },
   },
-};
+});
 
 jest.setTimeout(30_000);
 

@@ -15,9 +15,8 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { LocalStateMachine } from '../../../../template/types';
 import type { TaskInvokers } from '../../task-resources';
-import { eventually, executionEnd, startSfnOverEdge, type SfnOverEdge } from '../support/sfn-over-edge';
+import { eventually, executionEnd, startSfnOverEdge, type SfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
 const REVIEW_CATCH = [
   { ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' },
@@ -26,42 +25,34 @@ const REVIEW_CATCH = [
 ];
 const REVIEW_RETRY = [{ ErrorEquals: ['ReviewerBusy'], IntervalSeconds: 0, MaxAttempts: 1 }];
 
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Review',
-  name: 'Review',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Review',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Route',
-    States: {
-      Route: { Type: 'Choice', Choices: [{ Variable: '$.via', StringEquals: 'lambda', Next: 'AskLambda' }], Default: 'AskQueue' },
-      AskQueue: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-        Parameters: { QueueUrl: 'http://local/000000000000/reviews', MessageBody: { 'taskToken.$': '$$.Task.Token', 'id.$': '$.id' } },
-        HeartbeatSeconds: 2,
-        TimeoutSeconds: 4,
-        ResultPath: '$.review',
-        Retry: REVIEW_RETRY,
-        Catch: REVIEW_CATCH,
-        Next: 'Done',
-      },
-      AskLambda: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
-        ResultPath: '$.review',
-        Next: 'Done',
-      },
-      Rejected: { Type: 'Pass', End: true },
-      ReviewerLost: { Type: 'Pass', End: true },
-      ApproveByDefault: { Type: 'Pass', Result: { approved: true, by: 'default' }, ResultPath: '$.review', Next: 'Done' },
-      Done: { Type: 'Succeed' },
+const MACHINE = testStateMachine('Review', {
+  StartAt: 'Route',
+  States: {
+    Route: { Type: 'Choice', Choices: [{ Variable: '$.via', StringEquals: 'lambda', Next: 'AskLambda' }], Default: 'AskQueue' },
+    AskQueue: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Parameters: { QueueUrl: 'http://local/000000000000/reviews', MessageBody: { 'taskToken.$': '$$.Task.Token', 'id.$': '$.id' } },
+      HeartbeatSeconds: 2,
+      TimeoutSeconds: 4,
+      ResultPath: '$.review',
+      Retry: REVIEW_RETRY,
+      Catch: REVIEW_CATCH,
+      Next: 'Done',
     },
+    AskLambda: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
+      ResultPath: '$.review',
+      Next: 'Done',
+    },
+    Rejected: { Type: 'Pass', End: true },
+    ReviewerLost: { Type: 'Pass', End: true },
+    ApproveByDefault: { Type: 'Pass', Result: { approved: true, by: 'default' }, ResultPath: '$.review', Next: 'Done' },
+    Done: { Type: 'Succeed' },
   },
-};
+});
 
 jest.setTimeout(20_000);
 

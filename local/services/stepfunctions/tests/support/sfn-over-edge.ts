@@ -1,12 +1,27 @@
 /**
- * Test support: the local Step Functions service behind its own edge, with an SDK client pointed at it, and the
- * polling helpers the wire tests share (the run's end, a value a task resource has received).
+ * Test support: state machines of the test account, the local Step Functions service behind its own edge with an SDK
+ * client pointed at it, and the polling helpers the wire tests share (the run's end, a value a task resource has
+ * received).
  */
 import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import type { LocalStateMachine } from '../../../../template/types';
 import { TEST_CREDENTIALS } from '../../../../edge/tests/support/edge-client';
 import { stepFunctionsEdgeService } from '../../edge-service';
 import { StepFunctionsService, type StepFunctionsOptions } from '../../step-functions';
+
+/** A STANDARD state machine of the test account (us-east-1, 000000000000) named `name`, running `definition`. */
+export function testStateMachine(name: string, definition: LocalStateMachine['definition']): LocalStateMachine {
+  return {
+    logicalId: name,
+    name,
+    arn: `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
+    type: 'STANDARD',
+    definitionPath: '',
+    substitutions: {},
+    definition,
+  };
+}
 
 export interface SfnOverEdge {
   service: StepFunctionsService;
