@@ -19,10 +19,15 @@ import { tieredCost, type Tier } from './prices';
  *
  * NOT confirmed (the stored pages render the price tables from templates the copies do not hold): the Group 1 unit
  * prices below ($1.00 per 1,000 for the first 1 M, $0.80, $0.60, $0.40 over 35 M) and the face metadata storage price
- * ($0.00001 per face per month). The storage price is consistent with a real bill posted in
- * https://github.com/ddps-lab/cloud-usage/issues/50 (a `USW2-FaceVectorsStored` line of $0.00001), which shows the
- * billing item but not the number of faces behind it. Check both on https://aws.amazon.com/rekognition/pricing/
- * before relying on the people lines.
+ * ($0.00001 per face per month). Searched again 2026-12-06 (docs, pages, issues and code corpora); what was found is
+ * consistent with them but is not the us-east-1 Group 1 table itself:
+ * - a transcription of the pricing page's worked example (api-evangelist/amazon-rekognition, plans pricing, read
+ *   2026-10-07) gives $0.0010 per image for the first 1 M and $0.0008 for the next images, for Group 2 (DetectLabels);
+ * - a project's cost notes read Group 1 from the AWS Price List API for Mumbai: $0.00125 per image for the first 1 M
+ *   (`APS3-Group1-ImagesProcessed`; Mumbai prices run above us-east-1's);
+ * - a real bill line `USW2-FaceVectorsStored $1e-05` (ddps-lab/cloud-usage#50) shows the storage billing item, but
+ *   not the number of faces behind it.
+ * Check both on https://aws.amazon.com/rekognition/pricing/ before relying on the people lines.
  */
 export const PEOPLE_PRICES = {
   group1PerImage: [
@@ -33,7 +38,8 @@ export const PEOPLE_PRICES = {
   ] as Tier[],
   faceMetadataPerFaceMonth: 0.00001,
   confirmed: 'IndexFaces and SearchFaces are Group 1 APIs billed per image; face metadata storage is billed per month',
-  notConfirmed: 'the Group 1 unit prices and the $0.00001 per face per month storage price',
+  notConfirmed:
+    "the us-east-1 Group 1 unit prices and the $0.00001 per face per month storage price (searched again 2026-12-06: only consistent evidence found, a Group 2 first-tier $0.0010 from the page's worked example, Mumbai Group 1 $0.00125 from the Price List API, a $0.00001 FaceVectorsStored bill line)",
 } as const;
 
 /**
@@ -60,6 +66,17 @@ const FACE_READ_RRU = 1;
 const LOCK_WRU = 1;
 /** The image's own faces, read first (one consistent Query of a few small items): one read unit. */
 const IMAGE_FACES_QUERY_RRU = 1;
+/** The "faces being indexed" marker (a tiny item): one write unit to set, one to clear, one consistent read. */
+const MARKER_WRU = 1;
+const MARKER_READ_RRU = 1;
+/**
+ * The detections checkpoint AnalyseImage writes before grouping and deletes after it: the analysis summary of an image
+ * with a face, taken as 8 KB (functions/rekognition-labels/README.md: the person fixture's summary is under 8 KB), so
+ * 8 write units to put and 8 to delete (a delete is billed by the deleted item's size). Stated, not measured per image.
+ */
+export const CHECKPOINT_WRU = 16;
+/** Every analysed image (with or without faces) first looks for a checkpoint: one consistent GetItem. */
+export const CHECKPOINT_READ_RRU = 1;
 
 /**
  * Runs the real grouping core (`groupFaces`) on an image with `faces` faces against counting stand-ins: every face
@@ -92,6 +109,7 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
       return Array.from({ length: matches }, (_, m) => ({ faceId: older(i, m).faceId, imageId: older(i, m).imageId, similarity: 99 }));
     },
     deleteFaces: async () => undefined,
+    facesOfImage: async () => [],
   };
   const store: FaceStore = {
     facesOfImage: async () => {
@@ -106,6 +124,16 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
       usage.writeUnits += FACE_PUT_WRU;
     },
     deleteFaceRecords: async () => undefined,
+    markIndexing: async () => {
+      usage.writeUnits += MARKER_WRU;
+    },
+    isIndexingMarked: async () => {
+      usage.readUnits += MARKER_READ_RRU;
+      return false;
+    },
+    clearIndexingMark: async () => {
+      usage.writeUnits += MARKER_WRU;
+    },
   };
   const lock: PeopleLock = {
     withOwnerLock: async (_owner, work) => {
@@ -161,12 +189,17 @@ export function peopleCostLines(images: number, people: PeopleCostInputs, prices
   const group1Usd = tieredCost((index + search) * images, PEOPLE_PRICES.group1PerImage);
   const group1Share = (units: number) => (index + search === 0 ? 0 : (group1Usd * units) / (index + search));
   const faces = share * usage.storedFaces;
-  const wru = share * usage.writeUnits;
-  const rru = share * usage.readUnits;
+  const wru = share * (usage.writeUnits + CHECKPOINT_WRU);
+  const rru = share * usage.readUnits + CHECKPOINT_READ_RRU;
   return [
     line('Rekognition', 'IndexFaces (people, Group 1)', index, group1Share(index)),
     line('Rekognition', 'SearchFaces (people, Group 1, one per face)', search, group1Share(search)),
     line('Rekognition', 'face metadata storage (people, first month)', faces, faces * images * PEOPLE_PRICES.faceMetadataPerFaceMonth),
-    line('DynamoDB', 'people (face records, owner lock, match reads)', wru + rru, images * (wru * prices.perWru + rru * prices.perRru)),
+    line(
+      'DynamoDB',
+      'people (face records, owner lock, indexing marker, match reads, detections checkpoint)',
+      wru + rru,
+      images * (wru * prices.perWru + rru * prices.perRru),
+    ),
   ];
 }

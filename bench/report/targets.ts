@@ -137,7 +137,12 @@ export function computeTargets(s: BenchSections): Target[] {
       visionNote(v?.modelLoadCachedCpuS, 's'),
     ),
   );
-  targets.push(target('vision: peak RSS, service + worker pool', v?.rssTotalMb, 1536, 'MB', 'lower', visionNote(undefined, '')));
+  const rssNote = v
+    ? 'VmHWM of the vision service in its own process (the Rekognition endpoint local mode serves) plus every process under ' +
+      `it (2 workers, esbuild), after the evaluation photos; pool throughput ${v.poolImagesPerMinute ?? '?'} images/min, ` +
+      `worker CPU ${v.poolWorkerCpuSPerImage ?? '?'} s per image (all four Detect calls)`
+    : whyMissing(s, 'vision');
+  targets.push(target('vision: peak RSS, service + worker pool', v?.rssTotalMb, 1536, 'MB', 'lower', rssNote));
   const qualityNote = (what: string) =>
     v ? `${what}; labelled photos from Debian packages (bench/vision/eval/manifest.json), issue 16` : whyMissing(s, 'vision');
   targets.push(

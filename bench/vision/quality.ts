@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { DetectLabelsResponse, DetectModerationLabelsResponse, DetectTextResponse } from '@aws-sdk/client-rekognition';
-import type { LocalRekognitionService } from '../../local/services/rekognition/rekognition-service';
+import type { VisionEndpoint } from './service-client';
 import { ensureEvalPhotos, type EvalImage } from './eval/photos';
 import { rates, scoreLabels, scoreWords, sumTallies, type Tally } from './eval/score';
 
@@ -20,13 +20,13 @@ interface PhotoResult {
   moderation?: string[];
 }
 
-async function call<T>(service: LocalRekognitionService, operation: string, request: Record<string, unknown>): Promise<T> {
+async function call<T>(service: VisionEndpoint, operation: string, request: Record<string, unknown>): Promise<T> {
   const response = await service.handle(`RekognitionService.${operation}`, JSON.stringify(request));
   if (response.status !== 200) throw new Error(`${operation} answered ${response.status}: ${response.body}`);
   return JSON.parse(response.body) as T;
 }
 
-async function analysePhoto(service: LocalRekognitionService, image: EvalImage, bytes: Buffer): Promise<PhotoResult> {
+async function analysePhoto(service: VisionEndpoint, image: EvalImage, bytes: Buffer): Promise<PhotoResult> {
   const Image = { Bytes: bytes.toString('base64') };
   const result: PhotoResult = { image };
   if (image.sets.includes('everyday')) {
@@ -58,7 +58,7 @@ const fixed = (value: number | null) => (value === null ? 'n/a' : value.toFixed(
  * Runs DetectLabels, DetectText and DetectModerationLabels on the labelled evaluation photos (ensureEvalPhotos) and
  * prints one row per photo and one row per measure (precision/recall per capability, with issue 16's targets).
  */
-export async function runQuality(service: LocalRekognitionService): Promise<void> {
+export async function runQuality(service: VisionEndpoint): Promise<void> {
   // Calibration photos only choose thresholds (calibration.ts); scoring them here would mix the two splits.
   const photos = ensureEvalPhotos().filter(({ image }) => image.sets.some((set) => set !== 'calibration'));
   const results: PhotoResult[] = [];

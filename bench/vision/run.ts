@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
 import { printCalibration } from './calibration';
 import { runQuality } from './quality';
+import { ServiceProcess } from './service-client';
 
 const FIXTURES = join(__dirname, '..', '..', 'tests', 'fixtures', 'images');
 const PHOTOS = ['ai-face.jpg', 'ai-body.jpg', 'cgi-multiangle-1.jpg', 'background.jpg', 'flowers.jpeg', 'group-1.jpg'];
@@ -45,16 +46,6 @@ async function documentImage(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).jpeg({ quality: 90 }).toBuffer();
 }
 
-function peakRssMb(pid: number): number {
-  try {
-    const status = require('node:fs').readFileSync(`/proc/${pid}/status`, 'utf8') as string;
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
 /** CPU time (user + system, every thread, exited ones included) a process has used so far, in ms. */
 function cpuMs(pid: number): number {
   const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8') as string;
@@ -62,15 +53,19 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-/** Prints the peak RSS (VmHWM) of every worker and of this process, and their total. */
-function printPeakRss(service: LocalVisionService, when: string): void {
-  const workers = service.workerPids().map(peakRssMb);
-  const parent = process.resourceUsage().maxRSS / 1024;
-  console.log(`\npeak RSS, MB (default pool of 2 workers, ${when}; target total <= 1536)`);
+/**
+ * Prints the peak RSS (VmHWM) of the service process and of each of its workers, and their total: the vision
+ * service as local mode runs it, not this driver (which holds the photos it sends).
+ */
+function printPeakRss(service: ServiceProcess, when: string): void {
+  const { service: serviceMb, children } = service.peakRss();
+  const workers = children.filter((child) => child.name === 'worker').length;
+  console.log(`\npeak RSS, MB (vision service process, its ${workers} workers and any other child, ${when}; target total <= 1536)`);
+  let worker = 0;
   console.table([
-    ...workers.map((mb, index) => ({ process: `worker ${index + 1}`, peakMb: mb.toFixed(0) })),
-    { process: 'service (this process)', peakMb: parent.toFixed(0) },
-    { process: 'total', peakMb: (workers.reduce((sum, mb) => sum + mb, 0) + parent).toFixed(0) },
+    ...children.map((child) => ({ process: child.name === 'worker' ? `worker ${++worker}` : child.name, peakMb: child.mb.toFixed(0) })),
+    { process: 'service (Rekognition endpoint)', peakMb: serviceMb.toFixed(0) },
+    { process: 'total', peakMb: children.reduce((sum, child) => sum + child.mb, serviceMb).toFixed(0) },
   ]);
 }
 
@@ -82,7 +77,7 @@ async function timeReady(dataDir: string, workers: number): Promise<{ ms: number
 }
 
 async function timeCall(
-  service: LocalVisionService,
+  service: LocalVisionService | ServiceProcess,
   call: Call,
   image: Buffer,
 ): Promise<{ ms: number; cpu: number; body: Record<string, unknown> }> {
@@ -108,6 +103,61 @@ function median(values: number[]): number {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+/** Model load (cold, then cached) and warm time per call on one worker, in this process. */
+async function printLoadAndCallTimes(dataDir: string, inputs: [string, Buffer][]): Promise<void> {
+  console.log(
+    `vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}`,
+  );
+  const cold = await timeReady(dataDir, 1);
+  const coldCpu = cpuMs(cold.service.workerPids()[0]);
+  await cold.service.close();
+  const cached = await timeReady(dataDir, 1);
+  const cachedCpu = cpuMs(cached.service.workerPids()[0]);
+  const service = cached.service;
+  console.log("\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker's CPU time");
+  console.table([
+    { start: 'first start (writes nsfwjs weight cache)', wallSeconds: seconds(cold.ms), cpuSeconds: seconds(coldCpu), target: '' },
+    { start: 'with weight cache', wallSeconds: seconds(cached.ms), cpuSeconds: seconds(cachedCpu), target: '<= 3.000' },
+  ]);
+
+  const rows = [];
+  for (const [name, image] of inputs) {
+    const row: Record<string, string | number> = { image: name };
+    let faces = 0;
+    let facesAndLabels = 0;
+    for (const call of Object.keys(CALLS) as Call[]) {
+      await timeCall(service, call, image);
+      const times: number[] = [];
+      const cpus: number[] = [];
+      let last: Record<string, unknown> = {};
+      for (let run = 0; run < RUNS; run += 1) {
+        const { ms, cpu, body } = await timeCall(service, call, image);
+        times.push(ms);
+        cpus.push(cpu);
+        last = body;
+      }
+      const short = call.replace('Detect', '').replace('ModerationLabels', 'Moderation');
+      row[`${short} wall`] = seconds(median(times));
+      row[`${short} cpu`] = seconds(mean(cpus));
+      if (call === 'DetectFaces') faces = (last.FaceDetails as unknown[]).length;
+      if (call === 'DetectFaces' || call === 'DetectLabels') facesAndLabels += mean(cpus);
+      if (call === 'DetectText')
+        row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
+      if (call === 'DetectLabels') row.labels = (last.Labels as unknown[]).length;
+    }
+    row.faces = faces;
+    row['f+l cpu'] = seconds(facesAndLabels);
+    row['target f+l'] = (0.4 + 0.15 * Math.max(0, faces - 1)).toFixed(3);
+    rows.push(row);
+  }
+  console.log('\nwarm seconds per call (one worker, through the JSON 1.1 handler): wall = median, cpu = mean worker CPU time;');
+  console.log('targets: faces+labels <= target f+l, moderation <= 0.100, text <= 0.300 on the document');
+  console.table(rows);
+  await service.close();
+}
+
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-vision-'));
   try {
@@ -121,75 +171,41 @@ async function main(): Promise<void> {
       await service.close();
       return;
     }
-    console.log(
-      `vision benchmark: ${RUNS} warm runs per call (median), load average ${loadavg()
-        .map((value) => value.toFixed(1))
-        .join(' ')}`,
-    );
-    const cold = await timeReady(dataDir, 1);
-    const coldCpu = cpuMs(cold.service.workerPids()[0]);
-    await cold.service.close();
-    const cached = await timeReady(dataDir, 1);
-    const cachedCpu = cpuMs(cached.service.workerPids()[0]);
-    const service = cached.service;
-    console.log("\nmodel load (one worker: fork, WASM init, all models, warm-up inference); cpu = the worker's CPU time");
-    console.table([
-      { start: 'first start (writes nsfwjs weight cache)', wallSeconds: seconds(cold.ms), cpuSeconds: seconds(coldCpu), target: '' },
-      { start: 'with weight cache', wallSeconds: seconds(cached.ms), cpuSeconds: seconds(cachedCpu), target: '<= 3.000' },
-    ]);
-
     const inputs: [string, Buffer][] = [
       ...(await Promise.all(PHOTOS.map(async (name) => [name, await readFile(join(FIXTURES, name))] as [string, Buffer]))),
       ['document (generated)', await documentImage()],
     ];
-    const rows = [];
-    for (const [name, image] of inputs) {
-      const row: Record<string, string | number> = { image: name };
-      let faces = 0;
-      let facesAndLabels = 0;
-      for (const call of Object.keys(CALLS) as Call[]) {
-        await timeCall(service, call, image);
-        const times: number[] = [];
-        const cpus: number[] = [];
-        let last: Record<string, unknown> = {};
-        for (let run = 0; run < RUNS; run += 1) {
-          const { ms, cpu, body } = await timeCall(service, call, image);
-          times.push(ms);
-          cpus.push(cpu);
-          last = body;
-        }
-        const short = call.replace('Detect', '').replace('ModerationLabels', 'Moderation');
-        row[`${short} wall`] = seconds(median(times));
-        row[`${short} cpu`] = seconds(mean(cpus));
-        if (call === 'DetectFaces') faces = (last.FaceDetails as unknown[]).length;
-        if (call === 'DetectFaces' || call === 'DetectLabels') facesAndLabels += mean(cpus);
-        if (call === 'DetectText')
-          row.words = (last.TextDetections as { Type: string }[]).filter((detection) => detection.Type === 'WORD').length;
-        if (call === 'DetectLabels') row.labels = (last.Labels as unknown[]).length;
-      }
-      row.faces = faces;
-      row['f+l cpu'] = seconds(facesAndLabels);
-      row['target f+l'] = (0.4 + 0.15 * Math.max(0, faces - 1)).toFixed(3);
-      rows.push(row);
-    }
-    console.log('\nwarm seconds per call (one worker, through the JSON 1.1 handler): wall = median, cpu = mean worker CPU time;');
-    console.log('targets: faces+labels <= target f+l, moderation <= 0.100, text <= 0.300 on the document');
-    console.table(rows);
-    await service.close();
-
-    // Memory: a pool of 2 workers (the default on this machine) after one pass over every call and image.
-    const pool = await timeReady(dataDir, 2);
-    // Each call twice at once, so both workers see every image: the worst case for memory.
+    // `-- --memory`: only the service process's throughput, peak RSS and quality (skips the one-worker timings).
+    if (!process.argv.includes('--memory')) await printLoadAndCallTimes(dataDir, inputs);
+    // Memory and throughput: the service in its own process with the default pool of 2, called over HTTP.
+    const poolStarted = performance.now();
+    const pool = await ServiceProcess.start(dataDir, 2);
+    const poolReadyMs = performance.now() - poolStarted;
+    const workers = pool.workerPids();
+    const cpuBefore = workers.map(cpuMs);
+    const passStarted = performance.now();
+    // Each image twice at once through all four calls, so both workers see every image: the worst case for memory.
     for (const [, image] of inputs) {
-      for (const call of Object.keys(CALLS) as Call[])
-        await Promise.all([timeCall(pool.service, call, image), timeCall(pool.service, call, image)]);
+      for (const call of Object.keys(CALLS) as Call[]) await Promise.all([timeCall(pool, call, image), timeCall(pool, call, image)]);
     }
-    printPeakRss(pool.service, 'each having run every call on every image');
-    console.log(`pool of 2 ready in ${seconds(pool.ms)} s with the weight cache`);
-    await runQuality(pool.service);
+    const passMinutes = (performance.now() - passStarted) / 60_000;
+    const workerCpuS = workers.reduce((total, pid, index) => total + cpuMs(pid) - cpuBefore[index], 0) / 1000;
+    const images = inputs.length * 2;
+    console.log('\npool throughput (service process + 2 workers over HTTP; every fixture twice at once, all four calls each)');
+    console.table([
+      {
+        images,
+        imagesPerMinute: (images / passMinutes).toFixed(1),
+        workerCpuSecondsPerImage: (workerCpuS / images).toFixed(3),
+        loadAverage: loadavg()[0].toFixed(1),
+      },
+    ]);
+    printPeakRss(pool, 'each worker having run every call on every fixture');
+    console.log(`pool of 2 ready in ${seconds(poolReadyMs)} s with the weight cache (own process)`);
+    await runQuality(pool);
     // The evaluation photos are larger than the fixtures (up to 2 Mpx), and WASM memory keeps its peak.
-    printPeakRss(pool.service, 'after the evaluation photos too');
-    await pool.service.close();
+    printPeakRss(pool, 'after the evaluation photos too');
+    await pool.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -20,7 +20,11 @@ export interface VisionResult {
   textOnDocumentS: number | null;
   textOnDocumentCpuS: number | null;
   modelLoadCachedCpuS: number | null;
+  /** Peak RSS (VmHWM) of the vision service process plus every process under it (its workers, esbuild), in MB. */
   rssTotalMb: number | null;
+  /** Images per minute through the service process's pool of 2 (all four Detect calls each), and worker CPU per image. */
+  poolImagesPerMinute: number | null;
+  poolWorkerCpuSPerImage: number | null;
   /** Analysis quality on the labelled evaluation photos (issue 16): every measure of bench:vision's quality table. */
   quality: Record<string, number | null>;
   labelHitRate: number | null;
@@ -84,6 +88,7 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
   const warm = tables.find((t) => t.rows.some((r) => 'image' in r && ('DetectModerationLabels' in r || 'Moderation wall' in r)));
   // bench:vision prints peak RSS after the fixtures and again after the evaluation photos; VmHWM only grows.
   const rssTables = tables.filter((t) => t.rows.some((r) => 'peakMb' in r));
+  const throughput = tables.find((t) => t.rows.some((r) => 'imagesPerMinute' in r))?.rows[0];
   const qualityRows = tables.find((t) => t.rows.some((r) => 'measure' in r))?.rows ?? [];
   const quality = Object.fromEntries(qualityRows.map((r) => [r.measure, num(r.value)]));
   const measure = (prefix: string) => quality[Object.keys(quality).find((name) => name.startsWith(prefix)) ?? ''] ?? null;
@@ -119,6 +124,8 @@ export function visionFigures(tables: PrintedTable[]): Omit<VisionResult, 'runs'
         ),
       ),
     ),
+    poolImagesPerMinute: pick(throughput, 'imagesPerMinute'),
+    poolWorkerCpuSPerImage: pick(throughput, 'workerCpuSecondsPerImage'),
     quality,
     labelHitRate: measure('labels: everyday photos with at least one correct label'),
     sceneTextWordRecall: measure('text: scene text word recall'),

@@ -57,6 +57,10 @@ const FACE_QUALITY_SIDE = 96;
 const OBJECT_MIN_SCORE = 0.15;
 const OBJECT_PADDING = 0.25;
 const OBJECT_INPUT_SIDE = 512;
+// Labels need only whether there are faces and how large: the detector sees 256 px and the mesh a 192-px crop, so a
+// 768-px copy finds the same faces with about the same scores as 1024 px (the 13 of the group photo too) for ~25%
+// less face work.
+const LABEL_FACES_SIDE = 768;
 const NEEDS_DESCRIPTION = ['ALL', 'AGE_RANGE', 'GENDER'];
 const NEEDS_EMOTION = ['ALL', 'EMOTIONS', 'SMILE'];
 
@@ -108,13 +112,14 @@ export class Analyser {
 
   private async detectLabels(bytes: Buffer, params: LabelsParams): Promise<DetectLabelsResponse> {
     const response: DetectLabelsResponse = { Labels: [], LabelModelVersion: '3.0' };
-    let image: RgbPixels | undefined;
+    let thumbnail: RgbPixels | undefined;
     if (params.generalLabels) {
-      image = await decodeRgb(bytes, MAX_LABELS_SIDE);
+      const image = await decodeRgb(bytes, MAX_LABELS_SIDE);
+      thumbnail = await shrinkRgb(image, THUMBNAIL_SIDE);
       // The face mesh runs too: it rejects the animal faces (cats, dogs) that the detector alone scores as human.
-      const faces = await this.human.faces(image, { mesh: true, description: false, emotion: false });
+      const faces = await this.human.faces(await shrinkRgb(image, LABEL_FACES_SIDE), { mesh: true, description: false, emotion: false });
       const textScore = await this.ocr.textPresence(image);
-      const scene = sceneCues(await shrinkRgb(image, THUMBNAIL_SIDE));
+      const scene = sceneCues(thumbnail);
       const classes = this.classifier ? classifierLabels(await this.classifier.classify(image), CLASSIFIER_MIN_SCORE) : undefined;
       response.Labels = toLabels(
         {
@@ -129,8 +134,7 @@ export class Analyser {
       );
     }
     if (params.imageProperties) {
-      const thumbnail = image ? await shrinkRgb(image, THUMBNAIL_SIDE) : await decodeRgb(bytes, THUMBNAIL_SIDE);
-      response.ImageProperties = toImageProperties(thumbnail, params.maxDominantColors);
+      response.ImageProperties = toImageProperties(thumbnail ?? (await decodeRgb(bytes, THUMBNAIL_SIDE)), params.maxDominantColors);
     }
     return response;
   }
@@ -141,8 +145,9 @@ export class Analyser {
    * pass beat one plain pass and, at half the cost, two passes whose results are merged (README.md).
    */
   private async findObjects(image: RgbPixels): Promise<ObjectDetection[]> {
-    // CenterNet sees 512 px whatever it is given, so the framed copy is made from a 512-px one: less WASM memory.
-    const padded = await padRgb(await shrinkRgb(image, OBJECT_INPUT_SIDE), OBJECT_PADDING);
+    // CenterNet sees 512 px whatever it is given, so the framed copy is made 512 px a side: less WASM memory, and no
+    // second resize inside tfjs.
+    const padded = await padRgb(await shrinkRgb(image, Math.round(OBJECT_INPUT_SIDE / (1 + 2 * OBJECT_PADDING))), OBJECT_PADDING);
     // Below a raw score of 0.15 (calibrated confidence about 26) nothing could pass, so the detector stops there.
     return (await this.human.objects(padded.image, OBJECT_MIN_SCORE)).map((object) => {
       const [Left, Top, Width, Height] = object.boxRaw;

@@ -137,7 +137,10 @@ export class WorkerPool {
   private spawn(): void {
     const child = fork(this.script as string, [], {
       serialization: 'advanced',
-      execArgv: [],
+      // A 1 MB young generation (V8's default grows to tens of MB) makes scavenges free each job's garbage Buffers
+      // (request bytes, decoded pixels) soon instead of letting them pile up: about 100 MB lower peak per worker at
+      // the same CPU time per image (README.md, "Memory").
+      execArgv: ['--max-semi-space-size=1'],
       // glibc gives every thread (libvips', onnxruntime's) its own malloc arena, and each keeps its peak; two arenas
       // hold a worker's peak memory about 100 MB lower at no measurable cost in speed (README.md).
       env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },

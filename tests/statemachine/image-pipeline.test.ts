@@ -24,7 +24,7 @@ import {
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   analysisSummarySchema,
   DETAIL_TYPES,
@@ -493,6 +493,52 @@ describe('image pipeline state machine', () => {
     expect(people[0][0].attributes?.personId).toBeDefined();
     expect(people[1][0].attributes?.personId).toBe(people[0][0].attributes?.personId);
   });
+
+  it("repeats no Detect call when AnalyseImage is retried because the owner's people lock stayed busy", async () => {
+    // Prepare: another holder keeps the owner's people lock for 31 s, past the 30 s a run waits, so the first attempt
+    // gives up with PeopleLockBusyError and the state machine retries it; the retry takes the lock once it lapses.
+    useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
+    answerRekognition();
+    rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
+    const indexed = answerFaceCollection();
+    const input = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/busy.jpg');
+    const leaseUntil = Date.now() + 31_000;
+    await table.send(
+      new PutCommand({
+        TableName: PHYSICAL_NAMES.ImagesTable,
+        Item: { PK: `PEOPLE#${input.owner}`, SK: 'LOCK', type: 'PEOPLE_LOCK', holder: 'another-run', leaseUntil },
+      }),
+    );
+    const detectCalls = () =>
+      [DetectLabelsCommand, DetectModerationLabelsCommand, DetectFacesCommand, DetectTextCommand].map(
+        (command) => rekognition.commandCalls(command as never).length,
+      );
+    const before = detectCalls();
+
+    // Act
+    const run = await runPipeline(input, { handlers });
+    const item = await imageItem(input.imageId);
+    const checkpoint = await table.send(
+      new QueryCommand({
+        TableName: PHYSICAL_NAMES.ImagesTable,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': `IMAGE#${input.imageId}`, ':sk': 'DETECTIONS#' },
+      }),
+    );
+
+    // Assess: AnalyseImage ran twice, every Detect call once, and the people step once to completion.
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.retriedStates).toContain('AnalyseImage');
+    expect(Date.now()).toBeGreaterThan(leaseUntil);
+    const made = detectCalls().map((count, index) => count - before[index]);
+    expect(made.every((count) => count <= 1)).toBe(true);
+    expect(made.reduce((sum, count) => sum + count, 0)).toBe(
+      item?.analysis.calls.filter((call: string) => call.startsWith('Detect')).length,
+    );
+    expect(indexed).toHaveLength(1);
+    expect(sectionItems(item?.analysis, 'people')).toHaveLength(1);
+    expect(checkpoint.Items).toEqual([]);
+  }, 120_000);
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
     // Prepare

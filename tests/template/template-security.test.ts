@@ -29,7 +29,7 @@ const SCOPED_POLICY_TEMPLATES = new Set(['EventBridgePutEventsPolicy', 'StepFunc
 const REGISTRY_ACTIONS = [...new Set(DETECTORS.map((detector) => detector.iamAction))].sort();
 
 /** What grouping faces into people calls on the stack's face collection, and that collection's ARN. */
-const FACE_COLLECTION_ACTIONS = ['rekognition:DeleteFaces', 'rekognition:IndexFaces', 'rekognition:SearchFaces'];
+const FACE_COLLECTION_ACTIONS = ['rekognition:DeleteFaces', 'rekognition:IndexFaces', 'rekognition:ListFaces', 'rekognition:SearchFaces'];
 const FACE_COLLECTION_ARN = { 'Fn::GetAtt': ['FaceCollection', 'Arn'] };
 
 /** The only action sets that may use Resource "*": the services have no resource-level permissions for them. */
@@ -115,7 +115,7 @@ const EXPECTED_ACCESS: Record<string, { actions: string[]; resources: unknown[] 
       actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       resources: [{ 'Fn::GetAtt': ['ImagesTable', 'Arn'] }],
     },
-    { actions: ['rekognition:DeleteFaces'], resources: [FACE_COLLECTION_ARN] },
+    { actions: ['rekognition:DeleteFaces', 'rekognition:ListFaces'], resources: [FACE_COLLECTION_ARN] },
   ],
   StoreMetadataFunction: [
     {
@@ -324,6 +324,7 @@ describe('template security', () => {
     // Assess
     expect(collectionGrants.map(({ grant }) => grant).sort()).toEqual([
       'CleanUpImageFunction: rekognition:DeleteFaces',
+      'CleanUpImageFunction: rekognition:ListFaces',
       ...FACE_COLLECTION_ACTIONS.map((action) => `RekognitionLabelsFunction: ${action}`),
     ]);
     for (const { resources } of collectionGrants) expect(resources).toEqual([FACE_COLLECTION_ARN]);

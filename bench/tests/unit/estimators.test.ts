@@ -119,6 +119,25 @@ describe('parseConsoleTables and visionFigures', () => {
     // Assess
     expect(figures.rssTotalMb).toBe(1290);
   });
+
+  it("reads the service process's pool throughput", () => {
+    // Prepare
+    const throughput = [
+      'pool throughput (service process + 2 workers over HTTP)',
+      '┌───┐',
+      '│ (index) │ images │ imagesPerMinute │ workerCpuSecondsPerImage │ loadAverage │',
+      '├───┤',
+      "│ 0 │ 14 │ '71.5' │ '0.877' │ '2.1' │",
+      '└───┘',
+    ];
+
+    // Act
+    const figures = visionFigures(parseConsoleTables([printed, ...throughput].join('\n')));
+
+    // Assess
+    expect(figures.poolImagesPerMinute).toBe(71.5);
+    expect(figures.poolWorkerCpuSPerImage).toBe(0.877);
+  });
 });
 
 describe('visionFigures on the wall/cpu layout', () => {

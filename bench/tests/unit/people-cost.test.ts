@@ -1,5 +1,13 @@
 import { computeCost } from '../../cost/model';
-import { measureGroupingRun, measurePeopleUsage, PEOPLE_PRICES, peopleCostLines, type PeopleUsage } from '../../cost/people';
+import {
+  CHECKPOINT_READ_RRU,
+  CHECKPOINT_WRU,
+  measureGroupingRun,
+  measurePeopleUsage,
+  PEOPLE_PRICES,
+  peopleCostLines,
+  type PeopleUsage,
+} from '../../cost/people';
 import { PRICES } from '../../cost/prices';
 import { costReports, parseCostArgs, switchPrices } from '../../cost/cli';
 
@@ -13,14 +21,14 @@ describe('people cost (groupFacesIntoPeople)', () => {
     const three = await measureGroupingRun(3, 10);
 
     // Assess: each face is written as its own person, then again with the older person it matched (two WRU each: table
-    // and GSI2); the lock item is put and deleted; the image's faces are queried, and each match's record read
-    // consistently (one RRU).
+    // and GSI2); the lock item and the indexing marker are each put and deleted; the image's faces are queried, the
+    // marker read, and each match's record read consistently (one RRU).
     expect(three).toEqual<PeopleUsage>({
       indexFaces: 1,
       searchFaces: 3,
       storedFaces: 3,
-      writeUnits: 3 * 2 * 2 + 2,
-      readUnits: 1 + 3 * 10,
+      writeUnits: 3 * 2 * 2 + 2 + 2,
+      readUnits: 1 + 1 + 3 * 10,
     });
   });
 
@@ -47,7 +55,9 @@ describe('people cost (groupFacesIntoPeople)', () => {
     expect(line(lines, 'IndexFaces').usdPerThousand).toBeCloseTo(0.3 * group1 * 1000);
     expect(line(lines, 'SearchFaces').usdPerThousand).toBeCloseTo(0.6 * group1 * 1000);
     expect(line(lines, 'face metadata storage').usdPerThousand).toBeCloseTo(0.6 * PEOPLE_PRICES.faceMetadataPerFaceMonth * 1000);
-    expect(line(lines, 'people').usdPerThousand).toBeCloseTo(1000 * (0.3 * 8 * prices.perWru + 0.3 * 11 * prices.perRru));
+    // The table line also holds the detections checkpoint: put and deleted for each image grouped, looked for on every image.
+    const table = 1000 * (0.3 * (8 + CHECKPOINT_WRU) * prices.perWru + (0.3 * 11 + CHECKPOINT_READ_RRU) * prices.perRru);
+    expect(line(lines, 'people').usdPerThousand / table).toBeCloseTo(1, 9);
   });
 
   it('shares the Group 1 tier savings between IndexFaces and SearchFaces past the first tier', () => {

@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -252,6 +254,53 @@ describe('console in Chromium', () => {
     expect(cards).toHaveLength(before.length - 1);
     expect(after.find((person) => person.personId === target.personId)?.mergedFrom).toEqual([source.personId]);
     expect(photos).toBeGreaterThanOrEqual(1);
+  });
+
+  it("pages a person's photos with a More photos button, showing each photo once", async () => {
+    // Prepare: 55 more face items of one person on its own photos (as re-grouped faces would be), so its faces fill
+    // more than one page of 50; written straight into the table, removed afterwards.
+    const documents = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
+    );
+    const table = stack.stack.resources.tableName;
+    const [person] = (await apiJson('/people?limit=1')).items as Array<{ personId: string; cover: { imageId: string } }>;
+    const { Items: faces = [] } = await documents.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :face)',
+        ExpressionAttributeValues: { ':pk': `IMAGE#${person.cover.imageId}`, ':face': 'FACE#' },
+      }),
+    );
+    const face = faces.find((item) => item.personId === person.personId)!;
+    const extra = Array.from({ length: 55 }, (_, i) => {
+      const faceId = `eeeeeeee-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+      const indexedAt = new Date(Date.UTC(2020, 0, 1, 0, 0, i)).toISOString();
+      return { ...face, SK: `FACE#${faceId}`, faceId, indexedAt, GSI1SK: `${face.personId}#${indexedAt}#${face.imageId}` };
+    });
+    for (const item of extra) await documents.send(new PutCommand({ TableName: table, Item: item }));
+    const expected = new Set(
+      ((await apiJson(`/people/${person.personId}/images?limit=100`)).items as Array<{ imageId: string }>).map((item) => item.imageId),
+    );
+
+    try {
+      // Act
+      await open(`#/people/${person.personId}`);
+      await page.waitForSelector('.card[data-image-id]');
+      const moreShown = await page.locator('button', { hasText: 'More photos' }).isVisible();
+      await page.locator('button', { hasText: 'More photos' }).click();
+      await page.waitForFunction(() => [...document.querySelectorAll('button')].every((b) => b.textContent !== 'More photos' || b.hidden));
+      const shown = await page
+        .locator('.card[data-image-id]')
+        .evaluateAll((cards) => cards.map((card) => (card as HTMLElement).dataset.imageId));
+
+      // Assess: 55 more faces than photos: the button appears, the next page's faces are on photos already shown.
+      expect(moreShown).toBe(true);
+      expect(new Set(shown).size).toBe(shown.length);
+      expect(new Set(shown)).toEqual(expected);
+    } finally {
+      for (const item of extra) await documents.send(new DeleteCommand({ TableName: table, Key: { PK: face.PK, SK: item.SK } }));
+      documents.destroy();
+    }
   });
 
   it('draws the object box of a detected person', async () => {

@@ -183,18 +183,39 @@ function personPage(container: HTMLElement, personId: string): void {
   const note = h('p', { class: 'muted', role: 'status' }, 'Loading…');
   const heading = h('h1', {}, 'Photos of this person');
   const actions = h('div', {});
-  replaceChildren(container, h('p', {}, h('a', { href: hashLink(['people']) }, '← People')), heading, actions, note, list);
-  api<{ personId: string; name: string | null; items: ImageSummary[] }>(`/people/${encodeURIComponent(personId)}/images`)
-    .then((answer) => {
-      if (answer.name) heading.textContent = `Photos of ${answer.name}`;
-      replaceChildren(actions, personActions(answer.personId, answer.name, note));
-      for (const image of answer.items) list.appendChild(imageCard(image));
-      note.textContent = '';
-    })
-    .catch((error: Error) => {
-      note.textContent =
-        error instanceof ApiError && error.status === 404
-          ? 'No such person among your photos.'
-          : `Could not load the photos: ${error.message}`;
-    });
+  const more = h('button', { type: 'button', class: 'secondary', hidden: true }, 'More photos');
+  replaceChildren(container, h('p', {}, h('a', { href: hashLink(['people']) }, '← People')), heading, actions, note, list, more);
+  // A photo holding faces of two persons merged into one comes once per face: it is shown once.
+  const shown = new Set<string>();
+  let cursor: string | null = null;
+  const load = () => {
+    more.disabled = true;
+    api<{ personId: string; name: string | null; items: ImageSummary[]; nextCursor: string | null }>(
+      `/people/${encodeURIComponent(personId)}/images?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    )
+      .then((answer) => {
+        if (cursor === null) {
+          if (answer.name) heading.textContent = `Photos of ${answer.name}`;
+          replaceChildren(actions, personActions(answer.personId, answer.name, note));
+        }
+        for (const image of answer.items) {
+          if (shown.has(image.imageId)) continue;
+          shown.add(image.imageId);
+          list.appendChild(imageCard(image));
+        }
+        cursor = answer.nextCursor;
+        more.hidden = !cursor;
+        more.disabled = false;
+        note.textContent = '';
+      })
+      .catch((error: Error) => {
+        more.disabled = false;
+        note.textContent =
+          error instanceof ApiError && error.status === 404
+            ? 'No such person among your photos.'
+            : `Could not load the photos: ${error.message}`;
+      });
+  };
+  more.addEventListener('click', load);
+  load();
 }

@@ -1,9 +1,12 @@
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DeleteFacesCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DeleteFacesCommand, ListFacesCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
 import {
+  collectionFacesOfImage,
   ConfigurationError,
+  FACES_INDEXING_SK,
   IMAGE_SK,
+  LIST_FACES_PAGE_SIZE,
   imageFacesQuery,
   imagePrefix,
   imagePk,
@@ -120,13 +123,28 @@ export function createAwsDeps({ s3, db, rekognition, config, now, logger }: AwsD
         faceIds.push(...(page.Items ?? []).map((item) => String(item.faceId)));
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
-      if (faceIds.length === 0) return 0;
+      // A run that died between IndexFaces and its face records left this marker: the collection may hold vectors of
+      // the image no record names, found by their ExternalImageId (a scan of the collection; rare).
+      const marker = await db.send(
+        new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK }, ConsistentRead: true }),
+      );
+      if (faceIds.length === 0 && !marker.Item) return 0;
       // Face records without a collection to delete from would leave vectors behind unseen: fail loudly instead.
       if (!config.faceCollectionId)
         throw new ConfigurationError([`FACE_COLLECTION_ID (image ${imageId} has ${faceIds.length} indexed faces)`]);
+      const collectionId = config.faceCollectionId;
+      if (marker.Item) {
+        const unrecorded = await collectionFacesOfImage(
+          (token) =>
+            rekognition.send(new ListFacesCommand({ CollectionId: collectionId, MaxResults: LIST_FACES_PAGE_SIZE, NextToken: token })),
+          imageId,
+        );
+        faceIds.push(...unrecorded.filter((faceId) => !faceIds.includes(faceId)));
+        if (faceIds.length === 0) return 0;
+      }
       for (let start = 0; start < faceIds.length; start += FACE_DELETE_BATCH) {
         await rekognition.send(
-          new DeleteFacesCommand({ CollectionId: config.faceCollectionId, FaceIds: faceIds.slice(start, start + FACE_DELETE_BATCH) }),
+          new DeleteFacesCommand({ CollectionId: collectionId, FaceIds: faceIds.slice(start, start + FACE_DELETE_BATCH) }),
         );
       }
       return faceIds.length;

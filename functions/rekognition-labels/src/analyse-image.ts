@@ -14,7 +14,7 @@ import {
 import { DETECTORS, LABELS_DETECTOR, type AnyDetector } from './detectors';
 import { imagePropertiesSection } from './detectors/detect-labels';
 import { findReusableAnalysis, type NearDuplicateStore, type ReusableAnalysis } from './near-duplicate';
-import { addPeopleSection, type PeopleDeps } from './people/people-section';
+import { addPeopleSection, groupsFaces, type PeopleDeps } from './people/people-section';
 import { classifyRekognitionError } from './rekognition-errors';
 import type { AnalyseImageInput, AnalysisImage } from './types';
 
@@ -78,14 +78,20 @@ export async function analyseImage(
   }
   const settings = analysisSettingsKey(config);
   const settingsFingerprint = analysisFingerprint(config);
+  const image = toRekognitionImage(input.image);
+  // A retry after the people step failed (the owner's people lock was busy) finds its Detect results here.
+  const checkpointed = config.groupFacesIntoPeople ? await deps.people?.checkpoint.get(input.imageId, input.revision) : undefined;
+  if (checkpointed?.settingsFingerprint === settingsFingerprint) {
+    deps.log?.('Detect results of an earlier attempt reused; only the people step runs', { calls: checkpointed.calls });
+    return withQuarantineVerdict(await withPeopleStep(checkpointed, input, config, deps.people), config);
+  }
   const reusable = deps.nearDuplicates ? await findReusableAnalysis(input, config, deps.nearDuplicates) : undefined;
   if (reusable) {
     deps.log?.('analysis reused from a near-duplicate', { reusedFrom: reusable.imageId, distance: reusable.distance });
     const summary = { ...reusedSummary(input, config, settings, reusable), settingsFingerprint };
-    await addPeopleSection(summary, input, toRekognitionImage(input.image), config, deps.people);
+    await addPeopleSection(summary, input, image, config, deps.people);
     return withQuarantineVerdict(summary, config);
   }
-  const image = toRekognitionImage(input.image);
   const calls: string[] = [];
   const responses = new Map<AnyDetector, object>();
   const skipped: Record<string, string> = {};
@@ -132,15 +138,36 @@ export async function analyseImage(
     Object.assign(sections, detector.summarise(response, config));
   }
   withMeasuredProperties(sections, input, config);
-  // After the raw keys: IndexFaces' response is not kept (it is face vectors' ids, in the table already).
-  await addPeopleSection({ sections, calls, skipped }, input, image, config, deps.people);
+  // Before the people step, so a retry that reuses these results finds the files they name.
   await Promise.all(
     Object.keys(rawKeys).map((name) => {
       const detector = detectors.find((candidate) => candidate.name === name)!;
       return deps.putJson(rawKeys[name], withoutMetadata(responses.get(detector)!));
     }),
   );
-  return withQuarantineVerdict({ sections, calls, skipped, rawKeys, settings, settingsFingerprint }, config);
+  const summary: AnalysisSummary = { sections, calls, skipped, rawKeys, settings, settingsFingerprint };
+  if (!groupsFaces(sections, config) || !deps.people) {
+    await addPeopleSection(summary, input, image, config, deps.people);
+    return withQuarantineVerdict(summary, config);
+  }
+  await deps.people.checkpoint.put(input.imageId, input.revision, summary);
+  return withQuarantineVerdict(await withPeopleStep(summary, input, config, deps.people), config);
+}
+
+/**
+ * The people step on Detect results that are in the checkpoint: groups the faces (IndexFaces' response is not kept:
+ * it is face vectors' ids, in the table already), then drops the checkpoint. A failure (PeopleLockBusyError) leaves
+ * it for the retry.
+ */
+async function withPeopleStep(
+  summary: AnalysisSummary,
+  input: AnalyseImageInput,
+  config: AnalysisConfig,
+  people: PeopleDeps | undefined,
+): Promise<AnalysisSummary> {
+  await addPeopleSection(summary, input, toRekognitionImage(input.image), config, people);
+  await people?.checkpoint.remove(input.imageId, input.revision);
+  return summary;
 }
 
 /** Marks the summary for quarantine when a moderation label reaches the config's quarantineMinConfidence. */

@@ -10,6 +10,7 @@ import type { AnalyseConfig } from './config';
 import { createConfigLoader } from './config-loader';
 import { createAwsFaceCollection } from './people/aws-face-collection';
 import { createDynamoFaceStore } from './people/dynamo-face-store';
+import { createDynamoDetectionsCheckpoint } from './people/dynamo-detections-checkpoint';
 import { createDynamoPeopleLock } from './people/dynamo-people-lock';
 import type { HashCandidate, NearDuplicateStore, StoredImage } from './near-duplicate';
 
@@ -95,6 +96,7 @@ export function createAwsDeps({ rekognition, s3, ssmProvider, dynamodb, env, log
             collection: createAwsFaceCollection(rekognition, env.faceCollectionId),
             store: createDynamoFaceStore(dynamodb, env.imagesTableName),
             lock: createDynamoPeopleLock(dynamodb, env.imagesTableName),
+            checkpoint: createDynamoDetectionsCheckpoint(dynamodb, env.imagesTableName),
           },
         }
       : {}),

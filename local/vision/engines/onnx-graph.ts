@@ -115,7 +115,7 @@ function encodeValueInfo(name: string, shape: number[]): Message {
 }
 
 /** A protobuf message being written: fields appended in order as byte chunks. */
-class Message {
+export class Message {
   readonly chunks: Uint8Array[] = [];
   length = 0;
 
@@ -146,6 +146,11 @@ class Message {
     this.push(varint(field * 8 + 2));
     this.push(varint(value.length));
     for (const chunk of value.chunks) this.push(chunk);
+  }
+
+  /** An already encoded field (tag included), copied through unchanged. */
+  raw(encoded: Uint8Array): void {
+    this.push(encoded);
   }
 
   bytes(): Uint8Array {

@@ -10,6 +10,7 @@ export * from './image-properties';
 export * from './ids';
 export * from './is-object';
 export * from './keys';
+export * from './face-collection-scan';
 export * from './object-key';
 export * from './owner';
 export * from './owner-lock';

@@ -57,6 +57,22 @@ export function imageFacesQuery(tableName: string, imageId: string) {
 }
 
 /**
+ * Sort key of an analysis run's detections checkpoint (`IMAGE#<imageId>` / `DETECTIONS#<revision>`): the summary of
+ * the Detect calls, written before the people step, so a retry of that step (the owner's people lock was busy) does
+ * not pay for the same Detect calls again. Deleted once the people step is done; `expiresAt` removes a forgotten one.
+ */
+export function detectionsSk(revision: string): string {
+  return `DETECTIONS#${revision}`;
+}
+
+/**
+ * Sort key of an image's "faces being indexed" marker (`IMAGE#<imageId>` / `FACES_INDEXING`): written before
+ * IndexFaces and deleted once every face record is written, so a run that died in between leaves a sign that the
+ * collection may hold vectors of the image no record names (found then by ExternalImageId = imageId).
+ */
+export const FACES_INDEXING_SK = 'FACES_INDEXING';
+
+/**
  * GSI2 partition of one owner's face items. There is no GSI1 partition for faces: people are never listed across
  * owners, so a user's faces can only be read through this partition.
  */

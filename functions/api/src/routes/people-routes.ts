@@ -8,7 +8,7 @@ import type { Router } from '../http/router';
 import { ownerOf } from '../images/image-access';
 import { toImageSummary } from '../images/image-views';
 import { presignedVariantUrls } from '../images/variant-urls';
-import { ownerFaces, ownerPeoplePage, type FaceEntry } from '../people/face-index';
+import { ownerFaces, ownerPeoplePage, personFacesPage, type FaceEntry } from '../people/face-index';
 import { membersOf, personWrites, readPersonItems, rootOf, type PersonItem } from '../people/person-items';
 
 /** A person id is the FaceId of the face that started the person: a UUID. */
@@ -22,6 +22,9 @@ function requirePersonId(value: unknown, what = 'The person id'): string {
 }
 
 const isPersonPosition = (value: unknown): value is string => typeof value === 'string' && PERSON_ID.test(value);
+/** A face's place in the owner's face index: `<personId>#<indexedAt>#<imageId>`. */
+const FACE_POSITION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}#[0-9T:.Z-]{1,40}#[0-9a-f]{32}$/;
+const isFacePosition = (value: unknown): value is string => typeof value === 'string' && FACE_POSITION.test(value);
 
 /**
  * "Photos of this person" (groupFacesIntoPeople): the caller's people (paged), one person's photos, merging one person
@@ -100,24 +103,32 @@ export function registerPeopleRoutes(router: Router, deps: ApiDeps): void {
   });
 
   router.on('GET', '/people/{personId}/images', async ({ params, request, caller }) => {
-    new QueryReader(request.query, []);
+    const reader = new QueryReader(request.query, ['limit', 'cursor']);
+    const limit = reader.integer('limit', 1, 100, 50);
+    const cursor = reader.string('cursor', 4096);
     const requested = requirePersonId(params.personId);
     const items = await readPersonItems(deps.documents, table, caller.sub);
     // A person merged into another shows the other's photos (links made before the merge keep working).
     const personId = rootOf(requested, items);
-    const { faces, images, truncated } = await personFaces(caller.sub, personId, items);
-    if (images.size === 0) throw notFound(`No person ${requested} among your photos.`);
+    // Bound to the caller and the person: another user's cursor, or one of another person's photos, is a 400.
+    const binding = { kind: 'person-images', scope: `owner:${caller.sub}`, fingerprint: personId };
+    const after = cursor ? decodeCursor(cursor, binding, isFacePosition) : undefined;
+    const page = await personFacesPage(deps.documents, table, caller.sub, { members: membersOf(personId, items), after, limit });
+    if (!after && page.faces.length === 0) throw notFound(`No person ${requested} among your photos.`);
+    const images = await imagesOf(page.faces, caller.sub);
     const boxesByImage = new Map<string, FaceEntry['box'][]>();
-    for (const face of faces) boxesByImage.set(face.imageId, [...(boxesByImage.get(face.imageId) ?? []), face.box]);
-    // Newest photo first, as the gallery lists them.
+    for (const face of page.faces)
+      if (images.has(face.imageId)) boxesByImage.set(face.imageId, [...(boxesByImage.get(face.imageId) ?? []), face.box]);
+    // In the page's order: the photos whose faces were grouped last first.
     const list = await Promise.all(
-      [...images.values()].map(async (item) => ({
-        ...(await toImageSummary(item, urlFor)),
-        faceBoxes: boxesByImage.get(item.imageId) ?? [],
-      })),
+      [...boxesByImage].map(async ([imageId, faceBoxes]) => ({ ...(await toImageSummary(images.get(imageId)!, urlFor)), faceBoxes })),
     );
-    list.sort((a, b) => String(b.updatedAt ?? '').localeCompare(String(a.updatedAt ?? '')));
-    return ok({ personId, name: items.get(personId)?.name ?? null, items: list, truncated });
+    return ok({
+      personId,
+      name: items.get(personId)?.name ?? null,
+      items: list,
+      nextCursor: page.last ? encodeCursor(binding, page.last) : null,
+    });
   });
 
   router.on('POST', '/people/{personId}/merge', async ({ params, request, caller }) => {

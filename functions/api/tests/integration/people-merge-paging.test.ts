@@ -15,6 +15,9 @@ let documents: DynamoDBDocumentClient;
 /** personId -> the image ids of carol's photos it is in. */
 const carolsPeople = new Map<string, string[]>();
 let davesPerson: string;
+/** Dave's person is in this many of his photos. */
+const DAVES_PHOTOS = 30;
+let davesPhotos: string[];
 
 const personId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const faceId = (person: number, k: number) => `${person.toString(16).padStart(8, '0')}-0000-4000-8000-${k.toString(16).padStart(12, '0')}`;
@@ -70,8 +73,10 @@ beforeAll(async () => {
     carolsPeople.set(personId(p), unique);
     unique.forEach((imageId, i) => items.push(faceItem(carol.sub, personId(p), faceId(p, i), imageId, k++)));
   }
+  // Dave's one person is in more of his photos than a page of a person's photos holds.
   davesPerson = personId(1000);
-  items.push(faceItem(dave.sub, davesPerson, faceId(1000, 0), daves[0], k++));
+  davesPhotos = daves.slice(0, DAVES_PHOTOS);
+  davesPhotos.forEach((imageId, i) => items.push(faceItem(dave.sub, davesPerson, faceId(1000, i), imageId, k++)));
   await put(items);
 });
 
@@ -116,6 +121,45 @@ describe('GET /people paged', () => {
   });
 });
 
+describe('GET /people/{personId}/images paged', () => {
+  it("pages through more of a person's photos than a page holds, newest first, each photo once", async () => {
+    // Act
+    const first = await dave.call(`/people/${davesPerson}/images?limit=7`);
+    const all = await listAll(dave, `/people/${davesPerson}/images`, 'limit=7');
+    const whole = await dave.call(`/people/${davesPerson}/images?limit=100`);
+
+    // Assess
+    expect(first.body.items).toHaveLength(7);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    expect(all.map((item) => item.imageId)).toEqual([...davesPhotos].reverse());
+    expect(whole.body.items.map((item: { imageId: string }) => item.imageId)).toEqual([...davesPhotos].reverse());
+    expect(whole.body.nextCursor).toBeNull();
+    expect(all.every((item) => item.faceBoxes.length === 1)).toBe(true);
+  });
+
+  it("refuses a forged cursor, another user's cursor and another person's cursor with a 400", async () => {
+    // Prepare
+    const daves = await dave.call(`/people/${davesPerson}/images?limit=5`);
+    const carols = await carol.call(`/people/${personId(1)}/images?limit=1`);
+    const forged = Buffer.from(JSON.stringify({ k: 'person-images', s: `owner:${dave.sub}`, f: davesPerson, p: 'x' })).toString(
+      'base64url',
+    );
+
+    // Act
+    const answers = await Promise.all([
+      carol.call(`/people/${personId(1)}/images?cursor=${encodeURIComponent(daves.body.nextCursor)}`),
+      dave.call(`/people/${davesPerson}/images?cursor=${encodeURIComponent(carols.body.nextCursor)}`),
+      carol.call(`/people/${personId(2)}/images?cursor=${encodeURIComponent(carols.body.nextCursor)}`),
+      dave.call(`/people/${davesPerson}/images?cursor=${forged}`),
+      dave.call(`/people/${davesPerson}/images?cursor=not-a-cursor!`),
+    ]);
+
+    // Assess
+    expect(carols.body.nextCursor).toEqual(expect.any(String));
+    expect(answers.map((answer) => answer.status)).toEqual([400, 400, 400, 400, 400]);
+  });
+});
+
 describe('merging and naming people', () => {
   const [source, target] = [personId(5), personId(9)];
 
@@ -153,6 +197,10 @@ describe('merging and naming people', () => {
       mergedFrom: [source],
     });
     expect(new Set(targetPhotos.body.items.map((item: { imageId: string }) => item.imageId))).toEqual(expectedPhotos);
+    // One face a page: the pages cross from the target's faces to the merged person's, each face once.
+    const byOne = await listAll(carol, `/people/${target}/images`, 'limit=1');
+    expect(byOne).toHaveLength(carolsPeople.get(source)!.length + carolsPeople.get(target)!.length);
+    expect(new Set(byOne.map((item) => item.imageId))).toEqual(expectedPhotos);
     // A link made before the merge shows the person it is now part of.
     expect(sourcePhotos.body.personId).toBe(target);
     expect(again.status).toBe(400);

@@ -1,4 +1,8 @@
+import { IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { FACES_INDEXING_SK, imagePk } from '@smart-image-pipeline/contracts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -15,8 +19,22 @@ const uploads: Record<string, { imageId: string; key: string }> = {};
 /** Every face vector in the stack's face collection, with the image it was indexed from. */
 async function collectionFaces(): Promise<{ faceId: string; imageId?: string }[]> {
   const collections = app.stack.services.rekognition!.collections;
-  const [collectionId] = (await collections.list()).filter((id) => id.endsWith('-faces'));
-  return (await collections.get(collectionId)).faces.map((face) => ({ faceId: face.FaceId, imageId: face.ExternalImageId }));
+  return (await collections.get(await faceCollectionId())).faces.map((face) => ({ faceId: face.FaceId, imageId: face.ExternalImageId }));
+}
+
+async function faceCollectionId(): Promise<string> {
+  const [collectionId] = (await app.stack.services.rekognition!.collections.list()).filter((id) => id.endsWith('-faces'));
+  return collectionId;
+}
+
+/** The SDK clients a test uses to reach the stack's services through its edge, as AWS clients would. */
+function edgeClients() {
+  const options = { endpoint: app.stack.edgeUrl, region: 'us-east-1', credentials: { accessKeyId: 't', secretAccessKey: 't' } };
+  return {
+    s3: new S3Client(options),
+    rekognition: new RekognitionClient(options),
+    documents: DynamoDBDocumentClient.from(new DynamoDBClient(options)),
+  };
 }
 
 beforeAll(async () => {
@@ -107,5 +125,40 @@ describe('people (groupFacesIntoPeople on)', () => {
     expect(after.filter((face) => face.imageId === uploads.copy.imageId)).toEqual([]);
     expect(after).toHaveLength(before.length - 1);
     expect(people.body.items).toEqual([expect.objectContaining({ personId: alicePersonId, imageCount: 1 })]);
+  });
+
+  it('deleting an upload also deletes face vectors a run indexed but died before recording', async () => {
+    // Prepare: a run on bob's photo that died between IndexFaces and its face records left an extra vector tagged
+    // with the image (IndexFaces through the edge, as the analysis function calls it) and its indexing marker.
+    const clients = edgeClients();
+    const table = app.stack.resources.tableName;
+    const imageId = uploads.bobsFace.imageId;
+    const indexed = await clients.rekognition.send(
+      new IndexFacesCommand({
+        CollectionId: await faceCollectionId(),
+        ExternalImageId: imageId,
+        Image: { Bytes: await readFile(path.join(FIXTURES, 'ai-face.jpg')) },
+        MaxFaces: 1,
+      }),
+    );
+    await clients.documents.send(
+      new PutCommand({ TableName: table, Item: { PK: imagePk(imageId), SK: FACES_INDEXING_SK, type: 'FACES_INDEXING' } }),
+    );
+    const orphan = indexed.FaceRecords![0].Face!.FaceId!;
+    const before = await collectionFaces();
+
+    // Act
+    await clients.s3.send(new DeleteObjectCommand({ Bucket: app.stack.resources.uploadsBucket, Key: uploads.bobsFace.key }));
+    await app.stack.waitForIdle();
+    const after = await collectionFaces();
+    const marker = await clients.documents.send(new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK } }));
+    for (const client of Object.values(clients)) client.destroy();
+
+    // Assess: the recorded vector and the unrecorded one are both gone; other images' vectors stay.
+    expect(before.filter((face) => face.imageId === imageId).map((face) => face.faceId)).toContain(orphan);
+    expect(before.filter((face) => face.imageId === imageId)).toHaveLength(2);
+    expect(after.filter((face) => face.imageId === imageId)).toEqual([]);
+    expect(after).toHaveLength(before.length - 2);
+    expect(marker.Item).toBeUndefined();
   });
 });

@@ -1,4 +1,11 @@
-import { DeleteFacesCommand, IndexFacesCommand, SearchFacesCommand, type RekognitionClient } from '@aws-sdk/client-rekognition';
+import {
+  DeleteFacesCommand,
+  IndexFacesCommand,
+  ListFacesCommand,
+  SearchFacesCommand,
+  type RekognitionClient,
+} from '@aws-sdk/client-rekognition';
+import { collectionFacesOfImage, LIST_FACES_PAGE_SIZE } from '@smart-image-pipeline/contracts';
 import { box, round1 } from '../detectors/summary-format';
 import type { FaceCollection } from './group-faces';
 
@@ -39,6 +46,12 @@ export function createAwsFaceCollection(rekognition: Pick<RekognitionClient, 'se
           : [],
       );
     },
+    facesOfImage: (imageId) =>
+      collectionFacesOfImage(
+        (token) =>
+          rekognition.send(new ListFacesCommand({ CollectionId: collectionId, MaxResults: LIST_FACES_PAGE_SIZE, NextToken: token })),
+        imageId,
+      ),
     async deleteFaces(faceIds) {
       for (let start = 0; start < faceIds.length; start += DELETE_BATCH) {
         await rekognition.send(new DeleteFacesCommand({ CollectionId: collectionId, FaceIds: faceIds.slice(start, start + DELETE_BATCH) }));

@@ -2,11 +2,12 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   DeleteCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { faceIndexSk, faceSk, imageFacesQuery, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
+import { FACES_INDEXING_SK, faceIndexSk, faceSk, imageFacesQuery, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
 import type { FaceStore, StoredFace } from './group-faces';
 
 /** BatchGetItem reads at most 100 keys per call. */
@@ -65,6 +66,20 @@ export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
           },
         }),
       );
+    },
+    async markIndexing(imageId) {
+      await db.send(
+        new PutCommand({ TableName: tableName, Item: { PK: imagePk(imageId), SK: FACES_INDEXING_SK, type: 'FACES_INDEXING' } }),
+      );
+    },
+    async isIndexingMarked(imageId) {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK }, ConsistentRead: true }),
+      );
+      return Item !== undefined;
+    },
+    async clearIndexingMark(imageId) {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK } }));
     },
     async deleteFaceRecords(imageId, faceIds) {
       for (const faceId of faceIds) {

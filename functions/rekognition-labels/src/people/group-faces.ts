@@ -33,6 +33,10 @@ export interface FaceStore {
   facesById(refs: readonly { imageId: string; faceId: string }[]): Promise<StoredFace[]>;
   putFace(face: StoredFace): Promise<void>;
   deleteFaceRecords(imageId: string, faceIds: readonly string[]): Promise<void>;
+  /** The image's "faces being indexed" marker: set before IndexFaces, cleared once every face record is written. */
+  markIndexing(imageId: string): Promise<void>;
+  isIndexingMarked(imageId: string): Promise<boolean>;
+  clearIndexingMark(imageId: string): Promise<void>;
 }
 
 /** The owner's people lock (contracts' withOwnerLock over the table); tests pass an in-memory one. */
@@ -45,6 +49,8 @@ export interface FaceCollection {
   indexFaces(image: Image, imageId: string): Promise<IndexedFace[]>;
   searchFaces(faceId: string, threshold: number): Promise<FaceMatch[]>;
   deleteFaces(faceIds: readonly string[]): Promise<void>;
+  /** Every face the collection holds for the image (its ExternalImageId), records or not: a scan of the collection. */
+  facesOfImage(imageId: string): Promise<string[]>;
 }
 
 export interface GroupFacesInput {
@@ -83,6 +89,8 @@ export async function groupFaces(
   const owner = input.owner ?? UNOWNED;
   return lock.withOwnerLock(owner, async () => {
     await forgetFacesOfImage(input.imageId, collection, store);
+    // Until the records below are written, only this marker tells a later forget that the collection may hold them.
+    await store.markIndexing(input.imageId);
     const indexed = await collection.indexFaces(input.image, input.imageId);
     const indexedAt = input.now().toISOString();
     const records = indexed.map((face): StoredFace => ({
@@ -94,6 +102,7 @@ export async function groupFaces(
     }));
     // Written first, so a retry after a failure below still finds (and deletes) the vectors just indexed.
     for (const record of records) await store.putFace(record);
+    await store.clearIndexingMark(input.imageId);
     const items: AnalysisSection['items'] = [];
     for (const record of records) {
       const personId = await personOf(record, input, collection, store);
@@ -124,19 +133,22 @@ async function personOf(face: StoredFace, input: GroupFacesInput, collection: Fa
 }
 
 /**
- * Deletes an image's face vectors from the collection, then its face records (in that order, so a retry after a
- * failure still finds the records that name the vectors).
- * @returns how many faces were removed
+ * Deletes an image's face vectors from the collection, then its face records, then its indexing marker (in that
+ * order, so a retry after a failure still finds the records and the marker that name the vectors). The vectors are
+ * those the records name, plus, when the marker is set (a run died between IndexFaces and its records), every face
+ * the collection holds with the image's ExternalImageId.
+ * @returns how many face vectors were deleted
  */
 export async function forgetFacesOfImage(
   imageId: string,
-  collection: Pick<FaceCollection, 'deleteFaces'>,
+  collection: Pick<FaceCollection, 'deleteFaces' | 'facesOfImage'>,
   store: FaceStore,
 ): Promise<number> {
-  const faces = await store.facesOfImage(imageId);
-  if (faces.length === 0) return 0;
-  const faceIds = faces.map((face) => face.faceId);
-  await collection.deleteFaces(faceIds);
-  await store.deleteFaceRecords(imageId, faceIds);
+  const recorded = (await store.facesOfImage(imageId)).map((face) => face.faceId);
+  const marked = await store.isIndexingMarked(imageId);
+  const faceIds = [...new Set([...recorded, ...(marked ? await collection.facesOfImage(imageId) : [])])];
+  if (faceIds.length > 0) await collection.deleteFaces(faceIds);
+  if (recorded.length > 0) await store.deleteFaceRecords(imageId, recorded);
+  if (marked) await store.clearIndexingMark(imageId);
   return faceIds.length;
 }

@@ -1,5 +1,5 @@
 import type { Image } from '@aws-sdk/client-rekognition';
-import { SECTION_IDS, type AnalysisConfig, type AnalysisSection } from '@smart-image-pipeline/contracts';
+import { SECTION_IDS, type AnalysisConfig, type AnalysisSection, type AnalysisSummary } from '@smart-image-pipeline/contracts';
 import { InvalidConfigError } from '../errors';
 import type { AnalyseImageInput } from '../types';
 import { GROUP_FACES_CALL, groupFaces, type FaceCollection, type FaceStore, type PeopleLock } from './group-faces';
@@ -10,7 +10,17 @@ export interface PeopleDeps {
   store: FaceStore;
   /** The owner's people lock: grouping for one owner runs one image at a time. */
   lock: PeopleLock;
+  /** Where a run keeps its Detect results while the people step runs, so a retry of that step repeats no Detect call. */
+  checkpoint: DetectionsCheckpoint;
   now?: () => Date;
+}
+
+/** One analysis run's Detect results (its summary before the people step), kept per image revision. */
+export interface DetectionsCheckpoint {
+  get(imageId: string, revision: string): Promise<AnalysisSummary | undefined>;
+  /** Stores a copy: later changes to `summary` are not stored. */
+  put(imageId: string, revision: string, summary: AnalysisSummary): Promise<void>;
+  remove(imageId: string, revision: string): Promise<void>;
 }
 
 /** The summary parts grouping adds to or takes from: sections, the calls made and the reasons calls were skipped. */
@@ -18,6 +28,11 @@ export interface SummaryParts {
   sections: Record<string, AnalysisSection>;
   calls: string[];
   skipped: Record<string, string>;
+}
+
+/** Whether addPeopleSection will index faces: the switch is on and the faces section found at least one. */
+export function groupsFaces(sections: Record<string, AnalysisSection>, config: AnalysisConfig): boolean {
+  return config.groupFacesIntoPeople && (sections[SECTION_IDS.faces]?.items.length ?? 0) > 0;
 }
 
 /**
@@ -36,7 +51,7 @@ export async function addPeopleSection(
   delete parts.sections[SECTION_IDS.people];
   if (!config.groupFacesIntoPeople) return;
   if (!people) throw new InvalidConfigError('groupFacesIntoPeople is on, but this function has no face collection (FACE_COLLECTION_ID)');
-  if ((parts.sections[SECTION_IDS.faces]?.items.length ?? 0) === 0) {
+  if (!groupsFaces(parts.sections, config)) {
     parts.skipped[GROUP_FACES_CALL] = 'no face found';
     return;
   }

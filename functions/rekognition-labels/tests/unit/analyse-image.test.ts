@@ -10,7 +10,7 @@ import { analyseImage, type AnalyseImageDeps } from '../../src/analyse-image';
 import { DEFAULT_ANALYSIS_CONFIG } from '../../src/analysis-config';
 import { InvalidAnalysisImageError, InvalidConfigError } from '../../src/errors';
 import type { AnalysisConfig } from '../../src/types';
-import { analysisSummarySchema, sectionItems, storedAnalysisRef } from '@smart-image-pipeline/contracts';
+import { analysisSummarySchema, PeopleLockBusyError, sectionItems, storedAnalysisRef } from '@smart-image-pipeline/contracts';
 import { events, responses } from './fixtures';
 
 const metadata = { $metadata: { httpStatusCode: 200, requestId: 'b1f0c7a2-0000-4000-8000-000000000000', attempts: 1 } };
@@ -485,6 +485,9 @@ describe('analyseImage with groupFacesIntoPeople', () => {
   function people() {
     const calls: string[] = [];
     const store = { faces: [] as string[] };
+    const checkpoints = new Map<string, string>();
+    /** How many more times the owner's lock is busy (PeopleLockBusyError, which the state machine retries). */
+    const busy = { times: 0 };
     const deps: NonNullable<AnalyseImageDeps['people']> = {
       collection: {
         indexFaces: async (_image, imageId) => {
@@ -498,22 +501,38 @@ describe('analyseImage with groupFacesIntoPeople', () => {
           return [];
         },
         deleteFaces: async () => undefined,
+        facesOfImage: async () => [],
       },
       store: {
         facesOfImage: async () => [],
         facesById: async () => [],
         putFace: async (face) => void store.faces.push(face.faceId),
         deleteFaceRecords: async () => undefined,
+        markIndexing: async () => undefined,
+        isIndexingMarked: async () => false,
+        clearIndexingMark: async () => undefined,
       },
       lock: {
         withOwnerLock: async (owner, work) => {
           calls.push(`lock ${owner}`);
+          if (busy.times > 0) {
+            busy.times -= 1;
+            throw new PeopleLockBusyError(`lock of ${owner} busy`);
+          }
           return work();
         },
       },
+      checkpoint: {
+        get: async (imageId, revision) => {
+          const stored = checkpoints.get(`${imageId}/${revision}`);
+          return stored === undefined ? undefined : JSON.parse(stored);
+        },
+        put: async (imageId, revision, summary) => void checkpoints.set(`${imageId}/${revision}`, JSON.stringify(summary)),
+        remove: async (imageId, revision) => void checkpoints.delete(`${imageId}/${revision}`),
+      },
       now: () => new Date('2026-12-05T19:00:00Z'),
     };
-    return { deps, calls, store };
+    return { deps, calls, store, checkpoints, busy };
   }
 
   it('indexes nothing while the switch is off (the default), even with faces found', async () => {
@@ -552,6 +571,52 @@ describe('analyseImage with groupFacesIntoPeople', () => {
       }),
     ]);
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+  });
+
+  it('repeats no Detect call when the people step is retried after the lock was busy', async () => {
+    // Prepare: the first attempt finds the owner's lock busy; the state machine retries the same input.
+    const fake = fakeDeps({ config: { groupFacesIntoPeople: true } });
+    const grouping = people();
+    grouping.busy.times = 1;
+    fake.deps.people = grouping.deps;
+    const input = events.person();
+
+    // Act
+    const failure = await analyseImage(input, fake.deps).catch((error: unknown) => error);
+    const detectCallsFirst = fake.requests.length;
+    const keptForRetry = grouping.checkpoints.size;
+    const retried = await analyseImage(input, fake.deps);
+
+    // Assess: the retry makes no Detect call, groups the faces once, names the first attempt's calls and raw files.
+    expect(failure).toBeInstanceOf(PeopleLockBusyError);
+    expect(detectCallsFirst).toBeGreaterThanOrEqual(2);
+    expect(fake.requests).toHaveLength(detectCallsFirst);
+    expect(keptForRetry).toBe(1);
+    expect(grouping.checkpoints.size).toBe(0);
+    expect(grouping.calls.filter((call) => call.startsWith('IndexFaces'))).toHaveLength(1);
+    expect([...retried.calls].sort()).toEqual([...fake.called(), 'IndexFaces'].sort());
+    expect(Object.keys(retried.rawKeys).sort()).toEqual(fake.called());
+    expect([...fake.written.keys()].sort()).toEqual(Object.values(retried.rawKeys).sort());
+    expect(sectionItems(retried, 'people')).toHaveLength(1);
+    expect(analysisSummarySchema.parse(retried)).toEqual(retried);
+  });
+
+  it('runs the Detect calls again when the stored results were made under other analysis settings', async () => {
+    // Prepare: an attempt under one threshold failed at the lock; the retry runs under a changed config.
+    const grouping = people();
+    grouping.busy.times = 1;
+    const first = fakeDeps({ config: { groupFacesIntoPeople: true } });
+    first.deps.people = grouping.deps;
+    const input = events.person();
+    await analyseImage(input, first.deps).catch(() => undefined);
+    const changed = fakeDeps({ config: { groupFacesIntoPeople: true, minLabelConfidence: 90 } });
+    changed.deps.people = grouping.deps;
+
+    // Act
+    await analyseImage(input, changed.deps);
+
+    // Assess
+    expect(changed.requests.length).toBeGreaterThanOrEqual(2);
   });
 
   it('skips IndexFaces with a reason when no face was found, and fails clearly when on without a collection', async () => {

@@ -36,6 +36,14 @@ class FakeCollection implements FaceCollection {
   async deleteFaces(faceIds: readonly string[]) {
     for (const faceId of faceIds) this.faces.delete(faceId);
   }
+
+  async facesOfImage(imageId: string) {
+    this.scans += 1;
+    return [...this.faces].filter(([, face]) => face.imageId === imageId).map(([faceId]) => faceId);
+  }
+
+  /** How many times the whole collection was listed (the slow path). */
+  scans = 0;
 }
 
 class MemoryFaceStore implements FaceStore {
@@ -51,6 +59,16 @@ class MemoryFaceStore implements FaceStore {
   }
   async deleteFaceRecords(_imageId: string, faceIds: readonly string[]) {
     for (const faceId of faceIds) this.records.delete(faceId);
+  }
+  readonly indexing = new Set<string>();
+  async markIndexing(imageId: string) {
+    this.indexing.add(imageId);
+  }
+  async isIndexingMarked(imageId: string) {
+    return this.indexing.has(imageId);
+  }
+  async clearIndexingMark(imageId: string) {
+    this.indexing.delete(imageId);
   }
 }
 
@@ -203,5 +221,40 @@ describe('groupFaces', () => {
     expect(removed).toBe(1);
     expect([...collection.faces.values()].map((face) => face.imageId)).toEqual(['img2']);
     expect([...store.records.values()].map((face) => face.imageId)).toEqual(['img2']);
+    expect(collection.scans).toBe(0);
+  });
+
+  it('deletes the vectors of a run that died between IndexFaces and its face records (found by ExternalImageId)', async () => {
+    // Prepare: img1's run indexes two faces, then its first record write fails (the function timed out, say).
+    const { group, collection, store } = setUp();
+    const putFace = store.putFace.bind(store);
+    store.putFace = async () => {
+      throw new Error('the run died here');
+    };
+    await expect(group('img1', 'ann-and-bob.jpg', 'alice')).rejects.toThrow('the run died here');
+    store.putFace = putFace;
+    const left = collection.faces.size;
+
+    // Act
+    const removed = await forgetFacesOfImage('img1', collection, store);
+
+    // Assess: no record named them, the marker led to them; the marker is gone afterwards.
+    expect(left).toBe(2);
+    expect(removed).toBe(2);
+    expect(collection.faces.size).toBe(0);
+    expect(collection.scans).toBe(1);
+    expect(store.records.size).toBe(0);
+    expect(store.indexing.size).toBe(0);
+  });
+
+  it('leaves no indexing marker behind after a completed run', async () => {
+    // Prepare
+    const { group, store } = setUp();
+
+    // Act
+    await group('img1', 'ann-1.jpg', 'alice');
+
+    // Assess
+    expect(store.indexing.size).toBe(0);
   });
 });
