@@ -44,6 +44,8 @@ export const FACT_COLUMNS: Record<string, string> = {
   resolveVersionMs: 'INTEGER',
   resizeMs: 'INTEGER',
   analyseMs: 'INTEGER',
+  transcodeMs: 'INTEGER',
+  videoAnalysisMs: 'INTEGER',
   storeMs: 'INTEGER',
 };
 

@@ -21,6 +21,9 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
   // The fields added later (version, step times) draw from a second stream, so the older fields keep their values.
   const later = random(seed + 0x5eed);
   const between = (low: number, high: number) => low + Math.floor(later() * (high - low));
+  // Videos (timed transcode and video analysis, issue 15) from a third stream: about 5 % of the processed facts.
+  const videos = random(seed + 0x71de0);
+  const videoBetween = (low: number, high: number) => low + Math.floor(videos() * (high - low));
   return Array.from({ length: count }, (_, index) => {
     const dt = pick(dates);
     // The run took 0.5 to 30.5 s: the event is at 10:00 UTC, the upload arrived that long before.
@@ -53,6 +56,8 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
             bytesOut: Math.floor(next() * 800_000),
             analysed: next() < 0.7,
             analyseMs: null,
+            transcodeMs: null,
+            videoAnalysisMs: null,
             rekognitionCalls: Math.floor(next() * 5),
             rekognitionSkipped: Math.floor(next() * 3),
             labels: [...new Set([pick(GENERATED_LABELS), pick(GENERATED_LABELS)])].map((name) => ({ name, confidence: 90 })),
@@ -69,10 +74,17 @@ export function generateFacts(count: number, dates: string[], seed: number): Arr
               resolveVersionMs,
               resizeMs: null,
               analyseMs: null,
+              transcodeMs: null,
+              videoAnalysisMs: null,
               storeMs: null,
             }
           : { ...base, factType: 'flagged', moderationLabels: [{ name: 'Violence', confidence: 80, parentName: '' }] };
     if (fact.factType === 'processed' && fact.analysed) fact.analyseMs = between(250, 4_000);
+    if (fact.factType === 'processed' && videos() < 0.05) {
+      // A video: MediaConvert's submit-to-finish and Rekognition Video's start-to-done, no image analysis.
+      Object.assign(fact, { format: 'mp4', analyseMs: null, transcodeMs: videoBetween(8_000, 90_000) });
+      fact.videoAnalysisMs = fact.analysed ? videoBetween(20_000, 240_000) : null;
+    }
     return { dt, fact };
   });
 }

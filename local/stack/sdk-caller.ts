@@ -9,7 +9,8 @@ type ClientModule = Record<string, unknown>;
 
 /**
  * Calls `@aws-sdk/client-<service>`'s `<Action>Command` against the edge, as a Step Functions SDK integration does
- * with the state machine's role; the response comes back without `$metadata`.
+ * with the state machine's role; the response comes back without `$metadata`, its times as ISO 8601 strings (state
+ * data is JSON: a later state or a Lambda payload never holds a Date object).
  * @throws Error when the client package or command does not exist, or the service's own error.
  */
 export function createSdkCaller(
@@ -40,6 +41,15 @@ export function createSdkCaller(
     const Command = entry.module[commandName] as (new (input: unknown) => unknown) | undefined;
     if (!Command) throw Object.assign(new Error(`@aws-sdk/client-${service} has no ${commandName}`), { name: 'States.Runtime' });
     const { $metadata: _metadata, ...output } = await entry.client.send(new Command(params));
-    return output;
+    return datesAsStrings(output) as Record<string, unknown>;
   };
+}
+
+/** A response with every Date the SDK parsed (e.g. MediaConvert's `Job.Timing`) as its ISO string; the rest as it is. */
+export function datesAsStrings(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(datesAsStrings);
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, datesAsStrings(entry)]));
+  return value;
 }

@@ -199,6 +199,8 @@ describe('the whole pipeline in local mode, over the wire', () => {
     expect(flowers).toMatchObject({ factType: 'processed', pipelineVersion: 'v1' });
     if (flowers.factType !== 'processed') return;
     expect([flowers.resolveVersionMs, flowers.resizeMs, flowers.analyseMs, flowers.storeMs].every(timed)).toBe(true);
+    // An image has no video steps.
+    expect(flowers).toMatchObject({ transcodeMs: null, videoAnalysisMs: null });
     const tiny = factOf('uploads/tiny.gif');
     expect(tiny).toMatchObject({ factType: 'processed', analyseMs: null });
     const corrupt = factOf('uploads/broken/corrupt-header.jpg');

@@ -1,10 +1,12 @@
-import { type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { analyticsFactSchema, type AnalysisSummary } from '@smart-image-pipeline/contracts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { factStreamFolders } from '../../local/analytics/facts-db';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { flowersThenPersonClip } from '../support/video-clips';
 import { edgeClients } from './support/clients';
@@ -121,5 +123,28 @@ describe('a video upload in local mode: MediaConvert and Rekognition Video answe
     expect(item.status).toBe('FAILED');
     expect(item.error?.name).toBe('CorruptVideoError');
     expect(item.error?.cause).toMatch(/truncat|end of the file|beyond/i);
+  });
+
+  it('writes facts with the video steps timed: the local MediaConvert job and the analysis jobs, start to done', async () => {
+    // Act
+    const facts = factStreamFolders(dataDir)
+      .flatMap((stream) => readdirSync(stream).map((day) => join(stream, day, 'records.jsonl')))
+      .flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean))
+      .map((line) => analyticsFactSchema.parse(JSON.parse(line)));
+    const factOf = (key: string) => facts.find((fact) => fact.imageId === executions.get(key)!.imageId)!;
+    const slides = factOf('uploads/clips/slides.mp4');
+    const truncated = factOf('uploads/clips/truncated.mp4');
+
+    // Assess
+    expect(slides).toMatchObject({ factType: 'processed', format: 'mp4', analyseMs: null });
+    if (slides.factType !== 'processed') return;
+    // ffmpeg transcoded 8 s of 720p and the local models read its frames: both took real time.
+    expect(slides.transcodeMs).toBeGreaterThan(0);
+    expect(slides.videoAnalysisMs).toBeGreaterThan(0);
+    const wholeRunMs = Date.parse(slides.occurredAt) - Date.parse(slides.receivedAt);
+    // The event's time (the fact's occurredAt) may be whole seconds: up to 1 s early.
+    expect(slides.transcodeMs! + slides.videoAnalysisMs!).toBeLessThanOrEqual(wholeRunMs + 1000);
+    // Refused at ProbeVideo: no transcode ran.
+    expect(truncated).toMatchObject({ factType: 'failed', failureReason: 'CorruptVideoError', transcodeMs: null, videoAnalysisMs: null });
   });
 });

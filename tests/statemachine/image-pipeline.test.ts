@@ -365,9 +365,13 @@ describe('image pipeline state machine', () => {
       resolveVersionMs: run.output.resolvedVersion.durationMs,
       resizeMs: resize.durationMs,
       analyseMs: analysis.durationMs,
+      // An image has no video steps.
+      transcodeMs: null,
+      videoAnalysisMs: null,
       storeMs: expect.any(Number),
     });
-    const times = Object.values(stepDurations) as number[];
+    const { transcodeMs: _transcode, videoAnalysisMs: _analysis, ...imageSteps } = stepDurations;
+    const times = Object.values(imageSteps) as number[];
     expect(times.every((ms) => Number.isInteger(ms) && ms >= 0)).toBe(true);
     expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(wallMs);
     expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
@@ -567,7 +571,14 @@ describe('image pipeline state machine', () => {
       status: 'FAILED',
       error: { name: 'UnsupportedImageTypeError' },
       // ResolveVersion finished; ResizeImage failed, so it and the steps after it have no time.
-      stepDurations: { resolveVersionMs: expect.any(Number), resizeMs: null, analyseMs: null, storeMs: null },
+      stepDurations: {
+        resolveVersionMs: expect.any(Number),
+        resizeMs: null,
+        analyseMs: null,
+        transcodeMs: null,
+        videoAnalysisMs: null,
+        storeMs: null,
+      },
     });
     expect(factFromEvent(pipelineEventSchema.parse(run.events[0]))).toMatchObject({
       factType: 'failed',
@@ -947,8 +958,11 @@ async function transcodeIntoFakeS3(parameters: any): Promise<any> {
     putObject: async (bucket: string, key: string, body: Buffer, options?: { contentType?: string }) =>
       s3.objects.set(`${bucket}/${key}`, { body, contentType: options?.contentType, metadata: {} }),
   };
+  // Timing as MediaConvert's API gives it: epoch seconds.
+  const SubmitTime = Date.now() / 1000;
   await runTranscode(planJob(parameters.Settings), storage);
-  return { Job: { Id: `job-${Date.now()}`, Status: 'COMPLETE', Role: parameters.Role, UserMetadata: parameters.UserMetadata } };
+  const Timing = { SubmitTime, StartTime: SubmitTime, FinishTime: Date.now() / 1000 };
+  return { Job: { Id: `job-${Date.now()}`, Status: 'COMPLETE', Role: parameters.Role, UserMetadata: parameters.UserMetadata, Timing } };
 }
 
 /**
@@ -1064,6 +1078,59 @@ describe('video branch of the state machine (issue 14)', () => {
     const processed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.processed);
     expect(processed.detail.image).toMatchObject({ format: 'mp4', width: 640, height: 360 });
     expect(processed.detail.video.durationSeconds).toBeCloseTo(8, 0);
+  });
+
+  it('times a video run: MediaConvert’s submit-to-finish for the transcode, start-to-done for the analysis, no image analysis', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', await clipBytes({ seconds: 4, width: 320, height: 240 }), {}, 'uploads/timed/clip.mp4');
+    answerRekognitionVideo();
+
+    // Act
+    const startedAt = Date.now();
+    const run = await runPipeline(input, { handlers, mediaConvert: transcodeIntoFakeS3 });
+    const wallMs = Date.now() - startedAt;
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const { transcoded, videoAnalysis, resolvedVersion, resize } = run.output;
+    const transcodeMs = Math.round((transcoded.timing.FinishTime - transcoded.timing.SubmitTime) * 1000);
+    const processed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.processed);
+    const { stepDurations } = processed.detail;
+    expect(stepDurations).toEqual({
+      resolveVersionMs: resolvedVersion.durationMs,
+      resizeMs: resize.durationMs,
+      analyseMs: null,
+      transcodeMs,
+      videoAnalysisMs: videoAnalysis.durationMs,
+      storeMs: expect.any(Number),
+    });
+    // ffmpeg took real time; the analysis spanned two polls (the runner's Waits are short, but the clock moved).
+    expect(transcodeMs).toBeGreaterThan(0);
+    expect(Number.isInteger(videoAnalysis.durationMs) && videoAnalysis.durationMs >= 0).toBe(true);
+    const times = Object.values(stepDurations).filter((ms): ms is number => ms !== null);
+    expect(times.reduce((sum, ms) => sum + ms, 0)).toBeLessThanOrEqual(wallMs);
+    expect(factFromEvent(pipelineEventSchema.parse(processed))).toMatchObject({ factType: 'processed', format: 'mp4', ...stepDurations });
+  });
+
+  it('keeps the times of the video steps that finished on a failed video run', async () => {
+    // Prepare
+    const input = upload('jpeg-upload', await clipBytes({ seconds: 4, width: 320, height: 240 }), {}, 'uploads/timed/failing.mp4');
+    answerRekognitionVideo({ failModeration: true });
+
+    // Act
+    const run = await runPipeline(input, { handlers, mediaConvert: transcodeIntoFakeS3 });
+
+    // Assess
+    expect(run.error?.name).toBe('VideoAnalysisFailedError');
+    const failed = run.events.find((event) => event['detail-type'] === DETAIL_TYPES.failed);
+    expect(failed.detail.stepDurations).toEqual({
+      resolveVersionMs: expect.any(Number),
+      resizeMs: expect.any(Number),
+      analyseMs: null,
+      transcodeMs: expect.any(Number),
+      videoAnalysisMs: null,
+      storeMs: null,
+    });
   });
 
   it("analyses a video with the thresholds of the run's pipeline version, not the config's current one", async () => {

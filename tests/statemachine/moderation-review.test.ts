@@ -4,29 +4,20 @@
  * configured from template.yaml: dynalite for DynamoDB (conditional writes really evaluated), the in-memory S3,
  * mocked Rekognition and SSM clients with canned API responses. Approve, reject and the timeout default.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DetectFacesCommand,
-  DetectLabelsCommand,
-  DetectModerationLabelsCommand,
-  DetectTextCommand,
-  RekognitionClient,
-} from '@aws-sdk/client-rekognition';
-import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DETAIL_TYPES, imageFlaggedDetailSchema, imageProcessedDetailSchema } from '@smart-image-pipeline/contracts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TaskInvokers } from '../../local/services/stepfunctions/task-resources';
 import type { LocalStateMachine } from '../../local/template/types';
-import { startSfnOverEdge, type SfnOverEdge } from '../../local/services/stepfunctions/tests/support/sfn-over-edge';
-import { startImagesTable, type LocalDynamoDb } from './support/dynamodb-local';
 import { FakeS3 } from './support/fake-s3';
-import { EVENT_BUS_NAME, functionArn, UNPUBLISHED_EVENTS_QUEUE_URL, type Handler } from './support/pipeline-runner';
+import { localStateMachine, loadHandlers, moderatedConfig, startReviewEngine, until, type ReviewEngine } from './support/local-engine';
+import { EVENT_BUS_NAME, type Handler } from './support/pipeline-runner';
 import { PHYSICAL_NAMES, PIPELINE_FUNCTIONS } from './support/pipeline-functions';
-import { functionEnvironment, template } from './support/template-environment';
 
 const repoRoot = join(__dirname, '..', '..');
 const loadJson = (relativePath: string): any => JSON.parse(readFileSync(join(repoRoot, relativePath), 'utf8'));
@@ -36,50 +27,22 @@ const REVIEWER = '8c1f2e4a-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const s3 = new FakeS3();
 const rekognition = mockClient(RekognitionClient);
 const ssm = mockClient(SSMClient);
-let dynamo: LocalDynamoDb;
+let engine: ReviewEngine;
 let table: DynamoDBDocumentClient;
-let local: SfnOverEdge | undefined;
 let sfn: SFNClient;
 /** Every event PutEvents accepted, by execution ARN. */
 const published = new Map<string, any[]>();
 
-/** The definition as CloudFormation would store it, with the review parameters given (template defaults otherwise). */
+/** The pipeline with the review parameters given (template defaults otherwise). */
 function machine(name: string, review: { timeoutSeconds?: string; decision?: string } = {}): LocalStateMachine {
-  const values: Record<string, string> = {
-    Partition: 'aws',
-    EventBusName: EVENT_BUS_NAME,
-    UnpublishedEventsQueueUrl: UNPUBLISHED_EVENTS_QUEUE_URL,
-    ReviewTimeoutSeconds: review.timeoutSeconds ?? String(template.Parameters.ReviewTimeoutSeconds.Default),
-    ReviewTimeoutDecision: review.decision ?? String(template.Parameters.ReviewTimeoutDecision.Default),
-  };
-  const text = readFileSync(join(repoRoot, 'statemachine', 'image-pipeline.asl.json'), 'utf8').replace(
-    /\$\{([A-Za-z0-9]+)\}/g,
-    (_m, key: string) => values[key] ?? (key.endsWith('FunctionArn') ? functionArn(key.replace(/Arn$/, '')) : `\${${key}}`),
-  );
-  return {
-    logicalId: name,
-    name,
-    arn: `arn:aws:states:us-east-1:123456789012:stateMachine:${name}`,
-    type: 'STANDARD',
-    definitionPath: 'statemachine/image-pipeline.asl.json',
-    definition: JSON.parse(text),
-    substitutions: values,
-  };
+  const values: Record<string, string> = {};
+  if (review.timeoutSeconds) values.ReviewTimeoutSeconds = review.timeoutSeconds;
+  if (review.decision) values.ReviewTimeoutDecision = review.decision;
+  return localStateMachine(name, 'image-pipeline.asl.json', values);
 }
 const PIPELINE = machine('image-pipeline');
 const QUICK_TIMEOUT = machine('image-pipeline-quick-timeout', { timeoutSeconds: '1' });
 const QUICK_APPROVE = machine('image-pipeline-quick-approve', { timeoutSeconds: '1', decision: 'approve' });
-
-/** Loads each handler module with the environment its template entry gives it, as a cold start would. */
-function loadHandlers(): Map<string, Handler> {
-  return new Map(
-    Object.entries(PIPELINE_FUNCTIONS).map(([logicalId, modulePath]) => {
-      Object.assign(process.env, functionEnvironment(logicalId, PHYSICAL_NAMES), { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-      const { handler } = require(join(repoRoot, modulePath)) as { handler: Handler };
-      return [functionArn(logicalId), handler];
-    }),
-  );
-}
 
 function invokersFor(handlers: Map<string, Handler>): TaskInvokers {
   return {
@@ -147,15 +110,6 @@ async function auditItems(imageId: string): Promise<Record<string, any>[]> {
   return Items;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 600; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** The pending review item of the image, once AwaitReview has stored its token. */
 const pendingReview = (imageId: string) =>
   until('the review item', async () => {
@@ -192,37 +146,19 @@ function publishedTypes(executionArn: string): string[] {
 jest.setTimeout(60_000);
 
 beforeAll(async () => {
-  ({ dynamo, table } = await startImagesTable(PHYSICAL_NAMES.ImagesTable));
-  local = await startSfnOverEdge({
-    dataDir: mkdtempSync(join(tmpdir(), 'sip-review-')),
-    stateMachines: [PIPELINE, QUICK_TIMEOUT, QUICK_APPROVE],
-    invokers: invokersFor(loadHandlers()),
-    region: 'us-east-1',
-    concurrency: 4,
-  });
-  sfn = local.sfn;
   // The template's default quarantineMinConfidence (80), which the suggestive labels (88.4, 81.2) reach; moderation on
   // every image (the flowers have no trigger label) and no near-duplicate reuse (every test uploads the same photo).
-  const config = JSON.stringify({
-    ...JSON.parse(String(template.Parameters.PipelineConfig.Default)),
-    detectModeration: 'always',
-    reuseNearDuplicates: false,
+  engine = await startReviewEngine({
+    stateMachines: [PIPELINE, QUICK_TIMEOUT, QUICK_APPROVE],
+    invokers: invokersFor(loadHandlers(PIPELINE_FUNCTIONS)),
+    pipelineConfig: JSON.stringify(moderatedConfig()),
+    mocks: { s3, rekognition, ssm },
   });
-  ssm
-    .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
-    .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: config } });
-  rekognition.on(DetectLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-labels-flowers.json'));
-  rekognition.on(DetectModerationLabelsCommand).resolves(loadJson('tests/statemachine/fixtures/detect-moderation-labels-suggestive.json'));
-  rekognition.on(DetectFacesCommand).resolves({ FaceDetails: [] });
-  rekognition.on(DetectTextCommand).resolves({ TextDetections: [] });
+  ({ table, sfn } = engine);
 });
 
 afterAll(async () => {
-  await local?.stop();
-  s3.restore();
-  rekognition.restore();
-  ssm.restore();
-  await dynamo?.stop();
+  await engine?.close();
 });
 
 describe('moderation review in the real state machine', () => {

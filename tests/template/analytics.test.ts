@@ -56,9 +56,40 @@ describe('analytics in the template', () => {
     const fact = JSON.parse(applyInputTransformer(resources[ruleId].Properties!.Targets[0].InputTransformer, event));
 
     // Assess
-    expect(fact).toMatchObject({ pipelineVersion: '', resolveVersionMs: null, resizeMs: null, analyseMs: null, storeMs: null });
+    expect(fact).toMatchObject({
+      pipelineVersion: '',
+      resolveVersionMs: null,
+      resizeMs: null,
+      analyseMs: null,
+      transcodeMs: null,
+      videoAnalysisMs: null,
+      storeMs: null,
+    });
     expect(analyticsFactSchema.parse(fact)).toEqual(fact);
     expect(fact).toEqual(factFromEvent(pipelineEventSchema.parse(event)));
+  });
+
+  it.each([
+    ['AnalyticsProcessedFactsRule', 'image-processed'],
+    ['AnalyticsFailedFactsRule', 'image-failed'],
+  ])('%s writes a video run’s step times, and null for them from an event published before they were timed', (ruleId, name) => {
+    // Prepare
+    const video = example(name);
+    Object.assign(video.detail.stepDurations, { transcodeMs: 41_200, videoAnalysisMs: 95_000 });
+    const older = example(name);
+    delete older.detail.stepDurations.transcodeMs;
+    delete older.detail.stepDurations.videoAnalysisMs;
+    const transformer = resources[ruleId].Properties!.Targets[0].InputTransformer;
+
+    // Act
+    const [videoFact, olderFact] = [video, older].map((event) => JSON.parse(applyInputTransformer(transformer, event)));
+
+    // Assess
+    expect(videoFact).toMatchObject({ transcodeMs: 41_200, videoAnalysisMs: 95_000 });
+    expect(olderFact).toMatchObject({ transcodeMs: null, videoAnalysisMs: null });
+    expect(videoFact).toEqual(factFromEvent(pipelineEventSchema.parse(video)));
+    expect(olderFact).toEqual(factFromEvent(pipelineEventSchema.parse(older)));
+    expect(analyticsFactSchema.parse(olderFact)).toEqual(olderFact);
   });
 
   it('carries the version and each step time of an event into its fact', () => {

@@ -31,7 +31,7 @@ const widget = (title: string) => widgets.find((w) => w.properties.title === tit
  */
 function emittedMetrics(): Map<string, Map<string, string[]>> {
   const recorders: Record<string, (metrics: Metrics) => void> = {
-    recordImageProcessed: (m) => recordImageProcessed(m),
+    recordImageProcessed: (m) => recordImageProcessed(m, 'upload'),
     recordImageFailed: (m) => recordImageFailed(m, 'CorruptImageError'),
     recordRekognitionCalls: (m) => recordRekognitionCalls(m, ['DetectLabels']),
     recordRekognitionPerImage: (m) => recordRekognitionPerImage(m, 2, 1),
@@ -77,7 +77,7 @@ function sourceOf(codeUri: string): string {
 describe('pipeline dashboard', () => {
   it('charts runs, latency, errors, deliveries, cost per 1,000 images and Rekognition calls per image', () => {
     expect(widgets.map((w) => w.properties.title)).toEqual([
-      'Images: succeeded and failed runs',
+      'Images: processed, and succeeded and failed runs',
       'Run time p50 / p95 (ms)',
       'Step latency p50 / p95 (ms)',
       'Step errors',
@@ -103,9 +103,11 @@ describe('pipeline dashboard', () => {
       const published = [...emitted.entries()].some(([recorder, metrics]) => {
         const keys = metrics.get(name);
         if (!keys || keys.join() !== Object.keys(dimensions).sort().join()) return false;
-        // StepDuration comes from withHandler's `step` option; the others from a recorder the function calls.
+        // StepDuration comes from withHandler's `step` option, or a recordStepDuration call for a step that spans
+        // invocations (the video analysis); the others from a recorder the function calls.
         return recorder === 'step'
-          ? new RegExp(`['"]${dimensions.step}['"]`).test(source) && /\bstep:/.test(source)
+          ? (new RegExp(`['"]${dimensions.step}['"]`).test(source) && /\bstep:/.test(source)) ||
+              new RegExp(`recordStepDuration\\(metrics, ['"]${dimensions.step}['"]`).test(source)
           : source.includes(`${recorder}(`);
       });
       return published ? [] : [`${name} ${JSON.stringify(dimensions)}`];
@@ -114,6 +116,45 @@ describe('pipeline dashboard', () => {
     // Assess
     expect(charted.length).toBeGreaterThanOrEqual(12);
     expect(unexplained).toEqual([]);
+  });
+
+  it('counts images as StoreMetadata’s processed results (uploads and reprocesses apart), never as started runs', () => {
+    // Prepare
+    const perImage = ['Estimated cost per 1,000 images (USD)', 'Rekognition calls per image'].map(
+      (title) => widget(title).properties.metrics,
+    );
+    const lines: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => lines.push(String(chunk)) > 0);
+    try {
+      const metrics = new Metrics({ namespace: STACK, serviceName: 'store-metadata' });
+      for (const run of ['upload', 'reprocess'] as const) recordImageProcessed(metrics, run);
+      metrics.publishStoredMetrics();
+    } finally {
+      write.mockRestore();
+    }
+    const published = lines
+      .flatMap((text) => text.split('\n'))
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { run: string });
+
+    // Act
+    const expressions = perImage.map((metrics) =>
+      metrics.flatMap((line) => [(line[0] as { expression?: string }).expression ?? '']).join(' '),
+    );
+    const imageLines = perImage.map((metrics) =>
+      metrics.filter((line) => line[1] === 'ImagesProcessed').map((line) => [line[5], (line.at(-1) as { id: string }).id]),
+    );
+
+    // Assess
+    expect(published.map((document) => document.run)).toEqual(['upload', 'reprocess']);
+    for (const [index, expression] of expressions.entries()) {
+      expect(expression).toContain('FILL(uploads, 0) + FILL(reprocessed, 0)');
+      expect(expression).not.toMatch(/\/ runs\b/);
+      expect(imageLines[index]).toEqual([
+        ['upload', 'uploads'],
+        ['reprocess', 'reprocessed'],
+      ]);
+    }
   });
 
   it('prices the cost widget at npm run cost’s unit prices, over exactly the functions an upload invokes at their memory', () => {

@@ -1,5 +1,5 @@
 import aslValidator = require('asl-validator');
-import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE, REPROCESS_CLAIM_SECONDS } from '@smart-image-pipeline/contracts';
+import { DETAIL_TYPES, ERROR_NAMES, EVENT_SOURCE, PIPELINE_WORK_SECONDS, reprocessClaimSeconds } from '@smart-image-pipeline/contracts';
 import { asArray, inlineStatements, loadAslText, loadTemplate, placeholdersIn, readRepoFile, substitute } from './support/template';
 
 /** Errors of the functions' own making (the contracts package's names): retrying cannot fix them. */
@@ -476,15 +476,29 @@ describe('moderation review branch (issue 13)', () => {
 });
 
 describe('reprocess state machine (issue 13)', () => {
-  it('keeps an image claimed for longer than the Distributed Map child that claimed it can live', () => {
+  it('keeps an image claimed, and its child waiting, as long as the pipeline run it starts can live (review wait included)', () => {
     // Prepare
-    const states = JSON.parse(readRepoFile('statemachine/reprocess.asl.json')).States.ReprocessImages.ItemProcessor.States;
+    const reprocess = JSON.parse(readRepoFile('statemachine/reprocess.asl.json'));
+    const states = reprocess.States.ReprocessImages.ItemProcessor.States;
+    const template = loadTemplate();
+    const review = template.Parameters.ReviewTimeoutSeconds;
+    const reprocessEnv = template.Resources.ReprocessFunction.Properties!.Environment.Variables;
+    const pipelineTimeout = JSON.parse(readRepoFile('statemachine/image-pipeline.asl.json')).TimeoutSeconds;
 
-    // Act
-    const childLifetime = states.PrepareImage.TimeoutSeconds + states.RunPipeline.TimeoutSeconds;
+    // Act: the longest a child's pipeline run works and waits, for the default and the longest review timeout.
+    const runLives = [review.Default, review.MaxValue].map((seconds: number) => PIPELINE_WORK_SECONDS + seconds);
+    const beforeTheMap = reprocess.States.ResolveTargetVersion.TimeoutSeconds + reprocess.States.SelectImages.TimeoutSeconds;
 
-    // Assess
-    expect(childLifetime).toBeLessThanOrEqual(REPROCESS_CLAIM_SECONDS);
+    // Assess: the claim outlasts the run it guards (ReprocessFunction reads the template's review timeout), RunPipeline
+    // never gives up on a run still waiting for its review, and the reprocess run outlives its children.
+    expect(reprocessEnv.REVIEW_TIMEOUT_SECONDS).toEqual({ Ref: 'ReviewTimeoutSeconds' });
+    for (const [i, seconds] of [review.Default, review.MaxValue].entries())
+      expect(reprocessClaimSeconds(seconds)).toBeGreaterThanOrEqual(states.PrepareImage.TimeoutSeconds + runLives[i]);
+    expect(states.RunPipeline.TimeoutSeconds).toBeGreaterThanOrEqual(runLives[1]);
+    expect(pipelineTimeout).toBeGreaterThanOrEqual(runLives[1]);
+    expect(reprocess.TimeoutSeconds).toBeGreaterThanOrEqual(
+      beforeTheMap + states.PrepareImage.TimeoutSeconds + states.RunPipeline.TimeoutSeconds,
+    );
     expect(states.PrepareImage.Next).toBe('CheckPreparation');
     expect(states.CheckPreparation.Default).toBe('Skipped');
   });

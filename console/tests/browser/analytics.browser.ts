@@ -14,7 +14,7 @@ jest.setTimeout(300_000);
 const ARTIFACTS = path.join(path.resolve(__dirname, '../../..'), 'test-artifacts/console');
 /** The page draws every chart query but the input volume by format, in their order, then its spend estimate. */
 const CHARTS = [...ANALYTICS_CHARTS.filter((chart) => chart !== 'input-volume-by-format'), 'spend'];
-const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Store', 'Whole run'];
+const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Video transcode', 'Video analysis', 'Store', 'Whole run'];
 
 let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
@@ -111,6 +111,9 @@ describe('Analytics page in Chromium', () => {
     );
     expect(perDayRows.find((row) => row[0] === emptyDay)).toEqual([emptyDay, '0', '0', '0']);
     expect(latencyRows).toEqual(stepRows(summary));
+    // The generated facts hold videos: their transcode and analysis are timed rows, not dashes.
+    for (const step of ['Video transcode', 'Video analysis'])
+      expect(Number(latencyRows.find((row) => row[0] === step)![1])).toBeGreaterThan(0);
     expect(shownTable!.width).toBeGreaterThan(200);
     expect(pageErrors).toEqual([]);
   });

@@ -87,6 +87,8 @@ const STEP_NAMES: Record<string, string> = {
   resolveVersion: 'Resolve version',
   resize: 'Resize',
   analyse: 'Analyse',
+  transcode: 'Video transcode',
+  videoAnalysis: 'Video analysis',
   store: 'Store',
   run: 'Whole run',
 };
@@ -101,11 +103,11 @@ function stepLatencyChart(summary: AnalyticsSummary): ChartSpec {
     id: 'step-latency',
     title: 'Step latency',
     description:
-      'Milliseconds each step took by its own measure, and the whole run from upload to result (which also holds queueing and retries), p50 and p95 over the window; logarithmic scale, so a 50 ms step and a 20 s run both show.',
+      'Milliseconds each step took by its own measure (a video’s transcode: MediaConvert’s submit to finish; its analysis: the Rekognition Video jobs’ start to done), and the whole run from upload to result (which also holds queueing and retries), p50 and p95 over the window; logarithmic scale, so a 50 ms step and a minutes-long video analysis both show.',
     config: {
       type: 'bar',
       data: {
-        // One word a line, so five steps fit side by side at 375 px.
+        // One word a line, so the seven bars fit side by side at 375 px.
         labels: steps.map((step) => (STEP_NAMES[step.step] ?? step.step).split(' ')),
         datasets: [series(steps, 'p50', (step) => step.p50, 0), series(steps, 'p95', (step) => step.p95, 1)],
       },

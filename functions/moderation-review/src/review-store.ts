@@ -38,8 +38,19 @@ export interface DecisionResult {
   applied: boolean;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+/**
+ * Sends one conditional write (every write here is one: the revision or a first write decides who may change an
+ * item). False when its condition refused it; any other error is thrown.
+ */
+async function writeIf(write: PutCommand | UpdateCommand, deps: ReviewDeps): Promise<boolean> {
+  try {
+    // The client's overloads take one command type at a time.
+    await (write instanceof PutCommand ? deps.db.send(write) : deps.db.send(write));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }
 
 /**
@@ -49,37 +60,34 @@ function isConditionFailure(error: unknown): boolean {
  */
 export async function requestReview(input: RequestReviewInput, deps: ReviewDeps): Promise<{ imageId: string; status: 'PENDING' }> {
   const requestedAt = deps.now().toISOString();
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.tableName,
-        Item: {
-          PK: imagePk(input.imageId),
-          SK: REVIEW_SK,
-          type: 'REVIEW',
-          imageId: input.imageId,
-          owner: input.owner,
-          revision: input.revision,
-          sourceOrder: input.sourceOrder,
-          status: 'PENDING',
-          taskToken: input.taskToken,
-          quarantine: input.quarantine,
-          requestedAt,
-          timeoutAt: new Date(Date.parse(requestedAt) + input.timeoutSeconds * 1000).toISOString(),
-          GSI1PK: REVIEW_QUEUE_PK,
-          GSI1SK: statusIndexSk(requestedAt, input.imageId),
-        },
-        ConditionExpression: 'attribute_not_exists(PK) OR sourceOrder <= :so',
-        ExpressionAttributeValues: { ':so': input.sourceOrder },
-      }),
+  const stored = await writeIf(
+    new PutCommand({
+      TableName: deps.tableName,
+      Item: {
+        PK: imagePk(input.imageId),
+        SK: REVIEW_SK,
+        type: 'REVIEW',
+        imageId: input.imageId,
+        owner: input.owner,
+        revision: input.revision,
+        sourceOrder: input.sourceOrder,
+        status: 'PENDING',
+        taskToken: input.taskToken,
+        quarantine: input.quarantine,
+        requestedAt,
+        timeoutAt: new Date(Date.parse(requestedAt) + input.timeoutSeconds * 1000).toISOString(),
+        GSI1PK: REVIEW_QUEUE_PK,
+        GSI1SK: statusIndexSk(requestedAt, input.imageId),
+      },
+      ConditionExpression: 'attribute_not_exists(PK) OR sourceOrder <= :so',
+      ExpressionAttributeValues: { ':so': input.sourceOrder },
+    }),
+    deps,
+  );
+  if (!stored)
+    throw new ReviewSupersededError(
+      `A newer revision of image ${input.imageId} holds its review; revision ${input.revision} is not reviewed.`,
     );
-  } catch (error) {
-    if (isConditionFailure(error))
-      throw new ReviewSupersededError(
-        `A newer revision of image ${input.imageId} holds its review; revision ${input.revision} is not reviewed.`,
-      );
-    throw error;
-  }
   deps.logger.info('Review requested', { revision: input.revision, labels: input.quarantine.labels.length });
   return { imageId: input.imageId, status: 'PENDING' };
 }
@@ -129,31 +137,26 @@ async function decideImage(
   deps: ReviewDeps,
 ): Promise<boolean> {
   const removed = status === 'REJECTED' ? ' REMOVE variants, thumbnailKey, placeholder, analysisImage' : '';
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: { PK: imagePk(input.imageId), SK: IMAGE_SK },
-        UpdateExpression: `SET #status = :status, GSI1PK = :gsi1, GSI2PK = :gsi2, GSI1SK = :gsi1sk, updatedAt = :at, review = :review${removed}`,
-        ConditionExpression: '#rev = :rev AND #status = :quarantined',
-        ExpressionAttributeNames: { '#status': 'status', '#rev': 'revision' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':gsi1': statusIndexPk(status),
-          ':gsi2': ownerStatusIndexPk(input.owner, status),
-          ':gsi1sk': statusIndexSk(updatedAt, input.imageId),
-          ':at': updatedAt,
-          ':review': { ...input.review, decidedAt: input.review.decidedAt ?? updatedAt },
-          ':rev': input.revision,
-          ':quarantined': 'QUARANTINED',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return writeIf(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: { PK: imagePk(input.imageId), SK: IMAGE_SK },
+      UpdateExpression: `SET #status = :status, GSI1PK = :gsi1, GSI2PK = :gsi2, GSI1SK = :gsi1sk, updatedAt = :at, review = :review${removed}`,
+      ConditionExpression: '#rev = :rev AND #status = :quarantined',
+      ExpressionAttributeNames: { '#status': 'status', '#rev': 'revision' },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':gsi1': statusIndexPk(status),
+        ':gsi2': ownerStatusIndexPk(input.owner, status),
+        ':gsi1sk': statusIndexSk(updatedAt, input.imageId),
+        ':at': updatedAt,
+        ':review': { ...input.review, decidedAt: input.review.decidedAt ?? updatedAt },
+        ':rev': input.revision,
+        ':quarantined': 'QUARANTINED',
+      },
+    }),
+    deps,
+  );
 }
 
 /** Writes the decision's AUDIT item once (a retried invocation finds it and leaves it). */
@@ -164,64 +167,89 @@ async function writeAudit(
   before: string,
   deps: ReviewDeps,
 ): Promise<void> {
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.tableName,
-        Item: {
-          PK: imagePk(input.imageId),
-          SK: auditSk(decidedAt, input.revision),
-          type: 'AUDIT',
-          imageId: input.imageId,
-          owner: input.owner,
-          revision: input.revision,
-          decision: input.review.decision,
-          reason: input.review.reason,
-          decidedBy: input.review.decidedBy,
-          decidedByName: input.review.decidedByName,
-          decidedAt,
-          timedOut: input.review.decidedBy === REVIEW_TIMEOUT_DECIDER,
-          labels: input.quarantine.labels,
-          threshold: input.quarantine.threshold,
-          statusBefore: before,
-          statusAfter: result.status,
-          applied: result.applied,
-          GSI1PK: AUDIT_LOG_PK,
-          GSI1SK: statusIndexSk(decidedAt, input.imageId),
-        },
-        ConditionExpression: 'attribute_not_exists(SK)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  await writeIf(
+    new PutCommand({
+      TableName: deps.tableName,
+      Item: {
+        PK: imagePk(input.imageId),
+        SK: auditSk(decidedAt, input.revision),
+        type: 'AUDIT',
+        imageId: input.imageId,
+        owner: input.owner,
+        revision: input.revision,
+        decision: input.review.decision,
+        reason: input.review.reason,
+        decidedBy: input.review.decidedBy,
+        decidedByName: input.review.decidedByName,
+        decidedAt,
+        timedOut: input.review.decidedBy === REVIEW_TIMEOUT_DECIDER,
+        labels: input.quarantine.labels,
+        threshold: input.quarantine.threshold,
+        statusBefore: before,
+        statusAfter: result.status,
+        applied: result.applied,
+        GSI1PK: AUDIT_LOG_PK,
+        GSI1SK: statusIndexSk(decidedAt, input.imageId),
+      },
+      ConditionExpression: 'attribute_not_exists(SK)',
+    }),
+    deps,
+  );
 }
 
-/** Takes this revision's review item out of the queue and drops its (used) task token. */
-async function closeReview(input: ApplyDecisionInput, decidedAt: string, deps: ReviewDeps): Promise<void> {
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: { PK: imagePk(input.imageId), SK: REVIEW_SK },
-        UpdateExpression:
-          'SET #status = :decided, decision = :decision, reason = :reason, decidedBy = :by, decidedAt = :at REMOVE taskToken, GSI1PK, GSI1SK',
-        ConditionExpression: '#rev = :rev',
-        ExpressionAttributeNames: { '#status': 'status', '#rev': 'revision' },
-        ExpressionAttributeValues: {
-          ':decided': 'DECIDED',
-          ':decision': input.review.decision,
-          ':reason': input.review.reason,
-          ':by': input.review.decidedBy,
-          ':at': decidedAt,
-          ':rev': input.revision,
-        },
-      }),
-    );
-  } catch (error) {
-    // A newer revision's review holds the item: it is not this run's to close.
-    if (!isConditionFailure(error)) throw error;
+/** What one update of a revision's review item sets, and how the item may be found. */
+interface ReviewUpdate {
+  readonly imageId: string;
+  readonly revision: string;
+  /** Attributes to set (the task token is always removed: a settled review has none to use). */
+  readonly set: Record<string, unknown>;
+  /** Attributes to remove besides the token (the queue keys when the review leaves the queue). */
+  readonly remove?: readonly string[];
+  /** In the admins' queue with this sort key, unless it is there already (its first place is kept). */
+  readonly queueSk?: string;
+  /** Create the item when there is none (a wait that failed before storing one). */
+  readonly create?: boolean;
+}
+
+/**
+ * Settles this revision's review item (decided or failed) in one conditional update; a newer revision's review item
+ * is left alone. False when the condition refused it.
+ */
+function updateReview(update: ReviewUpdate, deps: ReviewDeps): Promise<boolean> {
+  const fields = Object.entries({ ...update.set, revision: update.revision });
+  const names = Object.fromEntries(fields.map(([name], i) => [`#f${i}`, name]));
+  const values = Object.fromEntries(fields.map(([, value], i) => [`:f${i}`, value]));
+  const assignments = fields.map((_field, i) => `#f${i} = :f${i}`);
+  if (update.queueSk !== undefined) {
+    assignments.push('GSI1PK = :queue', 'GSI1SK = if_not_exists(GSI1SK, :queueSk)');
+    Object.assign(values, { ':queue': REVIEW_QUEUE_PK, ':queueSk': update.queueSk });
   }
+  const revisionIndex = fields.length - 1;
+  return writeIf(
+    new UpdateCommand({
+      TableName: deps.tableName,
+      Key: { PK: imagePk(update.imageId), SK: REVIEW_SK },
+      UpdateExpression: `SET ${assignments.join(', ')} REMOVE ${['taskToken', ...(update.remove ?? [])].join(', ')}`,
+      ConditionExpression: `${update.create ? 'attribute_not_exists(PK) OR ' : ''}#f${revisionIndex} = :f${revisionIndex}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+    deps,
+  );
+}
+
+/** Takes this revision's review item out of the queue and drops its (used) task token; a newer revision's is not this run's. */
+async function closeReview(input: ApplyDecisionInput, decidedAt: string, deps: ReviewDeps): Promise<void> {
+  const { decision, reason, decidedBy } = input.review;
+  await updateReview(
+    {
+      imageId: input.imageId,
+      revision: input.revision,
+      set: { status: 'DECIDED', decision, reason, decidedBy, decidedAt },
+      remove: ['GSI1PK', 'GSI1SK'],
+    },
+    deps,
+  );
 }
 
 /**
@@ -275,38 +303,29 @@ export async function recordReviewFailure(
   deps: ReviewDeps,
 ): Promise<{ imageId: string; status: 'FAILED' | 'SUPERSEDED' }> {
   const failedAt = deps.now().toISOString();
-  try {
-    await deps.db.send(
-      new UpdateCommand({
-        TableName: deps.tableName,
-        Key: { PK: imagePk(input.imageId), SK: REVIEW_SK },
-        UpdateExpression:
-          'SET #type = :type, imageId = :id, #owner = :owner, #rev = :rev, #status = :failed, failedAt = :at, #error = :error, ' +
-          'executionName = :execution, attempted = :attempted, GSI1PK = :queue, GSI1SK = if_not_exists(GSI1SK, :sk) REMOVE taskToken',
-        ConditionExpression: 'attribute_not_exists(PK) OR #rev = :rev',
-        ExpressionAttributeNames: { '#type': 'type', '#owner': 'owner', '#rev': 'revision', '#status': 'status', '#error': 'error' },
-        ExpressionAttributeValues: {
-          ':type': 'REVIEW',
-          ':id': input.imageId,
-          ':owner': input.owner,
-          ':rev': input.revision,
-          ':failed': 'FAILED',
-          ':at': failedAt,
-          ':error': {
-            name: (input.error.Error || 'States.TaskFailed').slice(0, MAX_ERROR_NAME),
-            cause: (input.error.Cause ?? '').slice(0, MAX_ERROR_CAUSE),
-          },
-          ':execution': input.executionName,
-          ':attempted': input.review,
-          ':queue': REVIEW_QUEUE_PK,
-          ':sk': statusIndexSk(failedAt, input.imageId),
+  const failed = await updateReview(
+    {
+      imageId: input.imageId,
+      revision: input.revision,
+      set: {
+        type: 'REVIEW',
+        imageId: input.imageId,
+        owner: input.owner,
+        status: 'FAILED',
+        failedAt,
+        error: {
+          name: (input.error.Error || 'States.TaskFailed').slice(0, MAX_ERROR_NAME),
+          cause: (input.error.Cause ?? '').slice(0, MAX_ERROR_CAUSE),
         },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailure(error)) return { imageId: input.imageId, status: 'SUPERSEDED' };
-    throw error;
-  }
+        executionName: input.executionName,
+        attempted: input.review,
+      },
+      queueSk: statusIndexSk(failedAt, input.imageId),
+      create: true,
+    },
+    deps,
+  );
+  if (!failed) return { imageId: input.imageId, status: 'SUPERSEDED' };
   deps.logger.info('Review failed', { revision: input.revision, error: input.error.Error });
   return { imageId: input.imageId, status: 'FAILED' };
 }

@@ -28,6 +28,8 @@ export interface VideoAnalysisDeps {
   /** The analysis settings of a pipeline version (the run's; absent: the config's current one). */
   config(pipelineVersion?: string): Promise<AnalysisConfig>;
   processedBucketName: string;
+  /** The clock the analysis time is read from. */
+  now(): Date;
 }
 
 /** Seconds between polls: a sixth of the analysed duration, from 5 s to 30 s (short clips finish in seconds). */
@@ -74,10 +76,10 @@ export async function startVideoAnalysis(input: StartVideoAnalysisInput, deps: V
     const jobs: VideoAnalysisJobs = {
       labelJobId: labels.JobId!,
       moderationJobId: moderation.JobId!,
-      startedAt: new Date().toISOString(),
+      startedAt: deps.now().toISOString(),
       analysedSeconds,
     };
-    return { jobs, done: false, polls: 0, waitSeconds: waitSeconds(analysedSeconds), summary: null };
+    return { jobs, done: false, polls: 0, waitSeconds: waitSeconds(analysedSeconds), summary: null, durationMs: null };
   } catch (error) {
     const name = (error as Error).name;
     if (REFUSALS.has(name))
@@ -118,7 +120,7 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
       throw new VideoAnalysisTimedOutError(
         `Rekognition Video jobs still running after ${polls} polls (${Math.round((polls * wait) / 60)} min)`,
       );
-    return { jobs, done: false, polls, waitSeconds: wait, summary: null };
+    return { jobs, done: false, polls, waitSeconds: wait, summary: null, durationMs: null };
   }
   const config = await deps.config(input.pipelineVersion);
   const labelPages = await allPages((NextToken) =>
@@ -185,7 +187,20 @@ export async function collectVideoAnalysis(input: CollectVideoAnalysisInput, dep
     skipped: {},
     rawKeys,
   };
-  return { jobs, done: true, polls: input.polls + 1, waitSeconds: waitSeconds(jobs.analysedSeconds), summary };
+  return {
+    jobs,
+    done: true,
+    polls: input.polls + 1,
+    waitSeconds: waitSeconds(jobs.analysedSeconds),
+    summary,
+    durationMs: analysisMs(jobs.startedAt, deps.now()),
+  };
+}
+
+/** Milliseconds from the jobs' start to now; null when the start time is unreadable (never a made-up number). */
+export function analysisMs(startedAt: string, now: Date): number | null {
+  const started = Date.parse(startedAt);
+  return Number.isNaN(started) ? null : Math.max(0, Math.round(now.getTime() - started));
 }
 
 async function allPages<T extends GetLabelDetectionCommandOutput | GetContentModerationCommandOutput>(

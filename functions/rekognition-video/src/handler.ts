@@ -1,4 +1,4 @@
-import { recordRekognitionCalls, withHandler } from '@smart-image-pipeline/lambda-kit';
+import { recordRekognitionCalls, recordStepDuration, withHandler } from '@smart-image-pipeline/lambda-kit';
 import { collectVideoAnalysis, startVideoAnalysis, type VideoAnalysisDeps } from './analyse-video';
 import { configReader, powertools, putJson, rekognition } from './clients';
 import { loadConfig } from './config';
@@ -10,6 +10,7 @@ const deps: VideoAnalysisDeps = {
   putJson,
   config: configReader(env.configParameterName),
   processedBucketName: env.processedBucketName,
+  now: () => new Date(),
 };
 
 /**
@@ -30,6 +31,8 @@ export const handler = withHandler(powertools, {
     const result = await collectVideoAnalysis(request.input, deps);
     if (result.summary) {
       recordRekognitionCalls(metrics, result.summary.calls);
+      // The video analysis step's time spans the polling loop, so it is measured here, not by withHandler's `step`.
+      if (result.durationMs !== null) recordStepDuration(metrics, 'videoAnalysis', result.durationMs);
       logger.info('Video analysis collected', { polls: result.polls, labels: result.summary.sections.labels?.items.length ?? 0 });
     }
     return result;

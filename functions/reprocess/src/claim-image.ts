@@ -1,11 +1,12 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { imagePk, REPROCESS_CLAIM_SECONDS, reprocessClaimSk } from '@smart-image-pipeline/contracts';
+import { imagePk, reprocessClaimSk } from '@smart-image-pipeline/contracts';
 
-/** What claiming needs: the table and a clock. */
+/** What claiming needs: the table, a clock and how long a claim holds (`reprocessClaimSeconds`). */
 export interface ClaimDeps {
   readonly db: Pick<DynamoDBDocumentClient, 'send'>;
   readonly tableName: string;
   readonly now: () => Date;
+  readonly claimSeconds: number;
 }
 
 /** One image revision, claimed for a target version by one reprocess run. */
@@ -14,7 +15,10 @@ export interface Claim {
   revision: string;
   version: string;
   runName: string;
-  /** `updatedAt` of the image item as this run read it (consistently); absent on items without one. */
+  /**
+   * `updatedAt` of the image item as this run read it (consistently), when its status is an end state (a QUARANTINED
+   * item's run is still waiting for its review, so its write does not end the claim); absent otherwise.
+   */
   itemUpdatedAt?: string;
 }
 
@@ -22,8 +26,9 @@ export interface Claim {
  * Claims the image for this reprocess run and version (a conditional put of `IMAGE#<id>` / `REPROCESS#<version>`), so
  * two runs of one version started together never both process it. The claim is granted when there is none, when this
  * run holds it already (a retried PrepareImage), when it was taken for another revision, when the image item this run
- * read was written after it (the claiming run stored its result, or the image moved on since), or when it is older
- * than REPROCESS_CLAIM_SECONDS (the run that took it has ended). `expiresAt` lets the table's TTL remove it afterwards.
+ * read was written with an end status after it (the claiming run stored its result, or the image moved on since), or
+ * when it is older than `claimSeconds` (the pipeline run it started has ended, review wait included). `expiresAt` lets
+ * the table's TTL remove it afterwards.
  * @returns false when another run of the same version holds the claim.
  */
 export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean> {
@@ -39,7 +44,7 @@ export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean
           runName: claim.runName,
           revision: claim.revision,
           claimedAt: now.toISOString(),
-          expiresAt: Math.ceil(now.getTime() / 1000) + REPROCESS_CLAIM_SECONDS,
+          expiresAt: Math.ceil(now.getTime() / 1000) + deps.claimSeconds,
         },
         ConditionExpression: `attribute_not_exists(PK) OR runName = :run OR revision <> :rev OR claimedAt < :lapsed${
           claim.itemUpdatedAt === undefined ? '' : ' OR claimedAt < :itemWritten'
@@ -47,7 +52,7 @@ export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean
         ExpressionAttributeValues: {
           ':run': claim.runName,
           ':rev': claim.revision,
-          ':lapsed': new Date(now.getTime() - REPROCESS_CLAIM_SECONDS * 1000).toISOString(),
+          ':lapsed': new Date(now.getTime() - deps.claimSeconds * 1000).toISOString(),
           ...(claim.itemUpdatedAt === undefined ? {} : { ':itemWritten': claim.itemUpdatedAt }),
         },
       }),
@@ -64,7 +69,7 @@ export async function claimImage(claim: Claim, deps: ClaimDeps): Promise<boolean
  * try the image at once; only this run's own claim is deleted.
  * @returns false when the claim was not this run's (or is gone already).
  */
-export async function releaseClaim(claim: Omit<Claim, 'revision'>, deps: Omit<ClaimDeps, 'now'>): Promise<boolean> {
+export async function releaseClaim(claim: Omit<Claim, 'revision'>, deps: Pick<ClaimDeps, 'db' | 'tableName'>): Promise<boolean> {
   try {
     await deps.db.send(
       new DeleteCommand({

@@ -1,5 +1,5 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { isObject, parseReprocessRequest, type ReprocessRequest } from '@smart-image-pipeline/contracts';
+import { isObject, parseReprocessRequest, reprocessClaimSeconds, type ReprocessRequest } from '@smart-image-pipeline/contracts';
 import { withHandler } from '@smart-image-pipeline/lambda-kit';
 import { documentClient, powertools, s3 } from './clients';
 import { loadConfig } from './config';
@@ -23,6 +23,7 @@ const prepareDeps: PrepareDeps = {
   tableName: config.imagesTableName,
   pinnedVersions: new Map(),
   now: () => new Date(),
+  claimSeconds: reprocessClaimSeconds(config.reviewTimeoutSeconds),
 };
 
 type Request =

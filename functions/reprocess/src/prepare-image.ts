@@ -112,7 +112,8 @@ export async function prepareImage(imageId: string, version: string, runName: st
   const sourceOrder = String(item.sourceOrder);
   const revision = String(item.revision);
   // Last, so a skip for another reason never takes a claim; a refusal means another run of this version has the image.
-  const itemUpdatedAt = typeof item.updatedAt === 'string' ? item.updatedAt : undefined;
+  // A QUARANTINED item's run is waiting for its review: that write does not end a claim, the run's end does.
+  const itemUpdatedAt = typeof item.updatedAt === 'string' && item.status !== 'QUARANTINED' ? item.updatedAt : undefined;
   if (!(await claimImage({ imageId, revision, version, runName, itemUpdatedAt }, deps)))
     return { action: 'skip', imageId, reason: 'claimed' };
   const input = {

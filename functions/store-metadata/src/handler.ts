@@ -29,7 +29,7 @@ export const handler = withHandler(powertools, {
       return { ...result, events: result.written ? failedEvents(request.input, powertools.logger, request.stepDurations) : {} };
     }
     const result = await storeImage(request.input, deps);
-    if (result.written) recordImageProcessed(metrics);
+    if (result.written) recordImageProcessed(metrics, request.run);
     // The store step's time: the invocation until its items are written (the events are built from here on).
     const stepDurations = { ...request.stepDurations, storeMs: Math.round(elapsedMs()) };
     return { ...result, events: result.written ? processedEvents(request.input, powertools.logger, stepDurations) : {} };

@@ -6,6 +6,7 @@ import {
   storeActionSchema,
   storeSuccessInputSchema,
 } from '@smart-image-pipeline/contracts';
+import type { RunKind } from '@smart-image-pipeline/lambda-kit';
 import { InvalidStoreInputError } from './errors';
 import { describeFailure } from './failure-cause';
 import type { StoreRequest } from './types';
@@ -14,7 +15,8 @@ const invalid = (problems: string[]) => new InvalidStoreInputError(`Invalid Stor
 
 /**
  * Validates the state handed to StoreMetadataFunction against the contracts' schemas and tells a success from a
- * failure record; picks up the durations the earlier steps put on the state (RecordFailure gets the state at `state`).
+ * failure record; picks up the durations the earlier steps put on the state (RecordFailure gets the state at `state`)
+ * and, for a success, whether an upload or a reprocess run stored it.
  * @throws InvalidStoreInputError naming every field that breaks docs/contracts.md.
  */
 export function parseStoreRequest(event: unknown): StoreRequest {
@@ -27,5 +29,18 @@ export function parseStoreRequest(event: unknown): StoreRequest {
       stepDurations: stepDurationsOf(isObject(event) ? event.state : undefined, null),
     };
   }
-  return { action, input: parseWith(storeSuccessInputSchema, event, invalid), stepDurations: stepDurationsOf(event, null) };
+  return {
+    action,
+    input: parseWith(storeSuccessInputSchema, event, invalid),
+    stepDurations: stepDurationsOf(event, null),
+    run: runKindOf(event),
+  };
+}
+
+/**
+ * A reprocess run's execution input names its target `pipelineVersion` (the reprocessor sets it; an upload's trigger
+ * never does), and the state keeps the input's fields at its root.
+ */
+export function runKindOf(state: unknown): RunKind {
+  return isObject(state) && typeof state.pipelineVersion === 'string' ? 'reprocess' : 'upload';
 }

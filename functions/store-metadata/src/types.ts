@@ -1,5 +1,6 @@
 /** Shapes of StoreMetadata's input and output: the payloads come from the contracts package (docs/contracts.md). */
 import type { StepDurations, StoreSuccessInput } from '@smart-image-pipeline/contracts';
+import type { RunKind } from '@smart-image-pipeline/lambda-kit';
 
 export type {
   AnalysisSummary,
@@ -23,5 +24,5 @@ export type RecordFailureInput = ImageRef & { error: FailureDescription };
 
 /** A validated request to the function, with the durations of the steps before it (`storeMs` still null). */
 export type StoreRequest =
-  | { action: 'storeMetadata'; input: StoreSuccessInput; stepDurations: StepDurations }
+  | { action: 'storeMetadata'; input: StoreSuccessInput; stepDurations: StepDurations; run: RunKind }
   | { action: 'recordFailure'; input: RecordFailureInput; stepDurations: StepDurations };

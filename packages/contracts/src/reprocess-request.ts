@@ -88,8 +88,18 @@ export function reprocessClaimSk(version: string): string {
 }
 
 /**
- * How long a reprocess run's claim on an image keeps other runs of the same version away: longer than a Distributed
- * Map child can live (PrepareImage's 30 s plus RunPipeline's 7,500 s; tests/template checks it against the ASL), so a
- * claim only lapses once the child that took it has ended, whatever its outcome.
+ * What a pipeline run may take besides waiting for a moderation review (its transcodes, analyses and retries): the
+ * budget of a reprocess child's RunPipeline before the review wait, which ReviewTimeoutSeconds adds to.
  */
-export const REPROCESS_CLAIM_SECONDS = 7_800;
+export const PIPELINE_WORK_SECONDS = 7_500;
+
+/**
+ * How long a reprocess run's claim on an image keeps other runs of the same version away: as long as the pipeline run
+ * it starts can live, i.e. PrepareImage's 30 s, the run's work and its longest review wait (the template's
+ * ReviewTimeoutSeconds), plus 270 s of slack; tests/template checks it against both state machines. So a run waiting
+ * days for a review keeps its image; the claim ends earlier when the run ends (its item written with an end status,
+ * or ReleaseClaim after a failure).
+ */
+export function reprocessClaimSeconds(reviewTimeoutSeconds: number): number {
+  return 30 + PIPELINE_WORK_SECONDS + reviewTimeoutSeconds + 270;
+}

@@ -13,23 +13,55 @@ export interface ReprocessCounts {
   failed: number;
   /** s3://bucket/key of the Map Run's results manifest (none when nothing was selected). */
   resultsManifest: string | null;
-  /** False when the result files were more than the reader was allowed to read: the counts are a lower bound then. */
+  /** False when not every result file was read before the reader's deadline: the counts are a lower bound then. */
   complete: boolean;
 }
 
 /** Reads one JSON object of the results bucket. */
 export type ReadResultJson = (bucket: string, key: string) => Promise<unknown>;
 
+/** How the result files are read: how many at once, and until when (a reader that must answer in seconds). */
+export interface ReadResultOptions {
+  /** Result files read at the same time (default 8). */
+  readonly concurrency?: number;
+  /** No file read starts after this moment (ms since the epoch); those left out make `complete` false. */
+  readonly deadline?: number;
+  /** The clock the deadline is checked against (default Date.now). */
+  readonly now?: () => number;
+}
+
 type ResultFile = { Key: string };
 type ResultManifest = { ResultFiles?: { SUCCEEDED?: ResultFile[]; FAILED?: ResultFile[] } };
 type ResultEntry = { Output?: string };
 
+/** Adds one SUCCEEDED file's children (their outputs) or one FAILED file's (each a failure) to the counts. */
+function countFile(counts: ReprocessCounts, succeeded: boolean, entries: unknown): void {
+  const list = Array.isArray(entries) ? (entries as ResultEntry[]) : [];
+  if (!succeeded) {
+    counts.failed += list.length;
+    return;
+  }
+  for (const entry of list) {
+    const result = JSON.parse(entry.Output ?? '{}') as { outcome?: string; reusedResize?: boolean; reusedAnalysis?: boolean };
+    if (result.outcome === 'reprocessed') counts.reprocessed += 1;
+    else counts.skipped += 1;
+    if (result.reusedResize === true) counts.reusedResize += 1;
+    if (result.reusedAnalysis === true) counts.reusedAnalysis += 1;
+  }
+}
+
 /**
  * Counts what a finished reprocess run did: the selection from the execution output, then each child's outcome from
- * the ResultWriter files (SUCCEEDED entries carry the child's output, FAILED entries count as failed), as an operator
- * reads them with the AWS CLI. At most `maxFiles` result files are read (an API answer must stay quick).
+ * every ResultWriter file the results manifest lists (SUCCEEDED entries carry the child's output, FAILED entries count
+ * as failed), as an operator reads them with the AWS CLI. The files are read `concurrency` at a time; none starts
+ * after `deadline`, and then `complete` is false.
  */
-export async function countReprocessResults(output: unknown, read: ReadResultJson, maxFiles = Infinity): Promise<ReprocessCounts> {
+export async function countReprocessResults(
+  output: unknown,
+  read: ReadResultJson,
+  options: ReadResultOptions = {},
+): Promise<ReprocessCounts> {
+  const { concurrency = 8, deadline = Infinity, now = Date.now } = options;
   const run = (output ?? {}) as {
     selection?: { count?: number; alreadyCurrent?: number };
     results?: { ResultWriterDetails?: { Bucket: string; Key: string } };
@@ -49,23 +81,18 @@ export async function countReprocessResults(output: unknown, read: ReadResultJso
   if (!details) return counts;
   counts.resultsManifest = `s3://${details.Bucket}/${details.Key}`;
   const manifest = (await read(details.Bucket, details.Key)) as ResultManifest;
-  const succeeded = manifest.ResultFiles?.SUCCEEDED ?? [];
-  const failed = manifest.ResultFiles?.FAILED ?? [];
-  let budget = maxFiles;
-  for (const file of succeeded) {
-    if (budget-- <= 0) break;
-    for (const entry of (await read(details.Bucket, file.Key)) as ResultEntry[]) {
-      const result = JSON.parse(entry.Output ?? '{}') as { outcome?: string; reusedResize?: boolean; reusedAnalysis?: boolean };
-      if (result.outcome === 'reprocessed') counts.reprocessed += 1;
-      else counts.skipped += 1;
-      if (result.reusedResize === true) counts.reusedResize += 1;
-      if (result.reusedAnalysis === true) counts.reusedAnalysis += 1;
+  const files = [
+    ...(manifest.ResultFiles?.SUCCEEDED ?? []).map((file) => ({ key: file.Key, succeeded: true })),
+    ...(manifest.ResultFiles?.FAILED ?? []).map((file) => ({ key: file.Key, succeeded: false })),
+  ];
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < files.length && now() < deadline) {
+      const file = files[next++];
+      countFile(counts, file.succeeded, await read(details.Bucket, file.key));
     }
-  }
-  for (const file of failed) {
-    if (budget-- <= 0) break;
-    counts.failed += ((await read(details.Bucket, file.Key)) as unknown[]).length;
-  }
-  counts.complete = budget >= 0;
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, files.length)) }, reader));
+  counts.complete = next === files.length;
   return counts;
 }

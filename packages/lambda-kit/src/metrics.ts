@@ -19,9 +19,15 @@ export const METRIC_NAMES = Object.freeze({
   notificationsFailed: 'NotificationsFailed',
 });
 
-/** One image stored as SUCCEEDED. */
-export function recordImageProcessed(metrics: Metrics): void {
-  metrics.addMetric(METRIC_NAMES.imagesProcessed, MetricUnit.Count, 1);
+/** Which run stored a result: an upload's first processing, or a reprocess run of another pipeline version. */
+export type RunKind = 'upload' | 'reprocess';
+
+/**
+ * One image stored as SUCCEEDED (one Image Processed event, one processed analytics fact), by `run` (`upload`,
+ * `reprocess`): the dashboard's image count, so runs that stored nothing and reprocess runs never pass for uploads.
+ */
+export function recordImageProcessed(metrics: Metrics, run: RunKind): void {
+  metrics.singleMetric().addDimension('run', run).addMetric(METRIC_NAMES.imagesProcessed, MetricUnit.Count, 1);
 }
 
 /** One image recorded as FAILED, with the error name as the `reason` dimension (a fixed set of named errors). */

@@ -34,8 +34,11 @@ export class FakeS3 {
       const range = /^bytes=(\d+)-(\d*)$/.exec(input.Range ?? '');
       const body = range ? object.body.subarray(Number(range[1]), range[2] ? Number(range[2]) + 1 : undefined) : object.body;
       return {
-        // A stream with the SDK's transformToByteArray, as the SDK's own response bodies have.
-        Body: Object.assign(Readable.from([body]), { transformToByteArray: async () => new Uint8Array(body) }) as never,
+        // A stream with the SDK's transformToByteArray and transformToString, as the SDK's own response bodies have.
+        Body: Object.assign(Readable.from([body]), {
+          transformToByteArray: async () => new Uint8Array(body),
+          transformToString: async () => body.toString('utf8'),
+        }) as never,
         ContentLength: body.length,
         ContentType: object.contentType,
         Metadata: object.metadata,

@@ -16,8 +16,12 @@ import type { Router } from '../http/router';
 
 /** An execution name as Step Functions allows it (1-80 characters; the API's and the CLI's names are plain ASCII). */
 const RUN_NAME = /^[0-9A-Za-z_-]{1,80}$/;
-/** Result files the status route reads at most; beyond that the counts are marked incomplete (the API must answer in seconds). */
-const MAX_RESULT_FILES = 20;
+/**
+ * How long the status route reads result files, and how many at once: every file the results manifest lists is read
+ * unless this runs out (ApiFunction's timeout is 15 s), and then the counts say `complete: false`.
+ */
+const RESULT_READ_MS = 9_000;
+const RESULT_READ_CONCURRENCY = 8;
 
 /** The versions the PipelineConfig parameter holds now (an unreadable config answers 503: reprocessing would fail too). */
 async function configuredVersions(deps: ApiDeps): Promise<string[]> {
@@ -149,7 +153,13 @@ export function registerReprocessRoutes(router: Router, deps: ApiDeps): void {
         request: runRequest(run.input),
         error: run.error ? { name: run.error, cause: run.cause ?? '' } : null,
         // The counts exist once the run has ended (the execution output and the Map Run's result files).
-        counts: ended ? await countReprocessResults(run.output ? JSON.parse(run.output) : {}, read, MAX_RESULT_FILES) : null,
+        counts: ended
+          ? await countReprocessResults(run.output ? JSON.parse(run.output) : {}, read, {
+              concurrency: RESULT_READ_CONCURRENCY,
+              deadline: deps.now().getTime() + RESULT_READ_MS,
+              now: () => deps.now().getTime(),
+            })
+          : null,
       });
     },
     'admin',

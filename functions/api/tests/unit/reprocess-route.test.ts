@@ -28,8 +28,20 @@ const RESULT_FILES: Record<string, unknown> = {
   [`reprocess/results/${RUN}/FAILED_0.json`]: [{ Error: 'States.TaskFailed' }],
 };
 
+/** The results bucket the API reads, and its clock (each read may move it on). */
+interface ResultsStore {
+  files: Record<string, unknown>;
+  now?: () => Date;
+  /** Called on each GetObject; what it returns resolves before the object is answered (to overlap reads). */
+  onRead?: (key: string) => Promise<void>;
+}
+
 /** An API whose token verifier returns `caller`, with a Step Functions client that records StartExecution. */
-function apiWith(caller: typeof ADMIN, config = '{"current":"v2","versions":{"v1":{},"v2":{"minLabelConfidence":80}}}') {
+function apiWith(
+  caller: typeof ADMIN,
+  config = '{"current":"v2","versions":{"v1":{},"v2":{"minLabelConfidence":80}}}',
+  results: ResultsStore = { files: RESULT_FILES },
+) {
   const started: Array<{ stateMachineArn?: string; name?: string; input?: string }> = [];
   const described: string[] = [];
   const deps = {
@@ -56,13 +68,14 @@ function apiWith(caller: typeof ADMIN, config = '{"current":"v2","versions":{"v1
     },
     verifier: { verify: async () => caller },
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    now: () => new Date(0),
+    now: results.now ?? (() => new Date(0)),
     uuid: () => '00000000-0000-4000-8000-000000000000',
     resources: { uploadsBucket: 'uploads', processedBucket: 'processed', tableName: 'images', stateMachineArn: MACHINE },
     s3: {
-      send: async (command: GetObjectCommand) => ({
-        Body: { transformToString: async () => JSON.stringify(RESULT_FILES[command.input.Key!]) },
-      }),
+      send: async (command: GetObjectCommand) => {
+        await results.onRead?.(command.input.Key!);
+        return { Body: { transformToString: async () => JSON.stringify(results.files[command.input.Key!]) } };
+      },
       config: {},
     },
     reprocess: { stateMachineArn: MACHINE, pipelineConfig: async () => config },
@@ -183,6 +196,87 @@ describe('GET /admin/reprocess and /admin/reprocess/{name}', () => {
         complete: true,
       },
     });
+  });
+
+  /** A run's results as ResultWriter splits a large one: `succeeded` files of 3 children each, `failed` files of 2. */
+  function manyResultFiles(succeeded: number, failed: number): Record<string, unknown> {
+    const key = (name: string) => `reprocess/results/${RUN}/${name}.json`;
+    const files: Record<string, unknown> = {
+      [key('manifest')]: {
+        ResultFiles: {
+          SUCCEEDED: Array.from({ length: succeeded }, (_, i) => ({ Key: key(`SUCCEEDED_${i}`) })),
+          FAILED: Array.from({ length: failed }, (_, i) => ({ Key: key(`FAILED_${i}`) })),
+        },
+      },
+    };
+    for (let i = 0; i < succeeded; i += 1)
+      files[key(`SUCCEEDED_${i}`)] = [
+        { Output: JSON.stringify({ outcome: 'reprocessed', reusedResize: true, reusedAnalysis: i % 2 === 0 }) },
+        { Output: JSON.stringify({ outcome: 'reprocessed', reusedResize: false }) },
+        { Output: JSON.stringify({ outcome: 'skipped', reason: 'claimed' }) },
+      ];
+    for (let i = 0; i < failed; i += 1) files[key(`FAILED_${i}`)] = [{ Error: 'States.TaskFailed' }, { Error: 'States.Timeout' }];
+    return files;
+  }
+
+  it('counts every result file of a large run (45 files), reading at most 8 at once', async () => {
+    // Prepare: each read waits a tick, so reads that may overlap do.
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const read: string[] = [];
+    const { api } = apiWith(ADMIN, undefined, {
+      files: manyResultFiles(40, 5),
+      onRead: async (key) => {
+        read.push(key);
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight -= 1;
+      },
+    });
+
+    // Act
+    const response = await api.handle(get(`/admin/reprocess/${RUN}`));
+
+    // Assess: the manifest and all 45 files, each once; 40 x (2 reprocessed + 1 skipped) and 5 x 2 failed.
+    expect(response.statusCode).toBe(200);
+    expect(new Set(read).size).toBe(46);
+    expect(read).toHaveLength(46);
+    expect(mostInFlight).toBe(8);
+    expect(JSON.parse(String(response.body)).counts).toEqual({
+      selected: 3,
+      alreadyCurrent: 5,
+      reprocessed: 80,
+      reusedResize: 40,
+      reusedAnalysis: 20,
+      skipped: 40,
+      failed: 10,
+      resultsManifest: `s3://processed/reprocess/results/${RUN}/manifest.json`,
+      complete: true,
+    });
+  });
+
+  it('says the counts are incomplete when the read time runs out, and starts no read after it', async () => {
+    // Prepare: every read moves the clock on by one second; the route reads for 9 s.
+    let clock = 0;
+    const read: string[] = [];
+    const { api } = apiWith(ADMIN, undefined, {
+      files: manyResultFiles(40, 5),
+      now: () => new Date(clock),
+      onRead: async (key) => {
+        read.push(key);
+        clock += 1000;
+      },
+    });
+
+    // Act
+    const response = await api.handle(get(`/admin/reprocess/${RUN}`));
+
+    // Assess: the manifest (t = 0 -> 1 s), then files until t reaches 9 s: 8 files, a lower bound.
+    const counts = JSON.parse(String(response.body)).counts;
+    expect(read).toHaveLength(1 + 8);
+    expect(counts.complete).toBe(false);
+    expect(counts.reprocessed).toBe(16);
   });
 
   it('answers 404 for an unknown run, 400 for a malformed name, 403 for a user', async () => {

@@ -20,6 +20,8 @@ function deps(answer: (command: unknown) => unknown): VideoAnalysisDeps & { puts
     putJson: async (_bucket, key, body, tags) => void puts.push({ key, body, tags }),
     config: async () => DEFAULT_ANALYSIS_CONFIG,
     processedBucketName: 'processed',
+    // 95 s after the jobs of events/rekognition-video/collect.json started.
+    now: () => new Date('2026-11-25T12:01:35.000Z'),
     puts,
   };
 }
@@ -45,7 +47,12 @@ describe('video analysis', () => {
     const started = await startVideoAnalysis(request.input as never, fake);
 
     // Assess
-    expect(started).toMatchObject({ done: false, polls: 0, jobs: { labelJobId: 'labels-job', moderationJobId: 'moderation-job' } });
+    expect(started).toMatchObject({
+      done: false,
+      polls: 0,
+      durationMs: null,
+      jobs: { labelJobId: 'labels-job', moderationJobId: 'moderation-job', startedAt: '2026-11-25T12:01:35.000Z' },
+    });
     const { imageId, revision } = request.input;
     const moderationStart: any = sent.find((c) => c instanceof StartContentModerationCommand);
     const tokens = sent.map((c) => c.input.ClientRequestToken as string);
@@ -80,7 +87,7 @@ describe('video analysis', () => {
     const late = collectVideoAnalysis({ ...(request.input as never as object), polls: maxPolls(42.5) } as never, running);
 
     // Assess
-    expect(next).toMatchObject({ done: false, polls: 3, summary: null });
+    expect(next).toMatchObject({ done: false, polls: 3, summary: null, durationMs: null });
     await expect(late).rejects.toMatchObject({ name: 'VideoAnalysisTimedOutError' });
   });
 
@@ -123,6 +130,8 @@ describe('video analysis', () => {
     // Assess
     const summary = analysisSummarySchema.parse(result.summary);
     expect(result.done).toBe(true);
+    // The step's time: from the jobs' start to this poll, the Wait states between the polls included.
+    expect(result.durationMs).toBe(95_000);
     expect(summary.sections.labels.items).toEqual([
       expect.objectContaining({
         name: 'Dog',

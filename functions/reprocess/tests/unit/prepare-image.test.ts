@@ -1,15 +1,24 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { analysisFingerprint, checkAnalysisConfig, DEFAULT_ANALYSIS_CONFIG, type AnalysisConfig } from '@smart-image-pipeline/contracts';
+import {
+  analysisFingerprint,
+  checkAnalysisConfig,
+  DEFAULT_ANALYSIS_CONFIG,
+  reprocessClaimSeconds,
+  type AnalysisConfig,
+} from '@smart-image-pipeline/contracts';
 import { prepareImage, type PrepareDeps } from '../../src/prepare-image';
 
 const IMAGE_ID = '5f0c2d7e9a1b3c4d5e6f708192a3b4c5';
 const NOW = new Date('2026-12-05T22:00:00.000Z');
 /** Claims the fake table accepted, and which run holds a claim already (sort key -> run name). */
 let claims: Array<Record<string, unknown>> = [];
+/** The condition values of every claim put (what the condition compares the claim with). */
+let claimValues: Array<Record<string, unknown>> = [];
 let claimedBy = new Map<string, string>();
 
 beforeEach(() => {
   claims = [];
+  claimValues = [];
   claimedBy = new Map();
 });
 
@@ -30,6 +39,7 @@ function table(
     db: {
       send: async (command: unknown) => {
         if (command instanceof PutCommand) {
+          claimValues.push(command.input.ExpressionAttributeValues ?? {});
           // The claim: refused as DynamoDB refuses a failed condition when another run holds it (claimedBy).
           const holder = claimedBy.get(String(command.input.Item?.SK));
           if (holder !== undefined && holder !== command.input.ExpressionAttributeValues?.[':run'])
@@ -44,6 +54,7 @@ function table(
     tableName: 'images',
     now: () => NOW,
     pinnedVersions: new Map(),
+    claimSeconds: reprocessClaimSeconds(259_200),
   };
 }
 
@@ -122,8 +133,21 @@ describe('prepareImage', () => {
       runName: 'run-1',
       revision: stored.revision,
       claimedAt: NOW.toISOString(),
-      expiresAt: NOW.getTime() / 1000 + 7_800,
+      // Three days of review (the template's default) plus the run's 7,800 s.
+      expiresAt: NOW.getTime() / 1000 + 259_200 + 7_800,
     });
+  });
+
+  it("lets an ended run's item write end a claim, but not a QUARANTINED item's (its run still waits for its review)", async () => {
+    // Act: the item of a finished run, then one whose run (of v1) waits for its review, both reprocessed to v2.
+    await prepareImage(IMAGE_ID, 'v2', 'run-1', table({ ...stored, updatedAt: '2026-12-05T21:00:00.000Z' }, { v1: [256], v2: [256] }));
+    const waiting = { ...stored, status: 'QUARANTINED', updatedAt: '2026-12-05T21:00:00.000Z' };
+    await prepareImage(IMAGE_ID, 'v2', 'run-1', table(waiting, { v1: [256], v2: [256] }));
+
+    // Assess
+    expect(claimValues[0][':itemWritten']).toBe('2026-12-05T21:00:00.000Z');
+    expect(claimValues[1]).not.toHaveProperty(':itemWritten');
+    expect(claimValues[1][':lapsed']).toBe(new Date(NOW.getTime() - reprocessClaimSeconds(259_200) * 1000).toISOString());
   });
 
   it('skips an image already at the target version and one that is gone', async () => {

@@ -138,8 +138,8 @@ describe('events of a stored run', () => {
     // Prepare
     const raw = recordFailureInputSchema.parse(loadStoreEvent('record-failure'));
     const failure = { ...raw, error: describeFailure(raw.error) };
-    const times = { resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, storeMs: 95 };
-    const beforeResize = { resolveVersionMs: 41, resizeMs: null, analyseMs: null, storeMs: null };
+    const times = { resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, transcodeMs: null, videoAnalysisMs: null, storeMs: 95 };
+    const beforeResize = { resolveVersionMs: 41, resizeMs: null, analyseMs: null, transcodeMs: null, videoAnalysisMs: null, storeMs: null };
 
     // Act
     const processed = processedEvents(successInput(), recordingLog(), times).processed;

@@ -41,6 +41,18 @@ describe('parseStoreRequest', () => {
     });
   });
 
+  it('tells a reprocess run (its input names the target pipelineVersion) from an upload', () => {
+    // Prepare
+    const upload = loadStoreEvent<Record<string, unknown>>('success');
+    const reprocess = { ...upload, pipelineVersion: 'v2' };
+
+    // Act
+    const requests = [upload, reprocess].map((state) => parseStoreRequest(state));
+
+    // Assess
+    expect(requests.map((request) => request.action === 'storeMetadata' && request.run)).toEqual(['upload', 'reprocess']);
+  });
+
   it('picks up the times the earlier steps put on the state, leaving the store time to the handler', () => {
     // Act
     const stored = parseStoreRequest(loadStoreEvent('success'));
@@ -48,10 +60,36 @@ describe('parseStoreRequest', () => {
     const failed = parseStoreRequest(loadStoreEvent('record-failure'));
 
     // Assess
-    expect(stored.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, storeMs: null });
-    expect(unanalysed.stepDurations).toEqual({ resolveVersionMs: null, resizeMs: null, analyseMs: null, storeMs: null });
+    const noVideo = { transcodeMs: null, videoAnalysisMs: null };
+    expect(stored.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: 612, analyseMs: 1480, ...noVideo, storeMs: null });
+    expect(unanalysed.stepDurations).toEqual({ resolveVersionMs: null, resizeMs: null, analyseMs: null, ...noVideo, storeMs: null });
     // RecordFailure gets the state at `state`: ResolveVersion finished, ResizeImage (the failing step) left no result.
-    expect(failed.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: null, analyseMs: null, storeMs: null });
+    expect(failed.stepDurations).toEqual({ resolveVersionMs: 41, resizeMs: null, analyseMs: null, ...noVideo, storeMs: null });
+  });
+
+  it('times a video: its MediaConvert jobs from submission to finish, its analysis from the jobs’ start to done', () => {
+    // Prepare: MediaConvert gives epoch seconds; an ISO time is read too.
+    const success = loadStoreEvent<{ analysis: { summary: unknown } }>('success');
+    const state = {
+      ...success,
+      // RecordVideoAnalysis keeps only the summary: a video has no image analysis time.
+      analysis: { summary: success.analysis.summary },
+      transcoded: {
+        jobId: 'j1',
+        status: 'COMPLETE',
+        timing: { SubmitTime: 1_796_500_000, StartTime: 1_796_500_004, FinishTime: 1_796_500_041.25 },
+      },
+      clipped: { jobId: 'j2', status: 'COMPLETE', timing: { SubmitTime: '2026-12-06T01:00:00Z', FinishTime: '2026-12-06T01:00:09.5Z' } },
+      videoAnalysis: { done: true, durationMs: 95_000 },
+    };
+    const unreadable = { ...state, transcoded: { timing: { SubmitTime: 'soon' } }, videoAnalysis: { done: false, durationMs: null } };
+
+    // Act
+    const [timed, untimed] = [state, unreadable].map((event) => parseStoreRequest(event).stepDurations);
+
+    // Assess
+    expect(timed).toMatchObject({ analyseMs: null, transcodeMs: 41_250 + 9_500, videoAnalysisMs: 95_000 });
+    expect(untimed).toMatchObject({ transcodeMs: null, videoAnalysisMs: null });
   });
 
   it('reads no time from a duration that is not a whole, non-negative number', () => {

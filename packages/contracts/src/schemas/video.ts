@@ -143,6 +143,11 @@ export const collectVideoAnalysisOutputSchema = z.object({
   /** Seconds the state machine waits before the next poll. */
   waitSeconds: side,
   summary: analysisSummarySchema.nullable(),
+  /**
+   * The analysis step's time (ms) once done: from starting the jobs (`jobs.startedAt`) to the poll that found them
+   * done, the Wait states included (the facts' `videoAnalysisMs`); null while not done.
+   */
+  durationMs: z.number().int().min(0).nullable(),
 });
 
 /** ComposeVideoThumbnails' input: the ids and the plan. */
