@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFMPEG_PATH, runMediaTool } from '../../local/media/ffmpeg';
+import { cachedClip, ENCODERS, letterbox, toneInput } from '../../tests/support/video-clips';
 import { repoPath } from '../lib/paths';
 
 /**
@@ -22,72 +20,44 @@ export const BENCH_CLIP_CONTENT = `ffmpeg's testsrc2 pattern with real photos ($
  */
 export async function makeBenchClip(options: { seconds: number; width: number; height: number; fps: number }): Promise<string> {
   const { seconds, width, height, fps } = options;
-  const dir = join(tmpdir(), 'sip-bench-clips');
-  const name = createHash('sha256')
-    .update(JSON.stringify({ ...options, PHOTOS, PHOTO_BOX, v: 2 }))
-    .digest('hex')
-    .slice(0, 16);
-  const path = join(dir, `${name}.mp4`);
-  if (existsSync(path)) return path;
-  mkdirSync(dir, { recursive: true });
-  const each = seconds / PHOTOS.length;
-  const photos = PHOTOS.flatMap((photo) => [
-    '-loop',
-    '1',
-    '-framerate',
-    String(fps),
-    '-t',
-    String(each),
-    '-i',
-    repoPath('tests', 'fixtures', 'images', photo),
-  ]);
-  const fit = PHOTOS.map(
-    (_photo, i) =>
-      `[${i + 1}:v]scale=${PHOTO_BOX.width}:${PHOTO_BOX.height}:force_original_aspect_ratio=decrease,pad=${PHOTO_BOX.width}:${PHOTO_BOX.height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[p${i}]`,
-  );
-  const filter = [
-    ...fit,
-    `${PHOTOS.map((_photo, i) => `[p${i}]`).join('')}concat=n=${PHOTOS.length}:v=1:a=0[photos]`,
-    // The photo drifts and light temporal noise covers the frame, as in camera footage: every block changes each frame.
-    `[0:v][photos]overlay=x='(W-w)/2+60*sin(t/2)':y='(H-h)/2+30*cos(t/3)':shortest=1,noise=alls=6:allf=t,format=yuv420p[v]`,
-  ].join(';');
-  const partial = `${path}.partial.${process.pid}.mp4`;
-  await runMediaTool(
-    FFMPEG_PATH,
-    [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
+  const recipe = { ...options, PHOTOS, PHOTO_BOX, v: 2 };
+  return cachedClip({ dir: join(tmpdir(), 'sip-bench-clips'), recipe, extension: 'mp4', timeoutMs: 600_000 }, () => {
+    const each = seconds / PHOTOS.length;
+    const photos = PHOTOS.flatMap((photo) => [
+      '-loop',
+      '1',
+      '-framerate',
+      String(fps),
+      '-t',
+      String(each),
+      '-i',
+      repoPath('tests', 'fixtures', 'images', photo),
+    ]);
+    const fit = PHOTOS.map((_photo, i) => `[${i + 1}:v]${letterbox(PHOTO_BOX.width, PHOTO_BOX.height)},format=yuv420p[p${i}]`);
+    const filter = [
+      ...fit,
+      `${PHOTOS.map((_photo, i) => `[p${i}]`).join('')}concat=n=${PHOTOS.length}:v=1:a=0[photos]`,
+      // The photo drifts and light temporal noise covers the frame, as in camera footage: every block changes each frame.
+      `[0:v][photos]overlay=x='(W-w)/2+60*sin(t/2)':y='(H-h)/2+30*cos(t/3)':shortest=1,noise=alls=6:allf=t,format=yuv420p[v]`,
+    ].join(';');
+    return [
       '-f',
       'lavfi',
       '-i',
       `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
       ...photos,
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:duration=${seconds}`,
+      ...toneInput(seconds),
       '-filter_complex',
       filter,
       '-map',
       '[v]',
       '-map',
       `${PHOTOS.length + 1}:a`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
+      ...ENCODERS.h264,
       '-c:a',
       'aac',
       '-t',
       String(seconds),
-      partial,
-    ],
-    { timeoutMs: 600_000 },
-  );
-  renameSync(partial, path);
-  return path;
+    ];
+  });
 }

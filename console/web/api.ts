@@ -1,4 +1,4 @@
-import type { ReprocessCounts } from '@smart-image-pipeline/contracts/browser';
+import type { ReprocessCounts, VariantView } from '@smart-image-pipeline/contracts/browser';
 import { accessToken, signIn } from './auth';
 import { appConfig } from './config';
 
@@ -75,15 +75,8 @@ export function queryString(params: Record<string, string | number | boolean | u
   return text ? `?${text}` : '';
 }
 
-/** A variant as the API lists it (functions/api/src/images/image-views.ts), with its short-lived URL. */
-export interface Variant {
-  file: string;
-  format?: string;
-  width?: number;
-  height?: number;
-  bytes?: number;
-  url: string;
-}
+/** A variant as the API lists it, with its short-lived URL. */
+export type Variant = VariantView;
 
 /** The image listing shape (functions/api/README.md). */
 export interface ImageSummary {

@@ -9,5 +9,6 @@ export * from './src/sniff';
 export type { AnalysisSection, AnalysisSummary, AttributeValue, Box, SectionItem } from './src/schemas/analysis';
 export * from './src/sections';
 export type { AnalyticsChart, AnalyticsSummary } from './src/analytics-queries';
+export type { ImageFactsView, VariantView } from './src/api-views';
 export type { ReprocessCounts } from './src/reprocess-summary';
 export * from './src/video';

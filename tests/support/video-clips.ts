@@ -27,7 +27,7 @@ export interface ClipRecipe {
   slides?: Array<{ path: string; seconds: number }>;
 }
 
-const ENCODERS = {
+export const ENCODERS = {
   h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
   hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1'],
   vp8: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k'],
@@ -36,6 +36,33 @@ const ENCODERS = {
 };
 
 const CLIP_DIR = join(tmpdir(), 'sip-test-clips');
+
+/** ffmpeg input: a 440 Hz tone of `seconds`. */
+export const toneInput = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+
+/** ffmpeg filter: fits a picture inside `width` x `height`, centred on black bars, square pixels. */
+export const letterbox = (width: number, height: number) =>
+  `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1`;
+
+/**
+ * Returns the clip ffmpeg makes from `ffmpegArgs()` (every argument but the output), made once per machine: cached in
+ * `dir` under a name derived from `recipe`, written to a partial file and renamed, so a killed run leaves no half clip.
+ */
+export async function cachedClip(
+  where: { dir: string; recipe: unknown; extension: string; timeoutMs?: number },
+  ffmpegArgs: () => string[] | Promise<string[]>,
+): Promise<string> {
+  const name = createHash('sha256').update(JSON.stringify(where.recipe)).digest('hex').slice(0, 16);
+  const path = join(where.dir, `${name}.${where.extension}`);
+  if (existsSync(path)) return path;
+  mkdirSync(where.dir, { recursive: true });
+  const partial = `${path}.partial.${process.pid}.${where.extension}`;
+  await runMediaTool(FFMPEG_PATH, ['-hide_banner', '-loglevel', 'error', '-y', ...(await ffmpegArgs()), partial], {
+    timeoutMs: where.timeoutMs ?? 300_000,
+  });
+  renameSync(partial, path);
+  return path;
+}
 
 /** Makes (or reuses) the clip and returns its path. */
 export async function makeClip(recipe: ClipRecipe): Promise<string> {
@@ -48,65 +75,32 @@ export async function makeClip(recipe: ClipRecipe): Promise<string> {
     codec = container === 'webm' ? 'vp9' : 'h264',
     audio = false,
   } = recipe;
-  const name = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
-  const extension = container;
-  const path = join(CLIP_DIR, `${name}.${extension}`);
-  if (existsSync(path)) return path;
-  mkdirSync(CLIP_DIR, { recursive: true });
-  const video = recipe.audioOnly
-    ? []
-    : recipe.slides
-      ? slideshow(recipe.slides, width, height, fps)
-      : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
-  const tone = audio || recipe.audioOnly ? ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`] : [];
-  const audioCodec = audio || recipe.audioOnly ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
-  const partial = `${path}.partial.${process.pid}.${extension}`;
-  if (recipe.rotate) {
+  return cachedClip({ dir: CLIP_DIR, recipe, extension: container }, async () => {
     // ffmpeg writes the rotation matrix only when copying streams, so rotate a copy of the upright clip.
-    const upright = await makeClip({ ...recipe, rotate: undefined });
-    await runMediaTool(FFMPEG_PATH, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-i',
-      upright,
-      '-c',
-      'copy',
-      '-metadata:s:v:0',
-      `rotate=${recipe.rotate}`,
-      partial,
-    ]);
-  } else {
-    await runMediaTool(
-      FFMPEG_PATH,
-      [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        ...video,
-        ...tone,
-        ...(recipe.audioOnly ? [] : ENCODERS[codec]),
-        ...audioCodec,
-        '-t',
-        String(seconds),
-        partial,
-      ],
-      { timeoutMs: 300_000 },
-    );
-  }
-  renameSync(partial, path);
-  return path;
+    if (recipe.rotate)
+      return ['-i', await makeClip({ ...recipe, rotate: undefined }), '-c', 'copy', '-metadata:s:v:0', `rotate=${recipe.rotate}`];
+    const video = recipe.audioOnly
+      ? []
+      : recipe.slides
+        ? slideshow(recipe.slides, width, height, fps)
+        : ['-f', 'lavfi', '-i', `${recipe.source ?? 'testsrc2'}=size=${width}x${height}:rate=${fps}:duration=${seconds}`];
+    const withAudio = audio || recipe.audioOnly;
+    const audioCodec = withAudio ? (container === 'webm' ? ['-c:a', 'libopus'] : ['-c:a', 'aac']) : [];
+    return [
+      ...video,
+      ...(withAudio ? toneInput(seconds) : []),
+      ...(recipe.audioOnly ? [] : ENCODERS[codec]),
+      ...audioCodec,
+      '-t',
+      String(seconds),
+    ];
+  });
 }
 
 // Each still looped for its seconds, fitted into the frame, then the pieces joined in order.
 function slideshow(slides: NonNullable<ClipRecipe['slides']>, width: number, height: number, fps: number): string[] {
   const inputs = slides.flatMap(({ path, seconds }) => ['-loop', '1', '-t', String(seconds), '-i', path]);
-  const fit = slides.map(
-    (_slide, i) =>
-      `[${i}:v]scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps},format=yuv420p[s${i}]`,
-  );
+  const fit = slides.map((_slide, i) => `[${i}:v]${letterbox(width, height)},fps=${fps},format=yuv420p[s${i}]`);
   const join = `${slides.map((_slide, i) => `[s${i}]`).join('')}concat=n=${slides.length}:v=1:a=0`;
   return [...inputs, '-filter_complex', [...fit, join].join(';')];
 }

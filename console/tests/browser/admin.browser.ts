@@ -7,6 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { newWatchedPage, openRoute } from '../support/browser-page';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
@@ -21,17 +22,9 @@ let stack: ConsoleUnderTest;
 let browser: { context: BrowserContext; close(): Promise<void> };
 const pageErrors: string[] = [];
 
-async function newPage(width: number): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width, height: 900 });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
+const newPage = (width: number) => newWatchedPage(browser.context, width, pageErrors, { consoleErrors: false });
 
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${stack.console.url}/${hash}`);
-  await page.waitForSelector('[data-testid="signed-in-as"]');
-}
+const open = (page: Page, hash: string) => openRoute(page, stack.console.url, hash);
 
 /** Starts a run from the form and waits until the page shows it ended; returns the facts it shows. */
 async function reprocess(page: Page, where: string, value = ''): Promise<Record<string, string>> {

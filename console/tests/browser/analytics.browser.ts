@@ -1,26 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { AnalyticsSummary } from '@smart-image-pipeline/contracts';
+import { ANALYTICS_CHARTS, type AnalyticsSummary } from '@smart-image-pipeline/contracts';
 import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
 import { generateFacts, writeFacts } from '../../../local/analytics/generate-facts';
 import { daysOf } from '../../../local/analytics/report';
+import { newWatchedPage } from '../support/browser-page';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
 jest.setTimeout(300_000);
 
 const ARTIFACTS = path.join(path.resolve(__dirname, '../../..'), 'test-artifacts/console');
-const CHARTS = [
-  'images-per-day',
-  'top-labels',
-  'failure-reasons',
-  'run-latency',
-  'step-latency',
-  'resize-savings',
-  'rekognition-calls',
-  'spend',
-];
+/** The page draws every chart query but the input volume by format, in their order, then its spend estimate. */
+const CHARTS = [...ANALYTICS_CHARTS.filter((chart) => chart !== 'input-volume-by-format'), 'spend'];
 const STEP_NAMES = ['Resolve version', 'Resize', 'Analyse', 'Video transcode', 'Video analysis', 'Store', 'Whole run'];
 
 let stack: ConsoleUnderTest;
@@ -44,12 +37,7 @@ const stepRows = (of: AnalyticsSummary) =>
   ]);
 
 async function openAnalytics(width: number): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
-  await page.setViewportSize({ width, height: 900 });
+  const page = await newWatchedPage(browser.context, width, pageErrors);
   await page.goto(`${stack.console.url}/#/analytics?days=7`);
   await page.waitForSelector('.page[data-loaded="true"]');
   return page;

@@ -7,6 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { newWatchedPage, openRoute } from '../support/browser-page';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
@@ -26,19 +27,14 @@ const variantRequests: string[] = [];
 let approvedId = '';
 
 async function newPage(width: number): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.setViewportSize({ width, height: 900 });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const page = await newWatchedPage(browser.context, width, pageErrors, { consoleErrors: false });
   page.on('request', (request) => {
     if (/\/images\/[0-9a-f]{32}\/[0-9a-f]{16}\/w\d+\.(webp|jpg)/.test(request.url())) variantRequests.push(request.url());
   });
   return page;
 }
 
-async function open(page: Page, hash: string): Promise<void> {
-  await page.goto(`${stack.console.url}/${hash}`);
-  await page.waitForSelector('[data-testid="signed-in-as"]');
-}
+const open = (page: Page, hash: string) => openRoute(page, stack.console.url, hash);
 
 async function upload(page: Page, files: string[]): Promise<void> {
   await open(page, '#/upload');

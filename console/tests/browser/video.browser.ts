@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { uploadKeyFor } from '@smart-image-pipeline/contracts';
 import { signInThroughHostedUi } from '../../../local/services/cognito-idp/sign-in-client';
 import { flowersThenPersonClip } from '../../../tests/support/video-clips';
+import { newWatchedPage, openRoute } from '../support/browser-page';
 import { startConsoleUnderTest, type ConsoleUnderTest } from '../support/console-stack';
 import { launchChromium } from './chromium';
 
@@ -39,21 +40,15 @@ let detail: {
 const pageErrors: string[] = [];
 
 async function openPage(width: number, hash: string, options: { withoutMediaSource?: boolean } = {}): Promise<Page> {
-  const page = await browser.context.newPage();
+  // Console errors count too: a refused rendition or poster shows only there.
+  const page = await newWatchedPage(browser.context, width, pageErrors);
   // A browser that cannot play HLS through Media Source Extensions (an old or locked-down one).
   if (options.withoutMediaSource)
     await page.addInitScript(() => {
       Object.defineProperty(window, 'MediaSource', { value: undefined });
       Object.defineProperty(window, 'ManagedMediaSource', { value: undefined });
     });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  // Console errors include CSP violations and failed loads (a refused rendition or poster), not just exceptions.
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
-  await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${stack.console.url}/${hash}`);
-  await page.waitForSelector('[data-testid="signed-in-as"]');
+  await openRoute(page, stack.console.url, hash);
   return page;
 }
 

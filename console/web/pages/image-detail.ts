@@ -1,3 +1,4 @@
+import type { ImageFactsView } from '@smart-image-pipeline/contracts/browser';
 import { api, ApiError, type ImageSummary, type Variant, type VideoDetail } from '../api';
 import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
@@ -15,16 +16,7 @@ interface ImageDetail {
   status?: string;
   revision?: string;
   source?: { bucket?: string; key?: string; versionId?: string | null };
-  image?: {
-    format?: string;
-    width?: number;
-    height?: number;
-    bytes?: number;
-    pages?: number;
-    animated?: boolean;
-    hasAlpha?: boolean;
-    space?: string;
-  };
+  image?: ImageFactsView;
   exif?: Record<string, unknown> | null;
   placeholder?: ImageSummary['placeholder'];
   perceptualHash?: string | null;

@@ -4,12 +4,7 @@
  */
 import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-export { ConfigurationError } from '@smart-image-pipeline/contracts';
-
-/** The state input does not have ProbeVideo's shape: a wiring bug. */
-export class InvalidVideoInputError extends PipelineError {
-  public override readonly name = ERROR_NAMES.invalidVideoInput;
-}
+export { ConfigurationError, InvalidVideoInputError, SourceNotFoundError } from '@smart-image-pipeline/contracts';
 
 /** A container or codec the pipeline does not accept (AVI, AV1, ProRes, a fragmented MP4 without a duration, …). */
 export class UnsupportedVideoFormatError extends PipelineError {
@@ -34,9 +29,4 @@ export class CorruptVideoError extends PipelineError {
 /** The container holds no video track (audio only, or empty). */
 export class NoVideoStreamError extends PipelineError {
   public override readonly name = ERROR_NAMES.noVideoStream;
-}
-
-/** The upload (or the requested version) does not exist. */
-export class SourceNotFoundError extends PipelineError {
-  public override readonly name = ERROR_NAMES.sourceNotFound;
 }

@@ -6,16 +6,11 @@
  */
 import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-export { ConfigurationError, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
+export { ConfigurationError, InvalidConfigError, UnknownPipelineVersionError } from '@smart-image-pipeline/contracts';
 
 /** Rekognition refused the analysis image (format, size, or S3 object); retrying cannot help. */
 export class InvalidAnalysisImageError extends PipelineError {
   public override readonly name = ERROR_NAMES.invalidAnalysisImage;
-}
-
-/** The SSM config parameter is missing, not JSON, or holds a value outside its range. */
-export class InvalidConfigError extends PipelineError {
-  public override readonly name = ERROR_NAMES.invalidConfig;
 }
 
 /** The state input does not have the AnalyseImage shape: a wiring bug in the state machine. */

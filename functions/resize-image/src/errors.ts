@@ -6,7 +6,7 @@
  */
 import { ERROR_NAMES, PipelineError } from '@smart-image-pipeline/contracts';
 
-export { ConfigurationError } from '@smart-image-pipeline/contracts';
+export { ConfigurationError, SourceNotFoundError } from '@smart-image-pipeline/contracts';
 
 /** The bytes are not an image type this function accepts (checked from the bytes, never from the name). */
 export class UnsupportedImageTypeError extends PipelineError {
@@ -21,11 +21,6 @@ export class ImageTooLargeError extends PipelineError {
 /** The object is empty, truncated or cannot be decoded although its bytes look like a supported type. */
 export class CorruptImageError extends PipelineError {
   override readonly name = ERROR_NAMES.corruptImage;
-}
-
-/** The source object (or the requested version) does not exist. */
-export class SourceNotFoundError extends PipelineError {
-  override readonly name = ERROR_NAMES.sourceNotFound;
 }
 
 /** The state handed to the function does not have the shape of the state machine input. */

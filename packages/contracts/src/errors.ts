@@ -76,3 +76,20 @@ export class ConfigurationError extends PipelineError {
     super(`Missing or invalid environment variables: ${problems.join('; ')}`);
   }
 }
+
+// The errors below are thrown by more than one function with the same meaning, so they are defined once here.
+
+/** A step's state input does not have that step's shape: a wiring bug in the state machine. */
+export class InvalidVideoInputError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidVideoInput;
+}
+
+/** The SSM PipelineConfig parameter is missing, not JSON, or holds a value outside its range. */
+export class InvalidConfigError extends PipelineError {
+  public override readonly name = ERROR_NAMES.invalidConfig;
+}
+
+/** The uploaded object (or the requested version of it) does not exist. */
+export class SourceNotFoundError extends PipelineError {
+  public override readonly name = ERROR_NAMES.sourceNotFound;
+}

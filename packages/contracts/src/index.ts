@@ -3,6 +3,7 @@
  * with node:crypto); browser code imports `@smart-image-pipeline/contracts/browser`, which never reaches Node APIs.
  */
 export * from './analysis-config';
+export type * from './api-views';
 export * from './errors';
 export * from './identity';
 export * from './image-properties';

@@ -1,4 +1,4 @@
-import { uploadFileName } from '@smart-image-pipeline/contracts';
+import { uploadFileName, type ImageFactsView } from '@smart-image-pipeline/contracts';
 
 /**
  * The image item as StoreMetadata writes it (docs/contracts.md); every field is optional because FAILED items hold
@@ -15,16 +15,7 @@ export interface ImageItem {
   revision?: string;
   source?: { bucket?: string; key?: string; versionId?: string | null };
   originalName?: string;
-  image?: {
-    format?: string;
-    width?: number;
-    height?: number;
-    bytes?: number;
-    pages?: number;
-    animated?: boolean;
-    hasAlpha?: boolean;
-    space?: string;
-  };
+  image?: ImageFactsView;
   exif?: Record<string, unknown> | null;
   placeholder?: { kind?: string; value?: string } | null;
   perceptualHash?: string | null;

@@ -1,19 +1,11 @@
-import { isWithheld, storedPipelineVersion } from '@smart-image-pipeline/contracts';
+import { isWithheld, storedPipelineVersion, type VariantView } from '@smart-image-pipeline/contracts';
 import { displayName, variantFileName, type ImageItem, type VariantItem } from './image-item';
 import { analysisOf, faceCountOf, labelsOf } from './image-analysis';
 import { ownerOf } from './image-access';
 import { matchLabel } from './image-filters';
 import { durationOf, firstSecondOf, hlsMasterKeyOf, posterVariant, toVideoView } from './video-view';
 
-/** A variant as the API shows it, with a short-lived URL that serves its bytes. */
-export interface VariantView {
-  file: string;
-  format?: string;
-  width?: number;
-  height?: number;
-  bytes?: number;
-  url: string;
-}
+export type { VariantView } from '@smart-image-pipeline/contracts';
 
 /** Turns a variant's key into a URL the browser can load (a presigned GET of the processed bucket). */
 export type VariantUrl = (variant: VariantItem) => Promise<string>;

@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -13,9 +10,8 @@ import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { consoleOrigins } from '../../../edge/cors';
+import { AWS_CLI, awsCliAt } from '../../../edge/tests/support/aws-cli';
 import { startLocalStack, type LocalStack } from '../..';
-
-const AWS_CLI = ['/root/.pyenv/shims/aws', '/usr/local/bin/aws', '/usr/bin/aws'].find((path) => existsSync(path));
 
 jest.setTimeout(60_000);
 
@@ -133,18 +129,9 @@ describe('the local stack: every service behind one edge endpoint', () => {
   // botocore parses every protocol with its own code, so the CLI proves the error documents apart from SDK v3.
   (AWS_CLI ? it : it.skip)('gives the AWS CLI the error code of every protocol', async () => {
     // Prepare
-    const run = promisify(execFile);
-    const env = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'y',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_MAX_ATTEMPTS: '1',
-    };
+    const cli = awsCliAt(stack.edgeUrl, { AWS_MAX_ATTEMPTS: '1' });
     const errorOf = (...args: string[]) =>
-      run(AWS_CLI as string, ['--endpoint-url', stack.edgeUrl, ...args], { env }).then(
+      cli(...args).then(
         () => 'no error',
         (error: { stderr: string }) => /\(([A-Za-z.]+)\)/.exec(error.stderr)?.[1] ?? error.stderr,
       );

@@ -6,6 +6,7 @@ import { createAthenaFactsEngine } from '../../../../../functions/api/src/analyt
 import { generateFacts, writeFacts } from '../../../../analytics/generate-facts';
 import { daysOf } from '../../../../analytics/report';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { createAthenaService, type LocalAthenaService } from '../../athena-service';
 
 describe("local Athena through the edge, with the API function's Athena engine", () => {
@@ -20,12 +21,7 @@ describe("local Athena through the edge, with the API function's Athena engine",
     writeFacts(dataDir, rows);
     athena = createAthenaService({ dataDir });
     edge = await startEdgeServer({ port: 0, services: [athena], faults: {} });
-    client = new AthenaClient({
-      endpoint: edge.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    client = new AthenaClient(edgeClientConfig(edge.url));
   });
   afterAll(async () => {
     client.destroy();

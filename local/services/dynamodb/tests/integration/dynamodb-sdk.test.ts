@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { createDynamoDbService, type LocalDynamoDbService } from '../../dynamodb-service';
 
 const TABLE = {
@@ -34,12 +35,7 @@ const TABLE = {
 async function startStack(dataDir: string, faults = {}) {
   const dynamodb = await createDynamoDbService({ dataDir });
   const edge = await startEdgeServer({ port: 0, services: [dynamodb], faults });
-  const client = new DynamoDBClient({
-    endpoint: edge.url,
-    region: 'us-east-1',
-    maxAttempts: 1,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-  });
+  const client = new DynamoDBClient(edgeClientConfig(edge.url));
   return { dynamodb, edge, client, documents: DynamoDBDocumentClient.from(client) };
 }
 

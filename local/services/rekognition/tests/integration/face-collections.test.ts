@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FaceCollectionStore } from '../../face-collections';
 import { startRekognitionServer } from '../../server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', '..', 'tests', 'fixtures', 'images');
 const fixture = (name: string) => readFile(join(FIXTURES, name));
@@ -33,12 +34,7 @@ describe('local Rekognition face collections through @aws-sdk/client-rekognition
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'faces-'));
     server = await startRekognitionServer({ dataDir, workers: 1 });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = new RekognitionClient(edgeClientConfig(server.url));
     face = await fixture('ai-face.jpg');
   });
 

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { startRekognitionServer } from '../../server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { checkFacesResponse, checkLabelsResponse, checkModerationResponse, checkTextResponse } from './shape-checks';
 import { renderTextImage } from './text-image';
 
@@ -38,12 +39,7 @@ describe('local Rekognition server through @aws-sdk/client-rekognition', () => {
       // The local S3 store's role, played here by the fixture folder.
       readS3Object: async (_bucket, key) => readFile(join(FIXTURES, key)),
     });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = new RekognitionClient(edgeClientConfig(server.url));
   });
 
   afterAll(async () => {

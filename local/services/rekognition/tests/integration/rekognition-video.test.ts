@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flowersThenPersonClip, makeClip } from '../../../../../tests/support/video-clips';
 import { startRekognitionServer } from '../../server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 
 // Generous: model loading and ffmpeg share 2 cores with other suites; this bounds a hang, it times nothing.
 jest.setTimeout(600_000);
@@ -49,12 +50,7 @@ describe('local Rekognition Video (stored-video jobs through @aws-sdk/client-rek
         return readFile(path);
       },
     });
-    client = new RekognitionClient({
-      endpoint: server.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    client = new RekognitionClient(edgeClientConfig(server.url));
   });
 
   afterAll(async () => {

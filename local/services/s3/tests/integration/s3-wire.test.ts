@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { S3EventRecord } from 'aws-lambda';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { AWS_CLI, awsCliAt } from '../../../../edge/tests/support/aws-cli';
 import { computeChecksum } from '../../checksums';
 import { createS3Service, type LocalS3Service } from '../../s3-service';
 
 const AUTH = 'AWS4-HMAC-SHA256 Credential=AKID/20261125/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=0';
-const AWS_CLI = ['/root/.pyenv/shims/aws', '/usr/local/bin/aws', '/usr/bin/aws'].find((path) => existsSync(path));
-
 /** Frames a payload as SigV4 signed aws-chunked, the way the CLI and older SDKs stream uploads. */
 function signedChunks(payload: Buffer, chunkSize: number, trailer?: string): Buffer {
   const parts: Buffer[] = [];
@@ -191,16 +187,7 @@ describe('local S3 on the wire', () => {
     'lists and batch-deletes odd keys with the AWS CLI (encoding-type=url listing, DeleteObjects XML)',
     async () => {
       // Prepare
-      const run = promisify(execFile);
-      const env = {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'y',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      };
-      const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
+      const cli = awsCliAt(edge.url);
       const keys = ['cli-rm/a b+c.txt', 'cli-rm/x&y<z>.txt', 'cli-rm/ünï 😀.txt', 'cli-rm/100%.txt'];
       for (const key of keys) await s3.putObject('wire', key, Buffer.from(key));
 
@@ -221,16 +208,7 @@ describe('local S3 on the wire', () => {
     'works with the AWS CLI (multipart upload of an odd key, download)',
     async () => {
       // Prepare
-      const run = promisify(execFile);
-      const env = {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'y',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      };
-      const cli = (...args: string[]) => run(AWS_CLI as string, ['--endpoint-url', edge.url, ...args], { env, maxBuffer: 1 << 24 });
+      const cli = awsCliAt(edge.url);
       const source = join(dataDir, 'cli-source.bin');
       const back = join(dataDir, 'cli-back.bin');
       const payload = Buffer.from(Array.from({ length: 9 * 1024 * 1024 }, (_, index) => (index * 7) & 255));

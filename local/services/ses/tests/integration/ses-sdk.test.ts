@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SMTPServer } from 'smtp-server';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { Outbox } from '../../../outbox/outbox';
 import { createSesService, type LocalSesService } from '../../ses-service';
 
@@ -53,12 +54,7 @@ describe('local SES v2 through the edge', () => {
     outbox = await Outbox.open(dataDir);
     ses = createSesService({ outbox, smtpUrl: smtp.url });
     edge = await startEdgeServer({ port: 0, services: [ses], faults: {} });
-    client = new SESv2Client({
-      endpoint: edge.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    client = new SESv2Client(edgeClientConfig(edge.url));
   });
   afterAll(async () => {
     client.destroy();

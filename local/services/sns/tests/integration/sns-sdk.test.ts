@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTopicCommand, ListTopicsCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { Outbox } from '../../../outbox/outbox';
 import { createSnsService, type LocalSnsService } from '../../sns-service';
 
@@ -18,12 +19,7 @@ describe('local SNS through the edge', () => {
     outbox = await Outbox.open(dataDir);
     sns = await createSnsService({ dataDir, outbox });
     edge = await startEdgeServer({ port: 0, services: [sns], faults: {} });
-    client = new SNSClient({
-      endpoint: edge.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    client = new SNSClient(edgeClientConfig(edge.url));
   });
   afterAll(async () => {
     client.destroy();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
+import { edgeClientConfig } from '../../../../edge/tests/support/edge-client';
 import { createSsmService } from '../../ssm-service';
 
 describe('local SSM Parameter Store through the edge', () => {
@@ -15,12 +16,7 @@ describe('local SSM Parameter Store through the edge', () => {
     const ssm = await createSsmService({ dataDir });
     await ssm.putParameter({ Name: '/sip/config', Value: JSON.stringify({ minLabelConfidence: 80 }) });
     edge = await startEdgeServer({ port: 0, services: [ssm], faults: {} });
-    client = new SSMClient({
-      endpoint: edge.url,
-      region: 'us-east-1',
-      maxAttempts: 1,
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    client = new SSMClient(edgeClientConfig(edge.url));
   });
   afterAll(async () => {
     client.destroy();

@@ -1,22 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalStateMachine } from '../../../../template/types';
 import { StepFunctionsService } from '../../step-functions';
 import type { TaskInvokers } from '../../task-resources';
+import { testStateMachine } from '../support/sfn-over-edge';
 
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Machine',
-  name: 'Machine',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Machine',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Work',
-    States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:work', End: true } },
-  },
-};
+const MACHINE = testStateMachine('Machine', {
+  StartAt: 'Work',
+  States: { Work: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:000000000000:function:work', End: true } },
+});
 
 /** A task that holds until the test releases it, counting how many run at once. */
 function gatedInvokers() {

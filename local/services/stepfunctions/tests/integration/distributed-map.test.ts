@@ -10,37 +10,30 @@ import { createSdkCaller } from '../../../../stack/sdk-caller';
 import { StepFunctionsService } from '../../step-functions';
 import { stepFunctionsEdgeService } from '../../edge-service';
 import { TaskFailedError } from '../../errors';
+import { testStateMachine } from '../support/sfn-over-edge';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:reprocess';
 const ITEMS = 1000;
 const failing = (id: number) => id % 50 === 7; // 20 of 1,000 items
 
 function machine(name: string, map: Record<string, unknown>): LocalStateMachine {
-  return {
-    logicalId: name,
-    name,
-    arn: `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
-    type: 'STANDARD',
-    definitionPath: '',
-    substitutions: {},
-    definition: {
-      StartAt: 'Reprocess',
-      States: {
-        Reprocess: {
-          Type: 'Map',
-          ItemProcessor: {
-            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
-            StartAt: 'Work',
-            States: { Work: { Type: 'Task', Resource: FN, End: true } },
-          },
-          MaxConcurrency: 4,
-          ResultPath: '$.run',
-          End: true,
-          ...map,
+  return testStateMachine(name, {
+    StartAt: 'Reprocess',
+    States: {
+      Reprocess: {
+        Type: 'Map',
+        ItemProcessor: {
+          ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+          StartAt: 'Work',
+          States: { Work: { Type: 'Task', Resource: FN, End: true } },
         },
+        MaxConcurrency: 4,
+        ResultPath: '$.run',
+        End: true,
+        ...map,
       },
     },
-  };
+  });
 }
 
 const READER = {

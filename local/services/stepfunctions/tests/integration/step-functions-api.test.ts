@@ -8,41 +8,31 @@ import {
   InvalidName,
   ListExecutionsCommand,
   RedriveExecutionCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
-import type { LocalStateMachine } from '../../../../template/types';
 import { StepFunctionsService } from '../../step-functions';
-import { stepFunctionsEdgeService } from '../../edge-service';
 import { TaskFailedError } from '../../errors';
 import type { TaskInvokers } from '../../task-resources';
+import { startSfnOverEdge, type SfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
 const FN = 'arn:aws:lambda:us-east-1:000000000000:function:work';
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Machine',
-  name: 'Machine',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Machine',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Work',
-    States: {
-      Work: {
-        Type: 'Task',
-        Resource: FN,
-        ResultPath: '$.work',
-        Retry: [{ ErrorEquals: ['FlakyError'], IntervalSeconds: 0, MaxAttempts: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 1 }],
-        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
-        Next: 'Ok',
-      },
-      Ok: { Type: 'Pass', Parameters: { 'done.$': '$.work.done', 'execution.$': '$$.Execution.Id' }, End: true },
-      Failed: { Type: 'Fail', Error: 'WorkFailed', Cause: 'see history' },
+const MACHINE = testStateMachine('Machine', {
+  StartAt: 'Work',
+  States: {
+    Work: {
+      Type: 'Task',
+      Resource: FN,
+      ResultPath: '$.work',
+      Retry: [{ ErrorEquals: ['FlakyError'], IntervalSeconds: 0, MaxAttempts: 2, JitterStrategy: 'FULL', MaxDelaySeconds: 1 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Failed' }],
+      Next: 'Ok',
     },
+    Ok: { Type: 'Pass', Parameters: { 'done.$': '$.work.done', 'execution.$': '$$.Execution.Id' }, End: true },
+    Failed: { Type: 'Fail', Error: 'WorkFailed', Cause: 'see history' },
   },
-};
+});
 
 class FlakyError extends Error {
   name = 'FlakyError';
@@ -75,25 +65,23 @@ jest.setTimeout(20_000);
 describe('local Step Functions over the wire', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-sfn-'));
   const seen: unknown[] = [];
+  let local: SfnOverEdge;
   let service: StepFunctionsService;
-  let edge: EdgeServer;
   let sfn: SFNClient;
 
-  beforeAll(async () => {
-    service = new StepFunctionsService({
+  /** Starts (or, after a stop, restarts) local mode's Step Functions on the same data folder. */
+  const startLocal = async () => {
+    local = await startSfnOverEdge({
       dataDir,
       stateMachines: [MACHINE],
       invokers: makeInvokers(seen),
       region: 'us-east-1',
       concurrency: 2,
     });
-    edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-    sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  });
-  afterAll(async () => {
-    await service.close();
-    await edge.close();
-  });
+    ({ service, sfn } = local);
+  };
+  beforeAll(startLocal);
+  afterAll(() => local.stop());
 
   const start = (name: string, input: object) =>
     sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name, input: JSON.stringify(input) }));
@@ -222,17 +210,8 @@ describe('local Step Functions over the wire', () => {
   it('keeps executions across a restart and redrives one that was interrupted', async () => {
     // Prepare
     const executionArn = (await start('interrupted-1', { mode: 'slow', id: 'd' })).executionArn as string;
-    await service.close();
-    await edge.close();
-    service = new StepFunctionsService({
-      dataDir,
-      stateMachines: [MACHINE],
-      invokers: makeInvokers(seen),
-      region: 'us-east-1',
-      concurrency: 2,
-    });
-    edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-    sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await local.stop();
+    await startLocal();
 
     // Act
     const resumed = service.resumeInterrupted();

@@ -6,45 +6,27 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DescribeExecutionCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
-import { startEdgeServer } from '../../../../edge/server';
-import type { LocalStateMachine } from '../../../../template/types';
-import { StepFunctionsService } from '../../step-functions';
-import { stepFunctionsEdgeService } from '../../edge-service';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { TaskInvokers } from '../../task-resources';
+import { eventually, executionEnd, startSfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Review',
-  name: 'Review',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Review',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Prepare',
-    States: {
-      Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.prepared', Next: 'AwaitReview' },
-      AwaitReview: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
-        TimeoutSeconds: 600,
-        ResultPath: '$.review',
-        Catch: [{ ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' }],
-        Next: 'Done',
-      },
-      Rejected: { Type: 'Pass', End: true },
-      Done: { Type: 'Succeed' },
+const MACHINE = testStateMachine('Review', {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { Type: 'Pass', Result: 'prepared', ResultPath: '$.prepared', Next: 'AwaitReview' },
+    AwaitReview: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
+      TimeoutSeconds: 600,
+      ResultPath: '$.review',
+      Catch: [{ ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' }],
+      Next: 'Done',
     },
+    Rejected: { Type: 'Pass', End: true },
+    Done: { Type: 'Succeed' },
   },
-};
+});
 
 jest.setTimeout(30_000);
 
@@ -62,38 +44,10 @@ const invokers: TaskInvokers = {
 };
 
 /** One local-mode process: the service on a data folder behind its own edge. */
-async function startProcess(dataDir: string) {
-  const service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 4 });
-  const edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-  const sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  return {
-    service,
-    sfn,
-    /** Stops as Ctrl-C does: running executions are aborted without an end and redriven by the next process. */
-    stop: async () => {
-      await service.close();
-      await edge.close();
-    },
-  };
-}
+const startProcess = (dataDir: string) =>
+  startSfnOverEdge({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 4 });
 
-async function tokenFor(id: string, attempt: number): Promise<string> {
-  for (let i = 0; i < 400; i += 1) {
-    const token = sent.get(id)?.[attempt];
-    if (token) return token;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no token ${attempt} for ${id}`);
-}
-
-async function finished(sfn: SFNClient, executionArn: string) {
-  for (let i = 0; i < 400; i += 1) {
-    const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${executionArn} never ended`);
-}
+const tokenFor = (id: string, attempt: number) => eventually(`token ${attempt} for ${id}`, () => sent.get(id)?.[attempt]);
 
 /** Starts an execution in a first process and stops that process while the run waits for its token. */
 async function waitingRunInterrupted(dataDir: string, id: string): Promise<{ executionArn: string; oldToken: string }> {
@@ -116,7 +70,7 @@ describe('task tokens across a local-mode restart', () => {
     // Act
     await second.sfn.send(new SendTaskSuccessCommand({ taskToken: oldToken, output: JSON.stringify({ approved: true, by: 'alice' }) }));
     second.service.resumeInterrupted();
-    const done = await finished(second.sfn, executionArn);
+    const done = await executionEnd(second.sfn, executionArn);
     const reused = await second.sfn
       .send(new SendTaskSuccessCommand({ taskToken: oldToken, output: '{}' }))
       .catch((error: unknown) => error);
@@ -143,8 +97,8 @@ describe('task tokens across a local-mode restart', () => {
     // Act
     await second.sfn.send(new SendTaskSuccessCommand({ taskToken: approved.oldToken, output: JSON.stringify({ approved: true }) }));
     await second.sfn.send(new SendTaskFailureCommand({ taskToken: rejected.oldToken, error: 'ReviewRejected', cause: 'no' }));
-    const done = await finished(second.sfn, approved.executionArn);
-    const failedOver = await finished(second.sfn, rejected.executionArn);
+    const done = await executionEnd(second.sfn, approved.executionArn);
+    const failedOver = await executionEnd(second.sfn, rejected.executionArn);
     const newReused = await second.sfn
       .send(new SendTaskSuccessCommand({ taskToken: newToken, output: '{}' }))
       .catch((error: unknown) => error);
@@ -169,7 +123,7 @@ describe('task tokens across a local-mode restart', () => {
     // Act
     const third = await startProcess(dataDir);
     third.service.resumeInterrupted();
-    const done = await finished(third.sfn, executionArn);
+    const done = await executionEnd(third.sfn, executionArn);
     await third.stop();
 
     // Assess
@@ -190,7 +144,7 @@ describe('task tokens across a local-mode restart', () => {
     );
     const token = await tokenFor('ended-1', 0);
     await first.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"approved":true}' }));
-    await finished(first.sfn, executionArn!);
+    await executionEnd(first.sfn, executionArn!);
     await first.stop();
 
     // Act

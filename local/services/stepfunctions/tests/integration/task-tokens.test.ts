@@ -9,17 +9,14 @@ import {
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { startEdgeServer, type EdgeServer } from '../../../../edge/server';
-import type { LocalStateMachine } from '../../../../template/types';
-import { StepFunctionsService } from '../../step-functions';
-import { stepFunctionsEdgeService } from '../../edge-service';
 import type { TaskInvokers } from '../../task-resources';
+import { eventually, executionEnd, startSfnOverEdge, type SfnOverEdge, testStateMachine } from '../support/sfn-over-edge';
 
 const REVIEW_CATCH = [
   { ErrorEquals: ['ReviewRejected'], ResultPath: '$.rejected', Next: 'Rejected' },
@@ -28,42 +25,34 @@ const REVIEW_CATCH = [
 ];
 const REVIEW_RETRY = [{ ErrorEquals: ['ReviewerBusy'], IntervalSeconds: 0, MaxAttempts: 1 }];
 
-const MACHINE: LocalStateMachine = {
-  logicalId: 'Review',
-  name: 'Review',
-  arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:Review',
-  type: 'STANDARD',
-  definitionPath: '',
-  substitutions: {},
-  definition: {
-    StartAt: 'Route',
-    States: {
-      Route: { Type: 'Choice', Choices: [{ Variable: '$.via', StringEquals: 'lambda', Next: 'AskLambda' }], Default: 'AskQueue' },
-      AskQueue: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-        Parameters: { QueueUrl: 'http://local/000000000000/reviews', MessageBody: { 'taskToken.$': '$$.Task.Token', 'id.$': '$.id' } },
-        HeartbeatSeconds: 2,
-        TimeoutSeconds: 4,
-        ResultPath: '$.review',
-        Retry: REVIEW_RETRY,
-        Catch: REVIEW_CATCH,
-        Next: 'Done',
-      },
-      AskLambda: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-        Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
-        ResultPath: '$.review',
-        Next: 'Done',
-      },
-      Rejected: { Type: 'Pass', End: true },
-      ReviewerLost: { Type: 'Pass', End: true },
-      ApproveByDefault: { Type: 'Pass', Result: { approved: true, by: 'default' }, ResultPath: '$.review', Next: 'Done' },
-      Done: { Type: 'Succeed' },
+const MACHINE = testStateMachine('Review', {
+  StartAt: 'Route',
+  States: {
+    Route: { Type: 'Choice', Choices: [{ Variable: '$.via', StringEquals: 'lambda', Next: 'AskLambda' }], Default: 'AskQueue' },
+    AskQueue: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Parameters: { QueueUrl: 'http://local/000000000000/reviews', MessageBody: { 'taskToken.$': '$$.Task.Token', 'id.$': '$.id' } },
+      HeartbeatSeconds: 2,
+      TimeoutSeconds: 4,
+      ResultPath: '$.review',
+      Retry: REVIEW_RETRY,
+      Catch: REVIEW_CATCH,
+      Next: 'Done',
     },
+    AskLambda: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: 'reviewer', Payload: { 'token.$': '$$.Task.Token', 'id.$': '$.id' } },
+      ResultPath: '$.review',
+      Next: 'Done',
+    },
+    Rejected: { Type: 'Pass', End: true },
+    ReviewerLost: { Type: 'Pass', End: true },
+    ApproveByDefault: { Type: 'Pass', Result: { approved: true, by: 'default' }, ResultPath: '$.review', Next: 'Done' },
+    Done: { Type: 'Succeed' },
   },
-};
+});
 
 jest.setTimeout(20_000);
 
@@ -71,8 +60,7 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-sfn-tokens-'));
   /** What each resource received, by the item id in the state input. */
   const sent = new Map<string, Array<{ token: string }>>();
-  let service: StepFunctionsService;
-  let edge: EdgeServer;
+  let local: SfnOverEdge;
   let sfn: SFNClient;
 
   const invokers: TaskInvokers = {
@@ -92,34 +80,17 @@ describe('the callback pattern (.waitForTaskToken) over the wire', () => {
   };
 
   beforeAll(async () => {
-    service = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 8 });
-    edge = await startEdgeServer({ port: 0, services: [stepFunctionsEdgeService(service)] });
-    sfn = new SFNClient({ endpoint: edge.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    local = await startSfnOverEdge({ dataDir, stateMachines: [MACHINE], invokers, region: 'us-east-1', concurrency: 8 });
+    ({ sfn } = local);
   });
-  afterAll(async () => {
-    await service.close();
-    await edge.close();
-  });
+  afterAll(() => local.stop());
 
   const start = async (id: string, via = 'sqs') =>
     (await sfn.send(new StartExecutionCommand({ stateMachineArn: MACHINE.arn, name: id, input: JSON.stringify({ id, via }) })))
       .executionArn as string;
   /** The token of the n-th attempt for an item, once the resource has received it. */
-  const tokenFor = async (id: string, attempt = 0): Promise<string> => {
-    for (let i = 0; i < 200; i += 1) {
-      const token = sent.get(id)?.[attempt]?.token;
-      if (token) return token;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no token for ${id}`);
-  };
-  const finished = async (executionArn: string) => {
-    for (;;) {
-      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-      if (d.status !== 'RUNNING') return d;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const tokenFor = (id: string, attempt = 0) => eventually(`token for ${id}`, () => sent.get(id)?.[attempt]?.token, { attempts: 200 });
+  const finished = (executionArn: string) => executionEnd(sfn, executionArn, { intervalMs: 50 });
   const eventTypes = async (executionArn: string) => (await sfn.send(new GetExecutionHistoryCommand({ executionArn }))).events ?? [];
 
   it('waits for SendTaskSuccess and continues with its output', async () => {
