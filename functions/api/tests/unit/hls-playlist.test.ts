@@ -1,10 +1,8 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { videoHlsKey } from '@smart-image-pipeline/contracts';
-import type { ApiDeps } from '../../src/api-deps';
-import { createApi } from '../../src/api';
-import type { ApiRequest } from '../../src/http/api-request';
 import { HlsPlaylistError, rewritePlaylist } from '../../src/images/hls-playlist';
 import type { ImageItem } from '../../src/images/image-item';
+import { oneItemApi, testS3Client } from '../support/one-item-api';
 
 const OWNER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
@@ -90,12 +88,10 @@ function videoItem(status = 'SUCCEEDED', hls: { key: string } | null = { key: MA
   } as unknown as ImageItem;
 }
 
-/** The API over one stored item and a processed bucket holding the given objects. */
+/** The API over one stored item and a processed bucket holding the given objects; `reads` lists what it read. */
 function apiFor(caller: string, item: ImageItem, objects: Record<string, string>) {
-  const client = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
   const reads: string[] = [];
-  // A real client (the signer needs its configuration and middleware); only its reads are answered from `objects`.
-  const s3 = Object.assign(client, {
+  const s3 = Object.assign(testS3Client(), {
     send: async (command: unknown) => {
       if (!(command instanceof GetObjectCommand)) throw new Error('only GetObject is expected');
       const { Bucket, Key } = command.input;
@@ -105,29 +101,7 @@ function apiFor(caller: string, item: ImageItem, objects: Record<string, string>
       return { Body: { transformToString: async () => body } };
     },
   });
-  const deps = {
-    s3,
-    verifier: { verify: async () => ({ sub: caller, username: 'someone', groups: [], isAdmin: false }) },
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    now: () => new Date(Date.UTC(2026, 11, 6)),
-    resources: { uploadsBucket: 'uploads', processedBucket: 'processed', tableName: 'images', stateMachineArn: 'arn' },
-    index: {
-      getImageFamily: async (imageId: string) => ({ image: imageId === item.imageId ? item : undefined, children: [] }),
-      getImages: async (ids: string[]) => ({ items: new Map(ids.includes(item.imageId) ? [[item.imageId, item]] : []), readUnits: 0 }),
-    },
-  } as unknown as ApiDeps;
-  const api = createApi(deps);
-  const get = async (path: string) => {
-    const response = await api.handle({
-      method: 'GET',
-      path,
-      query: new URLSearchParams(),
-      headers: { authorization: 'Bearer t' },
-      requestId: 'r',
-    } as unknown as ApiRequest);
-    return { status: response.statusCode, type: response.headers['content-type'], body: String(response.body) };
-  };
-  return { get, reads };
+  return { get: oneItemApi({ sub: caller, isAdmin: false }, item, s3), reads };
 }
 
 const STORED = { [MASTER]: MASTER_TEXT, [`${FOLDER}index_720p.m3u8`]: MEDIA_TEXT };

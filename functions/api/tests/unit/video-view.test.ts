@@ -1,10 +1,7 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import type { VideoFacts, VideoOutputs } from '@smart-image-pipeline/contracts';
-import type { ApiDeps } from '../../src/api-deps';
-import { createApi } from '../../src/api';
-import type { ApiRequest } from '../../src/http/api-request';
 import type { ImageItem } from '../../src/images/image-item';
 import { toImageSummary } from '../../src/images/image-views';
+import { oneItemApi } from '../support/one-item-api';
 
 const OWNER = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER = { sub: '1b4e28ba-2fa1-41d2-883f-0016d3cca427', username: 'bob', groups: [], isAdmin: false };
@@ -73,33 +70,9 @@ function videoItem(status = 'SUCCEEDED'): ImageItem {
   };
 }
 
-function apiFor(caller: { sub: string; isAdmin: boolean }, item: ImageItem) {
-  const s3 = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' } });
-  const deps = {
-    s3,
-    verifier: { verify: async () => ({ username: 'someone', groups: [], ...caller }) },
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    now: () => new Date(Date.UTC(2026, 11, 5)),
-    uuid: () => '00000000-0000-4000-8000-000000000000',
-    resources: { uploadsBucket: 'uploads', processedBucket: 'processed', tableName: 'images', stateMachineArn: 'arn' },
-    index: {
-      getImageFamily: async (imageId: string) => ({ image: imageId === item.imageId ? item : undefined, children: [] }),
-      getImages: async (ids: string[]) => ({ items: new Map(ids.includes(item.imageId) ? [[item.imageId, item]] : []), readUnits: 0 }),
-    },
-  } as unknown as ApiDeps;
-  return createApi(deps);
-}
-
 async function detail(caller: { sub: string; isAdmin: boolean }, item: ImageItem) {
-  const request = {
-    method: 'GET',
-    path: `/images/${ID}`,
-    query: new URLSearchParams(),
-    headers: { authorization: 'Bearer t' },
-    requestId: 'r',
-  };
-  const response = await apiFor(caller, item).handle(request as unknown as ApiRequest);
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) };
+  const { status, body } = await oneItemApi(caller, item)(`/images/${ID}`);
+  return { status, body: JSON.parse(body) };
 }
 
 describe('a video in the API', () => {
