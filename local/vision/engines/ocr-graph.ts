@@ -12,6 +12,28 @@
  * Nodes the rewrites do not touch keep their original bytes; everything else in the model is copied as it is.
  */
 import { Message } from './onnx-graph';
+import {
+  ATTRIBUTE_FLOAT,
+  ATTRIBUTE_INTS,
+  ATTRIBUTE_NAME,
+  ATTRIBUTE_STRING,
+  ATTRIBUTE_TENSOR,
+  ATTRIBUTE_TYPE,
+  ATTRIBUTE_TYPE_FLOAT,
+  ATTRIBUTE_TYPE_TENSOR,
+  GRAPH_NODE,
+  MODEL_GRAPH,
+  NODE_ATTRIBUTE,
+  NODE_INPUT,
+  NODE_OP,
+  NODE_OUTPUT,
+  TENSOR_DIMS,
+  TENSOR_FLOATS,
+  TENSOR_NAME,
+  TENSOR_RAW,
+  TENSOR_TYPE,
+  TYPE_FLOAT,
+} from './onnx-fields';
 
 /** How many of each rewrite applied (a graph that changed shape upstream would show zeros). */
 export interface OcrGraphRewrites {
@@ -19,28 +41,6 @@ export interface OcrGraphRewrites {
   hardSwishes: number;
   affinesIntoConv: number;
 }
-
-// Field numbers of onnx.proto3 (ModelProto.graph, GraphProto.node, NodeProto.*, AttributeProto.*, TensorProto.*).
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const NODE_INPUT = 1;
-const NODE_OUTPUT = 2;
-const NODE_OP = 4;
-const NODE_ATTRIBUTE = 5;
-const ATTRIBUTE_NAME = 1;
-const ATTRIBUTE_FLOAT = 2;
-const ATTRIBUTE_STRING = 4;
-const ATTRIBUTE_TENSOR = 5;
-const ATTRIBUTE_INTS = 8;
-const ATTRIBUTE_TYPE = 20;
-const TENSOR_DIMS = 1;
-const TENSOR_TYPE = 2;
-const TENSOR_FLOATS = 4;
-const TENSOR_NAME = 8;
-const TENSOR_RAW = 9;
-const TYPE_FLOAT = 1;
-const ATTRIBUTE_TYPE_FLOAT = 1;
-const ATTRIBUTE_TYPE_TENSOR = 4;
 
 /** One protobuf field as read: number, wire type, its whole encoding (tag included) and its value. */
 interface Field {

@@ -1,3 +1,44 @@
+import {
+  ATTRIBUTE_FLOAT,
+  ATTRIBUTE_INT,
+  ATTRIBUTE_INTS,
+  ATTRIBUTE_NAME,
+  ATTRIBUTE_STRING,
+  ATTRIBUTE_TYPE,
+  ATTRIBUTE_TYPE_FLOAT,
+  ATTRIBUTE_TYPE_INT,
+  ATTRIBUTE_TYPE_INTS,
+  ATTRIBUTE_TYPE_STRING,
+  DIM_VALUE,
+  GRAPH_INITIALIZER,
+  GRAPH_INPUT,
+  GRAPH_NAME,
+  GRAPH_NODE,
+  GRAPH_OUTPUT,
+  MODEL_GRAPH,
+  MODEL_IR_VERSION,
+  MODEL_OPSET,
+  MODEL_PRODUCER,
+  NODE_ATTRIBUTE,
+  NODE_INPUT,
+  NODE_NAME,
+  NODE_OP,
+  NODE_OUTPUT,
+  OPSET_DOMAIN,
+  OPSET_VERSION,
+  SHAPE_DIM,
+  TENSOR_DIMS,
+  TENSOR_NAME,
+  TENSOR_RAW,
+  TENSOR_TYPE,
+  TENSOR_TYPE_ELEMENT,
+  TENSOR_TYPE_SHAPE,
+  TYPE_FLOAT,
+  TYPE_TENSOR,
+  VALUE_INFO_NAME,
+  VALUE_INFO_TYPE,
+} from './onnx-fields';
+
 /**
  * Writes a small ONNX model (ModelProto, protobuf wire format) from nodes and float initializers, so a network whose
  * weights ship in another format can run on onnxruntime. Only the fields such a model needs are written.
@@ -29,56 +70,51 @@ export interface GraphSpec {
   opset: number;
 }
 
-const FLOAT = 1;
-const ATTRIBUTE_FLOAT = 1;
-const ATTRIBUTE_INT = 2;
-const ATTRIBUTE_STRING = 3;
-const ATTRIBUTE_INTS = 7;
 const IR_VERSION = 7;
 
 /** Serialises the graph as an ONNX model that onnxruntime's InferenceSession.create accepts as bytes. */
 export function encodeOnnxModel(spec: GraphSpec): Uint8Array {
   const graph = new Message();
-  spec.nodes.forEach((node, index) => graph.message(1, encodeNode(node, `${node.op}_${index}`)));
-  graph.string(2, spec.name);
-  for (const tensor of spec.initializers) graph.message(5, encodeTensor(tensor));
-  graph.message(11, encodeValueInfo(spec.input.name, spec.input.shape));
-  graph.message(12, encodeValueInfo(spec.output.name, spec.output.shape));
+  spec.nodes.forEach((node, index) => graph.message(GRAPH_NODE, encodeNode(node, `${node.op}_${index}`)));
+  graph.string(GRAPH_NAME, spec.name);
+  for (const tensor of spec.initializers) graph.message(GRAPH_INITIALIZER, encodeTensor(tensor));
+  graph.message(GRAPH_INPUT, encodeValueInfo(spec.input.name, spec.input.shape));
+  graph.message(GRAPH_OUTPUT, encodeValueInfo(spec.output.name, spec.output.shape));
 
   const opset = new Message();
-  opset.string(1, '');
-  opset.varint(2, spec.opset);
+  opset.string(OPSET_DOMAIN, '');
+  opset.varint(OPSET_VERSION, spec.opset);
   const model = new Message();
-  model.varint(1, IR_VERSION);
-  model.string(2, 'smart-image-pipeline');
-  model.message(7, graph);
-  model.message(8, opset);
+  model.varint(MODEL_IR_VERSION, IR_VERSION);
+  model.string(MODEL_PRODUCER, 'smart-image-pipeline');
+  model.message(MODEL_GRAPH, graph);
+  model.message(MODEL_OPSET, opset);
   return model.bytes();
 }
 
 function encodeNode(node: GraphNode, name: string): Message {
   const message = new Message();
-  for (const input of node.inputs) message.string(1, input);
-  for (const output of node.outputs) message.string(2, output);
-  message.string(3, name);
-  message.string(4, node.op);
+  for (const input of node.inputs) message.string(NODE_INPUT, input);
+  for (const output of node.outputs) message.string(NODE_OUTPUT, output);
+  message.string(NODE_NAME, name);
+  message.string(NODE_OP, node.op);
   for (const [key, value] of Object.entries(node.attributes ?? {})) {
     const attribute = new Message();
-    attribute.string(1, key);
+    attribute.string(ATTRIBUTE_NAME, key);
     if (Array.isArray(value)) {
-      for (const item of value) attribute.varint(8, item);
-      attribute.varint(20, ATTRIBUTE_INTS);
+      for (const item of value) attribute.varint(ATTRIBUTE_INTS, item);
+      attribute.varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INTS);
     } else if (typeof value === 'string') {
-      attribute.bytesField(4, Buffer.from(value, 'utf8'));
-      attribute.varint(20, ATTRIBUTE_STRING);
+      attribute.bytesField(ATTRIBUTE_STRING, Buffer.from(value, 'utf8'));
+      attribute.varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_STRING);
     } else if (typeof value === 'object') {
-      attribute.float32(2, value.float);
-      attribute.varint(20, ATTRIBUTE_FLOAT);
+      attribute.float32(ATTRIBUTE_FLOAT, value.float);
+      attribute.varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_FLOAT);
     } else {
-      attribute.varint(3, value);
-      attribute.varint(20, ATTRIBUTE_INT);
+      attribute.varint(ATTRIBUTE_INT, value);
+      attribute.varint(ATTRIBUTE_TYPE, ATTRIBUTE_TYPE_INT);
     }
-    message.message(5, attribute);
+    message.message(NODE_ATTRIBUTE, attribute);
   }
   return message;
 }
@@ -88,11 +124,11 @@ function encodeTensor(tensor: GraphTensor): Message {
   if (expected !== tensor.data.length)
     throw new Error(`initializer ${tensor.name}: shape ${tensor.shape.join('x')} but ${tensor.data.length} values`);
   const message = new Message();
-  for (const side of tensor.shape) message.varint(1, side);
-  message.varint(2, FLOAT);
-  message.string(8, tensor.name);
+  for (const side of tensor.shape) message.varint(TENSOR_DIMS, side);
+  message.varint(TENSOR_TYPE, TYPE_FLOAT);
+  message.string(TENSOR_NAME, tensor.name);
   // ONNX raw_data is little-endian, as Float32Array is on every platform Node runs on here.
-  message.bytesField(9, new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+  message.bytesField(TENSOR_RAW, new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
   return message;
 }
 
@@ -100,17 +136,17 @@ function encodeValueInfo(name: string, shape: number[]): Message {
   const dims = new Message();
   for (const side of shape) {
     const dim = new Message();
-    dim.varint(1, side);
-    dims.message(1, dim);
+    dim.varint(DIM_VALUE, side);
+    dims.message(SHAPE_DIM, dim);
   }
   const tensorType = new Message();
-  tensorType.varint(1, FLOAT);
-  tensorType.message(2, dims);
+  tensorType.varint(TENSOR_TYPE_ELEMENT, TYPE_FLOAT);
+  tensorType.message(TENSOR_TYPE_SHAPE, dims);
   const type = new Message();
-  type.message(1, tensorType);
+  type.message(TYPE_TENSOR, tensorType);
   const info = new Message();
-  info.string(1, name);
-  info.message(2, type);
+  info.string(VALUE_INFO_NAME, name);
+  info.message(VALUE_INFO_TYPE, type);
   return info;
 }
 
