@@ -11,7 +11,7 @@ import { LocalVideoJobs } from '../../local/services/rekognition/video/video-job
 import { defaultWorkerCount, LocalVisionService } from '../../local/vision/service';
 import { BENCH_CLIP_CONTENT, makeBenchClip } from './clip';
 import { autogroupNice, raiseAutogroupPriority } from './priority';
-import { processTree } from './process-tree';
+import { processTree } from '../lib/process-tree';
 
 /** What the video section measured: the local MediaConvert and Rekognition Video on one generated 720p clip. */
 export interface VideoBenchResult {

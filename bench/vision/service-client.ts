@@ -1,34 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { peakRssMb } from '../lib/memory';
+import { descendantPids } from '../lib/process-tree';
 
 /** What bench:vision's quality and memory passes need from the service: one Rekognition call. */
 export interface VisionEndpoint {
   handle(target: string, body: string): Promise<{ status: number; body: string }>;
-}
-
-/** Peak RSS (VmHWM) of one process in MB, NaN when it is gone. VmHWM belongs to the process's own memory map. */
-export function peakRssMb(pid: number): number {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** Every process under `pid` (children read from each thread's list: Linux 3.5+ with CONFIG_PROC_CHILDREN). */
-export function descendantPids(pid: number): number[] {
-  const children: number[] = [];
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const list = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (list) children.push(...list.split(/\s+/).map(Number));
-    }
-  } catch {
-    return []; // the process has exited
-  }
-  return children.flatMap((child) => [child, ...descendantPids(child)]);
 }
 
 function commandLine(pid: number): string {
@@ -89,10 +67,10 @@ export class ServiceProcess implements VisionEndpoint {
    */
   peakRss(): { service: number; children: Array<{ name: string; mb: number }> } {
     return {
-      service: peakRssMb(this.pid),
+      service: peakRssMb(this.pid) ?? NaN,
       children: descendantPids(this.pid).map((pid) => ({
         name: commandLine(pid).includes('vision-worker') ? 'worker' : basename(commandLine(pid).split('\0')[0]),
-        mb: peakRssMb(pid),
+        mb: peakRssMb(pid) ?? NaN,
       })),
     };
   }

@@ -43,6 +43,11 @@ function inTree(processes: Map<number, ProcessFacts>, root: number): number[] {
   return tree;
 }
 
+/** Every process under `root` (children, their children, …), not `root` itself. */
+export function descendantPids(root: number): number[] {
+  return inTree(readProcesses(), root).slice(1);
+}
+
 /**
  * This process and its descendants (ffmpeg runs, vision workers), read from /proc: resident memory now, and CPU time
  * so far. CPU time counts the live processes and every child already reaped (a finished ffmpeg), so the difference of
