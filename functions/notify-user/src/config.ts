@@ -26,7 +26,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig {
   const imagesTableName = read.required('IMAGES_TABLE_NAME');
   const notificationQueueUrl = read.required('NOTIFICATION_QUEUE_URL');
   const emailSender = read.text('EMAIL_SENDER') || null;
-  if (emailSender !== null && !EMAIL.test(emailSender)) read.problem(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
+  if (emailSender !== null && !EMAIL.test(emailSender))
+    read.problem(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
   const smsEnabled = read.flag('SMS_ENABLED');
   const config: NotifyConfig = {
     imagesTableName,

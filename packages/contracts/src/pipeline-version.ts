@@ -64,7 +64,10 @@ function checkVariantWidths(value: unknown, where: string): { widths?: number[];
     value.length > 0 &&
     value.length <= 10 &&
     value.every((width) => typeof width === 'number' && Number.isInteger(width) && width >= 1 && width <= MAX_VARIANT_WIDTH);
-  if (!valid) return { problem: `${where}variantWidths must be a list of 1-10 integers from 1 to ${MAX_VARIANT_WIDTH} (got ${JSON.stringify(value)})` };
+  if (!valid)
+    return {
+      problem: `${where}variantWidths must be a list of 1-10 integers from 1 to ${MAX_VARIANT_WIDTH} (got ${JSON.stringify(value)})`,
+    };
   return { widths: [...new Set(value as number[])].sort((a, b) => a - b) };
 }
 
