@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { consoleOrigins as originsOf } from '../edge/cors';
 import { startLocalStack, type LocalStack } from '../stack';
-import { parseCommandLine } from './command-line';
+import { parseCommandLine, printedHelp } from './command-line';
 import { portTakenHint } from './local-ports';
 
 type ConsoleModule = {
@@ -14,7 +14,7 @@ type ConsoleModule = {
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
-const USAGE = `Usage: npm start [-- --quiet]
+const USAGE = `Usage: npm start [-- --quiet] [--help]
 Starts the local stack (edge on EDGE_PORT, data in LOCAL_DATA_DIR) and the console until Ctrl-C.
 --quiet keeps function logs in <data>/logs only. Exit code 2 when the stack cannot start.`;
 
@@ -24,8 +24,9 @@ Starts the local stack (edge on EDGE_PORT, data in LOCAL_DATA_DIR) and the conso
  * @returns the exit code (only on a start-up failure).
  */
 export async function runStart(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommandLine('start', USAGE, { args: [...argv], options: { quiet: { type: 'boolean' } } });
+  const parsed = parseCommandLine('start', USAGE, { args: [...argv], options: { quiet: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (!parsed) return 2;
+  if (printedHelp(parsed.values, USAGE)) return 0;
   const quiet = parsed.values.quiet === true;
   const consolePort = Number(process.env.CONSOLE_PORT ?? 3000);
   // The edge reads this array on every request, so the console's real port can join it once known (CONSOLE_PORT=0).
