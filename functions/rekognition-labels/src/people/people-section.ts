@@ -56,10 +56,22 @@ export async function addPeopleSection(
     return;
   }
   parts.calls.push(GROUP_FACES_CALL);
-  parts.sections[SECTION_IDS.people] = await groupFaces(
-    { imageId: input.imageId, owner: input.owner, image, threshold: config.personMatchThreshold, now: people.now ?? (() => new Date()) },
+  const section = await groupFaces(
+    {
+      imageId: input.imageId,
+      owner: input.owner,
+      image,
+      sourceOrder: input.sourceOrder,
+      threshold: config.personMatchThreshold,
+      now: people.now ?? (() => new Date()),
+    },
     people.collection,
     people.store,
     people.lock,
   );
+  if (section) parts.sections[SECTION_IDS.people] = section;
+  else parts.skipped[GROUP_FACES_CALL] = SUPERSEDED_REASON;
 }
+
+/** Why a run has no `people` section although it found faces: the image was deleted or replaced meanwhile. */
+export const SUPERSEDED_REASON = 'image deleted or replaced by a later upload while its faces were indexed; they were deleted again';

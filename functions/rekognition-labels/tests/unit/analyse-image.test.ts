@@ -507,10 +507,12 @@ describe('analyseImage with groupFacesIntoPeople', () => {
         facesOfImage: async () => [],
         facesById: async () => [],
         putFace: async (face) => void store.faces.push(face.faceId),
+        updateFace: async () => true,
         deleteFaceRecords: async () => undefined,
         markIndexing: async () => undefined,
-        isIndexingMarked: async () => false,
+        indexingMark: async () => undefined,
         clearIndexingMark: async () => undefined,
+        isSuperseded: async () => false,
       },
       lock: {
         withOwnerLock: async (owner, work) => {
