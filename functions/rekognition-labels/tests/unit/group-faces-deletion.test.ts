@@ -119,6 +119,25 @@ describe('groupFaces and a deletion of the image running at the same time', () =
     expect(leftOf(fakes, 'img1').records).toHaveLength(1);
   });
 
+  it('a deletion that removes the vectors before SearchFaces runs: the run ends without a people section instead of failing', async () => {
+    // Prepare: the deletion's DELETED item comes after the run's check, its DeleteFaces before the run's SearchFaces,
+    // which Rekognition answers with InvalidParameterException for a FaceId it no longer holds.
+    const fakes = setUp();
+    const held = gate();
+    fakes.collection.beforeSearching = held.hold;
+    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
+    await held.reached;
+
+    // Act
+    await deleteUpload(fakes, 'img1');
+    held.release();
+    const section = await run;
+
+    // Assess
+    expect(section).toBeUndefined();
+    expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
+  });
+
   it('keeps the faces of a later upload of the key while a deletion of the earlier upload runs', async () => {
     // Prepare: the key was deleted (DELETION) and uploaded again (REUPLOAD); the deletion is processed while the new
     // upload's IndexFaces runs.

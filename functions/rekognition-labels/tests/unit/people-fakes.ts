@@ -37,10 +37,12 @@ export class FakeCollection implements FaceCollection {
     return [...this.faces].filter(([, face]) => face.imageId === imageId).map(([faceId]) => faceId);
   }
 
-  /** Awaited by SearchFaces after it found the matches, before it answers: a test holds a call there. */
+  /** Awaited by SearchFaces before it looks for the face, and after it found the matches: a test holds a call there. */
+  beforeSearching: () => Promise<void> = async () => undefined;
   afterSearching: () => Promise<void> = async () => undefined;
 
   async searchFaces(faceId: string, threshold: number) {
+    await this.beforeSearching();
     const searched = this.faces.get(faceId);
     // As Rekognition answers for a FaceId the collection does not hold (any more).
     if (!searched) throw Object.assign(new Error('faceId was not found in the collection.'), { name: 'InvalidParameterException' });
