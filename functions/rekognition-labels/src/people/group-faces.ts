@@ -105,6 +105,8 @@ export const GROUP_FACES_CALL = 'IndexFaces';
  * just indexed (by the FaceIds IndexFaces returned) and their records; if not, the deletion's item comes later, so
  * the deletion reads the records and deletes the vectors itself. Either way no vector of a deleted image is left.
  * The same holds when a later upload of the key was stored meanwhile: this run's faces would be a replaced image's.
+ * A deletion after that check shows later as a SearchFaces failure for a deleted face or a face record gone before
+ * its person is rewritten; the run then deletes what is left of its indexing the same way.
  * @returns the `people` section (one item per face, its box, personId and faceId), or undefined when the image was
  *   deleted or replaced while the run went on (nothing of this run is left in the collection or the table)
  * @throws PeopleLockBusyError (from the lock) when another run of the owner holds it too long
@@ -150,8 +152,11 @@ export async function groupFaces(
         await deleteIndexed(input.imageId, records, collection, store);
         return undefined;
       }
-      // A deletion may have removed the record since the check above; it is not written back then.
-      if (personId !== record.personId && !(await store.updateFace({ ...record, personId }))) continue;
+      // The record is gone only if a deletion of the image removed it after the check above: not written back then.
+      if (personId !== record.personId && !(await store.updateFace({ ...record, personId }))) {
+        await deleteIndexed(input.imageId, records, collection, store);
+        return undefined;
+      }
       items.push({
         name: 'Person',
         confidence: record.confidence,

@@ -1,6 +1,6 @@
 import { DELETED_STATUS } from '@smart-image-pipeline/contracts';
 import { forgetFacesOfImage } from '../../src/people/group-faces';
-import { gate, setUp } from './people-fakes';
+import { gate, setUp, type FakeCollection } from './people-fakes';
 
 // sourceOrders as the trigger makes them (32 hex): the upload, its deletion, and a later upload of the same key.
 const UPLOAD = '0'.repeat(31) + '1';
@@ -8,11 +8,24 @@ const DELETION = '0'.repeat(31) + '2';
 const REUPLOAD = '0'.repeat(31) + '3';
 
 type Fakes = ReturnType<typeof setUp>;
+type Section = Awaited<ReturnType<Fakes['group']>>;
+type Hook = 'beforeIndexing' | 'afterIndexing' | 'beforeSearching' | 'afterSearching';
 
 /** What CleanUpImage does for a deleted upload, in its order: the DELETED item first, then the faces up to it. */
 async function deleteUpload({ store, collection }: Fakes, imageId: string, deleteOrder = DELETION): Promise<void> {
   store.images.set(imageId, { status: DELETED_STATUS, sourceOrder: deleteOrder });
   await forgetFacesOfImage(imageId, collection, store, deleteOrder);
+}
+
+/** Starts `run` with the fake collection's first call of `hook` held, runs `meanwhile`, then lets the call go on. */
+async function whileHeld(collection: FakeCollection, hook: Hook, run: () => Promise<Section>, meanwhile: () => Promise<void>) {
+  const held = gate();
+  collection[hook] = held.hold;
+  const section = run();
+  await held.reached;
+  await meanwhile();
+  held.release();
+  return section;
 }
 
 /** Everything the table and the collection still hold for the image. */
@@ -27,41 +40,29 @@ function leftOf({ store, collection }: Fakes, imageId: string) {
 const NOTHING = { vectors: [], records: [], marker: undefined };
 
 describe('groupFaces and a deletion of the image running at the same time', () => {
-  it('IndexFaces held until the deletion has run: the run deletes the vectors it indexed', async () => {
-    // Prepare: IndexFaces waits before adding its vectors, so the deletion finds neither records nor vectors.
+  it.each<[Hook, string]>([
+    ['beforeIndexing', 'IndexFaces before it adds the vectors (the deletion finds neither vectors nor records)'],
+    ['afterIndexing', 'IndexFaces after it added the vectors (the deletion finds them through the marker)'],
+    ['beforeSearching', 'SearchFaces (the run saw no deletion; SearchFaces then fails for the deleted face)'],
+    ['afterSearching', "SearchFaces' answer (the run would write the face's person back to a deleted record)"],
+  ])('the deletion runs while %s is held: nothing of the image is left, other images keep theirs', async (hook) => {
+    // Prepare: img0 holds the same person, so the run rewrites img1's face record with img0's person.
     const fakes = setUp();
-    const held = gate();
-    fakes.collection.beforeIndexing = held.hold;
-    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
-    await held.reached;
+    await fakes.group('img0', 'ann-1.jpg', 'alice', UPLOAD);
 
     // Act
-    await deleteUpload(fakes, 'img1');
-    held.release();
-    const section = await run;
-
-    // Assess
-    expect(section).toBeUndefined();
-    expect(fakes.collection.faces.size).toBe(0);
-    expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
-  });
-
-  it('IndexFaces held after adding its vectors until the deletion has run: nothing is left either', async () => {
-    // Prepare: the vectors exist, their records do not; the deletion finds them through the marker.
-    const fakes = setUp();
-    const held = gate();
-    fakes.collection.afterIndexing = held.hold;
-    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
-    await held.reached;
-
-    // Act
-    await deleteUpload(fakes, 'img1');
-    held.release();
-    const section = await run;
+    const section = await whileHeld(
+      fakes.collection,
+      hook,
+      () => fakes.group('img1', 'ann-2.jpg', 'alice', UPLOAD),
+      () => deleteUpload(fakes, 'img1'),
+    );
 
     // Assess
     expect(section).toBeUndefined();
     expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
+    expect(leftOf(fakes, 'img0').records).toHaveLength(1);
+    expect(leftOf(fakes, 'img0').vectors).toHaveLength(1);
   });
 
   it('the deletion held until grouping has finished: the deletion deletes what the run recorded', async () => {
@@ -82,15 +83,14 @@ describe('groupFaces and a deletion of the image running at the same time', () =
   it("the deletion's DELETED item written while IndexFaces runs, its face deletion held until grouping has finished", async () => {
     // Prepare
     const fakes = setUp();
-    const held = gate();
-    fakes.collection.beforeIndexing = held.hold;
-    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
-    await held.reached;
 
     // Act
-    fakes.store.images.set('img1', { status: DELETED_STATUS, sourceOrder: DELETION });
-    held.release();
-    const section = await run;
+    const section = await whileHeld(
+      fakes.collection,
+      'beforeIndexing',
+      () => fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD),
+      async () => void fakes.store.images.set('img1', { status: DELETED_STATUS, sourceOrder: DELETION }),
+    );
     const afterRun = leftOf(fakes, 'img1');
     await forgetFacesOfImage('img1', fakes.collection, fakes.store, DELETION);
 
@@ -100,57 +100,18 @@ describe('groupFaces and a deletion of the image running at the same time', () =
     expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
   });
 
-  it('a deletion that runs after SearchFaces answered, before the record is rewritten with its person: none is written back', async () => {
-    // Prepare: img2's face matches img1's older face, so the run rewrites img2's record with img1's person.
-    const fakes = setUp();
-    await fakes.group('img1', 'ann-1.jpg', 'alice', UPLOAD);
-    const held = gate();
-    fakes.collection.afterSearching = held.hold;
-    const run = fakes.group('img2', 'ann-2.jpg', 'alice', UPLOAD);
-    await held.reached;
-
-    // Act
-    await deleteUpload(fakes, 'img2');
-    held.release();
-    await run;
-
-    // Assess: img2 is gone; img1 keeps its face.
-    expect(leftOf(fakes, 'img2')).toEqual(NOTHING);
-    expect(leftOf(fakes, 'img1').records).toHaveLength(1);
-  });
-
-  it('a deletion that removes the vectors before SearchFaces runs: the run ends without a people section instead of failing', async () => {
-    // Prepare: the deletion's DELETED item comes after the run's check, its DeleteFaces before the run's SearchFaces,
-    // which Rekognition answers with InvalidParameterException for a FaceId it no longer holds.
-    const fakes = setUp();
-    const held = gate();
-    fakes.collection.beforeSearching = held.hold;
-    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
-    await held.reached;
-
-    // Act
-    await deleteUpload(fakes, 'img1');
-    held.release();
-    const section = await run;
-
-    // Assess
-    expect(section).toBeUndefined();
-    expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
-  });
-
   it('keeps the faces of a later upload of the key while a deletion of the earlier upload runs', async () => {
     // Prepare: the key was deleted (DELETION) and uploaded again (REUPLOAD); the deletion is processed while the new
     // upload's IndexFaces runs.
     const fakes = setUp();
-    const held = gate();
-    fakes.collection.beforeIndexing = held.hold;
-    const run = fakes.group('img1', 'ann-and-bob.jpg', 'alice', REUPLOAD);
-    await held.reached;
 
     // Act
-    await deleteUpload(fakes, 'img1', DELETION);
-    held.release();
-    const section = await run;
+    const section = await whileHeld(
+      fakes.collection,
+      'beforeIndexing',
+      () => fakes.group('img1', 'ann-and-bob.jpg', 'alice', REUPLOAD),
+      () => deleteUpload(fakes, 'img1', DELETION),
+    );
     await forgetFacesOfImage('img1', fakes.collection, fakes.store, DELETION);
 
     // Assess
