@@ -2,7 +2,7 @@ import { IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognitio
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { FACES_INDEXING_SK, imageFacesQuery, imagePk } from '@smart-image-pipeline/contracts';
+import { FACES_INDEXING_SK, IMAGE_SK, imageFacesQuery, imagePk } from '@smart-image-pipeline/contracts';
 import type { StoredCollectionFace } from '../../../../local/services/rekognition/face-collections';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -152,6 +152,23 @@ describe('people (groupFacesIntoPeople on)', () => {
     expect(bobsPeople.body.items[0].personId).not.toBe(alicePersonId);
     expect(bobsPeople.body.items[0].imageCount).toBe(1);
     expect(alicesPersonAsBob.status).toBe(404);
+  });
+
+  it("records each face item with its upload's sourceOrder, which a deletion compares with its own", async () => {
+    // Prepare
+    const clients = edgeClients();
+    const table = app.stack.resources.tableName;
+
+    // Act
+    const image = await clients.documents.send(
+      new GetCommand({ TableName: table, Key: { PK: imagePk(uploads.face.imageId), SK: IMAGE_SK } }),
+    );
+    const { faces } = await faceItemsOf(clients.documents, uploads.face.imageId);
+    for (const client of Object.values(clients)) client.destroy();
+
+    // Assess
+    expect(image.Item?.sourceOrder).toMatch(/^[0-9A-F]{32}$/);
+    expect(faces.map((face) => face.sourceOrder)).toEqual([image.Item?.sourceOrder]);
   });
 
   it('refuses a malformed person id', async () => {

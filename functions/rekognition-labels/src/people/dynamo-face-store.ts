@@ -112,8 +112,8 @@ export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
           Key: { PK: imagePk(imageId), SK: IMAGE_SK },
           // Strongly consistent: a deletion's DELETED item written a moment ago must be seen.
           ConsistentRead: true,
-          ProjectionExpression: '#status, sourceOrder',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ProjectionExpression: '#status, #so',
+          ExpressionAttributeNames: { '#status': 'status', '#so': 'sourceOrder' },
         }),
       );
       if (Item === undefined) return false;
