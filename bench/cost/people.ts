@@ -70,8 +70,8 @@ const IMAGE_FACES_QUERY_RRU = 1;
 const MARKER_WRU = 1;
 const MARKER_READ_RRU = 1;
 /**
- * After IndexFaces, grouping reads the image item (strongly consistent) to see whether the image was deleted or
- * replaced meanwhile; an image item holds the analysis, taken as 8 KB like the checkpoint: two read units.
+ * Before and after IndexFaces, grouping reads the image item (strongly consistent) to see whether the image was
+ * deleted or replaced; an image item holds the analysis, taken as 8 KB like the checkpoint: two read units each.
  */
 const IMAGE_ITEM_READ_RRU = 2;
 /**

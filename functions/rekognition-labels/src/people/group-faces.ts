@@ -82,6 +82,11 @@ export interface GroupFacesInput {
   now: () => Date;
 }
 
+/** What grouping one image came to: its `people` section, or the image was gone (deleted or replaced) for the run. */
+export type GroupFacesOutcome = { section: AnalysisSection } | { gone: 'before-indexing' | 'after-indexing' };
+
+const GONE_AFTER_INDEXING: GroupFacesOutcome = { gone: 'after-indexing' };
+
 /** The owner faces are grouped under when the image has none. */
 export const UNOWNED = 'unowned';
 
@@ -107,8 +112,11 @@ export const GROUP_FACES_CALL = 'IndexFaces';
  * The same holds when a later upload of the key was stored meanwhile: this run's faces would be a replaced image's.
  * A deletion after that check shows later as a SearchFaces failure for a deleted face or a face record gone before
  * its person is rewritten; the run then deletes what is left of its indexing the same way.
- * @returns the `people` section (one item per face, its box, personId and faceId), or undefined when the image was
- *   deleted or replaced while the run went on (nothing of this run is left in the collection or the table)
+ * The image item is also read before IndexFaces: an image already deleted or replaced gets no IndexFaces call at all
+ * (so a run that then dies, e.g. by its timeout, which is not retried, leaves nothing behind either).
+ * @returns the `people` section (one item per face, its box, personId and faceId), or `gone` when the image was
+ *   deleted or replaced: `before-indexing` (IndexFaces not called) or `after-indexing` (called; nothing of this run
+ *   is left in the collection or the table)
  * @throws PeopleLockBusyError (from the lock) when another run of the owner holds it too long
  */
 export async function groupFaces(
@@ -116,10 +124,11 @@ export async function groupFaces(
   collection: FaceCollection,
   store: FaceStore,
   lock: PeopleLock,
-): Promise<AnalysisSection | undefined> {
+): Promise<GroupFacesOutcome> {
   const owner = input.owner ?? UNOWNED;
-  return lock.withOwnerLock(owner, async () => {
+  return lock.withOwnerLock(owner, async (): Promise<GroupFacesOutcome> => {
     await forgetFacesOfImage(input.imageId, collection, store, input.sourceOrder);
+    if (await store.isSuperseded(input.imageId, input.sourceOrder)) return { gone: 'before-indexing' };
     // Until the records below are written, only this marker tells a later forget that the collection may hold them.
     await store.markIndexing(input.imageId, input.sourceOrder);
     const indexed = await collection.indexFaces(input.image, input.imageId);
@@ -137,7 +146,7 @@ export async function groupFaces(
     for (const record of records) await store.putFace(record);
     if (await store.isSuperseded(input.imageId, input.sourceOrder)) {
       await deleteIndexed(input.imageId, records, collection, store);
-      return undefined;
+      return GONE_AFTER_INDEXING;
     }
     await store.clearIndexingMark(input.imageId);
     const items: AnalysisSection['items'] = [];
@@ -150,12 +159,12 @@ export async function groupFaces(
         // gone, and what the deletion may not have seen yet goes here.
         if (!(await store.isSuperseded(input.imageId, input.sourceOrder))) throw error;
         await deleteIndexed(input.imageId, records, collection, store);
-        return undefined;
+        return GONE_AFTER_INDEXING;
       }
       // The record is gone only if a deletion of the image removed it after the check above: not written back then.
       if (personId !== record.personId && !(await store.updateFace({ ...record, personId }))) {
         await deleteIndexed(input.imageId, records, collection, store);
-        return undefined;
+        return GONE_AFTER_INDEXING;
       }
       items.push({
         name: 'Person',
@@ -164,7 +173,7 @@ export async function groupFaces(
         attributes: { personId, faceId: record.faceId },
       });
     }
-    return { title: 'People', detector: GROUP_FACES_CALL, items };
+    return { section: { title: 'People', detector: GROUP_FACES_CALL, items } };
   });
 }
 

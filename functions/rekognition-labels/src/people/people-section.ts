@@ -55,8 +55,7 @@ export async function addPeopleSection(
     parts.skipped[GROUP_FACES_CALL] = 'no face found';
     return;
   }
-  parts.calls.push(GROUP_FACES_CALL);
-  const section = await groupFaces(
+  const outcome = await groupFaces(
     {
       imageId: input.imageId,
       owner: input.owner,
@@ -69,9 +68,17 @@ export async function addPeopleSection(
     people.store,
     people.lock,
   );
-  if (section) parts.sections[SECTION_IDS.people] = section;
-  else parts.skipped[GROUP_FACES_CALL] = SUPERSEDED_REASON;
+  if ('section' in outcome) {
+    parts.calls.push(GROUP_FACES_CALL);
+    parts.sections[SECTION_IDS.people] = outcome.section;
+  } else {
+    if (outcome.gone === 'after-indexing') parts.calls.push(GROUP_FACES_CALL);
+    parts.skipped[GROUP_FACES_CALL] = GONE_REASONS[outcome.gone];
+  }
 }
 
-/** Why a run has no `people` section although it found faces: the image was deleted or replaced meanwhile. */
-export const SUPERSEDED_REASON = 'image deleted or replaced by a later upload while its faces were indexed; they were deleted again';
+/** Why a run has no `people` section although it found faces: the image was deleted or replaced by a later upload. */
+export const GONE_REASONS = {
+  'before-indexing': 'image deleted or replaced by a later upload before its faces were indexed',
+  'after-indexing': 'image deleted or replaced by a later upload while its faces were indexed; they were deleted again',
+} as const;

@@ -65,6 +65,20 @@ describe('groupFaces and a deletion of the image running at the same time', () =
     expect(leftOf(fakes, 'img0').vectors).toHaveLength(1);
   });
 
+  it('an image deleted before its people step gets no IndexFaces call at all', async () => {
+    // Prepare: the deletion ran whole before the run reached the people step.
+    const fakes = setUp();
+    await deleteUpload(fakes, 'img1');
+
+    // Act
+    const section = await fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
+
+    // Assess
+    expect(section).toBeUndefined();
+    expect(fakes.collection.indexCalls).toBe(0);
+    expect(leftOf(fakes, 'img1')).toEqual(NOTHING);
+  });
+
   it('the deletion held until grouping has finished: the deletion deletes what the run recorded', async () => {
     // Prepare
     const fakes = setUp();
@@ -129,8 +143,9 @@ describe('groupFaces and a deletion of the image running at the same time', () =
     // Act
     const late = await fakes.group('img1', 'ann-and-bob.jpg', 'alice', UPLOAD);
 
-    // Assess
+    // Assess: the late run was refused before IndexFaces.
     expect(late).toBeUndefined();
+    expect(fakes.collection.indexCalls).toBe(1);
     expect(leftOf(fakes, 'img1').vectors).toHaveLength(1);
     expect(leftOf(fakes, 'img1').records.map((face) => face.sourceOrder)).toEqual([REUPLOAD]);
   });

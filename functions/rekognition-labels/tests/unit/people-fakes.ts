@@ -21,7 +21,11 @@ export class FakeCollection implements FaceCollection {
   beforeIndexing: () => Promise<void> = async () => undefined;
   afterIndexing: () => Promise<void> = async () => undefined;
 
+  /** How many IndexFaces calls were made. */
+  indexCalls = 0;
+
   async indexFaces(image: { S3Object?: { Name?: string } }, imageId: string) {
+    this.indexCalls += 1;
     await this.beforeIndexing();
     const indexed = (this.photos[image.S3Object!.Name!] ?? []).map((identity) => {
       const faceId = `face-${this.next++}`;
@@ -138,13 +142,16 @@ export function setUp(lock: PeopleLock = memoryLock(), store: MemoryFaceStore = 
   let tick = 0;
   // Every run reads a later clock, as runs started one after the other do.
   const now = () => new Date(Date.UTC(2026, 11, 5, 19, 0, tick++));
-  const group = (imageId: string, photo: string, owner?: string, sourceOrder?: string) =>
-    groupFaces(
+  /** Groups the photo's faces; undefined when the image was gone for the run (GroupFacesOutcome's `gone`). */
+  const group = async (imageId: string, photo: string, owner?: string, sourceOrder?: string) => {
+    const outcome = await groupFaces(
       { imageId, owner, image: { S3Object: { Bucket: 'b', Name: photo } }, sourceOrder, threshold: 90, now },
       collection,
       store,
       lock,
     );
+    return 'section' in outcome ? outcome.section : undefined;
+  };
   const personIds = (section: Awaited<ReturnType<typeof group>>) => section!.items.map((item) => item.attributes?.personId);
   return { collection, store, group, personIds };
 }
