@@ -1,4 +1,46 @@
-import { loadTemplate, resourcesOfType } from './support/template';
+import { loadTemplate, resourcesOfType, Template } from './support/template';
+
+/**
+ * Resources whose names are unique per account, not per region (CloudFront is global; CloudWatch dashboards are
+ * global; budget names are unique within an account), where a name is set, and its length limit: origin access
+ * control and CloudFront Function names 64 (CreateOriginAccessControl, CreateFunction), dashboard names 255
+ * (AWS::CloudWatch::Dashboard), budget names 100 (Budgets API). The response headers policy is held to 64 as well.
+ */
+const ACCOUNT_WIDE_NAMES: Record<string, { name: (properties: Record<string, any>) => unknown; limit: number }> = {
+  'AWS::CloudFront::OriginAccessControl': { name: (p) => p.OriginAccessControlConfig.Name, limit: 64 },
+  'AWS::CloudFront::ResponseHeadersPolicy': { name: (p) => p.ResponseHeadersPolicyConfig.Name, limit: 64 },
+  'AWS::CloudFront::Function': { name: (p) => p.Name, limit: 64 },
+  'AWS::CloudWatch::Dashboard': { name: (p) => p.DashboardName, limit: 255 },
+  'AWS::Budgets::Budget': { name: (p) => p.Budget.BudgetName, limit: 100 },
+};
+
+/** The longest stack name the template allows: the state machine's name, <stack>-image-pipeline, has at most 80. */
+const LONGEST_STACK_NAME = 'a'.repeat(80 - '-image-pipeline'.length);
+
+/** A name as CloudFormation would build it for one stack in one region (the stack id's first 8 hex digits given). */
+function renderName(value: unknown, stack: { name: string; region: string; idSuffix: string }): string {
+  const [text, variables] = (() => {
+    if (typeof value === 'string') return [value, {}];
+    const sub = (value as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+    if (typeof sub === 'string') return [sub, {}];
+    if (Array.isArray(sub)) return [sub[0] as string, sub[1] as Record<string, unknown>];
+    throw new Error(`cannot render ${JSON.stringify(value)}`);
+  })();
+  const values: Record<string, string> = { 'AWS::StackName': stack.name, 'AWS::Region': stack.region, 'AWS::AccountId': '123456789012' };
+  return text.replace(/\$\{([^}]+)\}/g, (_match, name: string) => {
+    if (name in values) return values[name];
+    // The stack id's suffix is the only local variable these names may use.
+    if (name === 'StackSuffix' && JSON.stringify(variables[name]).includes('AWS::StackId')) return stack.idSuffix;
+    throw new Error(`unknown variable ${name} in ${text}`);
+  });
+}
+
+/** Every account-wide name the template sets, by logical id. */
+function accountWideNames(template: Template): Array<{ id: string; value: unknown; limit: number }> {
+  return Object.entries(ACCOUNT_WIDE_NAMES).flatMap(([type, { name, limit }]) =>
+    Object.entries(resourcesOfType(template, type)).map(([id, resource]) => ({ id, value: name(resource.Properties!), limit })),
+  );
+}
 
 /**
  * What a first deploy, a second stack (in this or another region), an update and `sam delete` rely on, beyond what
@@ -32,5 +74,28 @@ describe('deployment', () => {
         ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' } },
       });
     }
+  });
+
+  it('gives the same stack name in two regions different account-wide names (CloudFront, dashboard, budget), within their limits', () => {
+    // Prepare
+    const names = accountWideNames(loadTemplate());
+    const east = { name: 'smart-image-pipeline', region: 'us-east-1', idSuffix: '1a2b3c4d' };
+    const west = { name: 'smart-image-pipeline', region: 'eu-west-1', idSuffix: '5e6f7a8b' };
+    const longest = { name: LONGEST_STACK_NAME, region: 'ap-southeast-5', idSuffix: 'ffffffff' };
+
+    // Act
+    const clashes = names.filter(({ value }) => renderName(value, east) === renderName(value, west)).map(({ id }) => id);
+    const tooLong = names.filter(({ value, limit }) => renderName(value, longest).length > limit).map(({ id }) => id);
+
+    // Assess
+    expect(names.map(({ id }) => id).sort()).toEqual([
+      'MonthlyCostBudget',
+      'PipelineDashboard',
+      'WebOriginAccessControl',
+      'WebResponseHeadersPolicy',
+      'WebSpaRoutingFunction',
+    ]);
+    expect(clashes).toEqual([]);
+    expect(tooLong).toEqual([]);
   });
 });
