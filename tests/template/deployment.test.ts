@@ -98,4 +98,18 @@ describe('deployment', () => {
     expect(clashes).toEqual([]);
     expect(tooLong).toEqual([]);
   });
+
+  it('keeps every log group for LogRetentionDays, the delivery errors of the analytics stream included', () => {
+    // Prepare
+    const groups = resourcesOfType(loadTemplate(), 'AWS::Logs::LogGroup');
+
+    // Act
+    const otherRetention = Object.entries(groups)
+      .filter(([, group]) => JSON.stringify(group.Properties!.RetentionInDays) !== JSON.stringify({ Ref: 'LogRetentionDays' }))
+      .map(([id]) => id);
+
+    // Assess
+    expect(Object.keys(groups).length).toBeGreaterThan(10);
+    expect(otherRetention).toEqual([]);
+  });
 });
