@@ -1,4 +1,4 @@
-import { loadTemplate, resourcesOfType, Template } from './support/template';
+import { loadTemplate, readRepoFile, resourcesOfType, Template } from './support/template';
 
 /**
  * Resources whose names are unique per account, not per region (CloudFront is global; CloudWatch dashboards are
@@ -111,5 +111,21 @@ describe('deployment', () => {
     // Assess
     expect(Object.keys(groups).length).toBeGreaterThan(10);
     expect(otherRetention).toEqual([]);
+  });
+
+  it('names every resource that sam delete leaves behind in the README\'s "Deleting the stack", so none is forgotten', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+    const paragraph = readRepoFile('README.md').split('**Deleting the stack.**')[1].split('\n\n')[0];
+
+    // Act
+    const retained = Object.entries(Resources)
+      .filter(([, resource]) => resource.DeletionPolicy === 'Retain')
+      .map(([id]) => id);
+    const unnamed = retained.filter((id) => !paragraph.includes(`\`${id}\``));
+
+    // Assess
+    expect(retained.length).toBeGreaterThanOrEqual(5);
+    expect(unnamed).toEqual([]);
   });
 });
