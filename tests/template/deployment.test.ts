@@ -128,4 +128,22 @@ describe('deployment', () => {
     expect(retained.length).toBeGreaterThanOrEqual(5);
     expect(unnamed).toEqual([]);
   });
+
+  it('states in the README the longest stack name every state machine name allows', () => {
+    // Prepare
+    const machines = Object.values(resourcesOfType(loadTemplate(), 'AWS::Serverless::StateMachine'));
+    const stated = /\*\*Stack name\.\*\* At most (\d+) characters/.exec(readRepoFile('README.md'));
+
+    // Act
+    // A state machine's name has at most 80 characters (Step Functions CreateStateMachine).
+    const allowed = Math.min(
+      ...machines.map((machine) => 80 - String(machine.Properties!.Name['Fn::Sub']).replace('${AWS::StackName}', '').length),
+    );
+
+    // Assess
+    expect(machines.length).toBe(2);
+    expect(stated).not.toBeNull();
+    expect(Number(stated![1])).toBe(allowed);
+    expect(LONGEST_STACK_NAME.length).toBe(allowed);
+  });
 });
