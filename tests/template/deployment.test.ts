@@ -1,3 +1,4 @@
+import { EnvironmentReader } from '@smart-image-pipeline/contracts';
 import { loadTemplate, readRepoFile, resourcesOfType, Template } from './support/template';
 
 /**
@@ -145,5 +146,75 @@ describe('deployment', () => {
     expect(stated).not.toBeNull();
     expect(Number(stated![1])).toBe(allowed);
     expect(LONGEST_STACK_NAME.length).toBe(allowed);
+  });
+
+  it('explains every pattern-checked parameter in words, so a typo fails the deploy with a readable message', () => {
+    // Prepare
+    const { Parameters } = loadTemplate();
+
+    // Act
+    const unexplained = Object.entries(Parameters)
+      .filter(([, parameter]) => parameter.AllowedPattern !== undefined && !String(parameter.ConstraintDescription ?? '').trim())
+      .map(([name]) => name);
+
+    // Assess
+    expect(unexplained).toEqual([]);
+  });
+
+  it('refuses at deploy time the VariantWidths the functions would refuse at every cold start', () => {
+    // Prepare
+    const pattern = new RegExp(`^(?:${loadTemplate().Parameters.VariantWidths.AllowedPattern})$`);
+    const samples = [
+      '256,1024,2048',
+      '1',
+      '16383',
+      '9999,10000',
+      '1,2,3,4,5,6,7,8,9,10',
+      '0',
+      '16384',
+      '',
+      '256,,1024',
+      '256, 1024',
+      '-5',
+      'abc',
+    ];
+    const runtimeAccepts = (value: string): boolean => {
+      const reader = new EnvironmentReader({ VARIANT_WIDTHS: value });
+      reader.widths('VARIANT_WIDTHS', []);
+      try {
+        reader.done();
+        return value.trim() !== '';
+      } catch {
+        return false;
+      }
+    };
+
+    // Act
+    const deployAccepts = samples.filter((value) => pattern.test(value));
+
+    // Assess
+    expect(deployAccepts).toEqual(['256,1024,2048', '1', '16383', '9999,10000', '1,2,3,4,5,6,7,8,9,10']);
+    for (const value of deployAccepts) expect(runtimeAccepts(value)).toBe(true);
+    for (const value of ['0', '16384', '256,,1024', '-5', 'abc']) expect(runtimeAccepts(value)).toBe(false);
+    // Eleven widths: the pipeline version check allows at most ten.
+    expect(pattern.test('1,2,3,4,5,6,7,8,9,10,11')).toBe(false);
+  });
+
+  it('accepts only a JSON object that fits a standard SSM parameter as PipelineConfig, the default and samconfig.toml included', () => {
+    // Prepare
+    const parameter = loadTemplate().Parameters.PipelineConfig;
+    const pattern = new RegExp(`^(?:${parameter.AllowedPattern})$`);
+    const local = /PipelineConfig='([^']*)'/.exec(readRepoFile('samconfig.toml'))![1];
+
+    // Act
+    const accepted = [parameter.Default, local, '{\n  "detectText": "always"\n}'].map((value) => pattern.test(value));
+    const refused = ['', 'minLabelConfidence=80', '[{}]', '"{}"'].map((value) => pattern.test(value));
+
+    // Assess
+    expect(JSON.parse(local)).toEqual(expect.objectContaining({ detectText: 'always' }));
+    expect(accepted).toEqual([true, true, true]);
+    expect(refused).toEqual([false, false, false, false]);
+    // Standard-tier SSM parameters hold at most 4096 characters.
+    expect(parameter.MaxLength).toBe(4096);
   });
 });
