@@ -20,6 +20,9 @@ const LONGEST_STACK_NAME = 'a'.repeat(80 - '-image-pipeline'.length);
 
 /** A name as CloudFormation would build it for one stack in one region (the stack id's first 8 hex digits given). */
 function renderName(value: unknown, stack: { name: string; region: string; idSuffix: string }): string {
+  // Fn::Join over Fn::Split: a character replaced throughout (e.g. hyphens by underscores).
+  const join = (value as { 'Fn::Join'?: [string, { 'Fn::Split': [string, unknown] }] })['Fn::Join'];
+  if (join) return renderName(join[1]['Fn::Split'][1], stack).split(join[1]['Fn::Split'][0]).join(join[0]);
   const [text, variables] = (() => {
     if (typeof value === 'string') return [value, {}];
     const sub = (value as { 'Fn::Sub'?: unknown })['Fn::Sub'];
@@ -216,5 +219,23 @@ describe('deployment', () => {
     expect(refused).toEqual([false, false, false, false]);
     // Standard-tier SSM parameters hold at most 4096 characters.
     expect(parameter.MaxLength).toBe(4096);
+  });
+
+  it('names the Glue database and table in lower case whatever the stack name, as Glue stores them and the IAM grants spell them', () => {
+    // Prepare
+    const template = loadTemplate();
+    const stack = { name: 'Smart-Images-Prod', region: 'eu-west-1', idSuffix: '1a2b3c4d' };
+    const database = Object.values(resourcesOfType(template, 'AWS::Glue::Database'));
+    const tables = Object.values(resourcesOfType(template, 'AWS::Glue::Table'));
+
+    // Act
+    const names = [
+      ...database.map((resource) => renderName(resource.Properties!.DatabaseInput.Name, stack)),
+      ...tables.map((resource) => renderName(resource.Properties!.TableInput.Name, stack)),
+    ];
+
+    // Assess
+    expect(names).toHaveLength(2);
+    for (const name of names) expect(name).toMatch(/^[a-z0-9_]+$/);
   });
 });
