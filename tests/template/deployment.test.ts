@@ -1,5 +1,5 @@
 import { EnvironmentReader } from '@smart-image-pipeline/contracts';
-import { loadTemplate, readRepoFile, resourcesOfType, Template } from './support/template';
+import { asArray, inlineStatements, loadTemplate, readRepoFile, resourcesOfType, Template } from './support/template';
 
 /**
  * Resources whose names are unique per account, not per region (CloudFront is global; CloudWatch dashboards are
@@ -237,5 +237,34 @@ describe('deployment', () => {
     // Assess
     expect(names).toHaveLength(2);
     for (const name of names) expect(name).toMatch(/^[a-z0-9_]+$/);
+  });
+
+  it('names in the README\'s Security section every action the template allows on Resource "*"', () => {
+    // Prepare
+    const template = loadTemplate();
+    const security = readRepoFile('README.md').split('\n## Security\n')[1].split('\n## ')[0];
+    const statements = [
+      ...Object.values(template.Resources)
+        .filter((resource) => resource.Type.startsWith('AWS::Serverless::'))
+        .flatMap((resource) => inlineStatements(resource.Properties?.Policies)),
+      ...Object.values(resourcesOfType(template, 'AWS::IAM::Role')).flatMap((role) =>
+        (role.Properties!.Policies as any[]).flatMap((policy) => policy.PolicyDocument.Statement),
+      ),
+    ];
+
+    // Act
+    const anywhere = [
+      ...new Set(
+        statements
+          .filter((statement) => statement.Effect === 'Allow' && statement.Resource === '*')
+          .flatMap((statement) => asArray(statement.Action))
+          .map((action) => action.split(':')[1]),
+      ),
+    ];
+    const unnamed = anywhere.filter((action) => !security.includes(`\`${action}\``) && !security.includes(`/\`${action}\``));
+
+    // Assess
+    expect(anywhere.length).toBeGreaterThan(10);
+    expect(unnamed).toEqual([]);
   });
 });
