@@ -267,4 +267,25 @@ describe('deployment', () => {
     expect(anywhere.length).toBeGreaterThan(10);
     expect(unnamed).toEqual([]);
   });
+
+  it('keeps the TLS-only policy of every retained bucket when the stack is deleted', () => {
+    // Prepare
+    const { Resources } = loadTemplate();
+    const retainedBuckets = Object.entries(Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::S3::Bucket' && resource.DeletionPolicy === 'Retain')
+      .map(([id]) => id);
+
+    // Act
+    const policies = Object.values(resourcesOfType(loadTemplate(), 'AWS::S3::BucketPolicy')).filter((policy) =>
+      retainedBuckets.some((id) => JSON.stringify(policy.Properties!.Bucket) === JSON.stringify({ Ref: id })),
+    );
+
+    // Assess
+    expect(retainedBuckets.length).toBe(3);
+    expect(policies).toHaveLength(retainedBuckets.length);
+    for (const policy of policies) {
+      expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+      expect(JSON.stringify(policy.Properties!.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
 });
