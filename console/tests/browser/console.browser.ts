@@ -646,6 +646,13 @@ describe('console in Chromium', () => {
     await page.locator('nav a', { hasText: 'People' }).click();
     await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent?.includes('People appear here'));
     expect(await page.locator('.card.person').count()).toBe(0);
+    // The outbox and the event log hold the first user's e-mails, text and events: the second user sees none of them.
+    await page.goto(`${stack.console.url}/#/outbox`);
+    await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent === 'Nothing sent yet.');
+    expect(await page.locator('.outbox-item').count()).toBe(0);
+    await page.goto(`${stack.console.url}/#/events`);
+    await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent === 'Nothing published yet.');
+    expect(await page.locator('.outbox-item').count()).toBe(0);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {
