@@ -3,9 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEventServices, type EventServices } from '../../../../stack/event-services';
-import { createSqsService } from '../../../sqs/sqs-service';
-import { createLocalDeliveryStreams } from '../../../firehose/delivery-stream';
-import { createEventsService } from '../../events-service';
 import { loadLocalApp } from '../../../../template';
 import type { LocalApp } from '../../../../template/types';
 
@@ -78,41 +75,26 @@ describe('analytics rules dead-letter what the local delivery stream refuses', (
   });
 
   it('reports the fact as failed, not dead-lettered, when the DLQ refuses it too', async () => {
-    // Prepare: the template's processed-facts rule, its DLQ a queue that does not exist, and a stream that cannot write.
-    const rule = app.eventRules.find((candidate) => candidate.name.endsWith('-AnalyticsProcessedFactsRule'))!;
+    // Prepare: the analytics rules' DLQ a queue that does not exist, and a stream that cannot write.
     const missingQueueArn = `arn:aws:sqs:${app.pseudo.region}:${app.pseudo.accountId}:no-such-queue`;
-    const sqs = await createSqsService({ dataDir });
-    const streams = createLocalDeliveryStreams(dataDir);
-    const events = await createEventsService({
-      dataDir,
-      region: app.pseudo.region,
-      accountId: app.pseudo.accountId,
-      targets: {
-        sendToQueue: async (queueArn, body) => void (await sqs.sendMessage(queueArn, body)),
-        invokeFunction: () => Promise.reject(new Error('no functions in this test')),
-        putRecord: (streamArn, data) => streams.putRecord(streamArn, data),
-      },
-    });
-    events.addBus(rule.eventBusName);
-    events.addRule({ ...rule, targets: rule.targets.map((target) => ({ ...target, deadLetterArn: missingQueueArn })) });
+    const eventRules = app.eventRules.map((rule) => ({
+      ...rule,
+      targets: rule.targets.map((target) => (target.deadLetterArn ? { ...target, deadLetterArn: missingQueueArn } : target)),
+    }));
+    await services.close();
+    services = await createEventServices({ ...app, eventRules }, dataDir);
     await writeFile(join(dataDir, 'firehose'), 'not a folder');
 
     // Act
-    await events.putEvents([
-      {
-        EventBusName: rule.eventBusName,
-        Source: 'smart-image-pipeline',
-        DetailType: 'Image Processed',
-        Detail: JSON.stringify(example('image-processed').detail),
-      },
-    ]);
-    await events.drain();
-    const [archived] = (await events.listEvents({ limit: 1 })).items;
-    await sqs.close();
+    const { archived } = await publish('image-flagged', 'Image Flagged');
 
     // Assess
     expect(archived.deliveries).toEqual([
-      expect.objectContaining({ rule: rule.name, target: 'analytics-delivery-stream', outcome: 'failed' }),
+      expect.objectContaining({
+        rule: `${app.pseudo.stackName}-AnalyticsFlaggedFactsRule`,
+        target: 'analytics-delivery-stream',
+        outcome: 'failed',
+      }),
     ]);
   });
 });
