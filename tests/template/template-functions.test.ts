@@ -452,6 +452,7 @@ describe('template functions', () => {
         'EventSchemaRegistryName',
         'UnpublishedEventsQueueUrl',
         'NotificationDeadLetterQueueUrl',
+        'AnalyticsDeadLetterQueueUrl',
         'TriggerFailureQueueUrl',
         'PipelineConfigParameterName',
         'WebUrl',
