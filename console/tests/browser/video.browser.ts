@@ -1,4 +1,5 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -50,6 +51,29 @@ async function openPage(width: number, hash: string, options: { withoutMediaSour
     });
   await openRoute(page, stack.console.url, hash);
   return page;
+}
+
+/**
+ * The same object presigned an hour ago for 60 s, as the API signed it: what a playlist's segment URL is once the
+ * viewer has watched past its window. The local S3 answers it 403 AccessDenied "Request has expired", as S3 does.
+ */
+async function expiredUrlFor(url: string): Promise<string> {
+  const { origin, pathname } = new URL(url);
+  const [bucket, ...key] = pathname.slice(1).split('/').map(decodeURIComponent);
+  const s3 = new S3Client({
+    endpoint: origin,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const expired = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key.join('/') }), {
+    expiresIn: 60,
+    signingDate: new Date(Date.now() - 3_600_000),
+  });
+  s3.destroy();
+  if (withoutQuery(expired) !== withoutQuery(url))
+    throw new Error(`re-signing ${withoutQuery(url)} gave another address: ${withoutQuery(expired)}`);
+  return expired;
 }
 
 /** Waits until the player knows the video's duration (its metadata loaded from the presigned rendition URL). */
@@ -238,6 +262,94 @@ describe('a video in the console, in Chromium', () => {
     expect(caption).toBe('HLS · fixed · 360p');
     expect(seeked).toBeCloseTo(nearEnd, 0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('recovers from an expired segment URL: the playlists are fetched again and a later segment plays (1280 px)', async () => {
+    // Prepare
+    const errors: string[] = [];
+    const page = await newWatchedPage(browser.context, 1280, errors);
+    const hlsFolder = `${stack.webApp.apiUrl}/images/${imageId}/hls/`;
+    const masterUrl = `${stack.webApp.apiUrl}${detail.video.hlsPlaylist}`;
+    let masterFetches = 0;
+    /** Each segment's place in its rung (0 = the first), and the signatures of the expired URLs put in playlists. */
+    const segmentIndex = new Map<string, number>();
+    const expiredSignatures = new Set<string>();
+    let laterSegmentStart = Number.NaN;
+    // Until the player fetches the master playlist again, every media playlist it gets names the segments after the
+    // first by expired URLs: the viewer has played past the window in which the API signed them, on every rung.
+    await page.route(
+      (url) => url.href.startsWith(hlsFolder),
+      async (route) => {
+        const response = await route.fetch();
+        let body = await response.text();
+        if (route.request().url() === masterUrl) masterFetches += 1;
+        else {
+          const lines = body.split('\n');
+          const segmentLines = lines.flatMap((line, index) => (line.trim() !== '' && !line.startsWith('#') ? [index] : []));
+          segmentLines.forEach((line, index) => segmentIndex.set(withoutQuery(lines[line]), index));
+          laterSegmentStart = Number(/^#EXTINF:([\d.]+)/m.exec(body)?.[1]);
+          if (masterFetches === 1)
+            for (const line of segmentLines.slice(1)) {
+              lines[line] = await expiredUrlFor(lines[line]);
+              expiredSignatures.add(new URL(lines[line]).searchParams.get('X-Amz-Signature')!);
+            }
+          body = lines.join('\n');
+        }
+        await route.fulfill({ response, body });
+      },
+    );
+    // The first expired request waits until the video is playing, so the error always comes mid-playback.
+    let release = () => undefined as void;
+    const playing = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => expiredSignatures.has(url.searchParams.get('X-Amz-Signature') ?? ''),
+      async (route) => {
+        await playing;
+        // A request the player gave up on meanwhile (its first-byte timeout) cannot be continued.
+        await route.continue().catch(() => undefined);
+      },
+    );
+    const segmentAnswers: Array<{ index: number; status: number; afterReload: boolean; body: Promise<string> }> = [];
+    page.on('response', (response) => {
+      const index = segmentIndex.get(withoutQuery(response.url()));
+      if (index === undefined) return;
+      const body = response.status() === 200 ? Promise.resolve('') : response.text().catch(() => '');
+      segmentAnswers.push({ index, status: response.status(), afterReload: masterFetches > 1, body });
+    });
+    const player = page.locator('[data-testid="video-player"]');
+
+    // Act
+    await openRoute(page, stack.console.url, `#/images/${imageId}`);
+    await metadataLoaded(page);
+    await player.evaluate(async (video: HTMLVideoElement) => {
+      video.muted = true;
+      await video.play();
+    });
+    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > 0);
+    release();
+    // Playback goes on past the first segment, into one whose first URL had expired.
+    await page.waitForFunction(
+      (from) => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > from + 0.5,
+      laterSegmentStart,
+    );
+    const kind = await page.locator('[data-testid="video-source"]').getAttribute('data-kind');
+    const playsFrom = await player.evaluate((video: HTMLVideoElement) => video.currentSrc);
+    await page.close();
+
+    // Assess
+    const refused = await Promise.all(
+      segmentAnswers.filter((answer) => answer.status === 403).map(async (answer) => ({ ...answer, body: await answer.body })),
+    );
+    const laterPlayed = segmentAnswers.filter((answer) => answer.status === 200 && answer.afterReload && answer.index > 0);
+    expect(laterSegmentStart).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((answer) => !answer.afterReload && /Request has expired/.test(answer.body))).toBe(true);
+    expect(masterFetches).toBe(2);
+    expect(laterPlayed.length).toBeGreaterThan(0);
+    expect(kind).toBe('hls');
+    expect(playsFrom).toMatch(/^blob:/);
+    // The refused loads are the only errors the page saw.
+    expect(errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
   });
 
   it('plays the MP4 rendition in a browser without Media Source Extensions', async () => {
