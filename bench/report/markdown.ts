@@ -108,7 +108,7 @@ function videoStepsLine(steps: NonNullable<NonNullable<BenchSections['video']>['
   const timing = (name: string, t: VideoStepTiming) =>
     `${name} first call ${fmt(t.first.wallMs, 0)} ms wall / ${fmt(t.first.cpuMs, 0)} ms CPU, warm median ${fmt(t.warm.wallMsMedian, 1)} ms / ${fmt(t.warm.cpuMsMedian, 1)} ms CPU over ${t.invocations - 1} calls (import ${fmt(t.importMs, 0)} ms, ${t.memoryMb} MB in the template)`;
   const { probeVideo: probe, composeVideoThumbnails: compose } = steps;
-  return `Step handlers on this clip: ${timing('ProbeVideo', probe)}, ${probe.headerBytesRead} header bytes read; ${timing('ComposeVideoThumbnails', compose)}, a ${compose.frames}-frame sprite of ${fmt(compose.spriteBytes / 1e3, 0)} KB.`;
+  return `Step handlers on this clip (${steps.date.slice(0, 16)}Z, load ${steps.loadAverage.join(' ')}): ${timing('ProbeVideo', probe)}, ${probe.headerBytesRead} header bytes read; ${timing('ComposeVideoThumbnails', compose)}, a ${compose.frames}-frame sprite of ${fmt(compose.spriteBytes / 1e3, 0)} KB.`;
 }
 
 /** The whole generated results block for bench/README.md. */

@@ -43,6 +43,9 @@ export interface VideoBenchResult {
    * reads the transcode's frame captures and writes the sprite sheet. Not part of the per-minute figures above.
    */
   steps?: {
+    /** When they ran and the load average then (1, 5, 15 min): they run before and after the window above. */
+    date: string;
+    loadAverage: number[];
     probeVideo: VideoStepTiming & { headerBytesRead: number };
     composeVideoThumbnails: VideoStepTiming & { frames: number; spriteBytes: number };
   };
@@ -97,6 +100,7 @@ export async function runVideoBench(options: {
       executionArn: 'arn:aws:states:us-east-1:123456789012:execution:bench:video',
     };
     const source = { ...upload, versionId: uploaded.versionId ?? null, sourceOrder: uploaded.sequencer.padStart(32, '0') };
+    const stepsStarted = { date: new Date().toISOString(), loadAverage: loadNow() };
     const probe = await timeVideoStep(
       'ProbeVideoFunction',
       { ...run, source },
@@ -209,6 +213,7 @@ export async function runVideoBench(options: {
       labelSegments: (labelResult.Labels as unknown[]).length,
       moderationSegments: (moderationResult.ModerationLabels as unknown[]).length,
       steps: {
+        ...stepsStarted,
         probeVideo: { ...probe.timing, headerBytesRead: facts.headerBytesRead },
         composeVideoThumbnails: { ...compose.timing, frames: composed.sprite?.count ?? 0, spriteBytes: composed.sprite?.bytes ?? 0 },
       },

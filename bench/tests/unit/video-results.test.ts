@@ -48,6 +48,8 @@ describe('the video section of the results', () => {
     latest.video = {
       ...latest.video!,
       steps: {
+        date: '2026-12-06T04:30:00.000Z',
+        loadAverage: [2.5, 2.25, 2],
         probeVideo: { ...timing(12.3, 13.9, 256), headerBytesRead: 9924 },
         composeVideoThumbnails: { ...timing(63.5, 48.9, 1024), frames: 60, spriteBytes: 120_000 },
       },
@@ -57,6 +59,7 @@ describe('the video section of the results', () => {
     const { block } = render(latest);
 
     // Assess
+    expect(block).toContain('Step handlers on this clip (2026-12-06T04:30Z, load 2.5 2.25 2)');
     expect(block).toContain('ProbeVideo first call 37 ms wall / 42 ms CPU, warm median 12.3 ms / 13.9 ms CPU over 5 calls');
     expect(block).toContain('9924 header bytes read');
     expect(block).toContain('ComposeVideoThumbnails first call 191 ms wall / 147 ms CPU, warm median 63.5 ms / 48.9 ms CPU');
