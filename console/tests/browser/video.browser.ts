@@ -87,6 +87,87 @@ async function metadataLoaded(page: Page): Promise<number> {
   return player.evaluate((video: HTMLVideoElement) => video.duration);
 }
 
+/** A segment the page fetched: its place in its rung (0 = the first), the answer, and whether the master had been reloaded. */
+interface SegmentAnswer {
+  index: number;
+  status: number;
+  afterReload: boolean;
+  body: Promise<string>;
+}
+
+/**
+ * Serves the video's HLS playlists to `page` with every rung's segments after the first named by expired URLs: until
+ * the master playlist is fetched again (`untilReload`: the viewer has played past the window in which the API signed
+ * them), or on every fetch (a segment S3 refuses whatever the URL). The first expired request waits for `release()`,
+ * so the error comes once the test has the video playing.
+ */
+async function expireLaterSegments(page: Page, options: { untilReload: boolean }) {
+  const hlsFolder = `${stack.webApp.apiUrl}/images/${imageId}/hls/`;
+  const masterUrl = `${stack.webApp.apiUrl}${detail.video.hlsPlaylist}`;
+  let masterFetches = 0;
+  let laterSegmentStart = Number.NaN;
+  const segmentIndex = new Map<string, number>();
+  const expiredSignatures = new Set<string>();
+  const answers: SegmentAnswer[] = [];
+  await page.route(
+    (url) => url.href.startsWith(hlsFolder),
+    async (route) => {
+      const response = await route.fetch();
+      let body = await response.text();
+      if (route.request().url() === masterUrl) masterFetches += 1;
+      else {
+        const lines = body.split('\n');
+        const segmentLines = lines.flatMap((line, index) => (line.trim() !== '' && !line.startsWith('#') ? [index] : []));
+        segmentLines.forEach((line, index) => segmentIndex.set(withoutQuery(lines[line]), index));
+        laterSegmentStart = Number(/^#EXTINF:([\d.]+)/m.exec(body)?.[1]);
+        if (masterFetches === 1 || !options.untilReload)
+          for (const line of segmentLines.slice(1)) {
+            lines[line] = await expiredUrlFor(lines[line]);
+            expiredSignatures.add(new URL(lines[line]).searchParams.get('X-Amz-Signature')!);
+          }
+        body = lines.join('\n');
+      }
+      await route.fulfill({ response, body });
+    },
+  );
+  let release = () => undefined as void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => expiredSignatures.has(url.searchParams.get('X-Amz-Signature') ?? ''),
+    async (route) => {
+      await released;
+      // A request the player gave up on meanwhile (its first-byte timeout) cannot be continued.
+      await route.continue().catch(() => undefined);
+    },
+  );
+  page.on('response', (response) => {
+    const index = segmentIndex.get(withoutQuery(response.url()));
+    if (index === undefined) return;
+    const body = response.status() === 200 ? Promise.resolve('') : response.text().catch(() => '');
+    answers.push({ index, status: response.status(), afterReload: masterFetches > 1, body });
+  });
+  return {
+    release,
+    answers,
+    masterFetches: () => masterFetches,
+    /** Where the second segment starts (the first segment's EXTINF). */
+    laterSegmentStart: () => laterSegmentStart,
+    /** The 403 answers, with their bodies. */
+    refused: () =>
+      Promise.all(answers.filter((answer) => answer.status === 403).map(async (answer) => ({ ...answer, body: await answer.body }))),
+  };
+}
+
+/** Starts the video (muted, as browsers allow without a gesture) once its metadata has loaded, and waits until it plays. */
+async function playing(page: Page): Promise<void> {
+  await metadataLoaded(page);
+  await page.locator('[data-testid="video-player"]').evaluate(async (video: HTMLVideoElement) => {
+    video.muted = true;
+    await video.play();
+  });
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > 0);
+}
+
 /** The player's current time once it has settled on `seconds` (a seek completes asynchronously). */
 async function seekedTo(page: Page, seconds: number): Promise<number> {
   await page.waitForFunction(
@@ -268,87 +349,57 @@ describe('a video in the console, in Chromium', () => {
     // Prepare
     const errors: string[] = [];
     const page = await newWatchedPage(browser.context, 1280, errors);
-    const hlsFolder = `${stack.webApp.apiUrl}/images/${imageId}/hls/`;
-    const masterUrl = `${stack.webApp.apiUrl}${detail.video.hlsPlaylist}`;
-    let masterFetches = 0;
-    /** Each segment's place in its rung (0 = the first), and the signatures of the expired URLs put in playlists. */
-    const segmentIndex = new Map<string, number>();
-    const expiredSignatures = new Set<string>();
-    let laterSegmentStart = Number.NaN;
-    // Until the player fetches the master playlist again, every media playlist it gets names the segments after the
-    // first by expired URLs: the viewer has played past the window in which the API signed them, on every rung.
-    await page.route(
-      (url) => url.href.startsWith(hlsFolder),
-      async (route) => {
-        const response = await route.fetch();
-        let body = await response.text();
-        if (route.request().url() === masterUrl) masterFetches += 1;
-        else {
-          const lines = body.split('\n');
-          const segmentLines = lines.flatMap((line, index) => (line.trim() !== '' && !line.startsWith('#') ? [index] : []));
-          segmentLines.forEach((line, index) => segmentIndex.set(withoutQuery(lines[line]), index));
-          laterSegmentStart = Number(/^#EXTINF:([\d.]+)/m.exec(body)?.[1]);
-          if (masterFetches === 1)
-            for (const line of segmentLines.slice(1)) {
-              lines[line] = await expiredUrlFor(lines[line]);
-              expiredSignatures.add(new URL(lines[line]).searchParams.get('X-Amz-Signature')!);
-            }
-          body = lines.join('\n');
-        }
-        await route.fulfill({ response, body });
-      },
-    );
-    // The first expired request waits until the video is playing, so the error always comes mid-playback.
-    let release = () => undefined as void;
-    const playing = new Promise<void>((resolve) => (release = resolve));
-    await page.route(
-      (url) => expiredSignatures.has(url.searchParams.get('X-Amz-Signature') ?? ''),
-      async (route) => {
-        await playing;
-        // A request the player gave up on meanwhile (its first-byte timeout) cannot be continued.
-        await route.continue().catch(() => undefined);
-      },
-    );
-    const segmentAnswers: Array<{ index: number; status: number; afterReload: boolean; body: Promise<string> }> = [];
-    page.on('response', (response) => {
-      const index = segmentIndex.get(withoutQuery(response.url()));
-      if (index === undefined) return;
-      const body = response.status() === 200 ? Promise.resolve('') : response.text().catch(() => '');
-      segmentAnswers.push({ index, status: response.status(), afterReload: masterFetches > 1, body });
-    });
+    const ladder = await expireLaterSegments(page, { untilReload: true });
     const player = page.locator('[data-testid="video-player"]');
 
     // Act
     await openRoute(page, stack.console.url, `#/images/${imageId}`);
-    await metadataLoaded(page);
-    await player.evaluate(async (video: HTMLVideoElement) => {
-      video.muted = true;
-      await video.play();
-    });
-    await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > 0);
-    release();
+    await playing(page);
+    ladder.release();
     // Playback goes on past the first segment, into one whose first URL had expired.
     await page.waitForFunction(
       (from) => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > from + 0.5,
-      laterSegmentStart,
+      ladder.laterSegmentStart(),
     );
     const kind = await page.locator('[data-testid="video-source"]').getAttribute('data-kind');
     const playsFrom = await player.evaluate((video: HTMLVideoElement) => video.currentSrc);
     await page.close();
 
     // Assess
-    const refused = await Promise.all(
-      segmentAnswers.filter((answer) => answer.status === 403).map(async (answer) => ({ ...answer, body: await answer.body })),
-    );
-    const laterPlayed = segmentAnswers.filter((answer) => answer.status === 200 && answer.afterReload && answer.index > 0);
-    expect(laterSegmentStart).toBeGreaterThan(0);
+    const refused = await ladder.refused();
+    const laterPlayed = ladder.answers.filter((answer) => answer.status === 200 && answer.afterReload && answer.index > 0);
+    expect(ladder.laterSegmentStart()).toBeGreaterThan(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((answer) => !answer.afterReload && /Request has expired/.test(answer.body))).toBe(true);
-    expect(masterFetches).toBe(2);
+    expect(ladder.masterFetches()).toBe(2);
     expect(laterPlayed.length).toBeGreaterThan(0);
     expect(kind).toBe('hls');
     expect(playsFrom).toMatch(/^blob:/);
     // The refused loads are the only errors the page saw.
+    expect(errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
+  });
+
+  it('gives up after 3 reloads when a segment is refused whatever its URL, and plays the MP4 rendition (1280 px)', async () => {
+    // Prepare
+    const errors: string[] = [];
+    const page = await newWatchedPage(browser.context, 1280, errors);
+    const ladder = await expireLaterSegments(page, { untilReload: false });
+    const source = page.locator('[data-testid="video-source"]');
+
+    // Act
+    await openRoute(page, stack.console.url, `#/images/${imageId}`);
+    await playing(page);
+    ladder.release();
+    await page.locator('[data-testid="video-source"][data-kind="mp4"]').waitFor();
+    const playsFrom = await page.locator('[data-testid="video-player"]').evaluate((video: HTMLVideoElement) => video.currentSrc);
+    const caption = await source.textContent();
+    await page.close();
+
+    // Assess
+    expect(ladder.masterFetches()).toBe(4);
+    expect(ladder.answers.filter((answer) => answer.status === 200 && answer.index > 0)).toEqual([]);
+    expect(withoutQuery(playsFrom)).toBe(withoutQuery(detail.video.rendition.url));
+    expect(caption).toMatch(/^H\.264 MP4/);
     expect(errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
   });
 

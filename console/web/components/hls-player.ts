@@ -18,7 +18,7 @@ export interface HlsPlayback {
   destroy(): void;
 }
 
-/** Playlist reloads in a row with no segment loaded in between before giving up (a long video may need one per URL window). */
+/** Playlist reloads in a row before giving up, until the media that failed loads (a long video may need one per URL window). */
 const MAX_RELOADS = 3;
 
 /**
@@ -60,10 +60,13 @@ export async function playHls(
   // Where the viewer was when the playlists were reloaded, and whether it was playing (a reload re-attaches the media,
   // which pauses it).
   let resume = { at: -1, playing: false };
+  // Where the media that made the last reload starts (s): once a segment from there on loads, the reload worked.
+  let failedFrom = Infinity;
   /** Fetches the playlists again, so fresh segment URLs, to carry on from where the viewer was. */
-  const reload = () => {
+  const reload = (data: ErrorData) => {
     reloads += 1;
     resume = { at: player.currentTime > 0 ? player.currentTime : -1, playing: !player.paused && !player.ended };
+    failedFrom = data.frag?.start ?? player.currentTime;
     hls.loadSource(playlistUrl);
   };
 
@@ -80,9 +83,12 @@ export async function playHls(
       player.play().catch(() => undefined);
     }
   });
-  // A segment arrived: the reloads so far worked, and a later expiry gets its own.
-  hls.on(HlsPlayer.Events.FRAG_LOADED, () => {
+  // The media that failed loaded after all: a later expiry (a long video outlives several URL windows) gets its own
+  // reloads, while a segment refused whatever its URL still ends in the fallback.
+  hls.on(HlsPlayer.Events.FRAG_LOADED, (_event, data: { frag: { start: number } }) => {
+    if (data.frag.start < failedFrom) return;
     reloads = 0;
+    failedFrom = Infinity;
   });
   hls.on(HlsPlayer.Events.LEVEL_SWITCHED, (_event, data: { level: number }) => {
     state.playing = data.level;
@@ -95,7 +101,7 @@ export async function playHls(
     const refused = data.details === HlsPlayer.ErrorDetails.FRAG_LOAD_ERROR && data.response?.code === 403;
     const recoverable = (data.fatal && data.type === HlsPlayer.ErrorTypes.NETWORK_ERROR) || refused;
     if (recoverable && reloads < MAX_RELOADS) {
-      reload();
+      reload(data);
       return;
     }
     if (!data.fatal) return;
