@@ -18,7 +18,7 @@ export interface HlsPlayback {
   destroy(): void;
 }
 
-/** Playlist reloads in a row before giving up, until the media that failed loads (a long video may need one per URL window). */
+/** Reloads that do not get the failed media to load before giving up (a long video needs one per URL window, each counted afresh). */
 const MAX_RELOADS = 3;
 
 /**
