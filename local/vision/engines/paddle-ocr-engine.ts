@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { RgbPixels } from '../mapping/image-properties';
 import type { OcrLine } from '../mapping/text';
 import { simplifyOcrGraph } from './ocr-graph';
+import { loadSimplifiedOcrModel } from './ocr-model-cache';
 import { loadOrt, WORKER_SESSION_OPTIONS, type Ort } from './onnx-session';
 import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
 
@@ -48,17 +49,17 @@ export class PaddleOcrEngine {
   ) {}
 
   /**
-   * Loads both models from the package folder.
+   * Loads both models from the package folder. The graphs as exported spend much of their time in scalar element-wise
+   * passes, which ocr-graph.ts folds away; with `cacheDir` the rewritten graphs are kept there (ocr-model-cache.ts)
+   * and later starts read them, without it they are rewritten in memory.
    * @throws Error when onnxruntime or a model file cannot load
    */
-  static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
+  static async load(paths: PaddleOcrPaths, cacheDir?: string): Promise<PaddleOcrEngine> {
     const ort = loadOrt();
-    // The graphs as exported spend most of their time in scalar element-wise passes; ocr-graph.ts folds them away.
-    const detector = await ort.InferenceSession.create(simplifyOcrGraph(readFileSync(paths.detectorModel)).model, WORKER_SESSION_OPTIONS);
-    const recognizer = await ort.InferenceSession.create(
-      simplifyOcrGraph(readFileSync(paths.recognizerModel)).model,
-      WORKER_SESSION_OPTIONS,
-    );
+    const simplified = (file: string) =>
+      cacheDir ? loadSimplifiedOcrModel(file, cacheDir).model : simplifyOcrGraph(readFileSync(file)).model;
+    const detector = await ort.InferenceSession.create(simplified(paths.detectorModel), WORKER_SESSION_OPTIONS);
+    const recognizer = await ort.InferenceSession.create(simplified(paths.recognizerModel), WORKER_SESSION_OPTIONS);
     // One character per line; the recogniser's last class is the space, which the list leaves out.
     const charset = [
       ...readFileSync(paths.dictionary, 'utf8')
