@@ -31,6 +31,12 @@ export function boxesFromProbabilityMap(map: Float32Array, width: number, height
   const boxes: MapBox[] = [];
   const stack: number[] = [];
   let next = 0;
+  const visit = (neighbour: number) => {
+    if (label[neighbour] === 0 && map[neighbour] > options.threshold) {
+      label[neighbour] = next;
+      stack.push(neighbour);
+    }
+  };
   for (let start = 0; start < map.length; start += 1) {
     if (label[start] !== 0 || map[start] <= options.threshold) continue;
     next += 1;
@@ -47,17 +53,11 @@ export function boxesFromProbabilityMap(map: Float32Array, width: number, height
       y1 = Math.max(y1, y + 1);
       sum += map[index];
       count += 1;
-      for (const neighbour of [
-        x > 0 ? index - 1 : -1,
-        x < width - 1 ? index + 1 : -1,
-        y > 0 ? index - width : -1,
-        y < height - 1 ? index + width : -1,
-      ]) {
-        if (neighbour >= 0 && label[neighbour] === 0 && map[neighbour] > options.threshold) {
-          label[neighbour] = next;
-          stack.push(neighbour);
-        }
-      }
+      // The four neighbours, without an array per pixel (a page has tens of thousands of text pixels).
+      if (x > 0) visit(index - 1);
+      if (x < width - 1) visit(index + 1);
+      if (y > 0) visit(index - width);
+      if (y < height - 1) visit(index + width);
     }
     const boxWidth = x1 - x0;
     const boxHeight = y1 - y0;
