@@ -109,9 +109,13 @@ export interface DecodedWord {
   lastStep: number;
 }
 
+/** Above this probability a class is its step's best whatever the rest hold (with room for float rounding). */
+const SURE_BEST = 0.5 + 1e-4;
+
 /**
- * Greedy CTC decoding of a [steps × classes] score matrix: the best class per step, repeats merged, blanks (class 0)
- * dropped. `charset[i - 1]` is class i's character; the last class is the space.
+ * Greedy CTC decoding of a [steps × classes] matrix of probabilities (the recogniser's softmax: each step sums to 1):
+ * the best class per step, repeats merged, blanks (class 0) dropped. `charset[i - 1]` is class i's character; the last
+ * class is the space.
  */
 export function decodeCtc(scores: Float32Array, steps: number, classes: number, charset: readonly string[]): DecodedLine {
   const chars: DecodedChar[] = [];
@@ -125,6 +129,9 @@ export function decodeCtc(scores: Float32Array, steps: number, classes: number, 
       if (scores[offset + c] > bestScore) {
         bestScore = scores[offset + c];
         best = c;
+        // A class above one half outscores every other (a step's probabilities sum to 1): most steps are blanks, so
+        // most scans stop at the first class instead of reading all 6,625.
+        if (bestScore > SURE_BEST) break;
       }
     }
     spaceProbability[step] = scores[offset + classes - 1];
