@@ -167,6 +167,13 @@ class Wiring {
     }
     return undefined;
   }
+  /** For Mul(x, s) read only by Add(·, t), s and t scalar constants: x, s, t and the Add. */
+  scalarAffine(mul: Node | undefined): { input: string; scale: number; shift: number; add: Node } | undefined {
+    const scale = mul?.op === 'Mul' ? this.scalarOperand(mul) : undefined;
+    const add = scale && this.onlyReader((mul as Node).outputs[0], 'Add');
+    const shift = add && this.scalarOperand(add);
+    return scale && add && shift ? { input: scale.other, scale: scale.value, shift: shift.value, add } : undefined;
+  }
 }
 
 /** Conv → Mul(s) → Add(t): one Conv with weights × s and bias × s + t. */
@@ -180,13 +187,12 @@ function foldConvAffines(nodes: Node[], rewrites: OcrGraphRewrites): Node[] {
     const bias = conv.inputs[2] ? wiring.constant(conv.inputs[2]) : undefined;
     if (!weights || (conv.inputs[2] && !bias)) continue;
     const mul = wiring.onlyReader(conv.outputs[0], 'Mul');
-    const scale = mul && wiring.scalarOperand(mul);
-    const add = mul && wiring.onlyReader(mul.outputs[0], 'Add');
-    const shift = add && wiring.scalarOperand(add);
-    if (!mul || !scale || !add || !shift) continue;
+    const affine = wiring.scalarAffine(mul);
+    if (!mul || !affine) continue;
+    const { scale, shift, add } = affine;
     const channels = weights.dims[0];
-    const newWeights = weights.data.map((value) => value * scale.value);
-    const newBias = Float32Array.from({ length: channels }, (_, index) => (bias ? bias.data[index] : 0) * scale.value + shift.value);
+    const newWeights = weights.data.map((value) => value * scale);
+    const newBias = Float32Array.from({ length: channels }, (_, index) => (bias ? bias.data[index] : 0) * scale + shift);
     const output = add.outputs[0];
     before.set(conv, [
       constantNode(`${output}/folded_weights`, { dims: weights.dims, data: newWeights }),
@@ -233,12 +239,10 @@ function foldAffinesIntoPointwiseConvs(nodes: Node[], rewrites: OcrGraphRewrites
   const removed = new Set<Node>();
   const before = new Map<Node, Node[]>();
   for (const mul of nodes) {
-    if (mul.op !== 'Mul' || removed.has(mul)) continue;
-    const scale = wiring.scalarOperand(mul);
-    const add = scale && wiring.onlyReader(mul.outputs[0], 'Add');
-    const shift = add && wiring.scalarOperand(add);
-    const conv = add && wiring.onlyReader(add.outputs[0], 'Conv');
-    if (!scale || !add || !shift || !conv || conv.inputs[0] !== add.outputs[0] || before.has(conv)) continue;
+    const affine = removed.has(mul) ? undefined : wiring.scalarAffine(mul);
+    const conv = affine && wiring.onlyReader(affine.add.outputs[0], 'Conv');
+    if (!affine || !conv || conv.inputs[0] !== affine.add.outputs[0] || before.has(conv)) continue;
+    const { input, scale, shift, add } = affine;
     const weights = wiring.constant(conv.inputs[1]);
     const bias = conv.inputs[2] ? wiring.constant(conv.inputs[2]) : undefined;
     if (!weights || (conv.inputs[2] && !bias) || !isPointwise(conv, weights)) continue;
@@ -247,14 +251,14 @@ function foldAffinesIntoPointwiseConvs(nodes: Node[], rewrites: OcrGraphRewrites
     const newBias = Float32Array.from({ length: channels }, (_, out) => {
       let sum = 0;
       for (let index = out * perOutput; index < (out + 1) * perOutput; index += 1) sum += weights.data[index];
-      return (bias ? bias.data[out] : 0) + shift.value * sum;
+      return (bias ? bias.data[out] : 0) + shift * sum;
     });
     const name = conv.outputs[0];
     before.set(conv, [
-      constantNode(`${name}/input_scaled_weights`, { dims: weights.dims, data: weights.data.map((value) => value * scale.value) }),
+      constantNode(`${name}/input_scaled_weights`, { dims: weights.dims, data: weights.data.map((value) => value * scale) }),
       constantNode(`${name}/input_shifted_bias`, { dims: [channels], data: newBias }),
     ]);
-    Object.assign(conv, { inputs: [scale.other, `${name}/input_scaled_weights`, `${name}/input_shifted_bias`] });
+    Object.assign(conv, { inputs: [input, `${name}/input_scaled_weights`, `${name}/input_shifted_bias`] });
     removed.add(mul).add(add);
     rewrites.affinesIntoConv += 1;
   }
@@ -269,21 +273,23 @@ function affinesAsBatchNorms(nodes: Node[], rewrites: OcrGraphRewrites): Node[] 
   const wiring = new Wiring(nodes);
   const replaced = new Map<Node, Node[]>();
   for (const mul of nodes) {
-    if (mul.op !== 'Mul' || replaced.has(mul)) continue;
-    const scale = wiring.scalarOperand(mul);
-    const add = scale && wiring.onlyReader(mul.outputs[0], 'Add');
-    const shift = add && wiring.scalarOperand(add);
-    if (!scale || !add || !shift) continue;
-    const name = add.outputs[0];
+    const affine = replaced.has(mul) ? undefined : wiring.scalarAffine(mul);
+    if (!affine) continue;
+    const name = affine.add.outputs[0];
     const convs = wiring.readers.get(name) ?? [];
     const channels = convs.map((conv) => (conv.op === 'Conv' && conv.inputs[0] === name ? inputChannels(conv, wiring) : undefined));
     if (channels.length === 0 || channels.some((count) => count === undefined || count !== channels[0])) continue;
     const perChannel = (suffix: string, value: number) =>
       constantNode(`${name}/bn_${suffix}`, { dims: [channels[0] as number], data: new Float32Array(channels[0] as number).fill(value) });
-    const constants = [perChannel('scale', scale.value), perChannel('bias', shift.value), perChannel('mean', 0), perChannel('variance', 1)];
-    const inputs = [scale.other, ...constants.map((constant) => constant.outputs[0])];
+    const constants = [
+      perChannel('scale', affine.scale),
+      perChannel('bias', affine.shift),
+      perChannel('mean', 0),
+      perChannel('variance', 1),
+    ];
+    const inputs = [affine.input, ...constants.map((constant) => constant.outputs[0])];
     // onnxruntime's layout pass converts a BatchNormalization only when epsilon is written out.
-    replaced.set(mul, [...constants, newNode('BatchNormalization', inputs, [name], [floatAttribute('epsilon', 0)])]).set(add, []);
+    replaced.set(mul, [...constants, newNode('BatchNormalization', inputs, [name], [floatAttribute('epsilon', 0)])]).set(affine.add, []);
     rewrites.affinesAsBatchNorms += 1;
   }
   return nodes.flatMap((node) => replaced.get(node) ?? [node]);
