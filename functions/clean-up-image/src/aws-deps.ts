@@ -26,7 +26,7 @@ export interface AwsDepsSources {
   logger: Log;
 }
 
-/** Rekognition's DeleteFaces takes at most this many face ids per call. */
+/** Rekognition's DeleteFaces takes at most this many face ids per call (`FaceIdList` max 4096, botocore's model). */
 const FACE_DELETE_BATCH = 4096;
 /** S3's DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000;
