@@ -73,6 +73,11 @@ const IMAGE_FACES_QUERY_RRU = 1;
 const MARKER_WRU = 1;
 const MARKER_READ_RRU = 1;
 /**
+ * Before and after IndexFaces, grouping reads the image item (strongly consistent) to see whether the image was
+ * deleted or replaced; an image item holds the analysis, taken as 8 KB like the checkpoint: two read units each.
+ */
+const IMAGE_ITEM_READ_RRU = 2;
+/**
  * The detections checkpoint AnalyseImage writes before grouping and deletes after it: the analysis summary of an image
  * with a face, taken as 8 KB (functions/rekognition-labels/README.md: the person fixture's summary is under 8 KB), so
  * 8 write units to put and 8 to delete (a delete is billed by the deleted item's size). Stated, not measured per image.
@@ -126,16 +131,24 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
     putFace: async () => {
       usage.writeUnits += FACE_PUT_WRU;
     },
+    updateFace: async () => {
+      usage.writeUnits += FACE_PUT_WRU;
+      return true;
+    },
     deleteFaceRecords: async () => undefined,
     markIndexing: async () => {
       usage.writeUnits += MARKER_WRU;
     },
-    isIndexingMarked: async () => {
+    indexingMark: async () => {
       usage.readUnits += MARKER_READ_RRU;
-      return false;
+      return undefined;
     },
     clearIndexingMark: async () => {
       usage.writeUnits += MARKER_WRU;
+    },
+    isSuperseded: async () => {
+      usage.readUnits += IMAGE_ITEM_READ_RRU;
+      return false;
     },
   };
   const lock: PeopleLock = {
@@ -145,7 +158,12 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
     },
   };
   const image: Image = { S3Object: { Bucket: 'b', Name: 'k.jpg' } };
-  await groupFaces({ imageId: 'new-image', owner: 'owner', image, threshold: 90, now: () => new Date() }, collection, store, lock);
+  await groupFaces(
+    { imageId: 'new-image', owner: 'owner', image, sourceOrder: '1'.padStart(32, '0'), threshold: 90, now: () => new Date() },
+    collection,
+    store,
+    lock,
+  );
   return usage;
 }
 
