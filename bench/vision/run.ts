@@ -2,7 +2,8 @@
  * `npm run bench:vision`: model load time (cold, then with the weight cache), warm time per call on the
  * fixture images, peak RSS of the service and its workers (targets from issue 3), and the analysis quality on the
  * labelled evaluation photos (quality.ts, targets from issue 16). `npm run bench:vision -- --quality` runs only
- * the quality part; `-- --calibration` prints the scene cues on the held-out calibration photos (calibration.ts).
+ * the quality part; `-- --calibration` prints the scene cues on the held-out calibration photos (calibration.ts);
+ * `-- --moderation-scores [FILE...]` nsfwjs' class scores on them and on the files named (moderation-scores.ts).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { LocalRekognitionService as LocalVisionService } from '../../local/services/rekognition/rekognition-service';
 import { printCalibration } from './calibration';
+import { printModerationScores } from './moderation-scores';
 import { runLabelCalibration, runQuality } from './quality';
 import { ServiceProcess } from './service-client';
 
@@ -168,6 +170,11 @@ async function main(): Promise<void> {
   try {
     if (process.argv.includes('--calibration')) {
       await printCalibration();
+      return;
+    }
+    const moderationFlag = process.argv.indexOf('--moderation-scores');
+    if (moderationFlag >= 0) {
+      await printModerationScores(dataDir, process.argv.slice(moderationFlag + 1));
       return;
     }
     if (process.argv.includes('--calibration-labels')) {

@@ -27,7 +27,7 @@ import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-pr
 import { CLASSIFIER_MIN_SCORE } from './mapping/calibration';
 import { classifierLabels } from './mapping/imagenet-labels';
 import { toLabels, type ObjectDetection } from './mapping/labels';
-import { toModerationResponse } from './mapping/moderation';
+import { toModerationResponse, type NsfwScores } from './mapping/moderation';
 import { sceneCues } from './mapping/scene-cues';
 import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
@@ -181,9 +181,14 @@ export class Analyser {
     return toEmbeddedFaces(faces, (face) => faceBox(toEvidence(face, image)));
   }
 
-  private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {
+  /** nsfwjs' five raw class probabilities for the whole image, the input of DetectModerationLabels' mapping. */
+  async moderationScores(bytes: Buffer): Promise<NsfwScores> {
     const square = await decodeSquare(bytes, NSFW_INPUT_SIZE);
-    return toModerationResponse(await this.nsfw.classify(square.data), params.minConfidence);
+    return this.nsfw.classify(square.data);
+  }
+
+  private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {
+    return toModerationResponse(await this.moderationScores(bytes), params.minConfidence);
   }
 
   private async detectText(bytes: Buffer, params: TextParams): Promise<DetectTextResponse> {
