@@ -74,13 +74,14 @@ export class Analyser {
   ) {}
 
   /**
-   * Loads every model once (the nsfwjs weights through the binary cache in `cacheDir`) and warms each up.
+   * Loads every model once (the nsfwjs weights and the simplified OCR graphs through their caches in `cacheDir`) and
+   * warms each up.
    * @throws Error when a model cannot load
    */
   static async load(paths: ModelPaths, cacheDir: string): Promise<Analyser> {
     const human = await HumanEngine.load(paths.human);
     const nsfw = await NsfwEngine.load(paths.nsfw, cacheDir);
-    const ocr = await PaddleOcrEngine.load(paths.ocr);
+    const ocr = await PaddleOcrEngine.load(paths.ocr, cacheDir);
     const classifier = paths.classifier ? await ImagenetClassifier.load(paths.classifier) : undefined;
     const analyser = new Analyser(human, nsfw, ocr, classifier);
     await analyser.warmUp();
