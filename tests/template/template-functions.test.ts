@@ -270,7 +270,7 @@ describe('template functions', () => {
     for (const index of [global, owned]) expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 
-  it("alarms on failures, timeouts, throttling, dropped events and every function's errors", () => {
+  it("alarms on failures, timeouts, throttling, dropped events and facts, and every function's errors", () => {
     // Prepare
     const alarms = Object.values(resourcesOfType(loadTemplate(), 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties!);
 
@@ -291,6 +291,13 @@ describe('template functions', () => {
         'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["CleanUpFailureQueue","QueueName"]}',
         'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["NotificationDeadLetterQueue","QueueName"]}',
         'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["UnpublishedEventsQueue","QueueName"]}',
+        'ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["AnalyticsDeadLetterQueue","QueueName"]}',
+        ...Array(3).fill('FailedInvocations:{"Ref":"EventBus"}'),
+        ...Array(3).fill('InvocationsFailedToBeSentToDlq:{"Ref":"EventBus"}'),
+        'DeliveryToS3.DataFreshness:{"Ref":"AnalyticsDeliveryStream"}',
+        'FailedConversion.Records:{"Ref":"AnalyticsDeliveryStream"}',
+        'ExecutionsFailed:{"Ref":"ReprocessStateMachine"}',
+        'ExecutionsTimedOut:{"Ref":"ReprocessStateMachine"}',
         ...ALARMED_FUNCTION_IDS.map((id) => `Errors:{"Ref":"${id}"}`),
         ...ALARMED_FUNCTION_IDS.map((id) => `Throttles:{"Ref":"${id}"}`),
         '5xx:{"Ref":"HttpApi"}',
@@ -445,6 +452,7 @@ describe('template functions', () => {
         'EventSchemaRegistryName',
         'UnpublishedEventsQueueUrl',
         'NotificationDeadLetterQueueUrl',
+        'AnalyticsDeadLetterQueueUrl',
         'TriggerFailureQueueUrl',
         'PipelineConfigParameterName',
         'WebUrl',

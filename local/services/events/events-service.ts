@@ -78,10 +78,11 @@ export interface LocalEventsService extends EdgeService {
 
 /**
  * Opens the local EventBridge: PutEvents on the template's buses (and `default`), each event matched against the
- * template's rules with the event-pattern matcher and sent to their SQS targets (a failed delivery goes to the target's
- * DeadLetterConfig queue) or Lambda targets (an asynchronous invoke, with the function's retries), TestEventPattern, ListRules, ListEventBuses and DescribeEventBus. Every event is kept in
- * <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules, Input/InputPath and targets other
- * than SQS and Lambda are not emulated.
+ * template's rules with the event-pattern matcher and sent to their SQS, Firehose or Lambda targets (an asynchronous
+ * invoke, with the function's retries); a delivery the target refuses goes to the target's DeadLetterConfig queue at
+ * once (EventBridge's retries are not emulated). TestEventPattern, ListRules, ListEventBuses and DescribeEventBus.
+ * Every event is kept in <dataDir>/events/events.jsonl with its deliveries. Archives, replays, schedules,
+ * Input/InputPath and other target types are not emulated.
  */
 export async function createEventsService(options: {
   dataDir: string;
@@ -117,12 +118,14 @@ export async function createEventsService(options: {
           archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'delivered' });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          if (target.deadLetterArn) {
-            await options.targets.sendToQueue(target.deadLetterArn, JSON.stringify(event)).catch(() => undefined);
-            archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'dead-lettered', error: message });
-          } else {
-            archived.deliveries.push({ rule: rule.name, target: target.id, outcome: 'failed', error: message });
-          }
+          // A DLQ that refuses the event too loses it, as EventBridge's InvocationsFailedToBeSentToDlq counts.
+          const parked = target.deadLetterArn
+            ? await options.targets.sendToQueue(target.deadLetterArn, JSON.stringify(event)).then(
+                () => true,
+                () => false,
+              )
+            : false;
+          archived.deliveries.push({ rule: rule.name, target: target.id, outcome: parked ? 'dead-lettered' : 'failed', error: message });
         }
       }
     }

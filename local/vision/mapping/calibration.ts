@@ -154,6 +154,8 @@ export const CLASSIFIER_MIN_SCORE = 0.15;
  * nsfwjs' "Sexy" probability for "Swimwear or Underwear". Ordinary photos of clothed people reach 0.82–0.92 with
  * this class (a footballer in kit 0.89, a woman in a dress 0.84), so 55 sits at 0.95. nsfwjs' Porn and Hentai
  * ("Explicit") are not recalibrated: their mapping, and so their recall, stays as it was (score × 100).
+ * Known miss, left as it is: CGI women in lingerie (fixture cgi-multiangle-1.jpg) score 0.923, inside the clothed
+ * range, so this class cannot separate them (`npm run bench:vision -- --moderation-scores`; README "Limits").
  */
 export const SWIMWEAR_POINTS: CalibrationPoints = [
   [0, 0],
