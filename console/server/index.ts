@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { guardRequest } from './http/request-guard';
 import { BASE_HEADERS, sendError, sendJson } from './http/respond';
+import { createTokenVerifier } from '../../functions/api/src/auth/token-verifier';
+import type { UserDirectory } from './local-access';
 import { handleLocalRoute, type EventLogReader, type OutboxReader } from './local-outbox';
 import { buildWebAssets, type WebAsset } from './web-assets';
 import { listen } from '../../local/edge/listen';
 
 export type { EventLogReader, OutboxReader, OutboxPage } from './local-outbox';
+export type { UserContact, UserDirectory } from './local-access';
 
 /** What the front end reads from /config.json: where the API and the sign-in are (the cloud's comes from WebDeployment). */
 export interface WebAppConfig {
@@ -14,6 +17,8 @@ export interface WebAppConfig {
   userPoolId: string;
   userPoolClientId: string;
   authDomainUrl: string;
+  /** The access tokens' `iss` (not written into config.json); defaults to authDomainUrl, which it is locally. */
+  issuer?: string;
 }
 
 /** How to start the console's local server. */
@@ -29,6 +34,8 @@ export interface ConsoleServerOptions {
   outbox?: OutboxReader;
   /** The local EventBridge's log of published events (issue 12); without it /local/events answers 501. */
   events?: EventLogReader;
+  /** The local user pool: a non-admin's e-mail and phone, so the outbox shows them what was sent to them only. */
+  users?: UserDirectory;
 }
 
 /** A running console. */
@@ -58,6 +65,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     authDomainUrl,
     local: { outbox: Boolean(options.outbox), events: Boolean(options.events) },
   };
+  // The outbox and the event log are per user: the same token check as the API (issuer, app client, signature).
+  const access = {
+    verifier: createTokenVerifier({ issuer: options.webApp.issuer ?? authDomainUrl, clientId: userPoolClientId }),
+    users: options.users,
+  };
   const server = createServer((req, res) => {
     void handle(req, res).catch((error) => {
       if (!res.headersSent) sendError(res, 500, 'InternalError', 'The console could not answer; see its log.');
@@ -72,7 +84,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     const verdict = guardRequest(req, ownOrigin, isData);
     if (verdict) return sendError(res, verdict.status, verdict.code, verdict.message);
     if (url.pathname === '/config.json') return sendJson(res, 200, config);
-    if (await handleLocalRoute(req, res, url, options.outbox, options.events)) return;
+    if (await handleLocalRoute(req, res, url, access, options.outbox, options.events)) return;
     return serveAsset(req, res, url, assets, contentSecurityPolicy);
   }
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KeysUnavailableError, TokenRejectedError, type TokenVerifier } from '../../functions/api/src/auth/token-verifier';
 import { sendError, sendJson } from './http/respond';
+import { eventIsFor, localCaller, outboxItemIsFor, type LocalCaller, type UserDirectory } from './local-access';
 
 /** One page of the notification outbox, newest first. */
 export interface OutboxPage {
@@ -9,13 +11,23 @@ export interface OutboxPage {
 
 /** The sent notifications and e-mails; a local-mode concept (in AWS they leave through SNS/SES). */
 export interface OutboxReader {
-  listOutbox(options: { limit: number; cursor?: string }): Promise<OutboxPage>;
+  listOutbox(options: { limit: number; cursor?: string; filter?: (item: unknown) => boolean }): Promise<OutboxPage>;
   readOutboxItem(id: string): Promise<unknown>;
 }
 
 /** The events the pipeline published, as the local EventBridge kept them (AWS has no such log). */
 export interface EventLogReader {
-  listEvents(options: { limit: number; cursor?: string }): Promise<{ items: unknown[]; nextCursor?: string }>;
+  listEvents(options: {
+    limit: number;
+    cursor?: string;
+    filter?: (event: unknown) => boolean;
+  }): Promise<{ items: unknown[]; nextCursor?: string }>;
+}
+
+/** How the local routes tell who is calling: the API's token verifier, and the user pool for a user's address. */
+export interface LocalAccess {
+  verifier: TokenVerifier;
+  users?: UserDirectory;
 }
 
 const ITEM_PATH = /^\/local\/outbox\/([A-Za-z0-9_.:-]{1,200})$/;
@@ -32,20 +44,34 @@ function pageQuery(url: URL): { limit: number; cursor?: string } | string {
   return { limit, cursor };
 }
 
+/** The caller, or undefined after answering 401 (no or a bad token) or 503 (the user pool's keys unreadable). */
+async function callerOrAnswer(req: IncomingMessage, res: ServerResponse, access: LocalAccess): Promise<LocalCaller | undefined> {
+  try {
+    return await localCaller(req, access.verifier, access.users);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) sendError(res, 401, 'Unauthorized', error.reason);
+    else if (error instanceof KeysUnavailableError) sendError(res, 503, 'KeysUnavailable', 'The user pool keys could not be read.');
+    else throw error;
+    return undefined;
+  }
+}
+
 /**
  * Local mode's extra JSON routes, beside the front end: the notification outbox (`GET /local/outbox`,
- * `GET /local/outbox/<id>`) and the event log (`GET /local/events`), which AWS does not have. Answers false when the
- * path is not one of them.
+ * `GET /local/outbox/<id>`) and the event log (`GET /local/events`), which AWS does not have. Each needs the
+ * caller's access token: a user gets the messages sent to them and the events of their own images, an admin
+ * everyone's; another user's outbox item is a 404. Answers false when the path is not one of them.
  */
 export async function handleLocalRoute(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
+  access: LocalAccess,
   outbox: OutboxReader | undefined,
   events?: EventLogReader,
 ): Promise<boolean> {
   if (!url.pathname.startsWith('/local/')) return false;
-  if (url.pathname === '/local/events') return handleEvents(req, res, url, events);
+  if (url.pathname === '/local/events') return handleEvents(req, res, url, access, events);
   if (url.pathname !== '/local/outbox' && !ITEM_PATH.test(url.pathname)) {
     sendError(
       res,
@@ -63,6 +89,8 @@ export async function handleLocalRoute(
     sendError(res, 501, 'OutboxUnavailable', 'This console has no outbox.');
     return true;
   }
+  const caller = await callerOrAnswer(req, res, access);
+  if (!caller) return true;
   const item = ITEM_PATH.exec(url.pathname)?.[1];
   if (item !== undefined) {
     if ([...url.searchParams.keys()].length > 0) {
@@ -70,7 +98,9 @@ export async function handleLocalRoute(
       return true;
     }
     const found = await outbox.readOutboxItem(item).catch(() => undefined);
-    if (found === undefined || found === null) sendError(res, 404, 'NotFound', `No outbox item ${item}.`);
+    // Another user's message answers as a missing one: its id says nothing about whether it exists.
+    if (found === undefined || found === null || !outboxItemIsFor(found, caller))
+      sendError(res, 404, 'NotFound', `No outbox item ${item}.`);
     else sendJson(res, 200, { item: found });
     return true;
   }
@@ -80,7 +110,7 @@ export async function handleLocalRoute(
     return true;
   }
   try {
-    const page = await outbox.listOutbox(query);
+    const page = await outbox.listOutbox({ ...query, filter: (entry: unknown) => outboxItemIsFor(entry, caller) });
     sendJson(res, 200, { items: page.items, nextCursor: page.nextCursor ?? null });
   } catch (error) {
     if (!query.cursor) throw error;
@@ -90,7 +120,13 @@ export async function handleLocalRoute(
 }
 
 /** `GET /local/events`: one page of the local event log, newest first. */
-async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL, events: EventLogReader | undefined): Promise<true> {
+async function handleEvents(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  access: LocalAccess,
+  events: EventLogReader | undefined,
+): Promise<true> {
   if (req.method !== 'GET') {
     sendError(res, 405, 'MethodNotAllowed', 'Only GET here.');
     return true;
@@ -104,12 +140,14 @@ async function handleEvents(req: IncomingMessage, res: ServerResponse, url: URL,
     );
     return true;
   }
+  const caller = await callerOrAnswer(req, res, access);
+  if (!caller) return true;
   const query = pageQuery(url);
   if (typeof query === 'string' || (query.cursor !== undefined && !/^\d{1,20}$/.test(query.cursor))) {
     sendError(res, 400, 'BadRequest', typeof query === 'string' ? query : '"cursor" is not a valid page token.');
     return true;
   }
-  const page = await events.listEvents(query);
+  const page = await events.listEvents({ ...query, filter: (event: unknown) => eventIsFor(event, caller) });
   sendJson(res, 200, { items: page.items, nextCursor: page.nextCursor ?? null });
   return true;
 }

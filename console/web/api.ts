@@ -39,7 +39,7 @@ async function parse<T>(response: Response): Promise<T> {
  * @throws ApiError for any non-2xx answer.
  */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const send = async (token: string) =>
+  return withAccessToken<T>((token) =>
     fetch(`${appConfig().apiUrl}${path}`, {
       method: init.method ?? 'GET',
       headers: {
@@ -49,7 +49,22 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'omit',
-    });
+    }),
+  );
+}
+
+/**
+ * Calls one of local mode's own routes on this server (the outbox, the event log), with the same access token: the
+ * server answers a user with their own messages and events only, an admin with everyone's. @throws ApiError.
+ */
+export async function localApi<T>(path: string): Promise<T> {
+  return withAccessToken<T>((token) =>
+    fetch(path, { headers: { accept: 'application/json', authorization: `Bearer ${token}` }, credentials: 'same-origin' }),
+  );
+}
+
+/** Sends with the access token, refreshing it once on a 401; without a session the browser goes to the sign-in. */
+async function withAccessToken<T>(send: (token: string) => Promise<Response>): Promise<T> {
   let token = await accessToken();
   if (!token) return signIn();
   let response = await send(token);
@@ -59,11 +74,6 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     response = await send(token);
   }
   return parse<T>(response);
-}
-
-/** Calls one of local mode's own routes on this server (the outbox, the event log); same origin, no token. @throws ApiError. */
-export async function localApi<T>(path: string): Promise<T> {
-  return parse<T>(await fetch(path, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
 }
 
 /** Builds a query string from defined values only. */

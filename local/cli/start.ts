@@ -11,6 +11,7 @@ type ConsoleModule = {
     webApp: { apiUrl: string; region: string; userPoolId: string; userPoolClientId: string; authDomainUrl: string };
     outbox?: unknown;
     events?: unknown;
+    users?: unknown;
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
@@ -53,6 +54,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
       webApp: stack.webApp,
       outbox: stack.services.notifications.outbox,
       events: stack.services.eventing.events,
+      users: stack.services.webApp,
     });
     consoleServer = server;
     consoleUrl = server.url;

@@ -30,6 +30,8 @@ export interface LocalWebApp {
   info?: WebAppInfo;
   /** Starts the user pools' sign-in server and points every function's issuer setting at it (before any invoke). */
   startUserPools(options: { port: number; allowedOrigins: readonly string[]; autoSignIn: boolean }): Promise<void>;
+  /** A user's e-mail and phone by `sub`, from the first user pool (the console's per-user outbox); undefined if unknown. */
+  contactOf(sub: string): Promise<{ email: string; phoneNumber?: string } | undefined>;
   /** Starts the HTTP APIs in front of the functions. */
   startApis(options: { port: number; allowedOrigins: readonly string[]; lambda: LambdaRuntime; log(line: string): void }): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,10 @@ export async function openWebApp(app: LocalApp, dataDir: string): Promise<LocalW
   const web: LocalWebApp = {
     pools,
     edgeServices: pools.length ? [cognitoAdminEdgeService(pools)] : [],
+    async contactOf(sub) {
+      const user = pools[0]?.users.find(sub);
+      return user && user.sub === sub ? { email: user.email, phoneNumber: user.phoneNumber } : undefined;
+    },
     async startUserPools({ port, allowedOrigins, autoSignIn }) {
       if (pools.length === 0) return;
       const defaultUserOf = (pool: LocalUserPoolService) => pool.users.find(defaults.get(pool.id)?.email ?? '');

@@ -9,9 +9,19 @@ jest.setTimeout(300_000);
 const FIXTURES = path.join(__dirname, '../../../tests/fixtures/images');
 
 let stack: ConsoleUnderTest;
+/** Access tokens of the default user (an admin) and of a second, ordinary user. */
+let adminToken: string;
+let userToken: string;
+const USER_EMAIL = 'someone@example.com';
 
-async function local(pathAndQuery: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const response = await fetch(`${stack.console.url}${pathAndQuery}`, init);
+/** A local route, with the admin's token unless another (or none: null) is given. */
+async function local(
+  pathAndQuery: string,
+  init: RequestInit = {},
+  token: string | null = adminToken,
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const headers = { ...(init.headers as Record<string, string>), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const response = await fetch(`${stack.console.url}${pathAndQuery}`, { ...init, headers });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -22,20 +32,13 @@ async function local(pathAndQuery: string, init: RequestInit = {}): Promise<{ st
   return { status: response.status, headers: response.headers, body };
 }
 
-beforeAll(async () => {
-  stack = await startConsoleUnderTest({ withVision: false });
-  // One upload as the default user: the run fails without the vision models, publishes Image Failed, and the
-  // notifier e-mails the owner's verified address from the local user pool into the outbox.
-  const tokens = await signInThroughHostedUi({
-    authDomainUrl: stack.webApp.authDomainUrl,
-    clientId: stack.webApp.userPoolClientId,
-    redirectUri: `${stack.console.url}/`,
-  });
+/** Uploads flowers.jpeg as the token's user through the API's presigned POST. */
+async function upload(token: string): Promise<void> {
   const bytes = await readFile(path.join(FIXTURES, 'flowers.jpeg'));
   const presigned = (await (
     await fetch(`${stack.webApp.apiUrl}/uploads`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ fileName: 'flowers.jpeg', contentType: 'image/jpeg', size: bytes.length }),
     })
   ).json()) as { url: string; fields: Record<string, string> };
@@ -43,7 +46,35 @@ beforeAll(async () => {
   for (const [name, value] of Object.entries(presigned.fields as Record<string, string>)) form.append(name, value);
   form.append('file', new Blob([bytes], { type: 'image/jpeg' }), 'flowers.jpeg');
   await fetch(presigned.url, { method: 'POST', body: form });
+}
+
+beforeAll(async () => {
+  stack = await startConsoleUnderTest({ withVision: false });
+  // One upload as the default user and one as a second user: each run fails without the vision models, publishes
+  // Image Failed, and the notifier e-mails its owner's verified address from the local user pool into the outbox.
+  const signIn = (email?: string, password?: string) =>
+    signInThroughHostedUi({
+      authDomainUrl: stack.webApp.authDomainUrl,
+      clientId: stack.webApp.userPoolClientId,
+      redirectUri: `${stack.console.url}/`,
+      email,
+      password,
+    });
+  adminToken = (await signIn()).access_token;
+  await stack.stack.services.webApp.pools[0].createUser(USER_EMAIL, 'Someone-pass-1234', { permanent: true });
+  userToken = (await signIn(USER_EMAIL, 'Someone-pass-1234')).access_token;
+  await upload(adminToken);
+  await upload(userToken);
   await stack.waitForIdle();
+  // The e-mails leave through the bus and a queue; read the outbox directly until both owners' have arrived.
+  await waitFor(
+    async () => {
+      const { items } = await stack.stack.services.notifications.outbox.listOutbox({ limit: 100 });
+      const recipients = items.flatMap((item) => (item.kind === 'email' ? item.email.to : []));
+      return recipients.includes(USER_EMAIL) && recipients.includes(stack.webApp.defaultUser.email) ? true : undefined;
+    },
+    { what: "both owners' e-mails in the outbox" },
+  );
 });
 
 afterAll(async () => {
@@ -152,6 +183,66 @@ describe('local event log', () => {
     expect((await local('/local/events?limit=0')).status).toBe(400);
     expect((await local('/local/events?page=2')).status).toBe(400);
     expect((await local('/local/events?cursor=abc')).status).toBe(400);
+  });
+});
+
+describe('who sees what in the outbox and the event log', () => {
+  /** The e-mail recipients and event owners a token's caller is shown (every page, 100 at a time). */
+  async function seenBy(token: string): Promise<{ recipients: string[]; owners: string[]; ids: string[] }> {
+    const outbox = await waitFor(
+      async () => {
+        const answer = await local('/local/outbox?limit=100', {}, token);
+        return answer.body.items?.length ? answer.body.items : undefined;
+      },
+      { what: 'an e-mail in the outbox' },
+    );
+    const events = (await local('/local/events?limit=100', {}, token)).body.items;
+    return {
+      recipients: outbox.flatMap((item: { kind: string; email?: { to: string[] } }) =>
+        item.kind === 'email' ? item.email!.to : [item.kind],
+      ),
+      owners: events.map((item: { event: { detail: { owner: string } } }) => item.event.detail.owner),
+      ids: outbox.map((item: { id: string }) => item.id),
+    };
+  }
+  const subOf = (token: string): string => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')).sub;
+
+  it('answers 401 without a token or with a forged one, on every local route', async () => {
+    for (const route of ['/local/outbox', '/local/events', '/local/outbox/20260101T000000000Z-000001-sns-deadbeef']) {
+      expect((await local(route, {}, null)).status).toBe(401);
+      expect((await local(route, {}, `${adminToken.slice(0, -4)}AAAA`)).status).toBe(401);
+    }
+  });
+
+  it("shows a user only the e-mails to their address and the events of their images, and another user's item as missing", async () => {
+    // Prepare: a text to a phone that is nobody's
+    await stack.stack.services.notifications.outbox.add({
+      kind: 'sms',
+      sms: { messageId: 'm-1', phoneNumber: '+15555550199', message: 'hi' },
+    });
+    const admin = await seenBy(adminToken);
+
+    // Act
+    const user = await seenBy(userToken);
+    const foreignId = admin.ids.find((id) => !user.ids.includes(id));
+    const foreign = await local(`/local/outbox/${encodeURIComponent(foreignId as string)}`, {}, userToken);
+
+    // Assess
+    expect(user.recipients.length).toBeGreaterThan(0);
+    expect(new Set(user.recipients)).toEqual(new Set([USER_EMAIL]));
+    expect(user.owners.length).toBeGreaterThan(0);
+    expect(new Set(user.owners)).toEqual(new Set([subOf(userToken)]));
+    expect(foreign.status).toBe(404);
+    expect((await local(`/local/outbox/${encodeURIComponent(user.ids[0])}`, {}, userToken)).status).toBe(200);
+  });
+
+  it("shows an admin every user's e-mails, texts and events", async () => {
+    // Act
+    const admin = await seenBy(adminToken);
+
+    // Assess
+    expect(admin.recipients).toEqual(expect.arrayContaining([USER_EMAIL, stack.webApp.defaultUser.email, 'sms']));
+    expect(new Set(admin.owners)).toEqual(new Set([subOf(adminToken), subOf(userToken)]));
   });
 });
 

@@ -198,6 +198,18 @@ describe('console in Chromium', () => {
     expect(await page.locator('.box-faces').count()).toBeGreaterThan(1);
     expect(await page.locator('.section-labels li[data-label="Person"]').count()).toBe(1);
     expect(await page.locator('.variants tbody tr').count()).toBeGreaterThan(1);
+    // The labels toggle counts boxes (the summary keeps a label's most confident few), not labels, and says how many
+    // instances were found when that is more; the Person row says how many of its instances are boxed.
+    const labelBoxes = await page.locator('.box-labels').count();
+    const personBoxes = await page.locator('.box-labels .box-caption', { hasText: /^Person \d/ }).count();
+    const personDetails = (await page.locator('.section-labels li[data-label="Person"] span.muted').textContent()) ?? '';
+    const personInstances = Number(/instances: (\d+)/.exec(personDetails)?.[1]);
+    const labelsToggle = ((await page.locator('label[for="show-labels"]').textContent()) ?? '').trim();
+    expect(labelsToggle).toMatch(new RegExp(`^Labels: ${labelBoxes} box(es)?( of \\d+ found)?$`));
+    if (personInstances > personBoxes) {
+      expect(labelsToggle).toMatch(/ of \d+ found$/);
+      expect(personDetails).toContain(`instances: ${personInstances} (the ${personBoxes} most confident boxed)`);
+    }
     await page.locator('#show-faces').uncheck();
     expect(await page.locator('.box-faces').first().isVisible()).toBe(false);
   });
@@ -634,6 +646,13 @@ describe('console in Chromium', () => {
     await page.locator('nav a', { hasText: 'People' }).click();
     await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent?.includes('People appear here'));
     expect(await page.locator('.card.person').count()).toBe(0);
+    // The outbox and the event log hold the first user's e-mails, text and events: the second user sees none of them.
+    await page.goto(`${stack.console.url}/#/outbox`);
+    await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent === 'Nothing sent yet.');
+    expect(await page.locator('.outbox-item').count()).toBe(0);
+    await page.goto(`${stack.console.url}/#/events`);
+    await page.waitForFunction(() => document.querySelector('main [role="status"]')?.textContent === 'Nothing published yet.');
+    expect(await page.locator('.outbox-item').count()).toBe(0);
   });
 
   it('raised no script errors, CSP violations or failed loads on any page', () => {

@@ -36,6 +36,7 @@ export async function startConsoleUnderTest(
     webApp: stack.webApp,
     outbox: stack.services.notifications.outbox,
     events: stack.services.eventing.events,
+    users: stack.services.webApp,
   });
   allowedOrigins.push(server.url);
   return {

@@ -8,6 +8,7 @@ import {
 import { h, type Child } from '../dom';
 import { formatConfidence } from '../format';
 import { hashLink } from '../router';
+import { instancesText } from './box-counts';
 
 /** The analysis of an image as the API gives it: every detector's sections by id, and the calls in the order they ran. */
 export interface AnalysisView {
@@ -60,13 +61,20 @@ export function boxesOf(analysis: AnalysisView | null | undefined): DrawnBox[] {
   );
 }
 
+/** How many of an item's boxes can be drawn. */
+export function drawnBoxes(item: SectionItem): number {
+  return (item.boxes ?? []).filter(isBox).length;
+}
+
 export function bar(value: number, max = 100): HTMLElement {
   const fill = h('span', { class: 'bar-fill' });
   fill.style.width = `${Math.max(0, Math.min(100, (value / max) * 100))}%`;
   return h('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
 }
 
-function attributeText(name: string, value: AttributeValue): string | null {
+function attributeText(name: string, value: AttributeValue, item: SectionItem): string | null {
+  // A label's instances can outnumber its boxes (the summary keeps the most confident few): say so.
+  if (name === 'instances' && typeof value === 'number') return instancesText(value, drawnBoxes(item));
   if (value === null || value === '' || (Array.isArray(value) && value.length === 0)) return null;
   if (Array.isArray(value)) return `${name}: ${value.join(', ')}`;
   if (typeof value === 'boolean') return value ? name : null;
@@ -84,7 +92,7 @@ function itemRow(sectionId: string, item: SectionItem): HTMLElement {
       : h('span', { class: 'break' }, item.name);
   const details = Object.entries(item.attributes ?? {})
     .filter(([key]) => key !== 'hex')
-    .map(([key, value]) => attributeText(key, value))
+    .map(([key, value]) => attributeText(key, value, item))
     .filter((text): text is string => text !== null);
   const confidence = typeof item.confidence === 'number' ? item.confidence : null;
   return h(

@@ -3,6 +3,7 @@ import { showLocalLog } from '../local-pages';
 import { h, jsonBlock, replaceChildren } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
 interface ArchivedEvent {
   eventBusName: string;
@@ -53,7 +54,7 @@ export const eventsPage: Page = (container) => {
     h(
       'p',
       { class: 'lead' },
-      'What the pipeline published on its EventBridge bus, and where the rules sent it (local mode keeps this log).',
+      `What the pipeline published on its EventBridge bus about ${isAdmin() ? "every user's images" : 'your images'}, and where the rules sent it (local mode keeps this log).`,
     ),
     note,
     list,

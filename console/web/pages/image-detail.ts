@@ -4,7 +4,8 @@ import { h, replaceChildren, statusBadge, type Child } from '../dom';
 import { imageCard } from './gallery';
 import { placeholderUrl, withheldPlaceholder } from '../components/thumbnail';
 import { peopleLinks } from '../components/people-links';
-import { analysisPanels, boxesOf, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
+import { analysisPanels, boxesOf, drawnBoxes, orderedSections, type AnalysisView, type DrawnBox } from '../components/analysis-sections';
+import { boxCounts, boxToggleCaption } from '../components/box-counts';
 import { thumbnailStrip, videoFacts, videoPlayer, videoTimeline, type Seek } from '../components/video-panels';
 import { formatBytes, formatTime } from '../format';
 import { hashLink, type Page } from '../router';
@@ -98,14 +99,14 @@ function imageViewer(image: ImageDetail): HTMLElement {
   // Captions of many boxes would cover each other; each box keeps its caption as a tooltip.
   if (boxes.length > 6) stage.classList.add('many');
   const toggles = orderedSections(image.analysis)
-    .map(([id, { title }]) => ({ id, title, count: boxes.filter((drawn) => drawn.sectionId === id).length }))
-    .filter(({ count }) => count > 0)
-    .map(({ id, title, count }) => {
+    .map(([id, { title, items }]) => ({ id, title, ...boxCounts(items, drawnBoxes) }))
+    .filter(({ drawn }) => drawn > 0)
+    .map(({ id, title, drawn, found }) => {
       const input = h('input', { type: 'checkbox', id: `show-${id}`, checked: true });
       input.addEventListener('change', () => {
         for (const element of stage.querySelectorAll<HTMLElement>(`.box-${id}`)) element.hidden = !input.checked;
       });
-      return h('label', { class: 'toggle', for: `show-${id}` }, input, ` ${title} (${count})`);
+      return h('label', { class: 'toggle', for: `show-${id}` }, input, ` ${boxToggleCaption(title, drawn, found)}`);
     });
   return h(
     'figure',

@@ -3,6 +3,7 @@ import { showLocalLog } from '../local-pages';
 import { h, jsonBlock, replaceChildren, type Child } from '../dom';
 import { formatTime } from '../format';
 import { hashLink, type Page } from '../router';
+import { isAdmin } from '../session';
 
 type OutboxItem = Record<string, unknown>;
 
@@ -130,7 +131,9 @@ export const outboxPage: Page = (container) => {
     h(
       'p',
       { class: 'lead' },
-      'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them. ' +
+      (isAdmin()
+        ? 'What was sent to every user: e-mails (SES), text messages (SMS through SNS) and SNS messages, as the local services received them. '
+        : 'What was sent to you: e-mails (SES) to your address and text messages (SMS through SNS) to your phone, as the local services received them. ') +
         'Each owner gets at most 5 messages per channel in 15 minutes by default (NotificationsPerWindow, ' +
         'NotificationWindowMinutes); the rest of the window arrives as one digest at its end.',
     ),

@@ -65,8 +65,12 @@ export interface LocalEventsService extends EdgeService {
   putEvents(
     entries: Array<Record<string, unknown>>,
   ): Promise<{ FailedEntryCount: number; Entries: Array<{ EventId?: string; ErrorCode?: string; ErrorMessage?: string }> }>;
-  /** Archived events, newest first. */
-  listEvents(options?: { limit?: number; cursor?: string }): Promise<{ items: ArchivedEvent[]; nextCursor?: string }>;
+  /** Archived events, newest first; with `filter`, only those it accepts (the cursor counts those only). */
+  listEvents(options?: {
+    limit?: number;
+    cursor?: string;
+    filter?: (event: ArchivedEvent) => boolean;
+  }): Promise<{ items: ArchivedEvent[]; nextCursor?: string }>;
   /** Resolves when every delivery started so far has finished. */
   drain(): Promise<void>;
   hasPending(): boolean;
@@ -257,13 +261,14 @@ export async function createEventsService(options: {
       rules.push(rule);
     },
     putEvents,
-    async listEvents({ limit = 50, cursor } = {}) {
+    async listEvents({ limit = 50, cursor, filter } = {}) {
       await writing;
       const lines = await readFile(archiveFile, 'utf8').catch(() => '');
       const all = lines
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as ArchivedEvent)
+        .filter((event) => !filter || filter(event))
         .reverse();
       const start = cursor === undefined ? 0 : Number(cursor);
       const items = all.slice(start, start + Math.max(1, Math.min(limit, 500)));

@@ -107,8 +107,11 @@ export class Outbox {
     await this.writeAtomic(`${id}.json`, JSON.stringify(item, null, 2));
   }
 
-  /** Lists notifications newest first, `limit` at a time (default 50), continuing before `cursor`. */
-  async listOutbox(options: { limit?: number; cursor?: string } = {}): Promise<OutboxPage> {
+  /**
+   * Lists notifications newest first, `limit` at a time (default 50), continuing before `cursor`; with `filter`, only
+   * the items it accepts (the console shows a user only the messages sent to them), pages still `limit` long.
+   */
+  async listOutbox(options: { limit?: number; cursor?: string; filter?: (item: OutboxItem) => boolean } = {}): Promise<OutboxPage> {
     const limit = Math.max(1, Math.min(options.limit ?? 50, 1000));
     const ids = (await readdir(this.folder))
       .filter((file) => file.endsWith('.json'))
@@ -116,11 +119,24 @@ export class Outbox {
       .filter((id) => ID.test(id) && (!options.cursor || id < options.cursor))
       .sort()
       .reverse();
+    if (options.filter) return this.filteredPage(ids, limit, options.filter);
     const pageIds = ids.slice(0, limit);
     const items = (await Promise.all(pageIds.map((id) => this.readOutboxItem(id)))).filter(
       (item): item is OutboxItem => item !== undefined,
     );
     return { items, ...(ids.length > limit ? { nextCursor: pageIds.at(-1) } : {}) };
+  }
+
+  // Reads newest first, a batch at a time, until one item more than a page passes the filter (so the cursor is only
+  // given when another matching item exists).
+  private async filteredPage(ids: string[], limit: number, filter: (item: OutboxItem) => boolean): Promise<OutboxPage> {
+    const items: OutboxItem[] = [];
+    for (let start = 0; start < ids.length && items.length <= limit; start += 50) {
+      const batch = await Promise.all(ids.slice(start, start + 50).map((id) => this.readOutboxItem(id)));
+      items.push(...batch.filter((item): item is OutboxItem => item !== undefined && filter(item)));
+    }
+    const page = items.slice(0, limit);
+    return { items: page, ...(items.length > limit ? { nextCursor: page.at(-1)?.id } : {}) };
   }
 
   /** One notification by id; undefined when unknown or not an outbox id. */

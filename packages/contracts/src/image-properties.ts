@@ -1,3 +1,4 @@
+import { rgbToLab, rgbToLch } from './cielab';
 import { CSS_COLORS } from './css-colors';
 
 /**
@@ -126,12 +127,17 @@ function pixelAt(pixels: RgbPixels, index: number): [number, number, number] {
   return [pixels.data[index * 3], pixels.data[index * 3 + 1], pixels.data[index * 3 + 2]];
 }
 
-/** The nearest CSS colour name, by distance in RGB weighted for the eye. */
+// The CSS colours in Lab, computed once (cssColorName runs once per dominant colour).
+let cssColorsLab: ReadonlyArray<readonly [string, number, number, number]> | undefined;
+
+/** The nearest CSS colour name, by distance in CIELAB (what the eye sees as close, not what is close in RGB). */
 export function cssColorName(red: number, green: number, blue: number): string {
-  let best = CSS_COLORS[0][0];
+  cssColorsLab ??= CSS_COLORS.map(([name, r, g, b]) => [name, ...rgbToLab(r, g, b)] as const);
+  const [lightness, a, b] = rgbToLab(red, green, blue);
+  let best = cssColorsLab[0][0];
   let bestDistance = Infinity;
-  for (const [name, r, g, b] of CSS_COLORS) {
-    const distance = 2 * (r - red) ** 2 + 4 * (g - green) ** 2 + 3 * (b - blue) ** 2;
+  for (const [name, cssLightness, cssA, cssB] of cssColorsLab) {
+    const distance = (cssLightness - lightness) ** 2 + (cssA - a) ** 2 + (cssB - b) ** 2;
     if (distance < bestDistance) {
       best = name;
       bestDistance = distance;
@@ -140,20 +146,44 @@ export function cssColorName(red: number, green: number, blue: number): string {
   return best;
 }
 
-/** One of a dozen plain colour words, from hue, saturation and lightness. */
-export function simplifiedColor(red: number, green: number, blue: number): string {
-  const [hue, saturation, lightness] = toHsl(red, green, blue);
-  if (lightness < 0.12) return 'black';
-  if (lightness > 0.92) return 'white';
-  if (saturation < 0.15) return lightness < 0.3 ? 'black' : lightness > 0.8 ? 'white' : 'grey';
-  if (hue < 15 || hue >= 345) return lightness > 0.75 ? 'pink' : 'red';
-  if (hue < 45) return lightness < 0.45 ? 'brown' : 'orange';
-  if (hue < 70) return lightness < 0.35 ? 'brown' : 'yellow';
-  if (hue < 165) return 'green';
-  if (hue < 195) return 'teal';
-  if (hue < 260) return 'blue';
-  if (hue < 300) return 'purple';
-  return 'pink';
+/** Rekognition's 12 simplified colour words (its API reference says "one of 12"; its responses spell grey "grey"). */
+export const SIMPLIFIED_COLORS = [
+  'black',
+  'white',
+  'grey',
+  'red',
+  'pink',
+  'orange',
+  'brown',
+  'yellow',
+  'green',
+  'teal',
+  'blue',
+  'purple',
+] as const;
+export type SimplifiedColor = (typeof SIMPLIFIED_COLORS)[number];
+
+// Below this CIELAB chroma a colour reads as black, grey or white. 14 keeps dark slate grey (C* 12) grey, as
+// Rekognition calls it, and light steel blue (C* 15) blue. The limit rises towards black (a very dark navy or wine
+// looks black) and towards white (cream and ivory look white).
+const NEUTRAL_CHROMA = 14;
+const DARK_LIGHTNESS = 25;
+const LIGHT_LIGHTNESS = 90;
+
+/** One of Rekognition's 12 plain colour words, from CIELAB lightness, chroma and hue. */
+export function simplifiedColor(red: number, green: number, blue: number): SimplifiedColor {
+  const [lightness, chroma, hue] = rgbToLch(red, green, blue);
+  const neutralBelow = NEUTRAL_CHROMA + Math.max(0, DARK_LIGHTNESS - lightness) + Math.max(0, lightness - LIGHT_LIGHTNESS) * 0.5;
+  if (chroma < neutralBelow) return lightness < 22 ? 'black' : lightness >= LIGHT_LIGHTNESS ? 'white' : 'grey';
+  // Hue angles in Lab: red ~40, orange ~70, yellow ~100, green ~136, cyan ~196, blue ~306, purple/magenta ~328.
+  if (hue >= 20 && hue < 48) return lightness < 40 && chroma < 40 ? 'brown' : 'red';
+  if (hue >= 48 && hue < 85) return lightness < 55 || (chroma < 35 && lightness < 80) ? 'brown' : 'orange';
+  if (hue >= 85 && hue < 110) return lightness < 65 ? 'brown' : 'yellow';
+  if (hue >= 110 && hue < 175) return 'green';
+  if (hue >= 175 && hue < 225) return 'teal';
+  if (hue >= 225 && hue < 310) return 'blue';
+  if (hue >= 310 && hue < 335) return lightness > 60 ? 'pink' : 'purple';
+  return lightness >= 45 ? 'pink' : 'red';
 }
 
 function lumaOf({ data, width, height }: RgbPixels): Float64Array {
@@ -201,21 +231,6 @@ function nearestCentre(red: number, green: number, blue: number, centres: [numbe
 
 function distance2(a: [number, number, number], b: [number, number, number]): number {
   return (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2;
-}
-
-function toHsl(red: number, green: number, blue: number): [number, number, number] {
-  const r = red / 255;
-  const g = green / 255;
-  const b = blue / 255;
-  const max = Math.max(r, g, b);
-  const min = Math.min(r, g, b);
-  const lightness = (max + min) / 2;
-  if (max === min) return [0, 0, lightness];
-  const delta = max - min;
-  const saturation = lightness > 0.5 ? delta / (2 - max - min) : delta / (max + min);
-  let hue = max === r ? (g - b) / delta + (g < b ? 6 : 0) : max === g ? (b - r) / delta + 2 : (r - g) / delta + 4;
-  hue *= 60;
-  return [hue, saturation, lightness];
 }
 
 function round2(value: number): number {

@@ -32,6 +32,32 @@ describe('Outbox', () => {
     expect(third.nextCursor).toBeUndefined();
   });
 
+  it('pages only the items a filter accepts, full pages across read batches, and no cursor after the last match', async () => {
+    // Prepare: 130 texts, every third to one phone (more than one 50-file read batch between some pages)
+    const outbox = await Outbox.open(dataDir);
+    for (let index = 0; index < 130; index += 1) {
+      await outbox.add({
+        kind: 'sms',
+        sms: { messageId: `m${index}`, phoneNumber: index % 3 === 0 ? '+15555550100' : '+15555550101', message: `${index}` },
+      });
+    }
+    const mine = (item: { kind: string; sms?: { phoneNumber: string } }) => item.kind === 'sms' && item.sms?.phoneNumber === '+15555550100';
+
+    // Act
+    const pages = [];
+    let cursor: string | undefined;
+    do {
+      const page = await outbox.listOutbox({ limit: 20, cursor, filter: mine });
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor);
+
+    // Assess
+    const messages = pages.flatMap((page) => page.items.map((item) => (item.kind === 'sms' ? Number(item.sms.message) : -1)));
+    expect(pages.map((page) => page.items.length)).toEqual([20, 20, 4]);
+    expect(messages).toEqual(Array.from({ length: 44 }, (_, index) => 129 - index * 3));
+  });
+
   it('refuses ids that are not outbox ids, such as paths', async () => {
     // Prepare
     const outbox = await Outbox.open(dataDir);
