@@ -29,6 +29,8 @@ import {
   analysisSummarySchema,
   DETAIL_TYPES,
   factFromEvent,
+  PEOPLE_LOCK_SK,
+  PEOPLE_LOCK_WAIT_MS,
   pipelineEventSchema,
   sectionItems,
   storedAnalysisRef,
@@ -216,6 +218,31 @@ function useRawConfig(config: unknown): void {
   ssm
     .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
     .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
+}
+
+/**
+ * Watches the handlers' people-lock requests (conditional PutItems of the LOCK item by a run): the first one refused
+ * moves the test's clock on by the time a run waits for the lock, so that run's next refusal is its last.
+ * @returns how many lock requests were refused, and restore() to stop watching
+ */
+function refuseLockUntilWaitEnds(): { count: () => number; restore: () => void } {
+  let refused = 0;
+  const send = DynamoDBDocumentClient.prototype.send;
+  const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(async function (
+    this: DynamoDBDocumentClient,
+    ...args: Parameters<DynamoDBDocumentClient['send']>
+  ) {
+    const [command] = args;
+    const item = command instanceof PutCommand ? command.input.Item : undefined;
+    try {
+      return await (send as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    } catch (error) {
+      if (item?.SK === PEOPLE_LOCK_SK && (error as Error).name === 'ConditionalCheckFailedException' && (refused += 1) === 1)
+        clockOffsetMs += PEOPLE_LOCK_WAIT_MS;
+      throw error;
+    }
+  } as never);
+  return { count: () => refused, restore: () => spy.mockRestore() };
 }
 
 beforeEach(() => {
@@ -499,20 +526,34 @@ describe('image pipeline state machine', () => {
   });
 
   it("repeats no Detect call when AnalyseImage is retried because the owner's people lock stayed busy", async () => {
-    // Prepare: another holder keeps the owner's people lock for 31 s, past the 30 s a run waits, so the first attempt
-    // gives up with PeopleLockBusyError and the state machine retries it; the retry takes the lock once it lapses.
+    // Prepare: another holder keeps the owner's people lock past the 30 s a run waits, so the first attempt gives up
+    // with PeopleLockBusyError and the state machine retries it; the retry takes the lock once its lease has lapsed.
+    // The holder's lease and the wait are read on the test's clock (Date.now), moved by what the run does, not by real
+    // time: the first refused lock request moves it 30 s (the wait then ends), the first attempt's failure moves it past
+    // the lease (the lock lapses), so the retry happens however fast or slow the machine is.
     useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
     answerRekognition();
     rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
     const indexed = answerFaceCollection();
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/busy.jpg');
-    const leaseUntil = Date.now() + 31_000;
+    const leaseUntil = Date.now() + 10 * 60_000;
     await table.send(
       new PutCommand({
         TableName: PHYSICAL_NAMES.ImagesTable,
         Item: { PK: `PEOPLE#${input.owner}`, SK: 'LOCK', type: 'PEOPLE_LOCK', holder: 'another-run', leaseUntil },
       }),
     );
+    const refusals = refuseLockUntilWaitEnds();
+    let busyFailures = 0;
+    const analyse = handlers.RekognitionLabelsFunction;
+    const lapseLeaseAfterBusy: Handler = async (event) => {
+      try {
+        return await analyse(event);
+      } catch (error) {
+        if ((error as Error).name === 'PeopleLockBusyError' && (busyFailures += 1) === 1) clockOffsetMs += leaseUntil - Date.now() + 1;
+        throw error;
+      }
+    };
     const detectCalls = () =>
       [DetectLabelsCommand, DetectModerationLabelsCommand, DetectFacesCommand, DetectTextCommand].map(
         (command) => rekognition.commandCalls(command as never).length,
@@ -520,7 +561,9 @@ describe('image pipeline state machine', () => {
     const before = detectCalls();
 
     // Act
-    const run = await runPipeline(input, { handlers });
+    const run = await runPipeline(input, { handlers: { ...handlers, RekognitionLabelsFunction: lapseLeaseAfterBusy } }).finally(
+      refusals.restore,
+    );
     const item = await imageItem(input.imageId);
     const checkpoint = await table.send(
       new QueryCommand({
@@ -530,8 +573,11 @@ describe('image pipeline state machine', () => {
       }),
     );
 
-    // Assess: AnalyseImage ran twice, every Detect call once, and the people step once to completion.
+    // Assess: AnalyseImage failed once on the busy lock and ran again, every Detect call was made once, and the people
+    // step ran once to completion, after the holder's lease.
     expect(run.status).toBe('SUCCEEDED');
+    expect(refusals.count()).toBeGreaterThanOrEqual(2);
+    expect(busyFailures).toBe(1);
     expect(run.retriedStates).toContain('AnalyseImage');
     expect(Date.now()).toBeGreaterThan(leaseUntil);
     const made = detectCalls().map((count, index) => count - before[index]);
@@ -542,7 +588,7 @@ describe('image pipeline state machine', () => {
     expect(indexed).toHaveLength(1);
     expect(sectionItems(item?.analysis, 'people')).toHaveLength(1);
     expect(checkpoint.Items).toEqual([]);
-  }, 120_000);
+  });
 
   it('records an unsupported file, publishes Image Failed, then fails with the resize error', async () => {
     // Prepare
