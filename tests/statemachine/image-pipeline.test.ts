@@ -55,7 +55,7 @@ const loadJson = (relativePath: string): any => JSON.parse(fixture(relativePath)
 const UPLOADER = 'owner@example.com';
 
 // Each test runs a whole pipeline (sharp, dynalite, the real handlers) and one waits 4 s on purpose: Jest's default 5 s
-// was met at 4.96 s in a CI run. A limit is no assertion here; every wait in this file ends on an event.
+// was met at 4.96 s in a CI run. The limit only ends a hung test: no assertion here depends on how long a run takes.
 jest.setTimeout(60_000);
 
 const s3 = new FakeS3();
