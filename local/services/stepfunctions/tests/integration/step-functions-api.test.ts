@@ -240,7 +240,7 @@ describe('local Step Functions over the wire', () => {
     const started = await Promise.all(valid.map((name) => start(name, { mode: 'ok', id: name })));
     const refused = await Promise.allSettled(invalid.map((name) => start(name, {})));
     await service.waitForIdle();
-    const reread = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers([]), region: 'us-east-1' });
+    const reread = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers([], gates), region: 'us-east-1' });
     const names = reread.allExecutions().map((execution) => execution.name);
     await reread.close();
 
