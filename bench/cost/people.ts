@@ -17,16 +17,19 @@ import { tieredCost, type Tier } from './prices';
  * Group 1, bills each API run on an image as one image processed in monthly volume tiers, and bills face metadata
  * storage monthly, pro-rated for part of a month.
  *
- * NOT confirmed (the stored pages render the price tables from templates the copies do not hold): the Group 1 unit
- * prices below ($1.00 per 1,000 for the first 1 M, $0.80, $0.60, $0.40 over 35 M) and the face metadata storage price
- * ($0.00001 per face per month). Searched again 2026-12-06 (docs, pages, issues and code corpora); what was found is
- * consistent with them but is not the us-east-1 Group 1 table itself:
+ * Not confirmed by a stored AWS page (the stored copies render the price tables from templates they do not hold): the
+ * Group 1 unit prices below ($1.00 per 1,000 for the first 1 M, $0.80 to 5 M, $0.60 to 35 M, $0.40 over 35 M) and
+ * the face metadata storage price ($0.00001 per face per month). Searched again 2026-12-06 (aws-facts; docs, pages,
+ * issues and code corpora). The closest to the table itself is a third-party transcription of the pricing page: a
+ * project's "AWS Rekognition Collection Pricing Research" note (2025-12-03, citing
+ * https://aws.amazon.com/rekognition/pricing/; code index id 36073855359) lists IndexFaces and SearchFacesByImage
+ * (Group 1) at exactly these four tiers and face storage at $0.00001 per face vector per month, pro-rated. Also
+ * consistent:
  * - a transcription of the pricing page's worked example (api-evangelist/amazon-rekognition, plans pricing, read
  *   2026-10-07) gives $0.0010 per image for the first 1 M and $0.0008 for the next images, for Group 2 (DetectLabels);
  * - a project's cost notes read Group 1 from the AWS Price List API for Mumbai: $0.00125 per image for the first 1 M
  *   (`APS3-Group1-ImagesProcessed`; Mumbai prices run above us-east-1's);
- * - a real bill line `USW2-FaceVectorsStored $1e-05` (ddps-lab/cloud-usage#50) shows the storage billing item, but
- *   not the number of faces behind it.
+ * - a real bill line `USW2-FaceVectorsStored $1e-05` (ddps-lab/cloud-usage#50) shows the storage billing item.
  * Check both on https://aws.amazon.com/rekognition/pricing/ before relying on the people lines.
  */
 export const PEOPLE_PRICES = {
@@ -39,7 +42,7 @@ export const PEOPLE_PRICES = {
   faceMetadataPerFaceMonth: 0.00001,
   confirmed: 'IndexFaces and SearchFaces are Group 1 APIs billed per image; face metadata storage is billed per month',
   notConfirmed:
-    "the us-east-1 Group 1 unit prices and the $0.00001 per face per month storage price (searched again 2026-12-06: only consistent evidence found, a Group 2 first-tier $0.0010 from the page's worked example, Mumbai Group 1 $0.00125 from the Price List API, a $0.00001 FaceVectorsStored bill line)",
+    "the us-east-1 Group 1 unit prices and the $0.00001 per face per month storage price by a stored AWS page (searched again 2026-12-06); both match a third-party transcription of the pricing page (2025-12-03: $1, $0.8, $0.6, $0.4 per 1,000 to 1M, 5M, 35M and over; $0.00001 per face vector per month) and fit the page's worked example, the Mumbai Price List row and a FaceVectorsStored bill line",
 } as const;
 
 /**
@@ -69,6 +72,11 @@ const IMAGE_FACES_QUERY_RRU = 1;
 /** The "faces being indexed" marker (a tiny item): one write unit to set, one to clear, one consistent read. */
 const MARKER_WRU = 1;
 const MARKER_READ_RRU = 1;
+/**
+ * Before and after IndexFaces, grouping reads the image item (strongly consistent) to see whether the image was
+ * deleted or replaced; an image item holds the analysis, taken as 8 KB like the checkpoint: two read units each.
+ */
+const IMAGE_ITEM_READ_RRU = 2;
 /**
  * The detections checkpoint AnalyseImage writes before grouping and deletes after it: the analysis summary of an image
  * with a face, taken as 8 KB (functions/rekognition-labels/README.md: the person fixture's summary is under 8 KB), so
@@ -123,16 +131,24 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
     putFace: async () => {
       usage.writeUnits += FACE_PUT_WRU;
     },
+    updateFace: async () => {
+      usage.writeUnits += FACE_PUT_WRU;
+      return true;
+    },
     deleteFaceRecords: async () => undefined,
     markIndexing: async () => {
       usage.writeUnits += MARKER_WRU;
     },
-    isIndexingMarked: async () => {
+    indexingMark: async () => {
       usage.readUnits += MARKER_READ_RRU;
-      return false;
+      return undefined;
     },
     clearIndexingMark: async () => {
       usage.writeUnits += MARKER_WRU;
+    },
+    isSuperseded: async () => {
+      usage.readUnits += IMAGE_ITEM_READ_RRU;
+      return false;
     },
   };
   const lock: PeopleLock = {
@@ -142,7 +158,12 @@ export async function measureGroupingRun(faces: number, matches: number): Promis
     },
   };
   const image: Image = { S3Object: { Bucket: 'b', Name: 'k.jpg' } };
-  await groupFaces({ imageId: 'new-image', owner: 'owner', image, threshold: 90, now: () => new Date() }, collection, store, lock);
+  await groupFaces(
+    { imageId: 'new-image', owner: 'owner', image, sourceOrder: '1'.padStart(32, '0'), threshold: 90, now: () => new Date() },
+    collection,
+    store,
+    lock,
+  );
   return usage;
 }
 

@@ -17,9 +17,26 @@ export interface Tier {
  * gives $0.0010 per image for the first 1 M Group 2 images, $0.0008 next, and Image Properties at $0.00075 for the
  * first 1 M (no free tier), $0.0006 next. The tier boundaries below (1 M / 5 M / 35 M) are the earlier check's;
  * the stored pages did not show them in full.
+ *
+ * Re-checked 2026-12-06 (aws-facts) with the search tool:
+ * - Rekognition: the same transcription (docs corpus copy, read 2026-10-07) also quotes "Next 30 million" images at
+ *   $0.0006, i.e. the 5 M-35 M tier; the top tiers over 35 M ($0.00025 Group 2, $0.0001875 Image Properties) and
+ *   Image Properties' 5 M-35 M $0.00045 are still unconfirmed (they do not matter below 5 M images a month). One tier
+ *   ladder per group, shared by its APIs: AWS bills one usage type per group (`Group1-ImagesProcessed`,
+ *   `Group2-ImagesProcessed`, `FaceVectorsStored`: AWS Billing's free-tier usage-type list, a stored copy).
+ * - Lambda arm64, us-east-1: $0.0000133334 per GB-second for the first 7.5 B GB-s, $0.0000120001 for the next
+ *   11.25 B (https://cloudchipr.com/blog/aws-lambda-pricing); $0.20 per 1 M requests (same page; also
+ *   https://notes.kodekloud.com/docs/AWS-Lambda/Understanding-Lambda/Pricing). The third tier ($0.0000106667 over
+ *   18.75 B) was not in the stored text.
+ * - Step Functions Standard: $0.0250 per 1,000 state transitions in US East (N. Virginia), retries included
+ *   (https://aws.amazon.com/step-functions/pricing/, stored copy with the regional table).
+ * - DynamoDB on-demand, us-east-1, after the November 2024 cut: $0.625 per 1 M write request units, $0.125 per 1 M
+ *   read request units (https://airbyte.com/data-engineering-resources/dynamodb-pricing).
+ * - S3 Standard: $0.005 per 1,000 PUT/COPY/POST/LIST, $0.0004 per 1,000 GET/HEAD/SELECT
+ *   (https://c3x.dev/blog/s3-request-fees-explained).
  */
 export const PRICES = {
-  checkedOn: '2026-11-25 (notification lines 2026-12-05)',
+  checkedOn: '2026-11-25 (notification lines 2026-12-05; re-checked 2026-12-06)',
   region: 'us-east-1',
   sources: {
     lambda: 'https://aws.amazon.com/lambda/pricing/',

@@ -1,5 +1,6 @@
 import type { MachineInfo } from '../lib/machine';
 import type { BenchSections, Target } from './targets';
+import type { VideoStepTiming } from '../video/steps';
 
 const fmt = (value: number | null | undefined, digits = 2) =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
@@ -99,7 +100,15 @@ export function otherTables(s: BenchSections): string {
 
 /** The video section in one paragraph: what ran, how long it took, how much memory and CPU. */
 function videoLine(v: NonNullable<BenchSections['video']>): string {
-  return `Local video (${v.clip.seconds} s of ${v.clip.width}x${v.clip.height} at ${v.clip.fps} fps, ${fmt(v.clip.bytes / 1e6, 1)} MB, ${v.clip.content}): transcode (rendition, poster, thumbnails: ${v.transcode.outputs} files) ${fmt(v.transcode.wallSeconds, 1)} s wall / ${fmt(v.transcode.cpuSeconds, 1)} s CPU; analysis (labels and moderation of ${v.sampling.frames} frames, one every ${v.sampling.everySeconds} s, <= ${v.sampling.maxSide} px, ${v.visionWorkers} vision workers; labels done at ${fmt(v.analysis.labelsDoneSeconds, 1)} s, moderation at ${fmt(v.analysis.moderationDoneSeconds, 1)} s) ${fmt(v.analysis.wallSeconds, 1)} s wall / ${fmt(v.analysis.cpuSeconds, 1)} s CPU; model load once per stack start ${fmt(v.modelLoad.wallSeconds, 1)} s. ${fmt(v.wallSecondsPerVideoMinute, 1)} s per minute of video (${fmt(v.realTimeFactor)}x real time; CPU ${fmt(v.cpuSecondsPerVideoMinute, 1)} s per minute); peak RSS of the process tree ${v.peakTreeRssMb} MB; load average ${v.loadAverage.before.join(' ')} before, ${v.loadAverage.after.join(' ')} after${v.autogroupNice ? ` (bench session's autogroup at nice ${v.autogroupNice})` : ''}; jobs ${v.jobStatus.labels}/${v.jobStatus.moderation}, ${v.labelSegments} label and ${v.moderationSegments} moderation segments.`;
+  return `Local video (${v.clip.seconds} s of ${v.clip.width}x${v.clip.height} at ${v.clip.fps} fps, ${fmt(v.clip.bytes / 1e6, 1)} MB, ${v.clip.content}): transcode (rendition, poster, thumbnails: ${v.transcode.outputs} files) ${fmt(v.transcode.wallSeconds, 1)} s wall / ${fmt(v.transcode.cpuSeconds, 1)} s CPU; analysis (labels and moderation of ${v.sampling.frames} frames, one every ${v.sampling.everySeconds} s, <= ${v.sampling.maxSide} px, ${v.visionWorkers} vision workers; labels done at ${fmt(v.analysis.labelsDoneSeconds, 1)} s, moderation at ${fmt(v.analysis.moderationDoneSeconds, 1)} s) ${fmt(v.analysis.wallSeconds, 1)} s wall / ${fmt(v.analysis.cpuSeconds, 1)} s CPU; model load once per stack start ${fmt(v.modelLoad.wallSeconds, 1)} s. ${fmt(v.wallSecondsPerVideoMinute, 1)} s per minute of video (${fmt(v.realTimeFactor)}x real time; CPU ${fmt(v.cpuSecondsPerVideoMinute, 1)} s per minute); peak RSS of the process tree ${v.peakTreeRssMb} MB; load average ${v.loadAverage.before.join(' ')} before, ${v.loadAverage.after.join(' ')} after${v.autogroupNice ? ` (bench session's autogroup at nice ${v.autogroupNice})` : ''}; jobs ${v.jobStatus.labels}/${v.jobStatus.moderation}, ${v.labelSegments} label and ${v.moderationSegments} moderation segments.${v.steps ? ` ${videoStepsLine(v.steps)}` : ''}`;
+}
+
+/** The two video Lambda steps' real handlers (results written before they were timed have none). */
+function videoStepsLine(steps: NonNullable<NonNullable<BenchSections['video']>['steps']>): string {
+  const timing = (name: string, t: VideoStepTiming) =>
+    `${name} first call ${fmt(t.first.wallMs, 0)} ms wall / ${fmt(t.first.cpuMs, 0)} ms CPU, warm median ${fmt(t.warm.wallMsMedian, 1)} ms / ${fmt(t.warm.cpuMsMedian, 1)} ms CPU over ${t.invocations - 1} calls (import ${fmt(t.importMs, 0)} ms, ${t.memoryMb} MB in the template)`;
+  const { probeVideo: probe, composeVideoThumbnails: compose } = steps;
+  return `Step handlers on this clip (${steps.date.slice(0, 16)}Z, load ${steps.loadAverage.join(' ')}): ${timing('ProbeVideo', probe)}, ${probe.headerBytesRead} header bytes read; ${timing('ComposeVideoThumbnails', compose)}, a ${compose.frames}-frame sprite of ${fmt(compose.spriteBytes / 1e3, 0)} KB.`;
 }
 
 /** The whole generated results block for bench/README.md. */

@@ -1,9 +1,7 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../functions/probe-video/src/config';
-import { planVideo } from '../../functions/probe-video/src/plan';
-import { probeVideo } from '../../functions/probe-video/src/probe';
+import type { ProbeVideoOutput, VideoOutputs } from '@smart-image-pipeline/contracts';
 import { planJob } from '../../local/services/mediaconvert/job-settings';
 import { runTranscode } from '../../local/services/mediaconvert/transcoder';
 import { DEFAULT_SAMPLING } from '../../local/services/rekognition/video/frame-sampler';
@@ -12,6 +10,7 @@ import { defaultWorkerCount, LocalVisionService } from '../../local/vision/servi
 import { BENCH_CLIP_CONTENT, makeBenchClip } from './clip';
 import { autogroupNice, raiseAutogroupPriority } from './priority';
 import { processTree } from '../lib/process-tree';
+import { startBenchS3, timeVideoStep, type VideoStepTiming } from './steps';
 
 /** What the video section measured: the local MediaConvert and Rekognition Video on one generated 720p clip. */
 export interface VideoBenchResult {
@@ -38,7 +37,22 @@ export interface VideoBenchResult {
   jobStatus: { labels: string; moderation: string };
   labelSegments: number;
   moderationSegments: number;
+  /**
+   * The state machine's two video Lambda steps, each its real handler on this clip (absent in results written before
+   * they were timed): ProbeVideo reads the upload's header by ranged GETs and plans the jobs; ComposeVideoThumbnails
+   * reads the transcode's frame captures and writes the sprite sheet. Not part of the per-minute figures above.
+   */
+  steps?: {
+    /** When they ran and the load average then (1, 5, 15 min): they run before and after the window above. */
+    date: string;
+    loadAverage: number[];
+    probeVideo: VideoStepTiming & { headerBytesRead: number };
+    composeVideoThumbnails: VideoStepTiming & { frames: number; spriteBytes: number };
+  };
 }
+
+/** Invocations per step handler: the first is the cold one, the rest give the warm median. */
+const STEP_INVOCATIONS = { probeVideo: 20, composeVideoThumbnails: 6 };
 
 const round = (value: number, decimals = 2) => Math.round(value * 10 ** decimals) / 10 ** decimals;
 const loadNow = () => os.loadavg().map((value) => round(value));
@@ -69,28 +83,39 @@ export async function runVideoBench(options: {
   const recipe = { seconds, width: 1280, height: 720, fps: 30 };
   const clip = await readFile(await makeBenchClip(recipe));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-bench-video-'));
+  // The step handlers' S3: the upload for ProbeVideo, the transcode's frames for ComposeVideoThumbnails.
+  const stepS3 = await startBenchS3();
   // Opt-in: on a shared machine the session's CPU share, not the code, sets the wall time (priority.ts).
   const restorePriority = options.priority ? raiseAutogroupPriority() : undefined;
-  let peakMb = 0;
-  const sampler = setInterval(() => (peakMb = Math.max(peakMb, processTree().rssMb)), 200);
+  const memory = { peakMb: 0, sampler: undefined as NodeJS.Timeout | undefined };
   const workers = defaultWorkerCount();
   const vision = { service: undefined as LocalVisionService | undefined };
   try {
-    const objects = new Map<string, Buffer>([['uploads/uploads/bench.mp4', clip]]);
-    const config = loadConfig({ PROCESSED_BUCKET_NAME: 'processed' });
-    const facts = await probeVideo(
-      { size: clip.length, read: async (offset, length) => clip.subarray(offset, offset + length) },
-      config.limits,
+    const upload = { bucket: 'bench-uploads', key: 'uploads/bench.mp4' };
+    await stepS3.service.createBucket(upload.bucket, { versioning: true });
+    const uploaded = await stepS3.service.putObject(upload.bucket, upload.key, clip, { contentType: 'video/mp4' });
+    const run = {
+      imageId: 'b'.repeat(32),
+      revision: 'c'.repeat(16),
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:bench:video',
+    };
+    const source = { ...upload, versionId: uploaded.versionId ?? null, sourceOrder: uploaded.sequencer.padStart(32, '0') };
+    const stepsStarted = { date: new Date().toISOString(), loadAverage: loadNow() };
+    const probe = await timeVideoStep(
+      'ProbeVideoFunction',
+      { ...run, source },
+      { invocations: STEP_INVOCATIONS.probeVideo, s3Url: stepS3.url },
     );
-    const plan = planVideo(
-      { imageId: 'b'.repeat(32), revision: 'c'.repeat(16), source: { bucket: 'uploads', key: 'uploads/bench.mp4' } },
-      facts,
-      config,
-    );
+    const { facts, plan } = probe.output as ProbeVideoOutput;
+    log(`  ProbeVideo handler ${probe.timing.warm.wallMsMedian} ms wall, ${probe.timing.warm.cpuMsMedian} ms CPU (warm median)`);
+
+    // Transcode (of the plan ProbeVideo made) and analysis; the step handlers' processes are outside this window.
+    const objects = new Map<string, Buffer>([[`${upload.bucket}/${upload.key}`, clip]]);
     const storage = {
       getObjectBytes: async (bucket: string, key: string) => objects.get(`${bucket}/${key}`)!,
       putObject: async (bucket: string, key: string, body: Buffer) => objects.set(`${bucket}/${key}`, body),
     };
+    memory.sampler = setInterval(() => (memory.peakMb = Math.max(memory.peakMb, processTree().rssMb)), 200);
     const before = loadNow();
 
     // Transcode: rendition, poster and thumbnails (HLS is off by default).
@@ -128,16 +153,35 @@ export async function runVideoBench(options: {
     const t3 = { at: performance.now(), cpu: processTree().cpuSeconds };
     log(`  analysis ${round((t3.at - t2.at) / 1000, 1)} s wall, ${round(t3.cpu - t2.cpu, 1)} s CPU`);
     const after = loadNow();
-
-    const transcodeSeconds = (t1.at - t0.at) / 1000;
-    const analysisSeconds = (t3.at - t2.at) / 1000;
-    const cpuSeconds = t1.cpu - t0.cpu + (t3.cpu - t2.cpu);
+    clearInterval(memory.sampler);
     // The frames the jobs analysed, as the local Rekognition Video keeps them on disk.
     await jobs.idle();
     const stored = JSON.parse(await readFile(path.join(dataDir, 'rekognition', 'video-jobs', `${String(labels.JobId)}.json`), 'utf8')) as {
       frames?: unknown[];
       intervalMillis?: number;
     };
+    await vision.service.close();
+    vision.service = undefined;
+
+    // ComposeVideoThumbnails' real handler on the transcode's outputs, copied into the local S3 (not timed).
+    await stepS3.service.createBucket(plan.outputs.bucket);
+    for (const [where, body] of objects) {
+      const [bucket, ...key] = where.split('/');
+      if (bucket === plan.outputs.bucket) await stepS3.service.putObject(bucket, key.join('/'), body);
+    }
+    const compose = await timeVideoStep(
+      'ComposeVideoThumbnailsFunction',
+      { ...run, sourceOrder: source.sourceOrder, plan },
+      { invocations: STEP_INVOCATIONS.composeVideoThumbnails, s3Url: stepS3.url },
+    );
+    const composed = compose.output as VideoOutputs;
+    log(
+      `  ComposeVideoThumbnails handler ${compose.timing.warm.wallMsMedian} ms wall, ${compose.timing.warm.cpuMsMedian} ms CPU (warm median)`,
+    );
+
+    const transcodeSeconds = (t1.at - t0.at) / 1000;
+    const analysisSeconds = (t3.at - t2.at) / 1000;
+    const cpuSeconds = t1.cpu - t0.cpu + (t3.cpu - t2.cpu);
     return {
       clip: { ...recipe, bytes: clip.length, content: BENCH_CLIP_CONTENT },
       autogroupNice: autogroupNice(),
@@ -164,15 +208,21 @@ export async function runVideoBench(options: {
       realTimeFactor: round((transcodeSeconds + analysisSeconds) / seconds, 3),
       cpuSecondsPerVideoMinute: round((cpuSeconds / seconds) * 60),
       cpuRealTimeFactorOnAllCores: round(cpuSeconds / os.availableParallelism() / seconds, 3),
-      peakTreeRssMb: Math.round(peakMb),
+      peakTreeRssMb: Math.round(memory.peakMb),
       jobStatus: { labels: String(labelResult.JobStatus), moderation: String(moderationResult.JobStatus) },
       labelSegments: (labelResult.Labels as unknown[]).length,
       moderationSegments: (moderationResult.ModerationLabels as unknown[]).length,
+      steps: {
+        ...stepsStarted,
+        probeVideo: { ...probe.timing, headerBytesRead: facts.headerBytesRead },
+        composeVideoThumbnails: { ...compose.timing, frames: composed.sprite?.count ?? 0, spriteBytes: composed.sprite?.bytes ?? 0 },
+      },
     };
   } finally {
-    clearInterval(sampler);
+    clearInterval(memory.sampler);
     restorePriority?.();
     await vision.service?.close();
+    await stepS3.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { guardRequest } from './http/request-guard';
 import { BASE_HEADERS, sendError, sendJson } from './http/respond';
 import { handleLocalRoute, type EventLogReader, type OutboxReader } from './local-outbox';
 import { buildWebAssets, type WebAsset } from './web-assets';
+import { listen } from '../../local/edge/listen';
 
 export type { EventLogReader, OutboxReader, OutboxPage } from './local-outbox';
 
@@ -77,23 +77,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   }
 
   const port = options.port ?? Number(process.env.CONSOLE_PORT ?? 3000);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  ownOrigin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  return {
-    url: ownOrigin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listen(server, port, host);
+  ownOrigin = listening.url;
+  return listening;
 }
 
 /** The page's policy: the app's own scripts only; it talks to the API, the user pool and the edge (uploads, images). */

@@ -17,3 +17,10 @@ export function parseCommandLine<const T extends Omit<ParseArgsConfig, 'strict'>
     return undefined;
   }
 }
+
+/** True, after printing the usage on stdout, when the command line asked for `--help` (the command then exits 0). */
+export function printedHelp(values: { help?: unknown }, usage: string): boolean {
+  if (values.help !== true) return false;
+  process.stdout.write(`${usage}\n`);
+  return true;
+}

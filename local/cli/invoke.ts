@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { LambdaRuntime } from '../services/lambda';
 import { startLocalStack, type LocalStack } from '../stack';
 import { loadLocalApp } from '../template';
-import { parseCommandLine } from './command-line';
+import { parseCommandLine, printedHelp } from './command-line';
 import { bucketsNamedIn, listEdgeBuckets, missingBucketsNote } from './event-buckets';
 
 const USAGE = `Usage: npm run invoke -- <FunctionLogicalId> <event.json> [--edge URL] [--data-dir DIR] [--no-vision]
@@ -24,9 +24,10 @@ export async function runInvoke(
   const parsed = parseCommandLine('invoke', USAGE, {
     args: [...argv],
     allowPositionals: true,
-    options: { edge: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-vision': { type: 'boolean' } },
+    options: { edge: { type: 'string' }, 'data-dir': { type: 'string' }, 'no-vision': { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (!parsed) return 2;
+  if (printedHelp(parsed.values, USAGE)) return 0;
   const { values: flags, positionals } = parsed;
   const [logicalId, eventFile] = positionals;
   if (!logicalId || !eventFile || positionals.length > 2) {

@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import { consoleOrigins as originsOf } from '../edge/cors';
 import { startLocalStack, type LocalStack } from '../stack';
-import { parseCommandLine } from './command-line';
+import { parseCommandLine, printedHelp } from './command-line';
+import { portTakenHint } from './local-ports';
 
 type ConsoleModule = {
   startConsoleServer(options: {
@@ -13,7 +14,7 @@ type ConsoleModule = {
   }): Promise<{ url: string; close(): Promise<void> }>;
 };
 
-const USAGE = `Usage: npm start [-- --quiet]
+const USAGE = `Usage: npm start [-- --quiet] [--help]
 Starts the local stack (edge on EDGE_PORT, data in LOCAL_DATA_DIR) and the console until Ctrl-C.
 --quiet keeps function logs in <data>/logs only. Exit code 2 when the stack cannot start.`;
 
@@ -23,8 +24,9 @@ Starts the local stack (edge on EDGE_PORT, data in LOCAL_DATA_DIR) and the conso
  * @returns the exit code (only on a start-up failure).
  */
 export async function runStart(argv: readonly string[]): Promise<number> {
-  const parsed = parseCommandLine('start', USAGE, { args: [...argv], options: { quiet: { type: 'boolean' } } });
+  const parsed = parseCommandLine('start', USAGE, { args: [...argv], options: { quiet: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (!parsed) return 2;
+  if (printedHelp(parsed.values, USAGE)) return 0;
   const quiet = parsed.values.quiet === true;
   const consolePort = Number(process.env.CONSOLE_PORT ?? 3000);
   // The edge reads this array on every request, so the console's real port can join it once known (CONSOLE_PORT=0).
@@ -36,9 +38,7 @@ export async function runStart(argv: readonly string[]): Promise<number> {
       onLog: quiet ? undefined : (id, line) => process.stderr.write(`[${id}] ${line}\n`),
     });
   } catch (err) {
-    process.stderr.write(`start: ${(err as Error).message}\n`);
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      process.stderr.write('start: the edge port is taken; set EDGE_PORT or stop the other stack.\n');
+    process.stderr.write(`start: ${portTakenHint(err) ?? (err as Error).message}\n`);
     return 2;
   }
   let consoleUrl: string;
@@ -58,9 +58,11 @@ export async function runStart(argv: readonly string[]): Promise<number> {
     consoleUrl = server.url;
     consoleOrigins.push(...originsOf(Number(new URL(server.url).port)).filter((origin) => !consoleOrigins.includes(origin)));
   } catch (err) {
-    consoleUrl = `(not started: ${(err as Error).message.split('\n')[0]})`;
+    const hint = portTakenHint(err);
+    if (hint) process.stderr.write(`start: the console did not start: ${hint}\n`);
+    consoleUrl = `(not started: ${hint?.split('\n')[0] ?? (err as Error).message.split('\n')[0]})`;
   }
-  process.stdout.write(banner(stack, consoleUrl));
+  process.stdout.write(banner(stack, consoleUrl, quiet));
   const stop = async () => {
     process.stdout.write('\nStopping (running executions are redriven at the next start)...\n');
     await consoleServer?.close();
@@ -72,10 +74,9 @@ export async function runStart(argv: readonly string[]): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-function banner(stack: LocalStack, consoleUrl: string): string {
+function banner(stack: LocalStack, consoleUrl: string, quiet: boolean): string {
   const r = stack.resources;
-  const shown = relative(process.cwd(), stack.dataDir);
-  const dataDir = !shown || shown.startsWith('..') ? stack.dataDir : shown;
+  const dataDir = shortPath(stack.dataDir);
   const recovered =
     stack.recovered.executions + stack.recovered.uploads > 0
       ? `\n  Recovered:      ${stack.recovered.executions} interrupted execution(s) redriven, ${stack.recovered.uploads} upload(s) delivered again`
@@ -85,7 +86,7 @@ function banner(stack: LocalStack, consoleUrl: string): string {
     ? `
   API:            ${web.apiUrl}   (ApiFunction behind the local HTTP API; needs a user pool access token)
   User pool:      ${web.userPoolId} at ${web.authDomainUrl}
-  Signed in as:   ${web.defaultUser.email} (admins), without a prompt; its password is in ${relative(process.cwd(), web.defaultUser.passwordFile) || web.defaultUser.passwordFile}
+  Signed in as:   ${web.defaultUser.email} (admins), without a prompt; its password is in ${shortPath(web.defaultUser.passwordFile)}
   Another user:   npm run users -- create --email someone@example.com --password '<12+ chars, upper, lower, digit, symbol>'`
     : '';
   return `
@@ -96,13 +97,33 @@ Smart Image Pipeline: local mode is running
   Uploads bucket: ${r.uploadsBucket}
   State machine:  ${r.stateMachineArn}
 
-Upload an image (the AWS CLI needs some credentials and a region; any values work):
-  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${stack.app.pseudo.region}
-  aws --endpoint-url ${stack.edgeUrl} s3 cp photo.jpg s3://${r.uploadsBucket}/uploads/
-Watch the runs:
+${uploadHelp(stack)}
+Watch the runs (or open the console's Runs page):
   aws --endpoint-url ${stack.edgeUrl} stepfunctions list-executions --state-machine-arn ${r.stateMachineArn}
-Press Ctrl-C to stop.
+${quiet ? '' : `Function logs follow (JSON lines; \`npm start -- --quiet\` keeps them in ${dataDir}/logs only).\n`}Press Ctrl-C to stop.
 `;
+}
+
+/** A path relative to the working directory when it is inside it, else absolute (never `../../..`). */
+function shortPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return !shown || shown.startsWith('..') ? path : shown;
+}
+
+/**
+ * How to upload with the AWS CLI. The key names the default user's sub (`uploads/<sub>/`), as the console's own
+ * uploads do, so the image is theirs and shows in their gallery; a key without a sub is nobody's (admins only).
+ */
+function uploadHelp(stack: LocalStack): string {
+  const folder = stack.webApp ? `uploads/${stack.webApp.defaultUser.sub}/` : 'uploads/';
+  const owner = stack.webApp
+    ? ` as ${stack.webApp.defaultUser.email}, into its folder so that it shows in the console's gallery
+(an object straight under uploads/ is nobody's: only admins see it, under Gallery > Whose: Everyone's)`
+    : '';
+  return `Upload an image or a video${owner}.
+The AWS CLI needs some credentials and a region; any values work:
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${stack.app.pseudo.region}
+  aws --endpoint-url ${stack.edgeUrl} s3 cp photo.jpg s3://${stack.resources.uploadsBucket}/${folder}`;
 }
 
 if (require.main === module) {

@@ -6,7 +6,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { loadLocalApp } from '../template';
-import { parseCommandLine } from './command-line';
+import { parseCommandLine, printedHelp } from './command-line';
 
 const USAGE = `Usage: npm run users -- create --email <address> --password <password> [--admin] [--edge URL]
        npm run users -- list [--edge URL]
@@ -23,9 +23,16 @@ export async function runUsers(argv: readonly string[]): Promise<number> {
   const parsed = parseCommandLine('users', USAGE, {
     args: [...argv],
     allowPositionals: true,
-    options: { email: { type: 'string' }, password: { type: 'string' }, admin: { type: 'boolean' }, edge: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      admin: { type: 'boolean' },
+      edge: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (!parsed) return 2;
+  if (printedHelp(parsed.values, USAGE)) return 0;
   const [command, ...extra] = parsed.positionals;
   if (
     (command !== 'create' && command !== 'list') ||

@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { AwsServiceError } from './aws-error';
 import { decideCors, preflightHeaders } from './cors';
@@ -9,6 +8,7 @@ import { asServiceError } from './protocols/protocol';
 import { answerWith, routeRequest } from './router';
 import { readSigV4Scope } from './sigv4';
 import type { EdgeRequest, EdgeResponse, EdgeService } from './types';
+import { listen } from './listen';
 
 /**
  * Largest request body the edge buffers (512 MiB). S3 allows 5 GB in one PUT, but local mode buffers bodies
@@ -113,23 +113,7 @@ export async function startEdgeServer(opts: EdgeServerOptions): Promise<EdgeServ
     writeResponse(res, withHeaders(response, corsHeaders));
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 4566, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, opts.port ?? 4566, host);
 }
 
 /** Buffers the body, stopping early (without reading the rest) once it passes the cap. */

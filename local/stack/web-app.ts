@@ -17,7 +17,8 @@ export interface WebAppInfo {
   /** Base URL of the hosted sign-in (`/oauth2/authorize`, `/oauth2/token`, `/logout` below it). */
   authDomainUrl: string;
   issuer: string;
-  defaultUser: { email: string; passwordFile: string };
+  /** `sub` names the user's upload folder (`uploads/<sub>/`), so a CLI upload there shows in the user's gallery. */
+  defaultUser: { email: string; sub: string; passwordFile: string };
 }
 
 /** The template's user pools and HTTP APIs, served locally. */
@@ -84,7 +85,7 @@ export async function openWebApp(app: LocalApp, dataDir: string): Promise<LocalW
         userPoolClientId: client.id,
         authDomainUrl: pool.issuer,
         issuer: pool.issuer,
-        defaultUser: { email: defaultUser.email, passwordFile: defaultUser.passwordFile },
+        defaultUser: { email: defaultUser.email, sub: defaultUser.user.sub, passwordFile: defaultUser.passwordFile },
       };
     },
     async close() {

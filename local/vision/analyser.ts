@@ -27,7 +27,7 @@ import { qualityOf, toImageProperties, type RgbPixels } from './mapping/image-pr
 import { CLASSIFIER_MIN_SCORE } from './mapping/calibration';
 import { classifierLabels } from './mapping/imagenet-labels';
 import { toLabels, type ObjectDetection } from './mapping/labels';
-import { toModerationResponse } from './mapping/moderation';
+import { toModerationResponse, type NsfwScores } from './mapping/moderation';
 import { sceneCues } from './mapping/scene-cues';
 import { toTextResponse } from './mapping/text';
 import type { FacesParams, LabelsParams, ModerationParams, TextParams } from './request';
@@ -74,13 +74,14 @@ export class Analyser {
   ) {}
 
   /**
-   * Loads every model once (the nsfwjs weights through the binary cache in `cacheDir`) and warms each up.
+   * Loads every model once (the nsfwjs weights and the simplified OCR graphs through their caches in `cacheDir`) and
+   * warms each up.
    * @throws Error when a model cannot load
    */
   static async load(paths: ModelPaths, cacheDir: string): Promise<Analyser> {
     const human = await HumanEngine.load(paths.human);
     const nsfw = await NsfwEngine.load(paths.nsfw, cacheDir);
-    const ocr = await PaddleOcrEngine.load(paths.ocr);
+    const ocr = await PaddleOcrEngine.load(paths.ocr, cacheDir);
     const classifier = paths.classifier ? await ImagenetClassifier.load(paths.classifier) : undefined;
     const analyser = new Analyser(human, nsfw, ocr, classifier);
     await analyser.warmUp();
@@ -180,9 +181,14 @@ export class Analyser {
     return toEmbeddedFaces(faces, (face) => faceBox(toEvidence(face, image)));
   }
 
-  private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {
+  /** nsfwjs' five raw class probabilities for the whole image, the input of DetectModerationLabels' mapping. */
+  async moderationScores(bytes: Buffer): Promise<NsfwScores> {
     const square = await decodeSquare(bytes, NSFW_INPUT_SIZE);
-    return toModerationResponse(await this.nsfw.classify(square.data), params.minConfidence);
+    return this.nsfw.classify(square.data);
+  }
+
+  private async detectModerationLabels(bytes: Buffer, params: ModerationParams): Promise<DetectModerationLabelsResponse> {
+    return toModerationResponse(await this.moderationScores(bytes), params.minConfidence);
   }
 
   private async detectText(bytes: Buffer, params: TextParams): Promise<DetectTextResponse> {

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { readSamConfig } from '../../local/template/samconfig';
 import { recordFigures } from '../hardening/support/figures';
 import { fixture } from '../hardening/support/hostile-corpus';
 import { imageIdOf, PipelineClient } from '../hardening/support/pipeline-client';
@@ -17,6 +18,16 @@ const FAULTS = 'rekognition.throttle=0.3,dynamodb.write=0.1,s3.slow=150ms';
 const IMAGES = 30;
 const RUN_TIMEOUT_MS = 20 * 60_000;
 const INJECTED = 'Injected by LOCAL_FAULTS';
+
+/**
+ * Local mode's PipelineConfig with near-duplicate reuse off. The photos are resized copies of 5 fixtures, so with reuse
+ * on only ~5 runs call Rekognition at all, and then no throttle outlasting the SDK's retry reaches the state machine
+ * in about 1 run of 4 (CI saw this): every run must really call Rekognition for the faults to be exercised.
+ */
+function configWithoutReuse(): string {
+  const local = readSamConfig(join(__dirname, '..', '..', 'samconfig.toml')).parameterOverrides.PipelineConfig ?? '{}';
+  return `PipelineConfig='${JSON.stringify({ ...JSON.parse(local), reuseNearDuplicates: false })}'`;
+}
 
 let dataDir: string;
 let stack: StackChild | undefined;
@@ -60,7 +71,12 @@ describe('local pipeline under injected faults', () => {
     async () => {
       // Prepare
       const uploads = await photos(IMAGES);
-      stack = await startStackChild({ LOCAL_DATA_DIR: dataDir, LOCAL_FAULTS: FAULTS, LOCAL_CONCURRENCY: '2' });
+      stack = await startStackChild({
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_FAULTS: FAULTS,
+        LOCAL_CONCURRENCY: '2',
+        LOCAL_PARAMETER_OVERRIDES: configWithoutReuse(),
+      });
       const client = new PipelineClient(stack.endpoints);
 
       // Act

@@ -317,6 +317,17 @@ describe('state machine definition', () => {
     }
   });
 
+  it("hands AnalyseImage the upload's sourceOrder, which face grouping compares with the image item after IndexFaces", () => {
+    // Prepare
+    const states = loadDefinition().States as Record<string, any>;
+
+    // Act
+    const payload = states.AnalyseImage.Parameters.Payload;
+
+    // Assess: the execution input's source.sourceOrder (the trigger's, from the S3 sequencer).
+    expect(payload['sourceOrder.$']).toBe('$.source.sourceOrder');
+  });
+
   it('passes the analysis summary on as one object, so a new detector needs no change here', () => {
     // Prepare
     const states = loadDefinition().States as Record<string, any>;

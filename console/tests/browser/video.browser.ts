@@ -1,4 +1,5 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -52,6 +53,29 @@ async function openPage(width: number, hash: string, options: { withoutMediaSour
   return page;
 }
 
+/**
+ * The same object presigned an hour ago for 60 s, as the API signed it: what a playlist's segment URL is once the
+ * viewer has watched past its window. The local S3 answers it 403 AccessDenied "Request has expired", as S3 does.
+ */
+async function expiredUrlFor(url: string): Promise<string> {
+  const { origin, pathname } = new URL(url);
+  const [bucket, ...key] = pathname.slice(1).split('/').map(decodeURIComponent);
+  const s3 = new S3Client({
+    endpoint: origin,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const expired = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key.join('/') }), {
+    expiresIn: 60,
+    signingDate: new Date(Date.now() - 3_600_000),
+  });
+  s3.destroy();
+  if (withoutQuery(expired) !== withoutQuery(url))
+    throw new Error(`re-signing ${withoutQuery(url)} gave another address: ${withoutQuery(expired)}`);
+  return expired;
+}
+
 /** Waits until the player knows the video's duration (its metadata loaded from the presigned rendition URL). */
 async function metadataLoaded(page: Page): Promise<number> {
   const player = page.locator('[data-testid="video-player"]');
@@ -61,6 +85,87 @@ async function metadataLoaded(page: Page): Promise<number> {
     return Boolean(video && video.readyState >= HTMLMediaElement.HAVE_METADATA && video.duration > 0);
   });
   return player.evaluate((video: HTMLVideoElement) => video.duration);
+}
+
+/** A segment the page fetched: its place in its rung (0 = the first), the answer, and whether the master had been reloaded. */
+interface SegmentAnswer {
+  index: number;
+  status: number;
+  afterReload: boolean;
+  body: Promise<string>;
+}
+
+/**
+ * Serves the video's HLS playlists to `page` with every rung's segments after the first named by expired URLs: until
+ * the master playlist is fetched again (`untilReload`: the viewer has played past the window in which the API signed
+ * them), or on every fetch (a segment S3 refuses whatever the URL). The first expired request waits for `release()`,
+ * so the error comes once the test has the video playing.
+ */
+async function expireLaterSegments(page: Page, options: { untilReload: boolean }) {
+  const hlsFolder = `${stack.webApp.apiUrl}/images/${imageId}/hls/`;
+  const masterUrl = `${stack.webApp.apiUrl}${detail.video.hlsPlaylist}`;
+  let masterFetches = 0;
+  let laterSegmentStart = Number.NaN;
+  const segmentIndex = new Map<string, number>();
+  const expiredSignatures = new Set<string>();
+  const answers: SegmentAnswer[] = [];
+  await page.route(
+    (url) => url.href.startsWith(hlsFolder),
+    async (route) => {
+      const response = await route.fetch();
+      let body = await response.text();
+      if (route.request().url() === masterUrl) masterFetches += 1;
+      else {
+        const lines = body.split('\n');
+        const segmentLines = lines.flatMap((line, index) => (line.trim() !== '' && !line.startsWith('#') ? [index] : []));
+        segmentLines.forEach((line, index) => segmentIndex.set(withoutQuery(lines[line]), index));
+        laterSegmentStart = Number(/^#EXTINF:([\d.]+)/m.exec(body)?.[1]);
+        if (masterFetches === 1 || !options.untilReload)
+          for (const line of segmentLines.slice(1)) {
+            lines[line] = await expiredUrlFor(lines[line]);
+            expiredSignatures.add(new URL(lines[line]).searchParams.get('X-Amz-Signature')!);
+          }
+        body = lines.join('\n');
+      }
+      await route.fulfill({ response, body });
+    },
+  );
+  let release = () => undefined as void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(
+    (url) => expiredSignatures.has(url.searchParams.get('X-Amz-Signature') ?? ''),
+    async (route) => {
+      await released;
+      // A request the player gave up on meanwhile (its first-byte timeout) cannot be continued.
+      await route.continue().catch(() => undefined);
+    },
+  );
+  page.on('response', (response) => {
+    const index = segmentIndex.get(withoutQuery(response.url()));
+    if (index === undefined) return;
+    const body = response.status() === 200 ? Promise.resolve('') : response.text().catch(() => '');
+    answers.push({ index, status: response.status(), afterReload: masterFetches > 1, body });
+  });
+  return {
+    release,
+    answers,
+    masterFetches: () => masterFetches,
+    /** Where the second segment starts (the first segment's EXTINF). */
+    laterSegmentStart: () => laterSegmentStart,
+    /** The 403 answers, with their bodies. */
+    refused: () =>
+      Promise.all(answers.filter((answer) => answer.status === 403).map(async (answer) => ({ ...answer, body: await answer.body }))),
+  };
+}
+
+/** Starts the video (muted, as browsers allow without a gesture) once its metadata has loaded, and waits until it plays. */
+async function playing(page: Page): Promise<void> {
+  await metadataLoaded(page);
+  await page.locator('[data-testid="video-player"]').evaluate(async (video: HTMLVideoElement) => {
+    video.muted = true;
+    await video.play();
+  });
+  await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > 0);
 }
 
 /** The player's current time once it has settled on `seconds` (a seek completes asynchronously). */
@@ -238,6 +343,64 @@ describe('a video in the console, in Chromium', () => {
     expect(caption).toBe('HLS · fixed · 360p');
     expect(seeked).toBeCloseTo(nearEnd, 0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('recovers from an expired segment URL: the playlists are fetched again and a later segment plays (1280 px)', async () => {
+    // Prepare
+    const errors: string[] = [];
+    const page = await newWatchedPage(browser.context, 1280, errors);
+    const ladder = await expireLaterSegments(page, { untilReload: true });
+    const player = page.locator('[data-testid="video-player"]');
+
+    // Act
+    await openRoute(page, stack.console.url, `#/images/${imageId}`);
+    await playing(page);
+    ladder.release();
+    // Playback goes on past the first segment, into one whose first URL had expired.
+    await page.waitForFunction(
+      (from) => (document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')?.currentTime ?? 0) > from + 0.5,
+      ladder.laterSegmentStart(),
+    );
+    const kind = await page.locator('[data-testid="video-source"]').getAttribute('data-kind');
+    const playsFrom = await player.evaluate((video: HTMLVideoElement) => video.currentSrc);
+    await page.close();
+
+    // Assess
+    const refused = await ladder.refused();
+    const laterPlayed = ladder.answers.filter((answer) => answer.status === 200 && answer.afterReload && answer.index > 0);
+    expect(ladder.laterSegmentStart()).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((answer) => !answer.afterReload && /Request has expired/.test(answer.body))).toBe(true);
+    expect(ladder.masterFetches()).toBe(2);
+    expect(laterPlayed.length).toBeGreaterThan(0);
+    expect(kind).toBe('hls');
+    expect(playsFrom).toMatch(/^blob:/);
+    // The refused loads are the only errors the page saw.
+    expect(errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
+  });
+
+  it('gives up after 3 reloads when a segment is refused whatever its URL, and plays the MP4 rendition (1280 px)', async () => {
+    // Prepare
+    const errors: string[] = [];
+    const page = await newWatchedPage(browser.context, 1280, errors);
+    const ladder = await expireLaterSegments(page, { untilReload: false });
+    const source = page.locator('[data-testid="video-source"]');
+
+    // Act
+    await openRoute(page, stack.console.url, `#/images/${imageId}`);
+    await playing(page);
+    ladder.release();
+    await page.locator('[data-testid="video-source"][data-kind="mp4"]').waitFor();
+    const playsFrom = await page.locator('[data-testid="video-player"]').evaluate((video: HTMLVideoElement) => video.currentSrc);
+    const caption = await source.textContent();
+    await page.close();
+
+    // Assess
+    expect(ladder.masterFetches()).toBe(4);
+    expect(ladder.answers.filter((answer) => answer.status === 200 && answer.index > 0)).toEqual([]);
+    expect(withoutQuery(playsFrom)).toBe(withoutQuery(detail.video.rendition.url));
+    expect(caption).toMatch(/^H\.264 MP4/);
+    expect(errors.filter((error) => !/status of 403/.test(error))).toEqual([]);
   });
 
   it('plays the MP4 rendition in a browser without Media Source Extensions', async () => {

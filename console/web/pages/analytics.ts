@@ -330,7 +330,10 @@ function totals(summary: AnalyticsSummary): HTMLElement {
     'dl',
     { class: 'tiles', 'data-testid': 'analytics-totals' },
     tile('Images', integer(images)),
-    tile('Saved by resizing', `${mb(saved).toLocaleString('en-US')} MB`),
+    // Small uploads get variants (six files) that together outweigh them; say so rather than show a negative saving.
+    saved >= 0
+      ? tile('Saved by resizing', `${mb(saved).toLocaleString('en-US')} MB`)
+      : tile('Variants beyond uploads', `${mb(-saved).toLocaleString('en-US')} MB`),
     tile('Rekognition calls avoided', integer(skipped)),
     tile('Estimated spend', usd(summary.spend.totalUsd)),
   );

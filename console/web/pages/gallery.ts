@@ -222,8 +222,10 @@ export const galleryPage: Page = (container, route) => {
         shown === 0
           ? cursor
             ? 'Nothing in this stretch; load more to keep searching.'
-            : 'No images match.'
-          : `${shown} image${shown === 1 ? '' : 's'}${cursor ? ' so far' : ''}`;
+            : scope !== 'all' && isAdmin()
+              ? "No images of yours match. Uploads that name no user (straight under uploads/, e.g. from the AWS CLI) are nobody's: choose Whose: Everyone's to see them."
+              : 'No images match.'
+          : `${shown} ${current.mediaType === 'video' ? 'video' : 'image'}${shown === 1 ? '' : 's'}${cursor ? ' so far' : ''}`;
       if (shown === 0 && cursor) more.hidden = false;
     } catch (error) {
       note.textContent = `Could not load images: ${(error as Error).message}`;

@@ -130,7 +130,9 @@ export const outboxPage: Page = (container) => {
     h(
       'p',
       { class: 'lead' },
-      'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them.',
+      'What was sent: e-mails (SES) and text messages (SMS through SNS) to owners, as the local services received them. ' +
+        'Each owner gets at most 5 messages per channel in 15 minutes by default (NotificationsPerWindow, ' +
+        'NotificationWindowMinutes); the rest of the window arrives as one digest at its end.',
     ),
     note,
     list,

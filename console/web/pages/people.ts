@@ -53,7 +53,7 @@ function personCard(person: PersonView): HTMLElement {
 }
 
 const OFF_NOTE =
-  'People appear here when face grouping is switched on (groupFacesIntoPeople in the pipeline config; it stores face vectors, which are biometric data) and your photos have faces.';
+  'People appear here when face grouping is switched on and your photos have faces. It stores face vectors, which are biometric data, so it is off until an administrator adds a pipeline version with "groupFacesIntoPeople": true (a new version: a version that has run cannot change; README "People").';
 
 /** Every page of GET /people (the action's choice of people to merge into needs all of them). */
 async function allPeople(): Promise<PersonView[]> {

@@ -26,7 +26,7 @@ export interface AwsDepsSources {
   logger: Log;
 }
 
-/** Rekognition's DeleteFaces takes at most this many face ids per call. */
+/** Rekognition's DeleteFaces takes at most this many face ids per call (`FaceIdList` max 4096, botocore's model). */
 const FACE_DELETE_BATCH = 4096;
 /** S3's DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000;
@@ -113,33 +113,50 @@ export function createAwsDeps({ s3, db, rekognition, config, now, logger }: AwsD
       } while (startKey !== undefined);
       return deleted;
     },
-    async deleteFaceVectors(imageId) {
+    async deleteFaceVectors(imageId, order) {
+      // Face items and the marker carry the sourceOrder of the upload whose run wrote them (none: written before that
+      // was kept, so older than any deletion); those of a later upload of the key are that upload's, never deleted here.
+      const upTo = (item: Record<string, unknown>) => typeof item.sourceOrder !== 'string' || item.sourceOrder <= order;
       const faceIds: string[] = [];
+      const laterFaceIds = new Set<string>();
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await db.send(
-          new QueryCommand({ ...imageFacesQuery(table, imageId), ProjectionExpression: 'faceId', ExclusiveStartKey: startKey }),
+          new QueryCommand({
+            ...imageFacesQuery(table, imageId),
+            ProjectionExpression: 'faceId, sourceOrder',
+            ExclusiveStartKey: startKey,
+          }),
         );
-        faceIds.push(...(page.Items ?? []).map((item) => String(item.faceId)));
+        for (const item of page.Items ?? []) {
+          if (upTo(item)) faceIds.push(String(item.faceId));
+          else laterFaceIds.add(String(item.faceId));
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey !== undefined);
       // A run that died between IndexFaces and its face records left this marker: the collection may hold vectors of
       // the image no record names, found by their ExternalImageId (a scan of the collection; rare).
-      const marker = await db.send(
-        new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK }, ConsistentRead: true }),
-      );
-      if (faceIds.length === 0 && !marker.Item) return 0;
+      const readMarker = async () =>
+        (await db.send(new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK }, ConsistentRead: true })))
+          .Item;
+      const marker = await readMarker();
+      const scan = marker !== undefined && upTo(marker);
+      if (faceIds.length === 0 && !scan) return 0;
       // Face records without a collection to delete from would leave vectors behind unseen: fail loudly instead.
       if (!config.faceCollectionId)
         throw new ConfigurationError([`FACE_COLLECTION_ID (image ${imageId} has ${faceIds.length} indexed faces)`]);
       const collectionId = config.faceCollectionId;
-      if (marker.Item) {
+      if (scan) {
         const unrecorded = await collectionFacesOfImage(
           (token) =>
             rekognition.send(new ListFacesCommand({ CollectionId: collectionId, MaxResults: LIST_FACES_PAGE_SIZE, NextToken: token })),
           imageId,
         );
-        faceIds.push(...unrecorded.filter((faceId) => !faceIds.includes(faceId)));
+        // Only while that marker still stands: had a later upload's run replaced it meanwhile, the scan may hold the
+        // vectors that run is indexing now (a later run first deletes what a dead run left, so nothing is missed).
+        const standing = await readMarker();
+        if (standing !== undefined && upTo(standing))
+          faceIds.push(...unrecorded.filter((faceId) => !faceIds.includes(faceId) && !laterFaceIds.has(faceId)));
         if (faceIds.length === 0) return 0;
       }
       for (let start = 0; start < faceIds.length; start += FACE_DELETE_BATCH) {

@@ -31,9 +31,11 @@ export interface CleanUpDeps {
   deleteObjects(keys: readonly string[]): Promise<void>;
   /**
    * Deletes the image's face vectors from the face collection (its FACE# items name them; deleteChildItems removes
-   * the items afterwards, so a failed call is retried with the items still there). @returns how many faces
+   * the items afterwards, so a failed call is retried with the items still there), those of uploads up to `order`
+   * only. Called after putTombstone: a grouping run still indexing reads that item after IndexFaces and deletes its
+   * own vectors, so nothing is left whichever finishes first. @returns how many faces
    */
-  deleteFaceVectors(imageId: string): Promise<number>;
+  deleteFaceVectors(imageId: string, order: string): Promise<number>;
   readonly logger: Log;
 }
 
@@ -57,7 +59,7 @@ export async function removeUpload(request: UploadRemoved, deps: CleanUpDeps): P
     deps.logger.info('A later upload owns the image; nothing removed', { imageId: request.imageId, key: request.key });
     return { ...base, result: 'newer-upload-kept' };
   }
-  const deletedFaces = await deps.deleteFaceVectors(request.imageId);
+  const deletedFaces = await deps.deleteFaceVectors(request.imageId, request.deleteOrder);
   const deletedItems = await deps.deleteChildItems(request.imageId, request.deleteOrder);
   const folders = await foldersUpTo(request.imageId, request.deleteOrder, deps);
   return { ...base, result: 'image-removed', deletedItems, deletedObjects: await deleteFolders(folders, deps), deletedFaces };

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors';
+import { EnvironmentReader } from '@smart-image-pipeline/contracts';
 
 /** Settings of the notifier, read once per cold start. */
 export interface NotifyConfig {
@@ -22,37 +22,23 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @throws ConfigurationError naming every missing or invalid variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifyConfig {
-  const problems: string[] = [];
-  const required = (name: string): string => {
-    const value = env[name]?.trim() ?? '';
-    if (value === '') problems.push(`${name} is required`);
-    return value;
-  };
-  const integer = (name: string, min: number, max: number, fallback: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max)
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    return value;
-  };
-  const imagesTableName = required('IMAGES_TABLE_NAME');
-  const notificationQueueUrl = required('NOTIFICATION_QUEUE_URL');
-  const emailSender = env.EMAIL_SENDER?.trim() || null;
+  const read = new EnvironmentReader(env);
+  const imagesTableName = read.required('IMAGES_TABLE_NAME');
+  const notificationQueueUrl = read.required('NOTIFICATION_QUEUE_URL');
+  const emailSender = read.text('EMAIL_SENDER') || null;
   if (emailSender !== null && !EMAIL.test(emailSender))
-    problems.push(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
-  const sms = env.SMS_ENABLED?.trim().toLowerCase() ?? 'false';
-  if (!['true', 'false', ''].includes(sms)) problems.push(`SMS_ENABLED must be true or false, got "${sms}"`);
+    read.problem(`EMAIL_SENDER must be an e-mail address or empty, got "${emailSender}"`);
+  const smsEnabled = read.flag('SMS_ENABLED');
   const config: NotifyConfig = {
     imagesTableName,
     notificationQueueUrl,
     emailSender,
-    smsEnabled: sms === 'true',
-    notificationsPerWindow: integer('NOTIFICATIONS_PER_WINDOW', 1, 100, 5),
+    smsEnabled,
+    notificationsPerWindow: read.integer('NOTIFICATIONS_PER_WINDOW', 1, 100, 5),
     // SQS delays a message by at most 15 minutes, and the digest waits for the window's end that way.
-    windowSeconds: integer('NOTIFICATION_WINDOW_MINUTES', 1, 15, 15) * 60,
-    userPoolId: env.USER_POOL_ID?.trim() || null,
+    windowSeconds: read.integer('NOTIFICATION_WINDOW_MINUTES', 1, 15, 15) * 60,
+    userPoolId: read.text('USER_POOL_ID') || null,
   };
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  read.done();
   return Object.freeze(config);
 }

@@ -41,7 +41,7 @@ export interface NotifyDeps {
   readonly channels?: { readonly [Name in ChannelName]: Channel };
 }
 
-/** SQS delays a message by at most 15 minutes. */
+/** SQS delays a message by at most 15 minutes (SendMessage `DelaySeconds` 0-900, botocore's sqs model). */
 const MAX_DELAY_SECONDS = 900;
 
 const rateTable = (deps: NotifyDeps): RateTable => ({

@@ -1,5 +1,4 @@
-import { DEFAULT_VIDEO_LIMITS, type VideoLimits } from '@smart-image-pipeline/contracts';
-import { ConfigurationError } from './errors';
+import { DEFAULT_VIDEO_LIMITS, EnvironmentReader, type VideoLimits } from '@smart-image-pipeline/contracts';
 import type { PlanSettings } from './plan';
 
 /** ProbeVideo's settings: the limits it checks and what the plan needs. */
@@ -12,33 +11,21 @@ export interface ProbeConfig extends PlanSettings {
  * @throws ConfigurationError naming every missing or malformed variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<ProbeConfig> {
-  const problems: string[] = [];
-  const processedBucketName = env.PROCESSED_BUCKET_NAME?.trim() ?? '';
-  if (!processedBucketName) problems.push('PROCESSED_BUCKET_NAME is required');
-  const positive = (name: string, fallback: number): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      problems.push(`${name} must be a positive integer, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const hlsRaw = env.ENABLE_HLS?.trim().toLowerCase() ?? 'false';
-  if (!['true', 'false'].includes(hlsRaw)) problems.push(`ENABLE_HLS must be true or false, got "${hlsRaw}"`);
+  const read = new EnvironmentReader(env);
+  const processedBucketName = read.required('PROCESSED_BUCKET_NAME');
+  const hlsEnabled = read.flag('ENABLE_HLS');
   const limits: VideoLimits = {
     ...DEFAULT_VIDEO_LIMITS,
-    maxBytes: positive('MAX_VIDEO_BYTES', DEFAULT_VIDEO_LIMITS.maxBytes),
-    maxDurationSeconds: positive('MAX_VIDEO_SECONDS', DEFAULT_VIDEO_LIMITS.maxDurationSeconds),
-    maxPixels: positive('MAX_VIDEO_PIXELS', DEFAULT_VIDEO_LIMITS.maxPixels),
-    maxAnalysisMinutes: positive('VIDEO_ANALYSIS_MAX_MINUTES', DEFAULT_VIDEO_LIMITS.maxAnalysisMinutes),
+    maxBytes: read.positiveInteger('MAX_VIDEO_BYTES', DEFAULT_VIDEO_LIMITS.maxBytes),
+    maxDurationSeconds: read.positiveInteger('MAX_VIDEO_SECONDS', DEFAULT_VIDEO_LIMITS.maxDurationSeconds),
+    maxPixels: read.positiveInteger('MAX_VIDEO_PIXELS', DEFAULT_VIDEO_LIMITS.maxPixels),
+    maxAnalysisMinutes: read.positiveInteger('VIDEO_ANALYSIS_MAX_MINUTES', DEFAULT_VIDEO_LIMITS.maxAnalysisMinutes),
   };
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  read.done();
   return Object.freeze({
     processedBucketName,
     maxAnalysisMinutes: limits.maxAnalysisMinutes,
-    hlsEnabled: hlsRaw === 'true',
+    hlsEnabled,
     limits: Object.freeze(limits),
   });
 }

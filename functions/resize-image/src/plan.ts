@@ -1,8 +1,12 @@
 /** Pure size and key arithmetic for the variants and the analysis image; no I/O. */
 
-/** Rekognition's largest accepted side for the analysis copy (contract: <= 4096 px). */
+/**
+ * Longest side Rekognition is given (contract: <= 4096 px). The project's bound, not Rekognition's: DetectLabels and
+ * DetectModerationLabels accept up to 10,000 px and 4096 px is DetectProtectiveEquipment's limit
+ * (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html); it keeps the analysis copy small and quick to make.
+ */
 export const ANALYSIS_MAX_SIDE = 4096;
-/** Rekognition refuses images whose sides are under 80 px. */
+/** Rekognition refuses images whose sides are under 80 px (same page: "minimum image dimensions is 80 pixels"). */
 export const REKOGNITION_MIN_SIDE = 80;
 
 export interface Size {

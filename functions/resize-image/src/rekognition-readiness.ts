@@ -1,6 +1,6 @@
 import { ANALYSIS_MAX_SIDE } from './plan';
 
-/** Rekognition reads JPEG/PNG objects up to 15 MB from S3. */
+/** Rekognition reads JPEG/PNG objects up to 15 MB from S3 (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html). */
 export const REKOGNITION_MAX_OBJECT_BYTES = 15 * 1024 * 1024;
 
 export interface ReadinessFacts {

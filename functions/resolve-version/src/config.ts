@@ -1,5 +1,4 @@
-import { DEFAULT_VARIANT_WIDTHS } from '@smart-image-pipeline/contracts';
-import { ConfigurationError } from './errors';
+import { DEFAULT_VARIANT_WIDTHS, EnvironmentReader } from '@smart-image-pipeline/contracts';
 
 /** Settings of ResolveVersion, read once per cold start. */
 export interface ResolveVersionConfig {
@@ -13,16 +12,12 @@ export interface ResolveVersionConfig {
  * @throws ConfigurationError naming every missing or invalid variable.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ResolveVersionConfig {
-  const problems: string[] = ['CONFIG_PARAMETER_NAME', 'IMAGES_TABLE_NAME'].filter((name) => (env[name]?.trim() ?? '') === '');
-  const widthsRaw = env.VARIANT_WIDTHS?.trim();
-  const widths = widthsRaw ? widthsRaw.split(',').map((part) => Number(part.trim())) : [...DEFAULT_VARIANT_WIDTHS];
-  if (widths.some((width) => !Number.isSafeInteger(width) || width <= 0 || width > 16_383)) {
-    problems.push(`VARIANT_WIDTHS must be comma-separated integers 1..16383, got "${widthsRaw}"`);
-  }
-  if (problems.length > 0) throw new ConfigurationError(problems);
-  return Object.freeze({
-    configParameterName: String(env.CONFIG_PARAMETER_NAME).trim(),
-    imagesTableName: String(env.IMAGES_TABLE_NAME).trim(),
-    defaultWidths: Object.freeze([...new Set(widths)].sort((a, b) => a - b)),
-  });
+  const read = new EnvironmentReader(env);
+  const config = {
+    configParameterName: read.required('CONFIG_PARAMETER_NAME'),
+    imagesTableName: read.required('IMAGES_TABLE_NAME'),
+    defaultWidths: Object.freeze(read.widths('VARIANT_WIDTHS', DEFAULT_VARIANT_WIDTHS)),
+  };
+  read.done();
+  return Object.freeze(config);
 }

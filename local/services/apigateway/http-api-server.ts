@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { LocalHttpApi } from '../../template/types';
 import { buildApiGatewayEvent, responseFromResult, type MatchedRoute } from './api-gateway-event';
+import { listen } from '../../edge/listen';
 
 /** Checks a bearer token as the API's JWT authorizer does (the API function's own verifier module). */
 export interface JwtAuthorizer {
@@ -197,19 +197,5 @@ export async function startHttpApiServer(options: HttpApiServerOptions): Promise
       );
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listen(server, options.port, options.host ?? '127.0.0.1');
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loginPage, loginPagePolicy } from './login-page';
 import { UserPoolError, type LocalUserPoolService } from './user-pool';
 import type { LocalUser } from './user-store';
+import { listen } from '../../edge/listen';
 
 /** How the local user pools' HTTP side is served. */
 export interface UserPoolServerOptions {
@@ -293,21 +293,8 @@ export async function startUserPoolServer(options: UserPoolServerOptions): Promi
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  ownOrigin = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const listening = await listen(server, options.port, options.host ?? '127.0.0.1');
+  ownOrigin = listening.url;
   for (const pool of options.pools) pool.setIssuer(`${ownOrigin}/${pool.id}`);
-  return {
-    url: ownOrigin,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listening;
 }

@@ -106,7 +106,10 @@ export async function runCollectionOperation(
       const ids = body.FaceIds;
       if (!Array.isArray(ids) || ids.length < 1 || ids.length > 4096 || !ids.every((id) => typeof id === 'string' && FACE_ID.test(id)))
         throw invalidParameter('FaceIds must be a list of 1 to 4096 face ids');
-      return { DeletedFaces: await store.remove(collectionId, ids as string[]), UnsuccessfulFaceDeletions: [] };
+      const deleted = await store.remove(collectionId, ids as string[]);
+      // As Rekognition: a face id the collection does not hold is reported, not an error (a deletion may repeat).
+      const missing = [...new Set(ids as string[])].filter((id) => !deleted.includes(id));
+      return { DeletedFaces: deleted, UnsuccessfulFaceDeletions: missing.map((FaceId) => ({ FaceId, Reasons: ['FACE_NOT_FOUND'] })) };
     }
   }
 }

@@ -127,20 +127,13 @@ export class StepFunctionsService extends EventEmitter {
   describeExecution(params: { executionArn?: string }): Record<string, unknown> {
     const r = this.execution(params.executionArn);
     return {
-      executionArn: r.executionArn,
-      stateMachineArn: r.stateMachineArn,
-      name: r.name,
-      status: r.status,
-      startDate: r.startDate,
-      stopDate: r.stopDate,
+      ...executionSummary(r),
       input: r.input,
       inputDetails: { included: true },
       output: r.output,
       outputDetails: r.output === undefined ? undefined : { included: true },
       error: r.error,
       cause: r.cause,
-      redriveCount: r.redriveCount,
-      redriveDate: r.redriveDate,
       redriveStatus: TERMINAL.has(r.status) && r.status !== 'SUCCEEDED' ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
     };
   }
@@ -161,16 +154,7 @@ export class StepFunctionsService extends EventEmitter {
       .sort((a, b) => b.startDate - a.startDate || b.name.localeCompare(a.name));
     const { page, nextToken } = paginate(all, params.maxResults, params.nextToken, 1000);
     return {
-      executions: page.map((r) => ({
-        executionArn: r.executionArn,
-        stateMachineArn: r.stateMachineArn,
-        name: r.name,
-        status: r.status,
-        startDate: r.startDate,
-        stopDate: r.stopDate,
-        redriveCount: r.redriveCount,
-        redriveDate: r.redriveDate,
-      })),
+      executions: page.map(executionSummary),
       nextToken,
     };
   }
@@ -521,6 +505,20 @@ type PreparedMachine = ReturnType<typeof planJsonToString<AslDefinition>> & {
   maps: DistributedMapPlan;
   engine: StateMachine;
 };
+
+/** The fields DescribeExecution and ListExecutions both return for an execution. */
+function executionSummary(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: r.startDate,
+    stopDate: r.stopDate,
+    redriveCount: r.redriveCount,
+    redriveDate: r.redriveDate,
+  };
+}
 
 function sameJson(a: string, b: string): boolean {
   try {

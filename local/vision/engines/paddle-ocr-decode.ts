@@ -31,6 +31,12 @@ export function boxesFromProbabilityMap(map: Float32Array, width: number, height
   const boxes: MapBox[] = [];
   const stack: number[] = [];
   let next = 0;
+  const visit = (neighbour: number) => {
+    if (label[neighbour] === 0 && map[neighbour] > options.threshold) {
+      label[neighbour] = next;
+      stack.push(neighbour);
+    }
+  };
   for (let start = 0; start < map.length; start += 1) {
     if (label[start] !== 0 || map[start] <= options.threshold) continue;
     next += 1;
@@ -47,17 +53,11 @@ export function boxesFromProbabilityMap(map: Float32Array, width: number, height
       y1 = Math.max(y1, y + 1);
       sum += map[index];
       count += 1;
-      for (const neighbour of [
-        x > 0 ? index - 1 : -1,
-        x < width - 1 ? index + 1 : -1,
-        y > 0 ? index - width : -1,
-        y < height - 1 ? index + width : -1,
-      ]) {
-        if (neighbour >= 0 && label[neighbour] === 0 && map[neighbour] > options.threshold) {
-          label[neighbour] = next;
-          stack.push(neighbour);
-        }
-      }
+      // The four neighbours, without an array per pixel (a page has tens of thousands of text pixels).
+      if (x > 0) visit(index - 1);
+      if (x < width - 1) visit(index + 1);
+      if (y > 0) visit(index - width);
+      if (y < height - 1) visit(index + width);
     }
     const boxWidth = x1 - x0;
     const boxHeight = y1 - y0;
@@ -109,9 +109,13 @@ export interface DecodedWord {
   lastStep: number;
 }
 
+/** Above this probability a class is its step's best whatever the rest hold (with room for float rounding). */
+const SURE_BEST = 0.5 + 1e-4;
+
 /**
- * Greedy CTC decoding of a [steps × classes] score matrix: the best class per step, repeats merged, blanks (class 0)
- * dropped. `charset[i - 1]` is class i's character; the last class is the space.
+ * Greedy CTC decoding of a [steps × classes] matrix of probabilities (the recogniser's softmax: each step sums to 1):
+ * the best class per step, repeats merged, blanks (class 0) dropped. `charset[i - 1]` is class i's character; the last
+ * class is the space.
  */
 export function decodeCtc(scores: Float32Array, steps: number, classes: number, charset: readonly string[]): DecodedLine {
   const chars: DecodedChar[] = [];
@@ -125,6 +129,9 @@ export function decodeCtc(scores: Float32Array, steps: number, classes: number, 
       if (scores[offset + c] > bestScore) {
         bestScore = scores[offset + c];
         best = c;
+        // A class above one half outscores every other (a step's probabilities sum to 1): most steps are blanks, so
+        // most scans stop at the first class instead of reading all 6,625.
+        if (bestScore > SURE_BEST) break;
       }
     }
     spaceProbability[step] = scores[offset + classes - 1];

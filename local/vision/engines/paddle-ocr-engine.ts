@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { RgbPixels } from '../mapping/image-properties';
 import type { OcrLine } from '../mapping/text';
 import { simplifyOcrGraph } from './ocr-graph';
+import { loadSimplifiedOcrModel } from './ocr-model-cache';
 import { loadOrt, WORKER_SESSION_OPTIONS, type Ort } from './onnx-session';
 import { boxesFromProbabilityMap, decodeCtc, readingOrder, splitWords } from './paddle-ocr-decode';
 
@@ -26,6 +27,8 @@ const DETECTOR_MAX_PIXELS = 640 * 640;
 const PRESENCE_MAX_SIDE = 512;
 const PRESENCE_REGIONS = 3;
 const LINE_HEIGHT = 48;
+// Line crops in flight ahead of the recogniser (each at most 48 × 1,200 × 3 bytes).
+const LINES_AHEAD = 4;
 const MAX_LINE_WIDTH = 48 * 25;
 // Both models were trained on OpenCV's BGR pixel order. The detector normalises each channel, (v / 255 − mean) / std;
 // the recogniser maps 0–255 onto −1…1. Both as value × scale + offset, per B, G, R plane.
@@ -48,17 +51,17 @@ export class PaddleOcrEngine {
   ) {}
 
   /**
-   * Loads both models from the package folder.
+   * Loads both models from the package folder. The graphs as exported spend much of their time in scalar element-wise
+   * passes, which ocr-graph.ts folds away; with `cacheDir` the rewritten graphs are kept there (ocr-model-cache.ts)
+   * and later starts read them, without it they are rewritten in memory.
    * @throws Error when onnxruntime or a model file cannot load
    */
-  static async load(paths: PaddleOcrPaths): Promise<PaddleOcrEngine> {
+  static async load(paths: PaddleOcrPaths, cacheDir?: string): Promise<PaddleOcrEngine> {
     const ort = loadOrt();
-    // The graphs as exported spend most of their time in scalar element-wise passes; ocr-graph.ts folds them away.
-    const detector = await ort.InferenceSession.create(simplifyOcrGraph(readFileSync(paths.detectorModel)).model, WORKER_SESSION_OPTIONS);
-    const recognizer = await ort.InferenceSession.create(
-      simplifyOcrGraph(readFileSync(paths.recognizerModel)).model,
-      WORKER_SESSION_OPTIONS,
-    );
+    const simplified = (file: string) =>
+      cacheDir ? loadSimplifiedOcrModel(file, cacheDir).model : simplifyOcrGraph(readFileSync(file)).model;
+    const detector = await ort.InferenceSession.create(simplified(paths.detectorModel), WORKER_SESSION_OPTIONS);
+    const recognizer = await ort.InferenceSession.create(simplified(paths.recognizerModel), WORKER_SESSION_OPTIONS);
     // One character per line; the recogniser's last class is the space, which the list leaves out.
     const charset = [
       ...readFileSync(paths.dictionary, 'utf8')
@@ -116,8 +119,20 @@ export class PaddleOcrEngine {
    */
   private async recognise(image: RgbPixels, boxes: Box[]): Promise<OcrLine['words'][]> {
     const words: OcrLine['words'][] = [];
-    for (const box of boxes) {
-      const crop = await lineCrop(image, box);
+    // Lines are cut a few ahead: sharp works on libuv's threads while the recogniser, which runs on this thread, reads
+    // the lines before them. (A failed cut is marked handled here and thrown when its line's turn comes.)
+    const crops = new Map<number, Promise<LineCrop | undefined>>();
+    const cut = (index: number) => {
+      if (index >= boxes.length) return;
+      const crop = lineCrop(image, boxes[index]);
+      crop.catch(() => undefined);
+      crops.set(index, crop);
+    };
+    for (let index = 0; index < LINES_AHEAD; index += 1) cut(index);
+    for (let index = 0; index < boxes.length; index += 1) {
+      cut(index + LINES_AHEAD);
+      const crop = await crops.get(index);
+      crops.delete(index);
       if (!crop) {
         words.push([]);
         continue;

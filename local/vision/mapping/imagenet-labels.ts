@@ -425,20 +425,32 @@ export function imagenetClassLabels(): readonly (string | undefined)[] {
 /**
  * Turns the classifier's 1000 probabilities into label scores: each label scores the probability of every class
  * under it, its own and its descendants' (Dog sums the 118 breeds; Animal sums every animal class), so evidence
- * spread over look-alike classes still adds up. Labels scoring under `minScore` are left out.
+ * spread over look-alike classes still adds up. A sum over many classes also collects the probability the classifier
+ * spreads over every class when it recognises nothing: on a lawn or a painting each of the 396 animal classes gets
+ * about the median class probability (2-4e-4), so Animal sums to 0.2-0.4 with no animal in sight. So each label's
+ * sum is corrected for chance: the number of its classes times the image's median class probability is taken off
+ * (on a confident photo the median is tiny and nothing changes; small labels of a few classes barely move). Labels
+ * scoring under `minScore` after that are left out.
  */
 export function classifierLabels(probabilities: ArrayLike<number>, minScore: number): ClassifierLabel[] {
   const labels = imagenetClassLabels();
+  const chance = medianOf(probabilities);
   const scores = new Map<string, number>();
   for (let index = 0; index < labels.length; index += 1) {
     const label = labels[index];
-    if (!label || !(probabilities[index] > 0)) continue;
-    for (const name of [label, ...ancestorsOf(label)]) scores.set(name, (scores.get(name) ?? 0) + probabilities[index]);
+    if (!label) continue;
+    const aboveChance = probabilities[index] - chance;
+    for (const name of [label, ...ancestorsOf(label)]) scores.set(name, (scores.get(name) ?? 0) + aboveChance);
   }
   return [...scores]
     .filter(([, score]) => score >= minScore)
     .map(([label, score]) => ({ label, score: Math.min(1, score) }))
     .sort((a, b) => b.score - a.score);
+}
+
+function medianOf(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length === 0 ? 0 : sorted[Math.floor(sorted.length / 2)];
 }
 
 function range(first: number, last: number): number[] {

@@ -101,13 +101,18 @@ const KITCHEN = 'Kitchen and Dining';
 const SPORTS = 'Sports';
 const STYLE = 'Apparel and Accessories';
 const PEOPLE = 'Person Description';
-const TRAVEL = 'Travel and Transportation';
-const TOYS = 'Hobbies and Interests';
+const TRANSPORT = 'Transport and Logistics';
+const TRAVEL = 'Travel and Adventure';
+const SAFETY = 'Public Safety';
+const TOYS = 'Toys and Gaming';
+const HOBBIES = 'Hobbies and Interests';
+const SYMBOLS = 'Symbols and Flags';
 const PLANTS = 'Plants and Flowers';
 const TOOLS = 'Tools and Machinery';
 const DOCS = 'Text and Documents';
 const NATURE = 'Nature and Outdoors';
 const BUILDINGS = 'Buildings and Architecture';
+const EVERYDAY = 'Everyday Objects';
 
 /** Every label this service can return, with its direct parents and Rekognition category. */
 export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
@@ -117,7 +122,7 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Transportation: { parents: [], category: VEHICLES },
   Vehicle: { parents: ['Transportation'], category: VEHICLES },
   Aircraft: { parents: ['Vehicle'], category: VEHICLES },
-  Bicycle: { parents: ['Vehicle'], category: VEHICLES },
+  Bicycle: { parents: ['Vehicle'], category: HOBBIES },
   Car: { parents: ['Vehicle'], category: VEHICLES },
   Motorcycle: { parents: ['Vehicle'], category: VEHICLES },
   Airplane: { parents: ['Aircraft'], category: VEHICLES },
@@ -127,15 +132,15 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Watercraft: { parents: ['Vehicle'], category: VEHICLES },
   Boat: { parents: ['Watercraft'], category: VEHICLES },
   Light: { parents: [], category: HOME },
-  'Traffic Light': { parents: ['Light'], category: TRAVEL },
-  Hydrant: { parents: [], category: TRAVEL },
-  'Fire Hydrant': { parents: ['Hydrant'], category: TRAVEL },
-  Symbol: { parents: [], category: DOCS },
-  Sign: { parents: ['Symbol'], category: DOCS },
-  Flag: { parents: ['Symbol'], category: DOCS },
-  'Road Sign': { parents: ['Sign'], category: TRAVEL },
-  'Stop Sign': { parents: ['Road Sign'], category: TRAVEL },
-  'Parking Meter': { parents: [], category: TRAVEL },
+  'Traffic Light': { parents: ['Light'], category: TRANSPORT },
+  Hydrant: { parents: [], category: TOOLS },
+  'Fire Hydrant': { parents: ['Hydrant'], category: SAFETY },
+  Symbol: { parents: [], category: SYMBOLS },
+  Sign: { parents: ['Symbol'], category: SYMBOLS },
+  Flag: { parents: ['Symbol'], category: SYMBOLS },
+  'Road Sign': { parents: ['Sign'], category: TRANSPORT },
+  'Stop Sign': { parents: ['Road Sign'], category: TRANSPORT },
+  'Parking Meter': { parents: [], category: TRANSPORT },
   Furniture: { parents: [], category: FURNITURE },
   Bench: { parents: ['Furniture'], category: FURNITURE },
   Animal: { parents: [], category: ANIMALS },
@@ -159,7 +164,8 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Backpack: { parents: ['Bag'], category: STYLE },
   Handbag: { parents: ['Bag'], category: STYLE },
   Clothing: { parents: [], category: STYLE },
-  Tie: { parents: ['Accessories', 'Clothing'], category: STYLE },
+  'Formal Wear': { parents: [], category: STYLE },
+  Tie: { parents: ['Accessories', 'Formal Wear'], category: STYLE },
   Umbrella: { parents: ['Accessories'], category: STYLE },
   Luggage: { parents: [], category: TRAVEL },
   Suitcase: { parents: ['Luggage'], category: TRAVEL },
@@ -210,7 +216,7 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Table: { parents: ['Furniture'], category: FURNITURE },
   'Dining Table': { parents: ['Table'], category: FURNITURE },
   'Potted Plant': { parents: ['Plant'], category: PLANTS },
-  Vegetation: { parents: ['Plant'], category: PLANTS },
+  Vegetation: { parents: ['Plant'], category: NATURE },
   Sky: { parents: [], category: NATURE },
   Outdoors: { parents: [], category: NATURE },
   Indoors: { parents: [], category: HOME },
@@ -311,9 +317,9 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Dam: { parents: ['Architecture'], category: BUILDINGS },
   Fountain: { parents: ['Architecture'], category: BUILDINGS },
   Fence: { parents: [], category: BUILDINGS },
-  Wall: { parents: ['Architecture'], category: BUILDINGS },
+  Wall: { parents: ['Building'], category: BUILDINGS },
   Tent: { parents: [], category: TRAVEL },
-  Mailbox: { parents: [], category: TRAVEL },
+  Mailbox: { parents: [], category: EVERYDAY },
   Nature: { parents: [], category: NATURE },
   Water: { parents: [], category: NATURE },
   Mountain: { parents: ['Nature', 'Outdoors'], category: NATURE },
@@ -359,13 +365,13 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Camera: { parents: ['Electronics'], category: TECH },
   Comics: { parents: ['Book'], category: DOCS },
   Menu: { parents: ['Text'], category: DOCS },
-  'Musical Instrument': { parents: [], category: TOYS },
-  Guitar: { parents: ['Musical Instrument'], category: TOYS },
-  Piano: { parents: ['Musical Instrument'], category: TOYS },
-  Drum: { parents: ['Musical Instrument'], category: TOYS },
-  Violin: { parents: ['Musical Instrument'], category: TOYS },
+  'Musical Instrument': { parents: [], category: HOBBIES },
+  Guitar: { parents: ['Musical Instrument'], category: HOBBIES },
+  Piano: { parents: ['Musical Instrument'], category: HOBBIES },
+  Drum: { parents: ['Musical Instrument'], category: HOBBIES },
+  Violin: { parents: ['Musical Instrument'], category: HOBBIES },
   Coat: { parents: ['Clothing'], category: STYLE },
-  Suit: { parents: ['Clothing'], category: STYLE },
+  Suit: { parents: ['Clothing', 'Formal Wear'], category: STYLE },
   Pants: { parents: ['Clothing'], category: STYLE },
   Jeans: { parents: ['Pants'], category: STYLE },
   Shirt: { parents: ['Clothing'], category: STYLE },
@@ -417,6 +423,27 @@ export const LABEL_TAXONOMY: Readonly<Record<string, LabelNode>> = {
   Broom: { parents: ['Tool'], category: HOME },
 };
 
+/**
+ * Aliases Rekognition returns with a label (names with the same meaning, in the label's `Aliases`, not as labels of
+ * their own). Only those seen in AWS's documentation examples or in real DetectLabels responses stored by other
+ * projects; other labels get none.
+ */
+const LABEL_ALIASES: Readonly<Record<string, readonly string[]>> = {
+  Person: ['Human'],
+  Clothing: ['Apparel'],
+  Accessories: ['Accessory'],
+  'Mobile Phone': ['Cell Phone'],
+  Cup: ['Mug'],
+  Kangaroo: ['Wallaby'],
+  Bicycle: ['Bike'],
+  Car: ['Automobile'],
+};
+
+/** The aliases Rekognition gives a label (empty for most). */
+export function aliasesOf(name: string): readonly string[] {
+  return LABEL_ALIASES[name] ?? [];
+}
+
 /** All ancestors of a label, nearest first, without repeats; unknown labels have none. */
 export function ancestorsOf(name: string): string[] {
   const seen: string[] = [];
@@ -430,7 +457,7 @@ export function ancestorsOf(name: string): string[] {
   return seen;
 }
 
-/** The Rekognition category of a label; labels outside the table fall under "Miscellaneous". */
+/** The Rekognition category of a label; labels outside the table fall under "Everyday Objects". */
 export function categoryOf(name: string): string {
-  return LABEL_TAXONOMY[name]?.category ?? 'Miscellaneous';
+  return LABEL_TAXONOMY[name]?.category ?? EVERYDAY;
 }

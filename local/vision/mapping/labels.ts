@@ -11,7 +11,7 @@ import {
   VEGETATION_POINTS,
 } from './calibration';
 import type { ClassifierLabel } from './imagenet-labels';
-import { ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
+import { aliasesOf, ancestorsOf, categoryOf, COCO_TO_LABEL } from './label-taxonomy';
 import type { SceneCues } from './scene-cues';
 
 /** One object the detector found: COCO class name, score 0–1, and its box in image ratios. */
@@ -84,7 +84,7 @@ export function toLabels(evidence: LabelEvidence, params: LabelsParams): Label[]
       Confidence: value,
       Instances: (instances.get(name) ?? []).sort((a, b) => b.Confidence - a.Confidence),
       Parents: ancestorsOf(name).map((parent) => ({ Name: parent })),
-      Aliases: [],
+      Aliases: aliasesOf(name).map((alias) => ({ Name: alias })),
       Categories: [{ Name: categoryOf(name) }],
     }))
     .filter((label) => passesFilters(label, params))

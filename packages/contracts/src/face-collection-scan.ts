@@ -4,7 +4,7 @@ export interface ListFacesPage {
   NextToken?: string;
 }
 
-/** ListFaces returns at most this many faces per call (MaxResults 0-4096). */
+/** ListFaces returns at most this many faces per call (MaxResults 0-4096: `PageSize` in botocore's rekognition model). */
 export const LIST_FACES_PAGE_SIZE = 4096;
 
 /**

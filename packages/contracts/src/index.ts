@@ -4,6 +4,7 @@
  */
 export * from './analysis-config';
 export type * from './api-views';
+export * from './environment-reader';
 export * from './errors';
 export * from './identity';
 export * from './image-properties';

@@ -9,6 +9,9 @@ import { isObject } from './is-object';
 export const LEGACY_PIPELINE_VERSION = 'v1';
 /** ResizeImage's variant widths when neither the version nor the stack's VariantWidths name any. */
 export const DEFAULT_VARIANT_WIDTHS: readonly number[] = Object.freeze([256, 1024, 2048]);
+
+/** The widest variant: WebP's limit, the smaller of the two output formats'. */
+export const MAX_VARIANT_WIDTH = 16_383;
 /** Sort key of a version's item (`PK` = `VERSION#<name>`). */
 export const VERSION_SK = 'VERSION';
 
@@ -60,8 +63,11 @@ function checkVariantWidths(value: unknown, where: string): { widths?: number[];
     Array.isArray(value) &&
     value.length > 0 &&
     value.length <= 10 &&
-    value.every((width) => typeof width === 'number' && Number.isInteger(width) && width >= 1 && width <= 16383);
-  if (!valid) return { problem: `${where}variantWidths must be a list of 1-10 integers from 1 to 16383 (got ${JSON.stringify(value)})` };
+    value.every((width) => typeof width === 'number' && Number.isInteger(width) && width >= 1 && width <= MAX_VARIANT_WIDTH);
+  if (!valid)
+    return {
+      problem: `${where}variantWidths must be a list of 1-10 integers from 1 to ${MAX_VARIANT_WIDTH} (got ${JSON.stringify(value)})`,
+    };
   return { widths: [...new Set(value as number[])].sort((a, b) => a - b) };
 }
 

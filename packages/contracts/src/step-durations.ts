@@ -50,9 +50,19 @@ export function durationOf(result: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : null;
 }
 
-/** Milliseconds of a MediaConvert time: epoch seconds as MediaConvert's API gives them, or an ISO 8601 string. */
+/** Epoch numbers at or above this are milliseconds: as seconds it is the year 5138, as milliseconds 1973. */
+const EPOCH_MILLISECONDS_FROM = 1e11;
+
+/**
+ * Milliseconds of a MediaConvert `Job.Timing` time as a state holds it. MediaConvert's API sends epoch seconds
+ * (`__timestampUnix`: botocore mediaconvert/2017-08-29/service-2.json; @aws-sdk/client-mediaconvert's schema marks
+ * them epoch-seconds and parses them into Dates). What Step Functions' `createJob.sync` puts in the task result is not
+ * documented: its one stored optimized `.sync` result (aws-samples/serverless-patterns sfn-glue-sam/Readme.md, Glue
+ * `startJobRun.sync`) gives epoch milliseconds where Glue's API gives seconds, and local mode writes ISO strings. So a
+ * number is read by its size and an ISO 8601 string is parsed.
+ */
 function mediaConvertTime(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value * 1000;
+  if (typeof value === 'number' && Number.isFinite(value)) return value >= EPOCH_MILLISECONDS_FROM ? value : value * 1000;
   if (typeof value === 'string') {
     const parsed = Date.parse(value);
     return Number.isNaN(parsed) ? null : parsed;

@@ -1,8 +1,9 @@
 import { IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { FACES_INDEXING_SK, imagePk } from '@smart-image-pipeline/contracts';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { FACES_INDEXING_SK, IMAGE_SK, imageFacesQuery, imagePk } from '@smart-image-pipeline/contracts';
+import type { StoredCollectionFace } from '../../../../local/services/rekognition/face-collections';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -12,6 +13,8 @@ import { FIXTURES, startWebAppStack, uploadAs, type TestUser, type WebAppStack }
 jest.setTimeout(420_000);
 
 let app: WebAppStack;
+/** Function log lines as they are written, for a test to wait on one (CleanUpImage logs "Cleaned up" when done). */
+const logListeners = new Set<(logicalId: string, line: string) => void>();
 let alice: TestUser;
 let bob: TestUser;
 const uploads: Record<string, { imageId: string; key: string }> = {};
@@ -37,8 +40,59 @@ function edgeClients() {
   };
 }
 
+/** Resolves once CleanUpImageFunction has logged that it cleaned up the image (the deletion is done). */
+function cleanedUp(imageId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const listener = (logicalId: string, line: string) => {
+      if (logicalId !== 'CleanUpImageFunction' || !line.includes('"Cleaned up"') || !line.includes(imageId)) return;
+      logListeners.delete(listener);
+      resolve();
+    };
+    logListeners.add(listener);
+  });
+}
+
+/**
+ * Holds the local collection's next IndexFaces that indexes faces, before (`before`) or after (`after`) its vectors
+ * are added; `reached` resolves when the call is held, `release()` lets it go on. Wraps the stack's own store object,
+ * which the local Rekognition service calls for every IndexFaces.
+ */
+function holdNextIndexing(when: 'before' | 'after') {
+  const store = app.stack.services.rekognition!.collections;
+  const add = store.add.bind(store);
+  let arrive!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  store.add = async (collectionId: string, faces: Parameters<typeof add>[1]): Promise<StoredCollectionFace[]> => {
+    if (faces.length === 0) return add(collectionId, faces);
+    store.add = add;
+    if (when === 'before') {
+      arrive();
+      await released;
+      return add(collectionId, faces);
+    }
+    const added = await add(collectionId, faces);
+    arrive();
+    await released;
+    return added;
+  };
+  return { reached, release };
+}
+
+/** The image's face items and indexing marker in the table (strongly consistent). */
+async function faceItemsOf(documents: DynamoDBDocumentClient, imageId: string) {
+  const table = app.stack.resources.tableName;
+  const faces = await documents.send(new QueryCommand(imageFacesQuery(table, imageId)));
+  const marker = await documents.send(new GetCommand({ TableName: table, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK } }));
+  return { faces: faces.Items ?? [], marker: marker.Item };
+}
+
 beforeAll(async () => {
-  app = await startWebAppStack({ parameterOverrides: { PipelineConfig: JSON.stringify({ groupFacesIntoPeople: true }) } });
+  app = await startWebAppStack({
+    parameterOverrides: { PipelineConfig: JSON.stringify({ groupFacesIntoPeople: true }) },
+    onLog: (logicalId, line) => logListeners.forEach((listener) => listener(logicalId, line)),
+  });
   alice = await app.createUser('alice@example.com');
   bob = await app.createUser('bob@example.com');
   const face = await readFile(path.join(FIXTURES, 'ai-face.jpg'));
@@ -98,6 +152,23 @@ describe('people (groupFacesIntoPeople on)', () => {
     expect(bobsPeople.body.items[0].personId).not.toBe(alicePersonId);
     expect(bobsPeople.body.items[0].imageCount).toBe(1);
     expect(alicesPersonAsBob.status).toBe(404);
+  });
+
+  it("records each face item with its upload's sourceOrder, which a deletion compares with its own", async () => {
+    // Prepare
+    const clients = edgeClients();
+    const table = app.stack.resources.tableName;
+
+    // Act
+    const image = await clients.documents.send(
+      new GetCommand({ TableName: table, Key: { PK: imagePk(uploads.face.imageId), SK: IMAGE_SK } }),
+    );
+    const { faces } = await faceItemsOf(clients.documents, uploads.face.imageId);
+    for (const client of Object.values(clients)) client.destroy();
+
+    // Assess
+    expect(image.Item?.sourceOrder).toMatch(/^[0-9A-F]{32}$/);
+    expect(faces.map((face) => face.sourceOrder)).toEqual([image.Item?.sourceOrder]);
   });
 
   it('refuses a malformed person id', async () => {
@@ -161,4 +232,34 @@ describe('people (groupFacesIntoPeople on)', () => {
     expect(after).toHaveLength(before.length - 2);
     expect(marker.Item).toBeUndefined();
   });
+
+  it.each(['before', 'after'] as const)(
+    'deleting an upload while its IndexFaces runs (held %s adding the vectors until the deletion is done) leaves none of its vectors',
+    async (when) => {
+      // Prepare: a new user, so the other tests' people are not touched; IndexFaces is held at a gate.
+      const carol = await app.createUser(`carol-${when}@example.com`);
+      const clients = edgeClients();
+      const others = (await collectionFaces()).length;
+      const held = holdNextIndexing(when);
+      const upload = await uploadAs(carol, 'ai-face.jpg', 'portrait.jpg');
+      await held.reached;
+
+      // Act: the deletion runs to its end while IndexFaces is held, then IndexFaces goes on.
+      const done = cleanedUp(upload.imageId);
+      await clients.s3.send(new DeleteObjectCommand({ Bucket: app.stack.resources.uploadsBucket, Key: upload.key }));
+      await done;
+      held.release();
+      await app.stack.waitForIdle();
+      const after = await collectionFaces();
+      const left = await faceItemsOf(clients.documents, upload.imageId);
+      const people = await carol.call('/people');
+      for (const client of Object.values(clients)) client.destroy();
+
+      // Assess: no vector, face item or marker of the deleted image; every other image's vectors are still there.
+      expect(after.filter((face) => face.imageId === upload.imageId)).toEqual([]);
+      expect(after).toHaveLength(others);
+      expect(left).toEqual({ faces: [], marker: undefined });
+      expect(people.body.items).toEqual([]);
+    },
+  );
 });

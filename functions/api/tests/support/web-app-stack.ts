@@ -37,7 +37,12 @@ const PASSWORD = 'Correct-horse-9-battery';
 
 /** Starts the stack for API tests. @throws Error when it cannot start. */
 export async function startWebAppStack(
-  options: { withVision?: boolean; parameterOverrides?: Record<string, string> } = {},
+  options: {
+    withVision?: boolean;
+    parameterOverrides?: Record<string, string>;
+    /** Receives every function log line (logical id, line), e.g. to wait for one a function writes when done. */
+    onLog?: (logicalId: string, line: string) => void;
+  } = {},
 ): Promise<WebAppStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sip-api-'));
   const stack = await startLocalStack({
@@ -47,6 +52,7 @@ export async function startWebAppStack(
     authPort: 0,
     allowedOrigins: [WEB_ORIGIN],
     withVision: options.withVision,
+    onLog: options.onLog,
     parameterOverrides: { NotificationEmailSender: 'pipeline@example.com', ...options.parameterOverrides },
   });
   const web = stack.webApp;

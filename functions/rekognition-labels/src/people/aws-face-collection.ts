@@ -13,7 +13,7 @@ import type { FaceCollection } from './group-faces';
 export const MAX_FACES_PER_IMAGE = 20;
 /** SearchFaces returns at most this many matches (Rekognition allows 4,096); other owners' matches count against it. */
 export const MAX_MATCHES = 100;
-/** DeleteFaces takes at most 4,096 face ids per call. */
+/** DeleteFaces takes at most 4,096 face ids per call (`FaceIdList` max 4096, botocore's rekognition model). */
 const DELETE_BATCH = 4096;
 
 /** The stack's face collection through the SDK. */

@@ -7,15 +7,40 @@ import {
   QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { FACES_INDEXING_SK, faceIndexSk, faceSk, imageFacesQuery, imagePk, ownerFacesIndexPk } from '@smart-image-pipeline/contracts';
+import {
+  DELETED_STATUS,
+  FACES_INDEXING_SK,
+  faceIndexSk,
+  faceSk,
+  IMAGE_SK,
+  imageFacesQuery,
+  imagePk,
+  ownerFacesIndexPk,
+} from '@smart-image-pipeline/contracts';
 import type { FaceStore, StoredFace } from './group-faces';
 
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
-const FACE_FIELDS = ['faceId', 'imageId', 'owner', 'personId', 'box', 'confidence', 'indexedAt'] as const;
+const FACE_FIELDS = ['faceId', 'imageId', 'owner', 'personId', 'box', 'confidence', 'indexedAt', 'sourceOrder'] as const;
 
 function toStoredFace(item: Record<string, unknown>): StoredFace {
-  return Object.fromEntries(FACE_FIELDS.map((field) => [field, item[field]])) as unknown as StoredFace;
+  return Object.fromEntries(
+    FACE_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
+  ) as unknown as StoredFace;
+}
+
+const isConditionFailure = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** A face record as its table item: keys, the record's fields, and its place in the owner's GSI2 face partition. */
+function faceItem(face: StoredFace): Record<string, unknown> {
+  return {
+    PK: imagePk(face.imageId),
+    SK: faceSk(face.faceId),
+    type: 'FACE',
+    ...face,
+    GSI2PK: ownerFacesIndexPk(face.owner),
+    GSI1SK: faceIndexSk(face.personId, face.indexedAt, face.imageId),
+  };
 }
 
 /**
@@ -53,30 +78,47 @@ export function createDynamoFaceStore(db: Pick<DynamoDBDocumentClient, 'send'>, 
       return found;
     },
     async putFace(face) {
+      await db.send(new PutCommand({ TableName: tableName, Item: faceItem(face) }));
+    },
+    async updateFace(face) {
+      try {
+        await db.send(new PutCommand({ TableName: tableName, Item: faceItem(face), ConditionExpression: 'attribute_exists(PK)' }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async markIndexing(imageId, sourceOrder) {
       await db.send(
         new PutCommand({
           TableName: tableName,
-          Item: {
-            PK: imagePk(face.imageId),
-            SK: faceSk(face.faceId),
-            type: 'FACE',
-            ...face,
-            GSI2PK: ownerFacesIndexPk(face.owner),
-            GSI1SK: faceIndexSk(face.personId, face.indexedAt, face.imageId),
-          },
+          // sourceOrder also keeps the marker from a deletion of an earlier upload (CleanUpImage deletes up to its order).
+          Item: { PK: imagePk(imageId), SK: FACES_INDEXING_SK, type: 'FACES_INDEXING', ...(sourceOrder ? { sourceOrder } : {}) },
         }),
       );
     },
-    async markIndexing(imageId) {
-      await db.send(
-        new PutCommand({ TableName: tableName, Item: { PK: imagePk(imageId), SK: FACES_INDEXING_SK, type: 'FACES_INDEXING' } }),
-      );
-    },
-    async isIndexingMarked(imageId) {
+    async indexingMark(imageId) {
       const { Item } = await db.send(
         new GetCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK }, ConsistentRead: true }),
       );
-      return Item !== undefined;
+      if (Item === undefined) return undefined;
+      return typeof Item.sourceOrder === 'string' ? { sourceOrder: Item.sourceOrder } : {};
+    },
+    async isSuperseded(imageId, sourceOrder) {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { PK: imagePk(imageId), SK: IMAGE_SK },
+          // Strongly consistent: a deletion's DELETED item written a moment ago must be seen.
+          ConsistentRead: true,
+          ProjectionExpression: '#status, #so',
+          ExpressionAttributeNames: { '#status': 'status', '#so': 'sourceOrder' },
+        }),
+      );
+      if (Item === undefined) return false;
+      if (sourceOrder === undefined) return Item.status === DELETED_STATUS;
+      return typeof Item.sourceOrder === 'string' && Item.sourceOrder > sourceOrder;
     },
     async clearIndexingMark(imageId) {
       await db.send(new DeleteCommand({ TableName: tableName, Key: { PK: imagePk(imageId), SK: FACES_INDEXING_SK } }));

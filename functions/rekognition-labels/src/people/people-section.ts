@@ -55,11 +55,30 @@ export async function addPeopleSection(
     parts.skipped[GROUP_FACES_CALL] = 'no face found';
     return;
   }
-  parts.calls.push(GROUP_FACES_CALL);
-  parts.sections[SECTION_IDS.people] = await groupFaces(
-    { imageId: input.imageId, owner: input.owner, image, threshold: config.personMatchThreshold, now: people.now ?? (() => new Date()) },
+  const outcome = await groupFaces(
+    {
+      imageId: input.imageId,
+      owner: input.owner,
+      image,
+      sourceOrder: input.sourceOrder,
+      threshold: config.personMatchThreshold,
+      now: people.now ?? (() => new Date()),
+    },
     people.collection,
     people.store,
     people.lock,
   );
+  if ('section' in outcome) {
+    parts.calls.push(GROUP_FACES_CALL);
+    parts.sections[SECTION_IDS.people] = outcome.section;
+  } else {
+    if (outcome.gone === 'after-indexing') parts.calls.push(GROUP_FACES_CALL);
+    parts.skipped[GROUP_FACES_CALL] = GONE_REASONS[outcome.gone];
+  }
 }
+
+/** Why a run has no `people` section although it found faces: the image was deleted or replaced by a later upload. */
+export const GONE_REASONS = {
+  'before-indexing': 'image deleted or replaced by a later upload before its faces were indexed',
+  'after-indexing': 'image deleted or replaced by a later upload while its faces were indexed; they were deleted again',
+} as const;

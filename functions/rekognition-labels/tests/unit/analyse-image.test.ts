@@ -488,6 +488,8 @@ describe('analyseImage with groupFacesIntoPeople', () => {
     const checkpoints = new Map<string, string>();
     /** How many more times the owner's lock is busy (PeopleLockBusyError, which the state machine retries). */
     const busy = { times: 0 };
+    /** Whether the image item says the image is gone (deleted or replaced): from the start, or once IndexFaces ran. */
+    const gone = { before: false, after: false };
     const deps: NonNullable<AnalyseImageDeps['people']> = {
       collection: {
         indexFaces: async (_image, imageId) => {
@@ -507,10 +509,12 @@ describe('analyseImage with groupFacesIntoPeople', () => {
         facesOfImage: async () => [],
         facesById: async () => [],
         putFace: async (face) => void store.faces.push(face.faceId),
+        updateFace: async () => true,
         deleteFaceRecords: async () => undefined,
         markIndexing: async () => undefined,
-        isIndexingMarked: async () => false,
+        indexingMark: async () => undefined,
         clearIndexingMark: async () => undefined,
+        isSuperseded: async () => gone.before || (gone.after && calls.some((call) => call.startsWith('IndexFaces'))),
       },
       lock: {
         withOwnerLock: async (owner, work) => {
@@ -532,7 +536,7 @@ describe('analyseImage with groupFacesIntoPeople', () => {
       },
       now: () => new Date('2026-12-05T19:00:00Z'),
     };
-    return { deps, calls, store, checkpoints, busy };
+    return { deps, calls, store, checkpoints, busy, gone };
   }
 
   it('indexes nothing while the switch is off (the default), even with faces found', async () => {
@@ -572,6 +576,30 @@ describe('analyseImage with groupFacesIntoPeople', () => {
     ]);
     expect(analysisSummarySchema.parse(summary)).toEqual(summary);
   });
+
+  it.each([
+    ['before', false, 'image deleted or replaced by a later upload before its faces were indexed'],
+    ['after', true, 'image deleted or replaced by a later upload while its faces were indexed; they were deleted again'],
+  ] as const)(
+    'leaves the people section out and says why when the image was gone %s IndexFaces (listed only if it was called)',
+    async (when, called, reason) => {
+      // Prepare
+      const fake = fakeDeps({ config: { groupFacesIntoPeople: true } });
+      const grouping = people();
+      grouping.gone[when] = true;
+      fake.deps.people = grouping.deps;
+
+      // Act
+      const summary = await analyseImage(events.person(), fake.deps);
+
+      // Assess
+      expect(summary.sections.people).toBeUndefined();
+      expect(summary.skipped.IndexFaces).toBe(reason);
+      expect(summary.calls.includes('IndexFaces')).toBe(called);
+      expect(grouping.checkpoints.size).toBe(0);
+      expect(analysisSummarySchema.parse(summary)).toEqual(summary);
+    },
+  );
 
   it('repeats no Detect call when the people step is retried after the lock was busy', async () => {
     // Prepare: the first attempt finds the owner's lock busy; the state machine retries the same input.

@@ -1,113 +1,5 @@
-import { withOwnerLock, type LockTable } from '@smart-image-pipeline/contracts';
-import {
-  forgetFacesOfImage,
-  groupFaces,
-  type FaceCollection,
-  type FaceStore,
-  type PeopleLock,
-  type StoredFace,
-} from '../../src/people/group-faces';
-
-/**
- * A collection whose "images" are lists of identities (who is in the photo): faces of one identity are 95 % similar,
- * others 10 %. SearchFaces answers over every owner's faces, as Rekognition's one collection per stack does.
- */
-class FakeCollection implements FaceCollection {
-  readonly faces = new Map<string, { identity: string; imageId: string }>();
-  private next = 1;
-  constructor(readonly photos: Record<string, string[]>) {}
-
-  async indexFaces(image: { S3Object?: { Name?: string } }, imageId: string) {
-    return (this.photos[image.S3Object!.Name!] ?? []).map((identity) => {
-      const faceId = `face-${this.next++}`;
-      this.faces.set(faceId, { identity, imageId });
-      return { faceId, box: { left: 0.1, top: 0.1, width: 0.2, height: 0.2 }, confidence: 99.5 };
-    });
-  }
-
-  async searchFaces(faceId: string, threshold: number) {
-    const searched = this.faces.get(faceId)!;
-    return [...this.faces]
-      .filter(([id]) => id !== faceId)
-      .map(([id, face]) => ({ faceId: id, imageId: face.imageId, similarity: face.identity === searched.identity ? 95 : 10 }))
-      .filter((match) => match.similarity >= threshold);
-  }
-
-  async deleteFaces(faceIds: readonly string[]) {
-    for (const faceId of faceIds) this.faces.delete(faceId);
-  }
-
-  async facesOfImage(imageId: string) {
-    this.scans += 1;
-    return [...this.faces].filter(([, face]) => face.imageId === imageId).map(([faceId]) => faceId);
-  }
-
-  /** How many times the whole collection was listed (the slow path). */
-  scans = 0;
-}
-
-class MemoryFaceStore implements FaceStore {
-  readonly records = new Map<string, StoredFace>();
-  async facesOfImage(imageId: string) {
-    return [...this.records.values()].filter((face) => face.imageId === imageId);
-  }
-  async facesById(refs: readonly { faceId: string }[]) {
-    return refs.flatMap((ref) => (this.records.has(ref.faceId) ? [this.records.get(ref.faceId)!] : []));
-  }
-  async putFace(face: StoredFace) {
-    this.records.set(face.faceId, face);
-  }
-  async deleteFaceRecords(_imageId: string, faceIds: readonly string[]) {
-    for (const faceId of faceIds) this.records.delete(faceId);
-  }
-  readonly indexing = new Set<string>();
-  async markIndexing(imageId: string) {
-    this.indexing.add(imageId);
-  }
-  async isIndexingMarked(imageId: string) {
-    return this.indexing.has(imageId);
-  }
-  async clearIndexingMark(imageId: string) {
-    this.indexing.delete(imageId);
-  }
-}
-
-/** contracts' real lock over an in-memory table with DynamoDB's conditional-put semantics. */
-function memoryLock(): PeopleLock {
-  const items = new Map<string, Record<string, unknown>>();
-  const table: LockTable = {
-    async tryPut(request) {
-      const key = String(request.Item!.PK);
-      const held = items.get(key);
-      if (held && (held.leaseUntil as number) >= (request.ExpressionAttributeValues[':now'] as number)) return false;
-      items.set(key, request.Item!);
-      return true;
-    },
-    async deleteIf(request) {
-      const key = String(request.Key!.PK);
-      if (items.get(key)?.holder === request.ExpressionAttributeValues[':token']) items.delete(key);
-    },
-  };
-  return {
-    withOwnerLock: (owner, work) => withOwnerLock(table, 'T', owner, work, { sleep: (ms) => new Promise((r) => setTimeout(r, ms / 20)) }),
-  };
-}
-
-/** A lock that locks nothing: what grouping did before the owner lock. */
-const noLock: PeopleLock = { withOwnerLock: (_owner, work) => work() };
-
-const PHOTOS = { 'ann-1.jpg': ['ann'], 'ann-and-bob.jpg': ['ann', 'bob'], 'ann-2.jpg': ['ann'], 'twins.jpg': ['cat', 'cat'] };
-
-function setUp(lock: PeopleLock = memoryLock(), store: MemoryFaceStore = new MemoryFaceStore()) {
-  const collection = new FakeCollection(PHOTOS);
-  let tick = 0;
-  // Every run reads a later clock, as runs started one after the other do.
-  const now = () => new Date(Date.UTC(2026, 11, 5, 19, 0, tick++));
-  const group = (imageId: string, photo: string, owner?: string) =>
-    groupFaces({ imageId, owner, image: { S3Object: { Bucket: 'b', Name: photo } }, threshold: 90, now }, collection, store, lock);
-  const personIds = (section: Awaited<ReturnType<typeof group>>) => section.items.map((item) => item.attributes?.personId);
-  return { collection, store, group, personIds };
-}
+import { forgetFacesOfImage, type PeopleLock } from '../../src/people/group-faces';
+import { MemoryFaceStore, memoryLock, noLock, setUp } from './people-fakes';
 
 describe('groupFaces', () => {
   it("puts one owner's matching faces from different photos into one person, and a new face into a new person", async () => {
@@ -123,7 +15,7 @@ describe('groupFaces', () => {
     expect(personIds(second)[0]).toBe(ann);
     expect(personIds(second)[1]).not.toBe(ann);
     expect(second).toMatchObject({ title: 'People', detector: 'IndexFaces' });
-    expect(second.items[0]).toMatchObject({ name: 'Person', confidence: 99.5, boxes: [{ left: 0.1 }] });
+    expect(second!.items[0]).toMatchObject({ name: 'Person', confidence: 99.5, boxes: [{ left: 0.1 }] });
   });
 
   it('gives two photos of one person analysed at the same moment one person', async () => {

@@ -68,7 +68,7 @@ describe('parseStoreRequest', () => {
   });
 
   it('times a video: its MediaConvert jobs from submission to finish, its analysis from the jobs’ start to done', () => {
-    // Prepare: MediaConvert gives epoch seconds; an ISO time is read too.
+    // Prepare: MediaConvert's API gives epoch seconds; an ISO time is read too.
     const success = loadStoreEvent<{ analysis: { summary: unknown } }>('success');
     const state = {
       ...success,
@@ -82,13 +82,19 @@ describe('parseStoreRequest', () => {
       clipped: { jobId: 'j2', status: 'COMPLETE', timing: { SubmitTime: '2026-12-06T01:00:00Z', FinishTime: '2026-12-06T01:00:09.5Z' } },
       videoAnalysis: { done: true, durationMs: 95_000 },
     };
+    // Step Functions' optimized .sync results may carry epoch milliseconds (its Glue result does).
+    const inMilliseconds = {
+      ...state,
+      transcoded: { ...state.transcoded, timing: { SubmitTime: 1_796_500_000_000, FinishTime: 1_796_500_041_250 } },
+    };
     const unreadable = { ...state, transcoded: { timing: { SubmitTime: 'soon' } }, videoAnalysis: { done: false, durationMs: null } };
 
     // Act
-    const [timed, untimed] = [state, unreadable].map((event) => parseStoreRequest(event).stepDurations);
+    const [timed, timedInMs, untimed] = [state, inMilliseconds, unreadable].map((event) => parseStoreRequest(event).stepDurations);
 
     // Assess
     expect(timed).toMatchObject({ analyseMs: null, transcodeMs: 41_250 + 9_500, videoAnalysisMs: 95_000 });
+    expect(timedInMs).toMatchObject({ transcodeMs: 41_250 + 9_500 });
     expect(untimed).toMatchObject({ transcodeMs: null, videoAnalysisMs: null });
   });
 

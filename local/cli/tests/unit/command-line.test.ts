@@ -2,6 +2,7 @@ import { parseCommandLine } from '../../command-line';
 import { runInvoke } from '../../invoke';
 import { runProcess } from '../../process';
 import { runStart } from '../../start';
+import { runUsers } from '../../users';
 
 describe('the command lines (node:util parseArgs, strict)', () => {
   let stderr: string[];
@@ -58,5 +59,22 @@ describe('the command lines (node:util parseArgs, strict)', () => {
   it('exits 0 for --help', async () => {
     expect(await runProcess(['--help'])).toBe(0);
     expect(stderr.join('')).toContain('Usage: npm run process');
+  });
+
+  it('prints the usage on stdout and exits 0 for --help on start, invoke and users, starting nothing', async () => {
+    // Prepare
+    const stdout: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    const codes = [await runStart(['--help']), await runInvoke(['--help']), await runUsers(['--help'])];
+
+    // Assess
+    expect(codes).toEqual([0, 0, 0]);
+    expect(stdout.join('')).toMatch(/^Usage: npm start .*^Usage: npm run invoke .*^Usage: npm run users /ms);
+    expect(stderr).toEqual([]);
   });
 });

@@ -1,7 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DetectTextResponse } from '@aws-sdk/client-rekognition';
+import sharp from 'sharp';
 import type { AnalysisJob } from '../../analyser';
+import { OCR_CACHE_FOLDER } from '../../engines/ocr-model-cache';
 import { LocalVisionService } from '../../service';
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'images');
@@ -63,5 +66,47 @@ describe('vision worker supervision', () => {
 
     expect(cached.weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(weights.size).toBeGreaterThan(2_000_000);
+  });
+
+  it('keeps the rewritten OCR graphs under the data dir: a new worker reads them, and replaces a damaged one', async () => {
+    // Prepare: the two graphs the first worker wrote, identified by inode (a rewrite renames a new file into place).
+    const folder = join(dataDir, 'vision', OCR_CACHE_FOLDER);
+    const files = (await readdir(folder)).sort();
+    expect(files).toEqual([expect.stringMatching(/^ch_PP-OCRv4_det_infer-/), expect.stringMatching(/^ch_PP-OCRv4_rec_infer-/)]);
+    const inodes = async () => Promise.all(files.map(async (file) => (await stat(join(folder, file))).ino));
+    const before = await inodes();
+    const restartWorker = async () => {
+      const { restarts } = service.health();
+      process.kill(service.workerPids()[0], 'SIGKILL');
+      await waitUntil(() => service.health().restarts === restarts + 1 && service.health().workers === 1);
+    };
+
+    // Act: a new worker starts with the cache in place.
+    await restartWorker();
+
+    // Assert: both files untouched, and the new worker reads text with them.
+    expect(await inodes()).toEqual(before);
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="120"><rect width="100%" height="100%" fill="white"/>' +
+      '<text x="20" y="80" font-family="sans-serif" font-size="48" fill="black">Invoice paid</text></svg>';
+    const page = await sharp(Buffer.from(svg)).png().toBuffer();
+    const params = { minConfidence: 80, minBoxHeight: 0, minBoxWidth: 0, regions: [] };
+    const text = JSON.parse(await service.analyse({ operation: 'DetectText', params, bytes: page })) as DetectTextResponse;
+    expect(text.TextDetections?.filter((detection) => detection.Type === 'WORD').map((word) => word.DetectedText)).toEqual([
+      'Invoice',
+      'paid',
+    ]);
+
+    // Act: the recogniser's file is damaged (its last bytes cut off), and a new worker starts.
+    const recogniser = join(folder, files[1]);
+    const bytes = await readFile(recogniser);
+    await writeFile(recogniser, bytes.subarray(0, bytes.length - 1000));
+    await restartWorker();
+
+    // Assert: the damaged file was replaced by a whole one (new inode, original size); the detector's was left alone.
+    const after = await inodes();
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect((await stat(recogniser)).size).toBe(bytes.length);
   });
 });

@@ -61,4 +61,21 @@ describe('classifierLabels', () => {
     expect(labels.map(({ label }) => label)).not.toContain('Daisy');
     expect(labels.map(({ score }) => score)).toEqual([...labels.map(({ score }) => score)].sort((a, b) => b - a));
   });
+
+  it('takes chance off a sum: probability spread evenly over every class adds up to no label, a real class still counts', () => {
+    // Prepare: the classifier recognises nothing (the same small probability on every class), then the same photo
+    // with 0.5 on one breed.
+    const flat = new Float32Array(1000).fill(0.001);
+    const dog = new Float32Array(1000).fill(0.0005);
+    dog[indexOf('beagle')] = 0.5;
+
+    // Act
+    const flatLabels = classifierLabels(flat, 0.1).map(({ label }) => label);
+    const dogScores = new Map(classifierLabels(dog, 0.1).map(({ label, score }) => [label, score]));
+
+    // Assess: summed without the correction, the 396 animal classes of the flat photo would give Animal 0.4.
+    expect(flatLabels).toEqual([]);
+    expect(dogScores.get('Dog')).toBeCloseTo(0.5 - 0.0005);
+    expect(dogScores.get('Animal')).toBeCloseTo(0.5 - 0.0005);
+  });
 });

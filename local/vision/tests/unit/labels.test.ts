@@ -1,5 +1,5 @@
 import { toLabels } from '../../mapping/labels';
-import { ancestorsOf, COCO_TO_LABEL, LABEL_TAXONOMY } from '../../mapping/label-taxonomy';
+import { aliasesOf, ancestorsOf, categoryOf, COCO_TO_LABEL, LABEL_TAXONOMY } from '../../mapping/label-taxonomy';
 import type { LabelsParams } from '../../request';
 
 const PARAMS: LabelsParams = {
@@ -27,6 +27,66 @@ describe('label taxonomy', () => {
     expect(ancestorsOf('Airplane')).toEqual(['Aircraft', 'Vehicle', 'Transportation']);
   });
 
+  it('gives the parents, categories and aliases seen in real Rekognition responses', () => {
+    // Each expectation is what a stored DetectLabels response (LabelModelVersion 3.0) or AWS's documentation shows.
+    expect(ancestorsOf('Tie')).toEqual(['Accessories', 'Formal Wear']);
+    expect(ancestorsOf('Suit')).toEqual(['Clothing', 'Formal Wear']);
+    expect(ancestorsOf('Wall')).toEqual(['Building', 'Architecture']);
+    expect(ancestorsOf('Fire Hydrant')).toEqual(['Hydrant']);
+    expect(categoryOf('Fire Hydrant')).toBe('Public Safety');
+    expect(categoryOf('Hydrant')).toBe('Tools and Machinery');
+    expect(categoryOf('Vegetation')).toBe('Nature and Outdoors');
+    expect(categoryOf('Bicycle')).toBe('Hobbies and Interests');
+    expect(aliasesOf('Person')).toEqual(['Human']);
+    expect(aliasesOf('Mobile Phone')).toEqual(['Cell Phone']);
+    expect(aliasesOf('Dog')).toEqual([]);
+  });
+
+  it('uses only category names Rekognition has', () => {
+    // The 36 names another project passes as DetectLabels' LabelCategoryExclusionFilters (AWS's own list is a
+    // download no search corpus holds); every category in the stored real responses is among them.
+    const categories = new Set([
+      'Animals and Pets',
+      'Apparel and Accessories',
+      'Beauty and Personal Care',
+      'Buildings and Architecture',
+      'Colors and Visual Composition',
+      'Damage Detection',
+      'Education',
+      'Everyday Objects',
+      'Expressions and Emotions',
+      'Food and Beverage',
+      'Furniture and Furnishings',
+      'Health and Fitness',
+      'Hobbies and Interests',
+      'Home and Indoors',
+      'Home Appliances',
+      'Kitchen and Dining',
+      'Materials',
+      'Medical',
+      'Nature and Outdoors',
+      'Offices and Workspaces',
+      'Patterns and Shapes',
+      'Person Description',
+      'Plants and Flowers',
+      'Popular Landmarks',
+      'Public Safety',
+      'Religion',
+      'Sports',
+      'Symbols and Flags',
+      'Technology and Computing',
+      'Text and Documents',
+      'Tools and Machinery',
+      'Toys and Gaming',
+      'Transport and Logistics',
+      'Travel and Adventure',
+      'Vehicles and Automotive',
+      'Weapons and Military',
+    ]);
+    for (const name of Object.keys(LABEL_TAXONOMY)) expect(categories).toContain(categoryOf(name));
+    expect(categories).toContain(categoryOf('a label outside the table'));
+  });
+
   it('files fruit under Food and Plant as Rekognition does', () => {
     expect(ancestorsOf('Orange')).toEqual(['Citrus Fruit', 'Produce', 'Fruit', 'Food', 'Plant']);
     expect(ancestorsOf('Car')).toEqual(['Vehicle', 'Transportation']);
@@ -34,6 +94,12 @@ describe('label taxonomy', () => {
 });
 
 describe('toLabels', () => {
+  it('returns the aliases Rekognition gives a label in Aliases, not as labels of their own', () => {
+    const labels = toLabels({ objects: [{ cocoClass: 'cell phone', score: 0.9, box: BOX }], faceScores: [] }, PARAMS);
+    expect(labels.find((label) => label.Name === 'Mobile Phone')?.Aliases).toEqual([{ Name: 'Cell Phone' }]);
+    expect(labels.map((label) => label.Name)).not.toContain('Cell Phone');
+  });
+
   it('names a COCO dog Dog, with instances, parents, a category and its ancestors as labels', () => {
     const labels = toLabels({ objects: [{ cocoClass: 'dog', score: 0.7, box: BOX }], faceScores: [] }, PARAMS);
 

@@ -71,6 +71,23 @@ describe('decodeCtc and splitWords', () => {
     expect(words[0].confidence).toBeCloseTo(0.9);
   });
 
+  it('takes a class above one half as its step’s best and scans every class of a step without one', () => {
+    // Each step's probabilities sum to 1, as the recogniser's softmax gives them.
+    const probabilities = Float32Array.from(
+      [
+        [0.05, 0.6, 0.05, 0.3, 0],
+        [0.1, 0.2, 0.25, 0.45, 0],
+        [0.9, 0.02, 0.03, 0.05, 0],
+      ].flat(),
+    );
+    const line = decodeCtc(probabilities, 3, 5, CHARSET);
+    expect(line.chars.map((char) => [char.char, char.step])).toEqual([
+      ['a', 0],
+      ['c', 1],
+    ]);
+    expect(line.chars[1].probability).toBeCloseTo(0.45);
+  });
+
   it('keeps a word whole when the space class stays low between its letters', () => {
     const line = decodeCtc(scores([1, 0, 2, 0, 3], 5, [0, 0.005, 0, 0.01, 0]), 5, 5, CHARSET);
     expect(splitWords(line).map((word) => word.text)).toEqual(['abc']);

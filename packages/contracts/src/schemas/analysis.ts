@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { PIPELINE_VERSION_PATTERN } from '../ids';
 import { SECTION_ID_PATTERN, SECTION_IDS } from '../sections';
 import { finiteNumber, nonEmptyString, objectOf } from '../validation';
-import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, versionIdSchema } from './common';
+import { bucketSchema, executionArnSchema, imageIdSchema, keySchema, revisionSchema, sourceOrderSchema, versionIdSchema } from './common';
 import { imagePropertiesSchema } from './resize';
 import { quarantineSchema } from './moderation';
 
@@ -28,6 +28,11 @@ export const analyseImageInputSchema = objectOf({
     .string()
     .regex(/^[0-9a-f]{16}$/)
     .optional(),
+  /**
+   * The upload's place among the key's events (`$.source.sourceOrder`): face grouping compares it with the image item
+   * to tell whether the image was deleted or replaced while its faces were indexed (absent: only a DELETED item counts).
+   */
+  sourceOrder: sourceOrderSchema.optional(),
   /** The uploader (issue 11); an analysis is only ever reused from an image of the same owner (absent = none). */
   owner: z.string().min(1).optional(),
   /** The pipeline version whose analysis settings apply (absent = the config's current one). */

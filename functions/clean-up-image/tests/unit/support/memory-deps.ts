@@ -44,7 +44,7 @@ export class MemoryImage {
       deleteChildItems: async (_imageId, order) => {
         let deleted = 0;
         for (const [sk, item] of this.items) {
-          // As the real condition: items without a sourceOrder (face items) always go.
+          // As the real condition: items without a sourceOrder always go, those of a later upload stay.
           if (sk === IMAGE_SK || (item.sourceOrder !== undefined && String(item.sourceOrder) > order)) continue;
           this.items.delete(sk);
           deleted += 1;
@@ -57,8 +57,10 @@ export class MemoryImage {
           keys: [...this.objects.keys()].filter((key) => key.split('/')[2] === revision),
         })),
       folderSourceOrder: async (folder) => this.objects.get(folder.keys[0]),
-      deleteFaceVectors: async () => {
-        const faceIds = [...this.items.keys()].filter((sk) => sk.startsWith('FACE#')).map((sk) => sk.slice('FACE#'.length));
+      deleteFaceVectors: async (_imageId, order) => {
+        const faceIds = [...this.items]
+          .filter(([sk, item]) => sk.startsWith('FACE#') && (item.sourceOrder === undefined || String(item.sourceOrder) <= order))
+          .map(([sk]) => sk.slice('FACE#'.length));
         for (const faceId of faceIds) this.faceVectors.delete(faceId);
         return faceIds.length;
       },

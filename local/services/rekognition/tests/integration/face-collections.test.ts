@@ -118,6 +118,7 @@ describe('local Rekognition face collections through @aws-sdk/client-rekognition
     expect([...first.Faces!, ...second.Faces!].map((entry) => entry.FaceId)).toEqual(ids);
     expect(second.NextToken).toBeUndefined();
     expect(deleted.DeletedFaces).toEqual([ids[0]]);
+    expect(deleted.UnsuccessfulFaceDeletions).toEqual([{ FaceId: '00000000-0000-4000-8000-000000000000', Reasons: ['FACE_NOT_FOUND'] }]);
     expect(described.FaceCount).toBe(2);
     expect(searchDeleted).toBeInstanceOf(InvalidParameterException);
   });
