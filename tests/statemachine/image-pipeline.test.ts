@@ -29,6 +29,8 @@ import {
   analysisSummarySchema,
   DETAIL_TYPES,
   factFromEvent,
+  PEOPLE_LOCK_SK,
+  PEOPLE_LOCK_WAIT_MS,
   pipelineEventSchema,
   sectionItems,
   storedAnalysisRef,
@@ -51,6 +53,10 @@ const fixture = (relativePath: string): Buffer => readFileSync(join(repoRoot, re
 const loadJson = (relativePath: string): any => JSON.parse(fixture(relativePath).toString('utf8'));
 
 const UPLOADER = 'owner@example.com';
+
+// Each test runs a whole pipeline (sharp, dynalite, the real handlers) and one waits 4 s on purpose: Jest's default 5 s
+// was met at 4.96 s in a CI run. The limit only ends a hung test: no assertion here depends on how long a run takes.
+jest.setTimeout(60_000);
 
 const s3 = new FakeS3();
 const rekognition = mockClient(RekognitionClient);
@@ -216,6 +222,32 @@ function useRawConfig(config: unknown): void {
   ssm
     .on(GetParameterCommand, { Name: PHYSICAL_NAMES.PipelineConfigParameter })
     .resolves({ Parameter: { Name: PHYSICAL_NAMES.PipelineConfigParameter, Type: 'String', Value: value } });
+}
+
+/**
+ * Watches the handlers' people-lock requests (conditional PutItems of the LOCK item by a run): the first one refused
+ * moves the test's clock on by the time a run waits for the lock, so that run's next refusal is its last.
+ * Only a speed-up: without it the run waits the 30 s for real and the test proves the same.
+ * @returns restore(), to stop watching
+ */
+function refuseLockUntilWaitEnds(): { restore: () => void } {
+  let refused = 0;
+  const send = DynamoDBDocumentClient.prototype.send;
+  const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(async function (
+    this: DynamoDBDocumentClient,
+    ...args: Parameters<DynamoDBDocumentClient['send']>
+  ) {
+    const [command] = args;
+    const item = command instanceof PutCommand ? command.input.Item : undefined;
+    try {
+      return await (send as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+    } catch (error) {
+      if (item?.SK === PEOPLE_LOCK_SK && (error as Error).name === 'ConditionalCheckFailedException' && (refused += 1) === 1)
+        clockOffsetMs += PEOPLE_LOCK_WAIT_MS;
+      throw error;
+    }
+  } as never);
+  return { restore: () => spy.mockRestore() };
 }
 
 beforeEach(() => {
@@ -499,20 +531,34 @@ describe('image pipeline state machine', () => {
   });
 
   it("repeats no Detect call when AnalyseImage is retried because the owner's people lock stayed busy", async () => {
-    // Prepare: another holder keeps the owner's people lock for 31 s, past the 30 s a run waits, so the first attempt
-    // gives up with PeopleLockBusyError and the state machine retries it; the retry takes the lock once it lapses.
+    // Prepare: another holder keeps the owner's people lock past the 30 s a run waits, so the first attempt gives up
+    // with PeopleLockBusyError and the state machine retries it; the retry takes the lock once its lease has lapsed.
+    // The holder's lease and the wait are read on the test's clock (Date.now), moved by what the run does, not by real
+    // time: the first refused lock request moves it 30 s (the wait then ends), the first attempt's failure moves it past
+    // the lease (the lock lapses), so the retry happens however fast or slow the machine is.
     useConfig({ reuseNearDuplicates: false, detectFaces: 'always', groupFacesIntoPeople: true });
     answerRekognition();
     rekognition.on(DetectFacesCommand).resolves(loadJson('functions/rekognition-labels/tests/fixtures/detect-faces.json'));
     const indexed = answerFaceCollection();
     const input = upload('jpeg-upload', fixture('tests/fixtures/images/ai-face.jpg'), {}, 'uploads/people/busy.jpg');
-    const leaseUntil = Date.now() + 31_000;
+    const leaseUntil = Date.now() + 10 * 60_000;
     await table.send(
       new PutCommand({
         TableName: PHYSICAL_NAMES.ImagesTable,
         Item: { PK: `PEOPLE#${input.owner}`, SK: 'LOCK', type: 'PEOPLE_LOCK', holder: 'another-run', leaseUntil },
       }),
     );
+    const refusals = refuseLockUntilWaitEnds();
+    let busyFailures = 0;
+    const analyse = handlers.RekognitionLabelsFunction;
+    const lapseLeaseAfterBusy: Handler = async (event) => {
+      try {
+        return await analyse(event);
+      } catch (error) {
+        if ((error as Error).name === 'PeopleLockBusyError' && (busyFailures += 1) === 1) clockOffsetMs += leaseUntil - Date.now() + 1;
+        throw error;
+      }
+    };
     const detectCalls = () =>
       [DetectLabelsCommand, DetectModerationLabelsCommand, DetectFacesCommand, DetectTextCommand].map(
         (command) => rekognition.commandCalls(command as never).length,
@@ -520,7 +566,9 @@ describe('image pipeline state machine', () => {
     const before = detectCalls();
 
     // Act
-    const run = await runPipeline(input, { handlers });
+    const run = await runPipeline(input, { handlers: { ...handlers, RekognitionLabelsFunction: lapseLeaseAfterBusy } }).finally(
+      refusals.restore,
+    );
     const item = await imageItem(input.imageId);
     const checkpoint = await table.send(
       new QueryCommand({
@@ -530,8 +578,10 @@ describe('image pipeline state machine', () => {
       }),
     );
 
-    // Assess: AnalyseImage ran twice, every Detect call once, and the people step once to completion.
+    // Assess: AnalyseImage failed once on the busy lock and ran again, every Detect call was made once, and the people
+    // step ran once to completion, after the holder's lease.
     expect(run.status).toBe('SUCCEEDED');
+    expect(busyFailures).toBe(1);
     expect(run.retriedStates).toContain('AnalyseImage');
     expect(Date.now()).toBeGreaterThan(leaseUntil);
     const made = detectCalls().map((count, index) => count - before[index]);

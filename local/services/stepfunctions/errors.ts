@@ -15,3 +15,18 @@ export class TaskFailedError extends Error {
     this.name = name;
   }
 }
+
+/**
+ * What every task still waiting gets when the service closes. The engine can neither retry nor catch it (it reads
+ * `isRetryable`/`isCatchable`), so an aborted run's state loop ends at once and the engine clears its timers: its
+ * Task states' TimeoutSeconds and the execution's own (691,200 s for the image pipeline), which would otherwise keep the
+ * process alive for days after the stack stopped.
+ */
+export class ServiceClosedError extends Error {
+  override readonly name = 'LocalStepFunctionsClosed';
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+  constructor() {
+    super('The local Step Functions service stopped while this task waited');
+  }
+}

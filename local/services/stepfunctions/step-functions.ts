@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { cpus } from 'node:os';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { LocalStateMachine } from '../../template/types';
-import { sfnApiError } from './errors';
+import { ServiceClosedError, sfnApiError } from './errors';
 import { installPromiseWithResolvers } from './polyfill';
 import { ExecutionStore } from './execution-store';
 import { HistoryBuilder, type EngineEvent } from './history';
@@ -54,10 +54,15 @@ export class StepFunctionsService extends EventEmitter {
   readonly taskTokens = new TaskTokenRegistry();
   private readonly createdAt = Date.now();
   private closed = false;
+  /** Rejects (ServiceClosedError) when close() runs; every task handler races it. */
+  private readonly closing: Promise<never>;
+  private rejectClosing!: (error: Error) => void;
 
   constructor(private readonly options: StepFunctionsOptions) {
     super();
     installPromiseWithResolvers();
+    this.closing = new Promise<never>((_resolve, reject) => (this.rejectClosing = reject));
+    this.closing.catch(() => undefined);
     this.store = new ExecutionStore(options.dataDir);
     this.concurrency = Math.max(1, options.concurrency ?? (Number(process.env.LOCAL_CONCURRENCY) || cpus().length));
     for (const record of this.store.loadAll()) this.executions.set(record.executionArn, record);
@@ -269,6 +274,9 @@ export class StepFunctionsService extends EventEmitter {
   async close(): Promise<void> {
     this.closed = true;
     this.taskTokens.detach();
+    // Aborting a run only stops the engine between states: a task waiting on a token or a child execution would keep
+    // its run, and the engine's timers, alive. Ending every waiting task lets each run end now.
+    this.rejectClosing(new ServiceClosedError());
     this.queue.length = 0;
     for (const run of this.running.values()) run.abort?.();
     this.running.clear();
@@ -395,6 +403,8 @@ export class StepFunctionsService extends EventEmitter {
       handlers[name] = distributedMapHandler(name, spec, mapRun);
       childHandlers[name] = handlers[name];
     }
+    for (const table of [handlers, childHandlers])
+      for (const [name, handler] of Object.entries(table)) table[name] = (input) => Promise.race([handler(input), this.closing]);
     const control: Running = {};
     this.running.set(record.executionArn, control);
     const execution = engine.run(JSON.parse(record.input), {

@@ -38,8 +38,43 @@ class FlakyError extends Error {
   name = 'FlakyError';
 }
 
+/**
+ * Holds the `slow` tasks of each id until the test releases that id, so a run the test needs running is still running
+ * however slow the machine is; `started` resolves once a task of that id is being invoked.
+ */
+class TaskGates {
+  private readonly gates = new Map<string, { started: Promise<void>; begin: () => void; released: Promise<void>; release: () => void }>();
+
+  private gate(id: string) {
+    let gate = this.gates.get(id);
+    if (!gate) {
+      let begin!: () => void;
+      let release!: () => void;
+      const started = new Promise<void>((resolve) => (begin = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      gate = { started, begin, released, release };
+      this.gates.set(id, gate);
+    }
+    return gate;
+  }
+
+  async pass(id: string): Promise<void> {
+    const gate = this.gate(id);
+    gate.begin();
+    await gate.released;
+  }
+
+  started(id: string): Promise<void> {
+    return this.gate(id).started;
+  }
+
+  release(id: string): void {
+    this.gate(id).release();
+  }
+}
+
 /** A real function body per mode; invokers are what the stack wires to the Lambda runtime. */
-function makeInvokers(seen: unknown[]): TaskInvokers {
+function makeInvokers(seen: unknown[], gates: TaskGates): TaskInvokers {
   const flaky = new Map<string, number>();
   return {
     async invokeLambda(_fn, payload) {
@@ -51,7 +86,7 @@ function makeInvokers(seen: unknown[]): TaskInvokers {
       }
       if (input.mode === 'broken')
         throw new TaskFailedError('CorruptImageError', JSON.stringify({ errorMessage: 'bad bytes', errorType: 'CorruptImageError' }));
-      if (input.mode === 'slow') await new Promise((r) => setTimeout(r, 1500));
+      if (input.mode === 'slow') await gates.pass(input.id);
       return { done: input.id };
     },
     async callSdk() {
@@ -65,6 +100,7 @@ jest.setTimeout(20_000);
 describe('local Step Functions over the wire', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-sfn-'));
   const seen: unknown[] = [];
+  const gates = new TaskGates();
   let local: SfnOverEdge;
   let service: StepFunctionsService;
   let sfn: SFNClient;
@@ -74,7 +110,7 @@ describe('local Step Functions over the wire', () => {
     local = await startSfnOverEdge({
       dataDir,
       stateMachines: [MACHINE],
-      invokers: makeInvokers(seen),
+      invokers: makeInvokers(seen, gates),
       region: 'us-east-1',
       concurrency: 2,
     });
@@ -148,6 +184,7 @@ describe('local Step Functions over the wire', () => {
     await expect(different).rejects.toBeInstanceOf(ExecutionAlreadyExists);
     await expect(start('bad name!', {})).rejects.toBeInstanceOf(InvalidName);
     await sfn.send(new StopExecutionCommand({ executionArn: first.executionArn, error: 'Stopped', cause: 'by test' }));
+    gates.release('c');
     await service.waitForIdle();
     expect((await sfn.send(new DescribeExecutionCommand({ executionArn: first.executionArn }))).status).toBe('ABORTED');
     await expect(start('flaky-1', { mode: 'flaky', id: 'a' })).rejects.toBeInstanceOf(ExecutionAlreadyExists);
@@ -156,10 +193,16 @@ describe('local Step Functions over the wire', () => {
   it('shows a running task in the history while it runs', async () => {
     // Prepare
     const { executionArn } = await start('slow-live', { mode: 'slow', id: 'live' });
-    await new Promise((r) => setTimeout(r, 200));
+    await gates.started('live');
 
-    // Act
-    const live = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    // Act: the history while the task is held (its engine events are recorded asynchronously: wait for the fourth),
+    // then after it is released.
+    let live = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    while ((live.events?.length ?? 0) < 4) {
+      await new Promise((resolve) => setImmediate(resolve));
+      live = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    }
+    gates.release('live');
     await service.waitForIdle();
     const done = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
 
@@ -197,7 +240,7 @@ describe('local Step Functions over the wire', () => {
     const started = await Promise.all(valid.map((name) => start(name, { mode: 'ok', id: name })));
     const refused = await Promise.allSettled(invalid.map((name) => start(name, {})));
     await service.waitForIdle();
-    const reread = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers([]), region: 'us-east-1' });
+    const reread = new StepFunctionsService({ dataDir, stateMachines: [MACHINE], invokers: makeInvokers([], gates), region: 'us-east-1' });
     const names = reread.allExecutions().map((execution) => execution.name);
     await reread.close();
 
@@ -210,8 +253,10 @@ describe('local Step Functions over the wire', () => {
   it('keeps executions across a restart and redrives one that was interrupted', async () => {
     // Prepare
     const executionArn = (await start('interrupted-1', { mode: 'slow', id: 'd' })).executionArn as string;
+    await gates.started('d');
     await local.stop();
     await startLocal();
+    gates.release('d');
 
     // Act
     const resumed = service.resumeInterrupted();
